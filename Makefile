@@ -1,0 +1,38 @@
+# The two commands: `make demo` (the main job) and `make test` (every suite). Both install the
+# missing Debian packages first, then configure and build into build/.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPBGDPL_WERROR=ON
+
+.PHONY: all deps deps-build configure build test demo clean format
+
+all: build
+
+deps:
+	@scripts/install-deps.sh all
+
+deps-build:
+	@scripts/install-deps.sh build
+
+$(BUILD)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+configure: $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Unit, integration, header, package, fuzz, Python and browser suites all run under CTest.
+test: deps
+	$(MAKE) build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+demo: deps-build
+	$(MAKE) build
+	scripts/demo.sh $(BUILD)
+
+format:
+	find include tests examples benchmarks bindings plugins -name '*.[ch]pp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) build-fuzz build-package

@@ -1,0 +1,14 @@
+# Finds pbgdpl's dependencies (all Debian 12 packages). Used by the build and installed beside
+# pbgdplConfig.cmake so consumers resolve the same imported targets.
+include(CMakeFindDependencyMacro)
+find_dependency(nlohmann_json 3.10)
+find_dependency(SQLite3)
+find_dependency(Threads)
+find_dependency(Boost 1.81 CONFIG)
+find_dependency(PkgConfig)
+foreach(_pbgdpl_dep libutf8proc libsodium libxxhash libcmark)
+  if(NOT TARGET PkgConfig::${_pbgdpl_dep})
+    pkg_check_modules(${_pbgdpl_dep} REQUIRED IMPORTED_TARGET GLOBAL ${_pbgdpl_dep})
+  endif()
+endforeach()
+unset(_pbgdpl_dep)

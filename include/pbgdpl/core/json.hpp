@@ -1,0 +1,407 @@
+// JSON encoding and decoding helpers shared by every entity. Decoding tracks a JSON pointer to
+// the failing field, normalises text to NFC, enforces size limits, and never crashes on hostile
+// input: every failure becomes an `error` with a path and a bilingual message.
+#pragma once
+#include "ids.hpp"
+#include "text.hpp"
+#include "time.hpp"
+
+#include <array>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+PBGDPL_NAMESPACE_BEGIN
+
+using json = nlohmann::json;
+
+// Enums are written as stable lower-case names. Specialise enum_names<E> with a static
+// `values` array of {E, "name"} pairs; PBGDPL_ENUM_NAMES does it in one line per enum.
+template <class E>
+struct enum_names;
+
+template <class E>
+concept named_enum = std::is_enum_v<E> && requires { enum_names<E>::values; };
+
+template <named_enum E>
+constexpr std::string_view to_string(E e) noexcept {
+  for (const auto& [v, n] : enum_names<E>::values)
+    if (v == e) return n;
+  return {};
+}
+
+template <named_enum E>
+constexpr std::optional<E> enum_from_string(std::string_view s) noexcept {
+  for (const auto& [v, n] : enum_names<E>::values)
+    if (n == s) return v;
+  return std::nullopt;
+}
+
+#define PBGDPL_ENUM_NAMES(E, ...)                                                        \
+  template <>                                                                            \
+  struct enum_names<E> {                                                                 \
+    static constexpr std::pair<E, std::string_view> values[] = {__VA_ARGS__};            \
+  }
+
+namespace json_io {
+
+// RFC 6901 escaping of one reference token.
+inline std::string pointer_token(std::string_view key) {
+  std::string s;
+  for (char c : key) {
+    if (c == '~') s += "~0";
+    else if (c == '/') s += "~1";
+    else s += c;
+  }
+  return s;
+}
+
+[[noreturn]] inline void fail(errc code, std::string vi = {}, std::string en = {}) {
+  throw exception(error(code, {}, std::move(vi), std::move(en)));
+}
+
+// Runs f; an error thrown inside gets `token` prepended to its path as it unwinds.
+template <class F>
+void at_path(std::string_view token, F&& f) {
+  try {
+    f();
+  } catch (exception& e) {
+    error err = e.err();
+    err.path = "/" + pointer_token(token) + err.path;
+    throw exception(std::move(err));
+  } catch (const nlohmann::json::exception& e) {
+    throw exception(error(errc::wrong_type, "/" + pointer_token(token), "Sai kiểu dữ liệu", e.what()));
+  }
+}
+
+inline const char* type_name_vi(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::object: return "đối tượng (object)";
+    case json::value_t::array: return "mảng (array)";
+    case json::value_t::string: return "chuỗi (string)";
+    case json::value_t::boolean: return "logic (boolean)";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "số nguyên (integer)";
+    case json::value_t::number_float: return "số thực (number)";
+    default: return "không xác định";
+  }
+}
+
+[[noreturn]] inline void wrong_type(const json& j, std::string_view expected_vi, std::string_view expected_en) {
+  fail(errc::wrong_type, "Cần " + std::string(expected_vi) + ", nhận được " + type_name_vi(j),
+       "Expected " + std::string(expected_en) + ", got " + j.type_name());
+}
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_vector : std::false_type {};
+template <class T, class A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+template <class T>
+struct is_id : std::false_type {};
+template <class Tag>
+struct is_id<id<Tag>> : std::true_type {};
+
+// Text limits: a short field is a name or title, a long one a body.
+enum class text_limit : std::uint32_t { short_text = PBGDPL_MAX_SHORT_TEXT_BYTES, long_text = PBGDPL_MAX_TEXT_BYTES };
+
+inline std::string read_string(const json& j, text_limit limit) {
+  if (!j.is_string()) wrong_type(j, "chuỗi", "string");
+  const auto& s = j.get_ref<const std::string&>();
+  if (s.size() > static_cast<std::uint32_t>(limit))
+    fail(errc::too_large, "Văn bản dài quá " + std::to_string(static_cast<std::uint32_t>(limit)) + " byte",
+         "Text longer than " + std::to_string(static_cast<std::uint32_t>(limit)) + " bytes");
+  auto n = text::nfc(s);
+  if (!n) fail(errc::invalid_utf8);
+  return std::move(*n);
+}
+
+// Reads any supported value type from j into out.
+template <class T>
+void read(const json& j, T& out, text_limit limit = text_limit::long_text) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    out = read_string(j, limit);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!j.is_boolean()) wrong_type(j, "giá trị logic", "boolean");
+    out = j.get<bool>();
+  } else if constexpr (std::is_integral_v<T>) {
+    if (!j.is_number_integer() && !j.is_number_unsigned()) wrong_type(j, "số nguyên", "integer");
+    if (j.is_number_unsigned()) {
+      auto v = j.get<std::uint64_t>();
+      if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) fail(errc::out_of_range);
+      out = static_cast<T>(v);
+    } else {
+      auto v = j.get<std::int64_t>();
+      if (v < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+          (v > 0 && static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())))
+        fail(errc::out_of_range);
+      out = static_cast<T>(v);
+    }
+  } else if constexpr (std::is_floating_point_v<T>) {
+    if (!j.is_number()) wrong_type(j, "số", "number");
+    out = j.get<T>();
+  } else if constexpr (named_enum<T>) {
+    if (!j.is_string()) wrong_type(j, "chuỗi", "string");
+    auto v = enum_from_string<T>(j.get_ref<const std::string&>());
+    if (!v) {
+      std::string allowed;
+      for (const auto& [e, n] : enum_names<T>::values) allowed += (allowed.empty() ? "" : ", ") + std::string(n);
+      fail(errc::out_of_range, "Giá trị không hợp lệ; cho phép: " + allowed, "Invalid value; allowed: " + allowed);
+    }
+    out = *v;
+  } else if constexpr (std::is_same_v<T, date>) {
+    auto s = read_string(j, text_limit::short_text);
+    auto d = parse_date(s);
+    if (!d) throw exception(d.err());
+    out = *d;
+  } else if constexpr (std::is_same_v<T, timestamp>) {
+    auto s = read_string(j, text_limit::short_text);
+    auto t = parse_timestamp(s);
+    if (!t) throw exception(t.err());
+    out = *t;
+  } else if constexpr (std::is_same_v<T, school_year>) {
+    auto s = read_string(j, text_limit::short_text);
+    auto y = school_year::parse(s);
+    if (!y) throw exception(y.err());
+    out = *y;
+  } else if constexpr (is_id<T>::value) {
+    auto s = read_string(j, text_limit::short_text);
+    if (!is_valid_id(s))
+      fail(errc::invalid_argument, "Mã định danh chỉ gồm chữ, số, '.', '_' hoặc '-' (tối đa 64 ký tự)",
+           "An id is 1-64 characters of letters, digits, '.', '_' or '-'");
+    out = T{std::move(s)};
+  } else if constexpr (is_optional<T>::value) {
+    if (j.is_null()) {
+      out.reset();
+    } else {
+      typename T::value_type v{};
+      read(j, v, limit);
+      out = std::move(v);
+    }
+  } else if constexpr (is_vector<T>::value) {
+    if (!j.is_array()) wrong_type(j, "mảng", "array");
+    if (j.size() > PBGDPL_MAX_ARRAY_ITEMS) fail(errc::too_large, "Mảng quá nhiều phần tử", "Array has too many items");
+    out.clear();
+    out.reserve(j.size());
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      typename T::value_type v{};
+      at_path(std::to_string(i), [&] { read(j[i], v, limit); });
+      out.push_back(std::move(v));
+    }
+  } else if constexpr (std::is_same_v<T, json>) {
+    out = j;
+  } else {
+    // A nested entity: its ADL from_json(const json&, T&).
+    if (!j.is_object()) wrong_type(j, "đối tượng", "object");
+    from_json(j, out);
+  }
+}
+
+// Required member `key` of object j.
+template <class T>
+void field(const json& j, std::string_view key, T& out, text_limit limit = text_limit::long_text) {
+  auto it = j.find(key);
+  if (it == j.end())
+    throw exception(error(errc::missing_field, "/" + pointer_token(key), "Thiếu trường bắt buộc \"" + std::string(key) + "\"",
+                          "Missing required field \"" + std::string(key) + "\""));
+  at_path(key, [&] { read(*it, out, limit); });
+}
+
+// Optional member: absent or null leaves `out` as it was (the default).
+template <class T>
+void optional_field(const json& j, std::string_view key, T& out, text_limit limit = text_limit::long_text) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return;
+  at_path(key, [&] { read(*it, out, limit); });
+}
+
+// Writes a value as JSON, the mirror of read().
+template <class T>
+json write(const T& v) {
+  if constexpr (std::is_same_v<T, std::string> || std::is_arithmetic_v<T>) {
+    return json(v);
+  } else if constexpr (named_enum<T>) {
+    return json(std::string(to_string(v)));
+  } else if constexpr (std::is_same_v<T, date>) {
+    return json(format_date(v));
+  } else if constexpr (std::is_same_v<T, timestamp>) {
+    return json(format_timestamp(v));
+  } else if constexpr (std::is_same_v<T, school_year>) {
+    return json(v.name());
+  } else if constexpr (is_id<T>::value) {
+    return json(v.value);
+  } else if constexpr (is_optional<T>::value) {
+    return v ? write(*v) : json(nullptr);
+  } else if constexpr (is_vector<T>::value) {
+    json a = json::array();
+    for (const auto& x : v) a.push_back(write(x));
+    return a;
+  } else if constexpr (std::is_same_v<T, json>) {
+    return v;
+  } else {
+    json j;
+    to_json(j, v);
+    return j;
+  }
+}
+
+// Sets j[key]; an empty optional is left out so documents stay small.
+template <class T>
+void put(json& j, std::string_view key, const T& v) {
+  if constexpr (is_optional<T>::value) {
+    if (!v) return;
+  }
+  j[std::string(key)] = write(v);
+}
+
+// Object nesting depth of a JSON text, scanned before parsing so hostile nesting is refused
+// cheaply (nlohmann's recursive destructor would otherwise be the limit).
+inline std::size_t nesting_depth(std::string_view s) noexcept {
+  std::size_t depth = 0, max_depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : s) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) max_depth = depth;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+// Parses JSON text with the library's limits. Never throws.
+inline result<json> parse(std::string_view s) {
+  if (s.size() > PBGDPL_MAX_JSON_BYTES)
+    return error(errc::too_large, {}, "Tài liệu JSON quá lớn", "JSON document too large");
+  if (nesting_depth(s) > PBGDPL_MAX_JSON_DEPTH)
+    return error(errc::too_large, {}, "JSON lồng nhau quá sâu", "JSON nested too deeply");
+  try {
+    return json::parse(s.begin(), s.end());
+  } catch (const json::parse_error& e) {
+    return error(errc::parse_error, {}, "JSON không hợp lệ (vị trí byte " + std::to_string(e.byte) + ")",
+                 std::string("Malformed JSON: ") + e.what());
+  }
+}
+
+}  // namespace json_io
+
+// Collects validation problems, each with a JSON pointer and a bilingual message.
+class validator {
+ public:
+  void add(std::string path, errc code, std::string vi, std::string en) {
+    problems_.emplace_back(code, prefix_ + path, std::move(vi), std::move(en));
+  }
+  // Adds a problem unless `ok`.
+  void check(bool ok, std::string path, errc code, std::string vi, std::string en) {
+    if (!ok) add(std::move(path), code, std::move(vi), std::move(en));
+  }
+  void required_text(const std::string& s, std::string path, std::string_view label_vi, std::string_view label_en) {
+    check(!s.empty(), std::move(path), errc::missing_field, std::string(label_vi) + " không được để trống",
+          std::string(label_en) + " must not be empty");
+  }
+  // Validates a nested value with a path prefix.
+  template <class F>
+  void nested(std::string_view path, F&& f) {
+    auto saved = prefix_;
+    prefix_ += std::string(path);
+    f();
+    prefix_ = saved;
+  }
+  bool ok() const noexcept { return problems_.empty(); }
+  const std::vector<error>& problems() const noexcept { return problems_; }
+
+  // One error for all problems: the first problem's code and path, all in `details`.
+  result<void> to_result() const {
+    if (problems_.empty()) return {};
+    if (problems_.size() == 1) return problems_.front();
+    error e(errc::validation_failed, problems_.front().path,
+            std::to_string(problems_.size()) + " lỗi; đầu tiên: " + problems_.front().message_vi,
+            std::to_string(problems_.size()) + " problems; first: " + problems_.front().message_en);
+    e.details = problems_;
+    return e;
+  }
+
+ private:
+  std::string prefix_;
+  std::vector<error> problems_;
+};
+
+template <class T>
+concept validatable = requires(const T& v, validator& c) { validate(v, c); };
+
+// Validates any entity that has an ADL validate(const T&, validator&).
+template <validatable T>
+result<void> check(const T& v) {
+  validator c;
+  validate(v, c);
+  return c.to_result();
+}
+
+// JSON value → entity, validated. Never throws.
+template <class T>
+result<T> from_json_value(const json& j) {
+  try {
+    T v{};
+    json_io::read(j, v);
+    if constexpr (validatable<T>) {
+      auto r = check(v);
+      if (!r) return r.err();
+    }
+    return v;
+  } catch (const exception& e) {
+    return e.err();
+  } catch (const nlohmann::json::exception& e) {
+    return error(errc::wrong_type, {}, "Sai kiểu dữ liệu", e.what());
+  } catch (const std::bad_alloc&) {
+    return error(errc::too_large);
+  }
+}
+
+// JSON text → entity, validated. Never throws.
+template <class T>
+result<T> from_json_text(std::string_view s) {
+  auto j = json_io::parse(s);
+  if (!j) return j.err();
+  return from_json_value<T>(*j);
+}
+
+template <class T>
+json to_json_value(const T& v) {
+  return json_io::write(v);
+}
+
+// An error as the JSON the API and tools print.
+inline json error_to_json(const error& e) {
+  json j{{"code", std::string(errc_name(e.code))},
+         {"code_number", static_cast<int>(e.code)},
+         {"message", e.message_vi},
+         {"message_en", e.message_en}};
+  if (!e.path.empty()) j["path"] = e.path;
+  if (!e.details.empty()) {
+    j["details"] = json::array();
+    for (const auto& d : e.details) j["details"].push_back(error_to_json(d));
+  }
+  return j;
+}
+
+PBGDPL_NAMESPACE_END

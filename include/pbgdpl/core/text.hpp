@@ -1,0 +1,132 @@
+// Vietnamese text: UTF-8 validation, NFC storage form, search folding (marks removed, đ → d,
+// case folded, so "Kế hoạch", "ke hoach" and NFD input meet), and URL slugs.
+#pragma once
+#include "result.hpp"
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <utf8proc.h>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace text {
+
+// True when `s` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+inline bool is_valid_utf8(std::string_view s) noexcept {
+  auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0 || cp < 0) return false;
+    p += n;
+    left -= n;
+  }
+  return true;
+}
+
+inline result<void> check_utf8(std::string_view s, std::string_view path = {}) {
+  if (is_valid_utf8(s)) return {};
+  return error(errc::invalid_utf8, std::string(path));
+}
+
+namespace detail {
+inline result<std::string> map(std::string_view s, int options) {
+  if (!is_valid_utf8(s)) return error(errc::invalid_utf8);
+  if (s.empty()) return std::string();
+  utf8proc_uint8_t* out = nullptr;
+  utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                                    static_cast<utf8proc_ssize_t>(s.size()), &out,
+                                    static_cast<utf8proc_option_t>(options));
+  std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> guard(out, &std::free);
+  if (n < 0) return error(errc::invalid_utf8, {}, utf8proc_errmsg(n), utf8proc_errmsg(n));
+  return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+}
+
+// đ/Đ have no Unicode decomposition, so stripping marks leaves them: fold them by hand.
+inline void fold_d_stroke(std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i + 1 < s.size() && static_cast<unsigned char>(s[i]) == 0xC4 &&
+        (static_cast<unsigned char>(s[i + 1]) == 0x91 || static_cast<unsigned char>(s[i + 1]) == 0x90)) {
+      out.push_back(static_cast<unsigned char>(s[i + 1]) == 0x90 ? 'D' : 'd');
+      ++i;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  s.swap(out);
+}
+}  // namespace detail
+
+// Canonical composed form (NFC): how every text is stored.
+inline result<std::string> nfc(std::string_view s) {
+  return detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+// Canonical decomposed form (NFD): mostly for tests and for input that arrives decomposed.
+inline result<std::string> nfd(std::string_view s) {
+  return detail::map(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
+}
+
+// Lower-cased NFC, accents kept: the "exact" search form.
+inline result<std::string> lower(std::string_view s) {
+  return detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+// The search key: case folded, all combining marks removed, đ → d. Because marks are removed
+// wherever they sit, both tone placements ("hoà" and "hòa") fold to "hoa".
+inline result<std::string> fold(std::string_view s) {
+  auto r = detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+  if (!r) return r;
+  detail::fold_d_stroke(*r);
+  return r;
+}
+
+// A URL slug: folded, ASCII letters and digits kept, everything else one hyphen, at most
+// `max_len` bytes cut at a hyphen. "Kế hoạch số 19" → "ke-hoach-so-19".
+inline result<std::string> slug(std::string_view s, std::size_t max_len = 80) {
+  auto f = fold(s);
+  if (!f) return f;
+  std::string out;
+  bool pending_dash = false;
+  for (unsigned char c : *f) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (c >= 'A' && c <= 'Z') { c = static_cast<unsigned char>(c - 'A' + 'a'); keep = true; }
+    if (keep) {
+      if (pending_dash && !out.empty()) out.push_back('-');
+      pending_dash = false;
+      out.push_back(static_cast<char>(c));
+    } else {
+      pending_dash = true;
+    }
+  }
+  if (out.size() > max_len) {
+    out.resize(max_len);
+    auto dash = out.rfind('-');
+    if (dash != std::string::npos && dash > max_len / 2) out.resize(dash);
+    while (!out.empty() && out.back() == '-') out.pop_back();
+  }
+  return out;
+}
+
+// Number of Unicode code points (for length limits a person understands). Assumes valid UTF-8.
+inline std::size_t length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+// True when the text contains control characters other than tab, newline and carriage return.
+inline bool has_control_chars(std::string_view s) noexcept {
+  for (unsigned char c : s)
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return true;
+  return false;
+}
+
+}  // namespace text
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,138 @@
+#include <pbgdpl/core/text.hpp>
+#include <pbgdpl/core/document_number.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace pbgdpl;
+
+TEST_SUITE("core/text") {
+  TEST_CASE("folding removes Vietnamese marks, case and đ") {
+    CHECK(*text::fold("Kế hoạch") == "ke hoach");
+    CHECK(*text::fold("Đào tạo") == "dao tao");
+    CHECK(*text::fold("ĐỒNG ĐỘI đảm đương") == "dong doi dam duong");
+    CHECK(*text::fold("Phổ biến, giáo dục pháp luật") == "pho bien, giao duc phap luat");
+  }
+
+  TEST_CASE("NFD input folds and normalises exactly like NFC input") {
+    std::string nfc = "Kế hoạch Đào tạo pháp luật";
+    auto nfd = text::nfd(nfc);
+    REQUIRE(nfd);
+    CHECK(*nfd != nfc);  // really decomposed
+    CHECK(*text::nfc(*nfd) == nfc);
+    CHECK(*text::fold(*nfd) == *text::fold(nfc));
+    CHECK(*text::lower(*nfd) == *text::lower(nfc));
+  }
+
+  TEST_CASE("both tone placements fold alike") {
+    CHECK(*text::fold("hoà") == *text::fold("hòa"));
+    CHECK(*text::fold("thuỷ") == *text::fold("thủy"));
+    CHECK(*text::fold("hoà") == "hoa");
+  }
+
+  TEST_CASE("invalid UTF-8 is an error, never a crash") {
+    for (std::string bad : {std::string("\xC3"), std::string("a\xFF" "b"), std::string("\xED\xA0\x80"),
+                            std::string("\xC0\xAF"), std::string("\xF4\x90\x80\x80")}) {
+      CHECK_FALSE(text::is_valid_utf8(bad));
+      auto r = text::fold(bad);
+      REQUIRE_FALSE(r);
+      CHECK(r.err().code == errc::invalid_utf8);
+      CHECK_FALSE(text::nfc(bad));
+      CHECK_FALSE(text::slug(bad));
+    }
+    CHECK(text::is_valid_utf8("Hà Đông"));
+  }
+
+  TEST_CASE("slugs are ASCII, hyphenated and bounded") {
+    CHECK(*text::slug("Kế hoạch số 19") == "ke-hoach-so-19");
+    CHECK(*text::slug("  Phổ biến, giáo dục pháp luật!  ") == "pho-bien-giao-duc-phap-luat");
+    CHECK(*text::slug("Đội tuyên truyền — Trường THCS Văn Yên") == "doi-tuyen-truyen-truong-thcs-van-yen");
+    CHECK(*text::slug("!!!") == "");
+    std::string longer;
+    for (int i = 0; i < 40; ++i) longer += "pháp luật ";
+    auto s = *text::slug(longer);
+    CHECK(s.size() <= 80);
+    CHECK(s.back() != '-');
+  }
+
+  TEST_CASE("length counts code points, not bytes") {
+    CHECK(text::length("Đào") == 3);
+    CHECK(text::has_control_chars(std::string("a\0b", 3)));
+    CHECK_FALSE(text::has_control_chars("dòng 1\ndòng 2\t"));
+  }
+}
+
+TEST_SUITE("core/document_number") {
+  TEST_CASE("plan numbers parse and format back exactly") {
+    auto d = parse_document_number("19/KH-PGDĐT");
+    REQUIRE(d);
+    CHECK(d->number == "19");
+    CHECK_FALSE(d->year);
+    CHECK(d->type_code == "KH");
+    CHECK(d->issuer == "PGDĐT");
+    CHECK(d->kind == document_number::form::typed);
+    CHECK(d->to_string() == "19/KH-PGDĐT");
+  }
+
+  TEST_CASE("normative documents carry a year") {
+    auto d = parse_document_number("30/2020/NĐ-CP");
+    REQUIRE(d);
+    CHECK(d->year == 2020);
+    CHECK(d->type_code == "NĐ");
+    CHECK(d->issuer == "CP");
+    CHECK(d->to_string() == "30/2020/NĐ-CP");
+    auto tt = parse_document_number("32/2020/TT-BGDĐT");
+    REQUIRE(tt);
+    CHECK(find_document_type(tt->type_code)->name_vi == "Thông tư");
+    auto joint = parse_document_number("19/2022/TTLT-BGDĐT-BNV");
+    REQUIRE(joint);
+    CHECK(joint->issuer == "BGDĐT-BNV");
+    CHECK(joint->to_string() == "19/2022/TTLT-BGDĐT-BNV");
+  }
+
+  TEST_CASE("official letters are issuer-drafting unit") {
+    auto d = parse_document_number("123/UBND-VX");
+    REQUIRE(d);
+    CHECK(d->kind == document_number::form::official_letter);
+    CHECK(d->type_code == "CV");
+    CHECK(d->issuer == "UBND");
+    CHECK(d->drafting_unit == "VX");
+    CHECK(d->to_string() == "123/UBND-VX");
+  }
+
+  TEST_CASE("laws have only an issuer") {
+    auto d = parse_document_number("14/2012/QH13");
+    REQUIRE(d);
+    CHECK(d->kind == document_number::form::issuer_only);
+    CHECK(d->to_string() == "14/2012/QH13");
+  }
+
+  TEST_CASE("the Decree 30 annex III codes are known, case and all") {
+    for (auto code : {"NQ", "QĐ", "CT", "QC", "QyĐ", "TB", "HD", "CTr", "KH", "PA", "ĐA", "BC", "BB", "TTr"})
+      CHECK_MESSAGE(find_document_type(code) != nullptr, code);
+    auto q = parse_document_number("05/QyĐ-UBND");
+    REQUIRE(q);
+    CHECK(q->type_code == "QyĐ");
+  }
+
+  TEST_CASE("NFD input parses to NFC") {
+    auto nfd = text::nfd("19/KH-PGDĐT");
+    auto d = parse_document_number(*nfd);
+    REQUIRE(d);
+    CHECK(d->to_string() == "19/KH-PGDĐT");
+  }
+
+  TEST_CASE("bad document numbers are rejected with a reason") {
+    for (auto bad : {"", "19", "19 KH-PGDĐT", "/KH-PGDĐT", "ab/KH-PGDĐT", "19/", "19/KH-", "19/-PGD",
+                     "19/2020/2021/NĐ-CP", "30/20/NĐ-CP", "19/KH-PGD ĐT", "19/KH--PGDĐT", "1234567/KH-X",
+                     "19/KH-PGD<script>", "19/PGDĐT"}) {
+      auto r = parse_document_number(bad);
+      CHECK_MESSAGE(!r, bad);
+      if (!r) {
+        CHECK(r.err().code == errc::bad_document_number);
+        CHECK_FALSE(r.err().message_vi.empty());
+        CHECK_FALSE(r.err().message_en.empty());
+      }
+    }
+    CHECK_FALSE(parse_document_number(std::string("19/KH-\xFF")));
+  }
+}

@@ -11,6 +11,13 @@ rm -rf "$corpus" && mkdir -p "$corpus/decode" "$corpus/text"
 cp "$src"/tests/fuzz/corpus/decode/* "$corpus/decode/" 2>/dev/null || true
 cp "$src"/tests/fuzz/corpus/text/* "$corpus/text/" 2>/dev/null || true
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-"$out/fuzz_parse_text" -runs="$runs" -max_len=512 -seed=1 -max_total_time=120 "$corpus/text" 2>&1 | tail -3
-"$out/fuzz_decode_entities" -runs="$runs" -max_len=8192 -seed=1 -max_total_time=180 "$corpus/decode" 2>&1 | tail -3
+run() {  # name, max_len, max_seconds, corpus
+  local log=$out/$1.log
+  if ! "$out/$1" -runs="$runs" -max_len="$2" -seed=1 -max_total_time="$3" -artifact_prefix="$out/$1-" "$4" >"$log" 2>&1; then
+    tail -60 "$log"; echo "fuzz: $1 FAILED (crash input saved as $out/$1-*)"; exit 1
+  fi
+  tail -1 "$log"
+}
+run fuzz_parse_text 512 120 "$corpus/text"
+run fuzz_decode_entities 8192 180 "$corpus/decode"
 echo "fuzz: $runs runs per target, no crash"

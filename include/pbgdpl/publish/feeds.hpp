@@ -1,0 +1,214 @@
+// Syndication: Atom (RFC 4287), RSS 2.0 and JSON Feed 1.1 from one neutral list of entries, so
+// the portal, the division's aggregator and upward syndication all speak the same three formats.
+// Entry ids are permanent (aggregators deduplicate by them); text is escaped for XML and any
+// character XML 1.0 forbids is dropped, so stored payloads come out inert and well-formed.
+#pragma once
+#include "../core/json.hpp"
+#include "../core/time.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace publish {
+
+struct feed_entry {
+  std::string id;            // permanent, e.g. "tag:pgd-hadong.edu.vn,2023:article/abc123"
+  std::string title;
+  std::string url;           // the entry's page (absolute)
+  std::string summary;       // plain text
+  std::string content_html;  // rendered safe HTML (or empty)
+  std::string author;
+  timestamp published{};
+  timestamp updated{};
+  std::vector<std::string> categories;
+  std::optional<std::string> image_url;
+};
+
+struct feed_meta {
+  std::string id;         // permanent feed id (tag URI or the feed's URL)
+  std::string title;
+  std::string subtitle;
+  std::string site_url;   // the HTML page the feed belongs to (absolute)
+  std::string self_url;   // this feed's own URL (absolute)
+  std::string language = "vi";
+  std::string author;     // the publishing unit
+  timestamp updated{};    // newest entry's update time (or the feed's own)
+};
+
+// Escapes text for XML content and attributes, dropping characters XML 1.0 does not allow.
+inline void append_xml_escaped(std::string& out, std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
+        // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters either.
+        if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
+            (static_cast<unsigned char>(s[i + 2]) == 0xBE || static_cast<unsigned char>(s[i + 2]) == 0xBF)) {
+          i += 2;
+          break;
+        }
+        out += static_cast<char>(c);
+    }
+  }
+}
+
+inline std::string xml_escape(std::string_view s) {
+  std::string out;
+  append_xml_escaped(out, s);
+  return out;
+}
+
+// RFC 822 date as RSS wants it, in Hà Nội time: "Wed, 22 Mar 2023 08:30:00 +0700".
+inline std::string format_rfc822(timestamp t) {
+  static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto local = t + vietnam_utc_offset;
+  auto day = std::chrono::floor<std::chrono::days>(local);
+  date d{day};
+  std::chrono::weekday wd{day};
+  std::chrono::hh_mm_ss<std::chrono::seconds> hms{local - day};
+  char b[64];
+  std::snprintf(b, sizeof b, "%s, %02u %s %04d %02d:%02d:%02d +0700", days[wd.c_encoding()],
+                static_cast<unsigned>(d.day()), months[static_cast<unsigned>(d.month()) - 1],
+                static_cast<int>(d.year()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return b;
+}
+
+inline std::string atom_feed(const feed_meta& m, const std::vector<feed_entry>& entries) {
+  std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"";
+  append_xml_escaped(x, m.language);
+  x += "\">\n  <id>";
+  append_xml_escaped(x, m.id);
+  x += "</id>\n  <title>";
+  append_xml_escaped(x, m.title);
+  x += "</title>\n";
+  if (!m.subtitle.empty()) {
+    x += "  <subtitle>";
+    append_xml_escaped(x, m.subtitle);
+    x += "</subtitle>\n";
+  }
+  x += "  <updated>" + format_timestamp(m.updated) + "</updated>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"";
+  append_xml_escaped(x, m.self_url);
+  x += "\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"";
+  append_xml_escaped(x, m.site_url);
+  x += "\"/>\n  <author><name>";
+  append_xml_escaped(x, m.author);
+  x += "</name></author>\n  <generator>pbgdpl</generator>\n";
+  for (const auto& e : entries) {
+    x += "  <entry>\n    <id>";
+    append_xml_escaped(x, e.id);
+    x += "</id>\n    <title type=\"text\">";
+    append_xml_escaped(x, e.title);
+    x += "</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"";
+    append_xml_escaped(x, e.url);
+    x += "\"/>\n    <published>" + format_timestamp(e.published) + "</published>\n    <updated>" +
+         format_timestamp(e.updated) + "</updated>\n";
+    if (!e.author.empty()) {
+      x += "    <author><name>";
+      append_xml_escaped(x, e.author);
+      x += "</name></author>\n";
+    }
+    for (const auto& c : e.categories) {
+      x += "    <category term=\"";
+      append_xml_escaped(x, c);
+      x += "\"/>\n";
+    }
+    if (!e.summary.empty()) {
+      x += "    <summary type=\"text\">";
+      append_xml_escaped(x, e.summary);
+      x += "</summary>\n";
+    }
+    if (!e.content_html.empty()) {
+      x += "    <content type=\"html\">";
+      append_xml_escaped(x, e.content_html);
+      x += "</content>\n";
+    }
+    x += "  </entry>\n";
+  }
+  x += "</feed>\n";
+  return x;
+}
+
+inline std::string rss_feed(const feed_meta& m, const std::vector<feed_entry>& entries) {
+  std::string x =
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n"
+      "<channel>\n  <title>";
+  append_xml_escaped(x, m.title);
+  x += "</title>\n  <link>";
+  append_xml_escaped(x, m.site_url);
+  x += "</link>\n  <description>";
+  append_xml_escaped(x, m.subtitle.empty() ? m.title : m.subtitle);
+  x += "</description>\n  <language>";
+  append_xml_escaped(x, m.language);
+  x += "</language>\n  <lastBuildDate>" + format_rfc822(m.updated) + "</lastBuildDate>\n  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"";
+  append_xml_escaped(x, m.self_url);
+  x += "\"/>\n  <generator>pbgdpl</generator>\n";
+  for (const auto& e : entries) {
+    x += "  <item>\n    <title>";
+    append_xml_escaped(x, e.title);
+    x += "</title>\n    <link>";
+    append_xml_escaped(x, e.url);
+    x += "</link>\n    <guid isPermaLink=\"false\">";
+    append_xml_escaped(x, e.id);
+    x += "</guid>\n    <pubDate>" + format_rfc822(e.published) + "</pubDate>\n";
+    for (const auto& c : e.categories) {
+      x += "    <category>";
+      append_xml_escaped(x, c);
+      x += "</category>\n";
+    }
+    x += "    <description>";
+    append_xml_escaped(x, e.content_html.empty() ? e.summary : e.content_html);
+    x += "</description>\n  </item>\n";
+  }
+  x += "</channel>\n</rss>\n";
+  return x;
+}
+
+inline std::string json_feed(const feed_meta& m, const std::vector<feed_entry>& entries) {
+  json j{{"version", "https://jsonfeed.org/version/1.1"},
+         {"title", m.title},
+         {"home_page_url", m.site_url},
+         {"feed_url", m.self_url},
+         {"language", m.language},
+         {"authors", json::array({{{"name", m.author}}})},
+         {"items", json::array()}};
+  if (!m.subtitle.empty()) j["description"] = m.subtitle;
+  for (const auto& e : entries) {
+    json item{{"id", e.id},
+              {"url", e.url},
+              {"title", e.title},
+              {"date_published", format_timestamp(e.published)},
+              {"date_modified", format_timestamp(e.updated)}};
+    if (!e.content_html.empty()) item["content_html"] = e.content_html;
+    else item["content_text"] = e.summary;
+    if (!e.summary.empty()) item["summary"] = e.summary;
+    if (!e.categories.empty()) item["tags"] = e.categories;
+    if (!e.author.empty()) item["authors"] = json::array({{{"name", e.author}}});
+    if (e.image_url) item["image"] = *e.image_url;
+    j["items"].push_back(std::move(item));
+  }
+  // Escape '<' and '>' too, so the JSON is safe even if someone serves it as HTML.
+  auto s = j.dump(2, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '<') out += "\\u003c";
+    else if (c == '>') out += "\\u003e";
+    else out += c;
+  }
+  return out;
+}
+
+}  // namespace publish
+PBGDPL_NAMESPACE_END

@@ -152,6 +152,14 @@ class compiled_template {
       if (f == j->end()) continue;
       const json* cur = &*f;
       for (std::size_t i = 1; i < path.size(); ++i) {
+        if (cur->is_array()) {  // "items.0": the first element, for "is the list non-empty" tests
+          const auto& part = path[i];
+          if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+          auto index = std::stoul(part);
+          if (index >= cur->size()) return nullptr;
+          cur = &(*cur)[index];
+          continue;
+        }
         if (!cur->is_object()) return nullptr;
         auto g = cur->find(path[i]);
         if (g == cur->end()) return nullptr;

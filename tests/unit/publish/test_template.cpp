@@ -26,6 +26,9 @@ TEST_SUITE("publish/template") {
     CHECK(t->render(json{{"items", json::array()}}) == "trống");
     auto dot = publish::compiled_template::compile("{{#tags}}[{{.}}]{{/tags}}");
     CHECK(dot->render(json{{"tags", {"a", "b"}}}) == "[a][b]");
+    auto first = publish::compiled_template::compile("{{#tags.0}}<ul>{{#tags}}<li>{{.}}</li>{{/tags}}</ul>{{/tags.0}}{{tags.1}}");
+    CHECK(first->render(json{{"tags", {"a", "b"}}}) == "<ul><li>a</li><li>b</li></ul>b");
+    CHECK(first->render(json{{"tags", json::array()}}) == "");
   }
 
   TEST_CASE("broken templates are refused with a reason") {

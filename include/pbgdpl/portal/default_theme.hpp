@@ -1,0 +1,242 @@
+// The built-in theme: page templates (Mustache subset, see publish/template.hpp) and the style
+// sheet. An integrator overrides any of them with a file of the same name in a theme directory.
+// No inline script or style anywhere, so the Content-Security-Policy can forbid both.
+#pragma once
+#include "../version.hpp"
+
+#include <string_view>
+#include <utility>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace portal::theme {
+
+inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
+<html lang="{{lang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{page.title}} | {{site.name}}</title>
+<meta name="description" content="{{page.description}}">
+<link rel="canonical" href="{{page.canonical}}">
+<meta property="og:title" content="{{page.title}}">
+<meta property="og:type" content="{{page.og_type}}">
+<meta property="og:url" content="{{page.canonical}}">
+<meta property="og:description" content="{{page.description}}">
+<meta property="og:site_name" content="{{site.name}}">
+<meta property="og:locale" content="{{t.og_locale}}">
+{{#page.og_image}}<meta property="og:image" content="{{page.og_image}}">{{/page.og_image}}
+{{#page.published_time}}<meta property="article:published_time" content="{{page.published_time}}">{{/page.published_time}}
+<link rel="alternate" type="application/atom+xml" title="{{site.name}} (Atom)" href="{{feeds.atom}}">
+<link rel="alternate" type="application/rss+xml" title="{{site.name}} (RSS)" href="{{feeds.rss}}">
+<link rel="alternate" type="application/feed+json" title="{{site.name}} (JSON Feed)" href="{{feeds.json}}">
+<link rel="stylesheet" href="{{site.static}}/style.css">
+</head>
+<body>
+<a class="skip" href="#noi-dung">{{t.skip}}</a>
+<header class="site">
+  <div class="wrap">
+    <p class="unit"><a href="{{site.home}}">{{site.name}}</a></p>
+    <nav aria-label="{{t.nav}}">
+      <ul>
+        <li><a href="{{site.section}}">{{t.section}}</a></li>
+        {{#nav}}<li><a href="{{url}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a></li>
+        {{/nav}}
+      </ul>
+    </nav>
+    <form class="search" role="search" action="{{site.search}}" method="get">
+      <label for="q">{{t.search}}</label>
+      <input id="q" name="q" type="search" value="{{search.q}}" placeholder="{{t.search_placeholder}}">
+      {{#lang_en}}<input type="hidden" name="lang" value="en">{{/lang_en}}
+      <button type="submit">{{t.search_button}}</button>
+    </form>
+    <p class="lang"><a href="{{lang_switch.url}}" hreflang="{{lang_switch.code}}">{{lang_switch.label}}</a></p>
+  </div>
+</header>
+<div class="wrap layout">
+<main id="noi-dung" tabindex="-1">
+{{{content}}}
+</main>
+<aside class="side" aria-label="{{t.links}}">
+  {{#banner}}
+  <a class="banner" href="{{target_url}}" rel="noopener" title="{{required_text}}">
+    {{#image}}<img src="{{image}}" alt="{{alt_text}}" width="{{width}}" height="{{height}}">{{/image}}
+    <span>{{required_text}}</span>
+  </a>
+  {{/banner}}
+  <h2>{{t.feeds}}</h2>
+  <ul class="feeds">
+    <li><a href="{{feeds.atom}}">Atom</a></li>
+    <li><a href="{{feeds.rss}}">RSS</a></li>
+    <li><a href="{{feeds.json}}">JSON Feed</a></li>
+  </ul>
+</aside>
+</div>
+<footer class="site"><div class="wrap">
+  <p>{{site.name}}{{#site.address}} · {{site.address}}{{/site.address}}</p>
+  <p>{{t.footer}}</p>
+</div></footer>
+</body>
+</html>
+)HTML";
+
+inline constexpr std::string_view article_list = R"HTML(<ul class="articles">
+{{#articles}}<li>
+  <article>
+    <h3><a href="{{url}}">{{title}}</a></h3>
+    <p class="meta"><time datetime="{{published_iso}}">{{published_vi}}</time>{{#unit_name}} · {{unit_name}}{{/unit_name}}</p>
+    {{#summary}}<p>{{summary}}</p>{{/summary}}
+  </article>
+</li>
+{{/articles}}
+</ul>
+)HTML";
+
+inline constexpr std::string_view home = R"HTML(<h1>{{t.section}}</h1>
+<p class="lead">{{t.section_lead}}</p>
+{{#categories}}
+<section class="category" aria-labelledby="cat-{{slug}}">
+  <h2 id="cat-{{slug}}"><a href="{{url}}">{{label}}</a></h2>
+  {{#articles.0}}{{> article_list}}{{/articles.0}}
+  {{^articles}}<p class="empty">{{t.empty}}</p>{{/articles}}
+  <p class="more"><a href="{{url}}">{{t.more}} <span class="visually-hidden">{{label}}</span></a></p>
+</section>
+{{/categories}}
+{{#documents.0}}
+<section aria-labelledby="vb-moi">
+  <h2 id="vb-moi">{{t.new_documents}}</h2>
+  {{> document_table}}
+</section>
+{{/documents.0}}
+)HTML";
+
+inline constexpr std::string_view category = R"HTML(<h1>{{category.label}}</h1>
+{{#category.description}}<p class="lead">{{category.description}}</p>{{/category.description}}
+{{#articles.0}}{{> article_list}}{{/articles.0}}
+{{#documents.0}}{{> document_table}}{{/documents.0}}
+{{^articles}}{{^documents}}<p class="empty">{{t.empty}}</p>{{/documents}}{{/articles}}
+{{> pagination}}
+)HTML";
+
+inline constexpr std::string_view pagination = R"HTML({{#pagination}}<nav class="pages" aria-label="{{t.pages}}">
+  {{#prev}}<a rel="prev" href="{{prev}}">← {{t.prev}}</a>{{/prev}}
+  <span>{{t.page}} {{number}}</span>
+  {{#next}}<a rel="next" href="{{next}}">{{t.next}} →</a>{{/next}}
+</nav>{{/pagination}}
+)HTML";
+
+inline constexpr std::string_view article = R"HTML(<article class="full">
+  <p class="crumbs"><a href="{{site.section}}">{{t.section}}</a> › <a href="{{article.category_url}}">{{article.category_label}}</a></p>
+  <h1>{{article.title}}</h1>
+  <p class="meta"><time datetime="{{article.published_iso}}">{{article.published_vi}}</time>{{#article.unit_name}} · {{article.unit_name}}{{/article.unit_name}}</p>
+  {{#article.summary}}<p class="lead">{{article.summary}}</p>{{/article.summary}}
+  <div class="body">{{{article.body_html}}}</div>
+  {{#article.tags.0}}<p class="tags">{{t.tags}}: {{#article.tags}}<span class="tag">{{.}}</span> {{/article.tags}}</p>{{/article.tags.0}}
+  {{#article.documents.0}}<h2>{{t.related_documents}}</h2><ul>{{#article.documents}}<li><a href="{{url}}">{{number}}</a> {{title}}</li>{{/article.documents}}</ul>{{/article.documents.0}}
+</article>
+)HTML";
+
+inline constexpr std::string_view document_table = R"HTML(<table class="documents">
+<caption class="visually-hidden">{{t.documents}}</caption>
+<thead><tr><th scope="col">{{t.number}}</th><th scope="col">{{t.title}}</th><th scope="col">{{t.issued_on}}</th><th scope="col">{{t.status}}</th></tr></thead>
+<tbody>
+{{#documents}}<tr><td><a href="{{url}}">{{number}}</a></td><td>{{title}}</td><td>{{issued_vi}}</td><td><span class="status status-{{status}}">{{status_label}}</span></td></tr>
+{{/documents}}
+</tbody>
+</table>
+)HTML";
+
+inline constexpr std::string_view document = R"HTML(<article class="full document">
+  <p class="crumbs"><a href="{{site.section}}">{{t.section}}</a> › <a href="{{doc.category_url}}">{{t.cat_documents}}</a></p>
+  <h1>{{doc.type_name}} {{doc.number}}</h1>
+  <p class="lead">{{doc.title}}</p>
+  <table class="meta">
+    <caption>{{t.properties}}</caption>
+    <tbody>
+      <tr><th scope="row">{{t.number}}</th><td>{{doc.number}}</td></tr>
+      <tr><th scope="row">{{t.type}}</th><td>{{doc.type_name}}</td></tr>
+      <tr><th scope="row">{{t.level}}</th><td>{{doc.level_label}}</td></tr>
+      <tr><th scope="row">{{t.issuer}}</th><td>{{doc.issuer}}{{#doc.parent_issuer}} ({{doc.parent_issuer}}){{/doc.parent_issuer}}</td></tr>
+      <tr><th scope="row">{{t.issued_on}}</th><td>{{doc.place_date}}</td></tr>
+      <tr><th scope="row">{{t.signer}}</th><td>{{doc.signer}}</td></tr>
+      {{#doc.effective_vi}}<tr><th scope="row">{{t.effective_on}}</th><td>{{doc.effective_vi}}</td></tr>{{/doc.effective_vi}}
+      {{#doc.expires_vi}}<tr><th scope="row">{{t.expires_on}}</th><td>{{doc.expires_vi}}</td></tr>{{/doc.expires_vi}}
+      <tr><th scope="row">{{t.status}}</th><td><span class="status status-{{doc.status}}">{{doc.status_label}}</span></td></tr>
+      {{#doc.fields.0}}<tr><th scope="row">{{t.fields}}</th><td>{{#doc.fields}}<span class="tag">{{.}}</span> {{/doc.fields}}</td></tr>{{/doc.fields.0}}
+      {{#doc.recipients.0}}<tr><th scope="row">{{t.recipients}}</th><td><ul>{{#doc.recipients}}<li>{{.}}</li>{{/doc.recipients}}</ul></td></tr>{{/doc.recipients.0}}
+    </tbody>
+  </table>
+  {{#doc.history.0}}<h2>{{t.status_history}}</h2><ol class="history">{{#doc.history}}<li><time datetime="{{date_iso}}">{{date_vi}}</time>: {{label}}{{#note}} ({{note}}){{/note}}</li>{{/doc.history}}</ol>{{/doc.history.0}}
+  {{#doc.relations.0}}<h2>{{t.related_documents}}</h2><ul class="relations">{{#doc.relations}}<li>{{label}}: {{#url}}<a href="{{url}}">{{number}}</a>{{/url}}{{^url}}{{number}}{{/url}} {{title}}</li>{{/doc.relations}}</ul>{{/doc.relations.0}}
+  {{#doc.files.0}}<h2>{{t.files}}</h2><ul class="files">{{#doc.files}}<li>{{name}}{{#size}} ({{size}}){{/size}}</li>{{/doc.files}}</ul>{{/doc.files.0}}
+  {{#doc.body_html}}<h2>{{t.full_text}}</h2><div class="body">{{{doc.body_html}}}</div>{{/doc.body_html}}
+</article>
+)HTML";
+
+inline constexpr std::string_view search = R"HTML(<h1>{{t.search_title}}</h1>
+{{#search.q}}<p>{{t.results_for}} “{{search.q}}”{{#search.total}}: {{search.total}}{{/search.total}}</p>{{/search.q}}
+{{#search.error}}<p class="error" role="alert">{{search.error}}</p>{{/search.error}}
+<ol class="results">
+{{#results}}<li>
+  <h2><a href="{{url}}">{{title}}</a></h2>
+  <p class="meta">{{kind_label}}{{#date_vi}} · {{date_vi}}{{/date_vi}}</p>
+  <p class="snippet">{{{snippet_html}}}</p>
+</li>
+{{/results}}
+</ol>
+{{#search.q}}{{^results}}{{^search.error}}<p class="empty">{{t.no_results}}</p>{{/search.error}}{{/results}}{{/search.q}}
+{{> pagination}}
+)HTML";
+
+inline constexpr std::string_view error_page = R"HTML(<h1>{{error.title}}</h1>
+<p>{{error.message}}</p>
+<p><a href="{{site.section}}">{{t.back_home}}</a></p>
+)HTML";
+
+inline constexpr std::string_view style_css = R"CSS(:root{--fg:#1d1d1f;--muted:#5b5b66;--accent:#a4161a;--bg:#fff;--line:#ddd;--soft:#f6f3ee}
+*{box-sizing:border-box}
+body{margin:0;font:17px/1.6 "DejaVu Sans",system-ui,sans-serif;color:var(--fg);background:var(--bg)}
+a{color:#0b4f8a}a:focus,button:focus,input:focus{outline:3px solid #f0a500;outline-offset:2px}
+.wrap{max-width:72rem;margin:0 auto;padding:0 1rem}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:9}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+header.site{background:var(--accent);color:#fff}header.site a{color:#fff}
+header.site .wrap{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding-top:.75rem;padding-bottom:.75rem}
+.unit{font-weight:700;font-size:1.15rem;margin:0}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0}
+nav a[aria-current]{text-decoration:underline;font-weight:700}
+.search{display:flex;gap:.25rem;align-items:center}.search label{position:absolute;left:-999px}
+.search input{padding:.35rem .5rem;border:0;border-radius:3px;min-width:12rem}
+.search button{padding:.35rem .75rem;border:1px solid #fff;background:transparent;color:#fff;border-radius:3px;cursor:pointer}
+.lang{margin:0 0 0 auto}
+.layout{display:grid;grid-template-columns:1fr 18rem;gap:2rem;padding-top:1.5rem;padding-bottom:2rem}
+@media (max-width:800px){.layout{grid-template-columns:1fr}.lang{margin:0}}
+h1{font-size:1.8rem;line-height:1.25;margin:.25rem 0 1rem}h2{font-size:1.3rem;margin:1.5rem 0 .5rem}
+.lead{font-size:1.05rem;color:var(--muted)}
+.articles{list-style:none;padding:0;margin:0}.articles li{border-bottom:1px solid var(--line);padding:.5rem 0}
+.articles h3{margin:0;font-size:1.05rem}.meta{color:var(--muted);font-size:.9rem;margin:.15rem 0}
+.category{background:var(--soft);padding:.5rem 1rem 1rem;margin-bottom:1.25rem;border-radius:6px}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid var(--line);padding:.4rem .6rem;text-align:left;vertical-align:top}
+table.meta th{width:32%;background:var(--soft)}caption{text-align:left;font-weight:700;padding:.25rem 0}
+.status{padding:.1rem .4rem;border-radius:3px;background:#e8f5e9;white-space:nowrap}
+.status-expired,.status-suspended{background:#fdecea}.status-partly_expired,.status-not_yet_in_force{background:#fff4e0}
+.tag{display:inline-block;background:var(--soft);border-radius:3px;padding:0 .4rem;margin:.1rem}
+.banner{display:block;border:2px solid var(--accent);border-radius:6px;padding:.75rem;text-decoration:none;color:var(--accent);font-weight:700;text-align:center}
+.banner img{max-width:100%;height:auto;display:block;margin:0 auto .5rem}
+.results{padding-left:1.25rem}.results h2{font-size:1.1rem;margin-bottom:0}
+mark{background:#fff3a0;color:inherit}
+.pages{display:flex;gap:1rem;margin:1.5rem 0}
+.error{color:var(--accent);font-weight:700}.empty{color:var(--muted)}
+.body img{max-width:100%;height:auto}
+footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1rem 0}
+)CSS";
+
+// Name → built-in source, for template_set::add and for overriding by a theme directory.
+inline constexpr std::pair<std::string_view, std::string_view> templates[] = {
+    {"layout", layout},     {"home", home},     {"category", category},
+    {"pagination", pagination}, {"article", article}, {"article_list", article_list},
+    {"document_table", document_table}, {"document", document}, {"search", search},
+    {"error", error_page},
+};
+
+}  // namespace portal::theme
+PBGDPL_NAMESPACE_END

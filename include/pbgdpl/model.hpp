@@ -1,0 +1,6 @@
+// The domain model in one include: value types, validation and JSON for every entity.
+// The model knows no I/O; store/, http/ and the services build on it.
+#pragma once
+#include "model/common.hpp"
+#include "model/unit.hpp"
+#include "model/account.hpp"

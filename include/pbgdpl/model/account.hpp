@@ -1,0 +1,147 @@
+// People who work in the system and what they may do where: an account holds role grants, each a
+// role at one unit (an editor at a school, an approver at the division). Credentials are not
+// here: passwords and keys live in trust/, so an exported account never carries a secret.
+#pragma once
+#include "common.hpp"
+
+PBGDPL_NAMESPACE_BEGIN
+
+enum class role {
+  school_editor,      // writes a school's PBGDPL content
+  school_approver,    // the school head who approves it for publishing
+  division_editor,    // writes for the education division
+  division_approver,  // approves at the division (also school content sent up)
+  city_official,      // city Department of Justice / Education: approves public-screen content
+  signage_operator,   // schedules approved content on screens; cannot change it
+  auditor,            // reads everything, changes nothing
+};
+PBGDPL_ENUM_NAMES(role, {role::school_editor, "school_editor"}, {role::school_approver, "school_approver"},
+                  {role::division_editor, "division_editor"}, {role::division_approver, "division_approver"},
+                  {role::city_official, "city_official"}, {role::signage_operator, "signage_operator"},
+                  {role::auditor, "auditor"});
+
+inline std::string_view role_label_vi(role r) noexcept {
+  switch (r) {
+    case role::school_editor: return "Biên tập viên nhà trường";
+    case role::school_approver: return "Người duyệt nhà trường";
+    case role::division_editor: return "Biên tập viên Phòng GDĐT";
+    case role::division_approver: return "Người duyệt Phòng GDĐT";
+    case role::city_official: return "Cán bộ Thành phố";
+    case role::signage_operator: return "Người vận hành màn hình";
+    case role::auditor: return "Người kiểm tra";
+  }
+  return {};
+}
+inline std::string_view role_label_en(role r) noexcept {
+  switch (r) {
+    case role::school_editor: return "School editor";
+    case role::school_approver: return "School approver";
+    case role::division_editor: return "Division editor";
+    case role::division_approver: return "Division approver";
+    case role::city_official: return "City official";
+    case role::signage_operator: return "Signage operator";
+    case role::auditor: return "Auditor";
+  }
+  return {};
+}
+
+// Roles whose holders may sign an approval (trust/ checks the key; this is the domain rule).
+constexpr bool is_approver_role(role r) noexcept {
+  return r == role::school_approver || r == role::division_approver || r == role::city_official;
+}
+
+struct role_grant {
+  role r = role::school_editor;
+  unit_id unit;
+  friend bool operator==(const role_grant&, const role_grant&) = default;
+};
+
+template <class V>
+void describe(V& f, role_grant& x) {
+  using model_io::need;
+  f("r", x.r, need::required);
+  f("unit", x.unit, need::required);
+}
+PBGDPL_MODEL_JSON(role_grant)
+
+struct account {
+  account_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  std::string username;  // login name: lower-case letters, digits, '.', '_', '-'
+  std::string display_name;
+  std::string email;
+  std::string phone;
+  std::string position;  // job title, e.g. "Phó Hiệu trưởng"
+  std::vector<role_grant> grants;
+  bool disabled = false;
+  std::optional<timestamp> created_at;
+
+  friend bool operator==(const account&, const account&) = default;
+};
+
+template <class V>
+void describe(V& f, account& x) {
+  using model_io::need;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("username", x.username, need::required, model_io::short_text);
+  f("display_name", x.display_name, need::required, model_io::short_text);
+  f("email", x.email, need::optional, model_io::short_text);
+  f("phone", x.phone, need::optional, model_io::short_text);
+  f("position", x.position, need::optional, model_io::short_text);
+  f("grants", x.grants);
+  f("disabled", x.disabled);
+  f("created_at", x.created_at);
+}
+PBGDPL_MODEL_JSON(account)
+
+// True when the account (not disabled) holds role r at unit u. Inheritance down the unit tree
+// is a policy question for trust/, not a fact of the account.
+inline bool has_role(const account& a, role r, const unit_id& u) noexcept {
+  if (a.disabled) return false;
+  for (const auto& g : a.grants)
+    if (g.r == r && g.unit == u) return true;
+  return false;
+}
+inline bool has_role(const account& a, role r) noexcept {
+  if (a.disabled) return false;
+  for (const auto& g : a.grants)
+    if (g.r == r) return true;
+  return false;
+}
+
+inline bool is_valid_username(std::string_view s) noexcept {
+  if (s.size() < 2 || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) return false;
+  return s.front() != '.' && s.front() != '-';
+}
+
+inline void validate(const role_grant& g, validator& v) {
+  rules::identifier(v, g.unit, "/unit", "Đơn vị được phân quyền", "Granted unit");
+  v.check(!to_string(g.r).empty(), "/r", errc::out_of_range, "Vai trò không hợp lệ", "Unknown role");
+}
+
+inline void validate(const account& a, validator& v) {
+  rules::schema(v, a.schema_version);
+  rules::identifier(v, a.id, "/id", "Mã tài khoản", "Account id");
+  if (a.username.empty())
+    v.add("/username", errc::missing_field, "Tên đăng nhập không được để trống", "Username must not be empty");
+  else
+    v.check(is_valid_username(a.username), "/username", errc::invalid_argument,
+            "Tên đăng nhập gồm 2-64 chữ thường, số, '.', '_' hoặc '-'",
+            "A username is 2-64 lower-case letters, digits, '.', '_' or '-'");
+  rules::text(v, a.display_name, "/display_name", "Tên hiển thị", "Display name", true);
+  rules::email(v, a.email, "/email", false);
+  rules::text(v, a.phone, "/phone", "Số điện thoại", "Phone", false);
+  rules::text(v, a.position, "/position", "Chức vụ", "Position", false);
+  for (std::size_t i = 0; i < a.grants.size(); ++i) {
+    v.nested("/grants/" + std::to_string(i), [&] { validate(a.grants[i], v); });
+    for (std::size_t k = 0; k < i; ++k)
+      if (a.grants[k] == a.grants[i])
+        v.add("/grants/" + std::to_string(i), errc::already_exists, "Quyền bị lặp lại", "Duplicate grant");
+  }
+}
+
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,126 @@
+// Units of the PBGDPL hierarchy: the city and its departments, the district, the education
+// division and its schools. Every article, report and screen belongs to one unit; the tree
+// (parent links) is how the division sees its schools and reports flow upward.
+#pragma once
+#include "common.hpp"
+
+PBGDPL_NAMESPACE_BEGIN
+
+enum class unit_kind { city, department, district, education_division, school };
+PBGDPL_ENUM_NAMES(unit_kind, {unit_kind::city, "city"}, {unit_kind::department, "department"},
+                  {unit_kind::district, "district"}, {unit_kind::education_division, "education_division"},
+                  {unit_kind::school, "school"});
+
+// Kindergarten (mầm non), primary (tiểu học), lower secondary (trung học cơ sở): the schools
+// the plan binds.
+enum class school_level { mn, th, thcs };
+PBGDPL_ENUM_NAMES(school_level, {school_level::mn, "mn"}, {school_level::th, "th"}, {school_level::thcs, "thcs"});
+
+struct unit {
+  unit_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  unit_kind kind = unit_kind::school;
+  std::string name;        // "Trường Tiểu học Văn Yên"
+  std::string short_name;  // "TH Văn Yên"
+  std::optional<school_level> level;
+  std::optional<unit_id> parent;
+  std::string website;
+  std::string email;
+  std::string phone;
+  std::string address;
+  std::optional<date> opened_on, closed_on;
+
+  friend bool operator==(const unit&, const unit&) = default;
+};
+
+template <class V>
+void describe(V& f, unit& x) {
+  using model_io::need;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("kind", x.kind, need::required);
+  f("name", x.name, need::required, model_io::short_text);
+  f("short_name", x.short_name, need::optional, model_io::short_text);
+  f("level", x.level);
+  f("parent", x.parent);
+  f("website", x.website, need::optional, model_io::short_text);
+  f("email", x.email, need::optional, model_io::short_text);
+  f("phone", x.phone, need::optional, model_io::short_text);
+  f("address", x.address, need::optional, model_io::short_text);
+  f("opened_on", x.opened_on);
+  f("closed_on", x.closed_on);
+}
+PBGDPL_MODEL_JSON(unit)
+
+inline std::string_view unit_kind_label_vi(unit_kind k) noexcept {
+  switch (k) {
+    case unit_kind::city: return "Thành phố";
+    case unit_kind::department: return "Sở, ban, ngành";
+    case unit_kind::district: return "Quận, huyện";
+    case unit_kind::education_division: return "Phòng Giáo dục và Đào tạo";
+    case unit_kind::school: return "Trường học";
+  }
+  return {};
+}
+inline std::string_view unit_kind_label_en(unit_kind k) noexcept {
+  switch (k) {
+    case unit_kind::city: return "City";
+    case unit_kind::department: return "Department";
+    case unit_kind::district: return "District";
+    case unit_kind::education_division: return "Education and Training Division";
+    case unit_kind::school: return "School";
+  }
+  return {};
+}
+inline std::string_view school_level_label_vi(school_level l) noexcept {
+  switch (l) {
+    case school_level::mn: return "Mầm non";
+    case school_level::th: return "Tiểu học";
+    case school_level::thcs: return "Trung học cơ sở";
+  }
+  return {};
+}
+inline std::string_view school_level_label_en(school_level l) noexcept {
+  switch (l) {
+    case school_level::mn: return "Kindergarten";
+    case school_level::th: return "Primary school";
+    case school_level::thcs: return "Lower secondary school";
+  }
+  return {};
+}
+
+// Whether the unit existed on day d (reports expect only units open in their period).
+inline bool is_open_on(const unit& u, date d) noexcept {
+  if (u.opened_on && d < *u.opened_on) return false;
+  if (u.closed_on && d > *u.closed_on) return false;
+  return true;
+}
+
+inline void validate(const unit& u, validator& v) {
+  rules::schema(v, u.schema_version);
+  rules::identifier(v, u.id, "/id", "Mã đơn vị", "Unit id");
+  rules::text(v, u.name, "/name", "Tên đơn vị", "Unit name", true);
+  rules::text(v, u.short_name, "/short_name", "Tên viết tắt", "Short name", false);
+  rules::identifier(v, u.parent, "/parent", "Đơn vị cấp trên", "Parent unit");
+  if (u.parent && *u.parent == u.id)
+    v.add("/parent", errc::invalid_argument, "Đơn vị không thể là cấp trên của chính nó", "A unit cannot be its own parent");
+  if (u.kind == unit_kind::school)
+    v.check(u.level.has_value(), "/level", errc::missing_field, "Trường học phải có cấp học (mn, th, thcs)",
+            "A school must have a level (mn, th, thcs)");
+  else
+    v.check(!u.level.has_value(), "/level", errc::invalid_argument, "Chỉ trường học mới có cấp học",
+            "Only a school has a level");
+  if (u.kind != unit_kind::city)
+    v.check(u.parent.has_value(), "/parent", errc::missing_field, "Đơn vị phải có đơn vị cấp trên",
+            "Every unit but the city must have a parent");
+  rules::url(v, u.website, "/website", "Trang web", "Website", false);
+  rules::email(v, u.email, "/email", false);
+  rules::text(v, u.phone, "/phone", "Số điện thoại", "Phone", false);
+  rules::text(v, u.address, "/address", "Địa chỉ", "Address", false);
+  if (u.opened_on && u.closed_on)
+    rules::not_before(v, *u.closed_on, *u.opened_on, "/closed_on", "Ngày giải thể phải sau ngày thành lập",
+                      "closed_on must not be before opened_on");
+}
+
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,186 @@
+#include <pbgdpl/model/account.hpp>
+#include <pbgdpl/model/unit.hpp>
+
+#include <doctest/doctest.h>
+
+using namespace pbgdpl;
+
+namespace {
+date d(int y, unsigned m, unsigned dd) { return date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{dd}}; }
+
+unit full_school() {
+  unit u;
+  u.id = unit_id{"th-van-yen"};
+  u.version = 3;
+  u.kind = unit_kind::school;
+  u.name = "Trường Tiểu học Văn Yên";
+  u.short_name = "TH Văn Yên";
+  u.level = school_level::th;
+  u.parent = unit_id{"pgddt-ha-dong"};
+  u.website = "https://thvanyen.hadong.edu.vn";
+  u.email = "thvanyen@hadong.edu.vn";
+  u.phone = "024 3382 0000";
+  u.address = "Phường Phú La, quận Hà Đông, Hà Nội";
+  u.opened_on = d(1960, 9, 5);
+  return u;
+}
+
+account full_account() {
+  account a;
+  a.id = account_id{"acc-editor-van-yen"};
+  a.version = 7;
+  a.username = "nguyen.lan";
+  a.display_name = "Nguyễn Thị Lan";
+  a.email = "lan@thvanyen.edu.vn";
+  a.phone = "0912 345 678";
+  a.position = "Giáo viên";
+  a.grants = {{role::school_editor, unit_id{"th-van-yen"}}, {role::signage_operator, unit_id{"th-van-yen"}}};
+  a.disabled = true;
+  a.created_at = local_midnight(d(2023, 9, 1)) + std::chrono::hours{8};
+  return a;
+}
+
+template <class T>
+void round_trips(const T& x) {
+  REQUIRE(check(x));
+  json j = to_json_value(x);
+  auto back = from_json_value<T>(j);
+  REQUIRE_MESSAGE(back, (back ? "" : back.err().describe()));
+  CHECK(*back == x);
+  auto text = j.dump();
+  auto again = from_json_text<T>(text);
+  REQUIRE(again);
+  CHECK(to_json_value(*again).dump() == text);
+}
+}  // namespace
+
+TEST_SUITE("model/unit") {
+  TEST_CASE("a fully populated unit survives a JSON round trip") { round_trips(full_school()); }
+
+  TEST_CASE("a school without a level is refused at /level") {
+    auto u = full_school();
+    u.level.reset();
+    auto r = check(u);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().path == "/level");
+    CHECK(r.err().code == errc::missing_field);
+  }
+
+  TEST_CASE("only a school has a level, and only the city has no parent") {
+    unit div;
+    div.id = unit_id{"pgddt-ha-dong"};
+    div.kind = unit_kind::education_division;
+    div.name = "Phòng Giáo dục và Đào tạo quận Hà Đông";
+    div.level = school_level::th;
+    auto r = check(div);
+    REQUIRE_FALSE(r);
+    REQUIRE(r.err().details.size() == 2);
+    CHECK(r.err().details[0].path == "/level");
+    CHECK(r.err().details[1].path == "/parent");
+  }
+
+  TEST_CASE("a closing date before the opening date is refused") {
+    auto u = full_school();
+    u.closed_on = d(1950, 1, 1);
+    auto r = check(u);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::bad_date);
+    CHECK(r.err().path == "/closed_on");
+    CHECK_FALSE(is_open_on(u, d(2023, 1, 1)));
+    CHECK(is_open_on(full_school(), d(2023, 1, 1)));
+  }
+
+  TEST_CASE("a javascript: website is refused") {
+    auto u = full_school();
+    u.website = "javascript:alert(1)";
+    CHECK(check(u).err().path == "/website");
+    u.website = "HTTPS://thvanyen.edu.vn/pbgdpl";
+    CHECK(check(u));
+  }
+
+  TEST_CASE("an unknown kind and a wrong type are reported at their paths") {
+    auto j = to_json_value(full_school());
+    j["kind"] = "ministry";
+    auto r = from_json_value<unit>(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::out_of_range);
+    CHECK(r.err().path == "/kind");
+    j = to_json_value(full_school());
+    j["opened_on"] = 1960;
+    r = from_json_value<unit>(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::wrong_type);
+    CHECK(r.err().path == "/opened_on");
+  }
+
+  TEST_CASE("a newer schema version is refused") {
+    auto j = to_json_value(full_school());
+    j["schema_version"] = model_schema_version + 1;
+    auto r = from_json_value<unit>(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::unsupported_version);
+    CHECK(r.err().path == "/schema_version");
+  }
+
+  TEST_CASE("a unit name typed in NFD is stored as NFC") {
+    auto j = to_json_value(full_school());
+    j["name"] = "Tru\xCC\x9Bo\xCC\x9B\xCC\x80ng";  // "Trường" decomposed
+    auto r = from_json_value<unit>(j);
+    REQUIRE(r);
+    CHECK(r->name == "Trường");
+  }
+
+  TEST_CASE("labels exist in Vietnamese and English") {
+    CHECK(school_level_label_vi(school_level::thcs) == "Trung học cơ sở");
+    CHECK(unit_kind_label_en(unit_kind::education_division) == "Education and Training Division");
+  }
+}
+
+TEST_SUITE("model/account") {
+  TEST_CASE("a fully populated account survives a JSON round trip") { round_trips(full_account()); }
+
+  TEST_CASE("roles have Vietnamese and English labels and approvers are known") {
+    CHECK(role_label_vi(role::school_approver) == "Người duyệt nhà trường");
+    CHECK(role_label_en(role::city_official) == "City official");
+    CHECK(is_approver_role(role::division_approver));
+    CHECK_FALSE(is_approver_role(role::signage_operator));
+  }
+
+  TEST_CASE("a disabled account holds no role") {
+    auto a = full_account();
+    CHECK_FALSE(has_role(a, role::school_editor, unit_id{"th-van-yen"}));
+    a.disabled = false;
+    CHECK(has_role(a, role::school_editor, unit_id{"th-van-yen"}));
+    CHECK_FALSE(has_role(a, role::school_editor, unit_id{"thcs-van-yen"}));
+  }
+
+  TEST_CASE("a grant with an unknown role is refused at its path") {
+    auto j = to_json_value(full_account());
+    j["grants"][1]["r"] = "superuser";
+    auto r = from_json_value<account>(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().path == "/grants/1/r");
+  }
+
+  TEST_CASE("bad usernames, e-mails and duplicate grants are all reported") {
+    auto a = full_account();
+    a.username = "Nguyễn Lan";
+    a.email = "lan-at-school";
+    a.grants.push_back(a.grants[0]);
+    auto r = check(a);
+    REQUIRE_FALSE(r);
+    REQUIRE(r.err().details.size() == 3);
+    CHECK(r.err().details[0].path == "/username");
+    CHECK(r.err().details[1].path == "/email");
+    CHECK(r.err().details[2].path == "/grants/2");
+  }
+
+  TEST_CASE("a missing display name is a missing field") {
+    auto j = to_json_value(full_account());
+    j.erase("display_name");
+    auto r = from_json_value<account>(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::missing_field);
+    CHECK(r.err().path == "/display_name");
+  }
+}

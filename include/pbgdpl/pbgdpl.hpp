@@ -9,3 +9,4 @@
 #include "core/text.hpp"
 #include "core/document_number.hpp"
 #include "core/json.hpp"
+#include "model.hpp"

@@ -4,3 +4,7 @@
 #include "model/common.hpp"
 #include "model/unit.hpp"
 #include "model/account.hpp"
+#include "model/article.hpp"
+#include "model/legal_document.hpp"
+#include "model/media.hpp"
+#include "model/question.hpp"

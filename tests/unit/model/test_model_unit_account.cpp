@@ -1,12 +1,12 @@
-#include <pbgdpl/model/account.hpp>
-#include <pbgdpl/model/unit.hpp>
+#include "fixtures.hpp"
 
 #include <doctest/doctest.h>
 
 using namespace pbgdpl;
 
 namespace {
-date d(int y, unsigned m, unsigned dd) { return date{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{dd}}; }
+using fx::d;
+using fx::round_trips;
 
 unit full_school() {
   unit u;
@@ -40,18 +40,6 @@ account full_account() {
   return a;
 }
 
-template <class T>
-void round_trips(const T& x) {
-  REQUIRE(check(x));
-  json j = to_json_value(x);
-  auto back = from_json_value<T>(j);
-  REQUIRE_MESSAGE(back, (back ? "" : back.err().describe()));
-  CHECK(*back == x);
-  auto text = j.dump();
-  auto again = from_json_text<T>(text);
-  REQUIRE(again);
-  CHECK(to_json_value(*again).dump() == text);
-}
 }  // namespace
 
 TEST_SUITE("model/unit") {

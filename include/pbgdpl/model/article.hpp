@@ -1,0 +1,144 @@
+// An article of a unit's PBGDPL section ("Phổ biến, giáo dục pháp luật"): activity news, an
+// introduction of a new legal document, Q&A, policy dialogue, in-depth pieces, publications.
+// Editorial states follow the draft → submitted → approved → published path every CMS shares.
+#pragma once
+#include "common.hpp"
+
+PBGDPL_NAMESPACE_BEGIN
+
+enum class article_kind { activity_news, legal_document_intro, question_answer, policy_dialogue, in_depth, publication };
+PBGDPL_ENUM_NAMES(article_kind, {article_kind::activity_news, "activity_news"},
+                  {article_kind::legal_document_intro, "legal_document_intro"},
+                  {article_kind::question_answer, "question_answer"},
+                  {article_kind::policy_dialogue, "policy_dialogue"}, {article_kind::in_depth, "in_depth"},
+                  {article_kind::publication, "publication"});
+
+enum class article_state { draft, submitted, approved, published, archived };
+PBGDPL_ENUM_NAMES(article_state, {article_state::draft, "draft"}, {article_state::submitted, "submitted"},
+                  {article_state::approved, "approved"}, {article_state::published, "published"},
+                  {article_state::archived, "archived"});
+
+inline std::string_view article_kind_label_vi(article_kind k) noexcept {
+  switch (k) {
+    case article_kind::activity_news: return "Tin tức hoạt động";
+    case article_kind::legal_document_intro: return "Văn bản pháp luật mới";
+    case article_kind::question_answer: return "Hỏi đáp pháp luật";
+    case article_kind::policy_dialogue: return "Đối thoại chính sách - pháp luật";
+    case article_kind::in_depth: return "Bài viết chuyên sâu";
+    case article_kind::publication: return "Tài liệu, ấn phẩm";
+  }
+  return {};
+}
+inline std::string_view article_kind_label_en(article_kind k) noexcept {
+  switch (k) {
+    case article_kind::activity_news: return "Activity news";
+    case article_kind::legal_document_intro: return "New legal documents";
+    case article_kind::question_answer: return "Legal Q&A";
+    case article_kind::policy_dialogue: return "Policy and law dialogue";
+    case article_kind::in_depth: return "In-depth articles";
+    case article_kind::publication: return "Publications";
+  }
+  return {};
+}
+inline std::string_view article_state_label_vi(article_state s) noexcept {
+  switch (s) {
+    case article_state::draft: return "Bản nháp";
+    case article_state::submitted: return "Chờ duyệt";
+    case article_state::approved: return "Đã duyệt";
+    case article_state::published: return "Đã đăng";
+    case article_state::archived: return "Lưu trữ";
+  }
+  return {};
+}
+
+struct article {
+  article_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  article_kind kind = article_kind::activity_news;
+  std::string title;
+  std::string slug;  // URL segment, e.g. "huong-ung-ngay-phap-luat-2023"
+  std::string summary;
+  std::string body_markdown;
+  std::string category;
+  std::vector<std::string> tags;
+  unit_id unit;
+  account_id author;
+  article_state state = article_state::draft;
+  timestamp created_at{};
+  timestamp updated_at{};
+  std::optional<timestamp> published_at;
+  std::uint32_t revision = 1;
+  std::vector<legal_document_id> documents;  // documents the article introduces or cites
+  std::optional<media_id> cover;
+
+  friend bool operator==(const article&, const article&) = default;
+};
+
+template <class V>
+void describe(V& f, article& x) {
+  using model_io::need;
+  using model_io::short_text;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("kind", x.kind, need::required);
+  f("title", x.title, need::required, short_text);
+  f("slug", x.slug, need::optional, short_text);
+  f("summary", x.summary);
+  f("body_markdown", x.body_markdown, need::required);
+  f("category", x.category, need::optional, short_text);
+  f("tags", x.tags, need::optional, short_text);
+  f("unit", x.unit, need::required);
+  f("author", x.author, need::required);
+  f("state", x.state, need::required);
+  f("created_at", x.created_at, need::required);
+  f("updated_at", x.updated_at, need::required);
+  f("published_at", x.published_at);
+  f("revision", x.revision);
+  f("documents", x.documents);
+  f("cover", x.cover);
+}
+PBGDPL_MODEL_JSON(article)
+
+// Published and not archived: what a public page may show.
+inline bool is_published(const article& a) noexcept { return a.state == article_state::published; }
+// Published with a publication time at or before `t` (scheduled articles stay hidden until then).
+inline bool is_visible_at(const article& a, timestamp t) noexcept {
+  return is_published(a) && a.published_at && *a.published_at <= t;
+}
+
+// A slug for a title: "Hưởng ứng Ngày Pháp luật" → "huong-ung-ngay-phap-luat".
+inline std::string make_slug(std::string_view title) { return text::slug(title).value_or(std::string{}); }
+
+inline void validate(const article& a, validator& v) {
+  rules::schema(v, a.schema_version);
+  rules::identifier(v, a.id, "/id", "Mã bài viết", "Article id");
+  rules::text(v, a.title, "/title", "Tiêu đề", "Title", true);
+  if (!a.slug.empty())
+    v.check(rules::is_slug(a.slug), "/slug", errc::invalid_argument,
+            "Đường dẫn chỉ gồm chữ thường không dấu, số và dấu '-'",
+            "A slug is lower-case ASCII letters, digits and single hyphens");
+  rules::long_text(v, a.summary, "/summary", "Tóm tắt", "Summary", false);
+  rules::long_text(v, a.body_markdown, "/body_markdown", "Nội dung", "Body", true);
+  rules::text(v, a.category, "/category", "Chuyên mục", "Category", false);
+  rules::texts(v, a.tags, "/tags", "Thẻ", "Tag");
+  rules::identifier(v, a.unit, "/unit", "Đơn vị", "Unit");
+  rules::identifier(v, a.author, "/author", "Tác giả", "Author");
+  rules::not_before(v, a.updated_at, a.created_at, "/updated_at", "Ngày cập nhật không được trước ngày tạo",
+                    "updated_at must not be before created_at");
+  if (a.published_at)
+    rules::not_before(v, *a.published_at, a.created_at, "/published_at", "Ngày đăng không được trước ngày tạo",
+                      "published_at must not be before created_at");
+  else if (a.state == article_state::published || a.state == article_state::archived)
+    v.add("/published_at", errc::missing_field, "Bài đã đăng phải có ngày đăng",
+          "A published article must have published_at");
+  v.check(a.revision >= 1, "/revision", errc::out_of_range, "Số phiên bản phải từ 1", "revision starts at 1");
+  rules::identifiers(v, a.documents, "/documents", "Văn bản", "Document");
+  rules::identifier(v, a.cover, "/cover", "Ảnh bìa", "Cover");
+  if (a.kind == article_kind::legal_document_intro)
+    v.check(!a.documents.empty(), "/documents", errc::missing_field,
+            "Bài giới thiệu văn bản phải gắn ít nhất một văn bản",
+            "A legal document introduction must name at least one document");
+}
+
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,159 @@
+// Online legal Q&A (hỏi đáp, tư vấn pháp luật trực tuyến) and policy-law dialogue sessions
+// (đối thoại chính sách - pháp luật) of a unit's PBGDPL section. An asker's contact details are
+// private: only published questions, without them, reach public pages.
+#pragma once
+#include "common.hpp"
+
+PBGDPL_NAMESPACE_BEGIN
+
+enum class question_state { asked, answered, published, rejected };
+PBGDPL_ENUM_NAMES(question_state, {question_state::asked, "asked"}, {question_state::answered, "answered"},
+                  {question_state::published, "published"}, {question_state::rejected, "rejected"});
+
+inline std::string_view question_state_label_vi(question_state s) noexcept {
+  switch (s) {
+    case question_state::asked: return "Chờ trả lời";
+    case question_state::answered: return "Đã trả lời";
+    case question_state::published: return "Đã công bố";
+    case question_state::rejected: return "Không tiếp nhận";
+  }
+  return {};
+}
+
+struct question {
+  question_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  unit_id unit;
+  std::string asker_name;
+  std::string asker_email;  // private
+  std::string asker_phone;  // private
+  std::string title;
+  std::string body;
+  std::string category;  // lĩnh vực, e.g. "Giáo dục", "Giao thông"
+  std::string answer_markdown;
+  question_state state = question_state::asked;
+  timestamp asked_at{};
+  std::optional<timestamp> answered_at;
+  std::optional<account_id> answered_by;
+  std::string rejection_reason;
+  std::vector<legal_document_id> documents;  // documents the answer cites
+
+  friend bool operator==(const question&, const question&) = default;
+};
+
+template <class V>
+void describe(V& f, question& x) {
+  using model_io::need;
+  using model_io::short_text;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("unit", x.unit, need::required);
+  f("asker_name", x.asker_name, need::required, short_text);
+  f("asker_email", x.asker_email, need::optional, short_text);
+  f("asker_phone", x.asker_phone, need::optional, short_text);
+  f("title", x.title, need::required, short_text);
+  f("body", x.body, need::required);
+  f("category", x.category, need::optional, short_text);
+  f("answer_markdown", x.answer_markdown);
+  f("state", x.state, need::required);
+  f("asked_at", x.asked_at, need::required);
+  f("answered_at", x.answered_at);
+  f("answered_by", x.answered_by);
+  f("rejection_reason", x.rejection_reason, need::optional, short_text);
+  f("documents", x.documents);
+}
+PBGDPL_MODEL_JSON(question)
+
+inline bool is_published(const question& q) noexcept { return q.state == question_state::published; }
+
+// The question as a public page may show it: no contact details.
+inline question public_view(question q) {
+  q.asker_email.clear();
+  q.asker_phone.clear();
+  return q;
+}
+
+inline void validate(const question& q, validator& v) {
+  rules::schema(v, q.schema_version);
+  rules::identifier(v, q.id, "/id", "Mã câu hỏi", "Question id");
+  rules::identifier(v, q.unit, "/unit", "Đơn vị", "Unit");
+  rules::text(v, q.asker_name, "/asker_name", "Tên người hỏi", "Asker name", true);
+  rules::email(v, q.asker_email, "/asker_email", false);
+  rules::text(v, q.asker_phone, "/asker_phone", "Số điện thoại", "Phone", false);
+  rules::text(v, q.title, "/title", "Tiêu đề", "Title", true);
+  rules::long_text(v, q.body, "/body", "Nội dung câu hỏi", "Question body", true);
+  rules::text(v, q.category, "/category", "Lĩnh vực", "Category", false);
+  bool answered = q.state == question_state::answered || q.state == question_state::published;
+  rules::long_text(v, q.answer_markdown, "/answer_markdown", "Câu trả lời", "Answer", answered);
+  if (answered) {
+    v.check(q.answered_at.has_value(), "/answered_at", errc::missing_field, "Thiếu thời điểm trả lời",
+            "answered_at is missing");
+    v.check(q.answered_by.has_value(), "/answered_by", errc::missing_field, "Thiếu người trả lời",
+            "answered_by is missing");
+  }
+  if (q.answered_at)
+    rules::not_before(v, *q.answered_at, q.asked_at, "/answered_at", "Thời điểm trả lời không được trước khi hỏi",
+                      "answered_at must not be before asked_at");
+  rules::identifier(v, q.answered_by, "/answered_by", "Người trả lời", "Answered by");
+  rules::text(v, q.rejection_reason, "/rejection_reason", "Lý do không tiếp nhận", "Rejection reason",
+              q.state == question_state::rejected);
+  rules::identifiers(v, q.documents, "/documents", "Văn bản", "Document");
+}
+
+enum class dialogue_state { planned, open, closed, cancelled };
+PBGDPL_ENUM_NAMES(dialogue_state, {dialogue_state::planned, "planned"}, {dialogue_state::open, "open"},
+                  {dialogue_state::closed, "closed"}, {dialogue_state::cancelled, "cancelled"});
+
+struct dialogue_session {
+  dialogue_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  unit_id unit;
+  std::string title;
+  std::string description;
+  std::string host;  // who answers: "Lãnh đạo Phòng GDĐT, Phòng Tư pháp quận"
+  timestamp starts_at{};
+  timestamp ends_at{};
+  std::string url;  // online room or live stream
+  dialogue_state state = dialogue_state::planned;
+  std::vector<question_id> questions;
+  std::string conclusion_markdown;
+
+  friend bool operator==(const dialogue_session&, const dialogue_session&) = default;
+};
+
+template <class V>
+void describe(V& f, dialogue_session& x) {
+  using model_io::need;
+  using model_io::short_text;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("unit", x.unit, need::required);
+  f("title", x.title, need::required, short_text);
+  f("description", x.description);
+  f("host", x.host, need::optional, short_text);
+  f("starts_at", x.starts_at, need::required);
+  f("ends_at", x.ends_at, need::required);
+  f("url", x.url, need::optional, short_text);
+  f("state", x.state, need::required);
+  f("questions", x.questions);
+  f("conclusion_markdown", x.conclusion_markdown);
+}
+PBGDPL_MODEL_JSON(dialogue_session)
+
+inline void validate(const dialogue_session& d, validator& v) {
+  rules::schema(v, d.schema_version);
+  rules::identifier(v, d.id, "/id", "Mã phiên đối thoại", "Dialogue id");
+  rules::identifier(v, d.unit, "/unit", "Đơn vị", "Unit");
+  rules::text(v, d.title, "/title", "Tiêu đề", "Title", true);
+  rules::long_text(v, d.description, "/description", "Mô tả", "Description", false);
+  rules::text(v, d.host, "/host", "Người chủ trì", "Host", false);
+  rules::not_before(v, d.ends_at, d.starts_at, "/ends_at", "Thời điểm kết thúc phải sau thời điểm bắt đầu",
+                    "ends_at must be after starts_at", true);
+  rules::url(v, d.url, "/url", "Địa chỉ phòng trực tuyến", "Online room URL", false);
+  rules::identifiers(v, d.questions, "/questions", "Câu hỏi", "Question");
+  rules::long_text(v, d.conclusion_markdown, "/conclusion_markdown", "Kết luận", "Conclusion", false);
+}
+
+PBGDPL_NAMESPACE_END

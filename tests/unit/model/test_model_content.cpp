@@ -1,0 +1,401 @@
+#include "fixtures.hpp"
+
+using namespace pbgdpl;
+using fx::at;
+using fx::d;
+using fx::problem_paths;
+using fx::round_trips;
+
+namespace {
+const std::string hash64(64, 'a');
+
+article full_article() {
+  article a;
+  a.id = article_id{"bai-ngay-phap-luat-2023"};
+  a.version = 2;
+  a.kind = article_kind::legal_document_intro;
+  a.title = "Giới thiệu Kế hoạch 19/KH-PGDĐT";
+  a.slug = make_slug(a.title);
+  a.summary = "Tóm tắt kế hoạch.";
+  a.body_markdown = "# Kế hoạch\n\nNội dung **chính**.";
+  a.category = "Văn bản mới";
+  a.tags = {"ứng dụng CNTT", "PBGDPL"};
+  a.unit = unit_id{"pgddt-ha-dong"};
+  a.author = account_id{"acc-division-editor"};
+  a.state = article_state::published;
+  a.created_at = at(2023, 3, 23);
+  a.updated_at = at(2023, 3, 24, 9, 30);
+  a.published_at = at(2023, 3, 24, 10);
+  a.revision = 3;
+  a.documents = {legal_document_id{"kh-19-pgddt-2023"}};
+  a.cover = media_id{"anh-bia-kh19"};
+  return a;
+}
+
+legal_document full_plan() {
+  legal_document x;
+  x.id = legal_document_id{"kh-19-pgddt-2023"};
+  x.version = 5;
+  x.number = "19/KH-PGDĐT";
+  x.type_code = "KH";
+  x.year = 2023;
+  x.level = document_level::sector;
+  x.issuer = "Phòng Giáo dục và Đào tạo quận Hà Đông";
+  x.parent_issuer = "UBND quận Hà Đông";
+  x.place = "Hà Đông";
+  x.issued_on = d(2023, 3, 22);
+  x.title = "Tăng cường ứng dụng công nghệ thông tin trong công tác phổ biến, giáo dục pháp luật";
+  x.summary = "Kế hoạch giai đoạn 2023-2027.";
+  x.body_markdown = "## I. MỤC ĐÍCH, YÊU CẦU\n\n- Tiếp tục tăng cường...";
+  x.signed_by = {signer_authority::kt, "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Nguyễn Thị Thu Hương"};
+  x.effective_on = d(2023, 3, 22);
+  x.expires_on = d(2028, 1, 1);
+  x.status = validity_status::in_force;
+  x.status_history = {{validity_status::in_force, d(2023, 3, 22), "Ban hành", std::nullopt}};
+  x.fields = {"Phổ biến, giáo dục pháp luật", "Công nghệ thông tin"};
+  x.recipients = {"Sở GDĐT Hà Nội (để BC)", "Lưu: VT"};
+  x.relations = {{relation_kind::based_on, legal_document_id{"kh-83-ubnd-2023"}, "83/KH-UBND", "Kế hoạch của UBND quận"},
+                 {relation_kind::based_on, std::nullopt, "14/2012/QH13", "Luật Phổ biến, giáo dục pháp luật"}};
+  x.files = {{"19.KH-PGDĐT.pdf", "application/pdf", 123456, hash64, media_id{"tep-kh19"}, "https://pgdhadong.edu.vn/kh19.pdf"}};
+  x.unit = unit_id{"pgddt-ha-dong"};
+  x.created_at = at(2023, 3, 22, 15);
+  x.updated_at = at(2023, 3, 22, 16);
+  return x;
+}
+
+media_asset full_video() {
+  media_asset m;
+  m.id = media_id{"video-cau-thang-1"};
+  m.version = 1;
+  m.type = media_type::video;
+  m.title = "An toàn giao thông cho học sinh";
+  m.file_name = "an-toan-giao-thong.mp4";
+  m.mime_type = "video/mp4";
+  m.size = 10'485'760;
+  m.blake2b = hash64;
+  m.width = 1920;
+  m.height = 1080;
+  m.duration_seconds = 92.5;
+  m.alt_text = "Video tuyên truyền an toàn giao thông";
+  m.unit = unit_id{"thcs-van-yen"};
+  m.created_at = at(2023, 10, 2);
+  return m;
+}
+
+publication full_publication() {
+  publication p;
+  p.id = publication_id{"to-gap-an-toan-giao-thong"};
+  p.version = 4;
+  p.kind = publication_kind::leaflet;
+  p.title = "Tờ gấp: Học sinh với an toàn giao thông";
+  p.summary = "Biên soạn cùng Công an quận.";
+  p.unit = unit_id{"thcs-van-yen"};
+  p.media = {media_id{"video-cau-thang-1"}};
+  p.documents = {legal_document_id{"luat-giao-thong"}};
+  p.partners = {"Công an quận Hà Đông"};
+  p.state = article_state::published;
+  p.published_at = at(2023, 10, 5);
+  return p;
+}
+
+question full_question() {
+  question q;
+  q.id = question_id{"hoi-dap-1"};
+  q.version = 2;
+  q.unit = unit_id{"pgddt-ha-dong"};
+  q.asker_name = "Phụ huynh Trần Văn B";
+  q.asker_email = "b@example.vn";
+  q.asker_phone = "0987 654 321";
+  q.title = "Học sinh đi xe đạp điện có cần mũ bảo hiểm?";
+  q.body = "Con tôi 14 tuổi...";
+  q.category = "Giao thông";
+  q.answer_markdown = "Có. Theo **Luật Trật tự, an toàn giao thông đường bộ**...";
+  q.state = question_state::published;
+  q.asked_at = at(2023, 10, 1);
+  q.answered_at = at(2023, 10, 3);
+  q.answered_by = account_id{"acc-division-editor"};
+  q.documents = {legal_document_id{"luat-giao-thong"}};
+  return q;
+}
+
+dialogue_session full_dialogue() {
+  dialogue_session s;
+  s.id = dialogue_id{"doi-thoai-2023-11"};
+  s.version = 1;
+  s.unit = unit_id{"pgddt-ha-dong"};
+  s.title = "Đối thoại chính sách về tuyển sinh đầu cấp";
+  s.description = "Trực tuyến.";
+  s.host = "Lãnh đạo Phòng GDĐT";
+  s.starts_at = at(2023, 11, 9, 14);
+  s.ends_at = at(2023, 11, 9, 16);
+  s.url = "https://pgdhadong.edu.vn/doi-thoai";
+  s.state = dialogue_state::closed;
+  s.questions = {question_id{"hoi-dap-1"}};
+  s.conclusion_markdown = "Đã trả lời 12 câu hỏi.";
+  return s;
+}
+}  // namespace
+
+TEST_SUITE("model/article") {
+  TEST_CASE("a fully populated article survives a JSON round trip") { round_trips(full_article()); }
+
+  TEST_CASE("published articles are visible only from their publication time") {
+    auto a = full_article();
+    CHECK(is_published(a));
+    CHECK_FALSE(is_visible_at(a, at(2023, 3, 24, 9)));
+    CHECK(is_visible_at(a, at(2023, 3, 24, 11)));
+    a.state = article_state::approved;
+    CHECK_FALSE(is_published(a));
+  }
+
+  TEST_CASE("a published article without a publication time is refused") {
+    auto a = full_article();
+    a.published_at.reset();
+    CHECK(problem_paths(a) == std::vector<std::string>{"/published_at"});
+  }
+
+  TEST_CASE("dates out of order, a bad slug and a document intro without documents are reported") {
+    auto a = full_article();
+    a.updated_at = at(2023, 3, 1);
+    a.slug = "Kế hoạch";
+    a.documents.clear();
+    CHECK(problem_paths(a) == std::vector<std::string>{"/slug", "/updated_at", "/documents"});
+  }
+
+  TEST_CASE("an oversized title is refused when decoding, with its path") {
+    auto j = to_json_value(full_article());
+    j["title"] = std::string(PBGDPL_MAX_SHORT_TEXT_BYTES + 1, 'a');
+    auto r = from_json_value<article>(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::too_large);
+    CHECK(r.err().path == "/title");
+  }
+
+  TEST_CASE("invalid UTF-8 in a tag is refused when decoding and when validating") {
+    auto j = to_json_value(full_article());
+    j["tags"][1] = std::string("ph\xE1\xBA", 4);
+    auto r = from_json_value<article>(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::invalid_utf8);
+    CHECK(r.err().path == "/tags/1");
+    auto a = full_article();
+    a.tags[0] = "\xFF\xFE";
+    auto c = check(a);
+    REQUIRE_FALSE(c);
+    CHECK(c.err().code == errc::invalid_utf8);
+    CHECK(c.err().path == "/tags/0");
+  }
+
+  TEST_CASE("a title with a line break is refused; a body may have many") {
+    auto a = full_article();
+    a.title = "Dòng 1\nDòng 2";
+    CHECK(problem_paths(a) == std::vector<std::string>{"/title"});
+  }
+
+  TEST_CASE("an unknown state and a numeric title are refused at their paths") {
+    auto j = to_json_value(full_article());
+    j["state"] = "deleted";
+    CHECK(from_json_value<article>(j).err().path == "/state");
+    j = to_json_value(full_article());
+    j["title"] = 19;
+    auto r = from_json_value<article>(j);
+    CHECK(r.err().code == errc::wrong_type);
+    CHECK(r.err().path == "/title");
+  }
+
+  TEST_CASE("kind labels exist in both languages") {
+    CHECK(article_kind_label_vi(article_kind::question_answer) == "Hỏi đáp pháp luật");
+    CHECK(article_kind_label_en(article_kind::activity_news) == "Activity news");
+  }
+}
+
+TEST_SUITE("model/legal_document") {
+  TEST_CASE("a fully populated legal document survives a JSON round trip") { round_trips(full_plan()); }
+
+  TEST_CASE("the display type name comes from the type code") {
+    auto x = full_plan();
+    CHECK(document_type_name_vi(x) == "Kế hoạch");
+    CHECK(document_type_name_en(x) == "Plan");
+    x.type_code = "QĐ";
+    CHECK(document_type_name_vi(x) == "Quyết định");
+  }
+
+  TEST_CASE("the signer block is laid out as Decree 30/2020 says") {
+    CHECK(format_signer(full_plan().signed_by) == "KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG");
+    CHECK(format_signer({signer_authority::tm, "ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "A"}) == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH");
+    CHECK(format_signer({signer_authority::q, "", "TRƯỞNG PHÒNG", "B"}) == "Q. TRƯỞNG PHÒNG");
+    CHECK(format_signer({signer_authority::none, "", "TRƯỞNG PHÒNG", "C"}) == "TRƯỞNG PHÒNG");
+  }
+
+  TEST_CASE("the date line reads as on the document") {
+    CHECK(date_line(full_plan()) == "Hà Đông, ngày 22 tháng 3 năm 2023");
+  }
+
+  TEST_CASE("validity labels and validity on a date") {
+    CHECK(validity_status_label_vi(validity_status::partly_expired) == "Hết hiệu lực một phần");
+    auto x = full_plan();
+    x.status_history.push_back({validity_status::expired, d(2028, 1, 1), "Hết thời hạn", std::nullopt});
+    x.status = validity_status::expired;
+    REQUIRE(check(x));
+    CHECK(validity_on(x, d(2023, 3, 1)) == validity_status::not_yet_in_force);
+    CHECK(validity_on(x, d(2024, 1, 1)) == validity_status::in_force);
+    CHECK(validity_on(x, d(2028, 6, 1)) == validity_status::expired);
+  }
+
+  TEST_CASE("a number that does not parse is refused at /number") {
+    auto x = full_plan();
+    x.number = "19 KH-PGDĐT";
+    auto r = check(x);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::bad_document_number);
+    CHECK(r.err().path == "/number");
+  }
+
+  TEST_CASE("a type code or year that disagrees with the number is refused") {
+    auto x = full_plan();
+    x.type_code = "QĐ";
+    CHECK(problem_paths(x) == std::vector<std::string>{"/type_code"});
+    x = full_plan();
+    x.number = "30/2020/NĐ-CP";
+    x.type_code = "NĐ";
+    x.year = 2020;
+    CHECK(problem_paths(x) == std::vector<std::string>{"/issued_on", "/year"});
+  }
+
+  TEST_CASE("a law number without a type code accepts the law type") {
+    auto x = full_plan();
+    x.number = "14/2012/QH13";
+    x.type_code = "L";
+    x.year = 2012;
+    x.issued_on = d(2012, 6, 20);
+    x.effective_on = d(2013, 1, 1);
+    x.status_history = {{validity_status::in_force, d(2013, 1, 1), "", std::nullopt}};
+    x.created_at = at(2012, 6, 20);
+    CHECK(check(x));
+  }
+
+  TEST_CASE("effective before issued and expiry before effect are bad dates") {
+    auto x = full_plan();
+    x.effective_on = d(2023, 3, 1);
+    x.expires_on = d(2023, 3, 1);
+    CHECK(problem_paths(x) == std::vector<std::string>{"/effective_on", "/expires_on"});
+  }
+
+  TEST_CASE("a status history out of date order, or disagreeing with the status, is refused") {
+    auto x = full_plan();
+    x.status_history = {{validity_status::in_force, d(2024, 1, 1), "", std::nullopt},
+                        {validity_status::suspended, d(2023, 6, 1), "", std::nullopt}};
+    x.status = validity_status::in_force;
+    CHECK(problem_paths(x) == std::vector<std::string>{"/status_history/1/on", "/status"});
+  }
+
+  TEST_CASE("a KT. signer without the head's title is refused") {
+    auto x = full_plan();
+    x.signed_by.authority_title.clear();
+    CHECK(problem_paths(x) == std::vector<std::string>{"/signed_by/authority_title"});
+  }
+
+  TEST_CASE("relations need a target or a valid number; files need a safe name and a real hash") {
+    auto x = full_plan();
+    x.relations.push_back({relation_kind::guides, std::nullopt, "", ""});
+    x.relations.push_back({relation_kind::amends, std::nullopt, "abc", ""});
+    x.files[0].file_name = "../../etc/passwd";
+    x.files[0].blake2b = "ABC";
+    CHECK(problem_paths(x) ==
+          std::vector<std::string>{"/relations/2/number", "/relations/3/number", "/files/0/file_name", "/files/0/blake2b"});
+  }
+
+  TEST_CASE("a document number typed in NFD is stored in NFC and still validates") {
+    auto j = to_json_value(full_plan());
+    j["number"] = "19/KH-PGD\xC4\x90T";  // Đ is precomposed-only; use NFD elsewhere
+    j["title"] = "Ta\xCC\x86ng cu\xCC\x9Bo\xCC\x9B\xCC\x80ng";
+    auto r = from_json_value<legal_document>(j);
+    REQUIRE_MESSAGE(r, (r ? "" : r.err().describe()));
+    CHECK(r->title == "Tăng cường");
+  }
+
+  TEST_CASE("a missing issue date is a missing field; a bad one a bad date") {
+    auto j = to_json_value(full_plan());
+    j.erase("issued_on");
+    auto r = from_json_value<legal_document>(j);
+    CHECK(r.err().code == errc::missing_field);
+    CHECK(r.err().path == "/issued_on");
+    j["issued_on"] = "2023-02-30";
+    r = from_json_value<legal_document>(j);
+    CHECK(r.err().code == errc::bad_date);
+    CHECK(r.err().path == "/issued_on");
+  }
+}
+
+TEST_SUITE("model/media") {
+  TEST_CASE("a fully populated media asset survives a JSON round trip") { round_trips(full_video()); }
+  TEST_CASE("a fully populated publication survives a JSON round trip") { round_trips(full_publication()); }
+
+  TEST_CASE("a MIME type that contradicts the media type is refused") {
+    auto m = full_video();
+    m.mime_type = "image/png";
+    CHECK(problem_paths(m) == std::vector<std::string>{"/mime_type"});
+  }
+
+  TEST_CASE("an image needs its size and alt text; a video its duration") {
+    auto m = full_video();
+    m.type = media_type::image;
+    m.mime_type = "image/png";
+    m.width.reset();
+    m.alt_text.clear();
+    CHECK(problem_paths(m) == std::vector<std::string>{"/width", "/alt_text", "/duration_seconds"});
+    m = full_video();
+    m.duration_seconds = 0;
+    CHECK(problem_paths(m) == std::vector<std::string>{"/duration_seconds"});
+  }
+
+  TEST_CASE("unsafe file names and bad hashes are refused") {
+    auto m = full_video();
+    m.file_name = "a/b.mp4";
+    m.blake2b = std::string(63, 'a');
+    CHECK(problem_paths(m) == std::vector<std::string>{"/file_name", "/blake2b"});
+  }
+
+  TEST_CASE("a submitted publication without media is refused") {
+    auto p = full_publication();
+    p.media.clear();
+    CHECK(problem_paths(p) == std::vector<std::string>{"/media"});
+    CHECK(publication_kind_label_vi(publication_kind::short_play) == "Tiểu phẩm pháp luật");
+  }
+}
+
+TEST_SUITE("model/question") {
+  TEST_CASE("a fully populated question survives a JSON round trip") { round_trips(full_question()); }
+  TEST_CASE("a fully populated dialogue session survives a JSON round trip") { round_trips(full_dialogue()); }
+
+  TEST_CASE("the public view of a question carries no contact details") {
+    auto q = public_view(full_question());
+    CHECK(q.asker_email.empty());
+    CHECK(q.asker_phone.empty());
+    CHECK(q.asker_name == full_question().asker_name);
+  }
+
+  TEST_CASE("an answered question needs the answer, who and when") {
+    auto q = full_question();
+    q.answer_markdown.clear();
+    q.answered_at.reset();
+    q.answered_by.reset();
+    CHECK(problem_paths(q) == std::vector<std::string>{"/answer_markdown", "/answered_at", "/answered_by"});
+  }
+
+  TEST_CASE("an answer before the question, or a rejection without reason, is refused") {
+    auto q = full_question();
+    q.answered_at = at(2023, 9, 1);
+    CHECK(problem_paths(q) == std::vector<std::string>{"/answered_at"});
+    q = full_question();
+    q.state = question_state::rejected;
+    CHECK(problem_paths(q) == std::vector<std::string>{"/rejection_reason"});
+  }
+
+  TEST_CASE("a dialogue that ends before it starts is refused") {
+    auto s = full_dialogue();
+    s.ends_at = s.starts_at;
+    s.url = "javascript:void(0)";
+    CHECK(problem_paths(s) == std::vector<std::string>{"/ends_at", "/url"});
+  }
+}

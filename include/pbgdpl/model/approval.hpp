@@ -1,0 +1,91 @@
+// An approval as data that travels: who (unit, role, key) approved which content bytes
+// (BLAKE2b-256), for which use, valid when, with which sequence number, and the minisign
+// signature over it. Only the shape lives here; signing and verification live in trust/.
+#pragma once
+#include "account.hpp"
+
+PBGDPL_NAMESPACE_BEGIN
+
+// Where approved content may appear: a unit's portal, a school's screens, public screens run by
+// businesses (the plan allows only authority-approved content there), or a report.
+enum class approval_use { portal, signage_school, signage_public, report };
+PBGDPL_ENUM_NAMES(approval_use, {approval_use::portal, "portal"}, {approval_use::signage_school, "signage_school"},
+                  {approval_use::signage_public, "signage_public"}, {approval_use::report, "report"});
+
+inline std::string_view approval_use_label_vi(approval_use u) noexcept {
+  switch (u) {
+    case approval_use::portal: return "Đăng trên trang thông tin điện tử";
+    case approval_use::signage_school: return "Trình chiếu tại trường";
+    case approval_use::signage_public: return "Trình chiếu nơi công cộng";
+    case approval_use::report: return "Báo cáo";
+  }
+  return {};
+}
+
+struct approval_record {
+  approval_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  std::string content_id;       // the approved entity's id ("video-cau-thang-1")
+  std::string content_blake2b;  // hex BLAKE2b-256 of the exact approved bytes
+  unit_id approver_unit;
+  role approver_role = role::school_approver;
+  std::string key_id;  // minisign key id, 16 hex characters
+  approval_use use = approval_use::portal;
+  timestamp valid_from{};
+  timestamp valid_until{};
+  std::uint64_t sequence = 0;  // grows per content id, so an older approval cannot be replayed
+  std::string signature;       // minisign signature text
+  std::string note;
+
+  friend bool operator==(const approval_record&, const approval_record&) = default;
+};
+
+template <class V>
+void describe(V& f, approval_record& x) {
+  using model_io::need;
+  using model_io::short_text;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("content_id", x.content_id, need::required, short_text);
+  f("content_blake2b", x.content_blake2b, need::required, short_text);
+  f("approver_unit", x.approver_unit, need::required);
+  f("approver_role", x.approver_role, need::required);
+  f("key_id", x.key_id, need::required, short_text);
+  f("use", x.use, need::required);
+  f("valid_from", x.valid_from, need::required);
+  f("valid_until", x.valid_until, need::required);
+  f("sequence", x.sequence, need::required);
+  f("signature", x.signature, need::optional);
+  f("note", x.note, need::optional, short_text);
+}
+PBGDPL_MODEL_JSON(approval_record)
+
+// Inside the validity window (valid_from inclusive, valid_until exclusive). Says nothing about
+// the signature: trust/ decides whether the record is genuine.
+inline bool is_within_validity(const approval_record& a, timestamp t) noexcept {
+  return t >= a.valid_from && t < a.valid_until;
+}
+
+inline void validate(const approval_record& a, validator& v) {
+  rules::schema(v, a.schema_version);
+  rules::identifier(v, a.id, "/id", "Mã phê duyệt", "Approval id");
+  rules::text(v, a.content_id, "/content_id", "Mã nội dung", "Content id", true);
+  v.check(rules::is_hex(a.content_blake2b, 64), "/content_blake2b", errc::invalid_argument,
+          "Mã băm BLAKE2b-256 phải là 64 ký tự hex thường", "BLAKE2b-256 must be 64 lower-case hex characters");
+  rules::identifier(v, a.approver_unit, "/approver_unit", "Đơn vị phê duyệt", "Approver unit");
+  v.check(is_approver_role(a.approver_role), "/approver_role", errc::permission_denied,
+          "Vai trò này không được phê duyệt nội dung", "This role may not approve content");
+  if (a.use == approval_use::signage_public)
+    v.check(a.approver_role == role::city_official || a.approver_role == role::division_approver, "/approver_role",
+            errc::permission_denied, "Nội dung trình chiếu nơi công cộng phải do cơ quan có thẩm quyền phê duyệt",
+            "Public-screen content must be approved by a competent authority");
+  v.check(rules::is_hex(a.key_id, 16), "/key_id", errc::invalid_argument, "Mã khóa phải là 16 ký tự hex thường",
+          "A key id is 16 lower-case hex characters");
+  rules::not_before(v, a.valid_until, a.valid_from, "/valid_until", "Thời hạn phải kết thúc sau khi bắt đầu",
+                    "valid_until must be after valid_from", true);
+  rules::long_text(v, a.signature, "/signature", "Chữ ký", "Signature", false);
+  rules::text(v, a.note, "/note", "Ghi chú", "Note", false);
+}
+
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,97 @@
+// The banner every site shows to link the city PBGDPL portal (plan task 1.1). Sites may redesign
+// the image, but it must link the portal and carry the required text; since real banners are
+// images with empty alt text, the model makes the text alternative carry it.
+#pragma once
+#include "common.hpp"
+
+PBGDPL_NAMESPACE_BEGIN
+
+inline constexpr std::string_view city_portal_banner_text = "Trang thông tin điện tử phổ biến pháp luật thành phố Hà Nội";
+inline constexpr std::string_view city_portal_url = "https://pbgdpl.hanoi.gov.vn";
+
+struct banner_variant {
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;
+  media_id media;
+  friend bool operator==(const banner_variant&, const banner_variant&) = default;
+};
+
+template <class V>
+void describe(V& f, banner_variant& x) {
+  using model_io::need;
+  f("width", x.width, need::required);
+  f("height", x.height, need::required);
+  f("media", x.media, need::required);
+}
+PBGDPL_MODEL_JSON(banner_variant)
+
+struct banner {
+  banner_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  std::string name;
+  std::string target_url;
+  std::string required_text;
+  std::string alt_text;
+  std::vector<banner_variant> variants;
+  std::optional<unit_id> owner;  // the unit that issues it (the city); none for a local copy
+
+  friend bool operator==(const banner&, const banner&) = default;
+};
+
+template <class V>
+void describe(V& f, banner& x) {
+  using model_io::need;
+  using model_io::short_text;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("name", x.name, need::optional, short_text);
+  f("target_url", x.target_url, need::required, short_text);
+  f("required_text", x.required_text, need::required, short_text);
+  f("alt_text", x.alt_text, need::required, short_text);
+  f("variants", x.variants);
+  f("owner", x.owner);
+}
+PBGDPL_MODEL_JSON(banner)
+
+// The variant that best fills a slot of the given size without exceeding it; nullptr if none fits.
+inline const banner_variant* best_variant(const banner& b, std::uint32_t max_width, std::uint32_t max_height) noexcept {
+  const banner_variant* best = nullptr;
+  for (const auto& v : b.variants)
+    if (v.width <= max_width && v.height <= max_height &&
+        (!best || std::uint64_t{v.width} * v.height > std::uint64_t{best->width} * best->height))
+      best = &v;
+  return best;
+}
+
+inline void validate(const banner& b, validator& v) {
+  rules::schema(v, b.schema_version);
+  rules::identifier(v, b.id, "/id", "Mã banner", "Banner id");
+  rules::text(v, b.name, "/name", "Tên banner", "Banner name", false);
+  rules::url(v, b.target_url, "/target_url", "Liên kết của banner", "Banner link", true);
+  rules::text(v, b.required_text, "/required_text", "Nội dung bắt buộc", "Required text", true);
+  rules::text(v, b.alt_text, "/alt_text", "Văn bản thay thế", "Alt text", true);
+  if (!b.required_text.empty() && !b.alt_text.empty()) {
+    // Compared folded, so case, accents typed differently or NFD input do not matter.
+    auto req = text::fold(b.required_text), alt = text::fold(b.alt_text);
+    if (req && alt)
+      v.check(alt->find(*req) != std::string::npos, "/alt_text", errc::invalid_argument,
+              "Văn bản thay thế phải chứa nội dung bắt buộc \"" + b.required_text + "\"",
+              "The alt text must contain the required text \"" + b.required_text + "\"");
+  }
+  for (std::size_t i = 0; i < b.variants.size(); ++i) {
+    auto p = "/variants/" + std::to_string(i);
+    const auto& x = b.variants[i];
+    v.check(x.width > 0 && x.width <= 10000, p + "/width", errc::out_of_range, "Chiều rộng phải từ 1 đến 10000",
+            "Width must be 1 to 10000");
+    v.check(x.height > 0 && x.height <= 10000, p + "/height", errc::out_of_range, "Chiều cao phải từ 1 đến 10000",
+            "Height must be 1 to 10000");
+    rules::identifier(v, x.media, p + "/media", "Ảnh banner", "Banner image");
+    for (std::size_t k = 0; k < i; ++k)
+      if (b.variants[k].width == x.width && b.variants[k].height == x.height)
+        v.add(p, errc::already_exists, "Kích thước banner bị lặp", "Duplicate banner size");
+  }
+  rules::identifier(v, b.owner, "/owner", "Đơn vị cấp banner", "Owner");
+}
+
+PBGDPL_NAMESPACE_END

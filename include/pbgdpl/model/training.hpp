@@ -1,0 +1,119 @@
+// Training of the staff who do legal education (plan task 6): courses, often online, on IT
+// skills for PBGDPL, and who attended them. Reports count trained staff from attendance.
+#pragma once
+#include "common.hpp"
+
+PBGDPL_NAMESPACE_BEGIN
+
+enum class training_mode { online, in_person, blended };
+PBGDPL_ENUM_NAMES(training_mode, {training_mode::online, "online"}, {training_mode::in_person, "in_person"},
+                  {training_mode::blended, "blended"});
+
+struct training_course {
+  training_course_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  std::string title;
+  std::string description;
+  std::string organizer;  // "Sở Tư pháp Hà Nội"
+  unit_id unit;            // the unit that sends or runs it
+  training_mode mode = training_mode::online;
+  date starts_on{};
+  date ends_on{};
+  std::string url;
+  std::uint32_t hours = 0;
+  std::vector<std::string> topics;
+
+  friend bool operator==(const training_course&, const training_course&) = default;
+};
+
+template <class V>
+void describe(V& f, training_course& x) {
+  using model_io::need;
+  using model_io::short_text;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("title", x.title, need::required, short_text);
+  f("description", x.description);
+  f("organizer", x.organizer, need::optional, short_text);
+  f("unit", x.unit, need::required);
+  f("mode", x.mode, need::required);
+  f("starts_on", x.starts_on, need::required);
+  f("ends_on", x.ends_on, need::required);
+  f("url", x.url, need::optional, short_text);
+  f("hours", x.hours);
+  f("topics", x.topics, need::optional, short_text);
+}
+PBGDPL_MODEL_JSON(training_course)
+
+inline void validate(const training_course& c, validator& v) {
+  rules::schema(v, c.schema_version);
+  rules::identifier(v, c.id, "/id", "Mã khóa học", "Course id");
+  rules::text(v, c.title, "/title", "Tên khóa học", "Course title", true);
+  rules::long_text(v, c.description, "/description", "Mô tả", "Description", false);
+  rules::text(v, c.organizer, "/organizer", "Đơn vị tổ chức", "Organizer", false);
+  rules::identifier(v, c.unit, "/unit", "Đơn vị", "Unit");
+  rules::not_before(v, c.ends_on, c.starts_on, "/ends_on", "Ngày kết thúc không được trước ngày bắt đầu",
+                    "ends_on must not be before starts_on");
+  rules::url(v, c.url, "/url", "Địa chỉ học trực tuyến", "Course URL", c.mode == training_mode::online);
+  v.check(c.hours <= 2000, "/hours", errc::out_of_range, "Số giờ quá lớn", "Too many hours");
+  rules::texts(v, c.topics, "/topics", "Chủ đề", "Topic");
+}
+
+enum class attendance_status { registered, attended, completed, absent };
+PBGDPL_ENUM_NAMES(attendance_status, {attendance_status::registered, "registered"},
+                  {attendance_status::attended, "attended"}, {attendance_status::completed, "completed"},
+                  {attendance_status::absent, "absent"});
+
+struct attendance {
+  attendance_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  training_course_id course;
+  unit_id unit;
+  std::optional<account_id> account;
+  std::string person_name;
+  std::string position;  // "Báo cáo viên pháp luật", "Giáo viên"
+  attendance_status status = attendance_status::registered;
+  std::optional<date> completed_on;
+  std::string certificate_number;
+
+  friend bool operator==(const attendance&, const attendance&) = default;
+};
+
+template <class V>
+void describe(V& f, attendance& x) {
+  using model_io::need;
+  using model_io::short_text;
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+  f("course", x.course, need::required);
+  f("unit", x.unit, need::required);
+  f("account", x.account);
+  f("person_name", x.person_name, need::required, short_text);
+  f("position", x.position, need::optional, short_text);
+  f("status", x.status, need::required);
+  f("completed_on", x.completed_on);
+  f("certificate_number", x.certificate_number, need::optional, short_text);
+}
+PBGDPL_MODEL_JSON(attendance)
+
+// Counts as "trained" in the plan's reports.
+inline bool is_trained(const attendance& a) noexcept {
+  return a.status == attendance_status::attended || a.status == attendance_status::completed;
+}
+
+inline void validate(const attendance& a, validator& v) {
+  rules::schema(v, a.schema_version);
+  rules::identifier(v, a.id, "/id", "Mã tham dự", "Attendance id");
+  rules::identifier(v, a.course, "/course", "Khóa học", "Course");
+  rules::identifier(v, a.unit, "/unit", "Đơn vị", "Unit");
+  rules::identifier(v, a.account, "/account", "Tài khoản", "Account");
+  rules::text(v, a.person_name, "/person_name", "Họ tên", "Name", true);
+  rules::text(v, a.position, "/position", "Chức vụ", "Position", false);
+  v.check(a.status != attendance_status::completed || a.completed_on.has_value(), "/completed_on", errc::missing_field,
+          "Đã hoàn thành phải có ngày hoàn thành", "A completed course needs completed_on");
+  rules::text(v, a.certificate_number, "/certificate_number", "Số chứng nhận", "Certificate number", false);
+}
+
+PBGDPL_NAMESPACE_END

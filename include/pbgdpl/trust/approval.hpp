@@ -1,0 +1,390 @@
+// Approvals as data that travels: a minisign signature over the approved content whose signed
+// trusted comment states who approved what, for which use, until when, with which sequence. A
+// keyring holds each authority's pinned root key, the approver keys it delegated (signed
+// delegation records) and its signed revocation list, and verifies approvals offline.
+#pragma once
+#include "../core/json.hpp"
+#include "../model/account.hpp"
+#include "minisign.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace trust {
+
+// What an approval is for; approving for school screens does not approve for public places.
+enum class approval_use { portal, signage_school, signage_public, report };
+
+}  // namespace trust
+
+PBGDPL_ENUM_NAMES(trust::approval_use, {trust::approval_use::portal, "portal"},
+                  {trust::approval_use::signage_school, "signage_school"},
+                  {trust::approval_use::signage_public, "signage_public"}, {trust::approval_use::report, "report"});
+
+namespace trust {
+
+// The signed statement of an approval (the trusted comment, as one line of JSON).
+struct approval_statement {
+  std::string id;               // the approval's id
+  std::string content_id;       // what was approved (media id, bundle id, report id)
+  std::string content_blake2b;  // hex BLAKE2b-256 of the approved bytes
+  unit_id approver_unit;
+  role approver_role = role::school_approver;
+  std::string key_id;  // minisign key id (hex) of the approver key
+  approval_use use = approval_use::portal;
+  timestamp valid_from{};
+  timestamp valid_until{};
+  std::uint64_t sequence = 0;  // grows with each new approval of the same content
+  friend bool operator==(const approval_statement&, const approval_statement&) = default;
+};
+
+inline constexpr std::string_view approval_format = "pbgdpl/approval/1";
+inline constexpr std::string_view delegation_format = "pbgdpl/delegation/1";
+inline constexpr std::string_view revocations_format = "pbgdpl/revocations/1";
+
+inline void to_json(json& j, const approval_statement& s) {
+  j = json::object();
+  j["format"] = approval_format;
+  json_io::put(j, "id", s.id);
+  json_io::put(j, "content_id", s.content_id);
+  json_io::put(j, "content_blake2b", s.content_blake2b);
+  json_io::put(j, "approver_unit", s.approver_unit);
+  json_io::put(j, "approver_role", s.approver_role);
+  json_io::put(j, "key_id", s.key_id);
+  json_io::put(j, "use", s.use);
+  json_io::put(j, "valid_from", s.valid_from);
+  json_io::put(j, "valid_until", s.valid_until);
+  json_io::put(j, "sequence", s.sequence);
+}
+
+namespace detail {
+inline void expect_format(const json& j, std::string_view format) {
+  std::string f;
+  json_io::field(j, "format", f, json_io::text_limit::short_text);
+  if (f != format)
+    json_io::fail(errc::unsupported_version, "Định dạng không được hỗ trợ: " + f, "Unsupported format: " + f);
+}
+}  // namespace detail
+
+inline void from_json(const json& j, approval_statement& s) {
+  using json_io::text_limit;
+  detail::expect_format(j, approval_format);
+  json_io::field(j, "id", s.id, text_limit::short_text);
+  json_io::field(j, "content_id", s.content_id, text_limit::short_text);
+  json_io::field(j, "content_blake2b", s.content_blake2b, text_limit::short_text);
+  json_io::field(j, "approver_unit", s.approver_unit);
+  json_io::field(j, "approver_role", s.approver_role);
+  json_io::field(j, "key_id", s.key_id, text_limit::short_text);
+  json_io::field(j, "use", s.use);
+  json_io::field(j, "valid_from", s.valid_from);
+  json_io::field(j, "valid_until", s.valid_until);
+  json_io::field(j, "sequence", s.sequence);
+}
+
+inline void validate(const approval_statement& s, validator& v) {
+  v.required_text(s.content_id, "/content_id", "Mã nội dung", "Content id");
+  v.check(s.content_blake2b.size() == 64 && from_hex(s.content_blake2b).has_value(), "/content_blake2b",
+          errc::invalid_argument, "Cần mã băm BLAKE2b-256 (64 chữ số hex)", "Needs a BLAKE2b-256 digest (64 hex digits)");
+  v.check(s.valid_from < s.valid_until, "/valid_until", errc::invalid_argument,
+          "Thời hạn phải sau thời điểm bắt đầu", "valid_until must be after valid_from");
+  v.check(is_approver_role(s.approver_role), "/approver_role", errc::permission_denied,
+          "Vai trò này không được phê duyệt", "This role cannot approve");
+}
+
+// The digests an approval binds: BLAKE2b-512 (what Ed25519 signs, as minisign does) and
+// BLAKE2b-256 (the content address written in the statement and the model's media records).
+struct content_digest {
+  digest512 b512{};
+  digest256 b256{};
+};
+
+inline content_digest digest_content(std::string_view content) {
+  return {blake2b_512(content), blake2b_256(content)};
+}
+
+// Both digests of a file in one streamed pass.
+inline result<content_digest> digest_file(const std::filesystem::path& p, const read_options& opt = {}) {
+  blake2b h512(64), h256(32);
+  auto n = stream_file(p, [&](std::span<const std::uint8_t> b) { h512.update(b), h256.update(b); }, opt);
+  if (!n) return n.err();
+  return content_digest{to_array<64>(h512.final()), to_array<32>(h256.final())};
+}
+
+namespace detail {
+inline std::string compact(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::strict); }
+}  // namespace detail
+
+// Signs an approval of content with the given digests. Fills key_id and content_blake2b. The
+// result is a .minisig text: `minisign -Vm <content> -x <it> -p <approver.pub>` verifies it.
+inline result<signature> sign_approval(const secret_key& key, approval_statement s, const content_digest& d) {
+  s.key_id = key.id().hex();
+  s.content_blake2b = to_hex(d.b256);
+  if (auto r = check(s); !r) return r.err();
+  return catch_result([&] { return sign_prehashed(key, d.b512, detail::compact(to_json_value(s)), "pbgdpl approval " + s.id); });
+}
+
+// A root key's statement that `key` may approve for `unit` in `role`, for `uses`, in a period.
+struct delegation {
+  unit_id authority;  // the unit whose root key signs this (city, division)
+  public_key key;
+  unit_id unit;
+  role approver_role = role::school_approver;
+  std::vector<approval_use> uses;
+  timestamp valid_from{};
+  timestamp valid_until{};
+  std::uint64_t sequence = 0;
+  friend bool operator==(const delegation&, const delegation&) = default;
+};
+
+inline void to_json(json& j, const delegation& d) {
+  j = json::object();
+  j["format"] = delegation_format;
+  json_io::put(j, "authority", d.authority);
+  j["key"] = d.key.base64();
+  json_io::put(j, "unit", d.unit);
+  json_io::put(j, "approver_role", d.approver_role);
+  json_io::put(j, "uses", d.uses);
+  json_io::put(j, "valid_from", d.valid_from);
+  json_io::put(j, "valid_until", d.valid_until);
+  json_io::put(j, "sequence", d.sequence);
+}
+
+inline void from_json(const json& j, delegation& d) {
+  detail::expect_format(j, delegation_format);
+  json_io::field(j, "authority", d.authority);
+  std::string k;
+  json_io::field(j, "key", k, json_io::text_limit::short_text);
+  auto pk = public_key::parse(k);
+  if (!pk) throw exception(pk.err());
+  d.key = *pk;
+  json_io::field(j, "unit", d.unit);
+  json_io::field(j, "approver_role", d.approver_role);
+  json_io::field(j, "uses", d.uses);
+  json_io::field(j, "valid_from", d.valid_from);
+  json_io::field(j, "valid_until", d.valid_until);
+  json_io::field(j, "sequence", d.sequence);
+}
+
+// The signed delegation: a minisign signature over the delegated key's .pub text whose trusted
+// comment is the delegation, so `minisign -Vm approver.pub -x approver.pub.minisig -p root.pub`
+// shows an operator who delegated what.
+inline signature sign_delegation(const secret_key& root, const delegation& d) {
+  return sign(root, d.key.to_file(), detail::compact(to_json_value(d)), "pbgdpl delegation to key " + d.key.id.hex());
+}
+
+struct revocation {
+  std::string key_id;  // hex, as minisign prints it
+  timestamp since{};   // approvals verified at or after this instant are refused
+  std::string reason;
+  friend bool operator==(const revocation&, const revocation&) = default;
+};
+
+// The list an authority publishes; a newer list (higher sequence) replaces an older one.
+struct revocation_list {
+  unit_id authority;
+  std::uint64_t sequence = 0;
+  timestamp issued_at{};
+  std::vector<revocation> revoked;
+  friend bool operator==(const revocation_list&, const revocation_list&) = default;
+};
+
+inline void to_json(json& j, const revocation& r) {
+  j = json::object();
+  json_io::put(j, "key_id", r.key_id);
+  json_io::put(j, "since", r.since);
+  json_io::put(j, "reason", r.reason);
+}
+inline void from_json(const json& j, revocation& r) {
+  json_io::field(j, "key_id", r.key_id, json_io::text_limit::short_text);
+  json_io::field(j, "since", r.since);
+  json_io::optional_field(j, "reason", r.reason, json_io::text_limit::short_text);
+}
+inline void to_json(json& j, const revocation_list& l) {
+  j = json::object();
+  j["format"] = revocations_format;
+  json_io::put(j, "authority", l.authority);
+  json_io::put(j, "sequence", l.sequence);
+  json_io::put(j, "issued_at", l.issued_at);
+  json_io::put(j, "revoked", l.revoked);
+}
+inline void from_json(const json& j, revocation_list& l) {
+  detail::expect_format(j, revocations_format);
+  json_io::field(j, "authority", l.authority);
+  json_io::field(j, "sequence", l.sequence);
+  json_io::field(j, "issued_at", l.issued_at);
+  json_io::field(j, "revoked", l.revoked);
+}
+
+// A signed revocation list travels as two files: the JSON body and its .minisig.
+struct signed_revocation_list {
+  std::string body;
+  signature sig;
+};
+
+inline signed_revocation_list sign_revocations(const secret_key& root, const revocation_list& l) {
+  auto body = to_json_value(l).dump(2) + "\n";
+  auto tc = "pbgdpl revocations authority:" + l.authority.value + " sequence:" + std::to_string(l.sequence);
+  return {body, sign(root, body, tc, "pbgdpl revocation list")};
+}
+
+// What the verifier is about to do, and when.
+struct verify_context {
+  timestamp now{};
+  approval_use use = approval_use::portal;
+};
+
+// Remembers the highest approval sequence seen per content id, so an older approval replayed
+// after a newer one is refused (rollback). Persist it with the player's state.
+class sequence_tracker {
+ public:
+  std::optional<std::uint64_t> highest(const std::string& content_id) const {
+    auto it = seen_.find(content_id);
+    if (it == seen_.end()) return std::nullopt;
+    return it->second;
+  }
+  void record(const std::string& content_id, std::uint64_t seq) {
+    auto& v = seen_[content_id];
+    if (seq > v) v = seq;
+  }
+  const std::map<std::string, std::uint64_t>& all() const noexcept { return seen_; }
+
+ private:
+  std::map<std::string, std::uint64_t> seen_;
+};
+
+class keyring {
+ public:
+  // Pins an authority's root key: the only keys trusted without a signature.
+  void add_root(const unit_id& authority, const public_key& root) { roots_[authority.value] = root; }
+
+  // Adds a delegation after checking it was signed by its authority's pinned root key. A
+  // delegation of the same key with a lower sequence than the one held is superseded.
+  result<delegation> add_delegation(std::string_view signature_text) {
+    auto s = signature::parse(signature_text);
+    if (!s) return s.err();
+    auto d = read_statement<delegation>(*s);
+    if (!d) return d.err();
+    auto root = roots_.find(d->authority.value);
+    if (root == roots_.end())
+      return error(errc::unknown_key, {}, "Không có khóa gốc của đơn vị " + d->authority.value,
+                   "No root key for authority " + d->authority.value);
+    if (auto r = verify(root->second, *s, d->key.to_file(), false); !r) return r.err();
+    auto key = d->key.id.hex();
+    auto it = delegations_.find(key);
+    if (it != delegations_.end()) {
+      if (it->second.sequence > d->sequence)
+        return error(errc::superseded, {}, "Đã có ủy quyền mới hơn cho khóa này", "A newer delegation of this key is held");
+      if (!(it->second.key == d->key))
+        return error(errc::conflict, {}, "Hai khóa khác nhau có cùng mã khóa", "Two different keys share a key id");
+    }
+    delegations_[key] = *d;
+    return *d;
+  }
+
+  // Applies a signed revocation list from a pinned authority; an older list is superseded.
+  result<revocation_list> apply_revocations(std::string_view body, std::string_view signature_text) {
+    auto s = signature::parse(signature_text);
+    if (!s) return s.err();
+    auto l = from_json_text<revocation_list>(body);
+    if (!l) return l.err();
+    auto root = roots_.find(l->authority.value);
+    if (root == roots_.end())
+      return error(errc::unknown_key, {}, "Không có khóa gốc của đơn vị " + l->authority.value,
+                   "No root key for authority " + l->authority.value);
+    if (auto r = verify(root->second, *s, body, false); !r) return r.err();
+    auto& held = revocations_[l->authority.value];
+    if (held && held->sequence > l->sequence)
+      return error(errc::superseded, {}, "Danh sách thu hồi cũ hơn danh sách đang có",
+                   "This revocation list is older than the one held");
+    held = *l;
+    return *l;
+  }
+
+  // Verifies an approval of content with digest `d`. Refuses, each with its own code:
+  // bad_signature (malformed or forged), unknown_key (no delegation), tampered (content changed),
+  // revoked, expired / not_yet_valid (approval or delegation), permission_denied (key not
+  // delegated for that unit or role), wrong_use, superseded (lower sequence than seen: rollback).
+  // On success the sequence is recorded in `seen` when given.
+  result<approval_statement> verify_approval(std::string_view signature_text, const content_digest& d,
+                                             const verify_context& ctx, sequence_tracker* seen = nullptr) const {
+    auto s = signature::parse(signature_text);
+    if (!s) return s.err();
+    auto del = delegations_.find(s->id.hex());
+    if (del == delegations_.end())
+      return error(errc::unknown_key, {}, "Khóa " + s->id.hex() + " không được ủy quyền phê duyệt",
+                   "Key " + s->id.hex() + " has no delegation to approve");
+    const delegation& dg = del->second;
+    if (auto r = detail::verify_comment(dg.key, *s); !r) return r.err();
+    auto st = read_statement<approval_statement>(*s);
+    if (!st) return st.err();
+    if (st->key_id != s->id.hex())
+      return error(errc::bad_signature, "/key_id", "Mã khóa trong phê duyệt không khớp chữ ký",
+                   "The statement's key id does not match the signature");
+    if (auto r = verify_prehashed(dg.key, *s, d.b512); !r) return r.err();
+    if (st->content_blake2b != to_hex(d.b256))
+      return error(errc::tampered, "/content_blake2b", "Mã băm nội dung không khớp phê duyệt",
+                   "The content digest does not match the approval");
+    if (auto r = check_revoked(dg, ctx.now); !r) return r.err();
+    if (ctx.now < dg.valid_from)
+      return error(errc::not_yet_valid, {}, "Ủy quyền của khóa phê duyệt chưa có hiệu lực",
+                   "The approver key's delegation is not valid yet");
+    if (ctx.now >= dg.valid_until)
+      return error(errc::expired, {}, "Ủy quyền của khóa phê duyệt đã hết hạn", "The approver key's delegation has expired");
+    if (st->approver_unit != dg.unit || st->approver_role != dg.approver_role || !is_approver_role(st->approver_role))
+      return error(errc::permission_denied, {}, "Khóa không được ủy quyền cho đơn vị hoặc vai trò này",
+                   "The key is not delegated for this unit or role");
+    if (ctx.now < st->valid_from)
+      return error(errc::not_yet_valid, {}, "Phê duyệt chưa có hiệu lực (từ " + format_timestamp(st->valid_from) + ")",
+                   "The approval is not valid yet (from " + format_timestamp(st->valid_from) + ")");
+    if (ctx.now >= st->valid_until)
+      return error(errc::expired, {}, "Phê duyệt đã hết hạn lúc " + format_timestamp(st->valid_until),
+                   "The approval expired at " + format_timestamp(st->valid_until));
+    bool delegated_use = std::find(dg.uses.begin(), dg.uses.end(), st->use) != dg.uses.end();
+    if (st->use != ctx.use || !delegated_use)
+      return error(errc::wrong_use, {}, "Nội dung không được phê duyệt cho mục đích " + std::string(to_string(ctx.use)),
+                   "The content is not approved for use " + std::string(to_string(ctx.use)));
+    if (seen) {
+      auto h = seen->highest(st->content_id);
+      if (h && st->sequence < *h)
+        return error(errc::superseded, {},
+                     "Phê duyệt số " + std::to_string(st->sequence) + " cũ hơn phê duyệt số " + std::to_string(*h) + " đã thấy",
+                     "Approval sequence " + std::to_string(st->sequence) + " is older than " + std::to_string(*h) +
+                         " already seen (rollback)");
+      seen->record(st->content_id, st->sequence);
+    }
+    return *st;
+  }
+
+  const std::map<std::string, delegation>& delegations() const noexcept { return delegations_; }
+
+ private:
+  template <class T>
+  static result<T> read_statement(const signature& s) {
+    auto v = from_json_text<T>(s.trusted_comment);
+    if (!v)
+      return error(errc::bad_signature, v.err().path, "Chú thích tin cậy không phải tài liệu pbgdpl hợp lệ: " + v.err().message_vi,
+                   "The trusted comment is not a valid pbgdpl statement: " + v.err().message_en);
+    return v;
+  }
+
+  result<void> check_revoked(const delegation& dg, timestamp now) const {
+    auto it = revocations_.find(dg.authority.value);
+    if (it == revocations_.end() || !it->second) return {};
+    for (const auto& r : it->second->revoked)
+      if (r.key_id == dg.key.id.hex() && now >= r.since)
+        return error(errc::revoked, {}, "Khóa " + r.key_id + " đã bị thu hồi" + (r.reason.empty() ? "" : ": " + r.reason),
+                     "Key " + r.key_id + " was revoked" + (r.reason.empty() ? "" : ": " + r.reason));
+    return {};
+  }
+
+  std::map<std::string, public_key> roots_;
+  std::map<std::string, delegation> delegations_;
+  std::map<std::string, std::optional<revocation_list>> revocations_;
+};
+
+}  // namespace trust
+PBGDPL_NAMESPACE_END

@@ -300,6 +300,10 @@ inline result<json> parse(std::string_view s) {
   } catch (const json::parse_error& e) {
     return error(errc::parse_error, {}, "JSON không hợp lệ (vị trí byte " + std::to_string(e.byte) + ")",
                  std::string("Malformed JSON: ") + e.what());
+  } catch (const json::exception& e) {  // e.g. out_of_range.406: a number too large for a double
+    return error(errc::parse_error, {}, "JSON không hợp lệ", std::string("Malformed JSON: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return error(errc::too_large);
   }
 }
 

@@ -1,0 +1,149 @@
+// Who may do what where: a pure function of role, action and target unit over the unit tree. No
+// I/O and no state, so the portal, the API, the CLI and the tests all ask the same question.
+#pragma once
+#include "../model/account.hpp"
+#include "../model/unit.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace trust {
+
+enum class action {
+  read,              // see content, reports and screens
+  edit_content,      // write or change articles, documents, media
+  submit_content,    // send content for approval
+  approve_content,   // approve (and sign) content
+  publish_content,   // put approved content online
+  schedule_signage,  // put content on screens' schedules
+  manage_displays,   // register screens and groups
+  submit_report,     // fill in and send a unit's yearly report
+  review_report,     // accept or return reports of units below
+  manage_accounts,   // create accounts and grant roles
+  manage_units,      // change the unit tree
+  read_audit_log,
+};
+
+}  // namespace trust
+
+PBGDPL_ENUM_NAMES(trust::action, {trust::action::read, "read"}, {trust::action::edit_content, "edit_content"},
+                  {trust::action::submit_content, "submit_content"}, {trust::action::approve_content, "approve_content"},
+                  {trust::action::publish_content, "publish_content"},
+                  {trust::action::schedule_signage, "schedule_signage"},
+                  {trust::action::manage_displays, "manage_displays"}, {trust::action::submit_report, "submit_report"},
+                  {trust::action::review_report, "review_report"}, {trust::action::manage_accounts, "manage_accounts"},
+                  {trust::action::manage_units, "manage_units"}, {trust::action::read_audit_log, "read_audit_log"});
+
+namespace trust {
+
+// The unit hierarchy as parent links, for "is this school under that division?".
+class unit_tree {
+ public:
+  unit_tree() = default;
+  explicit unit_tree(const std::vector<unit>& units) {
+    for (const auto& u : units) add(u);
+  }
+  void add(const unit& u) { units_[u.id.value] = u; }
+  const unit* find(const unit_id& id) const {
+    auto it = units_.find(id.value);
+    return it == units_.end() ? nullptr : &it->second;
+  }
+  // True when `u` is `ancestor` or lies below it. Bounded walk: a cycle cannot loop forever.
+  bool within(const unit_id& u, const unit_id& ancestor) const {
+    const unit* cur = find(u);
+    for (std::size_t steps = 0; cur && steps <= units_.size(); ++steps) {
+      if (cur->id == ancestor) return true;
+      if (!cur->parent) return false;
+      cur = find(*cur->parent);
+    }
+    return false;
+  }
+  // The nearest unit of kind `k` at or above `u`.
+  std::optional<unit_id> nearest(const unit_id& u, unit_kind k) const {
+    const unit* cur = find(u);
+    for (std::size_t steps = 0; cur && steps <= units_.size(); ++steps) {
+      if (cur->kind == k) return cur->id;
+      if (!cur->parent) return std::nullopt;
+      cur = find(*cur->parent);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::map<std::string, unit> units_;
+};
+
+// Facts about the target the rule may need; today only whether the content is approved.
+struct target_facts {
+  bool content_approved = false;
+};
+
+// One grant: may a holder of `g` do `a` on something belonging to `target`?
+//  - school editor: edits and submits its own school's content and report; reads its school.
+//  - school approver: the editor's rights plus approving and publishing at its school.
+//  - division editor: edits the division's own content; reads the division and its schools.
+//  - division approver: approves and publishes for the division and its schools, reviews their
+//    reports, manages their accounts.
+//  - city official: approves and publishes anywhere in its city (public-place screens), reviews
+//    reports, manages accounts and units.
+//  - signage operator: schedules only approved content, manages screens, in its unit's subtree.
+//  - auditor: reads everything in its subtree, including the audit log; changes nothing.
+inline bool allowed(const role_grant& g, action a, const unit_id& target, const unit_tree& tree,
+                    const target_facts& facts = {}) {
+  if (!tree.find(target) || !tree.find(g.unit)) return false;
+  const bool own = target == g.unit;
+  const bool below = tree.within(target, g.unit);
+  switch (g.r) {
+    case role::school_editor:
+      return own && (a == action::read || a == action::edit_content || a == action::submit_content ||
+                     a == action::submit_report);
+    case role::school_approver:
+      return own && (a == action::read || a == action::edit_content || a == action::submit_content ||
+                     a == action::approve_content || a == action::publish_content || a == action::submit_report);
+    case role::division_editor:
+      if (a == action::read) return below;
+      return own && (a == action::edit_content || a == action::submit_content);
+    case role::division_approver:
+      if (own && (a == action::edit_content || a == action::submit_content || a == action::submit_report)) return true;
+      return below && (a == action::read || a == action::approve_content || a == action::publish_content ||
+                       a == action::review_report || a == action::manage_accounts);
+    case role::city_official: {
+      auto city = tree.nearest(g.unit, unit_kind::city);
+      if (!city || !tree.within(target, *city)) return false;
+      return a == action::read || a == action::approve_content || a == action::publish_content ||
+             a == action::review_report || a == action::manage_accounts || a == action::manage_units ||
+             a == action::read_audit_log;
+    }
+    case role::signage_operator:
+      if (!below) return false;
+      if (a == action::schedule_signage) return facts.content_approved;
+      return a == action::read || a == action::manage_displays;
+    case role::auditor:
+      return below && (a == action::read || a == action::read_audit_log);
+  }
+  return false;
+}
+
+// An account may act when it is enabled and any of its grants allows it.
+inline bool allowed(const account& acc, action a, const unit_id& target, const unit_tree& tree,
+                    const target_facts& facts = {}) {
+  if (acc.disabled) return false;
+  for (const auto& g : acc.grants)
+    if (allowed(g, a, target, tree, facts)) return true;
+  return false;
+}
+
+// The same question with a bilingual refusal, for APIs.
+inline result<void> require(const account& acc, action a, const unit_id& target, const unit_tree& tree,
+                            const target_facts& facts = {}) {
+  if (allowed(acc, a, target, tree, facts)) return {};
+  return error(errc::permission_denied, {},
+               "Tài khoản " + acc.username + " không có quyền " + std::string(to_string(a)) + " tại " + target.value,
+               "Account " + acc.username + " may not " + std::string(to_string(a)) + " at " + target.value);
+}
+
+}  // namespace trust
+PBGDPL_NAMESPACE_END

@@ -14,3 +14,4 @@
 #include "model/report.hpp"
 #include "model/training.hpp"
 #include "model/channel.hpp"
+#include "model/dataset.hpp"

@@ -1,0 +1,157 @@
+#include "fixtures.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace pbgdpl;
+
+namespace {
+// The seed directory as one dataset object, keyed by file stem.
+json load_seed() {
+  json all = json::object();
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(PBGDPL_SOURCE_DIR) / "data" / "seed")) {
+    if (e.path().extension() != ".json") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto j = json_io::parse(ss.str());
+    REQUIRE_MESSAGE(j, e.path().string());
+    all[e.path().stem().string()] = *j;
+  }
+  return all;
+}
+
+std::string describe_all(const error& e) {
+  std::string s = e.describe();
+  for (const auto& d : e.details) s += "\n  " + d.describe();
+  return s;
+}
+
+template <class T>
+const T* by_id(const std::vector<T>& xs, std::string_view id) {
+  for (const auto& x : xs)
+    if (x.id.value == id) return &x;
+  return nullptr;
+}
+}  // namespace
+
+TEST_SUITE("model/dataset") {
+  TEST_CASE("the seed data loads with zero errors") {
+    auto j = load_seed();
+    CHECK(j.size() == std::size(dataset_keys));
+    auto r = dataset_from_json(j);
+    REQUIRE_MESSAGE(r, (r ? std::string() : describe_all(r.err())));
+    const auto& d = *r;
+    CHECK(d.units.size() >= 8);
+    for (auto level : {school_level::mn, school_level::th, school_level::thcs}) {
+      bool found = false;
+      for (const auto& u : d.units) found = found || (u.level == level && u.parent == unit_id{"pgddt-ha-dong"});
+      CHECK_MESSAGE(found, to_string(level));
+    }
+    // One account per role.
+    for (const auto& [r_, name] : enum_names<role>::values) {
+      bool found = false;
+      for (const auto& a : d.accounts) found = found || has_role(a, r_);
+      CHECK_MESSAGE(found, name);
+    }
+    CHECK(d.articles.size() >= 6);
+    CHECK(d.questions.size() >= 2);
+  }
+
+  TEST_CASE("the seed holds plan 19/KH-PGDĐT with its date line, signer and sources") {
+    auto r = dataset_from_json(load_seed());
+    REQUIRE(r);
+    auto plan = by_id(r->legal_documents, "kh-19-pgddt-2023");
+    REQUIRE(plan);
+    CHECK(plan->number == "19/KH-PGDĐT");
+    CHECK(date_line(*plan) == "Hà Đông, ngày 22 tháng 3 năm 2023");
+    CHECK(format_signer(plan->signed_by) == "KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG");
+    CHECK(plan->title ==
+          "Tăng cường ứng dụng công nghệ thông tin trong công tác phổ biến, giáo dục pháp luật giai đoạn 2023-2027 "
+          "ngành Giáo dục và Đào tạo quận Hà Đông");
+    CHECK(plan->body_markdown.find("## III. NHIỆM VỤ VÀ GIẢI PHÁP") != std::string::npos);
+    CHECK(plan->body_markdown.find("Cầu thang pháp luật") != std::string::npos);
+    std::vector<std::string> cited;
+    for (const auto& rel : plan->relations)
+      if (rel.kind == relation_kind::based_on && rel.target) cited.push_back(rel.target->value);
+    CHECK(std::find(cited.begin(), cited.end(), "kh-83-ubnd-ha-dong-2023") != cited.end());
+    CHECK(std::find(cited.begin(), cited.end(), "kh-335-ubnd-ha-noi-2022") != cited.end());
+    REQUIRE(r->banners.size() == 1);
+    CHECK(r->banners[0].required_text == city_portal_banner_text);
+  }
+
+  TEST_CASE("a dataset survives a JSON round trip") {
+    auto r = dataset_from_json(load_seed());
+    REQUIRE(r);
+    auto j = dataset_to_json(*r);
+    auto again = dataset_from_json(j);
+    REQUIRE(again);
+    CHECK(*again == *r);
+    CHECK(dataset_to_json(*again).dump() == j.dump());
+  }
+
+  TEST_CASE("dangling references are reported at their paths") {
+    auto j = load_seed();
+    j["articles"][0]["author"] = "acc-nobody";
+    j["units"][1]["parent"] = "no-such-unit";
+    j["playlists"][0]["items"][0]["approval"] = "ap-missing";
+    auto r = dataset_from_json(j);
+    REQUIRE_FALSE(r);
+    std::vector<std::string> paths;
+    for (const auto& e : r.err().details) paths.push_back(e.path);
+    CHECK(paths == std::vector<std::string>{"/units/1/parent", "/articles/0/author", "/playlists/0/items/0/approval"});
+    for (const auto& e : r.err().details) CHECK(e.code == errc::not_found);
+  }
+
+  TEST_CASE("duplicate ids and a unit cycle are refused") {
+    auto j = load_seed();
+    j["accounts"].push_back(j["accounts"][0]);
+    j["units"][0]["parent"] = "ubnd-ha-dong";  // the city under its own district
+    auto r = dataset_from_json(j);
+    REQUIRE_FALSE(r);
+    bool dup = false, cycle = false;
+    for (const auto& e : r.err().details) {
+      dup = dup || (e.code == errc::already_exists && e.path.rfind("/accounts/", 0) == 0);
+      cycle = cycle || (e.path == "/units/0/parent" && e.code == errc::invalid_argument);
+    }
+    CHECK(dup);
+    CHECK(cycle);
+  }
+
+  TEST_CASE("an unapproved item in a legal zone is refused; a notice zone needs no approval") {
+    auto j = load_seed();
+    j["playlists"][0]["items"][1].erase("approval");
+    auto r = dataset_from_json(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().path == "/playlists/0/items/1/approval");
+  }
+
+  TEST_CASE("a submission's values are checked against its template") {
+    auto j = load_seed();
+    j["report_submissions"][0]["values"][0] = {{"code", "has_pbgdpl_section"}, {"number", 1}};
+    auto r = dataset_from_json(j);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().path == "/report_submissions/0/values/0/flag");
+  }
+
+  TEST_CASE("decoding errors in several files are all reported, and unknown kinds refused") {
+    auto j = load_seed();
+    j["units"][2]["kind"] = "ministry";
+    j["legal_documents"][0]["number"] = "19-KH";
+    j["artcles"] = json::array();
+    auto r = dataset_from_json(j);
+    REQUIRE_FALSE(r);
+    std::vector<std::string> paths;
+    for (const auto& e : r.err().details) paths.push_back(e.path);
+    CHECK(paths == std::vector<std::string>{"/artcles", "/units/2/kind", "/legal_documents/0/number"});
+  }
+
+  TEST_CASE("a dataset that is not an object, or a kind that is not an array, is refused") {
+    CHECK(dataset_from_json(json::array()).err().code == errc::wrong_type);
+    auto r = dataset_from_json(json{{"units", "none"}});
+    REQUIRE_FALSE(r);
+    CHECK(r.err().path == "/units");
+    CHECK(dataset_from_json(json::object()));
+  }
+}

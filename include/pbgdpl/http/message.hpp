@@ -1,0 +1,499 @@
+// The request and response that handlers, middleware and the router see: Beast's parsed message
+// plus a decoded, traversal-checked path and UTF-8-checked query, and a response that can share
+// pre-serialized bytes from the cache. Nothing here touches a socket.
+#pragma once
+#include "../core/errors.hpp"
+#include "../core/json.hpp"
+#include "../core/result.hpp"
+#include "../core/text.hpp"
+#include "../core/time.hpp"
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace http {
+
+namespace bhttp = boost::beast::http;
+using verb = bhttp::verb;
+using status = bhttp::status;
+using beast_request = bhttp::request<bhttp::string_body>;
+using beast_response = bhttp::response<bhttp::string_body>;
+
+// Who made a request, as the auth hook decided (trust/ fills it from an API key or session).
+struct principal {
+  std::string id;
+  std::string name;
+  std::vector<std::string> roles;
+  bool has_role(std::string_view r) const {
+    for (const auto& x : roles)
+      if (x == r) return true;
+    return false;
+  }
+};
+
+// ASCII case-insensitive comparison: header names and tokens are case-insensitive (RFC 9110).
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+namespace detail {
+inline int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+}  // namespace detail
+
+// Percent-decodes `s` (and '+' as space when `plus_is_space`, as in form/query encoding). A
+// malformed escape or bytes that are not UTF-8 are an error: nothing half-decoded goes on.
+inline result<std::string> percent_decode(std::string_view s, bool plus_is_space = false) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '%') {
+      if (i + 2 >= s.size()) return error(errc::parse_error, {}, "Mã %XX bị cắt cụt", "Truncated percent escape");
+      int hi = detail::hex_value(s[i + 1]), lo = detail::hex_value(s[i + 2]);
+      if (hi < 0 || lo < 0) return error(errc::parse_error, {}, "Mã %XX không hợp lệ", "Bad percent escape");
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  if (!text::is_valid_utf8(out)) return error(errc::invalid_utf8);
+  return out;
+}
+
+// Percent-encodes everything but RFC 3986 unreserved characters (for building links and queries).
+inline std::string percent_encode(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+using param_list = std::vector<std::pair<std::string, std::string>>;
+
+// A request as handlers see it. `prepare()` must succeed before routing: it is where a bad target
+// (not origin-form, bad escapes, invalid UTF-8, "." or ".." segments, encoded '/' or '\') becomes
+// a 400 instead of reaching any handler or file system.
+class request {
+ public:
+  request() = default;
+  explicit request(beast_request m) : msg_(std::move(m)) {}
+
+  // Reuses this object (and its buffers' capacity) for the next request on a connection.
+  void reset(beast_request m) {
+    msg_ = std::move(m);
+    query_pos_ = query_len_ = 0;
+    query_.clear();
+    params_.clear();
+    route_offset_ = 0;
+    prepared_ = false;
+    principal.reset();
+  }
+
+  beast_request& message() noexcept { return msg_; }
+  const beast_request& message() const noexcept { return msg_; }
+
+  verb method() const noexcept { return msg_.method(); }
+  std::string_view method_name() const noexcept {
+    auto s = msg_.method_string();
+    return {s.data(), s.size()};
+  }
+  std::string_view target() const noexcept {
+    auto t = msg_.target();
+    return {t.data(), t.size()};
+  }
+  unsigned version() const noexcept { return msg_.version(); }
+  bool keep_alive() const { return msg_.keep_alive(); }
+  const std::string& body() const noexcept { return msg_.body(); }
+
+  std::string_view header(std::string_view name) const {
+    auto it = msg_.find(boost::beast::string_view(name.data(), name.size()));
+    if (it == msg_.end()) return {};
+    auto v = it->value();
+    return {v.data(), v.size()};
+  }
+  std::string_view header(bhttp::field f) const {
+    auto it = msg_.find(f);
+    if (it == msg_.end()) return {};
+    auto v = it->value();
+    return {v.data(), v.size()};
+  }
+  std::string_view host() const { return header(bhttp::field::host); }
+
+  // The decoded full path ("/pbgdpl/tin-tuc"), and the part the current router matches (the full
+  // path minus the prefixes of the routers it was mounted under).
+  const std::string& path() const noexcept { return path_; }
+  std::string_view route_path() const noexcept { return std::string_view(path_).substr(route_offset_); }
+  std::string_view raw_query() const noexcept { return target().substr(query_pos_, query_len_); }
+
+  const param_list& query_params() const noexcept { return query_; }
+  std::optional<std::string_view> query(std::string_view key) const {
+    for (const auto& [k, v] : query_)
+      if (k == key) return std::string_view(v);
+    return std::nullopt;
+  }
+
+  // Typed path parameters the router filled ("{id}", "{page:int}").
+  const param_list& params() const noexcept { return params_; }
+  std::string_view param(std::string_view name) const {
+    for (const auto& [k, v] : params_)
+      if (k == name) return v;
+    return {};
+  }
+  std::int64_t param_int(std::string_view name) const {
+    auto v = param(name);
+    std::int64_t out = 0;
+    auto r = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (r.ec != std::errc{} || r.ptr != v.data() + v.size())
+      throw_error(error(errc::invalid_argument, std::string(name)));
+    return out;
+  }
+
+  std::optional<http::principal> principal;
+  std::string remote_address;
+
+  // Splits and decodes the target. Safe to call again (a mounted router does not re-decode).
+  result<void> prepare() {
+    if (prepared_) return {};
+    std::string_view t = target();
+    if (t.empty() || t.front() != '/')
+      return error(errc::parse_error, {}, "Đích yêu cầu phải bắt đầu bằng '/'", "Request target must start with '/'");
+    auto q = t.find('?');
+    std::string_view raw_path = t.substr(0, q);
+    if (auto h = raw_path.find('#'); h != std::string_view::npos) raw_path = raw_path.substr(0, h);
+    std::string_view raw_query = q == std::string_view::npos ? std::string_view{} : t.substr(q + 1);
+    if (auto h = raw_query.find('#'); h != std::string_view::npos) raw_query = raw_query.substr(0, h);
+    query_pos_ = q == std::string_view::npos ? 0 : q + 1;
+    query_len_ = raw_query.size();
+
+    path_.clear();
+    path_.reserve(raw_path.size());
+    std::size_t pos = 1;
+    while (true) {
+      auto slash = raw_path.find('/', pos);
+      std::string_view seg = raw_path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+      path_.push_back('/');
+      if (seg.find('%') == std::string_view::npos) {
+        if (auto r = check_segment(seg); !r) return r;
+        path_.append(seg);
+      } else {
+        auto d = percent_decode(seg);
+        if (!d) return d.err();
+        if (d->find('/') != std::string::npos)
+          return error(errc::unsafe_path, {}, "Đường dẫn chứa '/' được mã hóa", "Encoded '/' in path");
+        if (auto r = check_segment(*d); !r) return r;
+        path_.append(*d);
+      }
+      if (slash == std::string_view::npos) break;
+      pos = slash + 1;
+    }
+    if (!text::is_valid_utf8(path_)) return error(errc::invalid_utf8);
+
+    query_.clear();
+    std::string_view rest = raw_query;
+    while (!rest.empty()) {
+      auto amp = rest.find('&');
+      std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+      if (pair.empty()) continue;
+      auto eq = pair.find('=');
+      auto k = percent_decode(pair.substr(0, eq), true);
+      if (!k) return k.err();
+      auto v = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+      if (!v) return v.err();
+      if (query_.size() >= 256) return error(errc::too_large, "/query");
+      query_.emplace_back(std::move(*k), std::move(*v));
+    }
+    prepared_ = true;
+    return {};
+  }
+
+  // Used by the router: what it matched, and where a mounted router starts matching.
+  param_list& mutable_params() noexcept { return params_; }
+  std::size_t route_offset() const noexcept { return route_offset_; }
+  void set_route_offset(std::size_t off) noexcept { route_offset_ = off; }
+
+ private:
+  static result<void> check_segment(std::string_view seg) {
+    if (seg == "." || seg == "..")
+      return error(errc::unsafe_path, {}, "Đường dẫn chứa '.' hoặc '..'", "Path contains '.' or '..' segments");
+    for (char c : seg)
+      if (c == '\\' || c == '\0' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        return error(errc::unsafe_path, {}, "Đường dẫn chứa ký tự không cho phép", "Path contains a forbidden character");
+    return {};
+  }
+
+  beast_request msg_;
+  std::string path_;
+  std::size_t query_pos_ = 0, query_len_ = 0;
+  param_list query_;
+  param_list params_;
+  std::size_t route_offset_ = 0;
+  bool prepared_ = false;
+};
+
+// A response whose bytes were laid out once (by the cache): the status line and headers, minus
+// the per-connection ones (Content-Length, Date, Connection), and the body. Shared, never copied.
+struct frozen_response {
+  status code = status::ok;
+  std::string head;  // "HTTP/1.1 200 OK\r\nContent-Type: ...\r\n..." without the blank line
+  std::string body;
+  std::string etag;           // quoted, as sent
+  std::string last_modified;  // IMF-fixdate, as sent; empty when unknown
+  std::optional<timestamp> last_modified_time;
+  std::string content_type;
+};
+
+// A response. Handlers fill status, headers and body; middleware may add headers; the cache may
+// instead point `frozen` at shared bytes (then `headers` are extra lines sent after them).
+struct response {
+  status code = status::ok;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::shared_ptr<const frozen_response> frozen;
+  // Tags a cacheable response is filed under ("article:42", "category:tin-tuc"); non-empty or
+  // `cacheable` lets the response cache keep it.
+  std::vector<std::string> cache_tags;
+  bool cacheable = false;
+  bool close = false;  // ask the server to close the connection after this response
+
+  response() = default;
+  explicit response(status s) : code(s) {}
+
+  std::string_view get(std::string_view name) const {
+    for (const auto& [k, v] : headers)
+      if (iequals(k, name)) return v;
+    if (frozen) {
+      if (iequals(name, "ETag")) return frozen->etag;
+      if (iequals(name, "Last-Modified")) return frozen->last_modified;
+      if (iequals(name, "Content-Type")) return frozen->content_type;
+      return find_in_head(frozen->head, name);
+    }
+    return {};
+  }
+  bool has(std::string_view name) const { return !get(name).empty(); }
+  response& set(std::string_view name, std::string_view value) {
+    for (auto& [k, v] : headers)
+      if (iequals(k, name)) {
+        v.assign(value);
+        return *this;
+      }
+    headers.emplace_back(std::string(name), std::string(value));
+    return *this;
+  }
+  response& erase(std::string_view name) {
+    std::erase_if(headers, [&](const auto& kv) { return iequals(kv.first, name); });
+    return *this;
+  }
+  std::string_view body_view() const noexcept { return frozen ? std::string_view(frozen->body) : std::string_view(body); }
+  status status_code() const noexcept { return code; }
+
+  static response text(std::string b, status s = status::ok) {
+    response r(s);
+    r.set("Content-Type", "text/plain; charset=utf-8");
+    r.body = std::move(b);
+    return r;
+  }
+  static response html(std::string b, status s = status::ok) {
+    response r(s);
+    r.set("Content-Type", "text/html; charset=utf-8");
+    r.body = std::move(b);
+    return r;
+  }
+  static response json(const nlohmann::json& j, status s = status::ok) {
+    response r(s);
+    r.set("Content-Type", "application/json; charset=utf-8");
+    r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return r;
+  }
+
+ private:
+  static std::string_view find_in_head(std::string_view head, std::string_view name) {
+    std::size_t pos = head.find("\r\n");
+    while (pos != std::string_view::npos && pos + 2 < head.size()) {
+      pos += 2;
+      auto end = head.find("\r\n", pos);
+      std::string_view line = head.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+      auto colon = line.find(':');
+      if (colon != std::string_view::npos && iequals(line.substr(0, colon), name)) {
+        auto v = line.substr(colon + 1);
+        while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+        return v;
+      }
+      pos = end;
+    }
+    return {};
+  }
+};
+
+// The HTTP status a library error maps to: the API's contract, so append only.
+constexpr status status_for(errc e) noexcept {
+  switch (e) {
+    case errc::ok: return status::ok;
+    case errc::not_found: return status::not_found;
+    case errc::conflict:
+    case errc::already_exists: return status::conflict;
+    case errc::permission_denied: return status::forbidden;
+    case errc::unauthenticated: return status::unauthorized;
+    case errc::too_large: return status::payload_too_large;
+    case errc::validation_failed:
+    case errc::bad_signature:
+    case errc::unknown_key:
+    case errc::tampered:
+    case errc::expired:
+    case errc::not_yet_valid:
+    case errc::revoked:
+    case errc::superseded:
+    case errc::wrong_use:
+    case errc::bad_key: return status::unprocessable_entity;
+    case errc::busy:
+    case errc::read_only: return status::service_unavailable;
+    case errc::storage_full: return status::insufficient_storage;
+    case errc::io_error:
+    case errc::corrupt:
+    case errc::internal: return status::internal_server_error;
+    default: return status::bad_request;
+  }
+}
+
+// A JSON error body with the stable code (core/json.hpp's error_to_json), in both languages.
+inline response error_response(const error& e, std::optional<status> s = std::nullopt) {
+  response r = response::json(nlohmann::json{{"error", error_to_json(e)}}, s.value_or(status_for(e.code)));
+  r.set("Cache-Control", "no-store");
+  return r;
+}
+inline response error_response(status s, errc c, std::string vi = {}, std::string en = {}) {
+  return error_response(error(c, {}, std::move(vi), std::move(en)), s);
+}
+
+// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the only date form HTTP/1.1 senders use.
+inline std::string format_http_date(timestamp t) {
+  static constexpr const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  auto dp = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd{dp};
+  std::chrono::hh_mm_ss hms{t - dp};
+  std::chrono::weekday wd{dp};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT", days[wd.c_encoding()],
+                static_cast<unsigned>(ymd.day()), months[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+// Parses IMF-fixdate (the form every current client sends); other legacy forms give nullopt,
+// which callers treat as "no condition", the safe side.
+inline std::optional<timestamp> parse_http_date(std::string_view s) {
+  static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  // "Sun, 06 Nov 1994 08:49:37 GMT"
+  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s.substr(26) != "GMT") return std::nullopt;
+  auto num = [&](std::size_t at, std::size_t n, int& out) {
+    auto r = std::from_chars(s.data() + at, s.data() + at + n, out);
+    return r.ec == std::errc{} && r.ptr == s.data() + at + n;
+  };
+  int d = 0, y = 0, hh = 0, mm = 0, ss = 0;
+  if (!num(5, 2, d) || !num(12, 4, y) || !num(17, 2, hh) || !num(20, 2, mm) || !num(23, 2, ss))
+    return std::nullopt;
+  unsigned mon = 0;
+  for (unsigned i = 0; i < 12; ++i)
+    if (s.substr(8, 3) == months[i]) mon = i + 1;
+  if (mon == 0 || hh > 23 || mm > 59 || ss > 60) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{mon}, std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::sys_days{ymd} + std::chrono::hours{hh} + std::chrono::minutes{mm} + std::chrono::seconds{ss};
+}
+
+// The reason phrase Beast knows, or "Unknown".
+inline std::string_view reason(status s) {
+  auto r = bhttp::obsolete_reason(s);
+  return r.empty() ? std::string_view("Unknown") : std::string_view(r.data(), r.size());
+}
+
+// Lays out the status line and headers (no Content-Length/Date/Connection) the way frozen
+// responses and the server's writer both use.
+inline void append_head(std::string& out, status s, const std::vector<std::pair<std::string, std::string>>& headers) {
+  out.append("HTTP/1.1 ");
+  char num[8];
+  auto r = std::to_chars(num, num + sizeof num, static_cast<unsigned>(s));
+  out.append(num, r.ptr);
+  out.push_back(' ');
+  out.append(reason(s));
+  for (const auto& [k, v] : headers) {
+    out.append("\r\n");
+    out.append(k);
+    out.append(": ");
+    out.append(v);
+  }
+}
+
+// Converts to and from Beast messages, for a vendor who mounts a router in their own server.
+inline beast_response to_beast(const response& r, unsigned version = 11, bool keep_alive = true) {
+  beast_response out;
+  out.version(version);
+  out.result(r.status_code());
+  if (r.frozen) {
+    std::string_view head = r.frozen->head;
+    std::size_t pos = head.find("\r\n");
+    while (pos != std::string_view::npos) {
+      pos += 2;
+      auto end = head.find("\r\n", pos);
+      auto line = head.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+      auto colon = line.find(':');
+      if (colon != std::string_view::npos) {
+        auto v = line.substr(colon + 1);
+        while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+        out.insert(boost::beast::string_view(line.data(), colon), boost::beast::string_view(v.data(), v.size()));
+      }
+      pos = end;
+    }
+  }
+  for (const auto& [k, v] : r.headers) out.set(k, v);
+  out.body() = std::string(r.body_view());
+  out.keep_alive(keep_alive && !r.close);
+  out.prepare_payload();
+  return out;
+}
+
+}  // namespace http
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,465 @@
+// Middleware around a handler: access logging, security headers, conditional GET (ETag = XXH3-128
+// of the body, Last-Modified, 304s), an in-memory response cache invalidated by tag, a bearer
+// auth hook for trust/ to plug into, rate and size limits, and optional gzip (zlib).
+#pragma once
+#include "router.hpp"
+
+#include <xxhash.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#if !defined(PBGDPL_NO_ZLIB) && __has_include(<zlib.h>)
+#define PBGDPL_HTTP_GZIP 1
+#include <zlib.h>
+#endif
+
+PBGDPL_NAMESPACE_BEGIN
+namespace http {
+
+// A middleware sees the request, may answer itself, or calls `next` and adjusts its response.
+using middleware = std::function<response(request&, const handler& next)>;
+
+// Composes middleware around a final handler: the first added is the outermost.
+class pipeline {
+ public:
+  pipeline& use(middleware m) {
+    layers_.push_back(std::move(m));
+    return *this;
+  }
+  handler build(handler inner) const {
+    handler h = std::move(inner);
+    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it)
+      h = [m = *it, next = std::move(h)](request& r) { return m(r, next); };
+    return h;
+  }
+
+ private:
+  std::vector<middleware> layers_;
+};
+
+// A strong validator for bytes: XXH3-128 of the body, quoted. Not a cryptographic hash, which an
+// ETag need not be (see ARCHITECTURE: trust uses BLAKE2b only).
+inline std::string etag_for(std::string_view body) {
+  XXH128_hash_t h = XXH3_128bits(body.data(), body.size());
+  char buf[36];
+  std::snprintf(buf, sizeof buf, "\"%016llx%016llx\"", static_cast<unsigned long long>(h.high64),
+                static_cast<unsigned long long>(h.low64));
+  return buf;
+}
+
+// --- Access log ------------------------------------------------------------------------------
+struct access_entry {
+  std::string_view remote;
+  std::string_view method;
+  std::string_view target;
+  unsigned status = 0;
+  std::size_t bytes = 0;
+  std::chrono::microseconds duration{0};
+};
+using access_sink = std::function<void(const access_entry&)>;
+
+// One line per request to stderr, in a form log tools read.
+inline void stderr_access_sink(const access_entry& e) {
+  std::fprintf(stderr, "%.*s \"%.*s %.*s\" %u %zu %lldus\n", static_cast<int>(e.remote.size()), e.remote.data(),
+               static_cast<int>(e.method.size()), e.method.data(), static_cast<int>(e.target.size()), e.target.data(),
+               e.status, e.bytes, static_cast<long long>(e.duration.count()));
+}
+
+inline middleware access_log(access_sink sink = stderr_access_sink) {
+  return [sink = std::move(sink)](request& req, const handler& next) {
+    auto t0 = std::chrono::steady_clock::now();
+    response res = next(req);
+    access_entry e;
+    e.remote = req.remote_address;
+    e.method = req.method_name();
+    e.target = req.target();
+    e.status = static_cast<unsigned>(res.code);
+    e.bytes = res.body_view().size();
+    e.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
+    sink(e);
+    return res;
+  };
+}
+
+// --- Security headers ------------------------------------------------------------------------
+struct security_policy {
+  // Strict by default: no inline script or style (the theme ships none), no plugins, no framing
+  // by other sites.
+  std::string content_security_policy =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
+  std::string referrer_policy = "strict-origin-when-cross-origin";
+  std::string frame_options = "SAMEORIGIN";  // for browsers without frame-ancestors
+};
+
+inline middleware security_headers(security_policy p = {}) {
+  return [p = std::move(p)](request& req, const handler& next) {
+    response res = next(req);
+    if (!res.has("Content-Security-Policy")) res.set("Content-Security-Policy", p.content_security_policy);
+    if (!res.has("X-Content-Type-Options")) res.set("X-Content-Type-Options", "nosniff");
+    if (!res.has("Referrer-Policy")) res.set("Referrer-Policy", p.referrer_policy);
+    if (!res.has("X-Frame-Options")) res.set("X-Frame-Options", p.frame_options);
+    return res;
+  };
+}
+
+// --- Conditional GET -------------------------------------------------------------------------
+namespace detail {
+// True when an If-None-Match list names `etag` (weak comparison, as RFC 9110 asks for GET).
+inline bool etag_listed(std::string_view list, std::string_view etag) {
+  auto strip_weak = [](std::string_view t) {
+    if (t.size() >= 2 && t[0] == 'W' && t[1] == '/') t.remove_prefix(2);
+    return t;
+  };
+  etag = strip_weak(etag);
+  while (!list.empty()) {
+    auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item == "*" || (!etag.empty() && strip_weak(item) == etag)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+}  // namespace detail
+
+// Gives 200 GET/HEAD responses an ETag (unless they have one) and answers 304 when the client's
+// copy is current: If-None-Match first; If-Modified-Since only when there is no If-None-Match.
+inline response not_modified_from(const response& res) {
+  response nm(status::not_modified);
+  for (std::string_view h : {"ETag", "Last-Modified", "Cache-Control", "Vary", "Expires", "Content-Location"}) {
+    auto v = res.get(h);
+    if (!v.empty()) nm.set(h, v);
+  }
+  return nm;
+}
+
+inline bool is_not_modified(const request& req, const response& res) {
+  auto inm = req.header(bhttp::field::if_none_match);
+  if (!inm.empty()) return detail::etag_listed(inm, res.get("ETag"));
+  auto ims = req.header(bhttp::field::if_modified_since);
+  if (ims.empty()) return false;
+  auto lm = res.frozen && res.frozen->last_modified_time ? res.frozen->last_modified_time
+                                                         : parse_http_date(res.get("Last-Modified"));
+  auto since = parse_http_date(ims);
+  return lm && since && *lm <= *since;
+}
+
+inline middleware conditional_get() {
+  return [](request& req, const handler& next) {
+    response res = next(req);
+    if ((req.method() != verb::get && req.method() != verb::head) || res.code != status::ok) return res;
+    if (!res.frozen && !res.has("ETag")) res.set("ETag", etag_for(res.body));
+    if (is_not_modified(req, res)) return not_modified_from(res);
+    return res;
+  };
+}
+
+// --- Response cache --------------------------------------------------------------------------
+struct cache_limits {
+  std::size_t max_entries = 10000;
+  std::size_t max_bytes = 64u * 1024u * 1024u;
+  std::size_t max_entry_bytes = 4u * 1024u * 1024u;
+};
+
+// Rendered responses by (host, path, query), dropped by tag when content changes: the portal tags
+// a page with what it shows ("article:42", "category:tin-tuc", "feed") and calls
+// invalidate_tag() after a write. Only responses that say `cacheable` (or carry tags) are kept.
+class response_cache {
+ public:
+  explicit response_cache(cache_limits l = {}) : limits_(l) {}
+
+  // The middleware; the cache must outlive the handler it builds.
+  middleware layer() {
+    return [this](request& req, const handler& next) { return serve(req, next); };
+  }
+
+  response serve(request& req, const handler& next) {
+    if ((req.method() != verb::get && req.method() != verb::head) || !req.header(bhttp::field::authorization).empty())
+      return next(req);
+    thread_local std::string key;
+    make_key(key, req);
+    {
+      std::shared_lock lock(mu_);
+      auto it = entries_.find(std::string_view(key));
+      if (it != entries_.end()) {
+        hits_.fetch_add(1, std::memory_order_relaxed);
+        response r(it->second.frozen->code);
+        r.frozen = it->second.frozen;
+        return r;
+      }
+    }
+    misses_.fetch_add(1, std::memory_order_relaxed);
+    response res = next(req);
+    if (res.code != status::ok || res.frozen || !(res.cacheable || !res.cache_tags.empty()) || res.has("Set-Cookie"))
+      return res;
+    if (res.body.size() > limits_.max_entry_bytes) return res;
+    auto frozen = freeze(res);
+    std::unique_lock lock(mu_);
+    if (entries_.size() >= limits_.max_entries || bytes_ + frozen->body.size() > limits_.max_bytes) return res;
+    auto [it, inserted] = entries_.try_emplace(key);
+    if (!inserted) {
+      bytes_ -= it->second.frozen->body.size();
+      unlink_tags(it->first, it->second.tags);
+    }
+    it->second.frozen = frozen;
+    it->second.tags = res.cache_tags;
+    bytes_ += frozen->body.size();
+    for (const auto& t : res.cache_tags) by_tag_[t].insert(it->first);
+    response r(frozen->code);
+    r.frozen = std::move(frozen);
+    return r;
+  }
+
+  // Drops every entry filed under `tag`; returns how many.
+  std::size_t invalidate_tag(std::string_view tag) {
+    std::unique_lock lock(mu_);
+    auto t = by_tag_.find(std::string(tag));
+    if (t == by_tag_.end()) return 0;
+    auto keys = std::move(t->second);
+    by_tag_.erase(t);
+    std::size_t n = 0;
+    for (const auto& k : keys) n += erase_locked(k);
+    return n;
+  }
+  // Drops one page: host as the client sends it ("truong-a.edu.vn"), decoded path, raw query.
+  bool invalidate(std::string_view host, std::string_view path, std::string_view query = {}) {
+    std::string key;
+    key.append(host).push_back('\n');
+    key.append(path);
+    if (!query.empty()) key.append("?").append(query);
+    std::unique_lock lock(mu_);
+    return erase_locked(key) > 0;
+  }
+  void clear() {
+    std::unique_lock lock(mu_);
+    entries_.clear();
+    by_tag_.clear();
+    bytes_ = 0;
+  }
+  std::size_t size() const {
+    std::shared_lock lock(mu_);
+    return entries_.size();
+  }
+  std::uint64_t hits() const noexcept { return hits_.load(); }
+  std::uint64_t misses() const noexcept { return misses_.load(); }
+
+  // Lays a response out once: its status line and headers, an ETag and Last-Modified.
+  static std::shared_ptr<const frozen_response> freeze(const response& res) {
+    auto f = std::make_shared<frozen_response>();
+    f->code = res.code;
+    f->body = res.body;
+    f->etag = std::string(res.get("ETag"));
+    if (f->etag.empty()) f->etag = etag_for(f->body);
+    f->last_modified = std::string(res.get("Last-Modified"));
+    if (f->last_modified.empty()) f->last_modified = format_http_date(now());
+    f->last_modified_time = parse_http_date(f->last_modified);
+    f->content_type = std::string(res.get("Content-Type"));
+    std::vector<std::pair<std::string, std::string>> hs;
+    for (const auto& kv : res.headers)
+      if (!iequals(kv.first, "ETag") && !iequals(kv.first, "Last-Modified")) hs.push_back(kv);
+    hs.emplace_back("ETag", f->etag);
+    hs.emplace_back("Last-Modified", f->last_modified);
+    append_head(f->head, f->code, hs);
+    return f;
+  }
+
+ private:
+  struct entry {
+    std::shared_ptr<const frozen_response> frozen;
+    std::vector<std::string> tags;
+  };
+  struct sv_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(XXH3_64bits(s.data(), s.size())); }
+  };
+
+  static void make_key(std::string& key, const request& req) {
+    key.clear();
+    auto host = req.host();
+    for (char c : host) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    key.push_back('\n');
+    key.append(req.path());
+    if (!req.raw_query().empty()) key.append("?").append(req.raw_query());
+  }
+
+  void unlink_tags(const std::string& key, const std::vector<std::string>& tags) {
+    for (const auto& t : tags) {
+      auto it = by_tag_.find(t);
+      if (it == by_tag_.end()) continue;
+      it->second.erase(key);
+      if (it->second.empty()) by_tag_.erase(it);
+    }
+  }
+  std::size_t erase_locked(const std::string& key) {
+    auto it = entries_.find(std::string_view(key));
+    if (it == entries_.end()) return 0;
+    bytes_ -= it->second.frozen->body.size();
+    unlink_tags(it->first, it->second.tags);
+    entries_.erase(it);
+    return 1;
+  }
+
+  cache_limits limits_;
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, entry, sv_hash, std::equal_to<>> entries_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> by_tag_;
+  std::size_t bytes_ = 0;
+  std::atomic<std::uint64_t> hits_{0}, misses_{0};
+};
+
+// --- Authentication hook ---------------------------------------------------------------------
+// Turns an API key or token into a principal; trust/ provides one. Return nullopt for unknown,
+// expired or revoked keys.
+using authenticator = std::function<std::optional<principal>(std::string_view token)>;
+
+// Reads "Authorization: Bearer <token>". No header: the request goes on anonymous. A header that
+// does not authenticate: 401, so a client with a bad key learns it at once.
+inline middleware bearer_auth(authenticator auth) {
+  return [auth = std::move(auth)](request& req, const handler& next) {
+    auto h = req.header(bhttp::field::authorization);
+    if (h.empty()) return next(req);
+    std::string_view token;
+    if (h.size() > 7 && iequals(h.substr(0, 7), "Bearer ")) token = h.substr(7);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    std::optional<principal> p;
+    if (!token.empty()) p = auth(token);
+    if (!p) {
+      response r = error_response(status::unauthorized, errc::unauthenticated, "Khóa API không hợp lệ hoặc đã hết hạn",
+                                  "Invalid or expired API key");
+      r.set("WWW-Authenticate", "Bearer realm=\"pbgdpl\", error=\"invalid_token\"");
+      return r;
+    }
+    req.principal = std::move(p);
+    return next(req);
+  };
+}
+
+// Wraps a handler so it answers 401 without a principal and 403 without `role` (when given).
+inline handler require_auth(handler h, std::string role = {}) {
+  return [h = std::move(h), role = std::move(role)](request& req) {
+    if (!req.principal) {
+      response r = error_response(status::unauthorized, errc::unauthenticated);
+      r.set("WWW-Authenticate", "Bearer realm=\"pbgdpl\"");
+      return r;
+    }
+    if (!role.empty() && !req.principal->has_role(role)) return error_response(status::forbidden, errc::permission_denied);
+    return h(req);
+  };
+}
+
+// --- Limits ----------------------------------------------------------------------------------
+struct rate_limit_config {
+  double requests_per_second = 50;
+  double burst = 100;
+  std::size_t max_clients = 100000;  // beyond this the table is reset rather than grow unbounded
+};
+
+// A token bucket per client address; 429 with Retry-After when empty.
+inline middleware rate_limit(rate_limit_config cfg) {
+  struct state {
+    std::mutex mu;
+    std::unordered_map<std::string, std::pair<double, std::chrono::steady_clock::time_point>> buckets;
+  };
+  auto st = std::make_shared<state>();
+  return [cfg, st](request& req, const handler& next) {
+    auto now_t = std::chrono::steady_clock::now();
+    bool allowed;
+    {
+      std::lock_guard lock(st->mu);
+      if (st->buckets.size() > cfg.max_clients) st->buckets.clear();
+      auto [it, fresh] = st->buckets.try_emplace(req.remote_address, cfg.burst, now_t);
+      auto& [tokens, last] = it->second;
+      if (!fresh) {
+        tokens = std::min(cfg.burst, tokens + std::chrono::duration<double>(now_t - last).count() * cfg.requests_per_second);
+        last = now_t;
+      }
+      allowed = tokens >= 1.0;
+      if (allowed) tokens -= 1.0;
+    }
+    if (allowed) return next(req);
+    response r = error_response(status::too_many_requests, errc::busy, "Quá nhiều yêu cầu, hãy thử lại sau",
+                                "Too many requests, try again later");
+    r.set("Retry-After", "1");
+    return r;
+  };
+}
+
+// A tighter body limit than the server's, for one route or a group (e.g. 64 KiB for JSON writes).
+inline middleware body_limit(std::size_t max_bytes) {
+  return [max_bytes](request& req, const handler& next) {
+    if (req.body().size() > max_bytes) return error_response(status::payload_too_large, errc::too_large);
+    return next(req);
+  };
+}
+
+// --- Compression -----------------------------------------------------------------------------
+#ifdef PBGDPL_HTTP_GZIP
+namespace detail {
+inline std::optional<std::string> gzip(std::string_view in, int level = 6) {
+  z_stream zs{};
+  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
+  std::string out;
+  out.resize(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  zs.avail_in = static_cast<uInt>(in.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&zs, Z_FINISH);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+inline bool accepts_gzip(std::string_view ae) {
+  // Enough for real browsers and tools; "gzip;q=0" is honoured as a refusal.
+  auto p = ae.find("gzip");
+  if (p == std::string_view::npos) return false;
+  auto rest = ae.substr(p + 4);
+  auto comma = rest.find(',');
+  rest = rest.substr(0, comma);
+  return rest.find("q=0") == std::string_view::npos || rest.find("q=0.") != std::string_view::npos;
+}
+}  // namespace detail
+
+// gzip for text bodies worth it (>= min_bytes), when the client asks. Put it outside the cache
+// only if you accept compressing per request; inside, the cache keeps both forms by Vary.
+inline middleware gzip_compression(std::size_t min_bytes = 1024) {
+  return [min_bytes](request& req, const handler& next) {
+    response res = next(req);
+    if (res.frozen || res.code != status::ok || res.body.size() < min_bytes || res.has("Content-Encoding")) return res;
+    auto ct = res.get("Content-Type");
+    bool texty = ct.starts_with("text/") || ct.find("json") != std::string_view::npos ||
+                 ct.find("xml") != std::string_view::npos || ct.find("javascript") != std::string_view::npos;
+    if (!texty) return res;
+    res.set("Vary", "Accept-Encoding");
+    if (!detail::accepts_gzip(req.header(bhttp::field::accept_encoding))) return res;
+    if (!res.has("ETag")) res.set("ETag", etag_for(res.body));
+    auto z = detail::gzip(res.body);
+    if (!z || z->size() >= res.body.size()) return res;
+    res.body = std::move(*z);
+    res.set("Content-Encoding", "gzip");
+    // A different representation needs a different validator.
+    std::string et(res.get("ETag"));
+    if (et.size() >= 2 && et.back() == '"') et.insert(et.size() - 1, "-gz");
+    res.set("ETag", et);
+    return res;
+  };
+}
+#endif
+
+}  // namespace http
+PBGDPL_NAMESPACE_END

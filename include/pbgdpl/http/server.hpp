@@ -1,0 +1,543 @@
+// The standalone HTTP/1.1 server: Boost.Asio on N threads, Beast's parser, keep-alive with
+// in-order (pipelining-safe) answers, limits that answer 400/408/413/431/503 and never take the
+// server down, and a graceful stop (stop accepting, finish in-flight, then close).
+#pragma once
+#include "message.hpp"
+#include "router.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace http {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct server_config {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: the system picks one; read it back with server::port()
+  unsigned threads = 0;       // 0: one per hardware thread
+  std::size_t max_header_bytes = 16 * 1024;            // request line + headers; beyond: 431
+  std::size_t max_body_bytes = 1024 * 1024;            // beyond: 413
+  std::chrono::milliseconds read_timeout{10'000};      // a whole request, from its first byte: 408
+  std::chrono::milliseconds idle_timeout{30'000};      // a kept-alive connection waiting for the next
+  std::chrono::milliseconds write_timeout{30'000};     // a client that will not read is dropped
+  std::size_t max_connections = 1024;                  // beyond: 503 and close
+  std::chrono::milliseconds shutdown_grace{5'000};     // in-flight requests get this long on stop()
+};
+
+struct server_stats {
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t connections_rejected = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t bad_requests = 0;  // parse errors, limits, timeouts answered by the server itself
+  std::uint64_t active_connections = 0;
+};
+
+namespace detail {
+
+// "Date: <IMF-fixdate>\r\n" for this second, formatted once per second per thread.
+inline std::string_view date_line() {
+  thread_local std::int64_t cached_second = -1;
+  thread_local std::string line;
+  auto t = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (t.time_since_epoch().count() != cached_second) {
+    cached_second = t.time_since_epoch().count();
+    line = "\r\nDate: " + format_http_date(t);
+  }
+  return line;
+}
+
+inline bool status_has_body(status s) {
+  auto n = static_cast<unsigned>(s);
+  return !(n < 200 || n == 204 || n == 304);
+}
+
+// Status line + headers + framing headers + blank line, appended to `out` (whose capacity is
+// reused across requests, so a kept-alive connection does not allocate for this).
+inline void serialize_head(std::string& out, const response& r, std::size_t body_size, bool keep_alive, unsigned version) {
+  if (r.frozen && r.code == r.frozen->code) {
+    out.append(r.frozen->head);
+    for (const auto& [k, v] : r.headers) {
+      out.append("\r\n");
+      out.append(k);
+      out.append(": ");
+      out.append(v);
+    }
+  } else {
+    append_head(out, r.code, r.headers);
+  }
+  if (status_has_body(r.code) || r.code == status::not_modified) {
+    if (r.code != status::not_modified) {
+      out.append("\r\nContent-Length: ");
+      char num[24];
+      auto res = std::to_chars(num, num + sizeof num, body_size);
+      out.append(num, res.ptr);
+    }
+  }
+  out.append(date_line());
+  if (!keep_alive) out.append("\r\nConnection: close");
+  else if (version < 11) out.append("\r\nConnection: keep-alive");
+  out.append("\r\n\r\n");
+}
+
+}  // namespace detail
+
+class server {
+ public:
+  server(server_config cfg, handler h) : cfg_(std::move(cfg)), handler_(std::move(h)) {}
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+  ~server() { stop(); }
+
+  // Binds, listens and starts the worker threads. Throws pbgdpl::exception (io_error) when the
+  // address cannot be bound.
+  void start() {
+    std::lock_guard lock(life_mu_);
+    if (started_) return;
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(cfg_.address, ec);
+    if (ec) throw_error(error(errc::invalid_argument, "/address", "Địa chỉ không hợp lệ", "Invalid listen address"));
+    tcp::endpoint ep(addr, cfg_.port);
+    acceptor_.open(ep.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(ep, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      throw_error(error(errc::io_error, "/port", "Không mở được cổng: " + ec.message(), "Cannot listen: " + ec.message()));
+    port_ = acceptor_.local_endpoint().port();
+    started_ = true;
+    do_accept();
+    unsigned n = cfg_.threads ? cfg_.threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < n; ++i)
+      threads_.emplace_back([this] {
+        in_worker() = this;
+        ioc_.run();
+      });
+  }
+
+  // The bound port (useful with port 0).
+  std::uint16_t port() const noexcept { return port_; }
+  const server_config& config() const noexcept { return cfg_; }
+
+  server_stats stats() const {
+    server_stats s;
+    s.connections_accepted = accepted_.load();
+    s.connections_rejected = rejected_.load();
+    s.requests = requests_.load();
+    s.bad_requests = bad_requests_.load();
+    s.active_connections = active_.load();
+    return s;
+  }
+
+  // Asks for a graceful stop without waiting; safe from a handler or a signal callback.
+  void request_stop() {
+    {
+      std::lock_guard lock(life_mu_);
+      stop_requested_ = true;
+    }
+    life_cv_.notify_all();
+  }
+
+  // Graceful stop: no new connections; idle connections close; requests being read or answered
+  // finish (with Connection: close) within shutdown_grace; then everything closes and the
+  // threads are joined. Called from a worker thread it only requests the stop.
+  void stop() {
+    if (in_worker() == this) {
+      request_stop();
+      return;
+    }
+    std::unique_lock lock(life_mu_);
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+    stop_requested_ = true;
+    lock.unlock();
+    life_cv_.notify_all();
+
+    stopping_.store(true);
+    asio::post(acceptor_.get_executor(), [this] {
+      boost::system::error_code ec;
+      acceptor_.close(ec);
+    });
+    for_each_session([](const std::shared_ptr<session>& s) { s->soft_stop(); });
+    auto deadline = std::chrono::steady_clock::now() + cfg_.shutdown_grace;
+    while (active_.load() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    for_each_session([](const std::shared_ptr<session>& s) { s->hard_stop(); });
+    auto hard_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (active_.load() > 0 && std::chrono::steady_clock::now() < hard_deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    work_.reset();
+    ioc_.stop();
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+    threads_.clear();
+  }
+
+  // Blocks until request_stop() (or a signal through run_until_signal), then stops.
+  void wait() {
+    std::unique_lock lock(life_mu_);
+    life_cv_.wait(lock, [&] { return stop_requested_ || stopped_; });
+    lock.unlock();
+    stop();
+  }
+
+  // The standalone main loop: start, wait for SIGINT or SIGTERM, stop gracefully.
+  void run_until_signal() {
+    start();
+    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    signals.async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec) request_stop();
+    });
+    wait();
+  }
+
+ private:
+  class session;
+
+  static server*& in_worker() {
+    thread_local server* s = nullptr;
+    return s;
+  }
+
+  template <class F>
+  void for_each_session(F f) {
+    std::vector<std::shared_ptr<session>> live;
+    {
+      std::lock_guard lock(sessions_mu_);
+      for (auto& [p, w] : sessions_)
+        if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) f(s);
+  }
+
+  void do_accept() {
+    acceptor_.async_accept(asio::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket sock) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      if (!ec) on_accept(std::move(sock));
+      // Resource errors (EMFILE) must not stop the loop; a short pause would be kinder, but the
+      // next accept simply retries.
+      do_accept();
+    });
+  }
+
+  void on_accept(tcp::socket sock) {
+    if (stopping_.load()) return;
+    boost::system::error_code ec;
+    sock.set_option(tcp::no_delay(true), ec);
+    if (active_.load() >= cfg_.max_connections) {
+      rejected_.fetch_add(1, std::memory_order_relaxed);
+      reject(std::move(sock));
+      return;
+    }
+    accepted_.fetch_add(1, std::memory_order_relaxed);
+    active_.fetch_add(1);
+    auto s = std::make_shared<session>(*this, std::move(sock));
+    {
+      std::lock_guard lock(sessions_mu_);
+      sessions_[s.get()] = s;
+    }
+    s->start();
+  }
+
+  // Over the connection limit: a short 503 and close, without reading the request.
+  void reject(tcp::socket sock) {
+    static const std::string msg = [] {
+      std::string body = error_response(status::service_unavailable, errc::busy,
+                                        "Máy chủ đang quá tải, hãy thử lại sau", "Too many connections, try again later")
+                             .body;
+      return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1"
+             "\r\nConnection: close\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    auto sp = std::make_shared<tcp::socket>(std::move(sock));
+    asio::async_write(*sp, asio::buffer(msg), [sp](boost::system::error_code, std::size_t) {
+      boost::system::error_code ec;
+      sp->shutdown(tcp::socket::shutdown_send, ec);
+      sp->close(ec);
+    });
+  }
+
+  void session_closed(session* s) {
+    {
+      std::lock_guard lock(sessions_mu_);
+      sessions_.erase(s);
+    }
+    active_.fetch_sub(1);
+  }
+
+  class session : public std::enable_shared_from_this<session> {
+   public:
+    session(server& srv, tcp::socket sock) : srv_(srv), sock_(std::move(sock)), timer_(sock_.get_executor()) {
+      boost::system::error_code ec;
+      auto ep = sock_.remote_endpoint(ec);
+      if (!ec) remote_ = ep.address().to_string();
+    }
+    ~session() { srv_.session_closed(this); }
+
+    void start() {
+      asio::dispatch(sock_.get_executor(), [self = shared_from_this()] {
+        self->arm_timer(std::chrono::steady_clock::now() + self->srv_.cfg_.idle_timeout);
+        self->read_next();
+      });
+    }
+
+    // Graceful: a connection waiting for its next request closes now; others finish first.
+    void soft_stop() {
+      asio::post(sock_.get_executor(), [self = shared_from_this()] {
+        if (self->state_ == state::idle) self->close_now();
+      });
+    }
+    void hard_stop() {
+      asio::post(sock_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+    }
+
+   private:
+    enum class state { idle, reading, handling, writing, lingering, closed };
+    using clock = std::chrono::steady_clock;
+
+    // One timer per connection; moving the deadline later costs nothing (the timer re-arms itself
+    // when it fires early), so the hot path does no timer syscalls.
+    void arm_timer(clock::time_point deadline) {
+      deadline_ = deadline;
+      if (timer_waiting_ && timer_.expiry() <= deadline) return;
+      timer_.expires_at(deadline);
+      timer_waiting_ = true;
+      timer_.async_wait([self = shared_from_this(), gen = ++timer_gen_](boost::system::error_code ec) {
+        self->on_timer(ec, gen);
+      });
+    }
+    void on_timer(boost::system::error_code ec, unsigned gen) {
+      if (gen != timer_gen_) return;  // superseded by a re-arm
+      timer_waiting_ = false;
+      if (ec || state_ == state::closed) return;
+      if (clock::now() < deadline_) {
+        arm_timer(deadline_);
+        return;
+      }
+      switch (state_) {
+        case state::reading:
+          timed_out_ = true;
+          cancel_io();
+          break;
+        default:
+          close_now();
+      }
+    }
+
+    void cancel_io() {
+      boost::system::error_code ec;
+      sock_.cancel(ec);
+    }
+    void close_now() {
+      if (state_ == state::closed) return;
+      state_ = state::closed;
+      boost::system::error_code ec;
+      sock_.shutdown(tcp::socket::shutdown_both, ec);
+      sock_.close(ec);
+      timer_.cancel();
+    }
+
+    void read_next() {
+      if (state_ == state::closed) return;
+      if (srv_.stopping_.load() && buffer_.size() == 0) {
+        close_now();
+        return;
+      }
+      parser_.emplace();
+      parser_->header_limit(static_cast<std::uint32_t>(srv_.cfg_.max_header_bytes));
+      parser_->body_limit(srv_.cfg_.max_body_bytes);
+      if (buffer_.size() > 0) {
+        begin_request();
+        return;
+      }
+      // Wait for the first byte under the idle timeout; the read timeout starts after it.
+      state_ = state::idle;
+      arm_timer(clock::now() + srv_.cfg_.idle_timeout);
+      sock_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+        if (ec || self->state_ == state::closed) return self->close_now();
+        self->buffer_.commit(n);
+        self->begin_request();
+      });
+    }
+
+    void begin_request() {
+      state_ = state::reading;
+      arm_timer(clock::now() + srv_.cfg_.read_timeout);
+      bhttp::async_read_header(sock_, buffer_, *parser_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+        self->on_header(ec);
+      });
+    }
+
+    void on_header(boost::system::error_code ec) {
+      if (ec) return on_read_error(ec);
+      if (parser_->is_done()) return on_request();
+      auto& h = parser_->get();
+      auto expect = h[bhttp::field::expect];
+      if (iequals(std::string_view(expect.data(), expect.size()), "100-continue")) {
+        static const std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
+        asio::async_write(sock_, asio::buffer(cont), [self = shared_from_this()](boost::system::error_code ec2, std::size_t) {
+          if (ec2) return self->close_now();
+          self->read_body();
+        });
+        return;
+      }
+      read_body();
+    }
+    void read_body() {
+      bhttp::async_read(sock_, buffer_, *parser_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+        if (ec) return self->on_read_error(ec);
+        self->on_request();
+      });
+    }
+
+    void on_read_error(boost::system::error_code ec) {
+      if (state_ == state::closed) return;
+      if (timed_out_) {
+        return send_error(status::request_timeout, errc::busy, "Hết thời gian chờ yêu cầu", "Request timeout");
+      }
+      if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+          ec == asio::error::operation_aborted || ec == bhttp::error::partial_message)
+        return close_now();
+      if (ec == bhttp::error::header_limit)
+        return send_error(status::request_header_fields_too_large, errc::too_large, "Phần đầu yêu cầu quá lớn",
+                          "Request header fields too large");
+      if (ec == bhttp::error::body_limit || ec == bhttp::error::buffer_overflow)
+        return send_error(status::payload_too_large, errc::too_large, "Nội dung yêu cầu quá lớn", "Request body too large");
+      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category())
+        return send_error(status::bad_request, errc::parse_error, "Yêu cầu HTTP sai cú pháp", "Malformed HTTP request");
+      close_now();
+    }
+
+    void send_error(status s, errc c, std::string vi, std::string en) {
+      srv_.bad_requests_.fetch_add(1, std::memory_order_relaxed);
+      res_ = error_response(s, c, std::move(vi), std::move(en));
+      res_.set("X-Content-Type-Options", "nosniff");
+      head_only_ = false;
+      write_response(false, 11);
+    }
+
+    void on_request() {
+      state_ = state::handling;
+      srv_.requests_.fetch_add(1, std::memory_order_relaxed);
+      req_.reset(parser_->release());
+      req_.remote_address = remote_;
+      bool keep = req_.keep_alive();
+      unsigned version = req_.version();
+      head_only_ = req_.method() == verb::head;
+      if (auto r = req_.prepare(); !r) {
+        srv_.bad_requests_.fetch_add(1, std::memory_order_relaxed);
+        res_ = error_response(r.err(), status::bad_request);
+      } else {
+        try {
+          res_ = srv_.handler_(req_);
+        } catch (const exception& e) {
+          res_ = error_response(e.err());
+        } catch (...) {
+          res_ = error_response(status::internal_server_error, errc::internal);
+        }
+      }
+      write_response(keep && !res_.close && !srv_.stopping_.load(), version);
+    }
+
+    void write_response(bool keep_alive, unsigned version) {
+      state_ = state::writing;
+      keep_alive_ = keep_alive;
+      std::string_view body = res_.body_view();
+      bool send_body = !head_only_ && detail::status_has_body(res_.code);
+      out_.clear();
+      detail::serialize_head(out_, res_, body.size(), keep_alive, version);
+      arm_timer(clock::now() + srv_.cfg_.write_timeout);
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(out_), asio::buffer(body.data(), send_body ? body.size() : 0)};
+      asio::async_write(sock_, bufs, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+        self->on_written(ec);
+      });
+    }
+
+    void on_written(boost::system::error_code ec) {
+      if (ec || state_ == state::closed) return close_now();
+      res_ = response{};
+      if (keep_alive_ && !timed_out_) return read_next();
+      linger();
+    }
+
+    // Half-close, then drain what the client still sends for a moment, so our answer is not
+    // destroyed by a TCP reset (the 413 case: the body is still arriving).
+    void linger() {
+      state_ = state::lingering;
+      boost::system::error_code ec;
+      sock_.shutdown(tcp::socket::shutdown_send, ec);
+      arm_timer(clock::now() + std::chrono::milliseconds(500));
+      drain();
+    }
+    void drain() {
+      sock_.async_read_some(asio::buffer(drain_buf_), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+        if (ec || self->state_ == state::closed) return self->close_now();
+        self->drain();
+      });
+    }
+
+    server& srv_;
+    tcp::socket sock_;
+    asio::steady_timer timer_;
+    clock::time_point deadline_{};
+    unsigned timer_gen_ = 0;
+    bool timer_waiting_ = false;
+    bool timed_out_ = false;
+    bool keep_alive_ = true;
+    bool head_only_ = false;
+    state state_ = state::idle;
+    std::string remote_;
+    boost::beast::flat_buffer buffer_;
+    std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+    request req_;
+    response res_;
+    std::string out_;
+    std::array<char, 4096> drain_buf_{};
+  };
+
+  server_config cfg_;
+  handler handler_;
+  std::mutex sessions_mu_;
+  std::unordered_map<session*, std::weak_ptr<session>> sessions_;
+  std::atomic<std::uint64_t> accepted_{0}, rejected_{0}, requests_{0}, bad_requests_{0}, active_{0};
+  std::atomic<bool> stopping_{false};
+  std::mutex life_mu_;
+  std::condition_variable life_cv_;
+  bool started_ = false, stopped_ = false, stop_requested_ = false;
+  std::uint16_t port_ = 0;
+  std::vector<std::thread> threads_;
+  // Declared last so it is destroyed first: handlers it still holds release sessions while the
+  // members above are alive.
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_{asio::make_strand(ioc_)};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{ioc_.get_executor()};
+};
+
+}  // namespace http
+PBGDPL_NAMESPACE_END

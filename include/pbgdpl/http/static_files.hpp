@@ -87,7 +87,7 @@ inline handler static_files(std::filesystem::path root, static_options opt = {})
     r.set("Cache-Control", opt.cache_control);
     auto mtime = std::filesystem::last_write_time(*p, ec);
     if (!ec) {
-      auto sys = std::chrono::clock_cast<std::chrono::system_clock>(mtime);
+      auto sys = std::chrono::file_clock::to_sys(mtime);
       r.set("Last-Modified", format_http_date(std::chrono::time_point_cast<std::chrono::seconds>(sys)));
     }
     r.body = std::move(body);

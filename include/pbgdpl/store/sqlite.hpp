@@ -1,0 +1,842 @@
+// The embedded default store: one SQLite file (WAL, busy timeout, foreign keys, prepared
+// statements only, versioned migrations, integrity check, online backup) with FTS5 search that
+// ranks a bounded candidate set instead of scoring every match (see docs/design.md, "Search").
+#pragma once
+#include "store.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace store {
+
+struct sqlite_options {
+  int busy_timeout_ms = 5000;
+  // Migrate up to this schema version only (tests build "old" databases with it).
+  int schema_version = 2;
+  // >0 caps the file at this many pages: how tests simulate a full disk without privileges.
+  std::int64_t max_page_count = 0;
+  // FULL survives power loss in WAL mode; NORMAL survives only a process crash but writes faster.
+  bool synchronous_full = true;
+  // Search: how many of the most recent matches are ranked (body tier, then title-only tier).
+  std::size_t candidate_limit = 1000;
+  std::size_t title_candidate_limit = 400;
+};
+
+namespace sqlite_detail {
+
+inline constexpr int current_schema = 2;
+inline constexpr int application_id = 0x50424744;  // "PBGD": refuse other programs' databases
+
+inline error make_error(int rc, std::string_view what, const char* msg = nullptr) {
+  std::string detail = msg ? msg : sqlite3_errstr(rc);
+  std::string en = std::string(what) + ": " + detail;
+  switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return error(errc::corrupt, {}, "Tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu SQLite", en);
+    case SQLITE_FULL:
+      return error(errc::storage_full, {}, "Hết dung lượng lưu trữ; dữ liệu đã có vẫn nguyên vẹn", en);
+    case SQLITE_READONLY:
+      return error(errc::read_only, {}, "Cơ sở dữ liệu chỉ đọc, không ghi được", en);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return error(errc::busy, {}, "Cơ sở dữ liệu đang bận, hãy thử lại", en);
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return error(errc::io_error, {}, "Lỗi đọc/ghi cơ sở dữ liệu", en);
+    case SQLITE_CONSTRAINT:
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return error(errc::already_exists, {}, "Bản ghi đã tồn tại", en);
+      return error(errc::invalid_argument, {}, "Dữ liệu vi phạm ràng buộc", en);
+    case SQLITE_TOOBIG:
+      return error(errc::too_large, {}, "Dữ liệu quá lớn", en);
+    default:
+      return error(errc::internal, {}, "Lỗi cơ sở dữ liệu", en);
+  }
+}
+
+// A prepared statement borrowed from the cache; reset when the borrow ends.
+class stmt {
+ public:
+  stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), s_(s) {}
+  stmt(const stmt&) = delete;
+  stmt& operator=(const stmt&) = delete;
+  stmt(stmt&& o) noexcept : db_(o.db_), s_(o.s_) { o.s_ = nullptr; }
+  stmt& operator=(stmt&&) = delete;
+  ~stmt() {
+    if (s_) {
+      sqlite3_reset(s_);
+      sqlite3_clear_bindings(s_);
+    }
+  }
+  stmt& bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  stmt& bind(int i, double v) {
+    sqlite3_bind_double(s_, i, v);
+    return *this;
+  }
+  stmt& bind_null(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
+  // SQLITE_ROW or SQLITE_DONE, or an error code.
+  int step() { return sqlite3_step(s_); }
+  std::int64_t i64(int c) const { return sqlite3_column_int64(s_, c); }
+  double dbl(int c) const { return sqlite3_column_double(s_, c); }
+  std::string str(int c) const {
+    auto p = sqlite3_column_text(s_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+             : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+};
+
+// BM25 over a phrase pair per term (folded, then exact), with column weights: title above body,
+// exact accents above folded. Document frequencies come in as arguments (looked up once per
+// query from fts5vocab) so no call scans a whole doclist, which is what makes bm25() slow on
+// common terms.
+inline void score_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int nval,
+                           sqlite3_value** vals) {
+  constexpr int max_phrases = 64;
+  int nphrase = api->xPhraseCount(fts);
+  int nterm = nphrase / 2;
+  if (nphrase > max_phrases || nval < nterm) {
+    sqlite3_result_double(ctx, 0);
+    return;
+  }
+  double tf[max_phrases][4] = {};
+  int ninst = 0;
+  if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
+    sqlite3_result_error(ctx, "pbgdpl_score: xInstCount failed", -1);
+    return;
+  }
+  for (int i = 0; i < ninst; ++i) {
+    int p = 0, c = 0, o = 0;
+    if (api->xInst(fts, i, &p, &c, &o) == SQLITE_OK && p >= 0 && p < max_phrases && c >= 0 && c < 4) tf[p][c] += 1;
+  }
+  sqlite3_int64 nrow = 1, total = 1;
+  api->xRowCount(fts, &nrow);
+  api->xColumnTotalSize(fts, -1, &total);
+  int dl = 0;
+  api->xColumnSize(fts, -1, &dl);
+  double avg = nrow > 0 && total > 0 ? static_cast<double>(total) / static_cast<double>(nrow) : 1.0;
+  constexpr double k1 = 1.2, b = 0.75;
+  double norm = k1 * (1 - b + b * dl / avg);
+  double s = 0;
+  for (int t = 0; t < nterm; ++t) {
+    double df = sqlite3_value_double(vals[t]);
+    double idf = std::log(1.0 + (static_cast<double>(nrow) - df + 0.5) / (df + 0.5));
+    // Columns: 0 title exact, 1 title folded, 2 body exact, 3 body folded.
+    double w = 4.0 * tf[2 * t][1] + 1.0 * tf[2 * t][3] + 6.0 * tf[2 * t + 1][0] + 1.5 * tf[2 * t + 1][2];
+    s += idf * w * (k1 + 1) / (w + norm);
+  }
+  sqlite3_result_double(ctx, s);
+}
+
+inline std::string fts_phrase(const std::vector<std::string>& toks, bool prefix) {
+  std::string s = "\"";
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    if (i) s += ' ';
+    for (char c : toks[i]) {
+      if (c == '"') s += '"';
+      s += c;
+    }
+  }
+  s += '"';
+  if (prefix) s += " *";
+  return s;
+}
+
+// The FTS5 expression for parsed terms. Every user token is inside a quoted string, so nothing
+// the user typed is FTS syntax.
+inline std::string match_expression(const parsed_query& q, bool title_only) {
+  std::string e;
+  for (const auto& t : q.terms) {
+    if (!e.empty()) e += " AND ";
+    e += title_only ? "({title_f}: " : "({title_f body_f}: ";
+    e += fts_phrase(t.folded, t.prefix);
+    e += title_only ? " OR {title_e}: " : " OR {title_e body_e}: ";
+    e += fts_phrase(t.exact, t.prefix);
+    e += ")";
+  }
+  return e;
+}
+
+using bind_value = std::string;
+
+// WHERE fragments for a filter over `entities e`; the unit subtree comes from the CTE `sub`.
+struct sql_filter {
+  std::string cte;    // "WITH RECURSIVE sub(id) AS (...) " or empty
+  std::string where;  // " AND ..." fragments
+  std::vector<bind_value> cte_binds, binds;
+};
+
+inline sql_filter build_filter(const filter& f) {
+  sql_filter s;
+  if (f.unit) {
+    if (f.include_descendants) {
+      s.cte = "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM entities c JOIN sub ON c.parent = sub.id "
+              "WHERE c.kind = 'unit') ";
+      s.cte_binds.push_back(*f.unit);
+      s.where += " AND e.unit IN (SELECT id FROM sub)";
+    } else {
+      s.where += " AND e.unit = ?";
+      s.binds.push_back(*f.unit);
+    }
+  }
+  auto eq = [&](const std::optional<std::string>& v, const char* col) {
+    if (!v) return;
+    s.where += std::string(" AND e.") + col + " = ?";
+    s.binds.push_back(*v);
+  };
+  eq(f.kind, "sub_kind");
+  eq(f.category, "category");
+  eq(f.state, "state");
+  eq(f.doc_type, "doc_type");
+  eq(f.doc_level, "doc_level");
+  eq(f.doc_status, "doc_status");
+  if (f.field) {
+    s.where += " AND EXISTS (SELECT 1 FROM entity_fields x WHERE x.entity = e.seq AND x.field = ?)";
+    s.binds.push_back(*f.field);
+  }
+  if (f.from) {
+    s.where += " AND e.day >= ?";
+    s.binds.push_back(format_date(*f.from));
+  }
+  if (f.to) {
+    s.where += " AND e.day <= ? AND e.day <> ''";
+    s.binds.push_back(format_date(*f.to));
+  }
+  if (!f.include_archived) s.where += " AND e.archived = 0";
+  return s;
+}
+
+}  // namespace sqlite_detail
+
+class sqlite_store final : public store {
+ public:
+  // Opens (creating if needed) the database at `path` and migrates it. Errors: corrupt (not a
+  // SQLite or not a pbgdpl file), unsupported_version (made by a newer pbgdpl), read_only,
+  // storage_full, io_error.
+  static result<std::unique_ptr<sqlite_store>> open(const std::filesystem::path& path, sqlite_options opt = {}) {
+    std::unique_ptr<sqlite_store> s(new sqlite_store(opt));
+    auto r = s->open_impl(path);
+    if (!r) return r.err();
+    return s;
+  }
+
+  ~sqlite_store() override {
+    for (auto& [k, st] : cache_) sqlite3_finalize(st);
+    if (db_) sqlite3_close_v2(db_);
+  }
+  sqlite_store(const sqlite_store&) = delete;
+  sqlite_store& operator=(const sqlite_store&) = delete;
+
+  int schema_version() {
+    std::lock_guard lock(mu_);
+    return pragma_int("PRAGMA user_version");
+  }
+
+  // PRAGMA integrity_check plus the FTS index's own check.
+  result<void> integrity_check() {
+    std::lock_guard lock(mu_);
+    std::string problems;
+    {
+      auto st = prepare("PRAGMA integrity_check");
+      if (!st) return st.err();
+      int rc;
+      while ((rc = st->step()) == SQLITE_ROW) {
+        auto line = st->str(0);
+        if (line != "ok") problems += line + "\n";
+      }
+      if (rc != SQLITE_DONE) return fail(rc, "integrity_check");
+    }
+    if (problems.empty() && pragma_int("PRAGMA user_version") >= 2) {
+      auto rc = exec("INSERT INTO search_fts(search_fts) VALUES('integrity-check')");
+      if (!rc) problems += rc.err().message_en;
+    }
+    if (!problems.empty()) return error(errc::corrupt, {}, "Cơ sở dữ liệu bị hỏng: " + problems, "Database is corrupt: " + problems);
+    return {};
+  }
+
+  // A consistent copy of the live database into `dest` (overwritten), while others keep working.
+  result<void> backup_to(const std::filesystem::path& dest) {
+    std::lock_guard lock(mu_);
+    sqlite3* out = nullptr;
+    int rc = sqlite3_open_v2(dest.c_str(), &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> guard(out, &sqlite3_close_v2);
+    if (rc != SQLITE_OK) return sqlite_detail::make_error(rc, "backup: open destination");
+    auto* b = sqlite3_backup_init(out, "main", db_, "main");
+    if (!b) return sqlite_detail::make_error(sqlite3_extended_errcode(out), "backup", sqlite3_errmsg(out));
+    rc = sqlite3_backup_step(b, -1);
+    int frc = sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) return sqlite_detail::make_error(rc, "backup");
+    if (frc != SQLITE_OK) return sqlite_detail::make_error(frc, "backup");
+    return {};
+  }
+
+  sqlite3* handle() noexcept { return db_; }
+
+  // --- store --------------------------------------------------------------------------------
+  result<void> write(write_op op, const record& r, std::uint64_t expected, std::string_view actor) override {
+    std::lock_guard lock(mu_);
+    return in_tx([&]() -> result<void> { return write_impl(op, r, expected, actor); });
+  }
+
+  result<record> read(std::string_view kind, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    auto st = prepare("SELECT " + std::string(columns) + " FROM entities e WHERE kind = ? AND id = ?");
+    if (!st) return st.err();
+    st->bind(1, kind).bind(2, id);
+    int rc = st->step();
+    if (rc == SQLITE_DONE) return not_found_error(kind, id);
+    if (rc != SQLITE_ROW) return fail(rc, "read");
+    return row_record(st.value());
+  }
+
+  result<page<record>> list_records(std::string_view kind, const list_query& q) override {
+    if (auto l = check_limit(q.limit); !l) return l.err();
+    std::optional<std::pair<std::string, std::string>> after;
+    if (!q.cursor.empty()) {
+      auto c = parse_key_cursor(q.cursor);
+      if (!c) return c.err();
+      after = std::move(*c);
+    }
+    auto f = sqlite_detail::build_filter(q.where);
+    std::string sql = f.cte + "SELECT " + std::string(columns) + " FROM entities e WHERE e.kind = ?" + f.where;
+    if (after) sql += q.oldest_first ? " AND (e.sort_key, e.id) > (?, ?)" : " AND (e.sort_key, e.id) < (?, ?)";
+    sql += q.oldest_first ? " ORDER BY e.sort_key, e.id LIMIT ?" : " ORDER BY e.sort_key DESC, e.id DESC LIMIT ?";
+    std::lock_guard lock(mu_);
+    auto st = prepare(sql);
+    if (!st) return st.err();
+    int i = 1;
+    for (auto& b : f.cte_binds) bind_any(st.value(), i++, b);
+    st->bind(i++, kind);
+    for (auto& b : f.binds) bind_any(st.value(), i++, b);
+    if (after) {
+      st->bind(i++, after->first);
+      st->bind(i++, after->second);
+    }
+    st->bind(i++, static_cast<std::int64_t>(q.limit + 1));
+    page<record> p;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      auto r = row_record(st.value());
+      if (!r) return r.err();
+      p.items.push_back(std::move(*r));
+    }
+    if (rc != SQLITE_DONE) return fail(rc, "list");
+    if (p.items.size() > q.limit) {
+      p.items.pop_back();
+      p.next_cursor = key_cursor(p.items.back().sort_key, p.items.back().id);
+    }
+    return p;
+  }
+
+  result<search_page> search(const search_request& req) override {
+    if (auto l = check_limit(req.limit); !l) return l.err();
+    auto offset = cursor_offset(req.cursor);
+    if (!offset) return offset.err();
+    auto pq = parse_query(req.q, req.where);
+    if (!pq) return pq.err();
+    const auto& q = *pq;
+    const auto& kinds = req.kinds.empty() ? searchable_kinds() : req.kinds;
+    for (const auto& k : kinds)
+      if (!searchable_fields(k))
+        return error(errc::invalid_argument, "/kinds", "Loại \"" + k + "\" không tìm kiếm được", "Kind \"" + k + "\" is not searchable");
+    std::lock_guard lock(mu_);
+
+    // Document frequency of each term: its rarest token's (a phrase is at most that frequent).
+    std::vector<double> df;
+    for (const auto& t : q.terms) {
+      double best = -1;
+      for (std::size_t k = 0; k < t.folded.size(); ++k) {
+        if (t.prefix && k + 1 == t.folded.size()) continue;
+        auto st = prepare("SELECT doc FROM search_vocab WHERE term = ?");
+        if (!st) return st.err();
+        st->bind(1, t.folded[k]);
+        int rc = st->step();
+        double d = rc == SQLITE_ROW ? static_cast<double>(st->i64(0)) : 0.0;
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail(rc, "search: term statistics");
+        if (best < 0 || d < best) best = d;
+      }
+      df.push_back(best < 0 ? 1000.0 : best);
+    }
+
+    auto f = sqlite_detail::build_filter(q.where);
+    std::string kind_in = " AND e.kind IN (";
+    for (std::size_t i = 0; i < kinds.size(); ++i) kind_in += i ? ",?" : "?";
+    kind_in += ")";
+
+    std::unordered_map<std::int64_t, double> scores;
+    // Tiers 1 and 2: the most recent matches, all terms anywhere, then all terms in the title
+    // (so an older title hit is not crowded out by recent body hits); each ranked by BM25.
+    for (int tier = 0; tier < 2; ++tier) {
+      std::string sql = f.cte + "SELECT search_fts.rowid, pbgdpl_score(search_fts";
+      for (std::size_t i = 0; i < df.size(); ++i) sql += ", ?";
+      sql += ") FROM search_fts CROSS JOIN entities e ON e.seq = search_fts.rowid WHERE search_fts MATCH ?" + kind_in +
+             f.where + " ORDER BY search_fts.rowid DESC LIMIT ?";
+      auto st = prepare(sql);
+      if (!st) return st.err();
+      int i = 1;
+      for (auto& b : f.cte_binds) bind_any(st.value(), i++, b);
+      for (double d : df) st->bind(i++, d);
+      st->bind(i++, sqlite_detail::match_expression(q, tier == 1));
+      for (const auto& k : kinds) st->bind(i++, k);
+      for (auto& b : f.binds) bind_any(st.value(), i++, b);
+      st->bind(i++, static_cast<std::int64_t>(tier == 0 ? opt_.candidate_limit : opt_.title_candidate_limit));
+      int rc;
+      while ((rc = st->step()) == SQLITE_ROW) scores[st->i64(0)] = st->dbl(1);
+      if (rc != SQLITE_DONE) return search_fail(rc);
+    }
+    // Tier 0: a query equal to a title (accents included, then folded) comes first, however
+    // common its words are.
+    for (int tier = 0; tier < 2; ++tier) {
+      std::string sql = f.cte + "SELECT e.seq FROM entities e WHERE " + (tier == 0 ? "e.title_key" : "e.title_fold") +
+                        " = ?" + kind_in + f.where + " LIMIT 50";
+      auto st = prepare(sql);
+      if (!st) return st.err();
+      int i = 1;
+      for (auto& b : f.cte_binds) bind_any(st.value(), i++, b);
+      st->bind(i++, tier == 0 ? q.exact_key : q.folded_key);
+      for (const auto& k : kinds) st->bind(i++, k);
+      for (auto& b : f.binds) bind_any(st.value(), i++, b);
+      int rc;
+      while ((rc = st->step()) == SQLITE_ROW) {
+        auto& s = scores[st->i64(0)];
+        if (s < 1e5) s += tier == 0 ? 1e6 : 5e5;
+      }
+      if (rc != SQLITE_DONE) return fail(rc, "search: title");
+    }
+
+    std::vector<std::pair<double, std::int64_t>> ranked;
+    ranked.reserve(scores.size());
+    for (auto& [row, s] : scores) ranked.emplace_back(s, row);
+    auto end = std::min(ranked.size(), *offset + req.limit);
+    if (*offset < end)
+      std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(),
+                        [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second > b.second; });
+    search_page p;
+    for (std::size_t i = *offset; i < end; ++i) {
+      auto st = prepare("SELECT " + std::string(columns) + " FROM entities e WHERE seq = ?");
+      if (!st) return st.err();
+      st->bind(1, ranked[i].second);
+      int rc = st->step();
+      if (rc != SQLITE_ROW) return fail(rc, "search: load");
+      auto r = row_record(st.value());
+      if (!r) return r.err();
+      fill_search_text(*r);
+      p.items.push_back({r->kind, r->id, r->title, snippet(r->title, q, 1000), snippet(r->text, q), ranked[i].first});
+    }
+    if (end < ranked.size()) p.next_cursor = offset_cursor(end);
+    return p;
+  }
+
+  result<std::vector<audit_entry>> audit_log(std::string_view kind, std::string_view id, std::size_t limit) override {
+    std::lock_guard lock(mu_);
+    auto st = prepare(
+        "SELECT seq, at, actor, kind, id, action, version, previous FROM audit_log WHERE (?1 = '' OR kind = ?1) AND "
+        "(?2 = '' OR id = ?2) ORDER BY seq DESC LIMIT ?3");
+    if (!st) return st.err();
+    st->bind(1, kind).bind(2, id).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<audit_entry> out;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      audit_entry a;
+      a.seq = static_cast<std::uint64_t>(st->i64(0));
+      a.at = parse_timestamp(st->str(1)).value_or(timestamp{});
+      a.actor = st->str(2);
+      a.kind = st->str(3);
+      a.id = st->str(4);
+      a.action = st->str(5);
+      a.version = static_cast<std::uint64_t>(st->i64(6));
+      auto prev = st->str(7);
+      a.previous = prev.empty() ? json(nullptr) : json_io::parse(prev).value_or(json(nullptr));
+      out.push_back(std::move(a));
+    }
+    if (rc != SQLITE_DONE) return fail(rc, "audit_log");
+    return out;
+  }
+
+  result<void> transaction(const std::function<result<void>()>& fn) override {
+    std::lock_guard lock(mu_);
+    return in_tx(fn);
+  }
+
+ private:
+  static constexpr const char* columns =
+      "e.kind, e.id, e.version, e.body, e.unit, e.parent, e.sub_kind, e.category, e.state, e.sort_key, e.day, "
+      "e.doc_type, e.doc_level, e.doc_status, e.archived";
+
+  explicit sqlite_store(sqlite_options opt) : opt_(opt) {}
+
+  result<void> open_impl(const std::filesystem::path& path) {
+    std::error_code ec;
+    auto dir = path.parent_path();
+    if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
+      std::filesystem::create_directories(dir, ec);
+      if (ec) {
+        bool ro = ec == std::errc::permission_denied || ec == std::errc::read_only_file_system;
+        return error(ro ? errc::read_only : errc::io_error, {}, "Không tạo được thư mục dữ liệu " + dir.string(),
+                     "Cannot create the data directory " + dir.string() + ": " + ec.message());
+      }
+    }
+    bool existed = std::filesystem::exists(path, ec);
+    auto dir_check = dir.empty() ? std::filesystem::path(".") : dir;
+    if (::access(dir_check.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+      return error(errc::read_only, {}, "Thư mục dữ liệu chỉ đọc: " + dir_check.string(),
+                   "The data directory is read-only: " + dir_check.string());
+    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) return sqlite_detail::make_error(rc, "open " + path.string());
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, opt_.busy_timeout_ms);
+    // The first read of the header: a non-SQLite file fails here, before anything is written.
+    int app = 0, ver = 0;
+    {
+      auto a = pragma_checked("PRAGMA application_id");
+      if (!a) return a.err();
+      app = *a;
+      auto v = pragma_checked("PRAGMA user_version");
+      if (!v) return v.err();
+      ver = *v;
+    }
+    if (ver > sqlite_detail::current_schema)
+      return error(errc::unsupported_version, {},
+                   "Cơ sở dữ liệu được tạo bởi phiên bản pbgdpl mới hơn (lược đồ " + std::to_string(ver) +
+                       ", phiên bản này hỗ trợ đến " + std::to_string(sqlite_detail::current_schema) + ")",
+                   "The database was made by a newer pbgdpl (schema " + std::to_string(ver) + ", this one supports up to " +
+                       std::to_string(sqlite_detail::current_schema) + ")");
+    if (existed && app != sqlite_detail::application_id) {
+      auto n = pragma_checked("SELECT count(*) FROM sqlite_master");
+      if (!n) return n.err();
+      if (app != 0 || *n > 0)
+        return error(errc::corrupt, {}, "Tệp này là cơ sở dữ liệu SQLite của chương trình khác, không phải của pbgdpl",
+                     "This SQLite file belongs to another program, not pbgdpl");
+    }
+    for (const char* p : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON"}) {
+      auto r = exec(p);
+      if (!r) return r.err();
+    }
+    auto r = exec(opt_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    if (!r) return r.err();
+    if (opt_.max_page_count > 0) {
+      auto m = exec("PRAGMA max_page_count=" + std::to_string(opt_.max_page_count));
+      if (!m) return m.err();
+    }
+    if (auto reg = register_score(); !reg) return reg;
+    return migrate(ver);
+  }
+
+  result<void> register_score() {
+    fts5_api* api = nullptr;
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db_, "SELECT fts5(?1)", -1, &s, nullptr) != SQLITE_OK)
+      return error(errc::internal, {}, "SQLite không có FTS5", "SQLite lacks FTS5");
+    sqlite3_bind_pointer(s, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+    sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (!api || api->iVersion < 2) return error(errc::internal, {}, "SQLite không có FTS5", "SQLite lacks FTS5 (v2 API)");
+    api->xCreateFunction(api, "pbgdpl_score", nullptr, &sqlite_detail::score_function, nullptr);
+    return {};
+  }
+
+  // Schema steps, oldest first. Append only: a released step never changes.
+  result<void> migrate(int from) {
+    int target = std::min(opt_.schema_version, sqlite_detail::current_schema);
+    if (from >= target) return {};
+    return in_tx([&]() -> result<void> {
+      for (int v = from + 1; v <= target; ++v) {
+        auto r = v == 1 ? migration_1() : migration_2();
+        if (!r) return r;
+        auto s = exec("PRAGMA user_version=" + std::to_string(v));
+        if (!s) return s;
+      }
+      return exec("PRAGMA application_id=" + std::to_string(sqlite_detail::application_id));
+    });
+  }
+
+  result<void> migration_1() {
+    return exec_script(R"sql(
+CREATE TABLE entities(
+  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+  body TEXT NOT NULL, unit TEXT NOT NULL DEFAULT '', parent TEXT NOT NULL DEFAULT '',
+  sub_kind TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '', state TEXT NOT NULL DEFAULT '',
+  sort_key TEXT NOT NULL DEFAULT '', day TEXT NOT NULL DEFAULT '', doc_type TEXT NOT NULL DEFAULT '',
+  doc_level TEXT NOT NULL DEFAULT '', doc_status TEXT NOT NULL DEFAULT '', archived INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(kind, id));
+CREATE INDEX entities_list ON entities(kind, sort_key, id);
+CREATE INDEX entities_unit ON entities(unit);
+CREATE INDEX entities_parent ON entities(parent) WHERE kind = 'unit';
+CREATE TABLE entity_fields(entity INTEGER NOT NULL REFERENCES entities(seq) ON DELETE CASCADE, field TEXT NOT NULL);
+CREATE INDEX entity_fields_by_entity ON entity_fields(entity);
+CREATE INDEX entity_fields_by_field ON entity_fields(field, entity);
+CREATE TABLE audit_log(seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
+  kind TEXT NOT NULL, id TEXT NOT NULL, action TEXT NOT NULL, version INTEGER NOT NULL, previous TEXT);
+CREATE INDEX audit_by_entity ON audit_log(kind, id, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+)sql");
+  }
+
+  // Search: exact and folded title/body columns, the title keys, then index what v1 stored.
+  result<void> migration_2() {
+    auto r = exec_script(R"sql(
+ALTER TABLE entities ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE entities ADD COLUMN title_fold TEXT NOT NULL DEFAULT '';
+CREATE INDEX entities_title_key ON entities(title_key) WHERE title_key <> '';
+CREATE INDEX entities_title_fold ON entities(title_fold) WHERE title_fold <> '';
+CREATE VIRTUAL TABLE search_fts USING fts5(title_e, title_f, body_e, body_f, tokenize = 'unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
+)sql");
+    if (!r) return r;
+    std::vector<std::pair<std::int64_t, record>> rows;
+    {
+      auto st = prepare("SELECT e.seq, " + std::string(columns) + " FROM entities e");
+      if (!st) return st.err();
+      int rc;
+      while ((rc = st->step()) == SQLITE_ROW) {
+        auto rec = row_record(st.value(), 1);
+        if (!rec) return rec.err();
+        rows.emplace_back(st->i64(0), std::move(*rec));
+      }
+      if (rc != SQLITE_DONE) return fail(rc, "migration 2");
+    }
+    for (auto& [seq, rec] : rows) {
+      fill_search_text(rec);
+      if (auto w = index_search(seq, rec); !w) return w;
+    }
+    return {};
+  }
+
+  result<void> index_search(std::int64_t seq, const record& r) {
+    if (!r.searchable) return {};
+    auto t = index_form(r.title), b = index_form(r.text);
+    auto k = prepare("UPDATE entities SET title_key = ?, title_fold = ? WHERE seq = ?");
+    if (!k) return k.err();
+    k->bind(1, t.exact).bind(2, t.folded).bind(3, seq);
+    if (int rc = k->step(); rc != SQLITE_DONE) return fail(rc, "index");
+    auto st = prepare("INSERT INTO search_fts(rowid, title_e, title_f, body_e, body_f) VALUES(?, ?, ?, ?, ?)");
+    if (!st) return st.err();
+    st->bind(1, seq).bind(2, t.exact).bind(3, t.folded).bind(4, b.exact).bind(5, b.folded);
+    if (int rc = st->step(); rc != SQLITE_DONE) return fail(rc, "index");
+    return {};
+  }
+
+  result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
+    std::int64_t seq = 0;
+    std::uint64_t stored = 0;
+    std::string previous;
+    bool was_searchable = false;
+    if (op != write_op::create) {
+      auto st = prepare("SELECT seq, version, body FROM entities WHERE kind = ? AND id = ?");
+      if (!st) return st.err();
+      st->bind(1, r.kind).bind(2, r.id);
+      int rc = st->step();
+      if (rc == SQLITE_DONE) return not_found_error(r.kind, r.id);
+      if (rc != SQLITE_ROW) return fail(rc, "write");
+      seq = st->i64(0);
+      stored = static_cast<std::uint64_t>(st->i64(1));
+      previous = st->str(2);
+      was_searchable = searchable_fields(r.kind) != nullptr;
+      bool version_ok = op == write_op::remove ? (expected == 0 || stored == expected)
+                                               : (stored == expected && r.version == expected + 1);
+      if (!version_ok) return conflict_error(r.kind, r.id, expected, stored);
+    }
+    if (was_searchable) {
+      auto d = prepare("DELETE FROM search_fts WHERE rowid = ?");
+      if (!d) return d.err();
+      d->bind(1, seq);
+      if (int rc = d->step(); rc != SQLITE_DONE) return fail(rc, "write: search index");
+    }
+    if (op == write_op::remove) {
+      auto d = prepare("DELETE FROM entities WHERE seq = ?");
+      if (!d) return d.err();
+      d->bind(1, seq);
+      if (int rc = d->step(); rc != SQLITE_DONE) return fail(rc, "remove");
+    } else {
+      auto body = r.body.dump();
+      std::string sql =
+          op == write_op::create
+              ? "INSERT INTO entities(unit, parent, sub_kind, category, state, sort_key, day, doc_type, doc_level, "
+                "doc_status, archived, body, version, kind, id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+              : "UPDATE entities SET unit=?, parent=?, sub_kind=?, category=?, state=?, sort_key=?, day=?, doc_type=?, "
+                "doc_level=?, doc_status=?, archived=?, body=?, version=? WHERE kind=? AND id=?";
+      auto st = prepare(sql);
+      if (!st) return st.err();
+      st->bind(1, r.unit).bind(2, r.parent).bind(3, r.sub_kind).bind(4, r.category).bind(5, r.state);
+      st->bind(6, r.sort_key).bind(7, r.day).bind(8, r.doc_type).bind(9, r.doc_level).bind(10, r.doc_status);
+      st->bind(11, std::int64_t{r.archived ? 1 : 0}).bind(12, body).bind(13, static_cast<std::int64_t>(r.version));
+      st->bind(14, r.kind).bind(15, r.id);
+      int rc = st->step();
+      if (rc != SQLITE_DONE) {
+        auto e = fail(rc, "write");
+        if (e.code == errc::already_exists)
+          return error(errc::already_exists, "/id", "Đã có " + r.kind + " \"" + r.id + "\"", "A " + r.kind + " \"" + r.id + "\" already exists");
+        return e;
+      }
+      if (op == write_op::create) seq = sqlite3_last_insert_rowid(db_);
+      auto d = prepare("DELETE FROM entity_fields WHERE entity = ?");
+      if (!d) return d.err();
+      d->bind(1, seq);
+      if (int rc2 = d->step(); rc2 != SQLITE_DONE) return fail(rc2, "write: fields");
+      for (const auto& f : r.fields) {
+        auto fi = prepare("INSERT INTO entity_fields(entity, field) VALUES(?, ?)");
+        if (!fi) return fi.err();
+        fi->bind(1, seq).bind(2, f);
+        if (int rc2 = fi->step(); rc2 != SQLITE_DONE) return fail(rc2, "write: fields");
+      }
+      if (r.searchable && !r.archived)
+        if (auto w = index_search(seq, r); !w) return w;
+    }
+    auto a = prepare("INSERT INTO audit_log(at, actor, kind, id, action, version, previous) VALUES(?,?,?,?,?,?,?)");
+    if (!a) return a.err();
+    a->bind(1, format_timestamp_utc(now())).bind(2, actor).bind(3, r.kind).bind(4, r.id).bind(5, to_string(op));
+    a->bind(6, static_cast<std::int64_t>(op == write_op::remove ? stored : r.version));
+    if (previous.empty()) a->bind_null(7);
+    else a->bind(7, previous);
+    if (int rc = a->step(); rc != SQLITE_DONE) return fail(rc, "audit");
+    return {};
+  }
+
+  // Runs fn in a transaction (BEGIN IMMEDIATE: a writer takes the write lock before reading, so
+  // a read-modify-write never fails late on a stale snapshot), or a savepoint when nested.
+  result<void> in_tx(const std::function<result<void>()>& fn) {
+    bool outer = depth_ == 0;
+    auto begin = exec(outer ? "BEGIN IMMEDIATE" : "SAVEPOINT nested");
+    if (!begin) return begin;
+    ++depth_;
+    result<void> r;
+    try {
+      r = fn();
+    } catch (...) {
+      --depth_;
+      rollback(outer);
+      throw;
+    }
+    --depth_;
+    if (!r) {
+      rollback(outer);
+      return r;
+    }
+    auto c = exec(outer ? "COMMIT" : "RELEASE nested");
+    if (!c) {
+      rollback(outer);
+      return c;
+    }
+    return {};
+  }
+
+  void rollback(bool outer) {
+    if (outer) {
+      if (!sqlite3_get_autocommit(db_)) (void)exec("ROLLBACK");
+    } else {
+      (void)exec("ROLLBACK TO nested");
+      (void)exec("RELEASE nested");
+    }
+  }
+
+  result<record> row_record(const sqlite_detail::stmt& st, int c = 0) {
+    record r;
+    r.kind = st.str(c + 0);
+    r.id = st.str(c + 1);
+    r.version = static_cast<std::uint64_t>(st.i64(c + 2));
+    auto body = json_io::parse(st.str(c + 3));
+    if (!body) return error(errc::corrupt, {}, "Bản ghi " + r.kind + "/" + r.id + " bị hỏng", "Record " + r.kind + "/" + r.id + " is corrupt");
+    r.body = std::move(*body);
+    r.unit = st.str(c + 4);
+    r.parent = st.str(c + 5);
+    r.sub_kind = st.str(c + 6);
+    r.category = st.str(c + 7);
+    r.state = st.str(c + 8);
+    r.sort_key = st.str(c + 9);
+    r.day = st.str(c + 10);
+    r.doc_type = st.str(c + 11);
+    r.doc_level = st.str(c + 12);
+    r.doc_status = st.str(c + 13);
+    r.archived = st.i64(c + 14) != 0;
+    r.searchable = searchable_fields(r.kind) != nullptr;
+    return r;
+  }
+
+  static void bind_any(sqlite_detail::stmt& st, int i, const sqlite_detail::bind_value& v) { st.bind(i, v); }
+
+  result<sqlite_detail::stmt> prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      sqlite3_stmt* s = nullptr;
+      int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+      if (rc != SQLITE_OK) return fail(rc, "prepare");
+      it = cache_.emplace(sql, s).first;
+    }
+    return sqlite_detail::stmt(db_, it->second);
+  }
+
+  error fail(int rc, std::string_view what) {
+    int ext = sqlite3_extended_errcode(db_);
+    return sqlite_detail::make_error(ext != SQLITE_OK ? ext : rc, what, sqlite3_errmsg(db_));
+  }
+
+  // A query error from FTS5 is a bug in how the expression was built, never the user's fault;
+  // it is still reported cleanly and in both languages.
+  error search_fail(int rc) {
+    auto e = fail(rc, "search");
+    if (e.code == errc::internal)
+      return error(errc::invalid_argument, "/q", "Không xử lý được câu tìm kiếm này", "This search query cannot be processed");
+    return e;
+  }
+
+  result<void> exec(const std::string& sql) {
+    char* msg = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &msg);
+    std::unique_ptr<char, decltype(&sqlite3_free)> guard(msg, &sqlite3_free);
+    if (rc != SQLITE_OK) return sqlite_detail::make_error(sqlite3_extended_errcode(db_), sql, msg);
+    return {};
+  }
+  result<void> exec_script(const char* sql) { return exec(sql); }
+
+  result<int> pragma_checked(const std::string& sql) {
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr);
+    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(s, &sqlite3_finalize);
+    if (rc != SQLITE_OK) return sqlite_detail::make_error(sqlite3_extended_errcode(db_), sql, sqlite3_errmsg(db_));
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return sqlite3_column_int(s, 0);
+    if (rc == SQLITE_DONE) return 0;
+    return sqlite_detail::make_error(sqlite3_extended_errcode(db_), sql, sqlite3_errmsg(db_));
+  }
+  int pragma_int(const std::string& sql) { return pragma_checked(sql).value_or(-1); }
+
+  sqlite_options opt_;
+  sqlite3* db_ = nullptr;
+  std::recursive_mutex mu_;
+  int depth_ = 0;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// The demo's and a school server's store: the file (and its directory) are created when missing
+// and reused when present, e.g. open_sqlite_store("var/pbgdpl.db").
+inline result<std::unique_ptr<sqlite_store>> open_sqlite_store(const std::filesystem::path& path, sqlite_options opt = {}) {
+  return sqlite_store::open(path, opt);
+}
+
+}  // namespace store
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,102 @@
+// Shared helpers for the store tests: entity builders and the two store factories the
+// conformance suite runs against.
+#pragma once
+#include <pbgdpl/store/memory.hpp>
+#include <pbgdpl/store/sqlite.hpp>
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+namespace fixtures {
+using namespace pbgdpl;
+using namespace pbgdpl::store;
+
+// A fresh directory under the build tree, removed with the object.
+struct temp_dir {
+  std::filesystem::path path;
+  temp_dir() {
+    static std::atomic<int> n{0};
+    path = std::filesystem::path(PBGDPL_BINARY_DIR) / "tmp" / "store-tests" /
+           (std::to_string(::getpid()) + "-" + std::to_string(n++) + "-" + random_id_string().substr(0, 8));
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+};
+
+inline search_request sr(std::string q, std::vector<std::string> kinds = {}, std::size_t limit = 20, std::string cursor = {}) {
+  search_request r;
+  r.q = std::move(q);
+  r.kinds = std::move(kinds);
+  r.limit = limit;
+  r.cursor = std::move(cursor);
+  return r;
+}
+
+inline timestamp at(const char* s) { return parse_timestamp(s).value(); }
+
+inline article make_article(std::string title, std::string body, std::string unit = "th-van-yen",
+                            const char* when = "2023-03-22T08:00:00+07:00") {
+  article a;
+  a.title = std::move(title);
+  a.body_markdown = std::move(body);
+  a.unit = unit_id{std::move(unit)};
+  a.author = account_id{"editor-1"};
+  a.created_at = a.updated_at = at(when);
+  a.state = article_state::published;
+  a.published_at = a.created_at;
+  a.category = "tin-hoat-dong";
+  return a;
+}
+
+inline unit make_unit(std::string id, std::string name, std::optional<std::string> parent, unit_kind k = unit_kind::school) {
+  unit u;
+  u.id = unit_id{std::move(id)};
+  u.name = std::move(name);
+  u.short_name = u.name;
+  u.kind = k;
+  if (k == unit_kind::school) u.level = school_level::th;
+  if (parent) u.parent = unit_id{*parent};
+  return u;
+}
+
+inline legal_document make_document(std::string id, std::string number, std::string type, int y, int m, int d,
+                                    std::vector<std::string> fields = {"Giáo dục"}) {
+  legal_document doc;
+  doc.id = legal_document_id{std::move(id)};
+  doc.number = std::move(number);
+  doc.type_code = std::move(type);
+  doc.issued_on = date{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
+  doc.year = y;
+  doc.level = document_level::district;
+  doc.issuer = "Phòng Giáo dục và Đào tạo quận Hà Đông";
+  doc.title = "Kế hoạch tăng cường ứng dụng công nghệ thông tin trong phổ biến, giáo dục pháp luật";
+  doc.fields = std::move(fields);
+  doc.created_at = doc.updated_at = at("2023-03-22T08:00:00+07:00");
+  return doc;
+}
+
+struct memory_factory {
+  static constexpr const char* name = "memory";
+  std::unique_ptr<pbgdpl::store::store> make() { return make_memory_store(); }
+};
+
+struct sqlite_factory {
+  static constexpr const char* name = "sqlite";
+  temp_dir dir;
+  std::unique_ptr<pbgdpl::store::store> make() {
+    auto s = open_sqlite_store(dir.path / "pbgdpl.db");
+    REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.err().describe()));
+    return std::move(*s);
+  }
+};
+
+}  // namespace fixtures

@@ -1,0 +1,286 @@
+// The conformance suite: every behaviour of the store interface, run against each backend.
+#include "fixtures.hpp"
+
+#include <set>
+
+using namespace fixtures;
+
+#define STORES memory_factory, sqlite_factory
+
+TEST_CASE_TEMPLATE("a created entity reads back equal, with version 1", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto a = s->create(make_article("Hưởng ứng Ngày Pháp luật", "Nội dung"), "editor-1").value();
+  CHECK(a.version == 1);
+  CHECK_FALSE(a.id.empty());
+  auto b = s->get<article>(a.id.value).value();
+  CHECK(b == a);
+  auto u = s->create(make_unit("th-van-yen", "Trường Tiểu học Văn Yên", "pgd-ha-dong"), "admin").value();
+  CHECK(s->get<unit>("th-van-yen").value() == u);
+  CHECK(s->get<unit>("missing").err().code == errc::not_found);
+}
+
+TEST_CASE_TEMPLATE("creating an id that exists fails and keeps the first", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto a = make_article("Bài một", "Một");
+  a.id = article_id{"bai-1"};
+  REQUIRE(s->create(a, "editor-1"));
+  a.title = "Bài hai";
+  auto r = s->create(a, "editor-1");
+  REQUIRE_FALSE(r);
+  CHECK(r.err().code == errc::already_exists);
+  CHECK(s->get<article>("bai-1")->title == "Bài một");
+}
+
+TEST_CASE_TEMPLATE("a stale update is refused with a conflict and changes nothing", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto a = s->create(make_article("Tiêu đề", "Nội dung"), "editor-1").value();
+  auto first = a, second = a;
+  first.title = "Sửa lần một";
+  second.title = "Sửa lần hai";
+  auto r1 = s->update(first, "editor-1");
+  REQUIRE(r1);
+  CHECK(r1->version == 2);
+  auto r2 = s->update(second, "editor-2");
+  REQUIRE_FALSE(r2);
+  CHECK(r2.err().code == errc::conflict);
+  CHECK_FALSE(r2.err().message_vi.empty());
+  auto now = s->get<article>(a.id.value).value();
+  CHECK(now.title == "Sửa lần một");
+  CHECK(now.version == 2);
+  // Updating something never stored is not found, not a silent create.
+  auto ghost = make_article("Ma", "Ma");
+  ghost.id = article_id{"khong-co"};
+  ghost.version = 3;
+  CHECK(s->update(ghost, "x").err().code == errc::not_found);
+}
+
+TEST_CASE_TEMPLATE("an invalid entity is refused and nothing is written", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto a = make_article("", "");
+  a.id = article_id{"bad"};
+  auto r = s->create(a, "editor-1");
+  REQUIRE_FALSE(r);
+  CHECK(r.err().code != errc::ok);
+  CHECK(s->get<article>("bad").err().code == errc::not_found);
+  CHECK(s->audit_log().value().empty());
+}
+
+TEST_CASE_TEMPLATE("archive hides an entity from lists and search but it stays readable", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto a = s->create(make_article("Tuyên truyền Luật Giao thông", "An toàn giao thông"), "editor-1").value();
+  REQUIRE(s->list<article>().value().items.size() == 1);
+  CHECK(s->archive<article>(a.id.value, 5, "x").err().code == errc::conflict);
+  auto ar = s->archive<article>(a.id.value, 1, "approver").value();
+  CHECK(ar.version == 2);
+  CHECK(ar.state == article_state::archived);
+  CHECK(s->list<article>().value().items.empty());
+  list_query all;
+  all.where.include_archived = true;
+  CHECK(s->list<article>(all).value().items.size() == 1);
+  CHECK(s->search(sr("giao thông")).value().items.empty());
+  CHECK(s->get<article>(a.id.value)->state == article_state::archived);
+}
+
+TEST_CASE_TEMPLATE("remove deletes an entity and checks the version", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto a = s->create(make_article("Xoá thử", "Nội dung"), "editor-1").value();
+  CHECK(s->remove<article>(a.id.value, 7, "x").err().code == errc::conflict);
+  REQUIRE(s->remove<article>(a.id.value, 1, "approver"));
+  CHECK(s->get<article>(a.id.value).err().code == errc::not_found);
+  CHECK(s->remove<article>(a.id.value, 0, "approver").err().code == errc::not_found);
+  CHECK(s->search(sr("xoá thử")).value().items.empty());
+}
+
+TEST_CASE_TEMPLATE("the audit log records who changed what and the version before", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto a = s->create(make_article("Bản đầu", "Nội dung"), "editor-1").value();
+  auto b = a;
+  b.title = "Bản sau";
+  REQUIRE(s->update(b, "editor-2"));
+  REQUIRE(s->remove<article>(a.id.value, 2, "approver"));
+  auto log = s->audit_log("article", a.id.value).value();
+  REQUIRE(log.size() == 3);
+  CHECK(log[0].action == "remove");
+  CHECK(log[0].actor == "approver");
+  CHECK(log[0].previous["title"] == "Bản sau");
+  CHECK(log[1].action == "update");
+  CHECK(log[1].actor == "editor-2");
+  CHECK(log[1].version == 2);
+  CHECK(log[1].previous["title"] == "Bản đầu");
+  CHECK(log[1].previous["version"] == 1);
+  CHECK(log[2].action == "create");
+  CHECK(log[2].previous.is_null());
+  CHECK(log[0].seq > log[1].seq);
+  CHECK(log[2].at.time_since_epoch().count() > 0);
+}
+
+TEST_CASE_TEMPLATE("a failed transaction leaves nothing behind, a good one keeps everything", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto r = s->transaction([&]() -> result<void> {
+    auto a = s->create(make_article("Một", "Một"), "x");
+    if (!a) return a.err();
+    auto b = s->create(make_article("Hai", "Hai"), "x");
+    if (!b) return b.err();
+    return error(errc::invalid_argument, {}, "huỷ", "abort");
+  });
+  CHECK_FALSE(r);
+  CHECK(s->list<article>().value().items.empty());
+  CHECK(s->audit_log().value().empty());
+  CHECK_THROWS_AS((void)s->transaction([&]() -> result<void> {
+    (void)s->create(make_article("Ba", "Ba"), "x");
+    throw exception(errc::internal);
+  }), exception);
+  CHECK(s->list<article>().value().items.empty());
+  REQUIRE(s->transaction([&]() -> result<void> {
+    for (int i = 0; i < 3; ++i)
+      if (auto a = s->create(make_article("Bài " + std::to_string(i), "x"), "x"); !a) return a.err();
+    // A failing nested transaction rolls back only its own part.
+    (void)s->transaction([&]() -> result<void> {
+      (void)s->create(make_article("Lồng", "x"), "x");
+      return errc::conflict;
+    });
+    return {};
+  }));
+  CHECK(s->list<article>().value().items.size() == 3);
+}
+
+TEST_CASE_TEMPLATE("keyset pages return every item once, newest first, and survive inserts", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  for (int i = 0; i < 23; ++i) {
+    char when[40];
+    std::snprintf(when, sizeof when, "2023-03-%02dT08:00:00+07:00", 1 + i);
+    REQUIRE(s->create(make_article("Bài " + std::to_string(i), "x", "th-van-yen", when), "x"));
+  }
+  list_query q;
+  q.limit = 5;
+  std::vector<std::string> keys;
+  std::set<std::string> ids;
+  int pages = 0;
+  for (;;) {
+    auto p = s->list<article>(q).value();
+    ++pages;
+    for (auto& a : p.items) {
+      keys.push_back(format_timestamp_utc(*a.published_at));
+      ids.insert(a.id.value);
+    }
+    if (pages == 1)  // a write between pages neither repeats nor skips what was there
+      REQUIRE(s->create(make_article("Mới", "x", "th-van-yen", "2023-05-01T08:00:00+07:00"), "x"));
+    if (p.next_cursor.empty()) break;
+    q.cursor = p.next_cursor;
+  }
+  CHECK(pages == 5);
+  CHECK(ids.size() == 23);
+  CHECK(std::is_sorted(keys.rbegin(), keys.rend()));
+  list_query old;
+  old.oldest_first = true;
+  old.limit = 1;
+  CHECK(s->list<article>(old).value().items.front().title == "Bài 0");
+}
+
+TEST_CASE_TEMPLATE("a malformed cursor or page size is a clear error", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  list_query q;
+  q.cursor = "zz-not-a-cursor";
+  auto r = s->list<article>(q);
+  REQUIRE_FALSE(r);
+  CHECK(r.err().code == errc::invalid_argument);
+  CHECK(r.err().message_en.find("cursor") != std::string::npos);
+  q.cursor = encode_cursor("'; DROP TABLE entities; --");
+  CHECK(s->list<article>(q).err().code == errc::invalid_argument);
+  q.cursor.clear();
+  q.limit = 0;
+  CHECK(s->list<article>(q).err().code == errc::out_of_range);
+  CHECK(s->search(sr("x", {}, 20, "o:1")).err().code == errc::invalid_argument);
+}
+
+TEST_CASE_TEMPLATE("lists filter by unit and its descendants, category, kind, state and dates", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  REQUIRE(s->create(make_unit("so-gddt", "Hà Nội", std::nullopt, unit_kind::city), "a"));
+  REQUIRE(s->create(make_unit("pgd-ha-dong", "Phòng GDĐT Hà Đông", "so-gddt", unit_kind::education_division), "a"));
+  REQUIRE(s->create(make_unit("th-van-yen", "TH Văn Yên", "pgd-ha-dong"), "a"));
+  REQUIRE(s->create(make_unit("th-van-bao", "TH Văn Bảo", "pgd-ha-dong"), "a"));
+  REQUIRE(s->create(make_unit("pgd-cau-giay", "Phòng GDĐT Cầu Giấy", "so-gddt", unit_kind::education_division), "a"));
+  REQUIRE(s->create(make_unit("th-dich-vong", "TH Dịch Vọng", "pgd-cau-giay"), "a"));
+  auto a1 = make_article("A1", "x", "th-van-yen", "2023-01-10T08:00:00+07:00");
+  auto a2 = make_article("A2", "x", "th-van-bao", "2023-02-10T08:00:00+07:00");
+  a2.category = "hoi-dap";
+  auto a3 = make_article("A3", "x", "th-dich-vong", "2023-03-10T08:00:00+07:00");
+  a3.kind = article_kind::policy_dialogue;
+  auto a4 = make_article("A4", "x", "pgd-ha-dong", "2023-04-10T08:00:00+07:00");
+  a4.state = article_state::draft;
+  a4.published_at.reset();
+  for (auto* a : {&a1, &a2, &a3, &a4}) REQUIRE(s->create(*a, "x"));
+  auto titles = [&](list_query q) {
+    std::set<std::string> t;
+    auto got = s->list<article>(q).value();
+    for (auto& a : got.items) t.insert(a.title);
+    return t;
+  };
+  list_query q;
+  q.where.unit = "pgd-ha-dong";
+  CHECK(titles(q) == std::set<std::string>{"A1", "A2", "A4"});
+  q.where.include_descendants = false;
+  CHECK(titles(q) == std::set<std::string>{"A4"});
+  q = {};
+  q.where.unit = "so-gddt";
+  CHECK(titles(q).size() == 4);
+  q = {};
+  q.where.category = "hoi-dap";
+  CHECK(titles(q) == std::set<std::string>{"A2"});
+  q = {};
+  q.where.kind = "policy_dialogue";
+  CHECK(titles(q) == std::set<std::string>{"A3"});
+  q = {};
+  q.where.state = "draft";
+  CHECK(titles(q) == std::set<std::string>{"A4"});
+  q = {};
+  q.where.from = date{std::chrono::year{2023}, std::chrono::February, std::chrono::day{10}};
+  q.where.to = date{std::chrono::year{2023}, std::chrono::March, std::chrono::day{10}};
+  CHECK(titles(q) == std::set<std::string>{"A2", "A3"});
+  list_query uq;
+  uq.where.unit = "pgd-ha-dong";
+  CHECK(s->list<unit>(uq).value().items.size() == 3);
+}
+
+TEST_CASE_TEMPLATE("legal documents filter by type, level, status and field", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto d1 = make_document("kh-19", "19/KH-PGDĐT", "KH", 2023, 3, 22, {"Giáo dục", "Phổ biến pháp luật"});
+  auto d2 = make_document("qd-12", "12/QĐ-UBND", "QĐ", 2022, 5, 4, {"Giao thông"});
+  d2.level = document_level::city;
+  d2.status = validity_status::expired;
+  REQUIRE(s->create(d1, "x"));
+  REQUIRE(s->create(d2, "x"));
+  auto ids = [&](list_query q) {
+    std::set<std::string> t;
+    auto got = s->list<legal_document>(q).value();
+    for (auto& d : got.items) t.insert(d.id.value);
+    return t;
+  };
+  list_query q;
+  q.where.doc_type = "KH";
+  CHECK(ids(q) == std::set<std::string>{"kh-19"});
+  q = {};
+  q.where.doc_level = "city";
+  CHECK(ids(q) == std::set<std::string>{"qd-12"});
+  q = {};
+  q.where.doc_status = "in_force";
+  CHECK(ids(q) == std::set<std::string>{"kh-19"});
+  q = {};
+  q.where.field = "Phổ biến pháp luật";
+  CHECK(ids(q) == std::set<std::string>{"kh-19"});
+  q = {};
+  CHECK(ids(q).size() == 2);
+  CHECK(s->list<legal_document>(q).value().items.front().id.value == "kh-19");  // newest issue date first
+}

@@ -73,7 +73,7 @@ TEST_CASE("progress is reported up to the file size") {
   trust::read_options o;
   o.progress = [&](std::uint64_t d, std::uint64_t t) { last = d, total = t, ++calls; };
   REQUIRE(trust::blake2b_file(dir / "f", 32, o));
-  CHECK(calls == 3);
+  CHECK(calls == static_cast<int>((2500000 + trust::stream_buffer_bytes - 1) / trust::stream_buffer_bytes));
   CHECK(last == 2500000);
   CHECK(total == 2500000);
 }

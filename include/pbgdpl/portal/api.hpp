@@ -1,0 +1,259 @@
+// The portal's JSON API under /api/v1/: published content readable by anyone, writes with an API
+// key the vendor's authorizer accepts, every error a JSON body with a stable code. Included by
+// site.hpp; the OpenAPI document below is what /api/openapi.json serves and the tests check.
+#pragma once
+#include "site.hpp"
+
+PBGDPL_NAMESPACE_BEGIN
+namespace portal {
+
+namespace api_detail {
+
+inline std::string owner_unit(const article& a) { return a.unit.value; }
+inline std::string owner_unit(const legal_document& d) { return d.unit ? d.unit->value : std::string(); }
+inline std::string owner_unit(const question& q) { return q.unit.value; }
+inline std::string owner_unit(const unit& u) { return u.parent ? u.parent->value : u.id.value; }
+inline std::string owner_unit(const media_asset& m) { return m.unit.value; }
+
+// What the public may see of an entity (contact details of people who asked stay private).
+inline json public_json(const question& q) { return to_json_value(public_view(q)); }
+template <class T>
+json public_json(const T& v) {
+  return to_json_value(v);
+}
+
+template <class T>
+constexpr bool public_needs_published = std::is_same_v<T, article> || std::is_same_v<T, question>;
+
+template <class T>
+bool publicly_visible(const T& v) {
+  if constexpr (public_needs_published<T>) return is_published(v);
+  else return true;
+}
+
+inline result<std::size_t> parse_limit(std::optional<std::string_view> s) {
+  if (!s || s->empty()) return std::size_t{20};
+  std::size_t n = 0;
+  for (char c : *s) {
+    if (c < '0' || c > '9' || n > 1000) return error(errc::invalid_argument, "/limit", "limit phải là số từ 1 đến 100", "limit must be 1 to 100");
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (n < 1 || n > 100) return error(errc::invalid_argument, "/limit", "limit phải là số từ 1 đến 100", "limit must be 1 to 100");
+  return n;
+}
+
+inline http::response error_json(const error& e) { return http::error_response(e); }
+
+}  // namespace api_detail
+
+template <class T>
+void site::api_collection(const std::string& path, bool writable) {
+  using namespace api_detail;
+
+  api_.get("/v1/" + path, [this](http::request& req) {
+    store::list_query q;
+    auto limit = parse_limit(req.query("limit"));
+    if (!limit) return error_json(limit.err());
+    q.limit = *limit;
+    q.cursor = std::string(req.query("cursor").value_or(""));
+    auto opt = [&](std::string_view key, std::optional<std::string>& out) {
+      if (auto v = req.query(key); v && !v->empty()) out = std::string(*v);
+    };
+    opt("unit", q.where.unit);
+    opt("kind", q.where.kind);
+    opt("category", q.where.category);
+    opt("state", q.where.state);
+    opt("type", q.where.doc_type);
+    opt("level", q.where.doc_level);
+    opt("status", q.where.doc_status);
+    opt("field", q.where.field);
+    for (auto [key, target] : {std::pair{"from", &q.where.from}, std::pair{"to", &q.where.to}}) {
+      if (auto v = req.query(key); v && !v->empty()) {
+        auto d = parse_date(*v);
+        if (!d) {
+          auto e = d.err();
+          e.path = std::string("/") + key;
+          return error_json(e);
+        }
+        *target = *d;
+      }
+    }
+    const bool authed = caller(req).has_value();
+    if (public_needs_published<T> && !authed) q.where.state = "published";
+    auto p = store_.list<T>(q);
+    if (!p) return error_json(p.err());
+    json items = json::array();
+    for (const auto& v : p->items)
+      if (authed || publicly_visible(v)) items.push_back(authed ? to_json_value(v) : public_json(v));
+    json body{{"items", std::move(items)}};
+    body["next_cursor"] = p->next_cursor.empty() ? json(nullptr) : json(p->next_cursor);
+    auto r = http::response::json(body);
+    if (!authed) r.cache_tags = {"content"};
+    return r;
+  });
+
+  api_.get("/v1/" + path + "/{id}", [this](http::request& req) {
+    auto v = store_.get<T>(req.param("id"));
+    const bool authed = caller(req).has_value();
+    if (!v || (!authed && !publicly_visible(*v)))
+      return error_json(v ? store::not_found_error(store::entity_traits<T>::kind, req.param("id")) : v.err());
+    auto r = http::response::json(authed ? to_json_value(*v) : public_json(*v));
+    if (!authed) r.cache_tags = {"content"};
+    return r;
+  });
+
+  if (!writable) return;
+
+  auto authorize_write = [this](const http::request& req, std::string_view action, const std::string& unit) -> result<http::principal> {
+    auto who = caller(req);
+    if (!who) return who.err();
+    if (!opt_.authorize)
+      return error(errc::permission_denied, {}, "Máy chủ này không cho phép ghi qua API", "This server does not accept writes");
+    auto ok = opt_.authorize(*who, action, unit);
+    if (!ok) return ok.err();
+    return who;
+  };
+
+  api_.post("/v1/" + path, [this, authorize_write, path](http::request& req) {
+    auto v = from_json_text<T>(req.message().body());
+    if (!v) return error_json(v.err());
+    auto who = authorize_write(req, "create:" + std::string(store::entity_traits<T>::kind), owner_unit(*v));
+    if (!who) return error_json(who.err());
+    v->version = 0;
+    auto created = store_.template create<T>(std::move(*v), who->id);
+    if (!created) return error_json(created.err());
+    content_changed();
+    auto r = http::response::json(to_json_value(*created), http::status::created);
+    r.set("Location", "/api/v1/" + path + "/" + created->id.value);
+    return r;
+  });
+
+  api_.put("/v1/" + path + "/{id}", [this, authorize_write](http::request& req) {
+    auto v = from_json_text<T>(req.message().body());
+    if (!v) return error_json(v.err());
+    if (v->id.value != req.param("id"))
+      return error_json(error(errc::invalid_argument, "/id", "Mã trong nội dung khác mã trên đường dẫn", "The body's id differs from the path's"));
+    auto current = store_.get<T>(req.param("id"));
+    if (!current) return error_json(current.err());
+    // Both the unit it belongs to now and the one it would move to must allow the caller.
+    auto who = authorize_write(req, "update:" + std::string(store::entity_traits<T>::kind), owner_unit(*current));
+    if (!who) return error_json(who.err());
+    if (owner_unit(*v) != owner_unit(*current)) {
+      auto again = authorize_write(req, "update:" + std::string(store::entity_traits<T>::kind), owner_unit(*v));
+      if (!again) return error_json(again.err());
+    }
+    auto updated = store_.update(std::move(*v), who->id);
+    if (!updated) return error_json(updated.err());
+    content_changed();
+    return http::response::json(to_json_value(*updated));
+  });
+
+  api_.del("/v1/" + path + "/{id}", [this, authorize_write](http::request& req) {
+    auto current = store_.get<T>(req.param("id"));
+    if (!current) return error_json(current.err());
+    auto who = authorize_write(req, "archive:" + std::string(store::entity_traits<T>::kind), owner_unit(*current));
+    if (!who) return error_json(who.err());
+    std::uint64_t expected = current->version;
+    if (auto v = req.query("version"); v && !v->empty()) {
+      expected = 0;
+      for (char c : *v) {
+        if (c < '0' || c > '9') return error_json(error(errc::invalid_argument, "/version"));
+        expected = expected * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+    }
+    auto archived = store_.archive<T>(req.param("id"), expected, who->id);
+    if (!archived) return error_json(archived.err());
+    content_changed();
+    return http::response::json(to_json_value(*archived));
+  });
+}
+
+inline void site::build_api() {
+  api_.get("/openapi.json", [](http::request&) {
+    auto r = http::response::json(openapi());
+    r.cacheable = true;
+    return r;
+  });
+  api_.get("/v1", [](http::request&) {
+    json links = json::object();
+    for (const auto& [path, _] : openapi()["paths"].items()) links[path] = path;
+    return http::response::json({{"version", PBGDPL_VERSION_STRING}, {"openapi", "/api/openapi.json"}, {"paths", links}});
+  });
+  api_collection<article>("articles", true);
+  api_collection<legal_document>("legal-documents", true);
+  api_collection<question>("questions", true);
+  api_collection<unit>("units", true);
+  api_collection<media_asset>("media", true);
+  api_.get("/v1/banners", [this](http::request&) {
+    json items = json::array();
+    if (opt_.city_banner) items.push_back(to_json_value(*opt_.city_banner));
+    return http::response::json({{"items", items}, {"next_cursor", nullptr}});
+  });
+  api_.on_not_found([](http::request&) {
+    return http::error_response(http::status::not_found, errc::not_found, "Không có điểm cuối API này", "No such API endpoint");
+  });
+}
+
+inline json site::openapi() {
+  auto error_ref = json{{"$ref", "#/components/schemas/Error"}};
+  auto responses = [&](bool write) {
+    json r{{"200", {{"description", "OK"}}},
+           {"400", {{"description", "Bad request", }, {"content", {{"application/json", {{"schema", error_ref}}}}}}},
+           {"404", {{"description", "Not found"}, {"content", {{"application/json", {{"schema", error_ref}}}}}}}};
+    if (write) {
+      r["401"] = {{"description", "No or bad API key"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      r["403"] = {{"description", "Not allowed for this unit"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      r["409"] = {{"description", "Version conflict"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      r["422"] = {{"description", "Validation failed"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
+    }
+    return r;
+  };
+  json list_params = json::array();
+  for (const char* p : {"unit", "kind", "category", "state", "type", "level", "status", "field", "from", "to", "cursor", "limit"})
+    list_params.push_back({{"name", p}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
+  json id_param = json::array({{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}}});
+  json paths = json::object();
+  for (const char* c : {"articles", "legal-documents", "questions", "units", "media"}) {
+    std::string base = std::string("/api/v1/") + c;
+    paths[base] = {
+        {"get", {{"summary", std::string("List ") + c}, {"parameters", list_params}, {"responses", responses(false)}}},
+        {"post", {{"summary", std::string("Create one of ") + c}, {"security", json::array({{{"apiKey", json::array()}}})},
+                  {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
+                  {"responses", responses(true)}}}};
+    paths[base + "/{id}"] = {
+        {"get", {{"summary", std::string("One of ") + c}, {"parameters", id_param}, {"responses", responses(false)}}},
+        {"put", {{"summary", "Update (optimistic concurrency on version)"}, {"parameters", id_param},
+                 {"security", json::array({{{"apiKey", json::array()}}})},
+                 {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
+                 {"responses", responses(true)}}},
+        {"delete", {{"summary", "Archive"}, {"parameters", id_param}, {"security", json::array({{{"apiKey", json::array()}}})},
+                    {"responses", responses(true)}}}};
+  }
+  paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
+  paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
+  paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};
+  return json{
+      {"openapi", "3.0.3"},
+      {"info", {{"title", "pbgdpl portal API"}, {"version", PBGDPL_VERSION_STRING},
+                {"description", "Phổ biến, giáo dục pháp luật: bài viết, văn bản, hỏi đáp, đơn vị. Errors carry a stable code and messages in Vietnamese and English."}}},
+      {"paths", paths},
+      {"components",
+       {{"securitySchemes", {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}}}},
+        {"schemas",
+         {{"Error",
+           {{"type", "object"},
+            {"required", {"error"}},
+            {"properties",
+             {{"error",
+               {{"type", "object"},
+                {"required", {"code", "code_number", "message", "message_en"}},
+                {"properties",
+                 {{"code", {{"type", "string"}}},
+                  {"code_number", {{"type", "integer"}}},
+                  {"message", {{"type", "string"}}},
+                  {"message_en", {{"type", "string"}}},
+                  {"path", {{"type", "string"}}}}}}}}}}}}}}}};
+}
+
+}  // namespace portal
+PBGDPL_NAMESPACE_END

@@ -62,7 +62,7 @@ TEST_CASE("minisign reads the library's unencrypted and encrypted secret keys") 
   CHECK(*re == key.public_part());
 }
 
-TEST_CASE("what minisign signs with a -W key, the library verifies; its keys load") {
+TEST_CASE("what minisign signs with a -W key, the library verifies, and its keys load") {
   auto dir = scratch("ms_tool_to_lib");
   REQUIRE(run(minisign + " -G -W -p " + quote(dir / "t.pub") + " -s " + quote(dir / "t.key")) == 0);
   write(dir / "video.bin", noise(300000, 7));

@@ -120,7 +120,8 @@ inline bool is_valid_username(std::string_view s) noexcept {
 
 inline void validate(const role_grant& g, validator& v) {
   rules::identifier(v, g.unit, "/unit", "Đơn vị được phân quyền", "Granted unit");
-  v.check(!to_string(g.r).empty(), "/r", errc::out_of_range, "Vai trò không hợp lệ", "Unknown role");
+
+  rules::known(v, g.r, "/r");
 }
 
 inline void validate(const account& a, validator& v) {

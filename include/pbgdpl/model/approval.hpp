@@ -69,6 +69,8 @@ inline bool is_within_validity(const approval_record& a, timestamp t) noexcept {
 
 inline void validate(const approval_record& a, validator& v) {
   rules::schema(v, a.schema_version);
+  rules::known(v, a.approver_role, "/approver_role");
+  rules::known(v, a.use, "/use");
   rules::identifier(v, a.id, "/id", "Mã phê duyệt", "Approval id");
   rules::text(v, a.content_id, "/content_id", "Mã nội dung", "Content id", true);
   v.check(rules::is_hex(a.content_blake2b, 64), "/content_blake2b", errc::invalid_argument,

@@ -112,6 +112,8 @@ inline std::string make_slug(std::string_view title) { return text::slug(title).
 
 inline void validate(const article& a, validator& v) {
   rules::schema(v, a.schema_version);
+  rules::known(v, a.kind, "/kind");
+  rules::known(v, a.state, "/state");
   rules::identifier(v, a.id, "/id", "Mã bài viết", "Article id");
   rules::text(v, a.title, "/title", "Tiêu đề", "Title", true);
   if (!a.slug.empty())

@@ -66,6 +66,7 @@ PBGDPL_MODEL_JSON(channel)
 
 inline void validate(const channel& c, validator& v) {
   rules::schema(v, c.schema_version);
+  rules::known(v, c.kind, "/kind");
   rules::identifier(v, c.id, "/id", "Mã kênh", "Channel id");
   rules::text(v, c.name, "/name", "Tên kênh", "Channel name", true);
   rules::url(v, c.url, "/url", "Địa chỉ kênh", "Channel URL", channel_has_url(c.kind));

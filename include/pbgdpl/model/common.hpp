@@ -238,6 +238,17 @@ inline void email(validator& v, const std::string& s, const std::string& path, b
   v.check(is_email(s), path, errc::invalid_argument, "Địa chỉ thư điện tử không hợp lệ", "Invalid e-mail address");
 }
 
+// An enum value built in C++ by casting may be outside the named values; JSON could not write it.
+template <named_enum E>
+void known(validator& v, E e, const std::string& path) {
+  v.check(!to_string(e).empty(), path, errc::out_of_range, "Giá trị không nằm trong danh mục cho phép",
+          "Value is not one of the allowed names");
+}
+template <named_enum E>
+void known(validator& v, const std::optional<E>& e, const std::string& path) {
+  if (e) known(v, *e, path);
+}
+
 inline void schema(validator& v, int schema_version) {
   if (schema_version > model_schema_version)
     v.add("/schema_version", errc::unsupported_version, "Phiên bản lược đồ mới hơn phiên bản được hỗ trợ",

@@ -264,6 +264,7 @@ inline validity_status validity_on(const legal_document& d, date on) {
 }
 
 inline void validate(const signer& s, validator& v) {
+  rules::known(v, s.authority, "/authority");
   rules::text(v, s.authority_title, "/authority_title", "Chức danh thủ trưởng", "Authority title", false);
   rules::text(v, s.position, "/position", "Chức vụ người ký", "Signer position", false);
   rules::text(v, s.name, "/name", "Tên người ký", "Signer name", false);
@@ -292,6 +293,7 @@ inline void validate(const document_file& f, validator& v) {
 }
 
 inline void validate(const document_relation& r, validator& v) {
+  rules::known(v, r.kind, "/kind");
   rules::identifier(v, r.target, "/target", "Văn bản liên quan", "Related document");
   if (!r.target && r.number.empty())
     v.add("/number", errc::missing_field, "Quan hệ phải chỉ ra văn bản (target hoặc number)",
@@ -305,6 +307,8 @@ inline void validate(const document_relation& r, validator& v) {
 
 inline void validate(const legal_document& d, validator& v) {
   rules::schema(v, d.schema_version);
+  rules::known(v, d.level, "/level");
+  rules::known(v, d.status, "/status");
   rules::identifier(v, d.id, "/id", "Mã văn bản", "Document id");
   if (d.number.empty()) {
     v.add("/number", errc::missing_field, "Số ký hiệu không được để trống", "The document number must not be empty");
@@ -343,6 +347,7 @@ inline void validate(const legal_document& d, validator& v) {
   for (std::size_t i = 0; i < d.status_history.size(); ++i) {
     auto p = "/status_history/" + std::to_string(i);
     const auto& c = d.status_history[i];
+    rules::known(v, c.status, p + "/status");
     rules::text(v, c.note, p + "/note", "Ghi chú", "Note", false);
     rules::identifier(v, c.caused_by, p + "/caused_by", "Văn bản gây thay đổi", "Causing document");
     if (c.on < d.issued_on)

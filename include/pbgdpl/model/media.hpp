@@ -73,6 +73,7 @@ inline std::string_view expected_mime_prefix(media_type t) noexcept {
 
 inline void validate(const media_asset& m, validator& v) {
   rules::schema(v, m.schema_version);
+  rules::known(v, m.type, "/type");
   rules::identifier(v, m.id, "/id", "Mã tệp", "Media id");
   rules::text(v, m.title, "/title", "Tiêu đề", "Title", false);
   if (m.file_name.empty())
@@ -165,6 +166,8 @@ inline bool is_published(const publication& p) noexcept { return p.state == arti
 
 inline void validate(const publication& p, validator& v) {
   rules::schema(v, p.schema_version);
+  rules::known(v, p.kind, "/kind");
+  rules::known(v, p.state, "/state");
   rules::identifier(v, p.id, "/id", "Mã ấn phẩm", "Publication id");
   rules::text(v, p.title, "/title", "Tiêu đề", "Title", true);
   rules::long_text(v, p.summary, "/summary", "Tóm tắt", "Summary", false);

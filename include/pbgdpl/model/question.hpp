@@ -76,6 +76,7 @@ inline question public_view(question q) {
 
 inline void validate(const question& q, validator& v) {
   rules::schema(v, q.schema_version);
+  rules::known(v, q.state, "/state");
   rules::identifier(v, q.id, "/id", "Mã câu hỏi", "Question id");
   rules::identifier(v, q.unit, "/unit", "Đơn vị", "Unit");
   rules::text(v, q.asker_name, "/asker_name", "Tên người hỏi", "Asker name", true);
@@ -144,6 +145,7 @@ PBGDPL_MODEL_JSON(dialogue_session)
 
 inline void validate(const dialogue_session& d, validator& v) {
   rules::schema(v, d.schema_version);
+  rules::known(v, d.state, "/state");
   rules::identifier(v, d.id, "/id", "Mã phiên đối thoại", "Dialogue id");
   rules::identifier(v, d.unit, "/unit", "Đơn vị", "Unit");
   rules::text(v, d.title, "/title", "Tiêu đề", "Title", true);

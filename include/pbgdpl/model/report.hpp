@@ -94,6 +94,7 @@ inline void validate(const report_template& t, validator& v) {
   for (std::size_t i = 0; i < t.indicators.size(); ++i) {
     auto p = "/indicators/" + std::to_string(i);
     const auto& x = t.indicators[i];
+    rules::known(v, x.kind, p + "/kind");
     v.check(is_indicator_code(x.code), p + "/code", errc::invalid_argument,
             "Mã chỉ tiêu gồm chữ thường, số và '_' (không bắt đầu bằng số)",
             "An indicator code is lower-case letters, digits and '_' (not starting with a digit)");
@@ -157,6 +158,7 @@ inline date default_due_on(school_year y, report_round r) noexcept {
 
 inline void validate(const report_period& p, validator& v) {
   rules::schema(v, p.schema_version);
+  rules::known(v, p.round, "/round");
   rules::identifier(v, p.id, "/id", "Mã kỳ báo cáo", "Period id");
   rules::identifier(v, p.template_id, "/template_id", "Mẫu báo cáo", "Template");
   rules::not_before(v, p.due_on, p.opens_on, "/due_on", "Hạn nộp không được trước ngày mở",
@@ -240,6 +242,7 @@ inline const indicator_value* find_value(const report_submission& s, std::string
 // when and by whom. Checking against the template is validate_against().
 inline void validate(const report_submission& s, validator& v) {
   rules::schema(v, s.schema_version);
+  rules::known(v, s.state, "/state");
   rules::identifier(v, s.id, "/id", "Mã báo cáo", "Submission id");
   rules::identifier(v, s.template_id, "/template_id", "Mẫu báo cáo", "Template");
   rules::identifier(v, s.period_id, "/period_id", "Kỳ báo cáo", "Period");

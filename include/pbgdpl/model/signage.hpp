@@ -294,6 +294,7 @@ inline bool is_active_at(const schedule_entry& e, timestamp t) {
 
 inline void validate(const schedule_entry& e, validator& v) {
   rules::schema(v, e.schema_version);
+  for (std::size_t i = 0; i < e.days.size(); ++i) rules::known(v, e.days[i], "/days/" + std::to_string(i));
   rules::identifier(v, e.id, "/id", "Mã lịch phát", "Schedule id");
   rules::identifier(v, e.playlist, "/playlist", "Danh sách phát", "Playlist");
   rules::identifier(v, e.group, "/group", "Nhóm màn hình", "Display group");

@@ -48,6 +48,7 @@ PBGDPL_MODEL_JSON(training_course)
 
 inline void validate(const training_course& c, validator& v) {
   rules::schema(v, c.schema_version);
+  rules::known(v, c.mode, "/mode");
   rules::identifier(v, c.id, "/id", "Mã khóa học", "Course id");
   rules::text(v, c.title, "/title", "Tên khóa học", "Course title", true);
   rules::long_text(v, c.description, "/description", "Mô tả", "Description", false);
@@ -105,6 +106,7 @@ inline bool is_trained(const attendance& a) noexcept {
 
 inline void validate(const attendance& a, validator& v) {
   rules::schema(v, a.schema_version);
+  rules::known(v, a.status, "/status");
   rules::identifier(v, a.id, "/id", "Mã tham dự", "Attendance id");
   rules::identifier(v, a.course, "/course", "Khóa học", "Course");
   rules::identifier(v, a.unit, "/unit", "Đơn vị", "Unit");

@@ -99,6 +99,8 @@ inline bool is_open_on(const unit& u, date d) noexcept {
 
 inline void validate(const unit& u, validator& v) {
   rules::schema(v, u.schema_version);
+  rules::known(v, u.kind, "/kind");
+  rules::known(v, u.level, "/level");
   rules::identifier(v, u.id, "/id", "Mã đơn vị", "Unit id");
   rules::text(v, u.name, "/name", "Tên đơn vị", "Unit name", true);
   rules::text(v, u.short_name, "/short_name", "Tên viết tắt", "Short name", false);

@@ -399,3 +399,15 @@ TEST_SUITE("model/question") {
     CHECK(problem_paths(s) == std::vector<std::string>{"/ends_at", "/url"});
   }
 }
+
+TEST_SUITE("model/enums") {
+  TEST_CASE("an enum value outside the named ones is refused by validation") {
+    auto a = full_article();
+    a.state = static_cast<article_state>(42);
+    CHECK(problem_paths(a) == std::vector<std::string>{"/state"});
+    auto x = full_plan();
+    x.relations[0].kind = static_cast<relation_kind>(9);
+    x.signed_by.authority = static_cast<signer_authority>(9);
+    CHECK(problem_paths(x) == std::vector<std::string>{"/signed_by/authority", "/relations/0/kind"});
+  }
+}

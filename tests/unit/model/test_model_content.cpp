@@ -411,3 +411,41 @@ TEST_SUITE("model/enums") {
     CHECK(problem_paths(x) == std::vector<std::string>{"/signed_by/authority", "/relations/0/kind"});
   }
 }
+
+TEST_SUITE("model/limits") {
+  TEST_CASE("oversized values built in C++ are refused by validation with their paths") {
+    auto a = full_article();
+    a.title = std::string(PBGDPL_MAX_SHORT_TEXT_BYTES + 1, 'x');
+    a.tags[1] = std::string(PBGDPL_MAX_SHORT_TEXT_BYTES + 1, 'y');
+    auto r = check(a);
+    REQUIRE_FALSE(r);
+    REQUIRE(r.err().details.size() == 2);
+    CHECK(r.err().details[0].path == "/title");
+    CHECK(r.err().details[0].code == errc::too_large);
+    CHECK(r.err().details[1].path == "/tags/1");
+    a = full_article();
+    a.body_markdown = std::string(PBGDPL_MAX_TEXT_BYTES + 1, 'z');
+    CHECK(problem_paths(a) == std::vector<std::string>{"/body_markdown"});
+  }
+
+  TEST_CASE("a missing id and a malformed id are refused at /id") {
+    auto j = to_json_value(full_question());
+    j.erase("id");
+    auto r = from_json_value<question>(j);
+    CHECK(r.err().code == errc::missing_field);
+    CHECK(r.err().path == "/id");
+    j["id"] = "../etc/passwd";
+    r = from_json_value<question>(j);
+    CHECK(r.err().code == errc::invalid_argument);
+    CHECK(r.err().path == "/id");
+  }
+
+  TEST_CASE("a failed decode leaves no half-filled value behind") {
+    auto j = to_json_value(full_article());
+    j["revision"] = -1;
+    article target = full_article();
+    target.title = "giữ nguyên";
+    CHECK_THROWS_AS(from_json(j, target), pbgdpl::exception);
+    CHECK(target.title == "giữ nguyên");
+  }
+}

@@ -120,7 +120,8 @@ class memory_store final : public store {
     return p;
   }
 
-  result<std::vector<audit_entry>> audit_log(std::string_view kind, std::string_view id, std::size_t limit) override {
+  result<std::vector<audit_entry>> audit_log(std::string_view kind = {}, std::string_view id = {},
+                                             std::size_t limit = 100) override {
     std::lock_guard lock(mu_);
     std::vector<audit_entry> out;
     for (auto it = data_.audit.rbegin(); it != data_.audit.rend() && out.size() < limit; ++it)

@@ -80,7 +80,8 @@ class stmt {
     }
   }
   stmt& bind(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    // A default string_view has a null data(): SQLite would bind NULL, not ''.
+    sqlite3_bind_text(s_, i, v.data() ? v.data() : "", static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
   stmt& bind(int i, std::int64_t v) {
@@ -451,7 +452,8 @@ class sqlite_store final : public store {
     return p;
   }
 
-  result<std::vector<audit_entry>> audit_log(std::string_view kind, std::string_view id, std::size_t limit) override {
+  result<std::vector<audit_entry>> audit_log(std::string_view kind = {}, std::string_view id = {},
+                                             std::size_t limit = 100) override {
     std::lock_guard lock(mu_);
     auto st = prepare(
         "SELECT seq, at, actor, kind, id, action, version, previous FROM audit_log WHERE (?1 = '' OR kind = ?1) AND "

@@ -1,0 +1,304 @@
+// The SQLite store's own duties: files, migrations, faults (corrupt, read-only, full disk,
+// crash), concurrent writers, integrity check and online backup.
+#include "fixtures.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace fixtures;
+
+namespace {
+list_query big_page() {
+  list_query q;
+  q.limit = 100;
+  return q;
+}
+
+std::unique_ptr<sqlite_store> open_ok(const std::filesystem::path& p, sqlite_options o = {}) {
+  auto s = open_sqlite_store(p, o);
+  REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.err().describe()));
+  return std::move(*s);
+}
+
+void raw_exec(const std::filesystem::path& p, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(p.c_str(), &db) == SQLITE_OK);
+  char* msg = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg);
+  std::string m = msg ? msg : "";
+  sqlite3_free(msg);
+  sqlite3_close(db);
+  REQUIRE_MESSAGE(rc == SQLITE_OK, m);
+}
+
+std::string file_bytes(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+}  // namespace
+
+TEST_CASE("open_sqlite_store creates the directory and a second open reuses the data") {
+  temp_dir d;
+  auto path = d.path / "var" / "nested" / "pbgdpl.db";
+  std::string id;
+  {
+    auto s = open_ok(path);
+    id = s->create(make_article("Dữ liệu còn lại", "x"), "x")->id.value;
+    CHECK(s->schema_version() == 2);
+  }
+  auto s = open_ok(path);
+  CHECK(s->get<article>(id)->title == "Dữ liệu còn lại");
+}
+
+TEST_CASE("a database from an older schema is upgraded in place and its data indexed") {
+  temp_dir d;
+  auto path = d.path / "old.db";
+  {
+    sqlite_options o;
+    o.schema_version = 1;
+    auto s = open_ok(path, o);
+    CHECK(s->schema_version() == 1);
+  }
+  // What a version-1 program wrote: the entity row only (version 1 had no search index).
+  auto a = make_article("Kế hoạch cũ từ phiên bản trước", "Nội dung cũ");
+  a.id = article_id{"bai-cu"};
+  a.version = 1;
+  auto body = to_json_value(a).dump();
+  std::string sql = "INSERT INTO entities(kind, id, version, body, unit, sort_key) VALUES('article', 'bai-cu', 1, '";
+  for (char c : body) sql += c == '\'' ? std::string("''") : std::string(1, c);
+  sql += "', 'th-van-yen', '2023-03-22T01:00:00Z')";
+  raw_exec(path, sql);
+  auto s = open_ok(path);
+  CHECK(s->schema_version() == 2);
+  CHECK(s->get<article>("bai-cu")->title == "Kế hoạch cũ từ phiên bản trước");
+  auto r = s->search(sr("ke hoach cu")).value();
+  REQUIRE(r.items.size() == 1);
+  CHECK(r.items[0].id == "bai-cu");
+  CHECK(s->integrity_check());
+}
+
+TEST_CASE("a database from a newer pbgdpl is refused and left untouched") {
+  temp_dir d;
+  auto path = d.path / "new.db";
+  { auto s = open_ok(path); }
+  raw_exec(path, "PRAGMA user_version = 99");
+  auto before = file_bytes(path);
+  auto s = open_sqlite_store(path);
+  REQUIRE_FALSE(s);
+  CHECK(s.err().code == errc::unsupported_version);
+  CHECK(s.err().message_vi.find("mới hơn") != std::string::npos);
+  CHECK(file_bytes(path) == before);
+}
+
+TEST_CASE("a corrupt or non-SQLite file is refused as corrupt and left untouched") {
+  temp_dir d;
+  auto path = d.path / "not.db";
+  std::string junk(8192, '\0');
+  for (std::size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<char>((i * 131) % 251);
+  { std::ofstream(path, std::ios::binary) << junk; }
+  auto s = open_sqlite_store(path);
+  REQUIRE_FALSE(s);
+  CHECK(s.err().code == errc::corrupt);
+  CHECK(file_bytes(path) == junk);
+
+  auto other = d.path / "other.db";
+  raw_exec(other, "CREATE TABLE t(x); INSERT INTO t VALUES(1)");
+  auto o = open_sqlite_store(other);
+  REQUIRE_FALSE(o);
+  CHECK(o.err().code == errc::corrupt);
+
+  // A real pbgdpl database whose pages were overwritten: integrity_check says so.
+  auto good = d.path / "good.db";
+  {
+    auto g = open_ok(good);
+    for (int i = 0; i < 200; ++i) REQUIRE(g->create(make_article("Bài " + std::to_string(i), std::string(500, 'a')), "x"));
+  }
+  {
+    std::fstream f(good, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096 * 3);
+    std::string garbage(4096 * 4, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  auto g = open_sqlite_store(good);
+  if (g) {
+    auto ic = (*g)->integrity_check();
+    REQUIRE_FALSE(ic);
+    CHECK(ic.err().code == errc::corrupt);
+  } else {
+    CHECK(g.err().code == errc::corrupt);
+  }
+}
+
+TEST_CASE("a read-only directory is reported as read_only") {
+  temp_dir d;
+  auto dir = d.path / "ro";
+  std::filesystem::create_directories(dir);
+  ::chmod(dir.c_str(), 0555);
+  // Root ignores permissions, so the check runs in a child that gives them up first.
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(90);
+    auto s = open_sqlite_store(dir / "pbgdpl.db");
+    ::_exit(s ? 91 : static_cast<int>(s.err().code));
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::chmod(dir.c_str(), 0755);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == static_cast<int>(errc::read_only));
+  CHECK_FALSE(std::filesystem::exists(dir / "pbgdpl.db"));
+}
+
+TEST_CASE("a full disk is storage_full and what was stored stays intact") {
+  temp_dir d;
+  auto path = d.path / "full.db";
+  std::vector<std::string> ids;
+  {
+    auto s = open_ok(path);
+    for (int i = 0; i < 5; ++i) ids.push_back(s->create(make_article("Trước " + std::to_string(i), "x"), "x")->id.value);
+  }
+  sqlite_options o;
+  o.max_page_count = 80;  // a few pages more than the database has: the "disk" fills soon
+  auto s = open_ok(path, o);
+  error last;
+  int written = 0;
+  for (int i = 0; i < 1000; ++i) {
+    auto r = s->create(make_article("Bài dài " + std::to_string(i), std::string(3000, 'b') + " kế hoạch"), "x");
+    if (!r) {
+      last = r.err();
+      break;
+    }
+    ++written;
+  }
+  CHECK(last.code == errc::storage_full);
+  CHECK(written < 1000);
+  for (auto& id : ids) CHECK(s->get<article>(id));
+  CHECK(s->list<article>(big_page()).value().items.size() == static_cast<std::size_t>(5 + written));
+  CHECK(s->integrity_check());
+  CHECK(s->audit_log({}, {}, 2000).value().size() == static_cast<std::size_t>(5 + written));
+}
+
+TEST_CASE("two writers updating one record: one wins, the other gets a conflict") {
+  temp_dir d;
+  auto path = d.path / "two.db";
+  auto a = open_ok(path), b = open_ok(path);
+  auto created = a->create(make_article("Gốc", "x"), "x").value();
+  auto fa = a->get<article>(created.id.value).value();
+  auto fb = b->get<article>(created.id.value).value();
+  fa.title = "Người A";
+  fb.title = "Người B";
+  REQUIRE(a->update(fa, "a"));
+  auto rb = b->update(fb, "b");
+  REQUIRE_FALSE(rb);
+  CHECK(rb.err().code == errc::conflict);
+  CHECK(b->get<article>(created.id.value)->title == "Người A");
+}
+
+TEST_CASE("concurrent read-modify-write loops lose no update") {
+  temp_dir d;
+  auto path = d.path / "race.db";
+  auto seed = open_ok(path)->create(make_article("Đếm", "0"), "x").value();
+  constexpr int per_thread = 25;
+  std::atomic<int> conflicts{0};
+  auto worker = [&](std::string who) {
+    auto s = open_ok(path);
+    for (int done = 0; done < per_thread;) {
+      auto cur = s->get<article>(seed.id.value).value();
+      cur.body_markdown = std::to_string(std::stoi(cur.body_markdown) + 1);
+      auto r = s->update(cur, who);
+      if (r) ++done;
+      else if (r.err().code == errc::conflict || r.err().code == errc::busy) ++conflicts;
+      else FAIL(r.err().describe());
+    }
+  };
+  std::thread t1(worker, "a"), t2(worker, "b");
+  t1.join();
+  t2.join();
+  auto s = open_ok(path);
+  auto final = s->get<article>(seed.id.value).value();
+  CHECK(final.body_markdown == std::to_string(2 * per_thread));
+  CHECK(final.version == 1 + 2 * per_thread);
+  MESSAGE("conflicts retried: " << conflicts.load());
+}
+
+TEST_CASE("after SIGKILL mid-stream every acknowledged write is there and the file is sound") {
+  temp_dir d;
+  auto path = d.path / "crash.db";
+  { auto s = open_ok(path); }
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    auto s = open_sqlite_store(path);
+    if (!s) ::_exit(2);
+    for (int i = 0;; ++i) {
+      auto a = make_article("Ghi " + std::to_string(i), std::string(2000, 'c') + " pháp luật");
+      a.id = article_id{"w" + std::to_string(i)};
+      if (!(*s)->create(a, "writer")) ::_exit(3);
+      std::string line = a.id.value + "\n";  // acknowledged only after the commit returned
+      if (::write(fds[1], line.data(), line.size()) < 0) ::_exit(4);
+    }
+  }
+  ::close(fds[1]);
+  std::vector<std::string> acked;
+  std::string buf;
+  char chunk[256];
+  while (acked.size() < 150) {
+    auto n = ::read(fds[0], chunk, sizeof chunk);
+    if (n <= 0) break;
+    buf.append(chunk, static_cast<std::size_t>(n));
+    std::size_t nl;
+    while ((nl = buf.find('\n')) != std::string::npos) {
+      acked.push_back(buf.substr(0, nl));
+      buf.erase(0, nl + 1);
+    }
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(fds[0]);
+  REQUIRE(acked.size() >= 150);
+  CHECK(WIFSIGNALED(status));
+  auto s = open_ok(path);
+  CHECK(s->integrity_check());
+  for (auto& id : acked) CHECK_MESSAGE(s->get<article>(id).has_value(), id);
+  CHECK(s->search(sr("phap luat")).value().items.size() > 0);
+}
+
+TEST_CASE("an online backup is a complete, sound copy") {
+  temp_dir d;
+  auto s = open_ok(d.path / "live.db");
+  for (int i = 0; i < 20; ++i) REQUIRE(s->create(make_article("Sao lưu " + std::to_string(i), "Đào tạo"), "x"));
+  REQUIRE(s->backup_to(d.path / "copy.db"));
+  REQUIRE(s->create(make_article("Sau sao lưu", "x"), "x"));
+  auto c = open_ok(d.path / "copy.db");
+  CHECK(c->integrity_check());
+  CHECK(c->list<article>(big_page()).value().items.size() == 20);
+  
+  CHECK(c->search(sr("dao tao")).value().items.size() == 20);
+}
+
+TEST_CASE("the audit log cannot be rewritten through SQL") {
+  temp_dir d;
+  auto path = d.path / "audit.db";
+  {
+    auto s = open_ok(path);
+    REQUIRE(s->create(make_article("Một", "x"), "x"));
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, "DELETE FROM audit_log", nullptr, nullptr, nullptr) != SQLITE_OK);
+  CHECK(sqlite3_exec(db, "UPDATE audit_log SET actor = 'mallory'", nullptr, nullptr, nullptr) != SQLITE_OK);
+  sqlite3_close(db);
+  CHECK(open_ok(path)->audit_log().value().front().actor == "x");
+}

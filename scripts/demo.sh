@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs the most complete reference app there is (the portal once it exists).
+# The main job: the reference portal on 127.0.0.1:8080 over the embedded SQLite store in ./var/,
+# seeded with the demo data on first run (Hà Đông division, its schools, plan 19/KH-PGDĐT,
+# articles, the city banner, a playlist, a report) and reused on later runs.
 set -euo pipefail
 build=${1:-build}
-echo "pbgdpl demo: the library builds; the portal arrives with the portal issue."
-# The demo data (Hà Đông division, plan 19/KH-PGDĐT), validated and summarised in Vietnamese.
+cd "$(dirname "$0")/.."
 "$build/examples/seed_summary/pbgdpl_seed_summary" data/seed
+echo
+exec "$build/examples/portal/pbgdpl_portal" --listen "${PBGDPL_LISTEN:-127.0.0.1:8080}" --data var --seed data/seed

@@ -44,6 +44,15 @@ inline result<std::size_t> parse_limit(std::optional<std::string_view> s) {
 
 inline http::response error_json(const error& e) { return http::error_response(e); }
 
+// "create:article", or "publish:article" when the write makes an article public (that needs an
+// approver's right, not an editor's).
+template <class T>
+std::string write_action(std::string_view verb, const T& v) {
+  if constexpr (std::is_same_v<T, article>)
+    if (v.state == article_state::published) return "publish:article";
+  return std::string(verb) + ":" + std::string(store::entity_traits<T>::kind);
+}
+
 }  // namespace api_detail
 
 template <class T>
@@ -117,7 +126,7 @@ void site::api_collection(const std::string& path, bool writable) {
   api_.post("/v1/" + path, [this, authorize_write, path](http::request& req) {
     auto v = from_json_text<T>(req.message().body());
     if (!v) return error_json(v.err());
-    auto who = authorize_write(req, "create:" + std::string(store::entity_traits<T>::kind), owner_unit(*v));
+    auto who = authorize_write(req, write_action<T>("create", *v), owner_unit(*v));
     if (!who) return error_json(who.err());
     v->version = 0;
     auto created = store_.template create<T>(std::move(*v), who->id);
@@ -136,10 +145,10 @@ void site::api_collection(const std::string& path, bool writable) {
     auto current = store_.get<T>(req.param("id"));
     if (!current) return error_json(current.err());
     // Both the unit it belongs to now and the one it would move to must allow the caller.
-    auto who = authorize_write(req, "update:" + std::string(store::entity_traits<T>::kind), owner_unit(*current));
+    auto who = authorize_write(req, write_action<T>("update", *v), owner_unit(*current));
     if (!who) return error_json(who.err());
     if (owner_unit(*v) != owner_unit(*current)) {
-      auto again = authorize_write(req, "update:" + std::string(store::entity_traits<T>::kind), owner_unit(*v));
+      auto again = authorize_write(req, write_action<T>("update", *v), owner_unit(*v));
       if (!again) return error_json(again.err());
     }
     auto updated = store_.update(std::move(*v), who->id);

@@ -1,0 +1,220 @@
+// pbgdpl_portal: the reference portal, the demo's main job. One server for the division and its
+// schools, backed by the embedded SQLite store in a data directory (./var by default), seeded
+// with the demo data on first run and reused after.
+//
+//   pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR]
+//                 [--threads N] [--quiet]
+#include <pbgdpl/http/server.hpp>
+#include <pbgdpl/portal/auth.hpp>
+#include <pbgdpl/portal/site.hpp>
+#include <pbgdpl/store/import.hpp>
+#include <pbgdpl/store/sqlite.hpp>
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using namespace pbgdpl;
+
+namespace {
+
+int fail(const error& e) {
+  std::cerr << "pbgdpl_portal: LỖI / ERROR: " << e.describe() << "\n";
+  for (const auto& d : e.details) std::cerr << "  " << d.describe() << "\n";
+  return 1;
+}
+
+struct args {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8080;
+  fs::path data = "var";
+  fs::path seed = "data/seed";
+  fs::path theme;
+  unsigned threads = 0;
+  bool quiet = false;
+};
+
+result<args> parse_args(int argc, char** argv) {
+  args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view k = argv[i];
+    auto value = [&]() -> result<std::string> {
+      if (i + 1 >= argc) return error(errc::invalid_argument, std::string(k), "Thiếu giá trị", "Missing value");
+      return std::string(argv[++i]);
+    };
+    if (k == "--listen") {
+      auto v = value();
+      if (!v) return v.err();
+      auto colon = v->rfind(':');
+      if (colon == std::string::npos) return error(errc::invalid_argument, "--listen", "Cần dạng địa-chỉ:cổng", "Expected address:port");
+      a.address = v->substr(0, colon);
+      int p = std::atoi(v->c_str() + colon + 1);
+      if (p < 0 || p > 65535) return error(errc::out_of_range, "--listen", "Cổng không hợp lệ", "Invalid port");
+      a.port = static_cast<std::uint16_t>(p);
+    } else if (k == "--data" || k == "--seed" || k == "--theme") {
+      auto v = value();
+      if (!v) return v.err();
+      (k == "--data" ? a.data : k == "--seed" ? a.seed : a.theme) = *v;
+    } else if (k == "--threads") {
+      auto v = value();
+      if (!v) return v.err();
+      a.threads = static_cast<unsigned>(std::atoi(v->c_str()));
+    } else if (k == "--quiet") {
+      a.quiet = true;
+    } else if (k == "--help" || k == "-h") {
+      std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet]\n";
+      std::exit(0);
+    } else {
+      return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
+    }
+  }
+  return a;
+}
+
+// The demo's API keys: hashes in <data>/api-keys.json; the one plain key is written once to
+// <data>/demo-api-key.txt (mode 0600) so the person running the demo can try writes.
+result<void> load_or_issue_keys(const fs::path& data, portal::api_key_registry& keys, const dataset& seed) {
+  auto file = data / "api-keys.json";
+  if (fs::exists(file)) {
+    std::ifstream in(file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto j = json_io::parse(ss.str());
+    if (!j || !j->is_array()) return error(errc::corrupt, file.string(), "Tệp khóa API hỏng", "The API key file is damaged");
+    for (const auto& item : *j) {
+      trust::token_record r;
+      try {
+        from_json(item, r);
+      } catch (const std::exception&) {
+        return error(errc::corrupt, file.string(), "Tệp khóa API hỏng", "The API key file is damaged");
+      }
+      keys.add(std::move(r));
+    }
+    return {};
+  }
+  // First run: one key for the division's approver account, if the seed has one.
+  std::string subject;
+  for (const auto& a : seed.accounts)
+    for (const auto& g : a.grants)
+      if (g.r == role::division_approver && subject.empty()) subject = a.id.value;
+  if (subject.empty()) return {};
+  auto t = trust::issue_token(trust::token_kind::api_key, subject, now(), std::chrono::hours(24 * 365));
+  keys.add(t.record);
+  json all = json::array();
+  for (const auto& r : keys.records()) {
+    json j;
+    to_json(j, r);
+    all.push_back(j);
+  }
+  auto tmp = file;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << all.dump(2) << "\n";
+    if (!out) return error(errc::io_error, tmp.string());
+  }
+  fs::rename(tmp, file);
+  auto key_file = data / "demo-api-key.txt";
+  {
+    std::ofstream out(key_file, std::ios::trunc);
+    out << t.token << "\n";
+  }
+  ::chmod(key_file.c_str(), 0600);
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto a = parse_args(argc, argv);
+  if (!a) return fail(a.err());
+
+  auto db = store::open_sqlite_store(a->data / "pbgdpl.db");
+  if (!db) return fail(db.err());
+
+  // The seed is read every start (it is small) for the banner and the first-run key; it is
+  // imported only into a store that has no units yet, so a second run reuses ./var as it is.
+  dataset seed;
+  if (!a->seed.empty() && fs::exists(a->seed)) {
+    auto raw = store::read_dataset_directory(a->seed);
+    if (!raw) return fail(raw.err());
+    auto d = dataset_from_json(*raw);
+    if (!d) return fail(d.err());
+    seed = std::move(*d);
+  }
+  store::list_query probe;
+  probe.limit = 1;
+  auto existing = (*db)->list<unit>(probe);
+  if (!existing) return fail(existing.err());
+  bool fresh = existing->items.empty();
+  if (fresh) {
+    auto n = store::import_dataset(**db, seed, "seed");
+    if (!n) return fail(n.err());
+    if (!a->quiet) std::cout << "Đã nạp dữ liệu mẫu / seeded the demo data: " << *n << " records into " << (a->data / "pbgdpl.db").string() << "\n";
+  } else if (!a->quiet) {
+    std::cout << "Dùng lại dữ liệu có sẵn / reusing the existing data in " << (a->data / "pbgdpl.db").string() << "\n";
+  }
+
+  portal::api_key_registry keys;
+  if (auto k = load_or_issue_keys(a->data, keys, seed); !k) return fail(k.err());
+
+  portal::options opt;
+  opt.base_url = "http://" + a->address + ":" + std::to_string(a->port);
+  std::string division;
+  for (const auto& u : seed.units)
+    if (u.kind == unit_kind::education_division && division.empty()) division = u.id.value;
+  if (division.empty()) {
+    auto units = (*db)->list<unit>({});
+    if (units)
+      for (const auto& u : units->items)
+        if (u.kind == unit_kind::education_division && division.empty()) division = u.id.value;
+  }
+  opt.default_unit = division;
+  if (!seed.banners.empty()) opt.city_banner = seed.banners.front();
+  opt.theme_dir = a->theme;
+  opt.authenticate = portal::key_authenticator(keys, **db);
+  opt.authorize = portal::account_authorizer(**db);
+
+  std::unique_ptr<portal::site> site;
+  try {
+    site = std::make_unique<portal::site>(**db, std::move(opt));
+  } catch (const exception& e) {
+    return fail(e.err());
+  }
+
+  http::server_config cfg;
+  cfg.address = a->address;
+  cfg.port = a->port;
+  cfg.threads = a->threads;
+  http::server srv(cfg, site->handler());
+  try {
+    srv.start();
+  } catch (const exception& e) {
+    return fail(e.err());
+  }
+  auto base = "http://" + a->address + ":" + std::to_string(srv.port());
+  if (!a->quiet) {
+    std::cout << "\nCổng thông tin PBGDPL đang chạy / the PBGDPL portal is running:\n"
+              << "  Chuyên mục / section:     " << base << "/pbgdpl/\n"
+              << "  Văn bản / documents:      " << base << "/pbgdpl/van-ban-moi/\n"
+              << "  Tìm kiếm / search:        " << base << "/tim-kiem?q=ke+hoach\n"
+              << "  Tin (Atom, RSS, JSON):    " << base << "/pbgdpl/feed.atom  feed.rss  feed.json\n"
+              << "  Sơ đồ trang / sitemap:    " << base << "/sitemap.xml\n"
+              << "  API:                      " << base << "/api/v1/   (" << base << "/api/openapi.json)\n"
+              << "  Tình trạng / health:      " << base << "/healthz\n";
+    for (const auto& u : seed.units)
+      if (u.kind == unit_kind::school) std::cout << "  " << u.name << ": " << base << "/don-vi/" << u.id.value << "/pbgdpl/\n";
+    if (fs::exists(a->data / "demo-api-key.txt"))
+      std::cout << "  Khóa API để ghi / API key for writes: " << (a->data / "demo-api-key.txt").string() << "\n";
+    std::cout << "Nhấn Ctrl+C để dừng / press Ctrl+C to stop.\n" << std::flush;
+  }
+  srv.run_until_signal();
+  if (!a->quiet) std::cout << "Đã dừng / stopped.\n";
+  return 0;
+}

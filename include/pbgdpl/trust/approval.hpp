@@ -5,6 +5,7 @@
 #pragma once
 #include "../core/json.hpp"
 #include "../model/account.hpp"
+#include "../model/approval.hpp"
 #include "minisign.hpp"
 
 #include <map>
@@ -16,16 +17,9 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace trust {
 
-// What an approval is for; approving for school screens does not approve for public places.
-enum class approval_use { portal, signage_school, signage_public, report };
-
-}  // namespace trust
-
-PBGDPL_ENUM_NAMES(trust::approval_use, {trust::approval_use::portal, "portal"},
-                  {trust::approval_use::signage_school, "signage_school"},
-                  {trust::approval_use::signage_public, "signage_public"}, {trust::approval_use::report, "report"});
-
-namespace trust {
+// What an approval is for (the model's enum): approving for school screens does not approve
+// for public places.
+using pbgdpl::approval_use;
 
 // The signed statement of an approval (the trusted comment, as one line of JSON).
 struct approval_statement {
@@ -93,6 +87,25 @@ inline void validate(const approval_statement& s, validator& v) {
           "Thời hạn phải sau thời điểm bắt đầu", "valid_until must be after valid_from");
   v.check(is_approver_role(s.approver_role), "/approver_role", errc::permission_denied,
           "Vai trò này không được phê duyệt", "This role cannot approve");
+}
+
+// The model's record of a verified approval, for the store. The record keeps the key id in
+// lower-case hex (the model's rule); the statement keeps minisign's upper-case spelling.
+inline approval_record to_record(const approval_statement& s, std::string signature_text) {
+  approval_record r;
+  r.id = approval_id{s.id};
+  r.content_id = s.content_id;
+  r.content_blake2b = s.content_blake2b;
+  r.approver_unit = s.approver_unit;
+  r.approver_role = s.approver_role;
+  r.key_id = s.key_id;
+  for (auto& c : r.key_id) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+  r.use = s.use;
+  r.valid_from = s.valid_from;
+  r.valid_until = s.valid_until;
+  r.sequence = s.sequence;
+  r.signature = std::move(signature_text);
+  return r;
 }
 
 // The digests an approval binds: BLAKE2b-512 (what Ed25519 signs, as minisign does) and

@@ -63,6 +63,13 @@ TEST_CASE("a valid approval verifies offline and with the stock minisign") {
   CHECK(st->content_id == "video-cau-thang-phap-luat");
   CHECK(st->key_id == w.approver.id().hex());
   CHECK(st->content_blake2b == trust::to_hex(trust::blake2b_256(content)));
+  auto rec = trust::to_record(*st, text);
+  CHECK(check(rec).has_value());
+  CHECK(rec.signature == text);
+  CHECK(rec.sequence == st->sequence);
+  auto rec_back = from_json_value<approval_record>(to_json_value(rec));
+  REQUIRE(rec_back);
+  CHECK(*rec_back == rec);
 
   auto dir = scratch("approval_minisign");
   write(dir / "video.txt", content);

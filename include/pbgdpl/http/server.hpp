@@ -132,8 +132,9 @@ class server {
       throw_error(error(errc::io_error, "/port", "Không mở được cổng: " + ec.message(), "Cannot listen: " + ec.message()));
     port_ = acceptor_.local_endpoint().port();
     started_ = true;
-    do_accept();
     unsigned n = cfg_.threads ? cfg_.threads : std::max(1u, std::thread::hardware_concurrency());
+    threads_count_ = n;
+    do_accept();
     for (unsigned i = 0; i < n; ++i)
       threads_.emplace_back([this] {
         in_worker() = this;
@@ -237,7 +238,9 @@ class server {
   }
 
   void do_accept() {
-    acceptor_.async_accept(asio::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket sock) {
+    // One thread needs no strands; several do, one per connection.
+    auto ex = threads_count_ == 1 ? asio::any_io_executor(ioc_.get_executor()) : asio::any_io_executor(asio::make_strand(ioc_));
+    acceptor_.async_accept(ex, [this](boost::system::error_code ec, tcp::socket sock) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
       if (!ec) on_accept(std::move(sock));
       // Resource errors (EMFILE) must not stop the loop; a short pause would be kinder, but the
@@ -389,6 +392,16 @@ class server {
     void begin_request() {
       state_ = state::reading;
       arm_timer(clock::now() + srv_.cfg_.read_timeout);
+      // Usually the whole header is already buffered: parse it here rather than through a
+      // composed read, which would cost a round trip through the event loop per request.
+      boost::system::error_code ec;
+      while (buffer_.size() > 0 && !parser_->is_header_done()) {
+        auto n = parser_->put(buffer_.data(), ec);
+        buffer_.consume(n);
+        if (ec || n == 0) break;
+      }
+      if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
+      if (parser_->is_header_done()) return on_header({});
       bhttp::async_read_header(sock_, buffer_, *parser_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
         self->on_header(ec);
       });
@@ -531,6 +544,7 @@ class server {
   std::condition_variable life_cv_;
   bool started_ = false, stopped_ = false, stop_requested_ = false;
   std::uint16_t port_ = 0;
+  unsigned threads_count_ = 0;
   std::vector<std::thread> threads_;
   // Declared last so it is destroyed first: handlers it still holds release sessions while the
   // members above are alive.

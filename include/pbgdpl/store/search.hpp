@@ -93,8 +93,16 @@ inline std::vector<token> tokenize(std::string_view s) {
     t.begin = start;
     t.end = end;
     auto piece = s.substr(start, end - start);
-    t.exact = text::lower(piece).value_or(std::string(piece));
-    t.folded = text::fold(piece).value_or(t.exact);
+    bool ascii = std::all_of(piece.begin(), piece.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) {  // most tokens of folded text and numbers: no Unicode tables needed
+      t.exact.assign(piece);
+      for (auto& ch : t.exact)
+        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+      t.folded = t.exact;
+    } else {
+      t.exact = text::lower(piece).value_or(std::string(piece));
+      t.folded = text::fold(piece).value_or(t.exact);
+    }
     out.push_back(std::move(t));
     start = std::string_view::npos;
   };

@@ -30,6 +30,8 @@ struct sqlite_options {
   // Search: how many of the most recent matches are ranked (body tier, then title-only tier).
   std::size_t candidate_limit = 1000;
   std::size_t title_candidate_limit = 400;
+  // Page cache per connection, KiB (SQLite's default is 2 MiB; search reads many index pages).
+  int cache_kib = 32768;
 };
 
 namespace sqlite_detail {
@@ -145,6 +147,7 @@ inline void score_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite
   double s = 0;
   for (int t = 0; t < nterm; ++t) {
     double df = sqlite3_value_double(vals[t]);
+    if (df < 0) df = static_cast<double>(nrow) / 2;
     double idf = std::log(1.0 + (static_cast<double>(nrow) - df + 0.5) / (df + 0.5));
     // Columns: 0 title exact, 1 title folded, 2 body exact, 3 body folded.
     double w = 4.0 * tf[2 * t][1] + 1.0 * tf[2 * t][3] + 6.0 * tf[2 * t + 1][0] + 1.5 * tf[2 * t + 1][2];
@@ -366,44 +369,53 @@ class sqlite_store final : public store {
         return error(errc::invalid_argument, "/kinds", "Loại \"" + k + "\" không tìm kiếm được", "Kind \"" + k + "\" is not searchable");
     std::lock_guard lock(mu_);
 
-    // Document frequency of each term: its rarest token's (a phrase is at most that frequent).
+    // Document frequency of each term, counted only up to a cap: past it a term is "common" and
+    // its exact count hardly moves its (tiny) IDF, while counting it would read its whole
+    // doclist, the cost this design avoids. -1 tells the scorer "common: use half the rows".
     std::vector<double> df;
     for (const auto& t : q.terms) {
-      double best = -1;
-      for (std::size_t k = 0; k < t.folded.size(); ++k) {
-        if (t.prefix && k + 1 == t.folded.size()) continue;
-        auto st = prepare("SELECT doc FROM search_vocab WHERE term = ?");
-        if (!st) return st.err();
-        st->bind(1, t.folded[k]);
-        int rc = st->step();
-        double d = rc == SQLITE_ROW ? static_cast<double>(st->i64(0)) : 0.0;
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail(rc, "search: term statistics");
-        if (best < 0 || d < best) best = d;
-      }
-      df.push_back(best < 0 ? 1000.0 : best);
+      auto st = prepare("SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ?)");
+      if (!st) return st.err();
+      st->bind(1, "{title_f body_f}: " + sqlite_detail::fts_phrase(t.folded, t.prefix));
+      st->bind(2, static_cast<std::int64_t>(df_cap));
+      int rc = st->step();
+      if (rc != SQLITE_ROW) return search_fail(rc);
+      auto d = st->i64(0);
+      df.push_back(d >= static_cast<std::int64_t>(df_cap) ? -1.0 : static_cast<double>(d));
     }
 
     auto f = sqlite_detail::build_filter(q.where);
     std::string kind_in = " AND e.kind IN (";
     for (std::size_t i = 0; i < kinds.size(); ++i) kind_in += i ? ",?" : "?";
     kind_in += ")";
+    // "+e.kind": the title index, not the kind index, must drive the title lookup.
+    auto title_kind_in = " AND +e.kind" + kind_in.substr(std::string(" AND e.kind").size());
 
+    // Only searchable, unarchived records are in the index: with no filter and every kind, the
+    // candidates need no look-up in entities at all.
+    bool all_kinds = true;
+    for (const auto& k : searchable_kinds())
+      if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) all_kinds = false;
+    bool join = !all_kinds || !f.cte.empty() || !f.binds.empty();
     std::unordered_map<std::int64_t, double> scores;
     // Tiers 1 and 2: the most recent matches, all terms anywhere, then all terms in the title
     // (so an older title hit is not crowded out by recent body hits); each ranked by BM25.
     for (int tier = 0; tier < 2; ++tier) {
       std::string sql = f.cte + "SELECT search_fts.rowid, pbgdpl_score(search_fts";
       for (std::size_t i = 0; i < df.size(); ++i) sql += ", ?";
-      sql += ") FROM search_fts CROSS JOIN entities e ON e.seq = search_fts.rowid WHERE search_fts MATCH ?" + kind_in +
-             f.where + " ORDER BY search_fts.rowid DESC LIMIT ?";
+      sql += join ? ") FROM search_fts CROSS JOIN entities e ON e.seq = search_fts.rowid WHERE search_fts MATCH ?" + kind_in +
+                        f.where + " ORDER BY search_fts.rowid DESC LIMIT ?"
+                  : ") FROM search_fts WHERE search_fts MATCH ? ORDER BY search_fts.rowid DESC LIMIT ?";
       auto st = prepare(sql);
       if (!st) return st.err();
       int i = 1;
       for (auto& b : f.cte_binds) bind_any(st.value(), i++, b);
       for (double d : df) st->bind(i++, d);
       st->bind(i++, sqlite_detail::match_expression(q, tier == 1));
-      for (const auto& k : kinds) st->bind(i++, k);
-      for (auto& b : f.binds) bind_any(st.value(), i++, b);
+      if (join) {
+        for (const auto& k : kinds) st->bind(i++, k);
+        for (auto& b : f.binds) bind_any(st.value(), i++, b);
+      }
       st->bind(i++, static_cast<std::int64_t>(tier == 0 ? opt_.candidate_limit : opt_.title_candidate_limit));
       int rc;
       while ((rc = st->step()) == SQLITE_ROW) scores[st->i64(0)] = st->dbl(1);
@@ -413,7 +425,7 @@ class sqlite_store final : public store {
     // common its words are.
     for (int tier = 0; tier < 2; ++tier) {
       std::string sql = f.cte + "SELECT e.seq FROM entities e WHERE " + (tier == 0 ? "e.title_key" : "e.title_fold") +
-                        " = ?" + kind_in + f.where + " LIMIT 50";
+                        " = ?" + title_kind_in + f.where + " LIMIT 50";
       auto st = prepare(sql);
       if (!st) return st.err();
       int i = 1;
@@ -485,6 +497,7 @@ class sqlite_store final : public store {
   }
 
  private:
+  static constexpr std::size_t df_cap = 2000;
   static constexpr const char* columns =
       "e.kind, e.id, e.version, e.body, e.unit, e.parent, e.sub_kind, e.category, e.state, e.sort_key, e.day, "
       "e.doc_type, e.doc_level, e.doc_status, e.archived";
@@ -538,6 +551,7 @@ class sqlite_store final : public store {
       auto r = exec(p);
       if (!r) return r.err();
     }
+    if (auto cs = exec("PRAGMA cache_size=-" + std::to_string(opt_.cache_kib)); !cs) return cs.err();
     auto r = exec(opt_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     if (!r) return r.err();
     if (opt_.max_page_count > 0) {
@@ -580,10 +594,12 @@ class sqlite_store final : public store {
     return exec_script(R"sql(
 CREATE TABLE entities(
   seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
-  body TEXT NOT NULL, unit TEXT NOT NULL DEFAULT '', parent TEXT NOT NULL DEFAULT '',
+  unit TEXT NOT NULL DEFAULT '', parent TEXT NOT NULL DEFAULT '',
   sub_kind TEXT NOT NULL DEFAULT '', category TEXT NOT NULL DEFAULT '', state TEXT NOT NULL DEFAULT '',
   sort_key TEXT NOT NULL DEFAULT '', day TEXT NOT NULL DEFAULT '', doc_type TEXT NOT NULL DEFAULT '',
   doc_level TEXT NOT NULL DEFAULT '', doc_status TEXT NOT NULL DEFAULT '', archived INTEGER NOT NULL DEFAULT 0,
+  -- Last: filters read the columns before it without walking the JSON's overflow pages.
+  body TEXT NOT NULL,
   UNIQUE(kind, id));
 CREATE INDEX entities_list ON entities(kind, sort_key, id);
 CREATE INDEX entities_unit ON entities(unit);
@@ -604,8 +620,8 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE
     auto r = exec_script(R"sql(
 ALTER TABLE entities ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE entities ADD COLUMN title_fold TEXT NOT NULL DEFAULT '';
-CREATE INDEX entities_title_key ON entities(title_key) WHERE title_key <> '';
-CREATE INDEX entities_title_fold ON entities(title_fold) WHERE title_fold <> '';
+CREATE INDEX entities_title_key ON entities(title_key);
+CREATE INDEX entities_title_fold ON entities(title_fold);
 CREATE VIRTUAL TABLE search_fts USING fts5(title_e, title_f, body_e, body_f, tokenize = 'unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
 )sql");

@@ -1,0 +1,264 @@
+// Store benchmark: bulk insert rate and search latency (p50/p99) of the SQLite store over a
+// deterministic Vietnamese corpus, beside the same queries as `MATCH ... ORDER BY rank LIMIT 20`
+// on a bare FTS5 table built from the same corpus in the same run.
+//   pbgdpl_bench_store [articles=100000] [work dir=./bench-store-data]
+#include <pbgdpl/store/sqlite.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <random>
+
+#include <sys/resource.h>
+
+using namespace pbgdpl;
+using namespace pbgdpl::store;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+// Syllables built from Vietnamese onsets, vowels with the six tones, and codas: a few thousand
+// distinct ones, drawn with a Zipf-like law so a few are everywhere and most are rare.
+std::vector<std::string> make_syllables(std::size_t n) {
+  const char* onsets[] = {"", "b", "c", "ch", "d", "đ", "g", "gi", "h", "k", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t", "th", "tr", "v", "x"};
+  // Each vowel with its tones: none, huyền, sắc, hỏi, ngã, nặng.
+  const char* vowels[][6] = {{"a", "à", "á", "ả", "ã", "ạ"},   {"ă", "ằ", "ắ", "ẳ", "ẵ", "ặ"}, {"â", "ầ", "ấ", "ẩ", "ẫ", "ậ"},
+                             {"e", "è", "é", "ẻ", "ẽ", "ẹ"},   {"ê", "ề", "ế", "ể", "ễ", "ệ"}, {"i", "ì", "í", "ỉ", "ĩ", "ị"},
+                             {"o", "ò", "ó", "ỏ", "õ", "ọ"},   {"ô", "ồ", "ố", "ổ", "ỗ", "ộ"}, {"ơ", "ờ", "ớ", "ở", "ỡ", "ợ"},
+                             {"u", "ù", "ú", "ủ", "ũ", "ụ"},   {"ư", "ừ", "ứ", "ử", "ữ", "ự"}, {"y", "ỳ", "ý", "ỷ", "ỹ", "ỵ"}};
+  const char* codas[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t", "i", "o", "u"};
+  std::mt19937_64 rng(20230322);
+  std::vector<std::string> out;
+  std::map<std::string, bool> seen;
+  while (out.size() < n) {
+    std::string s = std::string(onsets[rng() % 24]) + vowels[rng() % 12][rng() % 6] + codas[rng() % 12];
+    if (seen.emplace(s, true).second) out.push_back(s);
+  }
+  return out;
+}
+
+struct corpus {
+  std::vector<std::string> syl;
+  std::vector<double> cdf;
+  explicit corpus(std::size_t n) : syl(make_syllables(n)) {
+    double sum = 0;
+    for (std::size_t r = 0; r < n; ++r) cdf.push_back(sum += 1.0 / static_cast<double>(r + 1));
+    for (auto& c : cdf) c /= sum;
+  }
+  const std::string& draw(std::mt19937_64& rng) const {
+    double u = static_cast<double>(rng() >> 11) / 9007199254740992.0;
+    auto i = static_cast<std::size_t>(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    return syl[std::min(i, syl.size() - 1)];
+  }
+  // Article i, the same on every run: the phrases of a legal-education site appear in most.
+  article make(std::size_t i) const {
+    std::mt19937_64 rng(i * 7919 + 17);
+    auto words = [&](int n) {
+      std::string s;
+      for (int k = 0; k < n; ++k) s += (k ? " " : "") + draw(rng);
+      return s;
+    };
+    auto pct = [&](int p) { return static_cast<int>(rng() % 100) < p; };
+    article a;
+    a.id = article_id{"a" + std::to_string(i)};
+    std::string title = words(3 + static_cast<int>(rng() % 5));
+    if (pct(35)) title = "Tuyên truyền pháp luật " + title;
+    else if (pct(30)) title = "Kế hoạch " + title + " năm học 2023";
+    std::string body;
+    int paras = 2 + static_cast<int>(rng() % 3);
+    for (int p = 0; p < paras; ++p) {
+      body += words(15 + static_cast<int>(rng() % 25)) + ". ";
+      if (pct(70)) body += "Phổ biến, giáo dục pháp luật cho học sinh. ";
+      if (pct(40)) body += "Đào tạo báo cáo viên pháp luật về công nghệ thông tin. ";
+      if (pct(25)) body += "Hòa giải ở cơ sở và an toàn giao thông. ";
+      body += words(10 + static_cast<int>(rng() % 20)) + ".\n\n";
+    }
+    if (pct(5)) {  // some editors paste decomposed (NFD) text
+      title = text::nfd(title).value();
+      body = text::nfd(body).value();
+    }
+    a.title = title;
+    a.body_markdown = body;
+    a.unit = unit_id{"th-" + std::to_string(i % 97)};
+    a.author = account_id{"editor"};
+    a.created_at = a.updated_at = timestamp{std::chrono::seconds{1672531200 + static_cast<long long>(i) * 300}};
+    a.published_at = a.created_at;
+    a.state = article_state::published;
+    return a;
+  }
+};
+
+double ms_since(clock_type::time_point t) {
+  return std::chrono::duration<double, std::milli>(clock_type::now() - t).count();
+}
+
+double pct(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+long peak_rss_kib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
+void check(int rc, sqlite3* db, const char* what) {
+  if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    std::fprintf(stderr, "%s: %s\n", what, sqlite3_errmsg(db));
+    std::exit(1);
+  }
+}
+
+// The baseline's query: the same words, quoted, so FTS5 syntax cannot get in the way.
+std::string baseline_match(const parsed_query& q) {
+  std::string e;
+  for (const auto& t : q.terms) {
+    if (!e.empty()) e += " AND ";
+    e += "\"";
+    for (std::size_t k = 0; k < t.exact.size(); ++k) e += (k ? " " : "") + t.exact[k];
+    e += "\"";
+    if (t.prefix) e += " *";
+  }
+  return e;
+}
+
+search_request request_for(const std::string& q) {
+  search_request r;
+  r.q = q;
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100000;
+  std::filesystem::path dir = argc > 2 ? argv[2] : "bench-store-data";
+  // PBGDPL_BENCH_REUSE=1 keeps the databases of a previous run with the same n (query tuning).
+  bool reuse = std::getenv("PBGDPL_BENCH_REUSE") && std::filesystem::exists(dir / "baseline.db");
+  if (!reuse) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  corpus c(3000);
+
+  // --- bulk insert: the store, then the bare FTS5 baseline --------------------------------
+  auto store = open_sqlite_store(dir / "store.db").value();
+  auto t0 = clock_type::now();
+  for (std::size_t i = reuse ? n : 0; i < n;) {
+    auto r = store->transaction([&]() -> result<void> {
+      for (std::size_t k = 0; k < 1000 && i < n; ++k, ++i)
+        if (auto a = store->create(c.make(i), "bench"); !a) return a.err();
+      return {};
+    });
+    if (!r) {
+      std::fprintf(stderr, "insert: %s\n", r.err().describe().c_str());
+      return 1;
+    }
+  }
+  double store_insert_s = ms_since(t0) / 1000;
+
+  sqlite3* base = nullptr;
+  check(sqlite3_open((dir / "baseline.db").c_str(), &base), base, "open baseline");
+  if (!reuse) check(sqlite3_exec(base, "PRAGMA journal_mode=WAL; CREATE VIRTUAL TABLE base USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')",
+                     nullptr, nullptr, nullptr), base, "schema");
+  sqlite3_stmt* ins = nullptr;
+  check(sqlite3_prepare_v2(base, "INSERT INTO base(rowid, title, body) VALUES(?, ?, ?)", -1, &ins, nullptr), base, "prepare");
+  t0 = clock_type::now();
+  check(sqlite3_exec(base, "BEGIN", nullptr, nullptr, nullptr), base, "begin");
+  for (std::size_t i = reuse ? n : 0; i < n; ++i) {
+    auto a = c.make(i);
+    auto title = text::nfc(a.title).value(), body = text::nfc(a.body_markdown).value();
+    sqlite3_bind_int64(ins, 1, static_cast<sqlite3_int64>(i + 1));
+    sqlite3_bind_text(ins, 2, title.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 3, body.c_str(), -1, SQLITE_TRANSIENT);
+    check(sqlite3_step(ins), base, "insert");
+    sqlite3_reset(ins);
+  }
+  check(sqlite3_exec(base, "COMMIT", nullptr, nullptr, nullptr), base, "commit");
+  sqlite3_finalize(ins);
+  double base_insert_s = ms_since(t0) / 1000;
+
+  // --- the query mix ------------------------------------------------------------------------
+  struct qdef {
+    std::string category, q;
+  };
+  std::vector<qdef> queries = {
+      {"common, accent-free", "phap luat"},      {"common, accent-free", "giao duc"},
+      {"common, accent-free", "hoc sinh"},       {"common, accent-free", "tuyen truyen phap luat"},
+      {"common, accented", "pháp luật"},         {"common, accented", "giáo dục"},
+      {"common, accented", "học sinh"},          {"common, accented", "tuyên truyền pháp luật"},
+      {"phrase", "\"giáo dục pháp luật\""},      {"phrase", "\"phap luat\""},
+      {"phrase", "\"hòa giải ở cơ sở\""},        {"phrase", "\"đao tao bao cao vien\""},
+  };
+  for (std::size_t r : {1500u, 2000u, 2500u, 2900u}) {
+    queries.push_back({"rare, accented", c.syl[r]});
+    queries.push_back({"rare, accent-free", text::fold(c.syl[r]).value()});
+    queries.push_back({"rare + common", c.syl[r] + " pháp luật"});
+  }
+  // Title queries: a document's whole title, accents included, must come back first.
+  std::vector<std::pair<std::string, std::string>> title_checks;
+  for (std::size_t i = 7; i < n && title_checks.size() < 20; i += n / 20 + 1) {
+    auto a = c.make(i);
+    title_checks.emplace_back(text::nfc(a.title).value(), a.id.value);
+    queries.push_back({"title", text::nfc(a.title).value()});
+  }
+
+  constexpr int reps = 15;
+  std::map<std::string, std::vector<double>> ours, theirs;
+  std::vector<double> all_ours, all_theirs;
+  sqlite3_stmt* bq = nullptr;
+  check(sqlite3_prepare_v2(base, "SELECT rowid FROM base WHERE base MATCH ? ORDER BY rank LIMIT 20", -1, &bq, nullptr), base, "prepare");
+  for (int rep = 0; rep < reps; ++rep) {
+    for (const auto& q : queries) {
+      auto t = clock_type::now();
+      auto r = store->search(request_for(q.q));
+      double ms = ms_since(t);
+      if (!r) {
+        std::fprintf(stderr, "search %s: %s\n", q.q.c_str(), r.err().describe().c_str());
+        return 1;
+      }
+      if (rep > 0) ours[q.category].push_back(ms), all_ours.push_back(ms);
+      auto pq = parse_query(q.q).value();
+      auto m = baseline_match(pq);
+      t = clock_type::now();
+      sqlite3_bind_text(bq, 1, m.c_str(), -1, SQLITE_TRANSIENT);
+      int rc;
+      while ((rc = sqlite3_step(bq)) == SQLITE_ROW) {
+      }
+      check(rc, base, "baseline query");
+      sqlite3_reset(bq);
+      ms = ms_since(t);
+      if (rep > 0) theirs[q.category].push_back(ms), all_theirs.push_back(ms);
+    }
+  }
+  int first = 0;
+  for (auto& [title, id] : title_checks) {
+    auto r = store->search(request_for(title)).value();
+    if (!r.items.empty() && r.items[0].id == id) ++first;
+  }
+
+  std::printf("articles: %zu   syllables: %zu\n", n, c.syl.size());
+  std::printf("bulk insert: store %.1f s (%.0f articles/s)   bare FTS5 %.1f s (%.0f articles/s)\n", store_insert_s,
+              static_cast<double>(n) / store_insert_s, base_insert_s, static_cast<double>(n) / base_insert_s);
+  std::printf("file sizes: store %.1f MiB   bare FTS5 %.1f MiB\n",
+              static_cast<double>(std::filesystem::file_size(dir / "store.db")) / 1048576.0,
+              static_cast<double>(std::filesystem::file_size(dir / "baseline.db")) / 1048576.0);
+  std::printf("\n%-22s %10s %10s %12s %12s %8s\n", "queries", "p50 ms", "p99 ms", "base p50", "base p99", "speedup");
+  for (auto& [cat, v] : ours) {
+    auto& b = theirs[cat];
+    std::printf("%-22s %10.2f %10.2f %12.2f %12.2f %7.1fx\n", cat.c_str(), pct(v, .5), pct(v, .99), pct(b, .5), pct(b, .99),
+                pct(b, .5) / std::max(pct(v, .5), 1e-6));
+  }
+  std::printf("%-22s %10.2f %10.2f %12.2f %12.2f %7.1fx\n", "ALL", pct(all_ours, .5), pct(all_ours, .99), pct(all_theirs, .5),
+              pct(all_theirs, .99), pct(all_theirs, .5) / std::max(pct(all_ours, .5), 1e-6));
+  std::printf("\ntitle queries returning that document first: %d / %zu\n", first, title_checks.size());
+  std::printf("peak RSS: %.1f MiB\n", static_cast<double>(peak_rss_kib()) / 1024.0);
+  sqlite3_finalize(bq);
+  sqlite3_close(base);
+  return 0;
+}

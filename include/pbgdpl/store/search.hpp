@@ -83,7 +83,7 @@ struct token {
 
 // Splits NFC text into letter/digit runs (syllables, for Vietnamese). Invalid UTF-8 yields no
 // tokens: callers validate text before it reaches here.
-inline std::vector<token> tokenize(std::string_view s) {
+inline std::vector<token> tokenize(std::string_view s, std::size_t max_tokens = static_cast<std::size_t>(-1)) {
   std::vector<token> out;
   auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   std::size_t i = 0, start = std::string_view::npos;
@@ -106,7 +106,7 @@ inline std::vector<token> tokenize(std::string_view s) {
     out.push_back(std::move(t));
     start = std::string_view::npos;
   };
-  while (i < s.size()) {
+  while (i < s.size() && out.size() < max_tokens) {
     utf8proc_int32_t cp = -1;
     auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
     if (n <= 0) return {};
@@ -117,7 +117,7 @@ inline std::vector<token> tokenize(std::string_view s) {
     }
     i += static_cast<std::size_t>(n);
   }
-  flush(s.size());
+  if (out.size() < max_tokens) flush(s.size());
   return out;
 }
 
@@ -281,7 +281,9 @@ inline bool token_matches(const token& t, const parsed_query& q) {
 // An HTML-safe excerpt of `text` (NFC) around the first match, at most `max_tokens` words, each
 // matching word wrapped in <mark>; the rest is escaped, so stored markup is shown, never run.
 inline std::string snippet(std::string_view text, const parsed_query& q, std::size_t max_tokens = 32) {
-  auto toks = tokenize(text);
+  // Only the first few hundred words are looked at: a snippet is read from the top, and folding
+  // whole long bodies for 20 results would cost more than the search itself.
+  auto toks = tokenize(text, std::max<std::size_t>(max_tokens, 400));
   std::size_t first = toks.size();
   for (std::size_t i = 0; i < toks.size(); ++i)
     if (detail::token_matches(toks[i], q)) { first = i; break; }
@@ -303,7 +305,7 @@ inline std::string snippet(std::string_view text, const parsed_query& q, std::si
     if (hit) out += "</mark>";
     pos = toks[i].end;
   }
-  if (to < toks.size()) out += " …";
+  if (to < toks.size() || (to > 0 && toks[to - 1].end < text.size() && toks.size() >= 400)) out += " …";
   else html_escape_to(out, text.substr(pos));
   return out;
 }

@@ -28,8 +28,8 @@ struct sqlite_options {
   // FULL survives power loss in WAL mode; NORMAL survives only a process crash but writes faster.
   bool synchronous_full = true;
   // Search: how many of the most recent matches are ranked (body tier, then title-only tier).
-  std::size_t candidate_limit = 1000;
-  std::size_t title_candidate_limit = 400;
+  std::size_t candidate_limit = 500;
+  std::size_t title_candidate_limit = 200;
   // Page cache per connection, KiB (SQLite's default is 2 MiB; search reads many index pages).
   int cache_kib = 32768;
 };

@@ -93,8 +93,9 @@ T must(result<T> r) {
 
 std::string slurp(const fs::path& p, std::size_t limit = 1 << 20) {
   std::string s;
-  must(trust::stream_file(p, [&](std::span<const std::uint8_t> b) { s.append(reinterpret_cast<const char*>(b.data()), b.size()); },
-                          {false, limit, {}}));
+  trust::read_options ro;
+  ro.max_bytes = limit;
+  must(trust::stream_file(p, [&](std::span<const std::uint8_t> b) { s.append(reinterpret_cast<const char*>(b.data()), b.size()); }, ro));
   return s;
 }
 
@@ -206,6 +207,7 @@ int cmd_hash(const args& a) {
     trust::read_options ro;
     ro.progress = progress_bar();
     if (a.has("--etag")) {
+      ro.map = true;  // as the library's own default for ETags
       std::cout << must(trust::xxh3_128_file(f, ro)) << "  " << f << "\n";
     } else {
       auto bits = a.get("-l", "256");

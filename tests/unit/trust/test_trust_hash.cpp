@@ -77,3 +77,66 @@ TEST_CASE("progress is reported up to the file size") {
   CHECK(last == 2500000);
   CHECK(total == 2500000);
 }
+
+TEST_CASE("a mapped file hashes to the same digests as a copied one, with progress to the end") {
+  auto dir = scratch("hash_mapped");
+  const std::size_t size = 2 * trust::map_window_bytes + 4097;  // two windows and a ragged page
+  write(dir / "f", noise(size, 5));
+  trust::read_options copied, mapped;
+  mapped.map = true;
+  std::uint64_t last = 0, total = 0;
+  int calls = 0;
+  mapped.progress = [&](std::uint64_t d, std::uint64_t t) { last = d, total = t, ++calls; };
+  auto c = trust::blake2b_file(dir / "f", 64, copied);
+  auto m = trust::blake2b_file(dir / "f", 64, mapped);
+  REQUIRE(c);
+  REQUIRE(m);
+  CHECK(m->size == size);
+  CHECK(m->digest == c->digest);
+  CHECK(calls == 3);
+  CHECK(last == size);
+  CHECK(total == size);
+  auto xc = trust::xxh3_128_file(dir / "f", copied), xm = trust::xxh3_128_file(dir / "f");
+  REQUIRE(xc);
+  REQUIRE(xm);
+  CHECK(*xc == *xm);
+  CHECK(output("xxhsum -H2 " + quote(dir / "f")).substr(0, 32) == *xm);
+  write(dir / "empty", "");
+  auto em = trust::xxh3_128_file(dir / "empty"), ec = trust::xxh3_128_file(dir / "empty", copied);
+  REQUIRE(em);
+  REQUIRE(ec);
+  CHECK(*em == *ec);
+  CHECK(*em != *xm);
+}
+
+TEST_CASE("a mapped read keeps the link refusal and the size cap") {
+  auto dir = scratch("hash_mapped_refuse");
+  write(dir / "real", noise(100000, 6));
+  std::filesystem::create_symlink(dir / "real", dir / "link");
+  trust::read_options o;
+  o.map = true;
+  o.refuse_symlinks = true;
+  int calls = 0;
+  auto sink = [&](std::span<const std::uint8_t>) { ++calls; };
+  CHECK(trust::stream_file(dir / "link", sink, o).err().code == errc::unsafe_path);
+  CHECK(trust::stream_file(dir, sink, o).err().code == errc::unsafe_path);
+  o.max_bytes = 99999;
+  CHECK(trust::stream_file(dir / "real", sink, o).err().code == errc::too_large);
+  CHECK(calls == 0);
+  o.max_bytes = 100000;
+  auto n = trust::stream_file(dir / "real", sink, o);
+  REQUIRE(n);
+  CHECK(*n == 100000);
+  CHECK(calls == 1);
+}
+
+TEST_CASE("a mapped read of a file that reports size 0 still reads its content") {
+  // /proc files are regular but report size 0: nothing to map, so they are read() to the end.
+  trust::read_options o;
+  o.map = true;
+  std::string via_map;
+  auto n = trust::stream_file("/proc/self/status", [&](std::span<const std::uint8_t> b) { via_map.append(b.begin(), b.end()); }, o);
+  REQUIRE(n);
+  CHECK(*n > 0);
+  CHECK(via_map.find("Name:") != std::string::npos);
+}

@@ -134,6 +134,15 @@ inline bool etag_listed(std::string_view list, std::string_view etag) {
   }
   return false;
 }
+inline bool accepts_gzip(std::string_view ae) {
+  // Enough for real browsers and tools; "gzip;q=0" is honoured as a refusal.
+  auto p = ae.find("gzip");
+  if (p == std::string_view::npos) return false;
+  auto rest = ae.substr(p + 4);
+  auto comma = rest.find(',');
+  rest = rest.substr(0, comma);
+  return rest.find("q=0") == std::string_view::npos || rest.find("q=0.") != std::string_view::npos;
+}
 }  // namespace detail
 
 // Gives 200 GET/HEAD responses an ETag (unless they have one) and answers 304 when the client's
@@ -190,6 +199,9 @@ class response_cache {
   response serve(request& req, const handler& next) {
     if ((req.method() != verb::get && req.method() != verb::head) || !req.header(bhttp::field::authorization).empty())
       return next(req);
+    // Keys use the decoded path; a request handed over by a vendor's server may not be prepared
+    // yet, and one that cannot be is never cached (the router answers it 400).
+    if (!req.prepare()) return next(req);
     thread_local std::string key;
     make_key(key, req);
     {
@@ -242,7 +254,8 @@ class response_cache {
     key.append(path);
     if (!query.empty()) key.append("?").append(query);
     std::unique_lock lock(mu_);
-    return erase_locked(key) > 0;
+    auto n = erase_locked(key);
+    return n + erase_locked(key + std::string(gzip_suffix)) > 0;
   }
   void clear() {
     std::unique_lock lock(mu_);
@@ -294,7 +307,10 @@ class response_cache {
     key.push_back('\n');
     key.append(req.path());
     if (!req.raw_query().empty()) key.append("?").append(req.raw_query());
+    // Vary: Accept-Encoding. The gzip layer may sit inside the cache; each form is its own entry.
+    if (detail::accepts_gzip(req.header(bhttp::field::accept_encoding))) key.append(gzip_suffix);
   }
+  static constexpr std::string_view gzip_suffix = "\tgzip";
 
   void unlink_tags(const std::string& key, const std::vector<std::string>& tags) {
     for (const auto& t : tags) {
@@ -424,19 +440,10 @@ inline std::optional<std::string> gzip(std::string_view in, int level = 6) {
   if (rc != Z_STREAM_END) return std::nullopt;
   return out;
 }
-inline bool accepts_gzip(std::string_view ae) {
-  // Enough for real browsers and tools; "gzip;q=0" is honoured as a refusal.
-  auto p = ae.find("gzip");
-  if (p == std::string_view::npos) return false;
-  auto rest = ae.substr(p + 4);
-  auto comma = rest.find(',');
-  rest = rest.substr(0, comma);
-  return rest.find("q=0") == std::string_view::npos || rest.find("q=0.") != std::string_view::npos;
-}
 }  // namespace detail
 
-// gzip for text bodies worth it (>= min_bytes), when the client asks. Put it outside the cache
-// only if you accept compressing per request; inside, the cache keeps both forms by Vary.
+// gzip for text bodies worth it (>= min_bytes), when the client asks. Put it inside the cache
+// (the cache keys on whether the client accepts gzip), so each page is compressed once.
 inline middleware gzip_compression(std::size_t min_bytes = 1024) {
   return [min_bytes](request& req, const handler& next) {
     response res = next(req);

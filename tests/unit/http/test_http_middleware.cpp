@@ -258,3 +258,53 @@ TEST_CASE("static files are served from their directory and traversal never leav
   CHECK(http::resolve_under(base / "root", "css/site.css"));
   fs::remove_all(base);
 }
+
+TEST_CASE("a cached pipeline called without a server keeps pages apart") {
+  http::router r("/pbgdpl");
+  r.get("/{slug}", [](http::request& q) {
+    auto res = http::response::text(std::string(q.param("slug")));
+    res.cacheable = true;
+    return res;
+  });
+  http::response_cache cache;
+  http::pipeline p;
+  p.use(http::conditional_get()).use(cache.layer());
+  auto h = p.build(r.as_handler());
+  for (int round = 0; round < 2; ++round) {
+    for (std::string slug : {"a", "b"}) {
+      http::request q(http::beast_request(http::verb::get, "/pbgdpl/" + slug, 11));
+      CHECK(h(q).body_view() == slug);
+    }
+    http::request bad(http::beast_request(http::verb::get, "/pbgdpl/%2e%2e/x", 11));
+    CHECK(h(bad).code == http::status::bad_request);
+  }
+  CHECK(cache.size() == 2);
+  CHECK(cache.hits() == 2);
+}
+
+#ifdef PBGDPL_HTTP_GZIP
+TEST_CASE("with gzip inside the cache each client gets the form it asked for") {
+  auto r = sample_router();
+  std::string page(5000, 'a');
+  std::atomic<int> renders{0};
+  r->get("/big", [&](http::request&) {
+    ++renders;
+    auto res = http::response::html(page);
+    res.cacheable = true;
+    return res;
+  });
+  http::response_cache cache;
+  http::pipeline p;
+  p.use(http::conditional_get()).use(cache.layer()).use(http::gzip_compression());
+  running s(p.build(http::router::as_handler(r)));
+  for (int i = 0; i < 2; ++i) {
+    CHECK(s.get("/big").body == page);
+    auto z = s.get("/big", {{"Accept-Encoding", "gzip"}});
+    CHECK(z.header("Content-Encoding") == "gzip");
+    CHECK(z.body.size() < 200);
+  }
+  CHECK(renders == 2);
+  CHECK(cache.invalidate("127.0.0.1:" + std::to_string(s.port()), "/big"));
+  CHECK(cache.size() == 0);
+}
+#endif

@@ -221,6 +221,10 @@ inline json site::openapi() {
   for (const char* p : {"unit", "kind", "category", "state", "type", "level", "status", "field", "from", "to", "cursor", "limit"})
     list_params.push_back({{"name", p}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
   json id_param = json::array({{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}}});
+  // A create answers 201 Created (with Location), not 200.
+  json create_responses = responses(true);
+  create_responses.erase("200");
+  create_responses["201"] = {{"description", "Created"}};
   json paths = json::object();
   for (const char* c : {"articles", "legal-documents", "questions", "units", "media"}) {
     std::string base = std::string("/api/v1/") + c;
@@ -228,7 +232,7 @@ inline json site::openapi() {
         {"get", {{"summary", std::string("List ") + c}, {"parameters", list_params}, {"responses", responses(false)}}},
         {"post", {{"summary", std::string("Create one of ") + c}, {"security", json::array({{{"apiKey", json::array()}}})},
                   {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
-                  {"responses", responses(true)}}}};
+                  {"responses", create_responses}}}};
     paths[base + "/{id}"] = {
         {"get", {{"summary", std::string("One of ") + c}, {"parameters", id_param}, {"responses", responses(false)}}},
         {"put", {{"summary", "Update (optimistic concurrency on version)"}, {"parameters", id_param},

@@ -135,7 +135,8 @@ inline constexpr std::string_view article = R"HTML(<article class="full">
 </article>
 )HTML";
 
-inline constexpr std::string_view document_table = R"HTML(<table class="documents">
+inline constexpr std::string_view document_table = R"HTML(<div class="table-wrap" role="region" aria-label="{{t.documents}}" tabindex="0">
+<table class="documents">
 <caption class="visually-hidden">{{t.documents}}</caption>
 <thead><tr><th scope="col">{{t.number}}</th><th scope="col">{{t.title}}</th><th scope="col">{{t.issued_on}}</th><th scope="col">{{t.status}}</th></tr></thead>
 <tbody>
@@ -143,6 +144,7 @@ inline constexpr std::string_view document_table = R"HTML(<table class="document
 {{/documents}}
 </tbody>
 </table>
+</div>
 )HTML";
 
 inline constexpr std::string_view document = R"HTML(<article class="full document">
@@ -208,8 +210,9 @@ nav a[aria-current]{text-decoration:underline;font-weight:700}
 .search input{padding:.35rem .5rem;border:0;border-radius:3px;min-width:12rem}
 .search button{padding:.35rem .75rem;border:1px solid #fff;background:transparent;color:#fff;border-radius:3px;cursor:pointer}
 .lang{margin:0 0 0 auto}
-.layout{display:grid;grid-template-columns:1fr 18rem;gap:2rem;padding-top:1.5rem;padding-bottom:2rem}
-@media (max-width:800px){.layout{grid-template-columns:1fr}.lang{margin:0}}
+.layout{display:grid;grid-template-columns:minmax(0,1fr) 18rem;gap:2rem;padding-top:1.5rem;padding-bottom:2rem}
+@media (max-width:800px){.layout{grid-template-columns:minmax(0,1fr)}.lang{margin:0}}
+main{overflow-wrap:break-word}.table-wrap{overflow-x:auto}
 h1{font-size:1.8rem;line-height:1.25;margin:.25rem 0 1rem}h2{font-size:1.3rem;margin:1.5rem 0 .5rem}
 .lead{font-size:1.05rem;color:var(--muted)}
 .articles{list-style:none;padding:0;margin:0}.articles li{border-bottom:1px solid var(--line);padding:.5rem 0}

@@ -113,6 +113,8 @@ class site {
     if (auto ok = req.prepare(); !ok) return http::error_response(ok.err(), http::status::bad_request);
     auto path = req.route_path();
     if (path == "/healthz") return health();
+    // Browsers ask for /favicon.ico on every site; an empty answer keeps a 404 out of their consoles.
+    if (path == "/favicon.ico") return no_favicon();
     if (path == "/api" || path.starts_with("/api/")) return api_.handle(req);
     if (path == "/robots.txt") return robots(req);
 
@@ -687,6 +689,12 @@ class site {
     auto r = http::response::text("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /tim-kiem\nSitemap: " +
                                   (origin.empty() ? opt_.base_url : origin) + "/sitemap.xml\n");
     r.cacheable = true;
+    return r;
+  }
+
+  static http::response no_favicon() {
+    http::response r(http::status::no_content);
+    r.set("Cache-Control", "public, max-age=86400");
     return r;
   }
 

@@ -1,0 +1,170 @@
+"""Hostile HTTP on raw sockets: malformed requests, oversized headers and bodies, traversal and
+header-injection attempts, a slow client. Each gets the right status and the server stays up."""
+import socket
+import time
+
+import pytest
+
+from portal_proc import status_of
+
+
+def healthy(portal):
+    r = portal.get("/healthz")
+    return r.status == 200
+
+
+@pytest.mark.parametrize("line", [
+    b"GARBAGE\r\n\r\n",
+    b"GET\r\n\r\n",
+    b"GET /pbgdpl/\r\n\r\n",
+    b"GET /pbgdpl/ HTTP/1.1 extra\r\nHost: x\r\n\r\n",
+    b"GET /pbgdpl/ FTP/1.0\r\nHost: x\r\n\r\n",
+    b"GET  /pbgdpl/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"\x00\x01\x02\x03 / HTTP/1.1\r\n\r\n",
+    b"GET /pbg dpl/ HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET /pbgdpl/ HTTP/1.1\r\nBad Header Without Colon\r\n\r\n",
+    b"GET /pbgdpl/ HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+    b"GET /pbgdpl/ HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+    b"GET pbgdpl HTTP/1.1\r\nHost: x\r\n\r\n",
+    b"GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+])
+def test_a_malformed_request_is_400(portal, line):
+    out = portal.raw(line, shut_write=True)
+    assert status_of(out) == 400, (line, out[:200])
+    assert healthy(portal)
+
+
+def test_an_oversized_header_is_431(portal):
+    big = b"GET /pbgdpl/ HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * (64 * 1024) + b"\r\n\r\n"
+    assert status_of(portal.raw(big)) == 431
+    many = b"GET /pbgdpl/ HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-H%d: %s\r\n" % (i, b"v" * 100) for i in range(400)) + b"\r\n"
+    assert status_of(portal.raw(many)) == 431
+    long_target = b"GET /pbgdpl/?q=" + b"a" * (64 * 1024) + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    assert status_of(portal.raw(long_target)) in (414, 431)
+    assert healthy(portal)
+
+
+def test_an_oversized_body_is_413(portal):
+    n = 8 * 1024 * 1024
+    head = (b"POST /api/v1/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Authorization: Bearer " + portal.api_key.encode() + b"\r\nContent-Length: %d\r\n\r\n" % n)
+    # Announced but not sent: refused on the header alone.
+    assert status_of(portal.raw(head)) == 413
+    # Sent for real.
+    assert status_of(portal.raw(head + b"{" + b" " * (n - 1))) == 413
+    # Chunked, with no length up front.
+    chunk = b" " * 65536
+    chunked = (b"POST /api/v1/articles HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               b"Transfer-Encoding: chunked\r\n\r\n" + (b"10000\r\n" + chunk + b"\r\n") * 40 + b"0\r\n\r\n")
+    assert status_of(portal.raw(chunked)) == 413
+    assert healthy(portal)
+
+
+TRAVERSALS = [
+    "/pbgdpl/../../etc/passwd",
+    "/pbgdpl/%2e%2e/%2e%2e/etc/passwd",
+    "/pbgdpl/%2E%2E/%2E%2E/etc/passwd",
+    "/pbgdpl/..%2f..%2fetc%2fpasswd",
+    "/pbgdpl/..%2F..%2Fetc%2Fpasswd",
+    "/pbgdpl/static/..%2F..%2F..%2Fetc%2Fpasswd",
+    "/pbgdpl/static/../../../../etc/passwd",
+    "/pbgdpl/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/pbgdpl/static/..%5c..%5c..%5cetc%5cpasswd",
+    "/pbgdpl/static/%252e%252e/%252e%252e/etc/passwd",
+    "/pbgdpl/static/.%2e/.%2e/etc/passwd",
+    "/pbgdpl/static/style.css%00.txt",
+    "/pbgdpl/static/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+    "/don-vi/..%2f..%2f..%2fetc/pbgdpl/",
+    "/don-vi/../../etc/passwd",
+    "/pbgdpl/bai-viet/..%2f..%2f..%2fetc%2fpasswd",
+    "/pbgdpl/van-ban/../../../../etc/passwd",
+    "/api/v1/articles/..%2f..%2fetc%2fpasswd",
+    "/api/v1/../../etc/passwd",
+    "//etc/passwd",
+    "/./pbgdpl/",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_path_traversal_never_serves_a_file(portal, path):
+    out = portal.raw(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode(), shut_write=True)
+    code = status_of(out)
+    assert code in (400, 404), (path, code, out[:300])
+    assert b"root:x:0:0" not in out and b"/bin/bash" not in out
+    assert healthy(portal)
+
+
+def test_crlf_in_a_path_cannot_inject_a_header(portal):
+    out = portal.raw(b"GET /don-vi/x%0D%0ASet-Cookie:%20hacked=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                     shut_write=True)
+    code = status_of(out)
+    assert code is not None
+    head = out.split(b"\r\n\r\n", 1)[0]
+    assert b"\r\nset-cookie:" not in head.lower(), head
+    assert code in (301, 400, 404)
+    out = portal.raw(b"GET /pbgdpl/tin-hoat-dong/?sau=%0D%0AX-Injected:%201 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                     shut_write=True)
+    assert b"\r\nx-injected:" not in out.split(b"\r\n\r\n", 1)[0].lower()
+    assert healthy(portal)
+
+
+def test_a_hostile_host_header_does_not_reach_the_page(portal):
+    out = portal.raw(b'GET /pbgdpl/ HTTP/1.1\r\nHost: "><script>alert(1)</script>\r\nConnection: close\r\n\r\n',
+                     shut_write=True)
+    assert status_of(out) in (200, 400)
+    assert b"<script>alert(1)</script>" not in out
+    assert healthy(portal)
+
+
+def test_a_slow_client_does_not_block_others(portal):
+    slow = socket.create_connection(("127.0.0.1", portal.port))
+    try:
+        slow.sendall(b"GET /pbgdpl/ HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        # While it dawdles, other clients are served promptly.
+        t = time.monotonic()
+        for _ in range(5):
+            assert portal.get("/pbgdpl/").status == 200
+        assert time.monotonic() - t < 5
+    finally:
+        slow.close()
+    assert healthy(portal)
+
+
+def test_keep_alive_serves_several_requests_on_one_connection(portal):
+    reqs = b"".join(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" for _ in range(3)) + \
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", portal.port), timeout=5) as s:
+        s.sendall(reqs)
+        data = b""
+        while True:
+            c = s.recv(65536)
+            if not c:
+                break
+            data += c
+    assert data.count(b"HTTP/1.1 200") == 4
+
+
+def test_a_client_that_never_finishes_its_request_is_dropped(portal):
+    # The server's read timeout (10 s for a whole request) ends a slowloris connection with 408.
+    with socket.create_connection(("127.0.0.1", portal.port), timeout=20) as s:
+        s.sendall(b"GET /pbgdpl/ HTTP/1.1\r\nHost: x\r\n")
+        t = time.monotonic()
+        data = b""
+        try:
+            while True:
+                s.sendall(b"X-Drip: 1\r\n")
+                s.settimeout(1.0)
+                try:
+                    c = s.recv(4096)
+                except socket.timeout:
+                    assert time.monotonic() - t < 16, "a dripping client is never dropped"
+                    continue
+                if not c:
+                    break
+                data += c
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert time.monotonic() - t < 16
+    code = status_of(data) if data else None
+    assert code in (None, 408, 431), data[:200]
+    assert healthy(portal)

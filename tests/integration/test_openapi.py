@@ -1,0 +1,157 @@
+"""/api/openapi.json matches the server: every documented path and method is exercised against
+the running portal (reads answer 200 with the seed, writes answer a documented status), and no
+/api/v1 route answers that the document does not list."""
+import re
+
+import pytest
+
+from apihelp import copy_of, new_article
+
+REAL_IDS = {
+    "articles": "gioi-thieu-kh19",
+    "legal-documents": "kh-19-pgddt-2023",
+    "questions": "hoi-xe-may-dien",
+    "units": "th-van-yen",
+    "media": "anh-bia-kh19",
+}
+SEED_FILE = {"articles": "articles", "legal-documents": "legal_documents", "questions": "questions",
+             "units": "units", "media": "media"}
+METHODS = ("get", "post", "put", "delete", "patch")
+
+
+@pytest.fixture(scope="module")
+def spec(portal):
+    r = portal.get("/api/openapi.json")
+    assert r.status == 200 and r.header("content-type").startswith("application/json")
+    s = r.json()
+    assert s["openapi"].startswith("3.")
+    assert s["info"]["title"] and s["info"]["version"]
+    return s
+
+
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def collection_of(path):
+    m = re.match(r"^/api/v1/([a-z-]+)", path)
+    return m.group(1) if m else None
+
+
+def concrete(path, new_id=None):
+    c = collection_of(path)
+    return path.replace("{id}", new_id or REAL_IDS.get(c, "x"))
+
+
+def test_the_document_is_valid_enough_to_use(spec):
+    assert spec["paths"], "it documents paths"
+    for path, method, op in operations(spec):
+        assert op.get("responses"), (path, method)
+        for code in op["responses"]:
+            assert re.fullmatch(r"[1-5]\d\d|default", code), (path, method, code)
+        for param in op.get("parameters", []):
+            assert param["in"] in ("query", "path", "header")
+            if param["in"] == "path":
+                assert "{" + param["name"] + "}" in path
+        for name in re.findall(r"{(\w+)}", path):
+            assert any(p["in"] == "path" and p["name"] == name for p in op.get("parameters", [])), (path, method, name)
+        if "security" in op:
+            for req in op["security"]:
+                for scheme in req:
+                    assert scheme in spec["components"]["securitySchemes"]
+    for ref in re.findall(r'"\$ref": "#/components/schemas/(\w+)"', str(spec).replace("'", '"')):
+        assert ref in spec["components"]["schemas"]
+
+
+def test_every_documented_read_answers_200_with_the_seed(portal, spec):
+    reads = [(p, op) for p, m, op in operations(spec) if m == "get"]
+    assert len(reads) >= 12
+    for path, op in reads:
+        r = portal.get(concrete(path))
+        assert r.status == 200, (path, r.status, r.body[:300])
+        assert "200" in op["responses"]
+        assert r.header("content-type").startswith("application/json")
+        body = r.json()
+        if path.endswith("{id}"):
+            assert body["id"] == REAL_IDS[collection_of(path)]
+        elif collection_of(path) and path.count("/") == 3:
+            assert body["items"], f"{path} lists the seed's records"
+            assert "next_cursor" in body
+    # The documented query parameters are accepted.
+    for path, op in reads:
+        for param in op.get("parameters", []):
+            if param["in"] == "query" and param["name"] == "limit":
+                assert portal.get(concrete(path) + "?limit=1").status == 200
+
+
+def body_for(collection, new_id):
+    if collection == "articles":
+        return new_article(new_id, "Bài viết kiểm thử OpenAPI")
+    seed_id = REAL_IDS[collection]
+    if collection == "units":
+        return copy_of("units", seed_id, new_id, name="Trường kiểm thử OpenAPI")
+    return copy_of(SEED_FILE[collection], seed_id, new_id)
+
+
+def test_every_documented_write_answers_a_documented_status(fresh_portal):
+    p = fresh_portal
+    spec = p.get("/api/openapi.json").json()
+    writes = [(path, m, op) for path, m, op in operations(spec) if m != "get"]
+    assert writes
+    # Creates first, then updates and deletes of what was created.
+    order = {"post": 0, "put": 1, "delete": 2, "patch": 3}
+    created = set()
+    for path, method, op in sorted(writes, key=lambda w: order[w[1]]):
+        c = collection_of(path)
+        target = f"openapi-{c}" if method == "post" or c in created else REAL_IDS[c]
+        documented = set(op["responses"])
+        # Without a key: 401, documented.
+        anon = p.request(method.upper(), concrete(path, target), body=body_for(c, target) if method != "delete" else None)
+        assert anon.status == 401 and "401" in documented, (path, method, anon.status)
+        if method == "post":
+            r = p.request("POST", path, body=body_for(c, target), headers=p.auth())
+        elif method == "put":
+            cur = p.get(concrete(path, target), headers=p.auth()).json()
+            r = p.request("PUT", concrete(path, target), body=cur, headers=p.auth())
+        else:
+            r = p.request(method.upper(), concrete(path, target), headers=p.auth())
+        assert str(r.status) in documented, (path, method, r.status, sorted(documented), r.body[:300])
+        if c == "units":
+            # The demo key is the division approver's: content yes, the unit tree no.
+            assert r.status == 403, (path, method, r.status)
+        else:
+            assert r.status < 300, (path, method, r.status, r.body[:300])
+            if method == "post":
+                assert r.status == 201 and r.header("location") == concrete(path + "/{id}", target)
+                created.add(c)
+        # A malformed body is a documented 400.
+        if method in ("post", "put"):
+            bad = p.request(method.upper(), concrete(path, target), body=b"{", headers=p.auth({"Content-Type": "application/json"}))
+            assert bad.status == 400 and str(bad.status) in documented, (path, method, bad.status)
+
+
+def test_every_answered_api_route_is_documented(portal, spec):
+    documented = {(path, m) for path, m, _ in operations(spec)}
+    collections = list(REAL_IDS) + ["banners", "accounts", "approvals", "channels", "displays", "reports",
+                                    "audit", "search", "users", "keys", "media-files"]
+    candidates = ["/api/v1", "/api/v1/", "/api/openapi.json", "/api", "/api/", "/api/v2/articles", "/api/v1/openapi.json"]
+    for c in collections:
+        candidates += [f"/api/v1/{c}", f"/api/v1/{c}/x-khong-co", f"/api/v1/{c}/x/y"]
+    for url in candidates:
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            r = portal.request(method, url, body=b"{}" if method in ("POST", "PUT", "PATCH") else None,
+                               headers={"Content-Type": "application/json"})
+            if r.status in (404, 405):
+                assert r.header("content-type", "").startswith("application/json"), (method, url)
+                if r.status == 405:
+                    allowed = {m.strip().lower() for m in r.header("allow", "").split(",") if m.strip()}
+                    template = next((p for p, _ in documented if re.fullmatch(re.sub(r"{\w+}", "[^/]+", p), url)), None)
+                    assert template, (method, url, "405 on an undocumented path")
+                    assert allowed - {"head"} <= {m for p, m in documented if p == template}, (url, allowed)
+                continue
+            template = next((p for p, m in documented
+                             if m == method.lower() and re.fullmatch(re.sub(r"{\w+}", "[^/]+", p), url)), None)
+            assert template, f"{method} {url} answers {r.status} but is not in /api/openapi.json"

@@ -1,0 +1,275 @@
+"""Every reader route of the portal on the demo data: status, content type, language, the city
+banner, Open Graph tags and feed autodiscovery, over a real socket."""
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from htmlcheck import Page
+from portal_proc import SEED_DIR
+
+BANNER = "Trang thông tin điện tử phổ biến pháp luật thành phố Hà Nội"
+CATEGORIES = ["tin-hoat-dong", "van-ban-moi", "hoi-dap-phap-luat", "doi-thoai-chinh-sach",
+              "bai-viet-chuyen-sau", "an-pham"]
+
+
+def seed(name):
+    return json.loads((SEED_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def published_articles():
+    return [a for a in seed("articles") if a["state"] == "published"]
+
+
+def check_html_page(r, lang="vi"):
+    assert r.status == 200, (r, r.body[:500])
+    assert r.header("content-type").startswith("text/html"), r.header("content-type")
+    assert "charset=utf-8" in r.header("content-type").lower()
+    p = Page(r.text)
+    assert p.html_lang() == lang
+    assert BANNER in p.text, "the city-portal banner text must be on every page"
+    banner_links = [a for a in p.find("a") if a.get("href") == "https://pbgdpl.hanoi.gov.vn"]
+    assert banner_links, "the banner links to the city PBGDPL portal"
+    for prop in ("og:title", "og:type", "og:url", "og:description", "og:site_name", "og:locale"):
+        assert p.meta_property(prop), f"missing Open Graph {prop}"
+    assert p.meta_property("og:url").startswith("http://"), "og:url must be absolute"
+    kinds = {a.get("type"): a.get("href") for a in p.find("link") if a.get("rel") == "alternate"}
+    assert kinds.get("application/atom+xml", "").endswith("feed.atom")
+    assert kinds.get("application/rss+xml", "").endswith("feed.rss")
+    assert kinds.get("application/feed+json", "").endswith("feed.json")
+    assert p.headings and p.headings[0][0] == 1 or any(h[0] == 1 for h in p.headings), "a page has an h1"
+    assert p.title.strip(), "a page has a <title>"
+    assert not p.dangers(), p.dangers()
+    return p
+
+
+def test_healthz_answers_json_ok(portal):
+    r = portal.get("/healthz")
+    assert r.status == 200
+    assert r.header("content-type").startswith("application/json")
+    assert r.json()["status"] == "ok"
+    assert "no-store" in r.header("cache-control", "")
+
+
+def test_section_home_lists_the_categories_and_new_documents(portal):
+    p = check_html_page(portal.get("/pbgdpl/"))
+    h2 = [t for lvl, t in p.headings if lvl == 2]
+    for label in ("Tin hoạt động", "Văn bản pháp luật mới", "Hỏi đáp, tư vấn pháp luật", "Đối thoại chính sách, pháp luật"):
+        assert label in h2, (label, h2)
+    assert "19/KH-PGDĐT" in p.text
+    hrefs = {a.get("href") for a in p.find("a")}
+    for c in CATEGORIES:
+        assert f"/pbgdpl/{c}/" in hrefs
+
+
+def test_root_and_bare_section_redirect_to_the_section(portal):
+    for path in ("/", "/pbgdpl"):
+        r = portal.get(path)
+        assert r.status == 301
+        assert r.header("location") == "/pbgdpl/"
+
+
+@pytest.mark.parametrize("slug", CATEGORIES)
+def test_every_category_page_renders(portal, slug):
+    p = check_html_page(portal.get(f"/pbgdpl/{slug}/"))
+    current = [a for a in p.find("a") if a.get("aria-current") == "page"]
+    assert current and current[0]["href"] == f"/pbgdpl/{slug}/"
+    r = portal.get(f"/pbgdpl/{slug}")
+    assert r.status == 301 and r.header("location") == f"/pbgdpl/{slug}/"
+
+
+def test_category_pages_show_their_own_articles(portal):
+    by_kind = {"activity_news": "tin-hoat-dong", "policy_dialogue": "doi-thoai-chinh-sach",
+               "in_depth": "bai-viet-chuyen-sau", "publication": "an-pham"}
+    for a in published_articles():
+        slug = by_kind.get(a["kind"])
+        if slug:
+            assert a["title"] in Page(portal.get(f"/pbgdpl/{slug}/").text).text, (slug, a["id"])
+    docs = Page(portal.get("/pbgdpl/van-ban-moi/").text).text
+    assert "19/KH-PGDĐT" in docs and "14/2012/QH13" in docs
+
+
+def test_a_bad_pagination_cursor_is_a_400_page_not_a_500(portal):
+    for cursor in ("not-a-cursor", "%FF%FE", "'%20OR%201=1--", "A" * 500):
+        r = portal.get(f"/pbgdpl/tin-hoat-dong/?sau={cursor}")
+        assert r.status in (400, 404), (cursor, r.status)
+        # A cursor that is not even UTF-8 is refused before routing, with a JSON error.
+        if r.header("content-type").startswith("text/html"):
+            assert BANNER in r.text
+        else:
+            assert r.json()["error"]["message_en"]
+
+
+def test_every_published_article_has_a_page(portal):
+    for a in published_articles():
+        r = portal.get(f"/pbgdpl/bai-viet/{a['id']}")
+        p = check_html_page(r)
+        assert p.meta_property("og:type") == "article"
+        assert p.meta_property("og:title") == a["title"]
+        assert p.meta_property("article:published_time")
+        assert a["title"] in [t for lvl, t in p.headings if lvl == 1]
+
+
+def test_unpublished_and_unknown_articles_are_not_found(portal):
+    drafts = [a for a in seed("articles") if a["state"] != "published"]
+    assert drafts, "the seed has an unpublished article to check"
+    for a in drafts:
+        r = portal.get(f"/pbgdpl/bai-viet/{a['id']}")
+        assert r.status == 404
+        assert a["title"] not in r.text
+    r = portal.get("/pbgdpl/bai-viet/khong-co-bai-nay")
+    assert r.status == 404 and r.header("content-type").startswith("text/html") and BANNER in r.text
+
+
+def test_the_plan_19_document_page_shows_its_metadata(portal):
+    p = check_html_page(portal.get("/pbgdpl/van-ban/kh-19-pgddt-2023"))
+    assert "Hà Đông, ngày 22 tháng 3 năm 2023" in p.text
+    assert "19/KH-PGDĐT" in p.text
+    assert "Phòng Giáo dục và Đào tạo" in p.text
+    assert any("19/KH-PGDĐT" in t for lvl, t in p.headings if lvl == 1)
+    # Related documents link to their own pages.
+    hrefs = {a.get("href") for a in p.find("a")}
+    assert "/pbgdpl/van-ban/kh-83-ubnd-ha-dong-2023" in hrefs
+
+
+def test_every_legal_document_has_a_page(portal):
+    for d in seed("legal_documents"):
+        p = check_html_page(portal.get(f"/pbgdpl/van-ban/{d['id']}"))
+        assert d["number"] in p.text
+
+
+def test_published_questions_have_pages_and_unanswered_ones_do_not(portal):
+    for q in seed("questions"):
+        r = portal.get(f"/pbgdpl/hoi-dap/{q['id']}")
+        if q["state"] == "published":
+            p = check_html_page(r)
+            assert q["title"] in p.text
+            assert q.get("asker_email", "@") not in r.text, "the asker's e-mail stays private"
+        else:
+            assert r.status == 404, q["id"]
+
+
+def test_search_page_renders(portal):
+    p = check_html_page(portal.get("/tim-kiem?q=ke+hoach"))
+    assert portal.get("/tim-kiem?q=ke+hoach").header("x-robots-tag") == "noindex"
+    assert p.find("input", name="q")[0].get("value") == "ke hoach"
+    check_html_page(portal.get("/tim-kiem"))
+
+
+FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml", "json": "application/feed+json"}
+
+
+@pytest.mark.parametrize("prefix", ["/pbgdpl/"] + [f"/pbgdpl/{c}/" for c in CATEGORIES])
+@pytest.mark.parametrize("ext", sorted(FEED_TYPES))
+def test_every_feed_answers_with_its_type(portal, prefix, ext):
+    r = portal.get(f"{prefix}feed.{ext}")
+    assert r.status == 200, (prefix, ext, r.status)
+    assert r.header("content-type").startswith(FEED_TYPES[ext])
+    if ext == "json":
+        j = r.json()
+        assert j["version"].startswith("https://jsonfeed.org/version/1")
+    else:
+        ET.fromstring(r.body)
+
+
+def test_sitemap_lists_every_public_page_as_absolute_urls(portal):
+    r = portal.get("/sitemap.xml")
+    assert r.status == 200
+    assert r.header("content-type").startswith("application/xml")
+    root = ET.fromstring(r.body)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in root.findall("s:url/s:loc", ns)]
+    base = portal.base
+    assert all(l.startswith(base + "/") for l in locs), locs[:3]
+    paths = {l[len(base):] for l in locs}
+    assert "/pbgdpl/" in paths
+    for c in CATEGORIES:
+        assert f"/pbgdpl/{c}/" in paths
+    for a in published_articles():
+        assert f"/pbgdpl/bai-viet/{a['id']}" in paths
+    for a in seed("articles"):
+        if a["state"] != "published":
+            assert f"/pbgdpl/bai-viet/{a['id']}" not in paths
+    assert "/pbgdpl/van-ban/kh-19-pgddt-2023" in paths
+    # Every URL in the sitemap really answers 200.
+    for p in sorted(paths):
+        assert portal.get(p).status == 200, p
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_off_the_api(portal):
+    r = portal.get("/robots.txt")
+    assert r.status == 200
+    assert r.header("content-type").startswith("text/plain")
+    lines = r.text.splitlines()
+    assert "Disallow: /api/" in lines
+    assert f"Sitemap: {portal.base}/sitemap.xml" in lines
+
+
+def test_a_school_section_lives_under_its_unit_prefix(portal):
+    p = check_html_page(portal.get("/don-vi/th-van-yen/pbgdpl/"))
+    assert "Trường Tiểu học Văn Yên" in p.text
+    assert "Ngày Pháp luật" in p.text
+    r = portal.get("/don-vi/th-van-yen")
+    assert r.status == 301 and r.header("location") == "/don-vi/th-van-yen/pbgdpl/"
+    check_html_page(portal.get("/don-vi/th-van-yen/pbgdpl/bai-viet/th-van-yen-ngay-phap-luat-2023"))
+    feed = portal.get("/don-vi/th-van-yen/pbgdpl/feed.atom")
+    assert feed.status == 200 and "Ngày Pháp luật".encode() in feed.body
+    assert "triển khai Kế hoạch".encode() not in feed.body
+    # A school shows its own news, not the division's.
+    assert portal.get("/don-vi/th-van-yen/pbgdpl/bai-viet/pgddt-trien-khai-kh19").status == 404
+    # The division shows its schools' news too.
+    assert portal.get("/pbgdpl/bai-viet/th-van-yen-ngay-phap-luat-2023").status == 200
+
+
+def test_an_unknown_unit_is_not_found(portal):
+    r = portal.get("/don-vi/khong-co-truong-nay/pbgdpl/")
+    assert r.status == 404
+
+
+def test_english_pages_say_so(portal):
+    p = check_html_page(portal.get("/pbgdpl/?lang=en"), lang="en")
+    assert "Legal dissemination and education" in p.text
+    assert p.meta_property("og:locale") == "en_US"
+    assert portal.get("/pbgdpl/?lang=en").header("content-language") == "en"
+    assert portal.get("/pbgdpl/").header("content-language") == "vi"
+    p = check_html_page(portal.get("/pbgdpl/van-ban/kh-19-pgddt-2023?lang=en"), lang="en")
+
+
+def test_unknown_pages_are_html_404s_with_the_banner(portal):
+    for path in ("/pbgdpl/khong-co/", "/pbgdpl/bai-viet/", "/khong-co", "/pbgdpl/van-ban/khong-co"):
+        r = portal.get(path)
+        assert r.status == 404, path
+        if r.header("content-type", "").startswith("text/html"):
+            assert BANNER in r.text
+
+
+def test_pages_only_accept_get_and_head(portal):
+    r = portal.request("POST", "/pbgdpl/", body="x=1", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status == 405
+    assert "GET" in r.header("allow", "")
+    h = portal.request("HEAD", "/pbgdpl/")
+    assert h.status == 200 and h.body == b""
+
+
+def test_security_headers_are_on_every_response(portal):
+    for path in ("/pbgdpl/", "/pbgdpl/feed.atom", "/api/v1/articles", "/khong-co", "/healthz"):
+        r = portal.get(path)
+        assert r.header("x-content-type-options") == "nosniff", path
+    csp = portal.get("/pbgdpl/").header("content-security-policy", "")
+    directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
+    scripts = directives.get("script-src", directives.get("default-src"))
+    assert scripts is not None, csp
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, csp
+
+
+def test_the_stylesheet_is_served(portal):
+    r = portal.get("/pbgdpl/static/style.css")
+    assert r.status == 200 and r.header("content-type").startswith("text/css")
+    assert "@media" in r.text
+
+
+def test_favicon_requests_are_not_errors(portal):
+    for path in ("/favicon.ico",):
+        r = portal.get(path)
+        assert r.status in (200, 204), (path, r.status)
+        assert r.status != 204 or r.body == b""

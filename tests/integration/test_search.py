@@ -1,0 +1,110 @@
+"""Vietnamese search through /tim-kiem: with or without diacritics, any case, NFC or NFD; snippets
+highlighted with <mark>; hostile FTS syntax and bad UTF-8 answered cleanly, never with a 500."""
+import unicodedata
+import urllib.parse
+
+import pytest
+
+from htmlcheck import Page
+
+PLAN_DOC = "/pbgdpl/van-ban/kh-19-pgddt-2023"
+PLAN_ARTICLE = "/pbgdpl/bai-viet/gioi-thieu-kh19"
+
+
+def fold(s):
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+def search(portal, q):
+    r = portal.get("/tim-kiem?q=" + urllib.parse.quote(q))
+    return r, Page(r.text)
+
+
+def result_links(p):
+    # Results are the links inside <ol class="results"> headings: every link to a content page.
+    return {a.get("href") for a in p.find("a")
+            if a.get("href", "").startswith(("/pbgdpl/bai-viet/", "/pbgdpl/van-ban/", "/pbgdpl/hoi-dap/"))}
+
+
+def marks(html):
+    out, rest = [], html
+    while "<mark>" in rest:
+        rest = rest.split("<mark>", 1)[1]
+        word, _, rest = rest.partition("</mark>")
+        out.append(word)
+    return out
+
+
+@pytest.mark.parametrize("q", ["ke hoach", "Ke Hoach", "KẾ HOẠCH", "kế hoạch",
+                               unicodedata.normalize("NFD", "kế hoạch")])
+def test_the_plan_is_found_however_the_words_are_typed(portal, q):
+    r, p = search(portal, q)
+    assert r.status == 200
+    links = result_links(p)
+    assert PLAN_DOC in links or PLAN_ARTICLE in links, (q, links)
+    assert PLAN_DOC in links, "the plan's own document page is among the results"
+    ms = marks(r.text)
+    assert ms, "snippets highlight the matched words"
+    assert all(fold(m) in ("ke", "hoach", "ke hoach") for m in ms), ms
+
+
+def test_dao_tao_finds_dao_tao_with_diacritics(portal):
+    r, p = search(portal, "dao tao")
+    assert r.status == 200
+    assert "/pbgdpl/van-ban/kh-19-pgddt-2023" in result_links(p)
+    results = r.text.split('<ol class="results">', 1)[1].split("</ol>", 1)[0]
+    assert "Đào tạo" in Page(results).text, "a result carries the words with their diacritics"
+    ms = marks(results)
+    assert ms and all(fold(m) in ("dao", "tao", "dao tao") for m in ms), ms
+
+
+def test_a_word_that_is_nowhere_finds_nothing(portal):
+    r, p = search(portal, "khongcotuaynaodauca")
+    assert r.status == 200
+    assert not result_links(p)
+    assert "Không tìm thấy kết quả phù hợp." in p.text
+
+
+def test_drafts_are_never_search_results(portal):
+    r, p = search(portal, "Bé vui học luật giao thông")
+    assert "/pbgdpl/bai-viet/mn-van-khe-be-vui-hoc-luat" not in result_links(p)
+
+
+@pytest.mark.parametrize("q", [
+    "' OR 1=1 --", "\"unbalanced", "NEAR(", "*", "^", "ke*", "\"ke\" AND", "OR", "AND NOT", "(", ")", "-", ":",
+    "title:ke", "{x}", "ke NEAR/3 hoach", "''", "\\", "%", "_", "; DROP TABLE articles; --", "a" * 3000,
+    " ".join(["ke"] * 200), "\u0000ke", "ke\u200bhoach", "🙂", "\"\"\"",
+])
+def test_hostile_fts_syntax_never_gives_a_500(portal, q):
+    r = portal.get("/tim-kiem?q=" + urllib.parse.quote(q))
+    assert r.status in (200, 400), (q, r.status)
+    assert r.header("content-type").startswith("text/html")
+    p = Page(r.text)
+    if r.status == 400:
+        assert p.text, "a 400 explains itself"
+    assert not p.dangers()
+    assert portal.get("/healthz").status == 200
+
+
+@pytest.mark.parametrize("raw", ["%FF", "%C3", "ke%C0%AFhoach", "%ED%A0%80", "%F8%88%80%80%80"])
+def test_invalid_utf8_in_the_query_is_400(portal, raw):
+    r = portal.get("/tim-kiem?q=" + raw)
+    assert r.status == 400, (raw, r.status)
+    assert portal.get("/healthz").status == 200
+
+
+def test_search_pages_through_results_without_repeats(portal):
+    r, p = search(portal, "pháp luật")
+    seen = list(result_links(p))
+    url = [a["href"] for a in p.find("a") if a.get("rel") == "next"]
+    for _ in range(10):
+        if not url:
+            break
+        r = portal.get(url[0])
+        assert r.status == 200
+        p = Page(r.text)
+        seen += list(result_links(p))
+        url = [a["href"] for a in p.find("a") if a.get("rel") == "next"]
+    assert len(seen) == len(set(seen))
+    assert len(seen) >= 3

@@ -106,8 +106,9 @@ def test_the_atom_feed_escapes_the_payload(hostile, path):
     assert entry.findtext(ns + "title") == TITLE, "the title is data, round-tripping exactly"
     assert not [c for c in entry if c.tag in ("script", "img")]
     content = entry.find(ns + "content")
-    if content is not None and content.get("type") == "html":
-        assert_inert_html(content.text or "", "atom content")
+    assert content is not None and content.get("type") == "html"
+    assert MARK in content.text, "the body is in the feed (so the check below checks something)"
+    assert_inert_html(content.text, "atom content")
     summary = entry.find(ns + "summary")
     if summary is not None:
         assert summary.get("type") in (None, "text") or not Page(summary.text or "").dangers()
@@ -121,6 +122,7 @@ def test_the_rss_feed_escapes_the_payload(hostile):
     item = next(i for i in root.iter("item") if MARK in (i.findtext("title") or ""))
     assert item.findtext("title") == TITLE
     desc = item.findtext("description") or ""
+    assert MARK in desc
     assert_inert_html(desc, "rss description")
     for c in item:
         if c.tag.endswith("encoded"):
@@ -131,8 +133,8 @@ def test_the_json_feed_carries_the_payload_as_data(hostile):
     j = hostile.get("/pbgdpl/feed.json").json()
     item = next(i for i in j["items"] if MARK in i["title"])
     assert item["title"] == TITLE
-    if "content_html" in item:
-        assert_inert_html(item["content_html"], "json feed content_html")
+    assert MARK in item["content_html"]
+    assert_inert_html(item["content_html"], "json feed content_html")
 
 
 def test_the_api_returns_the_payload_as_data(hostile):

@@ -72,6 +72,70 @@ inline bool is_token_cp(utf8proc_int32_t cp) {
   }
 }
 
+// Per-code-point search forms of the letters Vietnamese (and most Latin) text is made of:
+// Latin-1 Supplement, Latin Extended-A/B, IPA and Latin Extended Additional. For a run of such
+// letters without combining marks, text::lower and text::fold of the run equal the
+// concatenation of the per-letter results (nothing composes across two letters that are not
+// marks), so tokenizing needs no Unicode mapping call per word: indexing and snippets were
+// spending most of their time allocating in utf8proc_map.
+struct letter_forms {
+  std::string exact, folded;
+};
+
+inline bool in_letter_table(utf8proc_int32_t cp) { return (cp >= 0x80 && cp < 0x300) || (cp >= 0x1E00 && cp < 0x1F00); }
+
+inline const letter_forms* letter_table_entry(utf8proc_int32_t cp) {
+  static const std::vector<letter_forms> table = [] {
+    std::vector<letter_forms> t(0x300 - 0x80 + 0x100);
+    auto fill = [&](utf8proc_int32_t from, utf8proc_int32_t to, std::size_t base) {
+      for (utf8proc_int32_t c = from; c < to; ++c) {
+        utf8proc_uint8_t buf[8];
+        auto n = utf8proc_encode_char(c, buf);
+        std::string_view ch(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+        auto& e = t[base + static_cast<std::size_t>(c - from)];
+        e.exact = text::lower(ch).value_or(std::string(ch));
+        e.folded = text::fold(ch).value_or(e.exact);
+      }
+    };
+    fill(0x80, 0x300, 0);
+    fill(0x1E00, 0x1F00, 0x300 - 0x80);
+    return t;
+  }();
+  if (cp >= 0x80 && cp < 0x300) return &table[static_cast<std::size_t>(cp - 0x80)];
+  if (cp >= 0x1E00 && cp < 0x1F00) return &table[static_cast<std::size_t>(0x300 - 0x80 + (cp - 0x1E00))];
+  return nullptr;
+}
+
+// The exact and folded forms of one token; `want_exact` false skips the exact form.
+inline void token_forms(std::string_view piece, std::string& exact, std::string& folded, bool want_exact = true) {
+  exact.clear();
+  folded.clear();
+  auto p = reinterpret_cast<const utf8proc_uint8_t*>(piece.data());
+  std::size_t i = 0;
+  while (i < piece.size()) {
+    auto c = static_cast<unsigned char>(piece[i]);
+    if (c < 0x80) {
+      char l = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+      if (want_exact) exact += l;
+      folded += l;
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = -1;
+    auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(piece.size() - i), &cp);
+    const letter_forms* e = n > 0 ? letter_table_entry(cp) : nullptr;
+    if (!e) {  // marks, other scripts: the whole token through utf8proc
+      exact = text::lower(piece).value_or(std::string(piece));
+      folded = text::fold(piece).value_or(exact);
+      if (!want_exact) exact.clear();
+      return;
+    }
+    if (want_exact) exact += e->exact;
+    folded += e->folded;
+    i += static_cast<std::size_t>(n);
+  }
+}
+
 }  // namespace detail
 
 // A token of a text: its bytes in the (NFC) source and its two search forms.
@@ -83,7 +147,9 @@ struct token {
 
 // Splits NFC text into letter/digit runs (syllables, for Vietnamese). Invalid UTF-8 yields no
 // tokens: callers validate text before it reaches here.
-inline std::vector<token> tokenize(std::string_view s, std::size_t max_tokens = static_cast<std::size_t>(-1)) {
+// `want_exact` false leaves token::exact empty (snippets only compare folded forms).
+inline std::vector<token> tokenize(std::string_view s, std::size_t max_tokens = static_cast<std::size_t>(-1),
+                                   bool want_exact = true) {
   std::vector<token> out;
   auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   std::size_t i = 0, start = std::string_view::npos;
@@ -92,17 +158,7 @@ inline std::vector<token> tokenize(std::string_view s, std::size_t max_tokens = 
     token t;
     t.begin = start;
     t.end = end;
-    auto piece = s.substr(start, end - start);
-    bool ascii = std::all_of(piece.begin(), piece.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (ascii) {  // most tokens of folded text and numbers: no Unicode tables needed
-      t.exact.assign(piece);
-      for (auto& ch : t.exact)
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-      t.folded = t.exact;
-    } else {
-      t.exact = text::lower(piece).value_or(std::string(piece));
-      t.folded = text::fold(piece).value_or(t.exact);
-    }
+    detail::token_forms(s.substr(start, end - start), t.exact, t.folded, want_exact);
     out.push_back(std::move(t));
     start = std::string_view::npos;
   };
@@ -283,7 +339,7 @@ inline bool token_matches(const token& t, const parsed_query& q) {
 inline std::string snippet(std::string_view text, const parsed_query& q, std::size_t max_tokens = 32) {
   // Only the first few hundred words are looked at: a snippet is read from the top, and folding
   // whole long bodies for 20 results would cost more than the search itself.
-  auto toks = tokenize(text, std::max<std::size_t>(max_tokens, 400));
+  auto toks = tokenize(text, std::max<std::size_t>(max_tokens, 400), false);
   std::size_t first = toks.size();
   for (std::size_t i = 0; i < toks.size(); ++i)
     if (detail::token_matches(toks[i], q)) { first = i; break; }

@@ -22,7 +22,7 @@ namespace store {
 struct sqlite_options {
   int busy_timeout_ms = 5000;
   // Migrate up to this schema version only (tests build "old" databases with it).
-  int schema_version = 2;
+  int schema_version = 3;
   // >0 caps the file at this many pages: how tests simulate a full disk without privileges.
   std::int64_t max_page_count = 0;
   // FULL survives power loss in WAL mode; NORMAL survives only a process crash but writes faster.
@@ -36,7 +36,7 @@ struct sqlite_options {
 
 namespace sqlite_detail {
 
-inline constexpr int current_schema = 2;
+inline constexpr int current_schema = 3;
 inline constexpr int application_id = 0x50424744;  // "PBGD": refuse other programs' databases
 
 inline error make_error(int rc, std::string_view what, const char* msg = nullptr) {
@@ -113,16 +113,20 @@ class stmt {
   sqlite3_stmt* s_;
 };
 
-// BM25 over a phrase pair per term (folded, then exact), with column weights: title above body,
-// exact accents above folded. Document frequencies come in as arguments (looked up once per
-// query from fts5vocab) so no call scans a whole doclist, which is what makes bm25() slow on
-// common terms.
+// BM25 over the phrases of each term (folded, then exact when it differs), with column weights:
+// title above body, exact accents above folded. Arguments: for each term, its estimated document
+// frequency and its number of phrases (2, or 1 when both forms are the same tokens, as for
+// anything typed without accents). Document frequencies come in from the caller so no call
+// scans a whole doclist, which is what makes bm25() slow on common terms.
+// Columns: 0 title exact, 1 title folded, 2 body exact, 3 body folded; title_fts has the first
+// two only. Phrases carry no column filter: a folded token only occurs in a folded column, or in
+// an exact one where the text itself was typed without marks, which is an exact match.
 inline void score_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int nval,
                            sqlite3_value** vals) {
   constexpr int max_phrases = 64;
   int nphrase = api->xPhraseCount(fts);
-  int nterm = nphrase / 2;
-  if (nphrase > max_phrases || nval < nterm) {
+  int nterm = nval / 2;
+  if (nphrase > max_phrases) {
     sqlite3_result_double(ctx, 0);
     return;
   }
@@ -145,12 +149,14 @@ inline void score_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite
   constexpr double k1 = 1.2, b = 0.75;
   double norm = k1 * (1 - b + b * dl / avg);
   double s = 0;
-  for (int t = 0; t < nterm; ++t) {
-    double df = sqlite3_value_double(vals[t]);
-    if (df < 0) df = static_cast<double>(nrow) / 2;
+  for (int t = 0, p = 0; t < nterm; ++t) {
+    double df = std::min(sqlite3_value_double(vals[2 * t]), static_cast<double>(nrow));
+    int n = sqlite3_value_int(vals[2 * t + 1]) == 1 ? 1 : 2;
+    if (p + n > nphrase) break;
+    int pf = p, pe = p + n - 1;
+    p += n;
     double idf = std::log(1.0 + (static_cast<double>(nrow) - df + 0.5) / (df + 0.5));
-    // Columns: 0 title exact, 1 title folded, 2 body exact, 3 body folded.
-    double w = 4.0 * tf[2 * t][1] + 1.0 * tf[2 * t][3] + 6.0 * tf[2 * t + 1][0] + 1.5 * tf[2 * t + 1][2];
+    double w = 4.0 * tf[pf][1] + 1.0 * tf[pf][3] + 6.0 * tf[pe][0] + 1.5 * tf[pe][2];
     s += idf * w * (k1 + 1) / (w + norm);
   }
   sqlite3_result_double(ctx, s);
@@ -170,17 +176,18 @@ inline std::string fts_phrase(const std::vector<std::string>& toks, bool prefix)
   return s;
 }
 
-// The FTS5 expression for parsed terms. Every user token is inside a quoted string, so nothing
-// the user typed is FTS syntax.
-inline std::string match_expression(const parsed_query& q, bool title_only) {
+// Whether a term needs its exact form as a phrase of its own (it has marks or đ).
+inline bool has_exact_phrase(const search_term& t) { return t.exact != t.folded; }
+
+// The FTS5 expression for parsed terms, the same for search_fts and title_fts. Every user token
+// is inside a quoted string, so nothing the user typed is FTS syntax. The exact phrase only adds
+// rows the folded one already matches; it is there for the score's exact-accent counts.
+inline std::string match_expression(const parsed_query& q) {
   std::string e;
   for (const auto& t : q.terms) {
     if (!e.empty()) e += " AND ";
-    e += title_only ? "({title_f}: " : "({title_f body_f}: ";
-    e += fts_phrase(t.folded, t.prefix);
-    e += title_only ? " OR {title_e}: " : " OR {title_e body_e}: ";
-    e += fts_phrase(t.exact, t.prefix);
-    e += ")";
+    if (has_exact_phrase(t)) e += "(" + fts_phrase(t.folded, t.prefix) + " OR " + fts_phrase(t.exact, t.prefix) + ")";
+    else e += fts_phrase(t.folded, t.prefix);
   }
   return e;
 }
@@ -278,6 +285,12 @@ class sqlite_store final : public store {
       auto rc = exec("INSERT INTO search_fts(search_fts) VALUES('integrity-check')");
       if (!rc) problems += rc.err().message_en;
     }
+    if (problems.empty() && pragma_int("PRAGMA user_version") >= 3) {
+      auto rc = exec("INSERT INTO title_fts(title_fts) VALUES('integrity-check')");
+      if (!rc) problems += rc.err().message_en;
+      auto n = pragma_checked("SELECT (SELECT count(*) FROM search_fts_docsize) = (SELECT count(*) FROM title_fts_docsize)");
+      if (n && *n != 1) problems += "title index and search index disagree\n";
+    }
     if (!problems.empty()) return error(errc::corrupt, {}, "Cơ sở dữ liệu bị hỏng: " + problems, "Database is corrupt: " + problems);
     return {};
   }
@@ -296,6 +309,21 @@ class sqlite_store final : public store {
     if (rc != SQLITE_DONE) return sqlite_detail::make_error(rc, "backup");
     if (frc != SQLITE_OK) return sqlite_detail::make_error(frc, "backup");
     return {};
+  }
+
+  // Merges each search index into a single segment and truncates the WAL: worth running after a
+  // bulk import or in a quiet hour. Writes keep the indexes usable without it (FTS5 merges as it
+  // goes), but a query on common words then reads one doclist per segment instead of one.
+  result<void> optimize() {
+    std::lock_guard lock(mu_);
+    auto r = in_tx([&]() -> result<void> {
+      if (pragma_int("PRAGMA user_version") < 3) return {};
+      if (auto a = exec("INSERT INTO search_fts(search_fts) VALUES('optimize')"); !a) return a;
+      return exec("INSERT INTO title_fts(title_fts) VALUES('optimize')");
+    });
+    if (!r) return r;
+    if (auto o = exec("PRAGMA optimize"); !o) return o;
+    return exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
 
   sqlite3* handle() noexcept { return db_; }
@@ -369,19 +397,30 @@ class sqlite_store final : public store {
         return error(errc::invalid_argument, "/kinds", "Loại \"" + k + "\" không tìm kiếm được", "Kind \"" + k + "\" is not searchable");
     std::lock_guard lock(mu_);
 
-    // Document frequency of each term, counted only up to a cap: past it a term is "common" and
-    // its exact count hardly moves its (tiny) IDF, while counting it would read its whole
-    // doclist, the cost this design avoids. -1 tells the scorer "common: use half the rows".
-    std::vector<double> df;
-    for (const auto& t : q.terms) {
-      auto st = prepare("SELECT count(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ?)");
+    // Document frequency of each term: counted when it is below a small cap, else estimated
+    // from how far back (in rowids) its cap-th most recent match lies. Counting a common term
+    // would read its whole doclist, the cost this design avoids; an estimate within a few per
+    // cent moves its (small) IDF by less than that.
+    std::int64_t max_rowid = 0;
+    {
+      auto st = prepare("SELECT coalesce(max(seq), 0) FROM entities");
       if (!st) return st.err();
-      st->bind(1, "{title_f body_f}: " + sqlite_detail::fts_phrase(t.folded, t.prefix));
+      if (int rc = st->step(); rc != SQLITE_ROW) return fail(rc, "search");
+      max_rowid = st->i64(0);
+    }
+    std::vector<double> score_args;  // per term: document frequency, phrase count
+    for (const auto& t : q.terms) {
+      auto st = prepare("SELECT count(*), min(rowid) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
+                        "ORDER BY rowid DESC LIMIT ?)");
+      if (!st) return st.err();
+      st->bind(1, sqlite_detail::fts_phrase(t.folded, t.prefix));
       st->bind(2, static_cast<std::int64_t>(df_cap));
       int rc = st->step();
       if (rc != SQLITE_ROW) return search_fail(rc);
-      auto d = st->i64(0);
-      df.push_back(d >= static_cast<std::int64_t>(df_cap) ? -1.0 : static_cast<double>(d));
+      auto n = st->i64(0), oldest = st->i64(1);
+      if (n < static_cast<std::int64_t>(df_cap) || oldest <= 0) score_args.push_back(static_cast<double>(n));
+      else score_args.push_back(static_cast<double>(n) * static_cast<double>(max_rowid) / static_cast<double>(max_rowid - oldest + 1));
+      score_args.push_back(sqlite_detail::has_exact_phrase(t) ? 2.0 : 1.0);
     }
 
     auto f = sqlite_detail::build_filter(q.where);
@@ -400,25 +439,27 @@ class sqlite_store final : public store {
     std::unordered_map<std::int64_t, double> scores;
     // Tiers 1 and 2: the most recent matches, all terms anywhere, then all terms in the title
     // (so an older title hit is not crowded out by recent body hits); each ranked by BM25.
-    for (int tier = 0; tier < 2; ++tier) {
-      std::string sql = f.cte + "SELECT search_fts.rowid, pbgdpl_score(search_fts";
-      for (std::size_t i = 0; i < df.size(); ++i) sql += ", ?";
-      sql += join ? ") FROM search_fts CROSS JOIN entities e ON e.seq = search_fts.rowid WHERE search_fts MATCH ?" + kind_in +
-                        f.where + " ORDER BY search_fts.rowid DESC LIMIT ?"
-                  : ") FROM search_fts WHERE search_fts MATCH ? ORDER BY search_fts.rowid DESC LIMIT ?";
+    // The title tier reads the title-only index; a candidate found by both keeps its full score.
+    for (int tier = 0; tier < (schema_ >= 3 ? 2 : 1); ++tier) {
+      std::string table = tier == 0 ? "search_fts" : "title_fts";
+      std::string sql = f.cte + "SELECT " + table + ".rowid, pbgdpl_score(" + table;
+      for (std::size_t i = 0; i < score_args.size(); ++i) sql += ", ?";
+      sql += join ? ") FROM " + table + " CROSS JOIN entities e ON e.seq = " + table + ".rowid WHERE " + table + " MATCH ?" +
+                        kind_in + f.where + " ORDER BY " + table + ".rowid DESC LIMIT ?"
+                  : ") FROM " + table + " WHERE " + table + " MATCH ? ORDER BY " + table + ".rowid DESC LIMIT ?";
       auto st = prepare(sql);
       if (!st) return st.err();
       int i = 1;
       for (auto& b : f.cte_binds) bind_any(st.value(), i++, b);
-      for (double d : df) st->bind(i++, d);
-      st->bind(i++, sqlite_detail::match_expression(q, tier == 1));
+      for (double d : score_args) st->bind(i++, d);
+      st->bind(i++, sqlite_detail::match_expression(q));
       if (join) {
         for (const auto& k : kinds) st->bind(i++, k);
         for (auto& b : f.binds) bind_any(st.value(), i++, b);
       }
       st->bind(i++, static_cast<std::int64_t>(tier == 0 ? opt_.candidate_limit : opt_.title_candidate_limit));
       int rc;
-      while ((rc = st->step()) == SQLITE_ROW) scores[st->i64(0)] = st->dbl(1);
+      while ((rc = st->step()) == SQLITE_ROW) scores.emplace(st->i64(0), st->dbl(1));
       if (rc != SQLITE_DONE) return search_fail(rc);
     }
     // Tier 0: a query equal to a title (accents included, then folded) comes first, however
@@ -497,7 +538,7 @@ class sqlite_store final : public store {
   }
 
  private:
-  static constexpr std::size_t df_cap = 2000;
+  static constexpr std::size_t df_cap = 100;
   static constexpr const char* columns =
       "e.kind, e.id, e.version, e.body, e.unit, e.parent, e.sub_kind, e.category, e.state, e.sort_key, e.day, "
       "e.doc_type, e.doc_level, e.doc_status, e.archived";
@@ -559,7 +600,9 @@ class sqlite_store final : public store {
       if (!m) return m.err();
     }
     if (auto reg = register_score(); !reg) return reg;
-    return migrate(ver);
+    if (auto m = migrate(ver); !m) return m;
+    schema_ = pragma_int("PRAGMA user_version");
+    return {};
   }
 
   result<void> register_score() {
@@ -581,7 +624,7 @@ class sqlite_store final : public store {
     if (from >= target) return {};
     return in_tx([&]() -> result<void> {
       for (int v = from + 1; v <= target; ++v) {
-        auto r = v == 1 ? migration_1() : migration_2();
+        auto r = v == 1 ? migration_1() : v == 2 ? migration_2() : migration_3();
         if (!r) return r;
         auto s = exec("PRAGMA user_version=" + std::to_string(v));
         if (!s) return s;
@@ -640,32 +683,56 @@ CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
     }
     for (auto& [seq, rec] : rows) {
       fill_search_text(rec);
-      if (auto w = index_search(seq, rec); !w) return w;
+      if (auto w = index_search(seq, rec, false); !w) return w;
     }
     return {};
   }
 
-  result<void> index_search(std::int64_t seq, const record& r) {
+  // Titles alone, in a small contentless index of their own: "all terms in the title" walks
+  // only title postings. Over the main index it walked every body posting of the query's words
+  // when they never met in a title (80-100 ms for a phrase of common words on 100k articles).
+  // Contentless: the indexed values are entities.title_key/title_fold, which a delete replays.
+  result<void> migration_3() {
+    return exec_script(R"sql(
+CREATE VIRTUAL TABLE title_fts USING fts5(title_e, title_f, content = '', tokenize = 'unicode61 remove_diacritics 0');
+INSERT INTO title_fts(rowid, title_e, title_f)
+  SELECT e.seq, e.title_key, e.title_fold FROM entities e WHERE e.seq IN (SELECT rowid FROM search_fts);
+)sql");
+  }
+
+  // Indexes a record (migration 2). Writes set the title keys in their own INSERT/UPDATE and
+  // call index_text: one row write fewer per article.
+  result<void> index_search(std::int64_t seq, const record& r, bool titles = true) {
     if (!r.searchable) return {};
-    auto t = index_form(r.title), b = index_form(r.text);
+    auto t = index_form(r.title);
     auto k = prepare("UPDATE entities SET title_key = ?, title_fold = ? WHERE seq = ?");
     if (!k) return k.err();
     k->bind(1, t.exact).bind(2, t.folded).bind(3, seq);
     if (int rc = k->step(); rc != SQLITE_DONE) return fail(rc, "index");
+    return index_text(seq, t, r, titles);
+  }
+
+  result<void> index_text(std::int64_t seq, const indexed_text& t, const record& r, bool titles = true) {
+    auto b = index_form(r.text);
     auto st = prepare("INSERT INTO search_fts(rowid, title_e, title_f, body_e, body_f) VALUES(?, ?, ?, ?, ?)");
     if (!st) return st.err();
     st->bind(1, seq).bind(2, t.exact).bind(3, t.folded).bind(4, b.exact).bind(5, b.folded);
     if (int rc = st->step(); rc != SQLITE_DONE) return fail(rc, "index");
+    if (!titles || schema_ < 3) return {};
+    auto tt = prepare("INSERT INTO title_fts(rowid, title_e, title_f) VALUES(?, ?, ?)");
+    if (!tt) return tt.err();
+    tt->bind(1, seq).bind(2, t.exact).bind(3, t.folded);
+    if (int rc = tt->step(); rc != SQLITE_DONE) return fail(rc, "index: titles");
     return {};
   }
 
   result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
     std::int64_t seq = 0;
     std::uint64_t stored = 0;
-    std::string previous;
+    std::string previous, old_title_key, old_title_fold;
     bool was_searchable = false;
     if (op != write_op::create) {
-      auto st = prepare("SELECT seq, version, body FROM entities WHERE kind = ? AND id = ?");
+      auto st = prepare("SELECT seq, version, body, title_key, title_fold FROM entities WHERE kind = ? AND id = ?");
       if (!st) return st.err();
       st->bind(1, r.kind).bind(2, r.id);
       int rc = st->step();
@@ -674,17 +741,15 @@ CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
       seq = st->i64(0);
       stored = static_cast<std::uint64_t>(st->i64(1));
       previous = st->str(2);
+      old_title_key = st->str(3);
+      old_title_fold = st->str(4);
       was_searchable = searchable_fields(r.kind) != nullptr;
       bool version_ok = op == write_op::remove ? (expected == 0 || stored == expected)
                                                : (stored == expected && r.version == expected + 1);
       if (!version_ok) return conflict_error(r.kind, r.id, expected, stored);
     }
-    if (was_searchable) {
-      auto d = prepare("DELETE FROM search_fts WHERE rowid = ?");
-      if (!d) return d.err();
-      d->bind(1, seq);
-      if (int rc = d->step(); rc != SQLITE_DONE) return fail(rc, "write: search index");
-    }
+    if (was_searchable)
+      if (auto u = unindex(seq, old_title_key, old_title_fold); !u) return u;
     if (op == write_op::remove) {
       auto d = prepare("DELETE FROM entities WHERE seq = ?");
       if (!d) return d.err();
@@ -695,15 +760,18 @@ CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
       std::string sql =
           op == write_op::create
               ? "INSERT INTO entities(unit, parent, sub_kind, category, state, sort_key, day, doc_type, doc_level, "
-                "doc_status, archived, body, version, kind, id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                "doc_status, archived, body, version, title_key, title_fold, kind, id) "
+                "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
               : "UPDATE entities SET unit=?, parent=?, sub_kind=?, category=?, state=?, sort_key=?, day=?, doc_type=?, "
-                "doc_level=?, doc_status=?, archived=?, body=?, version=? WHERE kind=? AND id=?";
+                "doc_level=?, doc_status=?, archived=?, body=?, version=?, title_key=?, title_fold=? WHERE kind=? AND id=?";
+      indexed_text title_forms;
+      if (r.searchable) title_forms = index_form(r.title);
       auto st = prepare(sql);
       if (!st) return st.err();
       st->bind(1, r.unit).bind(2, r.parent).bind(3, r.sub_kind).bind(4, r.category).bind(5, r.state);
       st->bind(6, r.sort_key).bind(7, r.day).bind(8, r.doc_type).bind(9, r.doc_level).bind(10, r.doc_status);
       st->bind(11, std::int64_t{r.archived ? 1 : 0}).bind(12, body).bind(13, static_cast<std::int64_t>(r.version));
-      st->bind(14, r.kind).bind(15, r.id);
+      st->bind(14, title_forms.exact).bind(15, title_forms.folded).bind(16, r.kind).bind(17, r.id);
       int rc = st->step();
       if (rc != SQLITE_DONE) {
         auto e = fail(rc, "write");
@@ -712,10 +780,12 @@ CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
         return e;
       }
       if (op == write_op::create) seq = sqlite3_last_insert_rowid(db_);
-      auto d = prepare("DELETE FROM entity_fields WHERE entity = ?");
-      if (!d) return d.err();
-      d->bind(1, seq);
-      if (int rc2 = d->step(); rc2 != SQLITE_DONE) return fail(rc2, "write: fields");
+      if (op != write_op::create) {
+        auto d = prepare("DELETE FROM entity_fields WHERE entity = ?");
+        if (!d) return d.err();
+        d->bind(1, seq);
+        if (int rc2 = d->step(); rc2 != SQLITE_DONE) return fail(rc2, "write: fields");
+      }
       for (const auto& f : r.fields) {
         auto fi = prepare("INSERT INTO entity_fields(entity, field) VALUES(?, ?)");
         if (!fi) return fi.err();
@@ -723,7 +793,7 @@ CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
         if (int rc2 = fi->step(); rc2 != SQLITE_DONE) return fail(rc2, "write: fields");
       }
       if (r.searchable && !r.archived)
-        if (auto w = index_search(seq, r); !w) return w;
+        if (auto w = index_text(seq, title_forms, r); !w) return w;
     }
     auto a = prepare("INSERT INTO audit_log(at, actor, kind, id, action, version, previous) VALUES(?,?,?,?,?,?,?)");
     if (!a) return a.err();
@@ -732,6 +802,31 @@ CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
     if (previous.empty()) a->bind_null(7);
     else a->bind(7, previous);
     if (int rc = a->step(); rc != SQLITE_DONE) return fail(rc, "audit");
+    return {};
+  }
+
+  // Takes a record out of both indexes if it is in them. The contentless title index must be
+  // told the exact values it indexed, and only for a row it holds: search_fts says which.
+  result<void> unindex(std::int64_t seq, const std::string& title_key, const std::string& title_fold) {
+    bool indexed = false;
+    {
+      auto q = prepare("SELECT 1 FROM search_fts WHERE rowid = ?");
+      if (!q) return q.err();
+      q->bind(1, seq);
+      int rc = q->step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail(rc, "write: search index");
+      indexed = rc == SQLITE_ROW;
+    }
+    if (!indexed) return {};
+    auto d = prepare("DELETE FROM search_fts WHERE rowid = ?");
+    if (!d) return d.err();
+    d->bind(1, seq);
+    if (int rc = d->step(); rc != SQLITE_DONE) return fail(rc, "write: search index");
+    if (schema_ < 3) return {};
+    auto t = prepare("INSERT INTO title_fts(title_fts, rowid, title_e, title_f) VALUES('delete', ?, ?, ?)");
+    if (!t) return t.err();
+    t->bind(1, seq).bind(2, title_key).bind(3, title_fold);
+    if (int rc = t->step(); rc != SQLITE_DONE) return fail(rc, "write: title index");
     return {};
   }
 
@@ -847,6 +942,7 @@ CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row');
   sqlite3* db_ = nullptr;
   std::recursive_mutex mu_;
   int depth_ = 0;
+  int schema_ = 0;  // after migration; below 3 only in tests that build older databases
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 

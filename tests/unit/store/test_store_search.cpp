@@ -187,3 +187,30 @@ TEST_CASE_TEMPLATE("legal documents, questions and publications are searchable t
   auto by_type = s->search(sr("ke hoach loai:QĐ")).value();
   CHECK(by_type.items.empty());
 }
+
+TEST_CASE("token forms built letter by letter equal text::lower and text::fold of the word") {
+  // Every letter of the per-letter table, alone and inside a word, capitalised and not.
+  std::vector<std::string> words = {"Đường", "ĐẠI", "hoà", "Hòa", "nghiêng", "Ữ", "Ǆ", "ß", "İstanbul", "Æsir", "ǅemal"};
+  for (auto range : {std::pair<std::uint32_t, std::uint32_t>{0x80, 0x300}, {0x1E00, 0x1F00}})
+    for (std::uint32_t cp = range.first; cp < range.second; ++cp) {
+      utf8proc_uint8_t buf[8];
+      auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+      std::string ch(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+      words.push_back(ch);
+      words.push_back("T" + ch + "a" + ch);
+    }
+  words.push_back(text::nfc(text::nfd("Kế hoạch").value()).value());
+  words.push_back("Xx\xCC\x81y");  // a mark NFC keeps (no precomposed x́): the whole-word path
+  int compared = 0;
+  for (const auto& w : words) {
+    auto nfc = text::nfc(w).value();
+    for (const auto& t : tokenize(nfc)) {
+      auto piece = std::string_view(nfc).substr(t.begin, t.end - t.begin);
+      CAPTURE(piece);
+      CHECK(t.exact == text::lower(piece).value());
+      CHECK(t.folded == text::fold(piece).value());
+      ++compared;
+    }
+  }
+  CHECK(compared > 700);
+}

@@ -51,7 +51,7 @@ TEST_CASE("open_sqlite_store creates the directory and a second open reuses the 
   {
     auto s = open_ok(path);
     id = s->create(make_article("Dữ liệu còn lại", "x"), "x")->id.value;
-    CHECK(s->schema_version() == 2);
+    CHECK(s->schema_version() == sqlite_detail::current_schema);
   }
   auto s = open_ok(path);
   CHECK(s->get<article>(id)->title == "Dữ liệu còn lại");
@@ -76,7 +76,7 @@ TEST_CASE("a database from an older schema is upgraded in place and its data ind
   sql += "', 'th-van-yen', '2023-03-22T01:00:00Z')";
   raw_exec(path, sql);
   auto s = open_ok(path);
-  CHECK(s->schema_version() == 2);
+  CHECK(s->schema_version() == sqlite_detail::current_schema);
   CHECK(s->get<article>("bai-cu")->title == "Kế hoạch cũ từ phiên bản trước");
   auto r = s->search(sr("ke hoach cu")).value();
   REQUIRE(r.items.size() == 1);
@@ -301,4 +301,76 @@ TEST_CASE("the audit log cannot be rewritten through SQL") {
   CHECK(sqlite3_exec(db, "UPDATE audit_log SET actor = 'mallory'", nullptr, nullptr, nullptr) != SQLITE_OK);
   sqlite3_close(db);
   CHECK(open_ok(path)->audit_log().value().front().actor == "x");
+}
+
+TEST_CASE("a version-2 database gains the title index on upgrade and finds old titles through it") {
+  temp_dir d;
+  auto path = d.path / "v2.db";
+  {
+    sqlite_options o;
+    o.schema_version = 2;
+    auto s = open_ok(path, o);
+    REQUIRE(s->schema_version() == 2);
+    // Version 2 wrote only the main index; its search must still work on the old schema.
+    for (int i = 0; i < 30; ++i)
+      REQUIRE(s->create(make_article("Tin " + std::to_string(i), "Hòa giải ở cơ sở, tin " + std::to_string(i)), "x"));
+    REQUIRE(s->create(make_article("Hướng dẫn hòa giải viên", "Nội dung."), "x"));
+    CHECK(s->search(sr("huong dan hoa giai vien")).value().items.size() == 1);
+  }
+  auto s = open_ok(path);
+  CHECK(s->schema_version() == 3);
+  CHECK(s->integrity_check());
+  auto r = s->search(sr("huong dan hoa giai vien")).value();
+  REQUIRE_FALSE(r.items.empty());
+  CHECK(r.items[0].title == "Hướng dẫn hòa giải viên");
+  // An update after the upgrade replaces the old title in both indexes.
+  auto a = s->get<article>(r.items[0].id).value();
+  a.title = "Tài liệu mới";
+  REQUIRE(s->update(a, "x"));
+  CHECK(s->search(sr("huong dan hoa giai vien")).value().items.empty());
+  CHECK(s->search(sr("tai lieu moi")).value().items.size() == 1);
+  CHECK(s->integrity_check());
+}
+
+TEST_CASE("updates, archiving and removal keep the title index in step with the main index") {
+  temp_dir d;
+  auto s = open_ok(d.path / "idx.db");
+  auto a = s->create(make_article("Kế hoạch tuyên truyền", "Nội dung kế hoạch."), "x").value();
+  auto b = s->create(make_article("Ngày pháp luật", "Hưởng ứng ngày pháp luật."), "x").value();
+  a.title = "Kế hoạch hòa giải";
+  a = s->update(a, "x").value();
+  CHECK(s->search(sr("tuyen truyen")).value().items.empty());
+  CHECK(s->search(sr("\"ke hoach hoa giai\"")).value().items.size() == 1);
+  REQUIRE(s->archive<article>(a.id.value, a.version, "x"));
+  CHECK(s->search(sr("hoa giai")).value().items.empty());
+  CHECK(s->integrity_check());
+  REQUIRE(s->remove<article>(a.id.value, 0, "x"));  // archived: in neither index, nothing to take out
+  REQUIRE(s->remove<article>(b.id.value, b.version, "x"));
+  CHECK(s->search(sr("phap luat")).value().items.empty());
+  CHECK(s->integrity_check());
+  REQUIRE(s->create(make_article("Ngày pháp luật", "Lần hai."), "x"));
+  CHECK(s->search(sr("ngay phap luat")).value().items.size() == 1);
+  CHECK(s->integrity_check());
+}
+
+TEST_CASE("optimize merges the search indexes without changing any result") {
+  temp_dir d;
+  auto s = open_ok(d.path / "opt.db");
+  for (int i = 0; i < 60; ++i)
+    REQUIRE(s->create(make_article("Bài " + std::to_string(i) + (i % 3 ? " giáo dục" : " pháp luật"),
+                                   "Phổ biến, giáo dục pháp luật lần " + std::to_string(i)), "x"));
+  auto ids = [&](const char* q) {
+    std::vector<std::string> v;
+    auto r = s->search(sr(q, {}, 100));
+    REQUIRE(r.has_value());
+    for (const auto& h : r->items) v.push_back(h.id);
+    return v;
+  };
+  auto before1 = ids("giao duc"), before2 = ids("\"pháp luật\""), before3 = ids("bai 4*");
+  REQUIRE(before1.size() == 60);
+  REQUIRE(s->optimize());
+  CHECK(ids("giao duc") == before1);
+  CHECK(ids("\"pháp luật\"") == before2);
+  CHECK(ids("bai 4*") == before3);
+  CHECK(s->integrity_check());
 }

@@ -3,7 +3,9 @@
 // with the demo data on first run and reused after.
 //
 //   pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR]
-//                 [--threads N] [--quiet]
+//                 [--threads N] [--quiet] [--no-page-cache]
+//   --no-page-cache keeps no rendered page, so every request reads the store and renders (for
+//   measuring the uncached path; benchmarks/portal/run.sh).
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/portal/auth.hpp>
 #include <pbgdpl/portal/site.hpp>
@@ -38,6 +40,7 @@ struct args {
   fs::path theme;
   unsigned threads = 0;
   bool quiet = false;
+  bool no_page_cache = false;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -67,8 +70,10 @@ result<args> parse_args(int argc, char** argv) {
       a.threads = static_cast<unsigned>(std::atoi(v->c_str()));
     } else if (k == "--quiet") {
       a.quiet = true;
+    } else if (k == "--no-page-cache") {
+      a.no_page_cache = true;
     } else if (k == "--help" || k == "-h") {
-      std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet]\n";
+      std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -178,6 +183,7 @@ int main(int argc, char** argv) {
   opt.default_unit = division;
   if (!seed.banners.empty()) opt.city_banner = seed.banners.front();
   opt.theme_dir = a->theme;
+  if (a->no_page_cache) opt.cache.max_entries = 0;
   opt.authenticate = portal::key_authenticator(keys, **db);
   opt.authorize = portal::account_authorizer(**db);
 

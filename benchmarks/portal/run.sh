@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Portal benchmark (issue 5): the real portal (pbgdpl_portal, 1 thread) on a fresh data directory
+# holding data/seed plus 10,000 generated articles, against nginx (Debian, 1 worker) serving the
+# exact bytes of one of its article pages, in the same run, with wrk on loopback. Measures
+#   nginx      the page's bytes from a file
+#   cached     the portal serving the article page from its page cache
+#   uncached   a second portal started with --no-page-cache: store read + Markdown + templates
+# and prints req/s, p99 and the ratios to nginx, then each portal's VmRSS/VmHWM.
+# Usage: benchmarks/portal/run.sh [BUILD_DIR]
+#   env: DURATION=5s CONNECTIONS=50 ROUNDS=3 COUNT=10000 ARTICLE=bench-04242
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+build=${1:-${BUILD_DIR:-$src/build}}
+duration=${DURATION:-5s}
+conns=${CONNECTIONS:-50}
+rounds=${ROUNDS:-3}
+count=${COUNT:-10000}
+article=${ARTICLE:-bench-04242}
+nginx_port=${NGINX_PORT:-18281}
+cached_port=${CACHED_PORT:-18282}
+uncached_port=${UNCACHED_PORT:-18283}
+command -v wrk >/dev/null || { echo "wrk not installed (scripts/install-deps.sh test)" >&2; exit 1; }
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$nginx_bin" ] || { echo "nginx not installed (scripts/install-deps.sh test)" >&2; exit 1; }
+
+if [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; then
+  cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+cmake --build "$build" -j1 --target pbgdpl_portal pbgdpl_portal_bench_load >/dev/null
+portal=$(find "$build" -type f -name pbgdpl_portal -perm -u+x | head -n1)
+loader=$(find "$build" -type f -name pbgdpl_portal_bench_load -perm -u+x | head -n1)
+
+tmp=$(mktemp -d)
+chmod 755 "$tmp"  # an nginx started as root reads files as its unprivileged worker user
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+echo "generating $count articles and loading them into a fresh store..."
+python3 "$here/make_seed.py" "$src/data/seed" "$tmp/articles" --count "$count"
+"$loader" "$tmp/data" "$src/data/seed" "$tmp"/articles/articles-*.json >/dev/null
+# The uncached portal gets its own copy: two processes never share one SQLite file here.
+cp -r "$tmp/data" "$tmp/data2"
+
+wait_up() { for _ in $(seq 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; exit 1; }
+"$portal" --listen "127.0.0.1:$cached_port" --data "$tmp/data" --seed "$src/data/seed" --threads 1 --quiet &
+cached_pid=$!; pids+=("$cached_pid")
+"$portal" --listen "127.0.0.1:$uncached_port" --data "$tmp/data2" --seed "$src/data/seed" --threads 1 --quiet --no-page-cache &
+uncached_pid=$!; pids+=("$uncached_pid")
+path=/pbgdpl/bai-viet/$article
+wait_up "http://127.0.0.1:$cached_port$path"
+wait_up "http://127.0.0.1:$uncached_port$path"
+
+mkdir -p "$tmp/www/pbgdpl/bai-viet" "$tmp/logs"
+curl -fsS "http://127.0.0.1:$cached_port$path" -o "$tmp/www$path"
+ctype=$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$cached_port$path")
+chmod -R a+rX "$tmp/www"
+cat > "$tmp/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $tmp/nginx.pid;
+error_log $tmp/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_timeout 65;
+  keepalive_requests 10000000;
+  open_file_cache max=100 inactive=60s;
+  client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy; fastcgi_temp_path $tmp/fcgi;
+  uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
+  types { }
+  default_type "$ctype";
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $tmp/www;
+  }
+}
+CONF
+"$nginx_bin" -c "$tmp/nginx.conf" -p "$tmp" &
+nginx_pid=$!; pids+=("$nginx_pid")
+wait_up "http://127.0.0.1:$nginx_port$path"
+# The uncached portal's page differs only in the port inside its absolute links.
+for port in $nginx_port $cached_port $uncached_port; do
+  cmp -s "$tmp/www$path" <(curl -fsS "http://127.0.0.1:$port$path" | sed "s#127.0.0.1:$uncached_port/#127.0.0.1:$cached_port/#g") \
+    || { echo "port $port does not serve the same bytes as the cached page" >&2; exit 1; }
+done
+
+p99_ms() { awk '$1=="99%" { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.3f", v }'; }
+rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }'; }
+errs() { awk '/Non-2xx|Socket errors/ { print }'; }
+
+# Servers on CPU 1, wrk on CPU 0 when there are two CPUs: fewer migrations, less noise.
+pin_wrk=""
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  sleep 0.2
+  for p in "$nginx_pid" $(pgrep -P "$nginx_pid") "$cached_pid" "$uncached_pid"; do taskset -apc 1 "$p" >/dev/null; done
+  pin_wrk="taskset -c 0"
+fi
+
+declare -A best_rps best_p99
+for s in nginx cached uncached; do best_rps[$s]=0; best_p99[$s]=0; done
+rc=""; ru=""
+for r in $(seq "$rounds"); do
+  line="round $r:"
+  for s in nginx cached uncached; do
+    case $s in nginx) port=$nginx_port ;; cached) port=$cached_port ;; uncached) port=$uncached_port ;; esac
+    $pin_wrk wrk -t1 -c"$conns" -d"$duration" --latency "http://127.0.0.1:$port$path" > "$tmp/$s.txt"
+    errs < "$tmp/$s.txt" | sed "s/^/  $s: /" >&2
+    v=$(rps < "$tmp/$s.txt"); p=$(p99_ms < "$tmp/$s.txt")
+    eval "rps_$s=$v"
+    line="$line $s $v req/s p99 $p ms |"
+    if [ "$v" -gt "${best_rps[$s]}" ]; then best_rps[$s]=$v; best_p99[$s]=$p; fi
+  done
+  rc="$rc $(awk -v a="$rps_cached" -v b="$rps_nginx" 'BEGIN { printf "%.3f", a / b }')"
+  ru="$ru $(awk -v a="$rps_uncached" -v b="$rps_nginx" 'BEGIN { printf "%.3f", a / b }')"
+  echo "${line% |}"
+done
+median() { echo $1 | tr ' ' '\n' | sort -n | awk '{ a[NR]=$1 } END { if (NR % 2) printf "%.2f", a[(NR+1)/2]; else printf "%.2f", (a[NR/2]+a[NR/2+1])/2 }'; }
+size=$(stat -c %s "$tmp/www$path")
+echo "page $path: $size bytes ($ctype); $count generated articles + data/seed"
+echo "wrk -t1 -c$conns -d$duration --latency, best of $rounds rounds; servers on 1 thread/worker"
+printf '%-10s %10s %10s %18s\n' server 'req/s' 'p99 ms' 'ratio to nginx'
+printf '%-10s %10s %10s %18s\n' nginx "${best_rps[nginx]}" "${best_p99[nginx]}" 1.00
+for s in cached uncached; do
+  printf '%-10s %10s %10s %18s\n' "$s" "${best_rps[$s]}" "${best_p99[$s]}" \
+    "$(awk -v a="${best_rps[$s]}" -v b="${best_rps[nginx]}" 'BEGIN { printf "%.2f", a / b }')"
+done
+echo "median ratio of rounds: cached $(median "$rc") (target >= 0.9), uncached $(median "$ru") (target >= 0.25); p99 target <= 2 ms"
+for s in cached uncached; do
+  pid=$([ $s = cached ] && echo "$cached_pid" || echo "$uncached_pid")
+  echo "portal ($s) memory: $(awk '/^VmRSS|^VmHWM/ { printf "%s %s %s  ", $1, $2, $3 }' "/proc/$pid/status")(target RSS <= 64 MiB)"
+done

@@ -240,6 +240,10 @@ int main(int argc, char** argv) {
     queries.push_back({"title", text::nfc(a.title).value()});
   }
 
+  // PBGDPL_BENCH_ONLY=<category> keeps one category (for profiling one kind of query).
+  if (const char* only = std::getenv("PBGDPL_BENCH_ONLY"))
+    std::erase_if(queries, [&](const auto& q) { return q.category != only; });
+
   constexpr int reps = 15;
   std::map<std::string, std::vector<double>> ours, theirs;
   std::vector<double> all_ours, all_theirs;

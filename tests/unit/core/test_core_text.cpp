@@ -31,7 +31,8 @@ TEST_SUITE("core/text") {
 
   TEST_CASE("invalid UTF-8 is an error, never a crash") {
     for (std::string bad : {std::string("\xC3"), std::string("a\xFF" "b"), std::string("\xED\xA0\x80"),
-                            std::string("\xC0\xAF"), std::string("\xF4\x90\x80\x80")}) {
+                            std::string("\xC0\xAF"), std::string("\xF4\x90\x80\x80"), std::string("\xE0\x80\x80"),
+                            std::string("\xE0\x81\x81"), std::string("\xE1\xBA"), std::string("\xC3\x28")}) {
       CHECK_FALSE(text::is_valid_utf8(bad));
       auto r = text::fold(bad);
       REQUIRE_FALSE(r);
@@ -40,6 +41,36 @@ TEST_SUITE("core/text") {
       CHECK_FALSE(text::slug(bad));
     }
     CHECK(text::is_valid_utf8("Hà Đông"));
+  }
+
+  TEST_CASE("the NFC shortcut agrees with full normalisation around every code point it trusts") {
+    // nfc() skips utf8proc for text it can prove is NFC (text the store wrote itself); any
+    // disagreement with the full mapping, alone or next to a combining mark, is a bug.
+    auto utf8 = [](char32_t cp) {
+      std::string o;
+      if (cp < 0x80) o += static_cast<char>(cp);
+      else if (cp < 0x800) { o += static_cast<char>(0xC0 | (cp >> 6)); o += static_cast<char>(0x80 | (cp & 0x3F)); }
+      else { o += static_cast<char>(0xE0 | (cp >> 12)); o += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); o += static_cast<char>(0x80 | (cp & 0x3F)); }
+      return o;
+    };
+    int shortcut = 0;
+    for (char32_t cp = 1; cp < 0x2200; ++cp) {
+      for (std::string s : {utf8(cp), "e" + utf8(cp), utf8(cp) + "\xCC\x81", "\xE1\xBB\x87" + utf8(cp) + "a"}) {
+        auto full = text::detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        auto fast = text::nfc(s);
+        REQUIRE(full);
+        REQUIRE(fast);
+        CHECK_MESSAGE(*fast == *full, "U+", std::hex, static_cast<unsigned>(cp));
+        if (text::detail::surely_nfc(s)) {
+          ++shortcut;
+          CHECK(*full == s);
+        }
+      }
+    }
+    CHECK(shortcut > 3000);  // the shortcut is really taken
+    CHECK(text::detail::surely_nfc("Phổ biến, giáo dục pháp luật – “Ngày Pháp luật” 100.000 ₫"));
+    CHECK_FALSE(text::detail::surely_nfc("Ke\xCC\x82\xCC\x81 hoa\xCC\xA3" "ch"));  // NFD
+    CHECK(*text::nfc("Ke\xCC\x82\xCC\x81 hoa\xCC\xA3" "ch") == "Kế hoạch");
   }
 
   TEST_CASE("slugs are ASCII, hyphenated and bounded") {

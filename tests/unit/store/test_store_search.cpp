@@ -214,3 +214,26 @@ TEST_CASE("token forms built letter by letter equal text::lower and text::fold o
   }
   CHECK(compared > 700);
 }
+
+TEST_CASE_TEMPLATE("rare words with common ones: every word must match, exact accents still first", F, STORES) {
+  // The SQLite store walks its index for the rare words and checks the common ones ("pháp
+  // luật" is in almost every article here) on the stored tokens; the results must not change.
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  for (int i = 0; i < 40; ++i)
+    REQUIRE(s->create(make_article("Tin số " + std::to_string(i), "Phổ biến pháp luật cho học sinh."), "x"));
+  REQUIRE(s->create(make_article("Buổi hòa giải", "Hòa giải viên nói về pháp luật."), "x"));
+  REQUIRE(s->create(make_article("Buoi hoa giai", "Hoa giai vien noi ve phap luat."), "x"));
+  REQUIRE(s->create(make_article("Hòa giải ở cơ sở", "Không nhắc đến luật nào."), "x"));
+  auto accented = titles(*s, "hòa giải pháp luật");
+  REQUIRE(accented.size() == 2);
+  CHECK(accented[0] == "Buổi hòa giải");
+  auto plain = titles(*s, "hoa giai phap luat");
+  REQUIRE(plain.size() == 2);
+  CHECK(plain[0] == "Buoi hoa giai");
+  auto prefix = titles(*s, "hòa giải pháp lu*");
+  CHECK(prefix.size() == 2);
+  CHECK(titles(*s, "\"hoa giai vien\" \"phap luat\"").size() == 2);
+  CHECK(titles(*s, "hoa giai hoc sinh").empty());
+  CHECK(titles(*s, "buoi hoa giai phap luat").size() == 2);
+}

@@ -374,3 +374,79 @@ TEST_CASE("optimize merges the search indexes without changing any result") {
   CHECK(ids("bai 4*") == before3);
   CHECK(s->integrity_check());
 }
+
+namespace {
+// Every id a search returns, all pages, sorted.
+std::vector<std::string> all_ids(sqlite_store& s, const std::string& q) {
+  std::vector<std::string> v;
+  std::string cursor;
+  do {
+    auto r = s.search(sr(q, {}, 100, cursor));
+    REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.err().describe()));
+    for (const auto& h : r->items) v.push_back(h.id);
+    cursor = r->next_cursor;
+  } while (!cursor.empty());
+  std::sort(v.begin(), v.end());
+  return v;
+}
+}  // namespace
+
+TEST_CASE("common terms checked on cached row sets find exactly what walking every term finds") {
+  // The default store checks terms in more than 5 % of rows on cached bitmaps; a second store on
+  // the same file with the bitmaps off walks every term in FTS5. Same rows, for every query.
+  temp_dir d;
+  auto fast = open_ok(d.path / "rows.db");
+  sqlite_options walk_all;
+  walk_all.common_term_share = 0;
+  walk_all.candidate_limit = 10000;  // so the walking store's answer is complete
+  for (int i = 0; i < 400; ++i) {
+    std::string title = "Bài " + std::to_string(i) + (i % 7 == 0 ? " hòa giải" : "") + (i % 2 ? " giáo dục" : "");
+    std::string body = std::string(i % 10 ? "Phổ biến pháp luật" : "Phổ biến") + (i % 13 == 0 ? ", hoa giai vien" : "") +
+                       (i % 3 == 0 ? " cho học sinh." : ".");
+    REQUIRE(fast->create(make_article(title, body), "x"));
+  }
+  auto slow = open_ok(d.path / "rows.db", walk_all);
+  for (std::string q : {"hoa giai phap luat", "hòa giải pháp lu*", "\"phap luat\" hoa giai", "hoa giai giao duc phap luat",
+                        "hoa giai hoc sinh pho bien", "giao duc phap luat", "bai 1* giao duc", "\"hoa giai vien\" pho bien",
+                        "hoa giai khong co"}) {
+    CAPTURE(q);
+    auto want = all_ids(*slow, q);
+    CHECK(all_ids(*fast, q) == want);
+  }
+  CHECK(all_ids(*fast, "hoa giai phap luat").size() > 30);
+  CHECK(all_ids(*fast, "hoa giai khong co").empty());
+}
+
+TEST_CASE("cached row sets follow writes from this store, from another connection and rolled-back transactions") {
+  temp_dir d;
+  auto a = open_ok(d.path / "follow.db");
+  for (int i = 0; i < 40; ++i) REQUIRE(a->create(make_article("Tin " + std::to_string(i), "Phổ biến pháp luật."), "x"));
+  auto h1 = a->create(make_article("Buổi hòa giải", "Hòa giải viên nói về pháp luật."), "x").value();
+  REQUIRE(a->create(make_article("Hòa giải ở cơ sở", "Không nhắc đến luật nào."), "x"));
+  const std::string q = "hoa giai phap luat";
+  REQUIRE(all_ids(*a, q).size() == 1);  // builds the row sets of "phap" and "luat"
+
+  auto h2 = a->create(make_article("Hòa giải và pháp luật", "Lần hai."), "x").value();
+  CHECK(all_ids(*a, q).size() == 2);
+  h1.body_markdown = "Hòa giải viên nói về đạo đức.";
+  h1.title = "Buổi hòa giải";
+  REQUIRE(a->update(h1, "x"));
+  CHECK(all_ids(*a, q) == std::vector<std::string>{h2.id.value});
+
+  auto b = open_ok(d.path / "follow.db");  // another connection writes
+  auto h3 = b->create(make_article("Hòa giải cơ sở", "Pháp luật về hòa giải."), "x").value();
+  CHECK(all_ids(*a, q).size() == 2);
+
+  auto rolled = a->transaction([&]() -> result<void> {
+    auto r = a->create(make_article("Hòa giải tạm", "Pháp luật tạm thời."), "x");
+    if (!r) return r.err();
+    auto inside = a->search(sr(q, {}, 100));
+    if (!inside || inside->items.size() != 3) return error(errc::internal, {}, "thấy sai", "wrong view inside the transaction");
+    return error(errc::conflict, {}, "huỷ", "roll back");
+  });
+  REQUIRE_FALSE(rolled);
+  CHECK(rolled.err().code == errc::conflict);  // not the "wrong view" error
+  auto after = all_ids(*a, q);
+  CHECK(after.size() == 2);
+  CHECK(std::find(after.begin(), after.end(), h3.id.value) != after.end());
+}

@@ -57,7 +57,8 @@ inline const category& category_for(article_kind k) noexcept {
 }
 
 // The template dictionary `t` for a language.
-inline json translations(language l) {
+namespace detail {
+inline json build_translations(language l) {
   const bool en = l == language::en;
   auto pick = [en](std::string_view vi, std::string_view e) { return std::string(en ? e : vi); };
   return json{
@@ -108,6 +109,20 @@ inline json translations(language l) {
       {"answer", pick("Trả lời", "Answer")},
       {"asked_by", pick("Người hỏi", "Asked by")},
   };
+}
+}  // namespace detail
+
+// The interface strings of one language, built once: every page embeds them.
+inline const json& translations(language l) {
+  static const json vi = detail::build_translations(language::vi), en = detail::build_translations(language::en);
+  return l == language::en ? en : vi;
+}
+
+// {"t": translations(l)}: the outer template context of every page, so the dictionary is
+// shared, not copied into each page's data.
+inline const json& translation_context(language l) {
+  static const json vi{{"t", translations(language::vi)}}, en{{"t", translations(language::en)}};
+  return l == language::en ? en : vi;
 }
 
 }  // namespace portal

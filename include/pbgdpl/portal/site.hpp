@@ -255,7 +255,6 @@ class site {
     }
     json j{{"lang", std::string(language_code(ctx.lang))},
            {"lang_en", en},
-           {"t", translations(ctx.lang)},
            {"site",
             {{"name", ctx.u.name},
              {"address", ctx.u.address},
@@ -279,12 +278,13 @@ class site {
 
   http::response render(const context& ctx, const std::string& tpl, json data, json page_meta,
                         http::status code = http::status::ok) {
-    auto inner = templates_.render(tpl, data);
+    const json* dictionary = &translation_context(ctx.lang);  // {{t.…}}
+    auto inner = templates_.render(tpl, data, dictionary);
     if (!inner) return http::error_response(inner.err());
     data["content"] = std::move(*inner);
     if (!page_meta.contains("og_type")) page_meta["og_type"] = "website";
     data["page"] = std::move(page_meta);
-    auto page = templates_.render("layout", data);
+    auto page = templates_.render("layout", data, dictionary);
     if (!page) return http::error_response(page.err());
     auto r = http::response::html(std::move(*page), code);
     r.set("Content-Language", std::string(language_code(ctx.lang)));

@@ -116,14 +116,19 @@ class compiled_template {
     return t;
   }
 
-  void render(std::string& out, const json& data, const template_set* partials = nullptr) const {
-    std::vector<const json*> ctx{&data};
+  // `outer`, when given, is a context below `data`: names `data` lacks are looked up there
+  // (Mustache's context stack). It lets a caller share one constant dictionary between pages
+  // instead of copying it into each page's data.
+  void render(std::string& out, const json& data, const template_set* partials = nullptr, const json* outer = nullptr) const {
+    std::vector<const json*> ctx;
+    if (outer) ctx.push_back(outer);
+    ctx.push_back(&data);
     render_nodes(out, nodes_, ctx, partials, 0);
   }
 
-  std::string render(const json& data, const template_set* partials = nullptr) const {
+  std::string render(const json& data, const template_set* partials = nullptr, const json* outer = nullptr) const {
     std::string out;
-    render(out, data, partials);
+    render(out, data, partials, outer);
     return out;
   }
 
@@ -243,10 +248,10 @@ class template_set {
     return it == templates_.end() ? nullptr : it->second;
   }
 
-  result<std::string> render(const std::string& name, const json& data) const {
+  result<std::string> render(const std::string& name, const json& data, const json* outer = nullptr) const {
     auto t = find(name);
     if (!t) return error(errc::not_found, name, "Không có mẫu trang \"" + name + "\"", "No template \"" + name + "\"");
-    return t->render(data, this);
+    return t->render(data, this, outer);
   }
 
  private:

@@ -43,6 +43,45 @@ TEST_SUITE("core/text") {
     CHECK(text::is_valid_utf8("Hà Đông"));
   }
 
+  TEST_CASE("the UTF-8 validator agrees with utf8proc on every sequence of up to three bytes") {
+    auto reference = [](const std::string& s) {
+      auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+      utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+      while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n <= 0 || cp < 0) return false;
+        p += n;
+        left -= n;
+      }
+      return true;
+    };
+    long checked = 0, valid = 0;
+    std::string s;
+    for (int a = 0; a < 256; ++a)
+      for (int b = -1; b < 256; ++b)
+        for (int c = -1; c < 256; ++c) {
+          if (b < 0 && c >= 0) continue;
+          s.assign(1, static_cast<char>(a));
+          if (b >= 0) s += static_cast<char>(b);
+          if (c >= 0) s += static_cast<char>(c);
+          bool want = reference(s);
+          if (text::is_valid_utf8(s) != want) FAIL_CHECK("disagree on ", std::hex, a, " ", b, " ", c);
+          ++checked;
+          valid += want;
+        }
+    // Four-byte sequences around every boundary, and inside the 8-byte ASCII fast path.
+    for (int a : {0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF8})
+      for (int b = 0x70; b < 0xC8; ++b)
+        for (int c : {0x7F, 0x80, 0xBF, 0xC0})
+          for (int d : {0x7F, 0x80, 0xBF, 0xC0}) {
+            std::string four{static_cast<char>(a), static_cast<char>(b), static_cast<char>(c), static_cast<char>(d)};
+            for (std::string t : {four, "abcdefgh" + four, "abcdefg" + four + "ijklmnopq"}) CHECK(text::is_valid_utf8(t) == reference(t));
+          }
+    CHECK(checked > 16000000);
+    CHECK(valid > 1000000);
+  }
+
   TEST_CASE("the NFC shortcut agrees with full normalisation around every code point it trusts") {
     // nfc() skips utf8proc for text it can prove is NFC (text the store wrote itself); any
     // disagreement with the full mapping, alone or next to a combining mark, is a bug.

@@ -105,6 +105,17 @@ def test_a_stale_version_on_put_is_409_and_nothing_is_overwritten(fresh_portal):
     assert p.get("/pbgdpl/bai-viet/phien-ban").status == 404
 
 
+def test_without_a_key_unknown_ids_and_bad_bodies_are_401_too(portal):
+    # Authentication comes first: an anonymous caller cannot probe which ids exist (a draft's,
+    # say) nor learn the body's schema from 400/422 answers.
+    body = new_article("khong-ton-tai", "Không tồn tại", version=1)
+    assert_json_error(portal.request("PUT", "/api/v1/articles/khong-ton-tai", body=body), {401})
+    assert_json_error(portal.request("DELETE", "/api/v1/articles/khong-ton-tai"), {401})
+    assert_json_error(portal.request("POST", "/api/v1/articles", body=b"{"), {401})
+    assert_json_error(portal.request("PUT", "/api/v1/articles/gioi-thieu-kh19", body=b"not json",
+                                     headers={"Authorization": "Bearer khong-phai-khoa-that"}), {401})
+
+
 def test_writes_on_unknown_ids_are_404(portal):
     body = new_article("khong-ton-tai", "Không tồn tại", version=1)
     assert_json_error(portal.request("PUT", "/api/v1/articles/khong-ton-tai", body=body, headers=portal.auth()), {404})

@@ -123,7 +123,10 @@ void site::api_collection(const std::string& path, bool writable) {
     return who;
   };
 
+  // Every write authenticates before it reads the body or the store: a caller without a valid
+  // key learns nothing (not whether an id exists, nor what the body should look like).
   api_.post("/v1/" + path, [this, authorize_write, path](http::request& req) {
+    if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
     auto v = from_json_text<T>(req.message().body());
     if (!v) return error_json(v.err());
     auto who = authorize_write(req, write_action<T>("create", *v), owner_unit(*v));
@@ -138,6 +141,7 @@ void site::api_collection(const std::string& path, bool writable) {
   });
 
   api_.put("/v1/" + path + "/{id}", [this, authorize_write](http::request& req) {
+    if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
     auto v = from_json_text<T>(req.message().body());
     if (!v) return error_json(v.err());
     if (v->id.value != req.param("id"))
@@ -158,6 +162,7 @@ void site::api_collection(const std::string& path, bool writable) {
   });
 
   api_.del("/v1/" + path + "/{id}", [this, authorize_write](http::request& req) {
+    if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
     auto current = store_.get<T>(req.param("id"));
     if (!current) return error_json(current.err());
     auto who = authorize_write(req, "archive:" + std::string(store::entity_traits<T>::kind), owner_unit(*current));

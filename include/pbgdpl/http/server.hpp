@@ -450,7 +450,10 @@ class server {
     void send_error(status s, errc c, std::string vi, std::string en) {
       srv_.bad_requests_.fetch_add(1, std::memory_order_relaxed);
       res_ = error_response(s, c, std::move(vi), std::move(en));
+      // Answered before any middleware runs, so the headers a browser needs are set here: a
+      // JSON error that may load nothing and be framed by no one.
       res_.set("X-Content-Type-Options", "nosniff");
+      res_.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
       head_only_ = false;
       write_response(false, 11);
     }

@@ -126,6 +126,10 @@ TEST_CASE("cached and uncached responses carry the security headers") {
   // Errors the server itself produces are nosniff too.
   auto bad = f.srv->raw("NOT HTTP\r\n\r\n");
   CHECK(bad.received.find("X-Content-Type-Options: nosniff") != std::string::npos);
+  CHECK(bad.received.find("Content-Security-Policy: default-src 'none'; frame-ancestors 'none'") != std::string::npos);
+  auto huge = f.srv->raw("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+  CHECK(huge.received.rfind("HTTP/1.1 431", 0) == 0);
+  CHECK(huge.received.find("Content-Security-Policy: default-src 'none'") != std::string::npos);
 }
 
 TEST_CASE("a cached page answers HEAD with its length and no body") {

@@ -135,3 +135,20 @@ def test_a_restart_reuses_the_data_and_the_api_key(tmp_path):
             second.cleanup()
     finally:
         first.cleanup()
+
+
+def test_a_school_article_has_one_id_in_the_school_feed_and_the_division_feed(portal):
+    # The id is a tag URI on the owning unit's domain, so a reader subscribed to both feeds
+    # sees a school's article once.
+    school_feed = "/don-vi/thcs-van-yen/pbgdpl/feed.atom"
+    d_school = feedparser.parse(portal.get(school_feed).body)
+    assert d_school.bozo == 0
+    assert d_school.entries, "the school has published articles in the seed"
+    d_division = feedparser.parse(portal.get("/pbgdpl/feed.atom").body)
+    division_ids = {e.link.rsplit("/", 1)[1]: e.id for e in d_division.entries}
+    for e in d_school.entries:
+        slug = e.link.rsplit("/", 1)[1]
+        assert e.id.startswith("tag:thcsvanyen.hadong.edu.vn,"), e.id
+        assert division_ids[slug] == e.id
+    # The division's own articles stay on the division's domain.
+    assert any(i.startswith("tag:pgdhadong.edu.vn,") for i in division_ids.values())

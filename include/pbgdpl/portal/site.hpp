@@ -587,9 +587,8 @@ class site {
   }
 
   // --- feeds, sitemap, robots -----------------------------------------------------------------
-  std::string tag_authority(const context& ctx) const {
-    // Permanent ids: tag URIs on the unit's own domain when it has one, never on the request's Host.
-    std::string host = ctx.u.website;
+  // Permanent ids: tag URIs on a unit's own domain when it has one, never on the request's Host.
+  static std::string tag_authority(std::string host) {
     if (auto p = host.find("://"); p != std::string::npos) host = host.substr(p + 3);
     if (auto s = host.find('/'); s != std::string::npos) host.resize(s);
     if (host.empty()) host = "pbgdpl.invalid";
@@ -599,14 +598,17 @@ class site {
   http::response feed(const context& ctx, const category* cat, std::string_view ext) {
     std::vector<publish::feed_entry> entries;
     timestamp newest{};
-    auto authority = tag_authority(ctx);
+    auto authority = tag_authority(ctx.u.website);
     auto p = articles_of(ctx, cat ? cat->kind : std::nullopt, opt_.feed_size);
     if (p) {
       for (const auto& a : p->items) {
         publish::feed_entry e;
         auto published = a.published_at.value_or(a.created_at);
-        e.id = "tag:" + authority + "," + std::to_string(static_cast<int>(local_date(a.created_at).year())) +
-               ":pbgdpl/article/" + a.id.value;
+        // On the owning unit's domain: a school's article has one id in the school's feed and in
+        // the division's, so a reader following both sees it once.
+        auto owner = find_unit(a.unit.value);
+        e.id = "tag:" + (owner ? tag_authority(owner->website) : authority) + "," +
+               std::to_string(static_cast<int>(local_date(a.created_at).year())) + ":pbgdpl/article/" + a.id.value;
         e.title = a.title;
         e.url = absolute(ctx, ctx.links.article(a.id.value));
         e.summary = a.summary.empty() ? publish::markdown_to_text(a.body_markdown, 300).value_or("") : a.summary;

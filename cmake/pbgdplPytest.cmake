@@ -1,6 +1,7 @@
-# pbgdpl_add_pytest(<name> DIR <dir> [TIMEOUT s] [LABELS ...]): registers `python3 -m pytest -q`
-# over <dir> as one CTest test, with the portal binary and the source and build trees in the
-# environment. A python3 that can import pytest is required; pytest's "no tests ran" (exit 5) and
+# pbgdpl_add_pytest(<name> DIR <dir> [FILES ...] [TIMEOUT s] [LABELS ...] [ENV VAR=value ...]):
+# registers `python3 -m pytest -q` over <dir> (or FILES) as one CTest test, with the portal
+# binary, the source and build trees and ENV in the environment. Used by the integration,
+# browser and CLI suites. A python3 that can import pytest is required; pytest's "no tests ran" (exit 5) and
 # every other non-zero exit fail the test.
 include_guard(GLOBAL)
 
@@ -20,7 +21,7 @@ if(NOT PBGDPL_PYTEST_PYTHON)
 endif()
 
 function(pbgdpl_add_pytest name)
-  cmake_parse_arguments(arg "" "DIR;TIMEOUT" "LABELS;FILES" ${ARGN})
+  cmake_parse_arguments(arg "" "DIR;TIMEOUT" "LABELS;FILES;ENV" ${ARGN})
   if(NOT PBGDPL_PYTEST_PYTHON)
     # Registered anyway so that a missing interpreter is a visible failure, not a silent skip.
     add_test(NAME "${name}" COMMAND ${CMAKE_COMMAND} -E echo "no python3 with pytest, feedparser and selenium: run scripts/install-deps.sh")
@@ -41,5 +42,5 @@ function(pbgdpl_add_pytest name)
   set_tests_properties("${name}" PROPERTIES
     TIMEOUT ${arg_TIMEOUT}
     LABELS "${arg_LABELS}"
-    ENVIRONMENT "PBGDPL_PORTAL=$<TARGET_FILE:pbgdpl_portal>;PBGDPL_SOURCE_DIR=${PROJECT_SOURCE_DIR};PBGDPL_BINARY_DIR=${PROJECT_BINARY_DIR};PYTHONDONTWRITEBYTECODE=1")
+    ENVIRONMENT "PBGDPL_PORTAL=$<TARGET_FILE:pbgdpl_portal>;PBGDPL_SOURCE_DIR=${PROJECT_SOURCE_DIR};PBGDPL_BINARY_DIR=${PROJECT_BINARY_DIR};PYTHONDONTWRITEBYTECODE=1;${arg_ENV}")
 endfunction()

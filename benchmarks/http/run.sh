@@ -5,6 +5,7 @@
 # Usage: benchmarks/http/run.sh [BUILD_DIR]   (env: DURATION=5s CONNECTIONS=50 ROUNDS=2)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/nginx_wrk.sh"
 src=$(cd "$here/../.." && pwd)
 build=${1:-${BUILD_DIR:-$src/build}}
 duration=${DURATION:-5s}
@@ -37,30 +38,7 @@ mkdir -p "$tmp/www/pbgdpl/tin-tuc" "$tmp/logs"
 page="$tmp/www/pbgdpl/tin-tuc/bai-viet-mau"
 "$server" --write-page "$page"
 chmod -R a+rX "$tmp/www"
-cat > "$tmp/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_timeout 65;
-  keepalive_requests 10000000;
-  open_file_cache max=100 inactive=60s;
-  client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy; fastcgi_temp_path $tmp/fcgi;
-  uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
-  types { text/html html; }
-  default_type "text/html; charset=utf-8";
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $tmp/www;
-  }
-}
-CONF
+write_nginx_conf "$tmp" "$nginx_port" "text/html; charset=utf-8"
 "$nginx_bin" -c "$tmp/nginx.conf" -p "$tmp" &
 nginx_pid=$!
 "$server" "$pbgdpl_port" "$page" 1 > "$tmp/pbgdpl.out" &
@@ -74,8 +52,6 @@ cmp <(curl -fsS "http://127.0.0.1:$nginx_port$path") <(curl -fsS "http://127.0.0
   || { echo "the two servers do not serve the same bytes" >&2; exit 1; }
 
 # wrk's "99%" latency line, in milliseconds.
-p99_ms() { awk '$1=="99%" { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.3f", v }'; }
-rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }'; }
 
 # Pin servers and load generator to different CPUs when possible: fewer migrations, less noise.
 pin_srv=""; pin_wrk=""

@@ -10,6 +10,7 @@
 #   env: DURATION=5s CONNECTIONS=50 ROUNDS=3 COUNT=10000 ARTICLE=bench-04242
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/nginx_wrk.sh"
 src=$(cd "$here/../.." && pwd)
 build=${1:-${BUILD_DIR:-$src/build}}
 duration=${DURATION:-5s}
@@ -60,30 +61,7 @@ mkdir -p "$tmp/www/pbgdpl/bai-viet" "$tmp/logs"
 curl -fsS "http://127.0.0.1:$cached_port$path" -o "$tmp/www$path"
 ctype=$(curl -fsS -o /dev/null -w '%{content_type}' "http://127.0.0.1:$cached_port$path")
 chmod -R a+rX "$tmp/www"
-cat > "$tmp/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_timeout 65;
-  keepalive_requests 10000000;
-  open_file_cache max=100 inactive=60s;
-  client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy; fastcgi_temp_path $tmp/fcgi;
-  uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
-  types { }
-  default_type "$ctype";
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $tmp/www;
-  }
-}
-CONF
+write_nginx_conf "$tmp" "$nginx_port" "$ctype"
 "$nginx_bin" -c "$tmp/nginx.conf" -p "$tmp" &
 nginx_pid=$!; pids+=("$nginx_pid")
 wait_up "http://127.0.0.1:$nginx_port$path"
@@ -93,8 +71,6 @@ for port in $nginx_port $cached_port $uncached_port; do
     || { echo "port $port does not serve the same bytes as the cached page" >&2; exit 1; }
 done
 
-p99_ms() { awk '$1=="99%" { v=$2; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.3f", v }'; }
-rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }'; }
 errs() { awk '/Non-2xx|Socket errors/ { print }'; }
 
 # Servers on CPU 1, wrk on CPU 0 when there are two CPUs: fewer migrations, less noise.

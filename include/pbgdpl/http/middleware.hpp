@@ -218,7 +218,7 @@ class response_cache {
     response res = next(req);
     if (res.code != status::ok || res.frozen || !(res.cacheable || !res.cache_tags.empty()) || res.has("Set-Cookie"))
       return res;
-    if (res.body.size() > limits_.max_entry_bytes) return res;
+    if (res.body.size() > limits_.max_entry_bytes || limits_.max_entries == 0) return res;
     auto frozen = freeze(res);
     std::unique_lock lock(mu_);
     if (entries_.size() >= limits_.max_entries || bytes_ + frozen->body.size() > limits_.max_bytes) return res;

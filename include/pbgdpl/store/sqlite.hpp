@@ -33,6 +33,8 @@ struct sqlite_options {
   // Search: a term in more than this share of rows is checked against a cached row set instead
   // of walked in the index (0 turns the row sets off).
   double common_term_share = 0.05;
+  // How many such row sets (bitmaps of max-rowid bits each) a connection keeps at most.
+  std::size_t max_term_row_sets = 256;
   // Page cache per connection, KiB (SQLite's default is 2 MiB; search reads many index pages).
   int cache_kib = 32768;
 };
@@ -475,6 +477,8 @@ class sqlite_store final : public store {
       std::string table = tier == 0 ? "search_fts" : "title_fts";
       if (tier == 1 && scores.size() < opt_.candidate_limit) break;
       checking_.clear();
+      // Make room first: dropping the cache while collecting would leave dangling pointers.
+      if (term_rows_.size() + checked.size() > opt_.max_term_row_sets) term_rows_.clear();
       for (auto t : checked) {
         auto rows = term_rows(table, sqlite_detail::fts_phrase(q.terms[t].folded, q.terms[t].prefix));
         if (!rows) return rows.err();
@@ -997,7 +1001,6 @@ INSERT INTO title_fts(rowid, title_e, title_f)
       return row >= 0 && w < bits.size() && ((bits[w] >> (static_cast<std::uint64_t>(row) & 63)) & 1);
     }
   };
-  static constexpr std::size_t max_term_rows = 256;
 
   // Drops the cached row sets when the database changed since they were built: through this
   // connection (total_changes counts every row written, even rolled back) or through another
@@ -1014,17 +1017,18 @@ INSERT INTO title_fts(rowid, title_e, title_f)
     return {};
   }
 
-  // The cached row set of `phrase` (an FTS5 phrase) in `table`, built by one index scan.
+  // The cached row set of `phrase` (an FTS5 phrase) in `table`, built by one index scan. Never
+  // evicts (the caller makes room), so pointers it returned earlier stay valid.
   result<const row_set*> term_rows(const std::string& table, const std::string& phrase) {
     auto key = table + '\n' + phrase;
     if (auto it = term_rows_.find(key); it != term_rows_.end()) return &it->second;
-    if (term_rows_.size() >= max_term_rows) term_rows_.clear();
     auto st = prepare("SELECT rowid FROM " + table + " WHERE " + table + " MATCH ?");
     if (!st) return st.err();
     st->bind(1, phrase);
     row_set rows;
     int rc;
     while ((rc = st->step()) == SQLITE_ROW) {
+      if (st->i64(0) < 0) continue;  // rowids are entity seqs, never negative
       auto row = static_cast<std::uint64_t>(st->i64(0));
       if (rows.bits.size() <= (row >> 6)) rows.bits.resize((row >> 6) + 1 + rows.bits.size() / 2);
       rows.bits[row >> 6] |= std::uint64_t{1} << (row & 63);

@@ -406,12 +406,16 @@ TEST_CASE("common terms checked on cached row sets find exactly what walking eve
     REQUIRE(fast->create(make_article(title, body), "x"));
   }
   auto slow = open_ok(d.path / "rows.db", walk_all);
+  sqlite_options tiny_cache;
+  tiny_cache.max_term_row_sets = 2;  // every query with three common terms empties it first
+  auto tiny = open_ok(d.path / "rows.db", tiny_cache);
   for (std::string q : {"hoa giai phap luat", "hòa giải pháp lu*", "\"phap luat\" hoa giai", "hoa giai giao duc phap luat",
                         "hoa giai hoc sinh pho bien", "giao duc phap luat", "bai 1* giao duc", "\"hoa giai vien\" pho bien",
                         "hoa giai khong co"}) {
     CAPTURE(q);
     auto want = all_ids(*slow, q);
     CHECK(all_ids(*fast, q) == want);
+    CHECK(all_ids(*tiny, q) == want);
   }
   CHECK(all_ids(*fast, "hoa giai phap luat").size() > 30);
   CHECK(all_ids(*fast, "hoa giai khong co").empty());

@@ -221,12 +221,14 @@ class response_cache {
     if (res.body.size() > limits_.max_entry_bytes || limits_.max_entries == 0) return res;
     auto frozen = freeze(res);
     std::unique_lock lock(mu_);
-    if (entries_.size() >= limits_.max_entries || bytes_ + frozen->body.size() > limits_.max_bytes) return res;
-    auto [it, inserted] = entries_.try_emplace(key);
-    if (!inserted) {
-      bytes_ -= it->second.frozen->body.size();
-      unlink_tags(it->first, it->second.tags);
-    }
+    if (frozen->body.size() > limits_.max_bytes) return res;
+    // The old entry of this key (if any) goes first; then, while full, whatever the hash table
+    // holds first goes: in effect random replacement, since keys are spread by XXH3. It keeps a
+    // hot page likely to stay without the bookkeeping of an LRU list.
+    erase_locked(key);
+    while (!entries_.empty() && (entries_.size() >= limits_.max_entries || bytes_ + frozen->body.size() > limits_.max_bytes))
+      erase_locked(std::string(entries_.begin()->first));
+    auto it = entries_.try_emplace(key).first;
     it->second.frozen = frozen;
     it->second.tags = res.cache_tags;
     bytes_ += frozen->body.size();

@@ -20,7 +20,7 @@ struct portal_fixture {
   std::atomic<int> version{1};
   std::unique_ptr<running> srv;
 
-  explicit portal_fixture(http::server_config cfg = quick_config()) {
+  explicit portal_fixture(http::server_config cfg = quick_config(), http::cache_limits limits = {}) : cache(limits) {
     routes->get("/pbgdpl/tin-tuc/{slug}", [this](http::request& q) {
       ++renders;
       auto r = http::response::html("<h1>" + std::string(q.param("slug")) + " v" + std::to_string(version.load()) + "</h1>");
@@ -107,6 +107,20 @@ TEST_CASE("the cache keys on host, path and query and skips authorized requests"
   CHECK(f.renders == 5);
   CHECK(f.cache.size() == 3);
   f.cache.clear();
+  CHECK(f.cache.size() == 0);
+}
+
+TEST_CASE("a full cache evicts to keep new pages instead of refusing them") {
+  http::cache_limits limits;
+  limits.max_entries = 3;
+  portal_fixture f(quick_config(), limits);
+  for (int i = 0; i < 10; ++i) REQUIRE(f.srv->get("/pbgdpl/tin-tuc/p" + std::to_string(i)).status == 200);
+  CHECK(f.cache.size() == 3);
+  int before = f.renders;
+  REQUIRE(f.srv->get("/pbgdpl/tin-tuc/p9").status == 200);  // the newest page is cached
+  CHECK(f.renders == before);
+  // Invalidation still finds every entry that is left, and none that was evicted.
+  CHECK(f.cache.invalidate_tag("category:tin-tuc") == 3);
   CHECK(f.cache.size() == 0);
 }
 

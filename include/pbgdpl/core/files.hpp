@@ -1,0 +1,157 @@
+// Safe file opening and creation, used wherever a path may come from an operator, a bundle or a
+// download: a reader must never hang on a FIFO or a device named like a file, and a secret (a
+// secret key, an API key) must never exist on disk with wider permissions, not even for a moment,
+// nor be written through a symbolic link someone planted at its path.
+#pragma once
+#include "errors.hpp"
+#include "result.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace files {
+
+// An owned file descriptor, closed when it goes out of scope.
+class unique_fd {
+ public:
+  unique_fd() = default;
+  explicit unique_fd(int fd) noexcept : fd_(fd) {}
+  unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  unique_fd& operator=(unique_fd&& o) noexcept {
+    if (this != &o) {
+      reset();
+      fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+  }
+  unique_fd(const unique_fd&) = delete;
+  unique_fd& operator=(const unique_fd&) = delete;
+  ~unique_fd() { reset(); }
+  int get() const noexcept { return fd_; }
+  int release() noexcept { return std::exchange(fd_, -1); }
+  explicit operator bool() const noexcept { return fd_ >= 0; }
+  void reset() noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+namespace detail {
+inline error errno_error(int err, const std::filesystem::path& p, std::string_view vi, std::string_view en) {
+  const std::string why = std::strerror(err);
+  if (err == ENOENT)
+    return error(errc::not_found, {}, "Không tìm thấy tệp " + p.string(), "File not found: " + p.string());
+  if (err == ELOOP)
+    return error(errc::unsafe_path, {}, "Không chấp nhận liên kết tượng trưng: " + p.string(),
+                 "Symbolic links are refused: " + p.string());
+  if (err == EEXIST)
+    return error(errc::already_exists, {}, "Tệp đã tồn tại: " + p.string(), "File already exists: " + p.string());
+  return error(errc::io_error, {}, std::string(vi) + " " + p.string() + ": " + why, std::string(en) + " " + p.string() + ": " + why);
+}
+}  // namespace detail
+
+struct open_options {
+  bool refuse_symlinks = false;  // O_NOFOLLOW on the last component
+};
+
+// Opens a regular file for reading. The open itself is non-blocking, so a FIFO, a socket or a
+// device named like the file fails at once with errc::unsafe_path instead of hanging the caller;
+// the descriptor returned is switched back to blocking reads.
+inline result<unique_fd> open_regular(const std::filesystem::path& p, open_options opt = {}) {
+  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  if (opt.refuse_symlinks) flags |= O_NOFOLLOW;
+  unique_fd fd(::open(p.c_str(), flags));
+  if (!fd) return detail::errno_error(errno, p, "Không mở được tệp", "Cannot open file");
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return detail::errno_error(errno, p, "Không đọc được thông tin tệp", "Cannot stat file");
+  if (!S_ISREG(st.st_mode))
+    return error(errc::unsafe_path, {}, "Không phải tệp thông thường: " + p.string(), "Not a regular file: " + p.string());
+  int fl = ::fcntl(fd.get(), F_GETFL);
+  if (fl >= 0) ::fcntl(fd.get(), F_SETFL, fl & ~O_NONBLOCK);
+  return fd;
+}
+
+// Reads a whole regular file (at most max_bytes) through open_regular().
+inline result<std::string> read_regular(const std::filesystem::path& p, std::size_t max_bytes, open_options opt = {}) {
+  auto fd = open_regular(p, opt);
+  if (!fd) return fd.err();
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd->get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return detail::errno_error(errno, p, "Không đọc được tệp", "Cannot read file");
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<std::size_t>(n) > max_bytes)
+      return error(errc::too_large, {}, "Tệp quá lớn: " + p.string(), "File is too large: " + p.string());
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+namespace detail {
+inline result<void> write_all(int fd, std::string_view bytes, const std::filesystem::path& p) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno_error(errno, p, "Không ghi được tệp", "Cannot write file");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  if (::fsync(fd) != 0) return errno_error(errno, p, "Không ghi được tệp xuống đĩa", "Cannot sync file");
+  return {};
+}
+}  // namespace detail
+
+enum class if_exists { fail, replace };
+
+// Writes a secret with mode 0600 from the moment the file exists (O_CREAT|O_EXCL|O_NOFOLLOW, so a
+// symbolic link planted at the path, dangling or not, is refused). With if_exists::replace the
+// bytes go to a fresh 0600 file beside it that is renamed over the old one, so the old secret is
+// never half-overwritten and a link at the path is replaced, not followed.
+inline result<void> write_secret(const std::filesystem::path& p, std::string_view bytes, if_exists mode = if_exists::fail) {
+  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+  if (mode == if_exists::fail) {
+    unique_fd fd(::open(p.c_str(), flags, 0600));
+    if (!fd) return detail::errno_error(errno, p, "Không tạo được tệp", "Cannot create file");
+    if (auto ok = detail::write_all(fd.get(), bytes, p); !ok) {
+      ::unlink(p.c_str());
+      return ok;
+    }
+    return {};
+  }
+  auto tmp = p;
+  tmp += ".tmp-" + std::to_string(::getpid());
+  ::unlink(tmp.c_str());  // a stale temporary of ours (or a link in its place): never followed
+  unique_fd fd(::open(tmp.c_str(), flags, 0600));
+  if (!fd) return detail::errno_error(errno, tmp, "Không tạo được tệp", "Cannot create file");
+  if (auto ok = detail::write_all(fd.get(), bytes, tmp); !ok) {
+    ::unlink(tmp.c_str());
+    return ok;
+  }
+  fd.reset();
+  if (::rename(tmp.c_str(), p.c_str()) != 0) {
+    auto e = detail::errno_error(errno, p, "Không thay được tệp", "Cannot replace file");
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  return {};
+}
+
+}  // namespace files
+PBGDPL_NAMESPACE_END

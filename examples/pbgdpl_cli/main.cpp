@@ -2,6 +2,7 @@
 // delegate approver keys, approve content and pack or verify signed media bundles. Everything it
 // writes is minisign-compatible. Exit codes: 0 ok, 1 refused (bad signature, tampered, expired,
 // revoked...), 2 usage error, 3 other error (I/O, malformed input).
+#include <pbgdpl/core/files.hpp>
 #include <pbgdpl/media/bundle.hpp>
 #include <pbgdpl/trust/approval.hpp>
 #include <pbgdpl/trust/minisign.hpp>
@@ -91,13 +92,9 @@ T must(result<T> r) {
   if constexpr (!std::is_void_v<T>) return std::move(*r);
 }
 
-std::string slurp(const fs::path& p, std::size_t limit = 1 << 20) {
-  std::string s;
-  trust::read_options ro;
-  ro.max_bytes = limit;
-  must(trust::stream_file(p, [&](std::span<const std::uint8_t> b) { s.append(reinterpret_cast<const char*>(b.data()), b.size()); }, ro));
-  return s;
-}
+// Reads a small input file (a key, a signature, a delegation). files::read_regular opens without
+// blocking and refuses a FIFO or device named as the file, so the tool cannot hang on one.
+std::string slurp(const fs::path& p, std::size_t limit = 1 << 20) { return must(files::read_regular(p, limit)); }
 
 void spit(const fs::path& p, const std::string& s) {
   std::FILE* f = std::fopen(p.c_str(), "wb");

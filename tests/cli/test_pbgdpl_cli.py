@@ -238,3 +238,37 @@ def test_no_progress_bar_for_a_small_file_or_when_stderr_is_not_a_terminal(conte
     assert out.split() == ok("hash", content).stdout.split()
     r = ok("hash", sparse)
     assert r.stderr == "" and r.stdout.split()[1] == str(sparse)
+
+
+def quick(*args, timeout=10):
+    """Runs pbgdpl and fails the test (instead of hanging) if it does not finish within `timeout`."""
+    try:
+        return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"pbgdpl {' '.join(map(str, args))} hung for more than {timeout} s")
+
+
+def test_a_fifo_given_as_a_file_is_refused_not_waited_on(tmp_path, keys, content):
+    pub, key = keys
+    ok("sign", "-W", "-s", key, "-m", content)
+    sig = content.with_name(content.name + ".minisig")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for args in (["hash", fifo], ["hash", "--etag", fifo], ["verify", "-p", pub, "-m", fifo, "-x", sig],
+                 ["verify", "-p", fifo, "-m", content], ["verify", "-p", pub, "-m", content, "-x", fifo],
+                 ["sign", "-W", "-s", fifo, "-m", content], ["sign", "-W", "-s", key, "-m", fifo, "-x", tmp_path / "s"]):
+        refused(quick(*args), "Không phải tệp thông thường", "Not a regular file")
+
+
+def test_a_bundle_whose_manifest_is_a_fifo_is_refused_not_waited_on(tmp_path):
+    b, verify = make_bundle(tmp_path)
+    manifest = b / "pbgdpl-bundle.json"
+    manifest.unlink()
+    os.mkfifo(manifest)
+    refused(quick(*verify, "--use", "signage_school"), "Không phải tệp thông thường", "Not a regular file")
+    manifest.unlink()
+    (b / "pbgdpl-bundle.json.minisig").unlink()
+    os.mkfifo(b / "pbgdpl-bundle.json.minisig")
+    manifest.write_text("{}")
+    refused(quick(*verify, "--use", "signage_school"), "Không phải tệp thông thường", "Not a regular file")

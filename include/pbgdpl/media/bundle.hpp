@@ -2,19 +2,23 @@
 // media type and BLAKE2b-256 digest, signed as an approval through trust/. Packing and verifying
 // stream each file in bounded memory, so a 2 GB video costs 1 MiB of buffer, not 2 GB.
 #pragma once
+#include "../core/files.hpp"
 #include "../core/json.hpp"
 #include "../core/text.hpp"
 #include "../trust/approval.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace media {
@@ -172,9 +176,19 @@ struct pack_options {
 namespace detail {
 // The files of a directory bundle, as sorted relative '/' paths; links and special files refused.
 inline result<std::vector<std::string>> list_files(const bundle_layout& l) {
-  if (l.single_file) return std::vector<std::string>{*l.single_file};
   std::vector<std::string> out;
   std::error_code ec;
+  if (l.single_file) {
+    auto st = fs::symlink_status(l.root / *l.single_file, ec);
+    if (fs::is_symlink(st))
+      return error(errc::unsafe_path, {}, "Gói không được chứa liên kết: " + *l.single_file,
+                   "Bundles may not contain links: " + *l.single_file);
+    if (fs::exists(st) && !fs::is_regular_file(st))
+      return error(errc::unsafe_path, {}, "Không phải tệp thông thường: " + *l.single_file,
+                   "Not a regular file: " + *l.single_file);
+    out.push_back(*l.single_file);
+    return out;
+  }
   fs::recursive_directory_iterator it(l.root, fs::directory_options::none, ec), end;
   if (ec) return error(errc::io_error, {}, "Không đọc được thư mục " + l.root.string(), "Cannot read directory " + l.root.string());
   for (; it != end; it.increment(ec)) {
@@ -205,29 +219,45 @@ inline result<std::uint64_t> total_size(const bundle_layout& l, const std::vecto
 }
 
 inline result<std::string> read_small_file(const fs::path& p, std::size_t limit) {
-  std::string s;
-  auto n = trust::stream_file(
-      p, [&](std::span<const std::uint8_t> b) { s.append(reinterpret_cast<const char*>(b.data()), b.size()); },
-      {true, limit, {}});
-  if (!n) return n.err();
-  return s;
+  // Non-blocking open and a file-type check first: a FIFO named as the manifest cannot hang us.
+  return files::read_regular(p, limit, {true});
 }
 
+}  // namespace detail
+
+// Writes a file that is not secret (a manifest, a signature, a public key) so that nothing planted
+// at its path is followed or opened: the bytes go to a fresh temporary beside it, created with
+// O_CREAT|O_EXCL|O_NOFOLLOW (mode 0644 less the umask), synced, then renamed over the path. A
+// symbolic link or a FIFO at the path is replaced, never written through; a half-written file is
+// never visible under the final name. Secrets use files::write_secret (0600) instead.
 inline result<void> write_file_atomically(const fs::path& p, std::string_view content) {
   auto tmp = p;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f.write(content.data(), static_cast<std::streamsize>(content.size()));
-    f.flush();
-    if (!f) return error(errc::io_error, {}, "Không ghi được " + tmp.string(), "Cannot write " + tmp.string());
+  tmp += ".tmp-" + std::to_string(::getpid()) + "-" + random_id_string().substr(0, 12);
+  files::unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644));
+  if (!fd) {
+    const int e = errno;
+    return error(errc::io_error, {}, "Không tạo được " + tmp.string() + ": " + std::strerror(e),
+                 "Cannot create " + tmp.string() + ": " + std::strerror(e));
   }
-  std::error_code ec;
-  fs::rename(tmp, p, ec);
-  if (ec) return error(errc::io_error, {}, "Không ghi được " + p.string(), "Cannot write " + p.string());
+  auto fail = [&](const fs::path& what) {
+    const int e = errno;
+    ::unlink(tmp.c_str());
+    return error(errc::io_error, {}, "Không ghi được " + what.string() + ": " + std::strerror(e),
+                 "Cannot write " + what.string() + ": " + std::strerror(e));
+  };
+  for (std::string_view rest = content; !rest.empty();) {
+    ssize_t n = ::write(fd.get(), rest.data(), rest.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(tmp);
+    }
+    rest.remove_prefix(static_cast<std::size_t>(n));
+  }
+  if (::fsync(fd.get()) != 0) return fail(tmp);
+  fd.reset();
+  if (::rename(tmp.c_str(), p.c_str()) != 0) return fail(p);
   return {};
 }
-}  // namespace detail
 
 // Hashes every file of the bundle at `source` (a directory or one file) into a manifest.
 inline result<bundle_manifest> pack(const fs::path& source, const pack_options& opt) {
@@ -269,8 +299,8 @@ inline result<bundle_manifest> pack_and_approve(const fs::path& source, const pa
   s.content_id = m->content_id;
   auto sig = trust::sign_approval(key, s, trust::digest_content(text));
   if (!sig) return sig.err();
-  if (auto r = detail::write_file_atomically(l.manifest, text); !r) return r.err();
-  if (auto r = detail::write_file_atomically(l.signature, sig->to_text()); !r) return r.err();
+  if (auto r = write_file_atomically(l.manifest, text); !r) return r.err();
+  if (auto r = write_file_atomically(l.signature, sig->to_text()); !r) return r.err();
   return m;
 }
 

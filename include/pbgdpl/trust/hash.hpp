@@ -2,6 +2,7 @@
 // signature, a manifest or a content address of untrusted input; XXH3-128 only for ETags, change
 // detection and caches of bytes that were already verified. Files are streamed in bounded memory.
 #pragma once
+#include "../core/files.hpp"
 #include "../core/result.hpp"
 
 #include <algorithm>
@@ -189,21 +190,11 @@ inline result<std::uint64_t> stream_file(const std::filesystem::path& p,
     return error(errc::io_error, {}, std::string(what_vi) + " " + p.string() + ": " + std::strerror(errno),
                  std::string(what_en) + " " + p.string() + ": " + std::strerror(errno));
   };
-  int flags = O_RDONLY | O_CLOEXEC;
-  if (opt.refuse_symlinks) flags |= O_NOFOLLOW;
-  int fd = ::open(p.c_str(), flags);
-  if (fd < 0) {
-    if (errno == ELOOP)
-      return error(errc::unsafe_path, {}, "Không chấp nhận liên kết tượng trưng: " + p.string(),
-                   "Symbolic links are refused: " + p.string());
-    if (errno == ENOENT)
-      return error(errc::not_found, {}, "Không tìm thấy tệp " + p.string(), "File not found: " + p.string());
-    return io_error("Không mở được tệp", "Cannot open file");
-  }
-  struct closer {
-    int fd;
-    ~closer() { ::close(fd); }
-  } guard{fd};
+  // Non-blocking open, then fstat: a FIFO, socket or device named like the file is refused
+  // (unsafe_path) at once instead of hanging the caller in open() or read().
+  auto opened = files::open_regular(p, {opt.refuse_symlinks});
+  if (!opened) return opened.err();
+  const int fd = opened->get();
   struct stat st {};
   if (::fstat(fd, &st) != 0) return io_error("Không đọc được thông tin tệp", "Cannot stat file");
   if (!S_ISREG(st.st_mode))

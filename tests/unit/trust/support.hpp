@@ -66,3 +66,41 @@ inline std::string noise(std::size_t n, unsigned seed) {
   return s;
 }
 }  // namespace trust_test
+
+#include <chrono>
+#include <csignal>
+#include <optional>
+#include <thread>
+#include <unistd.h>
+
+namespace trust_test {
+// Runs `fn` in a forked child and returns its exit status, or nullopt when it did not finish
+// within `limit` (the child is then killed). A test of "this must not hang" thus fails instead of
+// hanging CTest. `fn` returns a small int (e.g. static_cast<int>(errc)); it must not use doctest.
+template <class Fn>
+std::optional<int> within(std::chrono::milliseconds limit, Fn fn) {
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) return std::nullopt;
+  if (pid == 0) {
+    int code = 255;
+    try {
+      code = fn();
+    } catch (...) {
+    }
+    ::_exit(code);
+  }
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  for (;;) {
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return WIFEXITED(status) ? std::optional<int>(WEXITSTATUS(status)) : std::nullopt;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return std::nullopt;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+}  // namespace trust_test

@@ -23,7 +23,7 @@ namespace {
 
 const char* usage_text =
     "Cách dùng / Usage:\n"
-    "  pbgdpl keygen -p KEY.pub -s KEY.key [-W]          tạo cặp khóa / make a key pair\n"
+    "  pbgdpl keygen -p KEY.pub -s KEY.key [-W] [-f]     tạo cặp khóa / make a key pair\n"
     "  pbgdpl sign -s KEY.key -m FILE [-x SIG] [-t COMMENT] [-W]\n"
     "  pbgdpl verify -p KEY.pub -m FILE [-x SIG]\n"
     "  pbgdpl hash [-l 256|512] [--etag] FILE...\n"
@@ -96,11 +96,10 @@ T must(result<T> r) {
 // blocking and refuses a FIFO or device named as the file, so the tool cannot hang on one.
 std::string slurp(const fs::path& p, std::size_t limit = 1 << 20) { return must(files::read_regular(p, limit)); }
 
-void spit(const fs::path& p, const std::string& s) {
-  std::FILE* f = std::fopen(p.c_str(), "wb");
-  if (!f || std::fwrite(s.data(), 1, s.size(), f) != s.size() || std::fclose(f) != 0)
-    throw exception(error(errc::io_error, {}, "Không ghi được " + p.string(), "Cannot write " + p.string()));
-}
+// Writes an output that is not secret (a signature, a public key, a manifest): a fresh temporary
+// beside it (O_EXCL|O_NOFOLLOW) renamed over the path, so a link or FIFO planted there is
+// replaced, never followed or waited on.
+void spit(const fs::path& p, const std::string& s) { must(media::write_file_atomically(p, s)); }
 
 std::string password() {
   if (const char* p = std::getenv("PBGDPL_PASSWORD")) return p;
@@ -159,8 +158,20 @@ trust::approval_statement statement_from(const args& a, const std::string& conte
 int cmd_keygen(const args& a) {
   auto key = trust::secret_key::generate();
   fs::path pub = a.need("-p"), sec = a.need("-s");
-  if (fs::exists(sec) && !a.has("-f"))
-    throw exception(error(errc::already_exists, {}, sec.string() + " đã tồn tại (dùng -f)", sec.string() + " exists (use -f)"));
+  // Refuse early (before asking for a password) anything at the secret key's path: a file, or a
+  // symbolic link even when it dangles. write_secret checks again atomically (O_EXCL|O_NOFOLLOW).
+  const bool force = a.has("-f");
+  auto exists_error = [&] {
+    return exception(error(errc::already_exists, {}, sec.string() + " đã tồn tại (dùng -f để thay)",
+                           sec.string() + " exists (use -f to replace it)"));
+  };
+  std::error_code ec;
+  const auto there = fs::symlink_status(sec, ec).type();
+  if (!force && there == fs::file_type::symlink)
+    throw exception(error(errc::already_exists, {},
+                          sec.string() + " là một liên kết tượng trưng: không ghi khóa bí mật qua liên kết (dùng -f để thay chính liên kết)",
+                          sec.string() + " is a symbolic link: a secret key is never written through a link (use -f to replace the link itself)"));
+  if (!force && there != fs::file_type::not_found) throw exists_error();
   std::string text;
   if (a.has("-W")) {
     text = key.to_file();
@@ -169,8 +180,12 @@ int cmd_keygen(const args& a) {
     if (pw.empty()) throw usage_error{"cần mật khẩu hoặc -W / a password or -W is needed"};
     text = key.to_file(std::string_view(pw));
   }
-  spit(sec, text);
-  fs::permissions(sec, fs::perms::owner_read | fs::perms::owner_write);
+  // Mode 0600 from the moment the file exists, whatever the umask; a link at the path is never
+  // followed (with -f it is replaced by the new file).
+  if (auto w = files::write_secret(sec, text, force ? files::if_exists::replace : files::if_exists::fail); !w) {
+    if (w.err().code == errc::already_exists) throw exists_error();
+    throw exception(w.err());
+  }
   spit(pub, key.public_part().to_file());
   std::cout << "Mã khóa / key id: " << key.id().hex() << "\n";
   return 0;

@@ -272,3 +272,45 @@ def test_a_bundle_whose_manifest_is_a_fifo_is_refused_not_waited_on(tmp_path):
     os.mkfifo(b / "pbgdpl-bundle.json.minisig")
     manifest.write_text("{}")
     refused(quick(*verify, "--use", "signage_school"), "Không phải tệp thông thường", "Not a regular file")
+
+
+def test_keygen_refuses_a_dangling_symlink_at_the_secret_key_path(tmp_path):
+    target = tmp_path / "elsewhere" / "stolen.key"
+    target.parent.mkdir()
+    link = tmp_path / "k.key"
+    link.symlink_to(target)
+    r = quick("keygen", "-W", "-p", tmp_path / "k.pub", "-s", link)
+    assert r.returncode == 3, r.stderr
+    assert "Lỗi:" in r.stderr and "Error:" in r.stderr and "liên kết" in r.stderr and "symbolic link" in r.stderr
+    assert not target.exists() and link.is_symlink()
+    # With -f the link itself is replaced by the new key; its target is still never created.
+    ok("keygen", "-W", "-f", "-p", tmp_path / "k.pub", "-s", link)
+    assert not target.exists() and not link.is_symlink()
+    assert oct(link.stat().st_mode & 0o777) == "0o600"
+
+
+def test_keygen_creates_the_secret_key_0600_even_with_umask_000(tmp_path):
+    def run_with_umask_0(*args):
+        return subprocess.run([CLI, *map(str, args)], capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                              timeout=30, preexec_fn=lambda: os.umask(0))
+    r = run_with_umask_0("keygen", "-W", "-p", tmp_path / "k.pub", "-s", tmp_path / "k.key")
+    assert r.returncode == 0, r.stderr
+    assert oct((tmp_path / "k.key").stat().st_mode & 0o777) == "0o600"
+    assert oct((tmp_path / "k.pub").stat().st_mode & 0o777) == "0o644"  # public, never group/other-writable
+    first = (tmp_path / "k.key").read_bytes()
+    r = run_with_umask_0("keygen", "-W", "-f", "-p", tmp_path / "k.pub", "-s", tmp_path / "k.key")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "k.key").read_bytes() != first
+    assert oct((tmp_path / "k.key").stat().st_mode & 0o777) == "0o600"
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+def test_outputs_replace_a_planted_link_instead_of_writing_through_it(tmp_path, keys, content):
+    _, key = keys
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not touch\n")
+    sig = tmp_path / "out.minisig"
+    sig.symlink_to(victim)
+    ok("sign", "-W", "-s", key, "-m", content, "-x", sig)
+    assert victim.read_text() == "do not touch\n"
+    assert not sig.is_symlink() and sig.read_text().startswith("untrusted comment:")

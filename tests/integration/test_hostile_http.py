@@ -168,3 +168,73 @@ def test_a_client_that_never_finishes_its_request_is_dropped(portal):
     code = status_of(data) if data else None
     assert code in (None, 408, 431), data[:200]
     assert healthy(portal)
+
+
+def read_until_close(data, port, timeout=5.0):
+    """Sends `data` and reads everything until the server closes (or the timeout); returns
+    (bytes, closed)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        out = b""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                c = s.recv(65536)
+            except socket.timeout:
+                return out, False
+            except ConnectionResetError:
+                return out, True
+            if not c:
+                return out, True
+            out += c
+        return out, False
+
+
+SMUGGLED = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+@pytest.mark.parametrize("framing", [
+    b"Transfer-Encoding: gzip\r\n",
+    b"Transfer-Encoding: identity\r\n",
+    b"Transfer-Encoding: xchunked\r\n",
+    b"Transfer-Encoding: chunked, gzip\r\n",
+    b"Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n",
+    b"Transfer-Encoding: gzip\r\nContent-Length: %d\r\n" % len(SMUGGLED),
+    b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n" % len(SMUGGLED),
+    b"Content-Length: %d\r\nContent-Length: %d\r\n" % (len(SMUGGLED), len(SMUGGLED)),
+    b"Content-Length: 0\r\nContent-Length: %d\r\n" % len(SMUGGLED),
+    b"Content-Length: %d, %d\r\n" % (len(SMUGGLED), len(SMUGGLED)),
+])
+def test_ambiguous_framing_is_400_and_the_body_is_never_a_second_request(portal, framing):
+    req = (b"POST /api/v1/articles HTTP/1.1\r\nHost: x\r\n" + framing +
+           b"Content-Type: application/json\r\n\r\n" + SMUGGLED)
+    out, closed = read_until_close(req, portal.port)
+    assert status_of(out) == 400, out[:300]
+    assert closed, "the connection must close after a framing error"
+    assert out.count(b"HTTP/1.1 200") == 0 and out.count(b"\r\n\r\nHTTP/1.1") == 0, out
+    assert b"connection: close" in out.lower()
+    assert healthy(portal)
+
+
+@pytest.mark.parametrize("req", [
+    b"GET /healthz HTTP/1.1\r\n\r\n",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n b\r\n\r\n",
+    b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Folded: a\r\n\tb\r\n\r\n",
+    b"POST /api/v1/articles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip,\r\n chunked\r\n\r\n0\r\n\r\n",
+])
+def test_missing_or_repeated_host_and_folded_lines_are_400(portal, req):
+    out, closed = read_until_close(req, portal.port)
+    assert status_of(out) == 400, out[:300]
+    assert closed
+    body = out.split(b"\r\n\r\n", 1)[1]
+    assert b"message_en" in body and b"message" in body
+    assert healthy(portal)
+
+
+def test_plain_chunked_still_works(portal):
+    req = (b"GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+           b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    out, closed = read_until_close(req, portal.port)
+    assert out.count(b"HTTP/1.1 200") == 2, out[:500]
+    assert closed

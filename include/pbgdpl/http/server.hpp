@@ -106,6 +106,82 @@ inline void serialize_head(std::string& out, const response& r, std::size_t body
   out.append("\r\n\r\n");
 }
 
+// The readable bytes of a flat_buffer as text.
+inline std::string_view buffer_view(const boost::beast::flat_buffer& b) {
+  auto d = b.data();
+  return {static_cast<const char*>(d.data()), d.size()};
+}
+
+// A header line that starts with SP or HTAB (RFC 9112 5.2: obsolete line folding; also
+// whitespace between the request line and the first field, 2.2). `head` ends with the CRLF of
+// the last field line.
+inline bool has_obs_fold(std::string_view head) {
+  for (auto p = head.find('\n'); p != std::string_view::npos && p + 1 < head.size(); p = head.find('\n', p + 1))
+    if (head[p + 1] == ' ' || head[p + 1] == '\t') return true;
+  return false;
+}
+
+// True when the bytes received so far cannot begin a request line: the method is a token.
+inline bool bad_method_start(std::string_view data) {
+  for (char c : data) {
+    if (c == ' ') return false;
+    bool tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!tchar) return true;
+  }
+  return false;
+}
+
+enum class framing { ok, no_host, repeated_host, bad_content_length, length_and_chunked, bad_transfer_encoding, unsupported_coding };
+
+// How a request's header frames its body, by the rules a server in front of us would apply
+// (RFC 9112 6.1-6.3, 3.2): one Host (required in HTTP/1.1); at most one Content-Length holding
+// one number; Transfer-Encoding only in HTTP/1.1, never with Content-Length, and ending in
+// exactly "chunked" (the only coding we decode; any other before it is 501).
+template <class Fields>
+framing check_framing(const bhttp::header<true, Fields>& h) {
+  std::size_t hosts = 0, lengths = 0;
+  bool te = false, length_ok = true;
+  std::vector<std::string> codings;
+  for (const auto& f : h) {
+    auto v = f.value();
+    std::string_view value(v.data(), v.size());
+    switch (f.name()) {
+      case bhttp::field::host: ++hosts; break;
+      case bhttp::field::content_length:
+        ++lengths;
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) length_ok = false;
+        break;
+      case bhttp::field::transfer_encoding: {
+        te = true;
+        while (true) {
+          auto comma = value.find(',');
+          auto item = value.substr(0, comma);
+          while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+          while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+          std::string lower(item);
+          for (auto& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+          codings.push_back(std::move(lower));
+          if (comma == std::string_view::npos) break;
+          value.remove_prefix(comma + 1);
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  if (hosts > 1) return framing::repeated_host;
+  if (hosts == 0 && h.version() >= 11) return framing::no_host;
+  if (lengths > 1 || !length_ok) return framing::bad_content_length;
+  if (!te) return framing::ok;
+  if (lengths > 0) return framing::length_and_chunked;
+  if (h.version() < 11 || codings.empty() || codings.back() != "chunked") return framing::bad_transfer_encoding;
+  for (std::size_t i = 0; i + 1 < codings.size(); ++i)
+    if (codings[i] == "chunked" || codings[i].empty()) return framing::bad_transfer_encoding;
+  if (codings.size() > 1) return framing::unsupported_coding;
+  return framing::ok;
+}
+
 }  // namespace detail
 
 class server {
@@ -392,8 +468,34 @@ class server {
     void begin_request() {
       state_ = state::reading;
       arm_timer(clock::now() + srv_.cfg_.read_timeout);
-      // Usually the whole header is already buffered: parse it here rather than through a
-      // composed read, which would cost a round trip through the event loop per request.
+      parse_header();
+    }
+
+    // The header is collected whole in our buffer and parsed here rather than through a composed
+    // read (which would cost a round trip through the event loop per request), and so that the
+    // raw bytes can be checked for what Beast's parser quietly accepts: obsolete line folding,
+    // which it would unfold into a value no other server on the path would see the same way.
+    void parse_header() {
+      auto data = detail::buffer_view(buffer_);
+      auto end = data.find("\r\n\r\n");
+      if (end == std::string_view::npos) {
+        // Not HTTP at all (a TLS hello, binary noise): no need to wait for a header's end.
+        if (detail::bad_method_start(data))
+          return send_error(status::bad_request, errc::parse_error, "Yêu cầu HTTP sai cú pháp", "Malformed HTTP request");
+        if (data.size() >= srv_.cfg_.max_header_bytes + 4)
+          return send_error(status::request_header_fields_too_large, errc::too_large, "Phần đầu yêu cầu quá lớn",
+                            "Request header fields too large");
+        sock_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+          if (self->state_ == state::closed) return;
+          if (ec) return self->on_read_error(ec == asio::error::eof ? bhttp::make_error_code(bhttp::error::partial_message) : ec);
+          self->buffer_.commit(n);
+          self->parse_header();
+        });
+        return;
+      }
+      if (detail::has_obs_fold(data.substr(0, end + 2)))
+        return send_error(status::bad_request, errc::parse_error, "Không chấp nhận tiêu đề gấp dòng (obs-fold)",
+                          "Obsolete line folding in a header is refused");
       boost::system::error_code ec;
       while (buffer_.size() > 0 && !parser_->is_header_done()) {
         auto n = parser_->put(buffer_.data(), ec);
@@ -401,14 +503,35 @@ class server {
         if (ec || n == 0) break;
       }
       if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
-      if (parser_->is_header_done()) return on_header({});
-      bhttp::async_read_header(sock_, buffer_, *parser_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-        self->on_header(ec);
-      });
+      if (!parser_->is_header_done()) return on_read_error(bhttp::error::bad_value);
+      on_header({});
     }
 
     void on_header(boost::system::error_code ec) {
       if (ec) return on_read_error(ec);
+      // Framing the parser would accept but a proxy in front may read differently (RFC 9112
+      // 6.3): refused before any body is read, and the connection closes, so bytes meant to be a
+      // body are never parsed as the next request.
+      switch (detail::check_framing(parser_->get())) {
+        case detail::framing::ok: break;
+        case detail::framing::no_host:
+          return send_error(status::bad_request, errc::parse_error, "Thiếu tiêu đề Host", "Missing Host header");
+        case detail::framing::repeated_host:
+          return send_error(status::bad_request, errc::parse_error, "Tiêu đề Host bị lặp", "Repeated Host header");
+        case detail::framing::bad_content_length:
+          return send_error(status::bad_request, errc::parse_error, "Content-Length lặp lại hoặc không hợp lệ",
+                            "Repeated or invalid Content-Length");
+        case detail::framing::length_and_chunked:
+          return send_error(status::bad_request, errc::parse_error, "Không được có cả Content-Length và Transfer-Encoding",
+                            "Content-Length together with Transfer-Encoding is refused");
+        case detail::framing::bad_transfer_encoding:
+          return send_error(status::bad_request, errc::parse_error,
+                            "Transfer-Encoding phải kết thúc bằng chunked (và chỉ với HTTP/1.1)",
+                            "Transfer-Encoding must be exactly a final chunked (HTTP/1.1 only)");
+        case detail::framing::unsupported_coding:
+          return send_error(status::not_implemented, errc::parse_error, "Không hỗ trợ mã truyền này",
+                            "Transfer coding not supported");
+      }
       if (parser_->is_done()) return on_request();
       auto& h = parser_->get();
       auto expect = h[bhttp::field::expect];

@@ -6,6 +6,7 @@
 //                 [--threads N] [--quiet] [--no-page-cache]
 //   --no-page-cache keeps no rendered page, so every request reads the store and renders (for
 //   measuring the uncached path; benchmarks/portal/run.sh).
+#include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/portal/auth.hpp>
 #include <pbgdpl/portal/site.hpp>
@@ -117,21 +118,11 @@ result<void> load_or_issue_keys(const fs::path& data, portal::api_key_registry& 
     to_json(j, r);
     all.push_back(j);
   }
-  auto tmp = file;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << all.dump(2) << "\n";
-    if (!out) return error(errc::io_error, tmp.string());
-  }
-  fs::rename(tmp, file);
+  // Key hashes are not keys, but nobody else needs to read them either: 0600 too.
+  if (auto w = files::write_secret(file, all.dump(2) + "\n", files::if_exists::replace); !w) return w;
+  // The plain key is a secret: 0600 from the moment the file exists, never through a planted link.
   auto key_file = data / "demo-api-key.txt";
-  {
-    std::ofstream out(key_file, std::ios::trunc);
-    out << t.token << "\n";
-  }
-  ::chmod(key_file.c_str(), 0600);
-  return {};
+  return files::write_secret(key_file, t.token + "\n", files::if_exists::replace);
 }
 
 }  // namespace
@@ -159,6 +150,8 @@ int main(int argc, char** argv) {
   if (!existing) return fail(existing.err());
   bool fresh = existing->items.empty();
   if (fresh) {
+    // HTML is made when content is written, never when a page is read: the seed too.
+    if (auto h = publish::render_html(seed); !h) return fail(h.err());
     auto n = store::import_dataset(**db, seed, "seed");
     if (!n) return fail(n.err());
     if (!a->quiet) std::cout << "Đã nạp dữ liệu mẫu / seeded the demo data: " << *n << " records into " << (a->data / "pbgdpl.db").string() << "\n";
@@ -193,6 +186,9 @@ int main(int argc, char** argv) {
   } catch (const exception& e) {
     return fail(e.err());
   }
+  // Data written by an older version has no stored HTML yet: render it once, now.
+  if (auto n = site->render_missing(); !n) return fail(n.err());
+  else if (*n && !a->quiet) std::cout << "Đã tạo HTML cho / rendered HTML for " << *n << " records\n";
 
   http::server_config cfg;
   cfg.address = a->address;

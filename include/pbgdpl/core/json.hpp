@@ -117,7 +117,12 @@ template <class Tag>
 struct is_id<id<Tag>> : std::true_type {};
 
 // Text limits: a short field is a name or title, a long one a body.
-enum class text_limit : std::uint32_t { short_text = PBGDPL_MAX_SHORT_TEXT_BYTES, long_text = PBGDPL_MAX_TEXT_BYTES };
+// `html` is HTML the server rendered from a long text (it may be a few times longer).
+enum class text_limit : std::uint32_t {
+  short_text = PBGDPL_MAX_SHORT_TEXT_BYTES,
+  long_text = PBGDPL_MAX_TEXT_BYTES,
+  html = 4u * PBGDPL_MAX_TEXT_BYTES
+};
 
 inline std::string read_string(const json& j, text_limit limit) {
   if (!j.is_string()) wrong_type(j, "chuỗi", "string");

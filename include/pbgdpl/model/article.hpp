@@ -60,6 +60,9 @@ struct article {
   std::string slug;  // URL segment, e.g. "huong-ung-ngay-phap-luat-2023"
   std::string summary;
   std::string body_markdown;
+  // Server-owned: body_markdown rendered once when the article is written (publish/markdown.hpp),
+  // so reading a page never parses Markdown. Whatever a client sends here is replaced.
+  std::optional<std::string> body_html;
   std::string category;
   std::vector<std::string> tags;
   unit_id unit;
@@ -86,6 +89,7 @@ void describe(V& f, article& x) {
   f("slug", x.slug, need::optional, short_text);
   f("summary", x.summary);
   f("body_markdown", x.body_markdown, need::required);
+  f("body_html", x.body_html, need::optional, model_io::rendered_html);
   f("category", x.category, need::optional, short_text);
   f("tags", x.tags, need::optional, short_text);
   f("unit", x.unit, need::required);

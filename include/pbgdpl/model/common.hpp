@@ -44,6 +44,7 @@ enum class need { optional, required };
 using json_io::text_limit;
 inline constexpr text_limit short_text = text_limit::short_text;
 inline constexpr text_limit long_text = text_limit::long_text;
+inline constexpr text_limit rendered_html = text_limit::html;
 
 // Each entity has one `describe(visitor&, T&)` listing its fields; these two visitors turn that
 // list into to_json and from_json.

@@ -2,6 +2,7 @@
 // vbpl.vn attributes): number and symbol, issuer, place and date, trích yếu, signer, validity as
 // a state plus its history, typed relations to other documents, and files.
 #pragma once
+#include "article.hpp"  // article_state: a document record follows the same editorial path
 #include "common.hpp"
 
 PBGDPL_NAMESPACE_BEGIN
@@ -120,6 +121,7 @@ struct legal_document {
   std::string title;  // trích yếu
   std::string summary;
   std::string body_markdown;
+  std::optional<std::string> body_html;  // server-owned: body_markdown rendered when written
   signer signed_by;
   std::optional<date> effective_on, expires_on;
   validity_status status = validity_status::in_force;
@@ -129,6 +131,10 @@ struct legal_document {
   std::vector<document_relation> relations;
   std::vector<document_file> files;
   std::optional<unit_id> unit;  // the unit that issued it, when it is one of ours
+  // Whether the record is public. A record entered by a school stays a draft until someone who
+  // may publish at that unit publishes it. Records from before this field are published acts,
+  // so a missing state reads as published.
+  article_state state = article_state::published;
   timestamp created_at{};
   timestamp updated_at{};
 
@@ -197,6 +203,7 @@ void describe(V& f, legal_document& x) {
   f("title", x.title, need::required, short_text);
   f("summary", x.summary);
   f("body_markdown", x.body_markdown);
+  f("body_html", x.body_html, need::optional, model_io::rendered_html);
   f("signed_by", x.signed_by);
   f("effective_on", x.effective_on);
   f("expires_on", x.expires_on);
@@ -207,10 +214,13 @@ void describe(V& f, legal_document& x) {
   f("relations", x.relations);
   f("files", x.files);
   f("unit", x.unit);
+  f("state", x.state);
   f("created_at", x.created_at, need::required);
   f("updated_at", x.updated_at, need::required);
 }
 PBGDPL_MODEL_JSON(legal_document)
+
+inline bool is_published(const legal_document& d) noexcept { return d.state == article_state::published; }
 
 // "Kế hoạch" for type code "KH"; empty when the code is unknown.
 inline std::string_view document_type_name_vi(const legal_document& d) noexcept {
@@ -371,6 +381,7 @@ inline void validate(const legal_document& d, validator& v) {
   for (std::size_t i = 0; i < d.files.size(); ++i)
     v.nested("/files/" + std::to_string(i), [&] { validate(d.files[i], v); });
   rules::identifier(v, d.unit, "/unit", "Đơn vị ban hành", "Issuing unit");
+  rules::known(v, d.state, "/state");
   rules::not_before(v, d.updated_at, d.created_at, "/updated_at", "Ngày cập nhật không được trước ngày tạo",
                     "updated_at must not be before created_at");
 }

@@ -32,6 +32,8 @@ struct question {
   std::string body;
   std::string category;  // lĩnh vực, e.g. "Giáo dục", "Giao thông"
   std::string answer_markdown;
+  // Server-owned: body and answer_markdown rendered when written, so pages never parse Markdown.
+  std::optional<std::string> body_html, answer_html;
   question_state state = question_state::asked;
   timestamp asked_at{};
   std::optional<timestamp> answered_at;
@@ -56,6 +58,8 @@ void describe(V& f, question& x) {
   f("body", x.body, need::required);
   f("category", x.category, need::optional, short_text);
   f("answer_markdown", x.answer_markdown);
+  f("body_html", x.body_html, need::optional, model_io::rendered_html);
+  f("answer_html", x.answer_html, need::optional, model_io::rendered_html);
   f("state", x.state, need::required);
   f("asked_at", x.asked_at, need::required);
   f("answered_at", x.answered_at);

@@ -22,8 +22,11 @@ json public_json(const T& v) {
   return to_json_value(v);
 }
 
+// Kinds with an editorial state: the public sees them only once published, and making one
+// public (or changing one that is) needs the right to publish at its unit.
 template <class T>
-constexpr bool public_needs_published = std::is_same_v<T, article> || std::is_same_v<T, question>;
+constexpr bool public_needs_published =
+    std::is_same_v<T, article> || std::is_same_v<T, question> || std::is_same_v<T, legal_document>;
 
 template <class T>
 bool publicly_visible(const T& v) {
@@ -44,16 +47,95 @@ inline result<std::size_t> parse_limit(std::optional<std::string_view> s) {
 
 inline http::response error_json(const error& e) { return http::error_response(e); }
 
-// "create:article", or "publish:article" when the write makes an article public (that needs an
-// approver's right, not an editor's).
+// "create:article", or "publish:article" when the written record is public (that needs an
+// approver's right, not an editor's), whatever the kind.
 template <class T>
 std::string write_action(std::string_view verb, const T& v) {
-  if constexpr (std::is_same_v<T, article>)
-    if (v.state == article_state::published) return "publish:article";
+  if constexpr (public_needs_published<T>)
+    if (is_published(v)) return "publish:" + std::string(store::entity_traits<T>::kind);
   return std::string(verb) + ":" + std::string(store::entity_traits<T>::kind);
 }
 
+// Fields the server owns, whatever the client sent: who wrote it and when, when it was
+// published, its revision, and the HTML rendered from its Markdown (under a time and size
+// budget, so text too costly to render is refused here, once, and never reaches a page).
+// `current` is the stored record on an update, null on a create.
+inline void own_fields(article& v, const article* current, const http::principal& who, timestamp t) {
+  v.author = current ? current->author : account_id{who.id};
+  v.created_at = current ? current->created_at : t;
+  v.updated_at = t;
+  if (v.state == article_state::published || v.state == article_state::archived)
+    v.published_at = current && current->published_at ? current->published_at : std::optional<timestamp>(t);
+  else
+    v.published_at.reset();
+  v.revision = current ? current->revision + 1 : 1;
+}
+inline void own_fields(question& v, const question* current, const http::principal& who, timestamp t) {
+  v.asked_at = current ? current->asked_at : t;
+  if (v.answer_markdown.empty()) {
+    v.answered_at.reset();
+    v.answered_by.reset();
+  } else if (current && current->answer_markdown == v.answer_markdown && current->answered_at) {
+    v.answered_at = current->answered_at;
+    v.answered_by = current->answered_by;
+  } else {
+    v.answered_at = t;
+    v.answered_by = account_id{who.id};
+  }
+}
+inline void own_fields(legal_document& v, const legal_document* current, const http::principal&, timestamp t) {
+  v.created_at = current ? current->created_at : t;
+  v.updated_at = t;
+}
+inline void own_fields(media_asset& v, const media_asset* current, const http::principal&, timestamp t) {
+  v.created_at = current && current->created_at ? current->created_at : std::optional<timestamp>(t);
+}
+inline void own_fields(unit&, const unit*, const http::principal&, timestamp) {}
+
+template <class T>
+result<void> prepare_write(T& v, const T* current, const http::principal& who) {
+  own_fields(v, current, who, now());
+  return publish::render_html(v);
+}
+
 }  // namespace api_detail
+
+// What one caller may read, asked of the vendor's authorizer once per (action, unit) in a request:
+// "read:<kind>" to see records that are not public (drafts, unpublished documents) of a unit,
+// "moderate:question" to see askers' contact details. Anonymous callers and callers without the
+// right see what the public sees. With no authorizer configured, keys read as the public does.
+class read_rights {
+ public:
+  read_rights(site& s, const std::optional<http::principal>& who) : site_(s), who_(who) {}
+
+  bool may(std::string_view action, const std::string& unit) {
+    if (!who_ || !site_.opt_.authorize || unit.empty()) return false;
+    std::string key = std::string(action) + '\n' + unit;
+    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+    bool ok = site_.opt_.authorize(*who_, action, unit).has_value();
+    memo_.emplace(std::move(key), ok);
+    return ok;
+  }
+
+  // The JSON this caller may see of v, or nothing when v is not visible to it.
+  template <class T>
+  std::optional<json> view(const T& v) {
+    const auto unit = api_detail::owner_unit(v);
+    const std::string kind(store::entity_traits<T>::kind);
+    if (!api_detail::publicly_visible(v) && !may("read:" + kind, unit)) return std::nullopt;
+    if constexpr (std::is_same_v<T, question>) {
+      if (may("moderate:question", unit)) return to_json_value(v);
+      return api_detail::public_json(v);
+    } else {
+      return to_json_value(v);
+    }
+  }
+
+ private:
+  site& site_;
+  const std::optional<http::principal>& who_;
+  std::map<std::string, bool, std::less<>> memo_;
+};
 
 template <class T>
 void site::api_collection(const std::string& path, bool writable) {
@@ -87,27 +169,36 @@ void site::api_collection(const std::string& path, bool writable) {
         *target = *d;
       }
     }
-    const bool authed = caller(req).has_value();
-    if (public_needs_published<T> && !authed) q.where.state = "published";
+    // A key that does not authenticate is a 401, never a silent fall-back to anonymous.
+    auto who = identify(req);
+    if (!who) return error_json(who.err());
+    if (public_needs_published<T> && !*who) q.where.state = "published";
     auto p = store_.list<T>(q);
     if (!p) return error_json(p.err());
+    read_rights rights(*this, *who);
     json items = json::array();
     for (const auto& v : p->items)
-      if (authed || publicly_visible(v)) items.push_back(authed ? to_json_value(v) : public_json(v));
+      if (auto j = rights.view(v)) items.push_back(std::move(*j));
     json body{{"items", std::move(items)}};
     body["next_cursor"] = p->next_cursor.empty() ? json(nullptr) : json(p->next_cursor);
     auto r = http::response::json(body);
-    if (!authed) r.cache_tags = {"content"};
+    if (!*who) r.cache_tags = {"content"};
+    else r.set("Cache-Control", "private, no-store");
     return r;
   });
 
   api_.get("/v1/" + path + "/{id}", [this](http::request& req) {
+    auto who = identify(req);
+    if (!who) return error_json(who.err());
     auto v = store_.get<T>(req.param("id"));
-    const bool authed = caller(req).has_value();
-    if (!v || (!authed && !publicly_visible(*v)))
-      return error_json(v ? store::not_found_error(store::entity_traits<T>::kind, req.param("id")) : v.err());
-    auto r = http::response::json(authed ? to_json_value(*v) : public_json(*v));
-    if (!authed) r.cache_tags = {"content"};
+    if (!v) return error_json(v.err());
+    read_rights rights(*this, *who);
+    auto j = rights.view(*v);
+    // What the caller may not see does not exist for it: the same 404 as a missing id.
+    if (!j) return error_json(store::not_found_error(store::entity_traits<T>::kind, req.param("id")));
+    auto r = http::response::json(*j);
+    if (!*who) r.cache_tags = {"content"};
+    else r.set("Cache-Control", "private, no-store");
     return r;
   });
 
@@ -132,11 +223,12 @@ void site::api_collection(const std::string& path, bool writable) {
     auto who = authorize_write(req, write_action<T>("create", *v), owner_unit(*v));
     if (!who) return error_json(who.err());
     v->version = 0;
+    if (auto ok = prepare_write<T>(*v, nullptr, *who); !ok) return error_json(ok.err());
     auto created = store_.template create<T>(std::move(*v), who->id);
     if (!created) return error_json(created.err());
     content_changed();
     auto r = http::response::json(to_json_value(*created), http::status::created);
-    r.set("Location", "/api/v1/" + path + "/" + created->id.value);
+    r.set("Location", "/api/v1/" + path + "/" + http::percent_encode(created->id.value));
     return r;
   });
 
@@ -155,6 +247,7 @@ void site::api_collection(const std::string& path, bool writable) {
       auto again = authorize_write(req, write_action<T>("update", *v), owner_unit(*v));
       if (!again) return error_json(again.err());
     }
+    if (auto ok = prepare_write<T>(*v, &*current, *who); !ok) return error_json(ok.err());
     auto updated = store_.update(std::move(*v), who->id);
     if (!updated) return error_json(updated.err());
     content_changed();

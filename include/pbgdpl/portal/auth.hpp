@@ -40,7 +40,11 @@ class api_key_registry {
 };
 
 // API action ("create:article", "publish:article", "archive:unit") → permission action.
+// "read:<kind>" (records that are not public) → read; "moderate:question" (askers' contact
+// details) → edit_content, i.e. those who answer that unit's questions.
 inline trust::action permission_for(std::string_view api_action) {
+  if (api_action.starts_with("read:")) return trust::action::read;
+  if (api_action.starts_with("moderate:")) return trust::action::edit_content;
   if (api_action.starts_with("publish:")) return trust::action::publish_content;
   if (api_action.ends_with(":unit")) return trust::action::manage_units;
   return trust::action::edit_content;

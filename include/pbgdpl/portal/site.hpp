@@ -8,6 +8,7 @@
 #include "../model.hpp"
 #include "../publish/feeds.hpp"
 #include "../publish/markdown.hpp"
+#include "../publish/rendered.hpp"
 #include "../publish/template.hpp"
 #include "../store/store.hpp"
 #include "default_theme.hpp"
@@ -20,7 +21,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
+#include <type_traits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,6 +95,35 @@ class site {
     cache_.invalidate_tag("content");
     std::unique_lock lock(units_mu_);
     units_loaded_ = false;
+  }
+
+  // Renders the HTML of stored articles, documents and questions that have none (written by an
+  // older version or straight into the store), so pages stop showing them as plain text. Run at
+  // start-up, not on a reader's request. Returns how many records were updated; records over
+  // the render budget are left as they are (pages show their escaped text).
+  result<std::size_t> render_missing(std::string_view actor = "system") {
+    std::size_t n = 0;
+    auto each = [&]<class T>(std::type_identity<T>) -> result<void> {
+      store::list_query q;
+      q.limit = 100;
+      q.where.include_archived = true;
+      for (;;) {
+        auto p = store_.list<T>(q);
+        if (!p) return p.err();
+        for (auto& v : p->items) {
+          if (!needs_html(v)) continue;
+          if (!publish::render_html(v)) continue;
+          if (auto u = store_.update(std::move(v), actor); u) ++n;
+        }
+        if (p->next_cursor.empty()) return {};
+        q.cursor = p->next_cursor;
+      }
+    };
+    if (auto r = each(std::type_identity<article>{}); !r) return r.err();
+    if (auto r = each(std::type_identity<legal_document>{}); !r) return r.err();
+    if (auto r = each(std::type_identity<question>{}); !r) return r.err();
+    if (n) content_changed();
+    return n;
   }
 
   http::response_cache& cache() noexcept { return cache_; }
@@ -183,6 +215,12 @@ class site {
     return not_found_page(req, &ctx);
   }
 
+  static bool needs_html(const article& a) { return !a.body_html && !a.body_markdown.empty(); }
+  static bool needs_html(const legal_document& d) { return !d.body_html && !d.body_markdown.empty(); }
+  static bool needs_html(const question& q) {
+    return (!q.body_html && !q.body.empty()) || (!q.answer_html && !q.answer_markdown.empty());
+  }
+
   // --- units ----------------------------------------------------------------------------------
   std::optional<unit> find_unit(const std::string& id) {
     load_units();
@@ -192,15 +230,42 @@ class site {
     return it->second;
   }
 
-  // The unit and every unit below it: a division's section shows its schools' news too.
+  // The unit and every unit below it: a division's section shows its schools' news too. Each
+  // unit is taken once, so a cycle stored by an older version cannot make the walk endless.
   std::vector<std::string> unit_and_descendants(const std::string& id) {
     load_units();
     std::shared_lock lock(units_mu_);
     std::vector<std::string> out{id};
+    std::set<std::string, std::less<>> seen{id};
     for (std::size_t i = 0; i < out.size(); ++i)
       for (const auto& [uid, u] : units_)
-        if (u.parent && u.parent->value == out[i]) out.push_back(uid);
+        if (u.parent && u.parent->value == out[i] && seen.insert(uid).second) out.push_back(uid);
     return out;
+  }
+
+  // The unit and the units above it, nearest first; bounded and cycle-safe like the walk down.
+  std::vector<std::string> unit_and_ancestors(const std::string& id) {
+    load_units();
+    std::shared_lock lock(units_mu_);
+    std::vector<std::string> out{id};
+    std::set<std::string, std::less<>> seen{id};
+    for (auto it = units_.find(id); it != units_.end() && it->second.parent;) {
+      const auto& p = it->second.parent->value;
+      if (!seen.insert(p).second) break;
+      out.push_back(p);
+      it = units_.find(p);
+    }
+    return out;
+  }
+
+  // A legal document is shown by the unit that issued it and by the units below it (a division's
+  // plan concerns its schools); a document of no unit of ours (a law, a city decision) by all.
+  // A school's record is not shown on the division's or another school's pages.
+  bool document_visible_here(const context& ctx, const legal_document& d) {
+    if (!is_published(d)) return false;
+    if (!d.unit) return true;
+    auto up = unit_and_ancestors(ctx.u.id.value);
+    return std::find(up.begin(), up.end(), d.unit->value) != up.end();
   }
 
   void load_units() {
@@ -229,10 +294,19 @@ class site {
   }
 
   // --- page assembly --------------------------------------------------------------------------
-  static std::string origin_of(const http::request& req) {
+  // The origin for absolute URLs (canonical links, feeds, sitemap, robots.txt): a Host the
+  // operator configured in options::hosts, with base_url's scheme; any other Host header is never
+  // echoed (it is the client's to choose), so those requests get base_url.
+  std::string origin_of(const http::request& req) const {
     auto host = req.host();
-    if (host.empty() || !text::is_valid_utf8(host) || host.find_first_of(" \"<>\\") != std::string_view::npos) return {};
-    return "http://" + std::string(host);
+    if (auto colon = host.rfind(':'); colon != std::string_view::npos && host.find(']') == std::string_view::npos)
+      host = host.substr(0, colon);
+    std::string lower;
+    for (char c : host) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    auto it = opt_.hosts.find(lower);
+    if (lower.empty() || it == opt_.hosts.end()) return {};
+    auto scheme_end = opt_.base_url.find("://");
+    return (scheme_end == std::string::npos ? std::string("http") : opt_.base_url.substr(0, scheme_end)) + "://" + it->first;
   }
 
   std::string absolute(const context& ctx, const std::string& path) const {
@@ -326,7 +400,7 @@ class site {
     auto t = q.answered_at.value_or(q.asked_at);
     return json{{"url", with_lang(ctx, ctx.links.question(q.id.value))},
                 {"title", q.title},
-                {"summary", publish::markdown_to_text(q.body, 200).value_or(std::string())},
+                {"summary", publish::stored_summary(q.body_html, q.body, 200)},
                 {"published_iso", format_timestamp(t)},
                 {"published_vi", format_vietnamese_date(local_date(t))}};
   }
@@ -343,8 +417,12 @@ class site {
     return store_.list<article>(q);
   }
 
-  result<store::page<legal_document>> documents(std::size_t limit, std::string cursor = {}) {
+  // Published documents this unit shows: its own and its ancestors', and those of no unit.
+  result<store::page<legal_document>> documents(const context& ctx, std::size_t limit, std::string cursor = {}) {
     store::list_query q;
+    q.where.state = "published";
+    q.where.unit_in = unit_and_ancestors(ctx.u.id.value);
+    q.where.unit_in.emplace_back();
     q.limit = limit;
     q.cursor = std::move(cursor);
     return store_.list<legal_document>(q);
@@ -380,7 +458,7 @@ class site {
     }
     data["categories"] = std::move(cats);
     data["documents"] = json::array();
-    if (auto p = documents(5)) for (const auto& d : p->items) data["documents"].push_back(document_item(ctx, d));
+    if (auto p = documents(ctx, 5)) for (const auto& d : p->items) data["documents"].push_back(document_item(ctx, d));
     auto title = std::string(en ? "Legal dissemination and education" : "Phổ biến, giáo dục pháp luật");
     return render(ctx, "home", std::move(data),
                   page_meta(ctx, title, title + " – " + ctx.u.name, ctx.links.section()));
@@ -396,7 +474,7 @@ class site {
     data["documents"] = json::array();
     std::string next;
     if (cat.source == category_source::documents) {
-      auto p = documents(opt_.page_size, cursor);
+      auto p = documents(ctx, opt_.page_size, cursor);
       if (!p) return bad_cursor(ctx, p.err());
       for (const auto& d : p->items) data["documents"].push_back(document_item(ctx, d));
       next = p->next_cursor;
@@ -440,12 +518,12 @@ class site {
     auto t = a->published_at.value_or(a->created_at);
     json docs = json::array();
     for (const auto& did : a->documents)
-      if (auto d = store_.get<legal_document>(did.value))
+      if (auto d = store_.get<legal_document>(did.value); d && document_visible_here(ctx, *d))
         docs.push_back({{"url", with_lang(ctx, ctx.links.document(d->id.value))}, {"number", d->number}, {"title", d->title}});
     json data = base_data(ctx, cat.slug);
     data["article"] = {{"title", a->title},
                        {"summary", a->summary},
-                       {"body_html", publish::markdown_to_html(a->body_markdown).value_or(std::string())},
+                       {"body_html", publish::stored_html(a->body_html, a->body_markdown)},
                        {"published_iso", format_timestamp(t)},
                        {"published_vi", format_vietnamese_date(local_date(t))},
                        {"unit_name", unit_name(a->unit.value)},
@@ -454,7 +532,7 @@ class site {
                        {"category_url", with_lang(ctx, ctx.links.category(cat.slug))},
                        {"category_label", std::string(en ? cat.label_en : cat.label_vi)}};
     auto meta = page_meta(ctx, a->title,
-                          a->summary.empty() ? publish::markdown_to_text(a->body_markdown, 200).value_or("") : a->summary,
+                          a->summary.empty() ? publish::stored_summary(a->body_html, a->body_markdown, 200) : a->summary,
                           ctx.links.article(a->id.value));
     meta["og_type"] = "article";
     meta["published_time"] = format_timestamp(t);
@@ -463,7 +541,7 @@ class site {
 
   http::response document_page(http::request& req, const context& ctx, std::string_view id) {
     auto d = store_.get<legal_document>(id);
-    if (!d) return not_found_page(req, &ctx);
+    if (!d || !document_visible_here(ctx, *d)) return not_found_page(req, &ctx);
     const bool en = ctx.lang == language::en;
     json history = json::array();
     for (const auto& h : d->status_history)
@@ -475,7 +553,7 @@ class site {
     for (const auto& r : d->relations) {
       json item{{"label", std::string(relation_kind_label_vi(r.kind))}, {"number", r.number}, {"title", r.title}};
       if (r.target) {
-        if (auto t = store_.get<legal_document>(r.target->value)) {
+        if (auto t = store_.get<legal_document>(r.target->value); t && document_visible_here(ctx, *t)) {
           item["url"] = with_lang(ctx, ctx.links.document(t->id.value));
           if (item["number"].get<std::string>().empty()) item["number"] = t->number;
           if (item["title"].get<std::string>().empty()) item["title"] = t->title;
@@ -503,7 +581,7 @@ class site {
                    {"history", std::move(history)},
                    {"relations", std::move(relations)},
                    {"files", std::move(files)},
-                   {"body_html", d->body_markdown.empty() ? "" : publish::markdown_to_html(d->body_markdown).value_or("")},
+                   {"body_html", d->body_markdown.empty() ? std::string() : publish::stored_html(d->body_html, d->body_markdown)},
                    {"category_url", with_lang(ctx, ctx.links.category("van-ban-moi"))}};
     auto title = std::string(document_type_name_vi(*d)) + " " + d->number;
     auto meta = page_meta(ctx, title, d->title, ctx.links.document(d->id.value));
@@ -518,12 +596,15 @@ class site {
     auto t = pub.answered_at.value_or(pub.asked_at);
     const auto& cat = *find_category("hoi-dap-phap-luat");
     const bool en = ctx.lang == language::en;
-    // The question page reuses the article template: the question as the lead, the answer as the body.
-    std::string body = "**" + std::string(en ? "Question" : "Câu hỏi") + "** (" + pub.asker_name + "): " + pub.body +
-                       "\n\n**" + std::string(en ? "Answer" : "Trả lời") + ":**\n\n" + pub.answer_markdown;
+    // The question page reuses the article template: the question as the lead, the answer as the
+    // body, both from the HTML stored when they were written.
+    std::string body = "<p><strong>" + std::string(en ? "Question" : "Câu hỏi") + "</strong> (" +
+                       publish::escape_html(pub.asker_name) + "):</p>\n" + publish::stored_html(pub.body_html, pub.body) +
+                       "<p><strong>" + std::string(en ? "Answer" : "Trả lời") + ":</strong></p>\n" +
+                       publish::stored_html(pub.answer_html, pub.answer_markdown);
     json data = base_data(ctx, cat.slug);
     data["article"] = {{"title", pub.title},
-                       {"body_html", publish::markdown_to_html(body).value_or("")},
+                       {"body_html", std::move(body)},
                        {"published_iso", format_timestamp(t)},
                        {"published_vi", format_vietnamese_date(local_date(t))},
                        {"unit_name", unit_name(pub.unit.value)},
@@ -554,19 +635,19 @@ class site {
           json item{{"title", h.title}, {"snippet_html", h.snippet_html}};
           if (h.kind == "article") {
             auto a = store_.get<article>(h.id);
-            if (!a || !is_published(*a)) continue;
+            if (!a || !is_published(*a) || !visible_here(ctx, a->unit.value)) continue;
             item["url"] = with_lang(ctx, ctx.links.article(h.id));
             item["kind_label"] = std::string(en ? article_kind_label_en(a->kind) : article_kind_label_vi(a->kind));
             item["date_vi"] = format_vietnamese_date(local_date(a->published_at.value_or(a->created_at)));
           } else if (h.kind == "legal_document") {
             auto d = store_.get<legal_document>(h.id);
-            if (!d) continue;
+            if (!d || !document_visible_here(ctx, *d)) continue;
             item["url"] = with_lang(ctx, ctx.links.document(h.id));
             item["kind_label"] = d->number;
             item["date_vi"] = format_vietnamese_date(d->issued_on);
           } else if (h.kind == "question") {
             auto qq = store_.get<question>(h.id);
-            if (!qq || !is_published(*qq)) continue;
+            if (!qq || !is_published(*qq) || !visible_here(ctx, qq->unit.value)) continue;
             item["url"] = with_lang(ctx, ctx.links.question(h.id));
             item["kind_label"] = en ? "Question and answer" : "Hỏi đáp";
           } else {
@@ -611,8 +692,8 @@ class site {
                std::to_string(static_cast<int>(local_date(a.created_at).year())) + ":pbgdpl/article/" + a.id.value;
         e.title = a.title;
         e.url = absolute(ctx, ctx.links.article(a.id.value));
-        e.summary = a.summary.empty() ? publish::markdown_to_text(a.body_markdown, 300).value_or("") : a.summary;
-        e.content_html = publish::markdown_to_html(a.body_markdown).value_or("");
+        e.summary = a.summary.empty() ? publish::stored_summary(a.body_html, a.body_markdown, 300) : a.summary;
+        e.content_html = publish::stored_html(a.body_html, a.body_markdown);
         e.author = unit_name(a.unit.value);
         e.published = published;
         e.updated = std::max(a.updated_at, published);
@@ -667,7 +748,7 @@ class site {
       cursor = p->next_cursor;
     } while (!cursor.empty() && count < 50000);
     do {
-      auto p = documents(100, cursor);
+      auto p = documents(ctx, 100, cursor);
       if (!p) break;
       for (const auto& d : p->items) add(ctx.links.document(d.id.value), d.updated_at);
       cursor = p->next_cursor;
@@ -762,6 +843,18 @@ class site {
 
   template <class T>
   void api_collection(const std::string& path, bool writable);
+
+  // Who is reading: nobody (no Authorization header), or the key's account. A header that does
+  // not authenticate (unknown, expired, revoked, not Bearer) is an error, so a client with a bad
+  // key learns it at once instead of silently reading as anonymous.
+  result<std::optional<http::principal>> identify(const http::request& req) {
+    if (req.header(http::bhttp::field::authorization).empty()) return std::optional<http::principal>();
+    auto who = caller(req);
+    if (!who) return who.err();
+    return std::optional<http::principal>(std::move(*who));
+  }
+
+  friend class read_rights;
 
   result<http::principal> caller(const http::request& req) {
     auto h = req.header(http::bhttp::field::authorization);

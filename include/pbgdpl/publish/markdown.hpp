@@ -4,6 +4,8 @@
 #include "../core/result.hpp"
 #include "../core/text.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -14,21 +16,199 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace publish {
 
+// --- Bounding the input cmark sees -------------------------------------------------------------
+// Debian's cmark (0.30.2) is super-linear on some inputs: each unclosed "[" or "![" stays on its
+// bracket stack and every later link walks back over them ("![[]()" repeated: 240 KB -> 3 s), and
+// deep block-quote or list nesting multiplies the output (">" x 240 KB -> 6.5 MB of HTML). No
+// honest text needs more than a few levels of either, so before parsing, brackets deeper than
+// markdown_limits::max_bracket_depth and container markers deeper than max_container_depth on a
+// line are escaped with a backslash: they then print as the literal characters they would have
+// shown anyway, and cmark's work stays linear in the input. One pass, linear, no allocation
+// beyond the copy.
+struct markdown_limits {
+  std::size_t max_bracket_depth = 32;    // open "[" per paragraph
+  std::size_t max_container_depth = 16;  // ">" and list markers at the start of one line
+};
+
+namespace detail {
+// Leading container markers on a line: "> ", "- ", "* ", "+ ", "1. ", "1) " (with spaces before).
+// Escapes the ones past `max` by inserting a backslash before them. Returns the index where the
+// line's inline content starts.
+inline std::size_t bound_line_prefix(std::string_view line, std::string& out, std::size_t max) {
+  std::size_t i = 0, depth = 0;
+  while (i < line.size()) {
+    std::size_t j = i;
+    while (j < line.size() && (line[j] == ' ' || line[j] == '\t')) ++j;
+    if (j >= line.size()) break;
+    std::size_t marker_end = j;
+    char c = line[j];
+    if (c == '>') {
+      marker_end = j + 1;
+    } else if ((c == '-' || c == '*' || c == '+') && j + 1 < line.size() && (line[j + 1] == ' ' || line[j + 1] == '\t')) {
+      marker_end = j + 1;
+    } else if (c >= '0' && c <= '9') {
+      std::size_t k = j;
+      while (k < line.size() && k - j < 9 && line[k] >= '0' && line[k] <= '9') ++k;
+      if (k < line.size() && (line[k] == '.' || line[k] == ')') && k + 1 < line.size() && (line[k + 1] == ' ' || line[k + 1] == '\t'))
+        marker_end = k + 1;
+    }
+    if (marker_end == j) break;  // not a container marker: the inline content starts here
+    out.append(line.substr(i, j - i));
+    if (++depth > max) {
+      // "\>" and "\-" are literal; for "12." the escape goes before the dot.
+      if (c >= '0' && c <= '9') {
+        out.append(line.substr(j, marker_end - 1 - j));
+        out.push_back('\\');
+        out.push_back(line[marker_end - 1]);
+      } else {
+        out.push_back('\\');
+        out.push_back(c);
+      }
+    } else {
+      out.append(line.substr(j, marker_end - j));
+    }
+    i = marker_end;
+  }
+  return i;
+}
+}  // namespace detail
+
+// The input as cmark should see it (see above). Text within the limits comes back unchanged.
+inline std::string bound_markdown(std::string_view md, const markdown_limits& lim = {}) {
+  std::string out;
+  out.reserve(md.size() + 16);
+  std::size_t depth = 0;  // open brackets in the current paragraph
+  bool fenced = false;    // inside ``` or ~~~: code, printed as is
+  std::size_t pos = 0;
+  while (pos < md.size()) {
+    auto nl = md.find('\n', pos);
+    auto line = md.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? md.size() : nl + 1;
+    auto trimmed = line;
+    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t' || trimmed.front() == '>')) trimmed.remove_prefix(1);
+    if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) fenced = !fenced;
+    bool blank = trimmed.find_first_not_of(" \t\r") == std::string_view::npos;
+    if (blank) depth = 0;  // a blank line ends a paragraph, and with it cmark's bracket stack
+    if (fenced || trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
+      out.append(line);
+    } else {
+      std::size_t start = detail::bound_line_prefix(line, out, lim.max_container_depth);
+      for (std::size_t i = start; i < line.size(); ++i) {
+        char c = line[i];
+        if (c == '\\' && i + 1 < line.size()) {  // an escaped character is never a bracket
+          out.push_back(c);
+          out.push_back(line[++i]);
+          continue;
+        }
+        if (c == '[') {
+          if (depth >= lim.max_bracket_depth) {
+            out.push_back('\\');
+          } else {
+            ++depth;
+          }
+        } else if (c == ']' && depth > 0) {
+          --depth;
+        }
+        out.push_back(c);
+      }
+    }
+    if (nl != std::string_view::npos) out.push_back('\n');
+  }
+  return out;
+}
+
 // Renders CommonMark to an HTML fragment. Never enables CMARK_OPT_UNSAFE: an editor's Markdown
-// is untrusted input for the reader's browser.
-inline result<std::string> markdown_to_html(std::string_view markdown) {
+// is untrusted input for the reader's browser. The input is bounded first (bound_markdown).
+inline result<std::string> markdown_to_html(std::string_view markdown, const markdown_limits& lim = {}) {
   if (!text::is_valid_utf8(markdown)) return error(errc::invalid_utf8);
   if (markdown.size() > PBGDPL_MAX_TEXT_BYTES) return error(errc::too_large);
-  char* html = cmark_markdown_to_html(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT | CMARK_OPT_SMART);
+  auto bounded = bound_markdown(markdown, lim);
+  char* html = cmark_markdown_to_html(bounded.data(), bounded.size(), CMARK_OPT_DEFAULT | CMARK_OPT_SMART);
   if (!html) return error(errc::internal);
   std::unique_ptr<char, decltype(&std::free)> guard(html, &std::free);
   return std::string(html);
 }
 
+// What rendering may cost when content is written. Pages never render Markdown: the HTML is
+// made once here and stored with the content, so a reader's request costs no parsing at all.
+struct render_budget {
+  std::chrono::milliseconds max_time{500};
+  std::size_t max_output_bytes = 3u * PBGDPL_MAX_TEXT_BYTES;
+};
+
+// Renders for storage: markdown_to_html() plus the budget. Text that takes longer or expands more
+// is refused with errc::too_large and a message a writer understands (the JSON pointer is the
+// caller's to set).
+inline result<std::string> render_for_storage(std::string_view markdown, const render_budget& budget = {}) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto html = markdown_to_html(markdown);
+  if (!html) return html;
+  auto took = std::chrono::steady_clock::now() - t0;
+  if (took > budget.max_time || html->size() > budget.max_output_bytes)
+    return error(errc::too_large, {},
+                 "Nội dung Markdown quá phức tạp để hiển thị (quá nhiều ngoặc, trích dẫn hoặc danh sách lồng nhau); hãy đơn giản hóa văn bản",
+                 "The Markdown is too complex to display (too many nested brackets, quotes or lists); simplify the text");
+  return html;
+}
+
+// Plain text from HTML we rendered ourselves (feeds' summaries, meta descriptions, list
+// summaries): tags dropped, the few entities cmark writes decoded, spaces collapsed, cut at
+// max_chars on a word boundary. Linear; no Markdown parsing on a reader's request.
+inline std::string html_to_text(std::string_view html, std::size_t max_chars = 0) {
+  std::string out;
+  out.reserve(std::min<std::size_t>(html.size(), max_chars ? max_chars * 4 + 8 : html.size()));
+  auto space = [&] {
+    if (!out.empty() && out.back() != ' ') out.push_back(' ');
+  };
+  for (std::size_t i = 0; i < html.size(); ++i) {
+    char c = html[i];
+    if (c == '<') {
+      auto end = html.find('>', i);
+      if (end == std::string_view::npos) break;
+      auto tag = html.substr(i + 1, end - i - 1);
+      if (tag.starts_with("/p") || tag.starts_with("br") || tag.starts_with("/h") || tag.starts_with("/li") ||
+          tag.starts_with("/blockquote") || tag.starts_with("/pre"))
+        space();
+      i = end;
+    } else if (c == '&') {
+      auto end = html.find(';', i);
+      auto ent = end == std::string_view::npos || end - i > 8 ? std::string_view{} : html.substr(i, end - i + 1);
+      if (ent == "&amp;") out.push_back('&');
+      else if (ent == "&lt;") out.push_back('<');
+      else if (ent == "&gt;") out.push_back('>');
+      else if (ent == "&quot;") out.push_back('"');
+      else if (ent == "&#39;") out.push_back('\'');
+      else {
+        out.push_back('&');
+        continue;
+      }
+      i = end;
+    } else if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
+      space();
+    } else {
+      out.push_back(c);
+    }
+    if (max_chars > 0 && out.size() > max_chars * 4 + 8) break;  // enough bytes for max_chars code points
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (max_chars > 0 && text::length(out) > max_chars) {
+    std::size_t count = 0, i = 0;
+    for (; i < out.size(); ++i)
+      if ((static_cast<unsigned char>(out[i]) & 0xC0) != 0x80 && count++ == max_chars) break;
+    out.resize(i);
+    auto sp = out.rfind(' ');
+    if (sp != std::string::npos && sp > i / 2) out.resize(sp);
+    out += "…";
+  }
+  return out;
+}
+
 // Plain text from Markdown (for feeds' summaries, meta descriptions and search snippets).
 inline result<std::string> markdown_to_text(std::string_view markdown, std::size_t max_chars = 0) {
   if (!text::is_valid_utf8(markdown)) return error(errc::invalid_utf8);
-  cmark_node* doc = cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT);
+  if (markdown.size() > PBGDPL_MAX_TEXT_BYTES) return error(errc::too_large);
+  auto bounded = bound_markdown(markdown);
+  cmark_node* doc = cmark_parse_document(bounded.data(), bounded.size(), CMARK_OPT_DEFAULT);
   if (!doc) return error(errc::internal);
   std::string out;
   cmark_iter* it = cmark_iter_new(doc);

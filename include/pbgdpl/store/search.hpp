@@ -24,6 +24,9 @@ namespace store {
 struct filter {
   std::optional<std::string> unit;  // this unit (and, with include_descendants, every unit below it)
   bool include_descendants = true;
+  // When not empty: the owning unit is exactly one of these ("" stands for records of no unit).
+  // The portal shows a legal document on its issuing unit's pages and on those of units below it.
+  std::vector<std::string> unit_in;
   std::optional<std::string> kind;      // article_kind, publication_kind, unit_kind...
   std::optional<std::string> category;  // article category, question category
   std::optional<std::string> state;     // article_state, question_state...

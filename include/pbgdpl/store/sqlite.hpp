@@ -13,6 +13,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -22,7 +23,7 @@ namespace store {
 struct sqlite_options {
   int busy_timeout_ms = 5000;
   // Migrate up to this schema version only (tests build "old" databases with it).
-  int schema_version = 3;
+  int schema_version = 4;
   // >0 caps the file at this many pages: how tests simulate a full disk without privileges.
   std::int64_t max_page_count = 0;
   // FULL survives power loss in WAL mode; NORMAL survives only a process crash but writes faster.
@@ -41,7 +42,7 @@ struct sqlite_options {
 
 namespace sqlite_detail {
 
-inline constexpr int current_schema = 3;
+inline constexpr int current_schema = 4;
 inline constexpr int application_id = 0x50424744;  // "PBGD": refuse other programs' databases
 
 inline error make_error(int rc, std::string_view what, const char* msg = nullptr) {
@@ -208,6 +209,14 @@ struct sql_filter {
 
 inline sql_filter build_filter(const filter& f) {
   sql_filter s;
+  if (!f.unit_in.empty()) {
+    s.where += " AND e.unit IN (";
+    for (std::size_t i = 0; i < f.unit_in.size(); ++i) {
+      s.where += i ? ",?" : "?";
+      s.binds.push_back(f.unit_in[i]);
+    }
+    s.where += ")";
+  }
   if (f.unit) {
     if (f.include_descendants) {
       s.cte = "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM entities c JOIN sub ON c.parent = sub.id "
@@ -605,6 +614,12 @@ class sqlite_store final : public store {
     if (::access(dir_check.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
       return error(errc::read_only, {}, "Thư mục dữ liệu chỉ đọc: " + dir_check.string(),
                    "The data directory is read-only: " + dir_check.string());
+    // A new database holds askers' contact details: it is created owner-only (0600), before SQLite
+    // opens it, and its -wal and -shm files inherit that mode from it.
+    if (!existed) {
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd >= 0) ::close(fd);
+    }
     int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) return sqlite_detail::make_error(rc, "open " + path.string());
     sqlite3_extended_result_codes(db_, 1);
@@ -679,7 +694,7 @@ class sqlite_store final : public store {
     if (from >= target) return {};
     return in_tx([&]() -> result<void> {
       for (int v = from + 1; v <= target; ++v) {
-        auto r = v == 1 ? migration_1() : v == 2 ? migration_2() : migration_3();
+        auto r = v == 1 ? migration_1() : v == 2 ? migration_2() : v == 3 ? migration_3() : migration_4();
         if (!r) return r;
         auto s = exec("PRAGMA user_version=" + std::to_string(v));
         if (!s) return s;
@@ -753,6 +768,11 @@ CREATE VIRTUAL TABLE title_fts USING fts5(title_e, title_f, content = '', tokeni
 INSERT INTO title_fts(rowid, title_e, title_f)
   SELECT e.seq, e.title_key, e.title_fold FROM entities e WHERE e.seq IN (SELECT rowid FROM search_fts);
 )sql");
+  }
+
+  // Legal documents gained an editorial state; the ones stored before were published acts.
+  result<void> migration_4() {
+    return exec("UPDATE entities SET state = 'published' WHERE kind = 'legal_document' AND state = ''");
   }
 
   // Indexes a record (migration 2). Writes set the title keys in their own INSERT/UPDATE and

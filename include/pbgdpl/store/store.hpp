@@ -8,6 +8,7 @@
 #include <concepts>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,6 +136,7 @@ struct entity_traits<legal_document> {
   static constexpr std::string_view kind = "legal_document";
   static void index(const legal_document& d, record& r) {
     r.unit = d.unit ? d.unit->value : std::string();
+    r.state = std::string(to_string(d.state));
     r.doc_type = d.type_code;
     r.doc_level = std::string(to_string(d.level));
     r.doc_status = std::string(to_string(d.status));
@@ -142,6 +144,7 @@ struct entity_traits<legal_document> {
     r.sort_key = format_date(d.issued_on) + detail::ts_key(d.created_at);
     r.day = format_date(d.issued_on);
   }
+  static void on_archive(legal_document& d) { d.state = article_state::archived; }
 };
 
 template <>
@@ -286,7 +289,7 @@ class store {
     v.version = 1;
     auto r = to_record(v);
     if (!r) return r.err();
-    auto w = write(write_op::create, *r, 0, actor);
+    auto w = checked_write(write_op::create, *r, 0, actor, v);
     if (!w) return w.err();
     return v;
   }
@@ -307,7 +310,7 @@ class store {
     v.version = expected + 1;
     auto r = to_record(v);
     if (!r) return r.err();
-    auto w = write(write_op::update, *r, expected, actor);
+    auto w = checked_write(write_op::update, *r, expected, actor, v);
     if (!w) return w.err();
     return v;
   }
@@ -352,6 +355,31 @@ class store {
     return out;
   }
 
+  // Refuses a unit whose parent chain comes back to it (or runs into a cycle stored by an older
+  // version): every walk of the tree, up or down, relies on there being none. The chain is read
+  // with a bound and a visited set, so even a damaged tree cannot make this loop. A parent not
+  // stored (yet) ends the chain: datasets may list a school before its division.
+  result<void> check_unit_parent(const unit& u) {
+    if (!u.parent) return {};
+    std::set<std::string, std::less<>> seen{u.id.value};
+    std::string cur = u.parent->value;
+    for (std::size_t steps = 0; !cur.empty(); ++steps) {
+      if (seen.count(cur) || steps > max_unit_depth)
+        return error(errc::invalid_argument, "/parent",
+                     "Không thể đặt " + cur + " làm đơn vị cấp trên của " + u.id.value + ": cây đơn vị sẽ có vòng lặp",
+                     "Cannot make " + cur + " the parent of " + u.id.value + ": the unit tree would contain a cycle");
+      seen.insert(cur);
+      auto r = read(entity_traits<unit>::kind, cur);
+      if (!r) {
+        if (r.err().code == errc::not_found) return {};
+        return r.err();
+      }
+      cur = r->parent;
+    }
+    return {};
+  }
+  static constexpr std::size_t max_unit_depth = 64;
+
   // The record a typed value is stored as; validation failures are returned, nothing written.
   template <stored_entity T>
   static result<record> to_record(const T& v) {
@@ -366,6 +394,20 @@ class store {
     fill_search_text(r);
     return r;
   }
+ private:
+  // A unit's write checks the tree and writes in one transaction, so two writes that are each
+  // harmless alone (A under B, B under A) cannot together make a cycle.
+  template <class T>
+  result<void> checked_write(write_op op, const record& r, std::uint64_t expected, std::string_view actor, const T& v) {
+    if constexpr (std::is_same_v<T, unit>) {
+      return transaction([&]() -> result<void> {
+        if (auto c = check_unit_parent(v); !c) return c;
+        return write(op, r, expected, actor);
+      });
+    } else {
+      return write(op, r, expected, actor);
+    }
+  }
 };
 
 // True when a record passes a filter; `units` is the unit filter already expanded to the unit
@@ -373,6 +415,7 @@ class store {
 inline bool matches(const record& r, const filter& f, const std::vector<std::string>& units) {
   if (!f.include_archived && r.archived) return false;
   if (f.unit && std::find(units.begin(), units.end(), r.unit) == units.end()) return false;
+  if (!f.unit_in.empty() && std::find(f.unit_in.begin(), f.unit_in.end(), r.unit) == f.unit_in.end()) return false;
   if (f.kind && r.sub_kind != *f.kind) return false;
   if (f.category && r.category != *f.category) return false;
   if (f.state && r.state != *f.state) return false;

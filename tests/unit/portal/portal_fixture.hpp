@@ -21,6 +21,7 @@ struct portal_fixture {
     auto d = dataset_from_json(*raw);
     REQUIRE_MESSAGE(d, (d ? "" : d.err().describe()));
     seed = *d;
+    REQUIRE(publish::render_html(seed));  // as the demo does: HTML is made when content is written
     REQUIRE(store::import_dataset(db, seed));
     if (o.default_unit.empty()) o.default_unit = division().id.value;
     if (!o.city_banner && !seed.banners.empty()) o.city_banner = seed.banners.front();

@@ -284,3 +284,33 @@ TEST_CASE_TEMPLATE("legal documents filter by type, level, status and field", F,
   CHECK(ids(q).size() == 2);
   CHECK(s->list<legal_document>(q).value().items.front().id.value == "kh-19");  // newest issue date first
 }
+
+TEST_CASE_TEMPLATE("a unit write that would close a parent cycle is refused, up or down the tree", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  REQUIRE(s->create(make_unit("ha-noi", "Hà Nội", std::nullopt, unit_kind::city), "admin"));
+  REQUIRE(s->create(make_unit("pgd-ha-dong", "Phòng GDĐT Hà Đông", "ha-noi", unit_kind::education_division), "admin"));
+  REQUIRE(s->create(make_unit("th-van-yen", "Trường Tiểu học Văn Yên", "pgd-ha-dong"), "admin"));
+  // The division under its own school (two steps), the city under the school (three), a unit
+  // as its own parent, and a new unit created as its own parent.
+  for (auto [id, parent] : {std::pair{"pgd-ha-dong", "th-van-yen"}, std::pair{"ha-noi", "th-van-yen"},
+                            std::pair{"th-van-yen", "th-van-yen"}}) {
+    auto u = s->get<unit>(id).value();
+    auto before = u;
+    u.parent = unit_id{parent};
+    auto r = s->update(u, "admin");
+    CAPTURE(id);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().path == "/parent");
+    CHECK_FALSE(r.err().message_vi.empty());
+    CHECK(s->get<unit>(id).value() == before);
+  }
+  CHECK_FALSE(s->create(make_unit("tu-tro", "Tự trỏ", "tu-tro"), "admin"));
+  CHECK(s->get<unit>("tu-tro").err().code == errc::not_found);
+  // Moving a school to another place in the tree (no cycle) still works; so does a parent that
+  // is not stored yet (datasets may list a school before its division).
+  auto school = s->get<unit>("th-van-yen").value();
+  school.parent = unit_id{"ha-noi"};
+  CHECK(s->update(school, "admin"));
+  CHECK(s->create(make_unit("th-moi", "Trường mới", "chua-co"), "admin"));
+}

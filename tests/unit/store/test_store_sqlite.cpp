@@ -318,7 +318,7 @@ TEST_CASE("a version-2 database gains the title index on upgrade and finds old t
     CHECK(s->search(sr("huong dan hoa giai vien")).value().items.size() == 1);
   }
   auto s = open_ok(path);
-  CHECK(s->schema_version() == 3);
+  CHECK(s->schema_version() == sqlite_detail::current_schema);
   CHECK(s->integrity_check());
   auto r = s->search(sr("huong dan hoa giai vien")).value();
   REQUIRE_FALSE(r.items.empty());
@@ -453,4 +453,38 @@ TEST_CASE("cached row sets follow writes from this store, from another connectio
   auto after = all_ids(*a, q);
   CHECK(after.size() == 2);
   CHECK(std::find(after.begin(), after.end(), h3.id.value) != after.end());
+}
+
+TEST_CASE("a new database and its WAL are owner-only (0600): they hold askers' contact details") {
+  temp_dir d;
+  auto path = d.path / "pbgdpl.db";
+  auto old_mask = ::umask(022);
+  {
+    auto s = open_ok(path);
+    REQUIRE(s->create(make_article("Có WAL", "x"), "x"));
+    for (const auto& p : {path, std::filesystem::path(path.string() + "-wal")}) {
+      struct stat st {};
+      REQUIRE(::stat(p.c_str(), &st) == 0);
+      CAPTURE(p.string());
+      CHECK((st.st_mode & 0777) == 0600);
+    }
+  }
+  ::umask(old_mask);
+}
+
+TEST_CASE("legal documents stored before they had a state read as published after the upgrade") {
+  temp_dir d;
+  auto path = d.path / "pbgdpl.db";
+  {
+    sqlite_options o;
+    o.schema_version = 3;
+    auto s = open_ok(path, o);
+    REQUIRE(s->create(make_document("kh-19", "19/KH-PGDĐT", "KH", 2023, 3, 22), "x"));
+    // What version 3 wrote: no state column value for documents.
+    raw_exec(path, "UPDATE entities SET state = '' WHERE kind = 'legal_document'");
+  }
+  auto s = open_ok(path);
+  store::list_query q;
+  q.where.state = "published";
+  CHECK(s->list<legal_document>(q).value().items.size() == 1);
 }

@@ -306,9 +306,10 @@ inline json site::openapi() {
   auto responses = [&](bool write) {
     json r{{"200", {{"description", "OK"}}},
            {"400", {{"description", "Bad request", }, {"content", {{"application/json", {{"schema", error_ref}}}}}}},
-           {"404", {{"description", "Not found"}, {"content", {{"application/json", {{"schema", error_ref}}}}}}}};
+           {"404", {{"description", "Not found"}, {"content", {{"application/json", {{"schema", error_ref}}}}}}},
+           // Reads take an optional key; a key that does not authenticate is refused, not ignored.
+           {"401", {{"description", "No or bad API key"}, {"content", {{"application/json", {{"schema", error_ref}}}}}}}};
     if (write) {
-      r["401"] = {{"description", "No or bad API key"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
       r["403"] = {{"description", "Not allowed for this unit"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
       r["409"] = {{"description", "Version conflict"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
       r["422"] = {{"description", "Validation failed"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
@@ -323,16 +324,20 @@ inline json site::openapi() {
   json create_responses = responses(true);
   create_responses.erase("200");
   create_responses["201"] = {{"description", "Created"}};
+  // Reads work with no key or with one.
+  json optional_key = json::array({json::object(), json{{"apiKey", json::array()}}});
   json paths = json::object();
   for (const char* c : {"articles", "legal-documents", "questions", "units", "media"}) {
     std::string base = std::string("/api/v1/") + c;
     paths[base] = {
-        {"get", {{"summary", std::string("List ") + c}, {"parameters", list_params}, {"responses", responses(false)}}},
+        {"get", {{"summary", std::string("List ") + c}, {"parameters", list_params}, {"security", optional_key},
+                 {"responses", responses(false)}}},
         {"post", {{"summary", std::string("Create one of ") + c}, {"security", json::array({{{"apiKey", json::array()}}})},
                   {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
                   {"responses", create_responses}}}};
     paths[base + "/{id}"] = {
-        {"get", {{"summary", std::string("One of ") + c}, {"parameters", id_param}, {"responses", responses(false)}}},
+        {"get", {{"summary", std::string("One of ") + c}, {"parameters", id_param}, {"security", optional_key},
+                 {"responses", responses(false)}}},
         {"put", {{"summary", "Update (optimistic concurrency on version)"}, {"parameters", id_param},
                  {"security", json::array({{{"apiKey", json::array()}}})},
                  {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
@@ -346,7 +351,13 @@ inline json site::openapi() {
   return json{
       {"openapi", "3.0.3"},
       {"info", {{"title", "pbgdpl portal API"}, {"version", PBGDPL_VERSION_STRING},
-                {"description", "Phổ biến, giáo dục pháp luật: bài viết, văn bản, hỏi đáp, đơn vị. Errors carry a stable code and messages in Vietnamese and English."}}},
+                {"description", "Phổ biến, giáo dục pháp luật: bài viết, văn bản, hỏi đáp, đơn vị. Errors carry a stable code and messages in Vietnamese and English. "
+                                "Without a key, reads return published content only and never askers' contact details. With a key, "
+                                "reads also return what the key's account may read (records that are not public of the units where it "
+                                "has the read right; askers' contacts where it answers questions); a key that does not authenticate is a 401. "
+                                "Writes need a key and the right at the record's unit; making a record public needs the right to publish. "
+                                "author, created_at, updated_at, published_at, revision, asked_at, answered_at, answered_by and the *_html "
+                                "fields are set by the server."}}},
       {"paths", paths},
       {"components",
        {{"securitySchemes", {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}}}},

@@ -326,3 +326,14 @@ TEST_CASE("portal: the Host header is never echoed into absolute URLs") {
   auto own = portal_fixture::body(f.get("/sitemap.xml", {{"Host", "thvanyen.edu.vn"}}));
   CHECK(own.find("https://thvanyen.edu.vn/pbgdpl/") != std::string::npos);
 }
+
+TEST_CASE("api: a unit parent cycle is refused through the API too, and nothing changes") {
+  api_fixture api;
+  auto division = to_json_value(api.f->db.get<unit>("pgddt-ha-dong").value());
+  division["parent"] = "th-van-yen";
+  auto r = api.call(http::verb::put, "/api/v1/units/pgddt-ha-dong", division, "acc-city-official");
+  CHECK(r.code != http::status::ok);
+  CHECK(portal_fixture::body(r).find("cycle") != std::string::npos);
+  CHECK(api.f->db.get<unit>("pgddt-ha-dong").value().parent->value == "ubnd-ha-dong");
+  CHECK(api.get("/pbgdpl/").code == http::status::ok);
+}

@@ -159,7 +159,12 @@ class site {
       auto slash = rest.find('/');
       unit_id = std::string(rest.substr(0, slash));
       links.base = "/don-vi/" + unit_id;
-      if (slash == std::string_view::npos) return redirect(links.section());
+      // Redirect only to a unit that exists: its id is then a plain identifier, so the Location
+      // never carries bytes a client chose.
+      if (slash == std::string_view::npos) {
+        if (!find_unit(unit_id)) return not_found_page(req, nullptr);
+        return redirect(links.section());
+      }
       offset += 8 + slash;
     } else {
       auto host = req.host();

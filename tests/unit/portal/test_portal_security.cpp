@@ -337,3 +337,16 @@ TEST_CASE("api: a unit parent cycle is refused through the API too, and nothing 
   CHECK(api.f->db.get<unit>("pgddt-ha-dong").value().parent->value == "ubnd-ha-dong");
   CHECK(api.get("/pbgdpl/").code == http::status::ok);
 }
+
+TEST_CASE("portal: a redirect's Location never carries bytes the client chose") {
+  portal_fixture f;
+  auto r = f.get("/don-vi/th-van-yen");
+  CHECK(r.code == http::status::moved_permanently);
+  CHECK(r.get("Location") == "/don-vi/th-van-yen/pbgdpl/");
+  for (const char* t : {"/don-vi/khong%20co", "/don-vi/%C4%91%22%3E%3Cscript%3E", "/don-vi/x%0d"}) {
+    auto bad = f.get(t);
+    CAPTURE(t);
+    CHECK(bad.code != http::status::moved_permanently);
+    CHECK(bad.get("Location").empty());
+  }
+}

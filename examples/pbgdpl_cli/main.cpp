@@ -32,11 +32,16 @@ const char* usage_text =
     "  pbgdpl approve -s KEY.key -m FILE --id ID --content-id ID --unit UNIT --role ROLE --use USE\n"
     "                 --from TIME --until TIME [--seq N] [-x SIG] [-W]\n"
     "  pbgdpl bundle pack PATH --id CONTENT_ID [--title T] [approve options to sign it]\n"
-    "  pbgdpl bundle verify PATH --root ROOT.pub --authority UNIT -d DELEGATION.minisig...\n"
+    "  pbgdpl bundle verify PATH --root ROOT.pub --authority UNIT --level ROLE\n"
+    "                 [--parent CHILD=PARENT]... [--units UNITS.json] -d DELEGATION.minisig...\n"
     "                 --use USE [--at TIME] [--revocations LIST.json]\n"
     "Mật khẩu khóa đọc từ biến PBGDPL_PASSWORD hoặc dòng đầu của stdin; -W: khóa không mã hóa.\n"
     "Key passwords come from PBGDPL_PASSWORD or the first line of stdin; -W: unencrypted key.\n"
-    "TIME: 2024-09-01T00:00:00+07:00. USE: portal, signage_school, signage_public, report.\n";
+    "TIME: 2024-09-01T00:00:00+07:00. USE: portal, signage_school, signage_public, report.\n"
+    "--level: vai trò cao nhất đơn vị gốc được ủy quyền / the highest role the authority may delegate\n"
+    "  (city_official, division_approver, school_approver). --parent / --units ({\"con\": \"cha\"}):\n"
+    "  cây đơn vị; chỉ ủy quyền cho đơn vị thuộc đơn vị gốc / the unit tree; delegations only below\n"
+    "  the authority.\n";
 
 struct usage_error {
   std::string what;
@@ -249,6 +254,14 @@ int cmd_delegate(const args& a) {
   d.valid_from = parse_time(a.need("--from"));
   d.valid_until = parse_time(a.need("--until"));
   d.sequence = std::stoull(a.get("--seq", "1"));
+  // The same rule verifiers apply (model/approval.hpp): sign nothing they would refuse.
+  for (auto u : d.uses)
+    if (!role_may_approve(d.approver_role, u))
+      throw exception(error(errc::permission_denied, {},
+                            "Vai trò " + std::string(to_string(d.approver_role)) + " không được phê duyệt cho mục đích " +
+                                std::string(to_string(u)),
+                            "Role " + std::string(to_string(d.approver_role)) + " may not approve for use " +
+                                std::string(to_string(u))));
   spit(a.get("-x", pubf.string() + ".minisig"), trust::sign_delegation(root, d).to_text());
   return 0;
 }
@@ -262,6 +275,33 @@ int cmd_approve(const args& a) {
   auto sig = must(trust::sign_approval(key, statement_from(a, a.need("--content-id")), d));
   spit(a.get("-x", file.string() + ".minisig"), sig.to_text());
   return 0;
+}
+
+// What the pinned authority may delegate: --level (required: the operator states it), the unit
+// tree from --units (a JSON object child -> parent) and --parent CHILD=PARENT.
+trust::authority_scope scope_from(const args& a) {
+  trust::authority_scope sc;
+  sc.level = parse_enum<role>(a.need("--level"), "level");
+  if (!is_approver_role(sc.level)) throw usage_error{"--level: city_official, division_approver, school_approver"};
+  if (a.opts.count("--units")) {
+    auto j = must(json_io::parse(slurp(a.need("--units"), PBGDPL_MAX_JSON_BYTES)));
+    if (!j.is_object())
+      throw exception(error(errc::parse_error, {}, "--units phải là một đối tượng JSON {\"con\": \"cha\"}",
+                            "--units must be a JSON object {\"child\": \"parent\"}"));
+    for (auto& [child, parent] : j.items()) {
+      if (!parent.is_string())
+        throw exception(error(errc::parse_error, {}, "--units: đơn vị cha của " + child + " phải là chuỗi",
+                              "--units: the parent of " + child + " must be a string"));
+      sc.parents[child] = parent.get<std::string>();
+    }
+  }
+  if (auto it = a.opts.find("--parent"); it != a.opts.end())
+    for (auto& p : it->second) {
+      auto eq = p.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) throw usage_error{"--parent CHILD=PARENT: " + p};
+      sc.parents[p.substr(0, eq)] = p.substr(eq + 1);
+    }
+  return sc;
 }
 
 int cmd_bundle(const args& a) {
@@ -286,7 +326,7 @@ int cmd_bundle(const args& a) {
   }
   if (a.positional[0] == "verify") {
     trust::keyring ring;
-    ring.add_root(unit_id{a.need("--authority")}, must(trust::public_key::parse(slurp(a.need("--root")))));
+    ring.add_root(unit_id{a.need("--authority")}, must(trust::public_key::parse(slurp(a.need("--root")))), scope_from(a));
     auto dit = a.opts.find("-d");
     if (dit != a.opts.end())
       for (auto& d : dit->second) must(ring.add_delegation(slurp(d)));

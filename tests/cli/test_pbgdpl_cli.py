@@ -145,8 +145,8 @@ def make_bundle(tmp_path):
     r = ok("bundle", "pack", b, "--id", "pbgdpl-2025-01", "--title", "Ngày Pháp luật", "-W", "-s", ap_key,
            "--unit", UNIT, "--role", ROLE, "--use", "signage_school", "--from", FROM, "--until", UNTIL)
     assert "2" in r.stdout
-    verify = ["bundle", "verify", b, "--root", root_pub, "--authority", AUTHORITY,
-              "-d", ap_pub.with_name(ap_pub.name + ".minisig"), "--at", AT]
+    verify = ["bundle", "verify", b, "--root", root_pub, "--authority", AUTHORITY, "--level", "city_official",
+              "--parent", f"{UNIT}={AUTHORITY}", "-d", ap_pub.with_name(ap_pub.name + ".minisig"), "--at", AT]
     return b, verify
 
 
@@ -314,3 +314,41 @@ def test_outputs_replace_a_planted_link_instead_of_writing_through_it(tmp_path, 
     ok("sign", "-W", "-s", key, "-m", content, "-x", sig)
     assert victim.read_text() == "do not touch\n"
     assert not sig.is_symlink() and sig.read_text().startswith("untrusted comment:")
+
+
+def without(args, option, count=2):
+    """args with `option` and its value(s) removed."""
+    i = args.index(option)
+    return args[:i] + args[i + count:]
+
+
+def test_bundle_verify_refuses_a_delegation_outside_the_authoritys_tree_or_level(tmp_path):
+    b, verify = make_bundle(tmp_path)
+    # The approver's unit is not known to be under the authority: refused.
+    refused(quick(*without(verify, "--parent"), "--use", "signage_school"),
+            f"không thuộc phạm vi của {AUTHORITY}", f"is not under authority {AUTHORITY}")
+    # A tree that puts it under another unit, with a cycle that must not hang the check.
+    units = tmp_path / "units.json"
+    units.write_text(f'{{"{UNIT}": "pgd-quan-3", "pgd-quan-3": "pgd-quan-5", "pgd-quan-5": "pgd-quan-3"}}')
+    refused(quick(*without(verify, "--parent"), "--units", units, "--use", "signage_school"),
+            "không thuộc phạm vi", "is not under authority")
+    units.write_text(f'{{"{UNIT}": "{AUTHORITY}"}}')
+    ok(*without(verify, "--parent"), "--units", units, "--use", "signage_school")
+    # An authority pinned at school level may not have delegated a division approver.
+    refused(quick(*without(verify, "--level"), "--level", "school_approver", "--use", "signage_school"),
+            "cao hơn cấp của mình", "above its own level")
+    # The level must be stated.
+    r = quick(*without(verify, "--level"), "--use", "signage_school")
+    assert r.returncode == 2 and "--level" in r.stderr
+
+
+def test_a_school_approver_cannot_be_delegated_or_approve_for_public_screens(tmp_path, content):
+    root_pub, root_key = keygen(tmp_path, "root")
+    ap_pub, ap_key = keygen(tmp_path, "approver")
+    refused(quick("delegate", "-W", "-s", root_key, "-k", ap_pub, "--authority", AUTHORITY, "--unit", "thcs-a",
+                  "--role", "school_approver", "--use", "signage_school,signage_public", "--from", FROM, "--until", UNTIL),
+            "không được phê duyệt cho mục đích signage_public", "may not approve for use signage_public")
+    assert not ap_pub.with_name(ap_pub.name + ".minisig").exists()
+    refused(quick("approve", "-W", "-s", ap_key, "-m", content, "--content-id", "c1", "--unit", "thcs-a",
+                  "--role", "school_approver", "--use", "signage_public", "--from", FROM, "--until", UNTIL),
+            "không được phê duyệt", "may not approve")

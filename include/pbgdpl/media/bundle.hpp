@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -373,8 +374,9 @@ inline result<verified_bundle> verify_bundle(const fs::path& source, const trust
   auto sig = detail::read_small_file(l.signature, 16 * 1024);
   if (!sig) return sig.err();
   // The tracker is only updated once the files are known to be good.
-  trust::sequence_tracker probe = seen ? *seen : trust::sequence_tracker{};
-  auto st = ring.verify_approval(*sig, trust::digest_content(*text), ctx, &probe);
+  std::optional<trust::sequence_tracker> probe;
+  if (seen) probe = *seen;
+  auto st = ring.verify_approval(*sig, trust::digest_content(*text), ctx, probe ? &*probe : nullptr);
   if (!st) return st.err();
   auto m = from_json_text<bundle_manifest>(*text);
   if (!m) return m.err();
@@ -383,7 +385,7 @@ inline result<verified_bundle> verify_bundle(const fs::path& source, const trust
   if (l.single_file && (m->files.size() != 1 || m->files[0].path != *l.single_file))
     return error(errc::tampered, "/files", "Bản kê không thuộc tệp này", "The manifest does not describe this file");
   if (auto r = verify_files(l, *m, opt); !r) return r.err();
-  if (seen) seen->record(st->content_id, st->sequence);
+  if (seen) *seen = std::move(*probe);  // the approval's sequence, recorded under its scope
   return verified_bundle{std::move(*m), std::move(*st)};
 }
 

@@ -22,6 +22,15 @@ inline std::string_view approval_use_label_vi(approval_use u) noexcept {
   return {};
 }
 
+// The one rule for who may approve what, shared by validate() below and by trust/ (delegations
+// an authority signs, statements an approver signs): only approver roles approve, and content for
+// screens in public places needs a competent authority (a city official or a division approver).
+constexpr bool role_may_approve(role r, approval_use u) noexcept {
+  if (!is_approver_role(r)) return false;
+  if (u == approval_use::signage_public) return r == role::city_official || r == role::division_approver;
+  return true;
+}
+
 struct approval_record {
   approval_id id;
   int schema_version = model_schema_version;
@@ -79,7 +88,7 @@ inline void validate(const approval_record& a, validator& v) {
   v.check(is_approver_role(a.approver_role), "/approver_role", errc::permission_denied,
           "Vai trò này không được phê duyệt nội dung", "This role may not approve content");
   if (a.use == approval_use::signage_public)
-    v.check(a.approver_role == role::city_official || a.approver_role == role::division_approver, "/approver_role",
+    v.check(role_may_approve(a.approver_role, a.use), "/approver_role",
             errc::permission_denied, "Nội dung trình chiếu nơi công cộng phải do cơ quan có thẩm quyền phê duyệt",
             "Public-screen content must be approved by a competent authority");
   v.check(rules::is_hex(a.key_id, 16), "/key_id", errc::invalid_argument, "Mã khóa phải là 16 ký tự hex thường",

@@ -6,8 +6,10 @@
 #include "../core/json.hpp"
 #include "../model/account.hpp"
 #include "../model/approval.hpp"
+#include "../model/unit.hpp"
 #include "minisign.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -87,6 +89,11 @@ inline void validate(const approval_statement& s, validator& v) {
           "Thời hạn phải sau thời điểm bắt đầu", "valid_until must be after valid_from");
   v.check(is_approver_role(s.approver_role), "/approver_role", errc::permission_denied,
           "Vai trò này không được phê duyệt", "This role cannot approve");
+  if (is_approver_role(s.approver_role))
+    v.check(role_may_approve(s.approver_role, s.use), "/use", errc::permission_denied,
+            "Vai trò " + std::string(to_string(s.approver_role)) + " không được phê duyệt cho mục đích " +
+                std::string(to_string(s.use)),
+            "Role " + std::string(to_string(s.approver_role)) + " may not approve for use " + std::string(to_string(s.use)));
 }
 
 // The model's record of a verified approval, for the store. The record keeps the key id in
@@ -250,32 +257,156 @@ struct verify_context {
   approval_use use = approval_use::portal;
 };
 
-// Remembers the highest approval sequence seen per content id, so an older approval replayed
-// after a newer one is refused (rollback). Persist it with the player's state.
+// Where an approval's sequence number counts: per authority (whose delegation verified it), per
+// approver unit and per content id. One approver can thus never freeze another unit's, or another
+// authority's, approvals of the same content by signing a huge sequence number.
+struct sequence_scope {
+  std::string authority;
+  std::string approver_unit;
+  std::string content_id;
+  friend auto operator<=>(const sequence_scope&, const sequence_scope&) = default;
+  friend bool operator==(const sequence_scope&, const sequence_scope&) = default;
+};
+
+// Remembers the highest approval sequence seen per sequence_scope, so an older approval replayed
+// after a newer one is refused (rollback), and refuses a sequence that jumps more than
+// max_step beyond the last one seen (or, seen first, is above max_step): a sequence near 2^64
+// would otherwise leave no room for any later approval. Persist it with the player's state.
 class sequence_tracker {
  public:
-  std::optional<std::uint64_t> highest(const std::string& content_id) const {
-    auto it = seen_.find(content_id);
+  static constexpr std::uint64_t default_max_step = 1000;
+
+  explicit sequence_tracker(std::uint64_t max_step = default_max_step) : max_step_(max_step) {}
+
+  std::uint64_t max_step() const noexcept { return max_step_; }
+
+  std::optional<std::uint64_t> highest(const sequence_scope& k) const {
+    auto it = seen_.find(k);
     if (it == seen_.end()) return std::nullopt;
     return it->second;
   }
-  void record(const std::string& content_id, std::uint64_t seq) {
-    auto& v = seen_[content_id];
-    if (seq > v) v = seq;
+
+  // superseded: lower than the highest seen (rollback); out_of_range: too far ahead.
+  result<void> check(const sequence_scope& k, std::uint64_t seq) const {
+    auto h = highest(k);
+    if (h && seq < *h)
+      return error(errc::superseded, "/sequence",
+                   "Phê duyệt số " + std::to_string(seq) + " cũ hơn phê duyệt số " + std::to_string(*h) + " đã thấy",
+                   "Approval sequence " + std::to_string(seq) + " is older than " + std::to_string(*h) +
+                       " already seen (rollback)");
+    const std::uint64_t base = h ? *h : 0;
+    if (seq > base && seq - base > max_step_)
+      return error(errc::out_of_range, "/sequence",
+                   "Số thứ tự phê duyệt " + std::to_string(seq) + " vượt quá " + std::to_string(max_step_) +
+                       " so với số " + std::to_string(base) + (h ? " đã thấy" : " (lần đầu)"),
+                   "Approval sequence " + std::to_string(seq) + " jumps more than " + std::to_string(max_step_) +
+                       " beyond " + std::to_string(base) + (h ? " already seen" : " (first seen)"));
+    return {};
   }
-  const std::map<std::string, std::uint64_t>& all() const noexcept { return seen_; }
+
+  void record(const sequence_scope& k, std::uint64_t seq) {
+    auto [it, fresh] = seen_.try_emplace(k, seq);
+    if (!fresh && seq > it->second) it->second = seq;
+  }
+
+  const std::map<sequence_scope, std::uint64_t>& all() const noexcept { return seen_; }
 
  private:
-  std::map<std::string, std::uint64_t> seen_;
+  std::uint64_t max_step_;
+  std::map<sequence_scope, std::uint64_t> seen_;
+};
+
+// Approver roles in order of authority (0 for a role that does not approve): an authority may
+// delegate its own level and those below, never above.
+constexpr int approver_rank(role r) noexcept {
+  switch (r) {
+    case role::school_approver: return 1;
+    case role::division_approver: return 2;
+    case role::city_official: return 3;
+    default: return 0;
+  }
+}
+
+// What a pinned authority may delegate: approver roles up to `level`, for its own unit and the
+// units below it. `parents` maps a unit id to its parent's; it comes from the operator (or the
+// store) and need not be a tree: every walk up it is bounded by its size, so a cycle cannot loop,
+// and a unit whose walk does not reach the authority is outside its scope.
+struct authority_scope {
+  role level = role::school_approver;
+  std::map<std::string, std::string> parents;  // child unit id -> parent unit id
+
+  // True when `u` is `authority` or lies below it in `parents`.
+  bool contains(const unit_id& authority, const unit_id& u) const {
+    const std::string* cur = &u.value;
+    for (std::size_t steps = 0; steps <= parents.size(); ++steps) {
+      if (*cur == authority.value) return true;
+      auto it = parents.find(*cur);
+      if (it == parents.end()) return false;
+      cur = &it->second;
+    }
+    return false;  // walked as many links as there are: a cycle that never meets the authority
+  }
+};
+
+// The level a unit of kind `k` delegates at: the city and its departments city officials, a
+// district or an education division division approvers, a school school approvers.
+constexpr role approver_level(unit_kind k) noexcept {
+  switch (k) {
+    case unit_kind::city:
+    case unit_kind::department: return role::city_official;
+    case unit_kind::district:
+    case unit_kind::education_division: return role::division_approver;
+    case unit_kind::school: return role::school_approver;
+  }
+  return role::school_approver;
+}
+
+// The scope of `authority` from the unit records (as the store holds them): its level from its
+// kind, the parent links from every unit. not_found when the authority is not among them.
+inline result<authority_scope> scope_of(const unit_id& authority, const std::vector<unit>& units) {
+  authority_scope sc;
+  bool found = false;
+  for (const auto& u : units) {
+    if (u.id == authority) {
+      sc.level = approver_level(u.kind);
+      found = true;
+    }
+    if (u.parent) sc.parents[u.id.value] = u.parent->value;
+  }
+  if (!found)
+    return error(errc::not_found, {}, "Không có đơn vị " + authority.value + " trong danh sách đơn vị",
+                 "Unit " + authority.value + " is not among the units given");
+  return sc;
+}
+
+// A delegation is held per (key id, authority): one authority can neither replace nor extend
+// another's delegation of the same key.
+struct delegation_key {
+  std::string key_id;     // hex, as minisign prints it
+  std::string authority;  // unit id of the delegating authority
+  friend auto operator<=>(const delegation_key&, const delegation_key&) = default;
+  friend bool operator==(const delegation_key&, const delegation_key&) = default;
 };
 
 class keyring {
  public:
-  // Pins an authority's root key: the only keys trusted without a signature.
-  void add_root(const unit_id& authority, const public_key& root) { roots_[authority.value] = root; }
+  // Pins an authority's root key (the only keys trusted without a signature) with what it may
+  // delegate. Pinning a different key for the authority drops the delegations the old key signed.
+  void add_root(const unit_id& authority, const public_key& root, authority_scope scope) {
+    auto it = roots_.find(authority.value);
+    if (it != roots_.end() && !(it->second.key == root))
+      std::erase_if(delegations_, [&](const auto& kv) { return kv.first.authority == authority.value; });
+    roots_[authority.value] = pinned{root, std::move(scope)};
+  }
+  // The narrowest scope: school-approver delegations for the authority's own unit only.
+  void add_root(const unit_id& authority, const public_key& root) { add_root(authority, root, authority_scope{}); }
 
-  // Adds a delegation after checking it was signed by its authority's pinned root key. A
-  // delegation of the same key with a lower sequence than the one held is superseded.
+  // Adds a delegation after checking it was signed by its authority's pinned root key and lies
+  // within that authority's scope. Refuses, each with its own code: unknown_key (no root pinned for
+  // the authority, or signed by another key), bad_signature, permission_denied (a role that does not
+  // approve or is above the authority's level, a unit outside its subtree, a use the role may not
+  // approve), revoked (the key is on a pinned authority's revocation list), conflict (another key
+  // with the same key id), superseded (the authority holds a newer delegation of this key).
   result<delegation> add_delegation(std::string_view signature_text) {
     auto s = signature::parse(signature_text);
     if (!s) return s.err();
@@ -285,16 +416,20 @@ class keyring {
     if (root == roots_.end())
       return error(errc::unknown_key, {}, "Không có khóa gốc của đơn vị " + d->authority.value,
                    "No root key for authority " + d->authority.value);
-    if (auto r = verify(root->second, *s, d->key.to_file(), false); !r) return r.err();
-    auto key = d->key.id.hex();
-    auto it = delegations_.find(key);
-    if (it != delegations_.end()) {
-      if (it->second.sequence > d->sequence)
-        return error(errc::superseded, {}, "Đã có ủy quyền mới hơn cho khóa này", "A newer delegation of this key is held");
+    if (auto r = verify(root->second.key, *s, d->key.to_file(), false); !r) return r.err();
+    if (auto r = check_scope(*d, root->second.scope); !r) return r.err();
+    const auto key = d->key.id.hex();
+    if (auto r = revoked_anywhere(key); r)
+      return error(errc::revoked, {},
+                   "Khóa " + key + " đã bị đơn vị " + r->first + " thu hồi: không thể ủy quyền lại",
+                   "Key " + key + " was revoked by " + r->first + ": it cannot be delegated again");
+    for (auto it = delegations_.lower_bound({key, {}}); it != delegations_.end() && it->first.key_id == key; ++it)
       if (!(it->second.key == d->key))
         return error(errc::conflict, {}, "Hai khóa khác nhau có cùng mã khóa", "Two different keys share a key id");
-    }
-    delegations_[key] = *d;
+    auto it = delegations_.find({key, d->authority.value});
+    if (it != delegations_.end() && it->second.sequence > d->sequence)
+      return error(errc::superseded, {}, "Đã có ủy quyền mới hơn cho khóa này", "A newer delegation of this key is held");
+    delegations_[{key, d->authority.value}] = *d;
     return *d;
   }
 
@@ -308,7 +443,7 @@ class keyring {
     if (root == roots_.end())
       return error(errc::unknown_key, {}, "Không có khóa gốc của đơn vị " + l->authority.value,
                    "No root key for authority " + l->authority.value);
-    if (auto r = verify(root->second, *s, body, false); !r) return r.err();
+    if (auto r = verify(root->second.key, *s, body, false); !r) return r.err();
     auto& held = revocations_[l->authority.value];
     if (held && held->sequence > l->sequence)
       return error(errc::superseded, {}, "Danh sách thu hồi cũ hơn danh sách đang có",
@@ -319,62 +454,63 @@ class keyring {
 
   // Verifies an approval of content with digest `d`. Refuses, each with its own code:
   // bad_signature (malformed or forged), unknown_key (no delegation), tampered (content changed),
-  // revoked, expired / not_yet_valid (approval or delegation), permission_denied (key not
-  // delegated for that unit or role), wrong_use, superseded (lower sequence than seen: rollback).
-  // On success the sequence is recorded in `seen` when given.
+  // revoked (by any pinned authority: a revocation only removes trust, so a key one authority
+  // revoked is not trusted through another's delegation), expired / not_yet_valid (approval or
+  // delegation), permission_denied (key not delegated for that unit or role), wrong_use,
+  // superseded (lower sequence than seen: rollback), out_of_range (sequence jumps beyond the
+  // tracker's window). The delegation used is the one, among the authorities that delegated the
+  // key, whose unit and role the statement names; the sequence counts per (that authority,
+  // approver unit, content id). On success the sequence is recorded in `seen` when given.
   result<approval_statement> verify_approval(std::string_view signature_text, const content_digest& d,
                                              const verify_context& ctx, sequence_tracker* seen = nullptr) const {
     auto s = signature::parse(signature_text);
     if (!s) return s.err();
-    auto del = delegations_.find(s->id.hex());
-    if (del == delegations_.end())
-      return error(errc::unknown_key, {}, "Khóa " + s->id.hex() + " không được ủy quyền phê duyệt",
-                   "Key " + s->id.hex() + " has no delegation to approve");
-    const delegation& dg = del->second;
-    if (auto r = detail::verify_comment(dg.key, *s); !r) return r.err();
+    const auto key = s->id.hex();
+    auto first = delegations_.lower_bound({key, {}});
+    if (first == delegations_.end() || first->first.key_id != key)
+      return error(errc::unknown_key, {}, "Khóa " + key + " không được ủy quyền phê duyệt",
+                   "Key " + key + " has no delegation to approve");
+    const public_key& pk = first->second.key;  // every delegation of this key id holds the same key
+    if (auto r = detail::verify_comment(pk, *s); !r) return r.err();
     auto st = read_statement<approval_statement>(*s);
     if (!st) return st.err();
-    if (st->key_id != s->id.hex())
+    if (st->key_id != key)
       return error(errc::bad_signature, "/key_id", "Mã khóa trong phê duyệt không khớp chữ ký",
                    "The statement's key id does not match the signature");
-    if (auto r = verify_prehashed(dg.key, *s, d.b512); !r) return r.err();
+    if (auto r = verify_prehashed(pk, *s, d.b512); !r) return r.err();
     if (st->content_blake2b != to_hex(d.b256))
       return error(errc::tampered, "/content_blake2b", "Mã băm nội dung không khớp phê duyệt",
                    "The content digest does not match the approval");
-    if (auto r = check_revoked(dg, ctx.now); !r) return r.err();
-    if (ctx.now < dg.valid_from)
-      return error(errc::not_yet_valid, {}, "Ủy quyền của khóa phê duyệt chưa có hiệu lực",
-                   "The approver key's delegation is not valid yet");
-    if (ctx.now >= dg.valid_until)
-      return error(errc::expired, {}, "Ủy quyền của khóa phê duyệt đã hết hạn", "The approver key's delegation has expired");
-    if (st->approver_unit != dg.unit || st->approver_role != dg.approver_role || !is_approver_role(st->approver_role))
-      return error(errc::permission_denied, {}, "Khóa không được ủy quyền cho đơn vị hoặc vai trò này",
-                   "The key is not delegated for this unit or role");
-    if (ctx.now < st->valid_from)
-      return error(errc::not_yet_valid, {}, "Phê duyệt chưa có hiệu lực (từ " + format_timestamp(st->valid_from) + ")",
-                   "The approval is not valid yet (from " + format_timestamp(st->valid_from) + ")");
-    if (ctx.now >= st->valid_until)
-      return error(errc::expired, {}, "Phê duyệt đã hết hạn lúc " + format_timestamp(st->valid_until),
-                   "The approval expired at " + format_timestamp(st->valid_until));
-    bool delegated_use = std::find(dg.uses.begin(), dg.uses.end(), st->use) != dg.uses.end();
-    if (st->use != ctx.use || !delegated_use)
-      return error(errc::wrong_use, {}, "Nội dung không được phê duyệt cho mục đích " + std::string(to_string(ctx.use)),
-                   "The content is not approved for use " + std::string(to_string(ctx.use)));
-    if (seen) {
-      auto h = seen->highest(st->content_id);
-      if (h && st->sequence < *h)
-        return error(errc::superseded, {},
-                     "Phê duyệt số " + std::to_string(st->sequence) + " cũ hơn phê duyệt số " + std::to_string(*h) + " đã thấy",
-                     "Approval sequence " + std::to_string(st->sequence) + " is older than " + std::to_string(*h) +
-                         " already seen (rollback)");
-      seen->record(st->content_id, st->sequence);
+    if (auto r = check_revoked(key, ctx.now); !r) return r.err();
+    std::optional<error> refusal;
+    for (auto it = first; it != delegations_.end() && it->first.key_id == key; ++it) {
+      const delegation& dg = it->second;
+      if (st->approver_unit != dg.unit || st->approver_role != dg.approver_role) continue;
+      auto r = check_against(dg, *st, ctx, seen);
+      if (r) {
+        if (seen) seen->record(sequence_scope{dg.authority.value, st->approver_unit.value, st->content_id}, st->sequence);
+        return *st;
+      }
+      if (!refusal) refusal = r.err();
     }
-    return *st;
+    if (refusal) return *refusal;
+    return error(errc::permission_denied, {}, "Khóa không được ủy quyền cho đơn vị hoặc vai trò này",
+                 "The key is not delegated for this unit or role");
   }
 
-  const std::map<std::string, delegation>& delegations() const noexcept { return delegations_; }
+  const std::map<delegation_key, delegation>& delegations() const noexcept { return delegations_; }
+  // The delegation `authority` holds for the key `key_id` (hex), if any.
+  const delegation* find_delegation(const unit_id& authority, std::string_view key_id) const {
+    auto it = delegations_.find({std::string(key_id), authority.value});
+    return it == delegations_.end() ? nullptr : &it->second;
+  }
 
  private:
+  struct pinned {
+    public_key key;
+    authority_scope scope;
+  };
+
   template <class T>
   static result<T> read_statement(const signature& s) {
     auto v = from_json_text<T>(s.trusted_comment);
@@ -384,18 +520,86 @@ class keyring {
     return v;
   }
 
-  result<void> check_revoked(const delegation& dg, timestamp now) const {
-    auto it = revocations_.find(dg.authority.value);
-    if (it == revocations_.end() || !it->second) return {};
-    for (const auto& r : it->second->revoked)
-      if (r.key_id == dg.key.id.hex() && now >= r.since)
-        return error(errc::revoked, {}, "Khóa " + r.key_id + " đã bị thu hồi" + (r.reason.empty() ? "" : ": " + r.reason),
-                     "Key " + r.key_id + " was revoked" + (r.reason.empty() ? "" : ": " + r.reason));
+  // May the authority that signed `d` delegate it? (The signature was checked already.)
+  static result<void> check_scope(const delegation& d, const authority_scope& sc) {
+    const std::string who = d.authority.value, r = std::string(to_string(d.approver_role));
+    if (!is_approver_role(d.approver_role))
+      return error(errc::permission_denied, "/approver_role", "Vai trò " + r + " không được phê duyệt nội dung",
+                   "Role " + r + " may not approve content");
+    if (approver_rank(d.approver_role) > approver_rank(sc.level))
+      return error(errc::permission_denied, "/approver_role",
+                   "Đơn vị " + who + " không được ủy quyền vai trò " + r + ", cao hơn cấp của mình (" +
+                       std::string(to_string(sc.level)) + ")",
+                   "Authority " + who + " may not delegate role " + r + ", above its own level (" +
+                       std::string(to_string(sc.level)) + ")");
+    if (!sc.contains(d.authority, d.unit))
+      return error(errc::permission_denied, "/unit",
+                   "Đơn vị " + d.unit.value + " không thuộc phạm vi của " + who,
+                   "Unit " + d.unit.value + " is not under authority " + who);
+    for (auto u : d.uses)
+      if (!role_may_approve(d.approver_role, u))
+        return error(errc::permission_denied, "/uses",
+                     "Vai trò " + r + " không được phê duyệt cho mục đích " + std::string(to_string(u)),
+                     "Role " + r + " may not approve for use " + std::string(to_string(u)));
     return {};
   }
 
-  std::map<std::string, public_key> roots_;
-  std::map<std::string, delegation> delegations_;
+  // The checks that depend on the delegation the approval is read under.
+  static result<void> check_against(const delegation& dg, const approval_statement& st, const verify_context& ctx,
+                                    const sequence_tracker* seen) {
+    if (ctx.now < dg.valid_from)
+      return error(errc::not_yet_valid, {}, "Ủy quyền của khóa phê duyệt chưa có hiệu lực",
+                   "The approver key's delegation is not valid yet");
+    if (ctx.now >= dg.valid_until)
+      return error(errc::expired, {}, "Ủy quyền của khóa phê duyệt đã hết hạn", "The approver key's delegation has expired");
+    if (!is_approver_role(st.approver_role))
+      return error(errc::permission_denied, {}, "Khóa không được ủy quyền cho đơn vị hoặc vai trò này",
+                   "The key is not delegated for this unit or role");
+    if (ctx.now < st.valid_from)
+      return error(errc::not_yet_valid, {}, "Phê duyệt chưa có hiệu lực (từ " + format_timestamp(st.valid_from) + ")",
+                   "The approval is not valid yet (from " + format_timestamp(st.valid_from) + ")");
+    if (ctx.now >= st.valid_until)
+      return error(errc::expired, {}, "Phê duyệt đã hết hạn lúc " + format_timestamp(st.valid_until),
+                   "The approval expired at " + format_timestamp(st.valid_until));
+    bool delegated_use = std::find(dg.uses.begin(), dg.uses.end(), st.use) != dg.uses.end();
+    if (st.use != ctx.use || !delegated_use)
+      return error(errc::wrong_use, {}, "Nội dung không được phê duyệt cho mục đích " + std::string(to_string(ctx.use)),
+                   "The content is not approved for use " + std::string(to_string(ctx.use)));
+    if (!role_may_approve(st.approver_role, st.use))
+      return error(errc::permission_denied, {},
+                   "Vai trò " + std::string(to_string(st.approver_role)) + " không được phê duyệt cho mục đích " +
+                       std::string(to_string(st.use)),
+                   "Role " + std::string(to_string(st.approver_role)) + " may not approve for use " +
+                       std::string(to_string(st.use)));
+    if (seen)
+      if (auto r = seen->check(sequence_scope{dg.authority.value, st.approver_unit.value, st.content_id}, st.sequence); !r)
+        return r.err();
+    return {};
+  }
+
+  // The authority whose held list revokes `key_id`, and the revocation (whatever its time).
+  std::optional<std::pair<std::string, const revocation*>> revoked_anywhere(const std::string& key_id) const {
+    for (const auto& [authority, list] : revocations_)
+      if (list)
+        for (const auto& r : list->revoked)
+          if (r.key_id == key_id) return std::pair<std::string, const revocation*>{authority, &r};
+    return std::nullopt;
+  }
+
+  // Revoked at `now` by any pinned authority's list.
+  result<void> check_revoked(const std::string& key_id, timestamp now) const {
+    for (const auto& [authority, list] : revocations_) {
+      if (!list) continue;
+      for (const auto& r : list->revoked)
+        if (r.key_id == key_id && now >= r.since)
+          return error(errc::revoked, {}, "Khóa " + r.key_id + " đã bị thu hồi" + (r.reason.empty() ? "" : ": " + r.reason),
+                       "Key " + r.key_id + " was revoked" + (r.reason.empty() ? "" : ": " + r.reason));
+    }
+    return {};
+  }
+
+  std::map<std::string, pinned> roots_;
+  std::map<delegation_key, delegation> delegations_;
   std::map<std::string, std::optional<revocation_list>> revocations_;
 };
 

@@ -16,7 +16,7 @@ struct authority {
   trust::secret_key approver = trust::secret_key::generate();
   trust::keyring ring;
   authority() {
-    ring.add_root(unit_id{"so-tu-phap"}, root.public_part());
+    ring.add_root(unit_id{"so-tu-phap"}, root.public_part(), trust::authority_scope{role::city_official, {}});
     trust::delegation d{unit_id{"so-tu-phap"}, approver.public_part(), unit_id{"so-tu-phap"}, role::city_official,
                         {trust::approval_use::signage_public, trust::approval_use::signage_school}, t0, t0 + 24h * 365, 1};
     REQUIRE(ring.add_delegation(trust::sign_delegation(root, d).to_text()));

@@ -18,7 +18,7 @@ struct world {
   trust::delegation dg;
 
   world() {
-    ring.add_root(unit_id{"pgd-ha-dong"}, root.public_part());
+    ring.add_root(unit_id{"pgd-ha-dong"}, root.public_part(), trust::authority_scope{role::division_approver, {}});
     dg.authority = unit_id{"pgd-ha-dong"};
     dg.key = approver.public_part();
     dg.unit = unit_id{"pgd-ha-dong"};
@@ -126,7 +126,7 @@ TEST_CASE("a rollback to an older approval is superseded") {
   REQUIRE(w.ring.verify_approval(new_text, d, at(t0 + 48h), &seen));
   CHECK(w.ring.verify_approval(old_text, d, at(t0 + 48h), &seen).err().code == errc::superseded);
   CHECK(w.ring.verify_approval(new_text, d, at(t0 + 48h), &seen).has_value());  // re-checking is fine
-  CHECK(*seen.highest("video-cau-thang-phap-luat") == 4);
+  CHECK(*seen.highest({"pgd-ha-dong", "pgd-ha-dong", "video-cau-thang-phap-luat"}) == 4);
 }
 
 TEST_CASE("a revoked approver key is refused once the signed revocation list arrives") {

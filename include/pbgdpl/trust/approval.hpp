@@ -276,7 +276,8 @@ class sequence_tracker {
  public:
   static constexpr std::uint64_t default_max_step = 1000;
 
-  explicit sequence_tracker(std::uint64_t max_step = default_max_step) : max_step_(max_step) {}
+  sequence_tracker() = default;
+  explicit sequence_tracker(std::uint64_t max_step) : max_step_(max_step) {}
 
   std::uint64_t max_step() const noexcept { return max_step_; }
 
@@ -312,7 +313,7 @@ class sequence_tracker {
   const std::map<sequence_scope, std::uint64_t>& all() const noexcept { return seen_; }
 
  private:
-  std::uint64_t max_step_;
+  std::uint64_t max_step_ = default_max_step;
   std::map<sequence_scope, std::uint64_t> seen_;
 };
 

@@ -230,3 +230,19 @@ TEST_CASE("sequences count per authority, approver unit and content, within a bo
   CHECK(narrow.check({"a", "b", "c"}, 21).err().code == errc::out_of_range);
   CHECK(narrow.check({"a", "b", "c"}, 9).err().code == errc::superseded);
 }
+
+TEST_CASE("pinning another root key for an authority drops the delegations the old key signed") {
+  city c;
+  auto k = trust::secret_key::generate();
+  REQUIRE(c.delegate(c.division_root, city::delegation_of(k, "pgd-ha-dong", "thcs-le-loi", role::school_approver,
+                                                          {trust::approval_use::portal})));
+  REQUIRE(c.ring.find_delegation(unit_id{"pgd-ha-dong"}, k.id().hex()));
+  // Re-pinning the same key (e.g. to widen the tree) keeps them.
+  c.ring.add_root(unit_id{"pgd-ha-dong"}, c.division_root.public_part(), {role::division_approver, city_tree()});
+  CHECK(c.ring.find_delegation(unit_id{"pgd-ha-dong"}, k.id().hex()));
+  auto rotated = trust::secret_key::generate();
+  c.ring.add_root(unit_id{"pgd-ha-dong"}, rotated.public_part(), {role::division_approver, city_tree()});
+  CHECK_FALSE(c.ring.find_delegation(unit_id{"pgd-ha-dong"}, k.id().hex()));
+  auto sig = city::approve(k, city::statement("thcs-le-loi", role::school_approver, trust::approval_use::portal, 1));
+  CHECK(c.verify(sig, trust::approval_use::portal).err().code == errc::unknown_key);
+}

@@ -4,6 +4,7 @@
 //
 //   pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR]
 //                 [--threads N] [--quiet] [--no-page-cache]
+//                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
 //   --no-page-cache keeps no rendered page, so every request reads the store and renders (for
 //   measuring the uncached path; benchmarks/portal/run.sh).
 #include <pbgdpl/core/files.hpp>
@@ -15,12 +16,14 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace pbgdpl;
@@ -42,6 +45,9 @@ struct args {
   unsigned threads = 0;
   bool quiet = false;
   bool no_page_cache = false;
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_client = 256;
+  std::vector<std::string> trusted_proxies;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -73,8 +79,19 @@ result<args> parse_args(int argc, char** argv) {
       a.quiet = true;
     } else if (k == "--no-page-cache") {
       a.no_page_cache = true;
+    } else if (k == "--max-connections" || k == "--max-connections-per-client") {
+      auto v = value();
+      if (!v) return v.err();
+      long n = std::atol(v->c_str());
+      if (n < 0) return error(errc::out_of_range, std::string(k), "Số không hợp lệ", "Invalid number");
+      (k == "--max-connections" ? a.max_connections : a.max_connections_per_client) = static_cast<std::size_t>(n);
+    } else if (k == "--trusted-proxy") {
+      auto v = value();
+      if (!v) return v.err();
+      a.trusted_proxies.push_back(*v);
     } else if (k == "--help" || k == "-h") {
-      std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n";
+      std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
+                   "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -194,6 +211,13 @@ int main(int argc, char** argv) {
   cfg.address = a->address;
   cfg.port = a->port;
   cfg.threads = a->threads;
+  // One client (a peer address) holds at most max_connections_per_client connections and never
+  // the last reserved_connections slots, so /healthz and everyone else are served while one
+  // floods; a reverse proxy in front is named with --trusted-proxy.
+  cfg.max_connections = a->max_connections;
+  cfg.max_connections_per_client = a->max_connections_per_client;
+  cfg.reserved_connections = std::min<std::size_t>(64, a->max_connections / 8);
+  cfg.trusted_proxies = a->trusted_proxies;
   http::server srv(cfg, site->handler());
   try {
     srv.start();

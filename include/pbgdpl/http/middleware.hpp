@@ -2,15 +2,20 @@
 // of the body, Last-Modified, 304s), an in-memory response cache invalidated by tag, a bearer
 // auth hook for trust/ to plug into, rate and size limits, and optional gzip (zlib).
 #pragma once
+#include "address.hpp"
 #include "router.hpp"
 
 #include <xxhash.h>
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <functional>
+#include <list>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -383,36 +388,135 @@ inline handler require_auth(handler h, std::string role = {}) {
 struct rate_limit_config {
   double requests_per_second = 50;
   double burst = 100;
-  std::size_t max_clients = 100000;  // beyond this the table is reset rather than grow unbounded
+  // The table's bound. When full, the client seen least recently loses its bucket (it starts
+  // again full, as a new client would); the table is never emptied wholesale, which would hand
+  // every client, the one being limited included, a fresh burst.
+  std::size_t max_clients = 100000;
+  // Peers (exact addresses or CIDR prefixes) whose X-Forwarded-For names the client: see
+  // client_address(). Empty: every client is its peer address.
+  std::vector<std::string> trusted_proxies{};
+  // IPv6 clients are counted by this prefix (a subscriber can rotate the rest at will).
+  unsigned ipv6_prefix_bits = 64;
 };
 
-// A token bucket per client address; 429 with Retry-After when empty.
-inline middleware rate_limit(rate_limit_config cfg) {
-  struct state {
-    std::mutex mu;
-    std::unordered_map<std::string, std::pair<double, std::chrono::steady_clock::time_point>> buckets;
+// The 429 a limiter answers: Retry-After in whole seconds, a message in both languages, no-store.
+inline response too_many_requests(std::chrono::seconds retry_after = std::chrono::seconds(1)) {
+  response r = error_response(status::too_many_requests, errc::busy, "Quá nhiều yêu cầu, hãy thử lại sau",
+                              "Too many requests, try again later");
+  r.set("Retry-After", std::to_string(std::max<std::int64_t>(1, retry_after.count())));
+  return r;
+}
+
+// Token buckets per client key, thread-safe, in a bounded table (least recently seen evicted).
+// One limiter per kind of request ("search", "api-write"), shared by the routes it guards:
+//
+//   auto search = std::make_shared<http::rate_limiter>(http::rate_limit_config{.requests_per_second = 2,
+//                                                                                .burst = 20});
+//   if (auto refused = search->check(req)) return std::move(*refused);   // in the handler
+class rate_limiter {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  explicit rate_limiter(rate_limit_config cfg = {}) : cfg_(std::move(cfg)), proxies_(cfg_.trusted_proxies) {}
+  rate_limiter(const rate_limiter&) = delete;
+  rate_limiter& operator=(const rate_limiter&) = delete;
+
+  // Takes a token from `client_key`'s bucket; false when it is empty.
+  bool allow(std::string_view client_key) { return take(client_key, clock::now()); }
+  bool allow(const request& req) { return allow(client_key(req)); }
+
+  // The key a request is counted under: client_address() (forwarded only through the trusted
+  // proxies), IPv6 by its prefix.
+  std::string client_key(const request& req) const {
+    return address_key(proxies_.client_address(req), cfg_.ipv6_prefix_bits);
+  }
+
+  // How long until `client_key` has a token again (0 when it has one now).
+  std::chrono::seconds retry_after(std::string_view client_key) const {
+    std::lock_guard lock(mu_);
+    auto it = index_.find(client_key);
+    if (it == index_.end()) return std::chrono::seconds(0);
+    double tokens = refill(*it->second, clock::now());
+    if (tokens >= 1.0 || cfg_.requests_per_second <= 0) return std::chrono::seconds(tokens >= 1.0 ? 0 : 3600);
+    return std::chrono::seconds(static_cast<std::int64_t>(std::ceil((1.0 - tokens) / cfg_.requests_per_second)));
+  }
+
+  // For a handler: nullopt to go on, or the 429 to answer (with Retry-After for this client).
+  std::optional<response> check(const request& req) {
+    auto key = client_key(req);
+    if (allow(key)) return std::nullopt;
+    return too_many_requests(std::max(std::chrono::seconds(1), retry_after(key)));
+  }
+
+  std::size_t size() const {
+    std::lock_guard lock(mu_);
+    return index_.size();
+  }
+  const rate_limit_config& config() const noexcept { return cfg_; }
+
+ private:
+  struct bucket {
+    std::string key;
+    double tokens = 0;
+    clock::time_point last{};
   };
-  auto st = std::make_shared<state>();
-  return [cfg, st](request& req, const handler& next) {
-    auto now_t = std::chrono::steady_clock::now();
-    bool allowed;
-    {
-      std::lock_guard lock(st->mu);
-      if (st->buckets.size() > cfg.max_clients) st->buckets.clear();
-      auto [it, fresh] = st->buckets.try_emplace(req.remote_address, cfg.burst, now_t);
-      auto& [tokens, last] = it->second;
-      if (!fresh) {
-        tokens = std::min(cfg.burst, tokens + std::chrono::duration<double>(now_t - last).count() * cfg.requests_per_second);
-        last = now_t;
+  struct sv_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(XXH3_64bits(s.data(), s.size())); }
+  };
+  using list_type = std::list<bucket>;
+
+  double refill(const bucket& b, clock::time_point now) const {
+    double add = std::chrono::duration<double>(now - b.last).count() * cfg_.requests_per_second;
+    return std::min(cfg_.burst, b.tokens + std::max(0.0, add));
+  }
+
+  bool take(std::string_view key, clock::time_point now) {
+    std::lock_guard lock(mu_);
+    auto it = index_.find(key);
+    list_type::iterator b;
+    if (it == index_.end()) {
+      if (cfg_.max_clients == 0) return cfg_.burst >= 1.0;
+      while (index_.size() >= cfg_.max_clients && !order_.empty()) {
+        index_.erase(std::string_view(order_.back().key));
+        order_.pop_back();
       }
-      allowed = tokens >= 1.0;
-      if (allowed) tokens -= 1.0;
+      order_.push_front(bucket{std::string(key), cfg_.burst, now});
+      b = order_.begin();
+      index_.emplace(std::string_view(b->key), b);
+    } else {
+      b = it->second;
+      order_.splice(order_.begin(), order_, b);  // most recently seen first
+      b->tokens = refill(*b, now);
+      b->last = now;
     }
-    if (allowed) return next(req);
-    response r = error_response(status::too_many_requests, errc::busy, "Quá nhiều yêu cầu, hãy thử lại sau",
-                                "Too many requests, try again later");
-    r.set("Retry-After", "1");
-    return r;
+    if (b->tokens < 1.0) return false;
+    b->tokens -= 1.0;
+    return true;
+  }
+
+  rate_limit_config cfg_;
+  address_list proxies_;
+  mutable std::mutex mu_;
+  list_type order_;
+  std::unordered_map<std::string_view, list_type::iterator, sv_hash, std::equal_to<>> index_;
+};
+
+// A rate limit over everything behind it: a token bucket per client (see rate_limiter); 429 with
+// Retry-After when empty.
+inline middleware rate_limit(std::shared_ptr<rate_limiter> limiter) {
+  return [limiter = std::move(limiter)](request& req, const handler& next) {
+    if (auto refused = limiter->check(req)) return std::move(*refused);
+    return next(req);
+  };
+}
+inline middleware rate_limit(rate_limit_config cfg) { return rate_limit(std::make_shared<rate_limiter>(std::move(cfg))); }
+
+// The same around one handler (a route or a group of routes).
+inline handler rate_limited(std::shared_ptr<rate_limiter> limiter, handler h) {
+  return [limiter = std::move(limiter), h = std::move(h)](request& req) {
+    if (auto refused = limiter->check(req)) return std::move(*refused);
+    return h(req);
   };
 }
 

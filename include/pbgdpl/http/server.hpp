@@ -2,6 +2,7 @@
 // in-order (pipelining-safe) answers, limits that answer 400/408/413/431/503 and never take the
 // server down, and a graceful stop (stop accepting, finish in-flight, then close).
 #pragma once
+#include "address.hpp"
 #include "message.hpp"
 #include "router.hpp"
 
@@ -32,6 +33,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <sys/resource.h>
+
 PBGDPL_NAMESPACE_BEGIN
 namespace http {
 
@@ -47,8 +50,25 @@ struct server_config {
   std::chrono::milliseconds read_timeout{10'000};      // a whole request, from its first byte: 408
   std::chrono::milliseconds idle_timeout{30'000};      // a kept-alive connection waiting for the next
   std::chrono::milliseconds write_timeout{30'000};     // a client that will not read is dropped
-  std::size_t max_connections = 1024;                  // beyond: 503 and close
+  std::size_t max_connections = 1024;                  // beyond: the oldest idle one closes, else 503
   std::chrono::milliseconds shutdown_grace{5'000};     // in-flight requests get this long on stop()
+
+  // One client (a peer address; IPv6 by its /64) holds at most this many connections; past it
+  // its own oldest idle connection closes, else the new one gets 503. 0: no cap of its own.
+  std::size_t max_connections_per_client = 256;
+  // Slots one client can never take: any single client is held to max_connections minus this,
+  // so the health check and everyone else are still served while one client floods.
+  std::size_t reserved_connections = 64;
+  // Peers (exact addresses or CIDR prefixes) that are reverse proxies: many clients arrive
+  // through them, so they are not held to max_connections_per_client but to their own cap.
+  std::vector<std::string> trusted_proxies{};
+  std::size_t max_connections_per_proxy = 0;  // 0: only the global cap and the reserve apply
+  // When accept() fails for lack of descriptors (EMFILE, ENFILE): pause accepting this long and
+  // close the oldest idle connection, instead of retrying at once (which spins at 100% CPU).
+  std::chrono::milliseconds accept_backoff{75};
+  // At start(): raise the soft RLIMIT_NOFILE to the hard limit. max_connections is kept below
+  // the limit in effect either way (server_stats::open_files_limit, ::max_connections).
+  bool raise_open_file_limit = true;
 };
 
 struct server_stats {
@@ -57,6 +77,11 @@ struct server_stats {
   std::uint64_t requests = 0;
   std::uint64_t bad_requests = 0;  // parse errors, limits, timeouts answered by the server itself
   std::uint64_t active_connections = 0;
+  std::uint64_t connections_rejected_per_client = 0;  // of connections_rejected: a client over its cap
+  std::uint64_t idle_connections_closed = 0;          // closed to make room for a new connection
+  std::uint64_t accept_backoffs = 0;                  // accept() failed for lack of descriptors
+  std::uint64_t open_files_limit = 0;                 // the soft RLIMIT_NOFILE after start()
+  std::uint64_t max_connections = 0;                  // in effect: config, kept below open_files_limit
 };
 
 namespace detail {
@@ -104,6 +129,23 @@ inline void serialize_head(std::string& out, const response& r, std::size_t body
   if (!keep_alive) out.append("\r\nConnection: close");
   else if (version < 11) out.append("\r\nConnection: keep-alive");
   out.append("\r\n\r\n");
+}
+
+// Raises the soft RLIMIT_NOFILE to the hard limit (when `raise`); returns the soft limit in
+// effect (UINT64_MAX for none, 0 when it cannot be read).
+inline std::uint64_t open_files_limit(bool raise) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+  if (raise && rl.rlim_cur != RLIM_INFINITY && (rl.rlim_max == RLIM_INFINITY || rl.rlim_cur < rl.rlim_max)) {
+    rlimit want = rl;
+    want.rlim_cur = rl.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &want) != 0 && rl.rlim_max == RLIM_INFINITY) {
+      want.rlim_cur = std::max<rlim_t>(rl.rlim_cur, 1u << 20);  // beyond fs.nr_open the kernel refuses
+      (void)::setrlimit(RLIMIT_NOFILE, &want);
+    }
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+  }
+  return rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : static_cast<std::uint64_t>(rl.rlim_cur);
 }
 
 // The readable bytes of a flat_buffer as text.
@@ -207,6 +249,17 @@ class server {
     if (ec)
       throw_error(error(errc::io_error, "/port", "Không mở được cổng: " + ec.message(), "Cannot listen: " + ec.message()));
     port_ = acceptor_.local_endpoint().port();
+    // Descriptors: as many as the hard limit allows, and connections kept well below them (the
+    // store, files being served and the 503 answers need some too).
+    files_limit_ = detail::open_files_limit(cfg_.raise_open_file_limit);
+    max_conn_ = std::max<std::size_t>(1, cfg_.max_connections);
+    if (files_limit_ > 0 && files_limit_ != UINT64_MAX) {
+      auto headroom = std::max<std::uint64_t>(16, files_limit_ / 8);
+      auto fit = files_limit_ > headroom ? files_limit_ - headroom : 1;
+      if (fit < max_conn_) max_conn_ = static_cast<std::size_t>(fit);
+    }
+    reserve_ = std::min(cfg_.reserved_connections, max_conn_ / 2);
+    proxies_ = address_list(cfg_.trusted_proxies);
     started_ = true;
     unsigned n = cfg_.threads ? cfg_.threads : std::max(1u, std::thread::hardware_concurrency());
     threads_count_ = n;
@@ -229,6 +282,11 @@ class server {
     s.requests = requests_.load();
     s.bad_requests = bad_requests_.load();
     s.active_connections = active_.load();
+    s.connections_rejected_per_client = rejected_client_.load();
+    s.idle_connections_closed = idle_closed_.load();
+    s.accept_backoffs = backoffs_.load();
+    s.open_files_limit = files_limit_;
+    s.max_connections = max_conn_;
     return s;
   }
 
@@ -260,6 +318,7 @@ class server {
     asio::post(acceptor_.get_executor(), [this] {
       boost::system::error_code ec;
       acceptor_.close(ec);
+      accept_timer_.cancel();
     });
     for_each_session([](const std::shared_ptr<session>& s) { s->soft_stop(); });
     auto deadline = std::chrono::steady_clock::now() + cfg_.shutdown_grace;
@@ -317,31 +376,120 @@ class server {
     // One thread needs no strands; several do, one per connection.
     auto ex = threads_count_ == 1 ? asio::any_io_executor(ioc_.get_executor()) : asio::any_io_executor(asio::make_strand(ioc_));
     acceptor_.async_accept(ex, [this](boost::system::error_code ec, tcp::socket sock) {
-      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      if (!ec) on_accept(std::move(sock));
-      // Resource errors (EMFILE) must not stop the loop; a short pause would be kinder, but the
-      // next accept simply retries.
-      do_accept();
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open() || stopping_.load()) return;
+      if (!ec) {
+        on_accept(std::move(sock));
+        return do_accept();
+      }
+      if (ec == asio::error::connection_aborted || ec == asio::error::interrupted || ec == asio::error::try_again)
+        return do_accept();
+      // Out of descriptors (or kernel memory): the pending connection stays in the backlog and
+      // the listening socket stays readable, so retrying at once spins. Close the oldest idle
+      // connection to make room and pause; other errors pause briefly too.
+      namespace errc_ = boost::system::errc;
+      bool no_fds = ec == errc_::too_many_files_open || ec == errc_::too_many_files_open_in_system ||
+                    ec == errc_::no_buffer_space || ec == errc_::not_enough_memory;
+      if (no_fds) {
+        backoffs_.fetch_add(1, std::memory_order_relaxed);
+        std::shared_ptr<session> victim;
+        {
+          std::lock_guard lock(sessions_mu_);
+          victim = oldest_idle_locked(nullptr);
+        }
+        if (victim) victim->evict();
+      }
+      accept_timer_.expires_after(no_fds ? cfg_.accept_backoff : std::chrono::milliseconds(10));
+      accept_timer_.async_wait([this](boost::system::error_code tec) {
+        if (tec || stopping_.load() || !acceptor_.is_open()) return;
+        do_accept();
+      });
     });
+  }
+
+  // How many connections one client may hold.
+  std::size_t client_limit(bool proxy) const {
+    std::size_t limit = max_conn_ > reserve_ ? max_conn_ - reserve_ : 1;
+    std::size_t own = proxy ? cfg_.max_connections_per_proxy : cfg_.max_connections_per_client;
+    if (own > 0) limit = std::min(limit, own);
+    return std::max<std::size_t>(1, limit);
   }
 
   void on_accept(tcp::socket sock) {
     if (stopping_.load()) return;
     boost::system::error_code ec;
     sock.set_option(tcp::no_delay(true), ec);
-    if (active_.load() >= cfg_.max_connections) {
+    std::string addr;
+    auto ep = sock.remote_endpoint(ec);
+    if (!ec) {
+      auto a = parse_address(ep.address().to_string());
+      addr = a ? a->to_string() : ep.address().to_string();
+    }
+    std::string key = address_key(addr);
+    bool proxy = proxies_.contains(addr);
+
+    // Over its own cap a client loses its oldest idle connection (else the new one is refused);
+    // at the global cap, so does the oldest idle connection of anyone. Connections already
+    // chosen to close are not counted, so a burst does not overshoot while they close.
+    std::shared_ptr<session> victim, s;
+    bool per_client = false;
+    {
+      std::lock_guard lock(sessions_mu_);
+      auto cit = clients_.find(key);
+      std::size_t have = cit == clients_.end() ? 0 : cit->second.open - cit->second.closing;
+      bool admit = true;
+      if (have >= client_limit(proxy)) {
+        victim = oldest_idle_locked(&key);
+        admit = victim != nullptr;
+        per_client = !admit;
+      } else if (active_.load() - closing_ >= max_conn_) {
+        victim = oldest_idle_locked(nullptr);
+        admit = victim != nullptr;
+      }
+      if (admit) {
+        s = std::make_shared<session>(*this, std::move(sock), addr, key);
+        sessions_[s.get()] = s;
+        ++clients_[key].open;
+        active_.fetch_add(1);
+        accepted_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    if (victim) victim->evict();
+    if (!s) {
       rejected_.fetch_add(1, std::memory_order_relaxed);
+      if (per_client) rejected_client_.fetch_add(1, std::memory_order_relaxed);
       reject(std::move(sock));
       return;
     }
-    accepted_.fetch_add(1, std::memory_order_relaxed);
-    active_.fetch_add(1);
-    auto s = std::make_shared<session>(*this, std::move(sock));
-    {
-      std::lock_guard lock(sessions_mu_);
-      sessions_[s.get()] = s;
-    }
     s->start();
+  }
+
+  // The connection that has waited longest for its next request (of `key`, when given), marked
+  // as closing. Called with sessions_mu_ held.
+  std::shared_ptr<session> oldest_idle_locked(const std::string* key) {
+    session* best = nullptr;
+    std::int64_t best_t = 0;
+    for (auto& [p, w] : sessions_) {
+      if (p->closing_ || (key && p->key_ != *key)) continue;
+      auto t = p->idle_since_.load(std::memory_order_relaxed);
+      if (t < 0 || (best && t >= best_t)) continue;
+      best = p;
+      best_t = t;
+    }
+    if (!best) return nullptr;
+    auto sp = sessions_[best].lock();
+    if (!sp) return nullptr;
+    best->closing_ = true;
+    ++closing_;
+    ++clients_[best->key_].closing;
+    return sp;
+  }
+  // A connection chosen to close turned out busy: it stays, and counts again.
+  void unmark_closing(session* s) {
+    std::lock_guard lock(sessions_mu_);
+    if (!s->closing_) return;
+    s->closing_ = false;
+    --closing_;
+    --clients_[s->key_].closing;
   }
 
   // Over the connection limit: a short 503 and close, without reading the request.
@@ -363,21 +511,42 @@ class server {
   }
 
   void session_closed(session* s) {
-    {
-      std::lock_guard lock(sessions_mu_);
-      sessions_.erase(s);
+    std::lock_guard lock(sessions_mu_);
+    sessions_.erase(s);
+    auto it = clients_.find(s->key_);
+    if (it != clients_.end()) {
+      if (s->closing_) --it->second.closing;
+      if (--it->second.open == 0) clients_.erase(it);
     }
+    if (s->closing_) --closing_;
     active_.fetch_sub(1);
   }
 
   class session : public std::enable_shared_from_this<session> {
    public:
-    session(server& srv, tcp::socket sock) : srv_(srv), sock_(std::move(sock)), timer_(sock_.get_executor()) {
-      boost::system::error_code ec;
-      auto ep = sock_.remote_endpoint(ec);
-      if (!ec) remote_ = ep.address().to_string();
+    session(server& srv, tcp::socket sock, std::string remote, std::string key)
+        : key_(std::move(key)), srv_(srv), sock_(std::move(sock)), timer_(sock_.get_executor()), remote_(std::move(remote)) {
+      idle_since_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
     }
     ~session() { srv_.session_closed(this); }
+
+    // Chosen to make room: closes if it is still waiting for its next request.
+    void evict() {
+      asio::post(sock_.get_executor(), [self = shared_from_this()] {
+        if (self->state_ == state::idle) {
+          self->srv_.idle_closed_.fetch_add(1, std::memory_order_relaxed);
+          self->close_now();
+        } else {
+          self->srv_.unmark_closing(self.get());
+        }
+      });
+    }
+
+    // Read by the server under sessions_mu_: the client it counts under, whether it was chosen
+    // to close, and since when it has waited for a request (steady-clock ticks; -1 while busy).
+    const std::string key_;
+    bool closing_ = false;
+    std::atomic<std::int64_t> idle_since_{-1};
 
     void start() {
       asio::dispatch(sock_.get_executor(), [self = shared_from_this()] {
@@ -436,6 +605,7 @@ class server {
     void close_now() {
       if (state_ == state::closed) return;
       state_ = state::closed;
+      idle_since_.store(-1, std::memory_order_relaxed);
       boost::system::error_code ec;
       sock_.shutdown(tcp::socket::shutdown_both, ec);
       sock_.close(ec);
@@ -457,6 +627,7 @@ class server {
       }
       // Wait for the first byte under the idle timeout; the read timeout starts after it.
       state_ = state::idle;
+      idle_since_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
       arm_timer(clock::now() + srv_.cfg_.idle_timeout);
       sock_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
         if (ec || self->state_ == state::closed) return self->close_now();
@@ -467,6 +638,7 @@ class server {
 
     void begin_request() {
       state_ = state::reading;
+      idle_since_.store(-1, std::memory_order_relaxed);
       arm_timer(clock::now() + srv_.cfg_.read_timeout);
       parse_header();
     }
@@ -664,7 +836,17 @@ class server {
   handler handler_;
   std::mutex sessions_mu_;
   std::unordered_map<session*, std::weak_ptr<session>> sessions_;
+  struct client_count {
+    std::size_t open = 0;
+    std::size_t closing = 0;
+  };
+  std::unordered_map<std::string, client_count> clients_;  // under sessions_mu_
+  std::size_t closing_ = 0;                                 // under sessions_mu_
   std::atomic<std::uint64_t> accepted_{0}, rejected_{0}, requests_{0}, bad_requests_{0}, active_{0};
+  std::atomic<std::uint64_t> rejected_client_{0}, idle_closed_{0}, backoffs_{0};
+  std::uint64_t files_limit_ = 0;
+  std::size_t max_conn_ = 0, reserve_ = 0;
+  address_list proxies_;
   std::atomic<bool> stopping_{false};
   std::mutex life_mu_;
   std::condition_variable life_cv_;
@@ -676,6 +858,7 @@ class server {
   // members above are alive.
   asio::io_context ioc_;
   tcp::acceptor acceptor_{asio::make_strand(ioc_)};
+  asio::steady_timer accept_timer_{acceptor_.get_executor()};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{ioc_.get_executor()};
 };
 

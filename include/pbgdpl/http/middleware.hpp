@@ -7,6 +7,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -183,10 +184,39 @@ inline middleware conditional_get() {
 }
 
 // --- Response cache --------------------------------------------------------------------------
+// True when a request carries an Authorization header.
+inline bool has_authorization(const request& req) { return !req.header(bhttp::field::authorization).empty(); }
+
+// A `personal` predicate for a site whose only answers that depend on the caller live under
+// `prefix` ("/api/"): a request is personal when its path is there and it carries Authorization.
+// A stray Authorization header on an HTML page then still gets the cached page.
+inline std::function<bool(const request&)> personal_under(std::string prefix) {
+  return [prefix = std::move(prefix)](const request& req) {
+    std::string_view p = req.path().empty() ? req.target() : std::string_view(req.path());
+    std::string_view pre = prefix;
+    bool under = p.starts_with(pre) || (pre.size() > 1 && pre.back() == '/' && p == pre.substr(0, pre.size() - 1));
+    return under && has_authorization(req);
+  };
+}
+
+// Which requests share a cached page, and which never touch the cache.
+struct cache_policy {
+  // The query parameters that change a page ("page", "q", ...). When set, a page's key holds only
+  // these, decoded and in a canonical order (by name; repeated names keep their order), so
+  // "?utm=x" or "?x=<random>" hits the same entry as no query at all and cannot force a render.
+  // Every parameter a cached handler reads must be listed, or pages that differ would share an
+  // entry. Unset: the whole raw query is part of the key.
+  std::optional<std::vector<std::string>> page_params{};
+  // True when the answer depends on who asks: such a request is neither served from the cache nor
+  // stored. Unset: any request with an Authorization header (has_authorization).
+  std::function<bool(const request&)> personal{};
+};
+
 struct cache_limits {
   std::size_t max_entries = 10000;
   std::size_t max_bytes = 64u * 1024u * 1024u;
   std::size_t max_entry_bytes = 4u * 1024u * 1024u;
+  cache_policy policy{};
 };
 
 // Rendered responses by (host, path, query), dropped by tag when content changes: the portal tags
@@ -194,7 +224,12 @@ struct cache_limits {
 // invalidate_tag() after a write. Only responses that say `cacheable` (or carry tags) are kept.
 class response_cache {
  public:
-  explicit response_cache(cache_limits l = {}) : limits_(l) {}
+  explicit response_cache(cache_limits l = {}) : limits_(std::move(l)) { init_policy(); }
+  response_cache(cache_limits l, cache_policy p) : limits_(std::move(l)) {
+    limits_.policy = std::move(p);
+    init_policy();
+  }
+  const cache_policy& policy() const noexcept { return limits_.policy; }
 
   // The middleware; the cache must outlive the handler it builds.
   middleware layer() {
@@ -202,11 +237,11 @@ class response_cache {
   }
 
   response serve(request& req, const handler& next) {
-    if ((req.method() != verb::get && req.method() != verb::head) || !req.header(bhttp::field::authorization).empty())
-      return next(req);
+    if (req.method() != verb::get && req.method() != verb::head) return next(req);
     // Keys use the decoded path; a request handed over by a vendor's server may not be prepared
     // yet, and one that cannot be is never cached (the router answers it 400).
     if (!req.prepare()) return next(req);
+    if (limits_.policy.personal ? limits_.policy.personal(req) : has_authorization(req)) return next(req);
     thread_local std::string key;
     make_key(key, req);
     {
@@ -254,12 +289,30 @@ class response_cache {
     for (const auto& k : keys) n += erase_locked(k);
     return n;
   }
-  // Drops one page: host as the client sends it ("truong-a.edu.vn"), decoded path, raw query.
+  // Drops one page: host as the client sends it ("truong-a.edu.vn"), decoded path, raw query
+  // (reduced to the page parameters when the policy names them).
   bool invalidate(std::string_view host, std::string_view path, std::string_view query = {}) {
     std::string key;
-    key.append(host).push_back('\n');
+    for (char c : host) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    key.push_back('\n');
     key.append(path);
-    if (!query.empty()) key.append("?").append(query);
+    if (limits_.policy.page_params) {
+      param_list params;
+      std::string_view rest = query;
+      while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto pair = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        if (pair.empty()) continue;
+        auto eq = pair.find('=');
+        auto k = percent_decode(pair.substr(0, eq), true);
+        auto v = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+        if (k && v) params.emplace_back(std::move(*k), std::move(*v));
+      }
+      append_page_params(key, params);
+    } else if (!query.empty()) {
+      key.append("?").append(query);
+    }
     std::unique_lock lock(mu_);
     auto n = erase_locked(key);
     return n + erase_locked(key + std::string(gzip_suffix)) > 0;
@@ -307,13 +360,33 @@ class response_cache {
     std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(XXH3_64bits(s.data(), s.size())); }
   };
 
-  static void make_key(std::string& key, const request& req) {
+  void init_policy() {
+    if (!limits_.policy.page_params) return;
+    auto& names = *limits_.policy.page_params;
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+  }
+
+  // "?k=v&k=v" of the page parameters present, by name (the names are sorted); nothing when none.
+  void append_page_params(std::string& key, const param_list& params) const {
+    bool first = true;
+    for (const auto& name : *limits_.policy.page_params)
+      for (const auto& [k, v] : params) {
+        if (k != name) continue;
+        key.append(first ? "?" : "&");
+        first = false;
+        key.append(percent_encode(k)).append("=").append(percent_encode(v));
+      }
+  }
+
+  void make_key(std::string& key, const request& req) const {
     key.clear();
     auto host = req.host();
     for (char c : host) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
     key.push_back('\n');
     key.append(req.path());
-    if (!req.raw_query().empty()) key.append("?").append(req.raw_query());
+    if (limits_.policy.page_params) append_page_params(key, req.query_params());
+    else if (!req.raw_query().empty()) key.append("?").append(req.raw_query());
     // Vary: Accept-Encoding. The gzip layer may sit inside the cache; each form is its own entry.
     if (detail::accepts_gzip(req.header(bhttp::field::accept_encoding))) key.append(gzip_suffix);
   }

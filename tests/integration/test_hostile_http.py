@@ -238,3 +238,23 @@ def test_plain_chunked_still_works(portal):
     out, closed = read_until_close(req, portal.port)
     assert out.count(b"HTTP/1.1 200") == 2, out[:500]
     assert closed
+
+
+@pytest.mark.parametrize("path", [
+    "/don-vi/tr%C6%B0%E1%BB%9Dng",
+    "/don-vi/a%20b",
+    "/don-vi/a%22%3Cb%3E",
+    "/don-vi/x%7Fy",
+])
+def test_a_redirect_location_is_percent_encoded(portal, path):
+    out, _ = read_until_close(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode(), portal.port)
+    code = status_of(out)
+    head = out.split(b"\r\n\r\n", 1)[0]
+    if code not in (301, 302, 303, 307, 308):
+        assert code in (400, 404), head
+        return
+    loc = [line for line in head.split(b"\r\n") if line.lower().startswith(b"location:")]
+    assert len(loc) == 1, head
+    value = loc[0].split(b":", 1)[1].strip()
+    assert all(0x21 <= c < 0x7f for c in value), value
+    assert b'"' not in value and b"<" not in value and b" " not in value, value

@@ -107,6 +107,62 @@ inline std::string percent_encode(std::string_view s) {
   return out;
 }
 
+namespace detail {
+inline bool is_unreserved(unsigned char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+inline bool is_sub_delim(unsigned char c) noexcept {
+  return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' || c == ',' ||
+         c == ';' || c == '=';
+}
+inline void append_escaped(std::string& out, unsigned char c) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  out.push_back('%');
+  out.push_back(hex[c >> 4]);
+  out.push_back(hex[c & 15]);
+}
+}  // namespace detail
+
+// Makes a Location (or any URI reference: "/path?query#frag", "https://host/path") safe to send:
+// percent-encodes every byte that may not appear raw in a URI (controls, CR and LF, space,
+// '"', '<', '>', '\\', '^', '`', '{', '|', '}', DEL, non-ASCII UTF-8 bytes) and every '%' that
+// does not start a valid %XX escape. Unreserved and reserved characters and valid escapes are
+// kept, so it is idempotent and leaves an already-encoded URL as it was.
+inline std::string encode_location(std::string_view location) {
+  std::string out;
+  out.reserve(location.size());
+  for (std::size_t i = 0; i < location.size(); ++i) {
+    auto c = static_cast<unsigned char>(location[i]);
+    if (c == '%') {
+      if (i + 2 < location.size() && detail::hex_value(location[i + 1]) >= 0 && detail::hex_value(location[i + 2]) >= 0)
+        out.push_back('%');
+      else
+        detail::append_escaped(out, c);
+    } else if (detail::is_unreserved(c) || detail::is_sub_delim(c) || c == ':' || c == '/' || c == '?' || c == '#' ||
+               c == '[' || c == ']' || c == '@') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      detail::append_escaped(out, c);
+    }
+  }
+  return out;
+}
+
+// A decoded path ("/don-vi/trường a/") as a URI path: '/', unreserved characters, sub-delims,
+// ':' and '@' stay; everything else, '%', '?' and '#' included, is percent-encoded. A leading
+// "//" (which a browser reads as another host) becomes "/%2F".
+inline std::string encode_path(std::string_view decoded_path) {
+  std::string out;
+  out.reserve(decoded_path.size());
+  for (std::size_t i = 0; i < decoded_path.size(); ++i) {
+    auto c = static_cast<unsigned char>(decoded_path[i]);
+    if (c == '/' && i == 1 && decoded_path[0] == '/') detail::append_escaped(out, c);
+    else if (c == '/' || detail::is_unreserved(c) || detail::is_sub_delim(c) || c == ':' || c == '@') out.push_back(static_cast<char>(c));
+    else detail::append_escaped(out, c);
+  }
+  return out;
+}
+
 using param_list = std::vector<std::pair<std::string, std::string>>;
 
 // A request as handlers see it. `prepare()` must succeed before routing: it is where a bad target
@@ -344,6 +400,14 @@ struct response {
     r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     return r;
   }
+  // A redirect to `location` (a path with an optional query, or an absolute URL), made safe with
+  // encode_location(). For a path built from decoded request parts, pass encode_path(path).
+  static response redirect(std::string_view location, status s = status::found) {
+    response r(s);
+    r.set("Location", encode_location(location));
+    r.set("Cache-Control", "no-store");
+    return r;
+  }
 
  private:
   static std::string_view find_in_head(std::string_view head, std::string_view name) {
@@ -450,6 +514,27 @@ inline std::string_view reason(status s) {
   return r.empty() ? std::string_view("Unknown") : std::string_view(r.data(), r.size());
 }
 
+namespace detail {
+// CR, LF and NUL never reach the wire inside a header: a value holding them could end the header
+// early and start one of the client's choosing (response splitting).
+inline void append_header_text(std::string& out, std::string_view v) {
+  if (v.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos) {
+    out.append(v);
+    return;
+  }
+  for (char c : v) out.push_back(c == '\r' || c == '\n' || c == '\0' ? ' ' : c);
+}
+// One "\r\nName: value" line; Location and Content-Location go through encode_location(), so a
+// redirect built from decoded bytes is sent as a valid URI.
+inline void append_header_line(std::string& out, std::string_view k, std::string_view v) {
+  out.append("\r\n");
+  append_header_text(out, k);
+  out.append(": ");
+  if (iequals(k, "Location") || iequals(k, "Content-Location")) out.append(encode_location(v));
+  else append_header_text(out, v);
+}
+}  // namespace detail
+
 // Lays out the status line and headers (no Content-Length/Date/Connection) the way frozen
 // responses and the server's writer both use.
 inline void append_head(std::string& out, status s, const std::vector<std::pair<std::string, std::string>>& headers) {
@@ -459,12 +544,7 @@ inline void append_head(std::string& out, status s, const std::vector<std::pair<
   out.append(num, r.ptr);
   out.push_back(' ');
   out.append(reason(s));
-  for (const auto& [k, v] : headers) {
-    out.append("\r\n");
-    out.append(k);
-    out.append(": ");
-    out.append(v);
-  }
+  for (const auto& [k, v] : headers) detail::append_header_line(out, k, v);
 }
 
 // Converts to and from Beast messages, for a vendor who mounts a router in their own server.
@@ -488,7 +568,12 @@ inline beast_response to_beast(const response& r, unsigned version = 11, bool ke
       pos = end;
     }
   }
-  for (const auto& [k, v] : r.headers) out.set(k, v);
+  for (const auto& [k, v] : r.headers) {
+    std::string line;
+    detail::append_header_line(line, k, v);  // "\r\nName: value", sanitised as on our own wire
+    auto colon = line.find(": ");
+    out.set(line.substr(2, colon - 2), line.substr(colon + 2));
+  }
   out.body() = std::string(r.body_view());
   out.keep_alive(keep_alive && !r.close);
   out.prepare_payload();

@@ -108,12 +108,7 @@ inline bool status_has_body(status s) {
 inline void serialize_head(std::string& out, const response& r, std::size_t body_size, bool keep_alive, unsigned version) {
   if (r.frozen && r.code == r.frozen->code) {
     out.append(r.frozen->head);
-    for (const auto& [k, v] : r.headers) {
-      out.append("\r\n");
-      out.append(k);
-      out.append(": ");
-      out.append(v);
-    }
+    for (const auto& [k, v] : r.headers) append_header_line(out, k, v);
   } else {
     append_head(out, r.code, r.headers);
   }

@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -64,16 +65,26 @@ TEST_CASE("a redirect or any header carrying CR, LF or raw bytes cannot split th
 
 namespace {
 struct static_dir {
-  fs::path base = fs::path(PBGDPL_BINARY_DIR) / "http-static-types-test";
+  // One directory per fixture and process: CTest runs test cases in parallel.
+  fs::path base = fs::path(PBGDPL_BINARY_DIR) /
+                  ("http-static-types-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
   static_dir() {
-    fs::remove_all(base);
+    std::error_code ec;
+    fs::remove_all(base, ec);
     fs::create_directories(base / "uploads");
     for (const char* n : {"page.html", "page.htm", "logo.svg", "app.js", "feed.xml", "data.json", "tool.exe", "noext",
                           "site.css", "photo.png", "photo.JPG", "notes.txt", "doc.pdf", "font.woff2", "clip.mp4",
                           "tên tệp \"x\".html"})
       std::ofstream(base / "uploads" / n) << "<script>alert(1)</script>";
   }
-  ~static_dir() { fs::remove_all(base); }
+  ~static_dir() {
+    std::error_code ec;
+    fs::remove_all(base, ec);
+  }
 };
 }  // namespace
 

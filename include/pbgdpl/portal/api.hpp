@@ -217,6 +217,7 @@ void site::api_collection(const std::string& path, bool writable) {
   // Every write authenticates before it reads the body or the store: a caller without a valid
   // key learns nothing (not whether an id exists, nor what the body should look like).
   api_.post("/v1/" + path, [this, authorize_write, path](http::request& req) {
+    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
     if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
     auto v = from_json_text<T>(req.message().body());
     if (!v) return error_json(v.err());
@@ -233,6 +234,7 @@ void site::api_collection(const std::string& path, bool writable) {
   });
 
   api_.put("/v1/" + path + "/{id}", [this, authorize_write](http::request& req) {
+    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
     if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
     auto v = from_json_text<T>(req.message().body());
     if (!v) return error_json(v.err());
@@ -255,6 +257,7 @@ void site::api_collection(const std::string& path, bool writable) {
   });
 
   api_.del("/v1/" + path + "/{id}", [this, authorize_write](http::request& req) {
+    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
     if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
     auto current = store_.get<T>(req.param("id"));
     if (!current) return error_json(current.err());

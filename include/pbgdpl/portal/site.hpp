@@ -47,8 +47,27 @@ struct options {
   std::size_t feed_size = 20;
   authenticator authenticate;
   authorizer authorize;
+  // The page cache. Unless set here, its policy keys pages on the query parameters the portal
+  // reads (page_query_params) and treats only keyed API calls as personal, so a random query
+  // string or a stray Authorization header on a page is answered from the cache.
   http::cache_limits cache{};
+  // Per-client rates for what the cache cannot absorb: searches (each new query runs one) and
+  // API writes (checked before the key, so they also slow key guessing). 429 with Retry-After.
+  http::rate_limit_config search_rate{20, 100};
+  http::rate_limit_config write_rate{5, 50};
+  // Proxies (addresses or CIDR prefixes) whose X-Forwarded-For names the client for the rates
+  // above; used when a rate's own trusted_proxies is empty.
+  std::vector<std::string> trusted_proxies;
 };
+
+// Every query parameter a cached page or public API answer reads. A parameter a handler reads
+// must be listed here, or two different answers would share one cache entry.
+inline const std::vector<std::string>& page_query_params() {
+  static const std::vector<std::string> p{"lang", "q", "sau", "loai",  // pages
+                                          "limit", "cursor", "unit", "kind", "category", "state", "type",
+                                          "level", "status", "field", "from", "to"};  // API lists
+  return p;
+}
 
 // Public-facing URL scheme, in one place so pages, feeds and the sitemap agree.
 struct urls {
@@ -68,7 +87,12 @@ struct urls {
 
 class site {
  public:
-  site(store::store& s, options o) : store_(s), opt_(std::move(o)), cache_(opt_.cache) {
+  site(store::store& s, options o)
+      : store_(s),
+        opt_(with_defaults(std::move(o))),
+        cache_(opt_.cache),
+        search_limiter_(opt_.search_rate),
+        write_limiter_(opt_.write_rate) {
     for (const auto& [name, source] : theme::templates) templates_.add(std::string(name), source).value();
     if (!opt_.theme_dir.empty()) templates_.load_directory(opt_.theme_dir).value();
     build_api();
@@ -218,6 +242,14 @@ class site {
       if (second == "feed.atom" || second == "feed.rss" || second == "feed.json") return feed(ctx, cat, second.substr(5));
     }
     return not_found_page(req, &ctx);
+  }
+
+  static options with_defaults(options o) {
+    if (!o.cache.policy.page_params) o.cache.policy.page_params = page_query_params();
+    if (!o.cache.policy.personal) o.cache.policy.personal = http::personal_under("/api/");
+    for (auto* r : {&o.search_rate, &o.write_rate})
+      if (r->trusted_proxies.empty()) r->trusted_proxies = o.trusted_proxies;
+    return o;
   }
 
   static bool needs_html(const article& a) { return !a.body_html && !a.body_markdown.empty(); }
@@ -623,6 +655,9 @@ class site {
   http::response search_page(http::request& req, const context& ctx) {
     const bool en = ctx.lang == language::en;
     std::string q(req.query("q").value_or(""));
+    // A query the cache has not seen runs a search: those are rated per client.
+    if (!q.empty())
+      if (auto limited = search_limiter_.check(req)) return std::move(*limited);
     json data = base_data(ctx);
     data["search"] = {{"q", q}};
     data["results"] = json::array();
@@ -876,6 +911,7 @@ class site {
   options opt_;
   publish::template_set templates_;
   http::response_cache cache_;
+  http::rate_limiter search_limiter_, write_limiter_;
   http::router api_{"/api"};
   std::shared_mutex units_mu_;
   std::map<std::string, unit> units_;

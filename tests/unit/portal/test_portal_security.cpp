@@ -350,3 +350,43 @@ TEST_CASE("portal: a redirect's Location never carries bytes the client chose") 
     CHECK(bad.get("Location").empty());
   }
 }
+
+TEST_CASE("portal cache: a random query string or a stray Authorization header on a page is a cache hit") {
+  portal_fixture f;
+  REQUIRE(f.get("/pbgdpl/bai-viet/pgddt-trien-khai-kh19").code == http::status::ok);
+  auto misses = f.site->cache().misses();
+  for (int i = 0; i < 20; ++i) {
+    auto r = f.get("/pbgdpl/bai-viet/pgddt-trien-khai-kh19?utm=" + std::to_string(i),
+                   {{"Authorization", "Bearer rac-" + std::to_string(i)}});
+    CHECK(r.code == http::status::ok);
+  }
+  CHECK(f.site->cache().misses() == misses);
+  // Parameters a page or a public API answer reads still make their own entries.
+  auto one = json::parse(portal_fixture::body(f.get("/api/v1/articles?limit=1")));
+  auto two = json::parse(portal_fixture::body(f.get("/api/v1/articles?limit=2")));
+  CHECK(one["items"].size() == 1);
+  CHECK(two["items"].size() == 2);
+  CHECK(portal_fixture::body(f.get("/pbgdpl/?lang=en")).find("lang=\"en\"") != std::string::npos);
+}
+
+TEST_CASE("portal: searches and API writes are rated per client; cached answers are not counted") {
+  portal::options o;
+  o.search_rate = {1.0 / 3600, 3};  // three searches, then one an hour
+  o.write_rate = {1.0 / 3600, 2};
+  api_fixture api(o);
+  for (const char* q : {"ke+hoach", "phap+luat", "giao+duc"})
+    CHECK(api.get(std::string("/tim-kiem?q=") + q).code == http::status::ok);
+  auto limited = api.get("/tim-kiem?q=an+toan");
+  CHECK(limited.code == http::status::too_many_requests);
+  CHECK_FALSE(limited.get("Retry-After").empty());
+  CHECK(portal_fixture::body(limited).find("Quá nhiều") != std::string::npos);
+  CHECK(api.get("/tim-kiem?q=ke+hoach").code == http::status::ok);  // from the cache
+  CHECK(api.get("/pbgdpl/").code == http::status::ok);              // other pages are not rated here
+  // Writes: the third within the hour is refused before the key is even looked at.
+  for (int i = 0; i < 2; ++i)
+    CHECK(api.call(http::verb::post, "/api/v1/articles", article_body("nhip-" + std::to_string(i), "pgddt-ha-dong", "draft"),
+                   "acc-division-approver").code == http::status::created);
+  CHECK(api.call(http::verb::post, "/api/v1/articles", article_body("nhip-3", "pgddt-ha-dong", "draft"),
+                 "acc-division-approver").code == http::status::too_many_requests);
+  CHECK_FALSE(api.f->db.get<article>("nhip-3"));
+}

@@ -196,6 +196,8 @@ int main(int argc, char** argv) {
   if (a->no_page_cache) opt.cache.max_entries = 0;
   opt.authenticate = portal::key_authenticator(keys, **db);
   opt.authorize = portal::account_authorizer(**db);
+  // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For names.
+  opt.trusted_proxies = a->trusted_proxies;
 
   std::unique_ptr<portal::site> site;
   try {

@@ -464,7 +464,7 @@ class server {
     session* best = nullptr;
     std::int64_t best_t = 0;
     for (auto& [p, w] : sessions_) {
-      if (p->closing_ || (key && p->key_ != *key)) continue;
+      if (p->closing_ || (key && p->key_ != *key) || w.expired()) continue;
       auto t = p->idle_since_.load(std::memory_order_relaxed);
       if (t < 0 || (best && t >= best_t)) continue;
       best = p;

@@ -135,7 +135,7 @@ inline void validate(const article& a, validator& v) {
   if (a.published_at)
     rules::not_before(v, *a.published_at, a.created_at, "/published_at", "Ngày đăng không được trước ngày tạo",
                       "published_at must not be before created_at");
-  else if (a.state == article_state::published || a.state == article_state::archived)
+  else if (a.state == article_state::published)
     v.add("/published_at", errc::missing_field, "Bài đã đăng phải có ngày đăng",
           "A published article must have published_at");
   v.check(a.revision >= 1, "/revision", errc::out_of_range, "Số phiên bản phải từ 1", "revision starts at 1");

@@ -47,13 +47,23 @@ inline result<std::size_t> parse_limit(std::optional<std::string_view> s) {
 
 inline http::response error_json(const error& e) { return http::error_response(e); }
 
-// "create:article", or "publish:article" when the written record is public (that needs an
-// approver's right, not an editor's), whatever the kind.
+// The action a write is: "create:article" / "update:…" / "archive:…" for an editor's work, and
+// an approver's action whenever what the public sees changes:
+//  - "publish:<kind>" when the record is public before or after the write (publishing, editing
+//    what is public, taking it down by a state change or by archiving); media has no editorial
+//    state and is public once stored, so every media write is a publish;
+//  - "approve:<kind>" when the record is (or stays) approved: approval vouches for its content.
 template <class T>
-std::string write_action(std::string_view verb, const T& v) {
-  if constexpr (public_needs_published<T>)
-    if (is_published(v)) return "publish:" + std::string(store::entity_traits<T>::kind);
-  return std::string(verb) + ":" + std::string(store::entity_traits<T>::kind);
+std::string write_action(std::string_view verb, const T& v, const T* current = nullptr) {
+  const std::string kind(store::entity_traits<T>::kind);
+  if constexpr (std::is_same_v<T, media_asset>) {
+    return "publish:" + kind;
+  } else if constexpr (public_needs_published<T>) {
+    if (is_published(v) || (current && is_published(*current))) return "publish:" + kind;
+    if constexpr (requires { v.state == article_state::approved; })
+      if (v.state == article_state::approved) return "approve:" + kind;
+  }
+  return std::string(verb) + ":" + kind;
 }
 
 // Fields the server owns, whatever the client sent: who wrote it and when, when it was
@@ -64,8 +74,10 @@ inline void own_fields(article& v, const article* current, const http::principal
   v.author = current ? current->author : account_id{who.id};
   v.created_at = current ? current->created_at : t;
   v.updated_at = t;
-  if (v.state == article_state::published || v.state == article_state::archived)
+  if (v.state == article_state::published)
     v.published_at = current && current->published_at ? current->published_at : std::optional<timestamp>(t);
+  else if (v.state == article_state::archived)
+    v.published_at = current ? current->published_at : std::nullopt;  // archived drafts were never published
   else
     v.published_at.reset();
   v.revision = current ? current->revision + 1 : 1;
@@ -233,20 +245,32 @@ void site::api_collection(const std::string& path, bool writable) {
     return r;
   });
 
-  api_.put("/v1/" + path + "/{id}", [this, authorize_write](http::request& req) {
+  // A record the caller may not even read answers a write as if it did not exist (the same 404
+  // as a GET), so a write cannot probe for drafts or learn which unit owns one.
+  auto hidden_from = [this](const result<http::principal>& who, const T& current,
+                            std::string_view id) -> std::optional<http::response> {
+    std::optional<http::principal> reader(*who);
+    read_rights rights(*this, reader);
+    if (rights.view(current)) return std::nullopt;
+    return error_json(store::not_found_error(store::entity_traits<T>::kind, id));
+  };
+
+  api_.put("/v1/" + path + "/{id}", [this, authorize_write, hidden_from](http::request& req) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
+    auto anyone = caller(req);
+    if (!anyone) return error_json(anyone.err());
     auto v = from_json_text<T>(req.message().body());
     if (!v) return error_json(v.err());
     if (v->id.value != req.param("id"))
       return error_json(error(errc::invalid_argument, "/id", "Mã trong nội dung khác mã trên đường dẫn", "The body's id differs from the path's"));
     auto current = store_.get<T>(req.param("id"));
     if (!current) return error_json(current.err());
+    if (auto hidden = hidden_from(anyone, *current, req.param("id"))) return std::move(*hidden);
     // Both the unit it belongs to now and the one it would move to must allow the caller.
-    auto who = authorize_write(req, write_action<T>("update", *v), owner_unit(*current));
+    auto who = authorize_write(req, write_action<T>("update", *v, &*current), owner_unit(*current));
     if (!who) return error_json(who.err());
     if (owner_unit(*v) != owner_unit(*current)) {
-      auto again = authorize_write(req, write_action<T>("update", *v), owner_unit(*v));
+      auto again = authorize_write(req, write_action<T>("update", *v, &*current), owner_unit(*v));
       if (!again) return error_json(again.err());
     }
     if (auto ok = prepare_write<T>(*v, &*current, *who); !ok) return error_json(ok.err());
@@ -256,12 +280,15 @@ void site::api_collection(const std::string& path, bool writable) {
     return http::response::json(to_json_value(*updated));
   });
 
-  api_.del("/v1/" + path + "/{id}", [this, authorize_write](http::request& req) {
+  api_.del("/v1/" + path + "/{id}", [this, authorize_write, hidden_from](http::request& req) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
+    auto anyone = caller(req);
+    if (!anyone) return error_json(anyone.err());
     auto current = store_.get<T>(req.param("id"));
     if (!current) return error_json(current.err());
-    auto who = authorize_write(req, "archive:" + std::string(store::entity_traits<T>::kind), owner_unit(*current));
+    if (auto hidden = hidden_from(anyone, *current, req.param("id"))) return std::move(*hidden);
+    // Archiving what the public sees takes it down: an approver's action, like publishing.
+    auto who = authorize_write(req, write_action<T>("archive", *current, &*current), owner_unit(*current));
     if (!who) return error_json(who.err());
     std::uint64_t expected = current->version;
     if (auto v = req.query("version"); v && !v->empty()) {

@@ -46,6 +46,7 @@ inline trust::action permission_for(std::string_view api_action) {
   if (api_action.starts_with("read:")) return trust::action::read;
   if (api_action.starts_with("moderate:")) return trust::action::edit_content;
   if (api_action.starts_with("publish:")) return trust::action::publish_content;
+  if (api_action.starts_with("approve:")) return trust::action::approve_content;
   if (api_action.ends_with(":unit")) return trust::action::manage_units;
   return trust::action::edit_content;
 }
@@ -71,6 +72,9 @@ inline authorizer account_authorizer(store::store& db) {
     trust::unit_tree tree;
     store::list_query q;
     q.limit = 100;
+    // Archived units stay in the tree: archiving a division must not leave its schools outside
+    // everyone's rights (nobody could then act on them, not even to undo it).
+    q.where.include_archived = true;
     while (true) {
       auto page = db.list<unit>(q);
       if (!page) return page.err();

@@ -91,6 +91,8 @@ class site {
       : store_(s),
         opt_(with_defaults(std::move(o))),
         cache_(opt_.cache),
+        search_cache_(partition(opt_.cache, 1000, 16u * 1024u * 1024u)),
+        api_cache_(partition(opt_.cache, 2000, 16u * 1024u * 1024u)),
         search_limiter_(opt_.search_rate),
         write_limiter_(opt_.write_rate) {
     for (const auto& [name, source] : theme::templates) templates_.add(std::string(name), source).value();
@@ -110,13 +112,25 @@ class site {
       if (auto ok = req.prepare(); !ok) return http::error_response(ok.err(), http::status::bad_request);
       return next(req);
     });
-    p.use(http::conditional_get()).use(cache_.layer());
+    // Only hosts the operator configured reach the cache key as sent; any other Host shows the
+    // default unit and is keyed as one, so Host variants cannot multiply entries or force renders.
+    p.use([this](http::request& req, const http::handler& next) {
+      req.message().set(http::bhttp::field::host, canonical_host(req.host()));
+      return next(req);
+    });
+    // Three partitions: search results and API answers (whose query space a stranger can make
+    // endless) are kept apart from pages, so filling them never evicts the site's pages.
+    p.use(http::conditional_get()).use([this](http::request& req, const http::handler& next) {
+      return cache_for(req).serve(req, next);
+    });
     return p.build([this](http::request& req) { return route(req); });
   }
 
   // Drops every cached page and feed (after any write, and when units change).
   void content_changed() {
     cache_.invalidate_tag("content");
+    search_cache_.invalidate_tag("content");
+    api_cache_.invalidate_tag("content");
     std::unique_lock lock(units_mu_);
     units_loaded_ = false;
   }
@@ -199,7 +213,13 @@ class site {
     }
     auto u = find_unit(unit_id);
     if (!u) return not_found_page(req, nullptr);
-    context ctx{*u, links, parse_language(req.query("lang").value_or("vi")), origin_of(req)};
+    // Only the two languages the site has: any other ?lang= would be one more cache entry of the
+    // same page for each value a stranger invents.
+    auto lang_param = req.query("lang").value_or("vi");
+    if (lang_param != "vi" && lang_param != "en")
+      return http::error_response(http::status::bad_request, errc::invalid_argument, "Ngôn ngữ chỉ có vi hoặc en",
+                                  "The language is vi or en");
+    context ctx{*u, links, parse_language(lang_param), origin_of(req)};
 
     std::size_t saved = req.route_offset();
     req.set_route_offset(offset);
@@ -244,6 +264,31 @@ class site {
     return not_found_page(req, &ctx);
   }
 
+  static http::cache_limits partition(const http::cache_limits& pages, std::size_t entries, std::size_t bytes) {
+    auto l = pages;
+    l.max_entries = std::min(pages.max_entries, entries);
+    l.max_bytes = std::min(pages.max_bytes, bytes);
+    return l;
+  }
+
+  http::response_cache& cache_for(const http::request& req) {
+    auto path = req.route_path();
+    if (path == "/api" || path.starts_with("/api/")) return api_cache_;
+    if (path.ends_with("/tim-kiem") || path.ends_with("/tim-kiem/")) return search_cache_;
+    return cache_;
+  }
+
+  // A configured host (lower case, port dropped) as the operator wrote it; any other Host as "".
+  std::string canonical_host(std::string_view host) const {
+    if (auto colon = host.rfind(':'); colon != std::string_view::npos && host.find(']') == std::string_view::npos)
+      host = host.substr(0, colon);
+    std::string lower;
+    for (char c : host) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    if (!lower.empty() && lower.back() == '.') lower.pop_back();
+    auto it = opt_.hosts.find(lower);
+    return it == opt_.hosts.end() ? std::string() : it->first;
+  }
+
   static options with_defaults(options o) {
     if (!o.cache.policy.page_params) o.cache.policy.page_params = page_query_params();
     if (!o.cache.policy.personal) o.cache.policy.personal = http::personal_under("/api/");
@@ -251,6 +296,8 @@ class site {
       if (r->trusted_proxies.empty()) r->trusted_proxies = o.trusted_proxies;
     return o;
   }
+
+  static constexpr std::size_t feed_content_bytes = 64 * 1024;
 
   static bool needs_html(const article& a) { return !a.body_html && !a.body_markdown.empty(); }
   static bool needs_html(const legal_document& d) { return !d.body_html && !d.body_markdown.empty(); }
@@ -335,15 +382,10 @@ class site {
   // operator configured in options::hosts, with base_url's scheme; any other Host header is never
   // echoed (it is the client's to choose), so those requests get base_url.
   std::string origin_of(const http::request& req) const {
-    auto host = req.host();
-    if (auto colon = host.rfind(':'); colon != std::string_view::npos && host.find(']') == std::string_view::npos)
-      host = host.substr(0, colon);
-    std::string lower;
-    for (char c : host) lower.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-    auto it = opt_.hosts.find(lower);
-    if (lower.empty() || it == opt_.hosts.end()) return {};
+    auto host = canonical_host(req.host());
+    if (host.empty()) return {};
     auto scheme_end = opt_.base_url.find("://");
-    return (scheme_end == std::string::npos ? std::string("http") : opt_.base_url.substr(0, scheme_end)) + "://" + it->first;
+    return (scheme_end == std::string::npos ? std::string("http") : opt_.base_url.substr(0, scheme_end)) + "://" + host;
   }
 
   std::string absolute(const context& ctx, const std::string& path) const {
@@ -664,6 +706,9 @@ class site {
     if (!q.empty()) {
       store::search_request sr;
       sr.q = q;
+      // Only public records reach the result list and its paging: filtering drafts out after the
+      // search would leave a "next page" that tells a stranger a hidden record holds the words.
+      sr.where.state = "published";
       sr.limit = opt_.page_size;
       sr.cursor = std::string(req.query("sau").value_or(""));
       if (auto k = req.query("loai"); k && !k->empty()) sr.kinds = {std::string(*k)};
@@ -733,7 +778,10 @@ class site {
         e.title = a.title;
         e.url = absolute(ctx, ctx.links.article(a.id.value));
         e.summary = a.summary.empty() ? publish::stored_summary(a.body_html, a.body_markdown, 300) : a.summary;
-        e.content_html = publish::stored_html(a.body_html, a.body_markdown);
+        // Long bodies stay on the site: a feed carries at most feed_content_bytes of HTML per
+        // entry (else the summary and the link), so its size is bounded by feed_size.
+        if (auto html = publish::stored_html(a.body_html, a.body_markdown); html.size() <= feed_content_bytes)
+          e.content_html = std::move(html);
         e.author = unit_name(a.unit.value);
         e.published = published;
         e.updated = std::max(a.updated_at, published);
@@ -910,7 +958,7 @@ class site {
   store::store& store_;
   options opt_;
   publish::template_set templates_;
-  http::response_cache cache_;
+  http::response_cache cache_, search_cache_, api_cache_;
   http::rate_limiter search_limiter_, write_limiter_;
   http::router api_{"/api"};
   std::shared_mutex units_mu_;

@@ -27,7 +27,7 @@ namespace publish {
 // beyond the copy.
 struct markdown_limits {
   std::size_t max_bracket_depth = 32;    // open "[" per paragraph
-  std::size_t max_container_depth = 16;  // ">" and list markers at the start of one line
+  std::size_t max_container_depth = 8;   // ">" and list markers at the start of one line
 };
 
 namespace detail {
@@ -74,45 +74,47 @@ inline std::size_t bound_line_prefix(std::string_view line, std::string& out, st
 }  // namespace detail
 
 // The input as cmark should see it (see above). Text within the limits comes back unchanged.
+// There is deliberately no notion of code here: deciding what is a fenced block means parsing
+// the way cmark does, and every way to disagree with it (a backtick in the info string, a fence
+// inside a paragraph or a container) would switch the bound off. So brackets are bounded in code
+// too; code with more than 32 unclosed brackets in one block shows a backslash before the extra
+// ones, which is the price of a bound that cannot be talked out of. Lines end at \n, \r\n or a
+// lone \r, as cmark's do.
 inline std::string bound_markdown(std::string_view md, const markdown_limits& lim = {}) {
   std::string out;
   out.reserve(md.size() + 16);
   std::size_t depth = 0;  // open brackets in the current paragraph
-  bool fenced = false;    // inside ``` or ~~~: code, printed as is
   std::size_t pos = 0;
   while (pos < md.size()) {
-    auto nl = md.find('\n', pos);
+    auto nl = md.find_first_of("\r\n", pos);
     auto line = md.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? md.size() : nl + 1;
+    std::size_t next = nl == std::string_view::npos ? md.size() : nl + 1;
+    if (nl != std::string_view::npos && md[nl] == '\r' && nl + 1 < md.size() && md[nl + 1] == '\n') ++next;
     auto trimmed = line;
     while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t' || trimmed.front() == '>')) trimmed.remove_prefix(1);
-    if (trimmed.starts_with("```") || trimmed.starts_with("~~~")) fenced = !fenced;
-    bool blank = trimmed.find_first_not_of(" \t\r") == std::string_view::npos;
-    if (blank) depth = 0;  // a blank line ends a paragraph, and with it cmark's bracket stack
-    if (fenced || trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
-      out.append(line);
-    } else {
-      std::size_t start = detail::bound_line_prefix(line, out, lim.max_container_depth);
-      for (std::size_t i = start; i < line.size(); ++i) {
-        char c = line[i];
-        if (c == '\\' && i + 1 < line.size()) {  // an escaped character is never a bracket
-          out.push_back(c);
-          out.push_back(line[++i]);
-          continue;
-        }
-        if (c == '[') {
-          if (depth >= lim.max_bracket_depth) {
-            out.push_back('\\');
-          } else {
-            ++depth;
-          }
-        } else if (c == ']' && depth > 0) {
-          --depth;
-        }
+    // A blank line (inside quotes too) ends a paragraph, and with it cmark's bracket stack.
+    if (trimmed.find_first_not_of(" \t") == std::string_view::npos) depth = 0;
+    std::size_t start = detail::bound_line_prefix(line, out, lim.max_container_depth);
+    for (std::size_t i = start; i < line.size(); ++i) {
+      char c = line[i];
+      if (c == '\\' && i + 1 < line.size()) {  // an escaped character is never a bracket
         out.push_back(c);
+        out.push_back(line[++i]);
+        continue;
       }
+      if (c == '[') {
+        if (depth >= lim.max_bracket_depth) {
+          out.push_back('\\');
+        } else {
+          ++depth;
+        }
+      } else if (c == ']' && depth > 0) {
+        --depth;
+      }
+      out.push_back(c);
     }
-    if (nl != std::string_view::npos) out.push_back('\n');
+    out.append(md.substr(pos + line.size(), next - pos - line.size()));  // the line ending as it was
+    pos = next;
   }
   return out;
 }
@@ -131,9 +133,12 @@ inline result<std::string> markdown_to_html(std::string_view markdown, const mar
 
 // What rendering may cost when content is written. Pages never render Markdown: the HTML is
 // made once here and stored with the content, so a reader's request costs no parsing at all.
+// The time is measured, not enforced: cmark cannot be interrupted. What keeps one render short
+// is bound_markdown() (linear cost); the budget refuses text that still came out slow or large,
+// so it is never stored and never served.
 struct render_budget {
   std::chrono::milliseconds max_time{500};
-  std::size_t max_output_bytes = 3u * PBGDPL_MAX_TEXT_BYTES;
+  std::size_t max_output_bytes = 2u * PBGDPL_MAX_TEXT_BYTES;
 };
 
 // Renders for storage: markdown_to_html() plus the budget. Text that takes longer or expands more

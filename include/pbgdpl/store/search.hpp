@@ -216,21 +216,27 @@ namespace detail {
 
 inline error query_error(errc c, std::string vi, std::string en) { return error(c, "/q", std::move(vi), std::move(en)); }
 
-// key:value filters a user may write inside the query ("loai:KH", "type:KH").
+// key:value filters a user may write inside the query ("loai:KH", "type:KH"). They narrow the
+// search; they never replace a filter the caller set (a portal's state:published stays, whatever
+// "state:draft" the user types), so a caller's constraint cannot be typed away.
 inline bool apply_filter(filter& f, std::string_view key, std::string value) {
   auto k = text::fold(key).value_or(std::string(key));
-  if (k == "unit" || k == "donvi") f.unit = std::move(value);
-  else if (k == "kind") f.kind = std::move(value);
-  else if (k == "category" || k == "chuyenmuc") f.category = std::move(value);
-  else if (k == "state") f.state = std::move(value);
-  else if (k == "type" || k == "loai") f.doc_type = std::move(value);
-  else if (k == "level" || k == "cap") f.doc_level = std::move(value);
-  else if (k == "status" || k == "hieuluc") f.doc_status = std::move(value);
-  else if (k == "field" || k == "linhvuc") f.field = std::move(value);
+  auto set = [&](std::optional<std::string>& field) {
+    if (!field) field = std::move(value);
+  };
+  if (k == "unit" || k == "donvi") set(f.unit);
+  else if (k == "kind") set(f.kind);
+  else if (k == "category" || k == "chuyenmuc") set(f.category);
+  else if (k == "state") set(f.state);
+  else if (k == "type" || k == "loai") set(f.doc_type);
+  else if (k == "level" || k == "cap") set(f.doc_level);
+  else if (k == "status" || k == "hieuluc") set(f.doc_status);
+  else if (k == "field" || k == "linhvuc") set(f.field);
   else if (k == "from" || k == "tu" || k == "to" || k == "den") {
     auto d = parse_date(value);
     if (!d) return false;
-    (k == "from" || k == "tu" ? f.from : f.to) = *d;
+    auto& target = k == "from" || k == "tu" ? f.from : f.to;
+    if (!target) target = *d;
   } else return false;
   return true;
 }

@@ -366,8 +366,10 @@ class store {
     for (std::size_t steps = 0; !cur.empty(); ++steps) {
       if (seen.count(cur) || steps > max_unit_depth)
         return error(errc::invalid_argument, "/parent",
-                     "Không thể đặt " + cur + " làm đơn vị cấp trên của " + u.id.value + ": cây đơn vị sẽ có vòng lặp",
-                     "Cannot make " + cur + " the parent of " + u.id.value + ": the unit tree would contain a cycle");
+                     "Không thể đặt " + u.parent->value + " làm đơn vị cấp trên của " + u.id.value +
+                         ": chuỗi đơn vị cấp trên quay lại " + cur + ", cây đơn vị sẽ có vòng lặp",
+                     "Cannot make " + u.parent->value + " the parent of " + u.id.value + ": its chain of parents comes back to " +
+                         cur + ", so the unit tree would contain a cycle");
       seen.insert(cur);
       auto r = read(entity_traits<unit>::kind, cur);
       if (!r) {

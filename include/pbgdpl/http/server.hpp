@@ -643,6 +643,14 @@ class server {
     // raw bytes can be checked for what Beast's parser quietly accepts: obsolete line folding,
     // which it would unfold into a value no other server on the path would see the same way.
     void parse_header() {
+      // RFC 9112 §2.2: empty lines before a request line are ignored (some clients send a CRLF
+      // after a body). The read timeout still bounds a client that sends nothing else.
+      {
+        auto lead = detail::buffer_view(buffer_);
+        std::size_t skip = 0;
+        while (skip < lead.size() && (lead[skip] == '\r' || lead[skip] == '\n')) ++skip;
+        if (skip) buffer_.consume(skip);
+      }
       auto data = detail::buffer_view(buffer_);
       auto end = data.find("\r\n\r\n");
       if (end == std::string_view::npos) {

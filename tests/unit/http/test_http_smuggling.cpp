@@ -137,3 +137,13 @@ TEST_CASE("a header arriving in pieces is still parsed, and one that never ends 
   CHECK(big.received.starts_with("HTTP/1.1 431"));
   CHECK(s.alive());
 }
+
+TEST_CASE("empty lines before a request line are ignored (RFC 9112 2.2), as after a body with a stray CRLF") {
+  counting c;
+  running s(http::router::as_handler(c.r));
+  auto r = s.raw("\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(r.received.starts_with("HTTP/1.1 200"));
+  auto two = s.raw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  CHECK(count(two.received, "HTTP/1.1 200") == 2);
+  CHECK(s.alive());
+}

@@ -148,11 +148,17 @@ class site {
       for (;;) {
         auto p = store_.list<T>(q);
         if (!p) return p.err();
-        for (auto& v : p->items) {
-          if (!needs_html(v)) continue;
-          if (!publish::render_html(v)) continue;
-          if (auto u = store_.update(std::move(v), actor); u) ++n;
-        }
+        // One transaction a page: a store of 10,000 old records is rendered in seconds, not
+        // 10,000 synchronous commits.
+        auto w = store_.transaction([&]() -> result<void> {
+          for (auto& v : p->items) {
+            if (!needs_html(v)) continue;
+            if (!publish::render_html(v)) continue;
+            if (auto u = store_.update(std::move(v), actor); u) ++n;
+          }
+          return {};
+        });
+        if (!w) return w;
         if (p->next_cursor.empty()) return {};
         q.cursor = p->next_cursor;
       }

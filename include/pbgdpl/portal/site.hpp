@@ -60,12 +60,21 @@ struct options {
   std::vector<std::string> trusted_proxies;
 };
 
-// Every query parameter a cached page or public API answer reads. A parameter a handler reads
-// must be listed here, or two different answers would share one cache entry.
+// The query parameters each cache partition keys on: exactly those its handlers read. A parameter
+// a handler reads must be listed for its partition, or two different answers would share an
+// entry; one listed but not read would let a stranger make endless entries of one page.
+// Pages: ?lang= everywhere, ?sau= on category pages only (pages() refuses it elsewhere).
 inline const std::vector<std::string>& page_query_params() {
-  static const std::vector<std::string> p{"lang", "q", "sau", "loai",  // pages
-                                          "limit", "cursor", "unit", "kind", "category", "state", "type",
-                                          "level", "status", "field", "from", "to"};  // API lists
+  static const std::vector<std::string> p{"lang", "sau"};
+  return p;
+}
+inline const std::vector<std::string>& search_query_params() {
+  static const std::vector<std::string> p{"lang", "q", "sau", "loai"};
+  return p;
+}
+inline const std::vector<std::string>& api_query_params() {
+  static const std::vector<std::string> p{"limit", "cursor", "unit", "kind", "category", "state",
+                                          "type", "level", "status", "field", "from", "to"};
   return p;
 }
 
@@ -91,8 +100,8 @@ class site {
       : store_(s),
         opt_(with_defaults(std::move(o))),
         cache_(opt_.cache),
-        search_cache_(partition(opt_.cache, 1000, 16u * 1024u * 1024u)),
-        api_cache_(partition(opt_.cache, 2000, 16u * 1024u * 1024u)),
+        search_cache_(partition(opt_.cache, 1000, 16u * 1024u * 1024u, search_query_params())),
+        api_cache_(partition(opt_.cache, 2000, 16u * 1024u * 1024u, api_query_params())),
         search_limiter_(opt_.search_rate),
         write_limiter_(opt_.write_rate) {
     for (const auto& [name, source] : theme::templates) templates_.add(std::string(name), source).value();
@@ -245,6 +254,11 @@ class site {
       return r;
     }
     if (path == "/" || path.empty()) return redirect(ctx.links.section());
+    // ?sau= pages categories and search; on any other page it would only make one more cache
+    // entry of the same page, so it is refused cheaply (no template) rather than rendered.
+    if (req.query("sau") && !is_paged(path))
+      return http::error_response(http::status::bad_request, errc::invalid_argument,
+                                  "Trang này không phân trang (tham số sau)", "This page is not paged (parameter sau)");
     if (path == "/sitemap.xml") return sitemap(ctx);
     if (path == "/tim-kiem" || path == "/tim-kiem/") return search_page(req, ctx);
     if (path == "/pbgdpl") return redirect(ctx.links.section());
@@ -270,10 +284,14 @@ class site {
     return not_found_page(req, &ctx);
   }
 
-  static http::cache_limits partition(const http::cache_limits& pages, std::size_t entries, std::size_t bytes) {
+  // A partition's limits: the pages' (or smaller) and its own parameters, unless the vendor set
+  // page_params for the whole site.
+  http::cache_limits partition(const http::cache_limits& pages, std::size_t entries, std::size_t bytes,
+                               const std::vector<std::string>& params) const {
     auto l = pages;
     l.max_entries = std::min(pages.max_entries, entries);
     l.max_bytes = std::min(pages.max_bytes, bytes);
+    if (!vendor_params_) l.policy.page_params = params;
     return l;
   }
 
@@ -295,7 +313,8 @@ class site {
     return it == opt_.hosts.end() ? std::string() : it->first;
   }
 
-  static options with_defaults(options o) {
+  options with_defaults(options o) {
+    vendor_params_ = o.cache.policy.page_params.has_value();
     if (!o.cache.policy.page_params) o.cache.policy.page_params = page_query_params();
     if (!o.cache.policy.personal) o.cache.policy.personal = http::personal_under("/api/");
     for (auto* r : {&o.search_rate, &o.write_rate})
@@ -309,6 +328,14 @@ class site {
   static bool needs_html(const legal_document& d) { return !d.body_html && !d.body_markdown.empty(); }
   static bool needs_html(const question& q) {
     return (!q.body_html && !q.body.empty()) || (!q.answer_html && !q.answer_markdown.empty());
+  }
+
+  // Category pages (/pbgdpl/<category>/) and search take ?sau=.
+  bool is_paged(std::string_view path) const {
+    if (path == "/tim-kiem" || path == "/tim-kiem/") return true;
+    if (!path.starts_with("/pbgdpl/") || !path.ends_with("/")) return false;
+    auto slug = path.substr(8, path.size() - 9);
+    return !slug.empty() && slug.find('/') == std::string_view::npos && find_category(slug) != nullptr;
   }
 
   // --- units ----------------------------------------------------------------------------------
@@ -962,6 +989,7 @@ class site {
   }
 
   store::store& store_;
+  bool vendor_params_ = false;  // set before opt_ (declaration order): with_defaults() writes it
   options opt_;
   publish::template_set templates_;
   http::response_cache cache_, search_cache_, api_cache_;

@@ -471,6 +471,14 @@ TEST_CASE("portal cache: Host variants and unknown languages cannot multiply ent
   CHECK(f.site->cache().misses() == misses);
   auto bad = f.get("/pbgdpl/?lang=xx");
   CHECK(bad.code == http::status::bad_request);
+  // Parameters other routes read (search's q and loai, the API's limit and cursor) are not part
+  // of a page's key, and ?sau= is refused where nothing is paged.
+  misses = f.site->cache().misses();
+  for (const char* t : {"/pbgdpl/?q=ngau-nhien", "/pbgdpl/?limit=7", "/pbgdpl/?loai=x&cursor=zz"})
+    CHECK(f.get(t).code == http::status::ok);
+  CHECK(f.site->cache().misses() == misses);
+  CHECK(f.get("/pbgdpl/?sau=abc").code == http::status::bad_request);
+  CHECK(f.get("/pbgdpl/bai-viet/pgddt-trien-khai-kh19?sau=abc").code == http::status::bad_request);
   // API answers live in their own partition: a flood of distinct API queries evicts no page.
   auto size = f.site->cache().size();
   misses = f.site->cache().misses();

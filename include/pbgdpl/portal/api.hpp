@@ -185,14 +185,53 @@ void site::api_collection(const std::string& path, bool writable) {
     auto who = identify(req);
     if (!who) return error_json(who.err());
     if (public_needs_published<T> && !*who) q.where.state = "published";
-    auto p = store_.list<T>(q);
-    if (!p) return error_json(p.err());
+    // The page is built from what the caller may see, and its cursor always comes from the last
+    // item returned: a cursor taken from a record the caller may not see would name it (its id
+    // and date are in the cursor). Records hidden from the caller are skipped server-side, up to
+    // list_scan_pages store pages; a page also stops at list_max_bytes, so a few long bodies
+    // cannot make one answer tens of megabytes (and it stays small enough to cache).
     read_rights rights(*this, *who);
     json items = json::array();
-    for (const auto& v : p->items)
-      if (auto j = rights.view(v)) items.push_back(std::move(*j));
+    std::size_t bytes = 0;
+    std::string next;
+    bool incomplete = false;
+    for (std::size_t scanned = 0;; ++scanned) {
+      auto p = store_.list<T>(q);
+      if (!p) return error_json(p.err());
+      bool full = false;
+      for (const auto& v : p->items) {
+        auto j = rights.view(v);
+        if (!j) continue;
+        auto size = j->dump().size();
+        if (!items.empty() && (items.size() >= *limit || bytes + size > list_max_bytes)) {
+          full = true;
+          break;
+        }
+        bytes += size;
+        items.push_back(std::move(*j));
+        auto r = store::store::to_record(v);
+        next = r ? store::key_cursor(r->sort_key, r->id) : std::string();
+      }
+      if (full) break;                        // more visible items follow: resume after the last one
+      if (p->next_cursor.empty()) {           // the end: nothing more, visible or not
+        next.clear();
+        break;
+      }
+      if (!items.empty()) break;              // a page's worth (the rest may be hidden): resume after it
+      if (scanned + 1 >= list_scan_pages) {   // only hidden records so far: stop without a cursor
+        incomplete = true;
+        next.clear();
+        break;
+      }
+      q.cursor = p->next_cursor;  // server-side only: this cursor may name a hidden record
+    }
     json body{{"items", std::move(items)}};
-    body["next_cursor"] = p->next_cursor.empty() ? json(nullptr) : json(p->next_cursor);
+    body["next_cursor"] = next.empty() ? json(nullptr) : json(next);
+    if (incomplete) {
+      body["incomplete"] = true;
+      body["message"] = "Quá nhiều bản ghi bạn không được xem; hãy lọc theo đơn vị (unit=...)";
+      body["message_en"] = "Too many records you may not see; filter by unit (unit=...)";
+    }
     auto r = http::response::json(body);
     if (!*who) r.cache_tags = {"content"};
     else r.set("Cache-Control", "private, no-store");

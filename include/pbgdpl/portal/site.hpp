@@ -323,6 +323,8 @@ class site {
   }
 
   static constexpr std::size_t feed_content_bytes = 64 * 1024;
+  static constexpr std::size_t list_max_bytes = 2u * 1024u * 1024u;  // one API list answer
+  static constexpr std::size_t list_scan_pages = 10;                 // store pages a keyed list may skip
 
   static bool needs_html(const article& a) { return !a.body_html && !a.body_markdown.empty(); }
   static bool needs_html(const legal_document& d) { return !d.body_html && !d.body_markdown.empty(); }

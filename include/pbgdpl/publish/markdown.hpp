@@ -20,14 +20,22 @@ namespace publish {
 // Debian's cmark (0.30.2) is super-linear on some inputs: each unclosed "[" or "![" stays on its
 // bracket stack and every later link walks back over them ("![[]()" repeated: 240 KB -> 3 s), and
 // deep block-quote or list nesting multiplies the output (">" x 240 KB -> 6.5 MB of HTML). No
-// honest text needs more than a few levels of either, so before parsing, brackets deeper than
-// markdown_limits::max_bracket_depth and container markers deeper than max_container_depth on a
-// line are escaped with a backslash: they then print as the literal characters they would have
-// shown anyway, and cmark's work stays linear in the input. One pass, linear, no allocation
-// beyond the copy.
+// honest paragraph needs hundreds of brackets, nor a line more than a few levels deep, so before
+// parsing, every "[" past markdown_limits::max_brackets in one paragraph, and container markers
+// past max_container_depth on a line, are escaped with a backslash: they then print as the
+// literal characters they would have shown anyway, and cmark's work stays linear in the input
+// (each link walks at most max_brackets openers). One pass, linear.
+//
+// The count is deliberately blind to Markdown syntax. Counting the *net* depth (down on "]",
+// reset on lines that look blank inside quotes) was slipped twice: a "]" that cmark reads as
+// text (in a code span, an autolink, an HTML attribute) lowered the count while cmark's opener
+// stayed, and a line of four spaces and ">" looked blank but continued the paragraph. So every
+// "[" counts, only a truly blank line (spaces and tabs) resets, and nothing depends on guessing
+// where code or HTML is. The price: a paragraph with more than max_brackets brackets shows a
+// backslash before the extra ones if they sit in code.
 struct markdown_limits {
-  std::size_t max_bracket_depth = 32;    // open "[" per paragraph
-  std::size_t max_container_depth = 8;   // ">" and list markers at the start of one line
+  std::size_t max_brackets = 100;       // "[" per paragraph
+  std::size_t max_container_depth = 8;  // ">" and list markers at the start of one line
 };
 
 namespace detail {
@@ -74,43 +82,31 @@ inline std::size_t bound_line_prefix(std::string_view line, std::string& out, st
 }  // namespace detail
 
 // The input as cmark should see it (see above). Text within the limits comes back unchanged.
-// There is deliberately no notion of code here: deciding what is a fenced block means parsing
-// the way cmark does, and every way to disagree with it (a backtick in the info string, a fence
-// inside a paragraph or a container) would switch the bound off. So brackets are bounded in code
-// too; code with more than 32 unclosed brackets in one block shows a backslash before the extra
-// ones, which is the price of a bound that cannot be talked out of. Lines end at \n, \r\n or a
-// lone \r, as cmark's do.
+// Lines end at \n, \r\n or a lone \r, as cmark's do.
 inline std::string bound_markdown(std::string_view md, const markdown_limits& lim = {}) {
   std::string out;
   out.reserve(md.size() + 16);
-  std::size_t depth = 0;  // open brackets in the current paragraph
+  std::size_t brackets = 0;  // "[" seen in the current paragraph
   std::size_t pos = 0;
   while (pos < md.size()) {
     auto nl = md.find_first_of("\r\n", pos);
     auto line = md.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     std::size_t next = nl == std::string_view::npos ? md.size() : nl + 1;
     if (nl != std::string_view::npos && md[nl] == '\r' && nl + 1 < md.size() && md[nl + 1] == '\n') ++next;
-    auto trimmed = line;
-    while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t' || trimmed.front() == '>')) trimmed.remove_prefix(1);
-    // A blank line (inside quotes too) ends a paragraph, and with it cmark's bracket stack.
-    if (trimmed.find_first_not_of(" \t") == std::string_view::npos) depth = 0;
+    // Only a line of nothing but spaces and tabs surely ends a paragraph, and with it cmark's
+    // bracket stack.
+    if (line.find_first_not_of(" \t") == std::string_view::npos) brackets = 0;
     std::size_t start = detail::bound_line_prefix(line, out, lim.max_container_depth);
     for (std::size_t i = start; i < line.size(); ++i) {
       char c = line[i];
-      if (c == '\\' && i + 1 < line.size()) {  // an escaped character is never a bracket
+      // A backslash pair is copied whole. "\[" is never on cmark's stack: either an escape, or a
+      // literal backslash in code, an autolink or HTML, where the bracket is literal too.
+      if (c == '\\' && i + 1 < line.size()) {
         out.push_back(c);
         out.push_back(line[++i]);
         continue;
       }
-      if (c == '[') {
-        if (depth >= lim.max_bracket_depth) {
-          out.push_back('\\');
-        } else {
-          ++depth;
-        }
-      } else if (c == ']' && depth > 0) {
-        --depth;
-      }
+      if (c == '[' && ++brackets > lim.max_brackets) out.push_back('\\');
       out.push_back(c);
     }
     out.append(md.substr(pos + line.size(), next - pos - line.size()));  // the line ending as it was

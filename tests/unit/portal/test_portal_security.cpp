@@ -8,6 +8,7 @@
 #include <pbgdpl/trust/tokens.hpp>
 
 #include <chrono>
+#include <set>
 
 using namespace pbgdpl;
 using pbgdpl_test::portal_fixture;
@@ -86,8 +87,14 @@ TEST_CASE("markdown: the hostile bracket and nesting patterns render in linear t
            {"", "[*"}, {"", "*a_"}, {"", "[a]("}, {"", "![\n"}, {"```a`\n", "![[]()"}, {"a\n    ```\n", "![[]()"},
            {"> ```\n\n", "![[]()"}, {"- ```\n  x\n  ```\n\n", "![[]()"}, {"```\n~~~\n```\n\n", "![[]()"},
            {"```\n", "![[]()"}, {"", ">>>>>>>>>>>>>>>>\n\n"}, {"", ">>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>\r\r"},
-           {"", "-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\ta\n"}, {"", "> - 1. > - 1. > - 1. > - 1. \n\n"}}) {
-    auto md = std::string(prefix) + pathological(unit, PBGDPL_MAX_TEXT_BYTES - prefix.size());
+           {"", "-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\ta\n"}, {"", "> - 1. > - 1. > - 1. > - 1. \n\n"},
+           // "]" that cmark reads as text (code span, autolink, HTML attribute) and a line that
+           // only looks blank: each once lowered or reset a net-depth count while cmark's stack grew.
+           {"", "![`]`"}, {"", "![<http://a]>"}, {"", "![<a b=\"]\">"},
+           {"", "![![![![![![![![![![![![![![![![![![![![![![![![![![![![![![![![\n    >\n"}}) {
+    // Half of the room for the pattern, then links that walk whatever openers are left.
+    auto md = std::string(prefix) + pathological(unit, PBGDPL_MAX_TEXT_BYTES / 2);
+    md += pathological("[]()", PBGDPL_MAX_TEXT_BYTES - md.size());
     auto t0 = std::chrono::steady_clock::now();
     auto html = publish::markdown_to_html(md);
     double took = seconds_since(t0);
@@ -105,11 +112,11 @@ TEST_CASE("markdown: bounding leaves honest text alone") {
   CHECK(publish::bound_markdown(honest) == honest);
   std::string crlf = "Dòng một\r\nDòng hai\rDòng ba\n";
   CHECK(publish::bound_markdown(crlf) == crlf);
-  auto deep = std::string(40, '[') + "x";
+  auto deep = std::string(140, '[') + "x";
   auto bounded = publish::bound_markdown(deep);
   CHECK(bounded.find("\\[") != std::string::npos);
   auto html = publish::markdown_to_html(deep).value();
-  CHECK(html.find(std::string(40, '[')) != std::string::npos);  // still shows every bracket
+  CHECK(html.find(std::string(140, '[')) != std::string::npos);  // still shows every bracket
 }
 
 TEST_CASE("markdown: render_for_storage refuses text over the budget with a bilingual error") {
@@ -485,4 +492,52 @@ TEST_CASE("portal cache: Host variants and unknown languages cannot multiply ent
   for (int i = 0; i < 50; ++i) f.get("/api/v1/articles?unit=u" + std::to_string(i));
   CHECK(f.site->cache().size() == size);
   CHECK(f.site->cache().misses() == misses);
+}
+
+TEST_CASE("api lists: a cursor never names a record the caller may not see; long bodies cannot make one answer huge") {
+  api_fixture api;
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(api.call(http::verb::post, "/api/v1/articles", article_body("nhap-an-" + std::to_string(i), "th-van-yen", "draft"),
+                     "acc-school-editor")
+                .code == http::status::created);
+  // The signage operator of another school may read none of those drafts: no items, and no
+  // cursor (a cursor holds the last record's id and date).
+  for (const char* t : {"/api/v1/articles?state=draft&limit=1", "/api/v1/articles?state=draft&unit=th-van-yen&limit=1"}) {
+    auto body = portal_fixture::body(api.get(t, "acc-signage-operator"));
+    CAPTURE(t);
+    auto j = json::parse(body);
+    CHECK(j["items"].empty());
+    CHECK(j["next_cursor"].is_null());
+    CHECK(body.find("nhap-an") == std::string::npos);
+  }
+  // The school's approver sees them, one page at a time, each once.
+  std::set<std::string> seen;
+  std::string cursor;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto j = json::parse(portal_fixture::body(api.get(
+        "/api/v1/articles?state=draft&unit=th-van-yen&limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), "acc-school-approver")));
+    for (const auto& a : j["items"]) CHECK(seen.insert(a["id"].get<std::string>()).second);
+    if (j["next_cursor"].is_null()) break;
+    cursor = j["next_cursor"].get<std::string>();
+  }
+  CHECK(seen.size() == 3);
+
+  // Five published articles of ~700 KB each: a page stops near 2 MiB and the cursor goes on.
+  for (int i = 0; i < 5; ++i) {
+    auto b = article_body("dai-" + std::to_string(i), "pgddt-ha-dong", "published");
+    b["body_markdown"] = std::string(700 * 1024, 'a');
+    REQUIRE(api.call(http::verb::post, "/api/v1/articles", b, "acc-division-approver").code == http::status::created);
+  }
+  std::set<std::string> all;
+  cursor.clear();
+  for (int guard = 0; guard < 20; ++guard) {
+    auto r = api.get("/api/v1/articles?limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    CHECK(r.body_view().size() < 4u * 1024u * 1024u);
+    auto j = json::parse(portal_fixture::body(r));
+    for (const auto& a : j["items"]) CHECK(all.insert(a["id"].get<std::string>()).second);
+    if (j["next_cursor"].is_null()) break;
+    cursor = j["next_cursor"].get<std::string>();
+  }
+  for (int i = 0; i < 5; ++i) CHECK(all.count("dai-" + std::to_string(i)) == 1);
+  CHECK(all.count("pgddt-trien-khai-kh19") == 1);
 }

@@ -7,9 +7,12 @@
 #include <pbgdpl/trust/approval.hpp>
 #include <pbgdpl/trust/minisign.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,15 +32,22 @@ const char* usage_text =
     "  pbgdpl hash [-l 256|512] [--etag] FILE...\n"
     "  pbgdpl delegate -s ROOT.key -k APPROVER.pub --authority UNIT --unit UNIT --role ROLE\n"
     "                  --use USE[,USE] --from TIME --until TIME [--seq N] [-W]\n"
-    "  pbgdpl approve -s KEY.key -m FILE --id ID --content-id ID --unit UNIT --role ROLE --use USE\n"
-    "                 --from TIME --until TIME [--seq N] [-x SIG] [-W]\n"
-    "  pbgdpl bundle pack PATH --id CONTENT_ID [--title T] [approve options to sign it]\n"
+    "  pbgdpl approve -s KEY.key -m FILE [--id ID] --content-id ID --unit UNIT --role ROLE --use USE\n"
+    "                 --from TIME --until TIME --seq N [-x SIG] [-W]\n"
+    "  pbgdpl bundle pack PATH --id CONTENT_ID [--title T]\n"
+    "                 [-s KEY.key --seq N [--approval-id ID] --unit.. --role.. --use.. --from.. --until..]\n"
     "  pbgdpl bundle verify PATH --root ROOT.pub --authority UNIT --level ROLE\n"
     "                 [--parent CHILD=PARENT]... [--units UNITS.json] -d DELEGATION.minisig...\n"
-    "                 --use USE [--at TIME] [--revocations LIST.json]\n"
+    "                 --use USE [--at TIME] [--revocations LIST.json] [--seen STATE.json]\n"
     "Mật khẩu khóa đọc từ biến PBGDPL_PASSWORD hoặc dòng đầu của stdin; -W: khóa không mã hóa.\n"
     "Key passwords come from PBGDPL_PASSWORD or the first line of stdin; -W: unencrypted key.\n"
     "TIME: 2024-09-01T00:00:00+07:00. USE: portal, signage_school, signage_public, report.\n"
+    "--seq N (bắt buộc khi phê duyệt / required to approve): số thứ tự, tăng mỗi lần phê duyệt lại cùng\n"
+    "  nội dung, mỗi lần tăng tối đa 1000 / a sequence number: raise it (by at most 1000) each time the\n"
+    "  same content is approved again. Approval id of a bundle: CONTENT_ID-N unless --approval-id.\n"
+    "--seen: tệp trạng thái số thứ tự đã thấy (tạo nếu chưa có, cập nhật khi gói hợp lệ); không có nó thì\n"
+    "  không kiểm tra quay lui / the state file of sequences seen (created if missing, updated when the\n"
+    "  bundle verifies); without it there is no rollback check: an older approved bundle verifies too.\n"
     "--level: vai trò cao nhất đơn vị gốc được ủy quyền / the highest role the authority may delegate\n"
     "  (city_official, division_approver, school_approver). --parent / --units ({\"con\": \"cha\"}):\n"
     "  cây đơn vị; chỉ ủy quyền cho đơn vị thuộc đơn vị gốc / the unit tree; delegations only below\n"
@@ -84,7 +94,7 @@ int report(const error& e) {
   switch (e.code) {
     case errc::bad_signature: case errc::unknown_key: case errc::tampered: case errc::expired:
     case errc::not_yet_valid: case errc::revoked: case errc::superseded: case errc::wrong_use:
-    case errc::unsafe_path: case errc::permission_denied:
+    case errc::unsafe_path: case errc::permission_denied: case errc::conflict: case errc::out_of_range:
       return 1;
     default:
       return 3;
@@ -147,22 +157,53 @@ E parse_enum(const std::string& s, const char* what) {
   return *v;
 }
 
-trust::approval_statement statement_from(const args& a, const std::string& content_id) {
+// A sequence number exactly as written: decimal digits only (no sign, space or suffix), at most
+// 2^64-1. std::stoull took "-1" as 2^64-1 and " 12abc" as 12.
+std::uint64_t parse_seq(const std::string& s, const char* option) {
+  std::uint64_t v = 0;
+  const bool digits = !s.empty() && s.size() <= 20 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (!digits || ec != std::errc() || end != s.data() + s.size())
+    throw usage_error{std::string(option) + ": cần số nguyên không âm, chỉ gồm chữ số, tối đa 18446744073709551615 / " +
+                      "needs a non-negative integer of digits only, at most 18446744073709551615: \"" + s + "\""};
+  return v;
+}
+
+// The approval statement from the command line; --seq is required (a fixed default would make every
+// approval of one content interchangeable). `approval_id` is used when --id is not given.
+trust::approval_statement statement_from(const args& a, const std::string& content_id, const std::string& approval_id) {
   trust::approval_statement s;
-  s.id = a.get("--id", random_id_string());
+  s.sequence = parse_seq(a.need("--seq"), "--seq");
+  s.id = approval_id;
   s.content_id = content_id;
   s.approver_unit = unit_id{a.need("--unit")};
   s.approver_role = parse_enum<role>(a.need("--role"), "role");
   s.use = parse_enum<trust::approval_use>(a.need("--use"), "use");
   s.valid_from = parse_time(a.need("--from"));
   s.valid_until = parse_time(a.need("--until"));
-  s.sequence = std::stoull(a.get("--seq", "1"));
   return s;
+}
+
+// The path as the file system resolves its directory, to tell whether two arguments name one file.
+fs::path resolved(const fs::path& p) {
+  std::error_code ec;
+  auto abs = fs::absolute(p, ec);
+  if (ec) return p.lexically_normal();
+  auto dir = fs::weakly_canonical(abs.parent_path(), ec);
+  return ec ? abs.lexically_normal() : (dir / abs.filename()).lexically_normal();
 }
 
 int cmd_keygen(const args& a) {
   auto key = trust::secret_key::generate();
   fs::path pub = a.need("-p"), sec = a.need("-s");
+  // One path for both would leave the public key where the secret was: the secret is lost.
+  if (resolved(pub) == resolved(sec)) throw usage_error{"-p và -s phải là hai tệp khác nhau / -p and -s must be two different files"};
+  {
+    std::error_code ec;
+    if (fs::is_directory(fs::symlink_status(pub, ec)))
+      throw exception(error(errc::invalid_argument, {}, pub.string() + " là một thư mục, không phải tệp khóa công khai",
+                            pub.string() + " is a directory, not a public key file"));
+  }
   // Refuse early (before asking for a password) anything at the secret key's path: a file, or a
   // symbolic link even when it dangles. write_secret checks again atomically (O_EXCL|O_NOFOLLOW).
   const bool force = a.has("-f");
@@ -191,7 +232,13 @@ int cmd_keygen(const args& a) {
     if (w.err().code == errc::already_exists) throw exists_error();
     throw exception(w.err());
   }
-  spit(pub, key.public_part().to_file());
+  // A secret key without its public key is of no use: remove it if the public key cannot be written.
+  if (auto w = media::write_file_atomically(pub, key.public_part().to_file()); !w) {
+    ::unlink(sec.c_str());
+    const auto& e = w.err();
+    throw exception(error(e.code, {}, e.message_vi + " (đã xóa khóa bí mật vừa tạo " + sec.string() + ")",
+                          e.message_en + " (the new secret key " + sec.string() + " was removed)"));
+  }
   std::cout << "Mã khóa / key id: " << key.id().hex() << "\n";
   return 0;
 }
@@ -224,7 +271,9 @@ int cmd_hash(const args& a) {
     trust::read_options ro;
     ro.progress = progress_bar();
     if (a.has("--etag")) {
-      ro.map = true;  // as the library's own default for ETags
+      // Never map a file the operator names: if it shrinks while mapped the kernel raises SIGBUS.
+      // (xxh3_128_file maps by default, for the server's own stored bytes.) read() just errors.
+      ro.map = false;
       std::cout << must(trust::xxh3_128_file(f, ro)) << "  " << f << "\n";
     } else {
       auto bits = a.get("-l", "256");
@@ -253,7 +302,7 @@ int cmd_delegate(const args& a) {
   }
   d.valid_from = parse_time(a.need("--from"));
   d.valid_until = parse_time(a.need("--until"));
-  d.sequence = std::stoull(a.get("--seq", "1"));
+  d.sequence = parse_seq(a.get("--seq", "1"), "--seq");
   // The same rule verifiers apply (model/approval.hpp): sign nothing they would refuse.
   for (auto u : d.uses)
     if (!role_may_approve(d.approver_role, u))
@@ -272,7 +321,7 @@ int cmd_approve(const args& a) {
   trust::read_options ro;
   ro.progress = progress_bar();
   auto d = must(trust::digest_file(file, ro));
-  auto sig = must(trust::sign_approval(key, statement_from(a, a.need("--content-id")), d));
+  auto sig = must(trust::sign_approval(key, statement_from(a, a.need("--content-id"), a.get("--id", random_id_string())), d));
   spit(a.get("-x", file.string() + ".minisig"), sig.to_text());
   return 0;
 }
@@ -314,8 +363,11 @@ int cmd_bundle(const args& a) {
     o.created_at = now();
     o.progress = progress_bar();
     if (a.opts.count("-s")) {
+      // --id is the content's id; the approval gets its own (CONTENT_ID-SEQ unless --approval-id).
+      auto st = statement_from(a, o.content_id, "");
+      st.id = a.get("--approval-id", o.content_id + "-" + std::to_string(st.sequence));
       auto key = load_key(a);
-      auto m = must(media::pack_and_approve(path, o, key, statement_from(a, o.content_id)));
+      auto m = must(media::pack_and_approve(path, o, key, st));
       std::cout << "Đã đóng gói và phê duyệt " << m.files.size() << " tệp / packed and approved " << m.files.size() << " files\n";
     } else {
       auto m = must(media::pack(path, o));
@@ -336,9 +388,22 @@ int cmd_bundle(const args& a) {
     }
     trust::verify_context ctx{a.opts.count("--at") ? parse_time(a.need("--at")) : now(),
                               parse_enum<trust::approval_use>(a.need("--use"), "use")};
+    // --seen: the sequences already seen (a missing file starts empty); written back only when the
+    // bundle verifies. Without it nothing is remembered and no rollback check is made.
+    std::optional<trust::sequence_tracker> seen;
+    fs::path seen_path;
+    if (a.opts.count("--seen")) {
+      seen_path = a.need("--seen");
+      std::error_code ec;
+      if (fs::symlink_status(seen_path, ec).type() == fs::file_type::not_found)
+        seen.emplace();
+      else
+        seen = must(trust::from_json_text_unique<trust::sequence_tracker>(slurp(seen_path, PBGDPL_MAX_JSON_BYTES)));
+    }
     media::verify_options vo;
     vo.progress = progress_bar();
-    auto v = must(media::verify_bundle(path, ring, ctx, nullptr, vo));
+    auto v = must(media::verify_bundle(path, ring, ctx, seen ? &*seen : nullptr, vo));
+    if (seen) spit(seen_path, to_json_value(*seen).dump(2) + "\n");
     std::cout << "Gói hợp lệ / Bundle verified: " << v.manifest.content_id << ", " << v.manifest.files.size()
               << " tệp/files, phê duyệt/approved by " << v.approval.approver_unit.value << " ("
               << to_string(v.approval.approver_role) << ") đến/until " << format_timestamp(v.approval.valid_until) << "\n";

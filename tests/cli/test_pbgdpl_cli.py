@@ -143,7 +143,7 @@ def make_bundle(tmp_path):
     (b / "video" / "clip.mp4").write_bytes(os.urandom(300_000))
     (b / "notice.txt").write_text("Ngày Pháp luật Việt Nam 9/11\n")
     r = ok("bundle", "pack", b, "--id", "pbgdpl-2025-01", "--title", "Ngày Pháp luật", "-W", "-s", ap_key,
-           "--unit", UNIT, "--role", ROLE, "--use", "signage_school", "--from", FROM, "--until", UNTIL)
+           "--unit", UNIT, "--role", ROLE, "--use", "signage_school", "--from", FROM, "--until", UNTIL, "--seq", "1")
     assert "2" in r.stdout
     verify = ["bundle", "verify", b, "--root", root_pub, "--authority", AUTHORITY, "--level", "city_official",
               "--parent", f"{UNIT}={AUTHORITY}", "-d", ap_pub.with_name(ap_pub.name + ".minisig"), "--at", AT]
@@ -350,5 +350,171 @@ def test_a_school_approver_cannot_be_delegated_or_approve_for_public_screens(tmp
             "không được phê duyệt cho mục đích signage_public", "may not approve for use signage_public")
     assert not ap_pub.with_name(ap_pub.name + ".minisig").exists()
     refused(quick("approve", "-W", "-s", ap_key, "-m", content, "--content-id", "c1", "--unit", "thcs-a",
-                  "--role", "school_approver", "--use", "signage_public", "--from", FROM, "--until", UNTIL),
+                  "--role", "school_approver", "--use", "signage_public", "--from", FROM, "--until", UNTIL, "--seq", "1"),
             "không được phê duyệt", "may not approve")
+
+
+# --- The third round of attacks (docs/security.md): sequences, keygen, bundle ids, planted links,
+# rollback state, revocations as written, hashing a file that shrinks.
+
+def approve_args(key, content, *extra):
+    return ["approve", "-W", "-s", key, "-m", content, "--content-id", "c1", "--unit", UNIT, "--role", ROLE,
+            "--use", "signage_school", "--from", FROM, "--until", UNTIL, *extra]
+
+
+def test_approve_requires_a_sequence_and_parses_it_strictly(tmp_path, keys, content):
+    _, key = keys
+    r = quick(*approve_args(key, content))
+    assert r.returncode == 2 and "--seq" in r.stderr, r.stderr
+    for bad in ["-1", " 12abc", "12abc", "12 ", "+1", "0x10", "", "18446744073709551616", "1e3"]:
+        r = quick(*approve_args(key, content, "--seq", bad))
+        assert r.returncode == 2, (bad, r.returncode, r.stderr)
+        assert "--seq" in r.stderr and "digits only" in r.stderr and "chỉ gồm chữ số" in r.stderr, r.stderr
+        assert not content.with_name(content.name + ".minisig").exists()
+    ok(*approve_args(key, content, "--seq", "18446744073709551615"))
+    sig = content.with_name(content.name + ".minisig").read_text()
+    assert '"sequence":18446744073709551615' in sig
+    pub, _ = keys
+    r = quick("delegate", "-W", "-s", key, "-k", pub, "--authority", AUTHORITY, "--unit", UNIT, "--role", ROLE,
+              "--use", "portal", "--from", FROM, "--until", UNTIL, "--seq", "-1")
+    assert r.returncode == 2 and "digits only" in r.stderr, r.stderr
+
+
+def test_keygen_refuses_one_path_for_both_keys(tmp_path):
+    for pub, sec in (("k", "k"), ("./k", "k"), ("sub/../k", "k")):
+        (tmp_path / "sub").mkdir(exist_ok=True)
+        r = subprocess.run([CLI, "keygen", "-W", "-p", pub, "-s", sec], capture_output=True, text=True, cwd=tmp_path,
+                           stdin=subprocess.DEVNULL, timeout=30)
+        assert r.returncode == 2, (pub, sec, r.stderr)
+        assert "-p" in r.stderr and "-s" in r.stderr and "different files" in r.stderr
+        assert not (tmp_path / "k").exists()
+
+
+def test_keygen_leaves_no_secret_key_when_the_public_key_cannot_be_written(tmp_path):
+    (tmp_path / "pdir").mkdir()
+    r = quick("keygen", "-W", "-p", tmp_path / "pdir", "-s", tmp_path / "new.key")
+    assert r.returncode == 3, r.stderr
+    assert "directory" in r.stderr and "thư mục" in r.stderr
+    assert not (tmp_path / "new.key").exists()
+    r = quick("keygen", "-W", "-p", tmp_path / "missing" / "k.pub", "-s", tmp_path / "new.key")
+    assert r.returncode == 3, r.stderr
+    assert "was removed" in r.stderr and "đã xóa" in r.stderr
+    assert not (tmp_path / "new.key").exists()
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+def trusted_comment(sig_path):
+    for line in sig_path.read_text().splitlines():
+        if line.startswith("trusted comment: "):
+            return line[len("trusted comment: "):]
+    raise AssertionError("no trusted comment")
+
+
+def test_bundle_pack_gives_the_approval_its_own_id(tmp_path):
+    b, _ = make_bundle(tmp_path)
+    tc = trusted_comment(b / "pbgdpl-bundle.json.minisig")
+    assert '"id":"pbgdpl-2025-01-1"' in tc and '"content_id":"pbgdpl-2025-01"' in tc, tc
+    ap_key = tmp_path / "approver.key"
+    ok("bundle", "pack", b, "--id", "pbgdpl-2025-01", "-W", "-s", ap_key, "--unit", UNIT, "--role", ROLE,
+       "--use", "signage_school", "--from", FROM, "--until", UNTIL, "--seq", "2", "--approval-id", "pd-2025-01-lan-2")
+    tc = trusted_comment(b / "pbgdpl-bundle.json.minisig")
+    assert '"id":"pd-2025-01-lan-2"' in tc and '"sequence":2' in tc, tc
+    r = quick("bundle", "pack", b, "--id", "x", "-W", "-s", ap_key, "--unit", UNIT, "--role", ROLE,
+              "--use", "signage_school", "--from", FROM, "--until", UNTIL)
+    assert r.returncode == 2 and "--seq" in r.stderr, r.stderr
+
+
+def test_bundle_pack_replaces_a_link_or_fifo_at_the_manifest_path_and_never_prints_link_targets(tmp_path):
+    b, verify = make_bundle(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("do not touch\n")
+    (b / "pbgdpl-bundle.json").unlink()
+    (b / "pbgdpl-bundle.json").symlink_to(victim)
+    (b / "pbgdpl-bundle.json.minisig").unlink()
+    os.mkfifo(b / "pbgdpl-bundle.json.minisig")
+    ok("bundle", "pack", b, "--id", "pbgdpl-2025-01", "-W", "-s", tmp_path / "approver.key", "--unit", UNIT,
+       "--role", ROLE, "--use", "signage_school", "--from", FROM, "--until", UNTIL, "--seq", "2")
+    assert victim.read_text() == "do not touch\n"
+    assert not (b / "pbgdpl-bundle.json").is_symlink()
+    ok(*verify, "--use", "signage_school")
+    # Unsigned pack too.
+    (b / "pbgdpl-bundle.json").unlink()
+    (b / "pbgdpl-bundle.json").symlink_to(victim)
+    ok("bundle", "pack", b, "--id", "pbgdpl-2025-01")
+    assert victim.read_text() == "do not touch\n" and not (b / "pbgdpl-bundle.json").is_symlink()
+    # A link elsewhere is refused by its name in the bundle, not by where it points.
+    secret = tmp_path / "secret-target-dir"
+    secret.mkdir()
+    (secret / "x").write_text("x")
+    (b / "link.txt").symlink_to(secret / "x")
+    r = quick("bundle", "pack", b, "--id", "pbgdpl-2025-01")
+    refused(r, "liên kết: link.txt", "links: link.txt")
+    assert "secret-target-dir" not in r.stderr
+
+
+def test_bundle_verify_with_a_state_file_refuses_a_rollback(tmp_path):
+    b, verify = make_bundle(tmp_path)
+    old = tmp_path / "old-bundle"
+    shutil.copytree(b, old)
+    (b / "notice.txt").write_text("Ngày Pháp luật Việt Nam 9/11 (bản sửa)\n")
+    ap_key = tmp_path / "approver.key"
+    pack2 = ["bundle", "pack", b, "--id", "pbgdpl-2025-01", "-W", "-s", ap_key, "--unit", UNIT, "--role", ROLE,
+             "--use", "signage_school", "--from", FROM, "--until", UNTIL]
+    ok(*pack2, "--seq", "2")
+    state = tmp_path / "seen.json"
+    ok(*verify, "--use", "signage_school", "--seen", state)
+    assert '"sequence": 2' in state.read_text()
+    old_verify = [old if x == b else x for x in verify]
+    refused(quick(*old_verify, "--use", "signage_school", "--seen", state), "cũ hơn", "older than")
+    ok(*old_verify, "--use", "signage_school")  # without --seen: no rollback check (documented)
+    # The same sequence re-signed over other bytes is refused too.
+    other = tmp_path / "other-bundle"
+    shutil.copytree(b, other)
+    (other / "notice.txt").write_text("nội dung khác\n")
+    ok(*[other if x == b else x for x in pack2], "--seq", "2")
+    refused(quick(*[other if x == b else x for x in verify], "--use", "signage_school", "--seen", state),
+            "nội dung khác", "other content")
+    assert '"sequence": 2' in state.read_text()
+    # A malformed state file is an error, not an empty state.
+    state.write_text('{"format":"pbgdpl/sequences/1","max_step":1000,"max_step":5,"seen":[]}')
+    r = quick(*verify, "--use", "signage_school", "--seen", state)
+    assert r.returncode == 3 and "Duplicate JSON key" in r.stderr, r.stderr
+
+
+def key_id_of(pub):
+    raw = base64.b64decode(pub.read_text().splitlines()[1])
+    return raw[2:10][::-1].hex().upper()
+
+
+def test_a_revocation_list_is_read_as_written(tmp_path):
+    b, verify = make_bundle(tmp_path)
+    ap_id = key_id_of(tmp_path / "approver.pub")
+    rev = tmp_path / "rev.json"
+
+    def revocations(key_id, seq):
+        rev.write_text('{"format":"pbgdpl/revocations/1","authority":"%s","sequence":%d,'
+                       '"issued_at":"2024-09-01T00:00:00+07:00","revoked":[{"key_id":"%s",'
+                       '"since":"2024-09-01T00:00:00+07:00","reason":"lộ khóa"}]}' % (AUTHORITY, seq, key_id))
+        ok("sign", "-W", "-s", tmp_path / "root.key", "-m", rev)
+
+    for bad in (" " + ap_id, ap_id + " ", ap_id[1:], "not-a-key-id"):
+        revocations(bad, 1)
+        r = quick(*verify, "--use", "signage_school", "--revocations", rev)
+        assert r.returncode == 3, (bad, r.stderr)
+        assert "exactly 16 hex digits" in r.stderr and "16 chữ số hex" in r.stderr, r.stderr
+    revocations(ap_id.lower(), 1)
+    refused(quick(*verify, "--use", "signage_school", "--revocations", rev), "thu hồi", "revoked")
+
+
+def test_hash_etag_survives_a_file_shrinking_while_it_is_read(tmp_path):
+    f = tmp_path / "shrinks.bin"
+    size = 1 << 30
+    for _ in range(3):
+        subprocess.run(["truncate", "-s", str(size), f], check=True)
+        p = subprocess.Popen([CLI, "hash", "--etag", f], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        while p.poll() is None:
+            os.truncate(f, 0)
+            os.truncate(f, size)
+        p.communicate(timeout=60)
+        assert p.returncode >= 0, f"pbgdpl hash --etag was killed by signal {-p.returncode}"

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,7 +65,82 @@ inline void expect_format(const json& j, std::string_view format) {
   if (f != format)
     json_io::fail(errc::unsupported_version, "Định dạng không được hỗ trợ: " + f, "Unsupported format: " + f);
 }
+
+// A key name fit to quote in an error: control characters blanked, at most 64 bytes.
+inline std::string quotable(std::string_view s) {
+  std::string out(s.substr(0, 64));
+  for (auto& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
 }  // namespace detail
+
+// Parses JSON with the library's limits (size, nesting) and refuses an object that names a key
+// twice, at any level. nlohmann keeps the last value of a repeated key, while a person reading the
+// signed line (`minisign -V` prints the trusted comment whole) may read the first: a signed
+// statement must mean one thing to both. Used for every signed statement (approvals, delegations,
+// revocation lists, bundle manifests) and the sequence tracker's state. Never throws.
+inline result<json> parse_json_unique_keys(std::string_view s) {
+  if (s.size() > PBGDPL_MAX_JSON_BYTES) return error(errc::too_large, {}, "Tài liệu JSON quá lớn", "JSON document too large");
+  if (json_io::nesting_depth(s) > PBGDPL_MAX_JSON_DEPTH)
+    return error(errc::too_large, {}, "JSON lồng nhau quá sâu", "JSON nested too deeply");
+  std::vector<std::set<std::string>> open;  // the keys seen in each object being parsed
+  std::optional<std::string> repeated;
+  json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
+    switch (ev) {
+      case json::parse_event_t::object_start: open.emplace_back(); break;
+      case json::parse_event_t::object_end:
+        if (!open.empty()) open.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!open.empty() && parsed.is_string() && !open.back().insert(parsed.get<std::string>()).second && !repeated)
+          repeated = parsed.get<std::string>();
+        break;
+      default: break;
+    }
+    return true;
+  };
+  try {
+    json j = json::parse(s.begin(), s.end(), cb);
+    if (repeated)
+      return error(errc::parse_error, {}, "Khóa JSON bị lặp lại: \"" + detail::quotable(*repeated) + "\" (tài liệu có chữ ký phải rõ nghĩa)",
+                   "Duplicate JSON key: \"" + detail::quotable(*repeated) + "\" (a signed document must be unambiguous)");
+    return j;
+  } catch (const json::parse_error& e) {
+    return error(errc::parse_error, {}, "JSON không hợp lệ (vị trí byte " + std::to_string(e.byte) + ")",
+                 std::string("Malformed JSON: ") + e.what());
+  } catch (const json::exception& e) {
+    return error(errc::parse_error, {}, "JSON không hợp lệ", std::string("Malformed JSON: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return error(errc::too_large);
+  }
+}
+
+// JSON text -> entity, validated, refusing repeated keys (see parse_json_unique_keys).
+template <class T>
+result<T> from_json_text_unique(std::string_view s) {
+  auto j = parse_json_unique_keys(s);
+  if (!j) return j.err();
+  return from_json_value<T>(*j);
+}
+
+// A minisign key id written as text: exactly 16 hex digits in either case, nothing around them.
+// Returns it in minisign's upper-case spelling (what key_id::hex() prints), or nullopt.
+inline std::optional<std::string> normalise_key_id(std::string_view s) {
+  if (s.size() != 16) return std::nullopt;
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
+    else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return std::nullopt;
+  }
+  return out;
+}
+
+// Whether two key-id texts name the same key (case does not matter; anything else does).
+inline bool same_key_id(std::string_view a, std::string_view b) {
+  auto x = normalise_key_id(a), y = normalise_key_id(b);
+  return x && y && *x == *y;
+}
 
 inline void from_json(const json& j, approval_statement& s) {
   using json_io::text_limit;
@@ -197,7 +273,7 @@ inline signature sign_delegation(const secret_key& root, const delegation& d) {
 }
 
 struct revocation {
-  std::string key_id;  // hex, as minisign prints it
+  std::string key_id;  // 16 hex digits; read in either case, held in upper case (as minisign prints it)
   timestamp since{};   // approvals verified at or after this instant are refused
   std::string reason;
   friend bool operator==(const revocation&, const revocation&) = default;
@@ -220,6 +296,16 @@ inline void to_json(json& j, const revocation& r) {
 }
 inline void from_json(const json& j, revocation& r) {
   json_io::field(j, "key_id", r.key_id, json_io::text_limit::short_text);
+  // A revocation that names its key in any other spelling would silently revoke nothing, so the
+  // whole list is refused instead (no trimming: " 0123..." is refused too).
+  auto id = normalise_key_id(r.key_id);
+  if (!id)
+    json_io::at_path("key_id", [] {
+      json_io::fail(errc::invalid_argument,
+                    "Mã khóa bị thu hồi phải gồm đúng 16 chữ số hex, không có khoảng trắng: danh sách thu hồi bị từ chối",
+                    "A revoked key id must be exactly 16 hex digits with nothing around them: the revocation list is refused");
+    });
+  r.key_id = *id;
   json_io::field(j, "since", r.since);
   json_io::optional_field(j, "reason", r.reason, json_io::text_limit::short_text);
 }
@@ -268,10 +354,21 @@ struct sequence_scope {
   friend bool operator==(const sequence_scope&, const sequence_scope&) = default;
 };
 
-// Remembers the highest approval sequence seen per sequence_scope, so an older approval replayed
-// after a newer one is refused (rollback), and refuses a sequence that jumps more than
-// max_step beyond the last one seen (or, seen first, is above max_step): a sequence near 2^64
-// would otherwise leave no room for any later approval. Persist it with the player's state.
+// What a tracker remembers per scope: the highest sequence seen and the digest of the content
+// that sequence approved.
+struct sequence_seen {
+  std::uint64_t sequence = 0;
+  std::string content_blake2b;  // hex BLAKE2b-256, as in the approval statement
+  friend bool operator==(const sequence_seen&, const sequence_seen&) = default;
+};
+
+// Remembers the highest approval sequence seen per sequence_scope, with the content digest it
+// approved, so an older approval replayed after a newer one is refused (rollback), and so is
+// another approval reusing the highest sequence for different bytes (an approver who signed two
+// versions with one number cannot have a device switch back to the other). It refuses a sequence
+// that jumps more than max_step beyond the last one seen (or, seen first, is above max_step): a
+// sequence near 2^64 would otherwise leave no room for any later approval. Persist it with the
+// player's state (to_json / from_json below).
 class sequence_tracker {
  public:
   static constexpr std::uint64_t default_max_step = 1000;
@@ -284,18 +381,25 @@ class sequence_tracker {
   std::optional<std::uint64_t> highest(const sequence_scope& k) const {
     auto it = seen_.find(k);
     if (it == seen_.end()) return std::nullopt;
-    return it->second;
+    return it->second.sequence;
   }
 
-  // superseded: lower than the highest seen (rollback); out_of_range: too far ahead.
-  result<void> check(const sequence_scope& k, std::uint64_t seq) const {
-    auto h = highest(k);
-    if (h && seq < *h)
+  // superseded: lower than the highest seen (rollback), or equal to it for other content;
+  // out_of_range: too far ahead.
+  result<void> check(const sequence_scope& k, std::uint64_t seq, std::string_view content_blake2b) const {
+    auto it = seen_.find(k);
+    const sequence_seen* h = it == seen_.end() ? nullptr : &it->second;
+    if (h && seq < h->sequence)
       return error(errc::superseded, "/sequence",
-                   "Phê duyệt số " + std::to_string(seq) + " cũ hơn phê duyệt số " + std::to_string(*h) + " đã thấy",
-                   "Approval sequence " + std::to_string(seq) + " is older than " + std::to_string(*h) +
+                   "Phê duyệt số " + std::to_string(seq) + " cũ hơn phê duyệt số " + std::to_string(h->sequence) + " đã thấy",
+                   "Approval sequence " + std::to_string(seq) + " is older than " + std::to_string(h->sequence) +
                        " already seen (rollback)");
-    const std::uint64_t base = h ? *h : 0;
+    if (h && seq == h->sequence && h->content_blake2b != content_blake2b)
+      return error(errc::superseded, "/sequence",
+                   "Phê duyệt số " + std::to_string(seq) + " đã được thấy cho một nội dung khác (quay lui hoặc dùng lại số thứ tự)",
+                   "Approval sequence " + std::to_string(seq) +
+                       " was already seen for other content (rollback or a reused sequence number)");
+    const std::uint64_t base = h ? h->sequence : 0;
     if (seq > base && seq - base > max_step_)
       return error(errc::out_of_range, "/sequence",
                    "Số thứ tự phê duyệt " + std::to_string(seq) + " vượt quá " + std::to_string(max_step_) +
@@ -305,17 +409,71 @@ class sequence_tracker {
     return {};
   }
 
-  void record(const sequence_scope& k, std::uint64_t seq) {
-    auto [it, fresh] = seen_.try_emplace(k, seq);
-    if (!fresh && seq > it->second) it->second = seq;
+  // Records `seq` for `content_blake2b` when it is the highest seen in the scope (call check first).
+  void record(const sequence_scope& k, std::uint64_t seq, std::string_view content_blake2b) {
+    auto [it, fresh] = seen_.try_emplace(k, sequence_seen{seq, std::string(content_blake2b)});
+    if (!fresh && seq > it->second.sequence) it->second = sequence_seen{seq, std::string(content_blake2b)};
   }
 
-  const std::map<sequence_scope, std::uint64_t>& all() const noexcept { return seen_; }
+  const std::map<sequence_scope, sequence_seen>& all() const noexcept { return seen_; }
 
  private:
   std::uint64_t max_step_ = default_max_step;
-  std::map<sequence_scope, std::uint64_t> seen_;
+  std::map<sequence_scope, sequence_seen> seen_;
 };
+
+inline constexpr std::string_view sequences_format = "pbgdpl/sequences/1";
+
+// The tracker's state as JSON (a device or the CLI keeps it in a file between runs):
+// {"format": "pbgdpl/sequences/1", "max_step": 1000, "seen": [{"authority", "approver_unit",
+// "content_id", "sequence", "content_blake2b"}...]}.
+inline void to_json(json& j, const sequence_tracker& t) {
+  j = json::object();
+  j["format"] = sequences_format;
+  json_io::put(j, "max_step", t.max_step());
+  json seen = json::array();
+  for (const auto& [k, v] : t.all()) {
+    json e = json::object();
+    json_io::put(e, "authority", k.authority);
+    json_io::put(e, "approver_unit", k.approver_unit);
+    json_io::put(e, "content_id", k.content_id);
+    json_io::put(e, "sequence", v.sequence);
+    json_io::put(e, "content_blake2b", v.content_blake2b);
+    seen.push_back(std::move(e));
+  }
+  j["seen"] = std::move(seen);
+}
+
+inline void from_json(const json& j, sequence_tracker& t) {
+  using json_io::text_limit;
+  detail::expect_format(j, sequences_format);
+  std::uint64_t max_step = sequence_tracker::default_max_step;
+  json_io::field(j, "max_step", max_step);
+  t = sequence_tracker(max_step);
+  if (!j.contains("seen") || !j.at("seen").is_array())
+    json_io::at_path("seen", [] { json_io::fail(errc::wrong_type, "Cần một mảng", "Expected an array"); });
+  const json& seen = j.at("seen");
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    json_io::at_path("seen", [&] {
+      json_io::at_path(std::to_string(i), [&] {
+        const json& e = seen[i];
+        if (!e.is_object()) json_io::fail(errc::wrong_type, "Cần một đối tượng", "Expected an object");
+        sequence_scope k;
+        sequence_seen v;
+        json_io::field(e, "authority", k.authority, text_limit::short_text);
+        json_io::field(e, "approver_unit", k.approver_unit, text_limit::short_text);
+        json_io::field(e, "content_id", k.content_id, text_limit::short_text);
+        json_io::field(e, "sequence", v.sequence);
+        json_io::field(e, "content_blake2b", v.content_blake2b, text_limit::short_text);
+        if (v.content_blake2b.size() != 64 || !from_hex(v.content_blake2b))
+          json_io::at_path("content_blake2b", [] {
+            json_io::fail(errc::invalid_argument, "Cần mã băm BLAKE2b-256 (64 chữ số hex)",
+                          "Needs a BLAKE2b-256 digest (64 hex digits)");
+          });
+        t.record(k, v.sequence, v.content_blake2b);
+      });
+    });
+}
 
 // Approver roles in order of authority (0 for a role that does not approve): an authority may
 // delegate its own level and those below, never above.
@@ -406,8 +564,11 @@ class keyring {
   // within that authority's scope. Refuses, each with its own code: unknown_key (no root pinned for
   // the authority, or signed by another key), bad_signature, permission_denied (a role that does not
   // approve or is above the authority's level, a unit outside its subtree, a use the role may not
-  // approve), revoked (the key is on a pinned authority's revocation list), conflict (another key
-  // with the same key id), superseded (the authority holds a newer delegation of this key).
+  // approve), revoked (the key is on a pinned authority's revocation list), conflict (this
+  // authority already delegated another key with the same key id, or another delegation of this key
+  // with the same sequence), superseded (the authority holds a newer delegation of this key).
+  // Key ids are 8 bytes the key's holder chooses, so another authority's key may share the id:
+  // that is no conflict (verification tries each key the id names).
   result<delegation> add_delegation(std::string_view signature_text) {
     auto s = signature::parse(signature_text);
     if (!s) return s.err();
@@ -424,21 +585,30 @@ class keyring {
       return error(errc::revoked, {},
                    "Khóa " + key + " đã bị đơn vị " + r->first + " thu hồi: không thể ủy quyền lại",
                    "Key " + key + " was revoked by " + r->first + ": it cannot be delegated again");
-    for (auto it = delegations_.lower_bound({key, {}}); it != delegations_.end() && it->first.key_id == key; ++it)
-      if (!(it->second.key == d->key))
-        return error(errc::conflict, {}, "Hai khóa khác nhau có cùng mã khóa", "Two different keys share a key id");
     auto it = delegations_.find({key, d->authority.value});
-    if (it != delegations_.end() && it->second.sequence > d->sequence)
-      return error(errc::superseded, {}, "Đã có ủy quyền mới hơn cho khóa này", "A newer delegation of this key is held");
+    if (it != delegations_.end()) {
+      if (!(it->second.key == d->key))
+        return error(errc::conflict, {},
+                     "Đơn vị " + d->authority.value + " đã ủy quyền một khóa khác có cùng mã khóa " + key,
+                     "Authority " + d->authority.value + " already delegated another key with key id " + key);
+      if (it->second.sequence > d->sequence)
+        return error(errc::superseded, {}, "Đã có ủy quyền mới hơn cho khóa này", "A newer delegation of this key is held");
+      if (it->second.sequence == d->sequence && !(it->second == *d))
+        return error(errc::conflict, {},
+                     "Đã có một ủy quyền khác cho khóa này với cùng số thứ tự " + std::to_string(d->sequence),
+                     "Another delegation of this key with the same sequence " + std::to_string(d->sequence) + " is held");
+    }
     delegations_[{key, d->authority.value}] = *d;
     return *d;
   }
 
-  // Applies a signed revocation list from a pinned authority; an older list is superseded.
+  // Applies a signed revocation list from a pinned authority; an older list is superseded, another
+  // list with the same sequence is a conflict (the identical list again is accepted). A list that
+  // names a key id other than as 16 hex digits is refused whole (invalid_argument).
   result<revocation_list> apply_revocations(std::string_view body, std::string_view signature_text) {
     auto s = signature::parse(signature_text);
     if (!s) return s.err();
-    auto l = from_json_text<revocation_list>(body);
+    auto l = from_json_text_unique<revocation_list>(body);
     if (!l) return l.err();
     auto root = roots_.find(l->authority.value);
     if (root == roots_.end())
@@ -449,6 +619,12 @@ class keyring {
     if (held && held->sequence > l->sequence)
       return error(errc::superseded, {}, "Danh sách thu hồi cũ hơn danh sách đang có",
                    "This revocation list is older than the one held");
+    // Same sequence, other content: an older list re-signed with the number must not undo a
+    // revocation (nor may a list be swapped for another at one number).
+    if (held && held->sequence == l->sequence && !(*held == *l))
+      return error(errc::conflict, {},
+                   "Đã có một danh sách thu hồi khác với cùng số thứ tự " + std::to_string(l->sequence),
+                   "Another revocation list with the same sequence " + std::to_string(l->sequence) + " is held");
     held = *l;
     return *l;
   }
@@ -458,45 +634,67 @@ class keyring {
   // revoked (by any pinned authority: a revocation only removes trust, so a key one authority
   // revoked is not trusted through another's delegation), expired / not_yet_valid (approval or
   // delegation), permission_denied (key not delegated for that unit or role), wrong_use,
-  // superseded (lower sequence than seen: rollback), out_of_range (sequence jumps beyond the
-  // tracker's window). The delegation used is the one, among the authorities that delegated the
-  // key, whose unit and role the statement names; the sequence counts per (that authority,
-  // approver unit, content id). On success the sequence is recorded in `seen` when given.
+  // superseded (lower sequence than seen, or the same sequence for other content: rollback),
+  // out_of_range (sequence jumps beyond the tracker's window). Key ids are chosen by key holders,
+  // so the signer is the delegated key, among those with the signature's key id, whose signature
+  // over the trusted comment verifies. The delegations considered are that key's, by any
+  // authority, for the unit and role the statement names; the approval is accepted under the
+  // first whose period and uses allow it. The sequence counts per (authority, approver unit,
+  // content id) and must pass in the scope of every such delegation (a refusal in one is final:
+  // an old approval cannot be replayed under another authority's delegation of the same key). On
+  // success the sequence is recorded in `seen`, when given, under each of those scopes.
   result<approval_statement> verify_approval(std::string_view signature_text, const content_digest& d,
                                              const verify_context& ctx, sequence_tracker* seen = nullptr) const {
     auto s = signature::parse(signature_text);
     if (!s) return s.err();
     const auto key = s->id.hex();
     auto first = delegations_.lower_bound({key, {}});
-    if (first == delegations_.end() || first->first.key_id != key)
+    auto same_id = [&](auto it) { return it != delegations_.end() && it->first.key_id == key; };
+    if (!same_id(first))
       return error(errc::unknown_key, {}, "Khóa " + key + " không được ủy quyền phê duyệt",
                    "Key " + key + " has no delegation to approve");
-    const public_key& pk = first->second.key;  // every delegation of this key id holds the same key
-    if (auto r = detail::verify_comment(pk, *s); !r) return r.err();
+    const public_key* pk = nullptr;
+    std::optional<error> comment_refusal;
+    for (auto it = first; same_id(it) && !pk; ++it) {
+      if (auto r = detail::verify_comment(it->second.key, *s); r) pk = &it->second.key;
+      else if (!comment_refusal) comment_refusal = r.err();
+    }
+    if (!pk) return *comment_refusal;
     auto st = read_statement<approval_statement>(*s);
     if (!st) return st.err();
     if (st->key_id != key)
       return error(errc::bad_signature, "/key_id", "Mã khóa trong phê duyệt không khớp chữ ký",
                    "The statement's key id does not match the signature");
-    if (auto r = verify_prehashed(pk, *s, d.b512); !r) return r.err();
+    if (auto r = verify_prehashed(*pk, *s, d.b512); !r) return r.err();
     if (st->content_blake2b != to_hex(d.b256))
       return error(errc::tampered, "/content_blake2b", "Mã băm nội dung không khớp phê duyệt",
                    "The content digest does not match the approval");
     if (auto r = check_revoked(key, ctx.now); !r) return r.err();
+    std::vector<const delegation*> matching;
+    for (auto it = first; same_id(it); ++it)
+      if (it->second.key == *pk && st->approver_unit == it->second.unit && st->approver_role == it->second.approver_role)
+        matching.push_back(&it->second);
     std::optional<error> refusal;
-    for (auto it = first; it != delegations_.end() && it->first.key_id == key; ++it) {
-      const delegation& dg = it->second;
-      if (st->approver_unit != dg.unit || st->approver_role != dg.approver_role) continue;
-      auto r = check_against(dg, *st, ctx, seen);
+    const delegation* accepted = nullptr;
+    for (const delegation* dg : matching) {
+      auto r = check_against(*dg, *st, ctx);
       if (r) {
-        if (seen) seen->record(sequence_scope{dg.authority.value, st->approver_unit.value, st->content_id}, st->sequence);
-        return *st;
+        accepted = dg;
+        break;
       }
       if (!refusal) refusal = r.err();
     }
-    if (refusal) return *refusal;
-    return error(errc::permission_denied, {}, "Khóa không được ủy quyền cho đơn vị hoặc vai trò này",
-                 "The key is not delegated for this unit or role");
+    if (!accepted) {
+      if (refusal) return *refusal;
+      return error(errc::permission_denied, {}, "Khóa không được ủy quyền cho đơn vị hoặc vai trò này",
+                   "The key is not delegated for this unit or role");
+    }
+    if (seen) {
+      for (const delegation* dg : matching)
+        if (auto r = seen->check(sequence_scope_of(*dg, *st), st->sequence, st->content_blake2b); !r) return r.err();
+      for (const delegation* dg : matching) seen->record(sequence_scope_of(*dg, *st), st->sequence, st->content_blake2b);
+    }
+    return *st;
   }
 
   const std::map<delegation_key, delegation>& delegations() const noexcept { return delegations_; }
@@ -514,7 +712,7 @@ class keyring {
 
   template <class T>
   static result<T> read_statement(const signature& s) {
-    auto v = from_json_text<T>(s.trusted_comment);
+    auto v = from_json_text_unique<T>(s.trusted_comment);
     if (!v)
       return error(errc::bad_signature, v.err().path, "Chú thích tin cậy không phải tài liệu pbgdpl hợp lệ: " + v.err().message_vi,
                    "The trusted comment is not a valid pbgdpl statement: " + v.err().message_en);
@@ -545,9 +743,12 @@ class keyring {
     return {};
   }
 
-  // The checks that depend on the delegation the approval is read under.
-  static result<void> check_against(const delegation& dg, const approval_statement& st, const verify_context& ctx,
-                                    const sequence_tracker* seen) {
+  static sequence_scope sequence_scope_of(const delegation& dg, const approval_statement& st) {
+    return {dg.authority.value, st.approver_unit.value, st.content_id};
+  }
+
+  // The checks that depend on the delegation the approval is read under (the sequence apart).
+  static result<void> check_against(const delegation& dg, const approval_statement& st, const verify_context& ctx) {
     if (ctx.now < dg.valid_from)
       return error(errc::not_yet_valid, {}, "Ủy quyền của khóa phê duyệt chưa có hiệu lực",
                    "The approver key's delegation is not valid yet");
@@ -572,9 +773,6 @@ class keyring {
                        std::string(to_string(st.use)),
                    "Role " + std::string(to_string(st.approver_role)) + " may not approve for use " +
                        std::string(to_string(st.use)));
-    if (seen)
-      if (auto r = seen->check(sequence_scope{dg.authority.value, st.approver_unit.value, st.content_id}, st.sequence); !r)
-        return r.err();
     return {};
   }
 
@@ -583,7 +781,7 @@ class keyring {
     for (const auto& [authority, list] : revocations_)
       if (list)
         for (const auto& r : list->revoked)
-          if (r.key_id == key_id) return std::pair<std::string, const revocation*>{authority, &r};
+          if (same_key_id(r.key_id, key_id)) return std::pair<std::string, const revocation*>{authority, &r};
     return std::nullopt;
   }
 
@@ -592,7 +790,7 @@ class keyring {
     for (const auto& [authority, list] : revocations_) {
       if (!list) continue;
       for (const auto& r : list->revoked)
-        if (r.key_id == key_id && now >= r.since)
+        if (same_key_id(r.key_id, key_id) && now >= r.since)
           return error(errc::revoked, {}, "Khóa " + r.key_id + " đã bị thu hồi" + (r.reason.empty() ? "" : ": " + r.reason),
                        "Key " + r.key_id + " was revoked" + (r.reason.empty() ? "" : ": " + r.reason));
     }

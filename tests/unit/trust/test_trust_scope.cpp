@@ -223,12 +223,13 @@ TEST_CASE("sequences count per authority, approver unit and content, within a bo
   CHECK(c.verify(division_first, u::signage_school, &seen).err().code == errc::superseded);
   // A first-seen sequence above the window, with a configured window.
   trust::sequence_tracker narrow(10);
-  CHECK(narrow.check({"a", "b", "c"}, 10));
-  CHECK(narrow.check({"a", "b", "c"}, 11).err().code == errc::out_of_range);
-  narrow.record({"a", "b", "c"}, 10);
-  CHECK(narrow.check({"a", "b", "c"}, 20));
-  CHECK(narrow.check({"a", "b", "c"}, 21).err().code == errc::out_of_range);
-  CHECK(narrow.check({"a", "b", "c"}, 9).err().code == errc::superseded);
+  const std::string h(64, 'a');
+  CHECK(narrow.check({"a", "b", "c"}, 10, h));
+  CHECK(narrow.check({"a", "b", "c"}, 11, h).err().code == errc::out_of_range);
+  narrow.record({"a", "b", "c"}, 10, h);
+  CHECK(narrow.check({"a", "b", "c"}, 20, h));
+  CHECK(narrow.check({"a", "b", "c"}, 21, h).err().code == errc::out_of_range);
+  CHECK(narrow.check({"a", "b", "c"}, 9, h).err().code == errc::superseded);
 }
 
 TEST_CASE("pinning another root key for an authority drops the delegations the old key signed") {

@@ -106,7 +106,9 @@ inline void to_json(json& j, const bundle_file& f) {
   json_io::put(j, "blake2b", f.blake2b);
 }
 inline void from_json(const json& j, bundle_file& f) {
-  json_io::field(j, "path", f.path, json_io::text_limit::short_text);
+  // Read with room to spare: check_relative_path bounds it (max_path_bytes) with its own message,
+  // so a path pack accepted is never refused by a reader's shorter limit.
+  json_io::field(j, "path", f.path, json_io::text_limit::long_text);
   json_io::field(j, "size", f.size);
   json_io::field(j, "media_type", f.media_type, json_io::text_limit::short_text);
   json_io::field(j, "blake2b", f.blake2b, json_io::text_limit::short_text);

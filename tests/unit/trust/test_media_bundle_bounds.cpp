@@ -81,6 +81,23 @@ TEST_CASE("manifest paths are bounded in depth and length at pack and at verify"
   CHECK(packed.err().code == errc::unsafe_path);
   CHECK(packed.err().message_en.find("nested more than 32 levels") != std::string::npos);
 
+  // A path of exactly 1,024 bytes packs and verifies (the manifest reader refused beyond 1,000).
+  {
+    signer s;
+    auto b = scratch("bundle_long_path") / "b";
+    auto d = b / std::string(200, 'd') / std::string(200, 'e') / std::string(200, 'f') / std::string(200, 'g');
+    std::filesystem::create_directories(d);
+    write(d / std::string(1024 - 4 * 201, 'h'), "x");
+    media::pack_options o;
+    o.content_id = "long";
+    o.created_at = t0;
+    auto m = media::pack_and_approve(b, o, s.approver, s.statement("long"));
+    REQUIRE_MESSAGE(m.has_value(), m.err().describe());
+    CHECK(m->files[0].path.size() == 1024);
+    auto v = s.verify(b);
+    CHECK_MESSAGE(v.has_value(), v.err().describe());
+  }
+
   // A signed manifest naming a 33-level path is refused at verify.
   signer s;
   auto flat = scratch("bundle_deep_manifest") / "b";

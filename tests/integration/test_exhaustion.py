@@ -144,3 +144,38 @@ def test_the_demo_defaults_keep_a_flooder_below_the_cap(portal):
         for s in flood:
             s.close()
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_slowloris_over_several_addresses_does_not_keep_others_out(portal):
+    """Third attack: 5 addresses x 256 connections that each sent one byte ('G') filled the
+    demo's 1,024 connections (each address within its cap of 256), none of them idle, and
+    /healthz from anyone else got 503. Now the oldest unfinished header of the client holding
+    the most connections makes way, and headers have 5 s (header_timeout), not the 10 s read
+    timeout."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 5 * 256
+    if soft < want + 100:
+        if hard != resource.RLIM_INFINITY and hard < want + 100:
+            pytest.skip(f"the open-file limit ({hard}) is too low for this test")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want + 100, hard))
+    socks = []
+    try:
+        for a in range(5):
+            for _ in range(256):
+                try:
+                    s = connect(portal.port, f"127.0.1.{a + 1}")
+                    s.sendall(b"G")
+                    socks.append(s)
+                except OSError:
+                    break
+        time.sleep(0.3)
+        for source in ("127.0.0.1", "127.0.2.9", "127.0.2.10"):
+            code, took = healthz(portal.port, source)
+            print(f"/healthz from {source} while 5 addresses hold {len(socks)} unfinished headers: "
+                  f"{code} in {took * 1000:.1f} ms")
+            assert code == 200 and took < 1.0
+    finally:
+        for s in socks:
+            s.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -258,3 +258,75 @@ def test_a_redirect_location_is_percent_encoded(portal, path):
     value = loc[0].split(b":", 1)[1].strip()
     assert all(0x21 <= c < 0x7f for c in value), value
     assert b'"' not in value and b"<" not in value and b" " not in value, value
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+@pytest.mark.parametrize("tail", [b"1;a=", b"1\r\nA\r\n0\r\nX-T: "], ids=["chunk-extension", "trailer"])
+def test_an_endless_chunk_extension_or_trailer_is_413_and_memory_stays_bounded(portal, tail):
+    """Third attack: a chunk-size line or a trailer that never ends. Beast 1.81 limits neither and
+    the body limit counts only chunk data: one connection took the portal from 85 MB to 3.6 GB."""
+    before = rss_kib(portal.proc.pid)
+    head = b"POST /api/v1/articles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + tail
+    block = b"b" * (1 << 20)
+    sent = 0
+    answer = b""
+    closed = False
+    peak = before
+    with socket.create_connection(("127.0.0.1", portal.port), timeout=5) as s:
+        s.sendall(head)
+        t = time.monotonic()
+        try:
+            while sent < (256 << 20) and time.monotonic() - t < 5:
+                s.sendall(block)
+                sent += len(block)
+                peak = max(peak, rss_kib(portal.proc.pid))
+        except (BrokenPipeError, ConnectionResetError):
+            closed = True  # after the 413 the server drains for 0.5 s (which loopback can fill), then closes
+        try:
+            s.settimeout(2)
+            answer = s.recv(300)
+        except (socket.timeout, ConnectionResetError):
+            pass
+    peak = max(peak, rss_kib(portal.proc.pid))
+    print(f"{tail!r}: sent {sent >> 20} MiB ({'closed by the server' if closed else 'never closed'}); "
+          f"portal RSS {before >> 10} -> peak {peak >> 10} MiB")
+    assert peak - before < 32 * 1024
+    assert status_of(answer) in (413, None), answer[:200]  # None: the reset overtook the answer
+    assert healthy(portal)
+
+
+def test_trailer_fields_cannot_pose_as_headers(portal):
+    """A trailer Host, Content-Length or Connection changes nothing: trailers are dropped."""
+    req = (b"POST /api/v1/articles HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+           b"2\r\n{}\r\n0\r\nAuthorization: Bearer " + portal.api_key.encode() + b"\r\nConnection: close\r\n\r\n")
+    out, _ = read_until_close(req + b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", portal.port)
+    assert status_of(out) == 401, out[:300]  # the key in the trailer did not authenticate the request
+    assert out.count(b"HTTP/1.1 ") == 2 and b'"status":"ok"' in out  # its "Connection: close" did not close
+
+
+def test_answers_the_server_makes_itself_carry_the_security_headers(portal):
+    for target in (b"/api/v1/articles/%0D%0AX:1", b"/pbgdpl/%ZZ", b"/pbgdpl/..%2F"):
+        out, _ = read_until_close(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", portal.port)
+        assert status_of(out) == 400, out[:200]
+        head = out.split(b"\r\n\r\n", 1)[0].lower()
+        assert b"x-content-type-options: nosniff" in head
+        assert b"content-security-policy: default-src 'none'" in head
+
+
+def test_expect_other_than_100_continue_is_417(portal):
+    out, _ = read_until_close(b"GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: teapot\r\n\r\n", portal.port)
+    assert status_of(out) == 417
+
+
+def test_an_absolute_form_target_naming_the_host_is_served(portal):
+    out, _ = read_until_close(b"GET http://x/healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", portal.port)
+    assert status_of(out) == 200 and b'"status":"ok"' in out
+    out, _ = read_until_close(b"GET http://evil/healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", portal.port)
+    assert status_of(out) == 400

@@ -166,7 +166,7 @@ inline std::string encode_path(std::string_view decoded_path) {
 using param_list = std::vector<std::pair<std::string, std::string>>;
 
 // A request as handlers see it. `prepare()` must succeed before routing: it is where a bad target
-// (not origin-form, bad escapes, invalid UTF-8, "." or ".." segments, encoded '/' or '\') becomes
+// (not origin-form or an absolute-form naming the Host, bad escapes, invalid UTF-8, "." or ".." segments, encoded '/' or '\') becomes
 // a 400 instead of reaching any handler or file system.
 class request {
  public:
@@ -250,6 +250,10 @@ class request {
   result<void> prepare() {
     if (prepared_) return {};
     std::string_view t = target();
+    if (!t.empty() && t.front() != '/') {
+      if (auto r = to_origin_form(); !r) return r;
+      t = target();
+    }
     if (t.empty() || t.front() != '/')
       return error(errc::parse_error, {}, "Đích yêu cầu phải bắt đầu bằng '/'", "Request target must start with '/'");
     auto q = t.find('?');
@@ -308,6 +312,34 @@ class request {
   void set_route_offset(std::size_t off) noexcept { route_offset_ = off; }
 
  private:
+  // RFC 9112 3.2.2: a server must accept the absolute-form ("GET http://host/path HTTP/1.1").
+  // It is rewritten to the origin form, so every later reader (router, cache key, static files,
+  // logs) sees one path, and only when its authority is exactly the Host header (which RFC 9112
+  // 3.3 would otherwise have it override): the Host keeps deciding, and no two readers can
+  // disagree about which site was asked for. Userinfo, another scheme or no authority: 400.
+  result<void> to_origin_form() {
+    std::string_view t = target();
+    std::size_t scheme = 0;
+    auto starts = [&](std::string_view p) { return t.size() >= p.size() && iequals(t.substr(0, p.size()), p); };
+    if (starts("http://")) scheme = 7;
+    else if (starts("https://")) scheme = 8;
+    else return error(errc::parse_error, {}, "Đích yêu cầu phải bắt đầu bằng '/'", "Request target must start with '/'");
+    std::string_view rest = t.substr(scheme);
+    auto end = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, end);
+    if (authority.empty() || authority.find('@') != std::string_view::npos || !iequals(authority, host()))
+      return error(errc::parse_error, {}, "Đích dạng tuyệt đối phải chỉ đúng máy trong tiêu đề Host",
+                   "An absolute-form target must name the host in the Host header");
+    std::string origin;
+    if (end == std::string_view::npos) origin = "/";
+    else {
+      if (rest[end] != '/') origin = "/";
+      origin.append(rest.substr(end));
+    }
+    msg_.target(origin);
+    return {};
+  }
+
   static result<void> check_segment(std::string_view seg) {
     if (seg == "." || seg == "..")
       return error(errc::unsafe_path, {}, "Đường dẫn chứa '.' hoặc '..'", "Path contains '.' or '..' segments");

@@ -48,14 +48,23 @@ struct server_config {
   std::size_t max_header_bytes = 16 * 1024;            // request line + headers; beyond: 431
   std::size_t max_body_bytes = 1024 * 1024;            // beyond: 413
   std::chrono::milliseconds read_timeout{10'000};      // a whole request, from its first byte: 408
+  // The request line and headers, from the request's first byte: 408. Shorter than read_timeout,
+  // so a connection that sent a byte or two and stopped (slowloris) goes away sooner; while it
+  // waits it is also the first to close when the server is full (after idle ones).
+  std::chrono::milliseconds header_timeout{5'000};
   std::chrono::milliseconds idle_timeout{30'000};      // a kept-alive connection waiting for the next
-  std::chrono::milliseconds write_timeout{30'000};     // a client that will not read is dropped
+  // A client that will not read is dropped: the time one connection may spend blocked in
+  // writes, summed over its responses since it last waited for a new request (so a pipelined
+  // slow reader cannot hold a connection for write_timeout per response).
+  std::chrono::milliseconds write_timeout{30'000};
   std::size_t max_connections = 1024;                  // beyond: the oldest idle one closes, else 503
   std::chrono::milliseconds shutdown_grace{5'000};     // in-flight requests get this long on stop()
 
   // One client (a peer address; IPv6 by its /64) holds at most this many connections; past it
   // its own oldest idle connection closes, else the new one gets 503. 0: no cap of its own.
-  std::size_t max_connections_per_client = 256;
+  // Unset: the configured max_connections / 16 (at least 1), so that a handful of addresses
+  // cannot fill max_connections minus the reserve between them.
+  std::optional<std::size_t> max_connections_per_client{};
   // Slots one client can never take: any single client is held to max_connections minus this,
   // so the health check and everyone else are still served while one client floods.
   std::size_t reserved_connections = 64;
@@ -79,6 +88,8 @@ struct server_stats {
   std::uint64_t active_connections = 0;
   std::uint64_t connections_rejected_per_client = 0;  // of connections_rejected: a client over its cap
   std::uint64_t idle_connections_closed = 0;          // closed to make room for a new connection
+  std::uint64_t slow_headers_closed = 0;              // still sending a header, closed to make room
+  std::uint64_t max_connections_per_client = 0;       // in effect (0: no cap of its own)
   std::uint64_t accept_backoffs = 0;                  // accept() failed for lack of descriptors
   std::uint64_t open_files_limit = 0;                 // the soft RLIMIT_NOFILE after start()
   std::uint64_t max_connections = 0;                  // in effect: config, kept below open_files_limit
@@ -141,6 +152,15 @@ inline std::uint64_t open_files_limit(bool raise) {
     if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
   }
   return rl.rlim_cur == RLIM_INFINITY ? UINT64_MAX : static_cast<std::uint64_t>(rl.rlim_cur);
+}
+
+// What every answer the server makes itself (before any middleware runs) carries: a JSON error
+// that may load nothing and be framed by no one.
+inline constexpr std::string_view error_csp = "default-src 'none'; frame-ancestors 'none'";
+inline void harden_error(response& r) {
+  r.set("X-Content-Type-Options", "nosniff");
+  r.set("Content-Security-Policy", std::string(error_csp));
+  if (r.get("Cache-Control").empty()) r.set("Cache-Control", "no-store");
 }
 
 // The readable bytes of a flat_buffer as text.
@@ -254,6 +274,7 @@ class server {
       if (fit < max_conn_) max_conn_ = static_cast<std::size_t>(fit);
     }
     reserve_ = std::min(cfg_.reserved_connections, max_conn_ / 2);
+    per_client_ = cfg_.max_connections_per_client.value_or(std::max<std::size_t>(1, cfg_.max_connections / 16));
     proxies_ = address_list(cfg_.trusted_proxies);
     started_ = true;
     unsigned n = cfg_.threads ? cfg_.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -279,6 +300,8 @@ class server {
     s.active_connections = active_.load();
     s.connections_rejected_per_client = rejected_client_.load();
     s.idle_connections_closed = idle_closed_.load();
+    s.slow_headers_closed = slow_closed_.load();
+    s.max_connections_per_client = per_client_;
     s.accept_backoffs = backoffs_.load();
     s.open_files_limit = files_limit_;
     s.max_connections = max_conn_;
@@ -391,7 +414,7 @@ class server {
           std::lock_guard lock(sessions_mu_);
           victim = oldest_idle_locked(nullptr);
         }
-        if (victim) victim->evict();
+        if (victim) victim->evict(true);
       }
       accept_timer_.expires_after(no_fds ? cfg_.accept_backoff : std::chrono::milliseconds(10));
       accept_timer_.async_wait([this](boost::system::error_code tec) {
@@ -404,7 +427,7 @@ class server {
   // How many connections one client may hold.
   std::size_t client_limit(bool proxy) const {
     std::size_t limit = max_conn_ > reserve_ ? max_conn_ - reserve_ : 1;
-    std::size_t own = proxy ? cfg_.max_connections_per_proxy : cfg_.max_connections_per_client;
+    std::size_t own = proxy ? cfg_.max_connections_per_proxy : per_client_;
     if (own > 0) limit = std::min(limit, own);
     return std::max<std::size_t>(1, limit);
   }
@@ -423,10 +446,13 @@ class server {
     bool proxy = proxies_.contains(addr);
 
     // Over its own cap a client loses its oldest idle connection (else the new one is refused);
-    // at the global cap, so does the oldest idle connection of anyone. Connections already
-    // chosen to close are not counted, so a burst does not overshoot while they close.
+    // at the global cap, the oldest idle
+    // connection of anyone makes way, else the oldest one still sending a header of the client
+    // holding the most connections (a slowloris spread over several addresses cannot keep
+    // newcomers out). Connections already chosen to close are not counted, so a burst does not
+    // overshoot while they close.
     std::shared_ptr<session> victim, s;
-    bool per_client = false;
+    bool per_client = false, victim_idle = true;
     {
       std::lock_guard lock(sessions_mu_);
       auto cit = clients_.find(key);
@@ -438,6 +464,7 @@ class server {
         per_client = !admit;
       } else if (active_.load() - closing_ >= max_conn_) {
         victim = oldest_idle_locked(nullptr);
+        if (!victim) victim_idle = !(victim = slowest_header_locked(nullptr));
         admit = victim != nullptr;
       }
       if (admit) {
@@ -448,7 +475,7 @@ class server {
         accepted_.fetch_add(1, std::memory_order_relaxed);
       }
     }
-    if (victim) victim->evict();
+    if (victim) victim->evict(victim_idle);
     if (!s) {
       rejected_.fetch_add(1, std::memory_order_relaxed);
       if (per_client) rejected_client_.fetch_add(1, std::memory_order_relaxed);
@@ -478,6 +505,35 @@ class server {
     ++clients_[best->key_].closing;
     return sp;
   }
+  // Of the connections still sending a request header (of `key`, when given): one of the client
+  // holding the most connections, the one that began longest ago; marked as closing. Called
+  // with sessions_mu_ held.
+  std::shared_ptr<session> slowest_header_locked(const std::string* key) {
+    session* best = nullptr;
+    std::int64_t best_t = 0;
+    std::size_t best_n = 0;
+    for (auto& [p, w] : sessions_) {
+      if (p->closing_ || (key && p->key_ != *key) || w.expired()) continue;
+      auto t = p->header_since_.load(std::memory_order_relaxed);
+      if (t < 0) continue;
+      std::size_t n = 0;
+      if (!key) {
+        auto it = clients_.find(p->key_);
+        if (it != clients_.end()) n = it->second.open - it->second.closing;
+      }
+      if (best && (n < best_n || (n == best_n && t >= best_t))) continue;
+      best = p;
+      best_t = t;
+      best_n = n;
+    }
+    if (!best) return nullptr;
+    auto sp = sessions_[best].lock();
+    if (!sp) return nullptr;
+    best->closing_ = true;
+    ++closing_;
+    ++clients_[best->key_].closing;
+    return sp;
+  }
   // A connection chosen to close turned out busy: it stays, and counts again.
   void unmark_closing(session* s) {
     std::lock_guard lock(sessions_mu_);
@@ -494,7 +550,8 @@ class server {
                                         "Máy chủ đang quá tải, hãy thử lại sau", "Too many connections, try again later")
                              .body;
       return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\nRetry-After: 1"
-             "\r\nConnection: close\r\nContent-Length: " +
+             "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: " +
+             std::string(detail::error_csp) + "\r\nConnection: close\r\nContent-Length: " +
              std::to_string(body.size()) + "\r\n\r\n" + body;
     }();
     auto sp = std::make_shared<tcp::socket>(std::move(sock));
@@ -503,6 +560,16 @@ class server {
       sp->shutdown(tcp::socket::shutdown_send, ec);
       sp->close(ec);
     });
+  }
+
+  // A connection closed and about to go: it no longer counts against its client or the cap
+  // (it is destroyed a moment later, once its pending handlers have run).
+  void session_going(session* s) {
+    std::lock_guard lock(sessions_mu_);
+    if (s->closing_) return;
+    s->closing_ = true;
+    ++closing_;
+    ++clients_[s->key_].closing;
   }
 
   void session_closed(session* s) {
@@ -520,28 +587,44 @@ class server {
   class session : public std::enable_shared_from_this<session> {
    public:
     session(server& srv, tcp::socket sock, std::string remote, std::string key)
-        : key_(std::move(key)), srv_(srv), sock_(std::move(sock)), timer_(sock_.get_executor()), remote_(std::move(remote)) {
+        : key_(std::move(key)),
+          srv_(srv),
+          sock_(std::move(sock)),
+          timer_(sock_.get_executor()),
+          remote_(std::move(remote)),
+          buffer_(srv.cfg_.max_header_bytes + 4 + 4096 + 64 * 1024 + 4096) {
       idle_since_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
     }
     ~session() { srv_.session_closed(this); }
 
-    // Chosen to make room: closes if it is still waiting for its next request.
-    void evict() {
-      asio::post(sock_.get_executor(), [self = shared_from_this()] {
-        if (self->state_ == state::idle) {
+    // Chosen to make room: closes if it is still waiting for its next request (`idle`), or
+    // still sending the header of the request it was chosen in (else).
+    void evict(bool idle) {
+      auto since = header_since_.load(std::memory_order_relaxed);
+      asio::post(sock_.get_executor(), [self = shared_from_this(), idle, since] {
+        if (idle && self->state_ == state::idle) {
           self->srv_.idle_closed_.fetch_add(1, std::memory_order_relaxed);
           self->close_now();
-        } else {
+        } else if (!idle && self->state_ == state::reading && since >= 0 &&
+                   self->header_since_.load(std::memory_order_relaxed) == since) {
+          self->srv_.slow_closed_.fetch_add(1, std::memory_order_relaxed);
+          self->close_now();
+        } else if (self->state_ != state::closed) {
+          // Busy after all: it stays, and counts again. One that closed meanwhile (its client
+          // went away) keeps counting as closing until it is gone, so the newcomer admitted in
+          // its place does not push its client over the cap for a moment.
           self->srv_.unmark_closing(self.get());
         }
       });
     }
 
     // Read by the server under sessions_mu_: the client it counts under, whether it was chosen
-    // to close, and since when it has waited for a request (steady-clock ticks; -1 while busy).
+    // to close, since when it has waited for a request (steady-clock ticks; -1 while busy) and
+    // since when it has been sending a request header (-1 when not).
     const std::string key_;
     bool closing_ = false;
     std::atomic<std::int64_t> idle_since_{-1};
+    std::atomic<std::int64_t> header_since_{-1};
 
     void start() {
       asio::dispatch(sock_.get_executor(), [self = shared_from_this()] {
@@ -601,6 +684,8 @@ class server {
       if (state_ == state::closed) return;
       state_ = state::closed;
       idle_since_.store(-1, std::memory_order_relaxed);
+      header_since_.store(-1, std::memory_order_relaxed);
+      srv_.session_going(this);
       boost::system::error_code ec;
       sock_.shutdown(tcp::socket::shutdown_both, ec);
       sock_.close(ec);
@@ -620,8 +705,10 @@ class server {
         begin_request();
         return;
       }
-      // Wait for the first byte under the idle timeout; the read timeout starts after it.
+      // Wait for the first byte under the idle timeout; the read timeout starts after it. The
+      // client has read every answer: its time blocked in writes starts again.
       state_ = state::idle;
+      write_spent_ = {};
       idle_since_.store(clock::now().time_since_epoch().count(), std::memory_order_relaxed);
       arm_timer(clock::now() + srv_.cfg_.idle_timeout);
       sock_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
@@ -633,8 +720,13 @@ class server {
 
     void begin_request() {
       state_ = state::reading;
+      request_start_ = clock::now();
+      scan_from_ = 0;
+      method_scan_ = 0;
+      method_ok_ = false;
+      header_since_.store(request_start_.time_since_epoch().count(), std::memory_order_relaxed);
       idle_since_.store(-1, std::memory_order_relaxed);
-      arm_timer(clock::now() + srv_.cfg_.read_timeout);
+      arm_timer(request_start_ + std::min(srv_.cfg_.header_timeout, srv_.cfg_.read_timeout));
       parse_header();
     }
 
@@ -645,18 +737,27 @@ class server {
     void parse_header() {
       // RFC 9112 §2.2: empty lines before a request line are ignored (some clients send a CRLF
       // after a body). The read timeout still bounds a client that sends nothing else.
-      {
+      if (scan_from_ == 0) {
         auto lead = detail::buffer_view(buffer_);
         std::size_t skip = 0;
         while (skip < lead.size() && (lead[skip] == '\r' || lead[skip] == '\n')) ++skip;
         if (skip) buffer_.consume(skip);
       }
+      // Each search resumes where the last one stopped (less the 3 bytes an end split between
+      // two reads may have left), so a header sent a byte at a time costs linear, not
+      // quadratic, time.
       auto data = detail::buffer_view(buffer_);
-      auto end = data.find("\r\n\r\n");
+      auto end = data.find("\r\n\r\n", scan_from_);
       if (end == std::string_view::npos) {
+        scan_from_ = data.size() > 3 ? data.size() - 3 : 0;
         // Not HTTP at all (a TLS hello, binary noise): no need to wait for a header's end.
-        if (detail::bad_method_start(data))
-          return send_error(status::bad_request, errc::parse_error, "Yêu cầu HTTP sai cú pháp", "Malformed HTTP request");
+        if (!method_ok_) {
+          auto rest = data.substr(method_scan_);
+          if (detail::bad_method_start(rest))
+            return send_error(status::bad_request, errc::parse_error, "Yêu cầu HTTP sai cú pháp", "Malformed HTTP request");
+          method_ok_ = rest.find(' ') != std::string_view::npos;
+          method_scan_ = data.size();
+        }
         if (data.size() >= srv_.cfg_.max_header_bytes + 4)
           return send_error(status::request_header_fields_too_large, errc::too_large, "Phần đầu yêu cầu quá lớn",
                             "Request header fields too large");
@@ -684,6 +785,10 @@ class server {
 
     void on_header(boost::system::error_code ec) {
       if (ec) return on_read_error(ec);
+      // The header is complete: the rest of the request has what is left of the read timeout.
+      header_since_.store(-1, std::memory_order_relaxed);
+      arm_timer(request_start_ + srv_.cfg_.read_timeout);
+      header_fields_ = static_cast<std::size_t>(std::distance(parser_->get().begin(), parser_->get().end()));
       // Framing the parser would accept but a proxy in front may read differently (RFC 9112
       // 6.3): refused before any body is read, and the connection closes, so bytes meant to be a
       // body are never parsed as the next request.
@@ -707,10 +812,23 @@ class server {
           return send_error(status::not_implemented, errc::parse_error, "Không hỗ trợ mã truyền này",
                             "Transfer coding not supported");
       }
-      if (parser_->is_done()) return on_request();
+      // RFC 9110 10.1.1: the only expectation is 100-continue; any other is 417 (and the body,
+      // if any, is not read: the connection closes).
       auto& h = parser_->get();
-      auto expect = h[bhttp::field::expect];
-      if (iequals(std::string_view(expect.data(), expect.size()), "100-continue")) {
+      bool expect_continue = false;
+      for (auto it = h.find(bhttp::field::expect); it != h.end() && it->name() == bhttp::field::expect; ++it) {
+        auto v = it->value();
+        std::string_view value(v.data(), v.size());
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        if (value.empty()) continue;
+        if (!iequals(value, "100-continue"))
+          return send_error(status::expectation_failed, errc::parse_error, "Không hỗ trợ giá trị Expect này",
+                            "Only Expect: 100-continue is supported");
+        expect_continue = true;
+      }
+      if (parser_->is_done()) return on_request();
+      if (expect_continue) {
         static const std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
         asio::async_write(sock_, asio::buffer(cont), [self = shared_from_this()](boost::system::error_code ec2, std::size_t) {
           if (ec2) return self->close_now();
@@ -747,18 +865,27 @@ class server {
 
     void send_error(status s, errc c, std::string vi, std::string en) {
       srv_.bad_requests_.fetch_add(1, std::memory_order_relaxed);
+      header_since_.store(-1, std::memory_order_relaxed);
       res_ = error_response(s, c, std::move(vi), std::move(en));
-      // Answered before any middleware runs, so the headers a browser needs are set here: a
-      // JSON error that may load nothing and be framed by no one.
-      res_.set("X-Content-Type-Options", "nosniff");
-      res_.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      // Answered before any middleware runs, so the headers a browser needs are set here.
+      detail::harden_error(res_);
       head_only_ = false;
       write_response(false, 11);
     }
 
     void on_request() {
       state_ = state::handling;
+      header_since_.store(-1, std::memory_order_relaxed);
       srv_.requests_.fetch_add(1, std::memory_order_relaxed);
+      // Trailer fields of a chunked body (RFC 9110 6.5.1): Beast adds them to the header fields,
+      // where a handler would take a trailer `X-Forwarded-For` or `Authorization` for the
+      // client's header. They are dropped: handlers only ever see the header section.
+      {
+        auto& m = parser_->get();
+        auto it = m.begin();
+        for (std::size_t i = 0; i < header_fields_ && it != m.end(); ++i) ++it;
+        while (it != m.end()) it = m.erase(it);
+      }
       req_.reset(parser_->release());
       req_.remote_address = remote_;
       bool keep = req_.keep_alive();
@@ -767,13 +894,16 @@ class server {
       if (auto r = req_.prepare(); !r) {
         srv_.bad_requests_.fetch_add(1, std::memory_order_relaxed);
         res_ = error_response(r.err(), status::bad_request);
+        detail::harden_error(res_);
       } else {
         try {
           res_ = srv_.handler_(req_);
         } catch (const exception& e) {
           res_ = error_response(e.err());
+          detail::harden_error(res_);
         } catch (...) {
           res_ = error_response(status::internal_server_error, errc::internal);
+          detail::harden_error(res_);
         }
       }
       write_response(keep && !res_.close && !srv_.stopping_.load(), version);
@@ -786,7 +916,11 @@ class server {
       bool send_body = !head_only_ && detail::status_has_body(res_.code);
       out_.clear();
       detail::serialize_head(out_, res_, body.size(), keep_alive, version);
-      arm_timer(clock::now() + srv_.cfg_.write_timeout);
+      // write_timeout bounds the time blocked in writes summed over the responses since the
+      // client last let the connection wait for a new request, not each response on its own.
+      write_start_ = clock::now();
+      auto left = std::chrono::duration_cast<clock::duration>(srv_.cfg_.write_timeout) - write_spent_;
+      arm_timer(write_start_ + std::max(left, clock::duration::zero()));
       std::array<asio::const_buffer, 2> bufs{asio::buffer(out_), asio::buffer(body.data(), send_body ? body.size() : 0)};
       asio::async_write(sock_, bufs, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
         self->on_written(ec);
@@ -795,6 +929,7 @@ class server {
 
     void on_written(boost::system::error_code ec) {
       if (ec || state_ == state::closed) return close_now();
+      write_spent_ += clock::now() - write_start_;
       res_ = response{};
       if (keep_alive_ && !timed_out_) return read_next();
       linger();
@@ -827,6 +962,13 @@ class server {
     bool head_only_ = false;
     state state_ = state::idle;
     std::string remote_;
+    clock::time_point request_start_{}, write_start_{};
+    clock::duration write_spent_{};
+    std::size_t scan_from_ = 0, method_scan_ = 0, header_fields_ = 0;
+    bool method_ok_ = false;
+    // Bounded: a header, then what Beast reads at once (64 KiB) and a margin. Chunk-size lines,
+    // chunk extensions and trailers must fit in it too (Beast 1.81 sets them no limit of their
+    // own); past it a read fails with buffer_overflow: 413 and close, not gigabytes held.
     boost::beast::flat_buffer buffer_;
     std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
     request req_;
@@ -846,9 +988,9 @@ class server {
   std::unordered_map<std::string, client_count> clients_;  // under sessions_mu_
   std::size_t closing_ = 0;                                 // under sessions_mu_
   std::atomic<std::uint64_t> accepted_{0}, rejected_{0}, requests_{0}, bad_requests_{0}, active_{0};
-  std::atomic<std::uint64_t> rejected_client_{0}, idle_closed_{0}, backoffs_{0};
+  std::atomic<std::uint64_t> rejected_client_{0}, idle_closed_{0}, slow_closed_{0}, backoffs_{0};
   std::uint64_t files_limit_ = 0;
-  std::size_t max_conn_ = 0, reserve_ = 0;
+  std::size_t max_conn_ = 0, reserve_ = 0, per_client_ = 0;
   address_list proxies_;
   std::atomic<bool> stopping_{false};
   std::mutex life_mu_;

@@ -211,12 +211,14 @@ TEST_CASE("at the global cap the oldest idle connection makes way; with none idl
   CHECK(closed_by_server(idle.v.front()));  // the oldest
   CHECK_FALSE(closed_by_server(idle.v.back()));
   CHECK(s.srv->stats().idle_connections_closed >= 1);
-  // Now make every connection busy: nothing can make way.
-  for (std::size_t i = 1; i < idle.v.size(); ++i) send_all(idle.v[i], "GET /healthz HTTP/1.1\r\nHost: t\r\n");
+  // Now make every connection busy, each with a whole header and a body still to come (a
+  // connection still sending its header could make way, see test_http_hostile.cpp): nothing can.
+  const char* busy = "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n";
+  for (std::size_t i = 1; i < idle.v.size(); ++i) send_all(idle.v[i], busy);
   int extra = connect_from("127.0.0.10", s.port());
   REQUIRE(extra >= 0);
   idle.v.push_back(extra);
-  send_all(extra, "GET /healthz HTTP/1.1\r\nHost: t\r\n");
+  send_all(extra, busy);
   std::this_thread::sleep_for(50ms);
   auto refused = healthz_from("127.0.0.11", s.port());
   CHECK(refused.text.starts_with("HTTP/1.1 503"));

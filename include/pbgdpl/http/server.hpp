@@ -788,7 +788,13 @@ class server {
       // The header is complete: the rest of the request has what is left of the read timeout.
       header_since_.store(-1, std::memory_order_relaxed);
       arm_timer(request_start_ + srv_.cfg_.read_timeout);
-      header_fields_ = static_cast<std::size_t>(std::distance(parser_->get().begin(), parser_->get().end()));
+      // Only a chunked body can bring trailer fields: keep its header section as it was.
+      if (parser_->chunked()) {
+        header_fields_ = static_cast<std::size_t>(std::distance(parser_->get().begin(), parser_->get().end()));
+        chunked_head_ = parser_->get().base();
+      } else {
+        chunked_head_.reset();
+      }
       // Framing the parser would accept but a proxy in front may read differently (RFC 9112
       // 6.3): refused before any body is read, and the connection closes, so bytes meant to be a
       // body are never parsed as the next request.
@@ -877,14 +883,14 @@ class server {
       state_ = state::handling;
       header_since_.store(-1, std::memory_order_relaxed);
       srv_.requests_.fetch_add(1, std::memory_order_relaxed);
-      // Trailer fields of a chunked body (RFC 9110 6.5.1): Beast adds them to the header fields,
-      // where a handler would take a trailer `X-Forwarded-For` or `Authorization` for the
-      // client's header. They are dropped: handlers only ever see the header section.
-      {
+      // Trailer fields of a chunked body (RFC 9110 6.5.1): Beast adds them to the header fields
+      // (next to any of the same name), where a handler would take a trailer `X-Forwarded-For`
+      // or `Authorization` for the client's header. They are dropped: the header section saved
+      // when it was complete is put back, so handlers only ever see it.
+      if (chunked_head_) {
         auto& m = parser_->get();
-        auto it = m.begin();
-        for (std::size_t i = 0; i < header_fields_ && it != m.end(); ++i) ++it;
-        while (it != m.end()) it = m.erase(it);
+        if (static_cast<std::size_t>(std::distance(m.begin(), m.end())) != header_fields_) m.base() = std::move(*chunked_head_);
+        chunked_head_.reset();
       }
       req_.reset(parser_->release());
       req_.remote_address = remote_;
@@ -965,6 +971,7 @@ class server {
     clock::time_point request_start_{}, write_start_{};
     clock::duration write_spent_{};
     std::size_t scan_from_ = 0, method_scan_ = 0, header_fields_ = 0;
+    std::optional<bhttp::request_header<>> chunked_head_;
     bool method_ok_ = false;
     // Bounded: a header, then what Beast reads at once (64 KiB) and a margin. Chunk-size lines,
     // chunk extensions and trailers must fit in it too (Beast 1.81 sets them no limit of their

@@ -88,7 +88,7 @@ struct server_stats {
   std::uint64_t active_connections = 0;
   std::uint64_t connections_rejected_per_client = 0;  // of connections_rejected: a client over its cap
   std::uint64_t idle_connections_closed = 0;          // closed to make room for a new connection
-  std::uint64_t slow_headers_closed = 0;              // still sending a header, closed to make room
+  std::uint64_t slow_requests_closed = 0;             // still sending a request, closed to make room
   std::uint64_t max_connections_per_client = 0;       // in effect (0: no cap of its own)
   std::uint64_t accept_backoffs = 0;                  // accept() failed for lack of descriptors
   std::uint64_t open_files_limit = 0;                 // the soft RLIMIT_NOFILE after start()
@@ -300,7 +300,7 @@ class server {
     s.active_connections = active_.load();
     s.connections_rejected_per_client = rejected_client_.load();
     s.idle_connections_closed = idle_closed_.load();
-    s.slow_headers_closed = slow_closed_.load();
+    s.slow_requests_closed = slow_closed_.load();
     s.max_connections_per_client = per_client_;
     s.accept_backoffs = backoffs_.load();
     s.open_files_limit = files_limit_;
@@ -373,6 +373,7 @@ class server {
 
  private:
   class session;
+  enum class evict_kind { idle, header, request };
 
   static server*& in_worker() {
     thread_local server* s = nullptr;
@@ -414,7 +415,7 @@ class server {
           std::lock_guard lock(sessions_mu_);
           victim = oldest_idle_locked(nullptr);
         }
-        if (victim) victim->evict(true);
+        if (victim) victim->evict(evict_kind::idle);
       }
       accept_timer_.expires_after(no_fds ? cfg_.accept_backoff : std::chrono::milliseconds(10));
       accept_timer_.async_wait([this](boost::system::error_code tec) {
@@ -448,11 +449,13 @@ class server {
     // Over its own cap a client loses its oldest idle connection (else the new one is refused);
     // at the global cap, the oldest idle
     // connection of anyone makes way, else the oldest one still sending a header of the client
-    // holding the most connections (a slowloris spread over several addresses cannot keep
-    // newcomers out). Connections already chosen to close are not counted, so a burst does not
-    // overshoot while they close.
+    // holding the most connections, else the oldest one still sending a body of the client
+    // holding the most connections if it holds more than one (a slowloris spread over several
+    // addresses, with headers or with bodies, cannot keep newcomers out). Connections already
+    // chosen to close are not counted, so a burst does not overshoot while they close.
     std::shared_ptr<session> victim, s;
-    bool per_client = false, victim_idle = true;
+    bool per_client = false;
+    auto kind = evict_kind::idle;
     {
       std::lock_guard lock(sessions_mu_);
       auto cit = clients_.find(key);
@@ -464,7 +467,8 @@ class server {
         per_client = !admit;
       } else if (active_.load() - closing_ >= max_conn_) {
         victim = oldest_idle_locked(nullptr);
-        if (!victim) victim_idle = !(victim = slowest_header_locked(nullptr));
+        if (!victim && (victim = slowest_reading_locked(true, 1))) kind = evict_kind::header;
+        if (!victim && (victim = slowest_reading_locked(false, 2))) kind = evict_kind::request;
         admit = victim != nullptr;
       }
       if (admit) {
@@ -475,7 +479,7 @@ class server {
         accepted_.fetch_add(1, std::memory_order_relaxed);
       }
     }
-    if (victim) victim->evict(victim_idle);
+    if (victim) victim->evict(kind);
     if (!s) {
       rejected_.fetch_add(1, std::memory_order_relaxed);
       if (per_client) rejected_client_.fetch_add(1, std::memory_order_relaxed);
@@ -505,23 +509,21 @@ class server {
     ++clients_[best->key_].closing;
     return sp;
   }
-  // Of the connections still sending a request header (of `key`, when given): one of the client
-  // holding the most connections, the one that began longest ago; marked as closing. Called
-  // with sessions_mu_ held.
-  std::shared_ptr<session> slowest_header_locked(const std::string* key) {
+  // Of the connections still sending a request header (`header`), or still sending a request at
+  // all: one of the client holding the most connections (at least `min_open`), the one whose
+  // request began longest ago; marked as closing. Called with sessions_mu_ held.
+  std::shared_ptr<session> slowest_reading_locked(bool header, std::size_t min_open) {
     session* best = nullptr;
     std::int64_t best_t = 0;
     std::size_t best_n = 0;
     for (auto& [p, w] : sessions_) {
-      if (p->closing_ || (key && p->key_ != *key) || w.expired()) continue;
-      auto t = p->header_since_.load(std::memory_order_relaxed);
+      if (p->closing_ || w.expired()) continue;
+      auto t = (header ? p->header_since_ : p->reading_since_).load(std::memory_order_relaxed);
       if (t < 0) continue;
       std::size_t n = 0;
-      if (!key) {
-        auto it = clients_.find(p->key_);
-        if (it != clients_.end()) n = it->second.open - it->second.closing;
-      }
-      if (best && (n < best_n || (n == best_n && t >= best_t))) continue;
+      auto it = clients_.find(p->key_);
+      if (it != clients_.end()) n = it->second.open - it->second.closing;
+      if (n < min_open || (best && (n < best_n || (n == best_n && t >= best_t)))) continue;
       best = p;
       best_t = t;
       best_n = n;
@@ -597,16 +599,17 @@ class server {
     }
     ~session() { srv_.session_closed(this); }
 
-    // Chosen to make room: closes if it is still waiting for its next request (`idle`), or
-    // still sending the header of the request it was chosen in (else).
-    void evict(bool idle) {
-      auto since = header_since_.load(std::memory_order_relaxed);
-      asio::post(sock_.get_executor(), [self = shared_from_this(), idle, since] {
-        if (idle && self->state_ == state::idle) {
+    // Chosen to make room: closes if it is still waiting for its next request (idle), or still
+    // sending the header (header) or any part (request) of the request it was chosen in.
+    void evict(evict_kind kind) {
+      auto& mark = kind == evict_kind::header ? header_since_ : reading_since_;
+      auto since = mark.load(std::memory_order_relaxed);
+      asio::post(sock_.get_executor(), [self = shared_from_this(), kind, since, &mark] {
+        if (kind == evict_kind::idle && self->state_ == state::idle) {
           self->srv_.idle_closed_.fetch_add(1, std::memory_order_relaxed);
           self->close_now();
-        } else if (!idle && self->state_ == state::reading && since >= 0 &&
-                   self->header_since_.load(std::memory_order_relaxed) == since) {
+        } else if (kind != evict_kind::idle && self->state_ == state::reading && since >= 0 &&
+                   mark.load(std::memory_order_relaxed) == since) {
           self->srv_.slow_closed_.fetch_add(1, std::memory_order_relaxed);
           self->close_now();
         } else if (self->state_ != state::closed) {
@@ -620,11 +623,12 @@ class server {
 
     // Read by the server under sessions_mu_: the client it counts under, whether it was chosen
     // to close, since when it has waited for a request (steady-clock ticks; -1 while busy) and
-    // since when it has been sending a request header (-1 when not).
+    // since when it has been sending a request header, and a request (-1 when not).
     const std::string key_;
     bool closing_ = false;
     std::atomic<std::int64_t> idle_since_{-1};
     std::atomic<std::int64_t> header_since_{-1};
+    std::atomic<std::int64_t> reading_since_{-1};
 
     void start() {
       asio::dispatch(sock_.get_executor(), [self = shared_from_this()] {
@@ -685,6 +689,7 @@ class server {
       state_ = state::closed;
       idle_since_.store(-1, std::memory_order_relaxed);
       header_since_.store(-1, std::memory_order_relaxed);
+      reading_since_.store(-1, std::memory_order_relaxed);
       srv_.session_going(this);
       boost::system::error_code ec;
       sock_.shutdown(tcp::socket::shutdown_both, ec);
@@ -725,6 +730,7 @@ class server {
       method_scan_ = 0;
       method_ok_ = false;
       header_since_.store(request_start_.time_since_epoch().count(), std::memory_order_relaxed);
+      reading_since_.store(request_start_.time_since_epoch().count(), std::memory_order_relaxed);
       idle_since_.store(-1, std::memory_order_relaxed);
       arm_timer(request_start_ + std::min(srv_.cfg_.header_timeout, srv_.cfg_.read_timeout));
       parse_header();
@@ -872,6 +878,7 @@ class server {
     void send_error(status s, errc c, std::string vi, std::string en) {
       srv_.bad_requests_.fetch_add(1, std::memory_order_relaxed);
       header_since_.store(-1, std::memory_order_relaxed);
+      reading_since_.store(-1, std::memory_order_relaxed);
       res_ = error_response(s, c, std::move(vi), std::move(en));
       // Answered before any middleware runs, so the headers a browser needs are set here.
       detail::harden_error(res_);
@@ -882,6 +889,7 @@ class server {
     void on_request() {
       state_ = state::handling;
       header_since_.store(-1, std::memory_order_relaxed);
+      reading_since_.store(-1, std::memory_order_relaxed);
       srv_.requests_.fetch_add(1, std::memory_order_relaxed);
       // Trailer fields of a chunked body (RFC 9110 6.5.1): Beast adds them to the header fields
       // (next to any of the same name), where a handler would take a trailer `X-Forwarded-For`

@@ -242,9 +242,44 @@ TEST_CASE("a slowloris over several addresses: at the global cap the heaviest cl
     CHECK(a->elapsed < 500ms);
   }
   std::this_thread::sleep_for(50ms);
-  CHECK(s.srv->stats().slow_headers_closed >= 1);
+  CHECK(s.srv->stats().slow_requests_closed >= 1);
   CHECK(closed_by_server(heavy.v.front()));
   CHECK_FALSE(closed_by_server(light.v.front()));
+}
+
+TEST_CASE("the same with whole headers and bodies that trickle: the heaviest client's oldest unfinished request makes way") {
+  auto cfg = roomy_timeouts();
+  cfg.read_timeout = 10s;
+  cfg.idle_timeout = 10s;
+  cfg.max_connections = 40;
+  cfg.reserved_connections = 4;
+  cfg.max_connections_per_client = 10;
+  running s(http::router::as_handler(sample_router()), cfg);
+  fds light, heavy, single;
+  auto open = [&](const char* src, int n, fds& into) {
+    for (int i = 0; i < n; ++i) {
+      int fd = connect_from(src, s.port());
+      REQUIRE(fd >= 0);
+      send_all(fd, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\nx");
+      into.v.push_back(fd);
+    }
+  };
+  open("127.0.0.8", 1, single);  // the oldest of all, and its client's only connection
+  for (const char* src : {"127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"}) open(src, 6, light);
+  std::this_thread::sleep_for(20ms);
+  open("127.0.0.7", 5, light);
+  open("127.0.0.2", 10, heavy);
+  for (int i = 0; i < 200 && s.srv->stats().active_connections < 40; ++i) std::this_thread::sleep_for(10ms);
+  REQUIRE(s.srv->stats().active_connections == 40);
+  std::this_thread::sleep_for(100ms);
+  auto a = http::send_raw("127.0.0.1", s.port(), "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 2000ms);
+  REQUIRE(a);
+  CHECK(a->received.starts_with("HTTP/1.1 200"));
+  std::this_thread::sleep_for(50ms);
+  CHECK(s.srv->stats().slow_requests_closed >= 1);
+  CHECK(closed_by_server(heavy.v.front()));
+  CHECK_FALSE(closed_by_server(light.v.front()));
+  CHECK_FALSE(closed_by_server(single.v.front()));
 }
 
 TEST_CASE("the per-client cap defaults to max_connections / 16; 0 still means none") {
@@ -386,8 +421,8 @@ TEST_CASE("the 503 for a connection over the cap carries nosniff and a CSP") {
   cfg.max_connections_per_client = 0;
   running s(http::router::as_handler(sample_router()), cfg);
   fds busy;
-  for (int i = 0; i < 2; ++i) {
-    int fd = connect_from("127.0.0.1", s.port());
+  for (const char* src : {"127.0.0.2", "127.0.0.3"}) {  // one each: a client's only request never makes way
+    int fd = connect_from(src, s.port());
     REQUIRE(fd >= 0);
     send_all(fd, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n");  // busy: reading a body
     busy.v.push_back(fd);

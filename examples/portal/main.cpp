@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -46,7 +47,7 @@ struct args {
   bool quiet = false;
   bool no_page_cache = false;
   std::size_t max_connections = 1024;
-  std::size_t max_connections_per_client = 256;
+  std::optional<std::size_t> max_connections_per_client;  // unset: the server's default (max / 16)
   std::vector<std::string> trusted_proxies;
 };
 
@@ -84,7 +85,8 @@ result<args> parse_args(int argc, char** argv) {
       if (!v) return v.err();
       long n = std::atol(v->c_str());
       if (n < 0) return error(errc::out_of_range, std::string(k), "Số không hợp lệ", "Invalid number");
-      (k == "--max-connections" ? a.max_connections : a.max_connections_per_client) = static_cast<std::size_t>(n);
+      if (k == "--max-connections") a.max_connections = static_cast<std::size_t>(n);
+      else a.max_connections_per_client = static_cast<std::size_t>(n);
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -226,7 +228,7 @@ int main(int argc, char** argv) {
   // the last reserved_connections slots, so /healthz and everyone else are served while one
   // floods; a reverse proxy in front is named with --trusted-proxy.
   cfg.max_connections = a->max_connections;
-  cfg.max_connections_per_client = a->max_connections_per_client;
+  if (a->max_connections_per_client) cfg.max_connections_per_client = *a->max_connections_per_client;
   cfg.reserved_connections = std::min<std::size_t>(64, a->max_connections / 8);
   cfg.trusted_proxies = a->trusted_proxies;
   http::server srv(cfg, site->handler());

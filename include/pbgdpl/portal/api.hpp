@@ -104,6 +104,40 @@ inline void own_fields(media_asset& v, const media_asset* current, const http::p
 }
 inline void own_fields(unit&, const unit*, const http::principal&, timestamp) {}
 
+// A client may leave out the fields the server owns: placeholders are put in before the body is
+// decoded and validated (own_fields() replaces them all afterwards), so an API user need not
+// invent an author, dates or an answerer only to have them overwritten.
+template <class T>
+result<T> decode_write(std::string_view body, const http::principal& who) {
+  auto j = json_io::parse(body);
+  if (!j) return j.err();
+  if (j->is_object()) {
+    const auto t = format_timestamp(now());
+    auto fill = [&](const char* key, const json& value) {
+      if (!j->contains(key)) (*j)[key] = value;
+    };
+    if constexpr (std::is_same_v<T, article>) {
+      fill("author", who.id);
+      fill("created_at", t);
+      fill("updated_at", t);
+      auto state = j->find("state");
+      if (state != j->end() && state->is_string() && state->get_ref<const std::string&>() == "published")
+        fill("published_at", t);
+    } else if constexpr (std::is_same_v<T, legal_document>) {
+      fill("created_at", t);
+      fill("updated_at", t);
+    } else if constexpr (std::is_same_v<T, question>) {
+      fill("asked_at", t);
+      auto answer = j->find("answer_markdown");
+      if (answer != j->end() && answer->is_string() && !answer->get_ref<const std::string&>().empty()) {
+        fill("answered_at", t);
+        fill("answered_by", who.id);
+      }
+    }
+  }
+  return from_json_value<T>(*j);
+}
+
 template <class T>
 result<void> prepare_write(T& v, const T* current, const http::principal& who) {
   own_fields(v, current, who, now());
@@ -269,8 +303,9 @@ void site::api_collection(const std::string& path, bool writable) {
   // key learns nothing (not whether an id exists, nor what the body should look like).
   api_.post("/v1/" + path, [this, authorize_write, path](http::request& req) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    if (auto anyone = caller(req); !anyone) return error_json(anyone.err());
-    auto v = from_json_text<T>(req.message().body());
+    auto anyone = caller(req);
+    if (!anyone) return error_json(anyone.err());
+    auto v = decode_write<T>(req.message().body(), *anyone);
     if (!v) return error_json(v.err());
     auto who = authorize_write(req, write_action<T>("create", *v), owner_unit(*v));
     if (!who) return error_json(who.err());
@@ -298,7 +333,7 @@ void site::api_collection(const std::string& path, bool writable) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
     auto anyone = caller(req);
     if (!anyone) return error_json(anyone.err());
-    auto v = from_json_text<T>(req.message().body());
+    auto v = decode_write<T>(req.message().body(), *anyone);
     if (!v) return error_json(v.err());
     if (v->id.value != req.param("id"))
       return error_json(error(errc::invalid_argument, "/id", "Mã trong nội dung khác mã trên đường dẫn", "The body's id differs from the path's"));

@@ -541,3 +541,25 @@ TEST_CASE("api lists: a cursor never names a record the caller may not see; long
   for (int i = 0; i < 5; ++i) CHECK(all.count("dai-" + std::to_string(i)) == 1);
   CHECK(all.count("pgddt-trien-khai-kh19") == 1);
 }
+
+TEST_CASE("api: a body may leave out the fields the server owns; odd types there are still refused cleanly") {
+  api_fixture api;
+  json body = article_body("khong-truong-server", "pgddt-ha-dong", "published");
+  for (const char* k : {"author", "created_at", "updated_at", "published_at", "revision"}) body.erase(k);
+  auto r = api.call(http::verb::post, "/api/v1/articles", body, "acc-division-approver");
+  REQUIRE_MESSAGE(r.code == http::status::created, portal_fixture::body(r));
+  CHECK(api.f->db.get<article>("khong-truong-server").value().author.value == "acc-division-approver");
+  auto q = to_json_value(api.f->db.get<question>("hoi-bat-nat-hoc-duong").value());
+  q["id"] = "hoi-khong-ngay";
+  q["version"] = 0;
+  q.erase("asked_at");
+  q["answer_markdown"] = "Trả lời.";
+  q["state"] = "answered";
+  r = api.call(http::verb::post, "/api/v1/questions", q, "acc-school-editor");
+  REQUIRE_MESSAGE(r.code == http::status::created, portal_fixture::body(r));
+  CHECK(api.f->db.get<question>("hoi-khong-ngay").value().answered_by->value == "acc-school-editor");
+  body["id"] = "trang-thai-so";
+  body["state"] = 5;
+  r = api.call(http::verb::post, "/api/v1/articles", body, "acc-division-approver");
+  CHECK((r.code == http::status::bad_request || r.code == http::status::unprocessable_entity));
+}

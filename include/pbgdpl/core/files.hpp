@@ -4,6 +4,7 @@
 // nor be written through a symbolic link someone planted at its path.
 #pragma once
 #include "errors.hpp"
+#include "ids.hpp"
 #include "result.hpp"
 
 #include <cerrno>
@@ -118,27 +119,13 @@ inline result<void> write_all(int fd, std::string_view bytes, const std::filesys
 }
 }  // namespace detail
 
-enum class if_exists { fail, replace };
-
-// Writes a secret with mode 0600 from the moment the file exists (O_CREAT|O_EXCL|O_NOFOLLOW, so a
-// symbolic link planted at the path, dangling or not, is refused). With if_exists::replace the
-// bytes go to a fresh 0600 file beside it that is renamed over the old one, so the old secret is
-// never half-overwritten and a link at the path is replaced, not followed.
-inline result<void> write_secret(const std::filesystem::path& p, std::string_view bytes, if_exists mode = if_exists::fail) {
-  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
-  if (mode == if_exists::fail) {
-    unique_fd fd(::open(p.c_str(), flags, 0600));
-    if (!fd) return detail::errno_error(errno, p, "Không tạo được tệp", "Cannot create file");
-    if (auto ok = detail::write_all(fd.get(), bytes, p); !ok) {
-      ::unlink(p.c_str());
-      return ok;
-    }
-    return {};
-  }
+// Writes `bytes` to a fresh file beside `p` (a random name, O_CREAT|O_EXCL|O_NOFOLLOW, `mode`
+// from the moment it exists, less the umask), syncs it and renames it over `p`: the old file is
+// never half-overwritten, and a link, dangling link or FIFO at `p` is replaced, not followed.
+inline result<void> replace_file(const std::filesystem::path& p, std::string_view bytes, ::mode_t mode) {
   auto tmp = p;
-  tmp += ".tmp-" + std::to_string(::getpid());
-  ::unlink(tmp.c_str());  // a stale temporary of ours (or a link in its place): never followed
-  unique_fd fd(::open(tmp.c_str(), flags, 0600));
+  tmp += ".tmp-" + std::to_string(::getpid()) + "-" + random_id_string().substr(0, 12);
+  unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, mode));
   if (!fd) return detail::errno_error(errno, tmp, "Không tạo được tệp", "Cannot create file");
   if (auto ok = detail::write_all(fd.get(), bytes, tmp); !ok) {
     ::unlink(tmp.c_str());
@@ -149,6 +136,22 @@ inline result<void> write_secret(const std::filesystem::path& p, std::string_vie
     auto e = detail::errno_error(errno, p, "Không thay được tệp", "Cannot replace file");
     ::unlink(tmp.c_str());
     return e;
+  }
+  return {};
+}
+
+enum class if_exists { fail, replace };
+
+// Writes a secret with mode 0600 from the moment the file exists (O_CREAT|O_EXCL|O_NOFOLLOW, so a
+// symbolic link planted at the path, dangling or not, is refused). With if_exists::replace it
+// goes through replace_file() with mode 0600.
+inline result<void> write_secret(const std::filesystem::path& p, std::string_view bytes, if_exists mode = if_exists::fail) {
+  if (mode == if_exists::replace) return replace_file(p, bytes, 0600);
+  unique_fd fd(::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
+  if (!fd) return detail::errno_error(errno, p, "Không tạo được tệp", "Cannot create file");
+  if (auto ok = detail::write_all(fd.get(), bytes, p); !ok) {
+    ::unlink(p.c_str());
+    return ok;
   }
   return {};
 }

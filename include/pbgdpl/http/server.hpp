@@ -501,13 +501,7 @@ class server {
       best = p;
       best_t = t;
     }
-    if (!best) return nullptr;
-    auto sp = sessions_[best].lock();
-    if (!sp) return nullptr;
-    best->closing_ = true;
-    ++closing_;
-    ++clients_[best->key_].closing;
-    return sp;
+    return claim_locked(best);
   }
   // Of the connections still sending a request header (`header`), or still sending a request at
   // all: one of the client holding the most connections (at least `min_open`), the one whose
@@ -528,12 +522,17 @@ class server {
       best_t = t;
       best_n = n;
     }
-    if (!best) return nullptr;
-    auto sp = sessions_[best].lock();
+    return claim_locked(best);
+  }
+  // Marks the chosen connection as closing (it no longer counts against its client) and returns
+  // it, or null when there is none or it is already gone. Called with sessions_mu_ held.
+  std::shared_ptr<session> claim_locked(session* chosen) {
+    if (!chosen) return nullptr;
+    auto sp = sessions_[chosen].lock();
     if (!sp) return nullptr;
-    best->closing_ = true;
+    chosen->closing_ = true;
     ++closing_;
-    ++clients_[best->key_].closing;
+    ++clients_[chosen->key_].closing;
     return sp;
   }
   // A connection chosen to close turned out busy: it stays, and counts again.

@@ -251,32 +251,7 @@ inline result<std::string> read_small_file(const fs::path& p, std::size_t limit)
 // symbolic link or a FIFO at the path is replaced, never written through; a half-written file is
 // never visible under the final name. Secrets use files::write_secret (0600) instead.
 inline result<void> write_file_atomically(const fs::path& p, std::string_view content) {
-  auto tmp = p;
-  tmp += ".tmp-" + std::to_string(::getpid()) + "-" + random_id_string().substr(0, 12);
-  files::unique_fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644));
-  if (!fd) {
-    const int e = errno;
-    return error(errc::io_error, {}, "Không tạo được " + tmp.string() + ": " + std::strerror(e),
-                 "Cannot create " + tmp.string() + ": " + std::strerror(e));
-  }
-  auto fail = [&](const fs::path& what) {
-    const int e = errno;
-    ::unlink(tmp.c_str());
-    return error(errc::io_error, {}, "Không ghi được " + what.string() + ": " + std::strerror(e),
-                 "Cannot write " + what.string() + ": " + std::strerror(e));
-  };
-  for (std::string_view rest = content; !rest.empty();) {
-    ssize_t n = ::write(fd.get(), rest.data(), rest.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(tmp);
-    }
-    rest.remove_prefix(static_cast<std::size_t>(n));
-  }
-  if (::fsync(fd.get()) != 0) return fail(tmp);
-  fd.reset();
-  if (::rename(tmp.c_str(), p.c_str()) != 0) return fail(p);
-  return {};
+  return files::replace_file(p, content, 0644);
 }
 
 // Hashes every file of the bundle at `source` (a directory or one file) into a manifest.

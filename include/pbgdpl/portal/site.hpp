@@ -220,10 +220,8 @@ class site {
       }
       offset += 8 + slash;
     } else {
-      auto host = req.host();
-      if (auto colon = host.rfind(':'); colon != std::string_view::npos && host.find(']') == std::string_view::npos)
-        host = host.substr(0, colon);
-      auto it = opt_.hosts.find(host);
+      // The same reading of Host as the cache key's and absolute URLs' (case, port, final dot).
+      auto it = opt_.hosts.find(canonical_host(req.host()));
       unit_id = it != opt_.hosts.end() ? it->second : opt_.default_unit;
     }
     auto u = find_unit(unit_id);

@@ -3,6 +3,7 @@
 // soft open-file limit is raised at start.
 #include <pbgdpl/http/server.hpp>
 
+#include "raw_socket.hpp"
 #include "support.hpp"
 
 #include <doctest/doctest.h>
@@ -28,61 +29,6 @@ using namespace test_http;
 namespace {
 using clock_type = std::chrono::steady_clock;
 
-// A blocking TCP connection from `source` (a loopback address: 127.0.0.2 is "another client").
-int connect_from(const char* source, std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in src{};
-  src.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source, &src.sin_addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  sockaddr_in dst{};
-  dst.sin_family = AF_INET;
-  dst.sin_port = htons(port);
-  ::inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-void send_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    auto n = ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-// Reads until the peer closes or `timeout` passes.
-std::string read_until_close(int fd, std::chrono::milliseconds timeout) {
-  std::string out;
-  auto deadline = clock_type::now() + timeout;
-  char buf[4096];
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
-    if (left <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
-    auto n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
-}
-
-// True when the server closed `fd` (EOF or reset) without our sending anything.
-bool closed_by_server(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  if (::poll(&p, 1, 0) <= 0) return false;
-  char c;
-  return ::recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
-}
-
 struct timed_answer {
   std::string text;
   std::chrono::milliseconds elapsed{0};
@@ -98,13 +44,6 @@ timed_answer healthz_from(const char* source, std::uint16_t port) {
   ::close(fd);
   return a;
 }
-
-struct fds {
-  std::vector<int> v;
-  ~fds() {
-    for (int fd : v) ::close(fd);
-  }
-};
 
 http::server_config flood_config() {
   auto c = quick_config();

@@ -4,6 +4,7 @@
 // answers the server makes itself (bad targets, Expect, absolute-form targets).
 #include <pbgdpl/http/server.hpp>
 
+#include "raw_socket.hpp"
 #include "support.hpp"
 
 #include <doctest/doctest.h>
@@ -26,62 +27,6 @@ using namespace test_http;
 
 namespace {
 using clock_type = std::chrono::steady_clock;
-
-int connect_from(const char* source, std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in src{};
-  src.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source, &src.sin_addr);
-  sockaddr_in dst{};
-  dst.sin_family = AF_INET;
-  dst.sin_port = htons(port);
-  ::inet_pton(AF_INET, "127.0.0.1", &dst.sin_addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0 ||
-      ::connect(fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-void send_all(int fd, std::string_view s) {
-  while (!s.empty()) {
-    auto n = ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
-    if (n <= 0) return;
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-std::string read_until_close(int fd, std::chrono::milliseconds timeout) {
-  std::string out;
-  auto deadline = clock_type::now() + timeout;
-  char buf[4096];
-  while (true) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
-    if (left <= 0) break;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
-    auto n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
-}
-
-bool closed_by_server(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  if (::poll(&p, 1, 0) <= 0) return false;
-  char c;
-  return ::recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
-}
-
-struct fds {
-  std::vector<int> v;
-  ~fds() {
-    for (int fd : v) ::close(fd);
-  }
-};
 
 // Sends `head`, then `filler` over and over (never a CRLF) until the server answers and closes,
 // `limit` bytes were sent or `timeout` passed; returns what the server answered and how much

@@ -27,3 +27,17 @@
 #ifndef PBGDPL_MAX_JSON_DEPTH
 #define PBGDPL_MAX_JSON_DEPTH 64u
 #endif
+
+// Two build modes (like Asio's). Header-only, the default for vendors: every body is in the
+// headers. Compiled (define PBGDPL_SEPARATE_COMPILATION, the CMake option of the same name): the
+// heavy bodies (entity codecs and validation, the SQLite store, the HTTP server, the portal) are
+// compiled once from src/ into the tier libraries, and their headers hold declarations only.
+// A heavy header `x/foo.hpp` keeps its definitions in `x/impl/foo.ipp`, marks them PBGDPL_DECL
+// and, at its end, includes the .ipp only when PBGDPL_HEADER_ONLY is set; src/<tier>/foo.cpp
+// includes the .ipp once. Every TU of a program must agree on the mode.
+#if defined(PBGDPL_SEPARATE_COMPILATION)
+#define PBGDPL_DECL
+#else
+#define PBGDPL_HEADER_ONLY 1
+#define PBGDPL_DECL inline
+#endif

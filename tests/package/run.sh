@@ -1,18 +1,59 @@
 #!/usr/bin/env bash
-# Installs the built project into a fresh prefix, then builds and runs the consumer project
-# against the installed package only (find_package and pkg-config), never the source tree.
+# Installs pbgdpl into fresh prefixes and builds the consumer project against the installed package
+# only (find_package and pkg-config), never the source tree, in both modes: the mode of this build
+# (the compiled mode under `make test`) and the header-only mode vendors get by default. The
+# consumer links the whole library, the plugin SDK, and a single tier (pbgdpl::core) alone.
 set -euo pipefail
 src=$1 build=$2
+jobs=$(nproc)
+
+consume() {  # consume <prefix> <consumer build dir> <label>
+  local prefix=$1 out=$2 label=$3
+  test -f "$prefix/share/cmake/pbgdpl/pbgdplConfig.cmake"
+  for pc in pbgdpl pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-portal; do
+    test -f "$prefix/share/pkgconfig/$pc.pc" || { echo "missing $pc.pc" >&2; exit 1; }
+  done
+  rm -rf "$out"
+  cmake -S "$src/tests/package/consumer" -B "$out" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+  cmake --build "$out" -j "$jobs"
+  "$out/consumer"
+  "$out/consumer_sdk"
+  "$out/consumer_core"
+  # pkg-config: the relocatable prefix, and a single tier's flags name nothing of the others.
+  export PKG_CONFIG_PATH="$prefix/share/pkgconfig"
+  local inc flags
+  inc=$(pkg-config --variable=includedir pbgdpl)
+  [ "$(realpath "$inc")" = "$(realpath "$prefix/include")" ] || { echo "pbgdpl.pc points at $inc" >&2; exit 1; }
+  flags=$(pkg-config --cflags --libs pbgdpl-core)
+  if grep -Eq 'sqlite|boost|cmark|sodium|pbgdpl_(trust|store|http|portal)' <<<"$flags"; then
+    echo "pbgdpl-core.pc carries more than the core: $flags" >&2; exit 1
+  fi
+  # The single-tier program built from pkg-config's flags alone.
+  # shellcheck disable=SC2086
+  c++ "$src/tests/package/consumer/core_only.cpp" -o "$out/consumer_core_pc" $flags
+  "$out/consumer_core_pc"
+  unset PKG_CONFIG_PATH
+  echo "package ($label): the installed pbgdpl works with find_package and pkg-config, whole and per tier"
+}
+
+# 1. This build's mode.
 prefix=$build/package-prefix
-rm -rf "$prefix" "$build/package-consumer"
+rm -rf "$prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
-test -f "$prefix/share/cmake/pbgdpl/pbgdplConfig.cmake"
-test -f "$prefix/share/pkgconfig/pbgdpl.pc"
-cmake -S "$src/tests/package/consumer" -B "$build/package-consumer" -G Ninja \
-  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build/package-consumer" -j 2
-"$build/package-consumer/consumer"
-"$build/package-consumer/consumer_sdk"
-inc=$(PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --variable=includedir pbgdpl)
-[ "$(realpath "$inc")" = "$(realpath "$prefix/include")" ] || { echo "pbgdpl.pc points at $inc" >&2; exit 1; }
-echo "package: the installed pbgdpl works with find_package and pkg-config"
+mode=header-only
+grep -q 'PBGDPL_SEPARATE_COMPILATION:BOOL=ON' "$build/CMakeCache.txt" && mode=compiled
+if [ $mode = compiled ]; then
+  test -f "$prefix/lib/libpbgdpl_core.a" || { echo "compiled mode installed no libpbgdpl_core.a" >&2; exit 1; }
+fi
+consume "$prefix" "$build/package-consumer" "$mode"
+
+# 2. The other mode, configured (no tests) and installed from the same sources.
+other=$build/package-other-mode
+other_prefix=$build/package-prefix-other
+rm -rf "$other" "$other_prefix"
+if [ $mode = compiled ]; then opt=OFF other_mode=header-only; else opt=ON other_mode=compiled; fi
+cmake -S "$src" -B "$other" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPBGDPL_BUILD_TESTS=OFF \
+  -DPBGDPL_SEPARATE_COMPILATION=$opt >/dev/null
+cmake --build "$other" -j "$jobs"
+cmake --install "$other" --prefix "$other_prefix" >/dev/null
+consume "$other_prefix" "$build/package-consumer-other" "$other_mode"

@@ -3,6 +3,7 @@
 // Entry ids are permanent (aggregators deduplicate by them); text is escaped for XML and any
 // character XML 1.0 forbids is dropped, so stored payloads come out inert and well-formed.
 #pragma once
+#include "../core/escape.hpp"
 #include "../core/json.hpp"
 #include "../core/time.hpp"
 
@@ -38,34 +39,9 @@ struct feed_meta {
   timestamp updated{};    // newest entry's update time (or the feed's own)
 };
 
-// Escapes text for XML content and attributes, dropping characters XML 1.0 does not allow.
-inline void append_xml_escaped(std::string& out, std::string_view s) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters either.
-        if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBF &&
-            (static_cast<unsigned char>(s[i + 2]) == 0xBE || static_cast<unsigned char>(s[i + 2]) == 0xBF)) {
-          i += 2;
-          break;
-        }
-        out += static_cast<char>(c);
-    }
-  }
-}
-
-inline std::string xml_escape(std::string_view s) {
-  std::string out;
-  append_xml_escaped(out, s);
-  return out;
-}
+// XML escaping lives in core/escape.hpp.
+using pbgdpl::append_xml_escaped;
+inline std::string xml_escape(std::string_view s) { return xml_escaped(s); }
 
 // RFC 822 date as RSS wants it, in Hà Nội time: "Wed, 22 Mar 2023 08:30:00 +0700".
 inline std::string format_rfc822(timestamp t) {

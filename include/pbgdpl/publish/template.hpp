@@ -3,6 +3,7 @@
 // so a stored XSS payload comes out inert; raw output is only for HTML we rendered ourselves.
 // Templates are compiled once; a theme directory overrides built-in templates file by file.
 #pragma once
+#include "../core/escape.hpp"
 #include "../core/json.hpp"
 #include "../core/result.hpp"
 
@@ -20,26 +21,10 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace publish {
 
-// HTML-escapes text for element content and quoted attribute values.
-inline void append_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
-
-inline std::string escape_html(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  append_escaped(out, s);
-  return out;
-}
+// HTML escaping lives in core/escape.hpp; these names stay for templates and their callers.
+using pbgdpl::append_html_escaped;
+using pbgdpl::html_escaped;
+inline std::string escape_html(std::string_view s) { return html_escaped(s); }
 
 class template_set;
 
@@ -187,7 +172,7 @@ class compiled_template {
     if (!j || j->is_null()) return;
     if (j->is_string()) {
       const auto& s = j->get_ref<const std::string&>();
-      if (escape) append_escaped(out, s);
+      if (escape) append_html_escaped(out, s);
       else out += s;
     } else if (j->is_number_integer()) {
       out += std::to_string(j->get<long long>());
@@ -197,7 +182,7 @@ class compiled_template {
       out += j->get<bool>() ? "true" : "false";
     } else {
       auto s = j->dump();
-      if (escape) append_escaped(out, s);
+      if (escape) append_html_escaped(out, s);
       else out += s;
     }
   }

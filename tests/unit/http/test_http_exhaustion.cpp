@@ -83,7 +83,7 @@ TEST_CASE("300 idle sockets from one client: held to its cap, and another client
   CHECK(closed_by_server(flood.v.front()));
 }
 
-TEST_CASE("a client whose connections are all busy gets 503 past its cap; others are served") {
+TEST_CASE("a client whose connections are all busy gets 503 past its cap, others are served") {
   running s(http::router::as_handler(sample_router()), flood_config());
   fds busy;
   // Requests begun and never finished: these connections are not idle, so none can make way.
@@ -129,7 +129,7 @@ TEST_CASE("the reserve: one client never holds more than max_connections minus t
   }
 }
 
-TEST_CASE("at the global cap the oldest idle connection makes way; with none idle, 503") {
+TEST_CASE("at the global cap the oldest idle connection makes way, with none idle, 503") {
   auto cfg = flood_config();
   cfg.max_connections = 6;
   cfg.reserved_connections = 0;

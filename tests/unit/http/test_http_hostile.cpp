@@ -227,7 +227,7 @@ TEST_CASE("the same with whole headers and bodies that trickle: the heaviest cli
   CHECK_FALSE(closed_by_server(single.v.front()));
 }
 
-TEST_CASE("the per-client cap defaults to max_connections / 16; 0 still means none") {
+TEST_CASE("the per-client cap defaults to max_connections / 16, 0 still means none") {
   auto cfg = quick_config();
   cfg.max_connections = 160;
   {
@@ -380,7 +380,7 @@ TEST_CASE("the 503 for a connection over the cap carries nosniff and a CSP") {
   CHECK(r.received.find("Content-Security-Policy: default-src 'none'") != std::string::npos);
 }
 
-TEST_CASE("Expect values other than 100-continue answer 417; 100-continue still works") {
+TEST_CASE("Expect values other than 100-continue answer 417, 100-continue still works") {
   running s(http::router::as_handler(sample_router()), roomy_timeouts());
   auto r = s.raw("POST /echo HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nContent-Length: 2\r\n\r\nhi");
   CHECK(r.received.starts_with("HTTP/1.1 417"));

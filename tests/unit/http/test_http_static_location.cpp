@@ -88,7 +88,7 @@ struct static_dir {
 };
 }  // namespace
 
-TEST_CASE("static_files: only allow-listed types inline from an untrusted mount; HTML, SVG and scripts always attachments") {
+TEST_CASE("static_files: only allow-listed types inline from an untrusted mount, HTML, SVG and scripts always attachments") {
   static_dir d;
   auto r = sample_router();
   r->get("/media/{path:path}", http::static_files(d.base / "uploads"));

@@ -186,7 +186,7 @@ TEST_SUITE("model/article") {
     CHECK(c.err().path == "/tags/0");
   }
 
-  TEST_CASE("a title with a line break is refused; a body may have many") {
+  TEST_CASE("a title with a line break is refused, a body may have many") {
     auto a = full_article();
     a.title = "Dòng 1\nDòng 2";
     CHECK(problem_paths(a) == std::vector<std::string>{"/title"});
@@ -295,7 +295,7 @@ TEST_SUITE("model/legal_document") {
     CHECK(problem_paths(x) == std::vector<std::string>{"/signed_by/authority_title"});
   }
 
-  TEST_CASE("relations need a target or a valid number; files need a safe name and a real hash") {
+  TEST_CASE("relations need a target or a valid number, files need a safe name and a real hash") {
     auto x = full_plan();
     x.relations.push_back({relation_kind::guides, std::nullopt, "", ""});
     x.relations.push_back({relation_kind::amends, std::nullopt, "abc", ""});
@@ -314,7 +314,7 @@ TEST_SUITE("model/legal_document") {
     CHECK(r->title == "Tăng cường");
   }
 
-  TEST_CASE("a missing issue date is a missing field; a bad one a bad date") {
+  TEST_CASE("a missing issue date is a missing field, a bad one a bad date") {
     auto j = to_json_value(full_plan());
     j.erase("issued_on");
     auto r = from_json_value<legal_document>(j);
@@ -337,7 +337,7 @@ TEST_SUITE("model/media") {
     CHECK(problem_paths(m) == std::vector<std::string>{"/mime_type"});
   }
 
-  TEST_CASE("an image needs its size and alt text; a video its duration") {
+  TEST_CASE("an image needs its size and alt text, a video its duration") {
     auto m = full_video();
     m.type = media_type::image;
     m.mime_type = "image/png";

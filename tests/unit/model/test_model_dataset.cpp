@@ -119,7 +119,7 @@ TEST_SUITE("model/dataset") {
     CHECK(cycle);
   }
 
-  TEST_CASE("an unapproved item in a legal zone is refused; a notice zone needs no approval") {
+  TEST_CASE("an unapproved item in a legal zone is refused, a notice zone needs no approval") {
     auto j = load_seed();
     j["playlists"][0]["items"][1].erase("approval");
     auto r = dataset_from_json(j);

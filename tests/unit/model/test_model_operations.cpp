@@ -252,7 +252,7 @@ TEST_SUITE("model/signage") {
     CHECK(problem_paths(l) == std::vector<std::string>{"/zones/1", "/zones/2/name"});
   }
 
-  TEST_CASE("a playlist item of zero seconds is refused; an empty playlist too") {
+  TEST_CASE("a playlist item of zero seconds is refused, an empty playlist too") {
     auto p = full_playlist();
     p.items[1].duration_seconds = 0;
     CHECK(problem_paths(p) == std::vector<std::string>{"/items/1/duration_seconds"});
@@ -291,7 +291,7 @@ TEST_SUITE("model/report") {
     round_trips(full_submission());
   }
 
-  TEST_CASE("values that match the indicator kinds pass; mismatches are reported at their paths") {
+  TEST_CASE("values that match the indicator kinds pass, mismatches are reported at their paths") {
     auto t = full_template();
     auto s = full_submission();
     CHECK(check_against(s, t));
@@ -306,7 +306,7 @@ TEST_SUITE("model/report") {
     CHECK(r.err().details[2].path == "/values/4/code");
   }
 
-  TEST_CASE("a sent report missing a required indicator is refused; a draft may be partial") {
+  TEST_CASE("a sent report missing a required indicator is refused, a draft may be partial") {
     auto t = full_template();
     auto s = full_submission();
     s.values.erase(s.values.begin() + 1);
@@ -332,7 +332,7 @@ TEST_SUITE("model/report") {
     CHECK(problem_paths(t) == std::vector<std::string>{"/plan_number", "/indicators/1/code", "/indicators/2/code"});
   }
 
-  TEST_CASE("a period due before it opens is refused; default deadlines follow the plan") {
+  TEST_CASE("a period due before it opens is refused, default deadlines follow the plan") {
     auto p = full_period();
     p.due_on = d(2023, 11, 1);
     CHECK(problem_paths(p) == std::vector<std::string>{"/due_on"});

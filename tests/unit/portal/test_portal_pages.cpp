@@ -34,7 +34,7 @@ TEST_SUITE("portal/pages") {
     CHECK(b.find("Còn hiệu lực") != std::string::npos);
   }
 
-  TEST_CASE("every published article has a page; a draft has none") {
+  TEST_CASE("every published article has a page, a draft has none") {
     portal_fixture f;
     int published = 0;
     for (const auto& a : f.seed.articles) {

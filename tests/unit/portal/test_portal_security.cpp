@@ -161,7 +161,7 @@ TEST_CASE("portal: pages show the HTML stored at write time and never parse Mark
   CHECK(f.db.get<article>("pgddt-trien-khai-kh19").value().body_html);
 }
 
-TEST_CASE("api: Markdown is rendered when written; text over the budget is refused and nothing stored") {
+TEST_CASE("api: Markdown is rendered when written, text over the budget is refused and nothing stored") {
   api_fixture api;
   auto body = article_body("bai-markdown", "pgddt-ha-dong", "published");
   auto r = api.call(http::verb::post, "/api/v1/articles", body, "acc-division-approver");
@@ -251,7 +251,7 @@ TEST_CASE("api: server-owned fields are set by the server, whatever the client s
   CHECK(a.revision == 2);
 }
 
-TEST_CASE("api: making anything public needs the right to publish; writes stay inside the caller's unit") {
+TEST_CASE("api: making anything public needs the right to publish, writes stay inside the caller's unit") {
   api_fixture api;
   // A school editor may not publish a question, an article or a legal document.
   auto q = to_json_value(api.f->db.get<question>("hoi-bat-nat-hoc-duong").value());
@@ -300,7 +300,7 @@ TEST_CASE("api: making anything public needs the right to publish; writes stay i
   CHECK(api.get("/don-vi/th-le-loi/pbgdpl/van-ban/kh-19-pgddt-2023").code == http::status::ok);
 }
 
-TEST_CASE("api: reads return only what the key's account may see; bad keys are 401") {
+TEST_CASE("api: reads return only what the key's account may see, bad keys are 401") {
   api_fixture api;
   // A signage operator of one school cannot read another unit's draft, nor askers' contacts.
   CHECK(api.get("/api/v1/articles/mn-van-khe-be-vui-hoc-luat", "acc-signage-operator").code == http::status::not_found);
@@ -389,7 +389,7 @@ TEST_CASE("portal cache: a random query string or a stray Authorization header o
   CHECK(portal_fixture::body(f.get("/pbgdpl/?lang=en")).find("lang=\"en\"") != std::string::npos);
 }
 
-TEST_CASE("portal: searches and API writes are rated per client; cached answers are not counted") {
+TEST_CASE("portal: searches and API writes are rated per client, cached answers are not counted") {
   portal::options o;
   o.search_rate = {1.0 / 3600, 3};  // three searches, then one an hour
   o.write_rate = {1.0 / 3600, 2};
@@ -494,7 +494,7 @@ TEST_CASE("portal cache: Host variants and unknown languages cannot multiply ent
   CHECK(f.site->cache().misses() == misses);
 }
 
-TEST_CASE("api lists: a cursor never names a record the caller may not see; long bodies cannot make one answer huge") {
+TEST_CASE("api lists: a cursor never names a record the caller may not see, long bodies cannot make one answer huge") {
   api_fixture api;
   for (int i = 0; i < 3; ++i)
     REQUIRE(api.call(http::verb::post, "/api/v1/articles", article_body("nhap-an-" + std::to_string(i), "th-van-yen", "draft"),
@@ -542,7 +542,7 @@ TEST_CASE("api lists: a cursor never names a record the caller may not see; long
   CHECK(all.count("pgddt-trien-khai-kh19") == 1);
 }
 
-TEST_CASE("api: a body may leave out the fields the server owns; odd types there are still refused cleanly") {
+TEST_CASE("api: a body may leave out the fields the server owns, odd types there are still refused cleanly") {
   api_fixture api;
   json body = article_body("khong-truong-server", "pgddt-ha-dong", "published");
   for (const char* k : {"author", "created_at", "updated_at", "published_at", "revision"}) body.erase(k);

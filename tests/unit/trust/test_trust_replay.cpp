@@ -84,7 +84,7 @@ trust::secret_key key_with_id(const trust::key_id& id) {
 }
 }  // namespace
 
-TEST_CASE("a revocation naming the key id in lower case revokes it; any other spelling refuses the list") {
+TEST_CASE("a revocation naming the key id in lower case revokes it, any other spelling refuses the list") {
   world w;
   auto k = trust::secret_key::generate();
   REQUIRE(w.delegate(w.a_root, world::delegation_of(k.public_part(), "pgd-a", "sch-a")));

@@ -1,0 +1,95 @@
+// The pbgdpl tool's commands, apart from its command line: main.cpp includes CLI11 and this header,
+// commands.cpp the pbgdpl headers, so the two compile side by side and a change to the help text
+// does not recompile the trust layer (nor the reverse).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace pbgdpl_cli {
+
+// A mistake in the command line (exit code 2), in both languages.
+struct usage_error {
+  std::string vi, en;
+};
+
+// The values options take, checked exactly as written; each throws usage_error.
+void check_seq(const std::string& s);     // decimal digits only, at most 2^64-1
+void check_time(const std::string& s);    // 2024-09-01T00:00:00+07:00
+void check_role(const std::string& s);    // a role's name
+void check_use(const std::string& s);     // an approval use's name
+void check_uses(const std::string& s);    // USE[,USE]
+void check_level(const std::string& s);   // an approver role
+void check_parent(const std::string& s);  // CHILD=PARENT
+void check_bits(const std::string& s);    // 256 or 512
+std::string approver_role_names();        // "school_approver, division_approver, city_official"
+std::string use_names();                  // "portal, signage_school, signage_public, report"
+
+// What each command is given (CLI11 fills these in main.cpp). Empty strings are options not given.
+
+// -s KEY.key and -W, shared by the commands that sign.
+struct key_options {
+  std::string secret;
+  bool unencrypted = false;
+};
+
+// The approval statement's fields (approve, bundle pack -s).
+struct approval_options {
+  std::string seq, unit, role, use, from, until;
+};
+
+struct keygen_options {
+  std::string pub;
+  key_options key;
+  bool force = false;
+};
+
+struct sign_options {
+  key_options key;
+  std::string file, sig, comment;
+};
+
+struct verify_options {
+  std::string pub, file, sig;
+};
+
+struct hash_options {
+  std::vector<std::string> files;
+  std::string bits = "256";
+  bool etag = false;
+};
+
+struct delegate_options {
+  key_options root;
+  std::string approver_pub, authority, unit, role, uses, from, until, seq = "1", out;
+};
+
+struct approve_options {
+  key_options key;
+  approval_options approval;
+  std::string file, id, content_id, sig;
+};
+
+struct pack_options {
+  std::string path, content_id, title, approval_id;
+  key_options key;
+  approval_options approval;
+};
+
+struct bundle_verify_options {
+  std::string path, root, authority, level, units, use, at, revocations, seen;
+  std::vector<std::string> parents, delegations;
+};
+
+// Each runs one command and returns its exit code: 0 done, 1 refused (bad signature, tampered,
+// expired, revoked...), 3 other error (I/O, malformed input), the reason printed in both
+// languages. A mistake only the command can see (-p and -s naming one file) throws usage_error.
+int run_keygen(const keygen_options& o);
+int run_sign(const sign_options& o);
+int run_verify(const verify_options& o);
+int run_hash(const hash_options& o);
+int run_delegate(const delegate_options& o);
+int run_approve(const approve_options& o);
+int run_bundle_pack(const pack_options& o);
+int run_bundle_verify(const bundle_verify_options& o);
+
+}  // namespace pbgdpl_cli

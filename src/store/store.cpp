@@ -1,4 +1,14 @@
-// Compiled mode: the store tier's bodies, compiled once.
+// Compiled mode (PBGDPL_SEPARATE_COMPILATION): the store tier's backend-independent bodies,
+// compiled once (the registry of kinds, the store's helpers, search, the memory store, import).
+// One TU for the five: each would otherwise parse the model headers again.
 #include <pbgdpl/store/import.hpp>
+#include <pbgdpl/store/kinds.hpp>
 #include <pbgdpl/store/memory.hpp>
-#include <pbgdpl/store/sqlite.hpp>
+#include <pbgdpl/store/search.hpp>
+#include <pbgdpl/store/store.hpp>
+
+#include <pbgdpl/store/impl/import.ipp>
+#include <pbgdpl/store/impl/kinds.ipp>
+#include <pbgdpl/store/impl/memory.ipp>
+#include <pbgdpl/store/impl/search.ipp>
+#include <pbgdpl/store/impl/store.ipp>

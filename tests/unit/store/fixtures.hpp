@@ -4,6 +4,8 @@
 #include <pbgdpl/store/memory.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
+#include <sqlite3.h>
+
 #include <doctest/doctest.h>
 
 #include <atomic>

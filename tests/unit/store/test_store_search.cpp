@@ -2,6 +2,10 @@
 // placement, exact accents first, phrases, prefixes, hostile queries, snippets, pages.
 #include "fixtures.hpp"
 
+#include <set>
+
+#include <utf8proc.h>
+
 using namespace fixtures;
 
 #define STORES memory_factory, sqlite_factory

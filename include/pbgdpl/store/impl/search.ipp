@@ -1,0 +1,354 @@
+// Bodies of store/search.hpp: compiled once into the store tier (src/store/search.cpp), or
+// included by the header in header-only builds.
+#pragma once
+#include "../search.hpp"
+#include "../../core/escape.hpp"
+#include "../../core/text.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <utf8proc.h>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace store {
+
+namespace detail {
+
+PBGDPL_DECL bool is_token_cp(utf8proc_int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_CO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Per-code-point search forms of the letters Vietnamese (and most Latin) text is made of:
+// Latin-1 Supplement, Latin Extended-A/B, IPA and Latin Extended Additional. For a run of such
+// letters without combining marks, text::lower and text::fold of the run equal the
+// concatenation of the per-letter results (nothing composes across two letters that are not
+// marks), so tokenizing needs no Unicode mapping call per word: indexing and snippets were
+// spending most of their time allocating in utf8proc_map.
+struct letter_forms {
+  std::string exact, folded;
+};
+
+PBGDPL_DECL const letter_forms* letter_table_entry(utf8proc_int32_t cp) {
+  static const std::vector<letter_forms> table = [] {
+    std::vector<letter_forms> t(0x300 - 0x80 + 0x100);
+    auto fill = [&](utf8proc_int32_t from, utf8proc_int32_t to, std::size_t base) {
+      for (utf8proc_int32_t c = from; c < to; ++c) {
+        utf8proc_uint8_t buf[8];
+        auto n = utf8proc_encode_char(c, buf);
+        std::string_view ch(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+        auto& e = t[base + static_cast<std::size_t>(c - from)];
+        e.exact = text::lower(ch).value_or(std::string(ch));
+        e.folded = text::fold(ch).value_or(e.exact);
+      }
+    };
+    fill(0x80, 0x300, 0);
+    fill(0x1E00, 0x1F00, 0x300 - 0x80);
+    return t;
+  }();
+  if (cp >= 0x80 && cp < 0x300) return &table[static_cast<std::size_t>(cp - 0x80)];
+  if (cp >= 0x1E00 && cp < 0x1F00) return &table[static_cast<std::size_t>(0x300 - 0x80 + (cp - 0x1E00))];
+  return nullptr;
+}
+
+// The exact and folded forms of one token; `want_exact` false skips the exact form.
+PBGDPL_DECL void token_forms(std::string_view piece, std::string& exact, std::string& folded, bool want_exact = true) {
+  exact.clear();
+  folded.clear();
+  auto p = reinterpret_cast<const utf8proc_uint8_t*>(piece.data());
+  std::size_t i = 0;
+  while (i < piece.size()) {
+    auto c = static_cast<unsigned char>(piece[i]);
+    if (c < 0x80) {
+      char l = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : static_cast<char>(c);
+      if (want_exact) exact += l;
+      folded += l;
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp = -1;
+    auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(piece.size() - i), &cp);
+    const letter_forms* e = n > 0 ? letter_table_entry(cp) : nullptr;
+    if (!e) {  // marks, other scripts: the whole token through utf8proc
+      exact = text::lower(piece).value_or(std::string(piece));
+      folded = text::fold(piece).value_or(exact);
+      if (!want_exact) exact.clear();
+      return;
+    }
+    if (want_exact) exact += e->exact;
+    folded += e->folded;
+    i += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace detail
+
+
+PBGDPL_DECL std::vector<token> tokenize(std::string_view s, std::size_t max_tokens, bool want_exact) {
+  std::vector<token> out;
+  auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  std::size_t i = 0, start = std::string_view::npos;
+  auto flush = [&](std::size_t end) {
+    if (start == std::string_view::npos) return;
+    token t;
+    t.begin = start;
+    t.end = end;
+    detail::token_forms(s.substr(start, end - start), t.exact, t.folded, want_exact);
+    out.push_back(std::move(t));
+    start = std::string_view::npos;
+  };
+  while (i < s.size() && out.size() < max_tokens) {
+    utf8proc_int32_t cp = -1;
+    auto n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) return {};
+    if (detail::is_token_cp(cp)) {
+      if (start == std::string_view::npos) start = i;
+    } else {
+      flush(i);
+    }
+    i += static_cast<std::size_t>(n);
+  }
+  if (out.size() < max_tokens) flush(s.size());
+  return out;
+}
+
+PBGDPL_DECL indexed_text index_form(std::string_view nfc_text) {
+  indexed_text r;
+  for (const auto& t : tokenize(nfc_text)) {
+    if (!r.exact.empty()) r.exact += ' ', r.folded += ' ';
+    r.exact += t.exact;
+    r.folded += t.folded;
+  }
+  return r;
+}
+
+namespace detail {
+
+PBGDPL_DECL error query_error(errc c, std::string vi, std::string en) { return error(c, "/q", std::move(vi), std::move(en)); }
+
+// key:value filters a user may write inside the query ("loai:KH", "type:KH"). They narrow the
+// search; they never replace a filter the caller set (a portal's state:published stays, whatever
+// "state:draft" the user types), so a caller's constraint cannot be typed away.
+PBGDPL_DECL bool apply_filter(filter& f, std::string_view key, std::string value) {
+  auto k = text::fold(key).value_or(std::string(key));
+  auto set = [&](std::optional<std::string>& field) {
+    if (!field) field = std::move(value);
+  };
+  if (k == "unit" || k == "donvi") set(f.unit);
+  else if (k == "kind") set(f.kind);
+  else if (k == "category" || k == "chuyenmuc") set(f.category);
+  else if (k == "state") set(f.state);
+  else if (k == "type" || k == "loai") set(f.doc_type);
+  else if (k == "level" || k == "cap") set(f.doc_level);
+  else if (k == "status" || k == "hieuluc") set(f.doc_status);
+  else if (k == "field" || k == "linhvuc") set(f.field);
+  else if (k == "from" || k == "tu" || k == "to" || k == "den") {
+    auto d = parse_date(value);
+    if (!d) return false;
+    auto& target = k == "from" || k == "tu" ? f.from : f.to;
+    if (!target) target = *d;
+  } else return false;
+  return true;
+}
+
+}  // namespace detail
+
+PBGDPL_DECL result<parsed_query> parse_query(std::string_view raw, filter base) {
+  if (raw.size() > max_query_bytes)
+    return detail::query_error(errc::too_large, "Câu tìm kiếm quá dài (tối đa 1000 byte)",
+                               "Search query too long (at most 1000 bytes)");
+  auto nfc = text::nfc(raw);
+  if (!nfc) return detail::query_error(errc::invalid_utf8, "Câu tìm kiếm không phải UTF-8 hợp lệ", "Search query is not valid UTF-8");
+  const std::string& s = *nfc;
+  parsed_query q;
+  q.where = std::move(base);
+  auto add_text = [&](std::string_view piece, bool prefix) {
+    auto toks = tokenize(piece);
+    if (toks.empty()) return;
+    // A quoted phrase, and a word of several tokens ("19/KH-PGDĐT"), stay together as one term.
+    search_term t;
+    for (auto& k : toks) t.exact.push_back(std::move(k.exact)), t.folded.push_back(std::move(k.folded));
+    t.prefix = prefix;
+    q.terms.push_back(std::move(t));
+  };
+  std::size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') { ++i; continue; }
+    if (c == '"') {
+      auto close = s.find('"', i + 1);
+      // An unbalanced quote runs to the end: the user meant a phrase, not an error.
+      auto end = close == std::string::npos ? s.size() : close;
+      auto body = std::string_view(s).substr(i + 1, end - i - 1);
+      bool prefix = end + 1 < s.size() && s[end + 1] == '*';
+      add_text(body, prefix);
+      i = close == std::string::npos ? s.size() : close + 1 + (prefix ? 1 : 0);
+      continue;
+    }
+    auto end = s.find_first_of(" \t\r\n\"", i);
+    if (end == std::string::npos) end = s.size();
+    std::string_view word = std::string_view(s).substr(i, end - i);
+    i = end;
+    auto colon = word.find(':');
+    if (colon != std::string_view::npos && colon > 0 && colon + 1 < word.size()) {
+      if (detail::apply_filter(q.where, word.substr(0, colon), std::string(word.substr(colon + 1)))) continue;
+    }
+    bool prefix = word.size() > 1 && word.back() == '*';
+    add_text(word, prefix);
+  }
+  if (q.terms.size() > max_query_terms)
+    return detail::query_error(errc::too_large, "Câu tìm kiếm có quá nhiều từ (tối đa 32)", "Too many search words (at most 32)");
+  if (q.terms.empty())
+    return detail::query_error(errc::invalid_argument, "Hãy nhập ít nhất một từ để tìm kiếm",
+                               "Enter at least one word to search for");
+  for (const auto& t : q.terms)
+    for (std::size_t k = 0; k < t.exact.size(); ++k) {
+      if (!q.exact_key.empty()) q.exact_key += ' ', q.folded_key += ' ';
+      q.exact_key += t.exact[k];
+      q.folded_key += t.folded[k];
+    }
+  return q;
+}
+
+PBGDPL_DECL std::string title_key(std::string_view title) { return index_form(title).exact; }
+PBGDPL_DECL std::string title_fold_key(std::string_view title) { return index_form(title).folded; }
+
+namespace detail {
+
+PBGDPL_DECL bool token_matches(const token& t, const parsed_query& q) {
+  for (const auto& term : q.terms)
+    for (std::size_t k = 0; k < term.folded.size(); ++k) {
+      const auto& f = term.folded[k];
+      bool last = k + 1 == term.folded.size();
+      if (t.folded == f) return true;
+      if (last && term.prefix && t.folded.compare(0, f.size(), f) == 0) return true;
+    }
+  return false;
+}
+
+}  // namespace detail
+
+PBGDPL_DECL std::string snippet(std::string_view text, const parsed_query& q, std::size_t max_tokens) {
+  // Only the first few hundred words are looked at: a snippet is read from the top, and folding
+  // whole long bodies for 20 results would cost more than the search itself.
+  auto toks = tokenize(text, std::max<std::size_t>(max_tokens, 400), false);
+  std::size_t first = toks.size();
+  for (std::size_t i = 0; i < toks.size(); ++i)
+    if (detail::token_matches(toks[i], q)) { first = i; break; }
+  std::size_t from = 0;
+  if (first < toks.size() && first > max_tokens / 4) from = first - max_tokens / 4;
+  std::size_t to = std::min(toks.size(), from + max_tokens);
+  std::string out;
+  if (toks.empty()) {
+    append_html_escaped(out, text.substr(0, std::min<std::size_t>(text.size(), 300)));
+    return out;
+  }
+  std::size_t pos = from == 0 ? 0 : toks[from].begin;
+  if (from > 0) out += "… ";
+  for (std::size_t i = from; i < to; ++i) {
+    append_html_escaped(out, text.substr(pos, toks[i].begin - pos));
+    bool hit = detail::token_matches(toks[i], q);
+    if (hit) out += "<mark>";
+    append_html_escaped(out, text.substr(toks[i].begin, toks[i].end - toks[i].begin));
+    if (hit) out += "</mark>";
+    pos = toks[i].end;
+  }
+  if (to < toks.size() || (to > 0 && toks[to - 1].end < text.size() && toks.size() >= 400)) out += " …";
+  else append_html_escaped(out, text.substr(pos));
+  return out;
+}
+
+PBGDPL_DECL double scorer::score(std::string_view title, std::string_view body) const {
+  auto tt = tokenize(title), bt = tokenize(body);
+  double s = 0;
+  for (const auto& term : q_.terms) {
+    int tf = count(tt, term, false), te = count(tt, term, true);
+    int bf = count(bt, term, false), be = count(bt, term, true);
+    if (tf + bf == 0) return 0;
+    s += 4.0 * std::min(tf, 3) + 6.0 * std::min(te, 3) + 1.0 * std::min(bf, 5) + 1.5 * std::min(be, 5);
+  }
+  std::string tk, fk;
+  for (const auto& t : tt) {
+    if (!tk.empty()) tk += ' ', fk += ' ';
+    tk += t.exact;
+    fk += t.folded;
+  }
+  if (tk == q_.exact_key) s += 1e6;
+  else if (fk == q_.folded_key) s += 5e5;
+  return s;
+}
+
+PBGDPL_DECL int scorer::count(const std::vector<token>& toks, const search_term& term, bool exact) {
+  const auto& want = exact ? term.exact : term.folded;
+  int n = 0;
+  if (want.empty() || toks.size() < want.size()) return 0;
+  for (std::size_t i = 0; i + want.size() <= toks.size(); ++i) {
+    bool ok = true;
+    for (std::size_t k = 0; k < want.size() && ok; ++k) {
+      const auto& have = exact ? toks[i + k].exact : toks[i + k].folded;
+      bool last = k + 1 == want.size();
+      ok = have == want[k] || (last && term.prefix && have.compare(0, want[k].size(), want[k]) == 0);
+    }
+    if (ok) ++n;
+  }
+  return n;
+}
+
+PBGDPL_DECL std::string encode_cursor(std::string_view raw) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : raw) out += hex[c >> 4], out += hex[c & 15];
+  return out;
+}
+
+PBGDPL_DECL result<std::string> decode_cursor(std::string_view s) {
+  auto bad = error(errc::invalid_argument, "/cursor", "Con trỏ phân trang không hợp lệ", "Invalid page cursor");
+  if (s.size() % 2 != 0 || s.size() > 4096) return bad;
+  std::string out;
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); i += 2) {
+    int a = nib(s[i]), b = nib(s[i + 1]);
+    if (a < 0 || b < 0) return bad;
+    out += static_cast<char>(a * 16 + b);
+  }
+  return out;
+}
+
+// Search pages are positions in one ranking: the cursor carries the offset.
+PBGDPL_DECL std::string offset_cursor(std::size_t offset) { return encode_cursor("o:" + std::to_string(offset)); }
+
+PBGDPL_DECL result<std::size_t> cursor_offset(std::string_view cursor) {
+  if (cursor.empty()) return std::size_t{0};
+  auto raw = decode_cursor(cursor);
+  if (!raw) return raw.err();
+  if (raw->size() < 3 || raw->compare(0, 2, "o:") != 0 || raw->size() > 12)
+    return error(errc::invalid_argument, "/cursor", "Con trỏ phân trang không hợp lệ", "Invalid page cursor");
+  std::size_t v = 0;
+  for (std::size_t i = 2; i < raw->size(); ++i) {
+    char c = (*raw)[i];
+    if (c < '0' || c > '9') return error(errc::invalid_argument, "/cursor", "Con trỏ phân trang không hợp lệ", "Invalid page cursor");
+    v = v * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return v;
+}
+
+PBGDPL_DECL result<void> check_limit(std::size_t limit) {
+  if (limit == 0 || limit > 100)
+    return error(errc::out_of_range, "/limit", "Số kết quả mỗi trang phải từ 1 đến 100", "Page size must be 1 to 100");
+  return {};
+}
+
+}  // namespace store
+PBGDPL_NAMESPACE_END

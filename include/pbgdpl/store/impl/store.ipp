@@ -1,0 +1,120 @@
+// Bodies of store/store.hpp: compiled once into the store tier (src/store/store.cpp), or
+// included by the header in header-only builds.
+#pragma once
+#include "../store.hpp"
+
+#include <algorithm>
+#include <set>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace store {
+
+namespace detail {
+
+PBGDPL_DECL error undecodable_record(std::string_view kind, std::string_view id, const error& why) {
+  std::string name = std::string(kind) + "/" + std::string(id);
+  error e(errc::corrupt, why.path, "Bản ghi " + name + " bị hỏng, không đọc được: " + why.message_vi,
+          "Record " + name + " is damaged and cannot be read: " + why.message_en);
+  e.details = {why};
+  return e;
+}
+
+PBGDPL_DECL result<void> normalize_strings(json& j, bool& changed) {
+  if (j.is_string()) {
+    auto& s = j.get_ref<std::string&>();
+    auto n = text::nfc(s);
+    if (!n) return n.err();
+    if (*n != s) {
+      s = std::move(*n);
+      changed = true;
+    }
+  } else if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      auto r = normalize_strings(it.value(), changed);
+      if (!r) {
+        error e = r.err();
+        e.path = "/" + json_io::pointer_token(it.key()) + e.path;
+        return e;
+      }
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      auto r = normalize_strings(j[i], changed);
+      if (!r) {
+        error e = r.err();
+        e.path = "/" + std::to_string(i) + e.path;
+        return e;
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace detail
+
+PBGDPL_DECL std::string key_cursor(const std::string& sort_key, const std::string& id) {
+  return encode_cursor("k:" + sort_key + '\x1f' + id);
+}
+
+PBGDPL_DECL result<std::pair<std::string, std::string>> parse_key_cursor(std::string_view c) {
+  auto raw = decode_cursor(c);
+  if (!raw) return raw.err();
+  auto sep = raw->find('\x1f');
+  if (raw->compare(0, 2, "k:") != 0 || sep == std::string::npos)
+    return error(errc::invalid_argument, "/cursor", "Con trỏ phân trang không hợp lệ", "Invalid page cursor");
+  return std::pair{raw->substr(2, sep - 2), raw->substr(sep + 1)};
+}
+
+PBGDPL_DECL error conflict_error(std::string_view kind, std::string_view id, std::uint64_t expected, std::uint64_t actual) {
+  return error(errc::conflict, "/version",
+               "Bản ghi " + std::string(kind) + "/" + std::string(id) + " đã được người khác sửa (phiên bản " +
+                   std::to_string(actual) + ", bạn sửa từ phiên bản " + std::to_string(expected) + "); hãy tải lại",
+               "Record " + std::string(kind) + "/" + std::string(id) + " was changed by someone else (version " +
+                   std::to_string(actual) + ", your edit was based on " + std::to_string(expected) + "); reload it");
+}
+
+PBGDPL_DECL error not_found_error(std::string_view kind, std::string_view id) {
+  return error(errc::not_found, "/id", "Không tìm thấy " + std::string(kind) + " \"" + std::string(id) + "\"",
+               "No " + std::string(kind) + " \"" + std::string(id) + "\"");
+}
+
+PBGDPL_DECL result<void> store::check_unit_parent(const unit& u) {
+  if (!u.parent) return {};
+  std::set<std::string, std::less<>> seen{u.id.value};
+  std::string cur = u.parent->value;
+  for (std::size_t steps = 0; !cur.empty(); ++steps) {
+    if (seen.count(cur) || steps > max_unit_depth)
+      return error(errc::invalid_argument, "/parent",
+                   "Không thể đặt " + u.parent->value + " làm đơn vị cấp trên của " + u.id.value +
+                       ": chuỗi đơn vị cấp trên quay lại " + cur + ", cây đơn vị sẽ có vòng lặp",
+                   "Cannot make " + u.parent->value + " the parent of " + u.id.value + ": its chain of parents comes back to " +
+                       cur + ", so the unit tree would contain a cycle");
+    seen.insert(cur);
+    auto r = read(entity_traits<unit>::kind, cur);
+    if (!r) {
+      if (r.err().code == errc::not_found) return {};
+      return r.err();
+    }
+    cur = r->parent;
+  }
+  return {};
+}
+
+PBGDPL_DECL bool matches(const record& r, const filter& f, const std::vector<std::string>& units) {
+  if (!f.include_archived && r.archived) return false;
+  if (f.unit && std::find(units.begin(), units.end(), r.unit) == units.end()) return false;
+  if (!f.unit_in.empty() && std::find(f.unit_in.begin(), f.unit_in.end(), r.unit) == f.unit_in.end()) return false;
+  if (f.kind && r.sub_kind != *f.kind) return false;
+  if (f.category && r.category != *f.category) return false;
+  if (f.state && r.state != *f.state) return false;
+  if (f.doc_type && r.doc_type != *f.doc_type) return false;
+  if (f.doc_level && r.doc_level != *f.doc_level) return false;
+  if (f.doc_status && r.doc_status != *f.doc_status) return false;
+  if (f.field && std::find(r.fields.begin(), r.fields.end(), *f.field) == r.fields.end()) return false;
+  if (f.from && (r.day.empty() || r.day < format_date(*f.from))) return false;
+  if (f.to && (r.day.empty() || r.day > format_date(*f.to))) return false;
+  return true;
+}
+
+}  // namespace store
+PBGDPL_NAMESPACE_END

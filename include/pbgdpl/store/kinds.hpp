@@ -1,0 +1,207 @@
+// The one registry of stored kinds: for each stored model type, its kind name, the columns it is
+// filtered and sorted on, and the JSON members search reads. Backends, search, migrations and
+// import all ask this registry; a new kind adds one entity_traits specialisation and one entry
+// in stored_kinds.
+#pragma once
+#include "../model/account.hpp"
+#include "../model/article.hpp"
+#include "../model/legal_document.hpp"
+#include "../model/media.hpp"
+#include "../model/question.hpp"
+#include "../model/unit.hpp"
+#include "record.hpp"
+
+#include <concepts>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace store {
+
+// Which JSON members of a kind are searched: one title and the text members, in order. Read from
+// the JSON body, so backends (and the re-index after a migration) need no C++ type.
+struct search_fields {
+  std::string_view title;
+  std::span<const std::string_view> text;
+};
+
+// How a type is stored: `kind`, `index(v, record&)` filling the filter and sort columns,
+// optionally `search` (a searchable kind) and `on_archive(v&)` (what archiving changes in it).
+template <class T>
+struct entity_traits;
+
+template <class T>
+concept stored_entity = requires(const T& v, record& r) {
+  { entity_traits<T>::kind } -> std::convertible_to<std::string_view>;
+  entity_traits<T>::index(v, r);
+  { v.id.value } -> std::convertible_to<std::string>;
+  { v.version } -> std::convertible_to<std::uint64_t>;
+};
+
+template <class T>
+concept searchable_entity = stored_entity<T> && requires {
+  { entity_traits<T>::search } -> std::convertible_to<search_fields>;
+};
+
+namespace detail {
+inline std::string ts_key(timestamp t) { return format_timestamp_utc(t); }
+inline std::string day_of(timestamp t) { return format_date(local_date(t)); }
+}  // namespace detail
+
+template <>
+struct entity_traits<unit> {
+  static constexpr std::string_view kind = "unit";
+  static void index(const unit& u, record& r) {
+    r.unit = u.id.value;
+    r.parent = u.parent ? u.parent->value : std::string();
+    r.sub_kind = std::string(to_string(u.kind));
+    r.sort_key = text::fold(u.name).value_or(u.name);
+  }
+};
+
+template <>
+struct entity_traits<account> {
+  static constexpr std::string_view kind = "account";
+  static void index(const account& a, record& r) {
+    r.sort_key = a.username;
+    r.state = a.disabled ? "disabled" : "active";
+    if (!a.grants.empty()) r.unit = a.grants.front().unit.value;
+  }
+};
+
+template <>
+struct entity_traits<legal_document> {
+  static constexpr std::string_view kind = "legal_document";
+  static constexpr std::string_view search_text[] = {"number", "summary", "body_markdown", "issuer"};
+  static constexpr search_fields search{"title", search_text};
+  static void index(const legal_document& d, record& r) {
+    r.unit = d.unit ? d.unit->value : std::string();
+    r.state = std::string(to_string(d.state));
+    r.doc_type = d.type_code;
+    r.doc_level = std::string(to_string(d.level));
+    r.doc_status = std::string(to_string(d.status));
+    r.fields = d.fields;
+    r.sort_key = format_date(d.issued_on) + detail::ts_key(d.created_at);
+    r.day = format_date(d.issued_on);
+  }
+  static void on_archive(legal_document& d) { d.state = article_state::archived; }
+};
+
+template <>
+struct entity_traits<media_asset> {
+  static constexpr std::string_view kind = "media_asset";
+  static void index(const media_asset& m, record& r) {
+    r.unit = m.unit.value;
+    r.sub_kind = std::string(to_string(m.type));
+    if (m.created_at) {
+      r.sort_key = detail::ts_key(*m.created_at);
+      r.day = detail::day_of(*m.created_at);
+    }
+  }
+};
+
+template <>
+struct entity_traits<article> {
+  static constexpr std::string_view kind = "article";
+  static constexpr std::string_view search_text[] = {"summary", "body_markdown"};
+  static constexpr search_fields search{"title", search_text};
+  static void index(const article& a, record& r) {
+    auto t = a.published_at.value_or(a.created_at);
+    r.unit = a.unit.value;
+    r.sub_kind = std::string(to_string(a.kind));
+    r.category = a.category;
+    r.state = std::string(to_string(a.state));
+    r.sort_key = detail::ts_key(t);
+    r.day = detail::day_of(t);
+  }
+  static void on_archive(article& a) { a.state = article_state::archived; }
+};
+
+template <>
+struct entity_traits<publication> {
+  static constexpr std::string_view kind = "publication";
+  static constexpr std::string_view search_text[] = {"summary"};
+  static constexpr search_fields search{"title", search_text};
+  static void index(const publication& p, record& r) {
+    r.unit = p.unit.value;
+    r.sub_kind = std::string(to_string(p.kind));
+    r.state = std::string(to_string(p.state));
+    if (p.published_at) {
+      r.sort_key = detail::ts_key(*p.published_at);
+      r.day = detail::day_of(*p.published_at);
+    }
+  }
+  static void on_archive(publication& p) { p.state = article_state::archived; }
+};
+
+template <>
+struct entity_traits<question> {
+  static constexpr std::string_view kind = "question";
+  static constexpr std::string_view search_text[] = {"body", "answer_markdown"};
+  static constexpr search_fields search{"title", search_text};
+  static void index(const question& q, record& r) {
+    r.unit = q.unit.value;
+    r.category = q.category;
+    r.state = std::string(to_string(q.state));
+    r.sort_key = detail::ts_key(q.asked_at);
+    r.day = detail::day_of(q.asked_at);
+  }
+};
+
+template <>
+struct entity_traits<dialogue_session> {
+  static constexpr std::string_view kind = "dialogue_session";
+  static void index(const dialogue_session& d, record& r) {
+    r.unit = d.unit.value;
+    r.state = std::string(to_string(d.state));
+    r.sort_key = detail::ts_key(d.starts_at);
+    r.day = detail::day_of(d.starts_at);
+  }
+};
+
+template <class... T>
+struct kind_list {};
+
+// Every stored kind, in the order an import creates them: kinds others refer to come first
+// (units before the articles that name them).
+using stored_kinds = kind_list<unit, account, legal_document, media_asset, article, publication, question, dialogue_session>;
+
+// Calls f(std::type_identity<T>{}) for each stored kind in registry order while f returns true;
+// returns whether every call did.
+template <class F>
+bool for_each_stored_kind(F&& f) {
+  return [&]<class... T>(kind_list<T...>) { return (f(std::type_identity<T>{}) && ...); }(stored_kinds{});
+}
+
+// The registry at run time, for code that has a kind name and no type (backends, the portal's
+// routes, tools).
+struct kind_info {
+  std::string_view kind;
+  const search_fields* search = nullptr;  // nullptr: the kind is not searched
+};
+
+// Every stored kind, in registry order.
+const std::vector<kind_info>& stored_kind_infos();
+// nullptr when `kind` is not a stored kind.
+const kind_info* find_kind(std::string_view kind);
+// The search fields of a kind; nullptr when it is not searched (or not a kind).
+const search_fields* searchable_fields(std::string_view kind);
+// The searchable kinds, in registry order: what a search with no kinds searches.
+const std::vector<std::string>& searchable_kinds();
+
+// Refuses (errc::invalid_argument, /kinds) a kind that is not searchable.
+result<void> check_searchable(const std::vector<std::string>& kinds);
+
+// Fills a record's searchable/title/text from its kind's search fields and its JSON body.
+void fill_search_text(record& r);
+
+}  // namespace store
+PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/kinds.ipp"
+#endif

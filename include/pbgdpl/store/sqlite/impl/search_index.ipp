@@ -1,0 +1,376 @@
+// Bodies of store/sqlite/search_index.hpp: compiled once into the store tier
+// (src/store/sqlite.cpp), or included by the header in header-only builds.
+#pragma once
+#include "../search_index.hpp"
+#include "../../kinds.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include <sqlite3.h>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace store {
+namespace sqlite_detail {
+
+// BM25 over the phrases of each term (folded, then exact when it differs), with column weights:
+// title above body, exact accents above folded. Arguments: for each term, its estimated document
+// frequency and its number of phrases (2, or 1 when both forms are the same tokens, as for
+// anything typed without accents). Document frequencies come in from the caller so no call
+// scans a whole doclist, which is what makes bm25() slow on common terms.
+// Columns: 0 title exact, 1 title folded, 2 body exact, 3 body folded; title_fts has the first
+// two only. Phrases carry no column filter: a folded token only occurs in a folded column, or in
+// an exact one where the text itself was typed without marks, which is an exact match.
+PBGDPL_DECL void score_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int nval,
+                                sqlite3_value** vals) {
+  constexpr int max_phrases = 64;
+  int nphrase = api->xPhraseCount(fts);
+  int nterm = nval / 2;
+  if (nphrase > max_phrases) {
+    sqlite3_result_double(ctx, 0);
+    return;
+  }
+  double tf[max_phrases][4] = {};
+  int ninst = 0;
+  if (api->xInstCount(fts, &ninst) != SQLITE_OK) {
+    sqlite3_result_error(ctx, "pbgdpl_score: xInstCount failed", -1);
+    return;
+  }
+  for (int i = 0; i < ninst; ++i) {
+    int p = 0, c = 0, o = 0;
+    if (api->xInst(fts, i, &p, &c, &o) == SQLITE_OK && p >= 0 && p < max_phrases && c >= 0 && c < 4) tf[p][c] += 1;
+  }
+  sqlite3_int64 nrow = 1, total = 1;
+  api->xRowCount(fts, &nrow);
+  api->xColumnTotalSize(fts, -1, &total);
+  int dl = 0;
+  api->xColumnSize(fts, -1, &dl);
+  double avg = nrow > 0 && total > 0 ? static_cast<double>(total) / static_cast<double>(nrow) : 1.0;
+  constexpr double k1 = 1.2, b = 0.75;
+  double norm = k1 * (1 - b + b * dl / avg);
+  double s = 0;
+  for (int t = 0, p = 0; t < nterm; ++t) {
+    double df = std::min(sqlite3_value_double(vals[2 * t]), static_cast<double>(nrow));
+    int n = sqlite3_value_int(vals[2 * t + 1]) == 1 ? 1 : 2;
+    if (p + n > nphrase) break;
+    int pf = p, pe = p + n - 1;
+    p += n;
+    double idf = std::log(1.0 + (static_cast<double>(nrow) - df + 0.5) / (df + 0.5));
+    double w = 4.0 * tf[pf][1] + 1.0 * tf[pf][3] + 6.0 * tf[pe][0] + 1.5 * tf[pe][2];
+    s += idf * w * (k1 + 1) / (w + norm);
+  }
+  sqlite3_result_double(ctx, s);
+}
+
+PBGDPL_DECL std::string fts_phrase(const std::vector<std::string>& toks, bool prefix) {
+  std::string s = "\"";
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    if (i) s += ' ';
+    for (char c : toks[i]) {
+      if (c == '"') s += '"';
+      s += c;
+    }
+  }
+  s += '"';
+  if (prefix) s += " *";
+  return s;
+}
+
+PBGDPL_DECL bool has_exact_phrase(const search_term& t) { return t.exact != t.folded; }
+
+PBGDPL_DECL std::string match_expression(const parsed_query& q) {
+  std::string e;
+  for (const auto& t : q.terms) {
+    if (!e.empty()) e += " AND ";
+    if (has_exact_phrase(t)) e += "(" + fts_phrase(t.folded, t.prefix) + " OR " + fts_phrase(t.exact, t.prefix) + ")";
+    else e += fts_phrase(t.folded, t.prefix);
+  }
+  return e;
+}
+
+PBGDPL_DECL sql_filter build_filter(const filter& f) {
+  sql_filter s;
+  if (!f.unit_in.empty()) {
+    s.where += " AND e.unit IN (";
+    for (std::size_t i = 0; i < f.unit_in.size(); ++i) {
+      s.where += i ? ",?" : "?";
+      s.binds.push_back(f.unit_in[i]);
+    }
+    s.where += ")";
+  }
+  if (f.unit) {
+    if (f.include_descendants) {
+      // The unit kind is written into the SQL, not bound: only then can SQLite see that the
+      // walk matches the partial index entities_parent (WHERE kind = 'unit').
+      s.cte = "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM entities c JOIN sub ON c.parent = sub.id "
+              "WHERE c.kind = '" + std::string(entity_traits<unit>::kind) + "') ";
+      s.cte_binds.push_back(*f.unit);
+      s.where += " AND e.unit IN (SELECT id FROM sub)";
+    } else {
+      s.where += " AND e.unit = ?";
+      s.binds.push_back(*f.unit);
+    }
+  }
+  auto eq = [&](const std::optional<std::string>& v, const char* col) {
+    if (!v) return;
+    s.where += std::string(" AND e.") + col + " = ?";
+    s.binds.push_back(*v);
+  };
+  eq(f.kind, "sub_kind");
+  eq(f.category, "category");
+  eq(f.state, "state");
+  eq(f.doc_type, "doc_type");
+  eq(f.doc_level, "doc_level");
+  eq(f.doc_status, "doc_status");
+  if (f.field) {
+    s.where += " AND EXISTS (SELECT 1 FROM entity_fields x WHERE x.entity = e.seq AND x.field = ?)";
+    s.binds.push_back(*f.field);
+  }
+  if (f.from) {
+    s.where += " AND e.day >= ?";
+    s.binds.push_back(format_date(*f.from));
+  }
+  if (f.to) {
+    s.where += " AND e.day <= ? AND e.day <> ''";
+    s.binds.push_back(format_date(*f.to));
+  }
+  if (!f.include_archived) s.where += " AND e.archived = 0";
+  return s;
+}
+
+PBGDPL_DECL void bind_each(statement& st, int& i, const std::vector<std::string>& values) {
+  for (const auto& v : values) st.bind(i++, v);
+}
+
+// --- search_index ------------------------------------------------------------------------------
+
+PBGDPL_DECL result<void> search_index::register_functions() {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db_.handle(), "SELECT fts5(?1)", -1, &s, nullptr) != SQLITE_OK)
+    return error(errc::internal, {}, "SQLite không có FTS5", "SQLite lacks FTS5");
+  sqlite3_bind_pointer(s, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+  sqlite3_step(s);
+  sqlite3_finalize(s);
+  if (!api || api->iVersion < 2) return error(errc::internal, {}, "SQLite không có FTS5", "SQLite lacks FTS5 (v2 API)");
+  api->xCreateFunction(api, "pbgdpl_score", nullptr, &score_function, nullptr);
+  return rows_.register_function(db_);
+}
+
+PBGDPL_DECL result<void> search_index::add(std::int64_t seq, const indexed_text& t, const record& r, bool titles) {
+  auto b = index_form(r.text);
+  auto st = db_.prepare("INSERT INTO search_fts(rowid, title_e, title_f, body_e, body_f) VALUES(?, ?, ?, ?, ?)");
+  if (!st) return st.err();
+  st->bind(1, seq).bind(2, t.exact).bind(3, t.folded).bind(4, b.exact).bind(5, b.folded);
+  if (int rc = st->step(); rc != SQLITE_DONE) return db_.fail(rc, "index");
+  if (!titles || schema_ < 3) return {};
+  auto tt = db_.prepare("INSERT INTO title_fts(rowid, title_e, title_f) VALUES(?, ?, ?)");
+  if (!tt) return tt.err();
+  tt->bind(1, seq).bind(2, t.exact).bind(3, t.folded);
+  if (int rc = tt->step(); rc != SQLITE_DONE) return db_.fail(rc, "index: titles");
+  return {};
+}
+
+PBGDPL_DECL result<void> search_index::add_with_keys(std::int64_t seq, const record& r, bool titles) {
+  if (!r.searchable) return {};
+  auto t = index_form(r.title);
+  auto k = db_.prepare("UPDATE entities SET title_key = ?, title_fold = ? WHERE seq = ?");
+  if (!k) return k.err();
+  k->bind(1, t.exact).bind(2, t.folded).bind(3, seq);
+  if (int rc = k->step(); rc != SQLITE_DONE) return db_.fail(rc, "index");
+  return add(seq, t, r, titles);
+}
+
+PBGDPL_DECL result<void> search_index::remove(std::int64_t seq, const std::string& title_key, const std::string& title_fold) {
+  bool indexed = false;
+  {
+    auto q = db_.prepare("SELECT 1 FROM search_fts WHERE rowid = ?");
+    if (!q) return q.err();
+    q->bind(1, seq);
+    int rc = q->step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_.fail(rc, "write: search index");
+    indexed = rc == SQLITE_ROW;
+  }
+  if (!indexed) return {};
+  auto d = db_.prepare("DELETE FROM search_fts WHERE rowid = ?");
+  if (!d) return d.err();
+  d->bind(1, seq);
+  if (int rc = d->step(); rc != SQLITE_DONE) return db_.fail(rc, "write: search index");
+  if (schema_ < 3) return {};
+  auto t = db_.prepare("INSERT INTO title_fts(title_fts, rowid, title_e, title_f) VALUES('delete', ?, ?, ?)");
+  if (!t) return t.err();
+  t->bind(1, seq).bind(2, title_key).bind(3, title_fold);
+  if (int rc = t->step(); rc != SQLITE_DONE) return db_.fail(rc, "write: title index");
+  return {};
+}
+
+PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_query& q, const std::vector<std::string>& kinds,
+                                                               bool all_kinds, std::size_t best) {
+  static constexpr std::size_t df_cap = 100;
+  // Document frequency of each term: counted when it is below a small cap, else estimated
+  // from how far back (in rowids) its cap-th most recent match lies. Counting a common term
+  // would read its whole doclist, the cost this design avoids; an estimate within a few per
+  // cent moves its (small) IDF by less than that.
+  std::int64_t max_rowid = 0;
+  {
+    auto st = db_.prepare("SELECT coalesce(max(seq), 0) FROM entities");
+    if (!st) return st.err();
+    if (int rc = st->step(); rc != SQLITE_ROW) return db_.fail(rc, "search");
+    max_rowid = st->i64(0);
+  }
+  std::vector<double> dfs;  // per term
+  for (const auto& t : q.terms) {
+    auto st = db_.prepare("SELECT count(*), min(rowid) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
+                          "ORDER BY rowid DESC LIMIT ?)");
+    if (!st) return st.err();
+    st->bind(1, fts_phrase(t.folded, t.prefix));
+    st->bind(2, static_cast<std::int64_t>(df_cap));
+    int rc = st->step();
+    if (rc != SQLITE_ROW) return search_error(rc);
+    auto n = st->i64(0), oldest = st->i64(1);
+    if (n < static_cast<std::int64_t>(df_cap) || oldest <= 0) dfs.push_back(static_cast<double>(n));
+    else dfs.push_back(static_cast<double>(n) * static_cast<double>(max_rowid) / static_cast<double>(max_rowid - oldest + 1));
+  }
+
+  // Which terms the index walks. An AND in FTS5 reads every term's doclist, and a common
+  // word's doclist runs through most of the corpus: a pasted title with a rare word and five
+  // common ones read ~10^6 postings (25-45 ms on 100,000 articles) to find 20 rows. So the
+  // index walks the rarest term and the uncommon ones, and the common terms are checked per
+  // row against cached row sets (row_sets.hpp). The rows found are exactly the AND's; the score
+  // counts the walked terms only: a common term is in every candidate and its IDF is small.
+  std::vector<std::size_t> checked;
+  if (opt_.common_term_share > 0 && q.terms.size() > 1 && db_.depth() == 0 && db_.autocommit()) {
+    std::size_t rarest = static_cast<std::size_t>(std::min_element(dfs.begin(), dfs.end()) - dfs.begin());
+    double common = opt_.common_term_share * static_cast<double>(max_rowid);
+    for (std::size_t t = 0; t < q.terms.size(); ++t)
+      if (t != rarest && dfs[t] > common) checked.push_back(t);
+    if (!checked.empty())
+      if (auto fresh = rows_.refresh(db_); !fresh) return fresh.err();
+  }
+  parsed_query walk_q;
+  walk_q.exact_key = q.exact_key;
+  walk_q.folded_key = q.folded_key;
+  std::vector<double> score_args;  // per walked term: document frequency, phrase count
+  for (std::size_t t = 0; t < q.terms.size(); ++t) {
+    if (std::find(checked.begin(), checked.end(), t) != checked.end()) continue;
+    walk_q.terms.push_back(q.terms[t]);
+    score_args.push_back(dfs[t]);
+    score_args.push_back(has_exact_phrase(q.terms[t]) ? 2.0 : 1.0);
+  }
+
+  auto f = build_filter(q.where);
+  std::string kind_in = " AND e.kind IN (";
+  for (std::size_t i = 0; i < kinds.size(); ++i) kind_in += i ? ",?" : "?";
+  kind_in += ")";
+  // "+e.kind": the title index, not the kind index, must drive the title lookup.
+  auto title_kind_in = " AND +e.kind" + kind_in.substr(std::string(" AND e.kind").size());
+
+  // Only searchable, unarchived records are in the index: with no filter and every kind, the
+  // candidates need no look-up in entities at all.
+  bool join = !all_kinds || !f.cte.empty() || !f.binds.empty();
+  std::unordered_map<std::int64_t, double> scores;
+  // Tiers 1 and 2: the most recent matches, all terms anywhere, then all terms in the title
+  // (so an older title hit is not crowded out by recent body hits); each ranked by BM25.
+  // The title tier reads the title-only index; a candidate found by both keeps its full score.
+  // When the first tier found fewer rows than its limit it found every match, titles included.
+  auto& checking = rows_.checking();
+  for (int tier = 0; tier < (schema_ >= 3 ? 2 : 1); ++tier) {
+    std::string table = tier == 0 ? "search_fts" : "title_fts";
+    if (tier == 1 && scores.size() < opt_.candidate_limit) break;
+    checking.clear();
+    // Make room first: dropping the cache while collecting would leave dangling pointers.
+    rows_.make_room(checked.size());
+    for (auto t : checked) {
+      auto rows = rows_.get(db_, table, fts_phrase(q.terms[t].folded, q.terms[t].prefix));
+      if (!rows) {
+        checking.clear();
+        return rows.err().code == errc::internal ? search_error(SQLITE_ERROR) : rows.err();
+      }
+      checking.push_back(*rows);
+    }
+    std::string check = checked.empty() ? "" : " AND pbgdpl_has_terms(" + table + ".rowid)";
+    std::string sql = f.cte + "SELECT " + table + ".rowid, pbgdpl_score(" + table;
+    for (std::size_t i = 0; i < score_args.size(); ++i) sql += ", ?";
+    sql += join ? ") FROM " + table + " CROSS JOIN entities e ON e.seq = " + table + ".rowid WHERE " + table + " MATCH ?" +
+                      check + kind_in + f.where + " ORDER BY " + table + ".rowid DESC LIMIT ?"
+                : ") FROM " + table + " WHERE " + table + " MATCH ?" + check + " ORDER BY " + table + ".rowid DESC LIMIT ?";
+    auto st = db_.prepare(sql);
+    if (!st) {
+      checking.clear();
+      return st.err();
+    }
+    int i = 1;
+    bind_each(*st, i, f.cte_binds);
+    for (double d : score_args) st->bind(i++, d);
+    st->bind(i++, match_expression(walk_q));
+    if (join) {
+      bind_each(*st, i, kinds);
+      bind_each(*st, i, f.binds);
+    }
+    st->bind(i++, static_cast<std::int64_t>(tier == 0 ? opt_.candidate_limit : opt_.title_candidate_limit));
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) scores.emplace(st->i64(0), st->dbl(1));
+    checking.clear();
+    if (rc != SQLITE_DONE) return search_error(rc);
+  }
+  // Tier 0: a query equal to a title (accents included, then folded) comes first, however
+  // common its words are.
+  for (int tier = 0; tier < 2; ++tier) {
+    std::string sql = f.cte + "SELECT e.seq FROM entities e WHERE " + (tier == 0 ? "e.title_key" : "e.title_fold") +
+                      " = ?" + title_kind_in + f.where + " LIMIT 50";
+    auto st = db_.prepare(sql);
+    if (!st) return st.err();
+    int i = 1;
+    bind_each(*st, i, f.cte_binds);
+    st->bind(i++, tier == 0 ? q.exact_key : q.folded_key);
+    bind_each(*st, i, kinds);
+    bind_each(*st, i, f.binds);
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      auto& s = scores[st->i64(0)];
+      if (s < 1e5) s += tier == 0 ? 1e6 : 5e5;
+    }
+    if (rc != SQLITE_DONE) return db_.fail(rc, "search: title");
+  }
+
+  std::vector<scored_row> ranked;
+  ranked.reserve(scores.size());
+  for (auto& [row, s] : scores) ranked.push_back({s, row});
+  auto end = std::min(ranked.size(), best);
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(),
+                    [](const scored_row& a, const scored_row& b) { return a.score != b.score ? a.score > b.score : a.seq > b.seq; });
+  return ranked;
+}
+
+PBGDPL_DECL std::string search_index::integrity_problems() {
+  std::string problems;
+  if (schema_ >= 2) {
+    auto rc = db_.exec("INSERT INTO search_fts(search_fts) VALUES('integrity-check')");
+    if (!rc) problems += rc.err().message_en;
+  }
+  if (problems.empty() && schema_ >= 3) {
+    auto rc = db_.exec("INSERT INTO title_fts(title_fts) VALUES('integrity-check')");
+    if (!rc) problems += rc.err().message_en;
+    auto n = db_.query_int("SELECT (SELECT count(*) FROM search_fts_docsize) = (SELECT count(*) FROM title_fts_docsize)");
+    if (n && *n != 1) problems += "title index and search index disagree\n";
+  }
+  return problems;
+}
+
+PBGDPL_DECL result<void> search_index::optimize() {
+  if (schema_ < 3) return {};
+  if (auto a = db_.exec("INSERT INTO search_fts(search_fts) VALUES('optimize')"); !a) return a;
+  return db_.exec("INSERT INTO title_fts(title_fts) VALUES('optimize')");
+}
+
+PBGDPL_DECL error search_index::search_error(int rc) {
+  auto e = db_.fail(rc, "search");
+  if (e.code == errc::internal)
+    return error(errc::invalid_argument, "/q", "Không xử lý được câu tìm kiếm này", "This search query cannot be processed");
+  return e;
+}
+
+}  // namespace sqlite_detail
+}  // namespace store
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,76 @@
+// The SQLite store itself: the store interface over one SQLite file, put together from its
+// parts (connection.hpp: the file and its statements; schema.hpp: migrations; search_index.hpp:
+// the full-text indexes and ranking; row_sets.hpp: the search's row-set cache).
+#pragma once
+#include "../store.hpp"
+#include "connection.hpp"
+#include "options.hpp"
+#include "search_index.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace store {
+
+class sqlite_store final : public store {
+ public:
+  // Opens (creating if needed) the database at `path` and migrates it. Errors: corrupt (not a
+  // SQLite or not a pbgdpl file), unsupported_version (made by a newer pbgdpl), read_only,
+  // storage_full, io_error.
+  static result<std::unique_ptr<sqlite_store>> open(const std::filesystem::path& path, sqlite_options opt = {});
+
+  ~sqlite_store() override = default;
+  sqlite_store(const sqlite_store&) = delete;
+  sqlite_store& operator=(const sqlite_store&) = delete;
+
+  int schema_version();
+
+  // PRAGMA integrity_check plus the FTS indexes' own checks.
+  result<void> integrity_check();
+
+  // A consistent copy of the live database into `dest` (overwritten), while others keep working.
+  result<void> backup_to(const std::filesystem::path& dest);
+
+  // Merges each search index into a single segment and truncates the WAL: worth running after a
+  // bulk import or in a quiet hour. Writes keep the indexes usable without it (FTS5 merges as it
+  // goes), but a query on common words then reads one doclist per segment instead of one.
+  result<void> optimize();
+
+  // The connection's SQLite handle (for tools and tests; the store locks around its own use).
+  sqlite3* handle() noexcept { return db_.handle(); }
+
+  // --- store --------------------------------------------------------------------------------
+  result<void> write(write_op op, const record& r, std::uint64_t expected, std::string_view actor) override;
+  result<record> read(std::string_view kind, std::string_view id) override;
+  result<page<record>> list_records(std::string_view kind, const list_query& q) override;
+  result<search_page> search(const search_request& req) override;
+  result<std::vector<audit_entry>> audit_log(std::string_view kind = {}, std::string_view id = {},
+                                             std::size_t limit = 100) override;
+  result<void> transaction(const std::function<result<void>()>& fn) override;
+
+ private:
+  explicit sqlite_store(sqlite_options opt) : opt_(opt), index_(db_, opt_) {}
+  result<void> open_impl(const std::filesystem::path& path);
+  result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor);
+  // The record of a row selected with `columns` from column `c` on.
+  result<record> row_record(const sqlite_detail::statement& st, int c = 0);
+
+  sqlite_options opt_;
+  std::recursive_mutex mu_;
+  sqlite_detail::connection db_;
+  sqlite_detail::search_index index_;  // uses db_: declared after it
+  int schema_ = 0;  // after migration; below 3 only in tests that build older databases
+};
+
+// The demo's and a school server's store: the file (and its directory) are created when missing
+// and reused when present, e.g. open_sqlite_store("var/pbgdpl.db").
+result<std::unique_ptr<sqlite_store>> open_sqlite_store(const std::filesystem::path& path, sqlite_options opt = {});
+
+}  // namespace store
+PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/sqlite_store.ipp"
+#endif

@@ -3,15 +3,11 @@
 // auth hook for trust/ to plug into, rate and size limits, and optional gzip (zlib).
 #pragma once
 #include "address.hpp"
+#include "etag.hpp"
 #include "router.hpp"
 
-#include <xxhash.h>
-
-#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cmath>
-#include <cstdio>
 #include <functional>
 #include <list>
 #include <memory>
@@ -25,9 +21,10 @@
 #include <utility>
 #include <vector>
 
+// gzip_compression() exists when zlib does (the http tier links it); define PBGDPL_NO_ZLIB to
+// leave it out. Every TU of a program must agree.
 #if !defined(PBGDPL_NO_ZLIB) && __has_include(<zlib.h>)
 #define PBGDPL_HTTP_GZIP 1
-#include <zlib.h>
 #endif
 
 PBGDPL_NAMESPACE_BEGIN
@@ -43,26 +40,19 @@ class pipeline {
     layers_.push_back(std::move(m));
     return *this;
   }
-  handler build(handler inner) const {
-    handler h = std::move(inner);
-    for (auto it = layers_.rbegin(); it != layers_.rend(); ++it)
-      h = [m = *it, next = std::move(h)](request& r) { return m(r, next); };
-    return h;
-  }
+  handler build(handler inner) const;
 
  private:
   std::vector<middleware> layers_;
 };
 
-// A strong validator for bytes: XXH3-128 of the body, quoted. Not a cryptographic hash, which an
-// ETag need not be (see ARCHITECTURE: trust uses BLAKE2b only).
-inline std::string etag_for(std::string_view body) {
-  XXH128_hash_t h = XXH3_128bits(body.data(), body.size());
-  char buf[36];
-  std::snprintf(buf, sizeof buf, "\"%016llx%016llx\"", static_cast<unsigned long long>(h.high64),
-                static_cast<unsigned long long>(h.low64));
-  return buf;
-}
+namespace detail {
+// A transparent string hash (XXH3-64) for the tables keyed by text.
+struct sv_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return key_hash(s); }
+};
+}  // namespace detail
 
 // --- Access log ------------------------------------------------------------------------------
 struct access_entry {
@@ -76,27 +66,9 @@ struct access_entry {
 using access_sink = std::function<void(const access_entry&)>;
 
 // One line per request to stderr, in a form log tools read.
-inline void stderr_access_sink(const access_entry& e) {
-  std::fprintf(stderr, "%.*s \"%.*s %.*s\" %u %zu %lldus\n", static_cast<int>(e.remote.size()), e.remote.data(),
-               static_cast<int>(e.method.size()), e.method.data(), static_cast<int>(e.target.size()), e.target.data(),
-               e.status, e.bytes, static_cast<long long>(e.duration.count()));
-}
+PBGDPL_DECL void stderr_access_sink(const access_entry& e);
 
-inline middleware access_log(access_sink sink = stderr_access_sink) {
-  return [sink = std::move(sink)](request& req, const handler& next) {
-    auto t0 = std::chrono::steady_clock::now();
-    response res = next(req);
-    access_entry e;
-    e.remote = req.remote_address;
-    e.method = req.method_name();
-    e.target = req.target();
-    e.status = static_cast<unsigned>(res.code);
-    e.bytes = res.body_view().size();
-    e.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
-    sink(e);
-    return res;
-  };
-}
+PBGDPL_DECL middleware access_log(access_sink sink = stderr_access_sink);
 
 // --- Security headers ------------------------------------------------------------------------
 struct security_policy {
@@ -109,79 +81,26 @@ struct security_policy {
   std::string frame_options = "SAMEORIGIN";  // for browsers without frame-ancestors
 };
 
-inline middleware security_headers(security_policy p = {}) {
-  return [p = std::move(p)](request& req, const handler& next) {
-    response res = next(req);
-    if (!res.has("Content-Security-Policy")) res.set("Content-Security-Policy", p.content_security_policy);
-    if (!res.has("X-Content-Type-Options")) res.set("X-Content-Type-Options", "nosniff");
-    if (!res.has("Referrer-Policy")) res.set("Referrer-Policy", p.referrer_policy);
-    if (!res.has("X-Frame-Options")) res.set("X-Frame-Options", p.frame_options);
-    return res;
-  };
-}
+PBGDPL_DECL middleware security_headers(security_policy p = {});
 
 // --- Conditional GET -------------------------------------------------------------------------
 namespace detail {
 // True when an If-None-Match list names `etag` (weak comparison, as RFC 9110 asks for GET).
-inline bool etag_listed(std::string_view list, std::string_view etag) {
-  auto strip_weak = [](std::string_view t) {
-    if (t.size() >= 2 && t[0] == 'W' && t[1] == '/') t.remove_prefix(2);
-    return t;
-  };
-  etag = strip_weak(etag);
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    auto item = list.substr(0, comma);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item == "*" || (!etag.empty() && strip_weak(item) == etag)) return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return false;
-}
-inline bool accepts_gzip(std::string_view ae) {
-  // Enough for real browsers and tools; "gzip;q=0" is honoured as a refusal.
-  auto p = ae.find("gzip");
-  if (p == std::string_view::npos) return false;
-  auto rest = ae.substr(p + 4);
-  auto comma = rest.find(',');
-  rest = rest.substr(0, comma);
-  return rest.find("q=0") == std::string_view::npos || rest.find("q=0.") != std::string_view::npos;
-}
+PBGDPL_DECL bool etag_listed(std::string_view list, std::string_view etag);
+// True when an Accept-Encoding value accepts gzip ("gzip;q=0" is a refusal).
+PBGDPL_DECL bool accepts_gzip(std::string_view accept_encoding);
 }  // namespace detail
 
+// The 304 for `res`: its validators and caching headers, no body.
+PBGDPL_DECL response not_modified_from(const response& res);
+
+// True when the client's copy is current: If-None-Match first; If-Modified-Since only when there
+// is no If-None-Match.
+PBGDPL_DECL bool is_not_modified(const request& req, const response& res);
+
 // Gives 200 GET/HEAD responses an ETag (unless they have one) and answers 304 when the client's
-// copy is current: If-None-Match first; If-Modified-Since only when there is no If-None-Match.
-inline response not_modified_from(const response& res) {
-  response nm(status::not_modified);
-  for (std::string_view h : {"ETag", "Last-Modified", "Cache-Control", "Vary", "Expires", "Content-Location"}) {
-    auto v = res.get(h);
-    if (!v.empty()) nm.set(h, v);
-  }
-  return nm;
-}
-
-inline bool is_not_modified(const request& req, const response& res) {
-  auto inm = req.header(bhttp::field::if_none_match);
-  if (!inm.empty()) return detail::etag_listed(inm, res.get("ETag"));
-  auto ims = req.header(bhttp::field::if_modified_since);
-  if (ims.empty()) return false;
-  auto lm = res.frozen && res.frozen->last_modified_time ? res.frozen->last_modified_time
-                                                         : parse_http_date(res.get("Last-Modified"));
-  auto since = parse_http_date(ims);
-  return lm && since && *lm <= *since;
-}
-
-inline middleware conditional_get() {
-  return [](request& req, const handler& next) {
-    response res = next(req);
-    if ((req.method() != verb::get && req.method() != verb::head) || res.code != status::ok) return res;
-    if (!res.frozen && !res.has("ETag")) res.set("ETag", etag_for(res.body));
-    if (is_not_modified(req, res)) return not_modified_from(res);
-    return res;
-  };
-}
+// copy is current (is_not_modified).
+PBGDPL_DECL middleware conditional_get();
 
 // --- Response cache --------------------------------------------------------------------------
 // True when a request carries an Authorization header.
@@ -190,14 +109,7 @@ inline bool has_authorization(const request& req) { return !req.header(bhttp::fi
 // A `personal` predicate for a site whose only answers that depend on the caller live under
 // `prefix` ("/api/"): a request is personal when its path is there and it carries Authorization.
 // A stray Authorization header on an HTML page then still gets the cached page.
-inline std::function<bool(const request&)> personal_under(std::string prefix) {
-  return [prefix = std::move(prefix)](const request& req) {
-    std::string_view p = req.path().empty() ? req.target() : std::string_view(req.path());
-    std::string_view pre = prefix;
-    bool under = p.starts_with(pre) || (pre.size() > 1 && pre.back() == '/' && p == pre.substr(0, pre.size() - 1));
-    return under && has_authorization(req);
-  };
-}
+PBGDPL_DECL std::function<bool(const request&)> personal_under(std::string prefix);
 
 // Which requests share a cached page, and which never touch the cache.
 struct cache_policy {
@@ -213,9 +125,9 @@ struct cache_policy {
 };
 
 struct cache_limits {
-  std::size_t max_entries = 10000;
-  std::size_t max_bytes = 64u * 1024u * 1024u;
-  std::size_t max_entry_bytes = 4u * 1024u * 1024u;
+  std::size_t max_entries = 10000;                // 0: nothing is kept
+  std::size_t max_bytes = 64u * 1024u * 1024u;    // bodies summed; past it entries make way
+  std::size_t max_entry_bytes = 4u * 1024u * 1024u;  // a larger body is answered, never kept
   cache_policy policy{};
 };
 
@@ -236,182 +148,40 @@ class response_cache {
     return [this](request& req, const handler& next) { return serve(req, next); };
   }
 
-  response serve(request& req, const handler& next) {
-    if (req.method() != verb::get && req.method() != verb::head) return next(req);
-    // Keys use the decoded path; a request handed over by a vendor's server may not be prepared
-    // yet, and one that cannot be is never cached (the router answers it 400).
-    if (!req.prepare()) return next(req);
-    if (limits_.policy.personal ? limits_.policy.personal(req) : has_authorization(req)) return next(req);
-    thread_local std::string key;
-    make_key(key, req);
-    {
-      std::shared_lock lock(mu_);
-      auto it = entries_.find(std::string_view(key));
-      if (it != entries_.end()) {
-        hits_.fetch_add(1, std::memory_order_relaxed);
-        response r(it->second.frozen->code);
-        r.frozen = it->second.frozen;
-        return r;
-      }
-    }
-    misses_.fetch_add(1, std::memory_order_relaxed);
-    response res = next(req);
-    if (res.code != status::ok || res.frozen || !(res.cacheable || !res.cache_tags.empty()) || res.has("Set-Cookie"))
-      return res;
-    if (res.body.size() > limits_.max_entry_bytes || limits_.max_entries == 0) return res;
-    auto frozen = freeze(res);
-    std::unique_lock lock(mu_);
-    if (frozen->body.size() > limits_.max_bytes) return res;
-    // The old entry of this key (if any) goes first; then, while full, whatever the hash table
-    // holds first goes: in effect random replacement, since keys are spread by XXH3. It keeps a
-    // hot page likely to stay without the bookkeeping of an LRU list.
-    erase_locked(key);
-    while (!entries_.empty() && (entries_.size() >= limits_.max_entries || bytes_ + frozen->body.size() > limits_.max_bytes))
-      erase_locked(std::string(entries_.begin()->first));
-    auto it = entries_.try_emplace(key).first;
-    it->second.frozen = frozen;
-    it->second.tags = res.cache_tags;
-    bytes_ += frozen->body.size();
-    for (const auto& t : res.cache_tags) by_tag_[t].insert(it->first);
-    response r(frozen->code);
-    r.frozen = std::move(frozen);
-    return r;
-  }
+  response serve(request& req, const handler& next);
 
   // Drops every entry filed under `tag`; returns how many.
-  std::size_t invalidate_tag(std::string_view tag) {
-    std::unique_lock lock(mu_);
-    auto t = by_tag_.find(std::string(tag));
-    if (t == by_tag_.end()) return 0;
-    auto keys = std::move(t->second);
-    by_tag_.erase(t);
-    std::size_t n = 0;
-    for (const auto& k : keys) n += erase_locked(k);
-    return n;
-  }
+  std::size_t invalidate_tag(std::string_view tag);
   // Drops one page: host as the client sends it ("truong-a.edu.vn"), decoded path, raw query
   // (reduced to the page parameters when the policy names them).
-  bool invalidate(std::string_view host, std::string_view path, std::string_view query = {}) {
-    std::string key;
-    for (char c : host) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-    key.push_back('\n');
-    key.append(path);
-    if (limits_.policy.page_params) {
-      param_list params;
-      std::string_view rest = query;
-      while (!rest.empty()) {
-        auto amp = rest.find('&');
-        auto pair = rest.substr(0, amp);
-        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-        if (pair.empty()) continue;
-        auto eq = pair.find('=');
-        auto k = percent_decode(pair.substr(0, eq), true);
-        auto v = percent_decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
-        if (k && v) params.emplace_back(std::move(*k), std::move(*v));
-      }
-      append_page_params(key, params);
-    } else if (!query.empty()) {
-      key.append("?").append(query);
-    }
-    std::unique_lock lock(mu_);
-    auto n = erase_locked(key);
-    return n + erase_locked(key + std::string(gzip_suffix)) > 0;
-  }
-  void clear() {
-    std::unique_lock lock(mu_);
-    entries_.clear();
-    by_tag_.clear();
-    bytes_ = 0;
-  }
-  std::size_t size() const {
-    std::shared_lock lock(mu_);
-    return entries_.size();
-  }
+  bool invalidate(std::string_view host, std::string_view path, std::string_view query = {});
+  void clear();
+  std::size_t size() const;
+  // The bytes of the bodies held (what max_bytes bounds).
+  std::size_t bytes() const;
   std::uint64_t hits() const noexcept { return hits_.load(); }
   std::uint64_t misses() const noexcept { return misses_.load(); }
 
   // Lays a response out once: its status line and headers, an ETag and Last-Modified.
-  static std::shared_ptr<const frozen_response> freeze(const response& res) {
-    auto f = std::make_shared<frozen_response>();
-    f->code = res.code;
-    f->body = res.body;
-    f->etag = std::string(res.get("ETag"));
-    if (f->etag.empty()) f->etag = etag_for(f->body);
-    f->last_modified = std::string(res.get("Last-Modified"));
-    if (f->last_modified.empty()) f->last_modified = format_http_date(now());
-    f->last_modified_time = parse_http_date(f->last_modified);
-    f->content_type = std::string(res.get("Content-Type"));
-    std::vector<std::pair<std::string, std::string>> hs;
-    for (const auto& kv : res.headers)
-      if (!iequals(kv.first, "ETag") && !iequals(kv.first, "Last-Modified")) hs.push_back(kv);
-    hs.emplace_back("ETag", f->etag);
-    hs.emplace_back("Last-Modified", f->last_modified);
-    append_head(f->head, f->code, hs);
-    return f;
-  }
+  static std::shared_ptr<const frozen_response> freeze(const response& res);
 
  private:
   struct entry {
     std::shared_ptr<const frozen_response> frozen;
     std::vector<std::string> tags;
   };
-  struct sv_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(XXH3_64bits(s.data(), s.size())); }
-  };
 
-  void init_policy() {
-    if (!limits_.policy.page_params) return;
-    auto& names = *limits_.policy.page_params;
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-  }
-
+  void init_policy();
   // "?k=v&k=v" of the page parameters present, by name (the names are sorted); nothing when none.
-  void append_page_params(std::string& key, const param_list& params) const {
-    bool first = true;
-    for (const auto& name : *limits_.policy.page_params)
-      for (const auto& [k, v] : params) {
-        if (k != name) continue;
-        key.append(first ? "?" : "&");
-        first = false;
-        key.append(percent_encode(k)).append("=").append(percent_encode(v));
-      }
-  }
-
-  void make_key(std::string& key, const request& req) const {
-    key.clear();
-    auto host = req.host();
-    for (char c : host) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-    key.push_back('\n');
-    key.append(req.path());
-    if (limits_.policy.page_params) append_page_params(key, req.query_params());
-    else if (!req.raw_query().empty()) key.append("?").append(req.raw_query());
-    // Vary: Accept-Encoding. The gzip layer may sit inside the cache; each form is its own entry.
-    if (detail::accepts_gzip(req.header(bhttp::field::accept_encoding))) key.append(gzip_suffix);
-  }
+  void append_page_params(std::string& key, const param_list& params) const;
+  void make_key(std::string& key, const request& req) const;
   static constexpr std::string_view gzip_suffix = "\tgzip";
-
-  void unlink_tags(const std::string& key, const std::vector<std::string>& tags) {
-    for (const auto& t : tags) {
-      auto it = by_tag_.find(t);
-      if (it == by_tag_.end()) continue;
-      it->second.erase(key);
-      if (it->second.empty()) by_tag_.erase(it);
-    }
-  }
-  std::size_t erase_locked(const std::string& key) {
-    auto it = entries_.find(std::string_view(key));
-    if (it == entries_.end()) return 0;
-    bytes_ -= it->second.frozen->body.size();
-    unlink_tags(it->first, it->second.tags);
-    entries_.erase(it);
-    return 1;
-  }
+  void unlink_tags(const std::string& key, const std::vector<std::string>& tags);
+  std::size_t erase_locked(const std::string& key);
 
   cache_limits limits_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, entry, sv_hash, std::equal_to<>> entries_;
+  std::unordered_map<std::string, entry, detail::sv_hash, std::equal_to<>> entries_;
   std::unordered_map<std::string, std::unordered_set<std::string>> by_tag_;
   std::size_t bytes_ = 0;
   std::atomic<std::uint64_t> hits_{0}, misses_{0};
@@ -424,38 +194,10 @@ using authenticator = std::function<std::optional<principal>(std::string_view to
 
 // Reads "Authorization: Bearer <token>". No header: the request goes on anonymous. A header that
 // does not authenticate: 401, so a client with a bad key learns it at once.
-inline middleware bearer_auth(authenticator auth) {
-  return [auth = std::move(auth)](request& req, const handler& next) {
-    auto h = req.header(bhttp::field::authorization);
-    if (h.empty()) return next(req);
-    std::string_view token;
-    if (h.size() > 7 && iequals(h.substr(0, 7), "Bearer ")) token = h.substr(7);
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-    std::optional<principal> p;
-    if (!token.empty()) p = auth(token);
-    if (!p) {
-      response r = error_response(status::unauthorized, errc::unauthenticated, "Khóa API không hợp lệ hoặc đã hết hạn",
-                                  "Invalid or expired API key");
-      r.set("WWW-Authenticate", "Bearer realm=\"pbgdpl\", error=\"invalid_token\"");
-      return r;
-    }
-    req.principal = std::move(p);
-    return next(req);
-  };
-}
+PBGDPL_DECL middleware bearer_auth(authenticator auth);
 
 // Wraps a handler so it answers 401 without a principal and 403 without `role` (when given).
-inline handler require_auth(handler h, std::string role = {}) {
-  return [h = std::move(h), role = std::move(role)](request& req) {
-    if (!req.principal) {
-      response r = error_response(status::unauthorized, errc::unauthenticated);
-      r.set("WWW-Authenticate", "Bearer realm=\"pbgdpl\"");
-      return r;
-    }
-    if (!role.empty() && !req.principal->has_role(role)) return error_response(status::forbidden, errc::permission_denied);
-    return h(req);
-  };
-}
+PBGDPL_DECL handler require_auth(handler h, std::string role = {});
 
 // --- Limits ----------------------------------------------------------------------------------
 struct rate_limit_config {
@@ -473,12 +215,7 @@ struct rate_limit_config {
 };
 
 // The 429 a limiter answers: Retry-After in whole seconds, a message in both languages, no-store.
-inline response too_many_requests(std::chrono::seconds retry_after = std::chrono::seconds(1)) {
-  response r = error_response(status::too_many_requests, errc::busy, "Quá nhiều yêu cầu, hãy thử lại sau",
-                              "Too many requests, try again later");
-  r.set("Retry-After", std::to_string(std::max<std::int64_t>(1, retry_after.count())));
-  return r;
-}
+PBGDPL_DECL response too_many_requests(std::chrono::seconds retry_after = std::chrono::seconds(1));
 
 // Token buckets per client key, thread-safe, in a bounded table (least recently seen evicted).
 // One limiter per kind of request ("search", "api-write"), shared by the routes it guards:
@@ -500,31 +237,15 @@ class rate_limiter {
 
   // The key a request is counted under: client_address() (forwarded only through the trusted
   // proxies), IPv6 by its prefix.
-  std::string client_key(const request& req) const {
-    return address_key(proxies_.client_address(req), cfg_.ipv6_prefix_bits);
-  }
+  std::string client_key(const request& req) const;
 
   // How long until `client_key` has a token again (0 when it has one now).
-  std::chrono::seconds retry_after(std::string_view client_key) const {
-    std::lock_guard lock(mu_);
-    auto it = index_.find(client_key);
-    if (it == index_.end()) return std::chrono::seconds(0);
-    double tokens = refill(*it->second, clock::now());
-    if (tokens >= 1.0 || cfg_.requests_per_second <= 0) return std::chrono::seconds(tokens >= 1.0 ? 0 : 3600);
-    return std::chrono::seconds(static_cast<std::int64_t>(std::ceil((1.0 - tokens) / cfg_.requests_per_second)));
-  }
+  std::chrono::seconds retry_after(std::string_view client_key) const;
 
   // For a handler: nullopt to go on, or the 429 to answer (with Retry-After for this client).
-  std::optional<response> check(const request& req) {
-    auto key = client_key(req);
-    if (allow(key)) return std::nullopt;
-    return too_many_requests(std::max(std::chrono::seconds(1), retry_after(key)));
-  }
+  std::optional<response> check(const request& req);
 
-  std::size_t size() const {
-    std::lock_guard lock(mu_);
-    return index_.size();
-  }
+  std::size_t size() const;
   const rate_limit_config& config() const noexcept { return cfg_; }
 
  private:
@@ -533,119 +254,39 @@ class rate_limiter {
     double tokens = 0;
     clock::time_point last{};
   };
-  struct sv_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return static_cast<std::size_t>(XXH3_64bits(s.data(), s.size())); }
-  };
   using list_type = std::list<bucket>;
 
-  double refill(const bucket& b, clock::time_point now) const {
-    double add = std::chrono::duration<double>(now - b.last).count() * cfg_.requests_per_second;
-    return std::min(cfg_.burst, b.tokens + std::max(0.0, add));
-  }
-
-  bool take(std::string_view key, clock::time_point now) {
-    std::lock_guard lock(mu_);
-    auto it = index_.find(key);
-    list_type::iterator b;
-    if (it == index_.end()) {
-      if (cfg_.max_clients == 0) return cfg_.burst >= 1.0;
-      while (index_.size() >= cfg_.max_clients && !order_.empty()) {
-        index_.erase(std::string_view(order_.back().key));
-        order_.pop_back();
-      }
-      order_.push_front(bucket{std::string(key), cfg_.burst, now});
-      b = order_.begin();
-      index_.emplace(std::string_view(b->key), b);
-    } else {
-      b = it->second;
-      order_.splice(order_.begin(), order_, b);  // most recently seen first
-      b->tokens = refill(*b, now);
-      b->last = now;
-    }
-    if (b->tokens < 1.0) return false;
-    b->tokens -= 1.0;
-    return true;
-  }
+  double refill(const bucket& b, clock::time_point now) const;
+  bool take(std::string_view key, clock::time_point now);
 
   rate_limit_config cfg_;
   address_list proxies_;
   mutable std::mutex mu_;
   list_type order_;
-  std::unordered_map<std::string_view, list_type::iterator, sv_hash, std::equal_to<>> index_;
+  std::unordered_map<std::string_view, list_type::iterator, detail::sv_hash, std::equal_to<>> index_;
 };
 
 // A rate limit over everything behind it: a token bucket per client (see rate_limiter); 429 with
 // Retry-After when empty.
-inline middleware rate_limit(std::shared_ptr<rate_limiter> limiter) {
-  return [limiter = std::move(limiter)](request& req, const handler& next) {
-    if (auto refused = limiter->check(req)) return std::move(*refused);
-    return next(req);
-  };
-}
-inline middleware rate_limit(rate_limit_config cfg) { return rate_limit(std::make_shared<rate_limiter>(std::move(cfg))); }
+PBGDPL_DECL middleware rate_limit(std::shared_ptr<rate_limiter> limiter);
+PBGDPL_DECL middleware rate_limit(rate_limit_config cfg);
 
 // The same around one handler (a route or a group of routes).
-inline handler rate_limited(std::shared_ptr<rate_limiter> limiter, handler h) {
-  return [limiter = std::move(limiter), h = std::move(h)](request& req) {
-    if (auto refused = limiter->check(req)) return std::move(*refused);
-    return h(req);
-  };
-}
+PBGDPL_DECL handler rate_limited(std::shared_ptr<rate_limiter> limiter, handler h);
 
 // A tighter body limit than the server's, for one route or a group (e.g. 64 KiB for JSON writes).
-inline middleware body_limit(std::size_t max_bytes) {
-  return [max_bytes](request& req, const handler& next) {
-    if (req.body().size() > max_bytes) return error_response(status::payload_too_large, errc::too_large);
-    return next(req);
-  };
-}
+PBGDPL_DECL middleware body_limit(std::size_t max_bytes);
 
 // --- Compression -----------------------------------------------------------------------------
 #ifdef PBGDPL_HTTP_GZIP
-namespace detail {
-inline std::optional<std::string> gzip(std::string_view in, int level = 6) {
-  z_stream zs{};
-  if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
-  std::string out;
-  out.resize(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  int rc = deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  return out;
-}
-}  // namespace detail
-
 // gzip for text bodies worth it (>= min_bytes), when the client asks. Put it inside the cache
 // (the cache keys on whether the client accepts gzip), so each page is compressed once.
-inline middleware gzip_compression(std::size_t min_bytes = 1024) {
-  return [min_bytes](request& req, const handler& next) {
-    response res = next(req);
-    if (res.frozen || res.code != status::ok || res.body.size() < min_bytes || res.has("Content-Encoding")) return res;
-    auto ct = res.get("Content-Type");
-    bool texty = ct.starts_with("text/") || ct.find("json") != std::string_view::npos ||
-                 ct.find("xml") != std::string_view::npos || ct.find("javascript") != std::string_view::npos;
-    if (!texty) return res;
-    res.set("Vary", "Accept-Encoding");
-    if (!detail::accepts_gzip(req.header(bhttp::field::accept_encoding))) return res;
-    if (!res.has("ETag")) res.set("ETag", etag_for(res.body));
-    auto z = detail::gzip(res.body);
-    if (!z || z->size() >= res.body.size()) return res;
-    res.body = std::move(*z);
-    res.set("Content-Encoding", "gzip");
-    // A different representation needs a different validator.
-    std::string et(res.get("ETag"));
-    if (et.size() >= 2 && et.back() == '"') et.insert(et.size() - 1, "-gz");
-    res.set("ETag", et);
-    return res;
-  };
-}
+PBGDPL_DECL middleware gzip_compression(std::size_t min_bytes = 1024);
 #endif
 
 }  // namespace http
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/middleware.ipp"
+#endif

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <zlib.h>  // the gzip test inflates what the server sent
+
 using namespace test_http;
 
 namespace {

@@ -4,6 +4,9 @@
 
 #include <doctest/doctest.h>
 
+#include <boost/asio/ip/tcp.hpp>  // a client that sends one byte at a time
+#include <boost/asio/write.hpp>
+
 #include <atomic>
 #include <future>
 #include <thread>

@@ -2,24 +2,14 @@
 // media type and BLAKE2b-256 digest, signed as an approval through trust/. Packing and verifying
 // stream each file in bounded memory, so a 2 GB video costs 1 MiB of buffer, not 2 GB.
 #pragma once
-#include "../core/files.hpp"
 #include "../core/json.hpp"
 #include "../core/text.hpp"
 #include "../trust/approval.hpp"
 
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <optional>
-#include <set>
-#include <sstream>
 #include <string>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace media {
@@ -55,105 +45,16 @@ inline constexpr std::size_t max_path_components = 32;
 // A manifest path must name a file inside the bundle and nothing else: relative, no "." or ".."
 // segments, no empty segments, no backslashes, no control characters, valid UTF-8, at most
 // max_path_bytes bytes and max_path_components segments.
-inline result<void> check_relative_path(std::string_view p) {
-  auto bad = [&](std::string vi, std::string en) {
-    return error(errc::unsafe_path, {}, std::move(vi) + ": \"" + std::string(p) + "\"", std::move(en) + ": \"" + std::string(p) + "\"");
-  };
-  if (p.empty()) return bad("Đường dẫn rỗng", "Empty path");
-  if (p.size() > max_path_bytes)
-    return error(errc::unsafe_path, {}, "Đường dẫn dài quá " + std::to_string(max_path_bytes) + " byte",
-                 "Path longer than " + std::to_string(max_path_bytes) + " bytes");
-  if (static_cast<std::size_t>(std::count(p.begin(), p.end(), '/')) + 1 > max_path_components)
-    return bad("Đường dẫn có quá " + std::to_string(max_path_components) + " cấp", "Path has more than " +
-               std::to_string(max_path_components) + " components");
-  if (!text::is_valid_utf8(p) || text::has_control_chars(p)) return bad("Đường dẫn có ký tự không hợp lệ", "Path has invalid characters");
-  if (p.front() == '/') return bad("Không chấp nhận đường dẫn tuyệt đối", "Absolute paths are refused");
-  if (p.find('\\') != std::string_view::npos || p.find(':') != std::string_view::npos)
-    return bad("Đường dẫn có ký tự không được phép", "Path has a forbidden character");
-  std::size_t start = 0;
-  while (start <= p.size()) {
-    auto end = p.find('/', start);
-    auto seg = p.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (seg.empty()) return bad("Đường dẫn có đoạn rỗng", "Path has an empty segment");
-    if (seg == "." || seg == "..") return bad("Không chấp nhận \".\" hay \"..\" trong đường dẫn", "\".\" and \"..\" are refused");
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return {};
-}
+PBGDPL_DECL result<void> check_relative_path(std::string_view p);
 
-inline std::string guess_media_type(std::string_view path) {
-  auto dot = path.rfind('.');
-  std::string ext = dot == std::string_view::npos ? std::string() : std::string(path.substr(dot + 1));
-  for (auto& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  static const std::pair<std::string_view, std::string_view> table[] = {
-      {"mp4", "video/mp4"},   {"m4v", "video/mp4"},       {"webm", "video/webm"}, {"mkv", "video/x-matroska"},
-      {"mov", "video/quicktime"}, {"png", "image/png"},   {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},
-      {"gif", "image/gif"},   {"webp", "image/webp"},     {"svg", "image/svg+xml"}, {"pdf", "application/pdf"},
-      {"mp3", "audio/mpeg"},  {"ogg", "audio/ogg"},       {"wav", "audio/wav"},   {"txt", "text/plain"},
-      {"md", "text/markdown"}, {"html", "text/html"},     {"json", "application/json"},
-      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}};
-  for (auto& [e, t] : table)
-    if (e == ext) return std::string(t);
-  return "application/octet-stream";
-}
+PBGDPL_DECL std::string guess_media_type(std::string_view path);
 
-inline void to_json(json& j, const bundle_file& f) {
-  j = json::object();
-  json_io::put(j, "path", f.path);
-  json_io::put(j, "size", f.size);
-  json_io::put(j, "media_type", f.media_type);
-  json_io::put(j, "blake2b", f.blake2b);
-}
-inline void from_json(const json& j, bundle_file& f) {
-  // Read with room to spare: check_relative_path bounds it (max_path_bytes) with its own message,
-  // so a path pack accepted is never refused by a reader's shorter limit.
-  json_io::field(j, "path", f.path, json_io::text_limit::long_text);
-  json_io::field(j, "size", f.size);
-  json_io::field(j, "media_type", f.media_type, json_io::text_limit::short_text);
-  json_io::field(j, "blake2b", f.blake2b, json_io::text_limit::short_text);
-}
-inline void to_json(json& j, const bundle_manifest& m) {
-  j = json::object();
-  j["format"] = bundle_format;
-  json_io::put(j, "content_id", m.content_id);
-  json_io::put(j, "title", m.title);
-  j["metadata"] = m.metadata;
-  json_io::put(j, "created_at", m.created_at);
-  json_io::put(j, "files", m.files);
-}
-inline void from_json(const json& j, bundle_manifest& m) {
-  std::string f;
-  json_io::field(j, "format", f, json_io::text_limit::short_text);
-  if (f != bundle_format) json_io::fail(errc::unsupported_version, "Định dạng gói không được hỗ trợ: " + f, "Unsupported bundle format: " + f);
-  json_io::field(j, "content_id", m.content_id, json_io::text_limit::short_text);
-  json_io::optional_field(j, "title", m.title, json_io::text_limit::short_text);
-  json_io::optional_field(j, "metadata", m.metadata);
-  json_io::field(j, "created_at", m.created_at);
-  json_io::field(j, "files", m.files);
-}
+PBGDPL_DECL void to_json(json& j, const bundle_file& f);
+PBGDPL_DECL void from_json(const json& j, bundle_file& f);
+PBGDPL_DECL void to_json(json& j, const bundle_manifest& m);
+PBGDPL_DECL void from_json(const json& j, bundle_manifest& m);
 
-inline void validate(const bundle_manifest& m, validator& v) {
-  v.required_text(m.content_id, "/content_id", "Mã nội dung", "Content id");
-  v.check(m.metadata.is_object(), "/metadata", errc::wrong_type, "metadata phải là đối tượng", "metadata must be an object");
-  v.check(!m.files.empty(), "/files", errc::missing_field, "Gói không có tệp nào", "The bundle lists no files");
-  std::set<std::string> seen;
-  for (std::size_t i = 0; i < m.files.size(); ++i) {
-    const auto& f = m.files[i];
-    auto at = "/files/" + std::to_string(i);
-    if (auto r = check_relative_path(f.path); !r) v.add(at + "/path", errc::unsafe_path, r.err().message_vi, r.err().message_en);
-    // Duplicates compare after NFC and case folding: two names a file system may treat as one.
-    auto key = text::nfc(f.path);
-    std::string k = key ? *key : f.path;
-    for (auto& c : k) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    if (!seen.insert(k).second)
-      v.add(at + "/path", errc::unsafe_path, "Tên tệp bị trùng: " + f.path, "Duplicate file name: " + f.path);
-    if (f.path == manifest_file_name || f.path == std::string(manifest_file_name) + std::string(signature_suffix))
-      v.add(at + "/path", errc::unsafe_path, "Tên tệp dành riêng cho bản kê", "Name reserved for the manifest");
-    v.check(f.blake2b.size() == 64 && trust::from_hex(f.blake2b).has_value(), at + "/blake2b", errc::invalid_argument,
-            "Cần mã băm BLAKE2b-256 (64 chữ số hex)", "Needs a BLAKE2b-256 digest (64 hex digits)");
-  }
-}
+PBGDPL_DECL void validate(const bundle_manifest& m, validator& v);
 
 // Where a bundle's pieces live. A directory bundle keeps its manifest inside; a single-file
 // bundle keeps "<file>.pbgdpl-bundle.json" beside the file.
@@ -163,21 +64,7 @@ struct bundle_layout {
   fs::path signature;  // the approval (.minisig) over the manifest
   std::optional<std::string> single_file;
 
-  static bundle_layout of(const fs::path& source) {
-    bundle_layout l;
-    std::error_code ec;
-    if (fs::is_directory(fs::symlink_status(source, ec))) {
-      l.root = source;
-      l.manifest = source / std::string(manifest_file_name);
-    } else {
-      l.root = source.has_parent_path() ? source.parent_path() : fs::path(".");
-      l.single_file = source.filename().string();
-      l.manifest = l.root / (source.filename().string() + "." + std::string(manifest_file_name));
-    }
-    l.signature = l.manifest;
-    l.signature += std::string(signature_suffix);
-    return l;
-  }
+  static bundle_layout of(const fs::path& source);
 };
 
 struct pack_options {
@@ -188,116 +75,21 @@ struct pack_options {
   trust::progress_fn progress;  // bytes done / total over the whole bundle
 };
 
-namespace detail {
-// The files of a directory bundle, as sorted relative '/' paths; links and special files refused.
-inline result<std::vector<std::string>> list_files(const bundle_layout& l) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  if (l.single_file) {
-    auto st = fs::symlink_status(l.root / *l.single_file, ec);
-    if (fs::is_symlink(st))
-      return error(errc::unsafe_path, {}, "Gói không được chứa liên kết: " + *l.single_file,
-                   "Bundles may not contain links: " + *l.single_file);
-    if (fs::exists(st) && !fs::is_regular_file(st))
-      return error(errc::unsafe_path, {}, "Không phải tệp thông thường: " + *l.single_file,
-                   "Not a regular file: " + *l.single_file);
-    out.push_back(*l.single_file);
-    return out;
-  }
-  fs::recursive_directory_iterator it(l.root, fs::directory_options::none, ec), end;
-  if (ec) return error(errc::io_error, {}, "Không đọc được thư mục " + l.root.string(), "Cannot read directory " + l.root.string());
-  for (; it != end; it.increment(ec)) {
-    if (ec) return error(errc::io_error, {}, "Không đọc được thư mục " + l.root.string(), "Cannot read directory " + l.root.string());
-    // The manifest and its signature are outputs (replaced whatever sits there), not content.
-    if (it->path() == l.manifest || it->path() == l.signature) continue;
-    // Lexical: fs::relative would resolve a link and print where it points.
-    auto rel = it->path().lexically_relative(l.root).generic_string();
-    if (static_cast<std::size_t>(it.depth()) + 1 > max_path_components)
-      return error(errc::unsafe_path, {}, "Thư mục lồng quá " + std::to_string(max_path_components) + " cấp: " + rel,
-                   "Directories nested more than " + std::to_string(max_path_components) + " levels: " + rel);
-    auto st = it->symlink_status(ec);
-    if (fs::is_symlink(st))
-      return error(errc::unsafe_path, {}, "Gói không được chứa liên kết: " + rel, "Bundles may not contain links: " + rel);
-    if (fs::is_directory(st)) continue;
-    if (!fs::is_regular_file(st))
-      return error(errc::unsafe_path, {}, "Không phải tệp thông thường: " + rel, "Not a regular file: " + rel);
-    out.push_back(rel);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-inline result<std::uint64_t> total_size(const bundle_layout& l, const std::vector<std::string>& files) {
-  std::uint64_t total = 0;
-  for (auto& f : files) {
-    std::error_code ec;
-    auto n = fs::file_size(l.root / f, ec);
-    if (ec) return error(errc::io_error, {}, "Không đọc được " + f, "Cannot read " + f);
-    total += n;
-  }
-  return total;
-}
-
-inline result<std::string> read_small_file(const fs::path& p, std::size_t limit) {
-  // Non-blocking open and a file-type check first: a FIFO named as the manifest cannot hang us.
-  return files::read_regular(p, limit, {true});
-}
-
-}  // namespace detail
-
 // Writes a file that is not secret (a manifest, a signature, a public key) so that nothing planted
 // at its path is followed or opened: the bytes go to a fresh temporary beside it, created with
 // O_CREAT|O_EXCL|O_NOFOLLOW (mode 0644 less the umask), synced, then renamed over the path. A
 // symbolic link or a FIFO at the path is replaced, never written through; a half-written file is
 // never visible under the final name. Secrets use files::write_secret (0600) instead.
-inline result<void> write_file_atomically(const fs::path& p, std::string_view content) {
-  return files::replace_file(p, content, 0644);
-}
+PBGDPL_DECL result<void> write_file_atomically(const fs::path& p, std::string_view content);
 
 // Hashes every file of the bundle at `source` (a directory or one file) into a manifest.
-inline result<bundle_manifest> pack(const fs::path& source, const pack_options& opt) {
-  auto l = bundle_layout::of(source);
-  auto files = detail::list_files(l);
-  if (!files) return files.err();
-  auto total = detail::total_size(l, *files);
-  if (!total) return total.err();
-  bundle_manifest m;
-  m.content_id = opt.content_id;
-  m.title = opt.title;
-  m.metadata = opt.metadata;
-  m.created_at = opt.created_at;
-  std::uint64_t before = 0;
-  for (auto& rel : *files) {
-    trust::read_options ro;
-    ro.refuse_symlinks = true;
-    if (opt.progress) ro.progress = [&](std::uint64_t d, std::uint64_t) { opt.progress(before + d, *total); };
-    auto d = trust::blake2b_file(l.root / rel, 32, ro);
-    if (!d) return d.err();
-    auto nfc = text::nfc(rel);
-    if (!nfc) return error(errc::invalid_utf8, {}, "Tên tệp không phải UTF-8: " + rel, "File name is not UTF-8: " + rel);
-    m.files.push_back({*nfc, d->size, guess_media_type(rel), trust::to_hex(d->digest)});
-    before += d->size;
-  }
-  if (auto r = check(m); !r) return r.err();
-  return m;
-}
+PBGDPL_DECL result<bundle_manifest> pack(const fs::path& source, const pack_options& opt);
 
-inline std::string manifest_text(const bundle_manifest& m) { return to_json_value(m).dump(2) + "\n"; }
+PBGDPL_DECL std::string manifest_text(const bundle_manifest& m);
 
 // Packs, writes the manifest and signs it as an approval; returns the manifest.
-inline result<bundle_manifest> pack_and_approve(const fs::path& source, const pack_options& opt,
-                                                const trust::secret_key& key, trust::approval_statement s) {
-  auto m = pack(source, opt);
-  if (!m) return m.err();
-  auto l = bundle_layout::of(source);
-  auto text = manifest_text(*m);
-  s.content_id = m->content_id;
-  auto sig = trust::sign_approval(key, s, trust::digest_content(text));
-  if (!sig) return sig.err();
-  if (auto r = write_file_atomically(l.manifest, text); !r) return r.err();
-  if (auto r = write_file_atomically(l.signature, sig->to_text()); !r) return r.err();
-  return m;
-}
+PBGDPL_DECL result<bundle_manifest> pack_and_approve(const fs::path& source, const pack_options& opt,
+                                                const trust::secret_key& key, trust::approval_statement s);
 
 struct verify_options {
   bool allow_unlisted_files = false;  // a directory holding files the manifest does not name
@@ -306,53 +98,7 @@ struct verify_options {
 
 // Checks the files against a manifest: each exists as a regular file (no links), has the listed
 // size and BLAKE2b-256. Streams; stops reading a file at its declared size.
-inline result<void> verify_files(const bundle_layout& l, const bundle_manifest& m, const verify_options& opt = {}) {
-  if (auto r = check(m); !r) return r.err();
-  std::uint64_t total = 0, before = 0;
-  for (auto& f : m.files) total += f.size;
-  std::set<std::string> listed;
-  std::set<std::string> real_dirs;  // parent prefixes already found to be directories, not links
-  for (auto& f : m.files) {
-    listed.insert(f.path);
-    auto p = l.root / fs::path(f.path);
-    // Every parent segment must be a real directory inside the root, not a link out of it. Each
-    // prefix is checked once for the whole manifest; the last segment is opened with O_NOFOLLOW.
-    for (std::size_t slash = f.path.find('/'); slash != std::string::npos; slash = f.path.find('/', slash + 1)) {
-      std::string prefix = f.path.substr(0, slash);
-      if (real_dirs.count(prefix)) continue;
-      std::error_code ec;
-      auto st = fs::symlink_status(l.root / fs::path(prefix), ec);
-      if (fs::is_symlink(st))
-        return error(errc::unsafe_path, "/files", "Gói không được chứa liên kết: " + f.path, "Bundles may not contain links: " + f.path);
-      if (fs::is_directory(st)) real_dirs.insert(std::move(prefix));  // else opening the file fails below
-    }
-    trust::read_options ro;
-    ro.refuse_symlinks = true;
-    ro.max_bytes = f.size;
-    if (opt.progress) ro.progress = [&](std::uint64_t d, std::uint64_t) { opt.progress(before + d, total); };
-    auto d = trust::blake2b_file(p, 32, ro);
-    if (!d) {
-      auto e = d.err();
-      if (e.code == errc::too_large)
-        return error(errc::tampered, "/files", "Tệp lớn hơn kích thước trong bản kê: " + f.path, "File larger than the manifest says: " + f.path);
-      return e;
-    }
-    if (d->size != f.size)
-      return error(errc::tampered, "/files", "Kích thước tệp không khớp bản kê: " + f.path, "File size does not match the manifest: " + f.path);
-    auto want = trust::from_hex(f.blake2b);
-    if (!want || sodium_memcmp(want->data(), d->digest.data(), 32) != 0)
-      return error(errc::tampered, "/files", "Tệp đã bị thay đổi: " + f.path, "File was modified: " + f.path);
-    before += f.size;
-  }
-  if (!l.single_file && !opt.allow_unlisted_files) {
-    auto present = detail::list_files(l);
-    if (!present) return present.err();
-    for (auto& p : *present)
-      if (!listed.count(p))
-        return error(errc::tampered, "/files", "Tệp không có trong bản kê: " + p, "File not in the manifest: " + p);
-  }
-  return {};
-}
+PBGDPL_DECL result<void> verify_files(const bundle_layout& l, const bundle_manifest& m, const verify_options& opt = {});
 
 struct verified_bundle {
   bundle_manifest manifest;
@@ -361,29 +107,13 @@ struct verified_bundle {
 
 // Verifies a bundle end to end: the approval over the manifest (keyring, use, time, rollback),
 // the manifest itself, then every file.
-inline result<verified_bundle> verify_bundle(const fs::path& source, const trust::keyring& ring,
+PBGDPL_DECL result<verified_bundle> verify_bundle(const fs::path& source, const trust::keyring& ring,
                                              const trust::verify_context& ctx, trust::sequence_tracker* seen = nullptr,
-                                             const verify_options& opt = {}) {
-  auto l = bundle_layout::of(source);
-  auto text = detail::read_small_file(l.manifest, PBGDPL_MAX_JSON_BYTES);
-  if (!text) return text.err();
-  auto sig = detail::read_small_file(l.signature, 16 * 1024);
-  if (!sig) return sig.err();
-  // The tracker is only updated once the files are known to be good.
-  std::optional<trust::sequence_tracker> probe;
-  if (seen) probe = *seen;
-  auto st = ring.verify_approval(*sig, trust::digest_content(*text), ctx, probe ? &*probe : nullptr);
-  if (!st) return st.err();
-  auto m = trust::from_json_text_unique<bundle_manifest>(*text);
-  if (!m) return m.err();
-  if (m->content_id != st->content_id)
-    return error(errc::tampered, "/content_id", "Mã nội dung của bản kê khác phê duyệt", "The manifest's content id differs from the approval's");
-  if (l.single_file && (m->files.size() != 1 || m->files[0].path != *l.single_file))
-    return error(errc::tampered, "/files", "Bản kê không thuộc tệp này", "The manifest does not describe this file");
-  if (auto r = verify_files(l, *m, opt); !r) return r.err();
-  if (seen) *seen = std::move(*probe);  // the approval's sequence, recorded under its scope
-  return verified_bundle{std::move(*m), std::move(*st)};
-}
+                                             const verify_options& opt = {});
 
 }  // namespace media
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/bundle.ipp"
+#endif

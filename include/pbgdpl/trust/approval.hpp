@@ -43,78 +43,14 @@ inline constexpr std::string_view approval_format = "pbgdpl/approval/1";
 inline constexpr std::string_view delegation_format = "pbgdpl/delegation/1";
 inline constexpr std::string_view revocations_format = "pbgdpl/revocations/1";
 
-inline void to_json(json& j, const approval_statement& s) {
-  j = json::object();
-  j["format"] = approval_format;
-  json_io::put(j, "id", s.id);
-  json_io::put(j, "content_id", s.content_id);
-  json_io::put(j, "content_blake2b", s.content_blake2b);
-  json_io::put(j, "approver_unit", s.approver_unit);
-  json_io::put(j, "approver_role", s.approver_role);
-  json_io::put(j, "key_id", s.key_id);
-  json_io::put(j, "use", s.use);
-  json_io::put(j, "valid_from", s.valid_from);
-  json_io::put(j, "valid_until", s.valid_until);
-  json_io::put(j, "sequence", s.sequence);
-}
-
-namespace detail {
-inline void expect_format(const json& j, std::string_view format) {
-  std::string f;
-  json_io::field(j, "format", f, json_io::text_limit::short_text);
-  if (f != format)
-    json_io::fail(errc::unsupported_version, "Định dạng không được hỗ trợ: " + f, "Unsupported format: " + f);
-}
-
-// A key name fit to quote in an error: control characters blanked, at most 64 bytes.
-inline std::string quotable(std::string_view s) {
-  std::string out(s.substr(0, 64));
-  for (auto& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return out;
-}
-}  // namespace detail
+PBGDPL_DECL void to_json(json& j, const approval_statement& s);
 
 // Parses JSON with the library's limits (size, nesting) and refuses an object that names a key
 // twice, at any level. nlohmann keeps the last value of a repeated key, while a person reading the
 // signed line (`minisign -V` prints the trusted comment whole) may read the first: a signed
 // statement must mean one thing to both. Used for every signed statement (approvals, delegations,
 // revocation lists, bundle manifests) and the sequence tracker's state. Never throws.
-inline result<json> parse_json_unique_keys(std::string_view s) {
-  if (s.size() > PBGDPL_MAX_JSON_BYTES) return error(errc::too_large, {}, "Tài liệu JSON quá lớn", "JSON document too large");
-  if (json_io::nesting_depth(s) > PBGDPL_MAX_JSON_DEPTH)
-    return error(errc::too_large, {}, "JSON lồng nhau quá sâu", "JSON nested too deeply");
-  std::vector<std::set<std::string>> open;  // the keys seen in each object being parsed
-  std::optional<std::string> repeated;
-  json::parser_callback_t cb = [&](int, json::parse_event_t ev, json& parsed) {
-    switch (ev) {
-      case json::parse_event_t::object_start: open.emplace_back(); break;
-      case json::parse_event_t::object_end:
-        if (!open.empty()) open.pop_back();
-        break;
-      case json::parse_event_t::key:
-        if (!open.empty() && parsed.is_string() && !open.back().insert(parsed.get<std::string>()).second && !repeated)
-          repeated = parsed.get<std::string>();
-        break;
-      default: break;
-    }
-    return true;
-  };
-  try {
-    json j = json::parse(s.begin(), s.end(), cb);
-    if (repeated)
-      return error(errc::parse_error, {}, "Khóa JSON bị lặp lại: \"" + detail::quotable(*repeated) + "\" (tài liệu có chữ ký phải rõ nghĩa)",
-                   "Duplicate JSON key: \"" + detail::quotable(*repeated) + "\" (a signed document must be unambiguous)");
-    return j;
-  } catch (const json::parse_error& e) {
-    return error(errc::parse_error, {}, "JSON không hợp lệ (vị trí byte " + std::to_string(e.byte) + ")",
-                 std::string("Malformed JSON: ") + e.what());
-  } catch (const json::exception& e) {
-    return error(errc::parse_error, {}, "JSON không hợp lệ", std::string("Malformed JSON: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    return error(errc::too_large);
-  }
-}
+PBGDPL_DECL result<json> parse_json_unique_keys(std::string_view s);
 
 // JSON text -> entity, validated, refusing repeated keys (see parse_json_unique_keys).
 template <class T>
@@ -126,70 +62,18 @@ result<T> from_json_text_unique(std::string_view s) {
 
 // A minisign key id written as text: exactly 16 hex digits in either case, nothing around them.
 // Returns it in minisign's upper-case spelling (what key_id::hex() prints), or nullopt.
-inline std::optional<std::string> normalise_key_id(std::string_view s) {
-  if (s.size() != 16) return std::nullopt;
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
-    else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return std::nullopt;
-  }
-  return out;
-}
+PBGDPL_DECL std::optional<std::string> normalise_key_id(std::string_view s);
 
 // Whether two key-id texts name the same key (case does not matter; anything else does).
-inline bool same_key_id(std::string_view a, std::string_view b) {
-  auto x = normalise_key_id(a), y = normalise_key_id(b);
-  return x && y && *x == *y;
-}
+PBGDPL_DECL bool same_key_id(std::string_view a, std::string_view b);
 
-inline void from_json(const json& j, approval_statement& s) {
-  using json_io::text_limit;
-  detail::expect_format(j, approval_format);
-  json_io::field(j, "id", s.id, text_limit::short_text);
-  json_io::field(j, "content_id", s.content_id, text_limit::short_text);
-  json_io::field(j, "content_blake2b", s.content_blake2b, text_limit::short_text);
-  json_io::field(j, "approver_unit", s.approver_unit);
-  json_io::field(j, "approver_role", s.approver_role);
-  json_io::field(j, "key_id", s.key_id, text_limit::short_text);
-  json_io::field(j, "use", s.use);
-  json_io::field(j, "valid_from", s.valid_from);
-  json_io::field(j, "valid_until", s.valid_until);
-  json_io::field(j, "sequence", s.sequence);
-}
+PBGDPL_DECL void from_json(const json& j, approval_statement& s);
 
-inline void validate(const approval_statement& s, validator& v) {
-  v.required_text(s.content_id, "/content_id", "Mã nội dung", "Content id");
-  v.check(s.content_blake2b.size() == 64 && from_hex(s.content_blake2b).has_value(), "/content_blake2b",
-          errc::invalid_argument, "Cần mã băm BLAKE2b-256 (64 chữ số hex)", "Needs a BLAKE2b-256 digest (64 hex digits)");
-  v.check(s.valid_from < s.valid_until, "/valid_until", errc::invalid_argument,
-          "Thời hạn phải sau thời điểm bắt đầu", "valid_until must be after valid_from");
-  v.check(is_approver_role(s.approver_role), "/approver_role", errc::permission_denied,
-          "Vai trò này không được phê duyệt", "This role cannot approve");
-  if (is_approver_role(s.approver_role))
-    v.check(role_may_approve(s.approver_role, s.use), "/use", errc::permission_denied,
-            "Vai trò " + std::string(to_string(s.approver_role)) + " không được phê duyệt cho mục đích " +
-                std::string(to_string(s.use)),
-            "Role " + std::string(to_string(s.approver_role)) + " may not approve for use " + std::string(to_string(s.use)));
-}
+PBGDPL_DECL void validate(const approval_statement& s, validator& v);
 
 // The model's record of a verified approval, for the store. The record keeps the key id in
 // lower-case hex (the model's rule); the statement keeps minisign's upper-case spelling.
-inline approval_record to_record(const approval_statement& s, std::string signature_text) {
-  approval_record r;
-  r.id = approval_id{s.id};
-  r.content_id = s.content_id;
-  r.content_blake2b = s.content_blake2b;
-  r.approver_unit = s.approver_unit;
-  r.approver_role = s.approver_role;
-  r.key_id = s.key_id;
-  for (auto& c : r.key_id) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-  r.use = s.use;
-  r.valid_from = s.valid_from;
-  r.valid_until = s.valid_until;
-  r.sequence = s.sequence;
-  r.signature = std::move(signature_text);
-  return r;
-}
+PBGDPL_DECL approval_record to_record(const approval_statement& s, std::string signature_text);
 
 // The digests an approval binds: BLAKE2b-512 (what Ed25519 signs, as minisign does) and
 // BLAKE2b-256 (the content address written in the statement and the model's media records).
@@ -198,30 +82,19 @@ struct content_digest {
   digest256 b256{};
 };
 
-inline content_digest digest_content(std::string_view content) {
-  return {blake2b_512(content), blake2b_256(content)};
-}
+PBGDPL_DECL content_digest digest_content(std::string_view content);
 
 // Both digests of a file in one streamed pass.
-inline result<content_digest> digest_file(const std::filesystem::path& p, const read_options& opt = {}) {
-  blake2b h512(64), h256(32);
-  auto n = stream_file(p, [&](std::span<const std::uint8_t> b) { h512.update(b), h256.update(b); }, opt);
-  if (!n) return n.err();
-  return content_digest{to_array<64>(h512.final()), to_array<32>(h256.final())};
-}
+PBGDPL_DECL result<content_digest> digest_file(const std::filesystem::path& p, const read_options& opt = {});
 
 namespace detail {
-inline std::string compact(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::strict); }
+// The one-line JSON a signed statement carries (strict: invalid UTF-8 throws, never replaced).
+PBGDPL_DECL std::string compact(const json& j);
 }  // namespace detail
 
 // Signs an approval of content with the given digests. Fills key_id and content_blake2b. The
 // result is a .minisig text: `minisign -Vm <content> -x <it> -p <approver.pub>` verifies it.
-inline result<signature> sign_approval(const secret_key& key, approval_statement s, const content_digest& d) {
-  s.key_id = key.id().hex();
-  s.content_blake2b = to_hex(d.b256);
-  if (auto r = check(s); !r) return r.err();
-  return catch_result([&] { return sign_prehashed(key, d.b512, detail::compact(to_json_value(s)), "pbgdpl approval " + s.id); });
-}
+PBGDPL_DECL result<signature> sign_approval(const secret_key& key, approval_statement s, const content_digest& d);
 
 // A root key's statement that `key` may approve for `unit` in `role`, for `uses`, in a period.
 struct delegation {
@@ -236,41 +109,14 @@ struct delegation {
   friend bool operator==(const delegation&, const delegation&) = default;
 };
 
-inline void to_json(json& j, const delegation& d) {
-  j = json::object();
-  j["format"] = delegation_format;
-  json_io::put(j, "authority", d.authority);
-  j["key"] = d.key.base64();
-  json_io::put(j, "unit", d.unit);
-  json_io::put(j, "approver_role", d.approver_role);
-  json_io::put(j, "uses", d.uses);
-  json_io::put(j, "valid_from", d.valid_from);
-  json_io::put(j, "valid_until", d.valid_until);
-  json_io::put(j, "sequence", d.sequence);
-}
+PBGDPL_DECL void to_json(json& j, const delegation& d);
 
-inline void from_json(const json& j, delegation& d) {
-  detail::expect_format(j, delegation_format);
-  json_io::field(j, "authority", d.authority);
-  std::string k;
-  json_io::field(j, "key", k, json_io::text_limit::short_text);
-  auto pk = public_key::parse(k);
-  if (!pk) throw exception(pk.err());
-  d.key = *pk;
-  json_io::field(j, "unit", d.unit);
-  json_io::field(j, "approver_role", d.approver_role);
-  json_io::field(j, "uses", d.uses);
-  json_io::field(j, "valid_from", d.valid_from);
-  json_io::field(j, "valid_until", d.valid_until);
-  json_io::field(j, "sequence", d.sequence);
-}
+PBGDPL_DECL void from_json(const json& j, delegation& d);
 
 // The signed delegation: a minisign signature over the delegated key's .pub text whose trusted
 // comment is the delegation, so `minisign -Vm approver.pub -x approver.pub.minisig -p root.pub`
 // shows an operator who delegated what.
-inline signature sign_delegation(const secret_key& root, const delegation& d) {
-  return sign(root, d.key.to_file(), detail::compact(to_json_value(d)), "pbgdpl delegation to key " + d.key.id.hex());
-}
+PBGDPL_DECL signature sign_delegation(const secret_key& root, const delegation& d);
 
 struct revocation {
   std::string key_id;  // 16 hex digits; read in either case, held in upper case (as minisign prints it)
@@ -288,42 +134,10 @@ struct revocation_list {
   friend bool operator==(const revocation_list&, const revocation_list&) = default;
 };
 
-inline void to_json(json& j, const revocation& r) {
-  j = json::object();
-  json_io::put(j, "key_id", r.key_id);
-  json_io::put(j, "since", r.since);
-  json_io::put(j, "reason", r.reason);
-}
-inline void from_json(const json& j, revocation& r) {
-  json_io::field(j, "key_id", r.key_id, json_io::text_limit::short_text);
-  // A revocation that names its key in any other spelling would silently revoke nothing, so the
-  // whole list is refused instead (no trimming: " 0123..." is refused too).
-  auto id = normalise_key_id(r.key_id);
-  if (!id)
-    json_io::at_path("key_id", [] {
-      json_io::fail(errc::invalid_argument,
-                    "Mã khóa bị thu hồi phải gồm đúng 16 chữ số hex, không có khoảng trắng: danh sách thu hồi bị từ chối",
-                    "A revoked key id must be exactly 16 hex digits with nothing around them: the revocation list is refused");
-    });
-  r.key_id = *id;
-  json_io::field(j, "since", r.since);
-  json_io::optional_field(j, "reason", r.reason, json_io::text_limit::short_text);
-}
-inline void to_json(json& j, const revocation_list& l) {
-  j = json::object();
-  j["format"] = revocations_format;
-  json_io::put(j, "authority", l.authority);
-  json_io::put(j, "sequence", l.sequence);
-  json_io::put(j, "issued_at", l.issued_at);
-  json_io::put(j, "revoked", l.revoked);
-}
-inline void from_json(const json& j, revocation_list& l) {
-  detail::expect_format(j, revocations_format);
-  json_io::field(j, "authority", l.authority);
-  json_io::field(j, "sequence", l.sequence);
-  json_io::field(j, "issued_at", l.issued_at);
-  json_io::field(j, "revoked", l.revoked);
-}
+PBGDPL_DECL void to_json(json& j, const revocation& r);
+PBGDPL_DECL void from_json(const json& j, revocation& r);
+PBGDPL_DECL void to_json(json& j, const revocation_list& l);
+PBGDPL_DECL void from_json(const json& j, revocation_list& l);
 
 // A signed revocation list travels as two files: the JSON body and its .minisig.
 struct signed_revocation_list {
@@ -331,11 +145,7 @@ struct signed_revocation_list {
   signature sig;
 };
 
-inline signed_revocation_list sign_revocations(const secret_key& root, const revocation_list& l) {
-  auto body = to_json_value(l).dump(2) + "\n";
-  auto tc = "pbgdpl revocations authority:" + l.authority.value + " sequence:" + std::to_string(l.sequence);
-  return {body, sign(root, body, tc, "pbgdpl revocation list")};
-}
+PBGDPL_DECL signed_revocation_list sign_revocations(const secret_key& root, const revocation_list& l);
 
 // What the verifier is about to do, and when.
 struct verify_context {
@@ -378,42 +188,14 @@ class sequence_tracker {
 
   std::uint64_t max_step() const noexcept { return max_step_; }
 
-  std::optional<std::uint64_t> highest(const sequence_scope& k) const {
-    auto it = seen_.find(k);
-    if (it == seen_.end()) return std::nullopt;
-    return it->second.sequence;
-  }
+  std::optional<std::uint64_t> highest(const sequence_scope& k) const;
 
   // superseded: lower than the highest seen (rollback), or equal to it for other content;
   // out_of_range: too far ahead.
-  result<void> check(const sequence_scope& k, std::uint64_t seq, std::string_view content_blake2b) const {
-    auto it = seen_.find(k);
-    const sequence_seen* h = it == seen_.end() ? nullptr : &it->second;
-    if (h && seq < h->sequence)
-      return error(errc::superseded, "/sequence",
-                   "Phê duyệt số " + std::to_string(seq) + " cũ hơn phê duyệt số " + std::to_string(h->sequence) + " đã thấy",
-                   "Approval sequence " + std::to_string(seq) + " is older than " + std::to_string(h->sequence) +
-                       " already seen (rollback)");
-    if (h && seq == h->sequence && h->content_blake2b != content_blake2b)
-      return error(errc::superseded, "/sequence",
-                   "Phê duyệt số " + std::to_string(seq) + " đã được thấy cho một nội dung khác (quay lui hoặc dùng lại số thứ tự)",
-                   "Approval sequence " + std::to_string(seq) +
-                       " was already seen for other content (rollback or a reused sequence number)");
-    const std::uint64_t base = h ? h->sequence : 0;
-    if (seq > base && seq - base > max_step_)
-      return error(errc::out_of_range, "/sequence",
-                   "Số thứ tự phê duyệt " + std::to_string(seq) + " vượt quá " + std::to_string(max_step_) +
-                       " so với số " + std::to_string(base) + (h ? " đã thấy" : " (lần đầu)"),
-                   "Approval sequence " + std::to_string(seq) + " jumps more than " + std::to_string(max_step_) +
-                       " beyond " + std::to_string(base) + (h ? " already seen" : " (first seen)"));
-    return {};
-  }
+  result<void> check(const sequence_scope& k, std::uint64_t seq, std::string_view content_blake2b) const;
 
   // Records `seq` for `content_blake2b` when it is the highest seen in the scope (call check first).
-  void record(const sequence_scope& k, std::uint64_t seq, std::string_view content_blake2b) {
-    auto [it, fresh] = seen_.try_emplace(k, sequence_seen{seq, std::string(content_blake2b)});
-    if (!fresh && seq > it->second.sequence) it->second = sequence_seen{seq, std::string(content_blake2b)};
-  }
+  void record(const sequence_scope& k, std::uint64_t seq, std::string_view content_blake2b);
 
   const std::map<sequence_scope, sequence_seen>& all() const noexcept { return seen_; }
 
@@ -427,53 +209,9 @@ inline constexpr std::string_view sequences_format = "pbgdpl/sequences/1";
 // The tracker's state as JSON (a device or the CLI keeps it in a file between runs):
 // {"format": "pbgdpl/sequences/1", "max_step": 1000, "seen": [{"authority", "approver_unit",
 // "content_id", "sequence", "content_blake2b"}...]}.
-inline void to_json(json& j, const sequence_tracker& t) {
-  j = json::object();
-  j["format"] = sequences_format;
-  json_io::put(j, "max_step", t.max_step());
-  json seen = json::array();
-  for (const auto& [k, v] : t.all()) {
-    json e = json::object();
-    json_io::put(e, "authority", k.authority);
-    json_io::put(e, "approver_unit", k.approver_unit);
-    json_io::put(e, "content_id", k.content_id);
-    json_io::put(e, "sequence", v.sequence);
-    json_io::put(e, "content_blake2b", v.content_blake2b);
-    seen.push_back(std::move(e));
-  }
-  j["seen"] = std::move(seen);
-}
+PBGDPL_DECL void to_json(json& j, const sequence_tracker& t);
 
-inline void from_json(const json& j, sequence_tracker& t) {
-  using json_io::text_limit;
-  detail::expect_format(j, sequences_format);
-  std::uint64_t max_step = sequence_tracker::default_max_step;
-  json_io::field(j, "max_step", max_step);
-  t = sequence_tracker(max_step);
-  if (!j.contains("seen") || !j.at("seen").is_array())
-    json_io::at_path("seen", [] { json_io::fail(errc::wrong_type, "Cần một mảng", "Expected an array"); });
-  const json& seen = j.at("seen");
-  for (std::size_t i = 0; i < seen.size(); ++i)
-    json_io::at_path("seen", [&] {
-      json_io::at_path(std::to_string(i), [&] {
-        const json& e = seen[i];
-        if (!e.is_object()) json_io::fail(errc::wrong_type, "Cần một đối tượng", "Expected an object");
-        sequence_scope k;
-        sequence_seen v;
-        json_io::field(e, "authority", k.authority, text_limit::short_text);
-        json_io::field(e, "approver_unit", k.approver_unit, text_limit::short_text);
-        json_io::field(e, "content_id", k.content_id, text_limit::short_text);
-        json_io::field(e, "sequence", v.sequence);
-        json_io::field(e, "content_blake2b", v.content_blake2b, text_limit::short_text);
-        if (v.content_blake2b.size() != 64 || !from_hex(v.content_blake2b))
-          json_io::at_path("content_blake2b", [] {
-            json_io::fail(errc::invalid_argument, "Cần mã băm BLAKE2b-256 (64 chữ số hex)",
-                          "Needs a BLAKE2b-256 digest (64 hex digits)");
-          });
-        t.record(k, v.sequence, v.content_blake2b);
-      });
-    });
-}
+PBGDPL_DECL void from_json(const json& j, sequence_tracker& t);
 
 // Approver roles in order of authority (0 for a role that does not approve): an authority may
 // delegate its own level and those below, never above.
@@ -495,16 +233,7 @@ struct authority_scope {
   std::map<std::string, std::string> parents;  // child unit id -> parent unit id
 
   // True when `u` is `authority` or lies below it in `parents`.
-  bool contains(const unit_id& authority, const unit_id& u) const {
-    const std::string* cur = &u.value;
-    for (std::size_t steps = 0; steps <= parents.size(); ++steps) {
-      if (*cur == authority.value) return true;
-      auto it = parents.find(*cur);
-      if (it == parents.end()) return false;
-      cur = &it->second;
-    }
-    return false;  // walked as many links as there are: a cycle that never meets the authority
-  }
+  bool contains(const unit_id& authority, const unit_id& u) const;
 };
 
 // The level a unit of kind `k` delegates at: the city and its departments city officials, a
@@ -522,21 +251,7 @@ constexpr role approver_level(unit_kind k) noexcept {
 
 // The scope of `authority` from the unit records (as the store holds them): its level from its
 // kind, the parent links from every unit. not_found when the authority is not among them.
-inline result<authority_scope> scope_of(const unit_id& authority, const std::vector<unit>& units) {
-  authority_scope sc;
-  bool found = false;
-  for (const auto& u : units) {
-    if (u.id == authority) {
-      sc.level = approver_level(u.kind);
-      found = true;
-    }
-    if (u.parent) sc.parents[u.id.value] = u.parent->value;
-  }
-  if (!found)
-    return error(errc::not_found, {}, "Không có đơn vị " + authority.value + " trong danh sách đơn vị",
-                 "Unit " + authority.value + " is not among the units given");
-  return sc;
-}
+PBGDPL_DECL result<authority_scope> scope_of(const unit_id& authority, const std::vector<unit>& units);
 
 // A delegation is held per (key id, authority): one authority can neither replace nor extend
 // another's delegation of the same key.
@@ -551,12 +266,7 @@ class keyring {
  public:
   // Pins an authority's root key (the only keys trusted without a signature) with what it may
   // delegate. Pinning a different key for the authority drops the delegations the old key signed.
-  void add_root(const unit_id& authority, const public_key& root, authority_scope scope) {
-    auto it = roots_.find(authority.value);
-    if (it != roots_.end() && !(it->second.key == root))
-      std::erase_if(delegations_, [&](const auto& kv) { return kv.first.authority == authority.value; });
-    roots_[authority.value] = pinned{root, std::move(scope)};
-  }
+  void add_root(const unit_id& authority, const public_key& root, authority_scope scope);
   // The narrowest scope: school-approver delegations for the authority's own unit only.
   void add_root(const unit_id& authority, const public_key& root) { add_root(authority, root, authority_scope{}); }
 
@@ -569,65 +279,12 @@ class keyring {
   // with the same sequence), superseded (the authority holds a newer delegation of this key).
   // Key ids are 8 bytes the key's holder chooses, so another authority's key may share the id:
   // that is no conflict (verification tries each key the id names).
-  result<delegation> add_delegation(std::string_view signature_text) {
-    auto s = signature::parse(signature_text);
-    if (!s) return s.err();
-    auto d = read_statement<delegation>(*s);
-    if (!d) return d.err();
-    auto root = roots_.find(d->authority.value);
-    if (root == roots_.end())
-      return error(errc::unknown_key, {}, "Không có khóa gốc của đơn vị " + d->authority.value,
-                   "No root key for authority " + d->authority.value);
-    if (auto r = verify(root->second.key, *s, d->key.to_file(), false); !r) return r.err();
-    if (auto r = check_scope(*d, root->second.scope); !r) return r.err();
-    const auto key = d->key.id.hex();
-    if (auto r = revoked_anywhere(key); r)
-      return error(errc::revoked, {},
-                   "Khóa " + key + " đã bị đơn vị " + r->first + " thu hồi: không thể ủy quyền lại",
-                   "Key " + key + " was revoked by " + r->first + ": it cannot be delegated again");
-    auto it = delegations_.find({key, d->authority.value});
-    if (it != delegations_.end()) {
-      if (!(it->second.key == d->key))
-        return error(errc::conflict, {},
-                     "Đơn vị " + d->authority.value + " đã ủy quyền một khóa khác có cùng mã khóa " + key,
-                     "Authority " + d->authority.value + " already delegated another key with key id " + key);
-      if (it->second.sequence > d->sequence)
-        return error(errc::superseded, {}, "Đã có ủy quyền mới hơn cho khóa này", "A newer delegation of this key is held");
-      if (it->second.sequence == d->sequence && !(it->second == *d))
-        return error(errc::conflict, {},
-                     "Đã có một ủy quyền khác cho khóa này với cùng số thứ tự " + std::to_string(d->sequence),
-                     "Another delegation of this key with the same sequence " + std::to_string(d->sequence) + " is held");
-    }
-    delegations_[{key, d->authority.value}] = *d;
-    return *d;
-  }
+  result<delegation> add_delegation(std::string_view signature_text);
 
   // Applies a signed revocation list from a pinned authority; an older list is superseded, another
   // list with the same sequence is a conflict (the identical list again is accepted). A list that
   // names a key id other than as 16 hex digits is refused whole (invalid_argument).
-  result<revocation_list> apply_revocations(std::string_view body, std::string_view signature_text) {
-    auto s = signature::parse(signature_text);
-    if (!s) return s.err();
-    auto l = from_json_text_unique<revocation_list>(body);
-    if (!l) return l.err();
-    auto root = roots_.find(l->authority.value);
-    if (root == roots_.end())
-      return error(errc::unknown_key, {}, "Không có khóa gốc của đơn vị " + l->authority.value,
-                   "No root key for authority " + l->authority.value);
-    if (auto r = verify(root->second.key, *s, body, false); !r) return r.err();
-    auto& held = revocations_[l->authority.value];
-    if (held && held->sequence > l->sequence)
-      return error(errc::superseded, {}, "Danh sách thu hồi cũ hơn danh sách đang có",
-                   "This revocation list is older than the one held");
-    // Same sequence, other content: an older list re-signed with the number must not undo a
-    // revocation (nor may a list be swapped for another at one number).
-    if (held && held->sequence == l->sequence && !(*held == *l))
-      return error(errc::conflict, {},
-                   "Đã có một danh sách thu hồi khác với cùng số thứ tự " + std::to_string(l->sequence),
-                   "Another revocation list with the same sequence " + std::to_string(l->sequence) + " is held");
-    held = *l;
-    return *l;
-  }
+  result<revocation_list> apply_revocations(std::string_view body, std::string_view signature_text);
 
   // Verifies an approval of content with digest `d`. Refuses, each with its own code:
   // bad_signature (malformed or forged), unknown_key (no delegation), tampered (content changed),
@@ -644,65 +301,11 @@ class keyring {
   // an old approval cannot be replayed under another authority's delegation of the same key). On
   // success the sequence is recorded in `seen`, when given, under each of those scopes.
   result<approval_statement> verify_approval(std::string_view signature_text, const content_digest& d,
-                                             const verify_context& ctx, sequence_tracker* seen = nullptr) const {
-    auto s = signature::parse(signature_text);
-    if (!s) return s.err();
-    const auto key = s->id.hex();
-    auto first = delegations_.lower_bound({key, {}});
-    auto same_id = [&](auto it) { return it != delegations_.end() && it->first.key_id == key; };
-    if (!same_id(first))
-      return error(errc::unknown_key, {}, "Khóa " + key + " không được ủy quyền phê duyệt",
-                   "Key " + key + " has no delegation to approve");
-    const public_key* pk = nullptr;
-    std::optional<error> comment_refusal;
-    for (auto it = first; same_id(it) && !pk; ++it) {
-      if (auto r = detail::verify_comment(it->second.key, *s); r) pk = &it->second.key;
-      else if (!comment_refusal) comment_refusal = r.err();
-    }
-    if (!pk) return *comment_refusal;
-    auto st = read_statement<approval_statement>(*s);
-    if (!st) return st.err();
-    if (st->key_id != key)
-      return error(errc::bad_signature, "/key_id", "Mã khóa trong phê duyệt không khớp chữ ký",
-                   "The statement's key id does not match the signature");
-    if (auto r = verify_prehashed(*pk, *s, d.b512); !r) return r.err();
-    if (st->content_blake2b != to_hex(d.b256))
-      return error(errc::tampered, "/content_blake2b", "Mã băm nội dung không khớp phê duyệt",
-                   "The content digest does not match the approval");
-    if (auto r = check_revoked(key, ctx.now); !r) return r.err();
-    std::vector<const delegation*> matching;
-    for (auto it = first; same_id(it); ++it)
-      if (it->second.key == *pk && st->approver_unit == it->second.unit && st->approver_role == it->second.approver_role)
-        matching.push_back(&it->second);
-    std::optional<error> refusal;
-    const delegation* accepted = nullptr;
-    for (const delegation* dg : matching) {
-      auto r = check_against(*dg, *st, ctx);
-      if (r) {
-        accepted = dg;
-        break;
-      }
-      if (!refusal) refusal = r.err();
-    }
-    if (!accepted) {
-      if (refusal) return *refusal;
-      return error(errc::permission_denied, {}, "Khóa không được ủy quyền cho đơn vị hoặc vai trò này",
-                   "The key is not delegated for this unit or role");
-    }
-    if (seen) {
-      for (const delegation* dg : matching)
-        if (auto r = seen->check(sequence_scope_of(*dg, *st), st->sequence, st->content_blake2b); !r) return r.err();
-      for (const delegation* dg : matching) seen->record(sequence_scope_of(*dg, *st), st->sequence, st->content_blake2b);
-    }
-    return *st;
-  }
+                                             const verify_context& ctx, sequence_tracker* seen = nullptr) const;
 
   const std::map<delegation_key, delegation>& delegations() const noexcept { return delegations_; }
   // The delegation `authority` holds for the key `key_id` (hex), if any.
-  const delegation* find_delegation(const unit_id& authority, std::string_view key_id) const {
-    auto it = delegations_.find({std::string(key_id), authority.value});
-    return it == delegations_.end() ? nullptr : &it->second;
-  }
+  const delegation* find_delegation(const unit_id& authority, std::string_view key_id) const;
 
  private:
   struct pinned {
@@ -720,82 +323,18 @@ class keyring {
   }
 
   // May the authority that signed `d` delegate it? (The signature was checked already.)
-  static result<void> check_scope(const delegation& d, const authority_scope& sc) {
-    const std::string who = d.authority.value, r = std::string(to_string(d.approver_role));
-    if (!is_approver_role(d.approver_role))
-      return error(errc::permission_denied, "/approver_role", "Vai trò " + r + " không được phê duyệt nội dung",
-                   "Role " + r + " may not approve content");
-    if (approver_rank(d.approver_role) > approver_rank(sc.level))
-      return error(errc::permission_denied, "/approver_role",
-                   "Đơn vị " + who + " không được ủy quyền vai trò " + r + ", cao hơn cấp của mình (" +
-                       std::string(to_string(sc.level)) + ")",
-                   "Authority " + who + " may not delegate role " + r + ", above its own level (" +
-                       std::string(to_string(sc.level)) + ")");
-    if (!sc.contains(d.authority, d.unit))
-      return error(errc::permission_denied, "/unit",
-                   "Đơn vị " + d.unit.value + " không thuộc phạm vi của " + who,
-                   "Unit " + d.unit.value + " is not under authority " + who);
-    for (auto u : d.uses)
-      if (!role_may_approve(d.approver_role, u))
-        return error(errc::permission_denied, "/uses",
-                     "Vai trò " + r + " không được phê duyệt cho mục đích " + std::string(to_string(u)),
-                     "Role " + r + " may not approve for use " + std::string(to_string(u)));
-    return {};
-  }
+  static result<void> check_scope(const delegation& d, const authority_scope& sc);
 
-  static sequence_scope sequence_scope_of(const delegation& dg, const approval_statement& st) {
-    return {dg.authority.value, st.approver_unit.value, st.content_id};
-  }
+  static sequence_scope sequence_scope_of(const delegation& dg, const approval_statement& st);
 
   // The checks that depend on the delegation the approval is read under (the sequence apart).
-  static result<void> check_against(const delegation& dg, const approval_statement& st, const verify_context& ctx) {
-    if (ctx.now < dg.valid_from)
-      return error(errc::not_yet_valid, {}, "Ủy quyền của khóa phê duyệt chưa có hiệu lực",
-                   "The approver key's delegation is not valid yet");
-    if (ctx.now >= dg.valid_until)
-      return error(errc::expired, {}, "Ủy quyền của khóa phê duyệt đã hết hạn", "The approver key's delegation has expired");
-    if (!is_approver_role(st.approver_role))
-      return error(errc::permission_denied, {}, "Khóa không được ủy quyền cho đơn vị hoặc vai trò này",
-                   "The key is not delegated for this unit or role");
-    if (ctx.now < st.valid_from)
-      return error(errc::not_yet_valid, {}, "Phê duyệt chưa có hiệu lực (từ " + format_timestamp(st.valid_from) + ")",
-                   "The approval is not valid yet (from " + format_timestamp(st.valid_from) + ")");
-    if (ctx.now >= st.valid_until)
-      return error(errc::expired, {}, "Phê duyệt đã hết hạn lúc " + format_timestamp(st.valid_until),
-                   "The approval expired at " + format_timestamp(st.valid_until));
-    bool delegated_use = std::find(dg.uses.begin(), dg.uses.end(), st.use) != dg.uses.end();
-    if (st.use != ctx.use || !delegated_use)
-      return error(errc::wrong_use, {}, "Nội dung không được phê duyệt cho mục đích " + std::string(to_string(ctx.use)),
-                   "The content is not approved for use " + std::string(to_string(ctx.use)));
-    if (!role_may_approve(st.approver_role, st.use))
-      return error(errc::permission_denied, {},
-                   "Vai trò " + std::string(to_string(st.approver_role)) + " không được phê duyệt cho mục đích " +
-                       std::string(to_string(st.use)),
-                   "Role " + std::string(to_string(st.approver_role)) + " may not approve for use " +
-                       std::string(to_string(st.use)));
-    return {};
-  }
+  static result<void> check_against(const delegation& dg, const approval_statement& st, const verify_context& ctx);
 
   // The authority whose held list revokes `key_id`, and the revocation (whatever its time).
-  std::optional<std::pair<std::string, const revocation*>> revoked_anywhere(const std::string& key_id) const {
-    for (const auto& [authority, list] : revocations_)
-      if (list)
-        for (const auto& r : list->revoked)
-          if (same_key_id(r.key_id, key_id)) return std::pair<std::string, const revocation*>{authority, &r};
-    return std::nullopt;
-  }
+  std::optional<std::pair<std::string, const revocation*>> revoked_anywhere(const std::string& key_id) const;
 
   // Revoked at `now` by any pinned authority's list.
-  result<void> check_revoked(const std::string& key_id, timestamp now) const {
-    for (const auto& [authority, list] : revocations_) {
-      if (!list) continue;
-      for (const auto& r : list->revoked)
-        if (same_key_id(r.key_id, key_id) && now >= r.since)
-          return error(errc::revoked, {}, "Khóa " + r.key_id + " đã bị thu hồi" + (r.reason.empty() ? "" : ": " + r.reason),
-                       "Key " + r.key_id + " was revoked" + (r.reason.empty() ? "" : ": " + r.reason));
-    }
-    return {};
-  }
+  result<void> check_revoked(const std::string& key_id, timestamp now) const;
 
   std::map<std::string, pinned> roots_;
   std::map<delegation_key, delegation> delegations_;
@@ -804,3 +343,7 @@ class keyring {
 
 }  // namespace trust
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/approval.ipp"
+#endif

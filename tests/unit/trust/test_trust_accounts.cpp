@@ -2,6 +2,7 @@
 #include <pbgdpl/trust/tokens.hpp>
 
 #include <doctest/doctest.h>
+#include <sodium.h>  // the test compares with libsodium's own limits
 
 using namespace pbgdpl;
 using namespace std::chrono_literals;

@@ -4,8 +4,7 @@
 //   "123/UBND-VX"          number / issuer-drafting unit        (official letters, công văn)
 // Laws and ordinances carry no type code: "14/2012/QH13" (number / year / issuer).
 #pragma once
-#include "text.hpp"
-#include "time.hpp"
+#include "result.hpp"
 
 #include <array>
 #include <optional>
@@ -77,113 +76,22 @@ struct document_number {
   std::string drafting_unit;       // "VX" in "123/UBND-VX" (official letters only)
   form kind = form::typed;
 
-  std::string to_string() const {
-    std::string s = number + "/";
-    if (year) s += std::to_string(*year) + "/";
-    switch (kind) {
-      case form::typed: s += type_code + "-" + issuer; break;
-      case form::official_letter: s += issuer + "-" + drafting_unit; break;
-      case form::issuer_only: s += issuer; break;
-    }
-    return s;
-  }
+  // "19/KH-PGDĐT": the form it was parsed from.
+  std::string to_string() const;
   friend bool operator==(const document_number&, const document_number&) = default;
 };
 
 namespace detail {
 // A symbol part: letters (any script, Đ included) and digits, at least one character.
-inline bool is_symbol_part(std::string_view s) {
-  if (s.empty() || s.size() > 40) return false;
-  auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp;
-    auto n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) return false;
-    auto cat = utf8proc_category(cp);
-    bool letter = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL;
-    bool digit = cp >= '0' && cp <= '9';
-    if (!letter && !digit) return false;
-    p += n;
-    left -= n;
-  }
-  return true;
-}
-inline bool all_digits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (c < '0' || c > '9') return false;
-  return true;
-}
+PBGDPL_DECL bool is_symbol_part(std::string_view s);
+PBGDPL_DECL bool all_digits(std::string_view s);
 }  // namespace detail
 
 // Parses a document number and symbol. Input may be NFD; the result is NFC.
-inline result<document_number> parse_document_number(std::string_view input) {
-  auto bad = [&](std::string_view why_vi, std::string_view why_en) {
-    return error(errc::bad_document_number, {},
-                 "Số ký hiệu \"" + std::string(text::is_valid_utf8(input) ? input : "?") + "\" không hợp lệ: " +
-                     std::string(why_vi),
-                 "Invalid document number \"" + std::string(text::is_valid_utf8(input) ? input : "?") +
-                     "\": " + std::string(why_en));
-  };
-  if (input.size() > 120) return bad("quá dài", "too long");
-  auto norm = text::nfc(input);
-  if (!norm) return bad("không phải UTF-8 hợp lệ", "not valid UTF-8");
-  std::string_view s = *norm;
-
-  // Split on '/': 2 parts (number/symbol) or 3 (number/year/symbol).
-  std::string_view parts[3];
-  std::size_t count = 0;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == '/') {
-      if (count == 3) return bad("quá nhiều dấu /", "too many '/'");
-      parts[count++] = s.substr(start, i - start);
-      start = i + 1;
-    }
-  }
-  if (count < 2) return bad("thiếu dấu / giữa số và ký hiệu", "missing '/' between number and symbol");
-
-  document_number dn;
-  if (!detail::all_digits(parts[0]) || parts[0].size() > 6)
-    return bad("số phải là chữ số", "the number must be digits");
-  dn.number = std::string(parts[0]);
-  std::string_view symbol = parts[count - 1];
-  if (count == 3) {
-    int y = 0;
-    if (parts[1].size() != 4 || !detail::parse_int(parts[1], y) || y < 1945 || y > 2200)
-      return bad("năm ban hành không hợp lệ", "invalid year");
-    dn.year = y;
-  }
-
-  auto dash = symbol.find('-');
-  if (dash == std::string_view::npos) {
-    // Laws and ordinances: "14/2012/QH13". Only valid with a year.
-    if (!dn.year || !detail::is_symbol_part(symbol)) return bad("thiếu loại văn bản hoặc cơ quan ban hành", "missing type or issuer");
-    dn.kind = document_number::form::issuer_only;
-    dn.issuer = std::string(symbol);
-    return dn;
-  }
-  std::string_view head = symbol.substr(0, dash);
-  std::string_view tail = symbol.substr(dash + 1);
-  // The issuer may itself be hyphenated (joint documents: "TTLT-BGDĐT-BNV").
-  for (std::size_t b = 0, e; b <= tail.size(); b = e + 1) {
-    e = tail.find('-', b);
-    if (e == std::string_view::npos) e = tail.size();
-    if (!detail::is_symbol_part(tail.substr(b, e - b))) return bad("ký hiệu cơ quan không hợp lệ", "invalid issuer code");
-  }
-  if (!detail::is_symbol_part(head)) return bad("ký hiệu không hợp lệ", "invalid symbol");
-  if (find_document_type(head) && head != "CV") {
-    dn.kind = document_number::form::typed;
-    dn.type_code = std::string(head);
-    dn.issuer = std::string(tail);
-  } else {
-    dn.kind = document_number::form::official_letter;
-    dn.type_code = "CV";
-    dn.issuer = std::string(head);
-    dn.drafting_unit = std::string(tail);
-  }
-  return dn;
-}
+PBGDPL_DECL result<document_number> parse_document_number(std::string_view input);
 
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/document_number.ipp"
+#endif

@@ -6,7 +6,6 @@
 #include <compare>
 #include <cstdint>
 #include <functional>
-#include <random>
 #include <string>
 #include <string_view>
 
@@ -37,17 +36,7 @@ struct id {
 };
 
 // 128 random bits as 32 hex characters; not a secret (tokens come from trust/, via libsodium).
-inline std::string random_id_string() {
-  static thread_local std::mt19937_64 rng{std::random_device{}() ^
-                                          (static_cast<std::uint64_t>(std::random_device{}()) << 32)};
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string s(32, '0');
-  for (int half = 0; half < 2; ++half) {
-    auto v = rng();
-    for (int i = 0; i < 16; ++i) s[static_cast<std::size_t>(half * 16 + i)] = hex[(v >> (i * 4)) & 0xF];
-  }
-  return s;
-}
+PBGDPL_DECL std::string random_id_string();
 
 template <class Id>
 Id new_id() {
@@ -60,3 +49,7 @@ template <class Tag>
 struct std::hash<pbgdpl::v1::id<Tag>> {
   std::size_t operator()(const pbgdpl::v1::id<Tag>& i) const noexcept { return std::hash<std::string>{}(i.value); }
 };
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/ids.ipp"
+#endif

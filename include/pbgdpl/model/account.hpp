@@ -62,7 +62,7 @@ void describe(V& f, role_grant& x) {
   f("r", x.r, need::required);
   f("unit", x.unit, need::required);
 }
-PBGDPL_MODEL_JSON(role_grant)
+PBGDPL_MODEL_DECLARE(role_grant)
 
 struct account {
   account_id id;
@@ -94,7 +94,7 @@ void describe(V& f, account& x) {
   f("disabled", x.disabled);
   f("created_at", x.created_at);
 }
-PBGDPL_MODEL_JSON(account)
+PBGDPL_MODEL_DECLARE(account)
 
 // True when the account (not disabled) holds role r at unit u. Inheritance down the unit tree
 // is a policy question for trust/, not a fact of the account.
@@ -118,31 +118,15 @@ inline bool is_valid_username(std::string_view s) noexcept {
   return s.front() != '.' && s.front() != '-';
 }
 
-inline void validate(const role_grant& g, validator& v) {
-  rules::identifier(v, g.unit, "/unit", "Đơn vị được phân quyền", "Granted unit");
+PBGDPL_DECL void validate(const role_grant& g, validator& v);
 
-  rules::known(v, g.r, "/r");
-}
+PBGDPL_DECL void validate(const account& a, validator& v);
 
-inline void validate(const account& a, validator& v) {
-  rules::schema(v, a.schema_version);
-  rules::identifier(v, a.id, "/id", "Mã tài khoản", "Account id");
-  if (a.username.empty())
-    v.add("/username", errc::missing_field, "Tên đăng nhập không được để trống", "Username must not be empty");
-  else
-    v.check(is_valid_username(a.username), "/username", errc::invalid_argument,
-            "Tên đăng nhập gồm 2-64 chữ thường, số, '.', '_' hoặc '-'",
-            "A username is 2-64 lower-case letters, digits, '.', '_' or '-'");
-  rules::text(v, a.display_name, "/display_name", "Tên hiển thị", "Display name", true);
-  rules::email(v, a.email, "/email", false);
-  rules::text(v, a.phone, "/phone", "Số điện thoại", "Phone", false);
-  rules::text(v, a.position, "/position", "Chức vụ", "Position", false);
-  for (std::size_t i = 0; i < a.grants.size(); ++i) {
-    v.nested("/grants/" + std::to_string(i), [&] { validate(a.grants[i], v); });
-    for (std::size_t k = 0; k < i; ++k)
-      if (a.grants[k] == a.grants[i])
-        v.add("/grants/" + std::to_string(i), errc::already_exists, "Quyền bị lặp lại", "Duplicate grant");
-  }
-}
+// Compiled mode: decoding, encoding and checking these is instantiated once, in the library.
+PBGDPL_MODEL_EXTERN(account)
 
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/account.ipp"
+#endif

@@ -68,7 +68,7 @@ void describe(V& f, approval_record& x) {
   f("signature", x.signature, need::optional);
   f("note", x.note, need::optional, short_text);
 }
-PBGDPL_MODEL_JSON(approval_record)
+PBGDPL_MODEL_DECLARE(approval_record)
 
 // Inside the validity window (valid_from inclusive, valid_until exclusive). Says nothing about
 // the signature: trust/ decides whether the record is genuine.
@@ -76,27 +76,13 @@ inline bool is_within_validity(const approval_record& a, timestamp t) noexcept {
   return t >= a.valid_from && t < a.valid_until;
 }
 
-inline void validate(const approval_record& a, validator& v) {
-  rules::schema(v, a.schema_version);
-  rules::known(v, a.approver_role, "/approver_role");
-  rules::known(v, a.use, "/use");
-  rules::identifier(v, a.id, "/id", "Mã phê duyệt", "Approval id");
-  rules::text(v, a.content_id, "/content_id", "Mã nội dung", "Content id", true);
-  v.check(rules::is_hex(a.content_blake2b, 64), "/content_blake2b", errc::invalid_argument,
-          "Mã băm BLAKE2b-256 phải là 64 ký tự hex thường", "BLAKE2b-256 must be 64 lower-case hex characters");
-  rules::identifier(v, a.approver_unit, "/approver_unit", "Đơn vị phê duyệt", "Approver unit");
-  v.check(is_approver_role(a.approver_role), "/approver_role", errc::permission_denied,
-          "Vai trò này không được phê duyệt nội dung", "This role may not approve content");
-  if (a.use == approval_use::signage_public)
-    v.check(role_may_approve(a.approver_role, a.use), "/approver_role",
-            errc::permission_denied, "Nội dung trình chiếu nơi công cộng phải do cơ quan có thẩm quyền phê duyệt",
-            "Public-screen content must be approved by a competent authority");
-  v.check(rules::is_hex(a.key_id, 16), "/key_id", errc::invalid_argument, "Mã khóa phải là 16 ký tự hex thường",
-          "A key id is 16 lower-case hex characters");
-  rules::not_before(v, a.valid_until, a.valid_from, "/valid_until", "Thời hạn phải kết thúc sau khi bắt đầu",
-                    "valid_until must be after valid_from", true);
-  rules::long_text(v, a.signature, "/signature", "Chữ ký", "Signature", false);
-  rules::text(v, a.note, "/note", "Ghi chú", "Note", false);
-}
+PBGDPL_DECL void validate(const approval_record& a, validator& v);
+
+// Compiled mode: decoding, encoding and checking these is instantiated once, in the library.
+PBGDPL_MODEL_EXTERN(approval_record)
 
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/approval.ipp"
+#endif

@@ -62,16 +62,15 @@ void describe(V& f, channel& x) {
   f("active", x.active);
   f("started_on", x.started_on);
 }
-PBGDPL_MODEL_JSON(channel)
+PBGDPL_MODEL_DECLARE(channel)
 
-inline void validate(const channel& c, validator& v) {
-  rules::schema(v, c.schema_version);
-  rules::known(v, c.kind, "/kind");
-  rules::identifier(v, c.id, "/id", "Mã kênh", "Channel id");
-  rules::text(v, c.name, "/name", "Tên kênh", "Channel name", true);
-  rules::url(v, c.url, "/url", "Địa chỉ kênh", "Channel URL", channel_has_url(c.kind));
-  rules::text(v, c.phone, "/phone", "Số điện thoại", "Phone", c.kind == channel_kind::hotline);
-  rules::identifier(v, c.unit, "/unit", "Đơn vị", "Unit");
-}
+PBGDPL_DECL void validate(const channel& c, validator& v);
+
+// Compiled mode: decoding, encoding and checking these is instantiated once, in the library.
+PBGDPL_MODEL_EXTERN(channel)
 
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/channel.ipp"
+#endif

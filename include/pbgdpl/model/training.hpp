@@ -44,22 +44,9 @@ void describe(V& f, training_course& x) {
   f("hours", x.hours);
   f("topics", x.topics, need::optional, short_text);
 }
-PBGDPL_MODEL_JSON(training_course)
+PBGDPL_MODEL_DECLARE(training_course)
 
-inline void validate(const training_course& c, validator& v) {
-  rules::schema(v, c.schema_version);
-  rules::known(v, c.mode, "/mode");
-  rules::identifier(v, c.id, "/id", "Mã khóa học", "Course id");
-  rules::text(v, c.title, "/title", "Tên khóa học", "Course title", true);
-  rules::long_text(v, c.description, "/description", "Mô tả", "Description", false);
-  rules::text(v, c.organizer, "/organizer", "Đơn vị tổ chức", "Organizer", false);
-  rules::identifier(v, c.unit, "/unit", "Đơn vị", "Unit");
-  rules::not_before(v, c.ends_on, c.starts_on, "/ends_on", "Ngày kết thúc không được trước ngày bắt đầu",
-                    "ends_on must not be before starts_on");
-  rules::url(v, c.url, "/url", "Địa chỉ học trực tuyến", "Course URL", c.mode == training_mode::online);
-  v.check(c.hours <= 2000, "/hours", errc::out_of_range, "Số giờ quá lớn", "Too many hours");
-  rules::texts(v, c.topics, "/topics", "Chủ đề", "Topic");
-}
+PBGDPL_DECL void validate(const training_course& c, validator& v);
 
 enum class attendance_status { registered, attended, completed, absent };
 PBGDPL_ENUM_NAMES(attendance_status, {attendance_status::registered, "registered"},
@@ -97,25 +84,21 @@ void describe(V& f, attendance& x) {
   f("completed_on", x.completed_on);
   f("certificate_number", x.certificate_number, need::optional, short_text);
 }
-PBGDPL_MODEL_JSON(attendance)
+PBGDPL_MODEL_DECLARE(attendance)
 
 // Counts as "trained" in the plan's reports.
 inline bool is_trained(const attendance& a) noexcept {
   return a.status == attendance_status::attended || a.status == attendance_status::completed;
 }
 
-inline void validate(const attendance& a, validator& v) {
-  rules::schema(v, a.schema_version);
-  rules::known(v, a.status, "/status");
-  rules::identifier(v, a.id, "/id", "Mã tham dự", "Attendance id");
-  rules::identifier(v, a.course, "/course", "Khóa học", "Course");
-  rules::identifier(v, a.unit, "/unit", "Đơn vị", "Unit");
-  rules::identifier(v, a.account, "/account", "Tài khoản", "Account");
-  rules::text(v, a.person_name, "/person_name", "Họ tên", "Name", true);
-  rules::text(v, a.position, "/position", "Chức vụ", "Position", false);
-  v.check(a.status != attendance_status::completed || a.completed_on.has_value(), "/completed_on", errc::missing_field,
-          "Đã hoàn thành phải có ngày hoàn thành", "A completed course needs completed_on");
-  rules::text(v, a.certificate_number, "/certificate_number", "Số chứng nhận", "Certificate number", false);
-}
+PBGDPL_DECL void validate(const attendance& a, validator& v);
+
+// Compiled mode: decoding, encoding and checking these is instantiated once, in the library.
+PBGDPL_MODEL_EXTERN(training_course)
+PBGDPL_MODEL_EXTERN(attendance)
 
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/training.ipp"
+#endif

@@ -51,7 +51,7 @@ void describe(V& f, unit& x) {
   f("opened_on", x.opened_on);
   f("closed_on", x.closed_on);
 }
-PBGDPL_MODEL_JSON(unit)
+PBGDPL_MODEL_DECLARE(unit)
 
 inline std::string_view unit_kind_label_vi(unit_kind k) noexcept {
   switch (k) {
@@ -97,32 +97,13 @@ inline bool is_open_on(const unit& u, date d) noexcept {
   return true;
 }
 
-inline void validate(const unit& u, validator& v) {
-  rules::schema(v, u.schema_version);
-  rules::known(v, u.kind, "/kind");
-  rules::known(v, u.level, "/level");
-  rules::identifier(v, u.id, "/id", "Mã đơn vị", "Unit id");
-  rules::text(v, u.name, "/name", "Tên đơn vị", "Unit name", true);
-  rules::text(v, u.short_name, "/short_name", "Tên viết tắt", "Short name", false);
-  rules::identifier(v, u.parent, "/parent", "Đơn vị cấp trên", "Parent unit");
-  if (u.parent && *u.parent == u.id)
-    v.add("/parent", errc::invalid_argument, "Đơn vị không thể là cấp trên của chính nó", "A unit cannot be its own parent");
-  if (u.kind == unit_kind::school)
-    v.check(u.level.has_value(), "/level", errc::missing_field, "Trường học phải có cấp học (mn, th, thcs)",
-            "A school must have a level (mn, th, thcs)");
-  else
-    v.check(!u.level.has_value(), "/level", errc::invalid_argument, "Chỉ trường học mới có cấp học",
-            "Only a school has a level");
-  if (u.kind != unit_kind::city)
-    v.check(u.parent.has_value(), "/parent", errc::missing_field, "Đơn vị phải có đơn vị cấp trên",
-            "Every unit but the city must have a parent");
-  rules::url(v, u.website, "/website", "Trang web", "Website", false);
-  rules::email(v, u.email, "/email", false);
-  rules::text(v, u.phone, "/phone", "Số điện thoại", "Phone", false);
-  rules::text(v, u.address, "/address", "Địa chỉ", "Address", false);
-  if (u.opened_on && u.closed_on)
-    rules::not_before(v, *u.closed_on, *u.opened_on, "/closed_on", "Ngày giải thể phải sau ngày thành lập",
-                      "closed_on must not be before opened_on");
-}
+PBGDPL_DECL void validate(const unit& u, validator& v);
+
+// Compiled mode: decoding, encoding and checking these is instantiated once, in the library.
+PBGDPL_MODEL_EXTERN(unit)
 
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/unit.ipp"
+#endif

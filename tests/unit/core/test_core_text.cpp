@@ -1,6 +1,10 @@
 #include <pbgdpl/core/text.hpp>
 #include <pbgdpl/core/document_number.hpp>
 
+#include <ios>
+
+#include <utf8proc.h>  // the reference the fast paths are checked against
+
 #include <doctest/doctest.h>
 
 using namespace pbgdpl;

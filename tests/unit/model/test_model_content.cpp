@@ -1,3 +1,4 @@
+#include "entities.hpp"
 #include "fixtures.hpp"
 
 using namespace pbgdpl;
@@ -6,135 +7,12 @@ using fx::d;
 using fx::problem_paths;
 using fx::round_trips;
 
-namespace {
-const std::string hash64(64, 'a');
-
-article full_article() {
-  article a;
-  a.id = article_id{"bai-ngay-phap-luat-2023"};
-  a.version = 2;
-  a.kind = article_kind::legal_document_intro;
-  a.title = "Giới thiệu Kế hoạch 19/KH-PGDĐT";
-  a.slug = make_slug(a.title);
-  a.summary = "Tóm tắt kế hoạch.";
-  a.body_markdown = "# Kế hoạch\n\nNội dung **chính**.";
-  a.category = "Văn bản mới";
-  a.tags = {"ứng dụng CNTT", "PBGDPL"};
-  a.unit = unit_id{"pgddt-ha-dong"};
-  a.author = account_id{"acc-division-editor"};
-  a.state = article_state::published;
-  a.created_at = at(2023, 3, 23);
-  a.updated_at = at(2023, 3, 24, 9, 30);
-  a.published_at = at(2023, 3, 24, 10);
-  a.revision = 3;
-  a.documents = {legal_document_id{"kh-19-pgddt-2023"}};
-  a.cover = media_id{"anh-bia-kh19"};
-  return a;
-}
-
-legal_document full_plan() {
-  legal_document x;
-  x.id = legal_document_id{"kh-19-pgddt-2023"};
-  x.version = 5;
-  x.number = "19/KH-PGDĐT";
-  x.type_code = "KH";
-  x.year = 2023;
-  x.level = document_level::sector;
-  x.issuer = "Phòng Giáo dục và Đào tạo quận Hà Đông";
-  x.parent_issuer = "UBND quận Hà Đông";
-  x.place = "Hà Đông";
-  x.issued_on = d(2023, 3, 22);
-  x.title = "Tăng cường ứng dụng công nghệ thông tin trong công tác phổ biến, giáo dục pháp luật";
-  x.summary = "Kế hoạch giai đoạn 2023-2027.";
-  x.body_markdown = "## I. MỤC ĐÍCH, YÊU CẦU\n\n- Tiếp tục tăng cường...";
-  x.signed_by = {signer_authority::kt, "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Nguyễn Thị Thu Hương"};
-  x.effective_on = d(2023, 3, 22);
-  x.expires_on = d(2028, 1, 1);
-  x.status = validity_status::in_force;
-  x.status_history = {{validity_status::in_force, d(2023, 3, 22), "Ban hành", std::nullopt}};
-  x.fields = {"Phổ biến, giáo dục pháp luật", "Công nghệ thông tin"};
-  x.recipients = {"Sở GDĐT Hà Nội (để BC)", "Lưu: VT"};
-  x.relations = {{relation_kind::based_on, legal_document_id{"kh-83-ubnd-2023"}, "83/KH-UBND", "Kế hoạch của UBND quận"},
-                 {relation_kind::based_on, std::nullopt, "14/2012/QH13", "Luật Phổ biến, giáo dục pháp luật"}};
-  x.files = {{"19.KH-PGDĐT.pdf", "application/pdf", 123456, hash64, media_id{"tep-kh19"}, "https://pgdhadong.edu.vn/kh19.pdf"}};
-  x.unit = unit_id{"pgddt-ha-dong"};
-  x.created_at = at(2023, 3, 22, 15);
-  x.updated_at = at(2023, 3, 22, 16);
-  return x;
-}
-
-media_asset full_video() {
-  media_asset m;
-  m.id = media_id{"video-cau-thang-1"};
-  m.version = 1;
-  m.type = media_type::video;
-  m.title = "An toàn giao thông cho học sinh";
-  m.file_name = "an-toan-giao-thong.mp4";
-  m.mime_type = "video/mp4";
-  m.size = 10'485'760;
-  m.blake2b = hash64;
-  m.width = 1920;
-  m.height = 1080;
-  m.duration_seconds = 92.5;
-  m.alt_text = "Video tuyên truyền an toàn giao thông";
-  m.unit = unit_id{"thcs-van-yen"};
-  m.created_at = at(2023, 10, 2);
-  return m;
-}
-
-publication full_publication() {
-  publication p;
-  p.id = publication_id{"to-gap-an-toan-giao-thong"};
-  p.version = 4;
-  p.kind = publication_kind::leaflet;
-  p.title = "Tờ gấp: Học sinh với an toàn giao thông";
-  p.summary = "Biên soạn cùng Công an quận.";
-  p.unit = unit_id{"thcs-van-yen"};
-  p.media = {media_id{"video-cau-thang-1"}};
-  p.documents = {legal_document_id{"luat-giao-thong"}};
-  p.partners = {"Công an quận Hà Đông"};
-  p.state = article_state::published;
-  p.published_at = at(2023, 10, 5);
-  return p;
-}
-
-question full_question() {
-  question q;
-  q.id = question_id{"hoi-dap-1"};
-  q.version = 2;
-  q.unit = unit_id{"pgddt-ha-dong"};
-  q.asker_name = "Phụ huynh Trần Văn B";
-  q.asker_email = "b@example.vn";
-  q.asker_phone = "0987 654 321";
-  q.title = "Học sinh đi xe đạp điện có cần mũ bảo hiểm?";
-  q.body = "Con tôi 14 tuổi...";
-  q.category = "Giao thông";
-  q.answer_markdown = "Có. Theo **Luật Trật tự, an toàn giao thông đường bộ**...";
-  q.state = question_state::published;
-  q.asked_at = at(2023, 10, 1);
-  q.answered_at = at(2023, 10, 3);
-  q.answered_by = account_id{"acc-division-editor"};
-  q.documents = {legal_document_id{"luat-giao-thong"}};
-  return q;
-}
-
-dialogue_session full_dialogue() {
-  dialogue_session s;
-  s.id = dialogue_id{"doi-thoai-2023-11"};
-  s.version = 1;
-  s.unit = unit_id{"pgddt-ha-dong"};
-  s.title = "Đối thoại chính sách về tuyển sinh đầu cấp";
-  s.description = "Trực tuyến.";
-  s.host = "Lãnh đạo Phòng GDĐT";
-  s.starts_at = at(2023, 11, 9, 14);
-  s.ends_at = at(2023, 11, 9, 16);
-  s.url = "https://pgdhadong.edu.vn/doi-thoai";
-  s.state = dialogue_state::closed;
-  s.questions = {question_id{"hoi-dap-1"}};
-  s.conclusion_markdown = "Đã trả lời 12 câu hỏi.";
-  return s;
-}
-}  // namespace
+using fx::full_article;
+using fx::full_plan;
+using fx::full_video;
+using fx::full_publication;
+using fx::full_question;
+using fx::full_dialogue;
 
 TEST_SUITE("model/article") {
   TEST_CASE("a fully populated article survives a JSON round trip") { round_trips(full_article()); }

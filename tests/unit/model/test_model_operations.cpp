@@ -1,3 +1,4 @@
+#include "entities.hpp"
 #include "fixtures.hpp"
 
 using namespace pbgdpl;
@@ -6,180 +7,19 @@ using fx::d;
 using fx::problem_paths;
 using fx::round_trips;
 
-namespace {
-approval_record full_approval() {
-  approval_record a;
-  a.id = approval_id{"ap-video-1"};
-  a.version = 1;
-  a.content_id = "video-cau-thang-1";
-  a.content_blake2b = std::string(64, 'b');
-  a.approver_unit = unit_id{"pgddt-ha-dong"};
-  a.approver_role = role::division_approver;
-  a.key_id = "0123456789abcdef";
-  a.use = approval_use::signage_public;
-  a.valid_from = at(2023, 10, 1);
-  a.valid_until = at(2024, 6, 1);
-  a.sequence = 4;
-  a.signature = "untrusted comment: x\nRWQ...\ntrusted comment: y\nabc";
-  a.note = "Duyệt cho màn hình chung cư";
-  return a;
-}
-
-banner full_banner() {
-  banner b;
-  b.id = banner_id{"banner-pbgdpl-ha-noi"};
-  b.version = 2;
-  b.name = "Banner Trang TTĐT PBGDPL Hà Nội";
-  b.target_url = std::string(city_portal_url);
-  b.required_text = std::string(city_portal_banner_text);
-  b.alt_text = "Liên kết: Trang thông tin điện tử phổ biến pháp luật thành phố Hà Nội";
-  b.variants = {{300, 100, media_id{"banner-300x100"}}, {728, 90, media_id{"banner-728x90"}}};
-  b.owner = unit_id{"ha-noi"};
-  return b;
-}
-
-display_group full_group() {
-  return {display_group_id{"cau-thang-th-van-yen"}, 1, 3, "Cầu thang pháp luật TH Văn Yên", unit_id{"th-van-yen"},
-          display_group_id{"cau-thang-ha-dong"}, true};
-}
-
-display full_display() {
-  display x;
-  x.id = display_id{"man-hinh-tang-2"};
-  x.version = 1;
-  x.name = "Màn hình tầng 2";
-  x.location = "Cầu thang khu A";
-  x.unit = unit_id{"th-van-yen"};
-  x.group = display_group_id{"cau-thang-th-van-yen"};
-  x.width = 1080;
-  x.height = 1920;
-  x.public_key = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3";
-  x.enabled = false;
-  return x;
-}
-
-layout full_layout() {
-  return {layout_id{"doc-2-vung"}, 1, 1, "Dọc, hai vùng", 1080, 1920,
-          {{"chinh", 0, 0, 1080, 1600, true}, {"thong-bao", 0, 1600, 1080, 320, false}}};
-}
-
-playlist full_playlist() {
-  playlist p;
-  p.id = playlist_id{"pl-an-toan-giao-thong"};
-  p.version = 6;
-  p.name = "An toàn giao thông";
-  p.unit = unit_id{"th-van-yen"};
-  p.layout = layout_id{"doc-2-vung"};
-  p.items = {{media_id{"video-cau-thang-1"}, 93, approval_id{"ap-video-1"}, "chinh"},
-             {media_id{"infographic-1"}, 15, std::nullopt, "thong-bao"}};
-  return p;
-}
-
-schedule_entry full_schedule() {
-  schedule_entry e;
-  e.id = schedule_id{"lich-gio-ra-choi"};
-  e.version = 1;
-  e.playlist = playlist_id{"pl-an-toan-giao-thong"};
-  e.group = display_group_id{"cau-thang-th-van-yen"};
-  e.days = {day_of_week::mon, day_of_week::tue, day_of_week::wed, day_of_week::thu, day_of_week::fri};
-  e.start_time = "07:00";
-  e.end_time = "17:30";
-  e.valid_from = d(2023, 9, 5);
-  e.valid_until = d(2024, 5, 31);
-  e.priority = 10;
-  e.emergency = false;
-  return e;
-}
-
-report_template full_template() {
-  report_template t;
-  t.id = report_template_id{"bc-kh19"};
-  t.version = 1;
-  t.name = "Báo cáo kết quả thực hiện Kế hoạch 19/KH-PGDĐT";
-  t.plan_number = "19/KH-PGDĐT";
-  t.plan = legal_document_id{"kh-19-pgddt-2023"};
-  t.owner = unit_id{"pgddt-ha-dong"};
-  t.indicators = {
-      {"has_section", "Có chuyên mục PBGDPL", "Has a PBGDPL section", "", indicator_kind::boolean, true, std::nullopt,
-       std::nullopt, ""},
-      {"articles_posted", "Số tin, bài đã đăng", "Articles posted", "Trong kỳ", indicator_kind::number, true, 0.0,
-       std::nullopt, "bài"},
-      {"staff_trained_pct", "Tỷ lệ cán bộ được tập huấn", "Share of staff trained", "", indicator_kind::percent, false,
-       std::nullopt, std::nullopt, "%"},
-      {"highlights", "Kết quả nổi bật", "Highlights", "", indicator_kind::text, false, std::nullopt, std::nullopt, ""},
-  };
-  return t;
-}
-
-report_period full_period() {
-  return {report_period_id{"kh19-2023-2024-dot-2"}, 1, 1, report_template_id{"bc-kh19"}, school_year{2023},
-          report_round::second, d(2023, 11, 15), d(2023, 12, 15)};
-}
-
-report_submission full_submission() {
-  report_submission s;
-  s.id = submission_id{"bc-th-van-yen-2023-dot-2"};
-  s.version = 3;
-  s.template_id = report_template_id{"bc-kh19"};
-  s.period_id = report_period_id{"kh19-2023-2024-dot-2"};
-  s.unit = unit_id{"th-van-yen"};
-  s.values = {{"has_section", std::nullopt, true, std::nullopt, ""},
-              {"articles_posted", 14.0, std::nullopt, std::nullopt, "Gồm 3 bài chuyên sâu"},
-              {"staff_trained_pct", 87.5, std::nullopt, std::nullopt, ""},
-              {"highlights", std::nullopt, std::nullopt, std::string("Tổ chức Ngày Pháp luật 9/11."), ""}};
-  s.state = submission_state::returned;
-  s.submitted_at = at(2023, 12, 10, 16);
-  s.submitted_by = account_id{"acc-school-approver"};
-  s.review_note = "Bổ sung minh chứng.";
-  return s;
-}
-
-training_course full_course() {
-  training_course c;
-  c.id = training_course_id{"tap-huan-cntt-2023"};
-  c.version = 1;
-  c.title = "Tập huấn kỹ năng ứng dụng CNTT trong PBGDPL";
-  c.description = "Trực tuyến qua Zoom.";
-  c.organizer = "Sở Tư pháp Hà Nội";
-  c.unit = unit_id{"pgddt-ha-dong"};
-  c.mode = training_mode::online;
-  c.starts_on = d(2023, 8, 15);
-  c.ends_on = d(2023, 8, 16);
-  c.url = "https://hoc.hanoi.gov.vn/pbgdpl";
-  c.hours = 8;
-  c.topics = {"Viết tin bài", "Làm infographic"};
-  return c;
-}
-
-attendance full_attendance() {
-  attendance a;
-  a.id = attendance_id{"th-van-yen-lan-2023"};
-  a.version = 1;
-  a.course = training_course_id{"tap-huan-cntt-2023"};
-  a.unit = unit_id{"th-van-yen"};
-  a.account = account_id{"acc-school-editor"};
-  a.person_name = "Nguyễn Thị Lan";
-  a.position = "Tuyên truyền viên pháp luật";
-  a.status = attendance_status::completed;
-  a.completed_on = d(2023, 8, 16);
-  a.certificate_number = "CN-2023-0042";
-  return a;
-}
-
-channel full_channel() {
-  channel c;
-  c.id = channel_id{"hotline-pgd"};
-  c.version = 1;
-  c.kind = channel_kind::hotline;
-  c.name = "Đường dây nóng Phòng GDĐT";
-  c.url = "https://pgdhadong.edu.vn/lien-he";
-  c.phone = "024 3382 4567";
-  c.unit = unit_id{"pgddt-ha-dong"};
-  c.active = false;
-  c.started_on = d(2023, 4, 1);
-  return c;
-}
-}  // namespace
+using fx::full_approval;
+using fx::full_banner;
+using fx::full_group;
+using fx::full_display;
+using fx::full_layout;
+using fx::full_playlist;
+using fx::full_schedule;
+using fx::full_template;
+using fx::full_period;
+using fx::full_submission;
+using fx::full_course;
+using fx::full_attendance;
+using fx::full_channel;
 
 TEST_SUITE("model/approval") {
   TEST_CASE("a fully populated approval record survives a JSON round trip") { round_trips(full_approval()); }

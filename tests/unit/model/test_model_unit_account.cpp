@@ -1,3 +1,4 @@
+#include "entities.hpp"
 #include "fixtures.hpp"
 
 #include <doctest/doctest.h>
@@ -7,39 +8,8 @@ using namespace pbgdpl;
 namespace {
 using fx::d;
 using fx::round_trips;
-
-unit full_school() {
-  unit u;
-  u.id = unit_id{"th-van-yen"};
-  u.version = 3;
-  u.kind = unit_kind::school;
-  u.name = "Trường Tiểu học Văn Yên";
-  u.short_name = "TH Văn Yên";
-  u.level = school_level::th;
-  u.parent = unit_id{"pgddt-ha-dong"};
-  u.website = "https://thvanyen.hadong.edu.vn";
-  u.email = "thvanyen@hadong.edu.vn";
-  u.phone = "024 3382 0000";
-  u.address = "Phường Phú La, quận Hà Đông, Hà Nội";
-  u.opened_on = d(1960, 9, 5);
-  return u;
-}
-
-account full_account() {
-  account a;
-  a.id = account_id{"acc-editor-van-yen"};
-  a.version = 7;
-  a.username = "nguyen.lan";
-  a.display_name = "Nguyễn Thị Lan";
-  a.email = "lan@thvanyen.edu.vn";
-  a.phone = "0912 345 678";
-  a.position = "Giáo viên";
-  a.grants = {{role::school_editor, unit_id{"th-van-yen"}}, {role::signage_operator, unit_id{"th-van-yen"}}};
-  a.disabled = true;
-  a.created_at = local_midnight(d(2023, 9, 1)) + std::chrono::hours{8};
-  return a;
-}
-
+using fx::full_school;
+using fx::full_account;
 }  // namespace
 
 TEST_SUITE("model/unit") {

@@ -1,11 +1,14 @@
 // Store benchmark: bulk insert rate and search latency (p50/p99) of the SQLite store over a
 // deterministic Vietnamese corpus, beside the same queries as `MATCH ... ORDER BY rank LIMIT 20`
-// on a bare FTS5 table built from the same corpus.
+// on a bare FTS5 table built from the same corpus; then the cost of reading entities (a search's
+// hits as articles, list pages, get by id) beside the path the store took before, same run.
 //   pbgdpl_bench_store [articles=100000] [work dir=./bench-store-data]
 // The two databases are built once into the work dir and reused by later runs with the same
 // article count (the insert figures of the run that built them are kept in build.txt and
 // printed again); PBGDPL_BENCH_REBUILD=1 rebuilds them.
 #include <pbgdpl/store/sqlite.hpp>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -296,6 +299,91 @@ int main(int argc, char** argv) {
   std::printf("%-22s %10.2f %10.2f   (first round, row-set cache cold; max %.2f)\n", "ALL, first round", pct(cold_ours, .5),
               pct(cold_ours, .99), *std::max_element(cold_ours.begin(), cold_ours.end()));
   std::printf("\ntitle queries returning that document first: %d / %zu\n", first, title_checks.size());
+
+  // --- reading entities: what a portal page does with the store -----------------------------
+  // Each figure beside the path the store took before, in the same run on the same data:
+  //  - a search's 20 hits as articles: get<article>(hit) decodes the record the search read;
+  //    before, the portal read each hit again by id (get<article>(hit.id)).
+  //  - list<article> pages of 20 (newest first, by cursor; then one unit's), and get<article>:
+  //    records the store wrote are decoded as written; before, each was validated and
+  //    NFC-normalised again (list_records/read + from_json_value, the old typed path).
+  struct paired {
+    std::vector<double> now, before;
+  };
+  paired hits_ms, list_ms, list_unit_ms, get_us;
+  auto old_list = [&](const list_query& lq) -> result<page<article>> {
+    auto p = store->list_records("article", lq);
+    if (!p) return p.err();
+    page<article> out;
+    out.next_cursor = p->next_cursor;
+    for (auto& r : p->items) {
+      auto v = from_json_value<article>(r.body);
+      if (!v) return v.err();
+      out.items.push_back(std::move(*v));
+    }
+    return out;
+  };
+  auto fail = [](const char* what, const error& e) {
+    std::fprintf(stderr, "%s: %s\n", what, e.describe().c_str());
+    std::exit(1);
+  };
+  for (int rep = 0; rep < reps; ++rep) {
+    bool new_first = rep % 2 == 0;  // alternate, so neither path always meets a warmer cache
+    for (const auto& q : queries) {
+      auto r = store->search(request_for(q.q));
+      if (!r) fail("search", r.err());
+      for (int k = 0; k < 2; ++k) {
+        bool fresh = (k == 0) == new_first;
+        auto t = clock_type::now();
+        for (const auto& h : r->items) {
+          auto a = fresh ? store->get<article>(h) : store->get<article>(std::string_view(h.id));
+          if (!a) fail("hit", a.err());
+        }
+        if (rep > 0) (fresh ? hits_ms.now : hits_ms.before).push_back(ms_since(t));
+      }
+    }
+    for (int filtered = 0; filtered < 2; ++filtered) {
+      for (int k = 0; k < 2; ++k) {
+        bool fresh = (k == 0) == new_first;
+        list_query lq;
+        if (filtered) lq.where.unit = "th-" + std::to_string(rep % 97);
+        for (int pg = 0; pg < (filtered ? 3 : 10); ++pg) {
+          auto t = clock_type::now();
+          auto p = fresh ? store->list<article>(lq) : old_list(lq);
+          double ms = ms_since(t);
+          if (!p) fail("list", p.err());
+          auto& into = filtered ? list_unit_ms : list_ms;
+          if (rep > 0) (fresh ? into.now : into.before).push_back(ms);
+          if (p->next_cursor.empty()) break;
+          lq.cursor = p->next_cursor;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < 200; ++i) {
+      auto id = "a" + std::to_string((i * 7919 + static_cast<std::size_t>(rep)) % n);
+      for (int k = 0; k < 2; ++k) {
+        bool fresh = (k == 0) == new_first;
+        auto t = clock_type::now();
+        auto a = fresh ? store->get<article>(id) : [&]() -> result<article> {
+          auto r = store->read("article", id);
+          if (!r) return r.err();
+          return from_json_value<article>(r->body);
+        }();
+        double us = ms_since(t) * 1000;
+        if (!a) fail("get", a.err());
+        if (rep > 0) (fresh ? get_us.now : get_us.before).push_back(us);
+      }
+    }
+  }
+  std::printf("\n%-36s %10s %10s %12s %12s\n", "reading entities", "p50", "p99", "before p50", "before p99");
+  auto row = [](const char* what, const paired& v, const char* unit, double scale) {
+    std::printf("%-36s %7.2f %s %7.2f %s %9.2f %s %9.2f %s\n", what, pct(v.now, .5) * scale, unit, pct(v.now, .99) * scale, unit,
+                pct(v.before, .5) * scale, unit, pct(v.before, .99) * scale, unit);
+  };
+  row("20 search hits as articles", hits_ms, "ms", 1);
+  row("list<article>, page of 20", list_ms, "ms", 1);
+  row("list<article>, one unit, page of 20", list_unit_ms, "ms", 1);
+  row("get<article>", get_us, "us", 1);
   std::printf("peak RSS (this run): %.1f MiB\n", static_cast<double>(peak_rss_kib()) / 1024.0);
   sqlite3_finalize(bq);
   sqlite3_close(base);

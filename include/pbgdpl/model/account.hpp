@@ -20,30 +20,16 @@ PBGDPL_ENUM_NAMES(role, {role::school_editor, "school_editor"}, {role::school_ap
                   {role::city_official, "city_official"}, {role::signage_operator, "signage_operator"},
                   {role::auditor, "auditor"});
 
-inline std::string_view role_label_vi(role r) noexcept {
-  switch (r) {
-    case role::school_editor: return "Biên tập viên nhà trường";
-    case role::school_approver: return "Người duyệt nhà trường";
-    case role::division_editor: return "Biên tập viên Phòng GDĐT";
-    case role::division_approver: return "Người duyệt Phòng GDĐT";
-    case role::city_official: return "Cán bộ Thành phố";
-    case role::signage_operator: return "Người vận hành màn hình";
-    case role::auditor: return "Người kiểm tra";
-  }
-  return {};
-}
-inline std::string_view role_label_en(role r) noexcept {
-  switch (r) {
-    case role::school_editor: return "School editor";
-    case role::school_approver: return "School approver";
-    case role::division_editor: return "Division editor";
-    case role::division_approver: return "Division approver";
-    case role::city_official: return "City official";
-    case role::signage_operator: return "Signage operator";
-    case role::auditor: return "Auditor";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(role,
+                   {role::school_editor, "Biên tập viên nhà trường", "School editor"},
+                   {role::school_approver, "Người duyệt nhà trường", "School approver"},
+                   {role::division_editor, "Biên tập viên Phòng GDĐT", "Division editor"},
+                   {role::division_approver, "Người duyệt Phòng GDĐT", "Division approver"},
+                   {role::city_official, "Cán bộ Thành phố", "City official"},
+                   {role::signage_operator, "Người vận hành màn hình", "Signage operator"},
+                   {role::auditor, "Người kiểm tra", "Auditor"});
+inline std::string_view role_label_vi(role x) noexcept { return label_vi(x); }
+inline std::string_view role_label_en(role x) noexcept { return label_en(x); }
 
 // Roles whose holders may sign an approval (trust/ checks the key; this is the domain rule).
 constexpr bool is_approver_role(role r) noexcept {
@@ -83,8 +69,7 @@ struct account {
 template <class V>
 void describe(V& f, account& x) {
   using model_io::need;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("username", x.username, need::required, model_io::short_text);
   f("display_name", x.display_name, need::required, model_io::short_text);
   f("email", x.email, need::optional, model_io::short_text);

@@ -12,15 +12,12 @@ enum class approval_use { portal, signage_school, signage_public, report };
 PBGDPL_ENUM_NAMES(approval_use, {approval_use::portal, "portal"}, {approval_use::signage_school, "signage_school"},
                   {approval_use::signage_public, "signage_public"}, {approval_use::report, "report"});
 
-inline std::string_view approval_use_label_vi(approval_use u) noexcept {
-  switch (u) {
-    case approval_use::portal: return "Đăng trên trang thông tin điện tử";
-    case approval_use::signage_school: return "Trình chiếu tại trường";
-    case approval_use::signage_public: return "Trình chiếu nơi công cộng";
-    case approval_use::report: return "Báo cáo";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(approval_use,
+                   {approval_use::portal, "Đăng trên trang thông tin điện tử", "Published on the website"},
+                   {approval_use::signage_school, "Trình chiếu tại trường", "Shown on school screens"},
+                   {approval_use::signage_public, "Trình chiếu nơi công cộng", "Shown on screens in public places"},
+                   {approval_use::report, "Báo cáo", "Report"});
+inline std::string_view approval_use_label_vi(approval_use x) noexcept { return label_vi(x); }
 
 // The one rule for who may approve what, shared by validate() below and by trust/ (delegations
 // an authority signs, statements an approver signs): only approver roles approve, and content for
@@ -54,8 +51,7 @@ template <class V>
 void describe(V& f, approval_record& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("content_id", x.content_id, need::required, short_text);
   f("content_blake2b", x.content_blake2b, need::required, short_text);
   f("approver_unit", x.approver_unit, need::required);

@@ -18,38 +18,23 @@ PBGDPL_ENUM_NAMES(article_state, {article_state::draft, "draft"}, {article_state
                   {article_state::approved, "approved"}, {article_state::published, "published"},
                   {article_state::archived, "archived"});
 
-inline std::string_view article_kind_label_vi(article_kind k) noexcept {
-  switch (k) {
-    case article_kind::activity_news: return "Tin tức hoạt động";
-    case article_kind::legal_document_intro: return "Văn bản pháp luật mới";
-    case article_kind::question_answer: return "Hỏi đáp pháp luật";
-    case article_kind::policy_dialogue: return "Đối thoại chính sách - pháp luật";
-    case article_kind::in_depth: return "Bài viết chuyên sâu";
-    case article_kind::publication: return "Tài liệu, ấn phẩm";
-  }
-  return {};
-}
-inline std::string_view article_kind_label_en(article_kind k) noexcept {
-  switch (k) {
-    case article_kind::activity_news: return "Activity news";
-    case article_kind::legal_document_intro: return "New legal documents";
-    case article_kind::question_answer: return "Legal Q&A";
-    case article_kind::policy_dialogue: return "Policy and law dialogue";
-    case article_kind::in_depth: return "In-depth articles";
-    case article_kind::publication: return "Publications";
-  }
-  return {};
-}
-inline std::string_view article_state_label_vi(article_state s) noexcept {
-  switch (s) {
-    case article_state::draft: return "Bản nháp";
-    case article_state::submitted: return "Chờ duyệt";
-    case article_state::approved: return "Đã duyệt";
-    case article_state::published: return "Đã đăng";
-    case article_state::archived: return "Lưu trữ";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(article_kind,
+                   {article_kind::activity_news, "Tin tức hoạt động", "Activity news"},
+                   {article_kind::legal_document_intro, "Văn bản pháp luật mới", "New legal documents"},
+                   {article_kind::question_answer, "Hỏi đáp pháp luật", "Legal Q&A"},
+                   {article_kind::policy_dialogue, "Đối thoại chính sách - pháp luật", "Policy and law dialogue"},
+                   {article_kind::in_depth, "Bài viết chuyên sâu", "In-depth articles"},
+                   {article_kind::publication, "Tài liệu, ấn phẩm", "Publications"});
+inline std::string_view article_kind_label_vi(article_kind x) noexcept { return label_vi(x); }
+inline std::string_view article_kind_label_en(article_kind x) noexcept { return label_en(x); }
+
+PBGDPL_ENUM_LABELS(article_state,
+                   {article_state::draft, "Bản nháp", "Draft"},
+                   {article_state::submitted, "Chờ duyệt", "Awaiting approval"},
+                   {article_state::approved, "Đã duyệt", "Approved"},
+                   {article_state::published, "Đã đăng", "Published"},
+                   {article_state::archived, "Lưu trữ", "Archived"});
+inline std::string_view article_state_label_vi(article_state x) noexcept { return label_vi(x); }
 
 struct article {
   article_id id;
@@ -82,8 +67,7 @@ template <class V>
 void describe(V& f, article& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("kind", x.kind, need::required);
   f("title", x.title, need::required, short_text);
   f("slug", x.slug, need::optional, short_text);

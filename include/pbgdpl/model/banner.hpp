@@ -43,8 +43,7 @@ template <class V>
 void describe(V& f, banner& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("name", x.name, need::optional, short_text);
   f("target_url", x.target_url, need::required, short_text);
   f("required_text", x.required_text, need::required, short_text);

@@ -12,20 +12,17 @@ PBGDPL_ENUM_NAMES(channel_kind, {channel_kind::facebook, "facebook"}, {channel_k
                   {channel_kind::hotline, "hotline"}, {channel_kind::radio_tv, "radio_tv"},
                   {channel_kind::grassroots, "grassroots"}, {channel_kind::other, "other"});
 
-inline std::string_view channel_kind_label_vi(channel_kind k) noexcept {
-  switch (k) {
-    case channel_kind::facebook: return "Facebook";
-    case channel_kind::youtube: return "YouTube";
-    case channel_kind::x: return "X (Twitter)";
-    case channel_kind::zalo: return "Zalo";
-    case channel_kind::forum: return "Diễn đàn trực tuyến";
-    case channel_kind::hotline: return "Tổng đài điện thoại";
-    case channel_kind::radio_tv: return "Phát thanh, truyền hình";
-    case channel_kind::grassroots: return "Hệ thống thông tin cơ sở";
-    case channel_kind::other: return "Khác";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(channel_kind,
+                   {channel_kind::facebook, "Facebook", "Facebook"},
+                   {channel_kind::youtube, "YouTube", "YouTube"},
+                   {channel_kind::x, "X (Twitter)", "X (Twitter)"},
+                   {channel_kind::zalo, "Zalo", "Zalo"},
+                   {channel_kind::forum, "Diễn đàn trực tuyến", "Online forum"},
+                   {channel_kind::hotline, "Tổng đài điện thoại", "Phone hotline"},
+                   {channel_kind::radio_tv, "Phát thanh, truyền hình", "Radio and television"},
+                   {channel_kind::grassroots, "Hệ thống thông tin cơ sở", "Grassroots information network"},
+                   {channel_kind::other, "Khác", "Other"});
+inline std::string_view channel_kind_label_vi(channel_kind x) noexcept { return label_vi(x); }
 
 // Channels that exist at a web address (a hotline is a phone number instead).
 constexpr bool channel_has_url(channel_kind k) noexcept {
@@ -52,8 +49,7 @@ template <class V>
 void describe(V& f, channel& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("kind", x.kind, need::required);
   f("name", x.name, need::required, short_text);
   f("url", x.url, need::optional, short_text);

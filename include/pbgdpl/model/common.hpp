@@ -6,6 +6,7 @@
 #include "../core/json.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,58 @@ using dialogue_id = id<struct dialogue_tag>;
 
 // The newest schema this build writes and understands; older documents are read as they are.
 inline constexpr int model_schema_version = 1;
+
+// What pages and reports show for an enum's values, in Vietnamese and English: one table per enum
+// (PBGDPL_ENUM_LABELS, beside its PBGDPL_ENUM_NAMES) and one lookup for all, label_vi/label_en.
+// The table must label every value enum_names<E> names; a missing one fails the build.
+template <class E>
+struct enum_labels;
+
+template <class E>
+struct enum_label {
+  E value;
+  std::string_view vi, en;
+};
+
+template <class E>
+concept labelled_enum = named_enum<E> && requires { enum_labels<E>::values; };
+
+template <labelled_enum E>
+constexpr const enum_label<E>* find_label(E e) noexcept {
+  for (const auto& l : enum_labels<E>::values)
+    if (l.value == e) return &l;
+  return nullptr;
+}
+// Empty for a value outside the enum's names (one made by a cast).
+template <labelled_enum E>
+constexpr std::string_view label_vi(E e) noexcept {
+  auto l = find_label(e);
+  return l ? l->vi : std::string_view{};
+}
+template <labelled_enum E>
+constexpr std::string_view label_en(E e) noexcept {
+  auto l = find_label(e);
+  return l ? l->en : std::string_view{};
+}
+
+namespace detail {
+template <class E>
+constexpr bool labels_every_name() {
+  std::size_t n = 0;
+  for (const auto& [value, name] : enum_names<E>::values) {
+    if (!find_label(value)) return false;
+    ++n;
+  }
+  return n == sizeof(enum_labels<E>::values) / sizeof(enum_labels<E>::values[0]);
+}
+}  // namespace detail
+
+#define PBGDPL_ENUM_LABELS(E, ...)                                                        \
+  template <>                                                                             \
+  struct enum_labels<E> {                                                                 \
+    static constexpr enum_label<E> values[] = {__VA_ARGS__};                              \
+  };                                                                                      \
+  static_assert(detail::labels_every_name<E>(), "PBGDPL_ENUM_LABELS(" #E "): label each named value once")
 
 namespace model_io {
 
@@ -71,6 +124,13 @@ struct reader {
   // the fields mean, and a silent misreading is worse than a clear refusal.
   void header(int& schema_version, std::uint64_t& version);
 };
+
+// Every entity's field list starts the same way: its id, then the schema and record versions.
+template <class V, class T>
+void head(V& f, T& x) {
+  f("id", x.id, need::required);
+  f.header(x.schema_version, x.version);
+}
 
 }  // namespace model_io
 
@@ -133,6 +193,22 @@ inline bool is_hex(std::string_view s, std::size_t chars) noexcept {
   for (char c : s)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   return true;
+}
+
+// A BLAKE2b-256 content address: 64 lower-case hex characters.
+inline void blake2b(validator& v, std::string_view s, const std::string& path) {
+  v.check(is_hex(s, 64), path, errc::invalid_argument, "Mã băm BLAKE2b-256 phải là 64 ký tự hex thường",
+          "BLAKE2b-256 must be 64 lower-case hex characters");
+}
+
+// xs[i] must differ, by `key`, from every element before it: one `already_exists` at `path` for
+// each earlier element with the same key.
+template <class T, class Key>
+void unique_at(validator& v, const std::vector<T>& xs, std::size_t i, Key key, const std::string& path,
+               std::string_view vi, std::string_view en) {
+  for (std::size_t k = 0; k < i; ++k)
+    if (std::invoke(key, xs[k]) == std::invoke(key, xs[i]))
+      v.add(path, errc::already_exists, std::string(vi), std::string(en));
 }
 
 // A URL slug as text::slug makes it: a-z, 0-9 and single inner hyphens.
@@ -205,6 +281,17 @@ void not_before(validator& v, const T& later, const T& earlier, const std::strin
 PBGDPL_DECL std::optional<int> parse_time_of_day(std::string_view s) noexcept;
 
 }  // namespace rules
+
+namespace detail {
+// The first element of xs whose `member` equals `key`, or nullptr (zones by name, indicators and
+// values by code).
+template <class T, class M, class K>
+const T* find_by(const std::vector<T>& xs, M T::*member, const K& key) noexcept {
+  for (const auto& x : xs)
+    if (x.*member == key) return &x;
+  return nullptr;
+}
+}  // namespace detail
 
 PBGDPL_NAMESPACE_END
 

@@ -29,46 +29,30 @@ PBGDPL_ENUM_NAMES(relation_kind, {relation_kind::amends, "amends"}, {relation_ki
                   {relation_kind::repeals, "repeals"}, {relation_kind::guides, "guides"},
                   {relation_kind::based_on, "based_on"});
 
-inline std::string_view document_level_label_vi(document_level l) noexcept {
-  switch (l) {
-    case document_level::central: return "Trung ương";
-    case document_level::city: return "Thành phố";
-    case document_level::district: return "Quận";
-    case document_level::sector: return "Ngành Giáo dục";
-    case document_level::school: return "Nhà trường";
-  }
-  return {};
-}
-inline std::string_view validity_status_label_vi(validity_status s) noexcept {
-  switch (s) {
-    case validity_status::in_force: return "Còn hiệu lực";
-    case validity_status::partly_expired: return "Hết hiệu lực một phần";
-    case validity_status::expired: return "Hết hiệu lực toàn bộ";
-    case validity_status::not_yet_in_force: return "Chưa có hiệu lực";
-    case validity_status::suspended: return "Ngưng hiệu lực";
-  }
-  return {};
-}
-inline std::string_view validity_status_label_en(validity_status s) noexcept {
-  switch (s) {
-    case validity_status::in_force: return "In force";
-    case validity_status::partly_expired: return "Partly expired";
-    case validity_status::expired: return "Expired";
-    case validity_status::not_yet_in_force: return "Not yet in force";
-    case validity_status::suspended: return "Suspended";
-  }
-  return {};
-}
-inline std::string_view relation_kind_label_vi(relation_kind k) noexcept {
-  switch (k) {
-    case relation_kind::amends: return "Sửa đổi, bổ sung";
-    case relation_kind::replaces: return "Thay thế";
-    case relation_kind::repeals: return "Bãi bỏ";
-    case relation_kind::guides: return "Hướng dẫn";
-    case relation_kind::based_on: return "Căn cứ";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(document_level,
+                   {document_level::central, "Trung ương", "Central"},
+                   {document_level::city, "Thành phố", "City"},
+                   {document_level::district, "Quận", "District"},
+                   {document_level::sector, "Ngành Giáo dục", "Education sector"},
+                   {document_level::school, "Nhà trường", "School"});
+inline std::string_view document_level_label_vi(document_level x) noexcept { return label_vi(x); }
+
+PBGDPL_ENUM_LABELS(validity_status,
+                   {validity_status::in_force, "Còn hiệu lực", "In force"},
+                   {validity_status::partly_expired, "Hết hiệu lực một phần", "Partly expired"},
+                   {validity_status::expired, "Hết hiệu lực toàn bộ", "Expired"},
+                   {validity_status::not_yet_in_force, "Chưa có hiệu lực", "Not yet in force"},
+                   {validity_status::suspended, "Ngưng hiệu lực", "Suspended"});
+inline std::string_view validity_status_label_vi(validity_status x) noexcept { return label_vi(x); }
+inline std::string_view validity_status_label_en(validity_status x) noexcept { return label_en(x); }
+
+PBGDPL_ENUM_LABELS(relation_kind,
+                   {relation_kind::amends, "Sửa đổi, bổ sung", "Amends"},
+                   {relation_kind::replaces, "Thay thế", "Replaces"},
+                   {relation_kind::repeals, "Bãi bỏ", "Repeals"},
+                   {relation_kind::guides, "Hướng dẫn", "Guides"},
+                   {relation_kind::based_on, "Căn cứ", "Based on"});
+inline std::string_view relation_kind_label_vi(relation_kind x) noexcept { return label_vi(x); }
 
 struct signer {
   signer_authority authority = signer_authority::none;
@@ -190,8 +174,7 @@ template <class V>
 void describe(V& f, legal_document& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("number", x.number, need::required, short_text);
   f("type_code", x.type_code, need::required, short_text);
   f("year", x.year);

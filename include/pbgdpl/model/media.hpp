@@ -33,8 +33,7 @@ template <class V>
 void describe(V& f, media_asset& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("type", x.type, need::required);
   f("title", x.title, need::optional, short_text);
   f("file_name", x.file_name, need::required, short_text);
@@ -79,19 +78,16 @@ PBGDPL_ENUM_NAMES(publication_kind, {publication_kind::outline, "outline"}, {pub
                   {publication_kind::short_play, "short_play"}, {publication_kind::video, "video"},
                   {publication_kind::e_lecture, "e_lecture"}, {publication_kind::infographic, "infographic"});
 
-inline std::string_view publication_kind_label_vi(publication_kind k) noexcept {
-  switch (k) {
-    case publication_kind::outline: return "Đề cương giới thiệu văn bản";
-    case publication_kind::handbook: return "Sách, cẩm nang";
-    case publication_kind::leaflet: return "Tờ gấp";
-    case publication_kind::legal_story: return "Câu chuyện pháp luật";
-    case publication_kind::short_play: return "Tiểu phẩm pháp luật";
-    case publication_kind::video: return "Video";
-    case publication_kind::e_lecture: return "Bài giảng điện tử";
-    case publication_kind::infographic: return "Infographic";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(publication_kind,
+                   {publication_kind::outline, "Đề cương giới thiệu văn bản", "Outline of a new document"},
+                   {publication_kind::handbook, "Sách, cẩm nang", "Book, handbook"},
+                   {publication_kind::leaflet, "Tờ gấp", "Leaflet"},
+                   {publication_kind::legal_story, "Câu chuyện pháp luật", "Legal story"},
+                   {publication_kind::short_play, "Tiểu phẩm pháp luật", "Short legal play"},
+                   {publication_kind::video, "Video", "Video"},
+                   {publication_kind::e_lecture, "Bài giảng điện tử", "E-lecture"},
+                   {publication_kind::infographic, "Infographic", "Infographic"});
+inline std::string_view publication_kind_label_vi(publication_kind x) noexcept { return label_vi(x); }
 
 struct publication {
   publication_id id;
@@ -114,8 +110,7 @@ template <class V>
 void describe(V& f, publication& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("kind", x.kind, need::required);
   f("title", x.title, need::required, short_text);
   f("summary", x.summary);

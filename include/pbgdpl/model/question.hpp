@@ -10,15 +10,12 @@ enum class question_state { asked, answered, published, rejected };
 PBGDPL_ENUM_NAMES(question_state, {question_state::asked, "asked"}, {question_state::answered, "answered"},
                   {question_state::published, "published"}, {question_state::rejected, "rejected"});
 
-inline std::string_view question_state_label_vi(question_state s) noexcept {
-  switch (s) {
-    case question_state::asked: return "Chờ trả lời";
-    case question_state::answered: return "Đã trả lời";
-    case question_state::published: return "Đã công bố";
-    case question_state::rejected: return "Không tiếp nhận";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(question_state,
+                   {question_state::asked, "Chờ trả lời", "Awaiting an answer"},
+                   {question_state::answered, "Đã trả lời", "Answered"},
+                   {question_state::published, "Đã công bố", "Published"},
+                   {question_state::rejected, "Không tiếp nhận", "Not accepted"});
+inline std::string_view question_state_label_vi(question_state x) noexcept { return label_vi(x); }
 
 struct question {
   question_id id;
@@ -48,8 +45,7 @@ template <class V>
 void describe(V& f, question& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("unit", x.unit, need::required);
   f("asker_name", x.asker_name, need::required, short_text);
   f("asker_email", x.asker_email, need::optional, short_text);
@@ -106,8 +102,7 @@ template <class V>
 void describe(V& f, dialogue_session& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("unit", x.unit, need::required);
   f("title", x.title, need::required, short_text);
   f("description", x.description);

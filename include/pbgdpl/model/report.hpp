@@ -55,8 +55,7 @@ template <class V>
 void describe(V& f, report_template& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("name", x.name, need::required, short_text);
   f("plan_number", x.plan_number, need::optional, short_text);
   f("plan", x.plan);
@@ -66,9 +65,7 @@ void describe(V& f, report_template& x) {
 PBGDPL_MODEL_DECLARE(report_template)
 
 inline const indicator* find_indicator(const report_template& t, std::string_view code) noexcept {
-  for (const auto& i : t.indicators)
-    if (i.code == code) return &i;
-  return nullptr;
+  return detail::find_by(t.indicators, &indicator::code, code);
 }
 
 inline bool is_indicator_code(std::string_view s) noexcept {
@@ -83,9 +80,10 @@ PBGDPL_DECL void validate(const report_template& t, validator& v);
 enum class report_round { first, second };
 PBGDPL_ENUM_NAMES(report_round, {report_round::first, "first"}, {report_round::second, "second"});
 
-inline std::string_view report_round_label_vi(report_round r) noexcept {
-  return r == report_round::first ? "Đợt 1 (sau tổng kết năm học)" : "Đợt 2 (trước ngày 15 tháng 12)";
-}
+PBGDPL_ENUM_LABELS(report_round,
+                   {report_round::first, "Đợt 1 (sau tổng kết năm học)", "Round 1 (after the year's wrap-up)"},
+                   {report_round::second, "Đợt 2 (trước ngày 15 tháng 12)", "Round 2 (before 15 December)"});
+inline std::string_view report_round_label_vi(report_round x) noexcept { return label_vi(x); }
 
 struct report_period {
   report_period_id id;
@@ -103,8 +101,7 @@ struct report_period {
 template <class V>
 void describe(V& f, report_period& x) {
   using model_io::need;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("template_id", x.template_id, need::required);
   f("year", x.year, need::required);
   f("round", x.round, need::required);
@@ -128,15 +125,12 @@ enum class submission_state { draft, submitted, accepted, returned };
 PBGDPL_ENUM_NAMES(submission_state, {submission_state::draft, "draft"}, {submission_state::submitted, "submitted"},
                   {submission_state::accepted, "accepted"}, {submission_state::returned, "returned"});
 
-inline std::string_view submission_state_label_vi(submission_state s) noexcept {
-  switch (s) {
-    case submission_state::draft: return "Đang soạn";
-    case submission_state::submitted: return "Đã gửi";
-    case submission_state::accepted: return "Đã tiếp nhận";
-    case submission_state::returned: return "Trả lại";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(submission_state,
+                   {submission_state::draft, "Đang soạn", "Being drafted"},
+                   {submission_state::submitted, "Đã gửi", "Sent"},
+                   {submission_state::accepted, "Đã tiếp nhận", "Accepted"},
+                   {submission_state::returned, "Trả lại", "Returned"});
+inline std::string_view submission_state_label_vi(submission_state x) noexcept { return label_vi(x); }
 
 // One value: exactly one of number (number, percent), flag (boolean) or text is set.
 struct indicator_value {
@@ -178,8 +172,7 @@ struct report_submission {
 template <class V>
 void describe(V& f, report_submission& x) {
   using model_io::need;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("template_id", x.template_id, need::required);
   f("period_id", x.period_id, need::required);
   f("unit", x.unit, need::required);
@@ -192,9 +185,7 @@ void describe(V& f, report_submission& x) {
 PBGDPL_MODEL_DECLARE(report_submission)
 
 inline const indicator_value* find_value(const report_submission& s, std::string_view code) noexcept {
-  for (const auto& v : s.values)
-    if (v.code == code) return &v;
-  return nullptr;
+  return detail::find_by(s.values, &indicator_value::code, code);
 }
 
 // Shape only: each value has one kind of content, codes are unique, and a sent report says

@@ -21,8 +21,7 @@ struct display_group {
 template <class V>
 void describe(V& f, display_group& x) {
   using model_io::need;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("name", x.name, need::required, model_io::short_text);
   f("unit", x.unit, need::required);
   f("parent", x.parent);
@@ -52,8 +51,7 @@ template <class V>
 void describe(V& f, display& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("name", x.name, need::required, short_text);
   f("location", x.location, need::optional, short_text);
   f("unit", x.unit, need::required);
@@ -102,8 +100,7 @@ struct layout {
 template <class V>
 void describe(V& f, layout& x) {
   using model_io::need;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("name", x.name, need::required, model_io::short_text);
   f("width", x.width, need::required);
   f("height", x.height, need::required);
@@ -112,9 +109,7 @@ void describe(V& f, layout& x) {
 PBGDPL_MODEL_DECLARE(layout)
 
 inline const zone* find_zone(const layout& l, std::string_view name) noexcept {
-  for (const auto& z : l.zones)
-    if (z.name == name) return &z;
-  return nullptr;
+  return detail::find_by(l.zones, &zone::name, name);
 }
 
 PBGDPL_DECL void validate(const layout& l, validator& v);
@@ -152,8 +147,7 @@ struct playlist {
 template <class V>
 void describe(V& f, playlist& x) {
   using model_io::need;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("name", x.name, need::required, model_io::short_text);
   f("unit", x.unit, need::required);
   f("layout", x.layout);
@@ -200,8 +194,7 @@ template <class V>
 void describe(V& f, schedule_entry& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("playlist", x.playlist, need::required);
   f("group", x.group, need::required);
   f("days", x.days);

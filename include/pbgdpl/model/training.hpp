@@ -31,8 +31,7 @@ template <class V>
 void describe(V& f, training_course& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("title", x.title, need::required, short_text);
   f("description", x.description);
   f("organizer", x.organizer, need::optional, short_text);
@@ -73,8 +72,7 @@ template <class V>
 void describe(V& f, attendance& x) {
   using model_io::need;
   using model_io::short_text;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("course", x.course, need::required);
   f("unit", x.unit, need::required);
   f("account", x.account);

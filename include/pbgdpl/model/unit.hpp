@@ -37,8 +37,7 @@ struct unit {
 template <class V>
 void describe(V& f, unit& x) {
   using model_io::need;
-  f("id", x.id, need::required);
-  f.header(x.schema_version, x.version);
+  model_io::head(f, x);
   f("kind", x.kind, need::required);
   f("name", x.name, need::required, model_io::short_text);
   f("short_name", x.short_name, need::optional, model_io::short_text);
@@ -53,42 +52,21 @@ void describe(V& f, unit& x) {
 }
 PBGDPL_MODEL_DECLARE(unit)
 
-inline std::string_view unit_kind_label_vi(unit_kind k) noexcept {
-  switch (k) {
-    case unit_kind::city: return "Thành phố";
-    case unit_kind::department: return "Sở, ban, ngành";
-    case unit_kind::district: return "Quận, huyện";
-    case unit_kind::education_division: return "Phòng Giáo dục và Đào tạo";
-    case unit_kind::school: return "Trường học";
-  }
-  return {};
-}
-inline std::string_view unit_kind_label_en(unit_kind k) noexcept {
-  switch (k) {
-    case unit_kind::city: return "City";
-    case unit_kind::department: return "Department";
-    case unit_kind::district: return "District";
-    case unit_kind::education_division: return "Education and Training Division";
-    case unit_kind::school: return "School";
-  }
-  return {};
-}
-inline std::string_view school_level_label_vi(school_level l) noexcept {
-  switch (l) {
-    case school_level::mn: return "Mầm non";
-    case school_level::th: return "Tiểu học";
-    case school_level::thcs: return "Trung học cơ sở";
-  }
-  return {};
-}
-inline std::string_view school_level_label_en(school_level l) noexcept {
-  switch (l) {
-    case school_level::mn: return "Kindergarten";
-    case school_level::th: return "Primary school";
-    case school_level::thcs: return "Lower secondary school";
-  }
-  return {};
-}
+PBGDPL_ENUM_LABELS(unit_kind,
+                   {unit_kind::city, "Thành phố", "City"},
+                   {unit_kind::department, "Sở, ban, ngành", "Department"},
+                   {unit_kind::district, "Quận, huyện", "District"},
+                   {unit_kind::education_division, "Phòng Giáo dục và Đào tạo", "Education and Training Division"},
+                   {unit_kind::school, "Trường học", "School"});
+inline std::string_view unit_kind_label_vi(unit_kind x) noexcept { return label_vi(x); }
+inline std::string_view unit_kind_label_en(unit_kind x) noexcept { return label_en(x); }
+
+PBGDPL_ENUM_LABELS(school_level,
+                   {school_level::mn, "Mầm non", "Kindergarten"},
+                   {school_level::th, "Tiểu học", "Primary school"},
+                   {school_level::thcs, "Trung học cơ sở", "Lower secondary school"});
+inline std::string_view school_level_label_vi(school_level x) noexcept { return label_vi(x); }
+inline std::string_view school_level_label_en(school_level x) noexcept { return label_en(x); }
 
 // Whether the unit existed on day d (reports expect only units open in their period).
 inline bool is_open_on(const unit& u, date d) noexcept {

@@ -142,3 +142,39 @@ TEST_SUITE("model/account") {
     CHECK(r.err().path == "/display_name");
   }
 }
+
+TEST_SUITE("model/labels") {
+  TEST_CASE("every named enum value has a Vietnamese and an English label") {
+    auto all_labelled = [](auto tag) {
+      using E = decltype(tag);
+      for (const auto& [value, name] : enum_names<E>::values) {
+        INFO(name);
+        CHECK_FALSE(label_vi(value).empty());
+        CHECK_FALSE(label_en(value).empty());
+      }
+    };
+    all_labelled(unit_kind{});
+    all_labelled(school_level{});
+    all_labelled(role{});
+    all_labelled(article_kind{});
+    all_labelled(article_state{});
+    all_labelled(document_level{});
+    all_labelled(validity_status{});
+    all_labelled(relation_kind{});
+    all_labelled(publication_kind{});
+    all_labelled(question_state{});
+    all_labelled(approval_use{});
+    all_labelled(channel_kind{});
+    all_labelled(report_round{});
+    all_labelled(submission_state{});
+  }
+
+  TEST_CASE("the named label functions read the same tables") {
+    CHECK(unit_kind_label_vi(unit_kind::education_division) == "Phòng Giáo dục và Đào tạo");
+    CHECK(unit_kind_label_en(unit_kind::school) == "School");
+    CHECK(validity_status_label_vi(validity_status::partly_expired) == "Hết hiệu lực một phần");
+    CHECK(report_round_label_vi(report_round::second) == "Đợt 2 (trước ngày 15 tháng 12)");
+    CHECK(label_en(article_state::submitted) == "Awaiting approval");
+    CHECK(role_label_vi(static_cast<role>(99)).empty());  // a value made by a cast has no label
+  }
+}

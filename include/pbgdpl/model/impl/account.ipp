@@ -30,9 +30,8 @@ PBGDPL_DECL void validate(const account& a, validator& v) {
   rules::text(v, a.position, "/position", "Chức vụ", "Position", false);
   for (std::size_t i = 0; i < a.grants.size(); ++i) {
     v.nested("/grants/" + std::to_string(i), [&] { validate(a.grants[i], v); });
-    for (std::size_t k = 0; k < i; ++k)
-      if (a.grants[k] == a.grants[i])
-        v.add("/grants/" + std::to_string(i), errc::already_exists, "Quyền bị lặp lại", "Duplicate grant");
+    rules::unique_at(v, a.grants, i, [](const auto& x) -> const auto& { return x; }, "/grants/" + std::to_string(i), "Quyền bị lặp lại",
+                     "Duplicate grant");
   }
 }
 

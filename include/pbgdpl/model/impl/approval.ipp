@@ -13,8 +13,7 @@ PBGDPL_DECL void validate(const approval_record& a, validator& v) {
   rules::known(v, a.use, "/use");
   rules::identifier(v, a.id, "/id", "Mã phê duyệt", "Approval id");
   rules::text(v, a.content_id, "/content_id", "Mã nội dung", "Content id", true);
-  v.check(rules::is_hex(a.content_blake2b, 64), "/content_blake2b", errc::invalid_argument,
-          "Mã băm BLAKE2b-256 phải là 64 ký tự hex thường", "BLAKE2b-256 must be 64 lower-case hex characters");
+  rules::blake2b(v, a.content_blake2b, "/content_blake2b");
   rules::identifier(v, a.approver_unit, "/approver_unit", "Đơn vị phê duyệt", "Approver unit");
   v.check(is_approver_role(a.approver_role), "/approver_role", errc::permission_denied,
           "Vai trò này không được phê duyệt nội dung", "This role may not approve content");

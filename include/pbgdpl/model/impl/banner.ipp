@@ -32,9 +32,8 @@ PBGDPL_DECL void validate(const banner& b, validator& v) {
     v.check(x.height > 0 && x.height <= 10000, p + "/height", errc::out_of_range, "Chiều cao phải từ 1 đến 10000",
             "Height must be 1 to 10000");
     rules::identifier(v, x.media, p + "/media", "Ảnh banner", "Banner image");
-    for (std::size_t k = 0; k < i; ++k)
-      if (b.variants[k].width == x.width && b.variants[k].height == x.height)
-        v.add(p, errc::already_exists, "Kích thước banner bị lặp", "Duplicate banner size");
+    rules::unique_at(v, b.variants, i, [](const banner_variant& y) { return std::pair(y.width, y.height); }, p,
+                     "Kích thước banner bị lặp", "Duplicate banner size");
   }
   rules::identifier(v, b.owner, "/owner", "Đơn vị cấp banner", "Owner");
 }

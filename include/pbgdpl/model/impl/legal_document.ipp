@@ -60,9 +60,7 @@ PBGDPL_DECL void validate(const document_file& f, validator& v) {
   if (f.file_name.find_first_of("/\\") != std::string::npos || f.file_name == "." || f.file_name == "..")
     v.add("/file_name", errc::unsafe_path, "Tên tệp không được chứa đường dẫn", "A file name must not contain a path");
   rules::text(v, f.mime_type, "/mime_type", "Kiểu tệp", "MIME type", false);
-  if (!f.blake2b.empty())
-    v.check(rules::is_hex(f.blake2b, 64), "/blake2b", errc::invalid_argument,
-            "Mã băm BLAKE2b-256 phải là 64 ký tự hex thường", "BLAKE2b-256 must be 64 lower-case hex characters");
+  if (!f.blake2b.empty()) rules::blake2b(v, f.blake2b, "/blake2b");
   rules::identifier(v, f.media, "/media", "Tệp đa phương tiện", "Media");
   rules::url(v, f.url, "/url", "Địa chỉ tệp", "File URL", false);
 }

@@ -25,8 +25,7 @@ PBGDPL_DECL void validate(const media_asset& m, validator& v) {
     v.add("/mime_type", errc::invalid_argument, "Kiểu MIME không khớp loại tệp " + std::string(to_string(m.type)),
           "MIME type does not match media type " + std::string(to_string(m.type)));
   v.check(m.size > 0, "/size", errc::out_of_range, "Tệp rỗng", "The file is empty");
-  v.check(rules::is_hex(m.blake2b, 64), "/blake2b", errc::invalid_argument,
-          "Mã băm BLAKE2b-256 phải là 64 ký tự hex thường", "BLAKE2b-256 must be 64 lower-case hex characters");
+  rules::blake2b(v, m.blake2b, "/blake2b");
   if (m.type == media_type::image) {
     v.check(m.width && *m.width > 0, "/width", errc::missing_field, "Ảnh phải có chiều rộng", "An image needs a width");
     v.check(m.height && *m.height > 0, "/height", errc::missing_field, "Ảnh phải có chiều cao", "An image needs a height");

@@ -39,9 +39,8 @@ PBGDPL_DECL void validate(const report_template& t, validator& v) {
             "Only numeric indicators have bounds");
     if (x.min && x.max && *x.min > *x.max)
       v.add(p + "/max", errc::out_of_range, "Giới hạn trên nhỏ hơn giới hạn dưới", "max is below min");
-    for (std::size_t k = 0; k < i; ++k)
-      if (t.indicators[k].code == x.code)
-        v.add(p + "/code", errc::already_exists, "Mã chỉ tiêu bị lặp", "Duplicate indicator code");
+    rules::unique_at(v, t.indicators, i, &indicator::code, p + "/code", "Mã chỉ tiêu bị lặp",
+                     "Duplicate indicator code");
   }
 }
 
@@ -80,9 +79,7 @@ PBGDPL_DECL void validate(const report_submission& s, validator& v) {
               "The number is not finite");
     if (x.text) rules::long_text(v, *x.text, p + "/text", "Giá trị", "Value", false);
     rules::long_text(v, x.comment, p + "/comment", "Ghi chú", "Comment", false);
-    for (std::size_t k = 0; k < i; ++k)
-      if (s.values[k].code == x.code)
-        v.add(p + "/code", errc::already_exists, "Chỉ tiêu bị lặp", "Duplicate indicator");
+    rules::unique_at(v, s.values, i, &indicator_value::code, p + "/code", "Chỉ tiêu bị lặp", "Duplicate indicator");
   }
   if (s.state != submission_state::draft) {
     v.check(s.submitted_at.has_value(), "/submitted_at", errc::missing_field, "Báo cáo đã gửi phải có thời điểm gửi",

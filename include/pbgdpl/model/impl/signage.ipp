@@ -53,9 +53,7 @@ PBGDPL_DECL void validate(const layout& l, validator& v) {
             "A zone needs a size");
     v.check(std::uint64_t{z.x} + z.width <= l.width && std::uint64_t{z.y} + z.height <= l.height, p,
             errc::out_of_range, "Vùng nằm ngoài bố cục", "The zone lies outside the layout");
-    for (std::size_t k = 0; k < i; ++k)
-      if (l.zones[k].name == z.name)
-        v.add(p + "/name", errc::already_exists, "Tên vùng bị lặp", "Duplicate zone name");
+    rules::unique_at(v, l.zones, i, &zone::name, p + "/name", "Tên vùng bị lặp", "Duplicate zone name");
   }
 }
 
@@ -120,9 +118,8 @@ PBGDPL_DECL void validate(const schedule_entry& e, validator& v) {
     rules::not_before(v, *e.valid_until, e.valid_from, "/valid_until", "Ngày kết thúc không được trước ngày bắt đầu",
                       "valid_until must not be before valid_from");
   for (std::size_t i = 0; i < e.days.size(); ++i)
-    for (std::size_t k = 0; k < i; ++k)
-      if (e.days[k] == e.days[i])
-        v.add("/days/" + std::to_string(i), errc::already_exists, "Ngày trong tuần bị lặp", "Duplicate day of week");
+    rules::unique_at(v, e.days, i, [](const auto& x) -> const auto& { return x; }, "/days/" + std::to_string(i), "Ngày trong tuần bị lặp",
+                     "Duplicate day of week");
   v.check(e.priority >= 0 && e.priority <= 1000, "/priority", errc::out_of_range, "Độ ưu tiên phải từ 0 đến 1000",
           "priority must be 0 to 1000");
 }

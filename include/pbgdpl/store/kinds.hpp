@@ -1,7 +1,7 @@
 // The one registry of stored kinds: for each stored model type, its kind name, the columns it is
 // filtered and sorted on, and the JSON members search reads. Backends, search, migrations and
 // import all ask this registry; a new kind adds one entity_traits specialisation and one entry
-// in stored_kinds.
+// in PBGDPL_STORE_KINDS.
 #pragma once
 #include "../model/account.hpp"
 #include "../model/article.hpp"
@@ -163,12 +163,28 @@ struct entity_traits<dialogue_session> {
   }
 };
 
+// Every stored kind, in the order an import creates them: kinds others refer to come first
+// (units before the articles that name them). A macro, X(type) per kind, so that the compiled
+// mode can also instantiate each kind's decoding once in the library (store.hpp).
+#define PBGDPL_STORE_KINDS(X) \
+  X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session)
+
 template <class... T>
 struct kind_list {};
 
-// Every stored kind, in the order an import creates them: kinds others refer to come first
-// (units before the articles that name them).
-using stored_kinds = kind_list<unit, account, legal_document, media_asset, article, publication, question, dialogue_session>;
+namespace detail {
+template <class L>
+struct without_first;
+template <class First, class... T>
+struct without_first<kind_list<First, T...>> {
+  using type = kind_list<T...>;
+};
+}  // namespace detail
+
+// The same list as types: stored_kinds = kind_list<unit, account, ...>.
+#define PBGDPL_STORE_KIND_ARG(T) , T
+using stored_kinds = detail::without_first<kind_list<void PBGDPL_STORE_KINDS(PBGDPL_STORE_KIND_ARG)>>::type;
+#undef PBGDPL_STORE_KIND_ARG
 
 // Calls f(std::type_identity<T>{}) for each stored kind in registry order while f returns true;
 // returns whether every call did.

@@ -116,5 +116,9 @@ PBGDPL_DECL bool matches(const record& r, const filter& f, const std::vector<std
   return true;
 }
 
+#if !defined(PBGDPL_HEADER_ONLY)
+PBGDPL_STORE_KINDS(PBGDPL_STORE_DECODE_INSTANTIATE)
+#endif
+
 }  // namespace store
 PBGDPL_NAMESPACE_END

@@ -1,13 +1,17 @@
-// Safe file opening and creation, used wherever a path may come from an operator, a bundle or a
-// download: a reader must never hang on a FIFO or a device named like a file, and a secret (a
-// secret key, an API key) must never exist on disk with wider permissions, not even for a moment,
-// nor be written through a symbolic link someone planted at its path.
+// Safe names and safe file opening and creation, used wherever a path may come from a request,
+// an operator, a bundle or a download: a name never leads out of its directory, a reader never
+// hangs on a FIFO or a device named like a file, and a secret (a secret key, an API key) never
+// exists on disk with wider permissions, not even for a moment, nor is written through a symbolic
+// link someone planted at its path.
 #pragma once
 #include "errors.hpp"
 #include "ids.hpp"
 #include "result.hpp"
+#include "text.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -20,6 +24,67 @@
 
 PBGDPL_NAMESPACE_BEGIN
 namespace files {
+
+// --- Safe names: the one rule, for request paths, served files, bundles and stored file names ---
+// What a caller adds to the rule every name obeys (see check_segment).
+struct path_rules {
+  // A name starting with '.' (".git", ".env", ".htpasswd"): refused where files are served.
+  bool allow_hidden = true;
+  // '*', '?', '"', '<', '>', '|' and ':', which other file systems (FAT on a USB stick, NTFS)
+  // refuse or read as a drive or a stream: refused for names that travel to other machines.
+  bool allow_non_portable = true;
+  std::size_t max_segment_bytes = SIZE_MAX;  // one name (255 on most file systems)
+  std::size_t max_bytes = SIZE_MAX;          // a whole relative path
+  std::size_t max_segments = SIZE_MAX;       // its depth
+};
+
+// One name inside a directory (a path segment): never "." or "..", never '/', '\', NUL or another
+// control character, so that joining it to a directory stays in that directory on every system;
+// plus what `rules` asks. An empty name passes (a path's empty segments are check_relative_path's
+// business). errc::unsafe_path with a message in both languages otherwise.
+inline result<void> check_segment(std::string_view seg, const path_rules& rules = {}) {
+  if (seg == "." || seg == "..")
+    return error(errc::unsafe_path, {}, "Đường dẫn chứa '.' hoặc '..'", "Path contains '.' or '..' segments");
+  for (char ch : seg) {
+    auto c = static_cast<unsigned char>(ch);
+    bool non_portable = c == ':' || c == '*' || c == '?' || c == '"' || c == '<' || c == '>' || c == '|';
+    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || (non_portable && !rules.allow_non_portable))
+      return error(errc::unsafe_path, {}, "Đường dẫn chứa ký tự không cho phép", "Path contains a forbidden character");
+  }
+  if (!rules.allow_hidden && !seg.empty() && seg.front() == '.')
+    return error(errc::unsafe_path, {}, "Không chấp nhận tên ẩn (bắt đầu bằng '.')", "Hidden names (starting with '.') are refused");
+  if (seg.size() > rules.max_segment_bytes)
+    return error(errc::unsafe_path, {}, "Tên dài quá " + std::to_string(rules.max_segment_bytes) + " byte",
+                 "A name is longer than " + std::to_string(rules.max_segment_bytes) + " bytes");
+  return {};
+}
+
+// A relative '/'-separated path naming something inside a directory: not empty, not absolute, valid
+// UTF-8, no empty segment, every segment passing check_segment, within the rules' bounds (checking
+// a path costs its depth, so callers bound it). Messages quote the path (except the length one).
+inline result<void> check_relative_path(std::string_view p, const path_rules& rules = {}) {
+  auto bad = [&](std::string vi, std::string en) {
+    return error(errc::unsafe_path, {}, std::move(vi) + ": \"" + std::string(p) + "\"", std::move(en) + ": \"" + std::string(p) + "\"");
+  };
+  if (p.empty()) return bad("Đường dẫn rỗng", "Empty path");
+  if (p.size() > rules.max_bytes)
+    return error(errc::unsafe_path, {}, "Đường dẫn dài quá " + std::to_string(rules.max_bytes) + " byte",
+                 "Path longer than " + std::to_string(rules.max_bytes) + " bytes");
+  if (static_cast<std::size_t>(std::count(p.begin(), p.end(), '/')) + 1 > rules.max_segments)
+    return bad("Đường dẫn có quá " + std::to_string(rules.max_segments) + " cấp",
+               "Path has more than " + std::to_string(rules.max_segments) + " components");
+  if (!text::is_valid_utf8(p)) return bad("Đường dẫn không phải UTF-8 hợp lệ", "Path is not valid UTF-8");
+  if (p.front() == '/') return bad("Không chấp nhận đường dẫn tuyệt đối", "Absolute paths are refused");
+  for (std::size_t start = 0;;) {
+    auto end = p.find('/', start);
+    auto seg = p.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (seg.empty()) return bad("Đường dẫn có đoạn rỗng", "Path has an empty segment");
+    if (auto r = check_segment(seg, rules); !r) return bad(r.err().message_vi, r.err().message_en);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return {};
+}
 
 // An owned file descriptor, closed when it goes out of scope.
 class unique_fd {

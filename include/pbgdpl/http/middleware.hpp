@@ -189,8 +189,14 @@ class response_cache {
 
 // --- Authentication hook ---------------------------------------------------------------------
 // Turns an API key or token into a principal; trust/ provides one. Return nullopt for unknown,
-// expired or revoked keys.
+// expired or revoked keys. The one authenticator type: the portal and a vendor's server take this.
 using authenticator = std::function<std::optional<principal>(std::string_view token)>;
+
+// The one reader of "Authorization: Bearer <token>" (the scheme in any case, RFC 9110 11.1; the
+// spaces after it skipped). nullopt: there is no Authorization header (the caller is anonymous).
+// An empty token: there is a header but no usable Bearer credential (another scheme, or nothing
+// after "Bearer"), which callers answer with 401 rather than treat as anonymous.
+PBGDPL_DECL std::optional<std::string_view> bearer_token(const request& req);
 
 // Reads "Authorization: Bearer <token>". No header: the request goes on anonymous. A header that
 // does not authenticate: 401, so a client with a bad key learns it at once.

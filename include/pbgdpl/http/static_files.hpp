@@ -16,7 +16,7 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace http {
 
-// The Content-Type for a file name, by extension (only types a school portal serves).
+// The Content-Type for a file name, by extension (core/media_types.hpp's table).
 PBGDPL_DECL std::string_view content_type_for(std::string_view name);
 
 // Resolves `relative` (a "/"-separated path from a request) under `root`; an error for anything

@@ -42,17 +42,18 @@ struct bundle_manifest {
 inline constexpr std::size_t max_path_bytes = 1024;
 inline constexpr std::size_t max_path_components = 32;
 
-// A manifest path must name a file inside the bundle and nothing else: relative, no "." or ".."
-// segments, no empty segments, no backslashes, no control characters, valid UTF-8, at most
-// max_path_bytes bytes and max_path_components segments.
+// A manifest path must name a file inside the bundle and nothing else: files::check_relative_path
+// (relative, valid UTF-8, no "." or "..", no empty segment, no '\\' or control character) with
+// names that survive a copy to other file systems (no ':', '*', '?', '"', '<', '>', '|': a bundle
+// travels, on a USB stick too), at most max_path_bytes bytes and max_path_components segments.
 PBGDPL_DECL result<void> check_relative_path(std::string_view p);
 
+// The media type a manifest records for a file (core/media_types.hpp's table, no parameters).
 PBGDPL_DECL std::string guess_media_type(std::string_view path);
 
-PBGDPL_DECL void to_json(json& j, const bundle_file& f);
-PBGDPL_DECL void from_json(const json& j, bundle_file& f);
-PBGDPL_DECL void to_json(json& j, const bundle_manifest& m);
-PBGDPL_DECL void from_json(const json& j, bundle_manifest& m);
+// Their JSON comes from one describe() field list each (model/common.hpp's mechanism; the .ipp).
+PBGDPL_MODEL_DECLARE(bundle_file)
+PBGDPL_MODEL_DECLARE(bundle_manifest)
 
 PBGDPL_DECL void validate(const bundle_manifest& m, validator& v);
 
@@ -112,6 +113,10 @@ PBGDPL_DECL result<verified_bundle> verify_bundle(const fs::path& source, const 
                                              const verify_options& opt = {});
 
 }  // namespace media
+
+// Compiled mode: decoding, encoding and checking a manifest is instantiated once, in the library.
+PBGDPL_MODEL_EXTERN(media::bundle_manifest)
+
 PBGDPL_NAMESPACE_END
 
 #if defined(PBGDPL_HEADER_ONLY)

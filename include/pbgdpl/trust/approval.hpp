@@ -9,10 +9,8 @@
 #include "../model/unit.hpp"
 #include "minisign.hpp"
 
-#include <algorithm>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,7 +41,22 @@ inline constexpr std::string_view approval_format = "pbgdpl/approval/1";
 inline constexpr std::string_view delegation_format = "pbgdpl/delegation/1";
 inline constexpr std::string_view revocations_format = "pbgdpl/revocations/1";
 
-PBGDPL_DECL void to_json(json& j, const approval_statement& s);
+// The "format" member naming a signed document's kind and version ("pbgdpl/approval/1"), as a
+// describe() field: written as given; on reading, any other value is refused (unsupported_version,
+// "<label> không được hỗ trợ: ..." / "Unsupported <label>: ...") before the fields after it.
+template <class V>
+void describe_format(V& f, std::string_view format, std::string_view label_vi = "Định dạng",
+                     std::string_view label_en = "format") {
+  std::string value(format);
+  f("format", value, model_io::need::required, model_io::short_text);
+  if (value != format)
+    json_io::fail(errc::unsupported_version, std::string(label_vi) + " không được hỗ trợ: " + value,
+                  "Unsupported " + std::string(label_en) + ": " + value);
+}
+
+// The JSON of the types below comes from one describe() field list each (model/common.hpp's
+// mechanism; impl/approval.ipp).
+PBGDPL_MODEL_DECLARE(approval_statement)
 
 // Parses JSON with the library's limits (size, nesting) and refuses an object that names a key
 // twice, at any level. nlohmann keeps the last value of a repeated key, while a person reading the
@@ -66,8 +79,6 @@ PBGDPL_DECL std::optional<std::string> normalise_key_id(std::string_view s);
 
 // Whether two key-id texts name the same key (case does not matter; anything else does).
 PBGDPL_DECL bool same_key_id(std::string_view a, std::string_view b);
-
-PBGDPL_DECL void from_json(const json& j, approval_statement& s);
 
 PBGDPL_DECL void validate(const approval_statement& s, validator& v);
 
@@ -109,9 +120,7 @@ struct delegation {
   friend bool operator==(const delegation&, const delegation&) = default;
 };
 
-PBGDPL_DECL void to_json(json& j, const delegation& d);
-
-PBGDPL_DECL void from_json(const json& j, delegation& d);
+PBGDPL_MODEL_DECLARE(delegation)
 
 // The signed delegation: a minisign signature over the delegated key's .pub text whose trusted
 // comment is the delegation, so `minisign -Vm approver.pub -x approver.pub.minisig -p root.pub`
@@ -134,10 +143,8 @@ struct revocation_list {
   friend bool operator==(const revocation_list&, const revocation_list&) = default;
 };
 
-PBGDPL_DECL void to_json(json& j, const revocation& r);
-PBGDPL_DECL void from_json(const json& j, revocation& r);
-PBGDPL_DECL void to_json(json& j, const revocation_list& l);
-PBGDPL_DECL void from_json(const json& j, revocation_list& l);
+PBGDPL_MODEL_DECLARE(revocation)
+PBGDPL_MODEL_DECLARE(revocation_list)
 
 // A signed revocation list travels as two files: the JSON body and its .minisig.
 struct signed_revocation_list {
@@ -342,6 +349,10 @@ class keyring {
 };
 
 }  // namespace trust
+
+// Compiled mode: decoding, encoding and checking a statement is instantiated once, in the library.
+PBGDPL_MODEL_EXTERN(trust::approval_statement)
+
 PBGDPL_NAMESPACE_END
 
 #if defined(PBGDPL_HEADER_ONLY)

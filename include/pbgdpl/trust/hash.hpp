@@ -67,7 +67,8 @@ PBGDPL_DECL digest256 blake2b_256(std::string_view s);
 PBGDPL_DECL digest512 blake2b_512(std::span<const std::uint8_t> b);
 PBGDPL_DECL digest512 blake2b_512(std::string_view s);
 
-// XXH3-128: for ETags, change detection and caches of already-verified bytes ONLY. Never put it
+// XXH3-128: for ETags, change detection and caches of already-verified bytes ONLY (the ETag
+// itself is made by http::etag_for, the one ETag maker; this streams files for the same digest). Never put it
 // in a signature, a manifest or a content address: it is not cryptographic, collisions can be
 // produced on demand (xxHash README; issues #165, #479, #1127), so an attacker could swap content
 // while keeping the digest. BLAKE2b above is the hash that may say "approved".
@@ -85,9 +86,6 @@ class xxh3_128 {
   };
   std::unique_ptr<XXH3_state_s, state_free> st_;
 };
-
-// A strong HTTP ETag (quoted) for bytes the server already trusts.
-PBGDPL_DECL std::string etag(std::string_view content);
 
 // Progress of a long read: bytes done and total (0 when unknown).
 using progress_fn = std::function<void(std::uint64_t done, std::uint64_t total)>;

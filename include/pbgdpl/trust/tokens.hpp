@@ -4,6 +4,7 @@
 #pragma once
 #include "../core/json.hpp"
 #include "../core/time.hpp"
+#include "../model/common.hpp"
 #include "hash.hpp"
 
 #include <chrono>
@@ -52,8 +53,8 @@ inline void revoke(token_record& r, timestamp now) {
 // Checks a presented token against its record: the hash (constant time), revocation, expiry.
 PBGDPL_DECL result<void> check_token(const token_record& r, std::string_view presented, timestamp now);
 
-PBGDPL_DECL void to_json(json& j, const token_record& r);
-PBGDPL_DECL void from_json(const json& j, token_record& r);
+// Its JSON comes from one describe() field list (model/common.hpp's mechanism; impl/tokens.ipp).
+PBGDPL_MODEL_DECLARE(token_record)
 
 }  // namespace trust
 PBGDPL_NAMESPACE_END

@@ -3,6 +3,7 @@
 #pragma once
 #include "../message.hpp"
 
+#include "../../core/files.hpp"
 #include "../../core/text.hpp"
 
 #include <charconv>
@@ -31,15 +32,6 @@ PBGDPL_DECL void append_escaped(std::string& out, unsigned char c) {
   out.push_back('%');
   out.push_back(hex[c >> 4]);
   out.push_back(hex[c & 15]);
-}
-// One decoded path segment: no "." or "..", no '\', NUL or other control character.
-PBGDPL_DECL result<void> check_segment(std::string_view seg) {
-  if (seg == "." || seg == "..")
-    return error(errc::unsafe_path, {}, "Đường dẫn chứa '.' hoặc '..'", "Path contains '.' or '..' segments");
-  for (char c : seg)
-    if (c == '\\' || c == '\0' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      return error(errc::unsafe_path, {}, "Đường dẫn chứa ký tự không cho phép", "Path contains a forbidden character");
-  return {};
 }
 // CR, LF and NUL never reach the wire inside a header: a value holding them could end the header
 // early and start one of the client's choosing (response splitting).
@@ -172,14 +164,14 @@ PBGDPL_DECL result<void> request::prepare() {
     std::string_view seg = raw_path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
     path_.push_back('/');
     if (seg.find('%') == std::string_view::npos) {
-      if (auto r = detail::check_segment(seg); !r) return r;
+      if (auto r = files::check_segment(seg); !r) return r;
       path_.append(seg);
     } else {
       auto d = percent_decode(seg);
       if (!d) return d.err();
       if (d->find('/') != std::string::npos)
         return error(errc::unsafe_path, {}, "Đường dẫn chứa '/' được mã hóa", "Encoded '/' in path");
-      if (auto r = detail::check_segment(*d); !r) return r;
+      if (auto r = files::check_segment(*d); !r) return r;
       path_.append(*d);
     }
     if (slash == std::string_view::npos) break;

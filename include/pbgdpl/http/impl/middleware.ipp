@@ -288,15 +288,22 @@ PBGDPL_DECL std::size_t response_cache::erase_locked(const std::string& key) {
 }
 
 // --- Authentication hook ---------------------------------------------------------------------
+PBGDPL_DECL std::optional<std::string_view> bearer_token(const request& req) {
+  auto h = req.header(bhttp::field::authorization);
+  if (h.empty()) return std::nullopt;
+  constexpr std::string_view scheme = "Bearer ";
+  if (h.size() < scheme.size() || !iequals(h.substr(0, scheme.size()), scheme)) return std::string_view{};
+  auto token = h.substr(scheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  return token;
+}
+
 PBGDPL_DECL middleware bearer_auth(authenticator auth) {
   return [auth = std::move(auth)](request& req, const handler& next) {
-    auto h = req.header(bhttp::field::authorization);
-    if (h.empty()) return next(req);
-    std::string_view token;
-    if (h.size() > 7 && iequals(h.substr(0, 7), "Bearer ")) token = h.substr(7);
-    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    auto token = bearer_token(req);
+    if (!token) return next(req);
     std::optional<principal> p;
-    if (!token.empty()) p = auth(token);
+    if (!token->empty()) p = auth(*token);
     if (!p) {
       response r = error_response(status::unauthorized, errc::unauthenticated, "Khóa API không hợp lệ hoặc đã hết hạn",
                                   "Invalid or expired API key");

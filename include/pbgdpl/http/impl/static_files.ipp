@@ -4,6 +4,7 @@
 #include "../static_files.hpp"
 
 #include "../../core/files.hpp"
+#include "../../core/media_types.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -15,27 +16,7 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace http {
 
-PBGDPL_DECL std::string_view content_type_for(std::string_view name) {
-  auto dot = name.rfind('.');
-  std::string ext = dot == std::string_view::npos ? std::string{} : std::string(name.substr(dot + 1));
-  for (auto& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (ext == "html" || ext == "htm") return "text/html; charset=utf-8";
-  if (ext == "css") return "text/css; charset=utf-8";
-  if (ext == "js") return "text/javascript; charset=utf-8";
-  if (ext == "json") return "application/json";
-  if (ext == "txt") return "text/plain; charset=utf-8";
-  if (ext == "xml") return "application/xml";
-  if (ext == "svg") return "image/svg+xml";
-  if (ext == "png") return "image/png";
-  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
-  if (ext == "gif") return "image/gif";
-  if (ext == "webp") return "image/webp";
-  if (ext == "ico") return "image/x-icon";
-  if (ext == "pdf") return "application/pdf";
-  if (ext == "woff2") return "font/woff2";
-  if (ext == "mp4") return "video/mp4";
-  return "application/octet-stream";
-}
+PBGDPL_DECL std::string_view content_type_for(std::string_view name) { return mime::content_type_for(name); }
 
 PBGDPL_DECL result<std::filesystem::path> resolve_under(const std::filesystem::path& root, std::string_view relative) {
   namespace fs = std::filesystem;
@@ -46,9 +27,12 @@ PBGDPL_DECL result<std::filesystem::path> resolve_under(const std::filesystem::p
     auto seg = rest.substr(0, slash);
     rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
     if (seg.empty()) continue;
-    if (seg == "." || seg == ".." || seg.find('\\') != std::string_view::npos || seg.find('\0') != std::string_view::npos ||
-        seg.front() == '.')  // hidden files (.git, .env) are never served
-      return error(errc::unsafe_path, "/path");
+    // Hidden files (.git, .env) are never served.
+    if (auto r = files::check_segment(seg, {.allow_hidden = false}); !r) {
+      auto e = r.err();
+      e.path = "/path";
+      return e;
+    }
     p /= fs::path(std::string(seg));
   }
   std::error_code ec;
@@ -63,12 +47,6 @@ PBGDPL_DECL result<std::filesystem::path> resolve_under(const std::filesystem::p
 }
 
 namespace detail {
-PBGDPL_DECL std::string lower_extension(std::string_view name) {
-  auto dot = name.rfind('.');
-  std::string ext = dot == std::string_view::npos ? std::string{} : std::string(name.substr(dot + 1));
-  for (auto& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return ext;
-}
 // A type a browser may run script from when it renders it in our origin.
 PBGDPL_DECL bool is_active_type(std::string_view content_type) {
   for (std::string_view t : {"text/html", "image/svg", "text/javascript", "application/javascript", "application/xml",
@@ -86,7 +64,7 @@ PBGDPL_DECL std::string attachment_disposition(std::string_view name) {
 }  // namespace detail
 
 PBGDPL_DECL handler static_files(std::filesystem::path root, static_options opt) {
-  for (auto& t : opt.inline_types) t = detail::lower_extension("." + t);
+  for (auto& t : opt.inline_types) t = mime::extension("." + t);
   return [root = std::move(root), opt = std::move(opt)](request& req) {
     auto p = resolve_under(root, req.param(opt.param));
     if (!p) return error_response(status::not_found, errc::not_found);
@@ -109,7 +87,7 @@ PBGDPL_DECL handler static_files(std::filesystem::path root, static_options opt)
     body.resize(got);
     const std::string name = p->filename().native();
     std::string_view type = content_type_for(name);
-    auto ext = detail::lower_extension(name);
+    auto ext = mime::extension(name);
     bool shown = opt.trusted_assets ||
                  (!detail::is_active_type(type) && std::find(opt.inline_types.begin(), opt.inline_types.end(), ext) != opt.inline_types.end());
     response r;

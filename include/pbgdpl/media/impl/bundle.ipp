@@ -4,6 +4,7 @@
 #include "../bundle.hpp"
 
 #include "../../core/files.hpp"
+#include "../../core/media_types.hpp"
 
 #include <algorithm>
 #include <set>
@@ -14,85 +15,34 @@ PBGDPL_NAMESPACE_BEGIN
 namespace media {
 
 PBGDPL_DECL result<void> check_relative_path(std::string_view p) {
-  auto bad = [&](std::string vi, std::string en) {
-    return error(errc::unsafe_path, {}, std::move(vi) + ": \"" + std::string(p) + "\"", std::move(en) + ": \"" + std::string(p) + "\"");
-  };
-  if (p.empty()) return bad("Đường dẫn rỗng", "Empty path");
-  if (p.size() > max_path_bytes)
-    return error(errc::unsafe_path, {}, "Đường dẫn dài quá " + std::to_string(max_path_bytes) + " byte",
-                 "Path longer than " + std::to_string(max_path_bytes) + " bytes");
-  if (static_cast<std::size_t>(std::count(p.begin(), p.end(), '/')) + 1 > max_path_components)
-    return bad("Đường dẫn có quá " + std::to_string(max_path_components) + " cấp", "Path has more than " +
-               std::to_string(max_path_components) + " components");
-  if (!text::is_valid_utf8(p) || text::has_control_chars(p)) return bad("Đường dẫn có ký tự không hợp lệ", "Path has invalid characters");
-  if (p.front() == '/') return bad("Không chấp nhận đường dẫn tuyệt đối", "Absolute paths are refused");
-  if (p.find('\\') != std::string_view::npos || p.find(':') != std::string_view::npos)
-    return bad("Đường dẫn có ký tự không được phép", "Path has a forbidden character");
-  std::size_t start = 0;
-  while (start <= p.size()) {
-    auto end = p.find('/', start);
-    auto seg = p.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (seg.empty()) return bad("Đường dẫn có đoạn rỗng", "Path has an empty segment");
-    if (seg == "." || seg == "..") return bad("Không chấp nhận \".\" hay \"..\" trong đường dẫn", "\".\" and \"..\" are refused");
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return {};
+  return files::check_relative_path(p, {.allow_non_portable = false, .max_bytes = max_path_bytes, .max_segments = max_path_components});
 }
 
-PBGDPL_DECL std::string guess_media_type(std::string_view path) {
-  auto dot = path.rfind('.');
-  std::string ext = dot == std::string_view::npos ? std::string() : std::string(path.substr(dot + 1));
-  for (auto& c : ext) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  static const std::pair<std::string_view, std::string_view> table[] = {
-      {"mp4", "video/mp4"},   {"m4v", "video/mp4"},       {"webm", "video/webm"}, {"mkv", "video/x-matroska"},
-      {"mov", "video/quicktime"}, {"png", "image/png"},   {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"},
-      {"gif", "image/gif"},   {"webp", "image/webp"},     {"svg", "image/svg+xml"}, {"pdf", "application/pdf"},
-      {"mp3", "audio/mpeg"},  {"ogg", "audio/ogg"},       {"wav", "audio/wav"},   {"txt", "text/plain"},
-      {"md", "text/markdown"}, {"html", "text/html"},     {"json", "application/json"},
-      {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}};
-  for (auto& [e, t] : table)
-    if (e == ext) return std::string(t);
-  return "application/octet-stream";
-}
+PBGDPL_DECL std::string guess_media_type(std::string_view path) { return std::string(mime::type_for(path)); }
 
-PBGDPL_DECL void to_json(json& j, const bundle_file& f) {
-  j = json::object();
-  json_io::put(j, "path", f.path);
-  json_io::put(j, "size", f.size);
-  json_io::put(j, "media_type", f.media_type);
-  json_io::put(j, "blake2b", f.blake2b);
-}
-
-PBGDPL_DECL void from_json(const json& j, bundle_file& f) {
+template <class V>
+void describe(V& f, bundle_file& x) {
+  using model_io::need;
   // Read with room to spare: check_relative_path bounds it (max_path_bytes) with its own message,
   // so a path pack accepted is never refused by a reader's shorter limit.
-  json_io::field(j, "path", f.path, json_io::text_limit::long_text);
-  json_io::field(j, "size", f.size);
-  json_io::field(j, "media_type", f.media_type, json_io::text_limit::short_text);
-  json_io::field(j, "blake2b", f.blake2b, json_io::text_limit::short_text);
+  f("path", x.path, need::required, model_io::long_text);
+  f("size", x.size, need::required);
+  f("media_type", x.media_type, need::required, model_io::short_text);
+  f("blake2b", x.blake2b, need::required, model_io::short_text);
 }
+PBGDPL_MODEL_DEFINE(bundle_file)
 
-PBGDPL_DECL void to_json(json& j, const bundle_manifest& m) {
-  j = json::object();
-  j["format"] = bundle_format;
-  json_io::put(j, "content_id", m.content_id);
-  json_io::put(j, "title", m.title);
-  j["metadata"] = m.metadata;
-  json_io::put(j, "created_at", m.created_at);
-  json_io::put(j, "files", m.files);
+template <class V>
+void describe(V& f, bundle_manifest& m) {
+  using model_io::need;
+  trust::describe_format(f, bundle_format, "Định dạng gói", "bundle format");
+  f("content_id", m.content_id, need::required, model_io::short_text);
+  f("title", m.title, need::optional, model_io::short_text);
+  f("metadata", m.metadata, need::optional);
+  f("created_at", m.created_at, need::required);
+  f("files", m.files, need::required);
 }
-
-PBGDPL_DECL void from_json(const json& j, bundle_manifest& m) {
-  std::string f;
-  json_io::field(j, "format", f, json_io::text_limit::short_text);
-  if (f != bundle_format) json_io::fail(errc::unsupported_version, "Định dạng gói không được hỗ trợ: " + f, "Unsupported bundle format: " + f);
-  json_io::field(j, "content_id", m.content_id, json_io::text_limit::short_text);
-  json_io::optional_field(j, "title", m.title, json_io::text_limit::short_text);
-  json_io::optional_field(j, "metadata", m.metadata);
-  json_io::field(j, "created_at", m.created_at);
-  json_io::field(j, "files", m.files);
-}
+PBGDPL_MODEL_DEFINE(bundle_manifest)
 
 PBGDPL_DECL void validate(const bundle_manifest& m, validator& v) {
   v.required_text(m.content_id, "/content_id", "Mã nội dung", "Content id");
@@ -305,4 +255,7 @@ PBGDPL_DECL result<verified_bundle> verify_bundle(const fs::path& source, const 
 }
 
 }  // namespace media
+
+PBGDPL_MODEL_INSTANTIATE(media::bundle_manifest)
+
 PBGDPL_NAMESPACE_END

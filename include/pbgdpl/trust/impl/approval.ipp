@@ -6,33 +6,37 @@
 
 #include <algorithm>
 #include <set>
+#include <type_traits>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace trust {
 
-PBGDPL_DECL void to_json(json& j, const approval_statement& s) {
-  j = json::object();
-  j["format"] = approval_format;
-  json_io::put(j, "id", s.id);
-  json_io::put(j, "content_id", s.content_id);
-  json_io::put(j, "content_blake2b", s.content_blake2b);
-  json_io::put(j, "approver_unit", s.approver_unit);
-  json_io::put(j, "approver_role", s.approver_role);
-  json_io::put(j, "key_id", s.key_id);
-  json_io::put(j, "use", s.use);
-  json_io::put(j, "valid_from", s.valid_from);
-  json_io::put(j, "valid_until", s.valid_until);
-  json_io::put(j, "sequence", s.sequence);
+namespace detail {
+// True for the describe() visitor that reads JSON (the fields that need converting on the way in).
+template <class V>
+inline constexpr bool reading = std::is_same_v<V, model_io::reader>;
+}  // namespace detail
+
+// One field list per type drives both JSON directions (model/common.hpp's describe()). The bytes
+// are those the hand-written encoders made (tests/unit/trust/test_trust_encoding.cpp pins them).
+template <class V>
+void describe(V& f, approval_statement& s) {
+  using model_io::need;
+  describe_format(f, approval_format);
+  f("id", s.id, need::required, model_io::short_text);
+  f("content_id", s.content_id, need::required, model_io::short_text);
+  f("content_blake2b", s.content_blake2b, need::required, model_io::short_text);
+  f("approver_unit", s.approver_unit, need::required);
+  f("approver_role", s.approver_role, need::required);
+  f("key_id", s.key_id, need::required, model_io::short_text);
+  f("use", s.use, need::required);
+  f("valid_from", s.valid_from, need::required);
+  f("valid_until", s.valid_until, need::required);
+  f("sequence", s.sequence, need::required);
 }
+PBGDPL_MODEL_DEFINE(approval_statement)
 
 namespace detail {
-PBGDPL_DECL void expect_format(const json& j, std::string_view format) {
-  std::string f;
-  json_io::field(j, "format", f, json_io::text_limit::short_text);
-  if (f != format)
-    json_io::fail(errc::unsupported_version, "Định dạng không được hỗ trợ: " + f, "Unsupported format: " + f);
-}
-
 // A key name fit to quote in an error: control characters blanked, at most 64 bytes.
 PBGDPL_DECL std::string quotable(std::string_view s) {
   std::string out(s.substr(0, 64));
@@ -93,21 +97,6 @@ PBGDPL_DECL bool same_key_id(std::string_view a, std::string_view b) {
   return x && y && *x == *y;
 }
 
-PBGDPL_DECL void from_json(const json& j, approval_statement& s) {
-  using json_io::text_limit;
-  detail::expect_format(j, approval_format);
-  json_io::field(j, "id", s.id, text_limit::short_text);
-  json_io::field(j, "content_id", s.content_id, text_limit::short_text);
-  json_io::field(j, "content_blake2b", s.content_blake2b, text_limit::short_text);
-  json_io::field(j, "approver_unit", s.approver_unit);
-  json_io::field(j, "approver_role", s.approver_role);
-  json_io::field(j, "key_id", s.key_id, text_limit::short_text);
-  json_io::field(j, "use", s.use);
-  json_io::field(j, "valid_from", s.valid_from);
-  json_io::field(j, "valid_until", s.valid_until);
-  json_io::field(j, "sequence", s.sequence);
-}
-
 PBGDPL_DECL void validate(const approval_statement& s, validator& v) {
   v.required_text(s.content_id, "/content_id", "Mã nội dung", "Content id");
   v.check(s.content_blake2b.size() == 64 && from_hex(s.content_blake2b).has_value(), "/content_blake2b",
@@ -160,78 +149,63 @@ PBGDPL_DECL result<signature> sign_approval(const secret_key& key, approval_stat
   return catch_result([&] { return sign_prehashed(key, d.b512, detail::compact(to_json_value(s)), "pbgdpl approval " + s.id); });
 }
 
-PBGDPL_DECL void to_json(json& j, const delegation& d) {
-  j = json::object();
-  j["format"] = delegation_format;
-  json_io::put(j, "authority", d.authority);
-  j["key"] = d.key.base64();
-  json_io::put(j, "unit", d.unit);
-  json_io::put(j, "approver_role", d.approver_role);
-  json_io::put(j, "uses", d.uses);
-  json_io::put(j, "valid_from", d.valid_from);
-  json_io::put(j, "valid_until", d.valid_until);
-  json_io::put(j, "sequence", d.sequence);
+template <class V>
+void describe(V& f, delegation& d) {
+  using model_io::need;
+  describe_format(f, delegation_format);
+  f("authority", d.authority, need::required);
+  // The key travels as minisign's base64 line (public_key::base64), and is parsed on the way in.
+  std::string key = detail::reading<V> ? std::string() : d.key.base64();
+  f("key", key, need::required, model_io::short_text);
+  if constexpr (detail::reading<V>) {
+    auto pk = public_key::parse(key);
+    if (!pk) throw exception(pk.err());
+    d.key = *pk;
+  }
+  f("unit", d.unit, need::required);
+  f("approver_role", d.approver_role, need::required);
+  f("uses", d.uses, need::required);
+  f("valid_from", d.valid_from, need::required);
+  f("valid_until", d.valid_until, need::required);
+  f("sequence", d.sequence, need::required);
 }
-
-PBGDPL_DECL void from_json(const json& j, delegation& d) {
-  detail::expect_format(j, delegation_format);
-  json_io::field(j, "authority", d.authority);
-  std::string k;
-  json_io::field(j, "key", k, json_io::text_limit::short_text);
-  auto pk = public_key::parse(k);
-  if (!pk) throw exception(pk.err());
-  d.key = *pk;
-  json_io::field(j, "unit", d.unit);
-  json_io::field(j, "approver_role", d.approver_role);
-  json_io::field(j, "uses", d.uses);
-  json_io::field(j, "valid_from", d.valid_from);
-  json_io::field(j, "valid_until", d.valid_until);
-  json_io::field(j, "sequence", d.sequence);
-}
+PBGDPL_MODEL_DEFINE(delegation)
 
 PBGDPL_DECL signature sign_delegation(const secret_key& root, const delegation& d) {
   return sign(root, d.key.to_file(), detail::compact(to_json_value(d)), "pbgdpl delegation to key " + d.key.id.hex());
 }
 
-PBGDPL_DECL void to_json(json& j, const revocation& r) {
-  j = json::object();
-  json_io::put(j, "key_id", r.key_id);
-  json_io::put(j, "since", r.since);
-  json_io::put(j, "reason", r.reason);
+template <class V>
+void describe(V& f, revocation& r) {
+  using model_io::need;
+  f("key_id", r.key_id, need::required, model_io::short_text);
+  if constexpr (detail::reading<V>) {
+    // A revocation that names its key in any other spelling would silently revoke nothing, so the
+    // whole list is refused instead (no trimming: " 0123..." is refused too).
+    auto id = normalise_key_id(r.key_id);
+    if (!id)
+      json_io::at_path("key_id", [] {
+        json_io::fail(errc::invalid_argument,
+                      "Mã khóa bị thu hồi phải gồm đúng 16 chữ số hex, không có khoảng trắng: danh sách thu hồi bị từ chối",
+                      "A revoked key id must be exactly 16 hex digits with nothing around them: the revocation list is refused");
+      });
+    r.key_id = *id;
+  }
+  f("since", r.since, need::required);
+  f("reason", r.reason, need::optional, model_io::short_text);
 }
+PBGDPL_MODEL_DEFINE(revocation)
 
-PBGDPL_DECL void from_json(const json& j, revocation& r) {
-  json_io::field(j, "key_id", r.key_id, json_io::text_limit::short_text);
-  // A revocation that names its key in any other spelling would silently revoke nothing, so the
-  // whole list is refused instead (no trimming: " 0123..." is refused too).
-  auto id = normalise_key_id(r.key_id);
-  if (!id)
-    json_io::at_path("key_id", [] {
-      json_io::fail(errc::invalid_argument,
-                    "Mã khóa bị thu hồi phải gồm đúng 16 chữ số hex, không có khoảng trắng: danh sách thu hồi bị từ chối",
-                    "A revoked key id must be exactly 16 hex digits with nothing around them: the revocation list is refused");
-    });
-  r.key_id = *id;
-  json_io::field(j, "since", r.since);
-  json_io::optional_field(j, "reason", r.reason, json_io::text_limit::short_text);
+template <class V>
+void describe(V& f, revocation_list& l) {
+  using model_io::need;
+  describe_format(f, revocations_format);
+  f("authority", l.authority, need::required);
+  f("sequence", l.sequence, need::required);
+  f("issued_at", l.issued_at, need::required);
+  f("revoked", l.revoked, need::required);
 }
-
-PBGDPL_DECL void to_json(json& j, const revocation_list& l) {
-  j = json::object();
-  j["format"] = revocations_format;
-  json_io::put(j, "authority", l.authority);
-  json_io::put(j, "sequence", l.sequence);
-  json_io::put(j, "issued_at", l.issued_at);
-  json_io::put(j, "revoked", l.revoked);
-}
-
-PBGDPL_DECL void from_json(const json& j, revocation_list& l) {
-  detail::expect_format(j, revocations_format);
-  json_io::field(j, "authority", l.authority);
-  json_io::field(j, "sequence", l.sequence);
-  json_io::field(j, "issued_at", l.issued_at);
-  json_io::field(j, "revoked", l.revoked);
-}
+PBGDPL_MODEL_DEFINE(revocation_list)
 
 PBGDPL_DECL signed_revocation_list sign_revocations(const secret_key& root, const revocation_list& l) {
   auto body = to_json_value(l).dump(2) + "\n";
@@ -239,28 +213,42 @@ PBGDPL_DECL signed_revocation_list sign_revocations(const secret_key& root, cons
   return {body, sign(root, body, tc, "pbgdpl revocation list")};
 }
 
+namespace detail {
+// One remembered sequence: {"authority", "approver_unit", "content_id", "sequence", "content_blake2b"}.
+template <class V>
+void describe_seen(V& f, sequence_scope& k, sequence_seen& v) {
+  using model_io::need;
+  f("authority", k.authority, need::required, model_io::short_text);
+  f("approver_unit", k.approver_unit, need::required, model_io::short_text);
+  f("content_id", k.content_id, need::required, model_io::short_text);
+  f("sequence", v.sequence, need::required);
+  f("content_blake2b", v.content_blake2b, need::required, model_io::short_text);
+}
+}  // namespace detail
+
 PBGDPL_DECL void to_json(json& j, const sequence_tracker& t) {
   j = json::object();
-  j["format"] = sequences_format;
-  json_io::put(j, "max_step", t.max_step());
+  model_io::writer w{j};
+  describe_format(w, sequences_format);
+  auto max_step = t.max_step();
+  w("max_step", max_step);
   json seen = json::array();
-  for (const auto& [k, v] : t.all()) {
+  for (const auto& [key, seen_value] : t.all()) {
+    sequence_scope k = key;
+    sequence_seen v = seen_value;
     json e = json::object();
-    json_io::put(e, "authority", k.authority);
-    json_io::put(e, "approver_unit", k.approver_unit);
-    json_io::put(e, "content_id", k.content_id);
-    json_io::put(e, "sequence", v.sequence);
-    json_io::put(e, "content_blake2b", v.content_blake2b);
+    model_io::writer we{e};
+    detail::describe_seen(we, k, v);
     seen.push_back(std::move(e));
   }
   j["seen"] = std::move(seen);
 }
 
 PBGDPL_DECL void from_json(const json& j, sequence_tracker& t) {
-  using json_io::text_limit;
-  detail::expect_format(j, sequences_format);
+  model_io::reader r{j};
+  describe_format(r, sequences_format);
   std::uint64_t max_step = sequence_tracker::default_max_step;
-  json_io::field(j, "max_step", max_step);
+  r("max_step", max_step, model_io::need::required);
   t = sequence_tracker(max_step);
   if (!j.contains("seen") || !j.at("seen").is_array())
     json_io::at_path("seen", [] { json_io::fail(errc::wrong_type, "Cần một mảng", "Expected an array"); });
@@ -272,11 +260,8 @@ PBGDPL_DECL void from_json(const json& j, sequence_tracker& t) {
         if (!e.is_object()) json_io::fail(errc::wrong_type, "Cần một đối tượng", "Expected an object");
         sequence_scope k;
         sequence_seen v;
-        json_io::field(e, "authority", k.authority, text_limit::short_text);
-        json_io::field(e, "approver_unit", k.approver_unit, text_limit::short_text);
-        json_io::field(e, "content_id", k.content_id, text_limit::short_text);
-        json_io::field(e, "sequence", v.sequence);
-        json_io::field(e, "content_blake2b", v.content_blake2b, text_limit::short_text);
+        model_io::reader re{e};
+        detail::describe_seen(re, k, v);
         if (v.content_blake2b.size() != 64 || !from_hex(v.content_blake2b))
           json_io::at_path("content_blake2b", [] {
             json_io::fail(errc::invalid_argument, "Cần mã băm BLAKE2b-256 (64 chữ số hex)",
@@ -545,4 +530,7 @@ PBGDPL_DECL result<void> keyring::check_revoked(const std::string& key_id, times
 }
 
 }  // namespace trust
+
+PBGDPL_MODEL_INSTANTIATE(trust::approval_statement)
+
 PBGDPL_NAMESPACE_END

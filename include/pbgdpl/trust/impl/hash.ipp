@@ -118,8 +118,6 @@ PBGDPL_DECL std::string xxh3_128::hex() const {
   return to_hex({c.digest, sizeof c.digest});
 }
 
-PBGDPL_DECL std::string etag(std::string_view content) { return "\"" + xxh3_128{}.update(content).hex() + "\""; }
-
 PBGDPL_DECL result<std::uint64_t> stream_file(const std::filesystem::path& p,
                                               const std::function<void(std::span<const std::uint8_t>)>& sink,
                                               const read_options& opt) {

@@ -42,25 +42,18 @@ PBGDPL_DECL result<void> check_token(const token_record& r, std::string_view pre
   return {};
 }
 
-PBGDPL_DECL void to_json(json& j, const token_record& r) {
-  j = json::object();
-  json_io::put(j, "id", r.id);
-  json_io::put(j, "kind", r.kind);
-  json_io::put(j, "subject", r.subject);
-  json_io::put(j, "hash", r.hash);
-  json_io::put(j, "created_at", r.created_at);
-  json_io::put(j, "expires_at", r.expires_at);
-  json_io::put(j, "revoked_at", r.revoked_at);
+template <class V>
+void describe(V& f, token_record& r) {
+  using model_io::need;
+  f("id", r.id, need::required, model_io::short_text);
+  f("kind", r.kind, need::required);
+  f("subject", r.subject, need::required, model_io::short_text);
+  f("hash", r.hash, need::required, model_io::short_text);
+  f("created_at", r.created_at, need::required);
+  f("expires_at", r.expires_at, need::required);
+  f("revoked_at", r.revoked_at, need::optional);
 }
-PBGDPL_DECL void from_json(const json& j, token_record& r) {
-  json_io::field(j, "id", r.id, json_io::text_limit::short_text);
-  json_io::field(j, "kind", r.kind);
-  json_io::field(j, "subject", r.subject, json_io::text_limit::short_text);
-  json_io::field(j, "hash", r.hash, json_io::text_limit::short_text);
-  json_io::field(j, "created_at", r.created_at);
-  json_io::field(j, "expires_at", r.expires_at);
-  json_io::optional_field(j, "revoked_at", r.revoked_at);
-}
+PBGDPL_MODEL_DEFINE(token_record)
 
 }  // namespace trust
 PBGDPL_NAMESPACE_END

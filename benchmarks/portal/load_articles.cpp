@@ -1,8 +1,10 @@
-// pbgdpl_portal_bench_load: fills a fresh portal data directory with a seed plus extra article
-// files (each under the library's JSON size limit), in one import, so the portal benchmark can
-// run against 10,000 articles. The portal then starts on that directory and reuses it.
+// pbgdpl_portal_bench_load: fills a fresh portal data directory with a seed plus extra files
+// (each under the library's JSON size limit), so the portal benchmarks can run against 10,000
+// articles (run.sh) or 3,000 more schools (units.sh). The portal then starts on that directory
+// and reuses it. A file holding an array adds articles; one holding an object adds each of its
+// arrays to the dataset's member of that name ({"units": [...]}).
 //
-//   pbgdpl_portal_bench_load DATA_DIR SEED_DIR ARTICLES.json...
+//   pbgdpl_portal_bench_load DATA_DIR SEED_DIR [EXTRA.json...]
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
@@ -23,7 +25,7 @@ int fail(const error& e) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: pbgdpl_portal_bench_load DATA_DIR SEED_DIR [ARTICLES.json...]\n";
+    std::cerr << "usage: pbgdpl_portal_bench_load DATA_DIR SEED_DIR [EXTRA.json...]\n";
     return 2;
   }
   auto raw = store::read_dataset_directory(argv[2]);
@@ -43,8 +45,18 @@ int main(int argc, char** argv) {
       ss << in.rdbuf();
       auto j = json_io::parse(ss.str());
       if (!j) return fail(j.err());
-      if (!j->is_array()) return fail(error(errc::invalid_argument, argv[i], "Cần một mảng bài viết", "Expected an array of articles"));
-      for (auto& a : *j) all["articles"].push_back(std::move(a));
+      if (j->is_array()) {
+        for (auto& a : *j) all["articles"].push_back(std::move(a));
+      } else if (j->is_object()) {
+        for (auto& [key, items] : j->items()) {
+          if (!items.is_array())
+            return fail(error(errc::invalid_argument, argv[i], "Mỗi thành phần phải là một mảng", "Each member must be an array"));
+          for (auto& x : items) all[key].push_back(std::move(x));
+        }
+      } else {
+        return fail(error(errc::invalid_argument, argv[i], "Cần một mảng bài viết hoặc một đối tượng gồm các mảng",
+                          "Expected an array of articles or an object of arrays"));
+      }
     }
     auto d = dataset_from_json(all);
     if (!d) return fail(d.err());

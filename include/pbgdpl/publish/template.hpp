@@ -8,12 +8,9 @@
 #include "../core/result.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <shared_mutex>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,153 +36,25 @@ class compiled_template {
     std::vector<node> children;       // section bodies
   };
 
-  static result<compiled_template> compile(std::string_view source, std::string_view name = {}) {
-    compiled_template t;
-    std::size_t pos = 0;
-    std::vector<node*> stack;
-    std::vector<node>* target = &t.nodes_;
-    std::vector<std::vector<node>*> targets;
-    auto fail = [&](std::string why_vi, std::string why_en) {
-      return error(errc::parse_error, std::string(name), "Mẫu trang lỗi: " + why_vi, "Template error: " + why_en);
-    };
-    while (pos < source.size()) {
-      auto open = source.find("{{", pos);
-      if (open == std::string_view::npos) {
-        target->push_back({kind::text, std::string(source.substr(pos)), {}, {}});
-        break;
-      }
-      if (open > pos) target->push_back({kind::text, std::string(source.substr(pos, open - pos)), {}, {}});
-      bool triple = source.substr(open, 3) == "{{{";
-      auto close = source.find(triple ? "}}}" : "}}", open + (triple ? 3 : 2));
-      if (close == std::string_view::npos) return fail("thiếu }}", "unclosed tag");
-      std::string_view tag = source.substr(open + (triple ? 3 : 2), close - open - (triple ? 3 : 2));
-      pos = close + (triple ? 3 : 2);
-      auto trim = [](std::string_view s) {
-        while (!s.empty() && (s.front() == ' ')) s.remove_prefix(1);
-        while (!s.empty() && (s.back() == ' ')) s.remove_suffix(1);
-        return s;
-      };
-      tag = trim(tag);
-      if (tag.empty()) return fail("thẻ rỗng", "empty tag");
-      char sigil = triple ? '{' : tag[0];
-      std::string_view name_part = (sigil == '#' || sigil == '^' || sigil == '/' || sigil == '>' || sigil == '&' || sigil == '!')
-                                       ? trim(tag.substr(1))
-                                       : tag;
-      if (sigil == '!') continue;
-      node n;
-      n.text = std::string(name_part);
-      n.path = split(name_part);
-      switch (sigil) {
-        case '{':
-        case '&': n.k = kind::raw; target->push_back(std::move(n)); break;
-        case '>': n.k = kind::partial; target->push_back(std::move(n)); break;
-        case '#':
-        case '^':
-          n.k = sigil == '#' ? kind::section : kind::inverted;
-          target->push_back(std::move(n));
-          stack.push_back(&target->back());
-          targets.push_back(target);
-          target = &target->back().children;
-          break;
-        case '/':
-          if (stack.empty() || stack.back()->text != n.text)
-            return fail("thẻ đóng {{/" + n.text + "}} không khớp", "closing tag {{/" + n.text + "}} does not match");
-          stack.pop_back();
-          target = targets.back();
-          targets.pop_back();
-          break;
-        default: n.k = kind::var; target->push_back(std::move(n));
-      }
-    }
-    if (!stack.empty()) return fail("thiếu {{/" + stack.back()->text + "}}", "missing {{/" + stack.back()->text + "}}");
-    return t;
-  }
+  static result<compiled_template> compile(std::string_view source, std::string_view name = {});
 
   // `outer`, when given, is a context below `data`: names `data` lacks are looked up there
   // (Mustache's context stack). It lets a caller share one constant dictionary between pages
   // instead of copying it into each page's data.
-  void render(std::string& out, const json& data, const template_set* partials = nullptr, const json* outer = nullptr) const {
-    std::vector<const json*> ctx;
-    if (outer) ctx.push_back(outer);
-    ctx.push_back(&data);
-    render_nodes(out, nodes_, ctx, partials, 0);
-  }
+  void render(std::string& out, const json& data, const template_set* partials = nullptr, const json* outer = nullptr) const;
 
-  std::string render(const json& data, const template_set* partials = nullptr, const json* outer = nullptr) const {
-    std::string out;
-    render(out, data, partials, outer);
-    return out;
-  }
+  std::string render(const json& data, const template_set* partials = nullptr, const json* outer = nullptr) const;
 
  private:
   friend class template_set;
-  static std::vector<std::string> split(std::string_view name) {
-    std::vector<std::string> parts;
-    if (name == ".") return parts;
-    std::size_t b = 0;
-    while (b <= name.size()) {
-      auto e = name.find('.', b);
-      if (e == std::string_view::npos) e = name.size();
-      parts.emplace_back(name.substr(b, e - b));
-      b = e + 1;
-    }
-    return parts;
-  }
+  static std::vector<std::string> split(std::string_view name);
 
   // Mustache lookup: the first context (innermost first) that has the first name part.
-  static const json* lookup(const std::vector<const json*>& ctx, const std::vector<std::string>& path) {
-    if (path.empty()) return ctx.back();
-    for (auto it = ctx.rbegin(); it != ctx.rend(); ++it) {
-      const json* j = *it;
-      if (!j->is_object()) continue;
-      auto f = j->find(path[0]);
-      if (f == j->end()) continue;
-      const json* cur = &*f;
-      for (std::size_t i = 1; i < path.size(); ++i) {
-        if (cur->is_array()) {  // "items.0": the first element, for "is the list non-empty" tests
-          const auto& part = path[i];
-          if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) return nullptr;
-          auto index = std::stoul(part);
-          if (index >= cur->size()) return nullptr;
-          cur = &(*cur)[index];
-          continue;
-        }
-        if (!cur->is_object()) return nullptr;
-        auto g = cur->find(path[i]);
-        if (g == cur->end()) return nullptr;
-        cur = &*g;
-      }
-      return cur;
-    }
-    return nullptr;
-  }
+  static const json* lookup(const std::vector<const json*>& ctx, const std::vector<std::string>& path);
 
-  static bool truthy(const json* j) {
-    if (!j || j->is_null()) return false;
-    if (j->is_boolean()) return j->get<bool>();
-    if (j->is_array() || j->is_object() || j->is_string()) return !j->empty() && !(j->is_string() && j->get_ref<const std::string&>().empty());
-    if (j->is_number()) return j->get<double>() != 0;
-    return true;
-  }
+  static bool truthy(const json* j);
 
-  static void append_value(std::string& out, const json* j, bool escape) {
-    if (!j || j->is_null()) return;
-    if (j->is_string()) {
-      const auto& s = j->get_ref<const std::string&>();
-      if (escape) append_html_escaped(out, s);
-      else out += s;
-    } else if (j->is_number_integer()) {
-      out += std::to_string(j->get<long long>());
-    } else if (j->is_number_unsigned()) {
-      out += std::to_string(j->get<unsigned long long>());
-    } else if (j->is_boolean()) {
-      out += j->get<bool>() ? "true" : "false";
-    } else {
-      auto s = j->dump();
-      if (escape) append_html_escaped(out, s);
-      else out += s;
-    }
-  }
+  static void append_value(std::string& out, const json* j, bool escape);
 
   void render_nodes(std::string& out, const std::vector<node>& nodes, std::vector<const json*>& ctx,
                     const template_set* partials, int depth) const;
@@ -198,88 +67,24 @@ class compiled_template {
 class template_set {
  public:
   // Adds or replaces a template from source text.
-  result<void> add(const std::string& name, std::string_view source) {
-    auto t = compiled_template::compile(source, name);
-    if (!t) return t.err();
-    std::unique_lock lock(mutex_);
-    templates_[name] = std::make_shared<compiled_template>(std::move(*t));
-    return {};
-  }
+  result<void> add(const std::string& name, std::string_view source);
 
   // Loads every `*.html` in `dir` as a template named by its stem, replacing built-ins. Names
   // are taken from the directory listing only, so a request can never choose a file path.
-  result<void> load_directory(const std::filesystem::path& dir) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec))
-      return error(errc::not_found, dir.string(), "Không tìm thấy thư mục giao diện", "Theme directory not found");
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-      if (!entry.is_regular_file() || entry.path().extension() != ".html") continue;
-      std::ifstream in(entry.path(), std::ios::binary);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      if (!in && !in.eof()) return error(errc::io_error, entry.path().string());
-      auto src = ss.str();
-      if (!text::is_valid_utf8(src)) return error(errc::invalid_utf8, entry.path().string());
-      auto r = add(entry.path().stem().string(), src);
-      if (!r) return r;
-    }
-    if (ec) return error(errc::io_error, dir.string(), ec.message(), ec.message());
-    return {};
-  }
+  result<void> load_directory(const std::filesystem::path& dir);
 
-  std::shared_ptr<const compiled_template> find(const std::string& name) const {
-    std::shared_lock lock(mutex_);
-    auto it = templates_.find(name);
-    return it == templates_.end() ? nullptr : it->second;
-  }
+  std::shared_ptr<const compiled_template> find(const std::string& name) const;
 
-  result<std::string> render(const std::string& name, const json& data, const json* outer = nullptr) const {
-    auto t = find(name);
-    if (!t) return error(errc::not_found, name, "Không có mẫu trang \"" + name + "\"", "No template \"" + name + "\"");
-    return t->render(data, this, outer);
-  }
+  result<std::string> render(const std::string& name, const json& data, const json* outer = nullptr) const;
 
  private:
   mutable std::shared_mutex mutex_;
   std::map<std::string, std::shared_ptr<const compiled_template>> templates_;
 };
 
-inline void compiled_template::render_nodes(std::string& out, const std::vector<node>& nodes,
-                                            std::vector<const json*>& ctx, const template_set* partials,
-                                            int depth) const {
-  if (depth > 32) return;  // a partial that includes itself stops here instead of overflowing
-  for (const auto& n : nodes) {
-    switch (n.k) {
-      case kind::text: out += n.text; break;
-      case kind::var: append_value(out, lookup(ctx, n.path), true); break;
-      case kind::raw: append_value(out, lookup(ctx, n.path), false); break;
-      case kind::section: {
-        const json* v = lookup(ctx, n.path);
-        if (!truthy(v)) break;
-        if (v->is_array()) {
-          for (const auto& item : *v) {
-            ctx.push_back(&item);
-            render_nodes(out, n.children, ctx, partials, depth);
-            ctx.pop_back();
-          }
-        } else {
-          ctx.push_back(v);
-          render_nodes(out, n.children, ctx, partials, depth);
-          ctx.pop_back();
-        }
-        break;
-      }
-      case kind::inverted:
-        if (!truthy(lookup(ctx, n.path))) render_nodes(out, n.children, ctx, partials, depth);
-        break;
-      case kind::partial:
-        if (partials) {
-          if (auto p = partials->find(n.text)) p->render_nodes(out, p->nodes_, ctx, partials, depth + 1);
-        }
-        break;
-    }
-  }
-}
-
 }  // namespace publish
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/template.ipp"
+#endif

@@ -3,9 +3,10 @@
 # (pbgdpl_portal, 1 thread, --no-page-cache so every request reads the store and renders), one on
 # the demo data (10 units), one on the demo data plus COUNT generated schools under the division,
 # each on a fresh data directory made by pbgdpl_portal_bench_load. For the division's home,
-# article, category and plan 19/KH-PGDĐT pages (and a school's home), wrk with one connection measures the mean time
-# per request on each, alternating, best of ROUNDS rounds; the ratio many/few is the figure
-# (target <= 1.2). Both portals must serve the same bytes (the extra schools have no content).
+# article, category and plan 19/KH-PGDĐT pages (and a school's home), wrk with one connection
+# measures the mean time per request on each, alternating, best of ROUNDS rounds; the ratio
+# many/few is the figure (target <= 1.2). Both portals must serve the same bytes (the extra
+# schools have no content).
 # Usage: benchmarks/portal/units.sh [BUILD_DIR]
 #   env: DURATION=3s ROUNDS=3 COUNT=3000
 set -euo pipefail

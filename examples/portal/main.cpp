@@ -11,6 +11,7 @@
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/portal/auth.hpp>
 #include <pbgdpl/portal/site.hpp>
+#include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
@@ -197,7 +198,9 @@ int main(int argc, char** argv) {
   opt.theme_dir = a->theme;
   if (a->no_page_cache) opt.cache.max_entries = 0;
   opt.authenticate = portal::key_authenticator(keys, **db);
-  opt.authorize = portal::account_authorizer(**db);
+  // One unit directory, kept in memory, for the pages and the authorizer alike.
+  opt.units = std::make_shared<portal::live_units>(**db);
+  opt.authorize = portal::account_authorizer(**db, opt.units);
   // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For names.
   opt.trusted_proxies = a->trusted_proxies;
 

@@ -1,485 +1,66 @@
-// The portal's JSON API under /api/v1/: published content readable by anyone, writes with an API
-// key the vendor's authorizer accepts, every error a JSON body with a stable code. Included by
-// site.hpp; the OpenAPI document below is what /api/openapi.json serves and the tests check.
+// The portal's JSON API, its own component: a router for /api (v1 collections, the index and the
+// OpenAPI document). Published content is readable by anyone; a key the vendor's authenticator
+// accepts reads what its account may read and writes where the authorizer allows; every error is
+// a JSON body with a stable code. The site mounts it at /api and hears of every write.
 #pragma once
-#include "site.hpp"
+#include "../http/middleware.hpp"
+#include "../http/router.hpp"
+#include "../model.hpp"
+#include "../store/store.hpp"
+#include "options.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
-namespace api_detail {
-
-inline std::string owner_unit(const article& a) { return a.unit.value; }
-inline std::string owner_unit(const legal_document& d) { return d.unit ? d.unit->value : std::string(); }
-inline std::string owner_unit(const question& q) { return q.unit.value; }
-inline std::string owner_unit(const unit& u) { return u.parent ? u.parent->value : u.id.value; }
-inline std::string owner_unit(const media_asset& m) { return m.unit.value; }
-
-// What the public may see of an entity (contact details of people who asked stay private).
-inline json public_json(const question& q) { return to_json_value(public_view(q)); }
-template <class T>
-json public_json(const T& v) {
-  return to_json_value(v);
-}
-
-// Kinds with an editorial state: the public sees them only once published, and making one
-// public (or changing one that is) needs the right to publish at its unit.
-template <class T>
-constexpr bool public_needs_published =
-    std::is_same_v<T, article> || std::is_same_v<T, question> || std::is_same_v<T, legal_document>;
-
-template <class T>
-bool publicly_visible(const T& v) {
-  if constexpr (public_needs_published<T>) return is_published(v);
-  else return true;
-}
-
-inline result<std::size_t> parse_limit(std::optional<std::string_view> s) {
-  if (!s || s->empty()) return std::size_t{20};
-  std::size_t n = 0;
-  for (char c : *s) {
-    if (c < '0' || c > '9' || n > 1000) return error(errc::invalid_argument, "/limit", "limit phải là số từ 1 đến 100", "limit must be 1 to 100");
-    n = n * 10 + static_cast<std::size_t>(c - '0');
-  }
-  if (n < 1 || n > 100) return error(errc::invalid_argument, "/limit", "limit phải là số từ 1 đến 100", "limit must be 1 to 100");
-  return n;
-}
-
-inline http::response error_json(const error& e) { return http::error_response(e); }
-
-// The action a write is: "create:article" / "update:…" / "archive:…" for an editor's work, and
-// an approver's action whenever what the public sees changes:
-//  - "publish:<kind>" when the record is public before or after the write (publishing, editing
-//    what is public, taking it down by a state change or by archiving); media has no editorial
-//    state and is public once stored, so every media write is a publish;
-//  - "approve:<kind>" when the record is (or stays) approved: approval vouches for its content.
-template <class T>
-std::string write_action(std::string_view verb, const T& v, const T* current = nullptr) {
-  const std::string kind(store::entity_traits<T>::kind);
-  if constexpr (std::is_same_v<T, media_asset>) {
-    return "publish:" + kind;
-  } else if constexpr (public_needs_published<T>) {
-    if (is_published(v) || (current && is_published(*current))) return "publish:" + kind;
-    if constexpr (requires { v.state == article_state::approved; })
-      if (v.state == article_state::approved) return "approve:" + kind;
-  }
-  return std::string(verb) + ":" + kind;
-}
-
-// Fields the server owns, whatever the client sent: who wrote it and when, when it was
-// published, its revision, and the HTML rendered from its Markdown (under a time and size
-// budget, so text too costly to render is refused here, once, and never reaches a page).
-// `current` is the stored record on an update, null on a create.
-inline void own_fields(article& v, const article* current, const http::principal& who, timestamp t) {
-  v.author = current ? current->author : account_id{who.id};
-  v.created_at = current ? current->created_at : t;
-  v.updated_at = t;
-  if (v.state == article_state::published)
-    v.published_at = current && current->published_at ? current->published_at : std::optional<timestamp>(t);
-  else if (v.state == article_state::archived)
-    v.published_at = current ? current->published_at : std::nullopt;  // archived drafts were never published
-  else
-    v.published_at.reset();
-  v.revision = current ? current->revision + 1 : 1;
-}
-inline void own_fields(question& v, const question* current, const http::principal& who, timestamp t) {
-  v.asked_at = current ? current->asked_at : t;
-  if (v.answer_markdown.empty()) {
-    v.answered_at.reset();
-    v.answered_by.reset();
-  } else if (current && current->answer_markdown == v.answer_markdown && current->answered_at) {
-    v.answered_at = current->answered_at;
-    v.answered_by = current->answered_by;
-  } else {
-    v.answered_at = t;
-    v.answered_by = account_id{who.id};
-  }
-}
-inline void own_fields(legal_document& v, const legal_document* current, const http::principal&, timestamp t) {
-  v.created_at = current ? current->created_at : t;
-  v.updated_at = t;
-}
-inline void own_fields(media_asset& v, const media_asset* current, const http::principal&, timestamp t) {
-  v.created_at = current && current->created_at ? current->created_at : std::optional<timestamp>(t);
-}
-inline void own_fields(unit&, const unit*, const http::principal&, timestamp) {}
-
-// A client may leave out the fields the server owns: placeholders are put in before the body is
-// decoded and validated (own_fields() replaces them all afterwards), so an API user need not
-// invent an author, dates or an answerer only to have them overwritten.
-template <class T>
-result<T> decode_write(std::string_view body, const http::principal& who) {
-  auto j = json_io::parse(body);
-  if (!j) return j.err();
-  if (j->is_object()) {
-    const auto t = format_timestamp(now());
-    auto fill = [&](const char* key, const json& value) {
-      if (!j->contains(key)) (*j)[key] = value;
-    };
-    if constexpr (std::is_same_v<T, article>) {
-      fill("author", who.id);
-      fill("created_at", t);
-      fill("updated_at", t);
-      auto state = j->find("state");
-      if (state != j->end() && state->is_string() && state->get_ref<const std::string&>() == "published")
-        fill("published_at", t);
-    } else if constexpr (std::is_same_v<T, legal_document>) {
-      fill("created_at", t);
-      fill("updated_at", t);
-    } else if constexpr (std::is_same_v<T, question>) {
-      fill("asked_at", t);
-      auto answer = j->find("answer_markdown");
-      if (answer != j->end() && answer->is_string() && !answer->get_ref<const std::string&>().empty()) {
-        fill("answered_at", t);
-        fill("answered_by", who.id);
-      }
-    }
-  }
-  return from_json_value<T>(*j);
-}
-
-template <class T>
-result<void> prepare_write(T& v, const T* current, const http::principal& who) {
-  own_fields(v, current, who, now());
-  return publish::render_html(v);
-}
-
-}  // namespace api_detail
-
-// What one caller may read, asked of the vendor's authorizer once per (action, unit) in a request:
-// "read:<kind>" to see records that are not public (drafts, unpublished documents) of a unit,
-// "moderate:question" to see askers' contact details. Anonymous callers and callers without the
-// right see what the public sees. With no authorizer configured, keys read as the public does.
-class read_rights {
+class api {
  public:
-  read_rights(site& s, const std::optional<http::principal>& who) : site_(s), who_(who) {}
+  // `changed(kind)` runs after each write that succeeded, with the kind written ("article",
+  // "unit", ...): the site drops its cached answers (and reads the units again after a unit write).
+  // The store and options must outlive the API.
+  api(store::store& db, const options& opt, std::function<void(std::string_view kind)> changed);
+  api(const api&) = delete;
+  api& operator=(const api&) = delete;
 
-  bool may(std::string_view action, const std::string& unit) {
-    if (!who_ || !site_.opt_.authorize || unit.empty()) return false;
-    std::string key = std::string(action) + '\n' + unit;
-    if (auto it = memo_.find(key); it != memo_.end()) return it->second;
-    bool ok = site_.opt_.authorize(*who_, action, unit).has_value();
-    memo_.emplace(std::move(key), ok);
-    return ok;
-  }
+  // The routes, relative to where the API is mounted ("/v1/articles", "/openapi.json").
+  std::shared_ptr<const http::router> routes() const noexcept { return routes_; }
 
-  // The JSON this caller may see of v, or nothing when v is not visible to it.
-  template <class T>
-  std::optional<json> view(const T& v) {
-    const auto unit = api_detail::owner_unit(v);
-    const std::string kind(store::entity_traits<T>::kind);
-    if (!api_detail::publicly_visible(v) && !may("read:" + kind, unit)) return std::nullopt;
-    if constexpr (std::is_same_v<T, question>) {
-      if (may("moderate:question", unit)) return to_json_value(v);
-      return api_detail::public_json(v);
-    } else {
-      return to_json_value(v);
-    }
-  }
+  // The OpenAPI 3 description of the JSON API (served at /api/openapi.json).
+  static json openapi();
+
+  // One list answer stops near this size, so a few long bodies cannot make it huge.
+  static constexpr std::size_t list_max_bytes = 2u * 1024u * 1024u;
+  // Store pages a list may skip server-side when the caller may see none of their records.
+  static constexpr std::size_t list_scan_pages = 10;
 
  private:
-  site& site_;
-  const std::optional<http::principal>& who_;
-  std::map<std::string, bool, std::less<>> memo_;
+  void build();
+  template <class T>
+  void collection(const std::string& path, bool writable);
+
+  // Who is reading: nobody (no Authorization header), or the key's account. A header that does
+  // not authenticate (unknown, expired, revoked, not Bearer) is an error, so a client with a bad
+  // key learns it at once instead of silently reading as anonymous.
+  result<std::optional<http::principal>> identify(const http::request& req) const;
+  // The key's account, required (writes).
+  result<http::principal> caller(const http::request& req) const;
+  timestamp now() const;
+
+  store::store& db_;
+  const options& opt_;
+  std::function<void(std::string_view)> changed_;
+  http::rate_limiter write_limiter_;
+  std::shared_ptr<http::router> routes_;
 };
-
-template <class T>
-void site::api_collection(const std::string& path, bool writable) {
-  using namespace api_detail;
-
-  api_.get("/v1/" + path, [this](http::request& req) {
-    store::list_query q;
-    auto limit = parse_limit(req.query("limit"));
-    if (!limit) return error_json(limit.err());
-    q.limit = *limit;
-    q.cursor = std::string(req.query("cursor").value_or(""));
-    auto opt = [&](std::string_view key, std::optional<std::string>& out) {
-      if (auto v = req.query(key); v && !v->empty()) out = std::string(*v);
-    };
-    opt("unit", q.where.unit);
-    opt("kind", q.where.kind);
-    opt("category", q.where.category);
-    opt("state", q.where.state);
-    opt("type", q.where.doc_type);
-    opt("level", q.where.doc_level);
-    opt("status", q.where.doc_status);
-    opt("field", q.where.field);
-    for (auto [key, target] : {std::pair{"from", &q.where.from}, std::pair{"to", &q.where.to}}) {
-      if (auto v = req.query(key); v && !v->empty()) {
-        auto d = parse_date(*v);
-        if (!d) {
-          auto e = d.err();
-          e.path = std::string("/") + key;
-          return error_json(e);
-        }
-        *target = *d;
-      }
-    }
-    // A key that does not authenticate is a 401, never a silent fall-back to anonymous.
-    auto who = identify(req);
-    if (!who) return error_json(who.err());
-    if (public_needs_published<T> && !*who) q.where.state = "published";
-    // The page is built from what the caller may see, and its cursor always comes from the last
-    // item returned: a cursor taken from a record the caller may not see would name it (its id
-    // and date are in the cursor). Records hidden from the caller are skipped server-side, up to
-    // list_scan_pages store pages; a page also stops at list_max_bytes, so a few long bodies
-    // cannot make one answer tens of megabytes (and it stays small enough to cache).
-    read_rights rights(*this, *who);
-    json items = json::array();
-    std::size_t bytes = 0;
-    std::string next;
-    bool incomplete = false;
-    for (std::size_t scanned = 0;; ++scanned) {
-      auto p = store_.list<T>(q);
-      if (!p) return error_json(p.err());
-      bool full = false;
-      for (const auto& v : p->items) {
-        auto j = rights.view(v);
-        if (!j) continue;
-        auto size = j->dump().size();
-        if (!items.empty() && (items.size() >= *limit || bytes + size > list_max_bytes)) {
-          full = true;
-          break;
-        }
-        bytes += size;
-        items.push_back(std::move(*j));
-        auto r = store::store::to_record(v);
-        next = r ? store::key_cursor(r->sort_key, r->id) : std::string();
-      }
-      if (full) break;                        // more visible items follow: resume after the last one
-      if (p->next_cursor.empty()) {           // the end: nothing more, visible or not
-        next.clear();
-        break;
-      }
-      if (!items.empty()) break;              // a page's worth (the rest may be hidden): resume after it
-      if (scanned + 1 >= list_scan_pages) {   // only hidden records so far: stop without a cursor
-        incomplete = true;
-        next.clear();
-        break;
-      }
-      q.cursor = p->next_cursor;  // server-side only: this cursor may name a hidden record
-    }
-    json body{{"items", std::move(items)}};
-    body["next_cursor"] = next.empty() ? json(nullptr) : json(next);
-    if (incomplete) {
-      body["incomplete"] = true;
-      body["message"] = "Quá nhiều bản ghi bạn không được xem; hãy lọc theo đơn vị (unit=...)";
-      body["message_en"] = "Too many records you may not see; filter by unit (unit=...)";
-    }
-    auto r = http::response::json(body);
-    if (!*who) r.cache_tags = {"content"};
-    else r.set("Cache-Control", "private, no-store");
-    return r;
-  });
-
-  api_.get("/v1/" + path + "/{id}", [this](http::request& req) {
-    auto who = identify(req);
-    if (!who) return error_json(who.err());
-    auto v = store_.get<T>(req.param("id"));
-    if (!v) return error_json(v.err());
-    read_rights rights(*this, *who);
-    auto j = rights.view(*v);
-    // What the caller may not see does not exist for it: the same 404 as a missing id.
-    if (!j) return error_json(store::not_found_error(store::entity_traits<T>::kind, req.param("id")));
-    auto r = http::response::json(*j);
-    if (!*who) r.cache_tags = {"content"};
-    else r.set("Cache-Control", "private, no-store");
-    return r;
-  });
-
-  if (!writable) return;
-
-  auto authorize_write = [this](const http::request& req, std::string_view action, const std::string& unit) -> result<http::principal> {
-    auto who = caller(req);
-    if (!who) return who.err();
-    if (!opt_.authorize)
-      return error(errc::permission_denied, {}, "Máy chủ này không cho phép ghi qua API", "This server does not accept writes");
-    auto ok = opt_.authorize(*who, action, unit);
-    if (!ok) return ok.err();
-    return who;
-  };
-
-  // Every write authenticates before it reads the body or the store: a caller without a valid
-  // key learns nothing (not whether an id exists, nor what the body should look like).
-  api_.post("/v1/" + path, [this, authorize_write, path](http::request& req) {
-    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    auto anyone = caller(req);
-    if (!anyone) return error_json(anyone.err());
-    auto v = decode_write<T>(req.message().body(), *anyone);
-    if (!v) return error_json(v.err());
-    auto who = authorize_write(req, write_action<T>("create", *v), owner_unit(*v));
-    if (!who) return error_json(who.err());
-    v->version = 0;
-    if (auto ok = prepare_write<T>(*v, nullptr, *who); !ok) return error_json(ok.err());
-    auto created = store_.template create<T>(std::move(*v), who->id);
-    if (!created) return error_json(created.err());
-    content_changed();
-    auto r = http::response::json(to_json_value(*created), http::status::created);
-    r.set("Location", "/api/v1/" + path + "/" + http::percent_encode(created->id.value));
-    return r;
-  });
-
-  // A record the caller may not even read answers a write as if it did not exist (the same 404
-  // as a GET), so a write cannot probe for drafts or learn which unit owns one.
-  auto hidden_from = [this](const result<http::principal>& who, const T& current,
-                            std::string_view id) -> std::optional<http::response> {
-    std::optional<http::principal> reader(*who);
-    read_rights rights(*this, reader);
-    if (rights.view(current)) return std::nullopt;
-    return error_json(store::not_found_error(store::entity_traits<T>::kind, id));
-  };
-
-  api_.put("/v1/" + path + "/{id}", [this, authorize_write, hidden_from](http::request& req) {
-    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    auto anyone = caller(req);
-    if (!anyone) return error_json(anyone.err());
-    auto v = decode_write<T>(req.message().body(), *anyone);
-    if (!v) return error_json(v.err());
-    if (v->id.value != req.param("id"))
-      return error_json(error(errc::invalid_argument, "/id", "Mã trong nội dung khác mã trên đường dẫn", "The body's id differs from the path's"));
-    auto current = store_.get<T>(req.param("id"));
-    if (!current) return error_json(current.err());
-    if (auto hidden = hidden_from(anyone, *current, req.param("id"))) return std::move(*hidden);
-    // Both the unit it belongs to now and the one it would move to must allow the caller.
-    auto who = authorize_write(req, write_action<T>("update", *v, &*current), owner_unit(*current));
-    if (!who) return error_json(who.err());
-    if (owner_unit(*v) != owner_unit(*current)) {
-      auto again = authorize_write(req, write_action<T>("update", *v, &*current), owner_unit(*v));
-      if (!again) return error_json(again.err());
-    }
-    if (auto ok = prepare_write<T>(*v, &*current, *who); !ok) return error_json(ok.err());
-    auto updated = store_.update(std::move(*v), who->id);
-    if (!updated) return error_json(updated.err());
-    content_changed();
-    return http::response::json(to_json_value(*updated));
-  });
-
-  api_.del("/v1/" + path + "/{id}", [this, authorize_write, hidden_from](http::request& req) {
-    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    auto anyone = caller(req);
-    if (!anyone) return error_json(anyone.err());
-    auto current = store_.get<T>(req.param("id"));
-    if (!current) return error_json(current.err());
-    if (auto hidden = hidden_from(anyone, *current, req.param("id"))) return std::move(*hidden);
-    // Archiving what the public sees takes it down: an approver's action, like publishing.
-    auto who = authorize_write(req, write_action<T>("archive", *current, &*current), owner_unit(*current));
-    if (!who) return error_json(who.err());
-    std::uint64_t expected = current->version;
-    if (auto v = req.query("version"); v && !v->empty()) {
-      expected = 0;
-      for (char c : *v) {
-        if (c < '0' || c > '9') return error_json(error(errc::invalid_argument, "/version"));
-        expected = expected * 10 + static_cast<std::uint64_t>(c - '0');
-      }
-    }
-    auto archived = store_.archive<T>(req.param("id"), expected, who->id);
-    if (!archived) return error_json(archived.err());
-    content_changed();
-    return http::response::json(to_json_value(*archived));
-  });
-}
-
-inline void site::build_api() {
-  api_.get("/openapi.json", [](http::request&) {
-    auto r = http::response::json(openapi());
-    r.cacheable = true;
-    return r;
-  });
-  api_.get("/v1", [](http::request&) {
-    json links = json::object();
-    for (const auto& [path, _] : openapi()["paths"].items()) links[path] = path;
-    return http::response::json({{"version", PBGDPL_VERSION_STRING}, {"openapi", "/api/openapi.json"}, {"paths", links}});
-  });
-  api_collection<article>("articles", true);
-  api_collection<legal_document>("legal-documents", true);
-  api_collection<question>("questions", true);
-  api_collection<unit>("units", true);
-  api_collection<media_asset>("media", true);
-  api_.get("/v1/banners", [this](http::request&) {
-    json items = json::array();
-    if (opt_.city_banner) items.push_back(to_json_value(*opt_.city_banner));
-    return http::response::json({{"items", items}, {"next_cursor", nullptr}});
-  });
-  api_.on_not_found([](http::request&) {
-    return http::error_response(http::status::not_found, errc::not_found, "Không có điểm cuối API này", "No such API endpoint");
-  });
-}
-
-inline json site::openapi() {
-  auto error_ref = json{{"$ref", "#/components/schemas/Error"}};
-  auto responses = [&](bool write) {
-    json r{{"200", {{"description", "OK"}}},
-           {"400", {{"description", "Bad request", }, {"content", {{"application/json", {{"schema", error_ref}}}}}}},
-           {"404", {{"description", "Not found"}, {"content", {{"application/json", {{"schema", error_ref}}}}}}},
-           // Reads take an optional key; a key that does not authenticate is refused, not ignored.
-           {"401", {{"description", "No or bad API key"}, {"content", {{"application/json", {{"schema", error_ref}}}}}}}};
-    if (write) {
-      r["403"] = {{"description", "Not allowed for this unit"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-      r["409"] = {{"description", "Version conflict"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-      r["422"] = {{"description", "Validation failed"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
-    }
-    return r;
-  };
-  json list_params = json::array();
-  for (const char* p : {"unit", "kind", "category", "state", "type", "level", "status", "field", "from", "to", "cursor", "limit"})
-    list_params.push_back({{"name", p}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
-  json id_param = json::array({{{"name", "id"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}}});
-  // A create answers 201 Created (with Location), not 200.
-  json create_responses = responses(true);
-  create_responses.erase("200");
-  create_responses["201"] = {{"description", "Created"}};
-  // Reads work with no key or with one.
-  json optional_key = json::array({json::object(), json{{"apiKey", json::array()}}});
-  json paths = json::object();
-  for (const char* c : {"articles", "legal-documents", "questions", "units", "media"}) {
-    std::string base = std::string("/api/v1/") + c;
-    paths[base] = {
-        {"get", {{"summary", std::string("List ") + c}, {"parameters", list_params}, {"security", optional_key},
-                 {"responses", responses(false)}}},
-        {"post", {{"summary", std::string("Create one of ") + c}, {"security", json::array({{{"apiKey", json::array()}}})},
-                  {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
-                  {"responses", create_responses}}}};
-    paths[base + "/{id}"] = {
-        {"get", {{"summary", std::string("One of ") + c}, {"parameters", id_param}, {"security", optional_key},
-                 {"responses", responses(false)}}},
-        {"put", {{"summary", "Update (optimistic concurrency on version)"}, {"parameters", id_param},
-                 {"security", json::array({{{"apiKey", json::array()}}})},
-                 {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
-                 {"responses", responses(true)}}},
-        {"delete", {{"summary", "Archive"}, {"parameters", id_param}, {"security", json::array({{{"apiKey", json::array()}}})},
-                    {"responses", responses(true)}}}};
-  }
-  paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
-  paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
-  paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};
-  return json{
-      {"openapi", "3.0.3"},
-      {"info", {{"title", "pbgdpl portal API"}, {"version", PBGDPL_VERSION_STRING},
-                {"description", "Phổ biến, giáo dục pháp luật: bài viết, văn bản, hỏi đáp, đơn vị. Errors carry a stable code and messages in Vietnamese and English. "
-                                "Without a key, reads return published content only and never askers' contact details. With a key, "
-                                "reads also return what the key's account may read (records that are not public of the units where it "
-                                "has the read right; askers' contacts where it answers questions); a key that does not authenticate is a 401. "
-                                "Writes need a key and the right at the record's unit; making a record public needs the right to publish. "
-                                "author, created_at, updated_at, published_at, revision, asked_at, answered_at, answered_by and the *_html "
-                                "fields are set by the server."}}},
-      {"paths", paths},
-      {"components",
-       {{"securitySchemes", {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}}}},
-        {"schemas",
-         {{"Error",
-           {{"type", "object"},
-            {"required", {"error"}},
-            {"properties",
-             {{"error",
-               {{"type", "object"},
-                {"required", {"code", "code_number", "message", "message_en"}},
-                {"properties",
-                 {{"code", {{"type", "string"}}},
-                  {"code_number", {{"type", "integer"}}},
-                  {"message", {{"type", "string"}}},
-                  {"message_en", {{"type", "string"}}},
-                  {"path", {{"type", "string"}}}}}}}}}}}}}}}};
-}
 
 }  // namespace portal
 PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/api.ipp"
+#endif

@@ -3,8 +3,8 @@
 #pragma once
 #include "../model/account.hpp"
 #include "../model/unit.hpp"
+#include "../model/unit_directory.hpp"
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,42 +39,10 @@ PBGDPL_ENUM_NAMES(trust::action, {trust::action::read, "read"}, {trust::action::
 
 namespace trust {
 
-// The unit hierarchy as parent links, for "is this school under that division?".
-class unit_tree {
- public:
-  unit_tree() = default;
-  explicit unit_tree(const std::vector<unit>& units) {
-    for (const auto& u : units) add(u);
-  }
-  void add(const unit& u) { units_[u.id.value] = u; }
-  const unit* find(const unit_id& id) const {
-    auto it = units_.find(id.value);
-    return it == units_.end() ? nullptr : &it->second;
-  }
-  // True when `u` is `ancestor` or lies below it. Bounded walk: a cycle cannot loop forever.
-  bool within(const unit_id& u, const unit_id& ancestor) const {
-    const unit* cur = find(u);
-    for (std::size_t steps = 0; cur && steps <= units_.size(); ++steps) {
-      if (cur->id == ancestor) return true;
-      if (!cur->parent) return false;
-      cur = find(*cur->parent);
-    }
-    return false;
-  }
-  // The nearest unit of kind `k` at or above `u`.
-  std::optional<unit_id> nearest(const unit_id& u, unit_kind k) const {
-    const unit* cur = find(u);
-    for (std::size_t steps = 0; cur && steps <= units_.size(); ++steps) {
-      if (cur->kind == k) return cur->id;
-      if (!cur->parent) return std::nullopt;
-      cur = find(*cur->parent);
-    }
-    return std::nullopt;
-  }
-
- private:
-  std::map<std::string, unit> units_;
-};
+// The unit hierarchy the rules ask "is this school under that division?": the model's one
+// directory of units (constant-time within(), cycle-safe, bounded depth). Build it once per
+// change of the units and share it; it is not rebuilt per question.
+using unit_tree = unit_directory;
 
 // Facts about the target the rule may need; today only whether the content is approved.
 struct target_facts {

@@ -1,6 +1,7 @@
 // A portal over the demo data in an in-memory store, driven through its handler (no socket).
 #pragma once
 #include <pbgdpl/portal/site.hpp>
+#include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/memory.hpp>
 

@@ -1,0 +1,77 @@
+// Definitions for portal/auth.hpp (inline in header-only mode, compiled once from src/portal/).
+#pragma once
+
+PBGDPL_NAMESPACE_BEGIN
+namespace portal {
+
+PBGDPL_DECL void api_key_registry::add(trust::token_record r) {
+  std::lock_guard lock(mu_);
+  records_.push_back(std::move(r));
+}
+
+PBGDPL_DECL std::vector<trust::token_record> api_key_registry::records() const {
+  std::lock_guard lock(mu_);
+  return records_;
+}
+
+PBGDPL_DECL std::optional<std::string> api_key_registry::subject(std::string_view presented, timestamp at) const {
+  auto h = trust::token_hash(presented);
+  std::lock_guard lock(mu_);
+  for (const auto& r : records_)
+    if (r.hash.size() == h.size() && r.kind == trust::token_kind::api_key && trust::check_token(r, presented, at))
+      return r.subject;
+  return std::nullopt;
+}
+
+PBGDPL_DECL trust::action permission_for(std::string_view api_action) {
+  if (api_action.starts_with("read:")) return trust::action::read;
+  if (api_action.starts_with("moderate:")) return trust::action::edit_content;
+  if (api_action.starts_with("publish:")) return trust::action::publish_content;
+  if (api_action.starts_with("approve:")) return trust::action::approve_content;
+  if (api_action.ends_with(":unit")) return trust::action::manage_units;
+  return trust::action::edit_content;
+}
+
+PBGDPL_DECL authenticator key_authenticator(const api_key_registry& keys, store::store& db) {
+  return [&keys, &db](std::string_view bearer) -> std::optional<http::principal> {
+    auto who = keys.subject(bearer);
+    if (!who) return std::nullopt;
+    auto acc = db.get<account>(*who);
+    if (!acc || acc->disabled) return std::nullopt;
+    http::principal p;
+    p.id = acc->id.value;
+    p.name = acc->display_name;
+    for (const auto& g : acc->grants) p.roles.emplace_back(to_string(g.r));
+    return p;
+  };
+}
+
+namespace detail {
+inline result<void> require_at(store::store& db, const http::principal& p, std::string_view api_action,
+                               const std::string& target, const unit_directory& tree) {
+  auto acc = db.get<account>(p.id);
+  if (!acc) return error(errc::unauthenticated);
+  if (target.empty())
+    return error(errc::permission_denied, {}, "Nội dung không thuộc đơn vị nào", "The content belongs to no unit");
+  return trust::require(*acc, permission_for(api_action), unit_id{target}, tree);
+}
+}  // namespace detail
+
+PBGDPL_DECL authorizer account_authorizer(store::store& db, std::shared_ptr<live_units> units) {
+  return [&db, units = std::move(units)](const http::principal& p, std::string_view api_action,
+                                         const std::string& target) -> result<void> {
+    auto snapshot = units->get();
+    return detail::require_at(db, p, api_action, target, snapshot->tree);
+  };
+}
+
+PBGDPL_DECL authorizer account_authorizer(store::store& db) {
+  return [&db](const http::principal& p, std::string_view api_action, const std::string& target) -> result<void> {
+    auto snapshot = load_units(db);
+    if (!snapshot) return snapshot.err();
+    return detail::require_at(db, p, api_action, target, (*snapshot)->tree);
+  };
+}
+
+}  // namespace portal
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,737 @@
+// Definitions for portal/pages.hpp (inline in header-only mode, compiled once from src/portal/).
+#pragma once
+#include "../../publish/feeds.hpp"
+#include "../../publish/rendered.hpp"
+#include "../default_theme.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace portal {
+
+namespace detail {
+
+inline const std::string& owner_of(const article& a) { return a.unit.value; }
+inline const std::string& owner_of(const question& q) { return q.unit.value; }
+
+// Where a record sits in the store's list order, as a cursor that resumes after it.
+template <class T>
+std::string cursor_after(const T& v) {
+  store::record r;
+  store::entity_traits<T>::index(v, r);
+  return store::key_cursor(r.sort_key, v.id.value);
+}
+
+// A unit's records (its own and those of every unit below it), newest first, through `keep`.
+// The portal holds the unit tree, so it chooses how the store is asked:
+//  - a unit holding at least half of the units (the division a portal is for) reads the newest
+//    records of every unit and keeps its own: the store's unit filter would expand its thousands
+//    of schools on every query (a recursive CTE: 7.7 ms per list at 3,000 schools), while here
+//    nearly every record read is kept. If its records turn out sparse, the store's filter
+//    finishes the page after max_scan_reads reads;
+//  - a small subtree names its owners exactly (store filter unit_in);
+//  - anything else uses the store's descendant filter.
+// The page's cursor is always taken from the last record returned.
+template <class T, class Keep>
+result<store::page<T>> list_owned(store::store& db, const unit_directory& tree, const unit& u, store::list_query q,
+                                  std::size_t limit, Keep keep) {
+  constexpr std::size_t small_subtree = 32;
+  constexpr std::size_t max_scan_reads = 4;
+  constexpr std::size_t max_filtered_reads = 10;
+  const auto sub = tree.subtree(u.id.value);
+  store::page<T> out;
+  // Adds the records of one store page; true when the page is full and one more was seen.
+  auto take = [&](std::vector<T>& items, bool check_owner) {
+    for (auto& v : items) {
+      if (check_owner && !tree.within(owner_of(v), u.id.value)) continue;
+      if (!keep(v)) continue;
+      if (out.items.size() == limit) {
+        out.next_cursor = cursor_after(out.items.back());
+        return true;
+      }
+      out.items.push_back(std::move(v));
+    }
+    return false;
+  };
+  if (sub.size() > 1 && sub.size() * 2 >= tree.size()) {
+    q.limit = std::min<std::size_t>(100, limit + 1);
+    for (std::size_t read = 0; read < max_scan_reads; ++read) {
+      auto p = db.list<T>(q);
+      if (!p) return p.err();
+      if (take(p->items, true)) return out;
+      if (p->next_cursor.empty()) return out;
+      q.cursor = std::move(p->next_cursor);
+      q.limit = 100;
+    }
+    // Sparse: the rest of the page from the store's own filter, from where the reads stopped.
+  }
+  if (sub.size() <= small_subtree) {
+    for (const auto& x : sub) q.where.unit_in.push_back(x.id.value);
+  } else {
+    q.where.unit = u.id.value;
+  }
+  for (std::size_t read = 0; read < max_filtered_reads; ++read) {
+    q.limit = std::min<std::size_t>(100, limit - out.items.size() + 1);
+    auto p = db.list<T>(q);
+    if (!p) return p.err();
+    if (take(p->items, false)) return out;
+    if (p->next_cursor.empty()) return out;
+    q.cursor = std::move(p->next_cursor);  // `keep` dropped some: read on
+  }
+  // Bounded: a short page whose cursor is its own last record, never one it dropped.
+  if (!out.items.empty()) out.next_cursor = cursor_after(out.items.back());
+  return out;
+}
+
+inline std::string format_size(std::uint64_t n) {
+  char b[32];
+  if (n >= 1024 * 1024) std::snprintf(b, sizeof b, "%.1f MB", static_cast<double>(n) / (1024.0 * 1024.0));
+  else if (n >= 1024) std::snprintf(b, sizeof b, "%.0f KB", static_cast<double>(n) / 1024.0);
+  else std::snprintf(b, sizeof b, "%llu B", static_cast<unsigned long long>(n));
+  return b;
+}
+
+// Permanent ids: tag URIs on a unit's own domain when it has one, never on the request's Host.
+inline std::string tag_authority(std::string host) {
+  if (auto p = host.find("://"); p != std::string::npos) host = host.substr(p + 3);
+  if (auto s = host.find('/'); s != std::string::npos) host.resize(s);
+  if (host.empty()) host = "pbgdpl.invalid";
+  return host;
+}
+
+inline http::response redirect(const std::string& to) {
+  http::response r(http::status::moved_permanently);
+  r.set("Location", to);
+  r.set("Content-Type", "text/plain; charset=utf-8");
+  r.body = to;
+  return r;
+}
+
+inline constexpr std::size_t feed_content_bytes = 64 * 1024;
+
+}  // namespace detail
+
+PBGDPL_DECL pages::pages(store::store& db, const options& opt, live_units& units, publication_schedule& schedule)
+    : db_(db), opt_(opt), units_(units), schedule_(schedule), search_limiter_(opt.search_rate),
+      routes_(std::make_shared<http::router>()) {
+  for (const auto& [name, source] : theme::templates) templates_.add(std::string(name), source).value();
+  if (!opt_.theme_dir.empty()) templates_.load_directory(opt_.theme_dir).value();
+  build_routes();
+}
+
+PBGDPL_DECL void pages::page(std::string_view pattern, page_handler h, bool paged) {
+  routes_->get(pattern, [this, h, paged](http::request& req) -> http::response {
+    auto c = context_of(req);
+    if (auto* answer = std::get_if<http::response>(&c)) return std::move(*answer);
+    const auto& ctx = std::get<page_context>(c);
+    // ?sau= pages categories and search; anywhere else it would only make one more cache entry
+    // of the same page, so it is refused cheaply (no template) rather than rendered.
+    if (!paged && req.query("sau"))
+      return http::error_response(http::status::bad_request, errc::invalid_argument,
+                                  "Trang này không phân trang (tham số sau)", "This page is not paged (parameter sau)");
+    return (this->*h)(req, ctx);
+  });
+}
+
+PBGDPL_DECL void pages::build_routes() {
+  page("/", &pages::to_section);
+  page("/pbgdpl", &pages::to_section);
+  page("/pbgdpl/", &pages::home);
+  page("/pbgdpl/static/style.css", &pages::stylesheet);
+  page("/pbgdpl/feed.{ext}", &pages::section_feed);
+  for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {
+    auto h = kind[0] == 'b' ? &pages::article_page : kind[0] == 'v' ? &pages::document_page : &pages::question_page;
+    page(std::string("/pbgdpl/") + kind + "/{id}", h);
+    page(std::string("/pbgdpl/") + kind + "/{id}/", h);
+  }
+  page("/pbgdpl/{category}", &pages::category_redirect);
+  page("/pbgdpl/{category}/", &pages::category_page, true);
+  page("/pbgdpl/{category}/feed.{ext}", &pages::category_feed);
+  page("/tim-kiem", &pages::search_page, true);
+  page("/tim-kiem/", &pages::search_page, true);
+  page("/sitemap.xml", &pages::sitemap);
+  routes_->on_not_found([this](http::request& req) -> http::response {
+    auto c = context_of(req);
+    if (auto* answer = std::get_if<http::response>(&c)) return std::move(*answer);
+    return not_found(req, std::get<page_context>(c));
+  });
+  // Pages are read, never written: any other method is a 405 page in the unit's own look.
+  routes_->on_method_not_allowed([this](http::request& req, std::string_view) -> http::response {
+    auto c = context_of(req);
+    if (auto* answer = std::get_if<http::response>(&c)) return std::move(*answer);
+    auto r = error_page(std::get<page_context>(c), http::status::method_not_allowed, "Phương thức không được hỗ trợ",
+                        "Method not allowed");
+    r.set("Allow", "GET, HEAD");
+    return r;
+  });
+}
+
+PBGDPL_DECL std::variant<page_context, http::response> pages::context_of(const http::request& req) const {
+  page_context ctx;
+  ctx.units = units_.get();
+  // Mounted under /don-vi/{unit}: that unit. At the root: the unit of a configured Host, else
+  // the default unit (the same reading of Host as the cache key's and absolute URLs').
+  std::string id(req.param("unit"));
+  if (id.empty()) {
+    auto it = opt_.hosts.find(canonical_host(opt_, req.host()));
+    id = it != opt_.hosts.end() ? it->second : opt_.default_unit;
+  }
+  ctx.u = ctx.units->active(id);
+  if (!ctx.u)
+    return http::error_response(http::status::not_found, errc::not_found, "Không tìm thấy đơn vị hoặc trang",
+                                "No such unit or page");
+  // Links start where the routes were mounted ("", "/don-vi/th-van-yen", a vendor's prefix):
+  // the decoded path the routers consumed. With a {unit} in it, that unit exists, so the base is
+  // a plain identifier and a redirect's Location never carries bytes a client chose.
+  ctx.links.base = req.path().substr(0, std::min(req.route_offset(), req.path().size()));
+  // Only the two languages the site has: any other ?lang= would be one more cache entry of the
+  // same page for each value a stranger invents.
+  auto lang = req.query("lang").value_or("vi");
+  if (lang != "vi" && lang != "en")
+    return http::error_response(http::status::bad_request, errc::invalid_argument, "Ngôn ngữ chỉ có vi hoặc en",
+                                "The language is vi or en");
+  ctx.lang = parse_language(lang);
+  ctx.origin = origin_of(req);
+  ctx.now = opt_.now ? opt_.now() : now();
+  return ctx;
+}
+
+PBGDPL_DECL std::string pages::origin_of(const http::request& req) const {
+  auto host = canonical_host(opt_, req.host());
+  if (host.empty()) return {};
+  auto scheme_end = opt_.base_url.find("://");
+  return (scheme_end == std::string::npos ? std::string("http") : opt_.base_url.substr(0, scheme_end)) + "://" + host;
+}
+
+PBGDPL_DECL std::string pages::absolute(const page_context& ctx, const std::string& path) const {
+  return (ctx.origin.empty() ? opt_.base_url : ctx.origin) + path;
+}
+
+PBGDPL_DECL std::string pages::with_lang(const page_context& ctx, std::string url) {
+  if (ctx.lang == language::en) url += (url.find('?') == std::string::npos ? "?lang=en" : "&lang=en");
+  return url;
+}
+
+// --- what the pages list ---------------------------------------------------------------------
+
+PBGDPL_DECL bool pages::visible_here(const page_context& ctx, std::string_view owner) const {
+  return ctx.units->tree.within(owner, ctx.u->id.value);
+}
+
+PBGDPL_DECL bool pages::document_visible_here(const page_context& ctx, const legal_document& d) const {
+  if (!is_published(d)) return false;
+  if (!d.unit) return true;
+  return ctx.units->tree.within(ctx.u->id.value, d.unit->value);
+}
+
+PBGDPL_DECL result<store::page<article>> pages::articles_of(const page_context& ctx, std::optional<article_kind> kind,
+                                                            std::size_t limit, std::string cursor) {
+  store::list_query q;
+  q.where.state = "published";
+  if (kind) q.where.kind = std::string(to_string(*kind));
+  q.cursor = clamp_cursor(std::move(cursor), ctx.now);
+  return detail::list_owned<article>(db_, ctx.units->tree, *ctx.u, std::move(q), limit,
+                                     [&](const article& a) { return is_visible_at(a, ctx.now); });
+}
+
+PBGDPL_DECL result<store::page<legal_document>> pages::documents(const page_context& ctx, std::size_t limit,
+                                                                 std::string cursor) {
+  store::list_query q;
+  q.where.state = "published";
+  q.where.unit_in = ctx.units->tree.self_and_ancestor_ids(ctx.u->id.value);
+  q.where.unit_in.emplace_back();
+  q.limit = limit;
+  q.cursor = std::move(cursor);
+  return db_.list<legal_document>(q);
+}
+
+PBGDPL_DECL result<store::page<question>> pages::questions_of(const page_context& ctx, std::size_t limit,
+                                                              std::string cursor) {
+  store::list_query q;
+  q.where.state = "published";
+  q.cursor = std::move(cursor);
+  return detail::list_owned<question>(db_, ctx.units->tree, *ctx.u, std::move(q), limit,
+                                      [](const question&) { return true; });
+}
+
+// --- view data -------------------------------------------------------------------------------
+
+PBGDPL_DECL std::string pages::owner_name(const page_context& ctx, std::string_view owner) const {
+  return std::string(ctx.units->tree.name(owner));
+}
+
+PBGDPL_DECL json pages::common(const page_context& ctx, std::string_view current_category) const {
+  const bool en = ctx.lang == language::en;
+  json nav = json::array();
+  for (const auto& c : categories) {
+    json item{{"url", with_lang(ctx, ctx.links.category(c.slug))}, {"label", std::string(en ? c.label_en : c.label_vi)}};
+    if (c.slug == current_category) item["current"] = true;
+    nav.push_back(std::move(item));
+  }
+  const auto& u = *ctx.u;
+  json j{{"lang", std::string(language_code(ctx.lang))},
+         {"lang_en", en},
+         {"site",
+          {{"name", u.name},
+           {"address", u.address},
+           {"home", u.website.empty() ? with_lang(ctx, ctx.links.section()) : u.website},
+           {"section", with_lang(ctx, ctx.links.section())},
+           {"search", ctx.links.search()},
+           {"static", ctx.links.statics()}}},
+         {"nav", std::move(nav)},
+         {"feeds",
+          {{"atom", ctx.links.feed("atom", current_category)},
+           {"rss", ctx.links.feed("rss", current_category)},
+           {"json", ctx.links.feed("json", current_category)}}},
+         {"lang_switch",
+          {{"code", en ? "vi" : "en"},
+           {"label", en ? "Tiếng Việt" : "English"},
+           {"url", en ? ctx.links.section() : ctx.links.section() + "?lang=en"}}}};
+  if (opt_.city_banner) {
+    const auto& b = *opt_.city_banner;
+    j["banner"] = {{"target_url", b.target_url}, {"required_text", b.required_text}, {"alt_text", b.alt_text}};
+  }
+  return j;
+}
+
+PBGDPL_DECL json pages::page_meta(const page_context& ctx, const std::string& title, const std::string& description,
+                                  const std::string& path) const {
+  return json{{"title", title}, {"description", description}, {"canonical", absolute(ctx, path)}};
+}
+
+PBGDPL_DECL json pages::article_item(const page_context& ctx, const article& a) const {
+  auto t = a.published_at.value_or(a.created_at);
+  // Every item says whose it is, "" for the section's own unit: an item without the key would
+  // take the name of whatever encloses it in the template (Mustache looks names up outward), and
+  // a division's article showed the name of the school whose article was listed first.
+  return json{{"url", with_lang(ctx, ctx.links.article(a.id.value))},
+              {"title", a.title},
+              {"summary", a.summary},
+              {"published_iso", format_timestamp(t)},
+              {"published_vi", format_vietnamese_date(local_date(t))},
+              {"unit_name", a.unit.value == ctx.u->id.value ? std::string() : owner_name(ctx, a.unit.value)}};
+}
+
+PBGDPL_DECL json pages::document_item(const page_context& ctx, const legal_document& d) const {
+  return json{{"url", with_lang(ctx, ctx.links.document(d.id.value))},
+              {"number", d.number},
+              {"title", d.title},
+              {"issued_vi", format_vietnamese_date(d.issued_on)},
+              {"status", std::string(to_string(d.status))},
+              {"status_label", std::string(ctx.lang == language::en ? validity_status_label_en(d.status)
+                                                                     : validity_status_label_vi(d.status))}};
+}
+
+PBGDPL_DECL json pages::question_item(const page_context& ctx, const question& q) const {
+  auto t = q.answered_at.value_or(q.asked_at);
+  return json{{"url", with_lang(ctx, ctx.links.question(q.id.value))},
+              {"title", q.title},
+              {"summary", publish::stored_summary(q.body_html, q.body, 200)},
+              {"published_iso", format_timestamp(t)},
+              {"published_vi", format_vietnamese_date(local_date(t))},
+              {"unit_name", q.unit.value == ctx.u->id.value ? std::string() : owner_name(ctx, q.unit.value)}};
+}
+
+// --- rendering -------------------------------------------------------------------------------
+
+PBGDPL_DECL http::response pages::render(const page_context& ctx, const std::string& tpl, json data, json page_meta,
+                                         http::status code) {
+  const json* dictionary = &translation_context(ctx.lang);  // {{t.…}}
+  auto inner = templates_.render(tpl, data, dictionary);
+  if (!inner) return http::error_response(inner.err());
+  data["content"] = std::move(*inner);
+  if (!page_meta.contains("og_type")) page_meta["og_type"] = "website";
+  data["page"] = std::move(page_meta);
+  auto page = templates_.render("layout", data, dictionary);
+  if (!page) return http::error_response(page.err());
+  auto r = http::response::html(std::move(*page), code);
+  r.set("Content-Language", std::string(language_code(ctx.lang)));
+  if (code == http::status::ok) {
+    r.cache_tags = {"content"};
+    // Caches downstream keep it no longer than until the next scheduled article appears.
+    auto fresh = schedule_.fresh_for(ctx.now, std::chrono::seconds(60));
+    r.set("Cache-Control", "public, max-age=" + std::to_string(fresh.count()));
+  }
+  return r;
+}
+
+PBGDPL_DECL http::response pages::error_page(const page_context& ctx, http::status code, const std::string& vi,
+                                             const std::string& en) {
+  json data = common(ctx);
+  const bool e = ctx.lang == language::en;
+  data["error"] = {{"title", std::to_string(static_cast<int>(code)) + " – " + std::string(http::reason(code))},
+                   {"message", e ? en : vi}};
+  auto r = render(ctx, "error", std::move(data), page_meta(ctx, e ? en : vi, e ? en : vi, ctx.links.section()), code);
+  r.set("Cache-Control", "no-store");
+  return r;
+}
+
+PBGDPL_DECL http::response pages::bad_cursor(const page_context& ctx, const error& e) {
+  auto code = e.code == errc::invalid_argument ? http::status::bad_request : http::status_for(e.code);
+  return error_page(ctx, code, e.message_vi, e.message_en);
+}
+
+PBGDPL_DECL http::response pages::not_found(http::request&, const page_context& ctx) {
+  return error_page(ctx, http::status::not_found, "Không tìm thấy trang bạn cần.", "The page was not found.");
+}
+
+// --- pages -----------------------------------------------------------------------------------
+
+PBGDPL_DECL http::response pages::to_section(http::request&, const page_context& ctx) {
+  return detail::redirect(ctx.links.section());
+}
+
+PBGDPL_DECL http::response pages::stylesheet(http::request&, const page_context&) {
+  http::response r;
+  r.body = std::string(theme::style_css);
+  r.set("Content-Type", "text/css; charset=utf-8");
+  r.set("Cache-Control", "public, max-age=3600");
+  r.cacheable = true;
+  return r;
+}
+
+PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) {
+  const bool en = ctx.lang == language::en;
+  json data = common(ctx);
+  json cats = json::array();
+  for (const auto& c : categories) {
+    json items = json::array();
+    if (c.source == category_source::questions) {
+      if (auto p = questions_of(ctx, 5))
+        for (const auto& q : p->items) items.push_back(question_item(ctx, q));
+    } else if (auto p = articles_of(ctx, c.kind, 5)) {
+      for (const auto& a : p->items) items.push_back(article_item(ctx, a));
+    }
+    cats.push_back({{"slug", std::string(c.slug)},
+                    {"url", with_lang(ctx, ctx.links.category(c.slug))},
+                    {"label", std::string(en ? c.label_en : c.label_vi)},
+                    {"articles", std::move(items)}});
+  }
+  data["categories"] = std::move(cats);
+  data["documents"] = json::array();
+  if (auto p = documents(ctx, 5))
+    for (const auto& d : p->items) data["documents"].push_back(document_item(ctx, d));
+  auto title = std::string(en ? "Legal dissemination and education" : "Phổ biến, giáo dục pháp luật");
+  return render(ctx, "home", std::move(data), page_meta(ctx, title, title + " – " + ctx.u->name, ctx.links.section()));
+}
+
+PBGDPL_DECL http::response pages::category_redirect(http::request& req, const page_context& ctx) {
+  const auto* cat = find_category(req.param("category"));
+  if (!cat) return not_found(req, ctx);
+  return detail::redirect(ctx.links.category(cat->slug));
+}
+
+PBGDPL_DECL http::response pages::category_page(http::request& req, const page_context& ctx) {
+  const auto* found = find_category(req.param("category"));
+  if (!found) return not_found(req, ctx);
+  const auto& cat = *found;
+  const bool en = ctx.lang == language::en;
+  std::string cursor(req.query("sau").value_or(""));
+  json data = common(ctx, cat.slug);
+  data["category"] = {{"label", std::string(en ? cat.label_en : cat.label_vi)},
+                      {"description", std::string(en ? cat.description_en : cat.description_vi)}};
+  data["articles"] = json::array();
+  data["documents"] = json::array();
+  std::string next;
+  if (cat.source == category_source::documents) {
+    auto p = documents(ctx, opt_.page_size, cursor);
+    if (!p) return bad_cursor(ctx, p.err());
+    for (const auto& d : p->items) data["documents"].push_back(document_item(ctx, d));
+    next = p->next_cursor;
+  } else if (cat.source == category_source::questions) {
+    auto p = questions_of(ctx, opt_.page_size, cursor);
+    if (!p) return bad_cursor(ctx, p.err());
+    for (const auto& q : p->items) data["articles"].push_back(question_item(ctx, q));
+    next = p->next_cursor;
+  } else {
+    auto p = articles_of(ctx, cat.kind, opt_.page_size, cursor);
+    if (!p) return bad_cursor(ctx, p.err());
+    for (const auto& a : p->items) data["articles"].push_back(article_item(ctx, a));
+    next = p->next_cursor;
+  }
+  auto base = ctx.links.category(cat.slug);
+  json pg{{"number", cursor.empty() ? "1" : "…"}};
+  if (!cursor.empty()) pg["prev"] = with_lang(ctx, base);
+  if (!next.empty()) pg["next"] = with_lang(ctx, base + "?sau=" + http::percent_encode(next));
+  data["pagination"] = std::move(pg);
+  auto title = std::string(en ? cat.label_en : cat.label_vi);
+  return render(ctx, "category", std::move(data),
+                page_meta(ctx, title, std::string(en ? cat.description_en : cat.description_vi), base));
+}
+
+PBGDPL_DECL http::response pages::article_page(http::request& req, const page_context& ctx) {
+  auto a = db_.get<article>(req.param("id"));
+  if (!a || !is_visible_at(*a, ctx.now) || !visible_here(ctx, a->unit.value)) return not_found(req, ctx);
+  const auto& cat = category_for(a->kind);
+  const bool en = ctx.lang == language::en;
+  auto t = a->published_at.value_or(a->created_at);
+  json docs = json::array();
+  for (const auto& did : a->documents)
+    if (auto d = db_.get<legal_document>(did.value); d && document_visible_here(ctx, *d))
+      docs.push_back({{"url", with_lang(ctx, ctx.links.document(d->id.value))}, {"number", d->number}, {"title", d->title}});
+  json data = common(ctx, cat.slug);
+  data["article"] = {{"title", a->title},
+                     {"summary", a->summary},
+                     {"body_html", publish::stored_html(a->body_html, a->body_markdown)},
+                     {"published_iso", format_timestamp(t)},
+                     {"published_vi", format_vietnamese_date(local_date(t))},
+                     {"unit_name", owner_name(ctx, a->unit.value)},
+                     {"tags", a->tags},
+                     {"documents", std::move(docs)},
+                     {"category_url", with_lang(ctx, ctx.links.category(cat.slug))},
+                     {"category_label", std::string(en ? cat.label_en : cat.label_vi)}};
+  auto meta = page_meta(ctx, a->title,
+                        a->summary.empty() ? publish::stored_summary(a->body_html, a->body_markdown, 200) : a->summary,
+                        ctx.links.article(a->id.value));
+  meta["og_type"] = "article";
+  meta["published_time"] = format_timestamp(t);
+  return render(ctx, "article", std::move(data), std::move(meta));
+}
+
+PBGDPL_DECL http::response pages::document_page(http::request& req, const page_context& ctx) {
+  auto d = db_.get<legal_document>(req.param("id"));
+  if (!d || !document_visible_here(ctx, *d)) return not_found(req, ctx);
+  const bool en = ctx.lang == language::en;
+  json history = json::array();
+  for (const auto& h : d->status_history)
+    history.push_back({{"date_iso", format_date(h.on)},
+                       {"date_vi", format_vietnamese_date(h.on)},
+                       {"label", std::string(en ? validity_status_label_en(h.status) : validity_status_label_vi(h.status))},
+                       {"note", h.note}});
+  json relations = json::array();
+  for (const auto& r : d->relations) {
+    json item{{"label", std::string(relation_kind_label_vi(r.kind))}, {"number", r.number}, {"title", r.title}};
+    if (r.target) {
+      if (auto t = db_.get<legal_document>(r.target->value); t && document_visible_here(ctx, *t)) {
+        item["url"] = with_lang(ctx, ctx.links.document(t->id.value));
+        if (item["number"].get<std::string>().empty()) item["number"] = t->number;
+        if (item["title"].get<std::string>().empty()) item["title"] = t->title;
+      }
+    }
+    relations.push_back(std::move(item));
+  }
+  json files = json::array();
+  for (const auto& f : d->files) files.push_back({{"name", f.file_name}, {"size", f.size ? detail::format_size(f.size) : ""}});
+  json data = common(ctx, "van-ban-moi");
+  data["doc"] = {{"number", d->number},
+                 {"type_name", std::string(en ? document_type_name_en(*d) : document_type_name_vi(*d))},
+                 {"level_label", std::string(document_level_label_vi(d->level))},
+                 {"title", d->title},
+                 {"issuer", d->issuer},
+                 {"parent_issuer", d->parent_issuer},
+                 {"place_date", date_line(*d)},
+                 {"signer", format_signer(d->signed_by)},
+                 {"effective_vi", d->effective_on ? format_vietnamese_date(*d->effective_on) : ""},
+                 {"expires_vi", d->expires_on ? format_vietnamese_date(*d->expires_on) : ""},
+                 {"status", std::string(to_string(d->status))},
+                 {"status_label", std::string(en ? validity_status_label_en(d->status) : validity_status_label_vi(d->status))},
+                 {"fields", d->fields},
+                 {"recipients", d->recipients},
+                 {"history", std::move(history)},
+                 {"relations", std::move(relations)},
+                 {"files", std::move(files)},
+                 {"body_html", d->body_markdown.empty() ? std::string() : publish::stored_html(d->body_html, d->body_markdown)},
+                 {"category_url", with_lang(ctx, ctx.links.category("van-ban-moi"))}};
+  auto title = std::string(document_type_name_vi(*d)) + " " + d->number;
+  auto meta = page_meta(ctx, title, d->title, ctx.links.document(d->id.value));
+  meta["og_type"] = "article";
+  return render(ctx, "document", std::move(data), std::move(meta));
+}
+
+PBGDPL_DECL http::response pages::question_page(http::request& req, const page_context& ctx) {
+  auto q = db_.get<question>(req.param("id"));
+  if (!q || !is_published(*q) || !visible_here(ctx, q->unit.value)) return not_found(req, ctx);
+  auto pub = public_view(*q);
+  auto t = pub.answered_at.value_or(pub.asked_at);
+  const auto& cat = *find_category("hoi-dap-phap-luat");
+  const bool en = ctx.lang == language::en;
+  // The question page reuses the article template: the question as the lead, the answer as the
+  // body, both from the HTML stored when they were written.
+  std::string body = "<p><strong>" + std::string(en ? "Question" : "Câu hỏi") + "</strong> (" +
+                     publish::escape_html(pub.asker_name) + "):</p>\n" + publish::stored_html(pub.body_html, pub.body) +
+                     "<p><strong>" + std::string(en ? "Answer" : "Trả lời") + ":</strong></p>\n" +
+                     publish::stored_html(pub.answer_html, pub.answer_markdown);
+  json data = common(ctx, cat.slug);
+  data["article"] = {{"title", pub.title},
+                     {"body_html", std::move(body)},
+                     {"published_iso", format_timestamp(t)},
+                     {"published_vi", format_vietnamese_date(local_date(t))},
+                     {"unit_name", owner_name(ctx, pub.unit.value)},
+                     {"tags", json::array()},
+                     {"documents", json::array()},
+                     {"category_url", with_lang(ctx, ctx.links.category(cat.slug))},
+                     {"category_label", std::string(en ? cat.label_en : cat.label_vi)}};
+  return render(ctx, "article", std::move(data), page_meta(ctx, pub.title, pub.title, ctx.links.question(pub.id.value)));
+}
+
+PBGDPL_DECL http::response pages::search_page(http::request& req, const page_context& ctx) {
+  const bool en = ctx.lang == language::en;
+  std::string q(req.query("q").value_or(""));
+  // A query the cache has not seen runs a search: those are rated per client.
+  if (!q.empty())
+    if (auto limited = search_limiter_.check(req)) return std::move(*limited);
+  json data = common(ctx);
+  data["search"] = {{"q", q}};
+  data["results"] = json::array();
+  if (!q.empty()) {
+    store::search_request sr;
+    sr.q = q;
+    // Only public records reach the result list and its paging: filtering drafts out after the
+    // search would leave a "next page" that tells a stranger a hidden record holds the words.
+    sr.where.state = "published";
+    sr.limit = opt_.page_size;
+    sr.cursor = std::string(req.query("sau").value_or(""));
+    if (auto k = req.query("loai"); k && !k->empty()) sr.kinds = {std::string(*k)};
+    auto res = db_.search(sr);
+    if (!res) {
+      data["search"]["error"] = en ? res.err().message_en : res.err().message_vi;
+    } else {
+      for (const auto& h : res->items) {
+        json item{{"title", h.title}, {"snippet_html", h.snippet_html}};
+        if (h.kind == "article") {
+          auto a = db_.get<article>(h.id);
+          if (!a || !is_visible_at(*a, ctx.now) || !visible_here(ctx, a->unit.value)) continue;
+          item["url"] = with_lang(ctx, ctx.links.article(h.id));
+          item["kind_label"] = std::string(en ? article_kind_label_en(a->kind) : article_kind_label_vi(a->kind));
+          item["date_vi"] = format_vietnamese_date(local_date(a->published_at.value_or(a->created_at)));
+        } else if (h.kind == "legal_document") {
+          auto d = db_.get<legal_document>(h.id);
+          if (!d || !document_visible_here(ctx, *d)) continue;
+          item["url"] = with_lang(ctx, ctx.links.document(h.id));
+          item["kind_label"] = d->number;
+          item["date_vi"] = format_vietnamese_date(d->issued_on);
+        } else if (h.kind == "question") {
+          auto qq = db_.get<question>(h.id);
+          if (!qq || !is_published(*qq) || !visible_here(ctx, qq->unit.value)) continue;
+          item["url"] = with_lang(ctx, ctx.links.question(h.id));
+          item["kind_label"] = en ? "Question and answer" : "Hỏi đáp";
+        } else {
+          continue;  // publications have no page of their own yet
+        }
+        data["results"].push_back(std::move(item));
+      }
+      if (!res->next_cursor.empty())
+        data["pagination"] = {{"number", "…"},
+                              {"next", with_lang(ctx, ctx.links.search() + "?q=" + http::percent_encode(q) + "&sau=" +
+                                                          http::percent_encode(res->next_cursor))}};
+    }
+  }
+  auto title = std::string(en ? "Search" : "Tìm kiếm") + (q.empty() ? "" : ": " + q);
+  auto r = render(ctx, "search", std::move(data), page_meta(ctx, title, title, ctx.links.search()));
+  r.set("X-Robots-Tag", "noindex");
+  return r;
+}
+
+// --- feeds and sitemap ------------------------------------------------------------------------
+
+PBGDPL_DECL http::response pages::section_feed(http::request& req, const page_context& ctx) {
+  auto ext = req.param("ext");
+  if (ext != "atom" && ext != "rss" && ext != "json") return not_found(req, ctx);
+  return feed(ctx, nullptr, ext);
+}
+
+PBGDPL_DECL http::response pages::category_feed(http::request& req, const page_context& ctx) {
+  const auto* cat = find_category(req.param("category"));
+  auto ext = req.param("ext");
+  if (!cat || (ext != "atom" && ext != "rss" && ext != "json")) return not_found(req, ctx);
+  return feed(ctx, cat, ext);
+}
+
+PBGDPL_DECL http::response pages::feed(const page_context& ctx, const category* cat, std::string_view ext) {
+  std::vector<publish::feed_entry> entries;
+  timestamp newest{};
+  auto authority = detail::tag_authority(ctx.u->website);
+  auto p = articles_of(ctx, cat ? cat->kind : std::nullopt, opt_.feed_size);
+  if (p) {
+    for (const auto& a : p->items) {
+      publish::feed_entry e;
+      auto published = a.published_at.value_or(a.created_at);
+      // On the owning unit's domain: a school's article has one id in the school's feed and in
+      // the division's, so a reader following both sees it once.
+      const auto* owner = ctx.units->tree.find(a.unit.value);
+      e.id = "tag:" + (owner ? detail::tag_authority(owner->website) : authority) + "," +
+             std::to_string(static_cast<int>(local_date(a.created_at).year())) + ":pbgdpl/article/" + a.id.value;
+      e.title = a.title;
+      e.url = absolute(ctx, ctx.links.article(a.id.value));
+      e.summary = a.summary.empty() ? publish::stored_summary(a.body_html, a.body_markdown, 300) : a.summary;
+      // Long bodies stay on the site: a feed carries at most feed_content_bytes of HTML per
+      // entry (else the summary and the link), so its size is bounded by feed_size.
+      if (auto html = publish::stored_html(a.body_html, a.body_markdown); html.size() <= detail::feed_content_bytes)
+        e.content_html = std::move(html);
+      e.author = owner_name(ctx, a.unit.value);
+      e.published = published;
+      e.updated = std::max(a.updated_at, published);
+      e.categories = {std::string(category_for(a.kind).label_vi)};
+      newest = std::max(newest, e.updated);
+      entries.push_back(std::move(e));
+    }
+  }
+  publish::feed_meta m;
+  m.id = "tag:" + authority + ",2023:pbgdpl" + (cat ? "/" + std::string(cat->slug) : std::string());
+  m.title = std::string("Phổ biến, giáo dục pháp luật – ") + (cat ? std::string(cat->label_vi) + " – " : "") + ctx.u->name;
+  m.subtitle = cat ? std::string(cat->description_vi) : "Chuyên mục phổ biến, giáo dục pháp luật của " + ctx.u->name;
+  m.site_url = absolute(ctx, cat ? ctx.links.category(cat->slug) : ctx.links.section());
+  m.self_url = absolute(ctx, ctx.links.feed(ext, cat ? cat->slug : std::string_view{}));
+  m.author = ctx.u->name;
+  m.updated = newest == timestamp{} ? local_midnight(date{std::chrono::year{2023}, std::chrono::March, std::chrono::day{22}})
+                                    : newest;
+  http::response r;
+  if (ext == "atom") {
+    r.body = publish::atom_feed(m, entries);
+    r.set("Content-Type", "application/atom+xml; charset=utf-8");
+  } else if (ext == "rss") {
+    r.body = publish::rss_feed(m, entries);
+    r.set("Content-Type", "application/rss+xml; charset=utf-8");
+  } else {
+    r.body = publish::json_feed(m, entries);
+    r.set("Content-Type", "application/feed+json; charset=utf-8");
+  }
+  r.set("Last-Modified", http::format_http_date(m.updated));
+  r.set("Cache-Control", "public, max-age=" + std::to_string(schedule_.fresh_for(ctx.now, std::chrono::seconds(300)).count()));
+  r.cache_tags = {"content"};
+  return r;
+}
+
+PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ctx) {
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  std::size_t count = 0;
+  auto add = [&](const std::string& path, std::optional<timestamp> lastmod) {
+    if (count++ >= 50000) return;  // the protocol's limit per file
+    x += "  <url><loc>";
+    publish::append_xml_escaped(x, absolute(ctx, path));
+    x += "</loc>";
+    if (lastmod) x += "<lastmod>" + format_timestamp(*lastmod) + "</lastmod>";
+    x += "</url>\n";
+  };
+  add(ctx.links.section(), std::nullopt);
+  for (const auto& c : categories) add(ctx.links.category(c.slug), std::nullopt);
+  std::string cursor;
+  do {
+    auto p = articles_of(ctx, std::nullopt, 100, cursor);
+    if (!p) break;
+    for (const auto& a : p->items) add(ctx.links.article(a.id.value), a.updated_at);
+    cursor = p->next_cursor;
+  } while (!cursor.empty() && count < 50000);
+  do {
+    auto p = documents(ctx, 100, cursor);
+    if (!p) break;
+    for (const auto& d : p->items) add(ctx.links.document(d.id.value), d.updated_at);
+    cursor = p->next_cursor;
+  } while (!cursor.empty() && count < 50000);
+  do {
+    auto p = questions_of(ctx, 100, cursor);
+    if (!p) break;
+    for (const auto& q : p->items) add(ctx.links.question(q.id.value), q.answered_at);
+    cursor = p->next_cursor;
+  } while (!cursor.empty() && count < 50000);
+  x += "</urlset>\n";
+  http::response r;
+  r.body = std::move(x);
+  r.set("Content-Type", "application/xml; charset=utf-8");
+  r.cache_tags = {"content"};
+  return r;
+}
+
+}  // namespace portal
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,182 @@
+// Definitions for portal/site.hpp (inline in header-only mode, compiled once from src/portal/).
+#pragma once
+#include "../../publish/rendered.hpp"
+
+#include <algorithm>
+#include <type_traits>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace portal {
+
+PBGDPL_DECL site::site(store::store& s, options o)
+    : store_(s),
+      opt_(with_defaults(s, std::move(o))),
+      units_(opt_.units),
+      schedule_(s),
+      cache_(opt_.cache),
+      search_cache_(partition(opt_.cache, 1000, 16u * 1024u * 1024u, search_query_params())),
+      api_cache_(partition(opt_.cache, 2000, 16u * 1024u * 1024u, api_query_params())),
+      pages_(s, opt_, *units_, schedule_),
+      api_(s, opt_, [this](std::string_view kind) { changed(kind); }),
+      routes_(std::make_shared<http::router>()) {
+  build_routes();
+}
+
+PBGDPL_DECL options site::with_defaults(store::store& s, options o) {
+  vendor_params_ = o.cache.policy.page_params.has_value();
+  if (!o.cache.policy.page_params) o.cache.policy.page_params = page_query_params();
+  if (!o.cache.policy.personal) o.cache.policy.personal = http::personal_under("/api/");
+  for (auto* r : {&o.search_rate, &o.write_rate})
+    if (r->trusted_proxies.empty()) r->trusted_proxies = o.trusted_proxies;
+  if (!o.now) o.now = [] { return pbgdpl::now(); };
+  if (!o.units) o.units = std::make_shared<live_units>(s);
+  return o;
+}
+
+PBGDPL_DECL void site::build_routes() {
+  routes_->get("/healthz", [this](http::request&) { return health(); });
+  // Browsers ask for /favicon.ico on every site; an empty answer keeps a 404 out of their consoles.
+  routes_->get("/favicon.ico", [](http::request&) {
+    http::response r(http::status::no_content);
+    r.set("Cache-Control", "public, max-age=86400");
+    return r;
+  });
+  routes_->get("/robots.txt", [this](http::request& req) { return robots(req); });
+  routes_->mount("/api", api_.routes());
+  // The same page routes twice: for the unit the path names, and at the root for the unit of
+  // the Host (or the default unit). Neither rewrites the request; the pages read the {unit}
+  // parameter and the base of their links from where they were mounted.
+  routes_->mount("/don-vi/{unit}", pages_.routes());
+  routes_->mount("/", pages_.routes());
+}
+
+PBGDPL_DECL http::handler site::handler() {
+  // The middleware, outermost first. docs/design.md shows this list; keep the two the same.
+  http::pipeline p;
+  // 1. Security headers on every answer, the 400s below included.
+  p.use(http::security_headers());
+  // 2. The request is checked and decoded once, here: a bad target is a 400 before any cache,
+  //    router or handler sees it, and everything below reads the decoded path.
+  p.use([](http::request& req, const http::handler& next) {
+    if (auto ok = req.prepare(); !ok) return http::error_response(ok.err(), http::status::bad_request);
+    return next(req);
+  });
+  // 3. Host as the portal reads it: a configured host as configured, any other as "" (the default
+  //    unit), so Host variants cannot multiply cache entries or force renders.
+  p.use([this](http::request& req, const http::handler& next) {
+    req.message().set(http::bhttp::field::host, canonical_host(opt_, req.host()));
+    return next(req);
+  });
+  // 4. A scheduled article came due: cached answers rendered before its time are dropped.
+  p.use([this](http::request& req, const http::handler& next) {
+    if (schedule_.due(opt_.now())) {
+      cache_.invalidate_tag("content");
+      search_cache_.invalidate_tag("content");
+      api_cache_.invalidate_tag("content");
+    }
+    return next(req);
+  });
+  // 5. Conditional GET (ETag, 304), around
+  // 6. the response cache in three partitions: search results and API answers (whose query space
+  //    a stranger can make endless) apart from pages, so filling them never evicts the pages.
+  p.use(http::conditional_get()).use([this](http::request& req, const http::handler& next) {
+    return cache_for(req).serve(req, next);
+  });
+  // 7. The routes: /healthz, /favicon.ico, /robots.txt, /api (its own rate limit and keys),
+  //    /don-vi/{unit}/... and the Host's unit at the root (search has its own rate limit).
+  return p.build([this](http::request& req) { return routes_->handle_prepared(req); });
+}
+
+PBGDPL_DECL void site::content_changed() {
+  cache_.invalidate_tag("content");
+  search_cache_.invalidate_tag("content");
+  api_cache_.invalidate_tag("content");
+  units_->changed();
+  schedule_.changed();
+}
+
+PBGDPL_DECL void site::changed(std::string_view kind) {
+  cache_.invalidate_tag("content");
+  search_cache_.invalidate_tag("content");
+  api_cache_.invalidate_tag("content");
+  schedule_.changed();
+  if (kind == store::entity_traits<unit>::kind) units_->changed();
+}
+
+PBGDPL_DECL http::cache_limits site::partition(const http::cache_limits& pages, std::size_t entries, std::size_t bytes,
+                                               const std::vector<std::string>& params) const {
+  auto l = pages;
+  l.max_entries = std::min(pages.max_entries, entries);
+  l.max_bytes = std::min(pages.max_bytes, bytes);
+  if (!vendor_params_) l.policy.page_params = params;
+  return l;
+}
+
+PBGDPL_DECL http::response_cache& site::cache_for(const http::request& req) {
+  auto path = req.route_path();
+  if (path == "/api" || path.starts_with("/api/")) return api_cache_;
+  if (path.ends_with("/tim-kiem") || path.ends_with("/tim-kiem/")) return search_cache_;
+  return cache_;
+}
+
+PBGDPL_DECL http::response site::health() {
+  // Reads through the store, so a broken database shows here and a load balancer stops sending.
+  store::list_query q;
+  q.limit = 1;
+  auto ok = store_.list<unit>(q);
+  json j{{"status", ok ? "ok" : "error"}, {"version", PBGDPL_VERSION_STRING}};
+  if (!ok) j["error"] = error_to_json(ok.err());
+  auto r = http::response::json(j, ok ? http::status::ok : http::status::service_unavailable);
+  r.set("Cache-Control", "no-store");
+  return r;
+}
+
+PBGDPL_DECL http::response site::robots(const http::request& req) {
+  auto origin = pages_.origin_of(req);
+  auto r = http::response::text("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /tim-kiem\nSitemap: " +
+                                (origin.empty() ? opt_.base_url : origin) + "/sitemap.xml\n");
+  r.cacheable = true;
+  return r;
+}
+
+namespace detail {
+inline bool needs_html(const article& a) { return !a.body_html && !a.body_markdown.empty(); }
+inline bool needs_html(const legal_document& d) { return !d.body_html && !d.body_markdown.empty(); }
+inline bool needs_html(const question& q) {
+  return (!q.body_html && !q.body.empty()) || (!q.answer_html && !q.answer_markdown.empty());
+}
+}  // namespace detail
+
+PBGDPL_DECL result<std::size_t> site::render_missing(std::string_view actor) {
+  std::size_t n = 0;
+  auto each = [&]<class T>(std::type_identity<T>) -> result<void> {
+    store::list_query q;
+    q.limit = 100;
+    q.where.include_archived = true;
+    for (;;) {
+      auto p = store_.list<T>(q);
+      if (!p) return p.err();
+      // One transaction a page: a store of 10,000 old records is rendered in seconds, not
+      // 10,000 synchronous commits.
+      auto w = store_.transaction([&]() -> result<void> {
+        for (auto& v : p->items) {
+          if (!detail::needs_html(v)) continue;
+          if (!publish::render_html(v)) continue;
+          if (auto u = store_.update(std::move(v), actor); u) ++n;
+        }
+        return {};
+      });
+      if (!w) return w;
+      if (p->next_cursor.empty()) return {};
+      q.cursor = p->next_cursor;
+    }
+  };
+  if (auto r = each(std::type_identity<article>{}); !r) return r.err();
+  if (auto r = each(std::type_identity<legal_document>{}); !r) return r.err();
+  if (auto r = each(std::type_identity<question>{}); !r) return r.err();
+  if (n) content_changed();
+  return n;
+}
+
+}  // namespace portal
+PBGDPL_NAMESPACE_END

@@ -1,0 +1,96 @@
+// What a vendor configures on the portal, and the small pieces its parts (pages, API, site) share:
+// the authentication and authorization hooks, the clock, the query parameters each cache
+// partition keys on, the reading of Host, and the public URL scheme.
+#pragma once
+#include "../core/time.hpp"
+#include "../http/middleware.hpp"
+#include "../model/banner.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace portal {
+
+class live_units;
+
+// Decides whether a caller may write. The portal asks it before every API write; the default
+// (none set) refuses all writes, so a vendor must opt in to writing.
+using authorizer = std::function<result<void>(const http::principal&, std::string_view action, const std::string& unit)>;
+// Turns the key of an "Authorization: Bearer <key>" header into a principal (trust/tokens.hpp
+// keys): the HTTP layer's one authenticator type.
+using authenticator = http::authenticator;
+// The time the portal reads: what is published "now" (scheduled articles appear from their
+// publication time on) and the server-owned timestamps of API writes. Tests set their own.
+using clock = std::function<timestamp()>;
+
+struct options {
+  std::string base_url = "http://127.0.0.1:8080";  // absolute URLs (feeds, sitemap, Open Graph)
+  std::string default_unit;                        // the unit served for unknown Host headers
+  std::map<std::string, std::string, std::less<>> hosts;  // Host header (without port) → unit id
+  std::filesystem::path theme_dir;                 // optional: templates that replace built-ins
+  std::optional<banner> city_banner;               // shown on every page (plan task 1.1)
+  std::size_t page_size = 10;
+  std::size_t feed_size = 20;
+  authenticator authenticate;
+  authorizer authorize;
+  clock now;  // unset: pbgdpl::now()
+  // The unit directory the site answers from. Share one with account_authorizer() so both read
+  // the same tree, loaded once; unset: the site keeps its own.
+  std::shared_ptr<live_units> units;
+  // The page cache. Unless set here, its policy keys pages on the query parameters the portal
+  // reads (page_query_params) and treats only keyed API calls as personal, so a random query
+  // string or a stray Authorization header on a page is answered from the cache.
+  http::cache_limits cache{};
+  // Per-client rates for what the cache cannot absorb: searches (each new query runs one) and
+  // API writes (checked before the key, so they also slow key guessing). 429 with Retry-After.
+  http::rate_limit_config search_rate{20, 100};
+  http::rate_limit_config write_rate{5, 50};
+  // Proxies (addresses or CIDR prefixes) whose X-Forwarded-For names the client for the rates
+  // above; used when a rate's own trusted_proxies is empty.
+  std::vector<std::string> trusted_proxies;
+};
+
+// The query parameters each cache partition keys on: exactly those its handlers read. A parameter
+// a handler reads must be listed for its partition, or two different answers would share an
+// entry; one listed but not read would let a stranger make endless entries of one page.
+// Pages: ?lang= everywhere, ?sau= on category pages only (other pages refuse it).
+const std::vector<std::string>& page_query_params();
+const std::vector<std::string>& search_query_params();
+const std::vector<std::string>& api_query_params();
+
+// A Host header as the portal reads it: lower case, port and final dot dropped, and only when the
+// operator configured it in options::hosts; any other Host is "" (the default unit). The cache
+// key, the unit chosen and absolute URLs all use this one reading.
+std::string canonical_host(const options& o, std::string_view host);
+
+// Public-facing URL scheme, in one place so pages, feeds and the sitemap agree. `base` is where
+// the unit's pages are mounted: "" (by Host), "/don-vi/th-van-yen", or below a vendor's prefix.
+struct urls {
+  std::string base;
+  std::string section() const { return base + "/pbgdpl/"; }
+  std::string category(std::string_view slug) const { return base + "/pbgdpl/" + std::string(slug) + "/"; }
+  std::string article(std::string_view id) const { return base + "/pbgdpl/bai-viet/" + std::string(id); }
+  std::string document(std::string_view id) const { return base + "/pbgdpl/van-ban/" + std::string(id); }
+  std::string question(std::string_view id) const { return base + "/pbgdpl/hoi-dap/" + std::string(id); }
+  std::string search() const { return base + "/tim-kiem"; }
+  std::string feed(std::string_view ext, std::string_view category = {}) const {
+    return category.empty() ? base + "/pbgdpl/feed." + std::string(ext)
+                            : base + "/pbgdpl/" + std::string(category) + "/feed." + std::string(ext);
+  }
+  std::string statics() const { return base + "/pbgdpl/static"; }
+};
+
+}  // namespace portal
+PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/options.ipp"
+#endif

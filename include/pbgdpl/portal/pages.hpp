@@ -1,0 +1,121 @@
+// The reader pages of one unit's section as routes on an http::router: home, categories, article,
+// document and question pages, search, feeds, sitemap and the stylesheet. The router is mounted
+// once per way of naming a unit (/don-vi/{unit}/... and, at the root, by Host); a page learns its
+// unit from the {unit} parameter or the Host, and its links' base from where it was mounted, so
+// the same routes serve under a vendor's prefix too.
+#pragma once
+#include "../http/middleware.hpp"
+#include "../http/router.hpp"
+#include "../model.hpp"
+#include "../publish/template.hpp"
+#include "../store/store.hpp"
+#include "i18n.hpp"
+#include "options.hpp"
+#include "schedule.hpp"
+#include "units.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace portal {
+
+// What one page request knows once its unit is found. Holds the unit snapshot it started with,
+// so a unit written meanwhile cannot pull the unit out from under the page.
+struct page_context {
+  std::shared_ptr<const unit_snapshot> units;
+  const unit* u = nullptr;  // the unit whose section this is (inside units->tree)
+  urls links;
+  language lang = language::vi;
+  std::string origin;  // "http://host:port" as the client reached us; "" for base_url
+  timestamp now{};     // the portal's clock when the request began
+};
+
+class pages {
+ public:
+  // The parts must outlive the pages. `schedule` bounds how long a page may be cached.
+  pages(store::store& db, const options& opt, live_units& units, publication_schedule& schedule);
+  pages(const pages&) = delete;
+  pages& operator=(const pages&) = delete;
+
+  // The page routes, relative to a unit's root ("/pbgdpl/", "/tim-kiem", "/sitemap.xml").
+  std::shared_ptr<const http::router> routes() const noexcept { return routes_; }
+
+  // The unit and context of a request (by {unit} parameter, else Host, else the default unit),
+  // or the answer when there is none: 404 for an unknown unit, 400 for an unknown ?lang=.
+  std::variant<page_context, http::response> context_of(const http::request& req) const;
+
+  // The origin for absolute URLs (canonical links, feeds, sitemap, robots.txt): a Host the
+  // operator configured, with base_url's scheme; any other Host is never echoed.
+  std::string origin_of(const http::request& req) const;
+
+ private:
+  using page_handler = http::response (pages::*)(http::request&, const page_context&);
+  void build_routes();
+  // Registers GET `pattern` for a page; `paged` pages take ?sau=, the others refuse it cheaply.
+  void page(std::string_view pattern, page_handler h, bool paged = false);
+
+  // --- pages ----------------------------------------------------------------------------------
+  http::response home(http::request&, const page_context&);
+  http::response category_page(http::request&, const page_context&);
+  http::response category_redirect(http::request&, const page_context&);
+  http::response category_feed(http::request&, const page_context&);
+  http::response section_feed(http::request&, const page_context&);
+  http::response article_page(http::request&, const page_context&);
+  http::response document_page(http::request&, const page_context&);
+  http::response question_page(http::request&, const page_context&);
+  http::response search_page(http::request&, const page_context&);
+  http::response sitemap(http::request&, const page_context&);
+  http::response to_section(http::request&, const page_context&);
+  http::response stylesheet(http::request&, const page_context&);
+  http::response not_found(http::request&, const page_context&);
+  http::response feed(const page_context&, const category* cat, std::string_view ext);
+
+  // --- what the pages list ---------------------------------------------------------------------
+  // Published articles (of a kind) owned by the unit or a unit below it, visible now, newest first.
+  result<store::page<article>> articles_of(const page_context&, std::optional<article_kind> kind, std::size_t limit,
+                                           std::string cursor = {});
+  // Published documents this unit shows: its own and its ancestors', and those of no unit.
+  result<store::page<legal_document>> documents(const page_context&, std::size_t limit, std::string cursor = {});
+  result<store::page<question>> questions_of(const page_context&, std::size_t limit, std::string cursor = {});
+  // An article is shown by the unit that owns it and by the units above it.
+  bool visible_here(const page_context&, std::string_view owner) const;
+  // A document by the unit that issued it and the units below it; one of no unit by all.
+  bool document_visible_here(const page_context&, const legal_document&) const;
+
+  // --- view data (JSON for the templates) ------------------------------------------------------
+  json common(const page_context&, std::string_view current_category = {}) const;
+  json page_meta(const page_context&, const std::string& title, const std::string& description,
+                 const std::string& path) const;
+  json article_item(const page_context&, const article&) const;
+  json document_item(const page_context&, const legal_document&) const;
+  json question_item(const page_context&, const question&) const;
+  std::string owner_name(const page_context&, std::string_view owner) const;
+
+  // --- rendering -------------------------------------------------------------------------------
+  http::response render(const page_context&, const std::string& tpl, json data, json page_meta,
+                        http::status code = http::status::ok);
+  http::response error_page(const page_context&, http::status code, const std::string& vi, const std::string& en);
+  http::response bad_cursor(const page_context&, const error& e);
+  std::string absolute(const page_context&, const std::string& path) const;
+  static std::string with_lang(const page_context&, std::string url);
+
+  store::store& db_;
+  const options& opt_;
+  live_units& units_;
+  publication_schedule& schedule_;
+  publish::template_set templates_;
+  http::rate_limiter search_limiter_;
+  std::shared_ptr<http::router> routes_;
+};
+
+}  // namespace portal
+PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/pages.ipp"
+#endif

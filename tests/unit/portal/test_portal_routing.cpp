@@ -1,0 +1,146 @@
+// Issue 10: the portal on the router. A unit's host serves that unit's pages (the audit found no
+// test of routing by Host); /don-vi/{unit}/ is a mount whose parameter names the unit, with no
+// rewriting of the request; the same routes serve under a vendor's prefix with links that carry
+// it; and the router's mounts (parameters, a root mount, handlers) behave as documented.
+#include "portal_fixture.hpp"
+
+using namespace pbgdpl;
+using pbgdpl_test::portal_fixture;
+
+namespace {
+bool contains(const http::response& r, std::string_view what) {
+  return r.body_view().find(what) != std::string_view::npos;
+}
+}  // namespace
+
+TEST_CASE("portal: a unit's host serves that unit's pages, links and feeds") {
+  portal::options o;
+  o.base_url = "https://pbgdpl.pgdhadong.edu.vn";
+  o.hosts = {{"thvanyen.edu.vn", "th-van-yen"}, {"pgdhadong.edu.vn", "pgddt-ha-dong"}};
+  portal_fixture f(o);
+  auto school = [&](const std::string& target, std::string host = "thvanyen.edu.vn") {
+    return f.get(target, {{"Host", host}});
+  };
+  // The school's home: its name, its own news, not the division's.
+  auto home = school("/pbgdpl/");
+  REQUIRE(home.code == http::status::ok);
+  CHECK(contains(home, "Trường Tiểu học Văn Yên"));
+  CHECK(contains(home, "th-van-yen-ngay-phap-luat-2023"));
+  CHECK_FALSE(contains(home, "pgddt-trien-khai-kh19"));
+  // Links stay on the host (no /don-vi/ prefix); absolute URLs name it with base_url's scheme.
+  CHECK(contains(home, "href=\"/pbgdpl/tin-hoat-dong/\""));
+  CHECK_FALSE(contains(home, "/don-vi/"));
+  CHECK(contains(home, "https://thvanyen.edu.vn/pbgdpl/"));
+  CHECK(school("/pbgdpl/bai-viet/th-van-yen-ngay-phap-luat-2023").code == http::status::ok);
+  CHECK(school("/pbgdpl/bai-viet/pgddt-trien-khai-kh19").code == http::status::not_found);
+  auto feed = school("/pbgdpl/feed.atom");
+  CHECK(contains(feed, "th-van-yen-ngay-phap-luat-2023"));
+  CHECK_FALSE(contains(feed, "pgddt-trien-khai-kh19"));
+  // The division's plan is shown on its schools' pages.
+  CHECK(school("/pbgdpl/van-ban/kh-19-pgddt-2023").code == http::status::ok);
+  // The Host is read as configured whatever its case, port or final dot.
+  for (const char* variant : {"THVANYEN.EDU.VN", "thvanyen.edu.vn:8080", "thvanyen.edu.vn."}) {
+    CAPTURE(variant);
+    auto r = school("/pbgdpl/", variant);
+    CHECK(contains(r, "th-van-yen-ngay-phap-luat-2023"));
+    CHECK_FALSE(contains(r, "pgddt-trien-khai-kh19"));
+  }
+  // The division's host, and any unknown host (the default unit): the division.
+  for (const char* host : {"pgdhadong.edu.vn", "unknown.example"}) {
+    CAPTURE(host);
+    auto r = school("/pbgdpl/", host);
+    CHECK(contains(r, "pgddt-trien-khai-kh19"));
+    CHECK(contains(r, "Phòng Giáo dục và Đào tạo quận Hà Đông"));
+  }
+  // /don-vi/<unit>/ still names a unit on any host, and its links keep the prefix.
+  auto other = school("/don-vi/th-le-loi/pbgdpl/");
+  REQUIRE(other.code == http::status::ok);
+  CHECK(contains(other, "Trường Tiểu học Lê Lợi"));
+  CHECK(contains(other, "href=\"/don-vi/th-le-loi/pbgdpl/tin-hoat-dong/\""));
+  // Routes outside the pages answer on every host.
+  CHECK(school("/healthz").code == http::status::ok);
+  CHECK(school("/api/v1/units/th-van-yen").code == http::status::ok);
+}
+
+TEST_CASE("portal: pages answer only GET and HEAD, in the unit's own look, and HEAD has no body") {
+  portal_fixture f;
+  auto post = f.send(http::verb::post, "/don-vi/th-van-yen/pbgdpl/", "x=1");
+  CHECK(post.code == http::status::method_not_allowed);
+  CHECK(post.get("Allow") == "GET, HEAD");
+  CHECK(contains(post, "Trường Tiểu học Văn Yên"));
+  // A unit that does not exist is a 404 whatever the method.
+  CHECK(f.send(http::verb::post, "/don-vi/khong-co/pbgdpl/").code == http::status::not_found);
+  auto head = f.send(http::verb::head, "/pbgdpl/");
+  CHECK(head.code == http::status::ok);
+}
+
+TEST_CASE("portal: the site's handler serves under a vendor's prefix, and its links carry the prefix") {
+  portal_fixture f;
+  // A vendor's router with its own pages, the portal's handler mounted under /phap-luat.
+  http::router vendor;
+  vendor.get("/", [](http::request&) { return http::response::text("trang cua nha cung cap"); });
+  vendor.mount("/phap-luat", f.handle);
+  auto get = [&](std::string target) {
+    http::beast_request m{http::verb::get, target, 11};
+    m.set(http::bhttp::field::host, "127.0.0.1:8080");
+    http::request req(std::move(m));
+    return vendor.handle(req);
+  };
+  CHECK(get("/").body_view() == "trang cua nha cung cap");
+  auto home = get("/phap-luat/pbgdpl/");
+  REQUIRE(home.code == http::status::ok);
+  CHECK(contains(home, "href=\"/phap-luat/pbgdpl/tin-hoat-dong/\""));
+  CHECK(contains(home, "href=\"/phap-luat/pbgdpl/static/style.css\""));
+  auto school = get("/phap-luat/don-vi/th-van-yen/pbgdpl/");
+  REQUIRE(school.code == http::status::ok);
+  CHECK(contains(school, "href=\"/phap-luat/don-vi/th-van-yen/pbgdpl/tin-hoat-dong/\""));
+  auto moved = get("/phap-luat/don-vi/th-van-yen");
+  CHECK(moved.code == http::status::moved_permanently);
+  CHECK(moved.get("Location") == "/phap-luat/don-vi/th-van-yen/pbgdpl/");
+  CHECK(get("/phap-luat/pbgdpl/bai-viet/pgddt-trien-khai-kh19").code == http::status::ok);
+  CHECK(get("/phap-luat/api/v1/articles/pgddt-trien-khai-kh19").code == http::status::ok);
+  CHECK(get("/phap-luat/healthz").code == http::status::ok);
+  CHECK(get("/pbgdpl/").code == http::status::not_found);  // outside the prefix: the vendor's
+}
+
+TEST_CASE("router: a mount's prefix may hold parameters, a root mount catches the rest, nothing is rewritten") {
+  auto inner = std::make_shared<http::router>();
+  inner->get("/", [](http::request& q) { return http::response::text("goc " + std::string(q.param("unit"))); });
+  inner->get("/tin/{id}", [](http::request& q) {
+    return http::response::text(std::string(q.param("unit")) + "|" + std::string(q.param("id")) + "|" +
+                                std::string(q.route_path()) + "|" + q.path().substr(0, q.route_offset()));
+  });
+  http::router top;
+  top.get("/healthz", [](http::request&) { return http::response::text("ok"); });
+  top.mount("/don-vi/{unit:slug}", inner);
+  top.mount("/", inner);
+  auto run = [&](std::string target, http::verb m = http::verb::get) {
+    http::request req(http::beast_request{m, target, 11});
+    auto target_before = std::string(req.target());
+    auto r = top.handle(req);
+    // The request comes back as it went in: its target and its offset.
+    CHECK(std::string(req.target()) == target_before);
+    CHECK(req.route_offset() == 0);
+    return std::string(r.body_view());
+  };
+  CHECK(run("/don-vi/th-van-yen/tin/7") == "th-van-yen|7|/tin/7|/don-vi/th-van-yen");
+  CHECK(run("/don-vi/th-van-yen") == "goc th-van-yen");
+  CHECK(run("/tin/8") == "|8|/tin/8|");
+  CHECK(run("/") == "goc ");
+  CHECK(run("/healthz") == "ok");
+  // A prefix parameter is typed like a route's: "Hoa" is not a slug, so the root mount answers.
+  http::request bad(http::beast_request{http::verb::get, "/don-vi/Hoa/tin/9", 11});
+  CHECK(top.handle(bad).code == http::status::not_found);
+  // Other methods: 405 from the route that matched, with the hook when one is set.
+  http::request post(http::beast_request{http::verb::post, "/don-vi/x/tin/1", 11});
+  auto r = top.handle(post);
+  CHECK(r.code == http::status::method_not_allowed);
+  CHECK(r.get("Allow") == "GET, HEAD");
+  inner->on_method_not_allowed([](http::request&, std::string_view allow) {
+    auto res = http::response::text("khong duoc", http::status::method_not_allowed);
+    res.set("Allow", allow);
+    return res;
+  });
+  http::request post2(http::beast_request{http::verb::post, "/don-vi/x/tin/1", 11});
+  CHECK(std::string(top.handle(post2).body_view()) == "khong duoc");
+}

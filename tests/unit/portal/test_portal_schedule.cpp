@@ -1,0 +1,160 @@
+// Issue 10, defect: an article whose publication time lies in the future was visible as soon as
+// its state was published (model's is_visible_at had no caller). Pages, feeds, the sitemap,
+// search and anonymous API reads show it only from that time on, on a clock the test controls,
+// and no cached answer keeps hiding it (or showing the old list) past that time.
+#include "portal_fixture.hpp"
+
+#include <pbgdpl/portal/auth.hpp>
+#include <pbgdpl/trust/tokens.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+using namespace pbgdpl;
+using pbgdpl_test::portal_fixture;
+
+namespace {
+
+// The portal's clock, moved by the test.
+struct test_clock {
+  std::shared_ptr<std::atomic<std::int64_t>> at = std::make_shared<std::atomic<std::int64_t>>(0);
+  void set(timestamp t) { at->store(t.time_since_epoch().count()); }
+  portal::clock fn() const {
+    return [at = at] { return timestamp(std::chrono::seconds(at->load())); };
+  }
+};
+
+const timestamp t0 = parse_timestamp("2024-05-01T08:00:00+07:00").value();
+const timestamp publish_at = parse_timestamp("2024-05-02T07:30:00+07:00").value();
+constexpr const char* title = "Thông báo lịch thi zqhenngay";
+
+// An article the division scheduled: published, its time still to come (written straight into
+// the store, as an editorial tool or an import would; the API sets published_at to "now").
+article scheduled_article() {
+  article a;
+  a.id = article_id{"hen-gio-dang"};
+  a.kind = article_kind::activity_news;
+  a.title = title;
+  a.summary = "Bài hẹn giờ đăng.";
+  a.body_markdown = "Nội dung **hẹn giờ**.";
+  a.unit = unit_id{"pgddt-ha-dong"};
+  a.author = account_id{"acc-division-approver"};
+  a.state = article_state::published;
+  a.created_at = t0 - std::chrono::hours(1);
+  a.updated_at = a.created_at;
+  a.published_at = publish_at;
+  REQUIRE(publish::render_html(a));
+  return a;
+}
+
+bool contains(const http::response& r, std::string_view what) {
+  return r.body_view().find(what) != std::string_view::npos;
+}
+
+}  // namespace
+
+TEST_CASE("portal: a scheduled article appears on pages, feeds, sitemap, search and API only from its time") {
+  test_clock clock;
+  clock.set(t0);
+  portal::options o;
+  o.now = clock.fn();
+  portal_fixture f(o);
+  REQUIRE(f.db.create(scheduled_article(), "test"));
+  f.site->content_changed();
+
+  const std::vector<std::string> lists{"/pbgdpl/",
+                                       "/pbgdpl/tin-hoat-dong/",
+                                       "/pbgdpl/feed.atom",
+                                       "/pbgdpl/feed.rss",
+                                       "/pbgdpl/feed.json",
+                                       "/pbgdpl/tin-hoat-dong/feed.atom",
+                                       "/sitemap.xml",
+                                       "/tim-kiem?q=zqhenngay",
+                                       "/api/v1/articles?limit=100",
+                                       "/api/v1/articles?limit=100&unit=pgddt-ha-dong"};
+  auto check_all = [&](bool visible) {
+    for (const auto& target : lists) {
+      auto r = f.get(target);
+      CAPTURE(target);
+      REQUIRE(r.code == http::status::ok);
+      CHECK(contains(r, "hen-gio-dang") == visible);
+    }
+    CHECK((f.get("/pbgdpl/bai-viet/hen-gio-dang").code == http::status::ok) == visible);
+    CHECK((f.get("/api/v1/articles/hen-gio-dang").code == http::status::ok) == visible);
+  };
+
+  // Before its time: nowhere, and the lists are full without it (the division's news still lists
+  // what was published before).
+  check_all(false);
+  CHECK(contains(f.get("/pbgdpl/tin-hoat-dong/"), "pgddt-trien-khai-kh19"));
+  // The pages above are now cached; a second before the time they still hold.
+  clock.set(publish_at - std::chrono::seconds(1));
+  check_all(false);
+  // From its time on: everywhere, without any write to the store (the cached answers are dropped).
+  auto misses = f.site->cache().misses();
+  clock.set(publish_at);
+  check_all(true);
+  CHECK(f.site->cache().misses() > misses);
+  // A page does not promise to stay fresh past the next scheduled time.
+  CHECK(f.get("/pbgdpl/").get("Cache-Control") == "public, max-age=60");
+}
+
+TEST_CASE("portal: pages cached before a publication time say so to caches downstream") {
+  test_clock clock;
+  clock.set(publish_at - std::chrono::seconds(20));
+  portal::options o;
+  o.now = clock.fn();
+  portal_fixture f(o);
+  REQUIRE(f.db.create(scheduled_article(), "test"));
+  f.site->content_changed();
+  CHECK(f.get("/pbgdpl/tin-hoat-dong/").get("Cache-Control") == "public, max-age=20");
+  CHECK(f.get("/pbgdpl/feed.atom").get("Cache-Control") == "public, max-age=20");
+}
+
+TEST_CASE("portal: a hand-made cursor cannot page to a scheduled article") {
+  test_clock clock;
+  clock.set(t0);
+  portal::options o;
+  o.now = clock.fn();
+  portal_fixture f(o);
+  REQUIRE(f.db.create(scheduled_article(), "test"));
+  f.site->content_changed();
+  // A cursor that starts after the scheduled article's place in the list.
+  auto after = store::key_cursor("9999-01-01T00:00:00Z", "zzz");
+  auto page = f.get("/pbgdpl/tin-hoat-dong/?sau=" + http::percent_encode(after));
+  REQUIRE(page.code == http::status::ok);
+  CHECK_FALSE(contains(page, "hen-gio-dang"));
+  auto api = f.get("/api/v1/articles?limit=100&cursor=" + http::percent_encode(after));
+  REQUIRE(api.code == http::status::ok);
+  CHECK_FALSE(contains(api, "hen-gio-dang"));
+}
+
+TEST_CASE("api: a key that may read the unit's unpublished records reads a scheduled article before its time") {
+  test_clock clock;
+  clock.set(t0);
+  portal::api_key_registry keys;
+  store::memory_store* db = nullptr;
+  portal::options o;
+  o.now = clock.fn();
+  o.authenticate = [&](std::string_view bearer) { return portal::key_authenticator(keys, *db)(bearer); };
+  o.authorize = [&](const http::principal& p, std::string_view action, const std::string& unit) {
+    return portal::account_authorizer(*db)(p, action, unit);
+  };
+  portal_fixture f(o);
+  db = &f.db;
+  REQUIRE(f.db.create(scheduled_article(), "test"));
+  f.site->content_changed();
+  auto approver = trust::issue_token(trust::token_kind::api_key, "acc-division-approver", now(), std::chrono::hours(1));
+  auto operator_key = trust::issue_token(trust::token_kind::api_key, "acc-signage-operator", now(), std::chrono::hours(1));
+  keys.add(approver.record);
+  keys.add(operator_key.record);
+  auto as = [](const std::string& token) {
+    return std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}};
+  };
+  CHECK(f.get("/api/v1/articles/hen-gio-dang", as(approver.token)).code == http::status::ok);
+  CHECK(contains(f.get("/api/v1/articles?limit=100", as(approver.token)), "hen-gio-dang"));
+  // A key without that right reads as the public does.
+  CHECK(f.get("/api/v1/articles/hen-gio-dang", as(operator_key.token)).code == http::status::not_found);
+  CHECK_FALSE(contains(f.get("/api/v1/articles?limit=100", as(operator_key.token)), "hen-gio-dang"));
+}

@@ -21,7 +21,6 @@ PBGDPL_DECL std::string document_number::to_string() const {
 }
 
 namespace detail {
-// A symbol part: letters (any script, Đ included) and digits, at least one character.
 PBGDPL_DECL bool is_symbol_part(std::string_view s) {
   if (s.empty() || s.size() > 40) return false;
   auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
@@ -47,7 +46,6 @@ PBGDPL_DECL bool all_digits(std::string_view s) {
 }
 }  // namespace detail
 
-// Parses a document number and symbol. Input may be NFD; the result is NFC.
 PBGDPL_DECL result<document_number> parse_document_number(std::string_view input) {
   auto bad = [&](std::string_view why_vi, std::string_view why_en) {
     return error(errc::bad_document_number, {},

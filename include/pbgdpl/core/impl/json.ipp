@@ -7,7 +7,6 @@ PBGDPL_NAMESPACE_BEGIN
 
 namespace json_io {
 
-// RFC 6901 escaping of one reference token.
 PBGDPL_DECL std::string pointer_token(std::string_view key) {
   std::string s;
   for (char c : key) {
@@ -52,8 +51,6 @@ PBGDPL_DECL std::string read_string(const json& j, text_limit limit) {
   return std::move(*n);
 }
 
-// Object nesting depth of a JSON text, scanned before parsing so hostile nesting is refused
-// cheaply (nlohmann's recursive destructor would otherwise be the limit).
 PBGDPL_DECL std::size_t nesting_depth(std::string_view s) noexcept {
   std::size_t depth = 0, max_depth = 0;
   bool in_string = false, escaped = false;
@@ -73,7 +70,6 @@ PBGDPL_DECL std::size_t nesting_depth(std::string_view s) noexcept {
   return max_depth;
 }
 
-// Parses JSON text with the library's limits. Never throws.
 PBGDPL_DECL result<json> parse(std::string_view s) {
   if (s.size() > PBGDPL_MAX_JSON_BYTES)
     return error(errc::too_large, {}, "Tài liệu JSON quá lớn", "JSON document too large");
@@ -117,7 +113,6 @@ PBGDPL_DECL result<void> validator::to_result() const {
   return e;
 }
 
-// An error as the JSON the API and tools print.
 PBGDPL_DECL json error_to_json(const error& e) {
   json j{{"code", std::string(errc_name(e.code))},
          {"code_number", static_cast<int>(e.code)},

@@ -29,7 +29,6 @@ PBGDPL_DECL result<std::string> map(std::string_view s, int options) {
   return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
 }
 
-// đ/Đ have no Unicode decomposition, so stripping marks leaves them: fold them by hand.
 PBGDPL_DECL void fold_d_stroke(std::string& s) {
   std::string out;
   out.reserve(s.size());
@@ -83,24 +82,19 @@ PBGDPL_DECL bool surely_nfc(std::string_view s) noexcept {
 }
 }  // namespace detail
 
-// Canonical composed form (NFC): how every text is stored.
 PBGDPL_DECL result<std::string> nfc(std::string_view s) {
   if (detail::surely_nfc(s)) return std::string(s);
   return detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 }
 
-// Canonical decomposed form (NFD): mostly for tests and for input that arrives decomposed.
 PBGDPL_DECL result<std::string> nfd(std::string_view s) {
   return detail::map(s, UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
 }
 
-// Lower-cased NFC, accents kept: the "exact" search form.
 PBGDPL_DECL result<std::string> lower(std::string_view s) {
   return detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 }
 
-// The search key: case folded, all combining marks removed, đ → d. Because marks are removed
-// wherever they sit, both tone placements ("hoà" and "hòa") fold to "hoa".
 PBGDPL_DECL result<std::string> fold(std::string_view s) {
   auto r = detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
   if (!r) return r;
@@ -108,8 +102,6 @@ PBGDPL_DECL result<std::string> fold(std::string_view s) {
   return r;
 }
 
-// A URL slug: folded, ASCII letters and digits kept, everything else one hyphen, at most
-// `max_len` bytes cut at a hyphen. "Kế hoạch số 19" → "ke-hoach-so-19".
 PBGDPL_DECL result<std::string> slug(std::string_view s, std::size_t max_len) {
   auto f = fold(s);
   if (!f) return f;

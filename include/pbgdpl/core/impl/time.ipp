@@ -23,7 +23,6 @@ PBGDPL_DECL std::string two(unsigned v) {
 }
 }  // namespace detail
 
-// "2023-03-22" → date. Rejects impossible dates (2023-02-30) and anything but this exact form.
 PBGDPL_DECL result<date> parse_date(std::string_view s) {
   int y = 0, m = 0, d = 0;
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !detail::parse_int(s.substr(0, 4), y) ||
@@ -43,7 +42,6 @@ PBGDPL_DECL std::string format_date(date d) {
   return b;
 }
 
-// ISO 8601 in Hà Nội time: "2023-03-22T08:30:00+07:00".
 PBGDPL_DECL std::string format_timestamp(timestamp t) {
   auto local = t + vietnam_utc_offset;
   auto day = std::chrono::floor<std::chrono::days>(local);
@@ -53,7 +51,6 @@ PBGDPL_DECL std::string format_timestamp(timestamp t) {
          detail::two(static_cast<unsigned>(hms.seconds().count())) + "+07:00";
 }
 
-// UTC form "2023-03-22T01:30:00Z", for protocols that want it (Atom, HTTP logs).
 PBGDPL_DECL std::string format_timestamp_utc(timestamp t) {
   auto day = std::chrono::floor<std::chrono::days>(t);
   std::chrono::hh_mm_ss<std::chrono::seconds> hms{t - day};
@@ -62,7 +59,6 @@ PBGDPL_DECL std::string format_timestamp_utc(timestamp t) {
          detail::two(static_cast<unsigned>(hms.seconds().count())) + "Z";
 }
 
-// Parses "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "±HH:MM" (fractions of a second are dropped).
 PBGDPL_DECL result<timestamp> parse_timestamp(std::string_view s) {
   auto bad = [] {
     return error(errc::bad_date, {}, "Thời điểm phải có dạng 2023-03-22T08:00:00+07:00",
@@ -100,8 +96,6 @@ PBGDPL_DECL result<timestamp> parse_timestamp(std::string_view s) {
   return t;
 }
 
-// The Decree 30/2020 date line: days below 10 and the months January and February take a leading
-// zero ("ngày 05 tháng 3 năm 2023", "ngày 22 tháng 02 năm 2024").
 PBGDPL_DECL std::string format_vietnamese_date(date d) {
   unsigned day = static_cast<unsigned>(d.day());
   unsigned month = static_cast<unsigned>(d.month());
@@ -111,7 +105,6 @@ PBGDPL_DECL std::string format_vietnamese_date(date d) {
   return s;
 }
 
-// "Hà Đông, ngày 22 tháng 3 năm 2023": the place-and-date line under a document's header.
 PBGDPL_DECL std::string format_place_date(std::string_view place, date d) {
   return std::string(place) + ", " + format_vietnamese_date(d);
 }

@@ -91,7 +91,10 @@ class server {
 
   // Graceful stop: no new connections; idle connections close; requests being read or answered
   // finish (with Connection: close) within shutdown_grace; then everything closes and the
-  // threads are joined. Called from a worker thread it only requests the stop.
+  // threads are joined. Returns within about shutdown_grace + 1.1 s whatever the handlers do: a
+  // handler still running then is left to finish on its own thread, its answer not sent, and
+  // must not rely on anything its caller destroys after stop(). Called from a worker thread it
+  // only requests the stop.
   void stop();
 
   // Blocks until request_stop() (or a signal through run_until_signal), then stops.
@@ -102,9 +105,10 @@ class server {
 
  private:
   // Sockets, threads, timers and connections: Asio and the platform headers stay out of this
-  // header (impl/server.ipp).
+  // header (impl/server.ipp). Shared with the workers: one detached inside a handler that outlived
+  // stop() keeps it alive until it is done.
   class impl;
-  std::unique_ptr<impl> impl_;
+  std::shared_ptr<impl> impl_;
 };
 
 }  // namespace http

@@ -30,6 +30,7 @@
 #include <unordered_map>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace http {
@@ -183,7 +184,7 @@ framing check_framing(const bhttp::header<true, Fields>& h) {
 
 }  // namespace detail
 
-class server::impl {
+class server::impl : public std::enable_shared_from_this<server::impl> {
  public:
   impl(server_config cfg, handler h) : cfg_(std::move(cfg)), handler_(std::move(h)) {}
 
@@ -218,11 +219,15 @@ class server::impl {
     started_ = true;
     unsigned n = cfg_.threads ? cfg_.threads : std::max(1u, std::thread::hardware_concurrency());
     threads_count_ = n;
+    exited_ = std::make_unique<std::atomic<bool>[]>(n);
     do_accept();
+    // Each worker holds the state alive: one still inside a handler when stop() gives up on it
+    // finishes on its own, with everything it touches still there.
     for (unsigned i = 0; i < n; ++i)
-      threads_.emplace_back([this] {
-        in_worker() = this;
-        ioc_.run();
+      threads_.emplace_back([self = shared_from_this(), i] {
+        in_worker() = self.get();
+        self->ioc_.run();
+        self->exited_[i].store(true);
       });
   }
 
@@ -287,9 +292,31 @@ class server::impl {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     work_.reset();
     ioc_.stop();
-    for (auto& t : threads_)
-      if (t.joinable()) t.join();
+    // Idle workers leave run() at once. One still inside a handler that ignored the deadline is
+    // not waited for (a handler can block for ever): it is detached and finishes on its own, its
+    // answer never sent (the loop has stopped). stop() returns within the grace, the 1 s above
+    // and this moment.
+    auto leave_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    auto all_left = [&] {
+      for (std::size_t i = 0; i < threads_.size(); ++i)
+        if (!exited_[i].load()) return false;
+      return true;
+    };
+    while (!all_left() && std::chrono::steady_clock::now() < leave_deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    for (std::size_t i = 0; i < threads_.size(); ++i) {
+      if (!threads_[i].joinable()) continue;
+      if (exited_[i].load()) threads_[i].join();
+      else threads_[i].detach();
+    }
     threads_.clear();
+    // No handler runs any more, so these are safe from here. The close posted above did not run
+    // if a stuck handler held the only thread: the port must not keep accepting after stop().
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    accept_timer_.cancel();
+    // A connection whose handler is stuck: its client learns now that no answer will come.
+    for_each_session([](const std::shared_ptr<session>& s) { s->shutdown_socket(); });
   }
 
   // Blocks until request_stop() (or a signal through run_until_signal), then stops.
@@ -583,6 +610,12 @@ class server::impl {
     }
     void hard_stop() {
       asio::post(sock_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+    }
+    // Once the loop has stopped, for a connection whose handler still runs on a detached worker:
+    // shutdown(2) on the descriptor tells the client at once, without closing the socket object
+    // that worker touches when the handler returns.
+    void shutdown_socket() noexcept {
+      if (sock_.is_open()) ::shutdown(sock_.native_handle(), SHUT_RDWR);
     }
 
    private:
@@ -952,6 +985,7 @@ class server::impl {
   std::uint16_t port_ = 0;
   unsigned threads_count_ = 0;
   std::vector<std::thread> threads_;
+  std::unique_ptr<std::atomic<bool>[]> exited_;  // per worker: it has left run()
   // Declared last so it is destroyed first: handlers it still holds release sessions while the
   // members above are alive.
   asio::io_context ioc_;
@@ -961,7 +995,7 @@ class server::impl {
 };
 
 
-PBGDPL_DECL server::server(server_config cfg, handler h) : impl_(std::make_unique<impl>(std::move(cfg), std::move(h))) {}
+PBGDPL_DECL server::server(server_config cfg, handler h) : impl_(std::make_shared<impl>(std::move(cfg), std::move(h))) {}
 PBGDPL_DECL server::~server() { impl_->stop(); }
 PBGDPL_DECL void server::start() { impl_->start(); }
 PBGDPL_DECL std::uint16_t server::port() const noexcept { return impl_->port(); }

@@ -111,7 +111,7 @@ TEST_CASE("unit directory: duplicates keep their first entry, cycles and over-de
   CHECK(deep.ancestors("u70").size() == 5);
 }
 
-TEST_CASE("unit directory: trust's unit_tree is the directory; the rules read it as before") {
+TEST_CASE("unit directory: trust's unit_tree is the directory, the rules read it as before") {
   trust::unit_tree tree({mk("ha-noi", unit_kind::city), mk("so", unit_kind::department, "ha-noi"),
                          mk("quan", unit_kind::district, "ha-noi"), mk("pgd", unit_kind::education_division, "quan"),
                          mk("th", unit_kind::school, "pgd")});

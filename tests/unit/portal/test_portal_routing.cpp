@@ -80,9 +80,10 @@ TEST_CASE("portal: the site's handler serves under a vendor's prefix, and its li
   http::router vendor;
   vendor.get("/", [](http::request&) { return http::response::text("trang cua nha cung cap"); });
   vendor.mount("/phap-luat", f.handle);
-  auto get = [&](std::string target) {
+  auto get = [&](std::string target, std::string authorization = {}) {
     http::beast_request m{http::verb::get, target, 11};
     m.set(http::bhttp::field::host, "127.0.0.1:8080");
+    if (!authorization.empty()) m.set(http::bhttp::field::authorization, authorization);
     http::request req(std::move(m));
     return vendor.handle(req);
   };
@@ -101,6 +102,13 @@ TEST_CASE("portal: the site's handler serves under a vendor's prefix, and its li
   CHECK(get("/phap-luat/api/v1/articles/pgddt-trien-khai-kh19").code == http::status::ok);
   CHECK(get("/phap-luat/healthz").code == http::status::ok);
   CHECK(get("/pbgdpl/").code == http::status::not_found);  // outside the prefix: the vendor's
+  // A keyed API call under the prefix is never answered from the public cache: a bad key is a
+  // 401 even when the anonymous answer is cached.
+  REQUIRE(get("/phap-luat/api/v1/articles").code == http::status::ok);
+  CHECK(get("/phap-luat/api/v1/articles", "Bearer khong-phai-khoa").code == http::status::unauthorized);
+  auto hits = f.site->cache().hits();
+  CHECK(get("/phap-luat/pbgdpl/", "Bearer khong-phai-khoa").code == http::status::ok);  // a page still is
+  CHECK(f.site->cache().hits() == hits + 1);
 }
 
 TEST_CASE("router: a mount's prefix may hold parameters, a root mount catches the rest, nothing is rewritten") {

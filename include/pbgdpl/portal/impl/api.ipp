@@ -200,20 +200,20 @@ PBGDPL_DECL api::api(store::store& db, const options& opt, std::function<void(st
 PBGDPL_DECL timestamp api::now() const { return opt_.now ? opt_.now() : pbgdpl::now(); }
 
 PBGDPL_DECL result<std::optional<http::principal>> api::identify(const http::request& req) const {
-  if (req.header(http::bhttp::field::authorization).empty()) return std::optional<http::principal>();
+  if (!http::bearer_token(req)) return std::optional<http::principal>();  // no Authorization header
   auto who = caller(req);
   if (!who) return who.err();
   return std::optional<http::principal>(std::move(*who));
 }
 
-// The portal's own reading of "Authorization: Bearer <key>" (http/ has no shared parser yet).
+// The key of "Authorization: Bearer <key>", read by the HTTP layer's one Bearer reader.
 PBGDPL_DECL result<http::principal> api::caller(const http::request& req) const {
-  auto h = req.header(http::bhttp::field::authorization);
-  if (h.empty() || !opt_.authenticate)
+  auto token = http::bearer_token(req);
+  if (!token || !opt_.authenticate)
     return error(errc::unauthenticated, {}, "Cần khóa API (Authorization: Bearer ...)", "An API key is required (Authorization: Bearer ...)");
-  if (h.size() < 7 || !http::iequals(h.substr(0, 7), "Bearer "))
+  if (token->empty())
     return error(errc::unauthenticated, {}, "Chỉ nhận khóa API kiểu Bearer", "Only Bearer API keys are accepted");
-  auto p = opt_.authenticate(h.substr(7));
+  auto p = opt_.authenticate(*token);
   if (!p) return error(errc::unauthenticated, {}, "Khóa API không hợp lệ, hết hạn hoặc đã bị thu hồi", "Invalid, expired or revoked API key");
   return *p;
 }

@@ -15,3 +15,4 @@
 #include "model/training.hpp"
 #include "model/channel.hpp"
 #include "model/dataset.hpp"
+#include "model/unit_directory.hpp"

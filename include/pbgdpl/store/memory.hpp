@@ -19,6 +19,8 @@ class memory_store final : public store {
   result<std::vector<audit_entry>> audit_log(std::string_view kind = {}, std::string_view id = {},
                                              std::size_t limit = 100) override;
   result<void> transaction(const std::function<result<void>()>& fn) override;
+  // Every write and transaction goes through this object, so its own count is the whole story.
+  std::optional<std::uint64_t> change_stamp() override;
 
  private:
   // The filter's unit and, when asked, every unit below it (walking unit records' parents).
@@ -31,6 +33,7 @@ class memory_store final : public store {
   };
   std::recursive_mutex mu_;
   state data_;
+  std::uint64_t stamp_ = 0;  // +1 after each write call and each transaction (guarded by mu_)
 };
 
 std::unique_ptr<store> make_memory_store();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -88,6 +89,13 @@ class stored_reader {
     else return j.template get_ref<const std::string&>();
   }
   json_ref j_;
+};
+
+// For backends' change_stamp(): counts a change when it goes out of scope, however the write or
+// transaction ended. Declared after the backend's lock, so it counts while the lock is held.
+struct count_change {
+  std::uint64_t& n;
+  ~count_change() { ++n; }
 };
 
 // A body that does not decode as its kind: errc::corrupt, naming the record and the field.
@@ -211,6 +219,13 @@ class store {
                                                      std::size_t limit = 100) = 0;
   // Runs fn atomically: all its writes or none (when it returns an error or throws). Nests.
   virtual result<void> transaction(const std::function<result<void>()>& fn) = 0;
+  // A number that is different after anything may have changed what a read returns: every write
+  // and every transaction's end through this store (committed or rolled back) and, where other
+  // connections can write the same data (another process on one SQLite file), their commits.
+  // Equal answers mean nothing changed in between. Caches of decoded records (record_cache.hpp)
+  // ask it to know that what they hold is still what the store holds. nullopt: this backend
+  // cannot tell (the default), so nothing it returns may be kept.
+  virtual std::optional<std::uint64_t> change_stamp() { return std::nullopt; }
 
   // --- typed operations -----------------------------------------------------------------------
   // Stores a new entity (an empty id gets a random one); returns it as stored, with version 1.

@@ -9,8 +9,14 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace store {
 
+PBGDPL_DECL std::optional<std::uint64_t> memory_store::change_stamp() {
+  std::lock_guard lock(mu_);
+  return stamp_;
+}
+
 PBGDPL_DECL result<void> memory_store::write(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
   std::lock_guard lock(mu_);
+  detail::count_change counted{stamp_};
   auto key = std::pair{r.kind, r.id};
   auto it = data_.records.find(key);
   audit_entry a;
@@ -126,6 +132,7 @@ PBGDPL_DECL result<std::vector<audit_entry>> memory_store::audit_log(std::string
 
 PBGDPL_DECL result<void> memory_store::transaction(const std::function<result<void>()>& fn) {
   std::lock_guard lock(mu_);  // recursive: fn's own writes take it again
+  detail::count_change counted{stamp_};  // a rollback changes what reads return too
   auto snapshot = data_;
   try {
     auto r = fn();

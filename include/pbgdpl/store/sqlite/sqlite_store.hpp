@@ -49,6 +49,9 @@ class sqlite_store final : public store {
   result<std::vector<audit_entry>> audit_log(std::string_view kind = {}, std::string_view id = {},
                                              std::size_t limit = 100) override;
   result<void> transaction(const std::function<result<void>()>& fn) override;
+  // Our own writes and transactions, counted, and other connections' commits, seen through
+  // PRAGMA data_version (it changes when another connection commits to the file).
+  std::optional<std::uint64_t> change_stamp() override;
 
  private:
   explicit sqlite_store(sqlite_options opt) : opt_(opt), index_(db_, opt_) {}
@@ -62,6 +65,10 @@ class sqlite_store final : public store {
   sqlite_detail::connection db_;
   sqlite_detail::search_index index_;  // uses db_: declared after it
   int schema_ = 0;  // after migration; below 3 only in tests that build older databases
+  // change_stamp(), guarded by mu_: +1 after each write and transaction of ours and whenever
+  // data_version shows another connection's commit.
+  std::uint64_t stamp_ = 0;
+  std::int64_t data_version_ = -1;
 };
 
 // The demo's and a school server's store: the file (and its directory) are created when missing

@@ -77,6 +77,7 @@ PBGDPL_DECL result<void> sqlite_store::optimize() {
 
 PBGDPL_DECL result<void> sqlite_store::write(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
   std::lock_guard lock(mu_);
+  detail::count_change counted{stamp_};
   return db_.in_transaction([&]() -> result<void> { return write_impl(op, r, expected, actor); });
 }
 
@@ -194,7 +195,20 @@ PBGDPL_DECL result<std::vector<audit_entry>> sqlite_store::audit_log(std::string
 
 PBGDPL_DECL result<void> sqlite_store::transaction(const std::function<result<void>()>& fn) {
   std::lock_guard lock(mu_);
+  detail::count_change counted{stamp_};  // a rollback changes what reads return too
   return db_.in_transaction(fn);
+}
+
+PBGDPL_DECL std::optional<std::uint64_t> sqlite_store::change_stamp() {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare("PRAGMA data_version");
+  if (!st || st->step() != SQLITE_ROW) return std::nullopt;  // cannot tell: nothing may be kept
+  auto v = st->i64(0);
+  if (v != data_version_) {
+    data_version_ = v;
+    ++stamp_;
+  }
+  return stamp_;
 }
 
 PBGDPL_DECL result<void> sqlite_store::write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {

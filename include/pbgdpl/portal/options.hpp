@@ -5,6 +5,7 @@
 #include "../core/time.hpp"
 #include "../http/middleware.hpp"
 #include "../model/banner.hpp"
+#include "../store/record_cache.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -49,6 +50,11 @@ struct options {
   // reads (page_query_params) and treats only keyed API calls as personal, so a random query
   // string or a stray Authorization header on a page is answered from the cache.
   http::cache_limits cache{};
+  // Decoded records the pages keep between requests (store/record_cache.hpp): an article or
+  // document is parsed once while the store is unchanged, and any write, this process's or
+  // another's, drops them all. Apart from the page cache: with that off, every page is still
+  // assembled and rendered per request from these records. max_entries = 0: read every time.
+  store::record_cache::limits records{};
   // Per-client rates for what the cache cannot absorb: searches (each new query runs one) and
   // API writes (checked before the key, so they also slow key guessing). 429 with Retry-After.
   http::rate_limit_config search_rate{20, 100};

@@ -8,6 +8,7 @@
 #include "../http/router.hpp"
 #include "../model.hpp"
 #include "../publish/template.hpp"
+#include "../store/record_cache.hpp"
 #include "../store/store.hpp"
 #include "i18n.hpp"
 #include "options.hpp"
@@ -48,6 +49,9 @@ class pages {
   // The unit and context of a request (by {unit} parameter, else Host, else the default unit),
   // or the answer when there is none: 404 for an unknown unit, 400 for an unknown ?lang=.
   std::variant<page_context, http::response> context_of(const http::request& req) const;
+
+  // The decoded records the single-record pages reuse between requests (options::records).
+  store::record_cache& records() noexcept { return records_; }
 
   // The origin for absolute URLs (canonical links, feeds, sitemap, robots.txt): a Host the
   // operator configured, with base_url's scheme; any other Host is never echoed.
@@ -106,6 +110,7 @@ class pages {
 
   store::store& db_;
   const options& opt_;
+  store::record_cache records_;  // the records single-record pages show, decoded once per store state
   live_units& units_;
   publication_schedule& schedule_;
   publish::template_set templates_;

@@ -51,6 +51,9 @@ class site {
   const options& config() const noexcept { return opt_; }
   // The unit directory the pages and (when shared through options::units) the authorizer read.
   live_units& units() noexcept { return *units_; }
+  // The decoded records the pages reuse between requests (what an uncached page still reuses):
+  // dropped whenever the store changes; see options::records.
+  store::record_cache& records() noexcept { return pages_.records(); }
 
   // The OpenAPI 3 description of the JSON API (served at /api/openapi.json).
   static json openapi() { return api::openapi(); }

@@ -113,7 +113,7 @@ inline constexpr std::size_t feed_content_bytes = 64 * 1024;
 }  // namespace detail
 
 PBGDPL_DECL pages::pages(store::store& db, const options& opt, live_units& units, publication_schedule& schedule)
-    : db_(db), opt_(opt), units_(units), schedule_(schedule), search_limiter_(opt.search_rate),
+    : db_(db), opt_(opt), records_(db, opt.records), units_(units), schedule_(schedule), search_limiter_(opt.search_rate),
       routes_(std::make_shared<http::router>()) {
   for (const auto& [name, source] : theme::templates) templates_.add(std::string(name), source).value();
   if (!opt_.theme_dir.empty()) templates_.load_directory(opt_.theme_dir).value();
@@ -461,15 +461,19 @@ PBGDPL_DECL http::response pages::category_page(http::request& req, const page_c
 }
 
 PBGDPL_DECL http::response pages::article_page(http::request& req, const page_context& ctx) {
-  auto a = db_.get<article>(req.param("id"));
-  if (!a || !is_visible_at(*a, ctx.now) || !visible_here(ctx, a->unit.value)) return not_found(req, ctx);
+  // Records as the record cache holds them (decoded once per store state, shared): a->field reads as before.
+  auto records = records_.begin();
+  auto found = records.get<article>(req.param("id"));
+  if (!found) return not_found(req, ctx);
+  const auto& a = *found;
+  if (!is_visible_at(*a, ctx.now) || !visible_here(ctx, a->unit.value)) return not_found(req, ctx);
   const auto& cat = category_for(a->kind);
   const bool en = ctx.lang == language::en;
   auto t = a->published_at.value_or(a->created_at);
   json docs = json::array();
   for (const auto& did : a->documents)
-    if (auto d = db_.get<legal_document>(did.value); d && document_visible_here(ctx, *d))
-      docs.push_back({{"url", with_lang(ctx, ctx.links.document(d->id.value))}, {"number", d->number}, {"title", d->title}});
+    if (auto d = records.get<legal_document>(did.value); d && document_visible_here(ctx, **d))
+      docs.push_back({{"url", with_lang(ctx, ctx.links.document((*d)->id.value))}, {"number", (*d)->number}, {"title", (*d)->title}});
   json data = common(ctx, cat.slug);
   data["article"] = {{"title", a->title},
                      {"summary", a->summary},
@@ -490,8 +494,10 @@ PBGDPL_DECL http::response pages::article_page(http::request& req, const page_co
 }
 
 PBGDPL_DECL http::response pages::document_page(http::request& req, const page_context& ctx) {
-  auto d = db_.get<legal_document>(req.param("id"));
-  if (!d || !document_visible_here(ctx, *d)) return not_found(req, ctx);
+  auto records = records_.begin();
+  auto found = records.get<legal_document>(req.param("id"));
+  if (!found || !document_visible_here(ctx, **found)) return not_found(req, ctx);
+  const auto& d = *found;
   const bool en = ctx.lang == language::en;
   json history = json::array();
   for (const auto& h : d->status_history)
@@ -503,10 +509,10 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
   for (const auto& r : d->relations) {
     json item{{"label", std::string(relation_kind_label_vi(r.kind))}, {"number", r.number}, {"title", r.title}};
     if (r.target) {
-      if (auto t = db_.get<legal_document>(r.target->value); t && document_visible_here(ctx, *t)) {
-        item["url"] = with_lang(ctx, ctx.links.document(t->id.value));
-        if (item["number"].get<std::string>().empty()) item["number"] = t->number;
-        if (item["title"].get<std::string>().empty()) item["title"] = t->title;
+      if (auto t = records.get<legal_document>(r.target->value); t && document_visible_here(ctx, **t)) {
+        item["url"] = with_lang(ctx, ctx.links.document((*t)->id.value));
+        if (item["number"].get<std::string>().empty()) item["number"] = (*t)->number;
+        if (item["title"].get<std::string>().empty()) item["title"] = (*t)->title;
       }
     }
     relations.push_back(std::move(item));
@@ -540,9 +546,9 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
 }
 
 PBGDPL_DECL http::response pages::question_page(http::request& req, const page_context& ctx) {
-  auto q = db_.get<question>(req.param("id"));
-  if (!q || !is_published(*q) || !visible_here(ctx, q->unit.value)) return not_found(req, ctx);
-  auto pub = public_view(*q);
+  auto q = records_.get<question>(req.param("id"));
+  if (!q || !is_published(**q) || !visible_here(ctx, (*q)->unit.value)) return not_found(req, ctx);
+  auto pub = public_view(**q);
   auto t = pub.answered_at.value_or(pub.asked_at);
   const auto& cat = *find_category("hoi-dap-phap-luat");
   const bool en = ctx.lang == language::en;

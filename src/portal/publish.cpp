@@ -3,7 +3,9 @@
 #include <pbgdpl/publish/feeds.hpp>
 #include <pbgdpl/publish/markdown.hpp>
 #include <pbgdpl/publish/template.hpp>
+#include <pbgdpl/publish/view.hpp>
 
 #include <pbgdpl/publish/impl/feeds.ipp>
 #include <pbgdpl/publish/impl/markdown.ipp>
 #include <pbgdpl/publish/impl/template.ipp>
+#include <pbgdpl/publish/impl/view.ipp>

@@ -14,6 +14,7 @@
 #include "options.hpp"
 #include "schedule.hpp"
 #include "units.hpp"
+#include "views.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -91,18 +92,18 @@ class pages {
   // A document by the unit that issued it and the units below it; one of no unit by all.
   bool document_visible_here(const page_context&, const legal_document&) const;
 
-  // --- view data (JSON for the templates) ------------------------------------------------------
-  json common(const page_context&, std::string_view current_category = {}) const;
-  json page_meta(const page_context&, const std::string& title, const std::string& description,
-                 const std::string& path) const;
-  json article_item(const page_context&, const article&) const;
-  json document_item(const page_context&, const legal_document&) const;
-  json question_item(const page_context&, const question&) const;
-  std::string owner_name(const page_context&, std::string_view owner) const;
+  // --- view data (typed view models for the templates, views.hpp) -----------------------------
+  views::common common(const page_context&, std::string_view current_category = {}) const;
+  views::meta page_meta(const page_context&, std::string title, std::string description, const std::string& path) const;
+  views::article_item article_item(const page_context&, const article&) const;
+  views::document_item document_item(const page_context&, const legal_document&) const;
+  views::article_item question_item(const page_context&, const question&) const;
+  std::string_view owner_name(const page_context&, std::string_view owner) const;
 
   // --- rendering -------------------------------------------------------------------------------
-  http::response render(const page_context&, const std::string& tpl, json data, json page_meta,
-                        http::status code = http::status::ok);
+  // The page's template inside the layout, from the dictionary, `common` and the page's `data`.
+  http::response render(const page_context&, const views::common& common, const std::string& tpl, publish::view data,
+                        views::meta meta, http::status code = http::status::ok);
   http::response error_page(const page_context&, http::status code, const std::string& vi, const std::string& en);
   http::response bad_cursor(const page_context&, const error& e);
   std::string absolute(const page_context&, const std::string& path) const;

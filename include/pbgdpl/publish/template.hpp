@@ -1,16 +1,19 @@
 // Page templates: a Mustache subset ({{x}} escaped, {{{x}}} raw, {{#s}}…{{/s}}, {{^s}}…{{/s}},
-// {{> partial}}, {{! comment}}, dotted names, {{.}}) rendered from JSON. Escaping is the default
-// so a stored XSS payload comes out inert; raw output is only for HTML we rendered ourselves.
-// Templates are compiled once; a theme directory overrides built-in templates file by file.
+// {{> partial}}, {{! comment}}, dotted names, {{.}}) rendered from JSON or from typed view models
+// (view.hpp). Escaping is the default so a stored XSS payload comes out inert; raw output is only
+// for HTML we rendered ourselves. Templates are compiled once; a theme directory overrides
+// built-in templates file by file.
 #pragma once
 #include "../core/escape.hpp"
 #include "../core/json.hpp"
 #include "../core/result.hpp"
+#include "view.hpp"
 
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,18 +48,18 @@ class compiled_template {
 
   std::string render(const json& data, const template_set* partials = nullptr, const json* outer = nullptr) const;
 
+  // The same from a stack of contexts, outermost first (JSON values or view models): a name is
+  // looked up in the innermost context that has it.
+  void render_to(std::string& out, std::span<const view> contexts, const template_set* partials = nullptr) const;
+
  private:
   friend class template_set;
   static std::vector<std::string> split(std::string_view name);
 
   // Mustache lookup: the first context (innermost first) that has the first name part.
-  static const json* lookup(const std::vector<const json*>& ctx, const std::vector<std::string>& path);
+  static view lookup(const std::vector<view>& ctx, const std::vector<std::string>& path);
 
-  static bool truthy(const json* j);
-
-  static void append_value(std::string& out, const json* j, bool escape);
-
-  void render_nodes(std::string& out, const std::vector<node>& nodes, std::vector<const json*>& ctx,
+  void render_nodes(std::string& out, const std::vector<node>& nodes, std::vector<view>& ctx,
                     const template_set* partials, int depth) const;
 
   std::vector<node> nodes_;
@@ -74,8 +77,12 @@ class template_set {
   result<void> load_directory(const std::filesystem::path& dir);
 
   std::shared_ptr<const compiled_template> find(const std::string& name) const;
+  // The same, or errc::not_found naming the template.
+  result<std::shared_ptr<const compiled_template>> get(const std::string& name) const;
 
   result<std::string> render(const std::string& name, const json& data, const json* outer = nullptr) const;
+  // Appends template `name` rendered from `contexts` (outermost first) to `out`.
+  result<void> render_to(std::string& out, const std::string& name, std::span<const view> contexts) const;
 
  private:
   mutable std::shared_mutex mutex_;

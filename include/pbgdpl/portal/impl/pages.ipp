@@ -257,95 +257,90 @@ PBGDPL_DECL result<store::page<question>> pages::questions_of(const page_context
 
 // --- view data -------------------------------------------------------------------------------
 
-PBGDPL_DECL std::string pages::owner_name(const page_context& ctx, std::string_view owner) const {
-  return std::string(ctx.units->tree.name(owner));
+PBGDPL_DECL std::string_view pages::owner_name(const page_context& ctx, std::string_view owner) const {
+  return ctx.units->tree.name(owner);
 }
 
-PBGDPL_DECL json pages::common(const page_context& ctx, std::string_view current_category) const {
+PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_view current_category) const {
   const bool en = ctx.lang == language::en;
-  json nav = json::array();
-  for (const auto& c : categories) {
-    json item{{"url", with_lang(ctx, ctx.links.category(c.slug))}, {"label", std::string(en ? c.label_en : c.label_vi)}};
-    if (c.slug == current_category) item["current"] = true;
-    nav.push_back(std::move(item));
-  }
   const auto& u = *ctx.u;
-  json j{{"lang", std::string(language_code(ctx.lang))},
-         {"lang_en", en},
-         {"site",
-          {{"name", u.name},
-           {"address", u.address},
-           {"home", u.website.empty() ? with_lang(ctx, ctx.links.section()) : u.website},
-           {"section", with_lang(ctx, ctx.links.section())},
-           {"search", ctx.links.search()},
-           {"static", ctx.links.statics()}}},
-         {"nav", std::move(nav)},
-         {"feeds",
-          {{"atom", ctx.links.feed("atom", current_category)},
-           {"rss", ctx.links.feed("rss", current_category)},
-           {"json", ctx.links.feed("json", current_category)}}},
-         {"lang_switch",
-          {{"code", en ? "vi" : "en"},
-           {"label", en ? "Tiếng Việt" : "English"},
-           {"url", en ? ctx.links.section() : ctx.links.section() + "?lang=en"}}}};
+  views::common c;
+  c.lang = language_code(ctx.lang);
+  c.lang_en = en;
+  auto section = with_lang(ctx, ctx.links.section());
+  c.site = {u.name, u.address, u.website.empty() ? section : u.website, section, ctx.links.search(), ctx.links.statics()};
+  c.nav.reserve(categories.size());
+  for (const auto& cat : categories) {
+    auto& item = c.nav.emplace_back();
+    item.url = with_lang(ctx, ctx.links.category(cat.slug));
+    item.label = en ? cat.label_en : cat.label_vi;
+    if (cat.slug == current_category) item.current = true;
+  }
+  c.feeds = {ctx.links.feed("atom", current_category), ctx.links.feed("rss", current_category),
+             ctx.links.feed("json", current_category)};
+  c.lang_switch = {en ? "vi" : "en", en ? "Tiếng Việt" : "English", en ? ctx.links.section() : ctx.links.section() + "?lang=en"};
   if (opt_.city_banner) {
     const auto& b = *opt_.city_banner;
-    j["banner"] = {{"target_url", b.target_url}, {"required_text", b.required_text}, {"alt_text", b.alt_text}};
+    c.banner = views::banner_info{b.target_url, b.required_text, b.alt_text};
   }
-  return j;
+  return c;
 }
 
-PBGDPL_DECL json pages::page_meta(const page_context& ctx, const std::string& title, const std::string& description,
-                                  const std::string& path) const {
-  return json{{"title", title}, {"description", description}, {"canonical", absolute(ctx, path)}};
+PBGDPL_DECL views::meta pages::page_meta(const page_context& ctx, std::string title, std::string description,
+                                         const std::string& path) const {
+  views::meta m;
+  m.title = std::move(title);
+  m.description = std::move(description);
+  m.canonical = absolute(ctx, path);
+  return m;
 }
 
-PBGDPL_DECL json pages::article_item(const page_context& ctx, const article& a) const {
+PBGDPL_DECL views::article_item pages::article_item(const page_context& ctx, const article& a) const {
   auto t = a.published_at.value_or(a.created_at);
-  // Every item says whose it is, "" for the section's own unit: an item without the key would
-  // take the name of whatever encloses it in the template (Mustache looks names up outward), and
-  // a division's article showed the name of the school whose article was listed first.
-  return json{{"url", with_lang(ctx, ctx.links.article(a.id.value))},
-              {"title", a.title},
-              {"summary", a.summary},
-              {"published_iso", format_timestamp(t)},
-              {"published_vi", format_vietnamese_date(local_date(t))},
-              {"unit_name", a.unit.value == ctx.u->id.value ? std::string() : owner_name(ctx, a.unit.value)}};
+  return {with_lang(ctx, ctx.links.article(a.id.value)),
+          a.title,
+          a.summary,
+          format_timestamp(t),
+          format_vietnamese_date(local_date(t)),
+          a.unit.value == ctx.u->id.value ? std::string_view() : owner_name(ctx, a.unit.value)};
 }
 
-PBGDPL_DECL json pages::document_item(const page_context& ctx, const legal_document& d) const {
-  return json{{"url", with_lang(ctx, ctx.links.document(d.id.value))},
-              {"number", d.number},
-              {"title", d.title},
-              {"issued_vi", format_vietnamese_date(d.issued_on)},
-              {"status", std::string(to_string(d.status))},
-              {"status_label", std::string(ctx.lang == language::en ? validity_status_label_en(d.status)
-                                                                     : validity_status_label_vi(d.status))}};
+PBGDPL_DECL views::document_item pages::document_item(const page_context& ctx, const legal_document& d) const {
+  return {with_lang(ctx, ctx.links.document(d.id.value)),
+          d.number,
+          d.title,
+          format_vietnamese_date(d.issued_on),
+          to_string(d.status),
+          ctx.lang == language::en ? validity_status_label_en(d.status) : validity_status_label_vi(d.status)};
 }
 
-PBGDPL_DECL json pages::question_item(const page_context& ctx, const question& q) const {
+PBGDPL_DECL views::article_item pages::question_item(const page_context& ctx, const question& q) const {
   auto t = q.answered_at.value_or(q.asked_at);
-  return json{{"url", with_lang(ctx, ctx.links.question(q.id.value))},
-              {"title", q.title},
-              {"summary", publish::stored_summary(q.body_html, q.body, 200)},
-              {"published_iso", format_timestamp(t)},
-              {"published_vi", format_vietnamese_date(local_date(t))},
-              {"unit_name", q.unit.value == ctx.u->id.value ? std::string() : owner_name(ctx, q.unit.value)}};
+  return {with_lang(ctx, ctx.links.question(q.id.value)),
+          q.title,
+          publish::stored_summary(q.body_html, q.body, 200),
+          format_timestamp(t),
+          format_vietnamese_date(local_date(t)),
+          q.unit.value == ctx.u->id.value ? std::string_view() : owner_name(ctx, q.unit.value)};
 }
 
 // --- rendering -------------------------------------------------------------------------------
 
-PBGDPL_DECL http::response pages::render(const page_context& ctx, const std::string& tpl, json data, json page_meta,
-                                         http::status code) {
-  const json* dictionary = &translation_context(ctx.lang);  // {{t.…}}
-  auto inner = templates_.render(tpl, data, dictionary);
+PBGDPL_DECL http::response pages::render(const page_context& ctx, const views::common& common, const std::string& tpl,
+                                         publish::view data, views::meta meta, http::status code) {
+  auto inner = templates_.get(tpl);
   if (!inner) return http::error_response(inner.err());
-  data["content"] = std::move(*inner);
-  if (!page_meta.contains("og_type")) page_meta["og_type"] = "website";
-  data["page"] = std::move(page_meta);
-  auto page = templates_.render("layout", data, dictionary);
-  if (!page) return http::error_response(page.err());
-  auto r = http::response::html(std::move(*page), code);
+  auto layout = templates_.get("layout");
+  if (!layout) return http::error_response(layout.err());
+  // The contexts, outermost first: the dictionary ({{t.…}}), what every page has, the page's own
+  // data; the layout sees those and its own (the content, rendered in place, and the <head> data).
+  const publish::view page_contexts[] = {publish::view::of(translation_context(ctx.lang)), publish::view::of(common), data};
+  views::layout outer{{&templates_, std::move(*inner), page_contexts}, std::move(meta)};
+  const publish::view layout_contexts[] = {page_contexts[0], page_contexts[1], page_contexts[2], publish::view::of(outer)};
+  std::string body;
+  body.reserve(16 * 1024);
+  (*layout)->render_to(body, layout_contexts, &templates_);
+  auto r = http::response::html(std::move(body), code);
   r.set("Content-Language", std::string(language_code(ctx.lang)));
   if (code == http::status::ok) {
     r.cache_tags = {"content"};
@@ -358,11 +353,10 @@ PBGDPL_DECL http::response pages::render(const page_context& ctx, const std::str
 
 PBGDPL_DECL http::response pages::error_page(const page_context& ctx, http::status code, const std::string& vi,
                                              const std::string& en) {
-  json data = common(ctx);
   const bool e = ctx.lang == language::en;
-  data["error"] = {{"title", std::to_string(static_cast<int>(code)) + " – " + std::string(http::reason(code))},
-                   {"message", e ? en : vi}};
-  auto r = render(ctx, "error", std::move(data), page_meta(ctx, e ? en : vi, e ? en : vi, ctx.links.section()), code);
+  views::error_page page{{std::to_string(static_cast<int>(code)) + " – " + std::string(http::reason(code)), e ? en : vi}};
+  auto r = render(ctx, common(ctx), "error", publish::view::of(page), page_meta(ctx, e ? en : vi, e ? en : vi, ctx.links.section()),
+                  code);
   r.set("Cache-Control", "no-store");
   return r;
 }
@@ -393,27 +387,26 @@ PBGDPL_DECL http::response pages::stylesheet(http::request&, const page_context&
 
 PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) {
   const bool en = ctx.lang == language::en;
-  json data = common(ctx);
-  json cats = json::array();
+  views::home_page page;
+  page.categories.reserve(categories.size());
   for (const auto& c : categories) {
-    json items = json::array();
+    auto& cat = page.categories.emplace_back();
+    cat.slug = c.slug;
+    cat.url = with_lang(ctx, ctx.links.category(c.slug));
+    cat.label = en ? c.label_en : c.label_vi;
     if (c.source == category_source::questions) {
       if (auto p = questions_of(ctx, 5))
-        for (const auto& q : p->items) items.push_back(question_item(ctx, q));
+        for (const auto& q : p->items) cat.articles.push_back(question_item(ctx, q));
     } else if (auto p = articles_of(ctx, c.kind, 5)) {
-      for (const auto& a : p->items) items.push_back(article_item(ctx, a));
+      for (const auto& a : p->items) cat.articles.push_back(article_item(ctx, a));
     }
-    cats.push_back({{"slug", std::string(c.slug)},
-                    {"url", with_lang(ctx, ctx.links.category(c.slug))},
-                    {"label", std::string(en ? c.label_en : c.label_vi)},
-                    {"articles", std::move(items)}});
   }
-  data["categories"] = std::move(cats);
-  data["documents"] = json::array();
   if (auto p = documents(ctx, 5))
-    for (const auto& d : p->items) data["documents"].push_back(document_item(ctx, d));
+    for (const auto& d : p->items) page.documents.push_back(document_item(ctx, d));
   auto title = std::string(en ? "Legal dissemination and education" : "Phổ biến, giáo dục pháp luật");
-  return render(ctx, "home", std::move(data), page_meta(ctx, title, title + " – " + ctx.u->name, ctx.links.section()));
+  auto description = title + " – " + ctx.u->name;
+  return render(ctx, common(ctx), "home", publish::view::of(page),
+                page_meta(ctx, std::move(title), std::move(description), ctx.links.section()));
 }
 
 PBGDPL_DECL http::response pages::category_redirect(http::request& req, const page_context& ctx) {
@@ -428,121 +421,121 @@ PBGDPL_DECL http::response pages::category_page(http::request& req, const page_c
   const auto& cat = *found;
   const bool en = ctx.lang == language::en;
   std::string cursor(req.query("sau").value_or(""));
-  json data = common(ctx, cat.slug);
-  data["category"] = {{"label", std::string(en ? cat.label_en : cat.label_vi)},
-                      {"description", std::string(en ? cat.description_en : cat.description_vi)}};
-  data["articles"] = json::array();
-  data["documents"] = json::array();
+  views::category_page page;
+  page.category = {en ? cat.label_en : cat.label_vi, en ? cat.description_en : cat.description_vi};
   std::string next;
   if (cat.source == category_source::documents) {
     auto p = documents(ctx, opt_.page_size, cursor);
     if (!p) return bad_cursor(ctx, p.err());
-    for (const auto& d : p->items) data["documents"].push_back(document_item(ctx, d));
+    for (const auto& d : p->items) page.documents.push_back(document_item(ctx, d));
     next = p->next_cursor;
   } else if (cat.source == category_source::questions) {
     auto p = questions_of(ctx, opt_.page_size, cursor);
     if (!p) return bad_cursor(ctx, p.err());
-    for (const auto& q : p->items) data["articles"].push_back(question_item(ctx, q));
+    for (const auto& q : p->items) page.articles.push_back(question_item(ctx, q));
     next = p->next_cursor;
   } else {
     auto p = articles_of(ctx, cat.kind, opt_.page_size, cursor);
     if (!p) return bad_cursor(ctx, p.err());
-    for (const auto& a : p->items) data["articles"].push_back(article_item(ctx, a));
+    for (const auto& a : p->items) page.articles.push_back(article_item(ctx, a));
     next = p->next_cursor;
   }
   auto base = ctx.links.category(cat.slug);
-  json pg{{"number", cursor.empty() ? "1" : "…"}};
-  if (!cursor.empty()) pg["prev"] = with_lang(ctx, base);
-  if (!next.empty()) pg["next"] = with_lang(ctx, base + "?sau=" + http::percent_encode(next));
-  data["pagination"] = std::move(pg);
-  auto title = std::string(en ? cat.label_en : cat.label_vi);
-  return render(ctx, "category", std::move(data),
-                page_meta(ctx, title, std::string(en ? cat.description_en : cat.description_vi), base));
+  page.pages.number = cursor.empty() ? "1" : "…";
+  if (!cursor.empty()) page.pages.prev = with_lang(ctx, base);
+  if (!next.empty()) page.pages.next = with_lang(ctx, base + "?sau=" + http::percent_encode(next));
+  return render(ctx, common(ctx, cat.slug), "category", publish::view::of(page),
+                page_meta(ctx, std::string(en ? cat.label_en : cat.label_vi),
+                          std::string(en ? cat.description_en : cat.description_vi), base));
 }
 
 PBGDPL_DECL http::response pages::article_page(http::request& req, const page_context& ctx) {
-  // Records as the record cache holds them (decoded once per store state, shared): a->field reads as before.
   auto records = records_.begin();
   auto found = records.get<article>(req.param("id"));
   if (!found) return not_found(req, ctx);
-  const auto& a = *found;
-  if (!is_visible_at(*a, ctx.now) || !visible_here(ctx, a->unit.value)) return not_found(req, ctx);
-  const auto& cat = category_for(a->kind);
+  const article& a = **found;  // shared, as the record cache holds it: viewed, not copied
+  if (!is_visible_at(a, ctx.now) || !visible_here(ctx, a.unit.value)) return not_found(req, ctx);
+  const auto& cat = category_for(a.kind);
   const bool en = ctx.lang == language::en;
-  auto t = a->published_at.value_or(a->created_at);
-  json docs = json::array();
-  for (const auto& did : a->documents)
-    if (auto d = records.get<legal_document>(did.value); d && document_visible_here(ctx, **d))
-      docs.push_back({{"url", with_lang(ctx, ctx.links.document((*d)->id.value))}, {"number", (*d)->number}, {"title", (*d)->title}});
-  json data = common(ctx, cat.slug);
-  data["article"] = {{"title", a->title},
-                     {"summary", a->summary},
-                     {"body_html", publish::stored_html(a->body_html, a->body_markdown)},
-                     {"published_iso", format_timestamp(t)},
-                     {"published_vi", format_vietnamese_date(local_date(t))},
-                     {"unit_name", owner_name(ctx, a->unit.value)},
-                     {"tags", a->tags},
-                     {"documents", std::move(docs)},
-                     {"category_url", with_lang(ctx, ctx.links.category(cat.slug))},
-                     {"category_label", std::string(en ? cat.label_en : cat.label_vi)}};
-  auto meta = page_meta(ctx, a->title,
-                        a->summary.empty() ? publish::stored_summary(a->body_html, a->body_markdown, 200) : a->summary,
-                        ctx.links.article(a->id.value));
-  meta["og_type"] = "article";
-  meta["published_time"] = format_timestamp(t);
-  return render(ctx, "article", std::move(data), std::move(meta));
+  auto t = a.published_at.value_or(a.created_at);
+  std::vector<std::shared_ptr<const legal_document>> docs;  // the related documents shown, held while rendering
+  views::article_page page;
+  auto& v = page.article;
+  for (const auto& did : a.documents)
+    if (auto d = records.get<legal_document>(did.value); d && document_visible_here(ctx, **d)) {
+      const auto& doc = *docs.emplace_back(std::move(*d));
+      v.documents.push_back({with_lang(ctx, ctx.links.document(doc.id.value)), doc.number, doc.title});
+    }
+  std::string plain_body;  // only for a record stored without HTML
+  if (!a.body_html) plain_body = publish::plain_text_html(a.body_markdown);
+  v.title = a.title;
+  v.summary = std::string_view(a.summary);
+  v.body_html = a.body_html ? std::string_view(*a.body_html) : std::string_view(plain_body);
+  v.published_iso = format_timestamp(t);
+  v.published_vi = format_vietnamese_date(local_date(t));
+  v.unit_name = owner_name(ctx, a.unit.value);
+  v.tags = a.tags;
+  v.category_url = with_lang(ctx, ctx.links.category(cat.slug));
+  v.category_label = en ? cat.label_en : cat.label_vi;
+  auto meta = page_meta(ctx, a.title,
+                        a.summary.empty() ? publish::stored_summary(a.body_html, a.body_markdown, 200) : a.summary,
+                        ctx.links.article(a.id.value));
+  meta.og_type = "article";
+  meta.published_time = v.published_iso;
+  return render(ctx, common(ctx, cat.slug), "article", publish::view::of(page), std::move(meta));
 }
 
 PBGDPL_DECL http::response pages::document_page(http::request& req, const page_context& ctx) {
   auto records = records_.begin();
   auto found = records.get<legal_document>(req.param("id"));
   if (!found || !document_visible_here(ctx, **found)) return not_found(req, ctx);
-  const auto& d = *found;
+  const legal_document& d = **found;
   const bool en = ctx.lang == language::en;
-  json history = json::array();
-  for (const auto& h : d->status_history)
-    history.push_back({{"date_iso", format_date(h.on)},
-                       {"date_vi", format_vietnamese_date(h.on)},
-                       {"label", std::string(en ? validity_status_label_en(h.status) : validity_status_label_vi(h.status))},
-                       {"note", h.note}});
-  json relations = json::array();
-  for (const auto& r : d->relations) {
-    json item{{"label", std::string(relation_kind_label_vi(r.kind))}, {"number", r.number}, {"title", r.title}};
+  views::document_page page;
+  auto& v = page.doc;
+  v.history.reserve(d.status_history.size());
+  for (const auto& h : d.status_history)
+    v.history.push_back({format_date(h.on), format_vietnamese_date(h.on),
+                         en ? validity_status_label_en(h.status) : validity_status_label_vi(h.status), h.note});
+  std::vector<std::shared_ptr<const legal_document>> targets;  // held while rendering
+  v.relations.reserve(d.relations.size());
+  for (const auto& r : d.relations) {
+    auto& item = v.relations.emplace_back();
+    item.label = relation_kind_label_vi(r.kind);
+    item.number = r.number;
+    item.title = r.title;
     if (r.target) {
       if (auto t = records.get<legal_document>(r.target->value); t && document_visible_here(ctx, **t)) {
-        item["url"] = with_lang(ctx, ctx.links.document((*t)->id.value));
-        if (item["number"].get<std::string>().empty()) item["number"] = (*t)->number;
-        if (item["title"].get<std::string>().empty()) item["title"] = (*t)->title;
+        const auto& target = *targets.emplace_back(std::move(*t));
+        item.url = with_lang(ctx, ctx.links.document(target.id.value));
+        if (item.number.empty()) item.number = target.number;
+        if (item.title.empty()) item.title = target.title;
       }
     }
-    relations.push_back(std::move(item));
   }
-  json files = json::array();
-  for (const auto& f : d->files) files.push_back({{"name", f.file_name}, {"size", f.size ? detail::format_size(f.size) : ""}});
-  json data = common(ctx, "van-ban-moi");
-  data["doc"] = {{"number", d->number},
-                 {"type_name", std::string(en ? document_type_name_en(*d) : document_type_name_vi(*d))},
-                 {"level_label", std::string(document_level_label_vi(d->level))},
-                 {"title", d->title},
-                 {"issuer", d->issuer},
-                 {"parent_issuer", d->parent_issuer},
-                 {"place_date", date_line(*d)},
-                 {"signer", format_signer(d->signed_by)},
-                 {"effective_vi", d->effective_on ? format_vietnamese_date(*d->effective_on) : ""},
-                 {"expires_vi", d->expires_on ? format_vietnamese_date(*d->expires_on) : ""},
-                 {"status", std::string(to_string(d->status))},
-                 {"status_label", std::string(en ? validity_status_label_en(d->status) : validity_status_label_vi(d->status))},
-                 {"fields", d->fields},
-                 {"recipients", d->recipients},
-                 {"history", std::move(history)},
-                 {"relations", std::move(relations)},
-                 {"files", std::move(files)},
-                 {"body_html", d->body_markdown.empty() ? std::string() : publish::stored_html(d->body_html, d->body_markdown)},
-                 {"category_url", with_lang(ctx, ctx.links.category("van-ban-moi"))}};
-  auto title = std::string(document_type_name_vi(*d)) + " " + d->number;
-  auto meta = page_meta(ctx, title, d->title, ctx.links.document(d->id.value));
-  meta["og_type"] = "article";
-  return render(ctx, "document", std::move(data), std::move(meta));
+  v.files.reserve(d.files.size());
+  for (const auto& f : d.files) v.files.push_back({f.file_name, f.size ? detail::format_size(f.size) : std::string()});
+  std::string plain_body;  // only for a record stored without HTML
+  if (!d.body_html && !d.body_markdown.empty()) plain_body = publish::plain_text_html(d.body_markdown);
+  v.number = d.number;
+  v.type_name = en ? document_type_name_en(d) : document_type_name_vi(d);
+  v.level_label = document_level_label_vi(d.level);
+  v.title = d.title;
+  v.issuer = d.issuer;
+  v.parent_issuer = d.parent_issuer;
+  v.place_date = date_line(d);
+  v.signer = format_signer(d.signed_by);
+  v.effective_vi = d.effective_on ? format_vietnamese_date(*d.effective_on) : std::string();
+  v.expires_vi = d.expires_on ? format_vietnamese_date(*d.expires_on) : std::string();
+  v.status = to_string(d.status);
+  v.status_label = en ? validity_status_label_en(d.status) : validity_status_label_vi(d.status);
+  v.fields_of_law = d.fields;
+  v.recipients = d.recipients;
+  v.body_html = d.body_markdown.empty() ? std::string_view() : d.body_html ? std::string_view(*d.body_html) : std::string_view(plain_body);
+  v.category_url = with_lang(ctx, ctx.links.category("van-ban-moi"));
+  auto meta = page_meta(ctx, std::string(document_type_name_vi(d)) + " " + d.number, d.title, ctx.links.document(d.id.value));
+  meta.og_type = "article";
+  return render(ctx, common(ctx, "van-ban-moi"), "document", publish::view::of(page), std::move(meta));
 }
 
 PBGDPL_DECL http::response pages::question_page(http::request& req, const page_context& ctx) {
@@ -558,17 +551,17 @@ PBGDPL_DECL http::response pages::question_page(http::request& req, const page_c
                      publish::escape_html(pub.asker_name) + "):</p>\n" + publish::stored_html(pub.body_html, pub.body) +
                      "<p><strong>" + std::string(en ? "Answer" : "Trả lời") + ":</strong></p>\n" +
                      publish::stored_html(pub.answer_html, pub.answer_markdown);
-  json data = common(ctx, cat.slug);
-  data["article"] = {{"title", pub.title},
-                     {"body_html", std::move(body)},
-                     {"published_iso", format_timestamp(t)},
-                     {"published_vi", format_vietnamese_date(local_date(t))},
-                     {"unit_name", owner_name(ctx, pub.unit.value)},
-                     {"tags", json::array()},
-                     {"documents", json::array()},
-                     {"category_url", with_lang(ctx, ctx.links.category(cat.slug))},
-                     {"category_label", std::string(en ? cat.label_en : cat.label_vi)}};
-  return render(ctx, "article", std::move(data), page_meta(ctx, pub.title, pub.title, ctx.links.question(pub.id.value)));
+  views::article_page page;
+  auto& v = page.article;
+  v.title = pub.title;
+  v.body_html = body;
+  v.published_iso = format_timestamp(t);
+  v.published_vi = format_vietnamese_date(local_date(t));
+  v.unit_name = owner_name(ctx, pub.unit.value);
+  v.category_url = with_lang(ctx, ctx.links.category(cat.slug));
+  v.category_label = en ? cat.label_en : cat.label_vi;
+  return render(ctx, common(ctx, cat.slug), "article", publish::view::of(page),
+                page_meta(ctx, pub.title, pub.title, ctx.links.question(pub.id.value)));
 }
 
 PBGDPL_DECL http::response pages::search_page(http::request& req, const page_context& ctx) {
@@ -577,9 +570,9 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
   // A query the cache has not seen runs a search: those are rated per client.
   if (!q.empty())
     if (auto limited = search_limiter_.check(req)) return std::move(*limited);
-  json data = common(ctx);
-  data["search"] = {{"q", q}};
-  data["results"] = json::array();
+  views::search_page page;
+  page.search.q = q;
+  std::optional<result<store::search_page>> res;
   if (!q.empty()) {
     store::search_request sr;
     sr.q = q;
@@ -589,42 +582,44 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
     sr.limit = opt_.page_size;
     sr.cursor = std::string(req.query("sau").value_or(""));
     if (auto k = req.query("loai"); k && !k->empty()) sr.kinds = {std::string(*k)};
-    auto res = db_.search(sr);
-    if (!res) {
-      data["search"]["error"] = en ? res.err().message_en : res.err().message_vi;
+    res = db_.search(sr);
+    if (!*res) {
+      page.search.error = std::string_view(en ? res->err().message_en : res->err().message_vi);
     } else {
-      for (const auto& h : res->items) {
-        json item{{"title", h.title}, {"snippet_html", h.snippet_html}};
+      for (const auto& h : (*res)->items) {
+        views::search_result item;
+        item.title = h.title;
+        item.snippet_html = h.snippet_html;
         if (h.kind == "article") {
-          auto a = db_.get<article>(h.id);
+          auto a = db_.get<article>(h);
           if (!a || !is_visible_at(*a, ctx.now) || !visible_here(ctx, a->unit.value)) continue;
-          item["url"] = with_lang(ctx, ctx.links.article(h.id));
-          item["kind_label"] = std::string(en ? article_kind_label_en(a->kind) : article_kind_label_vi(a->kind));
-          item["date_vi"] = format_vietnamese_date(local_date(a->published_at.value_or(a->created_at)));
+          item.url = with_lang(ctx, ctx.links.article(h.id));
+          item.kind_label = std::string(en ? article_kind_label_en(a->kind) : article_kind_label_vi(a->kind));
+          item.date_vi = format_vietnamese_date(local_date(a->published_at.value_or(a->created_at)));
         } else if (h.kind == "legal_document") {
-          auto d = db_.get<legal_document>(h.id);
+          auto d = db_.get<legal_document>(h);
           if (!d || !document_visible_here(ctx, *d)) continue;
-          item["url"] = with_lang(ctx, ctx.links.document(h.id));
-          item["kind_label"] = d->number;
-          item["date_vi"] = format_vietnamese_date(d->issued_on);
+          item.url = with_lang(ctx, ctx.links.document(h.id));
+          item.kind_label = d->number;
+          item.date_vi = format_vietnamese_date(d->issued_on);
         } else if (h.kind == "question") {
-          auto qq = db_.get<question>(h.id);
+          auto qq = db_.get<question>(h);
           if (!qq || !is_published(*qq) || !visible_here(ctx, qq->unit.value)) continue;
-          item["url"] = with_lang(ctx, ctx.links.question(h.id));
-          item["kind_label"] = en ? "Question and answer" : "Hỏi đáp";
+          item.url = with_lang(ctx, ctx.links.question(h.id));
+          item.kind_label = en ? "Question and answer" : "Hỏi đáp";
         } else {
           continue;  // publications have no page of their own yet
         }
-        data["results"].push_back(std::move(item));
+        page.results.push_back(std::move(item));
       }
-      if (!res->next_cursor.empty())
-        data["pagination"] = {{"number", "…"},
-                              {"next", with_lang(ctx, ctx.links.search() + "?q=" + http::percent_encode(q) + "&sau=" +
-                                                          http::percent_encode(res->next_cursor))}};
+      if (!(*res)->next_cursor.empty())
+        page.pages = views::pagination{"…", std::nullopt,
+                                       with_lang(ctx, ctx.links.search() + "?q=" + http::percent_encode(q) + "&sau=" +
+                                                          http::percent_encode((*res)->next_cursor))};
     }
   }
   auto title = std::string(en ? "Search" : "Tìm kiếm") + (q.empty() ? "" : ": " + q);
-  auto r = render(ctx, "search", std::move(data), page_meta(ctx, title, title, ctx.links.search()));
+  auto r = render(ctx, common(ctx), "search", publish::view::of(page), page_meta(ctx, title, title, ctx.links.search()));
   r.set("X-Robots-Tag", "noindex");
   return r;
 }

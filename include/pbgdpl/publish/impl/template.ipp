@@ -72,16 +72,19 @@ PBGDPL_DECL result<compiled_template> compiled_template::compile(std::string_vie
 }
 
 PBGDPL_DECL void compiled_template::render(std::string& out, const json& data, const template_set* partials, const json* outer) const {
-  std::vector<const json*> ctx;
-  if (outer) ctx.push_back(outer);
-  ctx.push_back(&data);
-  render_nodes(out, nodes_, ctx, partials, 0);
+  view contexts[2] = {view::of(outer), view::of(data)};
+  render_to(out, outer ? std::span<const view>(contexts) : std::span<const view>(contexts + 1, 1), partials);
 }
 
 PBGDPL_DECL std::string compiled_template::render(const json& data, const template_set* partials, const json* outer) const {
   std::string out;
   render(out, data, partials, outer);
   return out;
+}
+
+PBGDPL_DECL void compiled_template::render_to(std::string& out, std::span<const view> contexts, const template_set* partials) const {
+  std::vector<view> ctx(contexts.begin(), contexts.end());
+  render_nodes(out, nodes_, ctx, partials, 0);
 }
 
 PBGDPL_DECL std::vector<std::string> compiled_template::split(std::string_view name) {
@@ -97,58 +100,27 @@ PBGDPL_DECL std::vector<std::string> compiled_template::split(std::string_view n
   return parts;
 }
 
-PBGDPL_DECL const json* compiled_template::lookup(const std::vector<const json*>& ctx, const std::vector<std::string>& path) {
+PBGDPL_DECL view compiled_template::lookup(const std::vector<view>& ctx, const std::vector<std::string>& path) {
   if (path.empty()) return ctx.back();
   for (auto it = ctx.rbegin(); it != ctx.rend(); ++it) {
-    const json* j = *it;
-    if (!j->is_object()) continue;
-    auto f = j->find(path[0]);
-    if (f == j->end()) continue;
-    const json* cur = &*f;
+    if (!it->is_object()) continue;
+    view cur = it->find(path[0]);
+    if (!cur.present()) continue;
     for (std::size_t i = 1; i < path.size(); ++i) {
-      if (cur->is_array()) {  // "items.0": the first element, for "is the list non-empty" tests
+      if (cur.is_list()) {  // "items.0": the first element, for "is the list non-empty" tests
         const auto& part = path[i];
-        if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) return nullptr;
-        auto index = std::stoul(part);
-        if (index >= cur->size()) return nullptr;
-        cur = &(*cur)[index];
+        if (part.empty() || part.size() > 6 || part.find_first_not_of("0123456789") != std::string::npos) return {};
+        cur = cur.at(std::stoul(part));
+        if (!cur.present()) return {};
         continue;
       }
-      if (!cur->is_object()) return nullptr;
-      auto g = cur->find(path[i]);
-      if (g == cur->end()) return nullptr;
-      cur = &*g;
+      if (!cur.is_object()) return {};
+      cur = cur.find(path[i]);
+      if (!cur.present()) return {};
     }
     return cur;
   }
-  return nullptr;
-}
-
-PBGDPL_DECL bool compiled_template::truthy(const json* j) {
-  if (!j || j->is_null()) return false;
-  if (j->is_boolean()) return j->get<bool>();
-  if (j->is_array() || j->is_object() || j->is_string()) return !j->empty() && !(j->is_string() && j->get_ref<const std::string&>().empty());
-  if (j->is_number()) return j->get<double>() != 0;
-  return true;
-}
-
-PBGDPL_DECL void compiled_template::append_value(std::string& out, const json* j, bool escape) {
-  if (!j || j->is_null()) return;
-  if (j->is_string()) {
-    const auto& s = j->get_ref<const std::string&>();
-    if (escape) append_html_escaped(out, s);
-    else out += s;
-  } else if (j->is_number_integer()) {
-    out += std::to_string(j->get<long long>());
-  } else if (j->is_number_unsigned()) {
-    out += std::to_string(j->get<unsigned long long>());
-  } else if (j->is_boolean()) {
-    out += j->get<bool>() ? "true" : "false";
-  } else {
-    auto s = j->dump();
-    if (escape) append_html_escaped(out, s);
-    else out += s;
-  }
+  return {};
 }
 
 PBGDPL_DECL result<void> template_set::add(const std::string& name, std::string_view source) {
@@ -184,27 +156,39 @@ PBGDPL_DECL std::shared_ptr<const compiled_template> template_set::find(const st
   return it == templates_.end() ? nullptr : it->second;
 }
 
-PBGDPL_DECL result<std::string> template_set::render(const std::string& name, const json& data, const json* outer) const {
+PBGDPL_DECL result<std::shared_ptr<const compiled_template>> template_set::get(const std::string& name) const {
   auto t = find(name);
   if (!t) return error(errc::not_found, name, "Không có mẫu trang \"" + name + "\"", "No template \"" + name + "\"");
-  return t->render(data, this, outer);
+  return t;
 }
 
-PBGDPL_DECL void compiled_template::render_nodes(std::string& out, const std::vector<node>& nodes,
-                                            std::vector<const json*>& ctx, const template_set* partials,
-                                            int depth) const {
+PBGDPL_DECL result<std::string> template_set::render(const std::string& name, const json& data, const json* outer) const {
+  auto t = get(name);
+  if (!t) return t.err();
+  return (*t)->render(data, this, outer);
+}
+
+PBGDPL_DECL result<void> template_set::render_to(std::string& out, const std::string& name, std::span<const view> contexts) const {
+  auto t = get(name);
+  if (!t) return t.err();
+  (*t)->render_to(out, contexts, this);
+  return {};
+}
+
+PBGDPL_DECL void compiled_template::render_nodes(std::string& out, const std::vector<node>& nodes, std::vector<view>& ctx,
+                                                 const template_set* partials, int depth) const {
   if (depth > 32) return;  // a partial that includes itself stops here instead of overflowing
   for (const auto& n : nodes) {
     switch (n.k) {
       case kind::text: out += n.text; break;
-      case kind::var: append_value(out, lookup(ctx, n.path), true); break;
-      case kind::raw: append_value(out, lookup(ctx, n.path), false); break;
+      case kind::var: lookup(ctx, n.path).append(out, true); break;
+      case kind::raw: lookup(ctx, n.path).append(out, false); break;
       case kind::section: {
-        const json* v = lookup(ctx, n.path);
-        if (!truthy(v)) break;
-        if (v->is_array()) {
-          for (const auto& item : *v) {
-            ctx.push_back(&item);
+        view v = lookup(ctx, n.path);
+        if (!v.truthy()) break;
+        if (v.is_list()) {
+          for (std::size_t i = 0, size = v.size(); i < size; ++i) {
+            ctx.push_back(v.at(i));
             render_nodes(out, n.children, ctx, partials, depth);
             ctx.pop_back();
           }
@@ -216,7 +200,7 @@ PBGDPL_DECL void compiled_template::render_nodes(std::string& out, const std::ve
         break;
       }
       case kind::inverted:
-        if (!truthy(lookup(ctx, n.path))) render_nodes(out, n.children, ctx, partials, depth);
+        if (!lookup(ctx, n.path).truthy()) render_nodes(out, n.children, ctx, partials, depth);
         break;
       case kind::partial:
         if (partials) {

@@ -1,0 +1,418 @@
+// What each page hands its templates: typed view models (publish/view.hpp) instead of a JSON tree
+// built and torn down per request. Each model answers the templates with exactly the names the
+// JSON objects had (themes keep working): a member that JSON left out is a std::optional left
+// empty, so Mustache still looks that name up in the enclosing contexts. Text is viewed where it
+// lives (the entity a page holds, the unit directory, the category table); only what a page
+// computes (URLs, dates, labels) is owned here.
+#pragma once
+#include "../publish/template.hpp"
+#include "../publish/view.hpp"
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace portal::views {
+
+// --- what every page has: the unit, navigation, feeds, language switch, the city banner -------
+struct nav_item {
+  std::string url;
+  std::string_view label;
+  std::optional<bool> current;  // only on the page's own category
+  template <class F>
+  void fields(F&& f) const {
+    f("url", url);
+    f("label", label);
+    f("current", current);
+  }
+};
+
+struct site_info {
+  std::string_view name, address;
+  std::string home, section, search, statics;
+  template <class F>
+  void fields(F&& f) const {
+    f("name", name);
+    f("address", address);
+    f("home", home);
+    f("section", section);
+    f("search", search);
+    f("static", statics);
+  }
+};
+
+struct feed_links {
+  std::string atom, rss, json;
+  template <class F>
+  void fields(F&& f) const {
+    f("atom", atom);
+    f("rss", rss);
+    f("json", json);
+  }
+};
+
+struct language_switch {
+  std::string_view code, label;
+  std::string url;
+  template <class F>
+  void fields(F&& f) const {
+    f("code", code);
+    f("label", label);
+    f("url", url);
+  }
+};
+
+struct banner_info {
+  std::string_view target_url, required_text, alt_text;
+  template <class F>
+  void fields(F&& f) const {
+    f("target_url", target_url);
+    f("required_text", required_text);
+    f("alt_text", alt_text);
+  }
+};
+
+struct common {
+  std::string_view lang;
+  bool lang_en = false;
+  site_info site;
+  std::vector<nav_item> nav;
+  feed_links feeds;
+  language_switch lang_switch;
+  std::optional<banner_info> banner;
+  template <class F>
+  void fields(F&& f) const {
+    f("lang", lang);
+    f("lang_en", lang_en);
+    f("site", site);
+    f("nav", nav);
+    f("feeds", feeds);
+    f("lang_switch", lang_switch);
+    f("banner", banner);
+  }
+};
+
+// <head> data of the layout: title, description, canonical URL, Open Graph type.
+struct meta {
+  std::string title, description, canonical;
+  std::string_view og_type = "website";
+  std::optional<std::string> published_time;  // article pages
+  template <class F>
+  void fields(F&& f) const {
+    f("title", title);
+    f("description", description);
+    f("canonical", canonical);
+    f("og_type", og_type);
+    f("published_time", published_time);
+  }
+};
+
+// A template rendered where the layout prints it ({{{content}}}), straight into the page.
+struct rendered_template {
+  const publish::template_set* set = nullptr;
+  std::shared_ptr<const publish::compiled_template> tpl;
+  std::span<const publish::view> contexts;
+  void append_to(std::string& out, bool escape) const {
+    if (!escape) {
+      tpl->render_to(out, contexts, set);
+      return;
+    }
+    std::string html;
+    tpl->render_to(html, contexts, set);
+    publish::detail::append_text(out, html, true);
+  }
+  bool empty() const {
+    std::string html;
+    tpl->render_to(html, contexts, set);
+    return html.empty();
+  }
+};
+
+struct layout {
+  rendered_template content;
+  meta page;
+  template <class F>
+  void fields(F&& f) const {
+    f("content", content);
+    f("page", page);
+  }
+};
+
+// --- list items -----------------------------------------------------------------------------
+// Articles and questions in lists (they own their text: a list's records are gone before the page
+// renders). Every item says whose it is ("" for the section's own unit): without the name,
+// Mustache would take the unit_name of whatever encloses the item.
+struct article_item {
+  std::string url;
+  std::string title;
+  std::string summary;
+  std::string published_iso, published_vi;
+  std::string_view unit_name;
+  template <class F>
+  void fields(F&& f) const {
+    f("url", url);
+    f("title", title);
+    f("summary", summary);
+    f("published_iso", published_iso);
+    f("published_vi", published_vi);
+    f("unit_name", unit_name);
+  }
+};
+
+struct document_item {
+  std::string url;
+  std::string number, title;
+  std::string issued_vi;
+  std::string_view status, status_label;
+  template <class F>
+  void fields(F&& f) const {
+    f("url", url);
+    f("number", number);
+    f("title", title);
+    f("issued_vi", issued_vi);
+    f("status", status);
+    f("status_label", status_label);
+  }
+};
+
+struct pagination {
+  std::string_view number;
+  std::optional<std::string> prev, next;
+  template <class F>
+  void fields(F&& f) const {
+    f("number", number);
+    f("prev", prev);
+    f("next", next);
+  }
+};
+
+// --- pages ----------------------------------------------------------------------------------
+struct home_category {
+  std::string_view slug;
+  std::string url;
+  std::string_view label;
+  std::vector<article_item> articles;
+  template <class F>
+  void fields(F&& f) const {
+    f("slug", slug);
+    f("url", url);
+    f("label", label);
+    f("articles", articles);
+  }
+};
+
+struct home_page {
+  std::vector<home_category> categories;
+  std::vector<document_item> documents;
+  template <class F>
+  void fields(F&& f) const {
+    f("categories", categories);
+    f("documents", documents);
+  }
+};
+
+struct category_info {
+  std::string_view label, description;
+  template <class F>
+  void fields(F&& f) const {
+    f("label", label);
+    f("description", description);
+  }
+};
+
+struct category_page {
+  category_info category;
+  std::vector<article_item> articles;
+  std::vector<document_item> documents;
+  pagination pages;
+  template <class F>
+  void fields(F&& f) const {
+    f("category", category);
+    f("articles", articles);
+    f("documents", documents);
+    f("pagination", pages);
+  }
+};
+
+struct document_link {
+  std::string url;
+  std::string_view number, title;
+  template <class F>
+  void fields(F&& f) const {
+    f("url", url);
+    f("number", number);
+    f("title", title);
+  }
+};
+
+// An article, or a question shown with the article template.
+struct article_body {
+  std::string_view title;
+  std::optional<std::string_view> summary;  // questions have none
+  std::string_view body_html;
+  std::string published_iso, published_vi;
+  std::string_view unit_name;
+  std::span<const std::string> tags;
+  std::vector<document_link> documents;
+  std::string category_url;
+  std::string_view category_label;
+  template <class F>
+  void fields(F&& f) const {
+    f("title", title);
+    f("summary", summary);
+    f("body_html", body_html);
+    f("published_iso", published_iso);
+    f("published_vi", published_vi);
+    f("unit_name", unit_name);
+    f("tags", tags);
+    f("documents", documents);
+    f("category_url", category_url);
+    f("category_label", category_label);
+  }
+};
+
+struct article_page {
+  article_body article;
+  template <class F>
+  void fields(F&& f) const {
+    f("article", article);
+  }
+};
+
+struct history_item {
+  std::string date_iso, date_vi;
+  std::string_view label, note;
+  template <class F>
+  void fields(F&& f) const {
+    f("date_iso", date_iso);
+    f("date_vi", date_vi);
+    f("label", label);
+    f("note", note);
+  }
+};
+
+struct relation_item {
+  std::string_view label, number, title;
+  std::optional<std::string> url;  // when the target is a document shown here
+  template <class F>
+  void fields(F&& f) const {
+    f("label", label);
+    f("number", number);
+    f("title", title);
+    f("url", url);
+  }
+};
+
+struct file_item {
+  std::string_view name;
+  std::string size;  // "" when unknown
+  template <class F>
+  void fields(F&& f) const {
+    f("name", name);
+    f("size", size);
+  }
+};
+
+struct document_body {
+  std::string_view number, type_name, level_label, title, issuer, parent_issuer;
+  std::string place_date, signer, effective_vi, expires_vi;
+  std::string_view status, status_label;
+  std::span<const std::string> fields_of_law, recipients;
+  std::vector<history_item> history;
+  std::vector<relation_item> relations;
+  std::vector<file_item> files;
+  std::string_view body_html;
+  std::string category_url;
+  template <class F>
+  void fields(F&& f) const {
+    f("number", number);
+    f("type_name", type_name);
+    f("level_label", level_label);
+    f("title", title);
+    f("issuer", issuer);
+    f("parent_issuer", parent_issuer);
+    f("place_date", place_date);
+    f("signer", signer);
+    f("effective_vi", effective_vi);
+    f("expires_vi", expires_vi);
+    f("status", status);
+    f("status_label", status_label);
+    f("fields", fields_of_law);
+    f("recipients", recipients);
+    f("history", history);
+    f("relations", relations);
+    f("files", files);
+    f("body_html", body_html);
+    f("category_url", category_url);
+  }
+};
+
+struct document_page {
+  document_body doc;
+  template <class F>
+  void fields(F&& f) const {
+    f("doc", doc);
+  }
+};
+
+struct search_info {
+  std::string_view q;
+  std::optional<std::string_view> error;
+  template <class F>
+  void fields(F&& f) const {
+    f("q", q);
+    f("error", error);
+  }
+};
+
+struct search_result {
+  std::string_view title, snippet_html;
+  std::string url;
+  std::string kind_label;
+  std::optional<std::string> date_vi;  // questions have none
+  template <class F>
+  void fields(F&& f) const {
+    f("title", title);
+    f("snippet_html", snippet_html);
+    f("url", url);
+    f("kind_label", kind_label);
+    f("date_vi", date_vi);
+  }
+};
+
+struct search_page {
+  search_info search;
+  std::vector<search_result> results;
+  std::optional<pagination> pages;
+  template <class F>
+  void fields(F&& f) const {
+    f("search", search);
+    f("results", results);
+    f("pagination", pages);
+  }
+};
+
+struct error_info {
+  std::string title;
+  std::string_view message;
+  template <class F>
+  void fields(F&& f) const {
+    f("title", title);
+    f("message", message);
+  }
+};
+
+struct error_page {
+  error_info error;
+  template <class F>
+  void fields(F&& f) const {
+    f("error", error);
+  }
+};
+
+}  // namespace portal::views
+PBGDPL_NAMESPACE_END

@@ -151,7 +151,8 @@ struct view_ops {
       view found;
       bool seen = false;
       static_cast<const T*>(p)->fields([&](std::string_view key, const auto& m) {
-        if (!seen && key == name) {
+        // Length and first letter first: most names differ there, and memcmp is a call.
+        if (!seen && key.size() == name.size() && !name.empty() && key[0] == name[0] && key == name) {
           seen = true;
           found = member(m);
         }

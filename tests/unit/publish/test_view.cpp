@@ -138,6 +138,18 @@ TEST_SUITE("publish/view") {
     }
   }
 
+  TEST_CASE("text is escaped as append_html_escaped escapes it, in runs") {
+    for (std::string_view s : {"", "a", "&", "Hà Nội <b>\"x\"</b> & 'y' >", "<<>>&&\"\"''", "tail&", "&head", "không đặc biệt"}) {
+      std::string expected, got = "pre";
+      append_html_escaped(expected, s);
+      publish::detail::append_text(got, s, true);
+      CHECK(got == "pre" + expected);
+      got.clear();
+      publish::detail::append_text(got, s, false);
+      CHECK(got == s);
+    }
+  }
+
   TEST_CASE("a template set renders a stack of contexts, innermost first, partials included") {
     publish::template_set set;
     REQUIRE(set.add("page", "<main>{{> header}}{{body}}</main>"));

@@ -12,7 +12,7 @@
 # Usage: benchmarks/portal/run.sh [BUILD_DIR]
 #   env: DURATION=5s CONNECTIONS=50 ROUNDS=3 COUNT=10000 ARTICLE=bench-04242
 #        PAGES="/pbgdpl/bai-viet/bench-04242 /pbgdpl/van-ban/kh-19-pgddt-2023" (paths of the
-#        division's pages; COUNT=0 runs on the demo data alone)
+#        division's pages; COUNT=0 runs on the demo data alone, plan 19 only unless PAGES says)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/nginx_wrk.sh"
@@ -23,7 +23,9 @@ conns=${CONNECTIONS:-50}
 rounds=${ROUNDS:-3}
 count=${COUNT:-10000}
 article=${ARTICLE:-bench-04242}
-read -r -a pages <<< "${PAGES:-/pbgdpl/bai-viet/$article /pbgdpl/van-ban/kh-19-pgddt-2023}"
+default_pages="/pbgdpl/bai-viet/$article /pbgdpl/van-ban/kh-19-pgddt-2023"
+[ "$count" -gt 0 ] || default_pages=/pbgdpl/van-ban/kh-19-pgddt-2023  # no generated article then
+read -r -a pages <<< "${PAGES:-$default_pages}"
 nginx_port=${NGINX_PORT:-18281}
 cached_port=${CACHED_PORT:-18282}
 uncached_port=${UNCACHED_PORT:-18283}

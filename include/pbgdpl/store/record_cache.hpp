@@ -85,20 +85,68 @@ class record_cache {
     // The entity, shared; errors as store::get<T> (not_found, corrupt, ...), which are not kept.
     template <stored_entity T>
     result<std::shared_ptr<const T>> get(std::string_view id) {
-      const std::string_view kind = entity_traits<T>::kind;
-      if (stamp_)
-        if (auto held = cache_.find(kind, id, *stamp_)) return std::static_pointer_cast<const T>(std::move(held));
-      auto v = cache_.store_.template get<T>(id);
-      if (!v) return v.err();
-      auto bytes = detail::approx_bytes(*v);
-      auto shared = std::make_shared<const T>(std::move(*v));
-      if (stamp_) cache_.insert(kind, id, *stamp_, shared, bytes);
-      return std::shared_ptr<const T>(std::move(shared));
+      return get_version<T>(id, std::nullopt);
+    }
+
+    // A page of store::list<T>, the entities shared: the store lists the records without their
+    // bodies (no JSON parsed) and the entities come from what is kept, decoded once. A record
+    // kept at another version than the list's is read again; one gone meanwhile is left out.
+    template <stored_entity T>
+    result<page<std::shared_ptr<const T>>> list(list_query q) {
+      q.bodies = !stamp_;  // nothing can be kept without a stamp: take the bodies at once
+      auto p = cache_.store_.list_records(entity_traits<T>::kind, q);
+      if (!p) return p.err();
+      page<std::shared_ptr<const T>> out;
+      out.next_cursor = std::move(p->next_cursor);
+      out.items.reserve(p->items.size());
+      for (auto& r : p->items) {
+        if (!r.body.is_null()) {  // sent anyway (or asked for): decoded here unless kept already
+          if (auto held = held_at<T>(r.id, r.version)) {
+            out.items.push_back(std::move(held));
+            continue;
+          }
+          auto id = r.id;
+          auto v = decode<T>(std::move(r));
+          if (!v) return v.err();
+          out.items.push_back(keep(id, std::move(*v)));
+          continue;
+        }
+        auto v = get_version<T>(r.id, r.version);
+        if (!v && v.err().code == errc::not_found) continue;
+        if (!v) return v.err();
+        out.items.push_back(std::move(*v));
+      }
+      return out;
     }
 
    private:
     friend class record_cache;
     reader(record_cache& c, std::optional<std::uint64_t> stamp) : cache_(c), stamp_(stamp) {}
+
+    // What is kept for id (at `version`, when given), else the store's entity, kept for the next.
+    template <stored_entity T>
+    std::shared_ptr<const T> held_at(std::string_view id, std::optional<std::uint64_t> version) {
+      if (!stamp_) return nullptr;
+      auto held = std::static_pointer_cast<const T>(cache_.find(entity_traits<T>::kind, id, *stamp_));
+      return held && (!version || held->version == *version) ? held : nullptr;
+    }
+
+    template <stored_entity T>
+    result<std::shared_ptr<const T>> get_version(std::string_view id, std::optional<std::uint64_t> version) {
+      if (auto held = held_at<T>(id, version)) return held;
+      auto v = cache_.store_.template get<T>(id);
+      if (!v) return v.err();
+      return keep(id, std::move(*v));
+    }
+
+    template <class T>
+    std::shared_ptr<const T> keep(std::string_view id, T&& v) {
+      auto bytes = detail::approx_bytes(v);
+      auto shared = std::make_shared<const T>(std::move(v));
+      if (stamp_) cache_.insert(entity_traits<T>::kind, id, *stamp_, shared, bytes);
+      return shared;
+    }
+
     record_cache& cache_;
     std::optional<std::uint64_t> stamp_;
   };

@@ -167,6 +167,10 @@ struct list_query {
   std::size_t limit = 20;  // 1..100
   std::string cursor;
   bool oldest_first = false;
+  // false: the records may come without their body (record::body null), for a reader that takes
+  // the entities from decoded records it keeps (record_cache::reader::list). A backend may send
+  // bodies anyway; list<T> always asks for them.
+  bool bodies = true;
 };
 
 // One line of the audit log; nothing updates or deletes these.
@@ -298,6 +302,11 @@ class store {
 
   template <stored_entity T>
   result<page<T>> list(const list_query& q = {}) {
+    if (!q.bodies) {
+      list_query with_bodies = q;
+      with_bodies.bodies = true;
+      return list<T>(with_bodies);
+    }
     auto p = list_records(entity_traits<T>::kind, q);
     if (!p) return p.err();
     page<T> out;

@@ -178,3 +178,86 @@ TEST_CASE_TEMPLATE("the cache keeps within its entry and byte limits, least rece
   CHECK(none.stats().entries == 0);
   CHECK(none.stats().hits == 0);
 }
+
+TEST_CASE_TEMPLATE("a list through the cache gives the store's page, its entities decoded once and current", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  std::vector<article> all;
+  for (int i = 0; i < 5; ++i)
+    all.push_back(stored(*s, "Bài " + std::to_string(i)));
+  list_query q;
+  q.limit = 3;
+  // list<T> takes the bodies whatever the query says.
+  auto plain_q = q;
+  plain_q.bodies = false;
+  auto plain = s->list<article>(plain_q);
+  REQUIRE(plain);
+  REQUIRE(plain->items.size() == 3);
+
+  record_cache cache(*s);
+  auto first = cache.begin().list<article>(q);
+  REQUIRE(first);
+  REQUIRE(first->items.size() == 3);
+  CHECK(first->next_cursor == plain->next_cursor);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(*first->items[i] == plain->items[i]);
+  auto again = cache.begin().list<article>(q);
+  REQUIRE(again);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(again->items[i].get() == first->items[i].get());  // shared, not decoded again
+  // The next page from the cursor, as the store pages it.
+  auto next_q = q;
+  next_q.cursor = first->next_cursor;
+  auto second = cache.begin().list<article>(next_q);
+  REQUIRE(second);
+  CHECK(second->items.size() == 2);
+  CHECK(second->next_cursor.empty());
+
+  // An update shows in the next list; a removal leaves the record out.
+  auto changed = plain->items[1];
+  changed.title = "Đã sửa";
+  REQUIRE(s->update(changed, "x"));
+  REQUIRE(s->remove<article>(plain->items[2].id.value, 1, "x"));
+  auto after = cache.begin().list<article>(q);
+  REQUIRE(after);
+  REQUIRE(after->items.size() == 3);
+  CHECK(after->items[1]->title == "Đã sửa");
+  CHECK(after->items[1]->version == 2);
+  for (const auto& a : after->items) CHECK(a->id != plain->items[2].id);
+}
+
+TEST_CASE("a SQLite list without bodies parses no JSON, and a damaged body is still an error when read") {
+  temp_dir dir;
+  auto s = open_sqlite_store(dir.path / "pbgdpl.db").value();
+  auto a = stored(*s, "Một");
+  list_query q;
+  q.bodies = false;
+  auto p = s->list_records("article", q);
+  REQUIRE(p);
+  REQUIRE(p->items.size() == 1);
+  CHECK(p->items[0].body.is_null());
+  CHECK(p->items[0].id == a.id.value);
+  CHECK(p->items[0].version == 1);
+  CHECK(p->items[0].state == "published");
+  // Damage the stored body: the list without bodies still lists it, the cache's read refuses it.
+  REQUIRE(sqlite3_exec(s->handle(), "UPDATE entities SET body = '{\"id\": 5}' WHERE kind = 'article'", nullptr, nullptr, nullptr) ==
+          SQLITE_OK);
+  record_cache cache(*s);
+  auto l = cache.begin().list<article>(list_query{});
+  REQUIRE_FALSE(l);
+  CHECK(l.err().code == errc::corrupt);
+}
+
+TEST_CASE_TEMPLATE("a reader that began before a write lists the version the store lists, not the one kept", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto a = stored(*s, "Bản một");
+  record_cache cache(*s);
+  REQUIRE(cache.get<article>(a.id.value).value()->version == 1);  // kept at version 1
+  auto reader = cache.begin();  // its stamp: before the write below
+  a.title = "Bản hai";
+  REQUIRE(s->update(a, "x"));
+  auto l = reader.list<article>(list_query{});
+  REQUIRE(l);
+  REQUIRE(l->items.size() == 1);
+  CHECK(l->items[0]->version == 2);
+  CHECK(l->items[0]->title == "Bản hai");
+}

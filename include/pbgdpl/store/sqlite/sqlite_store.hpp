@@ -57,8 +57,9 @@ class sqlite_store final : public store {
   explicit sqlite_store(sqlite_options opt) : opt_(opt), index_(db_, opt_) {}
   result<void> open_impl(const std::filesystem::path& path);
   result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor);
-  // The record of a row selected with `columns` from column `c` on.
-  result<record> row_record(const sqlite_detail::statement& st, int c = 0);
+  // The record of a row selected with `columns` from column `c` on; without its body (left null,
+  // the JSON not parsed) unless `body`.
+  result<record> row_record(const sqlite_detail::statement& st, int c = 0, bool body = true);
 
   sqlite_options opt_;
   std::recursive_mutex mu_;

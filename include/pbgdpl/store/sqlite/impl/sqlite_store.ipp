@@ -18,6 +18,10 @@ namespace sqlite_detail {
 inline constexpr const char* record_columns =
     "e.kind, e.id, e.version, e.body, e.unit, e.parent, e.sub_kind, e.category, e.state, e.sort_key, e.day, "
     "e.doc_type, e.doc_level, e.doc_status, e.archived";
+// The same without the body (a NULL in its place): the row's overflow pages are not read.
+inline constexpr const char* record_columns_no_body =
+    "e.kind, e.id, e.version, NULL, e.unit, e.parent, e.sub_kind, e.category, e.state, e.sort_key, e.day, "
+    "e.doc_type, e.doc_level, e.doc_status, e.archived";
 }  // namespace sqlite_detail
 
 PBGDPL_DECL result<std::unique_ptr<sqlite_store>> sqlite_store::open(const std::filesystem::path& path, sqlite_options opt) {
@@ -101,7 +105,9 @@ PBGDPL_DECL result<page<record>> sqlite_store::list_records(std::string_view kin
     after = std::move(*c);
   }
   auto f = sqlite_detail::build_filter(q.where);
-  std::string sql = f.cte + "SELECT " + std::string(sqlite_detail::record_columns) + " FROM entities e WHERE e.kind = ?" + f.where;
+  std::string sql = f.cte + "SELECT " +
+                    std::string(q.bodies ? sqlite_detail::record_columns : sqlite_detail::record_columns_no_body) +
+                    " FROM entities e WHERE e.kind = ?" + f.where;
   if (after) sql += q.oldest_first ? " AND (e.sort_key, e.id) > (?, ?)" : " AND (e.sort_key, e.id) < (?, ?)";
   sql += q.oldest_first ? " ORDER BY e.sort_key, e.id LIMIT ?" : " ORDER BY e.sort_key DESC, e.id DESC LIMIT ?";
   std::lock_guard lock(mu_);
@@ -119,7 +125,7 @@ PBGDPL_DECL result<page<record>> sqlite_store::list_records(std::string_view kin
   page<record> p;
   int rc;
   while ((rc = st->step()) == SQLITE_ROW) {
-    auto r = row_record(*st);
+    auto r = row_record(*st, 0, q.bodies);
     if (!r) return r.err();
     p.items.push_back(std::move(*r));
   }
@@ -290,14 +296,16 @@ PBGDPL_DECL result<void> sqlite_store::write_impl(write_op op, const record& r, 
   return {};
 }
 
-PBGDPL_DECL result<record> sqlite_store::row_record(const sqlite_detail::statement& st, int c) {
+PBGDPL_DECL result<record> sqlite_store::row_record(const sqlite_detail::statement& st, int c, bool with_body) {
   record r;
   r.kind = st.str(c + 0);
   r.id = st.str(c + 1);
   r.version = static_cast<std::uint64_t>(st.i64(c + 2));
-  auto body = json_io::parse(st.text(c + 3));
-  if (!body) return detail::undecodable_record(r.kind, r.id, body.err());
-  r.body = std::move(*body);
+  if (with_body) {
+    auto body = json_io::parse(st.text(c + 3));
+    if (!body) return detail::undecodable_record(r.kind, r.id, body.err());
+    r.body = std::move(*body);
+  }
   r.unit = st.str(c + 4);
   r.parent = st.str(c + 5);
   r.sub_kind = st.str(c + 6);

@@ -96,5 +96,8 @@ int main(int argc, char** argv) {
   std::cout << path << ": " << first.body_view().size() << " bytes, ETag " << http::etag_for(first.body_view())
             << ", CPU us/page best " << per_page.front() << " median " << per_page[2] << " (" << iterations
             << " requests x 5)\n";
+  auto kept = site.records().stats();
+  std::cout << "  record cache: " << kept.entries << " records, " << kept.bytes / 1024 << " KiB, hits " << kept.hits
+            << ", misses " << kept.misses << ", dropped " << kept.drops << " times\n";
   return 0;
 }

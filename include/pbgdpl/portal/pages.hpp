@@ -26,6 +26,10 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
+// A page of entities as the record cache shares them.
+template <class T>
+using shared_page = store::page<std::shared_ptr<const T>>;
+
 // What one page request knows once its unit is found. Holds the unit snapshot it started with,
 // so a unit written meanwhile cannot pull the unit out from under the page.
 struct page_context {
@@ -81,12 +85,16 @@ class pages {
   http::response feed(const page_context&, const category* cat, std::string_view ext);
 
   // --- what the pages list ---------------------------------------------------------------------
+  // With `records`, the entities come from the record cache (the store lists ids and versions,
+  // no JSON parsed); without, from the store's list (the sitemap's walk over everything).
   // Published articles (of a kind) owned by the unit or a unit below it, visible now, newest first.
-  result<store::page<article>> articles_of(const page_context&, std::optional<article_kind> kind, std::size_t limit,
-                                           std::string cursor = {});
+  result<shared_page<article>> articles_of(const page_context&, std::optional<article_kind> kind, std::size_t limit,
+                                           std::string cursor = {}, store::record_cache::reader* records = nullptr);
   // Published documents this unit shows: its own and its ancestors', and those of no unit.
-  result<store::page<legal_document>> documents(const page_context&, std::size_t limit, std::string cursor = {});
-  result<store::page<question>> questions_of(const page_context&, std::size_t limit, std::string cursor = {});
+  result<shared_page<legal_document>> documents(const page_context&, std::size_t limit, std::string cursor = {},
+                                                store::record_cache::reader* records = nullptr);
+  result<shared_page<question>> questions_of(const page_context&, std::size_t limit, std::string cursor = {},
+                                             store::record_cache::reader* records = nullptr);
   // An article is shown by the unit that owns it and by the units above it.
   bool visible_here(const page_context&, std::string_view owner) const;
   // A document by the unit that issued it and the units below it; one of no unit by all.

@@ -66,6 +66,17 @@ TEST_CASE("uncached pages: a write to the store is visible on the next request, 
     CHECK_FALSE(shows(r, "/pbgdpl/van-ban/kh-83-ubnd-ha-dong-2023"));
     CHECK(shows(r, "83/KH-UBND"));  // still listed, by its number, without a link
   }
+  SUBCASE("a listed article's update, on the home and category pages (entities from the kept records)") {
+    REQUIRE(f.get("/pbgdpl/tin-hoat-dong/").code == http::status::ok);
+    REQUIRE(f.get("/pbgdpl/").code == http::status::ok);
+    auto a = f.db.get<article>("pgddt-trien-khai-kh19").value();
+    a.title = "Tin đã sửa, trong danh sách";
+    REQUIRE(f.db.update(a, "test"));
+    CHECK(shows(f.get("/pbgdpl/tin-hoat-dong/"), "Tin đã sửa, trong danh sách"));
+    CHECK(shows(f.get("/pbgdpl/"), "Tin đã sửa, trong danh sách"));
+    REQUIRE(f.db.remove<article>("pgddt-trien-khai-kh19", a.version + 1, "test"));
+    CHECK_FALSE(shows(f.get("/pbgdpl/tin-hoat-dong/"), "Tin đã sửa, trong danh sách"));
+  }
   SUBCASE("a write rolled back is not shown") {
     CHECK_FALSE(f.db.transaction([&]() -> result<void> {
       auto a = f.db.get<article>("gioi-thieu-kh19").value();
@@ -97,17 +108,26 @@ TEST_CASE("uncached pages: another connection's commit to the SQLite file is vis
     return handle(req);
   };
   const std::string page = "/pbgdpl/bai-viet/gioi-thieu-kh19";
+  const std::string list = "/pbgdpl/tin-hoat-dong/";  // the store lists ids and versions, the entities are kept
   REQUIRE(shows(get(page), "Giới thiệu Kế hoạch số 19/KH-PGDĐT"));
   REQUIRE(shows(get(page), "Giới thiệu Kế hoạch số 19/KH-PGDĐT"));
-  CHECK(site.records().stats().hits >= 1);
+  const auto listed = db->get<article>("pgddt-trien-khai-kh19").value().title;
+  REQUIRE(shows(get(list), listed));
+  REQUIRE(shows(get(list), listed));
+  CHECK(site.records().stats().hits >= 2);
   {
     // As another process (the CLI, an import) would write to the same file.
     auto other = store::open_sqlite_store(dir / "pbgdpl.db").value();
     auto a = other->get<article>("gioi-thieu-kh19").value();
     a.title = "Sửa bởi tiến trình khác";
     REQUIRE(other->update(a, "cli"));
+    auto b = other->get<article>("pgddt-trien-khai-kh19").value();
+    b.title = "Tin sửa bởi tiến trình khác";
+    REQUIRE(other->update(b, "cli"));
   }
   CHECK(shows(get(page), "Sửa bởi tiến trình khác"));
+  CHECK(shows(get(list), "Tin sửa bởi tiến trình khác"));
+  CHECK_FALSE(shows(get(list), listed));
   db.reset();
   std::filesystem::remove_all(dir);
 }

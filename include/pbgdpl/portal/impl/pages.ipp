@@ -33,21 +33,23 @@ std::string cursor_after(const T& v) {
 //  - a small subtree names its owners exactly (store filter unit_in);
 //  - anything else uses the store's descendant filter.
 // The page's cursor is always taken from the last record returned.
-template <class T, class Keep>
-result<store::page<T>> list_owned(store::store& db, const unit_directory& tree, const unit& u, store::list_query q,
+// `fetch` answers one store page (list_query → result<shared_page<T>>): from the record cache
+// for the pages, from the store's list for the sitemap's walk over everything.
+template <class T, class Fetch, class Keep>
+result<shared_page<T>> list_owned(Fetch fetch, const unit_directory& tree, const unit& u, store::list_query q,
                                   std::size_t limit, Keep keep) {
   constexpr std::size_t small_subtree = 32;
   constexpr std::size_t max_scan_reads = 4;
   constexpr std::size_t max_filtered_reads = 10;
   const auto sub = tree.subtree(u.id.value);
-  store::page<T> out;
+  shared_page<T> out;
   // Adds the records of one store page; true when the page is full and one more was seen.
-  auto take = [&](std::vector<T>& items, bool check_owner) {
+  auto take = [&](std::vector<std::shared_ptr<const T>>& items, bool check_owner) {
     for (auto& v : items) {
-      if (check_owner && !tree.within(owner_of(v), u.id.value)) continue;
-      if (!keep(v)) continue;
+      if (check_owner && !tree.within(owner_of(*v), u.id.value)) continue;
+      if (!keep(*v)) continue;
       if (out.items.size() == limit) {
-        out.next_cursor = cursor_after(out.items.back());
+        out.next_cursor = cursor_after(*out.items.back());
         return true;
       }
       out.items.push_back(std::move(v));
@@ -57,7 +59,7 @@ result<store::page<T>> list_owned(store::store& db, const unit_directory& tree, 
   if (sub.size() > 1 && sub.size() * 2 >= tree.size()) {
     q.limit = std::min<std::size_t>(100, limit + 1);
     for (std::size_t read = 0; read < max_scan_reads; ++read) {
-      auto p = db.list<T>(q);
+      auto p = fetch(q);
       if (!p) return p.err();
       if (take(p->items, true)) return out;
       if (p->next_cursor.empty()) return out;
@@ -73,14 +75,28 @@ result<store::page<T>> list_owned(store::store& db, const unit_directory& tree, 
   }
   for (std::size_t read = 0; read < max_filtered_reads; ++read) {
     q.limit = std::min<std::size_t>(100, limit - out.items.size() + 1);
-    auto p = db.list<T>(q);
+    auto p = fetch(q);
     if (!p) return p.err();
     if (take(p->items, false)) return out;
     if (p->next_cursor.empty()) return out;
     q.cursor = std::move(p->next_cursor);  // `keep` dropped some: read on
   }
   // Bounded: a short page whose cursor is its own last record, never one it dropped.
-  if (!out.items.empty()) out.next_cursor = cursor_after(out.items.back());
+  if (!out.items.empty()) out.next_cursor = cursor_after(*out.items.back());
+  return out;
+}
+
+// One store page of T: through the record cache when there is a reader, else the store's list
+// (each entity then shared once, kept by nobody).
+template <class T>
+result<shared_page<T>> fetch_page(store::store& db, store::record_cache::reader* records, const store::list_query& q) {
+  if (records) return records->list<T>(q);
+  auto p = db.list<T>(q);
+  if (!p) return p.err();
+  shared_page<T> out;
+  out.next_cursor = std::move(p->next_cursor);
+  out.items.reserve(p->items.size());
+  for (auto& v : p->items) out.items.push_back(std::make_shared<const T>(std::move(v)));
   return out;
 }
 
@@ -225,33 +241,36 @@ PBGDPL_DECL bool pages::document_visible_here(const page_context& ctx, const leg
   return ctx.units->tree.within(ctx.u->id.value, d.unit->value);
 }
 
-PBGDPL_DECL result<store::page<article>> pages::articles_of(const page_context& ctx, std::optional<article_kind> kind,
-                                                            std::size_t limit, std::string cursor) {
+PBGDPL_DECL result<shared_page<article>> pages::articles_of(const page_context& ctx, std::optional<article_kind> kind,
+                                                            std::size_t limit, std::string cursor,
+                                                            store::record_cache::reader* records) {
   store::list_query q;
   q.where.state = "published";
   if (kind) q.where.kind = std::string(to_string(*kind));
   q.cursor = clamp_cursor(std::move(cursor), ctx.now);
-  return detail::list_owned<article>(db_, ctx.units->tree, *ctx.u, std::move(q), limit,
+  return detail::list_owned<article>([&](const store::list_query& page) { return detail::fetch_page<article>(db_, records, page); },
+                                     ctx.units->tree, *ctx.u, std::move(q), limit,
                                      [&](const article& a) { return is_visible_at(a, ctx.now); });
 }
 
-PBGDPL_DECL result<store::page<legal_document>> pages::documents(const page_context& ctx, std::size_t limit,
-                                                                 std::string cursor) {
+PBGDPL_DECL result<shared_page<legal_document>> pages::documents(const page_context& ctx, std::size_t limit,
+                                                                 std::string cursor, store::record_cache::reader* records) {
   store::list_query q;
   q.where.state = "published";
   q.where.unit_in = ctx.units->tree.self_and_ancestor_ids(ctx.u->id.value);
   q.where.unit_in.emplace_back();
   q.limit = limit;
   q.cursor = std::move(cursor);
-  return db_.list<legal_document>(q);
+  return detail::fetch_page<legal_document>(db_, records, q);
 }
 
-PBGDPL_DECL result<store::page<question>> pages::questions_of(const page_context& ctx, std::size_t limit,
-                                                              std::string cursor) {
+PBGDPL_DECL result<shared_page<question>> pages::questions_of(const page_context& ctx, std::size_t limit,
+                                                              std::string cursor, store::record_cache::reader* records) {
   store::list_query q;
   q.where.state = "published";
   q.cursor = std::move(cursor);
-  return detail::list_owned<question>(db_, ctx.units->tree, *ctx.u, std::move(q), limit,
+  return detail::list_owned<question>([&](const store::list_query& page) { return detail::fetch_page<question>(db_, records, page); },
+                                      ctx.units->tree, *ctx.u, std::move(q), limit,
                                       [](const question&) { return true; });
 }
 
@@ -387,6 +406,7 @@ PBGDPL_DECL http::response pages::stylesheet(http::request&, const page_context&
 
 PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) {
   const bool en = ctx.lang == language::en;
+  auto records = records_.begin();
   views::home_page page;
   page.categories.reserve(categories.size());
   for (const auto& c : categories) {
@@ -395,14 +415,14 @@ PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) 
     cat.url = with_lang(ctx, ctx.links.category(c.slug));
     cat.label = en ? c.label_en : c.label_vi;
     if (c.source == category_source::questions) {
-      if (auto p = questions_of(ctx, 5))
-        for (const auto& q : p->items) cat.articles.push_back(question_item(ctx, q));
-    } else if (auto p = articles_of(ctx, c.kind, 5)) {
-      for (const auto& a : p->items) cat.articles.push_back(article_item(ctx, a));
+      if (auto p = questions_of(ctx, 5, {}, &records))
+        for (const auto& q : p->items) cat.articles.push_back(question_item(ctx, *q));
+    } else if (auto p = articles_of(ctx, c.kind, 5, {}, &records)) {
+      for (const auto& a : p->items) cat.articles.push_back(article_item(ctx, *a));
     }
   }
-  if (auto p = documents(ctx, 5))
-    for (const auto& d : p->items) page.documents.push_back(document_item(ctx, d));
+  if (auto p = documents(ctx, 5, {}, &records))
+    for (const auto& d : p->items) page.documents.push_back(document_item(ctx, *d));
   auto title = std::string(en ? "Legal dissemination and education" : "Phổ biến, giáo dục pháp luật");
   auto description = title + " – " + ctx.u->name;
   return render(ctx, common(ctx), "home", publish::view::of(page),
@@ -424,20 +444,21 @@ PBGDPL_DECL http::response pages::category_page(http::request& req, const page_c
   views::category_page page;
   page.category = {en ? cat.label_en : cat.label_vi, en ? cat.description_en : cat.description_vi};
   std::string next;
+  auto records = records_.begin();
   if (cat.source == category_source::documents) {
-    auto p = documents(ctx, opt_.page_size, cursor);
+    auto p = documents(ctx, opt_.page_size, cursor, &records);
     if (!p) return bad_cursor(ctx, p.err());
-    for (const auto& d : p->items) page.documents.push_back(document_item(ctx, d));
+    for (const auto& d : p->items) page.documents.push_back(document_item(ctx, *d));
     next = p->next_cursor;
   } else if (cat.source == category_source::questions) {
-    auto p = questions_of(ctx, opt_.page_size, cursor);
+    auto p = questions_of(ctx, opt_.page_size, cursor, &records);
     if (!p) return bad_cursor(ctx, p.err());
-    for (const auto& q : p->items) page.articles.push_back(question_item(ctx, q));
+    for (const auto& q : p->items) page.articles.push_back(question_item(ctx, *q));
     next = p->next_cursor;
   } else {
-    auto p = articles_of(ctx, cat.kind, opt_.page_size, cursor);
+    auto p = articles_of(ctx, cat.kind, opt_.page_size, cursor, &records);
     if (!p) return bad_cursor(ctx, p.err());
-    for (const auto& a : p->items) page.articles.push_back(article_item(ctx, a));
+    for (const auto& a : p->items) page.articles.push_back(article_item(ctx, *a));
     next = p->next_cursor;
   }
   auto base = ctx.links.category(cat.slug);
@@ -643,9 +664,11 @@ PBGDPL_DECL http::response pages::feed(const page_context& ctx, const category* 
   std::vector<publish::feed_entry> entries;
   timestamp newest{};
   auto authority = detail::tag_authority(ctx.u->website);
-  auto p = articles_of(ctx, cat ? cat->kind : std::nullopt, opt_.feed_size);
+  auto records = records_.begin();
+  auto p = articles_of(ctx, cat ? cat->kind : std::nullopt, opt_.feed_size, {}, &records);
   if (p) {
-    for (const auto& a : p->items) {
+    for (const auto& shared : p->items) {
+      const article& a = *shared;
       publish::feed_entry e;
       auto published = a.published_at.value_or(a.created_at);
       // On the owning unit's domain: a school's article has one id in the school's feed and in
@@ -711,19 +734,19 @@ PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ct
   do {
     auto p = articles_of(ctx, std::nullopt, 100, cursor);
     if (!p) break;
-    for (const auto& a : p->items) add(ctx.links.article(a.id.value), a.updated_at);
+    for (const auto& a : p->items) add(ctx.links.article(a->id.value), a->updated_at);
     cursor = p->next_cursor;
   } while (!cursor.empty() && count < 50000);
   do {
     auto p = documents(ctx, 100, cursor);
     if (!p) break;
-    for (const auto& d : p->items) add(ctx.links.document(d.id.value), d.updated_at);
+    for (const auto& d : p->items) add(ctx.links.document(d->id.value), d->updated_at);
     cursor = p->next_cursor;
   } while (!cursor.empty() && count < 50000);
   do {
     auto p = questions_of(ctx, 100, cursor);
     if (!p) break;
-    for (const auto& q : p->items) add(ctx.links.question(q.id.value), q.answered_at);
+    for (const auto& q : p->items) add(ctx.links.question(q->id.value), q->answered_at);
     cursor = p->next_cursor;
   } while (!cursor.empty() && count < 50000);
   x += "</urlset>\n";

@@ -34,6 +34,12 @@ using clock = std::function<timestamp()>;
 
 struct options {
   std::string base_url = "http://127.0.0.1:8080";  // absolute URLs (feeds, sitemap, Open Graph)
+  // The path a reverse proxy strips before requests reach this handler ("/phap-luat" when the
+  // public URL is https://school.example/phap-luat/pbgdpl/ but the handler sees /pbgdpl/).
+  // Every URL the portal writes starts with it, then with where the handler is mounted on an
+  // http::router (which the portal reads from the request itself, so a router mount needs no
+  // option). "" or a path of [A-Za-z0-9._~-] segments; the site refuses anything else.
+  std::string public_prefix;
   std::string default_unit;                        // the unit served for unknown Host headers
   std::map<std::string, std::string, std::less<>> hosts;  // Host header (without port) → unit id
   std::filesystem::path theme_dir;                 // optional: templates that replace built-ins
@@ -62,6 +68,20 @@ struct options {
   // Proxies (addresses or CIDR prefixes) whose X-Forwarded-For names the client for the rates
   // above; used when a rate's own trusted_proxies is empty.
   std::vector<std::string> trusted_proxies;
+
+  // --- who is calling (issue 11) ---
+  // The vendor's own login, asked with the whole request (cookies, headers, remote_address) when
+  // the host has not set request::principal itself: a principal, or nullopt to go on to the
+  // Bearer key (`authenticate`). Callers it names (or the host set) carry ambient credentials a
+  // browser sends on its own, so their API writes must pass the same-origin check below.
+  http::request_authenticator identify;
+  // Origins ("https://truong.edu.vn", "http://127.0.0.1:8080") whose pages may write through the
+  // API with ambient credentials. base_url's origin and each host of `hosts` (with base_url's
+  // scheme) are always allowed. Such a write names its origin in Origin (or, without it, Referer).
+  std::vector<std::string> allowed_origins;
+  // Optional: accepts the X-CSRF-Token header of an ambient write (a token the vendor's pages
+  // embed), for clients whose Origin cannot match. Unset: only the origin check.
+  std::function<bool(const http::request&, std::string_view token)> check_csrf_token;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter
@@ -76,6 +96,13 @@ const std::vector<std::string>& api_query_params();
 // operator configured it in options::hosts; any other Host is "" (the default unit). The cache
 // key, the unit chosen and absolute URLs all use this one reading.
 std::string canonical_host(const options& o, std::string_view host);
+
+// Where a request's portal is, as a path for links: options::public_prefix, then the part of the
+// decoded path the routers above the current handler consumed ("/phap-luat", "/don-vi/th-a").
+std::string mount_base(const options& o, const http::request& req);
+// options::public_prefix made canonical ("/x/y", no final '/'), or an error for one that could
+// carry markup or another host into links ("//evil", spaces, quotes, escapes).
+result<std::string> checked_public_prefix(std::string_view prefix);
 
 // Public-facing URL scheme, in one place so pages, feeds and the sitemap agree. `base` is where
 // the unit's pages are mounted: "" (by Host), "/don-vi/th-van-yen", or below a vendor's prefix.

@@ -111,6 +111,52 @@ TEST_CASE("portal: the site's handler serves under a vendor's prefix, and its li
   CHECK(f.site->cache().hits() == hits + 1);
 }
 
+TEST_CASE("portal: robots.txt under a vendor's prefix names the prefixed sitemap and API") {
+  portal_fixture f;
+  http::router vendor;
+  vendor.mount("/phap-luat", f.handle);
+  http::beast_request m{http::verb::get, "/phap-luat/robots.txt", 11};
+  m.set(http::bhttp::field::host, "127.0.0.1:8080");
+  http::request req(std::move(m));
+  auto robots = std::string(vendor.handle(req).body_view());
+  CHECK(robots.find("Sitemap: http://127.0.0.1:8080/phap-luat/sitemap.xml\n") != std::string::npos);
+  CHECK(robots.find("Disallow: /phap-luat/api/\n") != std::string::npos);
+  CHECK(robots.find("Disallow: /api/") == std::string::npos);
+}
+
+TEST_CASE("portal: a public prefix a proxy strips starts every link, redirect and absolute URL") {
+  portal::options o;
+  o.public_prefix = "phap-luat/";  // made canonical: "/phap-luat"
+  portal_fixture f(std::move(o));
+  auto home = f.get("/pbgdpl/");
+  REQUIRE(home.code == http::status::ok);
+  CHECK(contains(home, "href=\"/phap-luat/pbgdpl/tin-hoat-dong/\""));
+  CHECK(contains(home, "href=\"/phap-luat/pbgdpl/static/style.css\""));
+  CHECK(contains(home, "action=\"/phap-luat/tim-kiem\""));
+  CHECK(!contains(home, "href=\"/pbgdpl/"));
+  auto moved = f.get("/don-vi/th-van-yen");
+  CHECK(moved.get("Location") == "/phap-luat/don-vi/th-van-yen/pbgdpl/");
+  auto feed = f.get("/pbgdpl/feed.atom");
+  CHECK(contains(feed, "http://127.0.0.1:8080/phap-luat/pbgdpl/feed.atom"));
+  auto map = f.get("/sitemap.xml");
+  CHECK(contains(map, "<loc>http://127.0.0.1:8080/phap-luat/pbgdpl/</loc>"));
+  CHECK(!contains(map, "<loc>http://127.0.0.1:8080/pbgdpl/"));
+}
+
+TEST_CASE("portal: a public prefix that could carry markup or another host is refused at start") {
+  store::memory_store db;
+  for (const char* bad : {"/a b", "/\"><script>", "/%2e%2e", "/..", "/phap luat"}) {
+    portal::options o;
+    o.public_prefix = bad;
+    CHECK_THROWS_AS(portal::site(db, o), pbgdpl::exception);
+  }
+  CHECK(portal::checked_public_prefix("").value() == "");
+  CHECK(portal::checked_public_prefix("/").value() == "");
+  CHECK(portal::checked_public_prefix("/phap-luat/v1/").value() == "/phap-luat/v1");
+  // Doubled slashes collapse, so the prefix can never start a link with "//" (another host).
+  CHECK(portal::checked_public_prefix("//evil.example").value() == "/evil.example");
+}
+
 TEST_CASE("router: a mount's prefix may hold parameters, a root mount catches the rest, nothing is rewritten") {
   auto inner = std::make_shared<http::router>();
   inner->get("/", [](http::request& q) { return http::response::text("goc " + std::string(q.param("unit"))); });

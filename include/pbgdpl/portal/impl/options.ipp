@@ -1,5 +1,6 @@
 // Definitions for portal/options.hpp (inline in header-only mode, compiled once from src/portal/).
 #pragma once
+#include <algorithm>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
@@ -29,6 +30,36 @@ PBGDPL_DECL std::string canonical_host(const options& o, std::string_view host) 
   if (!lower.empty() && lower.back() == '.') lower.pop_back();
   auto it = o.hosts.find(lower);
   return it == o.hosts.end() ? std::string() : it->first;
+}
+
+PBGDPL_DECL std::string mount_base(const options& o, const http::request& req) {
+  const auto& path = req.path();
+  return o.public_prefix + path.substr(0, std::min(req.route_offset(), path.size()));
+}
+
+PBGDPL_DECL result<std::string> checked_public_prefix(std::string_view prefix) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < prefix.size()) {
+    while (i < prefix.size() && prefix[i] == '/') ++i;
+    auto end = prefix.find('/', i);
+    if (end == std::string_view::npos) end = prefix.size();
+    auto seg = prefix.substr(i, end - i);
+    i = end;
+    if (seg.empty()) continue;
+    bool ok = seg != "." && seg != ".." &&
+              std::all_of(seg.begin(), seg.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                       c == '_' || c == '~';
+              });
+    if (!ok)
+      return error(errc::invalid_argument, "/public_prefix",
+                   "Tiền tố đường dẫn công khai chỉ gồm chữ cái không dấu, chữ số và . _ ~ -: \"" + std::string(prefix) + "\"",
+                   "The public path prefix may hold only ASCII letters, digits and . _ ~ -: \"" + std::string(prefix) + "\"");
+    out += '/';
+    out += seg;
+  }
+  return out;
 }
 
 }  // namespace portal

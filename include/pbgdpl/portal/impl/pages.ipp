@@ -200,7 +200,7 @@ PBGDPL_DECL std::variant<page_context, http::response> pages::context_of(const h
   // Links start where the routes were mounted ("", "/don-vi/th-van-yen", a vendor's prefix):
   // the decoded path the routers consumed. With a {unit} in it, that unit exists, so the base is
   // a plain identifier and a redirect's Location never carries bytes a client chose.
-  ctx.links.base = req.path().substr(0, std::min(req.route_offset(), req.path().size()));
+  ctx.links.base = mount_base(opt_, req);
   // Only the two languages the site has: any other ?lang= would be one more cache entry of the
   // same page for each value a stranger invents.
   auto lang = req.query("lang").value_or("vi");

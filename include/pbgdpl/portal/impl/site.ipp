@@ -35,6 +35,8 @@ PBGDPL_DECL options site::with_defaults(store::store& s, options o) {
   for (auto* r : {&o.search_rate, &o.write_rate})
     if (r->trusted_proxies.empty()) r->trusted_proxies = o.trusted_proxies;
   if (!o.now) o.now = [] { return pbgdpl::now(); };
+  // A bad prefix is a programming error of the host: refused here, never written into a link.
+  o.public_prefix = checked_public_prefix(o.public_prefix).value();
   if (!o.units) o.units = std::make_shared<live_units>(s);
   return o;
 }
@@ -138,9 +140,13 @@ PBGDPL_DECL http::response site::health() {
 }
 
 PBGDPL_DECL http::response site::robots(const http::request& req) {
+  // Crawlers read robots.txt only at a host's root, so under a prefix this answer matters only
+  // when the host serves it there (docs/embedding.md); its paths carry the prefix either way.
   auto origin = pages_.origin_of(req);
-  auto r = http::response::text("User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /tim-kiem\nSitemap: " +
-                                (origin.empty() ? opt_.base_url : origin) + "/sitemap.xml\n");
+  auto base = mount_base(opt_, req);
+  auto r = http::response::text("User-agent: *\nAllow: " + base + "/\nDisallow: " + base + "/api/\nDisallow: " + base +
+                                "/tim-kiem\nDisallow: " + base + "/don-vi/*/tim-kiem\nSitemap: " +
+                                (origin.empty() ? opt_.base_url : origin) + base + "/sitemap.xml\n");
   r.cacheable = true;
   return r;
 }

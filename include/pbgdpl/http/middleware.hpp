@@ -205,6 +205,34 @@ PBGDPL_DECL middleware bearer_auth(authenticator auth);
 // Wraps a handler so it answers 401 without a principal and 403 without `role` (when given).
 PBGDPL_DECL handler require_auth(handler h, std::string role = {});
 
+// A host's own login, asked with the whole request (its cookies, headers, remote_address): the
+// principal of a session it knows, or nullopt. The host's code, so it must be safe to call from
+// the server's threads at once.
+using request_authenticator = std::function<std::optional<principal>(const request& req)>;
+
+// --- Same-origin checks (cross-site request forgery) ------------------------------------------
+// A browser sends cookies and other ambient credentials with a request any site starts, but it
+// names the page that started it in Origin (on every POST, PUT, PATCH and DELETE of current
+// browsers) or Referer. Writes authenticated that way check it; a Bearer key is never sent by a
+// browser on its own and needs no such check.
+
+// The origin of an absolute http(s) URL or of an Origin value ("HTTPS://Truong.edu.vn:443/x" ->
+// "https://truong.edu.vn"): scheme and host lower case, the scheme's default port dropped.
+// nullopt for anything else: another scheme, no host, user information ("https://a@b"), "null".
+PBGDPL_DECL std::optional<std::string> url_origin(std::string_view url);
+
+// Where a browser says the request comes from: the origin of Origin when the header is there
+// (an unreadable or "null" Origin is nullopt, never the Referer's), else the origin of Referer.
+PBGDPL_DECL std::optional<std::string> request_origin(const request& req);
+
+// True when request_origin(req) is one of `allowed` (origins as url_origin() makes them).
+PBGDPL_DECL bool same_origin(const request& req, const std::vector<std::string>& allowed);
+
+// True when a Content-Type names JSON: "application/json", any case, with at most a charset
+// parameter that is UTF-8 ("application/json; charset=utf-8"). Anything else, a missing header
+// included, is not JSON: a form a browser posts cross-site without asking must never pass.
+PBGDPL_DECL bool is_json_content_type(std::string_view content_type);
+
 // --- Limits ----------------------------------------------------------------------------------
 struct rate_limit_config {
   double requests_per_second = 50;

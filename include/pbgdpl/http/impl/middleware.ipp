@@ -327,6 +327,86 @@ PBGDPL_DECL handler require_auth(handler h, std::string role) {
   };
 }
 
+// --- Same-origin checks ------------------------------------------------------------------------
+namespace detail {
+inline std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+}  // namespace detail
+
+PBGDPL_DECL std::optional<std::string> url_origin(std::string_view url) {
+  auto sep = url.find("://");
+  if (sep == std::string_view::npos) return std::nullopt;
+  auto scheme = detail::ascii_lower(url.substr(0, sep));
+  if (scheme != "http" && scheme != "https") return std::nullopt;
+  auto rest = url.substr(sep + 3);
+  auto authority = rest.substr(0, std::min(rest.find_first_of("/?#"), rest.size()));
+  std::string_view host = authority, port;
+  if (authority.starts_with('[')) {  // an IPv6 literal: its colons are not the port's
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = authority.substr(0, close + 1);
+    auto after = authority.substr(close + 1);
+    if (!after.empty() && after.front() != ':') return std::nullopt;
+    if (!after.empty()) port = after.substr(1);
+    for (char c : host.substr(1, host.size() - 2))
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.'))
+        return std::nullopt;
+  } else {
+    if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+      host = authority.substr(0, colon);
+      port = authority.substr(colon + 1);
+    }
+    // Letters, digits and . - _ only: user information ('@'), spaces or escapes mean a URL that
+    // another reader might resolve to another host, so it matches nothing.
+    for (char c : host)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_'))
+        return std::nullopt;
+  }
+  if (host.empty() || host == "[]") return std::nullopt;
+  unsigned long n = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<unsigned long>(c - '0');
+    if (n > 65535) return std::nullopt;
+  }
+  std::string out = scheme + "://" + detail::ascii_lower(host);
+  const unsigned long default_port = scheme == "https" ? 443 : 80;
+  if (!port.empty() && n != default_port) out += ":" + std::to_string(n);
+  return out;
+}
+
+PBGDPL_DECL std::optional<std::string> request_origin(const request& req) {
+  if (auto o = req.header(bhttp::field::origin); !o.empty()) return url_origin(detail::trim_ows(o));
+  if (auto r = req.header(bhttp::field::referer); !r.empty()) return url_origin(detail::trim_ows(r));
+  return std::nullopt;
+}
+
+PBGDPL_DECL bool same_origin(const request& req, const std::vector<std::string>& allowed) {
+  auto o = request_origin(req);
+  return o && std::find(allowed.begin(), allowed.end(), *o) != allowed.end();
+}
+
+PBGDPL_DECL bool is_json_content_type(std::string_view content_type) {
+  auto semi = content_type.find(';');
+  if (!iequals(detail::trim_ows(content_type.substr(0, semi)), "application/json")) return false;
+  while (semi != std::string_view::npos) {
+    content_type.remove_prefix(semi + 1);
+    semi = content_type.find(';');
+    auto param = detail::trim_ows(content_type.substr(0, semi));
+    if (param.empty()) continue;
+    auto eq = param.find('=');
+    if (eq == std::string_view::npos || !iequals(detail::trim_ows(param.substr(0, eq)), "charset")) return false;
+    auto value = detail::trim_ows(param.substr(eq + 1));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (!iequals(value, "utf-8")) return false;
+  }
+  return true;
+}
+
 // --- Limits ----------------------------------------------------------------------------------
 PBGDPL_DECL response too_many_requests(std::chrono::seconds retry_after) {
   response r = error_response(status::too_many_requests, errc::busy, "Quá nhiều yêu cầu, hãy thử lại sau",

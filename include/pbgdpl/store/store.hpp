@@ -3,12 +3,14 @@
 // pages, Vietnamese search, transactions and an append-only audit log. No SQL in this header.
 #pragma once
 #include "../model.hpp"
+#include "changes.hpp"
 #include "kinds.hpp"
 #include "record.hpp"
 #include "search.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -231,6 +233,28 @@ class store {
   // cannot tell (the default), so nothing it returns may be kept.
   virtual std::optional<std::uint64_t> change_stamp() { return std::nullopt; }
 
+  // --- changes (store/changes.hpp) -----------------------------------------------------------
+  // Tells `fn` of every committed write, after the commit (a transaction's writes as one batch,
+  // after the outermost commit; nothing of what rolls back), on the writing thread, outside the
+  // store's locks. Unsubscribed when the handle goes; the handle may outlive the store. See
+  // changes.hpp for the thread safety; listeners must be thread-safe.
+  change_subscription subscribe(change_listener fn) { return changes_->subscribe(std::move(fn)); }
+  // Other writers of the same data (another sqlite_store object or process on one file): reads
+  // the commits made since the last poll and tells the listeners, on this thread; returns how
+  // many changes were delivered. Cheap when nothing changed (SQLite: one PRAGMA data_version).
+  // Backends whose writes all pass through this object (the memory store) have nothing to poll.
+  virtual result<std::size_t> poll_changes() { return std::size_t{0}; }
+  // Listeners that threw (each is skipped for that batch; the write stays committed).
+  std::uint64_t change_listener_failures() const noexcept { return changes_->failures(); }
+
+ protected:
+  // For backends: delivers a batch (after the outermost commit, with no lock held).
+  void notify(const std::vector<change>& batch) noexcept { changes_->deliver(batch); }
+
+ private:
+  std::shared_ptr<change_hub> changes_ = std::make_shared<change_hub>();
+
+ public:
   // --- typed operations -----------------------------------------------------------------------
   // Stores a new entity (an empty id gets a random one); returns it as stored, with version 1.
   template <stored_entity T>

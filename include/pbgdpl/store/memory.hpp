@@ -21,10 +21,15 @@ class memory_store final : public store {
   result<void> transaction(const std::function<result<void>()>& fn) override;
   // Every write and transaction goes through this object, so its own count is the whole story.
   std::optional<std::uint64_t> change_stamp() override;
+  // The same holds for changes: listeners (store::subscribe) hear of every write when it commits,
+  // and poll_changes() has nothing to read.
 
  private:
   // The filter's unit and, when asked, every unit below it (walking unit records' parents).
   std::vector<std::string> expand_units(const filter& f) const;
+  // write() with mu_ held: the change it made, when it made one.
+  result<void> write_locked(write_op op, const record& r, std::uint64_t expected, std::string_view actor,
+                            change& done);
 
   struct state {
     std::map<std::pair<std::string, std::string>, record> records;
@@ -34,6 +39,10 @@ class memory_store final : public store {
   std::recursive_mutex mu_;
   state data_;
   std::uint64_t stamp_ = 0;  // +1 after each write call and each transaction (guarded by mu_)
+  // Guarded by mu_: transactions open (nested ones counted) and the changes they made so far,
+  // told to the listeners when the outermost one commits.
+  int depth_ = 0;
+  std::vector<change> pending_;
 };
 
 std::unique_ptr<store> make_memory_store();

@@ -15,8 +15,22 @@ PBGDPL_DECL std::optional<std::uint64_t> memory_store::change_stamp() {
 }
 
 PBGDPL_DECL result<void> memory_store::write(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
-  std::lock_guard lock(mu_);
-  detail::count_change counted{stamp_};
+  std::vector<change> batch;
+  result<void> out;
+  {
+    std::lock_guard lock(mu_);
+    detail::count_change counted{stamp_};
+    change c;
+    out = write_locked(op, r, expected, actor, c);
+    if (out) pending_.push_back(std::move(c));
+    if (depth_ == 0) batch.swap(pending_);
+  }
+  notify(batch);  // outside mu_: a listener may read (or write) this store
+  return out;
+}
+
+PBGDPL_DECL result<void> memory_store::write_locked(write_op op, const record& r, std::uint64_t expected,
+                                                    std::string_view actor, change& done) {
   auto key = std::pair{r.kind, r.id};
   auto it = data_.records.find(key);
   audit_entry a;
@@ -27,6 +41,8 @@ PBGDPL_DECL result<void> memory_store::write(write_op op, const record& r, std::
   a.id = r.id;
   a.action = std::string(to_string(op));
   a.previous = nullptr;
+  std::optional<std::string> previous_unit;
+  std::string removed_unit;
   switch (op) {
     case write_op::create:
       if (it != data_.records.end())
@@ -40,6 +56,7 @@ PBGDPL_DECL result<void> memory_store::write(write_op op, const record& r, std::
       if (it->second.version != expected || r.version != expected + 1)
         return conflict_error(r.kind, r.id, expected, it->second.version);
       a.previous = it->second.body;
+      previous_unit = it->second.unit;
       it->second = r;
       a.version = r.version;
       break;
@@ -48,8 +65,20 @@ PBGDPL_DECL result<void> memory_store::write(write_op op, const record& r, std::
       if (expected != 0 && it->second.version != expected) return conflict_error(r.kind, r.id, expected, it->second.version);
       a.previous = it->second.body;
       a.version = it->second.version;
+      removed_unit = it->second.unit;
       data_.records.erase(it);
       break;
+  }
+  done.kind = r.kind;
+  done.id = r.id;
+  done.op = op;
+  done.version = a.version;
+  done.audit_seq = a.seq;
+  if (op == write_op::remove) {
+    done.unit = std::move(removed_unit);
+  } else {
+    done.unit = r.unit;
+    if (previous_unit && *previous_unit != r.unit) done.previous_unit = std::move(previous_unit);
   }
   data_.audit.push_back(std::move(a));
   return {};
@@ -131,19 +160,32 @@ PBGDPL_DECL result<std::vector<audit_entry>> memory_store::audit_log(std::string
 }
 
 PBGDPL_DECL result<void> memory_store::transaction(const std::function<result<void>()>& fn) {
-  std::lock_guard lock(mu_);  // recursive: fn's own writes take it again
-  detail::count_change counted{stamp_};  // a rollback changes what reads return too
-  auto snapshot = data_;
-  try {
-    auto r = fn();
-    if (!r) data_ = std::move(snapshot);
-    return r;
-  } catch (...) {
-    data_ = std::move(snapshot);
-    throw;
+  std::vector<change> batch;
+  result<void> out;
+  {
+    std::lock_guard lock(mu_);  // recursive: fn's own writes take it again
+    detail::count_change counted{stamp_};  // a rollback changes what reads return too
+    auto snapshot = data_;
+    auto mark = pending_.size();  // what rolls back is never told
+    auto roll_back = [&] {
+      data_ = std::move(snapshot);
+      pending_.resize(mark);
+    };
+    ++depth_;
+    try {
+      out = fn();
+    } catch (...) {
+      --depth_;
+      roll_back();
+      throw;
+    }
+    --depth_;
+    if (!out) roll_back();
+    if (depth_ == 0) batch.swap(pending_);
   }
+  notify(batch);  // after the outermost commit, outside mu_
+  return out;
 }
-
 
 PBGDPL_DECL std::vector<std::string> memory_store::expand_units(const filter& f) const {
   std::vector<std::string> out;

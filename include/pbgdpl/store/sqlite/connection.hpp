@@ -47,6 +47,7 @@ class statement {
   std::string str(int c) const;
   // The column's text without a copy; valid until the next step or reset.
   std::string_view text(int c) const;
+  bool is_null(int c) const;
 
  private:
   sqlite3_stmt* s_;

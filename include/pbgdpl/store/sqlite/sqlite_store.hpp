@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace store {
@@ -52,11 +54,21 @@ class sqlite_store final : public store {
   // Our own writes and transactions, counted, and other connections' commits, seen through
   // PRAGMA data_version (it changes when another connection commits to the file).
   std::optional<std::uint64_t> change_stamp() override;
+  // Other connections' commits to the file (another sqlite_store object, another process): the
+  // audit entries they appended since the last poll, told to the listeners as changes. One
+  // PRAGMA data_version when nobody else committed. Our own writes were told when they
+  // committed and are not told again. Inside a transaction of this thread it does nothing (the
+  // next poll outside it looks).
+  result<std::size_t> poll_changes() override;
 
  private:
   explicit sqlite_store(sqlite_options opt) : opt_(opt), index_(db_, opt_) {}
   result<void> open_impl(const std::filesystem::path& path);
-  result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor);
+  result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor, change& done);
+  // At the end of a write or transaction, with mu_ held: when the outermost transaction is over,
+  // the changes it committed (to be told once mu_ is released), and their audit entries marked
+  // as ours so that poll_changes() skips them.
+  std::vector<change> take_committed();
   // The record of a row selected with `columns` from column `c` on; without its body (left null,
   // the JSON not parsed) unless `body`.
   result<record> row_record(const sqlite_detail::statement& st, int c = 0, bool body = true);
@@ -70,6 +82,13 @@ class sqlite_store final : public store {
   // data_version shows another connection's commit.
   std::uint64_t stamp_ = 0;
   std::int64_t data_version_ = -1;
+  // Changes (store::subscribe), guarded by mu_: those of the transaction under way; the last
+  // audit entry poll_changes() has seen (every entry up to it was told) and the data_version it
+  // saw then; our own entries above that mark, which it must skip.
+  std::vector<change> pending_;
+  std::int64_t seen_seq_ = 0;
+  std::int64_t poll_data_version_ = -1;
+  std::set<std::int64_t> own_seqs_;
 };
 
 // The demo's and a school server's store: the file (and its directory) are created when missing

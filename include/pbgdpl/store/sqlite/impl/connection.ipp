@@ -76,6 +76,8 @@ PBGDPL_DECL std::int64_t statement::i64(int c) const { return sqlite3_column_int
 PBGDPL_DECL double statement::dbl(int c) const { return sqlite3_column_double(s_, c); }
 PBGDPL_DECL std::string statement::str(int c) const { return std::string(text(c)); }
 
+PBGDPL_DECL bool statement::is_null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+
 PBGDPL_DECL std::string_view statement::text(int c) const {
   auto p = sqlite3_column_text(s_, c);
   return p ? std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))

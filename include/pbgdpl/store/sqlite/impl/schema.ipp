@@ -120,6 +120,17 @@ PBGDPL_DECL result<void> step_4(connection& db) {
   return db.exec("UPDATE entities SET state = 'published' WHERE kind = 'legal_document' AND state = ''");
 }
 
+// The audit log names the unit a write touched (and the unit an update moved the record from),
+// so that another connection reading the log (store::poll_changes) knows which pages it changes
+// without the record, which a remove has taken away. Entries written before say '' (unknown).
+// previous_unit is NULL when the write did not move the record.
+PBGDPL_DECL result<void> step_5(connection& db) {
+  return db.exec(R"sql(
+ALTER TABLE audit_log ADD COLUMN unit TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN previous_unit TEXT;
+)sql");
+}
+
 }  // namespace migrations
 
 PBGDPL_DECL result<void> migrate(connection& db, search_index& index, int from, int target) {
@@ -130,7 +141,8 @@ PBGDPL_DECL result<void> migrate(connection& db, search_index& index, int from, 
       auto r = v == 1   ? migrations::step_1(db)
                : v == 2 ? migrations::step_2(db, index)
                : v == 3 ? migrations::step_3(db)
-                        : migrations::step_4(db);
+               : v == 4 ? migrations::step_4(db)
+                        : migrations::step_5(db);
       if (!r) return r;
       if (auto s = db.exec("PRAGMA user_version=" + std::to_string(v)); !s) return s;
     }

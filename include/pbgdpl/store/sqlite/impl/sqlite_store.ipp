@@ -41,6 +41,15 @@ PBGDPL_DECL result<void> sqlite_store::open_impl(const std::filesystem::path& pa
   if (auto m = sqlite_detail::migrate(db_, index_, *ver, opt_.schema_version); !m) return m;
   schema_ = db_.query_int_or("PRAGMA user_version", -1);
   index_.set_schema(schema_);
+  // poll_changes() tells what others commit from now on: data_version first, then the log's end,
+  // so that a commit between the two is told (again) rather than missed.
+  auto dv = db_.query_int("PRAGMA data_version");
+  if (!dv) return dv.err();
+  poll_data_version_ = *dv;
+  auto st = db_.prepare("SELECT coalesce(max(seq), 0) FROM audit_log");
+  if (!st) return st.err();
+  if (int rc = st->step(); rc != SQLITE_ROW) return db_.fail(rc, "open: audit log");
+  seen_seq_ = st->i64(0);
   return {};
 }
 
@@ -80,9 +89,18 @@ PBGDPL_DECL result<void> sqlite_store::optimize() {
 }
 
 PBGDPL_DECL result<void> sqlite_store::write(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
-  std::lock_guard lock(mu_);
-  detail::count_change counted{stamp_};
-  return db_.in_transaction([&]() -> result<void> { return write_impl(op, r, expected, actor); });
+  std::vector<change> batch;
+  result<void> out;
+  {
+    std::lock_guard lock(mu_);
+    detail::count_change counted{stamp_};
+    change c;
+    out = db_.in_transaction([&]() -> result<void> { return write_impl(op, r, expected, actor, c); });
+    if (out) pending_.push_back(std::move(c));
+    batch = take_committed();
+  }
+  notify(batch);  // outside mu_: a listener may read (or write) this store
+  return out;
 }
 
 PBGDPL_DECL result<record> sqlite_store::read(std::string_view kind, std::string_view id) {
@@ -200,9 +218,94 @@ PBGDPL_DECL result<std::vector<audit_entry>> sqlite_store::audit_log(std::string
 }
 
 PBGDPL_DECL result<void> sqlite_store::transaction(const std::function<result<void>()>& fn) {
-  std::lock_guard lock(mu_);
-  detail::count_change counted{stamp_};  // a rollback changes what reads return too
-  return db_.in_transaction(fn);
+  std::vector<change> batch;
+  result<void> out;
+  {
+    std::lock_guard lock(mu_);
+    detail::count_change counted{stamp_};  // a rollback changes what reads return too
+    auto mark = pending_.size();           // what rolls back (a savepoint, or all) is never told
+    try {
+      out = db_.in_transaction(fn);
+    } catch (...) {
+      pending_.resize(mark);
+      throw;
+    }
+    if (!out) pending_.resize(mark);
+    batch = take_committed();
+  }
+  notify(batch);  // after the outermost commit, outside mu_
+  return out;
+}
+
+PBGDPL_DECL std::vector<change> sqlite_store::take_committed() {
+  std::vector<change> batch;
+  if (db_.depth() > 0 || pending_.empty()) return batch;
+  batch.swap(pending_);
+  // Our entries must not come back through poll_changes(). When no other connection committed
+  // since the last poll (data_version as it was then), every entry up to ours was either told
+  // by that poll or is ours: the mark moves past them. Otherwise others' entries may lie
+  // between, and ours are listed to be skipped.
+  auto dv = db_.prepare("PRAGMA data_version");
+  bool alone = dv && dv->step() == SQLITE_ROW && dv->i64(0) == poll_data_version_;
+  if (alone) {
+    for (const auto& c : batch) seen_seq_ = std::max(seen_seq_, static_cast<std::int64_t>(c.audit_seq));
+    own_seqs_.clear();
+  } else {
+    for (const auto& c : batch) own_seqs_.insert(static_cast<std::int64_t>(c.audit_seq));
+  }
+  return batch;
+}
+
+namespace sqlite_detail {
+inline bool parse_write_op(std::string_view action, write_op& op) {
+  for (auto o : {write_op::create, write_op::update, write_op::archive, write_op::remove})
+    if (to_string(o) == action) {
+      op = o;
+      return true;
+    }
+  return false;
+}
+}  // namespace sqlite_detail
+
+PBGDPL_DECL result<std::size_t> sqlite_store::poll_changes() {
+  std::vector<change> batch;
+  {
+    std::lock_guard lock(mu_);
+    if (db_.depth() > 0) return std::size_t{0};  // this thread's transaction: told at its commit
+    auto dv = db_.prepare("PRAGMA data_version");
+    if (!dv) return dv.err();
+    if (int rc = dv->step(); rc != SQLITE_ROW) return db_.fail(rc, "poll_changes");
+    auto version = dv->i64(0);
+    if (version == poll_data_version_) return std::size_t{0};
+    // data_version before the log (as at open): a commit in between is read now and its
+    // data_version change makes the next poll look again, which finds nothing new.
+    poll_data_version_ = version;
+    auto st = db_.prepare(schema_ >= 5 ? "SELECT seq, kind, id, action, version, unit, previous_unit FROM audit_log "
+                                         "WHERE seq > ? ORDER BY seq"
+                                       : "SELECT seq, kind, id, action, version, '', NULL FROM audit_log "
+                                         "WHERE seq > ? ORDER BY seq");
+    if (!st) return st.err();
+    st->bind(1, seen_seq_);
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      auto seq = st->i64(0);
+      seen_seq_ = std::max(seen_seq_, seq);
+      if (own_seqs_.erase(seq)) continue;  // ours: told when it committed
+      change c;
+      c.audit_seq = static_cast<std::uint64_t>(seq);
+      c.kind = st->str(1);
+      c.id = st->str(2);
+      if (!sqlite_detail::parse_write_op(st->text(3), c.op)) c.op = write_op::update;  // a newer action: treat as a change
+      c.version = static_cast<std::uint64_t>(st->i64(4));
+      c.unit = st->str(5);
+      if (!st->is_null(6)) c.previous_unit = st->str(6);
+      batch.push_back(std::move(c));
+    }
+    if (rc != SQLITE_DONE) return db_.fail(rc, "poll_changes");
+    own_seqs_.erase(own_seqs_.begin(), own_seqs_.upper_bound(seen_seq_));
+  }
+  notify(batch);
+  return batch.size();
 }
 
 PBGDPL_DECL std::optional<std::uint64_t> sqlite_store::change_stamp() {
@@ -217,13 +320,14 @@ PBGDPL_DECL std::optional<std::uint64_t> sqlite_store::change_stamp() {
   return stamp_;
 }
 
-PBGDPL_DECL result<void> sqlite_store::write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
+PBGDPL_DECL result<void> sqlite_store::write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor,
+                                                 change& done) {
   std::int64_t seq = 0;
   std::uint64_t stored = 0;
-  std::string previous, old_title_key, old_title_fold;
+  std::string previous, old_title_key, old_title_fold, old_unit;
   bool was_searchable = false;
   if (op != write_op::create) {
-    auto st = db_.prepare("SELECT seq, version, body, title_key, title_fold FROM entities WHERE kind = ? AND id = ?");
+    auto st = db_.prepare("SELECT seq, version, body, title_key, title_fold, unit FROM entities WHERE kind = ? AND id = ?");
     if (!st) return st.err();
     st->bind(1, r.kind).bind(2, r.id);
     int rc = st->step();
@@ -234,6 +338,7 @@ PBGDPL_DECL result<void> sqlite_store::write_impl(write_op op, const record& r, 
     previous = st->str(2);
     old_title_key = st->str(3);
     old_title_fold = st->str(4);
+    old_unit = st->str(5);
     was_searchable = searchable_fields(r.kind) != nullptr;
     bool version_ok = op == write_op::remove ? (expected == 0 || stored == expected)
                                              : (stored == expected && r.version == expected + 1);
@@ -286,13 +391,29 @@ PBGDPL_DECL result<void> sqlite_store::write_impl(write_op op, const record& r, 
     if (r.searchable && !r.archived)
       if (auto w = index_.add(seq, title_forms, r); !w) return w;
   }
-  auto a = db_.prepare("INSERT INTO audit_log(at, actor, kind, id, action, version, previous) VALUES(?,?,?,?,?,?,?)");
+  done.kind = r.kind;
+  done.id = r.id;
+  done.op = op;
+  done.version = op == write_op::remove ? stored : r.version;
+  done.unit = op == write_op::remove ? old_unit : r.unit;
+  if (op == write_op::update || op == write_op::archive)
+    if (old_unit != r.unit) done.previous_unit = old_unit;
+  // Schema 5 names the units in the log, for other connections' poll_changes().
+  auto a = db_.prepare(schema_ >= 5 ? "INSERT INTO audit_log(at, actor, kind, id, action, version, previous, unit, previous_unit) "
+                                      "VALUES(?,?,?,?,?,?,?,?,?)"
+                                    : "INSERT INTO audit_log(at, actor, kind, id, action, version, previous) VALUES(?,?,?,?,?,?,?)");
   if (!a) return a.err();
   a->bind(1, format_timestamp_utc(now())).bind(2, actor).bind(3, r.kind).bind(4, r.id).bind(5, to_string(op));
-  a->bind(6, static_cast<std::int64_t>(op == write_op::remove ? stored : r.version));
+  a->bind(6, static_cast<std::int64_t>(done.version));
   if (previous.empty()) a->bind_null(7);
   else a->bind(7, previous);
+  if (schema_ >= 5) {
+    a->bind(8, done.unit);
+    if (done.previous_unit) a->bind(9, *done.previous_unit);
+    else a->bind_null(9);
+  }
   if (int rc = a->step(); rc != SQLITE_DONE) return db_.fail(rc, "audit");
+  done.audit_seq = static_cast<std::uint64_t>(db_.last_insert_rowid());
   return {};
 }
 

@@ -1,5 +1,10 @@
 // result<T>: the non-throwing form of every fallible operation (C++20 has no std::expected).
 // `value()` throws pbgdpl::exception, so callers choose their style at the call site.
+// On an rvalue result, value() and operator* return the value itself (moved out), never a
+// reference into the temporary: `for (auto& u : db->list<unit>({}).value().items)` would
+// otherwise iterate a vector destroyed before the loop's first turn (the range-init's temporary
+// dies at the end of that full-expression). The cost is one move.
+// Thread safety: a value type; share a const result across threads, not a mutable one.
 #pragma once
 #include "errors.hpp"
 
@@ -22,14 +27,15 @@ class [[nodiscard]] result {
 
   T& value() & { check(); return std::get<0>(v_); }
   const T& value() const& { check(); return std::get<0>(v_); }
-  T&& value() && { check(); return std::get<0>(std::move(v_)); }
+  T value() && { check(); return std::get<0>(std::move(v_)); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
   const error& err() const& { return std::get<1>(v_); }
-  error&& err() && { return std::get<1>(std::move(v_)); }
+  error err() && { return std::get<1>(std::move(v_)); }  // by value, as value() &&
   template <class U>
   T value_or(U&& fallback) const& { return has_value() ? std::get<0>(v_) : T(std::forward<U>(fallback)); }
 

@@ -188,3 +188,32 @@ def test_other_collections_accept_writes_from_the_division(fresh_portal):
     r = p.request("POST", "/api/v1/media", body=m, headers=p.auth())
     assert r.status == 201, r.body
     assert p.get("/api/v1/media/anh-moi").json()["title"] == "Ảnh mới"
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain", None,
+    "application/json; charset=iso-8859-1",
+])
+def test_a_write_whose_body_is_not_json_is_415_and_stores_nothing(portal, content_type):
+    # What an HTML form on any site can post without asking first: never read as JSON, even when
+    # the text inside is JSON (issue 11: a form-encoded body was accepted as JSON).
+    before = article_ids(portal)
+    body = json.dumps(new_article("bieu-mau", "Biểu mẫu"), ensure_ascii=False).encode("utf-8")
+    headers = portal.auth({"Content-Type": content_type} if content_type else {})
+    r = portal.request("POST", "/api/v1/articles", body=body, headers=headers)
+    assert_json_error(r, {415})
+    cur = portal.get("/api/v1/articles/gioi-thieu-kh19", headers=portal.auth()).body
+    r = portal.request("PUT", "/api/v1/articles/gioi-thieu-kh19", body=cur, headers=headers)
+    assert_json_error(r, {415})
+    assert article_ids(portal) == before
+
+
+def test_a_create_without_an_id_gets_one_and_its_location(fresh_portal):
+    p = fresh_portal
+    body = new_article("x", "Bài không có mã")
+    del body["id"]
+    r = p.request("POST", "/api/v1/articles", body=body, headers=p.auth())
+    assert r.status == 201, r.body
+    new_id = r.json()["id"]
+    assert len(new_id) == 32 and r.header("location") == f"/api/v1/articles/{new_id}"
+    assert p.get(r.header("location")).json()["title"] == "Bài không có mã"

@@ -36,6 +36,7 @@ enum class errc : int {
   busy = 28,
   permission_denied = 40,
   unauthenticated = 41,
+  csrf = 42,  // a write with ambient credentials (a cookie) from another site's page
   bad_signature = 50,
   unknown_key = 51,
   tampered = 52,
@@ -74,6 +75,7 @@ constexpr std::string_view errc_name(errc e) noexcept {
     case errc::busy: return "busy";
     case errc::permission_denied: return "permission_denied";
     case errc::unauthenticated: return "unauthenticated";
+    case errc::csrf: return "csrf";
     case errc::bad_signature: return "bad_signature";
     case errc::unknown_key: return "unknown_key";
     case errc::tampered: return "tampered";
@@ -114,6 +116,7 @@ constexpr std::pair<std::string_view, std::string_view> errc_messages(errc e) no
     case errc::busy: return {"Hệ thống đang bận, hãy thử lại", "Busy, try again"};
     case errc::permission_denied: return {"Không có quyền thực hiện", "Permission denied"};
     case errc::unauthenticated: return {"Chưa đăng nhập hoặc phiên đã hết hạn", "Not authenticated"};
+    case errc::csrf: return {"Yêu cầu ghi đến từ trang của nơi khác", "A write from another site's page (cross-site request)"};
     case errc::bad_signature: return {"Chữ ký không hợp lệ", "Invalid signature"};
     case errc::unknown_key: return {"Khóa không được tin cậy", "Unknown or untrusted key"};
     case errc::tampered: return {"Nội dung đã bị sửa đổi", "Content was tampered with"};

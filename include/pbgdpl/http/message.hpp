@@ -31,7 +31,9 @@ using status = bhttp::status;
 using beast_request = bhttp::request<bhttp::string_body>;
 using beast_response = bhttp::response<bhttp::string_body>;
 
-// Who made a request, as the auth hook decided (trust/ fills it from an API key or session).
+// Who made a request, as the auth hook decided (trust/ fills it from an API key or session). A
+// host's own middleware may set it on request::principal: the portal's API then takes it as the
+// caller, before its own login hook and keys.
 struct principal {
   std::string id;
   std::string name;
@@ -223,7 +225,8 @@ constexpr status status_for(errc e) noexcept {
     case errc::not_found: return status::not_found;
     case errc::conflict:
     case errc::already_exists: return status::conflict;
-    case errc::permission_denied: return status::forbidden;
+    case errc::permission_denied:
+    case errc::csrf: return status::forbidden;
     case errc::unauthenticated: return status::unauthorized;
     case errc::too_large: return status::payload_too_large;
     case errc::validation_failed:

@@ -1,7 +1,10 @@
 // The portal's JSON API, its own component: a router for /api (v1 collections, the index and the
-// OpenAPI document). Published content is readable by anyone; a key the vendor's authenticator
-// accepts reads what its account may read and writes where the authorizer allows; every error is
-// a JSON body with a stable code. The site mounts it at /api and hears of every write.
+// OpenAPI document). Published content is readable by anyone; a caller the host names (its own
+// login: request::principal or options::identify) or a key the vendor's authenticator accepts
+// reads what it may read and writes where the authorizer allows; every error is a JSON body with
+// a stable code. The site mounts it at /api and hears of every write.
+// Thread safety: once built, one api serves the server's threads at once (its routes do not
+// change and its write limiter locks); the hooks in options it calls must allow that too.
 #pragma once
 #include "../http/middleware.hpp"
 #include "../http/router.hpp"
@@ -14,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
@@ -33,6 +37,12 @@ class api {
   // The OpenAPI 3 description of the JSON API (served at /api/openapi.json).
   static json openapi();
 
+  // True when an answer to `req` depends on who asks: it carries Authorization, the host set
+  // request::principal, or options::identify names a caller. A cache in front of the API asks it,
+  // so that a session's reads are neither answered from the shared cache nor stored in it (the
+  // hook is then asked twice per request: here and by the handler).
+  bool personal(const http::request& req) const;
+
   // One list answer stops near this size, so a few long bodies cannot make it huge.
   static constexpr std::size_t list_max_bytes = 2u * 1024u * 1024u;
   // Store pages a list may skip server-side when the caller may see none of their records.
@@ -43,16 +53,26 @@ class api {
   template <class T>
   void collection(const std::string& path, bool writable);
 
-  // Who is reading: nobody (no Authorization header), or the key's account. A header that does
-  // not authenticate (unknown, expired, revoked, not Bearer) is an error, so a client with a bad
-  // key learns it at once instead of silently reading as anonymous.
-  result<std::optional<http::principal>> identify(const http::request& req) const;
-  // The key's account, required (writes).
-  result<http::principal> caller(const http::request& req) const;
+  // Who calls, and whether by ambient credentials: a principal the host set on the request or
+  // its options::identify hook found (a browser sends a session cookie on its own, even on a
+  // request another site's page starts) rather than a key the client presented.
+  struct caller_info {
+    http::principal who;
+    bool ambient = false;
+  };
+  // Who is reading, in this order: request::principal as the host set it, else options::identify,
+  // else the Bearer key (nobody without an Authorization header). A header that does not
+  // authenticate (unknown, expired, revoked, not Bearer) is an error, so a client with a bad key
+  // learns it at once instead of silently reading as anonymous.
+  result<std::optional<caller_info>> identify(const http::request& req) const;
+  // The caller of a write: required (401), and from a page of an allowed origin (or with a token
+  // check_csrf_token accepts) when its credentials are ambient (403 "csrf").
+  result<caller_info> writer(const http::request& req) const;
   timestamp now() const;
 
   store::store& db_;
   const options& opt_;
+  std::vector<std::string> write_origins_;  // origins whose pages may write with ambient credentials
   std::function<void(std::string_view)> changed_;
   http::rate_limiter write_limiter_;
   std::shared_ptr<http::router> routes_;

@@ -1,6 +1,9 @@
 // Who is calling and what they may write: API keys checked against their stored hashes
-// (trust/tokens.hpp), and an authorizer that asks trust/permissions.hpp with the caller's
-// account and the unit directory. The portal itself only sees the two callbacks.
+// (trust/tokens.hpp), and authorizers that ask trust/permissions.hpp with the caller's grants
+// (from a stored account, or from the vendor's own user base) and the unit directory. The portal
+// itself only sees the callbacks. Thread safety: api_key_registry is safe to share between
+// threads (a mutex); every authenticator and authorizer made here may be called from the
+// server's threads at once (they read the store and the shared unit snapshot, never write them).
 #pragma once
 #include "../store/store.hpp"
 #include "../trust/permissions.hpp"
@@ -8,6 +11,7 @@
 #include "options.hpp"
 #include "units.hpp"
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,9 +46,26 @@ authenticator key_authenticator(const api_key_registry& keys, store::store& db);
 // The account's permission at the target unit, over the unit tree `units` keeps in memory (share
 // the site's: options::units). Archived units stay in the tree: archiving a division must not
 // leave its schools outside everyone's rights (nobody could then act on them, not even to undo it).
+// Records of no unit (a higher authority's documents, unit "") follow trust::allowed_unowned: only
+// a grant with the right at every root of the unit tree may write them.
 authorizer account_authorizer(store::store& db, std::shared_ptr<live_units> units);
 // The same reading the units from the store at each call (a program without a site).
 authorizer account_authorizer(store::store& db);
+
+// The grants (role at a unit) of a caller the vendor knows: its own users keep their rights in its
+// own database, and nothing is copied into pbgdpl's store. Called once per question the API asks
+// (a request asks at most a few; reads memoise per request), from the server's threads at once.
+// An empty list: no rights (the caller still reads what the public reads).
+using grants_source = std::function<std::vector<role_grant>(const http::principal&)>;
+
+// The same decision as account_authorizer (trust::require over `units`' tree, the same rule for
+// records of no unit), with the grants `grants_of` gives for the principal.
+//
+//   auto units = std::make_shared<portal::live_units>(db);
+//   o.units = units;
+//   o.identify = [&](const http::request& r) { return my_sessions.principal(r.header("Cookie")); };
+//   o.authorize = portal::grants_authorizer([&](const http::principal& p) { return my_users.grants(p.id); }, units);
+authorizer grants_authorizer(grants_source grants_of, std::shared_ptr<live_units> units);
 
 }  // namespace portal
 PBGDPL_NAMESPACE_END

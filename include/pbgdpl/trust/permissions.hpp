@@ -6,6 +6,7 @@
 #include "../model/unit_directory.hpp"
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -95,22 +96,58 @@ inline bool allowed(const role_grant& g, action a, const unit_id& target, const 
   return false;
 }
 
+// Records of no unit: documents of higher authorities (a ministry's decision, the city's plan)
+// that belong to no unit of the tree and show on every unit's pages. Writing one changes what
+// every unit shows, so a grant allows an action on them only when it allows that action at every
+// root of the tree (each unit without a parent): a city official of the tree's city may publish
+// the ministry's documents, a division's approver under that city may not. An empty tree allows
+// nobody. The API passes such a record's unit as "".
+inline bool allowed_unowned(const role_grant& g, action a, const unit_tree& tree, const target_facts& facts = {}) {
+  const auto all = tree.units();
+  if (all.empty()) return false;
+  // In pre-order each root's subtree is one run, so the roots are found by skipping subtrees.
+  for (std::size_t i = 0; i < all.size(); i += tree.subtree(all[i].id.value).size())
+    if (!allowed(g, a, all[i].id, tree, facts)) return false;
+  return true;
+}
+
+// Any of `grants` allows `a` on something of `target` ("" for a record of no unit, see
+// allowed_unowned). The one decision both the stored accounts and a vendor's own grants use.
+inline bool allowed(std::span<const role_grant> grants, action a, const unit_id& target, const unit_tree& tree,
+                    const target_facts& facts = {}) {
+  for (const auto& g : grants)
+    if (target.value.empty() ? allowed_unowned(g, a, tree, facts) : allowed(g, a, target, tree, facts)) return true;
+  return false;
+}
+
+// The same question with a bilingual refusal naming the account `who`, for APIs.
+inline result<void> require(std::span<const role_grant> grants, std::string_view who, action a, const unit_id& target,
+                            const unit_tree& tree, const target_facts& facts = {}) {
+  if (allowed(grants, a, target, tree, facts)) return {};
+  const std::string w(who), act(to_string(a));
+  if (target.value.empty())
+    return error(errc::permission_denied, {},
+                 "Tài khoản " + w + " không có quyền " + act +
+                     " với nội dung không thuộc đơn vị nào (văn bản của cấp trên): cần quyền đó tại đơn vị gốc của cây đơn vị",
+                 "Account " + w + " may not " + act +
+                     " content of no unit (a higher authority's documents): that takes the right at the root of the unit tree");
+  return error(errc::permission_denied, {}, "Tài khoản " + w + " không có quyền " + act + " tại " + target.value,
+               "Account " + w + " may not " + act + " at " + target.value);
+}
+
 // An account may act when it is enabled and any of its grants allows it.
 inline bool allowed(const account& acc, action a, const unit_id& target, const unit_tree& tree,
                     const target_facts& facts = {}) {
-  if (acc.disabled) return false;
-  for (const auto& g : acc.grants)
-    if (allowed(g, a, target, tree, facts)) return true;
-  return false;
+  return !acc.disabled && allowed(std::span<const role_grant>(acc.grants), a, target, tree, facts);
 }
 
 // The same question with a bilingual refusal, for APIs.
 inline result<void> require(const account& acc, action a, const unit_id& target, const unit_tree& tree,
                             const target_facts& facts = {}) {
-  if (allowed(acc, a, target, tree, facts)) return {};
-  return error(errc::permission_denied, {},
-               "Tài khoản " + acc.username + " không có quyền " + std::string(to_string(a)) + " tại " + target.value,
-               "Account " + acc.username + " may not " + std::string(to_string(a)) + " at " + target.value);
+  if (acc.disabled)
+    return error(errc::permission_denied, {}, "Tài khoản " + acc.username + " đã bị khóa",
+                 "Account " + acc.username + " is disabled");
+  return require(std::span<const role_grant>(acc.grants), acc.username, a, target, tree, facts);
 }
 
 }  // namespace trust

@@ -112,11 +112,18 @@ inline void own_fields(unit&, const unit*, const http::principal&, timestamp) {}
 // A client may leave out the fields the server owns: placeholders are put in before the body is
 // decoded and validated (own_fields() replaces them all afterwards), so an API user need not
 // invent an author, dates or an answerer only to have them overwritten.
+// A create without an id (missing, null or "") gets a random one, as the typed store::create
+// gives one, so a client need not invent ids (nor probe for taken ones by choosing them).
 template <class T>
-result<T> decode_write(std::string_view body, const http::principal& who, timestamp at) {
+result<T> decode_write(std::string_view body, const http::principal& who, timestamp at, bool create = false) {
   auto j = json_io::parse(body);
   if (!j) return j.err();
   if (j->is_object()) {
+    if (create) {
+      auto id = j->find("id");
+      if (id == j->end() || id->is_null() || (id->is_string() && id->get_ref<const std::string&>().empty()))
+        (*j)["id"] = random_id_string();
+    }
     const auto t = format_timestamp(at);
     auto fill = [&](const char* key, const json& value) {
       if (!j->contains(key)) (*j)[key] = value;
@@ -143,6 +150,40 @@ result<T> decode_write(std::string_view body, const http::principal& who, timest
   return from_json_value<T>(*j);
 }
 
+// Writes take JSON only, checked before the body is parsed: a browser posts a form
+// (application/x-www-form-urlencoded, multipart/form-data, text/plain) to any site without asking
+// it first, so a body of those types must never be read as JSON. A DELETE needs no body; one it
+// carries is checked too.
+inline std::optional<http::response> not_json(const http::request& req) {
+  if (req.method() == http::verb::delete_ && req.body().empty()) return std::nullopt;
+  if (http::is_json_content_type(req.header(http::bhttp::field::content_type))) return std::nullopt;
+  return http::error_response(http::status::unsupported_media_type, errc::invalid_argument,
+                              "Chỉ nhận nội dung JSON (Content-Type: application/json)",
+                              "Only JSON bodies are accepted (Content-Type: application/json)");
+}
+
+// The origins whose pages may write with ambient credentials: base_url's, each configured host's
+// (with base_url's scheme, as the portal's own absolute URLs are made) and options::allowed_origins.
+// An allowed origin that is not an http(s) origin is the host's programming error, refused at
+// construction; a base_url without one (a bare IPv6 address, say) only adds nothing.
+inline result<std::vector<std::string>> write_origins(const options& o) {
+  std::vector<std::string> out;
+  auto add = [&](std::string_view url) {
+    if (auto origin = http::url_origin(url)) out.push_back(std::move(*origin));
+  };
+  add(o.base_url);
+  const std::string scheme = o.base_url.substr(0, o.base_url.find("://"));
+  for (const auto& [host, unit] : o.hosts) add(scheme + "://" + host);
+  for (const auto& a : o.allowed_origins) {
+    auto origin = http::url_origin(a);
+    if (!origin)
+      return error(errc::invalid_argument, "/allowed_origins",
+                   "Không phải nguồn gốc http(s) hợp lệ: \"" + a + "\"", "Not an http(s) origin: \"" + a + "\"");
+    out.push_back(std::move(*origin));
+  }
+  return out;
+}
+
 template <class T>
 result<void> prepare_write(T& v, const T* current, const http::principal& who, timestamp at) {
   own_fields(v, current, who, at);
@@ -162,7 +203,8 @@ class read_rights {
       : opt_(opt), who_(who), at_(at) {}
 
   bool may(std::string_view action, const std::string& unit) {
-    if (!who_ || !opt_.authorize || unit.empty()) return false;
+    // Records of no unit ("") are asked too: the authorizer has a rule for them.
+    if (!who_ || !opt_.authorize) return false;
     std::string key = std::string(action) + '\n' + unit;
     if (auto it = memo_.find(key); it != memo_.end()) return it->second;
     bool ok = opt_.authorize(*who_, action, unit).has_value();
@@ -192,30 +234,50 @@ class read_rights {
 };
 
 PBGDPL_DECL api::api(store::store& db, const options& opt, std::function<void(std::string_view kind)> changed)
-    : db_(db), opt_(opt), changed_(std::move(changed)), write_limiter_(opt.write_rate),
-      routes_(std::make_shared<http::router>()) {
+    : db_(db), opt_(opt), write_origins_(api_detail::write_origins(opt).value()), changed_(std::move(changed)),
+      write_limiter_(opt.write_rate), routes_(std::make_shared<http::router>()) {
   build();
 }
 
 PBGDPL_DECL timestamp api::now() const { return opt_.now ? opt_.now() : pbgdpl::now(); }
 
-PBGDPL_DECL result<std::optional<http::principal>> api::identify(const http::request& req) const {
-  if (!http::bearer_token(req)) return std::optional<http::principal>();  // no Authorization header
-  auto who = caller(req);
-  if (!who) return who.err();
-  return std::optional<http::principal>(std::move(*who));
-}
-
-// The key of "Authorization: Bearer <key>", read by the HTTP layer's one Bearer reader.
-PBGDPL_DECL result<http::principal> api::caller(const http::request& req) const {
+PBGDPL_DECL result<std::optional<api::caller_info>> api::identify(const http::request& req) const {
+  if (req.principal) return std::optional<caller_info>(caller_info{*req.principal, true});
+  if (opt_.identify)
+    if (auto p = opt_.identify(req)) return std::optional<caller_info>(caller_info{std::move(*p), true});
+  // The key of "Authorization: Bearer <key>", read by the HTTP layer's one Bearer reader.
   auto token = http::bearer_token(req);
-  if (!token || !opt_.authenticate)
-    return error(errc::unauthenticated, {}, "Cần khóa API (Authorization: Bearer ...)", "An API key is required (Authorization: Bearer ...)");
+  if (!token) return std::optional<caller_info>();  // no Authorization header: anonymous
   if (token->empty())
     return error(errc::unauthenticated, {}, "Chỉ nhận khóa API kiểu Bearer", "Only Bearer API keys are accepted");
-  auto p = opt_.authenticate(*token);
+  std::optional<http::principal> p;
+  if (opt_.authenticate) p = opt_.authenticate(*token);
   if (!p) return error(errc::unauthenticated, {}, "Khóa API không hợp lệ, hết hạn hoặc đã bị thu hồi", "Invalid, expired or revoked API key");
-  return *p;
+  return std::optional<caller_info>(caller_info{std::move(*p), false});
+}
+
+PBGDPL_DECL result<api::caller_info> api::writer(const http::request& req) const {
+  auto c = identify(req);
+  if (!c) return c.err();
+  if (!*c)
+    return error(errc::unauthenticated, {}, "Cần đăng nhập hoặc khóa API (Authorization: Bearer ...)",
+                 "A login or an API key is required (Authorization: Bearer ...)");
+  // Ambient credentials travel with any request a browser makes, whichever site's page started
+  // it: the write must come from one of the portal's origins, or carry a token the vendor checks.
+  if ((*c)->ambient && !http::same_origin(req, write_origins_)) {
+    auto token = req.header("X-CSRF-Token");
+    if (token.empty() || !opt_.check_csrf_token || !opt_.check_csrf_token(req, token))
+      return error(errc::csrf, {},
+                   "Yêu cầu ghi bằng phiên đăng nhập phải đến từ trang của cổng (Origin hoặc Referer cùng nguồn) "
+                   "hoặc mang X-CSRF-Token hợp lệ",
+                   "A write made with a login session must come from the portal's own pages (a same-origin Origin "
+                   "or Referer) or carry a valid X-CSRF-Token");
+  }
+  return std::move(**c);
+}
+
+PBGDPL_DECL bool api::personal(const http::request& req) const {
+  return http::has_authorization(req) || req.principal || (opt_.identify && opt_.identify(req));
 }
 
 template <class T>
@@ -251,19 +313,21 @@ void api::collection(const std::string& path, bool writable) {
       }
     }
     // A key that does not authenticate is a 401, never a silent fall-back to anonymous.
-    auto who = identify(req);
-    if (!who) return error_json(who.err());
+    auto caller = identify(req);
+    if (!caller) return error_json(caller.err());
+    std::optional<http::principal> who;
+    if (*caller) who = std::move((*caller)->who);
     const auto at = now();
-    if (public_needs_published<T> && !*who) q.where.state = "published";
+    if (public_needs_published<T> && !who) q.where.state = "published";
     // Anonymous lists of articles start at "now": scheduled ones would only take the places.
     if constexpr (std::is_same_v<T, article>)
-      if (!*who) q.cursor = clamp_cursor(std::move(q.cursor), at);
+      if (!who) q.cursor = clamp_cursor(std::move(q.cursor), at);
     // The page is built from what the caller may see, and its cursor always comes from the last
     // item returned: a cursor taken from a record the caller may not see would name it (its id
     // and date are in the cursor). Records hidden from the caller are skipped server-side, up to
     // list_scan_pages store pages; a page also stops at list_max_bytes, so a few long bodies
     // cannot make one answer tens of megabytes (and it stays small enough to cache).
-    read_rights rights(opt_, *who, at);
+    read_rights rights(opt_, who, at);
     json items = json::array();
     std::size_t bytes = 0;
     std::string next;
@@ -307,63 +371,65 @@ void api::collection(const std::string& path, bool writable) {
       body["message_en"] = "Too many records you may not see; filter by unit (unit=...)";
     }
     auto r = http::response::json(body);
-    if (!*who) r.cache_tags = {"content"};
+    if (!who) r.cache_tags = {"content"};
     else r.set("Cache-Control", "private, no-store");
     return r;
   });
 
   routes_->get("/v1/" + path + "/{id}", [this](http::request& req) {
-    auto who = identify(req);
-    if (!who) return error_json(who.err());
+    auto caller = identify(req);
+    if (!caller) return error_json(caller.err());
+    std::optional<http::principal> who;
+    if (*caller) who = std::move((*caller)->who);
     auto v = db_.get<T>(req.param("id"));
     if (!v) return error_json(v.err());
-    read_rights rights(opt_, *who, now());
+    read_rights rights(opt_, who, now());
     auto j = rights.view(*v);
     // What the caller may not see does not exist for it: the same 404 as a missing id.
     if (!j) return error_json(store::not_found_error(store::entity_traits<T>::kind, req.param("id")));
     auto r = http::response::json(*j);
-    if (!*who) r.cache_tags = {"content"};
+    if (!who) r.cache_tags = {"content"};
     else r.set("Cache-Control", "private, no-store");
     return r;
   });
 
   if (!writable) return;
 
-  auto authorize_write = [this](const http::request& req, std::string_view action, const std::string& unit) -> result<http::principal> {
-    auto who = caller(req);
-    if (!who) return who.err();
+  auto authorize_write = [this](const http::principal& who, std::string_view action, const std::string& unit) -> result<void> {
     if (!opt_.authorize)
       return error(errc::permission_denied, {}, "Máy chủ này không cho phép ghi qua API", "This server does not accept writes");
-    auto ok = opt_.authorize(*who, action, unit);
-    if (!ok) return ok.err();
-    return who;
+    return opt_.authorize(who, action, unit);
   };
 
-  // Every write authenticates before it reads the body or the store: a caller without a valid
-  // key learns nothing (not whether an id exists, nor what the body should look like).
+  // Every write knows its caller (401), checks where an ambient one comes from (403 csrf) and that
+  // the body is JSON (415) before it reads the body or the store: a caller without a valid key or
+  // session learns nothing (not whether an id exists, nor what the body should look like), and
+  // the caller is identified once per request.
   routes_->post("/v1/" + path, [this, authorize_write, path](http::request& req) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    auto anyone = caller(req);
-    if (!anyone) return error_json(anyone.err());
-    auto v = decode_write<T>(req.message().body(), *anyone, now());
+    auto caller = writer(req);
+    if (!caller) return error_json(caller.err());
+    if (auto refused = not_json(req)) return std::move(*refused);
+    const auto& who = caller->who;
+    auto v = decode_write<T>(req.message().body(), who, now(), true);
     if (!v) return error_json(v.err());
-    auto who = authorize_write(req, write_action<T>("create", *v), owner_unit(*v));
-    if (!who) return error_json(who.err());
+    if (auto ok = authorize_write(who, write_action<T>("create", *v), owner_unit(*v)); !ok) return error_json(ok.err());
     v->version = 0;
-    if (auto ok = prepare_write<T>(*v, nullptr, *who, now()); !ok) return error_json(ok.err());
-    auto created = db_.template create<T>(std::move(*v), who->id);
+    if (auto ok = prepare_write<T>(*v, nullptr, who, now()); !ok) return error_json(ok.err());
+    auto created = db_.template create<T>(std::move(*v), who.id);
     if (!created) return error_json(created.err());
     changed_(store::entity_traits<T>::kind);
     auto r = http::response::json(to_json_value(*created), http::status::created);
-    r.set("Location", "/api/v1/" + path + "/" + http::percent_encode(created->id.value));
+    // Where the API is mounted, as the client reached it (a vendor's prefix, the proxy's too).
+    r.set("Location", mount_base(opt_, req) + "/v1/" + path + "/" + http::percent_encode(created->id.value));
     return r;
   });
 
   // A record the caller may not even read answers a write as if it did not exist (the same 404
   // as a GET), so a write cannot probe for drafts or learn which unit owns one.
-  auto hidden_from = [this](const result<http::principal>& who, const T& current,
+  auto hidden_from = [this](const http::principal& who, const T& current,
                             std::string_view id) -> std::optional<http::response> {
-    std::optional<http::principal> reader(*who);
+    std::optional<http::principal> reader(who);
     read_rights rights(opt_, reader, now());
     if (rights.view(current)) return std::nullopt;
     return error_json(store::not_found_error(store::entity_traits<T>::kind, id));
@@ -371,24 +437,25 @@ void api::collection(const std::string& path, bool writable) {
 
   routes_->put("/v1/" + path + "/{id}", [this, authorize_write, hidden_from](http::request& req) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    auto anyone = caller(req);
-    if (!anyone) return error_json(anyone.err());
-    auto v = decode_write<T>(req.message().body(), *anyone, now());
+    auto caller = writer(req);
+    if (!caller) return error_json(caller.err());
+    if (auto refused = not_json(req)) return std::move(*refused);
+    const auto& who = caller->who;
+    auto v = decode_write<T>(req.message().body(), who, now());
     if (!v) return error_json(v.err());
     if (v->id.value != req.param("id"))
       return error_json(error(errc::invalid_argument, "/id", "Mã trong nội dung khác mã trên đường dẫn", "The body's id differs from the path's"));
     auto current = db_.get<T>(req.param("id"));
     if (!current) return error_json(current.err());
-    if (auto hidden = hidden_from(anyone, *current, req.param("id"))) return std::move(*hidden);
+    if (auto hidden = hidden_from(who, *current, req.param("id"))) return std::move(*hidden);
     // Both the unit it belongs to now and the one it would move to must allow the caller.
-    auto who = authorize_write(req, write_action<T>("update", *v, &*current), owner_unit(*current));
-    if (!who) return error_json(who.err());
-    if (owner_unit(*v) != owner_unit(*current)) {
-      auto again = authorize_write(req, write_action<T>("update", *v, &*current), owner_unit(*v));
-      if (!again) return error_json(again.err());
-    }
-    if (auto ok = prepare_write<T>(*v, &*current, *who, now()); !ok) return error_json(ok.err());
-    auto updated = db_.update(std::move(*v), who->id);
+    if (auto ok = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*current)); !ok)
+      return error_json(ok.err());
+    if (owner_unit(*v) != owner_unit(*current))
+      if (auto again = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*v)); !again)
+        return error_json(again.err());
+    if (auto ok = prepare_write<T>(*v, &*current, who, now()); !ok) return error_json(ok.err());
+    auto updated = db_.update(std::move(*v), who.id);
     if (!updated) return error_json(updated.err());
     changed_(store::entity_traits<T>::kind);
     return http::response::json(to_json_value(*updated));
@@ -396,14 +463,16 @@ void api::collection(const std::string& path, bool writable) {
 
   routes_->del("/v1/" + path + "/{id}", [this, authorize_write, hidden_from](http::request& req) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
-    auto anyone = caller(req);
-    if (!anyone) return error_json(anyone.err());
+    auto caller = writer(req);
+    if (!caller) return error_json(caller.err());
+    if (auto refused = not_json(req)) return std::move(*refused);
+    const auto& who = caller->who;
     auto current = db_.get<T>(req.param("id"));
     if (!current) return error_json(current.err());
-    if (auto hidden = hidden_from(anyone, *current, req.param("id"))) return std::move(*hidden);
+    if (auto hidden = hidden_from(who, *current, req.param("id"))) return std::move(*hidden);
     // Archiving what the public sees takes it down: an approver's action, like publishing.
-    auto who = authorize_write(req, write_action<T>("archive", *current, &*current), owner_unit(*current));
-    if (!who) return error_json(who.err());
+    if (auto ok = authorize_write(who, write_action<T>("archive", *current, &*current), owner_unit(*current)); !ok)
+      return error_json(ok.err());
     std::uint64_t expected = current->version;
     if (auto v = req.query("version"); v && !v->empty()) {
       expected = 0;
@@ -412,7 +481,7 @@ void api::collection(const std::string& path, bool writable) {
         expected = expected * 10 + static_cast<std::uint64_t>(c - '0');
       }
     }
-    auto archived = db_.archive<T>(req.param("id"), expected, who->id);
+    auto archived = db_.archive<T>(req.param("id"), expected, who.id);
     if (!archived) return error_json(archived.err());
     changed_(store::entity_traits<T>::kind);
     return http::response::json(to_json_value(*archived));
@@ -425,10 +494,11 @@ PBGDPL_DECL void api::build() {
     r.cacheable = true;
     return r;
   });
-  routes_->get("/v1", [](http::request&) {
+  routes_->get("/v1", [this](http::request& req) {
     json links = json::object();
     for (const auto& [path, _] : openapi()["paths"].items()) links[path] = path;
-    return http::response::json({{"version", PBGDPL_VERSION_STRING}, {"openapi", "/api/openapi.json"}, {"paths", links}});
+    return http::response::json(
+        {{"version", PBGDPL_VERSION_STRING}, {"openapi", mount_base(opt_, req) + "/openapi.json"}, {"paths", links}});
   });
   collection<article>("articles", true);
   collection<legal_document>("legal-documents", true);
@@ -454,8 +524,12 @@ PBGDPL_DECL json api::openapi() {
            // Reads take an optional key; a key that does not authenticate is refused, not ignored.
            {"401", {{"description", "No or bad API key"}, {"content", {{"application/json", {{"schema", error_ref}}}}}}}};
     if (write) {
-      r["403"] = {{"description", "Not allowed for this unit"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      r["403"] = {{"description", "Not allowed for this unit (code permission_denied), or a write with the host's login "
+                                  "session from a page of another origin (code csrf)"},
+                  {"content", {{"application/json", {{"schema", error_ref}}}}}};
       r["409"] = {{"description", "Version conflict"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      r["415"] = {{"description", "The body is not JSON (Content-Type must be application/json, charset utf-8 if any)"},
+                  {"content", {{"application/json", {{"schema", error_ref}}}}}};
       r["422"] = {{"description", "Validation failed"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
     }
     return r;
@@ -467,7 +541,13 @@ PBGDPL_DECL json api::openapi() {
   // A create answers 201 Created (with Location), not 200.
   json create_responses = responses(true);
   create_responses.erase("200");
-  create_responses["201"] = {{"description", "Created"}};
+  create_responses["201"] = {{"description", "Created; Location names the new record"},
+                             {"headers", {{"Location", {{"schema", {{"type", "string"}}}}}}}};
+  // The record as JSON; on a create its id may be left out (or ""): the server generates one.
+  json create_body{{"type", "object"},
+                   {"properties", {{"id", {{"type", "string"}, {"description", "Optional: the server generates one when absent or empty"}}}}}};
+  json update_body{{"type", "object"}, {"required", json::array({"id"})},
+                   {"properties", {{"id", {{"type", "string"}, {"description", "Must equal the path's id"}}}}}};
   // Reads work with no key or with one.
   json optional_key = json::array({json::object(), json{{"apiKey", json::array()}}});
   json paths = json::object();
@@ -477,14 +557,14 @@ PBGDPL_DECL json api::openapi() {
         {"get", {{"summary", std::string("List ") + c}, {"parameters", list_params}, {"security", optional_key},
                  {"responses", responses(false)}}},
         {"post", {{"summary", std::string("Create one of ") + c}, {"security", json::array({{{"apiKey", json::array()}}})},
-                  {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
+                  {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", create_body}}}}}}},
                   {"responses", create_responses}}}};
     paths[base + "/{id}"] = {
         {"get", {{"summary", std::string("One of ") + c}, {"parameters", id_param}, {"security", optional_key},
                  {"responses", responses(false)}}},
         {"put", {{"summary", "Update (optimistic concurrency on version)"}, {"parameters", id_param},
                  {"security", json::array({{{"apiKey", json::array()}}})},
-                 {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}}},
+                 {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", update_body}}}}}}},
                  {"responses", responses(true)}}},
         {"delete", {{"summary", "Archive"}, {"parameters", id_param}, {"security", json::array({{{"apiKey", json::array()}}})},
                     {"responses", responses(true)}}}};
@@ -500,6 +580,9 @@ PBGDPL_DECL json api::openapi() {
                                 "reads also return what the key's account may read (records that are not public of the units where it "
                                 "has the read right; askers' contacts where it answers questions); a key that does not authenticate is a 401. "
                                 "Writes need a key and the right at the record's unit; making a record public needs the right to publish. "
+                                "A host may instead identify callers by its own login (a session cookie): such writes must come from "
+                                "the portal's own origin (Origin or Referer) or carry an X-CSRF-Token the host accepts, else 403 csrf. "
+                                "Write bodies are JSON only (415 otherwise); a create may leave out the id and gets a generated one. "
                                 "author, created_at, updated_at, published_at, revision, asked_at, answered_at, answered_by and the *_html "
                                 "fields are set by the server."}}},
       {"paths", paths},

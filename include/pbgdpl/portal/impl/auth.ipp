@@ -51,8 +51,6 @@ inline result<void> require_at(store::store& db, const http::principal& p, std::
                                const std::string& target, const unit_directory& tree) {
   auto acc = db.get<account>(p.id);
   if (!acc) return error(errc::unauthenticated);
-  if (target.empty())
-    return error(errc::permission_denied, {}, "Nội dung không thuộc đơn vị nào", "The content belongs to no unit");
   return trust::require(*acc, permission_for(api_action), unit_id{target}, tree);
 }
 }  // namespace detail
@@ -70,6 +68,16 @@ PBGDPL_DECL authorizer account_authorizer(store::store& db) {
     auto snapshot = load_units(db);
     if (!snapshot) return snapshot.err();
     return detail::require_at(db, p, api_action, target, (*snapshot)->tree);
+  };
+}
+
+PBGDPL_DECL authorizer grants_authorizer(grants_source grants_of, std::shared_ptr<live_units> units) {
+  return [grants_of = std::move(grants_of), units = std::move(units)](
+             const http::principal& p, std::string_view api_action, const std::string& target) -> result<void> {
+    const auto grants = grants_of(p);
+    auto snapshot = units->get();
+    return trust::require(std::span<const role_grant>(grants), p.name.empty() ? p.id : p.name, permission_for(api_action),
+                          unit_id{target}, snapshot->tree);
   };
 }
 

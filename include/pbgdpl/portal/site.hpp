@@ -2,7 +2,13 @@
 // into its own server or runs standalone. The site composes its parts: the unit directory kept in
 // memory (units.hpp), the reader pages (pages.hpp) mounted per unit, the JSON API (api.hpp), the
 // schedule of coming publications (schedule.hpp), and the middleware and caches around them.
-// Pages are rendered once, cached, and dropped from the cache when content changes.
+// Pages are rendered once, cached, and dropped from the cache when content changes: the site
+// listens to its store (store::subscribe), so every committed write, whoever made it (the API,
+// the vendor's own code through the store, another process on the same SQLite file, seen by
+// store::poll_changes() at the start of each request), drops what it affects and nothing else.
+// Thread safety: one site serves any number of threads at once (its handler, routes, caches and
+// unit directory are shared and locked inside); construct and destroy it on one thread, with
+// no request running. Its store must be shareable (both built-in stores are).
 #pragma once
 #include "../http/middleware.hpp"
 #include "../http/router.hpp"
@@ -34,11 +40,14 @@ class site {
 
   // The routes without the middleware, for a vendor's own pipeline (which must prepare() each
   // request at its entry): /healthz, /favicon.ico, /robots.txt, /api/..., /don-vi/{unit}/...
-  // and every unit page at the root (the unit chosen by Host).
+  // and every unit page at the root (the unit chosen by Host). Such a pipeline calls the
+  // store's poll_changes() at each request's entry when another process writes the same file.
   std::shared_ptr<const http::router> routes() const noexcept { return routes_; }
 
-  // Content was written outside the API: drops every cached page, feed and API answer, and reads
-  // the units and the next publication time again. (API writes do this themselves.)
+  // Drops every cached page, feed and API answer, and reads the units and the next publication
+  // time again. No longer a duty: writes through the store (any writer, any process on the
+  // same SQLite file) reach the site by themselves and drop only what they affect. Kept for
+  // compatibility, and for data the store does not see (a theme or options changed in place).
   void content_changed();
 
   // Renders the HTML of stored articles, documents and questions that have none (written by an
@@ -65,8 +74,13 @@ class site {
   http::cache_limits partition(const http::cache_limits& pages, std::size_t entries, std::size_t bytes,
                                const std::vector<std::string>& params) const;
   http::response_cache& cache_for(const http::request& req);
-  // After an API write of `kind`: what depends on it is dropped.
-  void changed(std::string_view kind);
+  // The store's listener: drops what a batch of committed writes affects. A unit: everything
+  // (the tree changed). An article or question of unit U: the pages of U and of U's ancestors
+  // (they list it), the search and API partitions whole, and for articles the publication
+  // schedule. A legal document of unit U: the pages of U and its descendants (they show it); of
+  // no unit: every page. Media: the API partition. Other kinds (accounts, ...) show nowhere.
+  // Pages carry the tag "unit:<id>" of the unit whose section they are (pages.ipp).
+  void on_changes(const std::vector<store::change>& batch);
   void build_routes();
   http::response health();
   http::response robots(const http::request& req);
@@ -80,6 +94,8 @@ class site {
   portal::pages pages_;
   portal::api api_;
   std::shared_ptr<http::router> routes_;
+  // Last, so it goes first: no change reaches a half-destroyed site.
+  store::change_subscription changes_;
 };
 
 }  // namespace portal

@@ -146,7 +146,11 @@ PBGDPL_DECL void pages::page(std::string_view pattern, page_handler h, bool page
     if (!paged && req.query("sau"))
       return http::error_response(http::status::bad_request, errc::invalid_argument,
                                   "Trang này không phân trang (tham số sau)", "This page is not paged (parameter sau)");
-    return (this->*h)(req, ctx);
+    auto r = (this->*h)(req, ctx);
+    // Filed under the unit whose section it is, beside "content": the site drops a unit's pages
+    // when a write changes what they show (site::on_changes), and leaves other schools' pages.
+    if (!r.cache_tags.empty()) r.cache_tags.push_back("unit:" + ctx.u->id.value);
+    return r;
   });
 }
 

@@ -3,6 +3,7 @@
 #include "../../publish/rendered.hpp"
 
 #include <algorithm>
+#include <set>
 #include <type_traits>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -17,9 +18,12 @@ PBGDPL_DECL site::site(store::store& s, options o)
       search_cache_(partition(opt_.cache, 1000, 16u * 1024u * 1024u, search_query_params())),
       api_cache_(partition(opt_.cache, 2000, 16u * 1024u * 1024u, api_query_params())),
       pages_(s, opt_, *units_, schedule_),
-      api_(s, opt_, [this](std::string_view kind) { changed(kind); }),
+      // The API's writes reach the caches through the store's listener, like everyone's: its
+      // own callback would drop them a second time.
+      api_(s, opt_, [](std::string_view) {}),
       routes_(std::make_shared<http::router>()) {
   build_routes();
+  changes_ = store_.subscribe([this](const std::vector<store::change>& batch) { on_changes(batch); });
 }
 
 PBGDPL_DECL options site::with_defaults(store::store& s, options o) {
@@ -75,8 +79,12 @@ PBGDPL_DECL http::handler site::handler() {
     req.message().set(http::bhttp::field::host, canonical_host(opt_, req.host()));
     return next(req);
   });
-  // 4. A scheduled article came due: cached answers rendered before its time are dropped.
+  // 4. Commits by other writers of the store's file (another process) are read, and the site's
+  //    listener drops what they changed: one PRAGMA when nothing did. A store that cannot say
+  //    leaves nothing cached that might be stale. Then, a scheduled article that came due drops
+  //    the cached answers rendered before its time.
   p.use([this](http::request& req, const http::handler& next) {
+    if (!store_.poll_changes()) content_changed();
     if (schedule_.due(opt_.now())) {
       cache_.invalidate_tag("content");
       search_cache_.invalidate_tag("content");
@@ -103,12 +111,48 @@ PBGDPL_DECL void site::content_changed() {
   schedule_.changed();
 }
 
-PBGDPL_DECL void site::changed(std::string_view kind) {
-  cache_.invalidate_tag("content");
-  search_cache_.invalidate_tag("content");
-  api_cache_.invalidate_tag("content");
-  schedule_.changed();
-  if (kind == store::entity_traits<unit>::kind) units_->changed();
+PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
+  bool all_pages = false, search = false, api = false, articles = false;
+  std::vector<std::string> up, down;  // units whose pages drop with their ancestors' / descendants'
+  auto owner = [&](std::vector<std::string>& to, const std::string& u) {
+    if (u.empty()) all_pages = true;  // a document of no unit shows everywhere; else unknown (old log)
+    else to.push_back(u);
+  };
+  for (const auto& c : batch) {
+    if (c.kind == store::entity_traits<unit>::kind) {
+      content_changed();  // names, parents, archived marks: every page shows the tree
+      return;
+    }
+    const bool is_article = c.kind == store::entity_traits<article>::kind;
+    const bool is_document = c.kind == store::entity_traits<legal_document>::kind;
+    if (is_article || is_document || c.kind == store::entity_traits<question>::kind) {
+      search = api = true;
+      articles = articles || is_article;
+      owner(is_document ? down : up, c.unit);
+      if (c.previous_unit) owner(is_document ? down : up, *c.previous_unit);
+    } else if (c.kind == store::entity_traits<media_asset>::kind) {
+      api = true;
+    }
+  }
+  if (api) api_cache_.invalidate_tag("content");
+  if (search) search_cache_.invalidate_tag("content");
+  if (articles) schedule_.changed();
+  if (all_pages) {
+    cache_.invalidate_tag("content");
+    return;
+  }
+  if (up.empty() && down.empty()) return;
+  std::set<std::string, std::less<>> units;
+  auto snapshot = units_->get();
+  for (const auto& u : up) {
+    units.insert(u);
+    for (const auto* a : snapshot->tree.ancestors(u)) units.insert(a->id.value);
+  }
+  for (const auto& u : down) {
+    units.insert(u);
+    for (const auto& d : snapshot->tree.subtree(u)) units.insert(d.id.value);
+  }
+  for (const auto& u : units) cache_.invalidate_tag("unit:" + u);
 }
 
 PBGDPL_DECL http::cache_limits site::partition(const http::cache_limits& pages, std::size_t entries, std::size_t bytes,
@@ -186,8 +230,7 @@ PBGDPL_DECL result<std::size_t> site::render_missing(std::string_view actor) {
   if (auto r = each(std::type_identity<article>{}); !r) return r.err();
   if (auto r = each(std::type_identity<legal_document>{}); !r) return r.err();
   if (auto r = each(std::type_identity<question>{}); !r) return r.err();
-  if (n) content_changed();
-  return n;
+  return n;  // the store's listener dropped the pages of what was updated
 }
 
 }  // namespace portal

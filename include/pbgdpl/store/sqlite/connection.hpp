@@ -7,9 +7,11 @@
 #include "../../core/result.hpp"
 #include "options.hpp"
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -53,6 +55,32 @@ class statement {
   sqlite3_stmt* s_;
 };
 
+// The WAL index's header, as every connection to the database sees it in the -shm file: it
+// changes with every commit by any connection (its iChange counter, mxFrame and salts; the
+// layout is in https://www.sqlite.org/walformat.html, shared by every SQLite version that opens
+// the file, so stable). Comparing a copy costs nanoseconds; PRAGMA data_version starts a read
+// transaction, which takes shared-memory locks (microseconds). Readers ask SQLite only when the
+// header moved: a copy taken before a query, equal to the header later, means nobody committed
+// in between. A torn read while a writer updates it only looks like a change.
+class wal_header_watch {
+ public:
+  static constexpr std::size_t header_bytes = 96;  // both copies of the header
+  using header = std::array<unsigned char, header_bytes>;
+  wal_header_watch() = default;
+  wal_header_watch(const wal_header_watch&) = delete;
+  wal_header_watch& operator=(const wal_header_watch&) = delete;
+  ~wal_header_watch();
+  // Maps the database's -shm file read-only (the connection must be open, in WAL mode, and have
+  // read once, so that the file is there and initialised). False when it cannot: read() then
+  // says nullopt and callers always ask SQLite.
+  bool open(const std::filesystem::path& db_path);
+  std::optional<header> read() const noexcept;
+
+ private:
+  const unsigned char* map_ = nullptr;
+  std::size_t len_ = 0;
+};
+
 class connection {
  public:
   connection() = default;
@@ -92,6 +120,8 @@ class connection {
   result<void> backup_to(const std::filesystem::path& dest);
 
   sqlite3* handle() const noexcept { return db_; }
+  // The main database's file name as SQLite opened it (absolute).
+  std::filesystem::path filename() const;
 
  private:
   void rollback(bool outer);

@@ -56,7 +56,8 @@ class sqlite_store final : public store {
   std::optional<std::uint64_t> change_stamp() override;
   // Other connections' commits to the file (another sqlite_store object, another process): the
   // audit entries they appended since the last poll, told to the listeners as changes. One
-  // PRAGMA data_version when nobody else committed. Our own writes were told when they
+  // PRAGMA data_version when nobody else committed (none at all when the WAL index shows that
+  // nobody, this store included, committed since the last poll). Our own writes were told when they
   // committed and are not told again. Inside a transaction of this thread it does nothing (the
   // next poll outside it looks).
   result<std::size_t> poll_changes() override;
@@ -89,6 +90,11 @@ class sqlite_store final : public store {
   std::int64_t seen_seq_ = 0;
   std::int64_t poll_data_version_ = -1;
   std::set<std::int64_t> own_seqs_;
+  // The WAL index header (wal_header_watch): when it is as it was at the last look, nobody
+  // committed, and change_stamp() and poll_changes() answer without asking SQLite. Each keeps
+  // the copy taken before its last query (guarded by mu_).
+  sqlite_detail::wal_header_watch wal_;
+  std::optional<sqlite_detail::wal_header_watch::header> stamp_header_, poll_header_;
 };
 
 // The demo's and a school server's store: the file (and its directory) are created when missing

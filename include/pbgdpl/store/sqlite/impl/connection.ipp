@@ -3,11 +3,15 @@
 #pragma once
 #include "../connection.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <memory>
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -85,6 +89,43 @@ PBGDPL_DECL std::string_view statement::text(int c) const {
 }
 
 // --- connection --------------------------------------------------------------------------------
+
+PBGDPL_DECL wal_header_watch::~wal_header_watch() {
+  if (map_) ::munmap(const_cast<unsigned char*>(map_), len_);
+}
+
+PBGDPL_DECL bool wal_header_watch::open(const std::filesystem::path& db_path) {
+  if (map_) return true;
+  auto shm = db_path;
+  shm += "-shm";
+  int fd = ::open(shm.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  struct stat st {};
+  // SQLite keeps the file at least one 32 KiB region long while a connection has it open (ours
+  // does, so nobody truncates it under the mapping).
+  bool ok = ::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) >= header_bytes;
+  void* m = ok ? ::mmap(nullptr, header_bytes, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+  ::close(fd);
+  if (m == MAP_FAILED) return false;
+  map_ = static_cast<const unsigned char*>(m);
+  len_ = header_bytes;
+  return true;
+}
+
+PBGDPL_DECL std::optional<wal_header_watch::header> wal_header_watch::read() const noexcept {
+  if (!map_) return std::nullopt;
+  header h;
+  // Writers update it under their own barriers; this copy is checked, never trusted: any byte
+  // that differs sends the caller to SQLite.
+  std::memcpy(h.data(), map_, header_bytes);
+  std::atomic_thread_fence(std::memory_order_acquire);
+  return h;
+}
+
+PBGDPL_DECL std::filesystem::path connection::filename() const {
+  const char* f = db_ ? sqlite3_db_filename(db_, "main") : nullptr;
+  return f ? std::filesystem::path(f) : std::filesystem::path();
+}
 
 PBGDPL_DECL connection::~connection() {
   for (auto& [sql, st] : cache_) sqlite3_finalize(st);

@@ -41,8 +41,10 @@ PBGDPL_DECL result<void> sqlite_store::open_impl(const std::filesystem::path& pa
   if (auto m = sqlite_detail::migrate(db_, index_, *ver, opt_.schema_version); !m) return m;
   schema_ = db_.query_int_or("PRAGMA user_version", -1);
   index_.set_schema(schema_);
-  // poll_changes() tells what others commit from now on: data_version first, then the log's end,
-  // so that a commit between the two is told (again) rather than missed.
+  // poll_changes() tells what others commit from now on: the WAL header and data_version first,
+  // then the log's end, so that a commit between them is told (again) rather than missed.
+  wal_.open(db_.filename());  // without it, every look asks SQLite
+  poll_header_ = wal_.read();
   auto dv = db_.query_int("PRAGMA data_version");
   if (!dv) return dv.err();
   poll_data_version_ = *dv;
@@ -269,17 +271,24 @@ inline bool parse_write_op(std::string_view action, write_op& op) {
 
 PBGDPL_DECL result<std::size_t> sqlite_store::poll_changes() {
   std::vector<change> batch;
+  std::optional<error> failed;
   {
     std::lock_guard lock(mu_);
     if (db_.depth() > 0) return std::size_t{0};  // this thread's transaction: told at its commit
+    // Nobody (this store included) committed since the last poll: not even a PRAGMA.
+    auto header = wal_.read();
+    if (header && poll_header_ && *header == *poll_header_) return std::size_t{0};
     auto dv = db_.prepare("PRAGMA data_version");
     if (!dv) return dv.err();
     if (int rc = dv->step(); rc != SQLITE_ROW) return db_.fail(rc, "poll_changes");
     auto version = dv->i64(0);
-    if (version == poll_data_version_) return std::size_t{0};
+    if (version == poll_data_version_) {
+      poll_header_ = header;  // only our own commits moved it
+      return std::size_t{0};
+    }
     // data_version before the log (as at open): a commit in between is read now and its
-    // data_version change makes the next poll look again, which finds nothing new.
-    poll_data_version_ = version;
+    // data_version change makes the next poll look again, which finds nothing new. Both marks
+    // move only once the log was read.
     auto st = db_.prepare(schema_ >= 5 ? "SELECT seq, kind, id, action, version, unit, previous_unit FROM audit_log "
                                          "WHERE seq > ? ORDER BY seq"
                                        : "SELECT seq, kind, id, action, version, '', NULL FROM audit_log "
@@ -301,15 +310,24 @@ PBGDPL_DECL result<std::size_t> sqlite_store::poll_changes() {
       if (!st->is_null(6)) c.previous_unit = st->str(6);
       batch.push_back(std::move(c));
     }
-    if (rc != SQLITE_DONE) return db_.fail(rc, "poll_changes");
     own_seqs_.erase(own_seqs_.begin(), own_seqs_.upper_bound(seen_seq_));
+    if (rc == SQLITE_DONE) {
+      poll_data_version_ = version;
+      poll_header_ = header;  // taken before the queries: a commit since then moved it
+    } else {
+      failed = db_.fail(rc, "poll_changes");  // what was read is told; the next poll reads on
+    }
   }
   notify(batch);
+  if (failed) return *failed;
   return batch.size();
 }
 
 PBGDPL_DECL std::optional<std::uint64_t> sqlite_store::change_stamp() {
   std::lock_guard lock(mu_);
+  // Nobody committed since the last look (our own writes are counted in stamp_ as they end).
+  auto header = wal_.read();
+  if (header && stamp_header_ && *header == *stamp_header_) return stamp_;
   auto st = db_.prepare("PRAGMA data_version");
   if (!st || st->step() != SQLITE_ROW) return std::nullopt;  // cannot tell: nothing may be kept
   auto v = st->i64(0);
@@ -317,6 +335,7 @@ PBGDPL_DECL std::optional<std::uint64_t> sqlite_store::change_stamp() {
     data_version_ = v;
     ++stamp_;
   }
+  stamp_header_ = header;  // taken before the query: a commit since then moved it
   return stamp_;
 }
 

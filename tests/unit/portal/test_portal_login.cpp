@@ -505,3 +505,20 @@ TEST_CASE("api: the OpenAPI document lists 415, the csrf 403 and the optional id
     CHECK(spec["paths"][base + "/{id}"]["delete"]["responses"].contains("415"));
   }
 }
+
+TEST_CASE("portal cache: an API read by the host's login is never answered from the public cache") {
+  vendor_portal v;
+  REQUIRE(v.post("/api/v1/articles", draft("nhap-rieng"), v.key("acc-division-approver")).code == http::status::created);
+  auto lists = [&](headers h) {
+    return portal_fixture::body(v.send(http::verb::get, "/api/v1/articles?limit=100", {}, std::move(h))).find("nhap-rieng") !=
+           std::string::npos;
+  };
+  // The public list, twice (the second from the cache): no draft.
+  CHECK_FALSE(lists({}));
+  CHECK_FALSE(lists({}));
+  // The session's list is its own: the draft its account may read, not the cached public answer.
+  CHECK(lists({{"Cookie", "sid=s-approver"}}));
+  CHECK(lists({{"Authorization", "Bearer " + v.key_of.at("acc-division-approver")}}));
+  // And it was not stored for the public.
+  CHECK_FALSE(lists({}));
+}

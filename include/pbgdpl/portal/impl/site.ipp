@@ -29,12 +29,13 @@ PBGDPL_DECL site::site(store::store& s, options o)
 PBGDPL_DECL options site::with_defaults(store::store& s, options o) {
   vendor_params_ = o.cache.policy.page_params.has_value();
   if (!o.cache.policy.page_params) o.cache.policy.page_params = page_query_params();
-  // Only keyed API calls depend on who asks. Read relative to where the site is mounted, so a
-  // vendor's prefix (/phap-luat/api/...) keeps keyed answers out of the cache too.
+  // Only API calls of a known caller depend on who asks: a key, or the host's own login
+  // (api::personal). Read relative to where the site is mounted, so a vendor's prefix
+  // (/phap-luat/api/...) keeps such answers out of the cache too.
   if (!o.cache.policy.personal)
-    o.cache.policy.personal = [](const http::request& req) {
+    o.cache.policy.personal = [this](const http::request& req) {
       auto p = req.route_path();
-      return (p == "/api" || p.starts_with("/api/")) && http::has_authorization(req);
+      return (p == "/api" || p.starts_with("/api/")) && api_.personal(req);
     };
   for (auto* r : {&o.search_rate, &o.write_rate})
     if (r->trusted_proxies.empty()) r->trusted_proxies = o.trusted_proxies;

@@ -43,7 +43,12 @@ PBGDPL_DECL result<void> sqlite_store::open_impl(const std::filesystem::path& pa
   index_.set_schema(schema_);
   // poll_changes() tells what others commit from now on: the WAL header and data_version first,
   // then the log's end, so that a commit between them is told (again) rather than missed.
-  wal_.open(db_.filename());  // without it, every look asks SQLite
+  // Only in WAL mode (a file system without shared memory leaves the journal as it was, and a
+  // stale -shm file would then never move): without the watch, every look asks SQLite.
+  {
+    auto jm = db_.prepare("PRAGMA journal_mode");
+    if (jm && jm->step() == SQLITE_ROW && jm->text(0) == "wal") wal_.open(db_.filename());
+  }
   poll_header_ = wal_.read();
   auto dv = db_.query_int("PRAGMA data_version");
   if (!dv) return dv.err();

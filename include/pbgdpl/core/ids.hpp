@@ -1,11 +1,13 @@
 // Strong identifiers: an article_id cannot be passed where a unit_id is expected. Ids are short
 // ASCII strings (slugs such as "th-van-bao", or random hex) so they read well in URLs and logs.
+// Thread safety: ids are values (a std::string); share const ones freely.
 #pragma once
 #include "result.hpp"
 
 #include <compare>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 
@@ -34,6 +36,17 @@ struct id {
   friend auto operator<=>(const id&, const id&) = default;
   friend bool operator==(const id&, const id&) = default;
 };
+
+// Printing an id prints its text: `std::cout << a.unit` shows "th-van-yen". (GCC 12's library,
+// the oldest this project builds with, has no <format>: to_string() is the formatting-free form.)
+template <class Tag>
+const std::string& to_string(const id<Tag>& i) noexcept {
+  return i.value;
+}
+template <class Traits, class Tag>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& os, const id<Tag>& i) {
+  return os << i.value;
+}
 
 // 128 random bits as 32 hex characters; not a secret (tokens come from trust/, via libsodium).
 PBGDPL_DECL std::string random_id_string();

@@ -53,6 +53,8 @@ struct article {
   unit_id unit;
   account_id author;
   article_state state = article_state::draft;
+  // Required. Left at the default (1970), store::create sets both to now and store::update sets
+  // updated_at to now; check() refuses them unset.
   timestamp created_at{};
   timestamp updated_at{};
   std::optional<timestamp> published_at;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +71,17 @@ template <labelled_enum E>
 constexpr std::string_view label_en(E e) noexcept {
   auto l = find_label(e);
   return l ? l->en : std::string_view{};
+}
+
+// Printing a model enum prints its stable name, the form JSON and filters use: `std::cout <<
+// article_state::published` shows "published" (label_vi/label_en give the words for people).
+// A value outside the enum's names (made by a cast) prints as its number. to_string(e) (core/
+// json.hpp) is the same name without a stream; GCC 12 has no <format>, so no std::formatter.
+template <class Traits, named_enum E>
+std::basic_ostream<char, Traits>& operator<<(std::basic_ostream<char, Traits>& os, E e) {
+  auto name = to_string(e);
+  if (name.empty()) return os << static_cast<long long>(e);
+  return os << name;
 }
 
 namespace detail {
@@ -275,6 +287,15 @@ void not_before(validator& v, const T& later, const T& earlier, const std::strin
                 std::string_view en, bool strict = false) {
   bool ok = strict ? later > earlier : later >= earlier;
   v.check(ok, path, errc::bad_date, std::string(vi), std::string(en));
+}
+
+// A required time left at its default value (the epoch, 1970-01-01 00:00 UTC) was never set:
+// stored, it would show 1970 on pages and sort last. (store::create and store::update fill an
+// unset created_at/updated_at with the current time before this runs; other times are the
+// caller's to set.)
+inline void time_set(validator& v, timestamp t, const std::string& path, std::string_view vi, std::string_view en) {
+  v.check(t != timestamp{}, path, errc::missing_field, cat(vi, " chưa được đặt (đang là giá trị mặc định 01/01/1970)"),
+          cat(en, " is not set (it is the default value, 1970-01-01)"));
 }
 
 // A time of day "HH:MM" (24 h) in minutes since midnight.

@@ -119,6 +119,8 @@ struct legal_document {
   // may publish at that unit publishes it. Records from before this field are published acts,
   // so a missing state reads as published.
   article_state state = article_state::published;
+  // Required. Left at the default (1970), store::create sets both to now and store::update sets
+  // updated_at to now; check() refuses them unset.
   timestamp created_at{};
   timestamp updated_at{};
 

@@ -32,7 +32,7 @@ struct question {
   // Server-owned: body and answer_markdown rendered when written, so pages never parse Markdown.
   std::optional<std::string> body_html, answer_html;
   question_state state = question_state::asked;
-  timestamp asked_at{};
+  timestamp asked_at{};  // required: check() refuses it unset (the default, 1970)
   std::optional<timestamp> answered_at;
   std::optional<account_id> answered_by;
   std::string rejection_reason;
@@ -88,7 +88,7 @@ struct dialogue_session {
   std::string title;
   std::string description;
   std::string host;  // who answers: "Lãnh đạo Phòng GDĐT, Phòng Tư pháp quận"
-  timestamp starts_at{};
+  timestamp starts_at{};  // both required: check() refuses them unset (the default, 1970)
   timestamp ends_at{};
   std::string url;  // online room or live stream
   dialogue_state state = dialogue_state::planned;

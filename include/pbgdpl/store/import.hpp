@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace store {
@@ -16,9 +17,17 @@ namespace store {
 result<json> read_dataset_directory(const std::filesystem::path& dir);
 
 // Creates every stored entity of `d` whose id the store does not hold yet (so importing twice
-// is harmless), kind by kind in the registry's order (stored_kinds: referenced kinds first);
-// returns how many were created. All or nothing.
+// is harmless), kind by kind in the registry's order (stored_kinds: referenced kinds first),
+// units parents first (units_parents_first), since the store refuses a unit whose parent it does
+// not hold; returns how many were created. All or nothing.
 result<std::size_t> import_dataset(store& s, const dataset& d, std::string_view actor = "import");
+
+// `units` in an order in which each can be created: a unit whose parent is in the list comes
+// after that parent; units whose parent is not in the list (roots, or parents already stored)
+// start the order. Units caught in a parent cycle come last, in their given order (the store
+// then refuses them with its own error). O(n log n), whatever the input: no walk is unbounded.
+// The pointers point into `units`.
+std::vector<const unit*> units_parents_first(const std::vector<unit>& units);
 
 }  // namespace store
 PBGDPL_NAMESPACE_END

@@ -1,5 +1,8 @@
 // The in-memory store: the reference behaviour of the store interface, for tests and for
-// embedding where nothing must persist. Thread-safe; transactions roll back by snapshot.
+// embedding where nothing must persist. Transactions roll back by snapshot.
+// Thread safety: one memory_store may be shared by any number of threads: every call takes its
+// one (recursive) mutex, so calls run one at a time; a transaction holds it until its function
+// returns (copying the whole state first), so other threads wait for it.
 #pragma once
 #include "store.hpp"
 

@@ -8,6 +8,9 @@
 // up. A store that cannot tell (change_stamp() is nullopt) gets no caching at all. Bounded by
 // entries and by approximate bytes (each entity's strings and elements); the least recently used
 // goes first.
+// Thread safety: one record_cache may be shared by threads (its table is behind a mutex; its
+// store must be shareable too, as both built-in stores are). A reader is one thread's, for one
+// page: do not share it. The shared_ptr<const T> it returns may be kept and read by any thread.
 #pragma once
 #include "store.hpp"
 

@@ -4,6 +4,11 @@
 #pragma once
 #include "../core/json.hpp"
 #include "../core/time.hpp"
+#include "../model/article.hpp"
+#include "../model/legal_document.hpp"
+#include "../model/media.hpp"
+#include "../model/question.hpp"
+#include "../model/unit.hpp"
 #include "record.hpp"
 
 #include <cstddef>
@@ -17,6 +22,10 @@ PBGDPL_NAMESPACE_BEGIN
 namespace store {
 
 // What list and search queries filter on. Every member is optional; strings compare exactly.
+// The with_*() setters take the model's enums and ids instead of their names (each sets the
+// string member to the enum's stable name, to_string(), which is what the store indexes), so
+// typed and string forms mix: `filter{}.with_unit(u.id).with_state(article_state::published)`.
+// Thread safety: a value type (copy it per thread, or share it const).
 struct filter {
   std::optional<std::string> unit;  // this unit (and, with include_descendants, every unit below it)
   bool include_descendants = true;
@@ -32,6 +41,38 @@ struct filter {
   std::optional<std::string> field;       // lĩnh vực of a legal document
   std::optional<date> from, to;           // inclusive, on the entity's main date
   bool include_archived = false;
+
+  filter& with_unit(const unit_id& u, bool descendants = true) {
+    unit = u.value;
+    include_descendants = descendants;
+    return *this;
+  }
+  filter& with_units(const std::vector<unit_id>& us) {
+    unit_in.clear();
+    for (const auto& u : us) unit_in.push_back(u.value);
+    return *this;
+  }
+  filter& with_kind(article_kind k) { return set(kind, k); }
+  filter& with_kind(publication_kind k) { return set(kind, k); }
+  filter& with_kind(unit_kind k) { return set(kind, k); }
+  filter& with_kind(media_type k) { return set(kind, k); }
+  filter& with_state(article_state s) { return set(state, s); }  // articles, documents, publications
+  filter& with_state(question_state s) { return set(state, s); }
+  filter& with_state(dialogue_state s) { return set(state, s); }
+  filter& with_level(document_level l) { return set(doc_level, l); }
+  filter& with_status(validity_status s) { return set(doc_status, s); }
+  filter& with_dates(std::optional<date> first, std::optional<date> last) {
+    from = first;
+    to = last;
+    return *this;
+  }
+
+ private:
+  template <named_enum E>
+  filter& set(std::optional<std::string>& member, E e) {
+    member = std::string(to_string(e));
+    return *this;
+  }
 };
 
 // One search result: what a result list shows, and the record the search read, so the entity
@@ -54,7 +95,17 @@ struct search_request {
   filter where;                    // merged with key:value filters written in q
   std::size_t limit = 20;          // 1..100
   std::string cursor;              // from the previous page's next_cursor
+  // Search finds published records only (state "published": drafts, records awaiting approval
+  // and questions not yet published are left out) unless this is true. A state the caller sets
+  // in `where.state` is asked for too; a "state:" typed in q cannot widen either (a caller's
+  // filter always wins over one typed in q, see parse_query).
+  bool include_unpublished = false;
 };
+
+// The filter a search applies before the user's key:value filters: the request's own, narrowed
+// to published records unless it asks for more (search_request::include_unpublished). Every
+// backend's search starts from it.
+filter search_filter(const search_request& req);
 
 struct search_page {
   std::vector<search_hit> items;

@@ -8,6 +8,7 @@
 #include "record.hpp"
 #include "search.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -207,6 +208,11 @@ error not_found_error(std::string_view kind, std::string_view id);
 
 // The store. Backends implement the record-level virtual functions; callers use the typed
 // templates (create<article>, list<legal_document>, ...), which validate before writing.
+// Thread safety: each backend says in its header whether it may be shared (memory_store and
+// sqlite_store may). The typed templates add no state: they are as safe as the backend. A
+// typed update or archive is read-then-write; a concurrent writer makes it fail with
+// errc::conflict, never overwrites silently. The value types here (record, filter, page,
+// search_request...) are plain values: share them const or copy them.
 class store {
  public:
   virtual ~store() = default;
@@ -257,10 +263,14 @@ class store {
  public:
   // --- typed operations -----------------------------------------------------------------------
   // Stores a new entity (an empty id gets a random one); returns it as stored, with version 1.
+  // A created_at or updated_at left at its default (1970) is set: created_at to updated_at if
+  // that is set, else to now; updated_at to created_at. Other required times (a question's
+  // asked_at, a dialogue's starts_at) are the caller's: left unset, the write is refused.
   template <stored_entity T>
   result<T> create(T v, std::string_view actor) {
     if (v.id.value.empty()) v.id.value = random_id_string();
     v.version = 1;
+    fill_unset_times(v, write_op::create);
     auto r = stored_form(v);
     if (!r) return r.err();
     auto w = checked_write(write_op::create, *r, 0, actor, v);
@@ -287,11 +297,14 @@ class store {
 
   // Writes v if nobody changed it since it was read (v.version is the version read); returns it
   // with the new version. A stale v fails with errc::conflict and changes nothing.
+  // updated_at is the caller's: an entity read and written back keeps the updated_at it had;
+  // left at its default (1970, e.g. reset with `v.updated_at = {}`), it is set to now.
   template <stored_entity T>
   result<T> update(T v, std::string_view actor) {
     auto expected = v.version;
     if (expected == 0) return not_found_error(entity_traits<T>::kind, v.id.value);
     v.version = expected + 1;
+    fill_unset_times(v, write_op::update);
     auto r = stored_form(v);
     if (!r) return r.err();
     auto w = checked_write(write_op::update, *r, expected, actor, v);
@@ -346,8 +359,10 @@ class store {
 
   // Refuses a unit whose parent chain comes back to it (or runs into a cycle stored by an older
   // version): every walk of the tree, up or down, relies on there being none. The chain is read
-  // with a bound and a visited set, so even a damaged tree cannot make this loop. A parent not
-  // stored (yet) ends the chain: datasets may list a school before its division.
+  // with a bound and a visited set, so even a damaged tree cannot make this loop. The parent
+  // itself must be stored (a dangling parent is refused, errc::invalid_argument at /parent):
+  // create parents first (import_dataset orders a dataset's units so). An ancestor missing
+  // further up (stored by an older version) ends the chain.
   result<void> check_unit_parent(const unit& u);
   static constexpr std::size_t max_unit_depth = 64;
 
@@ -359,6 +374,25 @@ class store {
   }
 
  private:
+  // What create() and update() say above: the times a caller need not invent. Only kinds whose
+  // created_at/updated_at are required (not optional) have them filled.
+  template <class T>
+  static void fill_unset_times(T& v, write_op op) {
+    constexpr timestamp unset{};
+    constexpr bool has_created = requires { requires std::is_same_v<decltype(T::created_at), timestamp>; };
+    constexpr bool has_updated = requires { requires std::is_same_v<decltype(T::updated_at), timestamp>; };
+    if constexpr (has_created && has_updated) {
+      if (op == write_op::create) {
+        if (v.created_at == unset) v.created_at = v.updated_at != unset ? v.updated_at : now();
+        if (v.updated_at == unset) v.updated_at = v.created_at;
+      } else if (v.updated_at == unset) {
+        v.updated_at = std::max(now(), v.created_at);
+      }
+    } else if constexpr (has_created) {
+      if (op == write_op::create && v.created_at == unset) v.created_at = now();
+    }
+  }
+
   // Validates v, then makes the record: text in NFC (v too, so what create/update return is
   // what a read gives back), the kind's columns and search text.
   template <stored_entity T>

@@ -18,6 +18,8 @@ TEST_CASE_TEMPLATE("a created entity reads back equal, with version 1", F, STORE
   CHECK_FALSE(a.id.empty());
   auto b = s->get<article>(a.id.value).value();
   CHECK(b == a);
+  REQUIRE(s->create(make_unit("ha-noi", "Hà Nội", std::nullopt, unit_kind::city), "admin"));
+  REQUIRE(s->create(make_unit("pgd-ha-dong", "Phòng GDĐT Hà Đông", "ha-noi", unit_kind::education_division), "admin"));
   auto u = s->create(make_unit("th-van-yen", "Trường Tiểu học Văn Yên", "pgd-ha-dong"), "admin").value();
   CHECK(s->get<unit>("th-van-yen").value() == u);
   CHECK(s->get<unit>("missing").err().code == errc::not_found);
@@ -310,12 +312,12 @@ TEST_CASE_TEMPLATE("a unit write that would close a parent cycle is refused, up 
   }
   CHECK_FALSE(s->create(make_unit("tu-tro", "Tự trỏ", "tu-tro"), "admin"));
   CHECK(s->get<unit>("tu-tro").err().code == errc::not_found);
-  // Moving a school to another place in the tree (no cycle) still works; so does a parent that
-  // is not stored yet (datasets may list a school before its division).
+  // Moving a school to another place in the tree (no cycle) still works; a parent that is not
+  // stored is refused (test_store_traps.cpp).
   auto school = s->get<unit>("th-van-yen").value();
   school.parent = unit_id{"ha-noi"};
   CHECK(s->update(school, "admin"));
-  CHECK(s->create(make_unit("th-moi", "Trường mới", "chua-co"), "admin"));
+  CHECK_FALSE(s->create(make_unit("th-moi", "Trường mới", "chua-co"), "admin"));
 }
 
 namespace {

@@ -71,9 +71,9 @@ TEST_CASE("a database from an older schema is upgraded in place and its data ind
   a.id = article_id{"bai-cu"};
   a.version = 1;
   auto body = to_json_value(a).dump();
-  std::string sql = "INSERT INTO entities(kind, id, version, body, unit, sort_key) VALUES('article', 'bai-cu', 1, '";
+  std::string sql = "INSERT INTO entities(kind, id, version, body, unit, state, sort_key) VALUES('article', 'bai-cu', 1, '";
   for (char c : body) sql += c == '\'' ? std::string("''") : std::string(1, c);
-  sql += "', 'th-van-yen', '2023-03-22T01:00:00Z')";
+  sql += "', 'th-van-yen', 'published', '2023-03-22T01:00:00Z')";
   raw_exec(path, sql);
   auto s = open_ok(path);
   CHECK(s->schema_version() == sqlite_detail::current_schema);
@@ -583,9 +583,9 @@ TEST_CASE("upgrading a version-1 database leaves archived records out of the sea
     a.version = 1;
     if (archived) a.state = article_state::archived;
     auto body = to_json_value(a).dump();
-    std::string sql = "INSERT INTO entities(kind, id, version, body, unit, sort_key, archived) VALUES('article', '" + id + "', 1, '";
+    std::string sql = "INSERT INTO entities(kind, id, version, body, unit, state, sort_key, archived) VALUES('article', '" + id + "', 1, '";
     for (char c : body) sql += c == '\'' ? std::string("''") : std::string(1, c);
-    sql += "', 'th-van-yen', '2023-03-22T01:00:00Z', " + std::to_string(archived) + ")";
+    sql += "', 'th-van-yen', '" + std::string(to_string(a.state)) + "', '2023-03-22T01:00:00Z', " + std::to_string(archived) + ")";
     raw_exec(path, sql);
   };
   insert("con-hien", "Hòa giải còn hiện", 0);

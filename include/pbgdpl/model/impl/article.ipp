@@ -23,6 +23,8 @@ PBGDPL_DECL void validate(const article& a, validator& v) {
   rules::texts(v, a.tags, "/tags", "Thẻ", "Tag");
   rules::identifier(v, a.unit, "/unit", "Đơn vị", "Unit");
   rules::identifier(v, a.author, "/author", "Tác giả", "Author");
+  rules::time_set(v, a.created_at, "/created_at", "Ngày tạo", "created_at");
+  rules::time_set(v, a.updated_at, "/updated_at", "Ngày cập nhật", "updated_at");
   rules::not_before(v, a.updated_at, a.created_at, "/updated_at", "Ngày cập nhật không được trước ngày tạo",
                     "updated_at must not be before created_at");
   if (a.published_at)

@@ -145,6 +145,8 @@ PBGDPL_DECL void validate(const legal_document& d, validator& v) {
     v.nested("/files/" + std::to_string(i), [&] { validate(d.files[i], v); });
   rules::identifier(v, d.unit, "/unit", "Đơn vị ban hành", "Issuing unit");
   rules::known(v, d.state, "/state");
+  rules::time_set(v, d.created_at, "/created_at", "Ngày tạo", "created_at");
+  rules::time_set(v, d.updated_at, "/updated_at", "Ngày cập nhật", "updated_at");
   rules::not_before(v, d.updated_at, d.created_at, "/updated_at", "Ngày cập nhật không được trước ngày tạo",
                     "updated_at must not be before created_at");
 }

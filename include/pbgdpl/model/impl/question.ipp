@@ -18,6 +18,7 @@ PBGDPL_DECL void validate(const question& q, validator& v) {
   rules::text(v, q.title, "/title", "Tiêu đề", "Title", true);
   rules::long_text(v, q.body, "/body", "Nội dung câu hỏi", "Question body", true);
   rules::text(v, q.category, "/category", "Lĩnh vực", "Category", false);
+  rules::time_set(v, q.asked_at, "/asked_at", "Thời điểm hỏi", "asked_at");
   bool answered = q.state == question_state::answered || q.state == question_state::published;
   rules::long_text(v, q.answer_markdown, "/answer_markdown", "Câu trả lời", "Answer", answered);
   if (answered) {
@@ -45,6 +46,8 @@ PBGDPL_DECL void validate(const dialogue_session& d, validator& v) {
   rules::text(v, d.title, "/title", "Tiêu đề", "Title", true);
   rules::long_text(v, d.description, "/description", "Mô tả", "Description", false);
   rules::text(v, d.host, "/host", "Người chủ trì", "Host", false);
+  rules::time_set(v, d.starts_at, "/starts_at", "Thời điểm bắt đầu", "starts_at");
+  rules::time_set(v, d.ends_at, "/ends_at", "Thời điểm kết thúc", "ends_at");
   rules::not_before(v, d.ends_at, d.starts_at, "/ends_at", "Thời điểm kết thúc phải sau thời điểm bắt đầu",
                     "ends_at must be after starts_at", true);
   rules::url(v, d.url, "/url", "Địa chỉ phòng trực tuyến", "Online room URL", false);

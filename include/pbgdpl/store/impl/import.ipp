@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <type_traits>
 #include <vector>
@@ -39,6 +41,37 @@ PBGDPL_DECL result<json> read_dataset_directory(const std::filesystem::path& dir
   return all;
 }
 
+PBGDPL_DECL std::vector<const unit*> units_parents_first(const std::vector<unit>& units) {
+  std::set<std::string_view> ids;
+  for (const auto& u : units) ids.insert(u.id.value);
+  // Each unit waits in the list of its parent's children (one list per unit) or starts the order.
+  std::map<std::string_view, std::vector<std::size_t>> children;
+  std::vector<std::size_t> order;
+  order.reserve(units.size());
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    const auto& p = units[i].parent;
+    if (p && ids.count(p->value)) children[p->value].push_back(i);
+    else order.push_back(i);
+  }
+  // Breadth first from the starts. A parent's children are released once (the list is taken out
+  // of the map), so with duplicate ids no unit is placed twice.
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    auto it = children.find(units[order[k]].id.value);
+    if (it == children.end()) continue;
+    auto released = std::move(it->second);
+    children.erase(it);
+    order.insert(order.end(), released.begin(), released.end());
+  }
+  std::vector<bool> placed(units.size(), false);
+  for (auto i : order) placed[i] = true;
+  for (std::size_t i = 0; i < units.size(); ++i)
+    if (!placed[i]) order.push_back(i);  // in a cycle: never released
+  std::vector<const unit*> out;
+  out.reserve(order.size());
+  for (auto i : order) out.push_back(&units[i]);
+  return out;
+}
+
 PBGDPL_DECL result<std::size_t> import_dataset(store& s, const dataset& d, std::string_view actor) {
   std::size_t created = 0;
   auto r = s.transaction([&]() -> result<void> {
@@ -49,13 +82,18 @@ PBGDPL_DECL result<std::size_t> import_dataset(store& s, const dataset& d, std::
       describe_dataset(
           [&](std::string_view, const auto& items) {
             if constexpr (std::is_same_v<std::decay_t<decltype(items)>, std::vector<T>>) {
-              for (auto v : items) {
+              auto create_one = [&](T v) {
                 if (!status) return;
-                if (s.get<T>(v.id.value)) continue;
+                if (s.get<T>(v.id.value)) return;
                 v.version = 0;
                 auto c = s.create(std::move(v), actor);
                 if (!c) status = c.err();
                 else ++created;
+              };
+              if constexpr (std::is_same_v<T, unit>) {
+                for (const unit* u : units_parents_first(items)) create_one(*u);
+              } else {
+                for (const auto& v : items) create_one(v);
               }
             }
           },

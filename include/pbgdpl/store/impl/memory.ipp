@@ -124,7 +124,7 @@ PBGDPL_DECL result<search_page> memory_store::search(const search_request& req) 
   if (auto l = check_limit(req.limit); !l) return l.err();
   auto offset = cursor_offset(req.cursor);
   if (!offset) return offset.err();
-  auto q = parse_query(req.q, req.where);
+  auto q = parse_query(req.q, search_filter(req));
   if (!q) return q.err();
   const auto& kinds = req.kinds.empty() ? searchable_kinds() : req.kinds;
   if (auto k = check_searchable(kinds); !k) return k.err();

@@ -161,6 +161,13 @@ PBGDPL_DECL bool apply_filter(filter& f, std::string_view key, std::string value
 
 }  // namespace detail
 
+PBGDPL_DECL filter search_filter(const search_request& req) {
+  filter f = req.where;
+  // Every searchable kind names its public state "published" (article_state, question_state).
+  if (!req.include_unpublished && !f.state) f.state = "published";
+  return f;
+}
+
 PBGDPL_DECL result<parsed_query> parse_query(std::string_view raw, filter base) {
   if (raw.size() > max_query_bytes)
     return detail::query_error(errc::too_large, "Câu tìm kiếm quá dài (tối đa 1000 byte)",

@@ -92,8 +92,14 @@ PBGDPL_DECL result<void> store::check_unit_parent(const unit& u) {
     seen.insert(cur);
     auto r = read(entity_traits<unit>::kind, cur);
     if (!r) {
-      if (r.err().code == errc::not_found) return {};
-      return r.err();
+      if (r.err().code != errc::not_found) return r.err();
+      // The unit's own parent must exist. A missing ancestor further up is damage an older
+      // version stored (it did not check): the chain ends there, and this write is not blamed.
+      if (steps == 0)
+        return error(errc::invalid_argument, "/parent",
+                     "Đơn vị cấp trên \"" + cur + "\" của " + u.id.value + " không tồn tại; hãy tạo đơn vị cấp trên trước",
+                     "The parent unit \"" + cur + "\" of " + u.id.value + " does not exist; create the parent first");
+      return {};
     }
     cur = r->parent;
   }

@@ -16,6 +16,12 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace store {
 
+// Thread safety: one sqlite_store may be shared by any number of threads. Every call takes the
+// store's one (recursive) mutex around its one connection, so calls run one at a time, reads
+// included; a transaction holds it until its function returns, so other threads wait for it and
+// must not be waited on from inside it. handle() is the exception: the raw connection, unlocked.
+// Other processes may open the same file (SQLite's WAL and locking; change_stamp() sees their
+// commits).
 class sqlite_store final : public store {
  public:
   // Opens (creating if needed) the database at `path` and migrates it. Errors: corrupt (not a

@@ -166,7 +166,7 @@ PBGDPL_DECL result<search_page> sqlite_store::search(const search_request& req) 
   if (auto l = check_limit(req.limit); !l) return l.err();
   auto offset = cursor_offset(req.cursor);
   if (!offset) return offset.err();
-  auto pq = parse_query(req.q, req.where);
+  auto pq = parse_query(req.q, search_filter(req));
   if (!pq) return pq.err();
   const auto& q = *pq;
   const auto& kinds = req.kinds.empty() ? searchable_kinds() : req.kinds;

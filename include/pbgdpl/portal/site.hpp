@@ -19,7 +19,9 @@
 #include "schedule.hpp"
 #include "units.hpp"
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -94,6 +96,9 @@ class site {
   portal::pages pages_;
   portal::api api_;
   std::shared_ptr<http::router> routes_;
+  // Counts the times cached answers were dropped, each counted before it drops: an answer whose
+  // render saw the count move may have been made from what a write changed.
+  std::atomic<std::uint64_t> drops_{0};
   // Last, so it goes first: no change reaches a half-destroyed site.
   store::change_subscription changes_;
 };

@@ -87,6 +87,7 @@ PBGDPL_DECL http::handler site::handler() {
   p.use([this](http::request& req, const http::handler& next) {
     if (!store_.poll_changes()) content_changed();
     if (schedule_.due(opt_.now())) {
+      ++drops_;
       cache_.invalidate_tag("content");
       search_cache_.invalidate_tag("content");
       api_cache_.invalidate_tag("content");
@@ -96,8 +97,15 @@ PBGDPL_DECL http::handler site::handler() {
   // 5. Conditional GET (ETag, 304), around
   // 6. the response cache in three partitions: search results and API answers (whose query space
   //    a stranger can make endless) apart from pages, so filling them never evicts the pages.
+  //    A write that commits while an answer is rendered from what was read before it may be
+  //    dropped from the cache before that answer is stored: then the answer's entry goes too.
+  //    Every drop counts first (drops_), so either the drop finds the entry or this sees the count.
   p.use(http::conditional_get()).use([this](http::request& req, const http::handler& next) {
-    return cache_for(req).serve(req, next);
+    auto& cache = cache_for(req);
+    auto before = drops_.load();
+    auto r = cache.serve(req, next);
+    if (drops_.load() != before) cache.invalidate(req.host(), req.path(), req.raw_query());
+    return r;
   });
   // 7. The routes: /healthz, /favicon.ico, /robots.txt, /api (its own rate limit and keys),
   //    /don-vi/{unit}/... and the Host's unit at the root (search has its own rate limit).
@@ -105,6 +113,7 @@ PBGDPL_DECL http::handler site::handler() {
 }
 
 PBGDPL_DECL void site::content_changed() {
+  ++drops_;
   cache_.invalidate_tag("content");
   search_cache_.invalidate_tag("content");
   api_cache_.invalidate_tag("content");
@@ -113,6 +122,7 @@ PBGDPL_DECL void site::content_changed() {
 }
 
 PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
+  ++drops_;  // before anything is dropped (see the cache step in handler())
   bool all_pages = false, search = false, api = false, articles = false;
   std::vector<std::string> up, down;  // units whose pages drop with their ancestors' / descendants'
   auto owner = [&](std::vector<std::string>& to, const std::string& u) {

@@ -98,12 +98,14 @@ PBGDPL_DECL bool wal_header_watch::open(const std::filesystem::path& db_path) {
   if (map_) return true;
   auto shm = db_path;
   shm += "-shm";
-  int fd = ::open(shm.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO put in the file's place must not hang the store's open (it is then
+  // refused below as not a regular file, and the watch stays off: SQLite is asked every time).
+  int fd = ::open(shm.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st {};
   // SQLite keeps the file at least one 32 KiB region long while a connection has it open (ours
   // does, so nobody truncates it under the mapping).
-  bool ok = ::fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) >= header_bytes;
+  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) >= header_bytes;
   void* m = ok ? ::mmap(nullptr, header_bytes, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
   ::close(fd);
   if (m == MAP_FAILED) return false;

@@ -24,10 +24,9 @@ namespace portal {
 
 class api {
  public:
-  // `changed(kind)` runs after each write that succeeded, with the kind written ("article",
-  // "unit", ...): the site drops its cached answers (and reads the units again after a unit write).
-  // The store and options must outlive the API.
-  api(store::store& db, const options& opt, std::function<void(std::string_view kind)> changed);
+  // The store and options must outlive the API. Its writes need no callback: the store tells its
+  // listeners (the site's cache among them) of every commit, the API's included.
+  api(store::store& db, const options& opt);
   api(const api&) = delete;
   api& operator=(const api&) = delete;
 
@@ -73,7 +72,6 @@ class api {
   store::store& db_;
   const options& opt_;
   std::vector<std::string> write_origins_;  // origins whose pages may write with ambient credentials
-  std::function<void(std::string_view)> changed_;
   http::rate_limiter write_limiter_;
   std::shared_ptr<http::router> routes_;
 };

@@ -442,7 +442,7 @@ TEST_CASE("api: a read by the host's login depends on who asks (personal), an an
     if (cookie(r.header("Cookie"), "sid") != "s-approver") return std::nullopt;
     return v.sessions.at("s-approver");
   };
-  portal::api api(v.f->db, o, [](std::string_view) {});
+  portal::api api(v.f->db, o);
   auto req = [](headers h) {
     http::beast_request m{http::verb::get, "/api/v1/articles", 11};
     for (auto& [k, val] : h) m.set(k, val);

@@ -233,8 +233,8 @@ class read_rights {
   std::map<std::string, bool, std::less<>> memo_;
 };
 
-PBGDPL_DECL api::api(store::store& db, const options& opt, std::function<void(std::string_view kind)> changed)
-    : db_(db), opt_(opt), write_origins_(api_detail::write_origins(opt).value()), changed_(std::move(changed)),
+PBGDPL_DECL api::api(store::store& db, const options& opt)
+    : db_(db), opt_(opt), write_origins_(api_detail::write_origins(opt).value()),
       write_limiter_(opt.write_rate), routes_(std::make_shared<http::router>()) {
   build();
 }
@@ -418,7 +418,6 @@ void api::collection(const std::string& path, bool writable) {
     if (auto ok = prepare_write<T>(*v, nullptr, who, now()); !ok) return error_json(ok.err());
     auto created = db_.template create<T>(std::move(*v), who.id);
     if (!created) return error_json(created.err());
-    changed_(store::entity_traits<T>::kind);
     auto r = http::response::json(to_json_value(*created), http::status::created);
     // Where the API is mounted, as the client reached it (a vendor's prefix, the proxy's too).
     r.set("Location", mount_base(opt_, req) + "/v1/" + path + "/" + http::percent_encode(created->id.value));
@@ -457,7 +456,6 @@ void api::collection(const std::string& path, bool writable) {
     if (auto ok = prepare_write<T>(*v, &*current, who, now()); !ok) return error_json(ok.err());
     auto updated = db_.update(std::move(*v), who.id);
     if (!updated) return error_json(updated.err());
-    changed_(store::entity_traits<T>::kind);
     return http::response::json(to_json_value(*updated));
   });
 
@@ -483,7 +481,6 @@ void api::collection(const std::string& path, bool writable) {
     }
     auto archived = db_.archive<T>(req.param("id"), expected, who.id);
     if (!archived) return error_json(archived.err());
-    changed_(store::entity_traits<T>::kind);
     return http::response::json(to_json_value(*archived));
   });
 }

@@ -18,9 +18,8 @@ PBGDPL_DECL site::site(store::store& s, options o)
       search_cache_(partition(opt_.cache, 1000, 16u * 1024u * 1024u, search_query_params())),
       api_cache_(partition(opt_.cache, 2000, 16u * 1024u * 1024u, api_query_params())),
       pages_(s, opt_, *units_, schedule_),
-      // The API's writes reach the caches through the store's listener, like everyone's: its
-      // own callback would drop them a second time.
-      api_(s, opt_, [](std::string_view) {}),
+      // The API's writes reach the caches through the store's listener, like everyone's.
+      api_(s, opt_),
       routes_(std::make_shared<http::router>()) {
   build_routes();
   changes_ = store_.subscribe([this](const std::vector<store::change>& batch) { on_changes(batch); });
@@ -81,7 +80,7 @@ PBGDPL_DECL http::handler site::handler() {
     return next(req);
   });
   // 4. Commits by other writers of the store's file (another process) are read, and the site's
-  //    listener drops what they changed: one PRAGMA when nothing did. A store that cannot say
+  //    listener drops what they changed: one look at the WAL header when nothing did. A store that cannot say
   //    leaves nothing cached that might be stale. Then, a scheduled article that came due drops
   //    the cached answers rendered before its time.
   p.use([this](http::request& req, const http::handler& next) {

@@ -41,6 +41,10 @@ struct filter {
   std::optional<std::string> field;       // lĩnh vực of a legal document
   std::optional<date> from, to;           // inclusive, on the entity's main date
   bool include_archived = false;
+  // When set: articles whose publication time is after it (scheduled ones) are left out, as
+  // is_visible_at() would. A page for the public passes the current time, so its result list
+  // and its paging agree with what it may show.
+  std::optional<timestamp> visible_at;
 
   filter& with_unit(const unit_id& u, bool descendants = true) {
     unit = u.value;
@@ -61,6 +65,10 @@ struct filter {
   filter& with_state(dialogue_state s) { return set(state, s); }
   filter& with_level(document_level l) { return set(doc_level, l); }
   filter& with_status(validity_status s) { return set(doc_status, s); }
+  filter& visible_by(timestamp t) {
+    visible_at = t;
+    return *this;
+  }
   filter& with_dates(std::optional<date> first, std::optional<date> last) {
     from = first;
     to = last;

@@ -272,3 +272,41 @@ TEST_CASE_TEMPLATE("typed filters take the model's enums and ids and mean what t
   CHECK(docs.doc_level == "district");
   CHECK(docs.doc_status == "in_force");
 }
+
+TEST_CASE_TEMPLATE("with visible_at, scheduled articles are left out of search and lists, and of their paging", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  auto now = at("2024-01-10T08:00:00+07:00");
+  auto add = [&](std::string id, const char* published) {
+    auto a = make_article("Hòa giải ở cơ sở " + id, "Tuyên truyền pháp luật về hòa giải.", "th-van-yen", "2024-01-01T08:00:00+07:00");
+    a.id = article_id{id};
+    a.published_at = at(published);
+    REQUIRE(s->create(a, "x"));
+  };
+  add("da-dang", "2024-01-05T08:00:00+07:00");
+  add("dung-luc", "2024-01-10T08:00:00+07:00");  // at `now`: visible
+  add("hen-gio", "2024-01-10T08:00:01+07:00");   // one second later: scheduled
+  auto doc = make_document("kh-hoa-giai", "20/KH-PGDĐT", "KH", 2025, 3, 22);  // documents are not scheduled
+  doc.title = "Kế hoạch hòa giải ở cơ sở";
+  REQUIRE(s->create(doc, "x"));
+
+  auto req = sr("hoa giai");
+  CHECK(hit_ids(*s, req).count("hen-gio") == 1);  // without a time: everything published
+  req.where.visible_by(now);
+  CHECK(hit_ids(*s, req) == std::set<std::string>{"da-dang", "dung-luc", "kh-hoa-giai"});
+  // Paging: three visible hits on pages of two make two pages, not a third made of the scheduled one.
+  req.limit = 2;
+  auto p1 = s->search(req).value();
+  CHECK(p1.items.size() == 2);
+  REQUIRE_FALSE(p1.next_cursor.empty());
+  req.cursor = p1.next_cursor;
+  auto p2 = s->search(req).value();
+  CHECK(p2.items.size() == 1);
+  CHECK(p2.next_cursor.empty());
+
+  list_query q;
+  q.where.visible_by(now);
+  std::set<std::string> listed;
+  for (const auto& a : s->list<article>(q).value().items) listed.insert(a.id.value);
+  CHECK(listed == std::set<std::string>{"da-dang", "dung-luc"});
+}

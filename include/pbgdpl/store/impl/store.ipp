@@ -119,6 +119,8 @@ PBGDPL_DECL bool matches(const record& r, const filter& f, const std::vector<std
   if (f.field && std::find(r.fields.begin(), r.fields.end(), *f.field) == r.fields.end()) return false;
   if (f.from && (r.day.empty() || r.day < format_date(*f.from))) return false;
   if (f.to && (r.day.empty() || r.day > format_date(*f.to))) return false;
+  // An article's sort key is its publication time (entity_traits<article>::index).
+  if (f.visible_at && r.kind == entity_traits<article>::kind && r.sort_key > detail::ts_key(*f.visible_at)) return false;
   return true;
 }
 

@@ -136,6 +136,10 @@ PBGDPL_DECL sql_filter build_filter(const filter& f) {
     s.binds.push_back(format_date(*f.to));
   }
   if (!f.include_archived) s.where += " AND e.archived = 0";
+  if (f.visible_at) {  // an article's sort key is its publication time (entity_traits<article>::index)
+    s.where += " AND NOT (e.kind = '" + std::string(entity_traits<article>::kind) + "' AND e.sort_key > ?)";
+    s.binds.push_back(detail::ts_key(*f.visible_at));
+  }
   return s;
 }
 

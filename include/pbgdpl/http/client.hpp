@@ -1,6 +1,7 @@
 // A small synchronous HTTP/1.1 client (plain http:// only) for tests and the network layer:
 // keep-alive reuse, a timeout on every call, size limits on what it reads, and raw-bytes helpers
 // for sending deliberately malformed requests.
+// Thread safety: a client is one connection; use it from one thread at a time (one per thread).
 #pragma once
 #include "message.hpp"
 

@@ -1,6 +1,8 @@
 // The request and response that handlers, middleware and the router see: Beast's parsed message
 // plus a decoded, traversal-checked path and UTF-8-checked query, and a response that can share
 // pre-serialized bytes from the cache. Nothing here touches a socket.
+// Thread safety: a request and a response belong to one request on one thread; the frozen bytes
+// a response may share with the cache are immutable, so sharing them across threads is safe.
 #pragma once
 #include "../core/errors.hpp"
 #include "../core/json.hpp"

@@ -2,6 +2,8 @@
 // method matching (405 with Allow, HEAD served by GET), and mounting routers or whole handlers
 // under a prefix that may hold parameters ("/don-vi/{unit}"). `handle()` needs no socket, so a
 // vendor's own server can hand it requests.
+// Thread safety: build a router (route(), mount(), on_*()) on one thread before serving; then
+// handle() is const and may run on any number of threads at once.
 #pragma once
 #include "message.hpp"
 

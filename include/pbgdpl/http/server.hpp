@@ -1,6 +1,8 @@
 // The standalone HTTP/1.1 server: Boost.Asio on N threads, Beast's parser, keep-alive with
 // in-order (pipelining-safe) answers, limits that answer 400/408/413/431/503 and never take the
 // server down, and a graceful stop (stop accepting, finish in-flight, then close).
+// Thread safety: start(), stop() and run() from one controlling thread; stats() from any thread.
+// The handler it is given runs on the worker threads at once and must be thread-safe.
 #pragma once
 #include "message.hpp"
 #include "router.hpp"

@@ -2,6 +2,7 @@
 // constant time (each unit's subtree is one interval of a pre-order walk), built from a list of
 // units whatever it holds. The store refuses cycles and chains deeper than max_depth; a list read
 // from an older or damaged store may still have them, and is cut so that every walk ends.
+// Thread safety: immutable once built; any number of threads may read one directory at once.
 #pragma once
 #include "unit.hpp"
 

@@ -3,6 +3,8 @@
 // once per way of naming a unit (/don-vi/{unit}/... and, at the root, by Host); a page learns its
 // unit from the {unit} parameter or the Host, and its links' base from where it was mounted, so
 // the same routes serve under a vendor's prefix too.
+// Thread safety: the page handlers run on the server's threads at once (the site's parts they
+// read lock or are immutable); build and route on one thread, as the site does.
 #pragma once
 #include "../http/middleware.hpp"
 #include "../http/router.hpp"

@@ -2,6 +2,7 @@
 // sitemap, search and anonymous API answers show an article only from that time on
 // (is_visible_at), and a page rendered before it is not kept past it: the site asks
 // publication_schedule when the next one comes due and drops its cached pages then.
+// Thread safety: publication_schedule is safe to call from every thread (it locks its state).
 #pragma once
 #include "../model/article.hpp"
 #include "../store/store.hpp"

@@ -1,6 +1,8 @@
 // The units the portal answers for, kept in memory: read from the store once into the model's
 // unit_directory, and read again only after a unit was written, so no page loads or walks the
 // tree (with thousands of schools, a page costs what it costs with ten).
+// Thread safety: live_units may be shared by every thread; get() hands out an immutable snapshot
+// that stays valid while a unit write replaces it.
 #pragma once
 #include "../model/unit_directory.hpp"
 #include "../store/store.hpp"

@@ -2,6 +2,8 @@
 // trusted comment states who approved what, for which use, until when, with which sequence. A
 // keyring holds each authority's pinned root key, the approver keys it delegated (signed
 // delegation records) and its signed revocation list, and verifies approvals offline.
+// Thread safety: keyring and sequence_tracker are plain values with no locks: share one read-only
+// across threads, or guard it when anything may add keys, revocations or sequences meanwhile.
 #pragma once
 #include "../core/json.hpp"
 #include "../model/account.hpp"

@@ -198,3 +198,57 @@ TEST_CASE("router: a mount's prefix may hold parameters, a root mount catches th
   http::request post2(http::beast_request{http::verb::post, "/don-vi/x/tin/1", 11});
   CHECK(std::string(top.handle(post2).body_view()) == "khong duoc");
 }
+
+TEST_CASE("portal: copies of a keyed parameter and invented cursors cannot fill the page cache") {
+  portal_fixture f;
+  REQUIRE(f.get("/pbgdpl/?lang=vi").code == http::status::ok);
+  auto pages = f.site->cache().size();
+  // The handler reads the first ?lang=; so does the key: one entry however many copies follow.
+  for (int n = 1; n < 40; ++n) {
+    std::string t = "/pbgdpl/?lang=vi";
+    for (int i = 0; i < n; ++i) t += (i % 2) ? "&lang=en" : "&lang=vi";
+    REQUIRE(f.get(t).code == http::status::ok);
+  }
+  CHECK(f.site->cache().size() == pages);
+  // Each invented ?sau= cursor is a valid later page: kept apart from the pages everyone reads.
+  for (int i = 0; i < 50; ++i) {
+    auto raw = "k:2020-01-01T00:00:" + std::string(i < 10 ? "0" : "") + std::to_string(i) + "Z\x1f" "a";
+    std::string hex;
+    for (unsigned char c : raw) {
+      static const char* d = "0123456789abcdef";
+      hex += d[c >> 4];
+      hex += d[c & 15];
+    }
+    auto r = f.get("/pbgdpl/tin-hoat-dong/?sau=" + hex);
+    CHECK(r.code != http::status::internal_server_error);
+  }
+  CHECK(f.site->cache().size() == pages);
+}
+
+TEST_CASE("portal: the API index and OpenAPI document name the prefix the API is reached under") {
+  portal_fixture f;
+  http::router vendor;
+  vendor.mount("/phap-luat", f.handle);
+  auto get = [&](std::string target) {
+    http::beast_request m{http::verb::get, target, 11};
+    m.set(http::bhttp::field::host, "127.0.0.1:8080");
+    http::request req(std::move(m));
+    return vendor.handle(req);
+  };
+  auto index = json::parse(std::string(get("/phap-luat/api/v1").body_view()));
+  REQUIRE(index["paths"].is_object());
+  CHECK(index["paths"].size() >= 10);  // the index once iterated a destroyed document: empty
+  CHECK(index["paths"]["/api/v1/articles"] == "/phap-luat/api/v1/articles");
+  CHECK(index["openapi"] == "/phap-luat/api/openapi.json");
+  auto spec = json::parse(std::string(get("/phap-luat/api/openapi.json").body_view()));
+  CHECK(spec["servers"][0]["url"] == "/phap-luat");
+  auto root = json::parse(std::string(f.get("/api/openapi.json").body_view()));
+  CHECK(!root.contains("servers"));  // at the root the default server "/" is right
+}
+
+TEST_CASE("portal: redirects keep the reader's language") {
+  portal_fixture f;
+  CHECK(f.get("/pbgdpl/tin-hoat-dong?lang=en").get("Location") == "/pbgdpl/tin-hoat-dong/?lang=en");
+  CHECK(f.get("/don-vi/th-van-yen?lang=en").get("Location") == "/don-vi/th-van-yen/pbgdpl/?lang=en");
+  CHECK(f.get("/pbgdpl/tin-hoat-dong").get("Location") == "/pbgdpl/tin-hoat-dong/");
+}

@@ -158,3 +158,27 @@ TEST_CASE("api: a key that may read the unit's unpublished records reads a sched
   CHECK(f.get("/api/v1/articles/hen-gio-dang", as(operator_key.token)).code == http::status::not_found);
   CHECK_FALSE(contains(f.get("/api/v1/articles?limit=100", as(operator_key.token)), "hen-gio-dang"));
 }
+
+TEST_CASE("portal: search pages never show an empty page with a next link for scheduled articles") {
+  // Before the store's filter knew the time, the search paged over scheduled articles and the
+  // page dropped them afterwards: a page of no results that still offered "next".
+  test_clock clock;
+  clock.set(t0);
+  portal::options o;
+  o.now = clock.fn();
+  o.page_size = 3;
+  portal_fixture f(o);
+  for (int i = 0; i < 7; ++i) {
+    auto a = scheduled_article();
+    a.id = article_id{"hen-gio-" + std::to_string(i)};
+    REQUIRE(f.db.create(std::move(a), "test"));
+  }
+  auto page = f.get("/tim-kiem?q=zqhenngay");
+  REQUIRE(page.code == http::status::ok);
+  CHECK(!contains(page, "rel=\"next\""));
+  CHECK(!contains(page, "hen-gio-"));
+  clock.set(publish_at + std::chrono::minutes(1));
+  auto later = f.get("/tim-kiem?q=zqhenngay");
+  CHECK(contains(later, "rel=\"next\""));  // 7 results, 3 a page
+  CHECK(contains(later, "hen-gio-"));
+}

@@ -247,6 +247,8 @@ PBGDPL_DECL void response_cache::init_policy() {
 }
 
 PBGDPL_DECL void response_cache::append_page_params(std::string& key, const param_list& params) const {
+  // The first copy of each parameter only: that is the one request::query() gives a handler, so
+  // "?lang=vi&lang=vi&..." is the same page, not one more entry a stranger can mint per copy.
   bool first = true;
   for (const auto& name : *limits_.policy.page_params)
     for (const auto& [k, v] : params) {
@@ -254,6 +256,7 @@ PBGDPL_DECL void response_cache::append_page_params(std::string& key, const para
       key.append(first ? "?" : "&");
       first = false;
       key.append(percent_encode(k)).append("=").append(percent_encode(v));
+      break;
     }
 }
 

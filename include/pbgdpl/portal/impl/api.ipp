@@ -11,6 +11,13 @@ namespace portal {
 
 namespace api_detail {
 
+// Where the site is, for the API mounted at its /api: the paths the OpenAPI document names start
+// with /api, so links and the document's server URL are this plus those paths.
+inline std::string site_base(const options& o, const http::request& req) {
+  auto base = mount_base(o, req);
+  if (base.ends_with("/api")) base.resize(base.size() - 4);
+  return base;
+}
 
 inline std::string owner_unit(const article& a) { return a.unit.value; }
 inline std::string owner_unit(const legal_document& d) { return d.unit ? d.unit->value : std::string(); }
@@ -486,14 +493,19 @@ void api::collection(const std::string& path, bool writable) {
 }
 
 PBGDPL_DECL void api::build() {
-  routes_->get("/openapi.json", [](http::request&) {
-    auto r = http::response::json(openapi());
+  routes_->get("/openapi.json", [this](http::request& req) {
+    auto doc = openapi();
+    // Its paths start at /api; under a vendor's prefix (or a proxy's) the server URL says where.
+    if (auto base = api_detail::site_base(opt_, req); !base.empty()) doc["servers"] = json::array({json{{"url", base}}});
+    auto r = http::response::json(doc);
     r.cacheable = true;
     return r;
   });
   routes_->get("/v1", [this](http::request& req) {
     json links = json::object();
-    for (const auto& [path, _] : openapi()["paths"].items()) links[path] = path;
+    const json doc = openapi();  // kept alive: iterating a temporary's member would read freed memory
+    const auto base = api_detail::site_base(opt_, req);
+    for (const auto& [path, _] : doc["paths"].items()) links[path] = base + path;
     return http::response::json(
         {{"version", PBGDPL_VERSION_STRING}, {"openapi", mount_base(opt_, req) + "/openapi.json"}, {"paths", links}});
   });

@@ -396,7 +396,7 @@ PBGDPL_DECL http::response pages::not_found(http::request&, const page_context& 
 // --- pages -----------------------------------------------------------------------------------
 
 PBGDPL_DECL http::response pages::to_section(http::request&, const page_context& ctx) {
-  return detail::redirect(ctx.links.section());
+  return detail::redirect(with_lang(ctx, ctx.links.section()));
 }
 
 PBGDPL_DECL http::response pages::stylesheet(http::request&, const page_context&) {
@@ -436,7 +436,7 @@ PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) 
 PBGDPL_DECL http::response pages::category_redirect(http::request& req, const page_context& ctx) {
   const auto* cat = find_category(req.param("category"));
   if (!cat) return not_found(req, ctx);
-  return detail::redirect(ctx.links.category(cat->slug));
+  return detail::redirect(with_lang(ctx, ctx.links.category(cat->slug)));
 }
 
 PBGDPL_DECL http::response pages::category_page(http::request& req, const page_context& ctx) {
@@ -604,6 +604,8 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
     // Only public records reach the result list and its paging: filtering drafts out after the
     // search would leave a "next page" that tells a stranger a hidden record holds the words.
     sr.where.state = "published";
+    // Scheduled articles too: dropped after paging, they left pages of no results with a "next".
+    sr.where.visible_by(ctx.now);
     sr.limit = opt_.page_size;
     sr.cursor = std::string(req.query("sau").value_or(""));
     if (auto k = req.query("loai"); k && !k->empty()) sr.kinds = {std::string(*k)};

@@ -178,6 +178,9 @@ PBGDPL_DECL http::response_cache& site::cache_for(const http::request& req) {
   auto path = req.route_path();
   if (path == "/api" || path.starts_with("/api/")) return api_cache_;
   if (path.ends_with("/tim-kiem") || path.ends_with("/tim-kiem/")) return search_cache_;
+  // Later pages of a category: their cursors are anyone's to invent (each a valid page), so they
+  // live with the search answers, whose filling never evicts the pages everyone reads.
+  if (req.query("sau")) return search_cache_;
   return cache_;
 }
 

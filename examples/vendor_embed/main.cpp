@@ -7,8 +7,13 @@
 //   3. the vendor's router keeps its own pages and mounts the whole portal under /phap-luat;
 //   4. the vendor's back office writes straight into the store: the next page shows it (the
 //      store tells the portal's cache what changed);
-//   5. SIGINT/SIGTERM stop the server cleanly: no new connections, running requests finish.
-// Usage: pbgdpl_vendor_embed [--port N] [--db FILE]   (defaults: 8081, ./var/vendor_embed.sqlite)
+//   5. the server bounds what one client can hold (connections, time per request, per response,
+//      idle), and SIGINT/SIGTERM stop it cleanly: no new connections, running requests finish
+//      within a grace period, then whatever is left is cut.
+// Usage: pbgdpl_vendor_embed [--port N] [--db FILE] [--max-connections N] [--per-client N]
+//          [--idle-timeout-ms N] [--request-timeout-ms N] [--write-timeout-ms N] [--stop-grace-ms N]
+//          [--session-ttl-s N]
+// (defaults: 8081, ./var/vendor_embed.sqlite, 64, 8, 10000, 10000, 10000, 3000, 28800 = 8 h).
 // It prints "listening on http://127.0.0.1:PORT/" once it accepts connections (tests read that).
 #include <pbgdpl/http/middleware.hpp>
 #include <pbgdpl/http/router.hpp>
@@ -23,10 +28,11 @@
 #include <boost/beast/http.hpp>
 
 #include <sys/socket.h>
-#include <sys/time.h>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -132,25 +138,41 @@ static const std::vector<vendor_user>& vendor_users() {
   return users;
 }
 
+// Logged-in sessions: id -> (login, expiry). Thread-safe (a mutex); shared by every connection.
 class sessions {
  public:
+  // How long a session lives; set before serving.
+  std::chrono::seconds lifetime = std::chrono::hours(8);
+
   // A new session's id: an unguessable token (libsodium's random bytes through trust/tokens).
   std::string open(const std::string& login) {
-    auto t = trust::issue_token(trust::token_kind::session, login, now(), std::chrono::hours(8));
+    auto t = trust::issue_token(trust::token_kind::session, login, now(), lifetime);
     std::lock_guard lock(mu_);
-    by_id_[t.token] = login;
+    // Expired sessions go here (at a login), so the table holds only live ones and a few more.
+    std::erase_if(by_id_, [](const auto& kv) { return kv.second.expires_at <= now(); });
+    by_id_[t.token] = {login, t.record.expires_at};
     return t.token;
   }
+  // The login of a live session; nullopt for an unknown, expired or closed one.
   std::optional<std::string> login_of(std::string_view sid) const {
     std::lock_guard lock(mu_);
     auto it = by_id_.find(std::string(sid));
-    if (it == by_id_.end()) return std::nullopt;
-    return it->second;
+    if (it == by_id_.end() || it->second.expires_at <= now()) return std::nullopt;
+    return it->second.login;
+  }
+  // Logout: the id stops working at once.
+  void close(std::string_view sid) {
+    std::lock_guard lock(mu_);
+    by_id_.erase(std::string(sid));
   }
 
  private:
+  struct entry {
+    std::string login;
+    timestamp expires_at;
+  };
   mutable std::mutex mu_;
-  std::map<std::string, std::string> by_id_;
+  std::map<std::string, entry> by_id_;
 };
 
 // The value of cookie `name` in a Cookie header ("a=1; sid=abc").
@@ -181,6 +203,8 @@ static const vendor_user* user_of(const sessions& s, const http::request& req) {
 struct application {
   std::unique_ptr<store::sqlite_store> db;
   sessions logged_in;
+  // Password guessing: 10 tries at once per client address, then one every 2 s.
+  http::rate_limiter login_attempts{http::rate_limit_config{.requests_per_second = 0.5, .burst = 10}};
   std::unique_ptr<portal::site> site;
   http::router routes;
 };
@@ -188,6 +212,12 @@ struct application {
 static http::response vendor_page(const std::string& title, const std::string& body) {
   return http::response::html("<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>" + title +
                               "</title></head><body><h1>" + title + "</h1>" + body + "</body></html>");
+}
+
+static http::response cross_site_refused() {
+  auto r = vendor_page("Yêu cầu từ trang khác bị từ chối", "<p>Cross-site request refused.</p>");
+  r.code = http::status::forbidden;
+  return r;
 }
 
 static void build(application& app, const std::string& origin) {
@@ -219,8 +249,12 @@ static void build(application& app, const std::string& origin) {
                        "type=\"password\"><button>Đăng nhập</button></form>");
   });
   // The vendor's login: a form post that sets its own session cookie. SameSite=Lax keeps the
-  // cookie off cross-site posts; the portal also checks Origin on writes made with it.
-  app.routes.post("/dang-nhap", [&app](http::request& req) {
+  // cookie off cross-site posts; the portal also checks Origin on writes made with it. The login
+  // itself checks Origin too (another site must not log a visitor into the attacker's account:
+  // login CSRF) and is rate limited per client address (password guessing).
+  app.routes.post("/dang-nhap", [&app, origin](http::request& req) {
+    if (!http::same_origin(req, {origin})) return cross_site_refused();
+    if (auto refused = app.login_attempts.check(req)) return std::move(*refused);
     std::string login, password;
     std::string_view body = req.body();
     while (!body.empty()) {
@@ -245,22 +279,35 @@ static void build(application& app, const std::string& origin) {
     res.code = http::status::unauthorized;
     return res;
   });
+  // Logout: the session ends on the server (the cookie alone would outlive it). Same-origin, so
+  // another site cannot log the user out.
+  app.routes.post("/dang-xuat", [&app, origin](http::request& req) {
+    if (!http::same_origin(req, {origin})) return cross_site_refused();
+    app.logged_in.close(cookie(req, "sid"));
+    auto res = vendor_page("Đã đăng xuất", "<p>Logged out.</p>");
+    res.set("Set-Cookie", "sid=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
+    res.set("Cache-Control", "no-store");
+    return res;
+  });
   // The vendor's back office writes an article straight into the store, not through the API:
   // nothing tells the portal, yet its next page shows it (the store reports the write).
   // The vendor's own cookie-authenticated form checks the origin as the portal's API does: a page
   // on another site must not post it with the user's cookie.
+  // Writing past the API skips its checks, so the form asks the portal's authorizer itself, with
+  // the API's action names: who may not publish ("publish:article") only submits for approval.
   app.routes.post("/quan-tri/dang-bai", [&app, origin](http::request& req) {
-    if (!http::same_origin(req, {origin})) {
-      auto r = vendor_page("Yêu cầu từ trang khác bị từ chối", "<p>Cross-site request refused.</p>");
-      r.code = http::status::forbidden;
-      return r;
-    }
+    if (!http::same_origin(req, {origin})) return cross_site_refused();
     auto* u = user_of(app.logged_in, req);
     if (!u) {
       auto r = vendor_page("Cần đăng nhập", "<p>Login required.</p>");
       r.code = http::status::unauthorized;
       return r;
     }
+    const http::principal who{u->login, u->name, {}};
+    const auto& authorize = app.site->config().authorize;
+    if (auto may = authorize(who, "create:article", u->unit); !may)
+      return http::error_response(may.err(), http::status::forbidden);
+    const bool may_publish = static_cast<bool>(authorize(who, "publish:article", u->unit));
     auto title = http::percent_decode(std::string_view(req.body()).substr(req.body().find('=') + 1), true).value_or("");
     article a;
     a.kind = article_kind::activity_news;
@@ -268,18 +315,22 @@ static void build(application& app, const std::string& origin) {
     a.body_markdown = "Bài viết do phần mềm quản lý của trường đăng trực tiếp.";
     a.unit = unit_id{u->unit};
     a.author = account_id{u->login};
-    a.state = article_state::published;
+    a.state = may_publish ? article_state::published : article_state::submitted;
     a.created_at = a.updated_at = now();
-    a.published_at = a.created_at;
+    if (may_publish) a.published_at = a.created_at;
     (void)publish::render_html(a);
     auto made = app.db->create(std::move(a), u->login);
     if (!made) {
       auto r = http::error_response(made.err(), http::status::bad_request);
       return r;
     }
-    auto r = vendor_page("Đã đăng", "<p>" + made->id.value + "</p>");
+    auto r = may_publish ? vendor_page("Đã đăng", "<p>Published: <code>published</code> " + made->id.value + "</p>")
+                         : vendor_page("Đã gửi duyệt", "<p>Submitted for approval: <code>submitted</code> " +
+                                                           made->id.value + "</p>");
     r.code = http::status::created;
-    r.set("Location", "/phap-luat/pbgdpl/bai-viet/" + made->id.value);
+    // The article's own URL under its unit (the /don-vi/ form answers for every unit, the default
+    // one included); until it is approved and published only its authors and approvers see it.
+    r.set("Location", "/phap-luat/don-vi/" + u->unit + "/pbgdpl/bai-viet/" + made->id.value);
     return r;
   });
   // Everything under /phap-luat is the portal: its pages, feeds, sitemap, search and API. The
@@ -289,38 +340,123 @@ static void build(application& app, const std::string& origin) {
 
 // --- 4. The vendor's server: synchronous Beast, a thread per connection -------------------------
 
-// One connection's thread. Idle keep-alive connections time out (SO_RCVTIMEO), so a client that
-// opens connections and sends nothing cannot hold threads for ever; there are at most
-// max_connections at once (more are closed at once).
-// The socket lives as long as this entry (closed after the join), so stopping may shut it down
-// from another thread without racing a close.
+// A thread per connection is simple, and every way a client could hold a thread for ever is bounded:
+//  - connections: at most max_connections, and per_client from one address (one client with slow
+//    requests must not take every slot); more get a short 503 and are closed;
+//  - time: waiting for the next request (idle), reading one request's headers and body (request:
+//    from its first byte, however slowly it trickles in), writing one response (write: a client
+//    that never reads). Socket timeouts cannot say this (SO_RCVTIMEO is per read, and Asio's
+//    blocking calls wait again after one), so the main thread is a watchdog: each connection
+//    records what it is doing and since when, and one past its deadline is shut down, which ends
+//    the blocked read or write;
+//  - size: 16 KiB of headers (431), 1 MiB of body (413).
+struct limits {
+  std::size_t max_connections = 64;
+  std::size_t per_client = 8;
+  std::chrono::milliseconds idle{10000};
+  std::chrono::milliseconds request{10000};
+  std::chrono::milliseconds write{10000};
+  std::chrono::milliseconds stop_grace{3000};  // after SIGTERM, before cutting what is left
+};
+
+using steady = std::chrono::steady_clock;
+static std::int64_t ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now().time_since_epoch()).count();
+}
+
+// What a connection's thread is doing; the application's own work (handling) has no deadline here.
+enum class phase { idle, reading, handling, writing };
+
+// One connection. Its thread writes `doing` and `since`; the main thread reads them (atomics).
+// The socket lives as long as this entry (closed after the join), so the main thread may shut it
+// down from its side without racing a close.
 struct connection {
-  explicit connection(tcp::socket s) : sock(std::move(s)) {}
+  connection(tcp::socket s, std::string from) : sock(std::move(s)), peer(std::move(from)) {}
   tcp::socket sock;
+  const std::string peer;  // the client's address
   std::thread worker;
   std::atomic<bool> done{false};
+  std::atomic<phase> doing{phase::idle};
+  std::atomic<std::int64_t> since{ms_now()};
+  std::atomic<bool> timed_out{false};  // set by the watchdog before it shuts the socket down
+  void enter(phase p) {
+    since = ms_now();  // before `doing`: the watchdog never sees a new phase with an old start
+    doing = p;
+  }
 };
-constexpr std::size_t max_connections = 64;
+
+// The watchdog's look at one connection: shut it down when it is past its phase's deadline. A
+// late read is ended with SHUT_RD (the thread may still answer 408); a late write with SHUT_RDWR.
+static void enforce_deadline(connection& c, const limits& lim) {
+  if (c.done) return;
+  auto p = c.doing.load();
+  std::chrono::milliseconds limit = p == phase::idle      ? lim.idle
+                                    : p == phase::reading ? lim.request
+                                    : p == phase::writing ? lim.write
+                                                          : std::chrono::milliseconds::max();
+  if (p == phase::handling || ms_now() - c.since <= limit.count()) return;
+  c.timed_out = true;
+  ::shutdown(c.sock.native_handle(), p == phase::writing ? SHUT_RDWR : SHUT_RD);
+}
+
+// A request that is refused before it is read whole (too large, too slow): a short answer that
+// closes the connection, then what the client still sends is read and dropped (until it closes or
+// the request deadline), since closing with unread data resets the connection and the client
+// would lose the answer.
+static void refuse(connection& self, beast::flat_buffer& buf, bhttp::status code, const char* vi, const char* en) {
+  bhttp::response<bhttp::string_body> res{code, 11};
+  res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+  res.set(bhttp::field::connection, "close");
+  res.body() = std::string(vi) + "\n" + en + "\n";
+  res.prepare_payload();
+  beast::error_code ec;
+  self.enter(phase::writing);
+  bhttp::write(self.sock, res, ec);
+  if (ec) return;
+  self.sock.shutdown(tcp::socket::shutdown_send, ec);
+  self.enter(phase::reading);
+  char sink[16 * 1024];
+  while (!ec) self.sock.read_some(asio::buffer(sink), ec);
+  buf.clear();
+}
 
 static void serve_connection(const application& app, connection& self) {
   auto& sock = self.sock;
   beast::flat_buffer buf;
   beast::error_code ec;
   for (;;) {
+    // Idle until the next request's first byte (unless a pipelined one is already here).
+    if (buf.size() == 0) {
+      self.enter(phase::idle);
+      sock.wait(tcp::socket::wait_read, ec);
+      if (ec) break;
+    }
+    self.enter(phase::reading);
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(16 * 1024);
     parser.body_limit(1024 * 1024);
     bhttp::read(sock, buf, parser, ec);
+    if (ec == bhttp::error::body_limit) {
+      refuse(self, buf, bhttp::status::payload_too_large, "Nội dung yêu cầu quá lớn (tối đa 1 MiB).",
+             "Request body too large (1 MiB at most).");
+    } else if (ec == bhttp::error::header_limit) {
+      refuse(self, buf, bhttp::status::request_header_fields_too_large, "Phần đầu yêu cầu quá lớn (tối đa 16 KiB).",
+             "Request headers too large (16 KiB at most).");
+    } else if (ec && self.timed_out && parser.got_some()) {
+      refuse(self, buf, bhttp::status::request_timeout, "Yêu cầu gửi quá chậm.", "Request took too long to arrive.");
+    }
     if (ec) break;
     http::request req(parser.release());
-    req.remote_address = sock.remote_endpoint(ec).address().to_string();
+    req.remote_address = self.peer;
     bool head = req.method() == http::verb::head;
+    self.enter(phase::handling);
     auto res = http::to_beast(app.routes.handle(req), req.version(), req.keep_alive());
     if (head) {
       auto n = res.body().size();
       res.body().clear();
       res.content_length(n);
     }
+    self.enter(phase::writing);
     bhttp::write(sock, res, ec);
     if (ec || !res.keep_alive()) break;
   }
@@ -328,23 +464,55 @@ static void serve_connection(const application& app, connection& self) {
   self.done = true;
 }
 
+// A connection over the limits: a 503 if it fits in the socket's buffer at once (never waits),
+// then closed. What the client already sent is read first, so the close is not a reset.
+static void turn_away(tcp::socket& sock) {
+  static constexpr std::string_view busy =
+      "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\n"
+      "Connection: close\r\nContent-Length: 65\r\n\r\nMáy chủ đang bận, xin thử lại sau.\nServer busy, retry.\n";
+  static_assert(busy.size() - busy.find("\r\n\r\n") - 4 == 65);
+  int fd = sock.native_handle();
+  char sink[4096];
+  while (::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
+  (void)::send(fd, busy.data(), busy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_WR);
+}
+
 static std::atomic<bool> g_stop{false};
 
 int main(int argc, char** argv) {
   unsigned short port = 8081;
   std::filesystem::path db_path = "var/vendor_embed.sqlite";
-  for (int i = 1; i + 1 < argc; i += 2) {
+  limits lim;
+  long session_ttl_s = 8 * 3600;
+  bool usage = argc % 2 == 0;  // every flag takes a value
+  for (int i = 1; !usage && i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--port") port = static_cast<unsigned short>(std::atoi(argv[i + 1]));
+    long n = std::atol(argv[i + 1]);
+    if (a == "--port") port = static_cast<unsigned short>(n);
     else if (a == "--db") db_path = argv[i + 1];
-    else {
-      std::fprintf(stderr, "usage: %s [--port N] [--db FILE]\n", argv[0]);
-      return 2;
-    }
+    else if (n <= 0) usage = true;
+    else if (a == "--max-connections") lim.max_connections = static_cast<std::size_t>(n);
+    else if (a == "--per-client") lim.per_client = static_cast<std::size_t>(n);
+    else if (a == "--idle-timeout-ms") lim.idle = std::chrono::milliseconds(n);
+    else if (a == "--request-timeout-ms") lim.request = std::chrono::milliseconds(n);
+    else if (a == "--write-timeout-ms") lim.write = std::chrono::milliseconds(n);
+    else if (a == "--stop-grace-ms") lim.stop_grace = std::chrono::milliseconds(n);
+    else if (a == "--session-ttl-s") session_ttl_s = n;
+    else usage = true;
+  }
+  if (usage) {
+    std::fprintf(stderr,
+                 "usage: %s [--port N] [--db FILE] [--max-connections N] [--per-client N] [--idle-timeout-ms N]\n"
+                 "          [--request-timeout-ms N] [--write-timeout-ms N] [--stop-grace-ms N] [--session-ttl-s N]\n",
+                 argv[0]);
+    return 2;
   }
   if (db_path.has_parent_path()) std::filesystem::create_directories(db_path.parent_path());
 
   application app;
+  app.logged_in.lifetime = std::chrono::seconds(session_ttl_s);
   auto opened = store::sqlite_store::open(db_path);
   if (!opened) {
     std::fprintf(stderr, "%s\n", opened.err().describe().c_str());
@@ -364,10 +532,12 @@ int main(int argc, char** argv) {
   // 5. Stop on SIGINT/SIGTERM: the accept loop ends, connections finish their request and close.
   std::signal(SIGINT, [](int) { g_stop = true; });
   std::signal(SIGTERM, [](int) { g_stop = true; });
+  std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is an error code, not the process's end
   acceptor.non_blocking(true);
   std::printf("listening on http://127.0.0.1:%u/ (pbgdpl at /phap-luat/)\n", port);
   std::fflush(stdout);
 
+  // Only this (main) thread touches the list; each connection's thread touches its own entry.
   std::list<connection> connections;
   auto reap = [&] {
     for (auto it = connections.begin(); it != connections.end();)
@@ -378,7 +548,11 @@ int main(int argc, char** argv) {
         ++it;
       }
   };
+  auto watch = [&] {
+    for (auto& c : connections) enforce_deadline(c, lim);
+  };
   while (!g_stop) {
+    watch();
     beast::error_code ec;
     tcp::socket sock(ioc);
     acceptor.accept(sock, ec);
@@ -388,17 +562,35 @@ int main(int argc, char** argv) {
     }
     if (ec) break;
     reap();
-    if (connections.size() >= max_connections) continue;  // closed as `sock` goes
+    auto peer = sock.remote_endpoint(ec).address().to_string();
+    if (ec) continue;
+    std::size_t from_peer = 0;
+    for (const auto& c : connections) from_peer += c.peer == peer;
+    if (connections.size() >= lim.max_connections || from_peer >= lim.per_client) {
+      turn_away(sock);
+      continue;  // closed as `sock` goes
+    }
     sock.non_blocking(false);
-    timeval idle{10, 0};
-    ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
-    auto& c = connections.emplace_back(std::move(sock));
+    auto& c = connections.emplace_back(std::move(sock), std::move(peer));
     c.worker = std::thread(serve_connection, std::cref(app), std::ref(c));
   }
   acceptor.close();
-  // Waiting reads end now; a request being answered still gets its answer.
+  // Waiting reads end now; a request being answered still gets its answer, for stop_grace. Then
+  // what is left (a response the client does not read) is cut, so the joins below finish.
   for (auto& c : connections)
     if (!c.done) ::shutdown(c.sock.native_handle(), SHUT_RD);
+  const auto cut_at = steady::now() + lim.stop_grace;
+  auto running = [&] {
+    for (const auto& c : connections)
+      if (!c.done) return true;
+    return false;
+  };
+  while (running() && steady::now() < cut_at) {
+    watch();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& c : connections)
+    if (!c.done) ::shutdown(c.sock.native_handle(), SHUT_RDWR);
   for (auto& c : connections) c.worker.join();
   std::printf("stopped cleanly\n");
   return 0;

@@ -223,6 +223,7 @@ PBGDPL_DECL std::optional<std::string> url_origin(std::string_view url);
 
 // Where a browser says the request comes from: the origin of Origin when the header is there
 // (an unreadable or "null" Origin is nullopt, never the Referer's), else the origin of Referer.
+// A request with two Origin or two Referer headers has none (nullopt).
 PBGDPL_DECL std::optional<std::string> request_origin(const request& req);
 
 // True when request_origin(req) is one of `allowed` (origins as url_origin() makes them).

@@ -383,6 +383,10 @@ PBGDPL_DECL std::optional<std::string> url_origin(std::string_view url) {
 }
 
 PBGDPL_DECL std::optional<std::string> request_origin(const request& req) {
+  // Two Origin (or Referer) headers name no one origin: a proxy that merges or reorders them
+  // could make the one we read differ from the one another part trusted. Fail closed.
+  const auto& m = req.message();
+  if (m.count(bhttp::field::origin) > 1 || m.count(bhttp::field::referer) > 1) return std::nullopt;
   if (auto o = req.header(bhttp::field::origin); !o.empty()) return url_origin(detail::trim_ows(o));
   if (auto r = req.header(bhttp::field::referer); !r.empty()) return url_origin(detail::trim_ows(r));
   return std::nullopt;

@@ -163,7 +163,10 @@ result<T> decode_write(std::string_view body, const http::principal& who, timest
 // carries is checked too.
 inline std::optional<http::response> not_json(const http::request& req) {
   if (req.method() == http::verb::delete_ && req.body().empty()) return std::nullopt;
-  if (http::is_json_content_type(req.header(http::bhttp::field::content_type))) return std::nullopt;
+  // One Content-Type only: with two, parts of a chain may read different ones.
+  if (req.message().count(http::bhttp::field::content_type) == 1 &&
+      http::is_json_content_type(req.header(http::bhttp::field::content_type)))
+    return std::nullopt;
   return http::error_response(http::status::unsupported_media_type, errc::invalid_argument,
                               "Chỉ nhận nội dung JSON (Content-Type: application/json)",
                               "Only JSON bodies are accepted (Content-Type: application/json)");

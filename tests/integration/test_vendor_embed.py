@@ -457,3 +457,47 @@ def test_oversized_requests_are_answered_before_the_close(vendor):
     r = v.request("GET", PREFIX + "/healthz", headers={"X-Lon": "a" * (20 * 1024)})
     assert r.status == 431, r
     assert v.get(PREFIX + "/healthz").status == 200
+
+
+def test_a_client_that_never_reads_is_cut_at_the_write_deadline():
+    v = Vendor(["--write-timeout-ms", "1000"])
+    s = None
+    try:
+        v.start()
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", v.port))
+        s.setblocking(False)
+        req = b"GET /phap-luat/pbgdpl/?lang=en HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        sent = 0
+        try:
+            for _ in range(3000):
+                s.send(req)
+                sent += 1
+        except BlockingIOError:
+            pass
+        time.sleep(2.5)  # past the write deadline, nothing read
+        # Now read what was answered: the server gave up on this client, so its answers stop short
+        # of the requests and the connection ends (a server still writing would answer them all
+        # and then keep the connection open).
+        s.setblocking(True)
+        s.settimeout(3)
+        got, ended = b"", False
+        try:
+            while True:
+                c = s.recv(1 << 16)
+                if not c:
+                    ended = True
+                    break
+                got += c
+        except ConnectionResetError:
+            ended = True
+        except socket.timeout:
+            pass
+        assert ended, "the connection was never cut"
+        assert got.count(b"HTTP/1.1 200") < sent, (got.count(b"HTTP/1.1 200"), sent)
+        assert v.get(PREFIX + "/healthz").status == 200
+    finally:
+        if s is not None:
+            s.close()
+        v.cleanup()

@@ -324,9 +324,10 @@ static void build(application& app, const std::string& origin) {
       auto r = http::error_response(made.err(), http::status::bad_request);
       return r;
     }
-    auto r = may_publish ? vendor_page("Đã đăng", "<p>Published: <code>published</code> " + made->id.value + "</p>")
-                         : vendor_page("Đã gửi duyệt", "<p>Submitted for approval: <code>submitted</code> " +
-                                                           made->id.value + "</p>");
+    auto r = may_publish
+                 ? vendor_page("Đã đăng", "<p>Published: <code>published</code> " + made->id.value + "</p>")
+                 : vendor_page("Đã gửi duyệt", "<p>Submitted for approval: <code>submitted</code> " +
+                                                   made->id.value + "</p>");
     r.code = http::status::created;
     // The article's own URL under its unit (the /don-vi/ form answers for every unit, the default
     // one included); until it is approved and published only its authors and approvers see it.
@@ -400,10 +401,11 @@ static void enforce_deadline(connection& c, const limits& lim) {
 }
 
 // A request that is refused before it is read whole (too large, too slow): a short answer that
-// closes the connection, then what the client still sends is read and dropped (until it closes or
-// the request deadline), since closing with unread data resets the connection and the client
-// would lose the answer.
-static void refuse(connection& self, beast::flat_buffer& buf, bhttp::status code, const char* vi, const char* en) {
+// closes the connection, then what the client still sends is read and dropped (until it closes,
+// the request deadline or 8 MiB), since closing with unread data resets the connection and the
+// client would lose the answer.
+static void refuse(connection& self, beast::flat_buffer& buf, bhttp::status code, const char* vi,
+                   const char* en) {
   bhttp::response<bhttp::string_body> res{code, 11};
   res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
   res.set(bhttp::field::connection, "close");
@@ -416,7 +418,8 @@ static void refuse(connection& self, beast::flat_buffer& buf, bhttp::status code
   self.sock.shutdown(tcp::socket::shutdown_send, ec);
   self.enter(phase::reading);
   char sink[16 * 1024];
-  while (!ec) self.sock.read_some(asio::buffer(sink), ec);
+  for (std::size_t dropped = 0; !ec && dropped < 8 * 1024 * 1024;)
+    dropped += self.sock.read_some(asio::buffer(sink), ec);
   buf.clear();
 }
 
@@ -440,10 +443,11 @@ static void serve_connection(const application& app, connection& self) {
       refuse(self, buf, bhttp::status::payload_too_large, "Nội dung yêu cầu quá lớn (tối đa 1 MiB).",
              "Request body too large (1 MiB at most).");
     } else if (ec == bhttp::error::header_limit) {
-      refuse(self, buf, bhttp::status::request_header_fields_too_large, "Phần đầu yêu cầu quá lớn (tối đa 16 KiB).",
-             "Request headers too large (16 KiB at most).");
+      refuse(self, buf, bhttp::status::request_header_fields_too_large,
+             "Phần đầu yêu cầu quá lớn (tối đa 16 KiB).", "Request headers too large (16 KiB at most).");
     } else if (ec && self.timed_out && parser.got_some()) {
-      refuse(self, buf, bhttp::status::request_timeout, "Yêu cầu gửi quá chậm.", "Request took too long to arrive.");
+      refuse(self, buf, bhttp::status::request_timeout, "Yêu cầu gửi quá chậm.",
+             "Request took too long to arrive.");
     }
     if (ec) break;
     http::request req(parser.release());
@@ -469,7 +473,8 @@ static void serve_connection(const application& app, connection& self) {
 static void turn_away(tcp::socket& sock) {
   static constexpr std::string_view busy =
       "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Type: text/plain; charset=utf-8\r\n"
-      "Connection: close\r\nContent-Length: 65\r\n\r\nMáy chủ đang bận, xin thử lại sau.\nServer busy, retry.\n";
+      "Connection: close\r\nContent-Length: 65\r\n\r\n"
+      "Máy chủ đang bận, xin thử lại sau.\nServer busy, retry.\n";
   static_assert(busy.size() - busy.find("\r\n\r\n") - 4 == 65);
   int fd = sock.native_handle();
   char sink[4096];

@@ -404,8 +404,7 @@ static void enforce_deadline(connection& c, const limits& lim) {
 // closes the connection, then what the client still sends is read and dropped (until it closes,
 // the request deadline or 8 MiB), since closing with unread data resets the connection and the
 // client would lose the answer.
-static void refuse(connection& self, beast::flat_buffer& buf, bhttp::status code, const char* vi,
-                   const char* en) {
+static void refuse(connection& self, bhttp::status code, const char* vi, const char* en) {
   bhttp::response<bhttp::string_body> res{code, 11};
   res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
   res.set(bhttp::field::connection, "close");
@@ -420,7 +419,6 @@ static void refuse(connection& self, beast::flat_buffer& buf, bhttp::status code
   char sink[16 * 1024];
   for (std::size_t dropped = 0; !ec && dropped < 8 * 1024 * 1024;)
     dropped += self.sock.read_some(asio::buffer(sink), ec);
-  buf.clear();
 }
 
 static void serve_connection(const application& app, connection& self) {
@@ -440,13 +438,13 @@ static void serve_connection(const application& app, connection& self) {
     parser.body_limit(1024 * 1024);
     bhttp::read(sock, buf, parser, ec);
     if (ec == bhttp::error::body_limit) {
-      refuse(self, buf, bhttp::status::payload_too_large, "Nội dung yêu cầu quá lớn (tối đa 1 MiB).",
+      refuse(self, bhttp::status::payload_too_large, "Nội dung yêu cầu quá lớn (tối đa 1 MiB).",
              "Request body too large (1 MiB at most).");
     } else if (ec == bhttp::error::header_limit) {
-      refuse(self, buf, bhttp::status::request_header_fields_too_large,
+      refuse(self, bhttp::status::request_header_fields_too_large,
              "Phần đầu yêu cầu quá lớn (tối đa 16 KiB).", "Request headers too large (16 KiB at most).");
     } else if (ec && self.timed_out && parser.got_some()) {
-      refuse(self, buf, bhttp::status::request_timeout, "Yêu cầu gửi quá chậm.",
+      refuse(self, bhttp::status::request_timeout, "Yêu cầu gửi quá chậm.",
              "Request took too long to arrive.");
     }
     if (ec) break;

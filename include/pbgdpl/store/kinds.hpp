@@ -24,9 +24,16 @@ namespace store {
 
 // Which JSON members of a kind are searched: one title and the text members, in order. Read from
 // the JSON body, so backends (and the re-index after a migration) need no C++ type.
+// Members whose name ends in "_markdown" are indexed and shown as plain text (markdown_to_text).
+// Optional: `number`, the member holding the record's document number; `cited_ids`, an array of
+// legal document ids it cites; `relations`, an array of {target, number} objects naming
+// documents (the search puts a document's citers right after it).
 struct search_fields {
   std::string_view title;
   std::span<const std::string_view> text;
+  std::string_view number = {};
+  std::string_view cited_ids = {};
+  std::string_view relations = {};
 };
 
 // How a type is stored: `kind`, `index(v, record&)` filling the filter and sort columns,
@@ -77,7 +84,7 @@ template <>
 struct entity_traits<legal_document> {
   static constexpr std::string_view kind = "legal_document";
   static constexpr std::string_view search_text[] = {"number", "summary", "body_markdown", "issuer"};
-  static constexpr search_fields search{"title", search_text};
+  static constexpr search_fields search{"title", search_text, "number", {}, "relations"};
   static void index(const legal_document& d, record& r) {
     r.unit = d.unit ? d.unit->value : std::string();
     r.state = std::string(to_string(d.state));
@@ -108,7 +115,7 @@ template <>
 struct entity_traits<article> {
   static constexpr std::string_view kind = "article";
   static constexpr std::string_view search_text[] = {"summary", "body_markdown"};
-  static constexpr search_fields search{"title", search_text};
+  static constexpr search_fields search{"title", search_text, {}, "documents"};
   static void index(const article& a, record& r) {
     auto t = a.published_at.value_or(a.created_at);
     r.unit = a.unit.value;

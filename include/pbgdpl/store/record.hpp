@@ -21,9 +21,15 @@ struct record {
   std::string sort_key;  // pages are ordered by (sort_key, id), newest first by default
   std::string day;       // "YYYY-MM-DD": the date the from/to filters compare
   bool archived = false;
-  // Search: a searchable record has a title and text (both NFC); others leave them empty.
+  // Search: a searchable record has a title and text (both NFC; Markdown members as plain text,
+  // markdown_to_text); others leave them empty.
   bool searchable = false;
   std::string title, text;
+  // Search by document number: the record's own number as number_key() ("19 kh pgddt"; empty
+  // for records without one) and what it cites: "id:<legal document id>" for each document it
+  // names by id, "no:<number_key>" for each it names by number.
+  std::string number_key;
+  std::vector<std::string> cites;
 };
 
 }  // namespace store

@@ -152,7 +152,41 @@ struct parsed_query {
   std::string exact_key;  // all tokens, exact form: equals a title's key when the query is that title
   std::string folded_key;
   filter where;
+  // The document numbers written in the query (each word parse_document_number accepts, any
+  // case, NFD or without marks), as number_key() forms: the documents with these numbers come
+  // first, then the records that cite them (record::cites).
+  std::vector<std::string> numbers;
 };
+
+// Ranking boosts every backend adds to its own score, so that the rules below hold whatever the
+// words' scores are (a word score stays far below 1e5): a document whose number is in the query,
+// then what cites it, then a title equal to the query (exact accents, then folded), then a title
+// that begins with the query's words (at least three; exact, then folded).
+inline constexpr double boost_number = 4e6;
+inline constexpr double boost_cites_number = 2e6;
+inline constexpr double boost_title_exact = 1e6;
+inline constexpr double boost_title_folded = 5e5;
+inline constexpr double boost_prefix_exact = 4e5;
+inline constexpr double boost_prefix_folded = 3e5;
+// How many words a query needs before its words as a title's beginning count.
+inline constexpr std::size_t min_title_prefix_words = 3;
+// The most records each boost rule adds or raises (bounded look-ups).
+inline constexpr std::size_t max_boosted_rows = 50;
+
+// The key a document number is found by: its folded tokens joined by spaces ("19/KH-PGDĐT" and
+// "19/kh-pgddt" both give "19 kh pgddt"). Empty when `number` is not a document number.
+std::string number_key(std::string_view number);
+
+// Whether the query's words, as a folded title key, are the beginning of `title_fold` at a word
+// boundary (and the query has min_title_prefix_words words or more). Same for the exact keys.
+bool title_starts_with_query(std::string_view title_key, std::string_view query_key);
+
+// Plain text of Markdown, for search snippets and the indexed text: emphasis, code ticks,
+// headings, list and quote markers, fences, rules and table bars are dropped, links and images
+// keep their text ([t](u) -> t), HTML tags are dropped, backslash escapes and the common entities
+// are resolved. Not a renderer: it only has to keep the words and lose the syntax. Linear time
+// and no recursion whatever the input (Markdown is written by anyone who may post).
+std::string markdown_to_text(std::string_view md);
 
 inline constexpr std::size_t max_query_bytes = 1000;
 inline constexpr std::size_t max_query_terms = 32;

@@ -389,7 +389,7 @@ TEST_CASE("a schema 4 file is migrated so that other connections read the units 
     seed_units(*old);  // written without the unit columns
   }
   auto mine = open_sqlite_store(path).value();
-  CHECK(mine->schema_version() == 5);
+  CHECK(mine->schema_version() == sqlite_detail::current_schema);
   auto other = open_sqlite_store(path).value();
   recorder rec;
   auto sub = mine->subscribe(rec.listener());

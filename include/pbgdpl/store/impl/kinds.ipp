@@ -2,6 +2,9 @@
 // included by the header in header-only builds.
 #pragma once
 #include "../kinds.hpp"
+#include "../search.hpp"
+
+#include <algorithm>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace store {
@@ -53,6 +56,8 @@ PBGDPL_DECL void fill_search_text(record& r) {
   r.searchable = f != nullptr;
   r.title.clear();
   r.text.clear();
+  r.number_key.clear();
+  r.cites.clear();
   if (!f) return;
   auto str = [&](std::string_view k) -> const std::string* {
     auto it = r.body.find(k);
@@ -63,8 +68,29 @@ PBGDPL_DECL void fill_search_text(record& r) {
     const auto* s = str(k);
     if (!s || s->empty()) continue;
     if (!r.text.empty()) r.text += "\n";
-    r.text += *s;
+    if (k.ends_with("_markdown")) r.text += markdown_to_text(*s);
+    else r.text += *s;
   }
+  if (!f->number.empty())
+    if (const auto* n = str(f->number)) r.number_key = number_key(*n);
+  auto array = [&](std::string_view k) -> const json* {
+    if (k.empty()) return nullptr;
+    auto it = r.body.find(k);
+    return it != r.body.end() && it->is_array() ? &*it : nullptr;
+  };
+  auto cite = [&](std::string c) {
+    if (std::find(r.cites.begin(), r.cites.end(), c) == r.cites.end()) r.cites.push_back(std::move(c));
+  };
+  if (const auto* ids = array(f->cited_ids))
+    for (const auto& x : *ids)
+      if (x.is_string()) cite("id:" + x.get<std::string>());
+  if (const auto* rels = array(f->relations))
+    for (const auto& x : *rels) {
+      if (!x.is_object()) continue;
+      if (auto t = x.find("target"); t != x.end() && t->is_string()) cite("id:" + t->get<std::string>());
+      if (auto n = x.find("number"); n != x.end() && n->is_string())
+        if (auto key = number_key(n->get<std::string>()); !key.empty()) cite("no:" + key);
+    }
 }
 
 }  // namespace store

@@ -131,11 +131,27 @@ PBGDPL_DECL result<search_page> memory_store::search(const search_request& req) 
   std::lock_guard lock(mu_);
   auto units = expand_units(q->where);
   scorer sc(*q);
+  // A document number in the query: the (unarchived) documents with that number, whatever the
+  // filters, give the ids their citers name; a citer may also name the number itself.
+  auto has_number = [&](const record& r) {
+    return !r.number_key.empty() && std::find(q->numbers.begin(), q->numbers.end(), r.number_key) != q->numbers.end();
+  };
+  std::vector<std::string> cited;
+  if (!q->numbers.empty()) {
+    for (const auto& n : q->numbers) cited.push_back("no:" + n);
+    for (const auto& [k, r] : data_.records)
+      if (!r.archived && has_number(r)) cited.push_back("id:" + r.id);
+  }
   std::vector<std::pair<double, const record*>> hits;
   for (const auto& [k, r] : data_.records) {
     if (!r.searchable || std::find(kinds.begin(), kinds.end(), r.kind) == kinds.end()) continue;
     if (!matches(r, q->where, units)) continue;
     double s = sc.score(r.title, r.text);
+    if (!cited.empty()) {
+      if (has_number(r)) s += boost_number;
+      else if (std::find_first_of(r.cites.begin(), r.cites.end(), cited.begin(), cited.end()) != r.cites.end())
+        s += boost_cites_number;
+    }
     if (s > 0) hits.emplace_back(s, &r);
   }
   std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {

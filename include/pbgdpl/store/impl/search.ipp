@@ -2,10 +2,12 @@
 // included by the header in header-only builds.
 #pragma once
 #include "../search.hpp"
+#include "../../core/document_number.hpp"
 #include "../../core/escape.hpp"
 #include "../../core/text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include <utf8proc.h>
@@ -209,6 +211,13 @@ PBGDPL_DECL result<parsed_query> parse_query(std::string_view raw, filter base) 
       if (detail::apply_filter(q.where, word.substr(0, colon), std::string(word.substr(colon + 1)))) continue;
     }
     bool prefix = word.size() > 1 && word.back() == '*';
+    // A document number ("19/KH-PGDĐT", "(1521/qđ-ttg),"): punctuation around it is not part of it.
+    auto bare = word;
+    while (!bare.empty() && std::string_view("([\'").find(bare.front()) != std::string_view::npos) bare.remove_prefix(1);
+    while (!bare.empty() && std::string_view(".,;:)]'!?*").find(bare.back()) != std::string_view::npos) bare.remove_suffix(1);
+    if (bare.find('/') != std::string_view::npos)
+      if (auto k = number_key(bare); !k.empty() && std::find(q.numbers.begin(), q.numbers.end(), k) == q.numbers.end())
+        q.numbers.push_back(std::move(k));
     add_text(word, prefix);
   }
   if (q.terms.size() > max_query_terms)
@@ -227,6 +236,172 @@ PBGDPL_DECL result<parsed_query> parse_query(std::string_view raw, filter base) 
 
 PBGDPL_DECL std::string title_key(std::string_view title) { return index_form(title).exact; }
 PBGDPL_DECL std::string title_fold_key(std::string_view title) { return index_form(title).folded; }
+
+PBGDPL_DECL std::string number_key(std::string_view number) {
+  if (!parse_document_number(number)) return {};
+  auto nfc = text::nfc(number);
+  return nfc ? title_fold_key(*nfc) : std::string();
+}
+
+PBGDPL_DECL bool title_starts_with_query(std::string_view title_key, std::string_view query_key) {
+  if (query_key.empty() || title_key.size() <= query_key.size()) return false;
+  if (static_cast<std::size_t>(std::count(query_key.begin(), query_key.end(), ' ')) + 1 < min_title_prefix_words) return false;
+  return title_key.compare(0, query_key.size(), query_key) == 0 && title_key[query_key.size()] == ' ';
+}
+
+namespace detail {
+
+// Finds the next `c` at or after `from`, remembering the answer: a later call from a position
+// not past the remembered one reuses it, so all the look-aheads of one pass read each byte at
+// most once (an input of a million '[' or '<' without a closing one stays linear).
+struct next_finder {
+  std::string_view s;
+  char c;
+  std::size_t at = 0;
+  bool known = false;
+  std::size_t find(std::size_t from) {
+    if (!known || (at != std::string_view::npos && at < from)) {
+      at = s.find(c, from);
+      known = true;
+    }
+    return at;
+  }
+};
+
+PBGDPL_DECL bool md_punct(char c) {
+  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') || (c >= '{' && c <= '~');
+}
+PBGDPL_DECL bool md_alnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+}
+
+}  // namespace detail
+
+PBGDPL_DECL std::string markdown_to_text(std::string_view md) {
+  std::string out;
+  out.reserve(md.size());
+  detail::next_finder close_paren{md, ')'}, close_bracket{md, ']'}, close_angle{md, '>'}, newline{md, '\n'},
+      semicolon{md, ';'};
+  bool in_fence = false;
+  std::size_t i = 0;
+  while (i < md.size()) {
+    // One line: its block markers first, then its inline text.
+    std::size_t eol = newline.find(i);
+    if (eol == std::string_view::npos) eol = md.size();
+    std::size_t p = i;
+    while (p < eol && p - i < 4 && md[p] == ' ') ++p;
+    auto rest = md.substr(p, eol - p);
+    auto only = [&](char c) {  // a rule or fence line: 3+ of one character, spaces allowed
+      std::size_t n = 0;
+      for (char x : rest)
+        if (x == c) ++n;
+        else if (x != ' ' && x != '\t') return false;
+      return n >= 3;
+    };
+    bool fence = rest.starts_with("```") || rest.starts_with("~~~");
+    if (fence) in_fence = !in_fence;
+    if (fence || (!in_fence && (only('-') || only('*') || only('_') || only('=')))) {
+      i = eol + 1;
+      if (!out.empty() && out.back() != '\n') out += '\n';
+      continue;
+    }
+    if (in_fence) {  // code: kept as it is
+      out.append(rest);
+      out += '\n';
+      i = eol + 1;
+      continue;
+    }
+    // Quote markers, then a heading (and its closing #s) or a list marker, at most one.
+    std::size_t end = eol;
+    while (p < eol && (md[p] == '>' || md[p] == ' ')) ++p;
+    if (p < eol && md[p] == '#') {
+      std::size_t h = p;
+      while (h < eol && md[h] == '#' && h - p < 6) ++h;
+      if (h == eol || md[h] == ' ') {
+        p = h;
+        std::size_t e = eol;
+        while (e > p && md[e - 1] == ' ') --e;
+        std::size_t c = e;
+        while (c > p && md[c - 1] == '#') --c;
+        if (c < e && (c == p || md[c - 1] == ' ')) end = c;
+      }
+    } else if (p + 1 < eol && (md[p] == '-' || md[p] == '*' || md[p] == '+') && md[p + 1] == ' ') {
+      p += 2;
+    } else {
+      std::size_t d = p;
+      while (d < eol && d - p < 9 && md[d] >= '0' && md[d] <= '9') ++d;
+      if (d > p && d + 1 < eol && (md[d] == '.' || md[d] == ')') && md[d + 1] == ' ') p = d + 2;
+    }
+    if (p + 3 < eol && md[p] == '[' && (md[p + 1] == ' ' || md[p + 1] == 'x' || md[p + 1] == 'X') && md[p + 2] == ']') p += 3;
+    while (p < end && md[p] == ' ') ++p;
+    // Inline text.
+    for (std::size_t k = p; k < end;) {
+      char c = md[k];
+      if (c == '\\' && k + 1 < end && detail::md_punct(md[k + 1])) {
+        out += md[k + 1];
+        k += 2;
+      } else if (c == '*' || c == '`' || c == '|') {
+        if (c == '|') out += ' ';
+        ++k;
+      } else if (c == '~' && k + 1 < end && md[k + 1] == '~') {
+        k += 2;
+      } else if (c == '_' && (k == p || k + 1 == end || !detail::md_alnum(md[k - 1]) || !detail::md_alnum(md[k + 1]))) {
+        ++k;  // emphasis; an underscore inside a word (snake_case) stays
+      } else if (c == '!' && k + 1 < end && md[k + 1] == '[') {
+        ++k;
+      } else if (c == '[') {
+        ++k;
+      } else if (c == ']') {
+        // "](url)" or "][ref]": the target is dropped, the text was already written.
+        ++k;
+        if (k < end && (md[k] == '(' || md[k] == '[')) {
+          std::size_t close = (md[k] == '(' ? close_paren : close_bracket).find(k);
+          if (close != std::string_view::npos && close < end) k = close + 1;
+        }
+      } else if (c == '<') {
+        std::size_t close = close_angle.find(k);
+        bool tag = k + 1 < end && (std::isalpha(static_cast<unsigned char>(md[k + 1])) || md[k + 1] == '/' || md[k + 1] == '!');
+        if (tag && close != std::string_view::npos && close < end) {
+          auto inner = md.substr(k + 1, close - k - 1);
+          // An autolink (<https://...>) keeps its address; an HTML tag goes.
+          if (inner.find("://") != std::string_view::npos && inner.find(' ') == std::string_view::npos) out.append(inner);
+          else out += ' ';
+          k = close + 1;
+        } else {
+          out += c;
+          ++k;
+        }
+      } else if (c == '&') {
+        std::size_t semi = semicolon.find(k);
+        static constexpr std::pair<std::string_view, std::string_view> entities[] = {
+            {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}};
+        bool done = false;
+        if (semi != std::string_view::npos && semi < end && semi - k < 8) {
+          auto e = md.substr(k, semi - k + 1);
+          for (const auto& [name, value] : entities)
+            if (e == name) {
+              out.append(value);
+              k = semi + 1;
+              done = true;
+              break;
+            }
+        }
+        if (!done) {
+          out += c;
+          ++k;
+        }
+      } else {
+        out += c;
+        ++k;
+      }
+    }
+    // A hard break's trailing spaces and the line end.
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    if (eol < md.size()) out += '\n';
+    i = eol + 1;
+  }
+  return out;
+}
 
 namespace detail {
 
@@ -288,8 +463,10 @@ PBGDPL_DECL double scorer::score(std::string_view title, std::string_view body) 
     tk += t.exact;
     fk += t.folded;
   }
-  if (tk == q_.exact_key) s += 1e6;
-  else if (fk == q_.folded_key) s += 5e5;
+  if (tk == q_.exact_key) s += boost_title_exact;
+  else if (fk == q_.folded_key) s += boost_title_folded;
+  else if (title_starts_with_query(tk, q_.exact_key)) s += boost_prefix_exact;
+  else if (title_starts_with_query(fk, q_.folded_key)) s += boost_prefix_folded;
   return s;
 }
 

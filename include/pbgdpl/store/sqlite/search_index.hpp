@@ -57,6 +57,8 @@ class search_index {
   // Adds a stored record to the indexes (its title forms already computed for its row's title
   // keys); `titles` false leaves title_fts out (migration 2 runs before title_fts exists).
   result<void> add(std::int64_t seq, const indexed_text& title, const record& r, bool titles = true);
+  // Writes a record's number key (entities.number_key) and what it cites (search_cites): schema 6.
+  result<void> add_citations(std::int64_t seq, const record& r);
   // Sets a record's title keys in its row, then adds it (a record stored before it was indexed).
   result<void> add_with_keys(std::int64_t seq, const record& r, bool titles);
   // Takes a record out of both indexes if it is in them. The contentless title index must be

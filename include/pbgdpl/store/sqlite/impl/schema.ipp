@@ -131,6 +131,45 @@ ALTER TABLE audit_log ADD COLUMN previous_unit TEXT;
 )sql");
 }
 
+// Search by document number (issue 12): each record's own number as number_key() and what it
+// cites ("id:<document id>", "no:<number key>"), so a query naming a number finds the document
+// and its citers by index. Filled for what earlier versions stored (unarchived searchable rows).
+// The full-text index keeps the text it had: Markdown syntax was never tokenized (punctuation
+// splits tokens); a link's address words stay until the record is next written.
+PBGDPL_DECL result<void> step_6(connection& db, search_index& index) {
+  auto r = db.exec(R"sql(
+ALTER TABLE entities ADD COLUMN number_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX entities_number_key ON entities(number_key) WHERE number_key <> '';
+CREATE TABLE search_cites(entity INTEGER NOT NULL REFERENCES entities(seq) ON DELETE CASCADE, target TEXT NOT NULL);
+CREATE INDEX search_cites_by_target ON search_cites(target, entity);
+CREATE INDEX search_cites_by_entity ON search_cites(entity);
+)sql");
+  if (!r) return r;
+  std::vector<std::pair<std::int64_t, record>> rows;
+  {
+    auto st = db.prepare("SELECT seq, kind, id, body FROM entities WHERE archived = 0 AND kind IN ('legal_document', 'article')");
+    if (!st) return st.err();
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      record rec;
+      rec.kind = st->str(1);
+      rec.id = st->str(2);
+      auto body = json_io::parse(st->text(3));
+      if (!body)
+        return error(errc::corrupt, {}, "Bản ghi " + rec.kind + "/" + rec.id + " bị hỏng",
+                     "Record " + rec.kind + "/" + rec.id + " is corrupt");
+      rec.body = std::move(*body);
+      rows.emplace_back(st->i64(0), std::move(rec));
+    }
+    if (rc != SQLITE_DONE) return db.fail(rc, "migration 6");
+  }
+  for (auto& [seq, rec] : rows) {
+    fill_search_text(rec);
+    if (auto w = index.add_citations(seq, rec); !w) return w;
+  }
+  return {};
+}
+
 }  // namespace migrations
 
 PBGDPL_DECL result<void> migrate(connection& db, search_index& index, int from, int target) {
@@ -142,7 +181,8 @@ PBGDPL_DECL result<void> migrate(connection& db, search_index& index, int from, 
                : v == 2 ? migrations::step_2(db, index)
                : v == 3 ? migrations::step_3(db)
                : v == 4 ? migrations::step_4(db)
-                        : migrations::step_5(db);
+               : v == 5 ? migrations::step_5(db)
+                        : migrations::step_6(db, index);
       if (!r) return r;
       if (auto s = db.exec("PRAGMA user_version=" + std::to_string(v)); !s) return s;
     }

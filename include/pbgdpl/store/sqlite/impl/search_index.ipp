@@ -168,11 +168,29 @@ PBGDPL_DECL result<void> search_index::add(std::int64_t seq, const indexed_text&
   if (!st) return st.err();
   st->bind(1, seq).bind(2, t.exact).bind(3, t.folded).bind(4, b.exact).bind(5, b.folded);
   if (int rc = st->step(); rc != SQLITE_DONE) return db_.fail(rc, "index");
+  if (schema_ >= 6)
+    if (auto c = add_citations(seq, r); !c) return c;
   if (!titles || schema_ < 3) return {};
   auto tt = db_.prepare("INSERT INTO title_fts(rowid, title_e, title_f) VALUES(?, ?, ?)");
   if (!tt) return tt.err();
   tt->bind(1, seq).bind(2, t.exact).bind(3, t.folded);
   if (int rc = tt->step(); rc != SQLITE_DONE) return db_.fail(rc, "index: titles");
+  return {};
+}
+
+PBGDPL_DECL result<void> search_index::add_citations(std::int64_t seq, const record& r) {
+  if (!r.number_key.empty()) {
+    auto k = db_.prepare("UPDATE entities SET number_key = ? WHERE seq = ?");
+    if (!k) return k.err();
+    k->bind(1, r.number_key).bind(2, seq);
+    if (int rc = k->step(); rc != SQLITE_DONE) return db_.fail(rc, "index: number");
+  }
+  for (const auto& c : r.cites) {
+    auto st = db_.prepare("INSERT INTO search_cites(entity, target) VALUES(?, ?)");
+    if (!st) return st.err();
+    st->bind(1, seq).bind(2, c);
+    if (int rc = st->step(); rc != SQLITE_DONE) return db_.fail(rc, "index: citations");
+  }
   return {};
 }
 
@@ -197,6 +215,14 @@ PBGDPL_DECL result<void> search_index::remove(std::int64_t seq, const std::strin
     indexed = rc == SQLITE_ROW;
   }
   if (!indexed) return {};
+  if (schema_ >= 6) {  // an archived record is not found by its number and cites nothing
+    for (const char* sql : {"DELETE FROM search_cites WHERE entity = ?", "UPDATE entities SET number_key = '' WHERE seq = ? AND number_key <> ''"}) {
+      auto c = db_.prepare(sql);
+      if (!c) return c.err();
+      c->bind(1, seq);
+      if (int rc = c->step(); rc != SQLITE_DONE) return db_.fail(rc, "write: citations");
+    }
+  }
   auto d = db_.prepare("DELETE FROM search_fts WHERE rowid = ?");
   if (!d) return d.err();
   d->bind(1, seq);
@@ -318,25 +344,67 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
     checking.clear();
     if (rc != SQLITE_DONE) return search_error(rc);
   }
-  // Tier 0: a query equal to a title (accents included, then folded) comes first, however
-  // common its words are.
-  for (int tier = 0; tier < 2; ++tier) {
-    std::string sql = f.cte + "SELECT e.seq FROM entities e WHERE " + (tier == 0 ? "e.title_key" : "e.title_fold") +
-                      " = ?" + title_kind_in + f.where + " LIMIT 50";
+  // Tier 0: the boost rules (search.hpp): a document whose number is in the query, then what
+  // cites it, then a title equal to the query (accents included, then folded), then a title that
+  // begins with the query's words; however common the words are. Each is one bounded look-up on
+  // an indexed column; a row gets its highest boost once.
+  std::unordered_map<std::int64_t, double> boosts;
+  auto lookup = [&](const std::string& cond, const std::vector<std::string>& args, double boost) -> result<void> {
+    std::string sql = f.cte + "SELECT e.seq FROM entities e WHERE " + cond + title_kind_in + f.where + " LIMIT " +
+                      std::to_string(max_boosted_rows);
     auto st = db_.prepare(sql);
     if (!st) return st.err();
     int i = 1;
     bind_each(*st, i, f.cte_binds);
-    st->bind(i++, tier == 0 ? q.exact_key : q.folded_key);
+    bind_each(*st, i, args);
     bind_each(*st, i, kinds);
     bind_each(*st, i, f.binds);
     int rc;
     while ((rc = st->step()) == SQLITE_ROW) {
-      auto& s = scores[st->i64(0)];
-      if (s < 1e5) s += tier == 0 ? 1e6 : 5e5;
+      auto& b = boosts[st->i64(0)];
+      b = std::max(b, boost);
     }
-    if (rc != SQLITE_DONE) return db_.fail(rc, "search: title");
+    if (rc != SQLITE_DONE) return db_.fail(rc, "search: boost");
+    return {};
+  };
+  auto placeholders = [](std::size_t n) {
+    std::string p = "(";
+    for (std::size_t i = 0; i < n; ++i) p += i ? ",?" : "?";
+    return p + ")";
+  };
+  if (schema_ >= 6 && !q.numbers.empty()) {
+    // "<> ''" written out: only then may SQLite use the partial index on number_key.
+    std::string in = placeholders(q.numbers.size());
+    if (auto r = lookup("e.number_key IN " + in + " AND e.number_key <> ''", q.numbers, boost_number); !r) return r.err();
+    std::vector<std::string> cited;
+    for (const auto& n : q.numbers) cited.push_back("no:" + n);
+    {
+      auto st = db_.prepare("SELECT id FROM entities WHERE number_key IN " + in + " AND number_key <> '' AND archived = 0 LIMIT " +
+                            std::to_string(max_boosted_rows));
+      if (!st) return st.err();
+      int i = 1;
+      bind_each(*st, i, q.numbers);
+      int rc;
+      while ((rc = st->step()) == SQLITE_ROW) cited.push_back("id:" + st->str(0));
+      if (rc != SQLITE_DONE) return db_.fail(rc, "search: numbers");
+    }
+    if (auto r = lookup("e.seq IN (SELECT entity FROM search_cites WHERE target IN " + placeholders(cited.size()) + ")", cited,
+                        boost_cites_number);
+        !r)
+      return r.err();
   }
+  if (auto r = lookup("e.title_key = ?", {q.exact_key}, boost_title_exact); !r) return r.err();
+  if (auto r = lookup("e.title_fold = ?", {q.folded_key}, boost_title_folded); !r) return r.err();
+  // A prefix at a word boundary: keys from "words " up to (not including) "words!" (' ' + 1).
+  auto words = static_cast<std::size_t>(std::count(q.folded_key.begin(), q.folded_key.end(), ' ')) + 1;
+  if (words >= min_title_prefix_words) {
+    if (auto r = lookup("e.title_key >= ? AND e.title_key < ?", {q.exact_key + " ", q.exact_key + "!"}, boost_prefix_exact); !r)
+      return r.err();
+    if (auto r = lookup("e.title_fold >= ? AND e.title_fold < ?", {q.folded_key + " ", q.folded_key + "!"}, boost_prefix_folded);
+        !r)
+      return r.err();
+  }
+  for (const auto& [seq, b] : boosts) scores[seq] += b;
 
   std::vector<scored_row> ranked;
   ranked.reserve(scores.size());

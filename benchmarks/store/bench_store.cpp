@@ -5,7 +5,9 @@
 //   pbgdpl_bench_store [articles=100000] [work dir=./bench-store-data]
 // The two databases are built once into the work dir and reused by later runs with the same
 // article count (the insert figures of the run that built them are kept in build.txt and
-// printed again); PBGDPL_BENCH_REBUILD=1 rebuilds them.
+// printed again); PBGDPL_BENCH_REBUILD=1 rebuilds them. First, in the fresh process, 300 distinct
+// queries never seen before (issue 12); after the mix, the top-20 overlap of ours with bare FTS5's
+// exhaustive bm25 ranking and with bm25 over the 500 newest matches (the store's candidate rule).
 #include <pbgdpl/store/sqlite.hpp>
 
 #include <sqlite3.h>
@@ -18,6 +20,7 @@
 #include <map>
 #include <sstream>
 #include <random>
+#include <tuple>
 
 #include <sys/resource.h>
 
@@ -135,6 +138,13 @@ std::string baseline_match(const parsed_query& q) {
   return e;
 }
 
+std::vector<std::string> split_words(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
 search_request request_for(const std::string& q) {
   search_request r;
   r.q = q;
@@ -218,6 +228,82 @@ int main(int argc, char** argv) {
     std::ofstream(dir / "build.txt") << build_info;
   }
 
+  // --- queries never seen before (issue 12): run first, once each, in this fresh process ------
+  // 300 distinct queries from titles never queried before: whole titles (NFC), their first three
+  // or four words, whole titles decomposed (NFD) and without accents. Ours beside the bare FTS5
+  // baseline's exhaustive ranking; whether the title's own document comes first (whole titles)
+  // or in the top 3 (first words).
+  sqlite3_stmt* bq = nullptr;
+  check(sqlite3_prepare_v2(base, "SELECT rowid FROM base WHERE base MATCH ? ORDER BY rank LIMIT 20", -1, &bq, nullptr), base, "prepare");
+  // The baseline with the store's candidate rule: the 500 newest matches, ranked by bm25.
+  sqlite3_stmt* wq = nullptr;
+  check(sqlite3_prepare_v2(base,
+                           "SELECT rowid FROM (SELECT rowid, bm25(base) AS s FROM base WHERE base MATCH ? ORDER BY rowid DESC "
+                           "LIMIT 500) ORDER BY s LIMIT 20",
+                           -1, &wq, nullptr),
+        base, "prepare windowed");
+  // Bare FTS5's top 20 as our ids ("a" + rowid - 1).
+  auto baseline_ids = [&](sqlite3_stmt* st, const std::string& q) {
+    std::vector<std::string> ids;
+    auto m = baseline_match(parse_query(q).value());
+    sqlite3_bind_text(st, 1, m.c_str(), -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) ids.push_back("a" + std::to_string(sqlite3_column_int64(st, 0) - 1));
+    check(rc, base, "baseline query");
+    sqlite3_reset(st);
+    return ids;
+  };
+  auto overlap = [](const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    int k = 0;
+    for (const auto& x : a) k += std::find(b.begin(), b.end(), x) != b.end();
+    return k;
+  };
+  struct distinct_stats {
+    std::vector<double> ours, base;
+    int found = 0, total = 0;
+  };
+  std::map<std::string, distinct_stats> distinct;
+  {
+    std::vector<std::tuple<std::string, std::string, std::string, std::size_t>> dq;  // category, q, id, rank needed
+    for (std::size_t k = 0; k < 300; ++k) {
+      std::size_t i = (k * 104729 + 31) % n;  // distinct articles, spread over the corpus
+      auto a = c.make(i);
+      auto title = text::nfc(a.title).value();
+      auto words = split_words(title);
+      switch (k % 6) {
+        case 0:
+        case 1: dq.emplace_back("whole title", title, a.id.value, 1); break;
+        case 2:
+        case 3: {
+          std::size_t w = std::min<std::size_t>(words.size(), 3 + k % 2);
+          std::string head;
+          for (std::size_t j = 0; j < w; ++j) head += (j ? " " : "") + words[j];
+          dq.emplace_back("first 3-4 words", head, a.id.value, 3);
+          break;
+        }
+        case 4: dq.emplace_back("whole title, NFD", text::nfd(title).value(), a.id.value, 1); break;
+        default: dq.emplace_back("whole title, no accents", text::fold(title).value(), a.id.value, 1); break;
+      }
+    }
+    for (const auto& [cat, q, id, need] : dq) {
+      auto t = clock_type::now();
+      auto r = store->search(request_for(q));
+      double ms = ms_since(t);
+      if (!r) {
+        std::fprintf(stderr, "search %s: %s\n", q.c_str(), r.err().describe().c_str());
+        return 1;
+      }
+      auto& d = distinct[cat];
+      d.ours.push_back(ms);
+      ++d.total;
+      for (std::size_t j = 0; j < r->items.size() && j < need; ++j)
+        if (r->items[j].id == id) ++d.found;
+      t = clock_type::now();
+      (void)baseline_ids(bq, q);
+      d.base.push_back(ms_since(t));
+    }
+  }
+
   // --- the query mix ------------------------------------------------------------------------
   struct qdef {
     std::string category, q;
@@ -250,8 +336,6 @@ int main(int argc, char** argv) {
   constexpr int reps = 15;
   std::map<std::string, std::vector<double>> ours, theirs;
   std::vector<double> all_ours, all_theirs, cold_ours;  // cold: the first round, caches empty
-  sqlite3_stmt* bq = nullptr;
-  check(sqlite3_prepare_v2(base, "SELECT rowid FROM base WHERE base MATCH ? ORDER BY rank LIMIT 20", -1, &bq, nullptr), base, "prepare");
   for (int rep = 0; rep < reps; ++rep) {
     for (const auto& q : queries) {
       auto t = clock_type::now();
@@ -299,6 +383,42 @@ int main(int argc, char** argv) {
   std::printf("%-22s %10.2f %10.2f   (first round, row-set cache cold; max %.2f)\n", "ALL, first round", pct(cold_ours, .5),
               pct(cold_ours, .99), *std::max_element(cold_ours.begin(), cold_ours.end()));
   std::printf("\ntitle queries returning that document first: %d / %zu\n", first, title_checks.size());
+
+  // Do we answer the same question as the baseline? Top-20 overlap per category of the mix
+  // with bare FTS5's exhaustive bm25 ranking and with bm25 over the same 500 newest matches.
+  // (Different scoring functions: ours weighs titles and exact accents; overlap shows how far
+  // apart the answers are, not which is right.)
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> overlaps;
+  for (const auto& q : queries) {
+    auto r = store->search(request_for(q.q)).value();
+    std::vector<std::string> ours_ids;
+    for (const auto& h : r.items) ours_ids.push_back(h.id);
+    auto full = baseline_ids(bq, q.q), windowed = baseline_ids(wq, q.q);
+    auto denom = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(20, full.size())));
+    overlaps[q.category].first.push_back(overlap(ours_ids, full) / denom);
+    overlaps[q.category].second.push_back(overlap(ours_ids, windowed) / denom);
+  }
+  std::printf("\n%-22s %22s %22s\n", "top-20 overlap", "with exhaustive bm25", "with bm25, 500 newest");
+  for (auto& [cat, v] : overlaps) {
+    auto mean = [](const std::vector<double>& x) {
+      double t = 0;
+      for (double y : x) t += y;
+      return x.empty() ? 0.0 : t / static_cast<double>(x.size());
+    };
+    std::printf("%-22s %21.0f%% %21.0f%%\n", cat.c_str(), 100 * mean(v.first), 100 * mean(v.second));
+  }
+
+  std::printf("\n%-24s %6s %9s %9s %10s %10s %12s\n", "distinct, once, cold", "n", "p50 ms", "p99 ms", "base p50", "base p99",
+              "own doc");
+  std::vector<double> d_ours, d_base;
+  for (auto& [cat, d] : distinct) {
+    d_ours.insert(d_ours.end(), d.ours.begin(), d.ours.end());
+    d_base.insert(d_base.end(), d.base.begin(), d.base.end());
+    std::printf("%-24s %6d %9.2f %9.2f %10.2f %10.2f %7d / %-3d\n", cat.c_str(), d.total, pct(d.ours, .5), pct(d.ours, .99),
+                pct(d.base, .5), pct(d.base, .99), d.found, d.total);
+  }
+  std::printf("%-24s %6zu %9.2f %9.2f %10.2f %10.2f   (own doc: first for whole titles, top 3 for first words)\n", "ALL distinct",
+              d_ours.size(), pct(d_ours, .5), pct(d_ours, .99), pct(d_base, .5), pct(d_base, .99));
 
   // --- reading entities: what a portal page does with the store -----------------------------
   // Each figure beside the path the store took before, in the same run on the same data:
@@ -386,6 +506,7 @@ int main(int argc, char** argv) {
   row("get<article>", get_us, "us", 1);
   std::printf("peak RSS (this run): %.1f MiB\n", static_cast<double>(peak_rss_kib()) / 1024.0);
   sqlite3_finalize(bq);
+  sqlite3_finalize(wq);
   sqlite3_close(base);
   return 0;
 }

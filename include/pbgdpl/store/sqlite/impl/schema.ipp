@@ -147,7 +147,10 @@ CREATE INDEX search_cites_by_entity ON search_cites(entity);
   if (!r) return r;
   std::vector<std::pair<std::int64_t, record>> rows;
   {
-    auto st = db.prepare("SELECT seq, kind, id, body FROM entities WHERE archived = 0 AND kind IN ('legal_document', 'article')");
+    // "+kind": a scan, not the kind index. A query that uses an index of a table never analyzed
+    // makes a later PRAGMA optimize (sqlite_store::optimize) run ANALYZE on it, and with those
+    // statistics SQLite 3.40 lists one unit's articles ~10x slower (benchmark, 20k articles).
+    auto st = db.prepare("SELECT seq, kind, id, body FROM entities WHERE archived = 0 AND +kind IN ('legal_document', 'article')");
     if (!st) return st.err();
     int rc;
     while ((rc = st->step()) == SQLITE_ROW) {

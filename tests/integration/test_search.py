@@ -60,6 +60,37 @@ def test_dao_tao_finds_dao_tao_with_diacritics(portal):
     assert ms and all(fold(m) in ("dao", "tao", "dao tao") for m in ms), ms
 
 
+def ordered_results(html):
+    # The result links in page order (each once): the first is the first result.
+    results = html.split('<ol class="results">', 1)[1].split("</ol>", 1)[0]
+    out = []
+    for a in Page(results).find("a"):
+        href = a.get("href", "")
+        if href.startswith(("/pbgdpl/bai-viet/", "/pbgdpl/van-ban/", "/pbgdpl/hoi-dap/")) and href not in out:
+            out.append(href)
+    return out
+
+
+@pytest.mark.parametrize("q,doc", [
+    ("19/KH-PGDĐT", PLAN_DOC), ("kh 19/kh-pgddt", PLAN_DOC), ("ke hoach 19/KH-PGDDT", PLAN_DOC),
+    (unicodedata.normalize("NFD", "kế hoạch 19/KH-PGDĐT"), PLAN_DOC),
+    ("quyết định 1521/QĐ-TTg", "/pbgdpl/van-ban/qd-1521-ttg-2020"),
+    ("quyet dinh 1521/qd-ttg", "/pbgdpl/van-ban/qd-1521-ttg-2020")])
+def test_a_document_number_lists_that_document_first(portal, q, doc):
+    r, _ = search(portal, q)
+    assert r.status == 200
+    links = ordered_results(r.text)
+    assert links and links[0] == doc, (q, links)
+
+
+def test_snippets_show_no_markdown_syntax(portal):
+    r, _ = search(portal, "ke hoach")
+    assert r.status == 200
+    results = r.text.split('<ol class="results">', 1)[1].split("</ol>", 1)[0]
+    for syntax in ("**", "](", "~~"):
+        assert syntax not in results, syntax
+
+
 def test_a_word_that_is_nowhere_finds_nothing(portal):
     r, p = search(portal, "khongcotuaynaodauca")
     assert r.status == 200

@@ -161,7 +161,10 @@ struct parsed_query {
 // Ranking boosts every backend adds to its own score, so that the rules below hold whatever the
 // words' scores are (a word score stays far below 1e5): a document whose number is in the query,
 // then what cites it, then a title equal to the query (exact accents, then folded), then a title
-// that begins with the query's words (at least three; exact, then folded).
+// that begins with the query's words (at least three; exact, then folded). The prefix boosts
+// apply only when fewer than max_boosted_rows records (after filters) begin with those words: a
+// beginning that many titles share ("Tuyên truyền pháp luật ...") says nothing about which one
+// is meant, and the words' own ranking decides.
 inline constexpr double boost_number = 4e6;
 inline constexpr double boost_cites_number = 2e6;
 inline constexpr double boost_title_exact = 1e6;
@@ -212,7 +215,10 @@ std::string snippet(std::string_view text, const parsed_query& q, std::size_t ma
 class scorer {
  public:
   explicit scorer(const parsed_query& q) : q_(q) {}
-  double score(std::string_view title, std::string_view body) const;
+  // `title_prefix`, when given, says whether the title begins with the query's words (not equal
+  // to them): 2 with exact accents, 1 folded, 0 not. The caller adds the prefix boost, since it
+  // applies only when few records share the prefix (see boost_prefix_exact).
+  double score(std::string_view title, std::string_view body, int* title_prefix = nullptr) const;
 
  private:
   static int count(const std::vector<token>& toks, const search_term& term, bool exact);

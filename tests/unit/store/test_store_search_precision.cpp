@@ -207,3 +207,24 @@ TEST_CASE("markdown_to_text keeps words, drops syntax, and stays linear on hosti
     CHECK(ms < 2000);  // generous: linear is a few ms; quadratic would be minutes
   }
 }
+
+TEST_CASE_TEMPLATE("a beginning that many titles share gives no boost: the words rank", F, STORES) {
+  F f;
+  std::unique_ptr<pbgdpl::store::store> s = f.make();
+  // 60 titles begin with the query's words (more than max_boosted_rows): a prefix boost would
+  // put 50 of them, in key order, above the record that says the words most.
+  for (int i = 0; i < 60; ++i)
+    REQUIRE(s->create(make_article("Tuyên truyền pháp luật đợt " + std::to_string(i), "Nội dung ngắn.", "th-van-yen",
+                                   "2023-03-22T08:00:00+07:00"),
+                      "x"));
+  const std::string best = "Hội nghị về tuyên truyền pháp luật: tuyên truyền pháp luật cho học sinh";
+  REQUIRE(s->create(make_article(best, "Tuyên truyền pháp luật; tuyên truyền pháp luật; tuyên truyền pháp luật.", "th-van-yen",
+                                 "2023-01-01T08:00:00+07:00"),
+                    "x"));
+  for (std::string q : {"Tuyên truyền pháp luật", "tuyen truyen phap luat"}) {
+    CAPTURE(q);
+    auto h = hits(*s, q);
+    REQUIRE(!h.empty());
+    CHECK(h[0].title == best);
+  }
+}

@@ -143,10 +143,14 @@ PBGDPL_DECL result<search_page> memory_store::search(const search_request& req) 
       if (!r.archived && has_number(r)) cited.push_back("id:" + r.id);
   }
   std::vector<std::pair<double, const record*>> hits;
+  std::vector<std::size_t> exact_prefix, folded_prefix;  // hits whose title begins with the query
   for (const auto& [k, r] : data_.records) {
     if (!r.searchable || std::find(kinds.begin(), kinds.end(), r.kind) == kinds.end()) continue;
     if (!matches(r, q->where, units)) continue;
-    double s = sc.score(r.title, r.text);
+    int prefix = 0;
+    double s = sc.score(r.title, r.text, &prefix);
+    if (s > 0 && prefix == 2) exact_prefix.push_back(hits.size());
+    if (s > 0 && prefix >= 1) folded_prefix.push_back(hits.size());
     if (!cited.empty()) {
       if (has_number(r)) s += boost_number;
       else if (std::find_first_of(r.cites.begin(), r.cites.end(), cited.begin(), cited.end()) != r.cites.end())
@@ -154,6 +158,15 @@ PBGDPL_DECL result<search_page> memory_store::search(const search_request& req) 
     }
     if (s > 0) hits.emplace_back(s, &r);
   }
+  // The prefix boosts, only when few titles share the beginning (search.hpp); a title with the
+  // exact accents gets the higher one only.
+  bool exact_boost = exact_prefix.size() < max_boosted_rows;
+  if (exact_boost)
+    for (auto i : exact_prefix) hits[i].first += boost_prefix_exact;
+  if (folded_prefix.size() < max_boosted_rows)
+    for (auto i : folded_prefix)
+      if (!exact_boost || std::find(exact_prefix.begin(), exact_prefix.end(), i) == exact_prefix.end())
+        hits[i].first += boost_prefix_folded;
   std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first > b.first;
     return std::tie(a.second->sort_key, a.second->id) > std::tie(b.second->sort_key, b.second->id);

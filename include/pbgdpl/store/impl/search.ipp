@@ -448,7 +448,8 @@ PBGDPL_DECL std::string snippet(std::string_view text, const parsed_query& q, st
   return out;
 }
 
-PBGDPL_DECL double scorer::score(std::string_view title, std::string_view body) const {
+PBGDPL_DECL double scorer::score(std::string_view title, std::string_view body, int* title_prefix) const {
+  if (title_prefix) *title_prefix = 0;
   auto tt = tokenize(title), bt = tokenize(body);
   double s = 0;
   for (const auto& term : q_.terms) {
@@ -465,8 +466,9 @@ PBGDPL_DECL double scorer::score(std::string_view title, std::string_view body) 
   }
   if (tk == q_.exact_key) s += boost_title_exact;
   else if (fk == q_.folded_key) s += boost_title_folded;
-  else if (title_starts_with_query(tk, q_.exact_key)) s += boost_prefix_exact;
-  else if (title_starts_with_query(fk, q_.folded_key)) s += boost_prefix_folded;
+  else if (title_prefix) *title_prefix = title_starts_with_query(tk, q_.exact_key)    ? 2
+                                         : title_starts_with_query(fk, q_.folded_key) ? 1
+                                                                                       : 0;
   return s;
 }
 

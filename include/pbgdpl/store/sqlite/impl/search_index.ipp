@@ -349,7 +349,10 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   // begins with the query's words; however common the words are. Each is one bounded look-up on
   // an indexed column; a row gets its highest boost once.
   std::unordered_map<std::int64_t, double> boosts;
-  auto lookup = [&](const std::string& cond, const std::vector<std::string>& args, double boost) -> result<void> {
+  // `all_or_none`: the rule boosts only when it found fewer rows than its limit (the title
+  // prefix rules: a beginning many titles share says nothing about which one is meant).
+  auto lookup = [&](const std::string& cond, const std::vector<std::string>& args, double boost,
+                    bool all_or_none = false) -> result<void> {
     std::string sql = f.cte + "SELECT e.seq FROM entities e WHERE " + cond + title_kind_in + f.where + " LIMIT " +
                       std::to_string(max_boosted_rows);
     auto st = db_.prepare(sql);
@@ -359,12 +362,15 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
     bind_each(*st, i, args);
     bind_each(*st, i, kinds);
     bind_each(*st, i, f.binds);
+    std::vector<std::int64_t> found;
     int rc;
-    while ((rc = st->step()) == SQLITE_ROW) {
-      auto& b = boosts[st->i64(0)];
+    while ((rc = st->step()) == SQLITE_ROW) found.push_back(st->i64(0));
+    if (rc != SQLITE_DONE) return db_.fail(rc, "search: boost");
+    if (all_or_none && found.size() >= max_boosted_rows) return {};
+    for (auto seq : found) {
+      auto& b = boosts[seq];
       b = std::max(b, boost);
     }
-    if (rc != SQLITE_DONE) return db_.fail(rc, "search: boost");
     return {};
   };
   auto placeholders = [](std::size_t n) {
@@ -398,9 +404,11 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   // A prefix at a word boundary: keys from "words " up to (not including) "words!" (' ' + 1).
   auto words = static_cast<std::size_t>(std::count(q.folded_key.begin(), q.folded_key.end(), ' ')) + 1;
   if (words >= min_title_prefix_words) {
-    if (auto r = lookup("e.title_key >= ? AND e.title_key < ?", {q.exact_key + " ", q.exact_key + "!"}, boost_prefix_exact); !r)
+    if (auto r = lookup("e.title_key >= ? AND e.title_key < ?", {q.exact_key + " ", q.exact_key + "!"}, boost_prefix_exact, true);
+        !r)
       return r.err();
-    if (auto r = lookup("e.title_fold >= ? AND e.title_fold < ?", {q.folded_key + " ", q.folded_key + "!"}, boost_prefix_folded);
+    if (auto r = lookup("e.title_fold >= ? AND e.title_fold < ?", {q.folded_key + " ", q.folded_key + "!"}, boost_prefix_folded,
+                        true);
         !r)
       return r.err();
   }

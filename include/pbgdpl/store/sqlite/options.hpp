@@ -23,7 +23,8 @@ struct sqlite_options {
   // Search: a term in more than this share of rows is checked against a cached row set instead
   // of walked in the index (0 turns the row sets off).
   double common_term_share = 0.05;
-  // How many such row sets (bitmaps of max-rowid bits each) a connection keeps at most.
+  // How many such row sets (bitmaps of max-rowid bits each) a connection keeps; past it, the
+  // sets used longest ago are evicted (a query needing more holds them all while it runs).
   std::size_t max_term_row_sets = 256;
   // Page cache per connection, KiB (SQLite's default is 2 MiB; search reads many index pages).
   int cache_kib = 32768;

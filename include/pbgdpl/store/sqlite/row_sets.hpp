@@ -1,8 +1,12 @@
 // The search's row-set cache. A term in a large share of the rows costs more to walk in the
 // full-text index (its doclist runs through most of the corpus) than to check per candidate:
 // for such a term and index the cache keeps the rows that hold it, as a bitmap over rowids, built
-// by one index scan and dropped whenever the database changes. pbgdpl_has_terms(rowid), an SQL
-// function, checks a candidate row against the sets the running query needs.
+// by one index scan. pbgdpl_has_terms(rowid), an SQL function, checks a candidate row against the
+// sets the running query needs.
+// When full, the cache evicts the sets used longest ago (never one the running query uses), so a
+// stream of queries never seen before keeps its common sets. It is dropped whenever the database
+// changed.
+// Thread safety: none; an object belongs to one connection and is used under its store's lock.
 #pragma once
 #include "connection.hpp"
 
@@ -23,6 +27,16 @@ struct row_set {
     auto w = static_cast<std::uint64_t>(row) >> 6;
     return row >= 0 && w < bits.size() && ((bits[w] >> (static_cast<std::uint64_t>(row) & 63)) & 1);
   }
+  void set(std::int64_t row, bool on);
+};
+
+// What the cache did since it was made (for tests and benchmarks).
+struct row_set_stats {
+  std::size_t cached = 0;     // sets held now
+  std::uint64_t hits = 0;     // sets a query found cached
+  std::uint64_t builds = 0;   // sets built by an index scan
+  std::uint64_t evicted = 0;  // sets evicted to make room
+  std::uint64_t dropped = 0;  // times the whole cache was dropped because the database changed
 };
 
 class term_row_sets {
@@ -33,15 +47,15 @@ class term_row_sets {
 
   // Registers pbgdpl_has_terms(rowid) on `db`, bound to this object (which must outlive it).
   result<void> register_function(connection& db);
-  // Drops the sets when the database changed since they were built: through this connection
-  // (total_changes counts every row written, even rolled back) or through another one
+  // Drops the sets when the database changed since they were last in step with it: through this
+  // connection (total_changes counts every row written, even rolled back) or through another one
   // (data_version). Call outside transactions only.
   result<void> refresh(connection& db);
-  // Empties the cache when `n` more sets would not fit. Call before get(): get() never evicts,
-  // so the pointers it returned earlier stay valid.
-  void make_room(std::size_t n);
-  // The set of `phrase` (an FTS5 phrase) in `table`, from the cache or built by one scan.
-  result<const row_set*> get(connection& db, const std::string& table, const std::string& phrase);
+  // Makes checking() the sets of `phrases` (FTS5 phrases) in `table`: cached ones, and the others
+  // built by one scan each. Room is made by evicting the sets used longest ago, never one of
+  // these, so every pointer in checking() stays valid until the next call (the cache may hold
+  // more than its maximum while one query needs more sets than that).
+  result<void> check(connection& db, const std::string& table, const std::vector<std::string>& phrases);
 
   // The sets pbgdpl_has_terms checks while a query runs; empty between queries.
   std::vector<const row_set*>& checking() noexcept { return checking_; }
@@ -51,13 +65,28 @@ class term_row_sets {
     return true;
   }
   std::size_t size() const noexcept { return sets_.size(); }
+  row_set_stats stats() const noexcept {
+    auto s = stats_;
+    s.cached = sets_.size();
+    return s;
+  }
 
  private:
+  struct entry {
+    row_set rows;
+    std::string table, phrase;
+    std::uint64_t used = 0;  // clock_ of the last query that used it
+  };
+  void drop() noexcept;
+  void evict_one();
+
   std::size_t max_sets_;
-  std::unordered_map<std::string, row_set> sets_;
+  std::unordered_map<std::string, entry> sets_;
+  std::uint64_t clock_ = 0;
   int data_version_ = -1;
   std::int64_t changes_ = -1;
   std::vector<const row_set*> checking_;
+  row_set_stats stats_;
 };
 
 }  // namespace sqlite_detail

@@ -75,6 +75,9 @@ class search_index {
   // Merges each index into one segment.
   result<void> optimize();
 
+  // What the row-set cache did (tests, benchmarks).
+  row_set_stats row_set_counts() const noexcept { return rows_.stats(); }
+
   // A query error from FTS5 is a bug in how the expression was built, never the user's fault;
   // it is still reported cleanly and in both languages.
   error search_error(int rc);

@@ -46,6 +46,10 @@ class sqlite_store final : public store {
   // goes), but a query on common words then reads one doclist per segment instead of one.
   result<void> optimize();
 
+  // What the search's row-set cache did since the store opened (tests, benchmarks): sets held,
+  // found cached, built, evicted, dropped because the database changed.
+  sqlite_detail::row_set_stats search_cache_stats();
+
   // The connection's SQLite handle (for tools and tests; the store locks around its own use).
   sqlite3* handle() noexcept { return db_.handle(); }
 

@@ -9,6 +9,17 @@ PBGDPL_NAMESPACE_BEGIN
 namespace store {
 namespace sqlite_detail {
 
+PBGDPL_DECL void row_set::set(std::int64_t row, bool on) {
+  if (row < 0) return;  // rowids are entity seqs, never negative
+  auto r = static_cast<std::uint64_t>(row);
+  if (bits.size() <= (r >> 6)) {
+    if (!on) return;
+    bits.resize((r >> 6) + 1 + bits.size() / 2);
+  }
+  if (on) bits[r >> 6] |= std::uint64_t{1} << (r & 63);
+  else bits[r >> 6] &= ~(std::uint64_t{1} << (r & 63));
+}
+
 PBGDPL_DECL result<void> term_row_sets::register_function(connection& db) {
   auto has_terms = [](sqlite3_context* ctx, int, sqlite3_value** v) {
     auto self = static_cast<const term_row_sets*>(sqlite3_user_data(ctx));
@@ -20,38 +31,80 @@ PBGDPL_DECL result<void> term_row_sets::register_function(connection& db) {
   return {};
 }
 
+PBGDPL_DECL void term_row_sets::drop() noexcept {
+  if (!sets_.empty()) ++stats_.dropped;
+  checking_.clear();
+  sets_.clear();
+}
+
 PBGDPL_DECL result<void> term_row_sets::refresh(connection& db) {
   auto dv = db.query_int("PRAGMA data_version");
   if (!dv) return dv.err();
   auto changes = db.total_changes();
   if (*dv != data_version_ || changes != changes_) {
-    sets_.clear();
+    drop();
     data_version_ = *dv;
     changes_ = changes;
   }
   return {};
 }
 
-PBGDPL_DECL void term_row_sets::make_room(std::size_t n) {
-  if (sets_.size() + n > max_sets_) sets_.clear();
+// The set used longest ago that the running query (clock_) does not use. A linear scan: the
+// cache holds a few hundred sets, and an eviction comes with an index scan that costs far more.
+PBGDPL_DECL void term_row_sets::evict_one() {
+  auto oldest = sets_.end();
+  for (auto it = sets_.begin(); it != sets_.end(); ++it)
+    if (it->second.used < clock_ && (oldest == sets_.end() || it->second.used < oldest->second.used)) oldest = it;
+  if (oldest == sets_.end()) return;
+  sets_.erase(oldest);
+  ++stats_.evicted;
 }
 
-PBGDPL_DECL result<const row_set*> term_row_sets::get(connection& db, const std::string& table, const std::string& phrase) {
-  auto key = table + '\n' + phrase;
-  if (auto it = sets_.find(key); it != sets_.end()) return &it->second;
-  auto st = db.prepare("SELECT rowid FROM " + table + " WHERE " + table + " MATCH ?");
-  if (!st) return st.err();
-  st->bind(1, phrase);
-  row_set rows;
-  int rc;
-  while ((rc = st->step()) == SQLITE_ROW) {
-    if (st->i64(0) < 0) continue;  // rowids are entity seqs, never negative
-    auto row = static_cast<std::uint64_t>(st->i64(0));
-    if (rows.bits.size() <= (row >> 6)) rows.bits.resize((row >> 6) + 1 + rows.bits.size() / 2);
-    rows.bits[row >> 6] |= std::uint64_t{1} << (row & 63);
+PBGDPL_DECL result<void> term_row_sets::check(connection& db, const std::string& table, const std::vector<std::string>& phrases) {
+  checking_.clear();
+  ++clock_;
+  std::vector<std::string> keys;
+  keys.reserve(phrases.size());
+  // Mark every cached set this query needs first, so that making room for the missing ones
+  // never evicts one of them.
+  for (const auto& p : phrases) {
+    keys.push_back(table + '\n' + p);
+    if (auto it = sets_.find(keys.back()); it != sets_.end()) it->second.used = clock_;
   }
-  if (rc != SQLITE_DONE) return db.fail(rc, "search");
-  return &sets_.emplace(std::move(key), std::move(rows)).first->second;
+  for (std::size_t i = 0; i < phrases.size(); ++i) {
+    if (auto it = sets_.find(keys[i]); it != sets_.end()) {
+      ++stats_.hits;
+      checking_.push_back(&it->second.rows);
+      continue;
+    }
+    auto st = db.prepare("SELECT rowid FROM " + table + " WHERE " + table + " MATCH ?");
+    if (!st) {
+      checking_.clear();
+      return st.err();
+    }
+    st->bind(1, phrases[i]);
+    row_set rows;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) rows.set(st->i64(0), true);
+    if (rc != SQLITE_DONE) {
+      checking_.clear();
+      return db.fail(rc, "search");
+    }
+    ++stats_.builds;
+    while (sets_.size() >= max_sets_ && sets_.size() > 0) {
+      auto before = sets_.size();
+      evict_one();
+      if (sets_.size() == before) break;  // every set held is this query's
+    }
+    // unordered_map never moves its elements, so the pointers taken before stay valid.
+    auto& e = sets_[keys[i]];
+    e.rows = std::move(rows);
+    e.table = table;
+    e.phrase = phrases[i];
+    e.used = clock_;
+    checking_.push_back(&e.rows);
+  }
+  return {};
 }
 
 }  // namespace sqlite_detail

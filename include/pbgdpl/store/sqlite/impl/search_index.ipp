@@ -309,15 +309,11 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
     std::string table = tier == 0 ? "search_fts" : "title_fts";
     if (tier == 1 && scores.size() < opt_.candidate_limit) break;
     checking.clear();
-    // Make room first: dropping the cache while collecting would leave dangling pointers.
-    rows_.make_room(checked.size());
-    for (auto t : checked) {
-      auto rows = rows_.get(db_, table, fts_phrase(q.terms[t].folded, q.terms[t].prefix));
-      if (!rows) {
-        checking.clear();
-        return rows.err().code == errc::internal ? search_error(SQLITE_ERROR) : rows.err();
-      }
-      checking.push_back(*rows);
+    if (!checked.empty()) {
+      std::vector<std::string> phrases;
+      for (auto t : checked) phrases.push_back(fts_phrase(q.terms[t].folded, q.terms[t].prefix));
+      if (auto c = rows_.check(db_, table, phrases); !c)
+        return c.err().code == errc::internal ? search_error(SQLITE_ERROR) : c.err();
     }
     std::string check = checked.empty() ? "" : " AND pbgdpl_has_terms(" + table + ".rowid)";
     std::string sql = f.cte + "SELECT " + table + ".rowid, pbgdpl_score(" + table;

@@ -95,6 +95,11 @@ PBGDPL_DECL result<void> sqlite_store::optimize() {
   return db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
+PBGDPL_DECL sqlite_detail::row_set_stats sqlite_store::search_cache_stats() {
+  std::lock_guard lock(mu_);
+  return index_.row_set_counts();
+}
+
 PBGDPL_DECL result<void> sqlite_store::write(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
   std::vector<change> batch;
   result<void> out;

@@ -116,3 +116,76 @@ TEST_CASE("the store's search reuses cached row sets across queries never seen b
   CHECK(after.builds == before.builds + 10);  // only each new word's set
   CHECK(after.hits >= before.hits + 20);     // "phap" and "luat", every query
 }
+
+TEST_CASE("this store's own writes patch the cached row sets, which then give the rows walking every term gives") {
+  // After each create, update, archive and remove through the store, the same common-term query
+  // finds its sets cached (not built again, not dropped) and the same rows as a second store on
+  // the file that walks every term. A rolled-back transaction and another connection's write
+  // still drop them.
+  temp_dir d;
+  auto path = d.path / "patch.db";
+  auto a = open_ok(path);
+  sqlite_options walk_all;
+  walk_all.common_term_share = 0;
+  walk_all.candidate_limit = 10000;
+  auto slow = open_ok(path, walk_all);
+  // 200 rows: "hòa giải" stays under 5 % of them (walked) throughout, so the query checks the
+  // same two sets every time.
+  for (int i = 0; i < 200; ++i) REQUIRE(a->create(make_article("Tin " + std::to_string(i), "Phổ biến pháp luật."), "x"));
+  auto h1 = a->create(make_article("Buổi hòa giải", "Hòa giải viên nói về pháp luật."), "x").value();
+  REQUIRE(a->create(make_article("Hòa giải ở cơ sở", "Không nhắc đến luật nào."), "x"));
+  const std::string q = "hoa giai phap luat";
+  REQUIRE(all_ids(*a, q).size() == 1);  // builds the sets of "phap" and "luat"
+  auto base = a->search_cache_stats();
+  REQUIRE(base.builds == 2);
+  std::uint64_t patched = base.patched, hits = base.hits;
+  auto same_and_cached = [&](std::size_t want_rows) {
+    auto got = all_ids(*a, q);
+    CHECK(got == all_ids(*slow, q));
+    CHECK(got.size() == want_rows);
+    auto st = a->search_cache_stats();
+    CHECK(st.builds == base.builds);  // kept: neither dropped nor built again
+    CHECK(st.dropped == base.dropped);
+    CHECK(st.patched == patched + 1);
+    CHECK(st.hits > hits);
+    patched = st.patched;
+    hits = st.hits;
+  };
+  auto h2 = a->create(make_article("Hòa giải và pháp luật", "Lần hai."), "x").value();
+  same_and_cached(2);
+  h1.body_markdown = "Hòa giải viên nói về đạo đức.";  // no longer says "pháp luật"
+  h1 = a->update(h1, "x").value();
+  same_and_cached(1);
+  h1.body_markdown = "Hòa giải viên nói về pháp luật lần nữa.";
+  h1 = a->update(h1, "x").value();
+  same_and_cached(2);
+  REQUIRE(a->archive<article>(h2.id.value, h2.version, "x"));
+  same_and_cached(1);
+  REQUIRE(a->remove<article>(h1.id.value, 0, "x"));
+  same_and_cached(0);
+  REQUIRE(a->transaction([&]() -> result<void> {  // two writes, one commit: one patch
+    auto r = a->create(make_article("Hòa giải 3", "Pháp luật ba."), "x");
+    if (!r) return r.err();
+    auto r2 = a->create(make_article("Hòa giải 4", "Luật bốn, pháp lệnh."), "x");
+    if (!r2) return r2.err();
+    return {};
+  }));
+  same_and_cached(2);
+
+  auto rolled = a->transaction([&]() -> result<void> {
+    auto r = a->create(make_article("Hòa giải tạm", "Pháp luật tạm thời."), "x");
+    if (!r) return r.err();
+    return error(errc::conflict, {}, "huỷ", "roll back");
+  });
+  REQUIRE_FALSE(rolled);
+  auto got = all_ids(*a, q);
+  CHECK(got == all_ids(*slow, q));
+  CHECK(got.size() == 2);
+  CHECK(a->search_cache_stats().dropped == base.dropped + 1);  // rolled back: dropped, built again
+
+  REQUIRE(slow->create(make_article("Hòa giải ở xã", "Pháp luật xã."), "x"));  // another connection
+  got = all_ids(*a, q);
+  CHECK(got == all_ids(*slow, q));
+  CHECK(got.size() == 3);
+  CHECK(a->search_cache_stats().dropped == base.dropped + 2);
+}

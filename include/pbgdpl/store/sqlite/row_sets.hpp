@@ -4,8 +4,10 @@
 // by one index scan. pbgdpl_has_terms(rowid), an SQL function, checks a candidate row against the
 // sets the running query needs.
 // When full, the cache evicts the sets used longest ago (never one the running query uses), so a
-// stream of queries never seen before keeps its common sets. It is dropped whenever the database
-// changed.
+// stream of queries never seen before keeps its common sets. It stays valid across this
+// connection's own committed writes (each written row is re-checked in every cached set) and is
+// dropped on anything else that changed the database: a rolled-back write, another connection's
+// commit, a write it was not told about.
 // Thread safety: none; an object belongs to one connection and is used under its store's lock.
 #pragma once
 #include "connection.hpp"
@@ -36,6 +38,7 @@ struct row_set_stats {
   std::uint64_t hits = 0;     // sets a query found cached
   std::uint64_t builds = 0;   // sets built by an index scan
   std::uint64_t evicted = 0;  // sets evicted to make room
+  std::uint64_t patched = 0;  // commits of this connection the sets were kept across
   std::uint64_t dropped = 0;  // times the whole cache was dropped because the database changed
 };
 
@@ -56,6 +59,16 @@ class term_row_sets {
   // these, so every pointer in checking() stays valid until the next call (the cache may hold
   // more than its maximum while one query needs more sets than that).
   result<void> check(connection& db, const std::string& table, const std::vector<std::string>& phrases);
+
+  // A row this connection is writing to an index (its seq): re-checked when it commits.
+  void written(std::int64_t row) { written_.push_back(row); }
+  // After this connection's outermost commit; `changes_before` is total_changes() before its
+  // transaction began. When the sets were in step with the database then, each written row is
+  // re-checked in each set (one indexed look-up) and the sets stay; otherwise, or when that
+  // would cost more than building them again, nothing is done and refresh() drops them.
+  void committed(connection& db, std::int64_t changes_before);
+  // After a rollback: the rows written are forgotten (total_changes moved, so refresh() drops).
+  void rolled_back() noexcept { written_.clear(); }
 
   // The sets pbgdpl_has_terms checks while a query runs; empty between queries.
   std::vector<const row_set*>& checking() noexcept { return checking_; }
@@ -85,6 +98,7 @@ class term_row_sets {
   std::uint64_t clock_ = 0;
   int data_version_ = -1;
   std::int64_t changes_ = -1;
+  std::vector<std::int64_t> written_;
   std::vector<const row_set*> checking_;
   row_set_stats stats_;
 };

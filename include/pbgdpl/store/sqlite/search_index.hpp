@@ -75,6 +75,12 @@ class search_index {
   // Merges each index into one segment.
   result<void> optimize();
 
+  // After this connection's outermost transaction, committed or rolled back; `changes_before`:
+  // connection::total_changes() before it began. A commit patches the cached row sets for the
+  // rows add() and remove() wrote instead of dropping them (row_sets.hpp).
+  void committed(std::int64_t changes_before) { rows_.committed(db_, changes_before); }
+  void rolled_back() noexcept { rows_.rolled_back(); }
+
   // What the row-set cache did (tests, benchmarks).
   row_set_stats row_set_counts() const noexcept { return rows_.stats(); }
 

@@ -47,7 +47,8 @@ class sqlite_store final : public store {
   result<void> optimize();
 
   // What the search's row-set cache did since the store opened (tests, benchmarks): sets held,
-  // found cached, built, evicted, dropped because the database changed.
+  // found cached, built, evicted, kept across our own commits (patched), dropped because the
+  // database changed otherwise.
   sqlite_detail::row_set_stats search_cache_stats();
 
   // The connection's SQLite handle (for tools and tests; the store locks around its own use).

@@ -3,6 +3,8 @@
 #pragma once
 #include "../row_sets.hpp"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -105,6 +107,34 @@ PBGDPL_DECL result<void> term_row_sets::check(connection& db, const std::string&
     checking_.push_back(&e.rows);
   }
   return {};
+}
+
+PBGDPL_DECL void term_row_sets::committed(connection& db, std::int64_t changes_before) {
+  std::vector<std::int64_t> rows;
+  rows.swap(written_);
+  // Out of step before this transaction (a rollback, a write we were not told about): leave
+  // changes_ behind, so refresh() drops the sets.
+  if (changes_before != changes_) return;
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  // One indexed look-up per set and row; a bulk write is cheaper to follow by building again.
+  constexpr std::size_t max_checks = 4096;
+  if (!sets_.empty() && rows.size() * sets_.size() > max_checks) return;
+  // Re-checking after the commit reads what was committed, whatever savepoints rolled back
+  // inside the transaction. Any failure leaves changes_ behind: refresh() drops the sets.
+  for (auto& [key, e] : sets_) {
+    auto sql = "SELECT 1 FROM " + e.table + " WHERE " + e.table + " MATCH ? AND rowid = ?";
+    for (auto row : rows) {
+      auto st = db.prepare(sql);
+      if (!st) return;
+      st->bind(1, e.phrase).bind(2, row);
+      int rc = st->step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return;
+      e.rows.set(row, rc == SQLITE_ROW);
+    }
+  }
+  if (!sets_.empty()) ++stats_.patched;
+  changes_ = db.total_changes();
 }
 
 }  // namespace sqlite_detail

@@ -163,6 +163,7 @@ PBGDPL_DECL result<void> search_index::register_functions() {
 }
 
 PBGDPL_DECL result<void> search_index::add(std::int64_t seq, const indexed_text& t, const record& r, bool titles) {
+  rows_.written(seq);  // before the write: whatever part of it happens is re-checked at commit
   auto b = index_form(r.text);
   auto st = db_.prepare("INSERT INTO search_fts(rowid, title_e, title_f, body_e, body_f) VALUES(?, ?, ?, ?, ?)");
   if (!st) return st.err();
@@ -223,6 +224,7 @@ PBGDPL_DECL result<void> search_index::remove(std::int64_t seq, const std::strin
       if (int rc = c->step(); rc != SQLITE_DONE) return db_.fail(rc, "write: citations");
     }
   }
+  rows_.written(seq);
   auto d = db_.prepare("DELETE FROM search_fts WHERE rowid = ?");
   if (!d) return d.err();
   d->bind(1, seq);

@@ -107,7 +107,18 @@ PBGDPL_DECL result<void> sqlite_store::write(write_op op, const record& r, std::
     std::lock_guard lock(mu_);
     detail::count_change counted{stamp_};
     change c;
-    out = db_.in_transaction([&]() -> result<void> { return write_impl(op, r, expected, actor, c); });
+    bool outer = db_.depth() == 0;
+    auto changes_before = db_.total_changes();
+    try {
+      out = db_.in_transaction([&]() -> result<void> { return write_impl(op, r, expected, actor, c); });
+    } catch (...) {
+      if (outer) index_.rolled_back();
+      throw;
+    }
+    if (outer) {
+      if (out) index_.committed(changes_before);
+      else index_.rolled_back();
+    }
     if (out) pending_.push_back(std::move(c));
     batch = take_committed();
   }
@@ -236,13 +247,20 @@ PBGDPL_DECL result<void> sqlite_store::transaction(const std::function<result<vo
     std::lock_guard lock(mu_);
     detail::count_change counted{stamp_};  // a rollback changes what reads return too
     auto mark = pending_.size();           // what rolls back (a savepoint, or all) is never told
+    bool outer = db_.depth() == 0;
+    auto changes_before = db_.total_changes();
     try {
       out = db_.in_transaction(fn);
     } catch (...) {
       pending_.resize(mark);
+      if (outer) index_.rolled_back();
       throw;
     }
     if (!out) pending_.resize(mark);
+    if (outer) {
+      if (out) index_.committed(changes_before);  // the row sets follow our own commit
+      else index_.rolled_back();
+    }
     batch = take_committed();
   }
   notify(batch);  // after the outermost commit, outside mu_

@@ -189,3 +189,29 @@ TEST_CASE("this store's own writes patch the cached row sets, which then give th
   CHECK(got.size() == 3);
   CHECK(a->search_cache_stats().dropped == base.dropped + 2);
 }
+
+TEST_CASE("row sets are patched after a commit only when they were in step before it and the re-checks are few") {
+  temp_dir d;
+  auto s = open_ok(d.path / "bound.db");
+  for (int i = 0; i < 3; ++i) REQUIRE(s->create(make_article("Tin " + std::to_string(i), "alpha bravo"), "x"));
+  connection db;
+  bool existed = false;
+  REQUIRE(db.open(d.path / "bound.db", 1000, existed));
+  term_row_sets sets(8);
+  REQUIRE(sets.refresh(db));  // in step at this connection's total_changes() (0: it wrote nothing)
+  REQUIRE(sets.check(db, "search_fts", {"\"alpha\""}));
+  auto changes = db.total_changes();
+  sets.written(1);
+  sets.committed(db, changes + 1);  // something else changed in between: not patched
+  CHECK(sets.stats().patched == 0);
+  sets.written(1);
+  sets.committed(db, changes);
+  CHECK(sets.stats().patched == 1);
+  for (std::int64_t r = 0; r < 1025; ++r) sets.written(r);  // 1025 re-checks for one set: too many
+  sets.committed(db, changes);
+  CHECK(sets.stats().patched == 1);
+  sets.rolled_back();
+  sets.committed(db, changes);  // nothing written: in step, nothing to re-check
+  CHECK(sets.stats().patched == 2);
+  CHECK(sets.stats().builds == 1);
+}

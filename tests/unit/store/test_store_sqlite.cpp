@@ -444,7 +444,7 @@ TEST_CASE("common terms checked on cached row sets find exactly what walking eve
   }
   auto slow = open_ok(d.path / "rows.db", walk_all);
   sqlite_options tiny_cache;
-  tiny_cache.max_term_row_sets = 2;  // every query with three common terms empties it first
+  tiny_cache.max_term_row_sets = 2;  // every query with three common terms evicts sets first
   auto tiny = open_ok(d.path / "rows.db", tiny_cache);
   for (std::string q : {"hoa giai phap luat", "hòa giải pháp lu*", "\"phap luat\" hoa giai", "hoa giai giao duc phap luat",
                         "hoa giai hoc sinh pho bien", "giao duc phap luat", "bai 1* giao duc", "\"hoa giai vien\" pho bien",

@@ -106,10 +106,7 @@ class router {
   // "/" (or "") catches what neither matched. A mounted router's handlers read route_path()
   // relative to it; the router sets that for the call and restores it after.
   router& mount(std::string_view prefix, std::shared_ptr<const router> sub) {
-    mount_entry m;
-    m.prefix = detail::normalize_prefix(prefix);
-    int score = 0;
-    if (!m.prefix.empty()) m.segments = parse_pattern(m.prefix, false, score);
+    auto m = mount_at(prefix);
     m.sub = std::move(sub);
     add_mount(std::move(m));
     return *this;
@@ -120,10 +117,7 @@ class router {
   // The same for a whole handler (a pipeline, another application): it sees the prefix's
   // parameters in params() and the rest of the path in route_path().
   router& mount(std::string_view prefix, handler h) {
-    mount_entry m;
-    m.prefix = detail::normalize_prefix(prefix);
-    int score = 0;
-    if (!m.prefix.empty()) m.segments = parse_pattern(m.prefix, false, score);
+    auto m = mount_at(prefix);
     m.h = std::move(h);
     add_mount(std::move(m));
     return *this;
@@ -240,6 +234,15 @@ class router {
       out.push_back(std::move(sp));
     }
     return out;
+  }
+
+  // A mount's prefix, normalised and parsed (its parameters typed like a route's).
+  static mount_entry mount_at(std::string_view prefix) {
+    mount_entry m;
+    m.prefix = detail::normalize_prefix(prefix);
+    int score = 0;
+    if (!m.prefix.empty()) m.segments = parse_pattern(m.prefix, false, score);
+    return m;
   }
 
   void add_mount(mount_entry m) {

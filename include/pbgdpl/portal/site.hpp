@@ -83,6 +83,8 @@ class site {
   // no unit: every page. Media: the API partition. Other kinds (accounts, ...) show nowhere.
   // Pages carry the tag "unit:<id>" of the unit whose section they are (pages.ipp).
   void on_changes(const std::vector<store::change>& batch);
+  // Drops every cached page, search and API answer (counting the drop first, see handler()).
+  void drop_all_answers();
   void build_routes();
   http::response health();
   http::response robots(const http::request& req);

@@ -85,12 +85,7 @@ PBGDPL_DECL http::handler site::handler() {
   //    the cached answers rendered before its time.
   p.use([this](http::request& req, const http::handler& next) {
     if (!store_.poll_changes()) content_changed();
-    if (schedule_.due(opt_.now())) {
-      ++drops_;
-      cache_.invalidate_tag("content");
-      search_cache_.invalidate_tag("content");
-      api_cache_.invalidate_tag("content");
-    }
+    if (schedule_.due(opt_.now())) drop_all_answers();
     return next(req);
   });
   // 5. Conditional GET (ETag, 304), around
@@ -111,11 +106,15 @@ PBGDPL_DECL http::handler site::handler() {
   return p.build([this](http::request& req) { return routes_->handle_prepared(req); });
 }
 
-PBGDPL_DECL void site::content_changed() {
-  ++drops_;
+PBGDPL_DECL void site::drop_all_answers() {
+  ++drops_;  // before anything is dropped (see the cache step in handler())
   cache_.invalidate_tag("content");
   search_cache_.invalidate_tag("content");
   api_cache_.invalidate_tag("content");
+}
+
+PBGDPL_DECL void site::content_changed() {
+  drop_all_answers();
   units_->changed();
   schedule_.changed();
 }

@@ -175,6 +175,10 @@ inline constexpr double boost_prefix_folded = 3e5;
 inline constexpr std::size_t min_title_prefix_words = 3;
 // The most records each boost rule adds or raises (bounded look-ups).
 inline constexpr std::size_t max_boosted_rows = 50;
+// The prefix boosts also need fewer than this many titles, whatever the filters, to begin with
+// the query's words: the count is one bounded index walk, so filters that reject most of a
+// beginning thousands of titles share cannot make every query walk all of them.
+inline constexpr std::size_t prefix_range_cap = 1000;
 
 // The key a document number is found by: its folded tokens joined by spaces ("19/KH-PGDĐT" and
 // "19/kh-pgddt" both give "19 kh pgddt"). Empty when `number` is not a document number.

@@ -144,6 +144,17 @@ PBGDPL_DECL result<search_page> memory_store::search(const search_request& req) 
   }
   std::vector<std::pair<double, const record*>> hits;
   std::vector<std::size_t> exact_prefix, folded_prefix;  // hits whose title begins with the query
+  // As the SQLite store: no prefix boost when prefix_range_cap titles or more, whatever the
+  // filters, begin with the query's words (search.hpp).
+  bool prefix_rule = false;
+  if (static_cast<std::size_t>(std::count(q->folded_key.begin(), q->folded_key.end(), ' ')) + 1 >= min_title_prefix_words) {
+    std::size_t sharing = 0;
+    for (const auto& [k, r] : data_.records)
+      if (r.searchable && !r.title.empty() && title_starts_with_query(title_fold_key(r.title), q->folded_key) &&
+          ++sharing >= prefix_range_cap)
+        break;
+    prefix_rule = sharing < prefix_range_cap;
+  }
   for (const auto& [k, r] : data_.records) {
     if (!r.searchable || std::find(kinds.begin(), kinds.end(), r.kind) == kinds.end()) continue;
     if (!matches(r, q->where, units)) continue;
@@ -160,10 +171,10 @@ PBGDPL_DECL result<search_page> memory_store::search(const search_request& req) 
   }
   // The prefix boosts, only when few titles share the beginning (search.hpp); a title with the
   // exact accents gets the higher one only.
-  bool exact_boost = exact_prefix.size() < max_boosted_rows;
+  bool exact_boost = prefix_rule && exact_prefix.size() < max_boosted_rows;
   if (exact_boost)
     for (auto i : exact_prefix) hits[i].first += boost_prefix_exact;
-  if (folded_prefix.size() < max_boosted_rows)
+  if (prefix_rule && folded_prefix.size() < max_boosted_rows)
     for (auto i : folded_prefix)
       if (!exact_boost || std::find(exact_prefix.begin(), exact_prefix.end(), i) == exact_prefix.end())
         hits[i].first += boost_prefix_folded;

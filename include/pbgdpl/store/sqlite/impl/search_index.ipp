@@ -401,14 +401,25 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   if (auto r = lookup("e.title_fold = ?", {q.folded_key}, boost_title_folded); !r) return r.err();
   // A prefix at a word boundary: keys from "words " up to (not including) "words!" (' ' + 1).
   auto words = static_cast<std::size_t>(std::count(q.folded_key.begin(), q.folded_key.end(), ' ')) + 1;
+  // The folded range (which holds the exact one) is counted first, up to prefix_range_cap: a
+  // beginning more titles share gets no boost, and the filtered look-ups below then walk at most
+  // that many index entries instead of every title of a common beginning.
   if (words >= min_title_prefix_words) {
-    if (auto r = lookup("e.title_key >= ? AND e.title_key < ?", {q.exact_key + " ", q.exact_key + "!"}, boost_prefix_exact, true);
-        !r)
-      return r.err();
-    if (auto r = lookup("e.title_fold >= ? AND e.title_fold < ?", {q.folded_key + " ", q.folded_key + "!"}, boost_prefix_folded,
-                        true);
-        !r)
-      return r.err();
+    auto st = db_.prepare("SELECT count(*) FROM (SELECT 1 FROM entities WHERE title_fold >= ? AND title_fold < ? LIMIT " +
+                          std::to_string(prefix_range_cap) + ")");
+    if (!st) return st.err();
+    st->bind(1, q.folded_key + " ");
+    st->bind(2, q.folded_key + "!");
+    if (int rc = st->step(); rc != SQLITE_ROW) return db_.fail(rc, "search: prefix range");
+    if (static_cast<std::size_t>(st->i64(0)) < prefix_range_cap) {
+      if (auto r = lookup("e.title_key >= ? AND e.title_key < ?", {q.exact_key + " ", q.exact_key + "!"}, boost_prefix_exact, true);
+          !r)
+        return r.err();
+      if (auto r = lookup("e.title_fold >= ? AND e.title_fold < ?", {q.folded_key + " ", q.folded_key + "!"}, boost_prefix_folded,
+                          true);
+          !r)
+        return r.err();
+    }
   }
   for (const auto& [seq, b] : boosts) scores[seq] += b;
 

@@ -17,6 +17,10 @@ struct sqlite_options {
   std::int64_t max_page_count = 0;
   // FULL survives power loss in WAL mode; NORMAL survives only a process crash but writes faster.
   bool synchronous_full = true;
+  // Search: score every match of a query (no candidate window, no row-set shortcut): the
+  // ranking the store's own scoring gives when nothing is pruned. Slow on common words; for tests
+  // and benchmarks that check the fast path against it.
+  bool exhaustive_search = false;
   // Search: how many of the most recent matches are ranked (body tier, then title-only tier).
   std::size_t candidate_limit = 500;
   std::size_t title_candidate_limit = 200;

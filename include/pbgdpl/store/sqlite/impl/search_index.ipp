@@ -272,7 +272,7 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   // row against cached row sets (row_sets.hpp). The rows found are exactly the AND's; the score
   // counts the walked terms only: a common term is in every candidate and its IDF is small.
   std::vector<std::size_t> checked;
-  if (opt_.common_term_share > 0 && q.terms.size() > 1 && db_.depth() == 0 && db_.autocommit()) {
+  if (!opt_.exhaustive_search && opt_.common_term_share > 0 && q.terms.size() > 1 && db_.depth() == 0 && db_.autocommit()) {
     std::size_t rarest = static_cast<std::size_t>(std::min_element(dfs.begin(), dfs.end()) - dfs.begin());
     double common = opt_.common_term_share * static_cast<double>(max_rowid);
     for (std::size_t t = 0; t < q.terms.size(); ++t)
@@ -309,7 +309,7 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   auto& checking = rows_.checking();
   for (int tier = 0; tier < (schema_ >= 3 ? 2 : 1); ++tier) {
     std::string table = tier == 0 ? "search_fts" : "title_fts";
-    if (tier == 1 && scores.size() < opt_.candidate_limit) break;
+    if (tier == 1 && (opt_.exhaustive_search || scores.size() < opt_.candidate_limit)) break;
     checking.clear();
     if (!checked.empty()) {
       std::vector<std::string> phrases;
@@ -336,7 +336,8 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
       bind_each(*st, i, kinds);
       bind_each(*st, i, f.binds);
     }
-    st->bind(i++, static_cast<std::int64_t>(tier == 0 ? opt_.candidate_limit : opt_.title_candidate_limit));
+    st->bind(i++, opt_.exhaustive_search ? std::int64_t{-1}  // no limit: every match is scored
+                                         : static_cast<std::int64_t>(tier == 0 ? opt_.candidate_limit : opt_.title_candidate_limit));
     int rc;
     while ((rc = st->step()) == SQLITE_ROW) scores.emplace(st->i64(0), st->dbl(1));
     checking.clear();

@@ -30,6 +30,9 @@ class memory_store final : public store {
  private:
   // The filter's unit and, when asked, every unit below it (walking unit records' parents).
   std::vector<std::string> expand_units(const filter& f) const;
+  // search() ordered by search_order::newest, with mu_ held.
+  result<search_page> search_newest(const search_request& req, const parsed_query& q, const std::vector<std::string>& kinds,
+                                    const std::vector<std::string>& units, std::size_t offset);
   // write() with mu_ held: the change it made, when it made one.
   result<void> write_locked(write_op op, const record& r, std::uint64_t expected, std::string_view actor,
                             change& done);

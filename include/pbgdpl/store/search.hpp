@@ -97,6 +97,13 @@ struct search_hit {
   record stored;
 };
 
+// How a search orders what it finds. `relevance`: the store's own score with the boosts below
+// (number, citers, title). `newest` ("sắp xếp: mới nhất"): the same matches (every term, the
+// same filters and published rule) by their main date, newest first, as lists order them
+// (record::sort_key: an article's publication time, a document's issue date), ties by id
+// descending; no boost applies. Either pages with the offset cursors.
+enum class search_order { relevance, newest };
+
 struct search_request {
   std::string q;                   // what the user typed
   std::vector<std::string> kinds;  // entity kinds to search; empty = all searchable kinds
@@ -108,6 +115,7 @@ struct search_request {
   // in `where.state` is asked for too; a "state:" typed in q cannot widen either (a caller's
   // filter always wins over one typed in q, see parse_query).
   bool include_unpublished = false;
+  search_order order = search_order::relevance;
 };
 
 // The filter a search applies before the user's key:value filters: the request's own, narrowed

@@ -130,6 +130,7 @@ PBGDPL_DECL result<search_page> memory_store::search(const search_request& req) 
   if (auto k = check_searchable(kinds); !k) return k.err();
   std::lock_guard lock(mu_);
   auto units = expand_units(q->where);
+  if (req.order == search_order::newest) return search_newest(req, *q, kinds, units, *offset);
   scorer sc(*q);
   // A document number in the query: the (unarchived) documents with that number, whatever the
   // filters, give the ids their citers name; a citer may also name the number itself.
@@ -188,6 +189,31 @@ PBGDPL_DECL result<search_page> memory_store::search(const search_request& req) 
     p.items.push_back({r.kind, r.id, r.title, snippet(r.title, *q, 1000), snippet(r.text, *q), hits[i].first, r});
   }
   if (*offset + req.limit < hits.size()) p.next_cursor = offset_cursor(*offset + req.limit);
+  return p;
+}
+
+PBGDPL_DECL result<search_page> memory_store::search_newest(const search_request& req, const parsed_query& q,
+                                                          const std::vector<std::string>& kinds,
+                                                          const std::vector<std::string>& units, std::size_t offset) {
+  // Every match (the scorer's rule: every term, folded), by main date; no boost, no score.
+  scorer sc(q);
+  std::vector<const record*> rows;
+  for (const auto& [k, r] : data_.records) {
+    if (!r.searchable || std::find(kinds.begin(), kinds.end(), r.kind) == kinds.end()) continue;
+    if (!matches(r, q.where, units) || sc.score(r.title, r.text) <= 0) continue;
+    rows.push_back(&r);
+  }
+  auto newest_first = [](const record* a, const record* b) {
+    return std::tie(a->sort_key, a->id, a->kind) > std::tie(b->sort_key, b->id, b->kind);
+  };
+  auto end = std::min(rows.size(), offset + req.limit);
+  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(end), rows.end(), newest_first);
+  search_page p;
+  for (std::size_t i = offset; i < end; ++i) {
+    const auto& r = *rows[i];
+    p.items.push_back({r.kind, r.id, r.title, snippet(r.title, q, 1000), snippet(r.text, q), 0, r});
+  }
+  if (end < rows.size()) p.next_cursor = offset_cursor(end);
   return p;
 }
 

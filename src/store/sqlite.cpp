@@ -3,7 +3,7 @@
 #include <pbgdpl/store/sqlite.hpp>
 
 #include <pbgdpl/store/sqlite/impl/connection.ipp>
-#include <pbgdpl/store/sqlite/impl/row_sets.ipp>
 #include <pbgdpl/store/sqlite/impl/schema.ipp>
 #include <pbgdpl/store/sqlite/impl/search_index.ipp>
+#include <pbgdpl/store/sqlite/impl/term_impacts.ipp>
 #include <pbgdpl/store/sqlite/impl/sqlite_store.ipp>

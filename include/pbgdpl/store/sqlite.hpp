@@ -6,7 +6,7 @@
 //   connection.hpp    the file, its settings, cached statements, transactions, backup
 //   schema.hpp        which files it opens, and the migrations
 //   search_index.hpp  the FTS5 indexes, the scorer, query expressions, the filter builder, ranking
-//   row_sets.hpp      the search's cache of common terms' rows
+//   term_impacts.hpp  the search's per-word impact lists (exact top-k)
 //   sqlite_store.hpp  sqlite_store and open_sqlite_store
 // In the compiled mode none of them includes sqlite3.h: code that calls SQLite itself (through
 // sqlite_store::handle()) includes it.

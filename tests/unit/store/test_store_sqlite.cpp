@@ -426,16 +426,28 @@ std::vector<std::string> all_ids(sqlite_store& s, const std::string& q) {
   std::sort(v.begin(), v.end());
   return v;
 }
+// Every id a search returns in its order, pages of 7 (the ranking is asked for deeper each page).
+std::vector<std::string> ranked_ids(sqlite_store& s, const std::string& q) {
+  std::vector<std::string> v;
+  std::string cursor;
+  do {
+    auto r = s.search(sr(q, {}, 7, cursor));
+    REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.err().describe()));
+    for (const auto& h : r->items) v.push_back(h.id);
+    cursor = r->next_cursor;
+  } while (!cursor.empty() && v.size() < 60);
+  return v;
+}
 }  // namespace
 
-TEST_CASE("common terms checked on cached row sets find exactly what walking every term finds") {
-  // The default store checks terms in more than 5 % of rows on cached bitmaps; a second store on
-  // the same file with the bitmaps off walks every term in FTS5. Same rows, for every query.
+TEST_CASE("the impact lists find exactly the rows and order scoring every match finds, whatever their length") {
+  // The default store ranks through its impact lists; a second store on the same file scores
+  // every match; a third keeps lists of 2 rows, so its bounds rarely prove anything and it falls
+  // back or scores deep. Same rows in the same order, page after page, for every query.
   temp_dir d;
   auto fast = open_ok(d.path / "rows.db");
   sqlite_options walk_all;
-  walk_all.common_term_share = 0;
-  walk_all.candidate_limit = 10000;  // so the walking store's answer is complete
+  walk_all.exhaustive_search = true;
   for (int i = 0; i < 400; ++i) {
     std::string title = "Bài " + std::to_string(i) + (i % 7 == 0 ? " hòa giải" : "") + (i % 2 ? " giáo dục" : "");
     std::string body = std::string(i % 10 ? "Phổ biến pháp luật" : "Phổ biến") + (i % 13 == 0 ? ", hoa giai vien" : "") +
@@ -443,9 +455,9 @@ TEST_CASE("common terms checked on cached row sets find exactly what walking eve
     REQUIRE(fast->create(make_article(title, body), "x"));
   }
   auto slow = open_ok(d.path / "rows.db", walk_all);
-  sqlite_options tiny_cache;
-  tiny_cache.max_term_row_sets = 2;  // every query with three common terms evicts sets first
-  auto tiny = open_ok(d.path / "rows.db", tiny_cache);
+  sqlite_options tiny_lists;
+  tiny_lists.impact_list_size = 2;
+  auto tiny = open_ok(d.path / "rows.db", tiny_lists);
   for (std::string q : {"hoa giai phap luat", "hòa giải pháp lu*", "\"phap luat\" hoa giai", "hoa giai giao duc phap luat",
                         "hoa giai hoc sinh pho bien", "giao duc phap luat", "bai 1* giao duc", "\"hoa giai vien\" pho bien",
                         "hoa giai khong co"}) {
@@ -453,12 +465,15 @@ TEST_CASE("common terms checked on cached row sets find exactly what walking eve
     auto want = all_ids(*slow, q);
     CHECK(all_ids(*fast, q) == want);
     CHECK(all_ids(*tiny, q) == want);
+    auto order = ranked_ids(*slow, q);
+    CHECK(ranked_ids(*fast, q) == order);
+    CHECK(ranked_ids(*tiny, q) == order);
   }
   CHECK(all_ids(*fast, "hoa giai phap luat").size() > 30);
   CHECK(all_ids(*fast, "hoa giai khong co").empty());
 }
 
-TEST_CASE("cached row sets follow writes from this store, from another connection and rolled-back transactions") {
+TEST_CASE("search follows writes from this store, from another connection and rolled-back transactions") {
   temp_dir d;
   auto a = open_ok(d.path / "follow.db");
   for (int i = 0; i < 40; ++i) REQUIRE(a->create(make_article("Tin " + std::to_string(i), "Phổ biến pháp luật."), "x"));

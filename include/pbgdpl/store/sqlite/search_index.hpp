@@ -6,11 +6,12 @@
 #include "../record.hpp"
 #include "../search.hpp"
 #include "connection.hpp"
-#include "row_sets.hpp"
+#include "term_impacts.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -45,14 +46,23 @@ struct scored_row {
 
 class search_index {
  public:
-  search_index(connection& db, const sqlite_options& opt) : db_(db), opt_(opt), rows_(opt.max_term_row_sets) {}
+  search_index(connection& db, const sqlite_options& opt)
+      : db_(db), opt_(opt), impacts_(db, opt.impact_list_size) {}
   search_index(const search_index&) = delete;
   search_index& operator=(const search_index&) = delete;
 
-  // pbgdpl_score (the scorer) and pbgdpl_has_terms (the row-set check) on the connection.
+  // pbgdpl_score (the scorer) and pbgdpl_stats on the connection; the tokenizer of the impact lists.
   result<void> register_functions();
   // The schema the file has: title_fts exists from version 3 on.
-  void set_schema(int version) noexcept { schema_ = version; }
+  void set_schema(int version) noexcept {
+    schema_ = version;
+    impacts_.set_schema(version);
+  }
+  // Before the outermost commit: writes the impact lists of the rows add() indexed (same
+  // transaction, so the lists never disagree with the index).
+  result<void> flush() { return impacts_.flush(); }
+  // Migration 7 and optimize(): the impact lists anew from the index, with `avg` (0: from the rows).
+  result<void> rebuild_impacts(double avg) { return impacts_.rebuild(avg); }
 
   // Adds a stored record to the indexes (its title forms already computed for its row's title
   // keys); `titles` false leaves title_fts out (migration 2 runs before title_fts exists).
@@ -65,8 +75,10 @@ class search_index {
   // told the exact values it indexed, and only for a row it holds: search_fts says which.
   result<void> remove(std::int64_t seq, const std::string& title_key, const std::string& title_fold);
 
-  // The candidates for `q` among `kinds` (every searchable kind when `all_kinds`), scored, the
-  // first `best` of them sorted best first (ties: newer rows first).
+  // The matches of `q` among `kinds` (every searchable kind when `all_kinds`), scored, the first
+  // `best` of them sorted best first (ties: newer rows first): exactly the first `best` of scoring
+  // every match, found through the impact lists (term_impacts.hpp) when their bounds prove it,
+  // else by scoring every match.
   result<std::vector<scored_row>> rank(const parsed_query& q, const std::vector<std::string>& kinds, bool all_kinds,
                                        std::size_t best);
 
@@ -75,14 +87,16 @@ class search_index {
   // Merges each index into one segment.
   result<void> optimize();
 
-  // After this connection's outermost transaction, committed or rolled back; `changes_before`:
-  // connection::total_changes() before it began. A commit patches the cached row sets for the
-  // rows add() and remove() wrote instead of dropping them (row_sets.hpp).
-  void committed(std::int64_t changes_before) { rows_.committed(db_, changes_before); }
-  void rolled_back() noexcept { rows_.rolled_back(); }
+  // After this connection's outermost transaction rolled back: the impact lists noted are forgotten.
+  void rolled_back() noexcept { impacts_.discard(); }
 
-  // What the row-set cache did (tests, benchmarks).
-  row_set_stats row_set_counts() const noexcept { return rows_.stats(); }
+  // How the last rank() ended (tests, benchmarks).
+  struct rank_stats {
+    bool exhaustive = false;    // every match was scored (asked for, or bounds did not prove the top)
+    std::size_t candidates = 0; // rows in the query's impact lists
+    std::size_t scored = 0;     // rows scored
+  };
+  rank_stats last_rank() const noexcept { return last_; }
 
   // A query error from FTS5 is a bug in how the expression was built, never the user's fault;
   // it is still reported cleanly and in both languages.
@@ -92,7 +106,16 @@ class search_index {
   connection& db_;
   sqlite_options opt_;
   int schema_ = 0;
-  term_row_sets rows_;
+  term_impacts impacts_;
+  rank_stats last_;
+  // Scores rows by seq (those that match and pass the filter), into `out`.
+  result<void> score_rows(const std::string& sql_head, const std::string& sql_tail, const std::vector<std::string>& cte_binds,
+                          const std::vector<double>& score_args, const std::string& match, const std::vector<std::string>& tail_binds,
+                          const std::vector<std::int64_t>& seqs, std::unordered_map<std::int64_t, double>& out);
+  result<bool> rank_by_impacts(const parsed_query& q, const std::vector<double>& dfs, const std::string& head, const std::string& tail,
+                               const std::vector<std::string>& cte_binds, const std::vector<double>& score_args,
+                               const std::string& match, const std::vector<std::string>& tail_binds, std::size_t best,
+                               std::unordered_map<std::int64_t, double>& scores);
 };
 
 }  // namespace sqlite_detail

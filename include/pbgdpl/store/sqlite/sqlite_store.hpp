@@ -1,6 +1,6 @@
 // The SQLite store itself: the store interface over one SQLite file, put together from its
 // parts (connection.hpp: the file and its statements; schema.hpp: migrations; search_index.hpp:
-// the full-text indexes and ranking; row_sets.hpp: the search's row-set cache).
+// the full-text indexes and ranking; term_impacts.hpp: the search's per-word impact lists).
 #pragma once
 #include "../store.hpp"
 #include "connection.hpp"
@@ -46,10 +46,9 @@ class sqlite_store final : public store {
   // goes), but a query on common words then reads one doclist per segment instead of one.
   result<void> optimize();
 
-  // What the search's row-set cache did since the store opened (tests, benchmarks): sets held,
-  // found cached, built, evicted, kept across our own commits (patched), dropped because the
-  // database changed otherwise.
-  sqlite_detail::row_set_stats search_cache_stats();
+  // How this store's last search ranked (tests, benchmarks): whether it scored every match, how
+  // many rows its impact lists offered and how many it scored.
+  sqlite_detail::search_index::rank_stats last_search_stats();
 
   // The connection's SQLite handle (for tools and tests; the store locks around its own use).
   sqlite3* handle() noexcept { return db_.handle(); }

@@ -173,6 +173,19 @@ CREATE INDEX search_cites_by_entity ON search_cites(entity);
   return {};
 }
 
+// Exact top-k search (issue 12): each word's impact list (term_impacts.hpp), built from the rows
+// the search index holds, with their average length as the reference.
+PBGDPL_DECL result<void> step_7(connection& db, search_index& index) {
+  auto r = db.exec(R"sql(
+CREATE TABLE search_impacts(term TEXT NOT NULL, f REAL NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(term, f, seq)) WITHOUT ROWID;
+CREATE TABLE search_impact_terms(term TEXT PRIMARY KEY, n INTEGER NOT NULL, tau REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE search_settings(name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT ROWID;
+)sql");
+  if (!r) return r;
+  index.set_schema(7);  // the lists exist from here on
+  return index.rebuild_impacts(0);
+}
+
 }  // namespace migrations
 
 PBGDPL_DECL result<void> migrate(connection& db, search_index& index, int from, int target) {
@@ -185,7 +198,8 @@ PBGDPL_DECL result<void> migrate(connection& db, search_index& index, int from, 
                : v == 3 ? migrations::step_3(db)
                : v == 4 ? migrations::step_4(db)
                : v == 5 ? migrations::step_5(db)
-                        : migrations::step_6(db, index);
+               : v == 6 ? migrations::step_6(db, index)
+                        : migrations::step_7(db, index);
       if (!r) return r;
       if (auto s = db.exec("PRAGMA user_version=" + std::to_string(v)); !s) return s;
     }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <unordered_map>
 
 #include <sqlite3.h>
@@ -61,6 +62,18 @@ PBGDPL_DECL void score_function(const Fts5ExtensionApi* api, Fts5Context* fts, s
     s += idf * w * (k1 + 1) / (w + norm);
   }
   sqlite3_result_double(ctx, s);
+}
+
+// pbgdpl_stats(search_fts, 0) is the index's row count, (search_fts, 1) its average row length
+// (all columns), as pbgdpl_score sees them: what the impact lists' bounds are scaled by.
+PBGDPL_DECL void stats_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int nval,
+                                sqlite3_value** vals) {
+  sqlite3_int64 nrow = 0, total = 0;
+  api->xRowCount(fts, &nrow);
+  api->xColumnTotalSize(fts, -1, &total);
+  int which = nval > 0 ? sqlite3_value_int(vals[0]) : 0;
+  if (which == 0) sqlite3_result_double(ctx, static_cast<double>(nrow));
+  else sqlite3_result_double(ctx, nrow > 0 ? static_cast<double>(total) / static_cast<double>(nrow) : 0.0);
 }
 
 PBGDPL_DECL std::string fts_phrase(const std::vector<std::string>& toks, bool prefix) {
@@ -159,11 +172,12 @@ PBGDPL_DECL result<void> search_index::register_functions() {
   sqlite3_finalize(s);
   if (!api || api->iVersion < 2) return error(errc::internal, {}, "SQLite không có FTS5", "SQLite lacks FTS5 (v2 API)");
   api->xCreateFunction(api, "pbgdpl_score", nullptr, &score_function, nullptr);
-  return rows_.register_function(db_);
+  api->xCreateFunction(api, "pbgdpl_stats", nullptr, &stats_function, nullptr);
+  if (auto t = impacts_.open(api); !t) return t;
+  return {};
 }
 
 PBGDPL_DECL result<void> search_index::add(std::int64_t seq, const indexed_text& t, const record& r, bool titles) {
-  rows_.written(seq);  // before the write: whatever part of it happens is re-checked at commit
   auto b = index_form(r.text);
   auto st = db_.prepare("INSERT INTO search_fts(rowid, title_e, title_f, body_e, body_f) VALUES(?, ?, ?, ?, ?)");
   if (!st) return st.err();
@@ -171,6 +185,7 @@ PBGDPL_DECL result<void> search_index::add(std::int64_t seq, const indexed_text&
   if (int rc = st->step(); rc != SQLITE_DONE) return db_.fail(rc, "index");
   if (schema_ >= 6)
     if (auto c = add_citations(seq, r); !c) return c;
+  if (auto i = impacts_.add(seq, t.exact, t.folded, b.exact, b.folded); !i) return i;
   if (!titles || schema_ < 3) return {};
   auto tt = db_.prepare("INSERT INTO title_fts(rowid, title_e, title_f) VALUES(?, ?, ?)");
   if (!tt) return tt.err();
@@ -224,7 +239,6 @@ PBGDPL_DECL result<void> search_index::remove(std::int64_t seq, const std::strin
       if (int rc = c->step(); rc != SQLITE_DONE) return db_.fail(rc, "write: citations");
     }
   }
-  rows_.written(seq);
   auto d = db_.prepare("DELETE FROM search_fts WHERE rowid = ?");
   if (!d) return d.err();
   d->bind(1, seq);
@@ -237,13 +251,42 @@ PBGDPL_DECL result<void> search_index::remove(std::int64_t seq, const std::strin
   return {};
 }
 
+PBGDPL_DECL result<void> search_index::score_rows(const std::string& sql_head, const std::string& sql_tail,
+                                                  const std::vector<std::string>& cte_binds, const std::vector<double>& score_args,
+                                                  const std::string& match, const std::vector<std::string>& tail_binds,
+                                                  const std::vector<std::int64_t>& seqs, std::unordered_map<std::int64_t, double>& out) {
+  // A fixed number of placeholders, so one cached statement serves every batch (seq 0 is no row).
+  constexpr std::size_t batch = 64;
+  std::string in = " AND search_fts.rowid IN (";
+  for (std::size_t i = 0; i < batch; ++i) in += i ? ",?" : "?";
+  in += ")";
+  auto st = db_.prepare(sql_head + in + sql_tail);
+  if (!st) return st.err();
+  for (std::size_t from = 0; from < seqs.size(); from += batch) {
+    int i = 1;
+    bind_each(*st, i, cte_binds);
+    for (double d : score_args) st->bind(i++, d);
+    st->bind(i++, match);
+    for (std::size_t k = 0; k < batch; ++k) st->bind(i++, from + k < seqs.size() ? seqs[from + k] : std::int64_t{0});
+    bind_each(*st, i, tail_binds);
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) out[st->i64(0)] = st->dbl(1);
+    if (rc != SQLITE_DONE) return search_error(rc);
+  }
+  return {};
+}
+
 PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_query& q, const std::vector<std::string>& kinds,
                                                                bool all_kinds, std::size_t best) {
+  last_ = {};
+  // Rows this transaction indexed are in the lists before they are read.
+  if (impacts_.pending())
+    if (auto fl = impacts_.flush(); !fl) return fl.err();
   static constexpr std::size_t df_cap = 100;
   // Document frequency of each term: counted when it is below a small cap, else estimated
   // from how far back (in rowids) its cap-th most recent match lies. Counting a common term
-  // would read its whole doclist, the cost this design avoids; an estimate within a few per
-  // cent moves its (small) IDF by less than that.
+  // would read its whole doclist; an estimate within a few per cent moves its (small) IDF by
+  // less than that. The estimate is part of the scoring: exhaustive scoring uses the same.
   std::int64_t max_rowid = 0;
   {
     auto st = db_.prepare("SELECT coalesce(max(seq), 0) FROM entities");
@@ -264,29 +307,8 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
     if (n < static_cast<std::int64_t>(df_cap) || oldest <= 0) dfs.push_back(static_cast<double>(n));
     else dfs.push_back(static_cast<double>(n) * static_cast<double>(max_rowid) / static_cast<double>(max_rowid - oldest + 1));
   }
-
-  // Which terms the index walks. An AND in FTS5 reads every term's doclist, and a common
-  // word's doclist runs through most of the corpus: a pasted title with a rare word and five
-  // common ones read ~10^6 postings (25-45 ms on 100,000 articles) to find 20 rows. So the
-  // index walks the rarest term and the uncommon ones, and the common terms are checked per
-  // row against cached row sets (row_sets.hpp). The rows found are exactly the AND's; the score
-  // counts the walked terms only: a common term is in every candidate and its IDF is small.
-  std::vector<std::size_t> checked;
-  if (!opt_.exhaustive_search && opt_.common_term_share > 0 && q.terms.size() > 1 && db_.depth() == 0 && db_.autocommit()) {
-    std::size_t rarest = static_cast<std::size_t>(std::min_element(dfs.begin(), dfs.end()) - dfs.begin());
-    double common = opt_.common_term_share * static_cast<double>(max_rowid);
-    for (std::size_t t = 0; t < q.terms.size(); ++t)
-      if (t != rarest && dfs[t] > common) checked.push_back(t);
-    if (!checked.empty())
-      if (auto fresh = rows_.refresh(db_); !fresh) return fresh.err();
-  }
-  parsed_query walk_q;
-  walk_q.exact_key = q.exact_key;
-  walk_q.folded_key = q.folded_key;
-  std::vector<double> score_args;  // per walked term: document frequency, phrase count
+  std::vector<double> score_args;  // per term: document frequency, phrase count
   for (std::size_t t = 0; t < q.terms.size(); ++t) {
-    if (std::find(checked.begin(), checked.end(), t) != checked.end()) continue;
-    walk_q.terms.push_back(q.terms[t]);
     score_args.push_back(dfs[t]);
     score_args.push_back(has_exact_phrase(q.terms[t]) ? 2.0 : 1.0);
   }
@@ -297,53 +319,48 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   kind_in += ")";
   // "+e.kind": the title index, not the kind index, must drive the title lookup.
   auto title_kind_in = " AND +e.kind" + kind_in.substr(std::string(" AND e.kind").size());
-
   // Only searchable, unarchived records are in the index: with no filter and every kind, the
-  // candidates need no look-up in entities at all.
+  // matches need no look-up in entities at all.
   bool join = !all_kinds || !f.cte.empty() || !f.binds.empty();
+  std::vector<std::string> tail_binds;
+  if (join) {
+    tail_binds = kinds;
+    tail_binds.insert(tail_binds.end(), f.binds.begin(), f.binds.end());
+  }
+  std::string head = f.cte + "SELECT search_fts.rowid, pbgdpl_score(search_fts";
+  for (std::size_t i = 0; i < score_args.size(); ++i) head += ", ?";
+  head += join ? ") FROM search_fts CROSS JOIN entities e ON e.seq = search_fts.rowid WHERE search_fts MATCH ?"
+               : ") FROM search_fts WHERE search_fts MATCH ?";
+  std::string tail = join ? kind_in + f.where : "";
+  std::string match = match_expression(q);
+
   std::unordered_map<std::int64_t, double> scores;
-  // Tiers 1 and 2: the most recent matches, all terms anywhere, then all terms in the title
-  // (so an older title hit is not crowded out by recent body hits); each ranked by BM25.
-  // The title tier reads the title-only index; a candidate found by both keeps its full score.
-  // When the first tier found fewer rows than its limit it found every match, titles included.
-  auto& checking = rows_.checking();
-  for (int tier = 0; tier < (schema_ >= 3 ? 2 : 1); ++tier) {
-    std::string table = tier == 0 ? "search_fts" : "title_fts";
-    if (tier == 1 && (opt_.exhaustive_search || scores.size() < opt_.candidate_limit)) break;
-    checking.clear();
-    if (!checked.empty()) {
-      std::vector<std::string> phrases;
-      for (auto t : checked) phrases.push_back(fts_phrase(q.terms[t].folded, q.terms[t].prefix));
-      if (auto c = rows_.check(db_, table, phrases); !c)
-        return c.err().code == errc::internal ? search_error(SQLITE_ERROR) : c.err();
-    }
-    std::string check = checked.empty() ? "" : " AND pbgdpl_has_terms(" + table + ".rowid)";
-    std::string sql = f.cte + "SELECT " + table + ".rowid, pbgdpl_score(" + table;
-    for (std::size_t i = 0; i < score_args.size(); ++i) sql += ", ?";
-    sql += join ? ") FROM " + table + " CROSS JOIN entities e ON e.seq = " + table + ".rowid WHERE " + table + " MATCH ?" +
-                      check + kind_in + f.where + " ORDER BY " + table + ".rowid DESC LIMIT ?"
-                : ") FROM " + table + " WHERE " + table + " MATCH ?" + check + " ORDER BY " + table + ".rowid DESC LIMIT ?";
-    auto st = db_.prepare(sql);
-    if (!st) {
-      checking.clear();
-      return st.err();
-    }
+  auto score_every_match = [&]() -> result<void> {
+    last_.exhaustive = true;
+    scores.clear();
+    auto st = db_.prepare(head + tail);
+    if (!st) return st.err();
     int i = 1;
     bind_each(*st, i, f.cte_binds);
     for (double d : score_args) st->bind(i++, d);
-    st->bind(i++, match_expression(walk_q));
-    if (join) {
-      bind_each(*st, i, kinds);
-      bind_each(*st, i, f.binds);
-    }
-    st->bind(i++, opt_.exhaustive_search ? std::int64_t{-1}  // no limit: every match is scored
-                                         : static_cast<std::int64_t>(tier == 0 ? opt_.candidate_limit : opt_.title_candidate_limit));
+    st->bind(i++, match);
+    bind_each(*st, i, tail_binds);
     int rc;
     while ((rc = st->step()) == SQLITE_ROW) scores.emplace(st->i64(0), st->dbl(1));
-    checking.clear();
     if (rc != SQLITE_DONE) return search_error(rc);
+    last_.scored = scores.size();
+    return {};
+  };
+
+  if (opt_.exhaustive_search || !impacts_.enabled() || q.terms.empty()) {
+    if (auto r = score_every_match(); !r) return r.err();
+  } else if (auto r = rank_by_impacts(q, dfs, head, tail, f.cte_binds, score_args, match, tail_binds, best, scores); !r) {
+    return r.err();
+  } else if (!*r) {
+    if (auto e = score_every_match(); !e) return e.err();
   }
-  // Tier 0: the boost rules (search.hpp): a document whose number is in the query, then what
+
+  // The boost rules (search.hpp): a document whose number is in the query, then what
   // cites it, then a title equal to the query (accents included, then folded), then a title that
   // begins with the query's words; however common the words are. Each is one bounded look-up on
   // an indexed column; a row gets its highest boost once.
@@ -422,6 +439,15 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
         return r.err();
     }
   }
+  // A boosted row the pruned scoring did not reach still gets its words' score (0 when it does
+  // not match them all: a document found by its number alone).
+  if (!last_.exhaustive) {
+    std::vector<std::int64_t> unscored;
+    for (const auto& [seq, b] : boosts)
+      if (!scores.count(seq)) unscored.push_back(seq);
+    if (!unscored.empty())
+      if (auto r = score_rows(head, tail, f.cte_binds, score_args, match, tail_binds, unscored, scores); !r) return r.err();
+  }
   for (const auto& [seq, b] : boosts) scores[seq] += b;
 
   std::vector<scored_row> ranked;
@@ -431,6 +457,154 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(),
                     [](const scored_row& a, const scored_row& b) { return a.score != b.score ? a.score > b.score : a.seq > b.seq; });
   return ranked;
+}
+
+// The top `best` of the matches through the impact lists: true when they proved it, else false
+// (the caller scores every match). Every row of the query's lists gets an upper bound on its score
+// (its listed weight, or the list's tau where it is not listed, per term); rows are scored best
+// bound first until the next bound is below the best-th score found. A row in no list is below
+// the sum of the terms' taus; when that sum is below the best-th score too, nothing unscored can
+// enter the top. A term whose lists hold every row it occurs in (tau 0) leaves no row outside.
+PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, const std::vector<double>& dfs, const std::string& head,
+                                                       const std::string& tail, const std::vector<std::string>& cte_binds,
+                                                       const std::vector<double>& score_args, const std::string& match,
+                                                       const std::vector<std::string>& tail_binds, std::size_t best,
+                                                       std::unordered_map<std::int64_t, double>& scores) {
+  // The index's row count and average row length, as pbgdpl_score sees them.
+  double nrow = 0, avg = 0;
+  {
+    auto st = db_.prepare("SELECT pbgdpl_stats(search_fts, 0), pbgdpl_stats(search_fts, 1) FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
+    if (!st) return st.err();
+    st->bind(1, match);
+    int rc = st->step();
+    if (rc == SQLITE_DONE) return true;  // nothing matches
+    if (rc != SQLITE_ROW) return search_error(rc);
+    nrow = st->dbl(0);
+    avg = st->dbl(1);
+  }
+  auto ref = impacts_.reference_length();
+  if (!ref) return ref.err();
+  if (*ref <= 0) return false;
+  // Weights were computed at the reference length; at a longer average every row's weight can
+  // grow, by at most avg / ref (term_impacts.hpp).
+  double stretch = std::max(1.0, avg / *ref);
+  auto cap = [&](double f) { return std::min(1.0, f * stretch); };
+
+  struct term_bound {
+    double idf = 0;
+    double outside = 1;  // bound on f for a row in none of the term's lists
+    std::unordered_map<std::int64_t, double> listed;  // row -> bound on f (listed in some of its lists)
+    std::vector<double> taus;
+  };
+  std::vector<term_bound> terms(q.terms.size());
+  std::vector<std::int64_t> candidates;
+  bool closed = false;  // some term's lists hold every row it occurs in: no match is outside them
+  auto irregular = impacts_.read(term_impacts::irregular_key);
+  if (!irregular) return irregular.err();
+  for (std::size_t t = 0; t < q.terms.size(); ++t) {
+    auto& tb = terms[t];
+    double df = std::min(dfs[t], nrow);
+    tb.idf = std::log(1.0 + (nrow - df + 0.5) / (df + 0.5));
+    const auto& term = q.terms[t];
+    if (term.prefix) continue;  // no list: a prefix's rows are bounded by 1
+    // The list keys: the first token (as FTS5 makes it) of the folded phrase and of the exact
+    // one. A phrase's occurrences are at most its first token's, column by column.
+    std::vector<std::string> keys;
+    for (const auto* forms : {&term.folded, &term.exact}) {
+      std::string text;
+      for (const auto& w : *forms) text += (text.empty() ? "" : " ") + w;
+      auto toks = impacts_.tokens(text);
+      if (!toks) return toks.err();
+      if (!toks->empty() && std::find(keys.begin(), keys.end(), toks->front()) == keys.end()) keys.push_back(toks->front());
+    }
+    if (keys.empty()) continue;
+    // Per key: the row's listed weight, or the key's tau; a row's bound is the larger over the
+    // keys (the exact key bounds rows with that spelling, the folded one every other).
+    std::vector<impact_list> lists;
+    double outside = 0;
+    for (const auto& k : keys) {
+      auto l = impacts_.read(k);
+      if (!l) return l.err();
+      outside = std::max(outside, l->tau);
+      lists.push_back(std::move(*l));
+    }
+    tb.outside = cap(outside);
+    if (outside == 0) closed = true;
+    // Per key: each listed row's highest weight (a row rewritten may be listed twice).
+    std::vector<std::unordered_map<std::int64_t, double>> weights(lists.size());
+    for (std::size_t i = 0; i < lists.size(); ++i)
+      for (const auto& e : lists[i].entries) {
+        auto [it, fresh] = weights[i].emplace(e.seq, e.f);
+        if (!fresh) it->second = std::max(it->second, e.f);
+        if (tb.listed.emplace(e.seq, 0.0).second) candidates.push_back(e.seq);
+      }
+    for (auto& [seq, bound] : tb.listed) {
+      double b = 0;
+      for (std::size_t i = 0; i < lists.size(); ++i) {
+        auto it = weights[i].find(seq);
+        b = std::max(b, it == weights[i].end() ? lists[i].tau : it->second);
+      }
+      bound = cap(b);
+    }
+  }
+  // Rows whose tokens did not line up (term_impacts::irregular_key): always scored, bound 1.
+  std::unordered_map<std::int64_t, bool> unbounded;
+  for (const auto& e : irregular->entries) {
+    candidates.push_back(e.seq);
+    unbounded.emplace(e.seq, true);
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  last_.candidates = candidates.size();
+
+  constexpr double k1p1 = bm25_k1 + 1;
+  auto bound_of = [&](std::int64_t seq) {
+    double s = 0;
+    bool any = unbounded.count(seq) > 0;
+    for (const auto& tb : terms) {
+      if (any) {
+        s += tb.idf * k1p1;
+        continue;
+      }
+      auto it = tb.listed.find(seq);
+      s += tb.idf * k1p1 * (it == tb.listed.end() ? tb.outside : it->second);
+    }
+    return s;
+  };
+  double outside_bound = 0;  // a row in no list
+  for (const auto& tb : terms) outside_bound += tb.idf * k1p1 * tb.outside;
+  std::vector<std::pair<double, std::int64_t>> order;
+  order.reserve(candidates.size());
+  for (auto seq : candidates) order.emplace_back(bound_of(seq), seq);
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+
+  // Scored best bound first, a batch at a time; `kth` is the best-th score so far.
+  std::vector<double> top;  // min-heap of the best `best` scores
+  auto kth = [&] { return top.size() < best ? -1.0 : top.front(); };
+  std::size_t next = 0;
+  while (next < order.size() && order[next].first >= kth()) {
+    if (last_.scored >= opt_.max_scored_candidates) return false;
+    std::vector<std::int64_t> batch;
+    for (; next < order.size() && batch.size() < 64 && order[next].first >= kth(); ++next) batch.push_back(order[next].second);
+    std::unordered_map<std::int64_t, double> got;
+    if (auto r = score_rows(head, tail, cte_binds, score_args, match, tail_binds, batch, got); !r) return r.err();
+    last_.scored += batch.size();
+    for (auto& [seq, s] : got) {
+      scores[seq] = s;
+      if (top.size() < best) {
+        top.push_back(s);
+        std::push_heap(top.begin(), top.end(), std::greater<>());
+      } else if (s > top.front()) {
+        std::pop_heap(top.begin(), top.end(), std::greater<>());
+        top.back() = s;
+        std::push_heap(top.begin(), top.end(), std::greater<>());
+      }
+    }
+  }
+  if (closed) return true;
+  // Rows in no list: proven out only when their bound is below the best-th score (a tie could
+  // still win on recency).
+  return top.size() >= best && outside_bound < kth();
 }
 
 PBGDPL_DECL std::string search_index::integrity_problems() {
@@ -450,6 +624,39 @@ PBGDPL_DECL std::string search_index::integrity_problems() {
 
 PBGDPL_DECL result<void> search_index::optimize() {
   if (schema_ < 3) return {};
+  // The impact lists' weights assume the reference row length; when the rows' average has moved
+  // past a quarter from it, their bounds loosen (or, shorter, the lists order rows less like the
+  // score does), so they are built anew at today's average. FTS5 keeps the row count and each
+  // column's token total in its "averages" record (%_data id 1): SQLite varints.
+  if (impacts_.enabled()) {
+    auto st = db_.prepare("SELECT block FROM search_fts_data WHERE id = 1");
+    if (!st) return st.err();
+    int rc = st->step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_.fail(rc, "optimize");
+    double avg = 0;
+    if (rc == SQLITE_ROW) {
+      auto b = st->text(0);
+      std::size_t at = 0;
+      auto varint = [&]() -> std::uint64_t {
+        std::uint64_t v = 0;
+        for (int i = 0; i < 9 && at < b.size(); ++i) {
+          auto c = static_cast<unsigned char>(b[at++]);
+          if (i == 8) return (v << 8) | c;
+          v = (v << 7) | (c & 0x7f);
+          if (!(c & 0x80)) break;
+        }
+        return v;
+      };
+      auto nrow = varint();
+      std::uint64_t total = 0;
+      while (at < b.size()) total += varint();
+      if (nrow > 0) avg = static_cast<double>(total) / static_cast<double>(nrow);
+    }
+    auto ref = impacts_.reference_length();
+    if (!ref) return ref.err();
+    if (avg > 0 && (*ref <= 0 || avg > *ref * 1.25 || avg < *ref * 0.8))
+      if (auto r = impacts_.rebuild(avg); !r) return r;
+  }
   if (auto a = db_.exec("INSERT INTO search_fts(search_fts) VALUES('optimize')"); !a) return a;
   return db_.exec("INSERT INTO title_fts(title_fts) VALUES('optimize')");
 }

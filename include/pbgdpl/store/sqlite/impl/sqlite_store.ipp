@@ -95,9 +95,9 @@ PBGDPL_DECL result<void> sqlite_store::optimize() {
   return db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
-PBGDPL_DECL sqlite_detail::row_set_stats sqlite_store::search_cache_stats() {
+PBGDPL_DECL sqlite_detail::search_index::rank_stats sqlite_store::last_search_stats() {
   std::lock_guard lock(mu_);
-  return index_.row_set_counts();
+  return index_.last_rank();
 }
 
 PBGDPL_DECL result<void> sqlite_store::write(write_op op, const record& r, std::uint64_t expected, std::string_view actor) {
@@ -108,17 +108,17 @@ PBGDPL_DECL result<void> sqlite_store::write(write_op op, const record& r, std::
     detail::count_change counted{stamp_};
     change c;
     bool outer = db_.depth() == 0;
-    auto changes_before = db_.total_changes();
     try {
-      out = db_.in_transaction([&]() -> result<void> { return write_impl(op, r, expected, actor, c); });
+      out = db_.in_transaction([&]() -> result<void> {
+        auto w = write_impl(op, r, expected, actor, c);
+        if (w && outer) w = index_.flush();  // the impact lists, in the same commit
+        return w;
+      });
     } catch (...) {
       if (outer) index_.rolled_back();
       throw;
     }
-    if (outer) {
-      if (out) index_.committed(changes_before);
-      else index_.rolled_back();
-    }
+    if (outer && !out) index_.rolled_back();
     if (out) pending_.push_back(std::move(c));
     batch = take_committed();
   }
@@ -248,19 +248,19 @@ PBGDPL_DECL result<void> sqlite_store::transaction(const std::function<result<vo
     detail::count_change counted{stamp_};  // a rollback changes what reads return too
     auto mark = pending_.size();           // what rolls back (a savepoint, or all) is never told
     bool outer = db_.depth() == 0;
-    auto changes_before = db_.total_changes();
     try {
-      out = db_.in_transaction(fn);
+      out = db_.in_transaction([&]() -> result<void> {
+        auto w = fn();
+        if (w && outer) w = index_.flush();  // the impact lists, in the same commit
+        return w;
+      });
     } catch (...) {
       pending_.resize(mark);
       if (outer) index_.rolled_back();
       throw;
     }
     if (!out) pending_.resize(mark);
-    if (outer) {
-      if (out) index_.committed(changes_before);  // the row sets follow our own commit
-      else index_.rolled_back();
-    }
+    if (outer && !out) index_.rolled_back();
     batch = take_committed();
   }
   notify(batch);  // after the outermost commit, outside mu_

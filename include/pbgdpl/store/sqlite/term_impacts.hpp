@@ -1,0 +1,122 @@
+// Per-word impact lists (champion lists, as in "Introduction to Information Retrieval" §7.1.3,
+// made exact with a bound): for each token of the search index, the rows where that token weighs
+// most in the store's score, and `tau`, a bound on its weight in every row left out. The search
+// scores the rows of the query's lists, best bound first, and stops when no row left (in a list
+// or not) can beat the k-th score found; so the top k is the top k of scoring every match, without
+// scoring every match. See docs/design.md, "Search: exact top-k".
+//
+// The weight of token K in a row is BM25's saturation of its column-weighted count, the part of
+// pbgdpl_score that depends on the row (search_index.ipp: w = 4 title_f + 1 body_f + 6 title_e +
+// 1.5 body_e occurrences; f = w / (w + k1 (1 - b + b dl / avg))), computed with a reference average
+// length fixed per database. Keys are both forms of each token: an exact token (its own exact
+// counts, its fold's folded counts: what a query typed with those marks scores) and a folded one
+// (what a query typed without marks scores, and a bound for any accented spelling of it). Lists
+// only grow between rebuilds: a row rewritten or removed leaves a stale entry (scored, found not to
+// match or to score less, dropped) and `tau` never falls, so every bound stays a bound.
+//
+// Thread safety: none of its own; used under the store's connection lock like the connection.
+#pragma once
+#include "connection.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace store {
+namespace sqlite_detail {
+
+// BM25's constants in pbgdpl_score.
+inline constexpr double bm25_k1 = 1.2, bm25_b = 0.75;
+
+struct impact_entry {
+  double f = 0;
+  std::int64_t seq = 0;
+};
+
+// One key's list as stored: its entries (any order) and the bound on every row not in them.
+// tau 0: the list holds every row that ever had the key (no row was ever left out).
+struct impact_list {
+  std::vector<impact_entry> entries;
+  double tau = 0;
+};
+
+// FTS5's own tokenizer (unicode61, as the indexes use it), so the counts here are the counts
+// pbgdpl_score sees whatever characters a text holds.
+struct fts_tokenizer;
+void destroy_fts_tokenizer(fts_tokenizer* t) noexcept;
+
+class term_impacts {
+ public:
+  // Rows containing at least one token whose exact and folded forms do not line up one to one
+  // (never seen with the store's own tokenizer; a guard) are listed under this key with f = 1
+  // and read by every query.
+  static constexpr std::string_view irregular_key = "\x01";
+
+  term_impacts(connection& db, std::size_t list_size) : db_(db), list_size_(list_size), tok_(nullptr, &destroy_fts_tokenizer) {}
+  term_impacts(const term_impacts&) = delete;
+  term_impacts& operator=(const term_impacts&) = delete;
+
+  // The tokenizer, from the connection's FTS5 (after search_index registered its functions).
+  result<void> open(void* fts5_api_ptr);
+  void set_schema(int version) noexcept { schema_ = version; }
+  bool enabled() const noexcept { return schema_ >= 7; }
+
+  // Notes a row's four indexed columns; written by flush(), inside the same transaction.
+  result<void> add(std::int64_t seq, std::string_view title_e, std::string_view title_f, std::string_view body_e,
+                   std::string_view body_f);
+  bool pending() const noexcept { return !pending_.empty(); }
+  // Merges what add() noted into the stored lists.
+  result<void> flush();
+  // After a rollback: what was noted is forgotten (the lists rolled back with the transaction).
+  void discard() noexcept;
+
+  // The list stored for one key (empty, tau 0, when no row ever had it).
+  result<impact_list> read(std::string_view key);
+  // The reference average row length the weights were computed with (0 before any row).
+  result<double> reference_length();
+  // The tokens FTS5 makes of `text` (for a query's phrase: its first token is its list key).
+  result<std::vector<std::string>> tokens(std::string_view text);
+
+  // Empties the lists and rebuilds them from the search index's rows with `avg` as the new
+  // reference length (migration 7, and optimize() when the corpus's average length drifted).
+  result<void> rebuild(double avg);
+
+ private:
+  struct pending_key {
+    std::vector<impact_entry> heap;  // a min-heap of the best list_size_ noted
+    double dropped = 0;              // the highest f that fell out of it
+  };
+  void note(const std::string& key, double f, std::int64_t seq);
+  result<void> flush_key(const std::string& key, pending_key& p);
+  result<void> save_reference(double avg);
+
+  connection& db_;
+  std::size_t list_size_;
+  int schema_ = 0;
+  double ref_ = 0;  // cached reference_length(), 0 = not read yet
+  std::unique_ptr<fts_tokenizer, void (*)(fts_tokenizer*) noexcept> tok_;
+  struct noted_row {
+    std::int64_t seq;
+    std::size_t dl;
+    std::vector<std::pair<std::string, double>> weights;  // key, w
+  };
+  // Rows noted before the database had a reference length: the first reference_sample of them
+  // (or all a transaction wrote, if fewer) fix it as their average length.
+  static constexpr std::size_t reference_sample = 1000;
+  std::vector<noted_row> rows_;
+  result<void> settle_reference();
+  std::unordered_map<std::string, pending_key> pending_;
+};
+
+}  // namespace sqlite_detail
+}  // namespace store
+PBGDPL_NAMESPACE_END
+
+#if defined(PBGDPL_HEADER_ONLY)
+#include "impl/term_impacts.ipp"
+#endif

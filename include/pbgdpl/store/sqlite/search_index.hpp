@@ -61,8 +61,10 @@ class search_index {
   // Before the outermost commit: writes the impact lists of the rows add() indexed (same
   // transaction, so the lists never disagree with the index).
   result<void> flush() { return impacts_.flush(); }
-  // Migration 7 and optimize(): the impact lists anew from the index, with `avg` (0: from the rows).
-  result<void> rebuild_impacts(double avg) { return impacts_.rebuild(avg); }
+  // Migration 7: the impact lists anew from the index, at its rows' average length.
+  result<void> rebuild_impacts();
+  // The index's average row length (all columns), 0 when empty.
+  result<double> average_row_length();
 
   // Adds a stored record to the indexes (its title forms already computed for its row's title
   // keys); `titles` false leaves title_fts out (migration 2 runs before title_fts exists).
@@ -114,8 +116,8 @@ class search_index {
                           const std::vector<std::int64_t>& seqs, std::unordered_map<std::int64_t, double>& out);
   result<bool> rank_by_impacts(const parsed_query& q, const std::vector<double>& dfs, const std::string& head, const std::string& tail,
                                const std::vector<std::string>& cte_binds, const std::vector<double>& score_args,
-                               const std::string& match, const std::vector<std::string>& tail_binds, std::size_t best,
-                               std::unordered_map<std::int64_t, double>& scores);
+                               const std::string& match, const std::vector<std::string>& tail_binds, const std::string& filter_sql,
+                               std::size_t best, std::unordered_map<std::int64_t, double>& scores);
 };
 
 }  // namespace sqlite_detail

@@ -11,31 +11,41 @@
 // length fixed per database. Keys are both forms of each token: an exact token (its own exact
 // counts, its fold's folded counts: what a query typed with those marks scores) and a folded one
 // (what a query typed without marks scores, and a bound for any accented spelling of it). Lists
-// only grow between rebuilds: a row rewritten or removed leaves a stale entry (scored, found not to
-// match or to score less, dropped) and `tau` never falls, so every bound stays a bound.
+// hold current rows only: a row rewritten or removed leaves its lists (remove()); `tau` never falls
+// between rebuilds, so every bound stays a bound. An entry keeps the row's w and length too, so a
+// row listed under every word of a query is scored from its entries, with pbgdpl_score's own
+// arithmetic (bm25_part below), without reading the index.
 //
 // Thread safety: none of its own; used under the store's connection lock like the connection.
 #pragma once
 #include "connection.hpp"
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace store {
 namespace sqlite_detail {
 
-// BM25's constants in pbgdpl_score.
+// BM25 as pbgdpl_score computes it, one function for it and for scores from the lists, so both
+// give the same double for the same row.
 inline constexpr double bm25_k1 = 1.2, bm25_b = 0.75;
+inline double bm25_norm(double dl, double avg) { return bm25_k1 * (1 - bm25_b + bm25_b * dl / avg); }
+inline double bm25_idf(double df, double nrow) { return std::log(1.0 + (nrow - df + 0.5) / (df + 0.5)); }
+inline double bm25_part(double idf, double w, double norm) { return idf * w * (bm25_k1 + 1) / (w + norm); }
 
 struct impact_entry {
   double f = 0;
   std::int64_t seq = 0;
+  double w = 0;       // the key's column-weighted count in the row (-1: an irregular row)
+  std::int64_t dl = 0;  // the row's length, all columns
 };
 
 // One key's list as stored: its entries (any order) and the bound on every row not in them.
@@ -49,6 +59,13 @@ struct impact_list {
 // pbgdpl_score sees whatever characters a text holds.
 struct fts_tokenizer;
 void destroy_fts_tokenizer(fts_tokenizer* t) noexcept;
+
+// One row's keys and weights, as term_impacts notes them.
+struct noted_row {
+  std::int64_t seq = 0;
+  std::int64_t dl = 0;
+  std::vector<std::pair<std::string, double>> weights;  // key, w
+};
 
 class term_impacts {
  public:
@@ -69,7 +86,9 @@ class term_impacts {
   // Notes a row's four indexed columns; written by flush(), inside the same transaction.
   result<void> add(std::int64_t seq, std::string_view title_e, std::string_view title_f, std::string_view body_e,
                    std::string_view body_f);
-  bool pending() const noexcept { return !pending_.empty(); }
+  // Takes a row out of its lists (before it is rewritten or removed).
+  result<void> remove(std::int64_t seq);
+  bool pending() const noexcept { return !pending_.empty() || !rows_.empty(); }
   // Merges what add() noted into the stored lists.
   result<void> flush();
   // After a rollback: what was noted is forgotten (the lists rolled back with the transaction).
@@ -91,7 +110,13 @@ class term_impacts {
     std::vector<impact_entry> heap;  // a min-heap of the best list_size_ noted
     double dropped = 0;              // the highest f that fell out of it
   };
-  void note(const std::string& key, double f, std::int64_t seq);
+  void note(const std::string& key, const impact_entry& e);
+  // A row's keys with their w, and its length (as FTS5 tokenizes its columns).
+  result<void> weigh(std::int64_t seq, std::string_view title_e, std::string_view title_f, std::string_view body_e,
+                     std::string_view body_f, noted_row& row);
+  double weight_f(double w, std::int64_t dl) const {
+    return w < 0 ? 1.0 : w / (w + bm25_norm(static_cast<double>(dl), ref_));
+  }
   result<void> flush_key(const std::string& key, pending_key& p);
   result<void> save_reference(double avg);
 
@@ -100,17 +125,13 @@ class term_impacts {
   int schema_ = 0;
   double ref_ = 0;  // cached reference_length(), 0 = not read yet
   std::unique_ptr<fts_tokenizer, void (*)(fts_tokenizer*) noexcept> tok_;
-  struct noted_row {
-    std::int64_t seq;
-    std::size_t dl;
-    std::vector<std::pair<std::string, double>> weights;  // key, w
-  };
   // Rows noted before the database had a reference length: the first reference_sample of them
   // (or all a transaction wrote, if fewer) fix it as their average length.
   static constexpr std::size_t reference_sample = 1000;
   std::vector<noted_row> rows_;
   result<void> settle_reference();
   std::unordered_map<std::string, pending_key> pending_;
+  std::unordered_set<std::int64_t> noted_;  // rows noted since the last flush
 };
 
 }  // namespace sqlite_detail

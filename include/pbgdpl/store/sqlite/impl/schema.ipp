@@ -177,13 +177,15 @@ CREATE INDEX search_cites_by_entity ON search_cites(entity);
 // the search index holds, with their average length as the reference.
 PBGDPL_DECL result<void> step_7(connection& db, search_index& index) {
   auto r = db.exec(R"sql(
-CREATE TABLE search_impacts(term TEXT NOT NULL, f REAL NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(term, f, seq)) WITHOUT ROWID;
+CREATE TABLE search_impacts(term TEXT NOT NULL, f REAL NOT NULL, seq INTEGER NOT NULL, w REAL NOT NULL, dl INTEGER NOT NULL,
+  PRIMARY KEY(term, f, seq)) WITHOUT ROWID;
+CREATE INDEX search_impacts_by_seq ON search_impacts(seq);
 CREATE TABLE search_impact_terms(term TEXT PRIMARY KEY, n INTEGER NOT NULL, tau REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE search_settings(name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT ROWID;
 )sql");
   if (!r) return r;
   index.set_schema(7);  // the lists exist from here on
-  return index.rebuild_impacts(0);
+  return index.rebuild_impacts();
 }
 
 }  // namespace migrations

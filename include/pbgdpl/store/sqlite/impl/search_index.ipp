@@ -8,6 +8,7 @@
 #include <cmath>
 #include <functional>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <sqlite3.h>
 
@@ -48,8 +49,7 @@ PBGDPL_DECL void score_function(const Fts5ExtensionApi* api, Fts5Context* fts, s
   int dl = 0;
   api->xColumnSize(fts, -1, &dl);
   double avg = nrow > 0 && total > 0 ? static_cast<double>(total) / static_cast<double>(nrow) : 1.0;
-  constexpr double k1 = 1.2, b = 0.75;
-  double norm = k1 * (1 - b + b * dl / avg);
+  double norm = bm25_norm(static_cast<double>(dl), avg);
   double s = 0;
   for (int t = 0, p = 0; t < nterm; ++t) {
     double df = std::min(sqlite3_value_double(vals[2 * t]), static_cast<double>(nrow));
@@ -57,23 +57,22 @@ PBGDPL_DECL void score_function(const Fts5ExtensionApi* api, Fts5Context* fts, s
     if (p + n > nphrase) break;
     int pf = p, pe = p + n - 1;
     p += n;
-    double idf = std::log(1.0 + (static_cast<double>(nrow) - df + 0.5) / (df + 0.5));
+    double idf = bm25_idf(df, static_cast<double>(nrow));
     double w = 4.0 * tf[pf][1] + 1.0 * tf[pf][3] + 6.0 * tf[pe][0] + 1.5 * tf[pe][2];
-    s += idf * w * (k1 + 1) / (w + norm);
+    s += bm25_part(idf, w, norm);
   }
   sqlite3_result_double(ctx, s);
 }
 
-// pbgdpl_stats(search_fts, 0) is the index's row count, (search_fts, 1) its average row length
-// (all columns), as pbgdpl_score sees them: what the impact lists' bounds are scaled by.
+// pbgdpl_stats(search_fts, 0) is the index's row count, (search_fts, 1) its token total (all
+// columns), as pbgdpl_score sees them: the lists' scores and bounds use the same.
 PBGDPL_DECL void stats_function(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int nval,
                                 sqlite3_value** vals) {
   sqlite3_int64 nrow = 0, total = 0;
   api->xRowCount(fts, &nrow);
   api->xColumnTotalSize(fts, -1, &total);
   int which = nval > 0 ? sqlite3_value_int(vals[0]) : 0;
-  if (which == 0) sqlite3_result_double(ctx, static_cast<double>(nrow));
-  else sqlite3_result_double(ctx, nrow > 0 ? static_cast<double>(total) / static_cast<double>(nrow) : 0.0);
+  sqlite3_result_double(ctx, static_cast<double>(which == 0 ? nrow : total));
 }
 
 PBGDPL_DECL std::string fts_phrase(const std::vector<std::string>& toks, bool prefix) {
@@ -231,6 +230,7 @@ PBGDPL_DECL result<void> search_index::remove(std::int64_t seq, const std::strin
     indexed = rc == SQLITE_ROW;
   }
   if (!indexed) return {};
+  if (auto i = impacts_.remove(seq); !i) return i;
   if (schema_ >= 6) {  // an archived record is not found by its number and cites nothing
     for (const char* sql : {"DELETE FROM search_cites WHERE entity = ?", "UPDATE entities SET number_key = '' WHERE seq = ? AND number_key <> ''"}) {
       auto c = db_.prepare(sql);
@@ -333,6 +333,10 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
                : ") FROM search_fts WHERE search_fts MATCH ?";
   std::string tail = join ? kind_in + f.where : "";
   std::string match = match_expression(q);
+  // Rows scored from the impact lists are checked against the filters alone (64 per statement).
+  std::string filter_sql = f.cte + "SELECT e.seq FROM entities e WHERE e.seq IN (";
+  for (std::size_t i = 0; i < 64; ++i) filter_sql += i ? ",?" : "?";
+  filter_sql += ")" + tail;
 
   std::unordered_map<std::int64_t, double> scores;
   auto score_every_match = [&]() -> result<void> {
@@ -354,7 +358,7 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
 
   if (opt_.exhaustive_search || !impacts_.enabled() || q.terms.empty()) {
     if (auto r = score_every_match(); !r) return r.err();
-  } else if (auto r = rank_by_impacts(q, dfs, head, tail, f.cte_binds, score_args, match, tail_binds, best, scores); !r) {
+  } else if (auto r = rank_by_impacts(q, dfs, head, tail, f.cte_binds, score_args, match, tail_binds, filter_sql, best, scores); !r) {
     return r.err();
   } else if (!*r) {
     if (auto e = score_every_match(); !e) return e.err();
@@ -460,18 +464,21 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
 }
 
 // The top `best` of the matches through the impact lists: true when they proved it, else false
-// (the caller scores every match). Every row of the query's lists gets an upper bound on its score
-// (its listed weight, or the list's tau where it is not listed, per term); rows are scored best
-// bound first until the next bound is below the best-th score found. A row in no list is below
-// the sum of the terms' taus; when that sum is below the best-th score too, nothing unscored can
-// enter the top. A term whose lists hold every row it occurs in (tau 0) leaves no row outside.
+// (the caller scores every match). Every row of the query's lists gets an upper bound on its score,
+// per term: its exact part when the row is listed under the term's own spelling (the entry's w and
+// length give pbgdpl_score's number), else the weight its other list gives it or the lists' tau.
+// Rows are taken best bound first: a row known for every term is checked against the filters only;
+// any other is scored by the index. They stop when the next bound is below the best-th score. A
+// row in no list is below the sum of the terms' taus; when that is below the best-th score too,
+// nothing unscored can enter the top. A term whose lists hold every row it occurs in (tau 0) leaves
+// no row outside.
 PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, const std::vector<double>& dfs, const std::string& head,
                                                        const std::string& tail, const std::vector<std::string>& cte_binds,
                                                        const std::vector<double>& score_args, const std::string& match,
-                                                       const std::vector<std::string>& tail_binds, std::size_t best,
-                                                       std::unordered_map<std::int64_t, double>& scores) {
-  // The index's row count and average row length, as pbgdpl_score sees them.
-  double nrow = 0, avg = 0;
+                                                       const std::vector<std::string>& tail_binds, const std::string& filter_sql,
+                                                       std::size_t best, std::unordered_map<std::int64_t, double>& scores) {
+  // The index's row count and token total, as pbgdpl_score sees them.
+  double nrow = 0, total = 0;
   {
     auto st = db_.prepare("SELECT pbgdpl_stats(search_fts, 0), pbgdpl_stats(search_fts, 1) FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
     if (!st) return st.err();
@@ -480,125 +487,167 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
     if (rc == SQLITE_DONE) return true;  // nothing matches
     if (rc != SQLITE_ROW) return search_error(rc);
     nrow = st->dbl(0);
-    avg = st->dbl(1);
+    total = st->dbl(1);
   }
+  double avg = nrow > 0 && total > 0 ? total / nrow : 1.0;  // as score_function
   auto ref = impacts_.reference_length();
   if (!ref) return ref.err();
   if (*ref <= 0) return false;
-  // Weights were computed at the reference length; at a longer average every row's weight can
-  // grow, by at most avg / ref (term_impacts.hpp).
+  // A tau was a weight at the reference length; at a longer average every row's weight can grow,
+  // by at most avg / ref (term_impacts.hpp). A listed row's weight is computed at today's average
+  // from its entry.
   double stretch = std::max(1.0, avg / *ref);
   auto cap = [&](double f) { return std::min(1.0, f * stretch); };
+  auto now = [&](const impact_entry& e) { return e.w < 0 ? 1.0 : e.w / (e.w + bm25_norm(static_cast<double>(e.dl), avg)); };
+  constexpr double k1p1 = bm25_k1 + 1;
 
-  struct term_bound {
+  struct term_state {
     double idf = 0;
     double outside = 1;  // bound on f for a row in none of the term's lists
-    std::unordered_map<std::int64_t, double> listed;  // row -> bound on f (listed in some of its lists)
-    std::vector<double> taus;
+    // Rows listed under the term's own spelling: w and length, so its exact part.
+    std::unordered_map<std::int64_t, std::pair<double, std::int64_t>> exact;
+    std::unordered_map<std::int64_t, double> other;  // rows listed only under its other key: bound on f
+    double unlisted_own = 1;                          // bound on f for a row not listed under its own spelling
   };
-  std::vector<term_bound> terms(q.terms.size());
+  std::vector<term_state> terms(q.terms.size());
   std::vector<std::int64_t> candidates;
+  std::unordered_set<std::int64_t> seen;
   bool closed = false;  // some term's lists hold every row it occurs in: no match is outside them
-  auto irregular = impacts_.read(term_impacts::irregular_key);
-  if (!irregular) return irregular.err();
   for (std::size_t t = 0; t < q.terms.size(); ++t) {
-    auto& tb = terms[t];
-    double df = std::min(dfs[t], nrow);
-    tb.idf = std::log(1.0 + (nrow - df + 0.5) / (df + 0.5));
+    auto& ts = terms[t];
+    ts.idf = bm25_idf(std::min(dfs[t], nrow), nrow);
     const auto& term = q.terms[t];
     if (term.prefix) continue;  // no list: a prefix's rows are bounded by 1
-    // The list keys: the first token (as FTS5 makes it) of the folded phrase and of the exact
-    // one. A phrase's occurrences are at most its first token's, column by column.
+    // The keys: the first token (as FTS5 makes it) of the exact phrase, then of the folded one.
+    // A phrase's occurrences are at most its first token's, column by column; only a one-token
+    // term's entries give its exact part.
     std::vector<std::string> keys;
-    for (const auto* forms : {&term.folded, &term.exact}) {
+    bool one_token = true;
+    for (const auto* forms : {&term.exact, &term.folded}) {
       std::string text;
       for (const auto& w : *forms) text += (text.empty() ? "" : " ") + w;
       auto toks = impacts_.tokens(text);
       if (!toks) return toks.err();
+      if (toks->size() != 1) one_token = false;
       if (!toks->empty() && std::find(keys.begin(), keys.end(), toks->front()) == keys.end()) keys.push_back(toks->front());
     }
     if (keys.empty()) continue;
-    // Per key: the row's listed weight, or the key's tau; a row's bound is the larger over the
-    // keys (the exact key bounds rows with that spelling, the folded one every other).
     std::vector<impact_list> lists;
-    double outside = 0;
     for (const auto& k : keys) {
       auto l = impacts_.read(k);
       if (!l) return l.err();
-      outside = std::max(outside, l->tau);
       lists.push_back(std::move(*l));
     }
-    tb.outside = cap(outside);
+    double outside = 0;
+    for (const auto& l : lists) outside = std::max(outside, l.tau);
+    ts.outside = cap(outside);
     if (outside == 0) closed = true;
-    // Per key: each listed row's highest weight (a row rewritten may be listed twice).
-    std::vector<std::unordered_map<std::int64_t, double>> weights(lists.size());
-    for (std::size_t i = 0; i < lists.size(); ++i)
-      for (const auto& e : lists[i].entries) {
-        auto [it, fresh] = weights[i].emplace(e.seq, e.f);
-        if (!fresh) it->second = std::max(it->second, e.f);
-        if (tb.listed.emplace(e.seq, 0.0).second) candidates.push_back(e.seq);
-      }
-    for (auto& [seq, bound] : tb.listed) {
-      double b = 0;
-      for (std::size_t i = 0; i < lists.size(); ++i) {
-        auto it = weights[i].find(seq);
-        b = std::max(b, it == weights[i].end() ? lists[i].tau : it->second);
-      }
-      bound = cap(b);
+    // Listed under its own spelling (keys[0]): for a one-token term, its exact part; for a
+    // phrase, its entry bounds it. Else under the folded key: a row without that spelling weighs
+    // at most its folded entry; a row with it but left out of that list, at most tau.
+    ts.unlisted_own = cap(lists[0].tau);
+    for (const auto& e : lists[0].entries) {
+      if (seen.insert(e.seq).second) candidates.push_back(e.seq);
+      if (one_token) ts.exact[e.seq] = {e.w, e.dl};
+      else ts.other[e.seq] = now(e);
     }
+    for (std::size_t i = 1; i < lists.size(); ++i)
+      for (const auto& e : lists[i].entries) {
+        if (seen.insert(e.seq).second) candidates.push_back(e.seq);
+        if (ts.exact.count(e.seq)) continue;
+        auto [it, fresh] = ts.other.emplace(e.seq, 0.0);
+        it->second = std::max(it->second, std::max(now(e), ts.unlisted_own));
+        (void)fresh;
+      }
   }
   // Rows whose tokens did not line up (term_impacts::irregular_key): always scored, bound 1.
-  std::unordered_map<std::int64_t, bool> unbounded;
+  auto irregular = impacts_.read(term_impacts::irregular_key);
+  if (!irregular) return irregular.err();
+  std::unordered_set<std::int64_t> unbounded;
   for (const auto& e : irregular->entries) {
-    candidates.push_back(e.seq);
-    unbounded.emplace(e.seq, true);
+    if (seen.insert(e.seq).second) candidates.push_back(e.seq);
+    unbounded.insert(e.seq);
   }
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   last_.candidates = candidates.size();
 
-  constexpr double k1p1 = bm25_k1 + 1;
-  auto bound_of = [&](std::int64_t seq) {
-    double s = 0;
-    bool any = unbounded.count(seq) > 0;
-    for (const auto& tb : terms) {
-      if (any) {
-        s += tb.idf * k1p1;
-        continue;
-      }
-      auto it = tb.listed.find(seq);
-      s += tb.idf * k1p1 * (it == tb.listed.end() ? tb.outside : it->second);
-    }
-    return s;
+  // Per candidate: its bound, and whether that bound is its exact score (known for every term).
+  struct candidate {
+    double bound = 0;
+    bool known = true;
+    std::int64_t seq = 0;
   };
-  double outside_bound = 0;  // a row in no list
-  for (const auto& tb : terms) outside_bound += tb.idf * k1p1 * tb.outside;
-  std::vector<std::pair<double, std::int64_t>> order;
+  std::vector<candidate> order;
   order.reserve(candidates.size());
-  for (auto seq : candidates) order.emplace_back(bound_of(seq), seq);
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (auto seq : candidates) {
+    candidate c{0, true, seq};
+    for (const auto& ts : terms) {
+      if (unbounded.count(seq)) {
+        c.bound += ts.idf * k1p1;
+        c.known = false;
+      } else if (auto it = ts.exact.find(seq); it != ts.exact.end()) {
+        c.bound += bm25_part(ts.idf, it->second.first, bm25_norm(static_cast<double>(it->second.second), avg));
+      } else {
+        auto o = ts.other.find(seq);
+        double f = o != ts.other.end() ? o->second : std::max(ts.outside, ts.unlisted_own);
+        c.bound += ts.idf * k1p1 * f;
+        c.known = false;
+      }
+    }
+    order.push_back(c);
+  }
+  std::sort(order.begin(), order.end(), [](const candidate& a, const candidate& b) { return a.bound > b.bound; });
+  double outside_bound = 0;  // a row in no list
+  for (const auto& ts : terms) outside_bound += ts.idf * k1p1 * std::max(ts.outside, ts.unlisted_own);
 
-  // Scored best bound first, a batch at a time; `kth` is the best-th score so far.
+  // Rows known for every term pass the filters or not: one look-up per batch in entities.
+  bool join = !tail.empty();
+
   std::vector<double> top;  // min-heap of the best `best` scores
+  auto take = [&](std::int64_t seq, double s) {
+    scores[seq] = s;
+    if (top.size() < best) {
+      top.push_back(s);
+      std::push_heap(top.begin(), top.end(), std::greater<>());
+    } else if (s > top.front()) {
+      std::pop_heap(top.begin(), top.end(), std::greater<>());
+      top.back() = s;
+      std::push_heap(top.begin(), top.end(), std::greater<>());
+    }
+  };
   auto kth = [&] { return top.size() < best ? -1.0 : top.front(); };
   std::size_t next = 0;
-  while (next < order.size() && order[next].first >= kth()) {
-    if (last_.scored >= opt_.max_scored_candidates) return false;
-    std::vector<std::int64_t> batch;
-    for (; next < order.size() && batch.size() < 64 && order[next].first >= kth(); ++next) batch.push_back(order[next].second);
-    std::unordered_map<std::int64_t, double> got;
-    if (auto r = score_rows(head, tail, cte_binds, score_args, match, tail_binds, batch, got); !r) return r.err();
-    last_.scored += batch.size();
-    for (auto& [seq, s] : got) {
-      scores[seq] = s;
-      if (top.size() < best) {
-        top.push_back(s);
-        std::push_heap(top.begin(), top.end(), std::greater<>());
-      } else if (s > top.front()) {
-        std::pop_heap(top.begin(), top.end(), std::greater<>());
-        top.back() = s;
-        std::push_heap(top.begin(), top.end(), std::greater<>());
+  while (next < order.size() && order[next].bound >= kth()) {
+    std::vector<std::int64_t> known, unknown;
+    std::unordered_map<std::int64_t, double> known_score;
+    for (; next < order.size() && known.size() < 64 && unknown.size() < 64 && order[next].bound >= kth(); ++next) {
+      if (order[next].known) {
+        known.push_back(order[next].seq);
+        known_score[order[next].seq] = order[next].bound;
+      } else {
+        unknown.push_back(order[next].seq);
       }
+    }
+    if (!known.empty()) {
+      if (!join) {
+        for (auto seq : known) take(seq, known_score[seq]);
+      } else {
+        auto st = db_.prepare(filter_sql);
+        if (!st) return st.err();
+        int i = 1;
+        bind_each(*st, i, cte_binds);
+        for (std::size_t k = 0; k < 64; ++k) st->bind(i++, k < known.size() ? known[k] : std::int64_t{0});
+        bind_each(*st, i, tail_binds);
+        int rc;
+        while ((rc = st->step()) == SQLITE_ROW) take(st->i64(0), known_score[st->i64(0)]);
+        if (rc != SQLITE_DONE) return db_.fail(rc, "search: filter");
+      }
+    }
+    if (!unknown.empty()) {
+      if (last_.scored + unknown.size() > opt_.max_scored_candidates) return false;
+      std::unordered_map<std::int64_t, double> got;
+      if (auto r = score_rows(head, tail, cte_binds, score_args, match, tail_binds, unknown, got); !r) return r.err();
+      last_.scored += unknown.size();
+      for (auto& [seq, sc] : got) take(seq, sc);
     }
   }
   if (closed) return true;
@@ -622,39 +671,51 @@ PBGDPL_DECL std::string search_index::integrity_problems() {
   return problems;
 }
 
+// FTS5 keeps the row count and each column's token total in its "averages" record (%_data id 1,
+// SQLite varints); read directly, since the auxiliary functions that report them need a MATCH.
+PBGDPL_DECL result<double> search_index::average_row_length() {
+  auto st = db_.prepare("SELECT block FROM search_fts_data WHERE id = 1");
+  if (!st) return st.err();
+  int rc = st->step();
+  if (rc == SQLITE_DONE) return 0.0;
+  if (rc != SQLITE_ROW) return db_.fail(rc, "search: averages");
+  auto b = st->text(0);
+  std::size_t at = 0;
+  auto varint = [&]() -> std::uint64_t {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 9 && at < b.size(); ++i) {
+      auto c = static_cast<unsigned char>(b[at++]);
+      if (i == 8) return (v << 8) | c;
+      v = (v << 7) | (c & 0x7f);
+      if (!(c & 0x80)) break;
+    }
+    return v;
+  };
+  auto nrow = varint();
+  std::uint64_t total = 0;
+  while (at < b.size()) total += varint();
+  return nrow > 0 ? static_cast<double>(total) / static_cast<double>(nrow) : 0.0;
+}
+
+PBGDPL_DECL result<void> search_index::rebuild_impacts() {
+  auto avg = average_row_length();
+  if (!avg) return avg.err();
+  return impacts_.rebuild(*avg);
+}
+
 PBGDPL_DECL result<void> search_index::optimize() {
   if (schema_ < 3) return {};
-  // The impact lists' weights assume the reference row length; when the rows' average has moved
-  // past a quarter from it, their bounds loosen (or, shorter, the lists order rows less like the
-  // score does), so they are built anew at today's average. FTS5 keeps the row count and each
-  // column's token total in its "averages" record (%_data id 1): SQLite varints.
+  // The lists' taus are weights at the reference row length: once the rows' average is longer,
+  // each is scaled up by the ratio, and the top scores of common words lie within a fraction of a
+  // per cent of each other (benchmark), so even 1 % costs proofs. Past 1 % longer (5 % shorter)
+  // the lists are built anew at today's average (a full pass over the index).
   if (impacts_.enabled()) {
-    auto st = db_.prepare("SELECT block FROM search_fts_data WHERE id = 1");
-    if (!st) return st.err();
-    int rc = st->step();
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_.fail(rc, "optimize");
-    double avg = 0;
-    if (rc == SQLITE_ROW) {
-      auto b = st->text(0);
-      std::size_t at = 0;
-      auto varint = [&]() -> std::uint64_t {
-        std::uint64_t v = 0;
-        for (int i = 0; i < 9 && at < b.size(); ++i) {
-          auto c = static_cast<unsigned char>(b[at++]);
-          if (i == 8) return (v << 8) | c;
-          v = (v << 7) | (c & 0x7f);
-          if (!(c & 0x80)) break;
-        }
-        return v;
-      };
-      auto nrow = varint();
-      std::uint64_t total = 0;
-      while (at < b.size()) total += varint();
-      if (nrow > 0) avg = static_cast<double>(total) / static_cast<double>(nrow);
-    }
+    auto avg_r = average_row_length();
+    if (!avg_r) return avg_r.err();
+    double avg = *avg_r;
     auto ref = impacts_.reference_length();
     if (!ref) return ref.err();
-    if (avg > 0 && (*ref <= 0 || avg > *ref * 1.25 || avg < *ref * 0.8))
+    if (avg > 0 && (*ref <= 0 || avg > *ref * 1.01 || avg < *ref * 0.95))
       if (auto r = impacts_.rebuild(avg); !r) return r;
   }
   if (auto a = db_.exec("INSERT INTO search_fts(search_fts) VALUES('optimize')"); !a) return a;

@@ -63,13 +63,13 @@ PBGDPL_DECL result<void> term_impacts::save_reference(double avg) {
   return {};
 }
 
-PBGDPL_DECL result<void> term_impacts::add(std::int64_t seq, std::string_view title_e, std::string_view title_f,
-                                           std::string_view body_e, std::string_view body_f) {
-  if (!enabled()) return {};
+PBGDPL_DECL result<void> term_impacts::weigh(std::int64_t seq, std::string_view title_e, std::string_view title_f,
+                                             std::string_view body_e, std::string_view body_f, noted_row& row) {
   auto te = tokens(title_e), tf = tokens(title_f), be = tokens(body_e), bf = tokens(body_f);
   for (auto* r : {&te, &tf, &be, &bf})
     if (!*r) return r->err();
-  noted_row row{seq, te->size() + tf->size() + be->size() + bf->size(), {}};
+  row.seq = seq;
+  row.dl = static_cast<std::int64_t>(te->size() + tf->size() + be->size() + bf->size());
   // Per string: its occurrences in the four columns (title_e, title_f, body_e, body_f).
   struct counts {
     double c[4] = {0, 0, 0, 0};
@@ -89,19 +89,28 @@ PBGDPL_DECL result<void> term_impacts::add(std::int64_t seq, std::string_view ti
   count(*be, *bf, 2, 3);
   if (!regular) {
     row.weights.emplace_back(std::string(irregular_key), -1.0);  // f = 1 whatever the length
-  } else {
-    // A query word typed with marks (exact E, folded F) weighs 4 F + 1 F + 6 E + 1.5 E in the
-    // columns title_f, body_f, title_e, body_e; typed without marks, E = F.
-    auto w = [&](const counts& f, const counts& e) { return 4.0 * f.c[1] + 1.0 * f.c[3] + 6.0 * e.c[0] + 1.5 * e.c[2]; };
-    for (const auto& [key, c] : n) {
-      auto it = fold.find(key);
-      if (it == fold.end() || it->second == key) {
-        if (c.c[1] + c.c[3] > 0) row.weights.emplace_back(key, w(c, c));  // a folded token
-      } else {
-        row.weights.emplace_back(key, w(n.find(it->second)->second, c));  // an exact token with marks
-      }
+    return {};
+  }
+  // A query word typed with marks (exact E, folded F) weighs 4 F + 1 F + 6 E + 1.5 E in the
+  // columns title_f, body_f, title_e, body_e (pbgdpl_score's order); typed without marks, E = F.
+  auto w = [&](const counts& f, const counts& e) { return 4.0 * f.c[1] + 1.0 * f.c[3] + 6.0 * e.c[0] + 1.5 * e.c[2]; };
+  for (const auto& [key, c] : n) {
+    auto it = fold.find(key);
+    if (it == fold.end() || it->second == key) {
+      if (c.c[1] + c.c[3] > 0) row.weights.emplace_back(key, w(c, c));  // a folded token
+    } else {
+      row.weights.emplace_back(key, w(n.find(it->second)->second, c));  // an exact token with marks
     }
   }
+  return {};
+}
+
+PBGDPL_DECL result<void> term_impacts::add(std::int64_t seq, std::string_view title_e, std::string_view title_f,
+                                           std::string_view body_e, std::string_view body_f) {
+  if (!enabled()) return {};
+  noted_row row;
+  if (auto r = weigh(seq, title_e, title_f, body_e, body_f, row); !r) return r;
+  noted_.insert(seq);
   if (ref_ <= 0) {
     auto r = reference_length();
     if (!r) return r.err();
@@ -112,9 +121,41 @@ PBGDPL_DECL result<void> term_impacts::add(std::int64_t seq, std::string_view ti
     if (rows_.size() >= reference_sample) return settle_reference();
     return {};
   }
-  for (const auto& [key, w] : row.weights) {
-    double norm = bm25_k1 * (1 - bm25_b + bm25_b * static_cast<double>(row.dl) / ref_);
-    note(key, w < 0 ? 1.0 : w / (w + norm), seq);
+  for (const auto& [key, w] : row.weights) note(key, {weight_f(w, row.dl), seq, w, row.dl});
+  return {};
+}
+
+PBGDPL_DECL result<void> term_impacts::remove(std::int64_t seq) {
+  if (!enabled()) return {};
+  // Noted in this transaction and not yet written: forgotten there.
+  if (noted_.count(seq)) {
+    rows_.erase(std::remove_if(rows_.begin(), rows_.end(), [&](const noted_row& r) { return r.seq == seq; }), rows_.end());
+    auto by_f = [](const impact_entry& a, const impact_entry& b) { return a.f > b.f; };
+    for (auto& [key, p] : pending_) {
+      auto end = std::remove_if(p.heap.begin(), p.heap.end(), [&](const impact_entry& e) { return e.seq == seq; });
+      if (end == p.heap.end()) continue;
+      p.heap.erase(end, p.heap.end());
+      std::make_heap(p.heap.begin(), p.heap.end(), by_f);
+    }
+  }
+  // Stored: every entry of the row, by the seq index, and each list's count.
+  auto terms = db_.prepare("SELECT term FROM search_impacts WHERE seq = ?");
+  if (!terms) return terms.err();
+  terms->bind(1, seq);
+  std::vector<std::string> keys;
+  int rc;
+  while ((rc = terms->step()) == SQLITE_ROW) keys.push_back(terms->str(0));
+  if (rc != SQLITE_DONE) return db_.fail(rc, "search: impacts");
+  if (keys.empty()) return {};
+  auto del = db_.prepare("DELETE FROM search_impacts WHERE seq = ?");
+  if (!del) return del.err();
+  del->bind(1, seq);
+  if (rc = del->step(); rc != SQLITE_DONE) return db_.fail(rc, "search: impacts");
+  for (const auto& k : keys) {
+    auto n = db_.prepare("UPDATE search_impact_terms SET n = n - 1 WHERE term = ?");
+    if (!n) return n.err();
+    n->bind(1, k);
+    if (rc = n->step(); rc != SQLITE_DONE) return db_.fail(rc, "search: impacts");
   }
   return {};
 }
@@ -126,24 +167,22 @@ PBGDPL_DECL result<void> term_impacts::settle_reference() {
   ref_ = std::max(1.0, sum / static_cast<double>(rows_.size()));
   if (auto s = save_reference(ref_); !s) return s;
   for (const auto& r : rows_)
-    for (const auto& [key, w] : r.weights) {
-      double norm = bm25_k1 * (1 - bm25_b + bm25_b * static_cast<double>(r.dl) / ref_);
-      note(key, w < 0 ? 1.0 : w / (w + norm), r.seq);
-    }
+    for (const auto& [key, w] : r.weights) note(key, {weight_f(w, r.dl), r.seq, w, r.dl});
   rows_.clear();
   return {};
 }
 
-PBGDPL_DECL void term_impacts::note(const std::string& key, double f, std::int64_t seq) {
+PBGDPL_DECL void term_impacts::note(const std::string& key, const impact_entry& e) {
+  double f = e.f;
   auto& p = pending_[key];
   auto by_f = [](const impact_entry& a, const impact_entry& b) { return a.f > b.f; };  // min-heap
   if (p.heap.size() < list_size_) {
-    p.heap.push_back({f, seq});
+    p.heap.push_back(e);
     std::push_heap(p.heap.begin(), p.heap.end(), by_f);
   } else if (f > p.heap.front().f) {
     p.dropped = std::max(p.dropped, p.heap.front().f);
     std::pop_heap(p.heap.begin(), p.heap.end(), by_f);
-    p.heap.back() = {f, seq};
+    p.heap.back() = e;
     std::push_heap(p.heap.begin(), p.heap.end(), by_f);
   } else {
     p.dropped = std::max(p.dropped, f);
@@ -159,12 +198,14 @@ PBGDPL_DECL result<void> term_impacts::flush() {
   for (auto& [key, p] : pending_)
     if (auto r = flush_key(key, p); !r) return r;
   pending_.clear();
+  noted_.clear();
   ref_ = 0;  // read again in the next transaction: another connection may rebuild the lists
   return {};
 }
 
 PBGDPL_DECL void term_impacts::discard() noexcept {
   pending_.clear();
+  noted_.clear();
   rows_.clear();
   ref_ = 0;
 }
@@ -187,9 +228,9 @@ PBGDPL_DECL result<void> term_impacts::flush_key(const std::string& key, pending
   tau = std::max(tau, p.dropped);
   std::sort(p.heap.begin(), p.heap.end(), [](const impact_entry& a, const impact_entry& b) { return a.f > b.f; });
   auto insert = [&](const impact_entry& e) -> result<bool> {
-    auto st = db_.prepare("INSERT OR IGNORE INTO search_impacts(term, f, seq) VALUES(?, ?, ?)");
+    auto st = db_.prepare("INSERT OR IGNORE INTO search_impacts(term, f, seq, w, dl) VALUES(?, ?, ?, ?, ?)");
     if (!st) return st.err();
-    st->bind(1, key).bind(2, e.f).bind(3, e.seq);
+    st->bind(1, key).bind(2, e.f).bind(3, e.seq).bind(4, e.w).bind(5, e.dl);
     if (int rc = st->step(); rc != SQLITE_DONE) return db_.fail(rc, "search: impacts");
     return sqlite3_changes(db_.handle()) > 0;
   };
@@ -208,7 +249,8 @@ PBGDPL_DECL result<void> term_impacts::flush_key(const std::string& key, pending
       if (!st) return st.err();
       st->bind(1, key);
       if (int rc = st->step(); rc != SQLITE_ROW) return db_.fail(rc, "search: impacts");
-      weakest = {st->dbl(0), st->i64(1)};
+      weakest.f = st->dbl(0);
+      weakest.seq = st->i64(1);
     }
     if (e.f <= weakest.f) {
       tau = std::max(tau, e.f);
@@ -242,11 +284,11 @@ PBGDPL_DECL result<impact_list> term_impacts::read(std::string_view key) {
     if (rc != SQLITE_ROW) return db_.fail(rc, "search: impacts");
     out.tau = st->dbl(0);
   }
-  auto st = db_.prepare("SELECT f, seq FROM search_impacts WHERE term = ?");
+  auto st = db_.prepare("SELECT f, seq, w, dl FROM search_impacts WHERE term = ?");
   if (!st) return st.err();
   st->bind(1, key);
   int rc;
-  while ((rc = st->step()) == SQLITE_ROW) out.entries.push_back({st->dbl(0), st->i64(1)});
+  while ((rc = st->step()) == SQLITE_ROW) out.entries.push_back({st->dbl(0), st->i64(1), st->dbl(2), st->i64(3)});
   if (rc != SQLITE_DONE) return db_.fail(rc, "search: impacts");
   return out;
 }

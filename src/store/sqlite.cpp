@@ -5,5 +5,6 @@
 #include <pbgdpl/store/sqlite/impl/connection.ipp>
 #include <pbgdpl/store/sqlite/impl/schema.ipp>
 #include <pbgdpl/store/sqlite/impl/search_index.ipp>
+#include <pbgdpl/store/sqlite/impl/search_order.ipp>
 #include <pbgdpl/store/sqlite/impl/term_impacts.ipp>
 #include <pbgdpl/store/sqlite/impl/sqlite_store.ipp>

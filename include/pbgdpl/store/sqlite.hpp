@@ -7,9 +7,11 @@
 //   schema.hpp        which files it opens, and the migrations
 //   search_index.hpp  the FTS5 indexes, the scorer, query expressions, the filter builder, ranking
 //   term_impacts.hpp  the search's per-word impact lists (exact top-k)
+//   search_order.hpp  search by date (search_order::newest)
 //   sqlite_store.hpp  sqlite_store and open_sqlite_store
 // In the compiled mode none of them includes sqlite3.h: code that calls SQLite itself (through
 // sqlite_store::handle()) includes it.
 #pragma once
 #include "sqlite/sqlite_store.hpp"
 #include "sqlite/schema.hpp"
+#include "sqlite/search_order.hpp"

@@ -1,0 +1,153 @@
+// Bodies of store/sqlite/search_order.hpp: compiled once into the store tier
+// (src/store/sqlite.cpp), or included by the header in header-only builds.
+#pragma once
+#include "../search_order.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <tuple>
+
+#include <sqlite3.h>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace store {
+namespace sqlite_detail {
+
+// A row of a newest-first list, with what orders it.
+struct newest_row {
+  std::string sort_key, id, kind;
+  std::int64_t seq = 0;
+  friend bool operator>(const newest_row& a, const newest_row& b) {
+    return std::tie(a.sort_key, a.id, a.kind) > std::tie(b.sort_key, b.id, b.kind);
+  }
+};
+
+PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const parsed_query& q, const std::vector<std::string>& kinds,
+                                                        bool all_kinds, std::size_t best, newest_stats* stats,
+                                                        std::optional<newest_plan> force) {
+  newest_stats local;
+  newest_stats& did = stats ? *stats : local;
+  did = {};
+  std::vector<scored_row> out;
+  if (best == 0 || kinds.empty() || q.terms.empty()) return out;
+  // An FTS5 error here is how the expression was built, not the user's fault (as search_index).
+  auto query_error = [&](int rc) {
+    auto e = db.fail(rc, "search");
+    if (e.code == errc::internal)
+      return error(errc::invalid_argument, "/q", "Không xử lý được câu tìm kiếm này", "This search query cannot be processed");
+    return e;
+  };
+  const std::string expr = match_expression(q);
+  const auto f = build_filter(q.where);
+
+  // The plan. The rarest word's document frequency bounds the matches: counted when below a
+  // small cap, else estimated from how far back (in rowids) its cap-th newest match lies, as
+  // search_index::rank does, so no common word's doclist is read whole to choose.
+  double budget = std::numeric_limits<double>::infinity();  // rows the walk may check
+  bool walk = force == newest_plan::index_walk;
+  if (!force) {
+    static constexpr std::int64_t df_cap = 100;
+    std::int64_t rows = 0;
+    {
+      auto st = db.prepare("SELECT coalesce(max(seq), 0) FROM entities");
+      if (!st) return st.err();
+      if (int rc = st->step(); rc != SQLITE_ROW) return db.fail(rc, "search");
+      rows = st->i64(0);
+    }
+    double rarest = static_cast<double>(rows);
+    for (const auto& t : q.terms) {
+      auto st = db.prepare("SELECT count(*), min(rowid) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
+                           "ORDER BY rowid DESC LIMIT ?)");
+      if (!st) return st.err();
+      st->bind(1, fts_phrase(t.folded, t.prefix)).bind(2, df_cap);
+      if (int rc = st->step(); rc != SQLITE_ROW) return query_error(rc);
+      auto n = st->i64(0), oldest = st->i64(1);
+      double df = n < df_cap || oldest <= 0 ? static_cast<double>(n)
+                                            : static_cast<double>(n) * static_cast<double>(rows) / static_cast<double>(rows - oldest + 1);
+      rarest = std::min(rarest, df);
+    }
+    did.rarest_df = rarest;
+    // Matches spread over the rows: the walk checks about best x rows / df of them before it has
+    // `best`; the scan reads about df postings and sorts what matches.
+    double expected_checks = static_cast<double>(best) * static_cast<double>(rows) / std::max(rarest, 1.0);
+    walk = expected_checks * newest_walk_row_cost <= rarest;
+    budget = rarest / newest_walk_row_cost;
+  }
+
+  if (walk) {
+    did.plan = newest_plan::index_walk;
+    std::vector<newest_row> found;  // the newest `best` so far, over the kinds walked, newest first
+    bool gave_up = false;
+    for (const auto& kind : kinds) {
+      // A kind's rows (filtered) newest first, along entities_list; each is checked against the
+      // full-text index by rowid until `best` of this kind match, or until the rows are older
+      // than the best-th found in the kinds before: those could not enter the list.
+      auto st = db.prepare(f.cte + "SELECT e.seq, e.sort_key, e.id FROM entities e WHERE e.kind = ?" + f.where +
+                           " ORDER BY e.sort_key DESC, e.id DESC");
+      if (!st) return st.err();
+      int i = 1;
+      bind_each(*st, i, f.cte_binds);
+      st->bind(i++, kind);
+      bind_each(*st, i, f.binds);
+      std::optional<newest_row> floor;  // the best-th of the kinds before (found is sorted here)
+      if (found.size() >= best) floor = found[best - 1];
+      std::size_t matched = 0;
+      int rc;
+      while ((rc = st->step()) == SQLITE_ROW) {
+        newest_row r{st->str(1), st->str(2), kind, st->i64(0)};
+        if (floor && !(r > *floor)) break;
+        if (static_cast<double>(did.checked) >= budget) {
+          gave_up = true;
+          break;
+        }
+        ++did.checked;
+        auto check = db.prepare("SELECT 1 FROM search_fts WHERE search_fts MATCH ? AND rowid = ?");
+        if (!check) return check.err();
+        check->bind(1, expr).bind(2, r.seq);
+        int crc = check->step();
+        if (crc == SQLITE_ROW) {
+          found.push_back(std::move(r));
+          if (++matched >= best) break;
+        } else if (crc != SQLITE_DONE) {
+          return query_error(crc);
+        }
+      }
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.fail(rc, "search: newest");
+      if (gave_up) break;
+      std::sort(found.begin(), found.end(), [](const newest_row& a, const newest_row& b) { return a > b; });
+      if (found.size() > best) found.resize(best);
+    }
+    if (!gave_up) {
+      for (const auto& r : found) out.push_back({0, r.seq});
+      return out;
+    }
+    did.walk_gave_up = true;
+  }
+
+  // The scan: every match, joined to its row, filtered, sorted by date. The index holds only
+  // searchable, unarchived records, so with every kind no kind test is needed.
+  did.plan = newest_plan::match_scan;
+  std::string kind_in;
+  if (!all_kinds) {
+    kind_in = " AND e.kind IN (";
+    for (std::size_t i = 0; i < kinds.size(); ++i) kind_in += i ? ",?" : "?";
+    kind_in += ")";
+  }
+  auto st = db.prepare(f.cte + "SELECT e.seq FROM search_fts CROSS JOIN entities e ON e.seq = search_fts.rowid WHERE search_fts MATCH ?" +
+                       kind_in + f.where + " ORDER BY e.sort_key DESC, e.id DESC, e.kind DESC LIMIT ?");
+  if (!st) return st.err();
+  int i = 1;
+  bind_each(*st, i, f.cte_binds);
+  st->bind(i++, expr);
+  if (!all_kinds) bind_each(*st, i, kinds);
+  bind_each(*st, i, f.binds);
+  st->bind(i++, static_cast<std::int64_t>(std::min<std::size_t>(best, std::numeric_limits<std::int64_t>::max())));
+  int rc;
+  while ((rc = st->step()) == SQLITE_ROW) out.push_back({0, st->i64(0)});
+  if (rc != SQLITE_DONE) return query_error(rc);
+  return out;
+}
+
+}  // namespace sqlite_detail
+}  // namespace store
+PBGDPL_NAMESPACE_END

@@ -198,6 +198,18 @@ TEST_CASE_TEMPLATE("legal documents, questions and publications are searchable t
 }
 
 TEST_CASE("token forms built letter by letter equal text::lower and text::fold of the word") {
+  // text::lower, with the tone mark of oa, oe, uy moved to the second vowel as tokenize does
+  // (one exact form for "hòa" and "hoà"; test_store_ranking.cpp): done here on NFD, not by table.
+  auto lower = [](std::string_view piece) {
+    auto d = text::nfd(text::lower(piece).value()).value();
+    for (std::size_t i = 0; i + 3 < d.size(); ++i) {
+      auto tone = d.substr(i + 1, 2);
+      bool is_tone = tone == "\xCC\x80" || tone == "\xCC\x81" || tone == "\xCC\x89" || tone == "\xCC\x83" || tone == "\xCC\xA3";
+      if (is_tone && ((d[i] == 'o' && (d[i + 3] == 'a' || d[i + 3] == 'e')) || (d[i] == 'u' && d[i + 3] == 'y')))
+        d = d.substr(0, i + 1) + d[i + 3] + tone + d.substr(i + 4);
+    }
+    return text::nfc(d).value();
+  };
   // Every letter of the per-letter table, alone and inside a word, capitalised and not.
   std::vector<std::string> words = {"Đường", "ĐẠI", "hoà", "Hòa", "nghiêng", "Ữ", "Ǆ", "ß", "İstanbul", "Æsir", "ǅemal"};
   for (auto range : {std::pair<std::uint32_t, std::uint32_t>{0x80, 0x300}, {0x1E00, 0x1F00}})
@@ -216,7 +228,7 @@ TEST_CASE("token forms built letter by letter equal text::lower and text::fold o
     for (const auto& t : tokenize(nfc)) {
       auto piece = std::string_view(nfc).substr(t.begin, t.end - t.begin);
       CAPTURE(piece);
-      CHECK(t.exact == text::lower(piece).value());
+      CHECK(t.exact == lower(piece));
       CHECK(t.folded == text::fold(piece).value());
       ++compared;
     }

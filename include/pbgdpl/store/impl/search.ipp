@@ -91,6 +91,38 @@ PBGDPL_DECL void token_forms(std::string_view piece, std::string& exact, std::st
   }
 }
 
+// Both tone placements of "oa", "oe" and "uy" are in everyday use, often in one document:
+// "hòa"/"hoà", "khỏe"/"khoẻ", "thủy"/"thuỷ" (the mark on the first vowel is the older habit, on
+// the second the 1980s rule; keyboards follow either). They are one word, so the exact form
+// puts the mark on the second vowel whichever way it was typed: index and query agree, and an
+// exact-accent match does not depend on the writer's habit. Where a consonant or vowel follows
+// ("hoàn", "hoài", "khuỷu") the second vowel is the only right place anyway, so the move is made
+// wherever the pair occurs. Input: an exact form (lower-case NFC).
+struct tone_move {
+  std::string_view from, to;
+};
+inline constexpr tone_move tone_moves[] = {
+    {"òa", "oà"}, {"óa", "oá"}, {"ỏa", "oả"}, {"õa", "oã"}, {"ọa", "oạ"},  //
+    {"òe", "oè"}, {"óe", "oé"}, {"ỏe", "oẻ"}, {"õe", "oẽ"}, {"ọe", "oẹ"},  //
+    {"ùy", "uỳ"}, {"úy", "uý"}, {"ủy", "uỷ"}, {"ũy", "uỹ"}, {"ụy", "uỵ"},
+};
+
+PBGDPL_DECL void move_tone_marks(std::string& exact) {
+  for (std::size_t i = 1; i < exact.size(); ++i) {
+    char c = exact[i];
+    // Cheap test first: the second vowel is ASCII, right after a (multi-byte) marked letter.
+    if ((c != 'a' && c != 'e' && c != 'y') || static_cast<unsigned char>(exact[i - 1]) < 0x80) continue;
+    for (const auto& m : tone_moves) {
+      std::size_t n = m.from.size() - 1;  // bytes of the marked first vowel
+      if (m.from.back() == c && i >= n && exact.compare(i - n, n + 1, m.from) == 0) {
+        exact.replace(i - n, n + 1, m.to);
+        i = i - n + m.to.size() - 1;
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace detail
 
 
@@ -104,6 +136,7 @@ PBGDPL_DECL std::vector<token> tokenize(std::string_view s, std::size_t max_toke
     t.begin = start;
     t.end = end;
     detail::token_forms(s.substr(start, end - start), t.exact, t.folded, want_exact);
+    if (want_exact) detail::move_tone_marks(t.exact);
     out.push_back(std::move(t));
     start = std::string_view::npos;
   };

@@ -165,7 +165,8 @@ TEST_CASE("the SQLite store's top 20 is the top 20 of scoring every match (3,000
       if (g.chance(0.1)) title = text::fold(title).value(), body = text::fold(body).value();  // typed without marks
       if (!title.empty()) title[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(title[0])));
       auto month = std::to_string(1 + i * 12 / 3000);
-      created(*s, make_article(title, body, "th-van-yen", ("2022-" + std::string(month.size() == 1 ? "0" : "") + month + "-15T08:00:00+07:00").c_str()));
+      const char* units[] = {"th-a", "th-b", "thcs-c"};
+      created(*s, make_article(title, body, units[g.below(3)], ("2022-" + std::string(month.size() == 1 ? "0" : "") + month + "-15T08:00:00+07:00").c_str()));
     }
   });
   sqlite_options every;
@@ -189,6 +190,31 @@ TEST_CASE("the SQLite store's top 20 is the top 20 of scoring every match (3,000
     CHECK_MESSAGE(diff.empty(), diff);
   }
   CHECK_MESSAGE(differ == 0, differ << " of " << queries.size() << " queries differ from scoring every match");
+  // A filter that keeps a third of the rows, and the second page (positions 21-40).
+  int filtered_differ = 0;
+  for (std::string q : {"pháp luật unit:th-a", "học sinh donvi:th-b", "an toàn giao thông unit:thcs-c", "tuyen truyen unit:th-a",
+                        "bạo lực học sinh unit:th-b"}) {
+    CAPTURE(q);
+    auto diff = ranking_difference(hits(*s, q), hits(*reference, q));
+    if (!diff.empty()) ++filtered_differ;
+    CHECK_MESSAGE(diff.empty(), diff);
+  }
+  int page_differ = 0;
+  for (std::string q : {"pháp luật", "học sinh", "giao duc", "an toàn giao thông", "tuyên truyền pháp luật"}) {
+    CAPTURE(q);
+    auto second = [&](pbgdpl::store::store& st) {
+      auto r = st.search(sr(q, {}, 20, offset_cursor(20)));
+      REQUIRE(r.has_value());
+      return r->items;
+    };
+    auto want = second(*reference);
+    REQUIRE(want.size() == 20);
+    auto diff = ranking_difference(second(*s), want);
+    if (!diff.empty()) ++page_differ;
+    CHECK_MESSAGE(diff.empty(), diff);
+  }
+  MESSAGE(differ << " of " << queries.size() << " queries, " << filtered_differ << " of 5 filtered, " << page_differ
+                 << " of 5 second pages differ from scoring every match");
 }
 
 // --- NFD = NFC ----------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ struct newest_stats {
 // The first `best` rows matching every term of `q` among `kinds` (every searchable kind when
 // `all_kinds`), q.where applied as build_filter() writes it, by entities.sort_key descending, then
 // id descending, then kind descending; each row's score is 0 (no score orders them; no boost).
+// One more row follows the first `best` when more rows match: a caller asking for a page of
+// `best` learns from it that a next page exists.
 // The plan: the walk when its expected checks (best x rows / rarest word's frequency) cost less
 // than the scan of that word's matches; it is given the scan's cost as a budget, and when it
 // runs out (words that are common apart but rare together, filters that reject most rows) the

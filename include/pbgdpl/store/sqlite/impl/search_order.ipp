@@ -29,7 +29,10 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
   newest_stats& did = stats ? *stats : local;
   did = {};
   std::vector<scored_row> out;
-  if (best == 0 || kinds.empty() || q.terms.empty()) return out;
+  if (kinds.empty() || q.terms.empty()) return out;
+  // One row past `best` when there is one: the caller's next-page test (search_index::rank also
+  // returns more rows than it sorts).
+  const std::size_t want = best + 1;
   // An FTS5 error here is how the expression was built, not the user's fault (as search_index).
   auto query_error = [&](int rc) {
     auto e = db.fail(rc, "search");
@@ -90,7 +93,7 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
       st->bind(i++, kind);
       bind_each(*st, i, f.binds);
       std::optional<newest_row> floor;  // the best-th of the kinds before (found is sorted here)
-      if (found.size() >= best) floor = found[best - 1];
+      if (found.size() >= want) floor = found[want - 1];
       std::size_t matched = 0;
       int rc;
       while ((rc = st->step()) == SQLITE_ROW) {
@@ -107,7 +110,7 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
         int crc = check->step();
         if (crc == SQLITE_ROW) {
           found.push_back(std::move(r));
-          if (++matched >= best) break;
+          if (++matched >= want) break;
         } else if (crc != SQLITE_DONE) {
           return query_error(crc);
         }
@@ -115,7 +118,7 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
       if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db.fail(rc, "search: newest");
       if (gave_up) break;
       std::sort(found.begin(), found.end(), [](const newest_row& a, const newest_row& b) { return a > b; });
-      if (found.size() > best) found.resize(best);
+      if (found.size() > want) found.resize(want);
     }
     if (!gave_up) {
       for (const auto& r : found) out.push_back({0, r.seq});
@@ -141,7 +144,7 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
   st->bind(i++, expr);
   if (!all_kinds) bind_each(*st, i, kinds);
   bind_each(*st, i, f.binds);
-  st->bind(i++, static_cast<std::int64_t>(std::min<std::size_t>(best, std::numeric_limits<std::int64_t>::max())));
+  st->bind(i++, static_cast<std::int64_t>(std::min<std::size_t>(want, std::numeric_limits<std::int64_t>::max())));
   int rc;
   while ((rc = st->step()) == SQLITE_ROW) out.push_back({0, st->i64(0)});
   if (rc != SQLITE_DONE) return query_error(rc);

@@ -126,6 +126,9 @@ filter search_filter(const search_request& req);
 struct search_page {
   std::vector<search_hit> items;
   std::string next_cursor;  // empty on the last page
+  // The backend could not prove within its cost cap that these are the best of every match (the
+  // SQLite store: sqlite_options::max_scored_matches); they are the best of the rows it scored.
+  bool approximate = false;
 };
 
 // A token of a text: its bytes in the (NFC) source and its two search forms.

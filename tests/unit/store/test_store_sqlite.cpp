@@ -441,56 +441,56 @@ std::vector<std::string> ranked_ids(sqlite_store& s, const std::string& q) {
 }  // namespace
 
 TEST_CASE("the impact lists find exactly the rows and order scoring every match finds, whatever their length") {
-  // The default store ranks through its impact lists; a second store on the same file scores
-  // every match; a third keeps lists of 2 rows, so its bounds rarely prove anything and it falls
-  // back or scores deep. Same rows in the same order, page after page, for every query.
-  temp_dir d;
-  auto fast = open_ok(d.path / "rows.db");
-  sqlite_options walk_all;
-  walk_all.exhaustive_search = true;
-  for (int i = 0; i < 400; ++i) {
-    std::string title = "Bài " + std::to_string(i) + (i % 7 == 0 ? " hòa giải" : "") + (i % 2 ? " giáo dục" : "");
-    std::string body = std::string(i % 10 ? "Phổ biến pháp luật" : "Phổ biến") + (i % 13 == 0 ? ", hoa giai vien" : "") +
-                       (i % 3 == 0 ? " cho học sinh." : ".");
-    REQUIRE(fast->create(make_article(title, body), "x"));
-  }
-  auto slow = open_ok(d.path / "rows.db", walk_all);
-  sqlite_options tiny_lists;
-  tiny_lists.impact_list_size = 2;
-  auto tiny = open_ok(d.path / "rows.db", tiny_lists);
-  for (std::string q : {"hoa giai phap luat", "hòa giải pháp lu*", "\"phap luat\" hoa giai", "hoa giai giao duc phap luat",
-                        "hoa giai hoc sinh pho bien", "giao duc phap luat", "bai 1* giao duc", "\"hoa giai vien\" pho bien",
-                        "hoa giai khong co"}) {
-    CAPTURE(q);
-    auto want = all_ids(*slow, q);
-    CHECK(all_ids(*fast, q) == want);
-    CHECK(all_ids(*tiny, q) == want);
-    auto order = ranked_ids(*slow, q);
-    CHECK(ranked_ids(*fast, q) == order);
-    CHECK(ranked_ids(*tiny, q) == order);
-  }
-  CHECK(all_ids(*fast, "hoa giai phap luat").size() > 30);
-  CHECK(all_ids(*fast, "hoa giai khong co").empty());
-
-  // Rewrites and removals take rows out of their lists: the strongest rows of "hoa giai" lose the
-  // words or go, weak ones gain them, and the three stores still agree.
-  std::vector<article> all;
-  for (const auto& id : all_ids(*slow, "bai")) all.push_back(fast->get<article>(id).value());
-  for (std::size_t i = 0; i < all.size(); i += 3) {
-    auto a = all[i];
-    if (i % 2) {
-      REQUIRE(fast->remove<article>(a.id.value, a.version, "x"));
-      continue;
+  // Each list length writes its own file (the lists are built as rows are written); a second store
+  // on that file scores every match. Lists of 500 hold every row of this corpus (complete: no
+  // bound needed); lists of 20 and 2 leave rows out, so the bounds decide, prove or fall back.
+  // Same rows in the same order, page after page, for every query, before and after rewrites.
+  for (std::size_t m : {std::size_t{500}, std::size_t{20}, std::size_t{2}}) {
+    CAPTURE(m);
+    temp_dir d;
+    sqlite_options lists;
+    lists.impact_list_size = m;
+    auto fast = open_ok(d.path / "rows.db", lists);
+    for (int i = 0; i < 400; ++i) {
+      std::string title = "Bài " + std::to_string(i) + (i % 7 == 0 ? " hòa giải" : "") + (i % 2 ? " giáo dục" : "");
+      std::string body = std::string(i % 10 ? "Phổ biến pháp luật" : "Phổ biến") + (i % 13 == 0 ? ", hoa giai vien" : "") +
+                         (i % 3 == 0 ? " cho học sinh." : ".") + std::string(i % 11 == 0 ? " Pháp luật, pháp luật." : "");
+      REQUIRE(fast->create(make_article(title, body), "x"));
     }
-    a.body_markdown = i % 4 ? "Hòa giải hòa giải hòa giải pháp luật." : "Không còn gì.";
-    REQUIRE(fast->update(a, "x"));
-  }
-  for (std::string q : {"hoa giai phap luat", "hòa giải", "phap luat", "hoa giai giao duc phap luat", "khong con"}) {
-    CAPTURE(q);
-    CHECK(all_ids(*fast, q) == all_ids(*slow, q));
-    auto order = ranked_ids(*slow, q);
-    CHECK(ranked_ids(*fast, q) == order);
-    CHECK(ranked_ids(*tiny, q) == order);
+    sqlite_options walk_all;
+    walk_all.exhaustive_search = true;
+    auto slow = open_ok(d.path / "rows.db", walk_all);
+    int proven = 0;
+    auto same = [&](const std::string& q) {
+      CAPTURE(q);
+      CHECK(all_ids(*fast, q) == all_ids(*slow, q));
+      auto order = ranked_ids(*slow, q);
+      CHECK(ranked_ids(*fast, q) == order);
+      REQUIRE(fast->search(sr(q, {}, 20)));
+      proven += fast->last_search_stats().exhaustive ? 0 : 1;
+    };
+    for (std::string q : {"hoa giai phap luat", "hòa giải pháp lu*", "\"phap luat\" hoa giai", "hoa giai giao duc phap luat",
+                          "hoa giai hoc sinh pho bien", "giao duc phap luat", "bai 1* giao duc", "\"hoa giai vien\" pho bien",
+                          "hoa giai khong co", "phap luat", "pháp luật", "giáo dục"})
+      same(q);
+    CHECK(all_ids(*fast, "hoa giai phap luat").size() > 30);
+    CHECK(all_ids(*fast, "hoa giai khong co").empty());
+    CHECK(proven > 0);  // the lists, not only the fallback, answered some
+
+    // Rewrites and removals take rows out of their lists: the strongest rows of "hoa giai" lose
+    // the words or go, weak ones gain them, and the stores still agree.
+    std::vector<article> all;
+    for (const auto& id : all_ids(*slow, "bai")) all.push_back(fast->get<article>(id).value());
+    for (std::size_t i = 0; i < all.size(); i += 3) {
+      auto a = all[i];
+      if (i % 2) {
+        REQUIRE(fast->remove<article>(a.id.value, a.version, "x"));
+        continue;
+      }
+      a.body_markdown = i % 4 ? "Hòa giải hòa giải hòa giải pháp luật." : "Không còn gì.";
+      REQUIRE(fast->update(a, "x"));
+    }
+    for (std::string q : {"hoa giai phap luat", "hòa giải", "phap luat", "hoa giai giao duc phap luat", "khong con"}) same(q);
   }
 }
 
@@ -632,4 +632,36 @@ TEST_CASE("upgrading a version-1 database leaves archived records out of the sea
   CHECK(r.items[0].id == "con-hien");
   CHECK(s->integrity_check());
   CHECK(s->get<article>("da-luu-tru").has_value());
+}
+
+TEST_CASE("a query the impact lists cannot prove scores at most max_scored_matches rows and says its page is approximate") {
+  temp_dir d;
+  sqlite_options small;
+  small.impact_list_size = 2;  // lists are built as rows are written: these prove nothing here
+  auto s = open_ok(d.path / "cap.db", small);
+  for (int i = 0; i < 300; ++i)
+    REQUIRE(s->create(make_article("Tin " + std::to_string(i), std::string("Phổ biến pháp luật") + (i % 5 ? " cho học sinh." : ".")), "x"));
+  sqlite_options capped;
+  capped.max_scored_matches = 50;
+  auto c = open_ok(d.path / "cap.db", capped);
+  sqlite_options uncapped = capped;
+  uncapped.max_scored_matches = 1000;
+  auto u = open_ok(d.path / "cap.db", uncapped);
+  sqlite_options every;
+  every.exhaustive_search = true;
+  auto e = open_ok(d.path / "cap.db", every);
+  const std::string q = "\"pho bien phap luat\"";
+  auto capped_page = c->search(sr(q, {}, 20));
+  REQUIRE(capped_page);
+  auto st = c->last_search_stats();
+  CAPTURE(st.exhaustive);
+  CAPTURE(st.scored);
+  CAPTURE(st.candidates);
+  CHECK(capped_page->approximate);
+  CHECK(c->last_search_stats().scored <= 50 + 64);  // the cap, and at most one batch of list rows
+  auto full = u->search(sr(q, {}, 20));
+  REQUIRE(full);
+  CHECK_FALSE(full->approximate);
+  CHECK(ranked_ids(*u, q) == ranked_ids(*e, q));
+  CHECK_FALSE(e->search(sr(q, {}, 20))->approximate);
 }

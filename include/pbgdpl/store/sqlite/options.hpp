@@ -25,9 +25,14 @@ struct sqlite_options {
   // term_impacts.hpp). Longer lists prove the top of more queries without scoring every match,
   // and cost more to read and store.
   std::size_t impact_list_size = 500;
-  // Search: how many rows of the impact lists a query scores before it gives up on the lists and
-  // scores every match instead (filters that reject most rows).
+  // Search: how many rows of the impact lists a query scores through the index before it gives
+  // up on the lists and scores the matches instead (filters that reject most rows).
   std::size_t max_scored_candidates = 2000;
+  // Search: the most matches a query scores when the lists did not prove its top (a phrase of
+  // common words, all-prefix queries, filters that reject most rows), newest first: what bounds
+  // the cost of any query anyone sends (~5 us a row). Past it the page is the best of the rows
+  // scored and says so (search_page::approximate). 0: no cap.
+  std::size_t max_scored_matches = 20000;
   // Page cache per connection, KiB (SQLite's default is 2 MiB; search reads many index pages).
   int cache_kib = 32768;
 };

@@ -94,7 +94,8 @@ class search_index {
 
   // How the last rank() ended (tests, benchmarks).
   struct rank_stats {
-    bool exhaustive = false;    // every match was scored (asked for, or bounds did not prove the top)
+    bool exhaustive = false;    // the matches were scored (asked for, or the bounds did not prove the top)
+    bool approximate = false;   // ... but only the newest max_scored_matches of them: the top is not proven
     std::size_t candidates = 0; // rows in the query's impact lists
     std::size_t scored = 0;     // rows scored
   };

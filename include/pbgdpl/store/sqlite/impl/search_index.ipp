@@ -339,29 +339,42 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   filter_sql += ")" + tail;
 
   std::unordered_map<std::int64_t, double> scores;
-  auto score_every_match = [&]() -> result<void> {
+  // Every match scored, newest first, up to `cap` rows (0: no cap), beside what is scored already.
+  // Returns whether it reached every match.
+  auto score_matches = [&](std::size_t cap) -> result<bool> {
     last_.exhaustive = true;
-    scores.clear();
-    auto st = db_.prepare(head + tail);
+    auto st = db_.prepare(head + tail + (cap ? " ORDER BY search_fts.rowid DESC LIMIT ?" : ""));
     if (!st) return st.err();
     int i = 1;
     bind_each(*st, i, f.cte_binds);
     for (double d : score_args) st->bind(i++, d);
     st->bind(i++, match);
     bind_each(*st, i, tail_binds);
+    if (cap) st->bind(i++, static_cast<std::int64_t>(cap));
+    std::size_t n = 0;
     int rc;
-    while ((rc = st->step()) == SQLITE_ROW) scores.emplace(st->i64(0), st->dbl(1));
+    while ((rc = st->step()) == SQLITE_ROW) {
+      scores.emplace(st->i64(0), st->dbl(1));
+      ++n;
+    }
     if (rc != SQLITE_DONE) return search_error(rc);
-    last_.scored = scores.size();
-    return {};
+    last_.scored += n;
+    return cap == 0 || n < cap;
   };
 
-  if (opt_.exhaustive_search || !impacts_.enabled() || q.terms.empty()) {
-    if (auto r = score_every_match(); !r) return r.err();
-  } else if (auto r = rank_by_impacts(q, dfs, head, tail, f.cte_binds, score_args, match, tail_binds, filter_sql, best, scores); !r) {
-    return r.err();
-  } else if (!*r) {
-    if (auto e = score_every_match(); !e) return e.err();
+  // The order of preference: the impact lists' proof; else every match, but no more than
+  // max_scored_matches of them (the newest), so no query costs more than that, whoever sends it;
+  // past it the ranking is the best of the rows scored, and says so (search_page::approximate).
+  bool proven = false;
+  if (!opt_.exhaustive_search && impacts_.enabled() && !q.terms.empty()) {
+    auto r = rank_by_impacts(q, dfs, head, tail, f.cte_binds, score_args, match, tail_binds, filter_sql, best, scores);
+    if (!r) return r.err();
+    proven = *r;
+  }
+  if (!proven) {
+    auto all = score_matches(opt_.exhaustive_search ? 0 : opt_.max_scored_matches);
+    if (!all) return all.err();
+    last_.approximate = !*all;
   }
 
   // The boost rules (search.hpp): a document whose number is in the query, then what

@@ -3,6 +3,7 @@
 #pragma once
 #include "../sqlite_store.hpp"
 #include "../schema.hpp"
+#include "../search_order.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -191,10 +192,12 @@ PBGDPL_DECL result<search_page> sqlite_store::search(const search_request& req) 
   for (const auto& k : searchable_kinds())
     if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) all_kinds = false;
   std::lock_guard lock(mu_);
-  auto ranked = index_.rank(q, kinds, all_kinds, *offset + req.limit);
+  auto ranked = req.order == search_order::newest ? sqlite_detail::rank_newest(db_, q, kinds, all_kinds, *offset + req.limit)
+                                                  : index_.rank(q, kinds, all_kinds, *offset + req.limit);
   if (!ranked) return ranked.err();
   auto end = std::min(ranked->size(), *offset + req.limit);
   search_page p;
+  p.approximate = req.order != search_order::newest && index_.last_rank().approximate;
   // The page's records are read once, here: each hit carries its record (search_hit::stored),
   // so showing the entity needs no second read (store::get<T>(hit)).
   for (std::size_t i = *offset; i < end; ++i) {

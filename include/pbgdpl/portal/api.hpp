@@ -2,9 +2,10 @@
 // OpenAPI document). Published content is readable by anyone; a caller the host names (its own
 // login: request::principal or options::identify) or a key the vendor's authenticator accepts
 // reads what it may read and writes where the authorizer allows; every error is a JSON body with
-// a stable code. The site mounts it at /api and hears of every write.
+// a stable code. The site mounts it at /api and hears of every write. /api/v1/search searches
+// what the public sees, by relevance or newest first (sort=relevance|newest).
 // Thread safety: once built, one api serves the server's threads at once (its routes do not
-// change and its write limiter locks); the hooks in options it calls must allow that too.
+// change and its write and search limiters lock); the hooks in options it calls must allow that too.
 #pragma once
 #include "../http/middleware.hpp"
 #include "../http/router.hpp"
@@ -49,6 +50,8 @@ class api {
 
  private:
   void build();
+  // GET /v1/search: q, sort (relevance or newest), kinds (comma separated), unit, limit, cursor.
+  http::response search(http::request& req);
   template <class T>
   void collection(const std::string& path, bool writable);
 
@@ -73,6 +76,7 @@ class api {
   const options& opt_;
   std::vector<std::string> write_origins_;  // origins whose pages may write with ambient credentials
   http::rate_limiter write_limiter_;
+  http::rate_limiter search_limiter_;  // options::search_rate, as the search page: each new query runs one
   std::shared_ptr<http::router> routes_;
 };
 

@@ -177,6 +177,7 @@ inline constexpr std::string_view document = R"HTML(<article class="full documen
 inline constexpr std::string_view search = R"HTML(<h1>{{t.search_title}}</h1>
 {{#search.q}}<p>{{t.results_for}} “{{search.q}}”{{#search.total}}: {{search.total}}{{/search.total}}</p>{{/search.q}}
 {{#search.error}}<p class="error" role="alert">{{search.error}}</p>{{/search.error}}
+{{#search.q}}<p class="sort">{{t.sort}}: <a href="{{search.relevance_url}}"{{^search.newest}} aria-current="true"{{/search.newest}}>{{t.sort_relevance}}</a> | <a href="{{search.newest_url}}"{{#search.newest}} aria-current="true"{{/search.newest}}>{{t.sort_newest}}</a></p>{{/search.q}}
 <ol class="results">
 {{#results}}<li>
   <h2><a href="{{url}}">{{title}}</a></h2>
@@ -205,7 +206,7 @@ header.site{background:var(--accent);color:#fff}header.site a{color:#fff}
 header.site .wrap{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding-top:.75rem;padding-bottom:.75rem}
 .unit{font-weight:700;font-size:1.15rem;margin:0}
 nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.25rem 1rem;margin:0;padding:0}
-nav a[aria-current]{text-decoration:underline;font-weight:700}
+nav a[aria-current]{text-decoration:underline;font-weight:700}.sort a[aria-current]{font-weight:700;text-decoration:none;color:inherit}
 .search{display:flex;gap:.25rem;align-items:center}.search label{position:absolute;left:-999px}
 .search input{padding:.35rem .5rem;border:0;border-radius:3px;min-width:12rem}
 .search button{padding:.35rem .75rem;border:1px solid #fff;background:transparent;color:#fff;border-radius:3px;cursor:pointer}

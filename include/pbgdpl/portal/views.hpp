@@ -362,10 +362,17 @@ struct document_page {
 struct search_info {
   std::string_view q;
   std::optional<std::string_view> error;
+  // The order shown ("sắp xếp": relevance, or newest first) and the links to each, which keep
+  // the query and the kind and start again at the first page.
+  bool newest = false;
+  std::string relevance_url, newest_url;
   template <class F>
   void fields(F&& f) const {
     f("q", q);
     f("error", error);
+    f("newest", newest);
+    f("relevance_url", relevance_url);
+    f("newest_url", newest_url);
   }
 };
 

@@ -245,7 +245,7 @@ class read_rights {
 
 PBGDPL_DECL api::api(store::store& db, const options& opt)
     : db_(db), opt_(opt), write_origins_(api_detail::write_origins(opt).value()),
-      write_limiter_(opt.write_rate), routes_(std::make_shared<http::router>()) {
+      write_limiter_(opt.write_rate), search_limiter_(opt.search_rate), routes_(std::make_shared<http::router>()) {
   build();
 }
 
@@ -512,6 +512,7 @@ PBGDPL_DECL void api::build() {
     return http::response::json(
         {{"version", PBGDPL_VERSION_STRING}, {"openapi", mount_base(opt_, req) + "/openapi.json"}, {"paths", links}});
   });
+  routes_->get("/v1/search", [this](http::request& req) { return search(req); });
   collection<article>("articles", true);
   collection<legal_document>("legal-documents", true);
   collection<question>("questions", true);
@@ -525,6 +526,57 @@ PBGDPL_DECL void api::build() {
   routes_->on_not_found([](http::request&) {
     return http::error_response(http::status::not_found, errc::not_found, "Không có điểm cuối API này", "No such API endpoint");
   });
+}
+
+PBGDPL_DECL http::response api::search(http::request& req) {
+  using namespace api_detail;
+  // sort, limit and kinds are checked before the rate and the store: a bad one is a cheap 400
+  // (q is the store's to parse: its errors are 400s too).
+  store::search_request sr;
+  sr.q = std::string(req.query("q").value_or(""));
+  if (auto sort = req.query("sort"); sort && !sort->empty()) {
+    if (*sort == "newest") sr.order = store::search_order::newest;
+    else if (*sort != "relevance")
+      return error_json(error(errc::invalid_argument, "/sort", "sort phải là relevance (liên quan nhất) hoặc newest (mới nhất)",
+                              "sort must be relevance or newest"));
+  }
+  auto limit = parse_limit(req.query("limit"));
+  if (!limit) return error_json(limit.err());
+  sr.limit = *limit;
+  sr.cursor = std::string(req.query("cursor").value_or(""));
+  if (auto kinds = req.query("kinds"); kinds && !kinds->empty()) {
+    for (std::size_t i = 0; i <= kinds->size();) {
+      auto end = std::min(kinds->find(',', i), kinds->size());
+      sr.kinds.emplace_back(kinds->substr(i, end - i));
+      i = end + 1;
+    }
+    if (auto ok = store::check_searchable(sr.kinds); !ok) return error_json(ok.err());
+  }
+  if (auto u = req.query("unit"); u && !u->empty()) sr.where.unit = std::string(*u);
+  // Rated before the key is checked, as writes are, so the rate also slows key guessing. A key
+  // that does not authenticate is a 401 here too, never a silent fall-back to anonymous.
+  if (auto limited = search_limiter_.check(req)) return std::move(*limited);
+  auto caller = identify(req);
+  if (!caller) return error_json(caller.err());
+  // What the public sees, for every caller: published records, articles from their publication
+  // time on; the store's paging then never counts a record the answer would have to drop.
+  sr.where.visible_by(now());
+  auto found = db_.search(sr);
+  if (!found) return error_json(found.err());
+  json items = json::array();
+  for (const auto& h : found->items) {
+    json item{{"kind", h.kind}, {"id", h.id}, {"title", h.title}, {"title_html", h.title_html},
+              {"snippet_html", h.snippet_html}, {"score", h.score}};
+    // The main date newest-first orders by (an article's publication day, a document's issue day).
+    if (!h.stored.day.empty()) item["date"] = h.stored.day;
+    items.push_back(std::move(item));
+  }
+  json body{{"items", std::move(items)}, {"sort", sr.order == store::search_order::newest ? "newest" : "relevance"}};
+  body["next_cursor"] = found->next_cursor.empty() ? json(nullptr) : json(found->next_cursor);
+  auto r = http::response::json(body);
+  if (!*caller) r.cache_tags = {"content"};
+  else r.set("Cache-Control", "private, no-store");
+  return r;
 }
 
 PBGDPL_DECL json api::openapi() {
@@ -581,6 +633,25 @@ PBGDPL_DECL json api::openapi() {
         {"delete", {{"summary", "Archive"}, {"parameters", id_param}, {"security", json::array({{{"apiKey", json::array()}}})},
                     {"responses", responses(true)}}}};
   }
+  json search_params = json::array(
+      {{{"name", "q"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}}},
+        {"description", "What the user typed: words, \"phrases\", prefix*, key:value filters"}},
+       {{"name", "sort"}, {"in", "query"}, {"required", false},
+        {"schema", {{"type", "string"}, {"enum", json::array({"relevance", "newest"})}, {"default", "relevance"}}},
+        {"description", "relevance (liên quan nhất): the store's score, a document whose number is in q first, then what cites it, "
+                        "then titles equal to or beginning with q. newest (mới nhất): the same matches by their main date "
+                        "(an article's publication time, a document's issue date), newest first, ties by id; no boost. "
+                        "Any other value is a 400."}},
+       {{"name", "kinds"}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}},
+        {"description", "Comma separated: article, legal_document, question, publication (default all)"}},
+       {{"name", "unit"}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}},
+        {"description", "Records of this unit and the units below it"}},
+       {{"name", "limit"}, {"in", "query"}, {"required", false}, {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}}},
+       {{"name", "cursor"}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}},
+        {"description", "next_cursor of the previous page, with the same q and sort"}}});
+  paths["/api/v1/search"] = {
+      {"get", {{"summary", "Search what the public sees (published records; articles from their publication time)"},
+               {"parameters", search_params}, {"security", optional_key}, {"responses", responses(false)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
   paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};

@@ -11,13 +11,13 @@ PBGDPL_DECL const std::vector<std::string>& page_query_params() {
 }
 
 PBGDPL_DECL const std::vector<std::string>& search_query_params() {
-  static const std::vector<std::string> p{"lang", "q", "sau", "loai"};
+  static const std::vector<std::string> p{"lang", "q", "sau", "loai", "sap-xep"};
   return p;
 }
 
 PBGDPL_DECL const std::vector<std::string>& api_query_params() {
-  static const std::vector<std::string> p{"limit", "cursor", "unit", "kind", "category", "state",
-                                          "type", "level", "status", "field", "from", "to"};
+  static const std::vector<std::string> p{"limit", "cursor", "unit", "kind", "category", "state", "type",
+                                          "level", "status", "field", "from", "to", "q", "sort", "kinds"};
   return p;
 }
 

@@ -592,11 +592,28 @@ PBGDPL_DECL http::response pages::question_page(http::request& req, const page_c
 PBGDPL_DECL http::response pages::search_page(http::request& req, const page_context& ctx) {
   const bool en = ctx.lang == language::en;
   std::string q(req.query("q").value_or(""));
+  // ?sap-xep=moi-nhat ("sắp xếp: mới nhất") lists the matches newest first; without it (or with
+  // lien-quan) by relevance. Any other value is refused before the search, cheaply.
+  bool newest = false;
+  if (auto sort = req.query("sap-xep"); sort && !sort->empty()) {
+    if (*sort == "moi-nhat") newest = true;
+    else if (*sort != "lien-quan")
+      return http::error_response(http::status::bad_request, errc::invalid_argument,
+                                  "Cách sắp xếp không hợp lệ (sap-xep=lien-quan hoặc sap-xep=moi-nhat)",
+                                  "Unknown sort order (sap-xep=lien-quan or sap-xep=moi-nhat)");
+  }
   // A query the cache has not seen runs a search: those are rated per client.
   if (!q.empty())
     if (auto limited = search_limiter_.check(req)) return std::move(*limited);
+  const std::string kind(req.query("loai").value_or(""));
+  // The links keep the query and the kind; each order starts again at its first page (a cursor
+  // is a position in one order).
+  const std::string base = ctx.links.search() + "?q=" + http::percent_encode(q) + (kind.empty() ? "" : "&loai=" + http::percent_encode(kind));
   views::search_page page;
   page.search.q = q;
+  page.search.newest = newest;
+  page.search.relevance_url = with_lang(ctx, base);
+  page.search.newest_url = with_lang(ctx, base + "&sap-xep=moi-nhat");
   std::optional<result<store::search_page>> res;
   if (!q.empty()) {
     store::search_request sr;
@@ -608,7 +625,8 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
     sr.where.visible_by(ctx.now);
     sr.limit = opt_.page_size;
     sr.cursor = std::string(req.query("sau").value_or(""));
-    if (auto k = req.query("loai"); k && !k->empty()) sr.kinds = {std::string(*k)};
+    if (!kind.empty()) sr.kinds = {kind};
+    if (newest) sr.order = store::search_order::newest;
     res = db_.search(sr);
     if (!*res) {
       page.search.error = std::string_view(en ? res->err().message_en : res->err().message_vi);
@@ -641,7 +659,7 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
       }
       if (!(*res)->next_cursor.empty())
         page.pages = views::pagination{"…", std::nullopt,
-                                       with_lang(ctx, ctx.links.search() + "?q=" + http::percent_encode(q) + "&sau=" +
+                                       with_lang(ctx, base + (newest ? "&sap-xep=moi-nhat" : "") + "&sau=" +
                                                           http::percent_encode((*res)->next_cursor))};
     }
   }

@@ -665,3 +665,50 @@ TEST_CASE("a query the impact lists cannot prove scores at most max_scored_match
   CHECK(ranked_ids(*u, q) == ranked_ids(*e, q));
   CHECK_FALSE(e->search(sr(q, {}, 20))->approximate);
 }
+
+TEST_CASE("a schema 6 file is indexed anew by migration 7: one tone placement, impact lists, no title index") {
+  temp_dir d;
+  auto path = d.path / "six.db";
+  std::string old_id;
+  {
+    sqlite_options o;
+    o.schema_version = 6;
+    auto s = open_ok(path, o);
+    // Typed with the mark on the first vowel, which schema 6 indexed as its own exact form.
+    old_id = s->create(make_article("Hòa giải ở cơ sở", "Hòa giải viên."), "x")->id.value;
+    for (int i = 0; i < 30; ++i) REQUIRE(s->create(make_article("Tin " + std::to_string(i) + " hoa giai o co so", "Hoa giai vien."), "x"));
+    // What a schema 6 build wrote for it: the exact forms as typed (this build's tokenizer moves
+    // the mark, so the old forms are written here by hand).
+    std::string sql = "UPDATE entities SET title_key = 'hòa giải ở cơ sở' WHERE id = '" + old_id +
+                      "'; UPDATE search_fts SET title_e = 'hòa giải ở cơ sở', body_e = 'hòa giải viên' WHERE rowid = "
+                      "(SELECT seq FROM entities WHERE id = '" + old_id + "');";
+    REQUIRE(sqlite3_exec(s->handle(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    auto r = s->search(sr("Hoà giải ở cơ sở", {}, 5));
+    REQUIRE(r);
+    REQUIRE_FALSE(r->items.empty());
+    CHECK(r->items[0].score < pbgdpl::store::boost_title_exact);  // not an exact title any more
+  }
+  auto s = open_ok(path);
+  CHECK(s->integrity_check());
+  // The record is found as an exact match of either placement, above the newer records with the
+  // same words unmarked (before the new index, it only matched folded and came last of the ties).
+  for (std::string q : {"hòa giải", "hoà giải"}) {
+    CAPTURE(q);
+    auto r = s->search(sr(q, {}, 5));
+    REQUIRE(r);
+    REQUIRE(r->items.size() == 5);
+    CHECK(r->items[0].id == old_id);
+    CHECK_FALSE(s->last_search_stats().exhaustive);  // the lists answer
+  }
+  // Its title key is the new one: the whole title, typed with either placement, is an exact title.
+  for (std::string q : {"Hoà giải ở cơ sở", "Hòa giải ở cơ sở"}) {
+    CAPTURE(q);
+    auto r = s->search(sr(q, {}, 5));
+    REQUIRE(r);
+    REQUIRE_FALSE(r->items.empty());
+    CHECK(r->items[0].id == old_id);
+    CHECK(r->items[0].score >= pbgdpl::store::boost_title_exact);
+  }
+  auto title = sqlite3_exec(s->handle(), "SELECT 1 FROM title_fts", nullptr, nullptr, nullptr);
+  CHECK(title != SQLITE_OK);  // gone
+}

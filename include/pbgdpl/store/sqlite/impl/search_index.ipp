@@ -185,7 +185,7 @@ PBGDPL_DECL result<void> search_index::add(std::int64_t seq, const indexed_text&
   if (schema_ >= 6)
     if (auto c = add_citations(seq, r); !c) return c;
   if (auto i = impacts_.add(seq, t.exact, t.folded, b.exact, b.folded); !i) return i;
-  if (!titles || schema_ < 3) return {};
+  if (!titles || schema_ < 3 || schema_ >= 7) return {};  // title_fts: schemas 3 to 6
   auto tt = db_.prepare("INSERT INTO title_fts(rowid, title_e, title_f) VALUES(?, ?, ?)");
   if (!tt) return tt.err();
   tt->bind(1, seq).bind(2, t.exact).bind(3, t.folded);
@@ -243,7 +243,7 @@ PBGDPL_DECL result<void> search_index::remove(std::int64_t seq, const std::strin
   if (!d) return d.err();
   d->bind(1, seq);
   if (int rc = d->step(); rc != SQLITE_DONE) return db_.fail(rc, "write: search index");
-  if (schema_ < 3) return {};
+  if (schema_ < 3 || schema_ >= 7) return {};
   auto t = db_.prepare("INSERT INTO title_fts(title_fts, rowid, title_e, title_f) VALUES('delete', ?, ?, ?)");
   if (!t) return t.err();
   t->bind(1, seq).bind(2, title_key).bind(3, title_fold);
@@ -675,11 +675,17 @@ PBGDPL_DECL std::string search_index::integrity_problems() {
     auto rc = db_.exec("INSERT INTO search_fts(search_fts) VALUES('integrity-check')");
     if (!rc) problems += rc.err().message_en;
   }
-  if (problems.empty() && schema_ >= 3) {
+  if (problems.empty() && schema_ >= 3 && schema_ < 7) {
     auto rc = db_.exec("INSERT INTO title_fts(title_fts) VALUES('integrity-check')");
     if (!rc) problems += rc.err().message_en;
     auto n = db_.query_int("SELECT (SELECT count(*) FROM search_fts_docsize) = (SELECT count(*) FROM title_fts_docsize)");
     if (n && *n != 1) problems += "title index and search index disagree\n";
+  }
+  if (problems.empty() && schema_ >= 7) {  // every list entry names an indexed row; counts agree
+    auto stale = db_.query_int("SELECT count(*) FROM search_impacts WHERE seq NOT IN (SELECT rowid FROM search_fts)");
+    if (!stale || *stale != 0) problems += "impact lists name rows the search index lacks\n";
+    auto counts = db_.query_int("SELECT count(*) FROM search_impact_terms t WHERE n <> (SELECT count(*) FROM search_impacts i WHERE i.term = t.term)");
+    if (!counts || *counts != 0) problems += "impact list counts disagree with their entries\n";
   }
   return problems;
 }
@@ -732,6 +738,7 @@ PBGDPL_DECL result<void> search_index::optimize() {
       if (auto r = impacts_.rebuild(avg); !r) return r;
   }
   if (auto a = db_.exec("INSERT INTO search_fts(search_fts) VALUES('optimize')"); !a) return a;
+  if (schema_ >= 7) return {};
   return db_.exec("INSERT INTO title_fts(title_fts) VALUES('optimize')");
 }
 

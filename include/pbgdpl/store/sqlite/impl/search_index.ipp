@@ -506,11 +506,12 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
   auto ref = impacts_.reference_length();
   if (!ref) return ref.err();
   if (*ref <= 0) return false;
-  // A tau was a weight at the reference length; at a longer average every row's weight can grow,
-  // by at most avg / ref (term_impacts.hpp). A listed row's weight is computed at today's average
-  // from its entry.
-  double stretch = std::max(1.0, avg / *ref);
-  auto cap = [&](double f) { return std::min(1.0, f * stretch); };
+  // A tau was a weight at the reference length; at a longer average A a row's weight f = w / (w +
+  // norm) can grow: its norm / w = 1/f - 1 shrinks by at most ref / A, so f_A <= 1 / (1 + (1/f - 1)
+  // ref / A) (never above 1, and f itself when A <= ref). A listed row's weight is computed at
+  // today's average from its entry.
+  double shrink = std::min(1.0, *ref / avg);
+  auto cap = [&](double f) { return f <= 0 ? 0.0 : 1.0 / (1.0 + (1.0 / f - 1.0) * shrink); };
   auto now = [&](const impact_entry& e) { return e.w < 0 ? 1.0 : e.w / (e.w + bm25_norm(static_cast<double>(e.dl), avg)); };
   constexpr double k1p1 = bm25_k1 + 1;
 
@@ -690,30 +691,34 @@ PBGDPL_DECL std::string search_index::integrity_problems() {
   return problems;
 }
 
-// FTS5 keeps the row count and each column's token total in its "averages" record (%_data id 1,
-// SQLite varints); read directly, since the auxiliary functions that report them need a MATCH.
+// The rows' average length from FTS5's per-row sizes (%_docsize: each column's token count as
+// SQLite varints), written with each row: FTS5's own totals record is written only when a
+// transaction ends, so inside the one that just indexed every row (migration 7) it is stale. One
+// pass over small rows; the auxiliary functions that report the totals need a MATCH.
 PBGDPL_DECL result<double> search_index::average_row_length() {
-  auto st = db_.prepare("SELECT block FROM search_fts_data WHERE id = 1");
+  auto st = db_.prepare("SELECT sz FROM search_fts_docsize");
   if (!st) return st.err();
-  int rc = st->step();
-  if (rc == SQLITE_DONE) return 0.0;
-  if (rc != SQLITE_ROW) return db_.fail(rc, "search: averages");
-  auto b = st->text(0);
-  std::size_t at = 0;
-  auto varint = [&]() -> std::uint64_t {
-    std::uint64_t v = 0;
-    for (int i = 0; i < 9 && at < b.size(); ++i) {
-      auto c = static_cast<unsigned char>(b[at++]);
-      if (i == 8) return (v << 8) | c;
-      v = (v << 7) | (c & 0x7f);
-      if (!(c & 0x80)) break;
+  std::uint64_t total = 0, rows = 0;
+  int rc;
+  while ((rc = st->step()) == SQLITE_ROW) {
+    auto b = st->text(0);
+    for (std::size_t at = 0; at < b.size();) {
+      std::uint64_t v = 0;
+      for (int i = 0; i < 9 && at < b.size(); ++i) {
+        auto c = static_cast<unsigned char>(b[at++]);
+        if (i == 8) {
+          v = (v << 8) | c;
+          break;
+        }
+        v = (v << 7) | (c & 0x7f);
+        if (!(c & 0x80)) break;
+      }
+      total += v;
     }
-    return v;
-  };
-  auto nrow = varint();
-  std::uint64_t total = 0;
-  while (at < b.size()) total += varint();
-  return nrow > 0 ? static_cast<double>(total) / static_cast<double>(nrow) : 0.0;
+    ++rows;
+  }
+  if (rc != SQLITE_DONE) return db_.fail(rc, "search: averages");
+  return rows > 0 ? static_cast<double>(total) / static_cast<double>(rows) : 0.0;
 }
 
 PBGDPL_DECL result<void> search_index::rebuild_impacts() {
@@ -724,17 +729,17 @@ PBGDPL_DECL result<void> search_index::rebuild_impacts() {
 
 PBGDPL_DECL result<void> search_index::optimize() {
   if (schema_ < 3) return {};
-  // The lists' taus are weights at the reference row length: once the rows' average is longer,
-  // each is scaled up by the ratio, and the top scores of common words lie within a fraction of a
-  // per cent of each other (benchmark), so even 1 % costs proofs. Past 1 % longer (5 % shorter)
-  // the lists are built anew at today's average (a full pass over the index).
+  // The lists' taus are weights at the reference row length: once the rows' average is longer
+  // they are scaled up (rank_by_impacts), and the top scores of common words lie within a fraction
+  // of a per cent of each other (benchmark), so the drift costs proofs. Past 5 % longer (10 %
+  // shorter) the lists are built anew at today's average (a full pass over the index).
   if (impacts_.enabled()) {
     auto avg_r = average_row_length();
     if (!avg_r) return avg_r.err();
     double avg = *avg_r;
     auto ref = impacts_.reference_length();
     if (!ref) return ref.err();
-    if (avg > 0 && (*ref <= 0 || avg > *ref * 1.01 || avg < *ref * 0.95))
+    if (avg > 0 && (*ref <= 0 || avg > *ref * 1.05 || avg < *ref * 0.9))
       if (auto r = impacts_.rebuild(avg); !r) return r;
   }
   if (auto a = db_.exec("INSERT INTO search_fts(search_fts) VALUES('optimize')"); !a) return a;

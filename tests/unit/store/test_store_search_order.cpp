@@ -153,8 +153,10 @@ const char* const words[] = {"pháp", "luật", "trường", "học", "an", "to�
                              "đuối", "nước", "bạo", "lực", "quyền", "trẻ", "em", "hiến", "pháp", "kịch", "quốc", "phòng"};
 
 // The same records in a memory store and an SQLite file: 1,500 articles over five years (some
-// on one minute, so ties by id count), documents, questions, two schools, a few drafts.
-void seed_random(pbgdpl::store::store& a, pbgdpl::store::store& b) {
+// on one minute, so ties by id count), documents, two schools, a few drafts, five articles with a
+// rare word. `in_date_order`: articles stored by date, as a portal writes them, but one in ten
+// dated years back (an old text stored late), so the walk meets both close and spread rowids.
+void seed_random(pbgdpl::store::store& a, pbgdpl::store::store& b, bool in_date_order) {
   for (auto* s : {&a, &b}) {
     REQUIRE(s->create(make_unit("ha-noi", "Hà Nội", std::nullopt, unit_kind::city), "x"));
     REQUIRE(s->create(make_unit("th-a", "Trường A", "ha-noi"), "x"));
@@ -179,6 +181,8 @@ void seed_random(pbgdpl::store::store& a, pbgdpl::store::store& b) {
     char when[40];
     auto minute = next() % 2 == 0 ? 0u : next() % 60;
     std::snprintf(when, sizeof when, "20%02u-%02u-%02uT08:%02u:00+07:00", 19 + next() % 5, 1 + next() % 12, 1 + next() % 28, minute);
+    if (in_date_order && i % 10 != 0)
+      std::snprintf(when, sizeof when, "20%02d-%02d-%02dT08:%02u:00+07:00", 19 + i / 336, 1 + (i / 28) % 12, 1 + i % 28, minute);
     char id[16];
     std::snprintf(id, sizeof id, "a%04d", i);
     auto art = dated(id, text(3 + static_cast<int>(next() % 5)), text(5 + static_cast<int>(next() % 20)), when,
@@ -188,6 +192,10 @@ void seed_random(pbgdpl::store::store& a, pbgdpl::store::store& b) {
       art.published_at.reset();
     }
     for (auto* s : {&a, &b}) REQUIRE(s->create(art, "x"));
+  }
+  for (int i = 0; i < 5; ++i) {
+    auto rare = dated("rare" + std::to_string(i), "Xylanh " + text(2), text(6), i % 2 ? "2020-05-05T08:00:00+07:00" : "2022-02-02T08:00:00+07:00");
+    for (auto* s : {&a, &b}) REQUIRE(s->create(rare, "x"));
   }
   for (int i = 0; i < 60; ++i) {
     auto doc = make_document("vb" + std::to_string(i), std::to_string(i + 1) + "/KH-UBND", "KH", 2019 + i % 5, 1 + i % 12, 1 + i % 28);
@@ -201,11 +209,11 @@ struct sqlite_pair {
   temp_dir dir;
   std::unique_ptr<pbgdpl::store::store> memory = make_memory_store(), file;
   sqlite_detail::connection db;
-  sqlite_pair() {
+  explicit sqlite_pair(bool in_date_order = false) {
     auto s = open_sqlite_store(dir.path / "pbgdpl.db");
     REQUIRE(s);
     file = std::move(*s);
-    seed_random(*memory, *file);
+    seed_random(*memory, *file, in_date_order);
     bool existed = false;
     REQUIRE(db.open(dir.path / "pbgdpl.db", 5000, existed));
     REQUIRE(db.configure(sqlite_options{}));
@@ -232,7 +240,10 @@ struct sqlite_pair {
 }  // namespace
 
 TEST_CASE("the SQLite store's newest rows equal the memory store's, by either plan and by the one it picks") {
-  sqlite_pair p;
+  bool in_date_order = false;
+  SUBCASE("rows stored in any order") {}
+  SUBCASE("rows stored in date order, one in ten late") { in_date_order = true; }
+  sqlite_pair p(in_date_order);
   std::vector<search_request> reqs;
   for (const char* q : {"pháp luật", "phap", "an toàn", "giao thông", "ma túy", "đuối nước", "kịch", "quốc phòng", "hiến pháp",
                         "pháp kịch", "trường học an toàn", "luat*", "\"giao thông\"", "em"}) {
@@ -269,14 +280,15 @@ TEST_CASE("the SQLite store's newest rows equal the memory store's, by either pl
 }
 
 TEST_CASE("the SQLite store walks the date index for common words and scans the matches of rare ones") {
-  sqlite_pair p;
+  sqlite_pair p(true);
   newest_stats common, rare, apart;
   auto got = p.ranked(newest("pháp"), 20, std::nullopt, &common);
   CHECK(got.size() == 21);
   CHECK(common.plan == newest_plan::index_walk);
   CHECK_FALSE(common.walk_gave_up);
   CHECK(common.checked < 100);  // most rows hold the word: about 20 checks, not 1,500
-  p.ranked(newest("quốc phòng"), 20, std::nullopt, &rare);
+  CHECK(common.ranges > 0);     // stored in date order: batches checked by their rowid range
+  p.ranked(newest("xylanh"), 20, std::nullopt, &rare);
   CHECK(rare.plan == newest_plan::match_scan);
   CHECK(rare.checked == 0);
   CHECK(rare.rarest_df < common.rarest_df);

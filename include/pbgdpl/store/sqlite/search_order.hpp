@@ -23,17 +23,20 @@ enum class newest_plan {
   // Every match from the full-text index, then sorted by date: costs about the rarest word's
   // matches, whatever `best` is. Best for rare words.
   match_scan,
-  // Each kind's rows from entities_list (kind, sort_key, id) newest first, each checked against
-  // the index by rowid, until `best` match: costs about best / (share of rows that match)
-  // checks. Best for common words, where the scan would read and sort most of the corpus.
+  // Each kind's rows from entities_list (kind, sort_key, id) newest first, checked against the
+  // index in batches until `best` match: one query over a batch's rowid range when its rows
+  // lie close together (rows stored in date order), else one check per row. Costs about
+  // best / (share of rows that match) rows. Best for common words, where the scan would read
+  // and sort most of the corpus.
   index_walk,
 };
 
 // What one rank_newest call did (tests, benchmarks).
 struct newest_stats {
   newest_plan plan = newest_plan::match_scan;
-  bool walk_gave_up = false;   // the walk ran out of its budget and the scan answered
+  bool walk_gave_up = false;   // the walk ran out of its allowance and the scan answered
   std::size_t checked = 0;     // rows the walk checked against the index
+  std::size_t ranges = 0;      // batches of them checked by one query over their rowid range
   double rarest_df = 0;        // the rarest word's estimated document frequency
 };
 
@@ -42,18 +45,18 @@ struct newest_stats {
 // id descending, then kind descending; each row's score is 0 (no score orders them; no boost).
 // One more row follows the first `best` when more rows match: a caller asking for a page of
 // `best` learns from it that a next page exists.
-// The plan: the walk when its expected checks (best x rows / rarest word's frequency) cost less
-// than the scan of that word's matches; it is given the scan's cost as a budget, and when it
-// runs out (words that are common apart but rare together, filters that reject most rows) the
-// scan answers, so a query costs at most about twice the cheaper plan. `force` picks a plan
-// (tests check that both give the same rows).
+// The plan: the walk when the rows it expects to read (best x rows / the rarest word's frequency)
+// are fewer than the scan's (that frequency). It may spend what the scan would; when it runs out
+// (rows stored out of date order, words common apart and rare together, filters that reject
+// most rows) the scan answers, so a query costs at most about twice the cheaper plan. `force`
+// picks a plan (tests check that both give the same rows).
 result<std::vector<scored_row>> rank_newest(connection& db, const parsed_query& q, const std::vector<std::string>& kinds,
                                             bool all_kinds, std::size_t best, newest_stats* stats = nullptr,
                                             std::optional<newest_plan> force = std::nullopt);
 
-// The walk's cost per row checked, in rows of the scan (measured at 100,000 articles, warm: a
-// check parses the expression and seeks each phrase's doclist; the scan reads a posting and joins
-// one row).
+// A check of one row costs this many rows of the scan (measured at 100,000 articles, warm, index
+// optimized: a check parses the expression and seeks each phrase in each segment, so it costs
+// more on an index of many segments; a scan row is one posting read, one row joined and sorted).
 inline constexpr double newest_walk_row_cost = 30;
 
 }  // namespace sqlite_detail

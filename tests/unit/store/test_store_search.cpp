@@ -258,3 +258,17 @@ TEST_CASE_TEMPLATE("rare words with common ones: every word must match, exact ac
   CHECK(titles(*s, "hoa giai hoc sinh").empty());
   CHECK(titles(*s, "buoi hoa giai phap luat").size() == 2);
 }
+
+TEST_CASE("a one-letter prefix and a third prefix are searched as typed words") {
+  auto q = pbgdpl::store::parse_query("a* ph* lu* gi* \"bong d\"* h*").value();
+  REQUIRE(q.terms.size() == 6);
+  CHECK_FALSE(q.terms[0].prefix);  // one letter
+  CHECK(q.terms[1].prefix);
+  CHECK(q.terms[2].prefix);
+  CHECK_FALSE(q.terms[3].prefix);  // a third prefix
+  CHECK_FALSE(q.terms[4].prefix);
+  CHECK_FALSE(q.terms[5].prefix);
+  auto p = pbgdpl::store::parse_query("\"bong d\"* a*").value();
+  CHECK(p.terms[0].prefix);  // a phrase's last word may be one letter
+  CHECK_FALSE(p.terms[1].prefix);
+}

@@ -712,3 +712,30 @@ TEST_CASE("a schema 6 file is indexed anew by migration 7: one tone placement, i
   auto title = sqlite3_exec(s->handle(), "SELECT 1 FROM title_fts", nullptr, nullptr, nullptr);
   CHECK(title != SQLITE_OK);  // gone
 }
+
+TEST_CASE("a search still running at search_time_limit_ms is stopped and refused as too broad, in both languages") {
+  temp_dir d;
+  sqlite_options o;
+  o.search_time_limit_ms = 1;
+  o.exhaustive_search = true;  // every match scored: 3,000 rows take longer than 1 ms
+  auto s = open_ok(d.path / "slow.db", o);
+  REQUIRE(s->transaction([&]() -> result<void> {
+    for (int i = 0; i < 3000; ++i)
+      if (auto r = s->create(make_article("Tin " + std::to_string(i) + " pháp luật", "Phổ biến giáo dục pháp luật cho học sinh."), "x"); !r)
+        return r.err();
+    return {};
+  }));
+  auto r = s->search(sr("pháp luật giáo dục học sinh", {}, 20));
+  REQUIRE_FALSE(r);
+  CHECK(r.err().code == errc::invalid_argument);
+  CHECK(r.err().message_vi.find("quá rộng") != std::string::npos);
+  CHECK(r.err().message_en.find("too broad") != std::string::npos);
+  // The store is usable after it: reads, writes and searches with time to spare.
+  CHECK(s->create(make_article("Sau", "Pháp luật."), "x"));
+  sqlite_options roomy = o;
+  roomy.search_time_limit_ms = 60000;
+  auto t = open_ok(d.path / "slow.db", roomy);
+  auto ok = t->search(sr("pháp luật giáo dục học sinh", {}, 20));
+  REQUIRE(ok);
+  CHECK(ok->items.size() == 20);
+}

@@ -218,7 +218,12 @@ PBGDPL_DECL result<parsed_query> parse_query(std::string_view raw, filter base) 
     // A quoted phrase, and a word of several tokens ("19/KH-PGDĐT"), stay together as one term.
     search_term t;
     for (auto& k : toks) t.exact.push_back(std::move(k.exact)), t.folded.push_back(std::move(k.folded));
-    t.prefix = prefix;
+    // Letters of the last token (code points: bytes that do not continue one).
+    const auto& last = t.folded.back();
+    auto letters = static_cast<std::size_t>(std::count_if(last.begin(), last.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
+    std::size_t prefixes = static_cast<std::size_t>(std::count_if(q.terms.begin(), q.terms.end(), [](const search_term& x) { return x.prefix; }));
+    // A phrase ("bong d"*) narrows its prefix by the words before it: any length.
+    t.prefix = prefix && (letters >= min_prefix_letters || t.folded.size() > 1) && prefixes < max_prefix_terms;
     q.terms.push_back(std::move(t));
   };
   std::size_t i = 0;

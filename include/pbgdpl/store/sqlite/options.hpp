@@ -26,13 +26,19 @@ struct sqlite_options {
   // and cost more to read and store.
   std::size_t impact_list_size = 500;
   // Search: how many rows of the impact lists a query scores through the index before it gives
-  // up on the lists and scores the matches instead (filters that reject most rows).
+  // up on the lists and scores the matches instead (filters that reject most rows). This and
+  // max_scored_matches are for queries of two terms; longer ones get a share (at least a tenth).
   std::size_t max_scored_candidates = 2000;
   // Search: the most matches a query scores when the lists did not prove its top (a phrase of
   // common words, all-prefix queries, filters that reject most rows), newest first: what bounds
   // the cost of any query anyone sends (~5 us a row). Past it the page is the best of the rows
   // scored and says so (search_page::approximate). 0: no cap.
   std::size_t max_scored_matches = 20000;
+  // Search: a query still running after this long is stopped and refused as too broad (0: no
+  // limit). The caps above bound the rows a query scores; this bounds what they do not: words
+  // whose matches FTS5 must merge before the first row (prefixes of common syllables), long
+  // queries of common words.
+  int search_time_limit_ms = 1000;
   // Page cache per connection, KiB (SQLite's default is 2 MiB; search reads many index pages).
   int cache_kib = 32768;
 };

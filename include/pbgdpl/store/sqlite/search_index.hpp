@@ -35,6 +35,8 @@ struct sql_filter {
 };
 
 sql_filter build_filter(const filter& f);
+// `cap` rows for a query of `terms` terms (options' row caps are for two).
+std::size_t per_term_share(std::size_t cap, std::size_t terms);
 // Binds each value from parameter `i` on, advancing `i`.
 void bind_each(statement& st, int& i, const std::vector<std::string>& values);
 

@@ -251,6 +251,13 @@ PBGDPL_DECL result<void> search_index::remove(std::int64_t seq, const std::strin
   return {};
 }
 
+// A row's score costs about one phrase look-up per term: the row caps are for queries of up to
+// two terms and shrink with more (never below a tenth), so a long query costs what a short one does.
+PBGDPL_DECL std::size_t per_term_share(std::size_t cap, std::size_t terms) {
+  if (terms <= 2) return cap;
+  return std::max(cap / 10, cap * 2 / terms);
+}
+
 PBGDPL_DECL result<void> search_index::score_rows(const std::string& sql_head, const std::string& sql_tail,
                                                   const std::vector<std::string>& cte_binds, const std::vector<double>& score_args,
                                                   const std::string& match, const std::vector<std::string>& tail_binds,
@@ -372,7 +379,7 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
     proven = *r;
   }
   if (!proven) {
-    auto all = score_matches(opt_.exhaustive_search ? 0 : opt_.max_scored_matches);
+    auto all = score_matches(opt_.exhaustive_search ? 0 : per_term_share(opt_.max_scored_matches, q.terms.size()));
     if (!all) return all.err();
     last_.approximate = !*all;
   }
@@ -657,7 +664,7 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
       }
     }
     if (!unknown.empty()) {
-      if (last_.scored + unknown.size() > opt_.max_scored_candidates) return false;
+      if (last_.scored + unknown.size() > per_term_share(opt_.max_scored_candidates, q.terms.size())) return false;
       std::unordered_map<std::int64_t, double> got;
       if (auto r = score_rows(head, tail, cte_binds, score_args, match, tail_binds, unknown, got); !r) return r.err();
       last_.scored += unknown.size();

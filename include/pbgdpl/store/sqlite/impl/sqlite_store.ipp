@@ -6,6 +6,7 @@
 #include "../search_order.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <utility>
 
@@ -192,8 +193,34 @@ PBGDPL_DECL result<search_page> sqlite_store::search(const search_request& req) 
   for (const auto& k : searchable_kinds())
     if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) all_kinds = false;
   std::lock_guard lock(mu_);
+  // This transaction's rows into the impact lists first: a write the deadline interrupted halfway
+  // would leave them short.
+  if (auto fl = index_.flush(); !fl) return fl.err();
+  // The deadline: SQLite calls the handler every 1000 virtual-machine steps; a non-zero return
+  // interrupts the statement running (and the handler is taken off before the lock is released).
+  struct deadline {
+    std::chrono::steady_clock::time_point at;
+    bool passed = false;
+  } limit{std::chrono::steady_clock::now() + std::chrono::milliseconds(opt_.search_time_limit_ms)};
+  struct handler_guard {
+    sqlite3* db;
+    ~handler_guard() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
+  } guard{db_.handle()};
+  if (opt_.search_time_limit_ms > 0)
+    sqlite3_progress_handler(
+        db_.handle(), 1000,
+        [](void* p) -> int {
+          auto* d = static_cast<deadline*>(p);
+          if (std::chrono::steady_clock::now() > d->at) d->passed = true;
+          return d->passed ? 1 : 0;
+        },
+        &limit);
   auto ranked = req.order == search_order::newest ? sqlite_detail::rank_newest(db_, q, kinds, all_kinds, *offset + req.limit)
                                                   : index_.rank(q, kinds, all_kinds, *offset + req.limit);
+  sqlite3_progress_handler(db_.handle(), 0, nullptr, nullptr);
+  if (!ranked && limit.passed)
+    return error(errc::invalid_argument, "/q", "Câu tìm kiếm quá rộng: hãy bớt những từ phổ biến hoặc viết đủ từ thay vì dấu *",
+                 "This search is too broad: use fewer common words, or whole words instead of *");
   if (!ranked) return ranked.err();
   auto end = std::min(ranked->size(), *offset + req.limit);
   search_page p;

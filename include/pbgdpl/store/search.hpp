@@ -101,7 +101,7 @@ struct search_hit {
 // (number, citers, title). `newest` ("sắp xếp: mới nhất"): the same matches (every term, the
 // same filters and published rule) by their main date, newest first, as lists order them
 // (record::sort_key: an article's publication time, a document's issue date), ties by id
-// descending; no boost applies. Either pages with the offset cursors.
+// descending; no boost applies. Either pages with the offset cursors. (A plain value: any thread.)
 enum class search_order { relevance, newest };
 
 struct search_request {

@@ -4,6 +4,7 @@
 
 #include <pbgdpl/store/sqlite/impl/connection.ipp>
 #include <pbgdpl/store/sqlite/impl/schema.ipp>
+#include <pbgdpl/store/sqlite/impl/row_scorer.ipp>
 #include <pbgdpl/store/sqlite/impl/search_index.ipp>
 #include <pbgdpl/store/sqlite/impl/search_order.ipp>
 #include <pbgdpl/store/sqlite/impl/term_impacts.ipp>

@@ -7,6 +7,7 @@
 //   schema.hpp        which files it opens, and the migrations
 //   search_index.hpp  the FTS5 indexes, the scorer, query expressions, the filter builder, ranking
 //   term_impacts.hpp  the search's per-word impact lists (exact top-k)
+//   row_scorer.hpp    a row's score from its stored columns (what the lists do not know)
 //   search_order.hpp  search by date (search_order::newest)
 //   sqlite_store.hpp  sqlite_store and open_sqlite_store
 // In the compiled mode none of them includes sqlite3.h: code that calls SQLite itself (through

@@ -100,6 +100,9 @@ class term_impacts {
   result<double> reference_length();
   // The tokens FTS5 makes of `text` (for a query's phrase: its first token is its list key).
   result<std::vector<std::string>> tokens(std::string_view text);
+  // The same, one call of `fn` per token (the bytes are valid during the call only).
+  using token_fn = void (*)(void* ctx, std::string_view token);
+  result<void> each_token(std::string_view text, void* ctx, token_fn fn);
 
   // Empties the lists and rebuilds them from the search index's rows with `avg` as the new
   // reference length (migration 7, and optimize() when the corpus's average length drifted).

@@ -2,11 +2,13 @@
 // (src/store/sqlite.cpp), or included by the header in header-only builds.
 #pragma once
 #include "../search_index.hpp"
+#include "../row_scorer.hpp"
 #include "../../kinds.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -623,6 +625,7 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
   // Rows known for every term pass the filters or not: one look-up per batch in entities.
   bool join = !tail.empty();
 
+  std::optional<row_scorer> here;  // made when a row needs it
   std::vector<double> top;  // min-heap of the best `best` scores
   auto take = [&](std::int64_t seq, double s) {
     scores[seq] = s;
@@ -666,9 +669,32 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
     if (!unknown.empty()) {
       if (last_.scored + unknown.size() > per_term_share(opt_.max_scored_candidates, q.terms.size())) return false;
       std::unordered_map<std::int64_t, double> got;
-      if (auto r = score_rows(head, tail, cte_binds, score_args, match, tail_binds, unknown, got); !r) return r.err();
+      if (!here) here.emplace(impacts_, q, dfs, nrow, avg);
+      if (here->ok()) {
+        // Scored from the rows' own columns, then checked against the filters like known rows.
+        if (auto r = here->score(db_, unknown, got); !r) return r.err();
+        if (!join) {
+          for (auto& [seq, sc] : got) take(seq, sc);
+        } else {
+          std::vector<std::int64_t> hits;
+          for (auto& [seq, sc] : got) hits.push_back(seq);
+          for (std::size_t from = 0; from < hits.size(); from += 64) {
+            auto st = db_.prepare(filter_sql);
+            if (!st) return st.err();
+            int i = 1;
+            bind_each(*st, i, cte_binds);
+            for (std::size_t k = 0; k < 64; ++k) st->bind(i++, from + k < hits.size() ? hits[from + k] : std::int64_t{0});
+            bind_each(*st, i, tail_binds);
+            int rc;
+            while ((rc = st->step()) == SQLITE_ROW) take(st->i64(0), got[st->i64(0)]);
+            if (rc != SQLITE_DONE) return db_.fail(rc, "search: filter");
+          }
+        }
+      } else {
+        if (auto r = score_rows(head, tail, cte_binds, score_args, match, tail_binds, unknown, got); !r) return r.err();
+        for (auto& [seq, sc] : got) take(seq, sc);
+      }
       last_.scored += unknown.size();
-      for (auto& [seq, sc] : got) take(seq, sc);
     }
   }
   if (closed) return true;

@@ -46,6 +46,22 @@ PBGDPL_DECL result<std::vector<std::string>> term_impacts::tokens(std::string_vi
   return out;
 }
 
+PBGDPL_DECL result<void> term_impacts::each_token(std::string_view text, void* ctx, token_fn fn) {
+  if (!tok_) return error(errc::internal, {}, "Chưa mở bộ tách từ", "The tokenizer is not open");
+  struct call {
+    void* ctx;
+    token_fn fn;
+  } c{ctx, fn};
+  auto cb = [](void* p, int, const char* t, int n, int, int) -> int {
+    auto* k = static_cast<call*>(p);
+    k->fn(k->ctx, std::string_view(t, static_cast<std::size_t>(n)));
+    return SQLITE_OK;
+  };
+  if (tok_->api.xTokenize(tok_->tok, &c, FTS5_TOKENIZE_DOCUMENT, text.data(), static_cast<int>(text.size()), cb) != SQLITE_OK)
+    return error(errc::internal, {}, "Không tách được từ", "Tokenizing failed");
+  return {};
+}
+
 PBGDPL_DECL result<double> term_impacts::reference_length() {
   auto st = db_.prepare("SELECT value FROM search_settings WHERE name = 'avg_length'");
   if (!st) return st.err();

@@ -157,6 +157,28 @@ PBGDPL_DECL sql_filter build_filter(const filter& f) {
   return s;
 }
 
+PBGDPL_DECL result<void> expand_units(connection& db, filter& f) {
+  if (!f.unit || !f.include_descendants) return {};
+  auto st = db.prepare("WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM entities c JOIN sub ON c.parent = sub.id "
+                       "WHERE c.kind = '" + std::string(entity_traits<unit>::kind) + "') SELECT id FROM sub");
+  if (!st) return st.err();
+  st->bind(1, *f.unit);
+  std::vector<std::string> ids;
+  int rc;
+  while ((rc = st->step()) == SQLITE_ROW) ids.push_back(st->str(0));
+  if (rc != SQLITE_DONE) return db.fail(rc, "search: units");
+  if (!f.unit_in.empty()) {
+    std::vector<std::string> both;
+    for (auto& u : ids)
+      if (std::find(f.unit_in.begin(), f.unit_in.end(), u) != f.unit_in.end()) both.push_back(std::move(u));
+    ids = std::move(both);
+    if (ids.empty()) ids.push_back("\x01");  // no unit is in both: a value no record has
+  }
+  f.unit_in = std::move(ids);
+  f.unit.reset();
+  return {};
+}
+
 PBGDPL_DECL void bind_each(statement& st, int& i, const std::vector<std::string>& values) {
   for (const auto& v : values) st.bind(i++, v);
 }
@@ -375,7 +397,42 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   // max_scored_matches of them (the newest), so no query costs more than that, whoever sends it;
   // past it the ranking is the best of the rows scored, and says so (search_page::approximate).
   bool proven = false;
-  if (!opt_.exhaustive_search && impacts_.enabled() && !q.terms.empty()) {
+  // A filter on a few units (a school's own search) keeps few rows: they are scored one by one
+  // from their columns, every one of them, which is exact and costs what the unit holds. Walking
+  // the words' matches instead would read a common word's whole doclist for a few of its rows.
+  if (!opt_.exhaustive_search && impacts_.enabled() && !q.terms.empty() && !q.where.unit_in.empty()) {
+    auto st = db_.prepare(f.cte + "SELECT e.seq FROM entities e WHERE 1" + kind_in + f.where + " LIMIT " +
+                          std::to_string(opt_.max_filtered_rows + 1));
+    if (!st) return st.err();
+    int i = 1;
+    bind_each(*st, i, f.cte_binds);
+    bind_each(*st, i, kinds);
+    bind_each(*st, i, f.binds);
+    std::vector<std::int64_t> rows;
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) rows.push_back(st->i64(0));
+    if (rc != SQLITE_DONE) return db_.fail(rc, "search: filter");
+    if (rows.size() <= opt_.max_filtered_rows) {
+      auto stats = db_.prepare("SELECT pbgdpl_stats(search_fts, 0), pbgdpl_stats(search_fts, 1) FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
+      if (!stats) return stats.err();
+      stats->bind(1, match);
+      rc = stats->step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return search_error(rc);
+      if (rc == SQLITE_ROW) {
+        double nrow = stats->dbl(0), total = stats->dbl(1);
+        row_scorer here(impacts_, q, dfs, nrow, nrow > 0 && total > 0 ? total / nrow : 1.0);
+        if (here.ok()) {
+          if (auto r = here.score(db_, rows, scores); !r) return r.err();
+          last_.scored = rows.size();
+          last_.filtered = true;
+          proven = true;
+        }
+      } else {
+        proven = true;  // nothing matches
+      }
+    }
+  }
+  if (!proven && !opt_.exhaustive_search && impacts_.enabled() && !q.terms.empty()) {
     auto r = rank_by_impacts(q, dfs, head, tail, f.cte_binds, score_args, match, tail_binds, filter_sql, best, scores);
     if (!r) return r.err();
     proven = *r;

@@ -186,7 +186,7 @@ PBGDPL_DECL result<search_page> sqlite_store::search(const search_request& req) 
   if (!offset) return offset.err();
   auto pq = parse_query(req.q, search_filter(req));
   if (!pq) return pq.err();
-  const auto& q = *pq;
+  auto& q = *pq;
   const auto& kinds = req.kinds.empty() ? searchable_kinds() : req.kinds;
   if (auto k = check_searchable(kinds); !k) return k.err();
   bool all_kinds = true;
@@ -196,6 +196,7 @@ PBGDPL_DECL result<search_page> sqlite_store::search(const search_request& req) 
   // This transaction's rows into the impact lists first: a write the deadline interrupted halfway
   // would leave them short.
   if (auto fl = index_.flush(); !fl) return fl.err();
+  if (auto u = sqlite_detail::expand_units(db_, q.where); !u) return u.err();
   // The deadline: SQLite calls the handler every 1000 virtual-machine steps; a non-zero return
   // interrupts the statement running (and the handler is taken off before the lock is released).
   struct deadline {

@@ -177,6 +177,7 @@ inline constexpr std::string_view document = R"HTML(<article class="full documen
 inline constexpr std::string_view search = R"HTML(<h1>{{t.search_title}}</h1>
 {{#search.q}}<p>{{t.results_for}} “{{search.q}}”{{#search.total}}: {{search.total}}{{/search.total}}</p>{{/search.q}}
 {{#search.error}}<p class="error" role="alert">{{search.error}}</p>{{/search.error}}
+{{#search.approximate}}<p class="note">{{t.approximate}}</p>{{/search.approximate}}
 {{#search.q}}<p class="sort">{{t.sort}}: <a href="{{search.relevance_url}}"{{^search.newest}} aria-current="true"{{/search.newest}}>{{t.sort_relevance}}</a> | <a href="{{search.newest_url}}"{{#search.newest}} aria-current="true"{{/search.newest}}>{{t.sort_newest}}</a></p>{{/search.q}}
 <ol class="results">
 {{#results}}<li>

@@ -77,6 +77,8 @@ inline json build_translations(language l) {
       {"sort", pick("Sắp xếp", "Sort")},
       {"sort_relevance", pick("Liên quan nhất", "Most relevant")},
       {"sort_newest", pick("Mới nhất", "Newest")},
+      {"approximate", pick("Kết quả gần đúng: từ khóa quá phổ biến để xếp hạng hết mọi kết quả; hãy thêm từ để thu hẹp.",
+                           "Approximate results: these words are too common to rank every match; add words to narrow the search.")},
       {"links", pick("Liên kết", "Links")},
       {"feeds", pick("Theo dõi tin", "Feeds")},
       {"footer", pick("Chuyên mục phổ biến, giáo dục pháp luật theo Kế hoạch 19/KH-PGDĐT.",

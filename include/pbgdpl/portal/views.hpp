@@ -366,11 +366,14 @@ struct search_info {
   // the query and the kind and start again at the first page.
   bool newest = false;
   std::string relevance_url, newest_url;
+  // The store could not rank every match within its cost cap (store::search_page::approximate).
+  bool approximate = false;
   template <class F>
   void fields(F&& f) const {
     f("q", q);
     f("error", error);
     f("newest", newest);
+    f("approximate", approximate);
     f("relevance_url", relevance_url);
     f("newest_url", newest_url);
   }

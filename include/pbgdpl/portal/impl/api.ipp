@@ -572,6 +572,8 @@ PBGDPL_DECL http::response api::search(http::request& req) {
     items.push_back(std::move(item));
   }
   json body{{"items", std::move(items)}, {"sort", sr.order == store::search_order::newest ? "newest" : "relevance"}};
+  // true: the store could not rank every match within its cost cap; the items are the best of those it ranked.
+  body["approximate"] = found->approximate;
   body["next_cursor"] = found->next_cursor.empty() ? json(nullptr) : json(found->next_cursor);
   auto r = http::response::json(body);
   if (!*caller) r.cache_tags = {"content"};
@@ -651,6 +653,8 @@ PBGDPL_DECL json api::openapi() {
         {"description", "next_cursor of the previous page, with the same q and sort"}}});
   paths["/api/v1/search"] = {
       {"get", {{"summary", "Search what the public sees (published records; articles from their publication time)"},
+               {"description", "Relevance is exact (the best of every match by the store's scoring) unless the answer says "
+                               "approximate: true (words so common that ranking every match would pass the store's cost cap)."},
                {"parameters", search_params}, {"security", optional_key}, {"responses", responses(false)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};

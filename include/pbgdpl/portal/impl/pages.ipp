@@ -631,6 +631,7 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
     if (!*res) {
       page.search.error = std::string_view(en ? res->err().message_en : res->err().message_vi);
     } else {
+      page.search.approximate = (*res)->approximate;
       for (const auto& h : (*res)->items) {
         views::search_result item;
         item.title = h.title;

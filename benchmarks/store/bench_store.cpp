@@ -637,6 +637,10 @@ int main(int argc, char** argv) {
   std::printf("\n%-22s %8s %8s | %22s %6s | %22s %6s\n", ("query mix (rounds 2-" + std::to_string(mix_rounds) + ")").c_str(), "ours p50", "p99", "FTS5 bm25, all: p50/p99",
               "x", "FTS5 500 newest p50/p99", "x");
   auto mix_row = [&](const std::string& cat, const std::vector<double>& v, const std::vector<double>& b, const std::vector<double>& w) {
+    if (!baselines) {  // ours only: no baseline columns
+      std::printf("%-22s %8.2f %8.2f |\n", cat.c_str(), pct(v, .5), pct(v, .99));
+      return;
+    }
     std::printf("%-22s %8.2f %8.2f | %10.2f %11.2f %5.1fx | %10.2f %11.2f %5.1fx\n", cat.c_str(), pct(v, .5), pct(v, .99), pct(b, .5),
                 pct(b, .99), pct(b, .5) / std::max(pct(v, .5), 1e-6), pct(w, .5), pct(w, .99), pct(w, .5) / std::max(pct(v, .5), 1e-6));
   };
@@ -737,9 +741,11 @@ int main(int argc, char** argv) {
     }
     std::printf("\n%-24s %4s %15s %15s %15s %11s\n", "distinct, once each", "n", "cold p50/p99", "warm p50/p99", "FTS5 p50/p99",
                 "own doc");
-    auto row = [](const std::string& cat, const cat_stats& s) {
-      std::printf("%-24s %4d %7.2f %7.2f %7.2f %7.2f %7.2f %7.2f %4d / %-3d\n", cat.c_str(), s.total, pct(s.cold, .5), pct(s.cold, .99),
-                  pct(s.warm, .5), pct(s.warm, .99), pct(s.base, .5), pct(s.base, .99), s.found, s.total);
+    auto row = [&](const std::string& cat, const cat_stats& s) {
+      char base_cols[32] = "      -       -";  // ours only: no baseline
+      if (baselines) std::snprintf(base_cols, sizeof base_cols, "%7.2f %7.2f", pct(s.base, .5), pct(s.base, .99));
+      std::printf("%-24s %4d %7.2f %7.2f %7.2f %7.2f %s %4d / %-3d\n", cat.c_str(), s.total, pct(s.cold, .5), pct(s.cold, .99),
+                  pct(s.warm, .5), pct(s.warm, .99), base_cols, s.found, s.total);
     };
     for (auto& [cat, s] : cats) row(cat, s);
     row("ALL titles (as before)", titles);

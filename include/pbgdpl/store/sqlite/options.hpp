@@ -29,6 +29,10 @@ struct sqlite_options {
   // up on the lists and scores the matches instead (filters that reject most rows). This and
   // max_scored_matches are for queries of two terms; longer ones get a share (at least a tenth).
   std::size_t max_scored_candidates = 2000;
+  // Search: a query with a word in at most this many rows (estimated) scores all its matches,
+  // exact and bounded by that word's rows, instead of reading the impact lists; so does a query
+  // whose words would rarely meet if independent, up to this many matches. 0: the lists only.
+  std::size_t rare_word_rows = 2000;
   // Search: a filter on units that keeps at most this many rows has each of them scored from its
   // own columns (exact, ~10 us a row) instead of the words' matches walked.
   std::size_t max_filtered_rows = 5000;

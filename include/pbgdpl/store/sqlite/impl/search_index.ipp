@@ -432,6 +432,27 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
       }
     }
   }
+  // A query with a word in few rows has few matches: scoring them all (FTS5 walks that word's
+  // rows and seeks the others) is exact and costs about that word's rows. The lists would prove
+  // the same only if that word's list held every row it is in; at a million articles a word in
+  // 2,000 rows does not, and a selective AND of such words has fewer than k matches to prove with.
+  double rarest = dfs.empty() ? 0 : *std::min_element(dfs.begin(), dfs.end());
+  bool prefix_only = std::all_of(q.terms.begin(), q.terms.end(), [](const search_term& t) { return t.prefix; });
+  if (!proven && !opt_.exhaustive_search && rarest <= static_cast<double>(opt_.rare_word_rows) && !prefix_only) {
+    auto all = score_matches(0);
+    if (!all) return all.err();
+    proven = true;
+  }
+  // Words each in many rows but rarely together (a pasted title at a million articles): if the
+  // words were independent, this many rows would hold them all. Few: their matches are scored up
+  // to rare_word_rows, which settles it when they are fewer; else the lists go on from there.
+  double together = static_cast<double>(max_rowid);
+  for (double df : dfs) together *= std::min(1.0, df / std::max(1.0, static_cast<double>(max_rowid)));
+  if (!proven && !opt_.exhaustive_search && opt_.rare_word_rows > 0 && together <= 100 && !prefix_only) {
+    auto all = score_matches(opt_.rare_word_rows);
+    if (!all) return all.err();
+    proven = *all;
+  }
   if (!proven && !opt_.exhaustive_search && impacts_.enabled() && !q.terms.empty()) {
     auto r = rank_by_impacts(q, dfs, head, tail, f.cte_binds, score_args, match, tail_binds, filter_sql, best, scores);
     if (!r) return r.err();

@@ -98,7 +98,7 @@ TEST_CASE_TEMPLATE("phrases and prefixes", F, STORES) {
   CHECK(contains(t, "Pháp luật và kế hoạch"));
   CHECK_FALSE(contains(titles(*s, "\"hoạch kế\""), "Pháp luật và kế hoạch"));
   CHECK(contains(titles(*s, "tuyen*"), "Kế hoạch tuyên truyền pháp luật năm 2023"));
-  CHECK(contains(titles(*s, "\"bong d\"*"), "Tin thể thao"));
+  CHECK(contains(titles(*s, "\"the tha\"*"), "Tin thể thao"));
   CHECK(contains(titles(*s, "19/KH-PGDĐT"), "Kế hoạch tuyên truyền pháp luật năm 2023"));
 }
 
@@ -252,23 +252,23 @@ TEST_CASE_TEMPLATE("rare words with common ones: every word must match, exact ac
   auto plain = titles(*s, "hoa giai phap luat");
   REQUIRE(plain.size() == 2);
   CHECK(plain[0] == "Buoi hoa giai");
-  auto prefix = titles(*s, "hòa giải pháp lu*");
+  auto prefix = titles(*s, "hòa giải pháp luậ*");
   CHECK(prefix.size() == 2);
   CHECK(titles(*s, "\"hoa giai vien\" \"phap luat\"").size() == 2);
   CHECK(titles(*s, "hoa giai hoc sinh").empty());
   CHECK(titles(*s, "buoi hoa giai phap luat").size() == 2);
 }
 
-TEST_CASE("a one-letter prefix and a third prefix are searched as typed words") {
-  auto q = pbgdpl::store::parse_query("a* ph* lu* gi* \"bong d\"* h*").value();
+TEST_CASE("a prefix of fewer than three letters and a third prefix are searched as typed words") {
+  auto q = pbgdpl::store::parse_query("tr* pha* luat* gia* \"bong d\"* hoc*").value();
   REQUIRE(q.terms.size() == 6);
-  CHECK_FALSE(q.terms[0].prefix);  // one letter
+  CHECK_FALSE(q.terms[0].prefix);  // two letters
   CHECK(q.terms[1].prefix);
   CHECK(q.terms[2].prefix);
   CHECK_FALSE(q.terms[3].prefix);  // a third prefix
-  CHECK_FALSE(q.terms[4].prefix);
+  CHECK_FALSE(q.terms[4].prefix);  // a phrase's last word counts too
   CHECK_FALSE(q.terms[5].prefix);
-  auto p = pbgdpl::store::parse_query("\"bong d\"* a*").value();
-  CHECK(p.terms[0].prefix);  // a phrase's last word may be one letter
-  CHECK_FALSE(p.terms[1].prefix);
+  auto p = pbgdpl::store::parse_query("\"bong da\"* \"the tha\"*").value();
+  CHECK_FALSE(p.terms[0].prefix);
+  CHECK(p.terms[1].prefix);
 }

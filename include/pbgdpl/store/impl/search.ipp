@@ -137,7 +137,9 @@ PBGDPL_DECL std::vector<token> tokenize(std::string_view s, std::size_t max_toke
     t.end = end;
     detail::token_forms(s.substr(start, end - start), t.exact, t.folded, want_exact);
     if (want_exact) detail::move_tone_marks(t.exact);
-    out.push_back(std::move(t));
+    // Marks alone (an emoji's variation selector, a stray combining mark) fold to nothing: no
+    // word, on either side, so index and query agree and the folded column keeps its positions.
+    if (!t.folded.empty()) out.push_back(std::move(t));
     start = std::string_view::npos;
   };
   while (i < s.size() && out.size() < max_tokens) {
@@ -222,8 +224,7 @@ PBGDPL_DECL result<parsed_query> parse_query(std::string_view raw, filter base) 
     const auto& last = t.folded.back();
     auto letters = static_cast<std::size_t>(std::count_if(last.begin(), last.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
     std::size_t prefixes = static_cast<std::size_t>(std::count_if(q.terms.begin(), q.terms.end(), [](const search_term& x) { return x.prefix; }));
-    // A phrase ("bong d"*) narrows its prefix by the words before it: any length.
-    t.prefix = prefix && (letters >= min_prefix_letters || t.folded.size() > 1) && prefixes < max_prefix_terms;
+    t.prefix = prefix && letters >= min_prefix_letters && prefixes < max_prefix_terms;
     q.terms.push_back(std::move(t));
   };
   std::size_t i = 0;

@@ -97,6 +97,9 @@ class search_index {
 
   // After this connection's outermost transaction rolled back: the impact lists noted are forgotten.
   void rolled_back() noexcept { impacts_.discard(); }
+  // A nested transaction rolled back (term_impacts::nested_rolled_back), and the outermost one ended.
+  void nested_rolled_back() noexcept { impacts_.nested_rolled_back(); }
+  void committed() noexcept { impacts_.end_transaction(); }
 
   // How the last rank() ended (tests, benchmarks).
   struct rank_stats {

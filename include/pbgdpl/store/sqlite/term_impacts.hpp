@@ -93,6 +93,15 @@ class term_impacts {
   result<void> flush();
   // After a rollback: what was noted is forgotten (the lists rolled back with the transaction).
   void discard() noexcept;
+  // A nested transaction (a savepoint) rolled back: what it noted, and any lists written while it
+  // ran, are not what the rows now hold. The rows this transaction touched are taken out of their
+  // lists and noted again from the index at the next flush().
+  void nested_rolled_back() noexcept { dirty_ = true; }
+  // After the outermost transaction ended (committed or not).
+  void end_transaction() noexcept {
+    touched_.clear();
+    dirty_ = false;
+  }
 
   // The list stored for one key (empty, tau 0, when no row ever had it).
   result<impact_list> read(std::string_view key);
@@ -135,6 +144,9 @@ class term_impacts {
   result<void> settle_reference();
   std::unordered_map<std::string, pending_key> pending_;
   std::unordered_set<std::int64_t> noted_;  // rows noted since the last flush
+  std::unordered_set<std::int64_t> touched_;  // rows added or removed in this transaction
+  bool dirty_ = false;
+  result<void> repair();
 };
 
 }  // namespace sqlite_detail

@@ -385,7 +385,7 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
     std::size_t n = 0;
     int rc;
     while ((rc = st->step()) == SQLITE_ROW) {
-      scores.emplace(st->i64(0), st->dbl(1));
+      scores[st->i64(0)] = st->dbl(1);  // FTS5's own score wins over any kept before
       ++n;
     }
     if (rc != SQLITE_DONE) return search_error(rc);
@@ -438,10 +438,12 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   // 2,000 rows does not, and a selective AND of such words has fewer than k matches to prove with.
   double rarest = dfs.empty() ? 0 : *std::min_element(dfs.begin(), dfs.end());
   bool prefix_only = std::all_of(q.terms.begin(), q.terms.end(), [](const search_term& t) { return t.prefix; });
+  // The frequency is an estimate (from where a word's newest matches lie): a word common in old
+  // rows and gone from new ones looks rare, so this too stops at a cap and hands over.
   if (!proven && !opt_.exhaustive_search && rarest <= static_cast<double>(opt_.rare_word_rows) && !prefix_only) {
-    auto all = score_matches(0);
+    auto all = score_matches(4 * opt_.rare_word_rows);
     if (!all) return all.err();
-    proven = true;
+    proven = *all;
   }
   // Words each in many rows but rarely together (a pasted title at a million articles): if the
   // words were independent, this many rows would hold them all. Few: their matches are scored up
@@ -716,7 +718,10 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
       std::push_heap(top.begin(), top.end(), std::greater<>());
     }
   };
-  auto kth = [&] { return top.size() < best ? -1.0 : top.front(); };
+  // Bounds and scores are doubles computed in different orders: a bound within a relative 1e-9
+  // of the k-th score counts as reaching it (a tie the newer row would win).
+  constexpr double slack = 1e-9;
+  auto kth = [&] { return top.size() < best ? -1.0 : top.front() * (1 - slack); };
   std::size_t next = 0;
   while (next < order.size() && order[next].bound >= kth()) {
     std::vector<std::int64_t> known, unknown;
@@ -778,7 +783,7 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
   if (closed) return true;
   // Rows in no list: proven out only when their bound is below the best-th score (a tie could
   // still win on recency).
-  return top.size() >= best && outside_bound < kth();
+  return top.size() >= best && outside_bound * (1 + slack) < kth();
 }
 
 PBGDPL_DECL std::string search_index::integrity_problems() {

@@ -118,9 +118,15 @@ PBGDPL_DECL result<void> sqlite_store::write(write_op op, const record& r, std::
       });
     } catch (...) {
       if (outer) index_.rolled_back();
+      else index_.nested_rolled_back();
       throw;
     }
-    if (outer && !out) index_.rolled_back();
+    if (outer) {
+      if (out) index_.committed();
+      else index_.rolled_back();
+    } else if (!out) {
+      index_.nested_rolled_back();
+    }
     if (out) pending_.push_back(std::move(c));
     batch = take_committed();
   }
@@ -288,10 +294,16 @@ PBGDPL_DECL result<void> sqlite_store::transaction(const std::function<result<vo
     } catch (...) {
       pending_.resize(mark);
       if (outer) index_.rolled_back();
+      else index_.nested_rolled_back();
       throw;
     }
     if (!out) pending_.resize(mark);
-    if (outer && !out) index_.rolled_back();
+    if (outer) {
+      if (out) index_.committed();
+      else index_.rolled_back();
+    } else if (!out) {
+      index_.nested_rolled_back();
+    }
     batch = take_committed();
   }
   notify(batch);  // after the outermost commit, outside mu_

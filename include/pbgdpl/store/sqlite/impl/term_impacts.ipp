@@ -127,6 +127,7 @@ PBGDPL_DECL result<void> term_impacts::add(std::int64_t seq, std::string_view ti
   noted_row row;
   if (auto r = weigh(seq, title_e, title_f, body_e, body_f, row); !r) return r;
   noted_.insert(seq);
+  touched_.insert(seq);
   if (ref_ <= 0) {
     auto r = reference_length();
     if (!r) return r.err();
@@ -143,10 +144,11 @@ PBGDPL_DECL result<void> term_impacts::add(std::int64_t seq, std::string_view ti
 
 PBGDPL_DECL result<void> term_impacts::remove(std::int64_t seq) {
   if (!enabled()) return {};
+  touched_.insert(seq);
   // Noted in this transaction and not yet written: forgotten there.
   if (noted_.count(seq)) {
     rows_.erase(std::remove_if(rows_.begin(), rows_.end(), [&](const noted_row& r) { return r.seq == seq; }), rows_.end());
-    auto by_f = [](const impact_entry& a, const impact_entry& b) { return a.f > b.f; };
+    auto by_f = [](const impact_entry& a, const impact_entry& b) { return a.f != b.f ? a.f > b.f : a.seq > b.seq; };
     for (auto& [key, p] : pending_) {
       auto end = std::remove_if(p.heap.begin(), p.heap.end(), [&](const impact_entry& e) { return e.seq == seq; });
       if (end == p.heap.end()) continue;
@@ -191,11 +193,14 @@ PBGDPL_DECL result<void> term_impacts::settle_reference() {
 PBGDPL_DECL void term_impacts::note(const std::string& key, const impact_entry& e) {
   double f = e.f;
   auto& p = pending_[key];
-  auto by_f = [](const impact_entry& a, const impact_entry& b) { return a.f > b.f; };  // min-heap
-  if (p.heap.size() < list_size_) {
+  // Min-heap by weight, the older row first among equals: of two rows that weigh the same the
+  // newer is kept, as the ranking's tie-break puts it first.
+  auto by_f = [](const impact_entry& a, const impact_entry& b) { return a.f != b.f ? a.f > b.f : a.seq > b.seq; };
+  // The irregular rows' list is never cut: a row left out of it would be in no list at all.
+  if (p.heap.size() < list_size_ || key == irregular_key) {
     p.heap.push_back(e);
     std::push_heap(p.heap.begin(), p.heap.end(), by_f);
-  } else if (f > p.heap.front().f) {
+  } else if (f > p.heap.front().f || (f == p.heap.front().f && e.seq > p.heap.front().seq)) {
     p.dropped = std::max(p.dropped, p.heap.front().f);
     std::pop_heap(p.heap.begin(), p.heap.end(), by_f);
     p.heap.back() = e;
@@ -210,6 +215,8 @@ PBGDPL_DECL result<void> term_impacts::flush() {
     discard();
     return {};
   }
+  if (dirty_)
+    if (auto r = repair(); !r) return r;
   if (auto s = settle_reference(); !s) return s;
   for (auto& [key, p] : pending_)
     if (auto r = flush_key(key, p); !r) return r;
@@ -219,9 +226,27 @@ PBGDPL_DECL result<void> term_impacts::flush() {
   return {};
 }
 
+PBGDPL_DECL result<void> term_impacts::repair() {
+  dirty_ = false;
+  std::vector<std::int64_t> rows(touched_.begin(), touched_.end());
+  for (auto seq : rows) {
+    if (auto r = remove(seq); !r) return r;
+    auto st = db_.prepare("SELECT title_e, title_f, body_e, body_f FROM search_fts WHERE rowid = ?");
+    if (!st) return st.err();
+    st->bind(1, seq);
+    int rc = st->step();
+    if (rc == SQLITE_DONE) continue;  // not indexed now
+    if (rc != SQLITE_ROW) return db_.fail(rc, "search: impacts");
+    if (auto a = add(seq, st->text(0), st->text(1), st->text(2), st->text(3)); !a) return a;
+  }
+  return {};
+}
+
 PBGDPL_DECL void term_impacts::discard() noexcept {
   pending_.clear();
   noted_.clear();
+  touched_.clear();
+  dirty_ = false;
   rows_.clear();
   ref_ = 0;
 }
@@ -242,7 +267,7 @@ PBGDPL_DECL result<void> term_impacts::flush_key(const std::string& key, pending
     }
   }
   tau = std::max(tau, p.dropped);
-  std::sort(p.heap.begin(), p.heap.end(), [](const impact_entry& a, const impact_entry& b) { return a.f > b.f; });
+  std::sort(p.heap.begin(), p.heap.end(), [](const impact_entry& a, const impact_entry& b) { return a.f != b.f ? a.f > b.f : a.seq > b.seq; });
   auto insert = [&](const impact_entry& e) -> result<bool> {
     auto st = db_.prepare("INSERT OR IGNORE INTO search_impacts(term, f, seq, w, dl) VALUES(?, ?, ?, ?, ?)");
     if (!st) return st.err();
@@ -251,7 +276,7 @@ PBGDPL_DECL result<void> term_impacts::flush_key(const std::string& key, pending
     return sqlite3_changes(db_.handle()) > 0;
   };
   for (const auto& e : p.heap) {
-    if (n < static_cast<std::int64_t>(list_size_)) {
+    if (n < static_cast<std::int64_t>(list_size_) || key == irregular_key) {
       auto in = insert(e);
       if (!in) return in.err();
       n += *in ? 1 : 0;
@@ -268,7 +293,7 @@ PBGDPL_DECL result<void> term_impacts::flush_key(const std::string& key, pending
       weakest.f = st->dbl(0);
       weakest.seq = st->i64(1);
     }
-    if (e.f <= weakest.f) {
+    if (e.f < weakest.f || (e.f == weakest.f && e.seq <= weakest.seq)) {
       tau = std::max(tau, e.f);
       break;
     }

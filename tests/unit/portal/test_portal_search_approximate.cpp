@@ -68,7 +68,7 @@ struct sqlite_portal {
 };
 }  // namespace
 
-TEST_CASE("a search past the store's cost cap answers approximate, in the API and on the page; one within it does not") {
+TEST_CASE("a search past the store's cost cap answers approximate in the API and on the page, and one within it does not") {
   store::sqlite_options tight;
   tight.impact_list_size = 2;     // lists that prove nothing here
   tight.max_scored_matches = 5;   // and a cap below the 40 matches

@@ -550,12 +550,32 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   }
   // A boosted row the pruned scoring did not reach still gets its words' score (0 when it does
   // not match them all: a document found by its number alone).
-  if (!last_.exhaustive) {
+  // From the rows' own columns (row_scorer): an FTS5 "MATCH ... AND rowid IN (...)" walked the
+  // common words' doclists for each statement (seconds for a pasted title, benchmark). The
+  // boost look-ups applied the filters already.
+  {
     std::vector<std::int64_t> unscored;
     for (const auto& [seq, b] : boosts)
       if (!scores.count(seq)) unscored.push_back(seq);
-    if (!unscored.empty())
-      if (auto r = score_rows(head, tail, f.cte_binds, score_args, match, tail_binds, unscored, scores); !r) return r.err();
+    if (!unscored.empty()) {
+      auto stats = db_.prepare("SELECT pbgdpl_stats(search_fts, 0), pbgdpl_stats(search_fts, 1) FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
+      if (!stats) return stats.err();
+      stats->bind(1, match);
+      int rc = stats->step();
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return search_error(rc);
+      std::optional<row_scorer> here;
+      if (rc == SQLITE_ROW) {
+        double nrow = stats->dbl(0), total = stats->dbl(1);
+        here.emplace(impacts_, q, dfs, nrow, nrow > 0 && total > 0 ? total / nrow : 1.0);
+      }
+      if (rc == SQLITE_DONE) {
+        // Nothing matches every word: the boosted rows keep their boost alone.
+      } else if (here->ok()) {
+        if (auto r = here->score(db_, unscored, scores); !r) return r.err();
+      } else if (auto r = score_rows(head, tail, f.cte_binds, score_args, match, tail_binds, unscored, scores); !r) {
+        return r.err();
+      }
+    }
   }
   for (const auto& [seq, b] : boosts) scores[seq] += b;
 

@@ -10,7 +10,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <unordered_map>
 #include <vector>
 
@@ -125,6 +127,9 @@ class search_index {
   result<void> score_rows(const std::string& sql_head, const std::string& sql_tail, const std::vector<std::string>& cte_binds,
                           const std::vector<double>& score_args, const std::string& match, const std::vector<std::string>& tail_binds,
                           const std::vector<std::int64_t>& seqs, std::unordered_map<std::int64_t, double>& out);
+  // The index's row count and average row length as pbgdpl_score sees them (read through a row
+  // matching `match`; none when nothing matches).
+  result<std::optional<std::pair<double, double>>> index_stats(const std::string& match);
   result<bool> rank_by_impacts(const parsed_query& q, const std::vector<double>& dfs, const std::string& head, const std::string& tail,
                                const std::vector<std::string>& cte_binds, const std::vector<double>& score_args,
                                const std::string& match, const std::vector<std::string>& tail_binds, const std::string& filter_sql,

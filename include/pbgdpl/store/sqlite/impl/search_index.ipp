@@ -307,6 +307,17 @@ PBGDPL_DECL result<void> search_index::score_rows(const std::string& sql_head, c
   return {};
 }
 
+PBGDPL_DECL result<std::optional<std::pair<double, double>>> search_index::index_stats(const std::string& match) {
+  auto st = db_.prepare("SELECT pbgdpl_stats(search_fts, 0), pbgdpl_stats(search_fts, 1) FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
+  if (!st) return st.err();
+  st->bind(1, match);
+  int rc = st->step();
+  if (rc == SQLITE_DONE) return std::optional<std::pair<double, double>>{};
+  if (rc != SQLITE_ROW) return search_error(rc);
+  double nrow = st->dbl(0), total = st->dbl(1);
+  return std::optional<std::pair<double, double>>{std::pair{nrow, nrow > 0 && total > 0 ? total / nrow : 1.0}};  // as score_function
+}
+
 PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_query& q, const std::vector<std::string>& kinds,
                                                                bool all_kinds, std::size_t best) {
   last_ = {};
@@ -416,14 +427,10 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
     while ((rc = st->step()) == SQLITE_ROW) rows.push_back(st->i64(0));
     if (rc != SQLITE_DONE) return db_.fail(rc, "search: filter");
     if (rows.size() <= opt_.max_filtered_rows) {
-      auto stats = db_.prepare("SELECT pbgdpl_stats(search_fts, 0), pbgdpl_stats(search_fts, 1) FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
+      auto stats = index_stats(match);
       if (!stats) return stats.err();
-      stats->bind(1, match);
-      rc = stats->step();
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return search_error(rc);
-      if (rc == SQLITE_ROW) {
-        double nrow = stats->dbl(0), total = stats->dbl(1);
-        row_scorer here(impacts_, q, dfs, nrow, nrow > 0 && total > 0 ? total / nrow : 1.0);
+      if (*stats) {
+        row_scorer here(impacts_, q, dfs, (*stats)->first, (*stats)->second);
         if (here.ok()) {
           if (auto r = here.score(db_, rows, scores); !r) return r.err();
           last_.scored = rows.size();
@@ -558,17 +565,11 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
     for (const auto& [seq, b] : boosts)
       if (!scores.count(seq)) unscored.push_back(seq);
     if (!unscored.empty()) {
-      auto stats = db_.prepare("SELECT pbgdpl_stats(search_fts, 0), pbgdpl_stats(search_fts, 1) FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
+      auto stats = index_stats(match);
       if (!stats) return stats.err();
-      stats->bind(1, match);
-      int rc = stats->step();
-      if (rc != SQLITE_ROW && rc != SQLITE_DONE) return search_error(rc);
       std::optional<row_scorer> here;
-      if (rc == SQLITE_ROW) {
-        double nrow = stats->dbl(0), total = stats->dbl(1);
-        here.emplace(impacts_, q, dfs, nrow, nrow > 0 && total > 0 ? total / nrow : 1.0);
-      }
-      if (rc == SQLITE_DONE) {
+      if (*stats) here.emplace(impacts_, q, dfs, (*stats)->first, (*stats)->second);
+      if (!*stats) {
         // Nothing matches every word: the boosted rows keep their boost alone.
       } else if (here->ok()) {
         if (auto r = here->score(db_, unscored, scores); !r) return r.err();
@@ -602,19 +603,10 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
                                                        const std::vector<double>& score_args, const std::string& match,
                                                        const std::vector<std::string>& tail_binds, const std::string& filter_sql,
                                                        std::size_t best, std::unordered_map<std::int64_t, double>& scores) {
-  // The index's row count and token total, as pbgdpl_score sees them.
-  double nrow = 0, total = 0;
-  {
-    auto st = db_.prepare("SELECT pbgdpl_stats(search_fts, 0), pbgdpl_stats(search_fts, 1) FROM search_fts WHERE search_fts MATCH ? LIMIT 1");
-    if (!st) return st.err();
-    st->bind(1, match);
-    int rc = st->step();
-    if (rc == SQLITE_DONE) return true;  // nothing matches
-    if (rc != SQLITE_ROW) return search_error(rc);
-    nrow = st->dbl(0);
-    total = st->dbl(1);
-  }
-  double avg = nrow > 0 && total > 0 ? total / nrow : 1.0;  // as score_function
+  auto stats = index_stats(match);
+  if (!stats) return stats.err();
+  if (!*stats) return true;  // nothing matches
+  double nrow = (*stats)->first, avg = (*stats)->second;
   auto ref = impacts_.reference_length();
   if (!ref) return ref.err();
   if (*ref <= 0) return false;

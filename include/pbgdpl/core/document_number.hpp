@@ -2,7 +2,9 @@
 //   "19/KH-PGDĐT"          number / type-issuer                 (administrative documents)
 //   "30/2020/NĐ-CP"        number / year / type-issuer          (normative legal documents)
 //   "123/UBND-VX"          number / issuer-drafting unit        (official letters, công văn)
-// Laws and ordinances carry no type code: "14/2012/QH13" (number / year / issuer).
+// Laws and ordinances carry no type code: "14/2012/QH13" (number / year / issuer). Documents of
+// the Communist Party put the type beside the number: "80-KL/TW", "02-KH/TU" (number-type /
+// issuer; Hướng dẫn 36-HD/VPTW). Issuer codes may hold "&" ("PGD&ĐT").
 #pragma once
 #include "result.hpp"
 
@@ -21,7 +23,7 @@ struct document_type_info {
 
 // Type abbreviations of Decree 30/2020 annex III, plus the normative types of the Law on
 // promulgation of legal documents (NĐ, TT, TTLT, NQLT) that appear in the same position.
-inline constexpr std::array<document_type_info, 36> document_types{{
+inline constexpr std::array<document_type_info, 39> document_types{{
     {"NQ", "Nghị quyết", "Resolution"},
     {"QĐ", "Quyết định", "Decision"},
     {"CT", "Chỉ thị", "Directive"},
@@ -58,6 +60,10 @@ inline constexpr std::array<document_type_info, 36> document_types{{
     {"VBHN", "Văn bản hợp nhất", "Consolidated text"},
     {"KL", "Kết luận", "Conclusion"},
     {"CV", "Công văn", "Official letter"},
+    // The copy forms of Decree 30/2020 (annex III): a copy carries its own number.
+    {"SY", "Bản sao y", "Certified copy"},
+    {"TS", "Bản trích sao", "Extract copy"},
+    {"SL", "Bản sao lục", "Transcribed copy"},
 }};
 
 inline const document_type_info* find_document_type(std::string_view code) noexcept {
@@ -67,7 +73,7 @@ inline const document_type_info* find_document_type(std::string_view code) noexc
 }
 
 struct document_number {
-  enum class form { typed, official_letter, issuer_only };
+  enum class form { typed, official_letter, issuer_only, party };
 
   std::string number;              // "19", leading zeros kept as written ("02")
   std::optional<int> year;         // 2020 in "30/2020/NĐ-CP"
@@ -82,7 +88,8 @@ struct document_number {
 };
 
 namespace detail {
-// A symbol part: letters (any script, Đ included) and digits, at least one character.
+// A symbol part: letters (any script, Đ included) and digits, at least one character; "&"
+// between two of them ("PGD&ĐT").
 PBGDPL_DECL bool is_symbol_part(std::string_view s);
 PBGDPL_DECL bool all_digits(std::string_view s);
 }  // namespace detail

@@ -195,10 +195,31 @@ TEST_SUITE("core/document_number") {
     CHECK(d->to_string() == "19/KH-PGDĐT");
   }
 
+  TEST_CASE("Party numbers, & in an issuer and the copy forms parse and format back as written (issue 13)") {
+    for (std::string n : {"80-KL/TW", "32-CT/TW", "02-KH/TU", "15-NQ/ĐU", "19/KH-PGD&ĐT", "05/SY-UBND", "12/TS-PGD&ĐT",
+                          "3/SL-VP", "123/PGD&ĐT-VP"}) {
+      CAPTURE(n);
+      auto d = parse_document_number(n);
+      REQUIRE_MESSAGE(d, (d ? "" : d.err().describe()));
+      CHECK(d->to_string() == n);
+    }
+    auto kl = parse_document_number("80-KL/TW").value();
+    CHECK(kl.kind == document_number::form::party);
+    CHECK(kl.number == "80");
+    CHECK(kl.type_code == "KL");
+    CHECK(kl.issuer == "TW");
+    CHECK_FALSE(kl.year);
+    auto amp = parse_document_number("19/KH-PGD&ĐT").value();
+    CHECK(amp.kind == document_number::form::typed);
+    CHECK(amp.issuer == "PGD&ĐT");
+    CHECK(find_document_type("SY")->name_vi == "Bản sao y");
+  }
+
   TEST_CASE("bad document numbers are rejected with a reason") {
     for (auto bad : {"", "19", "19 KH-PGDĐT", "/KH-PGDĐT", "ab/KH-PGDĐT", "19/", "19/KH-", "19/-PGD",
                      "19/2020/2021/NĐ-CP", "30/20/NĐ-CP", "19/KH-PGD ĐT", "19/KH--PGDĐT", "1234567/KH-X",
-                     "19/KH-PGD<script>", "19/PGDĐT"}) {
+                     "19/KH-PGD<script>", "19/PGDĐT", "80-/TW", "-KL/TW", "8a-KL/TW", "80-KL/", "80-KL/TW-",
+                     "80-K&L/TW", "19/KH-&PGD", "19/KH-PGD&&ĐT", "19/KH-PGD&", "80-KL/2020/TW"}) {
       auto r = parse_document_number(bad);
       CHECK_MESSAGE(!r, bad);
       if (!r) {

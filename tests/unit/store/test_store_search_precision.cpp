@@ -82,6 +82,27 @@ TEST_CASE_TEMPLATE("a document number in any form lists that document first, the
   }
 }
 
+TEST_CASE_TEMPLATE("a Party number and an issuer with & are found first too (issue 13)", F, STORES) {
+  F f;
+  auto s = f.make();
+  seed_numbers(*s);
+  auto kl = make_document("kl-80", "80-KL/TW", "KL", 2024, 1, 8);
+  REQUIRE(s->create(kl, "x"));
+  auto amp = make_document("kh-7", "7/KH-PGD&ĐT", "KH", 2023, 3, 2);
+  REQUIRE(s->create(amp, "x"));
+  for (std::string q : {"80-KL/TW", "kết luận 80-kl/tw", "ket luan 80-KL/TW"}) {
+    CAPTURE(q);
+    auto r = s->search(sr(q, {}, 5));
+    REQUIRE(r);
+    REQUIRE_FALSE(r->items.empty());
+    CHECK(r->items[0].id == "kl-80");
+  }
+  auto r = s->search(sr("kế hoạch 7/KH-PGD&ĐT", {}, 5));
+  REQUIRE(r);
+  REQUIRE_FALSE(r->items.empty());
+  CHECK(r->items[0].id == "kh-7");
+}
+
 TEST_CASE_TEMPLATE("a number that no document has changes nothing, and filters still apply", F, STORES) {
   F f;
   std::unique_ptr<pbgdpl::store::store> s = f.make();

@@ -16,6 +16,7 @@ PBGDPL_DECL std::string document_number::to_string() const {
     case form::typed: s += type_code + "-" + issuer; break;
     case form::official_letter: s += issuer + "-" + drafting_unit; break;
     case form::issuer_only: s += issuer; break;
+    case form::party: return number + "-" + type_code + "/" + issuer;
   }
   return s;
 }
@@ -23,6 +24,7 @@ PBGDPL_DECL std::string document_number::to_string() const {
 namespace detail {
 PBGDPL_DECL bool is_symbol_part(std::string_view s) {
   if (s.empty() || s.size() > 40) return false;
+  if (s.front() == '&' || s.back() == '&' || s.find("&&") != std::string_view::npos) return false;
   auto p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
   utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
   while (left > 0) {
@@ -32,7 +34,7 @@ PBGDPL_DECL bool is_symbol_part(std::string_view s) {
     auto cat = utf8proc_category(cp);
     bool letter = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL;
     bool digit = cp >= '0' && cp <= '9';
-    if (!letter && !digit) return false;
+    if (!letter && !digit && cp != '&') return false;
     p += n;
     left -= n;
   }
@@ -73,6 +75,23 @@ PBGDPL_DECL result<document_number> parse_document_number(std::string_view input
   if (count < 2) return bad("thiếu dấu / giữa số và ký hiệu", "missing '/' between number and symbol");
 
   document_number dn;
+  // The Party's form: "80-KL/TW" (number-type / issuer).
+  if (auto dash = parts[0].find('-'); count == 2 && dash != std::string_view::npos) {
+    auto num = parts[0].substr(0, dash), type = parts[0].substr(dash + 1);
+    if (!detail::all_digits(num) || num.size() > 6) return bad("số phải là chữ số", "the number must be digits");
+    if (!detail::is_symbol_part(type) || type.find('&') != std::string_view::npos)
+      return bad("ký hiệu loại văn bản không hợp lệ", "invalid type code");
+    for (std::size_t b = 0, e; b <= parts[1].size(); b = e + 1) {
+      e = parts[1].find('-', b);
+      if (e == std::string_view::npos) e = parts[1].size();
+      if (!detail::is_symbol_part(parts[1].substr(b, e - b))) return bad("ký hiệu cơ quan không hợp lệ", "invalid issuer code");
+    }
+    dn.kind = document_number::form::party;
+    dn.number = std::string(num);
+    dn.type_code = std::string(type);
+    dn.issuer = std::string(parts[1]);
+    return dn;
+  }
   if (!detail::all_digits(parts[0]) || parts[0].size() > 6)
     return bad("số phải là chữ số", "the number must be digits");
   dn.number = std::string(parts[0]);

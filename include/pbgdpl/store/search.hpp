@@ -134,7 +134,7 @@ struct search_page {
 // A token of a text: its bytes in the (NFC) source and its two search forms.
 struct token {
   std::size_t begin = 0, end = 0;
-  std::string exact;   // NFC, case folded, accents kept
+  std::string exact;   // NFC, case folded, accents kept (oa/oe/uy: the tone mark on the second vowel)
   std::string folded;  // case folded, marks removed, đ → d
 };
 
@@ -231,9 +231,10 @@ std::string title_fold_key(std::string_view title);
 // matching word wrapped in <mark>; the rest is escaped, so stored markup is shown, never run.
 std::string snippet(std::string_view text, const parsed_query& q, std::size_t max_tokens = 32);
 
-// Reference relevance for backends without a full-text engine (and the meaning the SQLite
-// ranking approximates): every term must occur (folded); a query equal to the title wins; title
-// hits outweigh body hits; exact-accent hits outweigh folded ones. Returns 0 for no match.
+// Reference relevance for backends without a full-text engine: every term must occur (folded); a
+// query equal to the title wins; title hits outweigh body hits; exact-accent hits outweigh folded
+// ones. Returns 0 for no match. The SQLite store follows the same rules with its own numbers
+// (pbgdpl_score, BM25), exactly: the conformance suite checks the rules on both, not the numbers.
 class scorer {
  public:
   explicit scorer(const parsed_query& q) : q_(q) {}

@@ -96,9 +96,9 @@ constexpr std::pair<std::string_view, std::string_view> errc_messages(errc e) no
   switch (e) {
     case errc::ok: return {"Thành công", "Success"};
     case errc::invalid_argument: return {"Tham số không hợp lệ", "Invalid argument"};
-    case errc::invalid_utf8: return {"Văn bản không phải UTF-8 hợp lệ", "Text is not valid UTF-8"};
+    case errc::invalid_utf8: return {"Nội dung không đúng mã UTF-8", "Text is not valid UTF-8"};
     case errc::parse_error: return {"Không đọc được dữ liệu", "Could not parse input"};
-    case errc::missing_field: return {"Thiếu trường bắt buộc", "A required field is missing"};
+    case errc::missing_field: return {"Thiếu thông tin bắt buộc", "A required field is missing"};
     case errc::wrong_type: return {"Sai kiểu dữ liệu", "Wrong data type"};
     case errc::out_of_range: return {"Giá trị ngoài phạm vi cho phép", "Value out of range"};
     case errc::too_large: return {"Dữ liệu quá lớn", "Value too large"};

@@ -189,7 +189,7 @@ template <class T>
 void field(const json& j, std::string_view key, T& out, text_limit limit = text_limit::long_text) {
   auto it = j.find(key);
   if (it == j.end())
-    throw exception(error(errc::missing_field, "/" + pointer_token(key), "Thiếu trường bắt buộc \"" + std::string(key) + "\"",
+    throw exception(error(errc::missing_field, "/" + pointer_token(key), "Thiếu thông tin bắt buộc \"" + std::string(key) + "\"",
                           "Missing required field \"" + std::string(key) + "\""));
   at_path(key, [&] { read(*it, out, limit); });
 }

@@ -41,7 +41,7 @@ class stored_reader {
     if (it == j_.end()) {
       if (n == model_io::need::required)
         throw exception(error(errc::missing_field, "/" + json_io::pointer_token(key),
-                              "Thiếu trường bắt buộc \"" + std::string(key) + "\"",
+                              "Thiếu thông tin bắt buộc \"" + std::string(key) + "\"",
                               "Missing required field \"" + std::string(key) + "\""));
       return;
     }

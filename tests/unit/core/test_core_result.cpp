@@ -74,3 +74,14 @@ TEST_SUITE("core/result") {
     CHECK(result<int>(7).value() == 7);
   }
 }
+
+TEST_CASE("default messages read right on a school site (issue 13): a field is not a school, text is not a legal document") {
+  using pbgdpl::errc;
+  CHECK(pbgdpl::errc_messages(errc::missing_field).first == "Thiếu thông tin bắt buộc");
+  CHECK(pbgdpl::errc_messages(errc::invalid_utf8).first == "Nội dung không đúng mã UTF-8");
+  for (int c = 0; c <= 99; ++c) {
+    auto vi = std::string(pbgdpl::errc_messages(static_cast<errc>(c)).first);
+    CAPTURE(vi);
+    CHECK(vi.find("trường") == std::string::npos);
+  }
+}

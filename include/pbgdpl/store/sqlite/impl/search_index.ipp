@@ -737,33 +737,38 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
   // of the k-th score counts as reaching it (a tie the newer row would win).
   constexpr double slack = 1e-9;
   auto kth = [&] { return top.size() < best ? -1.0 : top.front() * (1 - slack); };
+  // Takes the rows of `found` (row -> score) that pass the filters: one look-up in entities per
+  // 64 rows (the FTS5 statements apply the filters themselves; rows scored here do not).
+  auto take_passing = [&](const std::unordered_map<std::int64_t, double>& found) -> result<void> {
+    if (!join) {
+      for (const auto& [seq, sc] : found) take(seq, sc);
+      return {};
+    }
+    std::vector<std::int64_t> rows;
+    for (const auto& [seq, sc] : found) rows.push_back(seq);
+    for (std::size_t from = 0; from < rows.size(); from += 64) {
+      auto st = db_.prepare(filter_sql);
+      if (!st) return st.err();
+      int i = 1;
+      bind_each(*st, i, cte_binds);
+      for (std::size_t k = 0; k < 64; ++k) st->bind(i++, from + k < rows.size() ? rows[from + k] : std::int64_t{0});
+      bind_each(*st, i, tail_binds);
+      int rc;
+      while ((rc = st->step()) == SQLITE_ROW) take(st->i64(0), found.at(st->i64(0)));
+      if (rc != SQLITE_DONE) return db_.fail(rc, "search: filter");
+    }
+    return {};
+  };
   std::size_t next = 0;
   while (next < order.size() && order[next].bound >= kth()) {
-    std::vector<std::int64_t> known, unknown;
-    std::unordered_map<std::int64_t, double> known_score;
-    for (; next < order.size() && known.size() < 64 && unknown.size() < 64 && order[next].bound >= kth(); ++next) {
-      if (order[next].known) {
-        known.push_back(order[next].seq);
-        known_score[order[next].seq] = order[next].bound;
-      } else {
-        unknown.push_back(order[next].seq);
-      }
+    std::vector<std::int64_t> unknown;
+    std::unordered_map<std::int64_t, double> known_score;  // known for every word: the bound is the score
+    for (; next < order.size() && known_score.size() < 64 && unknown.size() < 64 && order[next].bound >= kth(); ++next) {
+      if (order[next].known) known_score[order[next].seq] = order[next].bound;
+      else unknown.push_back(order[next].seq);
     }
-    if (!known.empty()) {
-      if (!join) {
-        for (auto seq : known) take(seq, known_score[seq]);
-      } else {
-        auto st = db_.prepare(filter_sql);
-        if (!st) return st.err();
-        int i = 1;
-        bind_each(*st, i, cte_binds);
-        for (std::size_t k = 0; k < 64; ++k) st->bind(i++, k < known.size() ? known[k] : std::int64_t{0});
-        bind_each(*st, i, tail_binds);
-        int rc;
-        while ((rc = st->step()) == SQLITE_ROW) take(st->i64(0), known_score[st->i64(0)]);
-        if (rc != SQLITE_DONE) return db_.fail(rc, "search: filter");
-      }
-    }
+    if (!known_score.empty())
+      if (auto r = take_passing(known_score); !r) return r.err();
     if (!unknown.empty()) {
       if (last_.scored + unknown.size() > per_term_share(opt_.max_scored_candidates, q.terms.size())) return false;
       std::unordered_map<std::int64_t, double> got;
@@ -771,23 +776,7 @@ PBGDPL_DECL result<bool> search_index::rank_by_impacts(const parsed_query& q, co
       if (here->ok()) {
         // Scored from the rows' own columns, then checked against the filters like known rows.
         if (auto r = here->score(db_, unknown, got); !r) return r.err();
-        if (!join) {
-          for (auto& [seq, sc] : got) take(seq, sc);
-        } else {
-          std::vector<std::int64_t> hits;
-          for (auto& [seq, sc] : got) hits.push_back(seq);
-          for (std::size_t from = 0; from < hits.size(); from += 64) {
-            auto st = db_.prepare(filter_sql);
-            if (!st) return st.err();
-            int i = 1;
-            bind_each(*st, i, cte_binds);
-            for (std::size_t k = 0; k < 64; ++k) st->bind(i++, from + k < hits.size() ? hits[from + k] : std::int64_t{0});
-            bind_each(*st, i, tail_binds);
-            int rc;
-            while ((rc = st->step()) == SQLITE_ROW) take(st->i64(0), got[st->i64(0)]);
-            if (rc != SQLITE_DONE) return db_.fail(rc, "search: filter");
-          }
-        }
+        if (auto r = take_passing(got); !r) return r.err();
       } else {
         if (auto r = score_rows(head, tail, cte_binds, score_args, match, tail_binds, unknown, got); !r) return r.err();
         for (auto& [seq, sc] : got) take(seq, sc);

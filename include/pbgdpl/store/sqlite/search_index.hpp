@@ -37,6 +37,14 @@ struct sql_filter {
 };
 
 sql_filter build_filter(const filter& f);
+// An FTS5 error from a search statement: a bug in how the expression was built, never the user's
+// fault, reported cleanly in both languages (errc::invalid_argument at /q).
+error query_error(connection& db, int rc);
+// Each term's document frequency: counted when below a small cap, else estimated from how far
+// back (in rowids) its cap-th newest match lies (counting a common word would read its whole
+// doclist; an estimate within a few per cent moves its small IDF by less). `max_rowid` gets the
+// highest row.
+result<std::vector<double>> estimate_dfs(connection& db, const parsed_query& q, std::int64_t& max_rowid);
 // A unit and the units below it as unit_in (intersected with a unit_in already set), read by one
 // walk of the unit tree: inside a search's statement the recursive walk was planned with a scan of
 // entities per step (80-120 ms at 100,000 articles, SQLite 3.40), alone it reads the parent index.

@@ -324,31 +324,11 @@ PBGDPL_DECL result<std::vector<scored_row>> search_index::rank(const parsed_quer
   // Rows this transaction indexed are in the lists before they are read.
   if (impacts_.pending())
     if (auto fl = impacts_.flush(); !fl) return fl.err();
-  static constexpr std::size_t df_cap = 100;
-  // Document frequency of each term: counted when it is below a small cap, else estimated
-  // from how far back (in rowids) its cap-th most recent match lies. Counting a common term
-  // would read its whole doclist; an estimate within a few per cent moves its (small) IDF by
-  // less than that. The estimate is part of the scoring: exhaustive scoring uses the same.
+  // The estimate is part of the scoring: exhaustive scoring uses the same.
   std::int64_t max_rowid = 0;
-  {
-    auto st = db_.prepare("SELECT coalesce(max(seq), 0) FROM entities");
-    if (!st) return st.err();
-    if (int rc = st->step(); rc != SQLITE_ROW) return db_.fail(rc, "search");
-    max_rowid = st->i64(0);
-  }
-  std::vector<double> dfs;  // per term
-  for (const auto& t : q.terms) {
-    auto st = db_.prepare("SELECT count(*), min(rowid) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
-                          "ORDER BY rowid DESC LIMIT ?)");
-    if (!st) return st.err();
-    st->bind(1, fts_phrase(t.folded, t.prefix));
-    st->bind(2, static_cast<std::int64_t>(df_cap));
-    int rc = st->step();
-    if (rc != SQLITE_ROW) return search_error(rc);
-    auto n = st->i64(0), oldest = st->i64(1);
-    if (n < static_cast<std::int64_t>(df_cap) || oldest <= 0) dfs.push_back(static_cast<double>(n));
-    else dfs.push_back(static_cast<double>(n) * static_cast<double>(max_rowid) / static_cast<double>(max_rowid - oldest + 1));
-  }
+  auto estimated = estimate_dfs(db_, q, max_rowid);
+  if (!estimated) return estimated.err();
+  const std::vector<double>& dfs = *estimated;  // per term
   std::vector<double> score_args;  // per term: document frequency, phrase count
   for (std::size_t t = 0; t < q.terms.size(); ++t) {
     score_args.push_back(dfs[t]);
@@ -867,11 +847,36 @@ PBGDPL_DECL result<void> search_index::optimize() {
   return db_.exec("INSERT INTO title_fts(title_fts) VALUES('optimize')");
 }
 
-PBGDPL_DECL error search_index::search_error(int rc) {
-  auto e = db_.fail(rc, "search");
+PBGDPL_DECL error search_index::search_error(int rc) { return query_error(db_, rc); }
+
+PBGDPL_DECL error query_error(connection& db, int rc) {
+  auto e = db.fail(rc, "search");
   if (e.code == errc::internal)
     return error(errc::invalid_argument, "/q", "Không xử lý được câu tìm kiếm này", "This search query cannot be processed");
   return e;
+}
+
+PBGDPL_DECL result<std::vector<double>> estimate_dfs(connection& db, const parsed_query& q, std::int64_t& max_rowid) {
+  static constexpr std::int64_t df_cap = 100;
+  {
+    auto st = db.prepare("SELECT coalesce(max(seq), 0) FROM entities");
+    if (!st) return st.err();
+    if (int rc = st->step(); rc != SQLITE_ROW) return db.fail(rc, "search");
+    max_rowid = st->i64(0);
+  }
+  std::vector<double> dfs;
+  for (const auto& t : q.terms) {
+    auto st = db.prepare("SELECT count(*), min(rowid) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
+                         "ORDER BY rowid DESC LIMIT ?)");
+    if (!st) return st.err();
+    st->bind(1, fts_phrase(t.folded, t.prefix)).bind(2, df_cap);
+    if (int rc = st->step(); rc != SQLITE_ROW) return query_error(db, rc);
+    auto n = st->i64(0), oldest = st->i64(1);
+    dfs.push_back(n < df_cap || oldest <= 0 ? static_cast<double>(n)
+                                            : static_cast<double>(n) * static_cast<double>(max_rowid) /
+                                                  static_cast<double>(max_rowid - oldest + 1));
+  }
+  return dfs;
 }
 
 }  // namespace sqlite_detail

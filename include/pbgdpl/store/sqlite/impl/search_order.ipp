@@ -33,43 +33,20 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
   // One row past `best` when there is one: the caller's next-page test (search_index::rank also
   // returns more rows than it sorts).
   const std::size_t want = best + 1;
-  // An FTS5 error here is how the expression was built, not the user's fault (as search_index).
-  auto query_error = [&](int rc) {
-    auto e = db.fail(rc, "search");
-    if (e.code == errc::internal)
-      return error(errc::invalid_argument, "/q", "Không xử lý được câu tìm kiếm này", "This search query cannot be processed");
-    return e;
-  };
   const std::string expr = match_expression(q);
   const auto f = build_filter(q.where);
 
-  // The plan. The rarest word's document frequency bounds the matches: counted when below a
-  // small cap, else estimated from how far back (in rowids) its cap-th newest match lies, as
-  // search_index::rank does, so no common word's doclist is read whole to choose.
+  // The plan. The rarest word's document frequency bounds the matches (estimate_dfs, as
+  // search_index::rank uses it: no common word's doclist is read whole to choose).
   // What the walk may spend, in rows of the scan (a posting read and a row joined and sorted).
   double allowance = std::numeric_limits<double>::infinity();
   bool walk = force == newest_plan::index_walk;
   if (!force) {
-    static constexpr std::int64_t df_cap = 100;
     std::int64_t rows = 0;
-    {
-      auto st = db.prepare("SELECT coalesce(max(seq), 0) FROM entities");
-      if (!st) return st.err();
-      if (int rc = st->step(); rc != SQLITE_ROW) return db.fail(rc, "search");
-      rows = st->i64(0);
-    }
+    auto dfs = estimate_dfs(db, q, rows);
+    if (!dfs) return dfs.err();
     double rarest = static_cast<double>(rows);
-    for (const auto& t : q.terms) {
-      auto st = db.prepare("SELECT count(*), min(rowid) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ? "
-                           "ORDER BY rowid DESC LIMIT ?)");
-      if (!st) return st.err();
-      st->bind(1, fts_phrase(t.folded, t.prefix)).bind(2, df_cap);
-      if (int rc = st->step(); rc != SQLITE_ROW) return query_error(rc);
-      auto n = st->i64(0), oldest = st->i64(1);
-      double df = n < df_cap || oldest <= 0 ? static_cast<double>(n)
-                                            : static_cast<double>(n) * static_cast<double>(rows) / static_cast<double>(rows - oldest + 1);
-      rarest = std::min(rarest, df);
-    }
+    for (double df : *dfs) rarest = std::min(rarest, df);
     did.rarest_df = rarest;
     // Matches spread over the rows: the walk reads about best x rows / df of them before it has
     // `best` (one range query per batch when rows are stored in date order); the scan reads
@@ -139,7 +116,7 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
           check->bind(1, expr).bind(2, lo->seq).bind(3, hi->seq);
           int crc;
           while ((crc = check->step()) == SQLITE_ROW) hits.push_back(check->i64(0));
-          if (crc != SQLITE_DONE) return query_error(crc);
+          if (crc != SQLITE_DONE) return query_error(db, crc);
         } else {
           spent += per_row;
           for (const auto& r : batch) {
@@ -148,7 +125,7 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
             check->bind(1, expr).bind(2, r.seq);
             int crc = check->step();
             if (crc == SQLITE_ROW) hits.push_back(r.seq);
-            else if (crc != SQLITE_DONE) return query_error(crc);
+            else if (crc != SQLITE_DONE) return query_error(db, crc);
           }
         }
         std::sort(hits.begin(), hits.end());
@@ -191,7 +168,7 @@ PBGDPL_DECL result<std::vector<scored_row>> rank_newest(connection& db, const pa
   st->bind(i++, static_cast<std::int64_t>(std::min<std::size_t>(want, std::numeric_limits<std::int64_t>::max())));
   int rc;
   while ((rc = st->step()) == SQLITE_ROW) out.push_back({0, st->i64(0)});
-  if (rc != SQLITE_DONE) return query_error(rc);
+  if (rc != SQLITE_DONE) return query_error(db, rc);
   return out;
 }
 

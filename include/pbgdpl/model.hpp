@@ -16,3 +16,4 @@
 #include "model/channel.hpp"
 #include "model/dataset.hpp"
 #include "model/unit_directory.hpp"
+#include "model/report_rollup.hpp"

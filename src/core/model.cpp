@@ -16,3 +16,4 @@
 #include <pbgdpl/model/impl/training.ipp>
 #include <pbgdpl/model/impl/channel.ipp>
 #include <pbgdpl/model/impl/dataset.ipp>
+#include <pbgdpl/model/impl/report_rollup.ipp>

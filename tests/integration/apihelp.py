@@ -5,7 +5,10 @@ import json
 
 from portal_proc import SEED_DIR
 
-DIVISION = "pgddt-ha-dong"
+# The unit that manages the schools today: the Hà Đông ward's office of culture and society, which
+# took over the Hà Đông education division's duties on 1 July 2025 (the division's own pages stay
+# as an archive nobody writes to). The division's approver account holds a grant there too.
+DIVISION = "vhxh-phuong-ha-dong"
 APPROVER = "acc-division-approver"
 
 

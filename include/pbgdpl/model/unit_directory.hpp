@@ -2,6 +2,10 @@
 // constant time (each unit's subtree is one interval of a pre-order walk), built from a list of
 // units whatever it holds. The store refuses cycles and chains deeper than max_depth; a list read
 // from an older or damaged store may still have them, and is cut so that every walk ends.
+// Over time: unit_directory::at(units, d) is the hierarchy on day d (each unit's parent, kind and
+// name of that day; units not yet opened left out; units that had ended kept where they were on
+// their last day, marked ended()), and successors()/predecessors() follow the links a unit that
+// ended leaves, so pages can list an ended unit's content with its successors'.
 // Thread safety: immutable once built; any number of threads may read one directory at once.
 #pragma once
 #include "unit.hpp"
@@ -33,7 +37,30 @@ class unit_directory {
   static constexpr std::uint32_t none = 0xffffffffu;
 
   unit_directory() = default;
+  // The units as they are stored (each one's own fields: the latest state).
   explicit unit_directory(std::vector<unit> units);
+  // The hierarchy on day d (see the top of this file).
+  static unit_directory at(std::vector<unit> units, date d);
+
+  // The day at() was asked for; none for a directory of the stored state.
+  std::optional<date> as_of() const noexcept { return as_of_; }
+  // Whether the unit had ended: its last day is before as_of() (without a day: it has a last
+  // day). False for an unknown id.
+  bool ended(std::string_view id) const noexcept {
+    auto u = find(id);
+    return u && u->closed_on && (!as_of_ || *u->closed_on < *as_of_);
+  }
+  // The listed units that took over from `id` (its successors' ids that the directory holds).
+  std::vector<const unit*> successors(std::string_view id) const;
+  // The listed units that name `id` among their successors.
+  std::vector<const unit*> predecessors(std::string_view id) const;
+  // Whether the content of `owner` is listed on the pages of `at`, whose lists show what units
+  // below them own: `owner` lies under `at`, or one of the units that took over from it (through
+  // any chain of successions) does. Succession chains may loop; every unit is visited once.
+  bool listed_under(std::string_view owner, std::string_view at) const;
+  // The units that ended and whose successors (through any chain) include one of `ids`: the
+  // owners a unit's pages list besides its own tree. At most `limit` ids, in no set order.
+  std::vector<std::string> predecessors_of(std::span<const std::string> ids, std::size_t limit = 1000) const;
 
   std::size_t size() const noexcept { return units_.size(); }
   bool empty() const noexcept { return units_.empty(); }
@@ -105,6 +132,9 @@ class unit_directory {
   std::vector<unit> units_;  // pre-order
   std::vector<node> nodes_;  // parallel to units_
   std::unordered_map<std::string, std::uint32_t, id_hash, std::equal_to<>> index_;
+  // successor id -> the units (indexes) that name it: the reverse of unit::successors.
+  std::unordered_map<std::string, std::vector<std::uint32_t>, id_hash, std::equal_to<>> predecessors_;
+  std::optional<date> as_of_;
   std::size_t cut_ = 0;
 };
 
@@ -113,9 +143,13 @@ namespace detail {
 inline int unit_kind_rank(unit_kind k) noexcept {
   switch (k) {
     case unit_kind::school: return 0;
-    case unit_kind::education_division: return 1;
+    case unit_kind::education_division:
+    case unit_kind::district_office:
+    case unit_kind::commune_office: return 1;
     case unit_kind::department: return 2;
-    case unit_kind::district: return 3;
+    case unit_kind::district:
+    case unit_kind::commune:
+    case unit_kind::ward: return 3;
     case unit_kind::city: return 4;
   }
   return 0;
@@ -235,6 +269,81 @@ inline unit_directory::unit_directory(std::vector<unit> units) {
     units_.push_back(std::move(listed[i]));
   }
   for (std::uint32_t p = 0; p < n; ++p) index_.emplace(units_[p].id.value, p);
+  for (std::uint32_t p = 0; p < n; ++p)
+    for (const auto& s : units_[p].successors) {
+      auto& v = predecessors_[s.successor.value];
+      if (v.empty() || v.back() != p) v.push_back(p);
+    }
+}
+
+inline unit_directory unit_directory::at(std::vector<unit> units, date d) {
+  std::vector<unit> on_day;
+  on_day.reserve(units.size());
+  for (auto& u : units) {
+    if (u.opened_on && d < *u.opened_on) continue;  // not yet there
+    // A unit that had ended stays where it was on its last day (its archive keeps its place).
+    const date day = has_ended_by(u, d) ? *u.closed_on : d;
+    on_day.push_back(u.history.empty() ? std::move(u) : unit_state_on(u, day));
+  }
+  unit_directory out(std::move(on_day));
+  out.as_of_ = d;
+  return out;
+}
+
+inline std::vector<const unit*> unit_directory::successors(std::string_view id) const {
+  std::vector<const unit*> out;
+  if (auto u = find(id))
+    for (const auto& s : u->successors)
+      if (auto v = find(s.successor)) out.push_back(v);
+  return out;
+}
+
+inline std::vector<const unit*> unit_directory::predecessors(std::string_view id) const {
+  std::vector<const unit*> out;
+  if (auto it = predecessors_.find(id); it != predecessors_.end())
+    for (auto i : it->second) out.push_back(&units_[i]);
+  return out;
+}
+
+inline bool unit_directory::listed_under(std::string_view owner, std::string_view at) const {
+  if (within(owner, at)) return true;
+  auto first = find(owner);
+  if (!first || first->successors.empty()) return false;
+  // Breadth-first over successions; `seen` makes a loop of successions end.
+  std::vector<std::string_view> queue{owner};
+  std::unordered_map<std::string_view, bool> seen{{owner, true}};
+  for (std::size_t q = 0; q < queue.size(); ++q) {
+    auto u = find(queue[q]);
+    if (!u) continue;
+    for (const auto& s : u->successors) {
+      std::string_view next = s.successor.value;
+      if (!seen.emplace(next, true).second) continue;
+      if (within(next, at)) return true;
+      queue.push_back(next);
+    }
+  }
+  return false;
+}
+
+inline std::vector<std::string> unit_directory::predecessors_of(std::span<const std::string> ids, std::size_t limit) const {
+  std::vector<std::string> out;
+  if (predecessors_.empty()) return out;
+  std::unordered_map<std::string_view, bool> seen;
+  std::vector<std::string_view> queue;
+  for (const auto& id : ids)
+    if (seen.emplace(id, true).second) queue.push_back(id);
+  for (std::size_t q = 0; q < queue.size() && out.size() < limit; ++q) {
+    auto it = predecessors_.find(queue[q]);
+    if (it == predecessors_.end()) continue;
+    for (auto i : it->second) {
+      std::string_view p = units_[i].id.value;
+      if (!seen.emplace(p, true).second) continue;
+      out.emplace_back(p);
+      queue.push_back(p);
+      if (out.size() == limit) break;
+    }
+  }
+  return out;
 }
 
 inline std::vector<const unit*> unit_directory::children(std::string_view id) const {

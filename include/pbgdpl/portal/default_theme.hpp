@@ -54,6 +54,8 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
 </header>
 <div class="wrap layout">
 <main id="noi-dung" tabindex="-1">
+<nav class="place" aria-label="{{place.label}}"><ol>{{#place.above}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.above}}<li aria-current="page">{{site.name}} <span class="kind">({{place.kind}})</span></li></ol></nav>
+{{#place.ended}}<p class="ended" role="note">{{place.ended}}</p>{{/place.ended}}
 {{{content}}}
 </main>
 <aside class="side" aria-label="{{t.links}}">
@@ -63,6 +65,12 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
     <span>{{required_text}}</span>
   </a>
   {{/banner}}
+  {{#place.has_successors}}<h2>{{place.successors_label}}</h2>
+  <ul class="units">{{#place.successors}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.successors}}</ul>{{/place.has_successors}}
+  {{#place.has_below}}<h2>{{place.below_label}}</h2>
+  <ul class="units">{{#place.below}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.below}}</ul>{{/place.has_below}}
+  {{#place.has_predecessors}}<h2>{{place.predecessors_label}}</h2>
+  <ul class="units">{{#place.predecessors}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.predecessors}}</ul>{{/place.has_predecessors}}
   <h2>{{t.feeds}}</h2>
   <ul class="feeds">
     <li><a href="{{feeds.atom}}">Atom</a></li>
@@ -83,7 +91,7 @@ inline constexpr std::string_view article_list = R"HTML(<ul class="articles">
 {{#articles}}<li>
   <article>
     <h3><a href="{{url}}">{{title}}</a></h3>
-    <p class="meta"><time datetime="{{published_iso}}">{{published_vi}}</time>{{#unit_name}} · {{unit_name}}{{/unit_name}}</p>
+    <p class="meta"><time datetime="{{published_iso}}">{{published_vi}}</time>{{#unit_name}} · {{unit_name}}{{#unit_ended}} ({{unit_ended}}){{/unit_ended}}{{/unit_name}}</p>
     {{#summary}}<p>{{summary}}</p>{{/summary}}
   </article>
 </li>
@@ -127,7 +135,7 @@ inline constexpr std::string_view pagination = R"HTML({{#pagination}}<nav class=
 inline constexpr std::string_view article = R"HTML(<article class="full">
   <p class="crumbs"><a href="{{site.section}}">{{t.section}}</a> › <a href="{{article.category_url}}">{{article.category_label}}</a></p>
   <h1>{{article.title}}</h1>
-  <p class="meta"><time datetime="{{article.published_iso}}">{{article.published_vi}}</time>{{#article.unit_name}} · {{article.unit_name}}{{/article.unit_name}}</p>
+  <p class="meta"><time datetime="{{article.published_iso}}">{{article.published_vi}}</time>{{#article.unit_name}} · {{article.unit_name}}{{#article.unit_ended}} ({{article.unit_ended}}){{/article.unit_ended}}{{/article.unit_name}}</p>
   {{#article.summary}}<p class="lead">{{article.summary}}</p>{{/article.summary}}
   <div class="body">{{{article.body_html}}}</div>
   {{#article.tags.0}}<p class="tags">{{t.tags}}: {{#article.tags}}<span class="tag">{{.}}</span> {{/article.tags}}</p>{{/article.tags.0}}
@@ -232,6 +240,8 @@ mark{background:#fff3a0;color:inherit}
 .pages{display:flex;gap:1rem;margin:1.5rem 0}
 .error{color:var(--accent);font-weight:700}.empty{color:var(--muted)}
 .body img{max-width:100%;height:auto}
+nav.place ol{list-style:none;margin:0 0 .8rem;padding:0;font-size:.9rem;color:var(--muted)}nav.place li{display:inline}nav.place li+li:before{content:" › "}
+p.ended{border-left:4px solid var(--accent);background:var(--soft);padding:.6rem .8rem}
 footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1rem 0}
 )CSS";
 

@@ -100,6 +100,10 @@ class pages {
   // An article is shown by the unit that owns it and by the units above it.
   bool visible_here(const page_context&, std::string_view owner) const;
   // A document by the unit that issued it and the units below it; one of no unit by all.
+  std::vector<std::string> document_owners(const page_context& ctx) const;
+  views::unit_place place_of(const page_context& ctx) const;
+  // "đơn vị đã kết thúc hoạt động" when `owner` has ended, else empty.
+  std::string_view ended_mark(const page_context& ctx, std::string_view owner) const;
   bool document_visible_here(const page_context&, const legal_document&) const;
 
   // --- view data (typed view models for the templates, views.hpp) -----------------------------

@@ -1,6 +1,7 @@
 // The units the portal answers for, kept in memory: read from the store once into the model's
-// unit_directory, and read again only after a unit was written, so no page loads or walks the
-// tree (with thousands of schools, a page costs what it costs with ten).
+// unit_directory as the hierarchy of today (Asia/Ho_Chi_Minh), and read again only after a unit
+// was written or the day changed, so no page loads or walks the tree (with thousands of schools, a
+// page costs what it costs with ten) and permissions follow the hierarchy of the day they are used.
 // Thread safety: live_units may be shared by every thread; get() hands out an immutable snapshot
 // that stays valid while a unit write replaces it.
 #pragma once
@@ -9,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -29,7 +31,10 @@ struct unit_snapshot {
   const unit* active(std::string_view id) const;
 };
 
-// Reads every unit of the store (archived ones included) into a snapshot.
+// Reads every unit of the store (archived ones included) into a snapshot of the hierarchy on day
+// `on` (unit_directory::at).
+result<std::shared_ptr<const unit_snapshot>> load_units(store::store& db, date on);
+// The same on today's date in Vietnam.
 result<std::shared_ptr<const unit_snapshot>> load_units(store::store& db);
 
 // The current snapshot, shared by the pages, the API and the authorizer. A request holds the
@@ -37,7 +42,9 @@ result<std::shared_ptr<const unit_snapshot>> load_units(store::store& db);
 // the number of requests waiting).
 class live_units {
  public:
-  explicit live_units(store::store& db) : db_(db) {}
+  // `clock` (unset: pbgdpl::now()) says which day's hierarchy get() serves; the portal passes its
+  // own clock so that tests can move the day.
+  explicit live_units(store::store& db, std::function<timestamp()> clock = {}) : db_(db), clock_(std::move(clock)) {}
   live_units(const live_units&) = delete;
   live_units& operator=(const live_units&) = delete;
 
@@ -49,13 +56,17 @@ class live_units {
   std::uint64_t loads() const noexcept { return loads_.load(std::memory_order_relaxed); }
 
  private:
+  date today() const { return local_date(clock_ ? clock_() : now()); }
+
   store::store& db_;
+  std::function<timestamp()> clock_;
   std::atomic<std::uint64_t> generation_{1};
   std::atomic<std::uint64_t> loads_{0};
   std::mutex load_mu_;              // one reader of the store at a time
   mutable std::shared_mutex mu_;    // guards current_ and loaded_generation_
   std::shared_ptr<const unit_snapshot> current_;
   std::uint64_t loaded_generation_ = 0;
+  date loaded_day_{};  // the day current_ is the hierarchy of
 };
 
 }  // namespace portal

@@ -76,6 +76,43 @@ struct banner_info {
   }
 };
 
+// A link to a unit's section.
+struct unit_link {
+  std::string url;
+  std::string_view name;
+  template <class F>
+  void fields(F&& f) const {
+    f("url", url);
+    f("name", name);
+  }
+};
+
+// Where the unit sits in the hierarchy of today: the units above it (the city first), those
+// directly below, and, across a reorganisation, the units it took over from and those that took
+// over from it. `ended` is the notice shown when the unit itself has ended.
+struct unit_place {
+  std::string_view label, kind, below_label, predecessors_label, successors_label;
+  std::vector<unit_link> above, below, predecessors, successors;
+  bool has_below = false, has_predecessors = false, has_successors = false;  // views point at members
+  std::string ended;
+  template <class F>
+  void fields(F&& f) const {
+    f("label", label);
+    f("kind", kind);
+    f("above", above);
+    f("has_below", has_below);
+    f("below_label", below_label);
+    f("below", below);
+    f("has_predecessors", has_predecessors);
+    f("predecessors_label", predecessors_label);
+    f("predecessors", predecessors);
+    f("has_successors", has_successors);
+    f("successors_label", successors_label);
+    f("successors", successors);
+    f("ended", ended);
+  }
+};
+
 struct common {
   std::string_view lang;
   bool lang_en = false;
@@ -84,8 +121,10 @@ struct common {
   feed_links feeds;
   language_switch lang_switch;
   std::optional<banner_info> banner;
+  unit_place place;
   template <class F>
   void fields(F&& f) const {
+    f("place", place);
     f("lang", lang);
     f("lang_en", lang_en);
     f("site", site);
@@ -152,6 +191,7 @@ struct article_item {
   std::string summary;
   std::string published_iso, published_vi;
   std::string_view unit_name;
+  std::string_view unit_ended;  // set when the owner has ended: "đơn vị đã kết thúc hoạt động"
   template <class F>
   void fields(F&& f) const {
     f("url", url);
@@ -160,6 +200,7 @@ struct article_item {
     f("published_iso", published_iso);
     f("published_vi", published_vi);
     f("unit_name", unit_name);
+    f("unit_ended", unit_ended);
   }
 };
 
@@ -256,6 +297,7 @@ struct article_body {
   std::string_view body_html;
   std::string published_iso, published_vi;
   std::string_view unit_name;
+  std::string_view unit_ended;
   std::span<const std::string> tags;
   std::vector<document_link> documents;
   std::string category_url;
@@ -268,6 +310,7 @@ struct article_body {
     f("published_iso", published_iso);
     f("published_vi", published_vi);
     f("unit_name", unit_name);
+    f("unit_ended", unit_ended);
     f("tags", tags);
     f("documents", documents);
     f("category_url", category_url);

@@ -366,6 +366,14 @@ class store {
   result<void> check_unit_parent(const unit& u);
   static constexpr std::size_t max_unit_depth = 64;
 
+  // Every stored unit, archived ones included (an ended unit's record stays: its content is
+  // attributed to it), in id order.
+  result<std::vector<unit>> all_units();
+  // The unit hierarchy on day d: unit_directory::at() over every stored unit. Both backends
+  // answer it from the same records (each unit's history rides in its record, so a record
+  // written before units had a history reads as one unchanging state: no migration).
+  result<unit_directory> hierarchy_at(date d);
+
   // The record a typed value is stored as; validation failures are returned, nothing written.
   template <stored_entity T>
   static result<record> to_record(const T& v) {

@@ -245,14 +245,19 @@ struct authority_scope {
   bool contains(const unit_id& authority, const unit_id& u) const;
 };
 
-// The level a unit of kind `k` delegates at: the city and its departments city officials, a
-// district or an education division division approvers, a school school approvers.
+// The level a unit of kind `k` delegates at: the city and its departments city officials; a
+// district, a commune or ward, or one of their offices (the education division until 30 June
+// 2025, the office of culture and society since) division approvers; a school school approvers.
 constexpr role approver_level(unit_kind k) noexcept {
   switch (k) {
     case unit_kind::city:
     case unit_kind::department: return role::city_official;
     case unit_kind::district:
-    case unit_kind::education_division: return role::division_approver;
+    case unit_kind::district_office:
+    case unit_kind::education_division:
+    case unit_kind::commune:
+    case unit_kind::ward:
+    case unit_kind::commune_office: return role::division_approver;
     case unit_kind::school: return role::school_approver;
   }
   return role::school_approver;

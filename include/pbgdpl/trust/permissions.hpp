@@ -42,7 +42,8 @@ namespace trust {
 
 // The unit hierarchy the rules ask "is this school under that division?": the model's one
 // directory of units (constant-time within(), cycle-safe, bounded depth). Build it once per
-// change of the units and share it; it is not rebuilt per question.
+// change of the units (and per day: permissions follow the hierarchy on the day of the action,
+// unit_directory::at(units, today)) and share it; it is not rebuilt per question.
 using unit_tree = unit_directory;
 
 // Facts about the target the rule may need; today only whether the content is approved.
@@ -63,8 +64,17 @@ struct target_facts {
 inline bool allowed(const role_grant& g, action a, const unit_id& target, const unit_tree& tree,
                     const target_facts& facts = {}) {
   if (!tree.find(target) || !tree.find(g.unit)) return false;
-  const bool own = target == g.unit;
-  const bool below = tree.within(target, g.unit);
+  // A unit that ended (tree.ended(): its last day is before the tree's day) keeps its archive
+  // but acts no more: a grant held there only reads. Its content is answered for by the units
+  // that took it over (unit::successors, through any chain: the ward's office for the Hà Đông
+  // division), as if it were their own (they answer its questions, correct and withdraw its
+  // records), and by the city's officials; by nobody else.
+  const bool reading = a == action::read || a == action::read_audit_log;
+  if (!reading && tree.ended(g.unit.value)) return false;
+  const bool inherited = tree.ended(target.value) && tree.listed_under(target.value, g.unit.value);
+  if (!reading && tree.ended(target.value) && g.r != role::city_official && !inherited) return false;
+  const bool own = target == g.unit || inherited;
+  const bool below = tree.within(target, g.unit) || inherited;
   switch (g.r) {
     case role::school_editor:
       return own && (a == action::read || a == action::edit_content || a == action::submit_content ||

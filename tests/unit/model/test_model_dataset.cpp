@@ -44,10 +44,19 @@ TEST_SUITE("model/dataset") {
     REQUIRE_MESSAGE(r, (r ? std::string() : describe_all(r.err())));
     const auto& d = *r;
     CHECK(d.units.size() >= 8);
+    // Each level had a school under the division until 30 June 2025 and has one under a ward's
+    // office of culture and society since (the reform of 1 July 2025).
     for (auto level : {school_level::mn, school_level::th, school_level::thcs}) {
-      bool found = false;
-      for (const auto& u : d.units) found = found || (u.level == level && u.parent == unit_id{"pgddt-ha-dong"});
-      CHECK_MESSAGE(found, to_string(level));
+      bool before = false, after = false;
+      for (const auto& u : d.units) {
+        if (u.level != level) continue;
+        before = before || unit_state_on(u, date{std::chrono::year{2024}, std::chrono::September, std::chrono::day{5}}).parent ==
+                               unit_id{"pgddt-ha-dong"};
+        after = after || unit_state_on(u, date{std::chrono::year{2025}, std::chrono::September, std::chrono::day{5}}).parent ==
+                             unit_id{"vhxh-phuong-ha-dong"};
+      }
+      CHECK_MESSAGE(before, to_string(level));
+      CHECK_MESSAGE(after, to_string(level));
     }
     // One account per role.
     for (const auto& [r_, name] : enum_names<role>::values) {

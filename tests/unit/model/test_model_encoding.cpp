@@ -19,6 +19,11 @@ namespace fx {
 inline unit pinned_unit() {
   auto u = full_school();
   u.closed_on = d(2030, 8, 31);
+  u.history.push_back({d(2025, 6, 30), unit_id{"pgddt-ha-dong"}, unit_kind::school, "Trường Tiểu học Văn Yên",
+                       "TH Văn Yên", "1656/NQ-UBTVQH15"});
+  u.parent = unit_id{"vhxh-ha-dong"};
+  u.successors.push_back({succession_kind::merged_into, unit_id{"th-ha-dong"}, "12/QĐ-UBND",
+                          legal_document_id{"qd-12-ubnd-2030"}, "Sáp nhập hai trường"});
   return u;
 }
 inline legal_document pinned_legal_document() {

@@ -198,6 +198,7 @@ TEST_CASE("portal: a write by another connection to the SQLite file shows on the
   REQUIRE(store::import_dataset(*mine, seed));
   portal::options o;
   o.default_unit = "pgddt-ha-dong";
+  o.now = portal_fixture::clock();  // a day the division managed its schools
   portal::site site(*mine, o);
   auto handle = site.handler();
   auto get = [&](const std::string& target) {
@@ -275,6 +276,7 @@ TEST_CASE("portal: a page rendered while a write commits is not kept in the cach
   REQUIRE(store::import_dataset(db.inner, seed));
   portal::options o;
   o.default_unit = "pgddt-ha-dong";
+  o.now = portal_fixture::clock();  // a day the division managed its schools
   portal::site site(db, o);
   auto handle = site.handler();
   auto get = [&](const std::string& target) {
@@ -306,6 +308,8 @@ TEST_CASE("portal: what poll_changes adds to a cached page (printed, not asserte
   auto ns_per_request = [&](store::store& db) {
     portal::options o;
     o.default_unit = "pgddt-ha-dong";
+    o.now = portal_fixture::clock();
+  o.now = portal_fixture::clock();  // a day the division managed its schools
     portal::site site(db, o);
     auto handle = site.handler();
     auto once = [&] {

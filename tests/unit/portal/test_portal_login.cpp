@@ -54,7 +54,7 @@ struct vendor_portal {
     };
     if (stored_accounts && !o.authorize)
       o.authorize = [this](const http::principal& p, std::string_view action, const std::string& unit) {
-        return portal::account_authorizer(f->db)(p, action, unit);
+        return portal::account_authorizer(f->db, f->units)(p, action, unit);
       };
     f = std::make_unique<portal_fixture>(std::move(o));
     for (const auto& a : f->seed.accounts) {
@@ -384,7 +384,7 @@ TEST_CASE("api: grants_authorizer takes the grants from the vendor's users, deci
   vendor_portal* site = nullptr;
   portal::options o;
   o.authorize = [&](const http::principal& p, std::string_view action, const std::string& unit) {
-    if (!by_grants) by_grants = portal::grants_authorizer(grants_of, units = std::make_shared<portal::live_units>(site->f->db));
+    if (!by_grants) by_grants = portal::grants_authorizer(grants_of, units = std::make_shared<portal::live_units>(site->f->db, portal_fixture::clock()));
     return by_grants(p, action, unit);
   };
   vendor_portal v(o, false);
@@ -416,7 +416,7 @@ TEST_CASE("api: grants_authorizer takes the grants from the vendor's users, deci
 
   // One decision for both: for every seeded account, every API action and every unit (and none),
   // the vendor's grants and the stored account's are answered alike.
-  auto shared = std::make_shared<portal::live_units>(v.f->db);
+  auto shared = std::make_shared<portal::live_units>(v.f->db, portal_fixture::clock());
   auto stored = portal::account_authorizer(v.f->db, shared);
   std::vector<std::string> targets{""};
   for (const auto& u : v.f->seed.units) targets.push_back(u.id.value);

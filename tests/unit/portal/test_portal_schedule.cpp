@@ -138,11 +138,13 @@ TEST_CASE("api: a key that may read the unit's unpublished records reads a sched
   portal::options o;
   o.now = clock.fn();
   o.authenticate = [&](std::string_view bearer) { return portal::key_authenticator(keys, *db)(bearer); };
+  std::shared_ptr<portal::live_units> units;
   o.authorize = [&](const http::principal& p, std::string_view action, const std::string& unit) {
-    return portal::account_authorizer(*db)(p, action, unit);
+    return portal::account_authorizer(*db, units)(p, action, unit);
   };
   portal_fixture f(o);
   db = &f.db;
+  units = f.units;
   REQUIRE(f.db.create(scheduled_article(), "test"));
   f.site->content_changed();
   auto approver = trust::issue_token(trust::token_kind::api_key, "acc-division-approver", now(), std::chrono::hours(1));

@@ -26,7 +26,7 @@ struct api_fixture {
       return portal::key_authenticator(keys, f->db)(bearer);
     };
     o.authorize = [this](const http::principal& p, std::string_view action, const std::string& unit) {
-      return portal::account_authorizer(f->db)(p, action, unit);
+      return portal::account_authorizer(f->db, f->units)(p, action, unit);
     };
     f = std::make_unique<portal_fixture>(std::move(o));
     for (const auto& a : f->seed.accounts) {
@@ -187,7 +187,9 @@ TEST_CASE("api: Markdown is rendered when written, text over the budget is refus
 TEST_CASE("store: a unit parent cycle is refused in both directions, and pages survive an old cycle") {
   portal_fixture f;
   auto division = f.db.get<unit>("pgddt-ha-dong").value();
-  // Down then up: the division under one of its schools.
+  const auto school_parent = f.db.get<unit>("th-van-yen").value().parent;
+  // Down then up: the division under one of its schools (a cycle on the days the school was under
+  // the division, before 1 July 2025: the check walks every day a unit on the chain changes).
   division.parent = unit_id{"th-van-yen"};
   auto r = f.db.update(division, "test");
   REQUIRE_FALSE(r);
@@ -207,7 +209,7 @@ TEST_CASE("store: a unit parent cycle is refused in both directions, and pages s
   school = f.db.get<unit>("th-van-yen").value();
   school.parent = unit_id{"to-chuyen-mon"};
   CHECK_FALSE(f.db.update(school, "test"));
-  CHECK(f.db.get<unit>("th-van-yen").value().parent->value == "pgddt-ha-dong");
+  CHECK(f.db.get<unit>("th-van-yen").value().parent == school_parent);
 
   // A cycle written below the typed layer (as an older version could) does not hang a page.
   auto rec = f.db.read("unit", "pgddt-ha-dong").value();

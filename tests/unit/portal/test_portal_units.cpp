@@ -214,7 +214,7 @@ TEST_CASE("portal: with 3,000 schools under the division, its pages list the sch
   a.unit = unit_id{"bench-th-2999"};
   a.author = account_id{"acc-school-editor"};
   a.state = article_state::published;
-  a.created_at = now() - std::chrono::hours(1);
+  a.created_at = portal_fixture::clock()() - std::chrono::hours(1);  // the portal's day
   a.updated_at = a.created_at;
   a.published_at = a.created_at;
   REQUIRE(publish::render_html(a));

@@ -23,7 +23,7 @@ struct keyed {
     o.authenticate = [this](std::string_view bearer) { return portal::key_authenticator(keys, f->db)(bearer); };
     if (with_authorizer)
       o.authorize = [this](const http::principal& p, std::string_view action, const std::string& unit) {
-        return portal::account_authorizer(f->db)(p, action, unit);
+        return portal::account_authorizer(f->db, f->units)(p, action, unit);
       };
     f = std::make_unique<portal_fixture>(std::move(o));
     for (const auto& a : f->seed.accounts) {

@@ -94,6 +94,12 @@ PBGDPL_DECL void check_dataset_references(const dataset& d, validator& v) {
   for (std::size_t i = 0; i < d.units.size(); ++i) {
     const auto& u = d.units[i];
     ref(units, u.parent, record_path("units", i, "/parent"), "Đơn vị cấp trên", "Parent unit");
+    for (std::size_t h = 0; h < u.history.size(); ++h)
+      ref(units, u.history[h].parent, record_path("units", i, "/history/" + std::to_string(h) + "/parent"),
+          "Đơn vị cấp trên", "Parent unit");
+    for (std::size_t h = 0; h < u.successors.size(); ++h)
+      ref(units, u.successors[h].successor, record_path("units", i, "/successors/" + std::to_string(h) + "/successor"),
+          "Đơn vị kế thừa", "Successor unit");
     // Walk up: a cycle would make every tree view loop.
     const unit* p = &u;
     for (std::size_t steps = 0; p && p->parent; ++steps) {

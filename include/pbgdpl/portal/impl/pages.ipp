@@ -46,7 +46,7 @@ result<shared_page<T>> list_owned(Fetch fetch, const unit_directory& tree, const
   // Adds the records of one store page; true when the page is full and one more was seen.
   auto take = [&](std::vector<std::shared_ptr<const T>>& items, bool check_owner) {
     for (auto& v : items) {
-      if (check_owner && !tree.within(owner_of(*v), u.id.value)) continue;
+      if (check_owner && !tree.listed_under(owner_of(*v), u.id.value)) continue;
       if (!keep(*v)) continue;
       if (out.items.size() == limit) {
         out.next_cursor = cursor_after(*out.items.back());
@@ -68,11 +68,23 @@ result<shared_page<T>> list_owned(Fetch fetch, const unit_directory& tree, const
     }
     // Sparse: the rest of the page from the store's own filter, from where the reads stopped.
   }
-  if (sub.size() <= small_subtree) {
-    for (const auto& x : sub) q.where.unit_in.push_back(x.id.value);
-  } else {
-    q.where.unit = u.id.value;
+  // Units that ended and passed their duties into this subtree: their content is listed here too
+  // (unit_directory::listed_under). Their records are filtered by owner id, so with them the list
+  // of owners is spelled out up to max_listed_owners; beyond that the store's own walk of the
+  // subtree answers (it follows stored parent links, not successions: docs/design.md).
+  constexpr std::size_t max_listed_owners = 1000;
+  std::vector<std::string> predecessors;
+  if (sub.size() < max_listed_owners) {
+    std::vector<std::string> ids;
+    ids.reserve(sub.size());
+    for (const auto& x : sub) ids.push_back(x.id.value);
+    predecessors = tree.predecessors_of(ids, max_listed_owners - sub.size());
+    if (sub.size() <= small_subtree || !predecessors.empty()) {
+      q.where.unit_in = std::move(ids);
+      q.where.unit_in.insert(q.where.unit_in.end(), predecessors.begin(), predecessors.end());
+    }
   }
+  if (q.where.unit_in.empty()) q.where.unit = u.id.value;
   for (std::size_t read = 0; read < max_filtered_reads; ++read) {
     q.limit = std::min<std::size_t>(100, limit - out.items.size() + 1);
     auto p = fetch(q);
@@ -236,13 +248,24 @@ PBGDPL_DECL std::string pages::with_lang(const page_context& ctx, std::string ur
 // --- what the pages list ---------------------------------------------------------------------
 
 PBGDPL_DECL bool pages::visible_here(const page_context& ctx, std::string_view owner) const {
-  return ctx.units->tree.within(owner, ctx.u->id.value);
+  return ctx.units->tree.listed_under(owner, ctx.u->id.value);
+}
+
+// A unit's pages show the documents of the unit, of the units above it, of the units that ended
+// and passed their duties to any of these (plan 19 of the ended division shows on the pages of the
+// schools now under the ward), and of no unit.
+PBGDPL_DECL std::vector<std::string> pages::document_owners(const page_context& ctx) const {
+  auto owners = ctx.units->tree.self_and_ancestor_ids(ctx.u->id.value);
+  auto before = ctx.units->tree.predecessors_of(owners);
+  owners.insert(owners.end(), before.begin(), before.end());
+  return owners;
 }
 
 PBGDPL_DECL bool pages::document_visible_here(const page_context& ctx, const legal_document& d) const {
   if (!is_published(d)) return false;
   if (!d.unit) return true;
-  return ctx.units->tree.within(ctx.u->id.value, d.unit->value);
+  auto owners = document_owners(ctx);
+  return std::find(owners.begin(), owners.end(), d.unit->value) != owners.end();
 }
 
 PBGDPL_DECL result<shared_page<article>> pages::articles_of(const page_context& ctx, std::optional<article_kind> kind,
@@ -261,7 +284,7 @@ PBGDPL_DECL result<shared_page<legal_document>> pages::documents(const page_cont
                                                                  std::string cursor, store::record_cache::reader* records) {
   store::list_query q;
   q.where.state = "published";
-  q.where.unit_in = ctx.units->tree.self_and_ancestor_ids(ctx.u->id.value);
+  q.where.unit_in = document_owners(ctx);
   q.where.unit_in.emplace_back();
   q.limit = limit;
   q.cursor = std::move(cursor);
@@ -306,7 +329,66 @@ PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_vie
     const auto& b = *opt_.city_banner;
     c.banner = views::banner_info{b.target_url, b.required_text, b.alt_text};
   }
+  c.place = place_of(ctx);
   return c;
+}
+
+// The unit's place in today's hierarchy, and across a reorganisation (docs/domain.md).
+PBGDPL_DECL views::unit_place pages::place_of(const page_context& ctx) const {
+  const bool en = ctx.lang == language::en;
+  const auto& tree = ctx.units->tree;
+  const auto& u = *ctx.u;
+  views::unit_place p;
+  p.label = en ? "Where this unit sits" : "Vị trí đơn vị";
+  p.kind = en ? unit_kind_label_en(u.kind) : unit_kind_label_vi(u.kind);
+  p.below_label = en ? "Units under it" : "Đơn vị trực thuộc";
+  p.predecessors_label = en ? "Took over from (units that ended)" : "Tiếp nhận nhiệm vụ từ (đơn vị đã kết thúc)";
+  p.successors_label = en ? "Taken over by" : "Đơn vị tiếp nhận";
+  // Links to a unit's section (archived units have none, so they are named without one): the
+  // site serves every unit under {where it is mounted}/don-vi/{unit}, whichever host the current
+  // page came through; the mount is this page's base without its own /don-vi/{unit}.
+  const std::string own_mount = "/don-vi/" + u.id.value;
+  const std::string& base = ctx.links.base;
+  const std::string site_root = base.ends_with(own_mount) ? base.substr(0, base.size() - own_mount.size()) : base;
+  auto link = [&](const unit& x) {
+    views::unit_link l;
+    l.name = x.name;
+    if (ctx.units->active(x.id.value)) l.url = with_lang(ctx, site_root + "/don-vi/" + x.id.value + "/pbgdpl/");
+    return l;
+  };
+  auto above = tree.ancestors(u.id.value);
+  for (auto it = above.rbegin(); it != above.rend(); ++it) p.above.push_back(link(**it));
+  for (const auto* c : tree.children(u.id.value))
+    if (!tree.ended(c->id.value)) p.below.push_back(link(*c));
+  for (const auto* x : tree.predecessors(u.id.value)) p.predecessors.push_back(link(*x));
+  for (const auto* x : tree.successors(u.id.value)) p.successors.push_back(link(*x));
+  p.has_below = !p.below.empty();
+  p.has_predecessors = !p.predecessors.empty();
+  p.has_successors = !p.successors.empty();
+  if (tree.ended(u.id.value)) {
+    std::string decision;
+    for (const auto& s : u.successors)
+      if (!s.decision.empty()) {
+        decision = s.decision;
+        break;
+      }
+    const date last = *u.closed_on;
+    if (en)
+      p.ended = "This unit ended on " + format_date(last) + (decision.empty() ? "" : " (" + decision + ")") +
+                ". Its content stays published here as an archive" +
+                (p.successors.empty() ? std::string(".") : std::string("; its duties passed to the units below."));
+    else
+      p.ended = "Đơn vị đã kết thúc hoạt động từ sau " + format_vietnamese_date(last) +
+                (decision.empty() ? "" : " (theo " + decision + ")") +
+                ". Nội dung của đơn vị được giữ nguyên tại đây để tra cứu" +
+                (p.successors.empty() ? std::string(".") : std::string("; nhiệm vụ đã chuyển giao cho các đơn vị dưới đây."));
+  }
+  return p;
+}
+
+PBGDPL_DECL std::string_view pages::ended_mark(const page_context& ctx, std::string_view owner) const {
+  if (!ctx.units->tree.ended(owner)) return {};
+  return ctx.lang == language::en ? "a unit that has ended" : "đơn vị đã kết thúc hoạt động";
 }
 
 PBGDPL_DECL views::meta pages::page_meta(const page_context& ctx, std::string title, std::string description,
@@ -325,7 +407,8 @@ PBGDPL_DECL views::article_item pages::article_item(const page_context& ctx, con
           a.summary,
           format_timestamp(t),
           format_vietnamese_date(local_date(t)),
-          a.unit.value == ctx.u->id.value ? std::string_view() : owner_name(ctx, a.unit.value)};
+          a.unit.value == ctx.u->id.value ? std::string_view() : owner_name(ctx, a.unit.value),
+          ended_mark(ctx, a.unit.value)};
 }
 
 PBGDPL_DECL views::document_item pages::document_item(const page_context& ctx, const legal_document& d) const {
@@ -344,7 +427,8 @@ PBGDPL_DECL views::article_item pages::question_item(const page_context& ctx, co
           publish::stored_summary(q.body_html, q.body, 200),
           format_timestamp(t),
           format_vietnamese_date(local_date(t)),
-          q.unit.value == ctx.u->id.value ? std::string_view() : owner_name(ctx, q.unit.value)};
+          q.unit.value == ctx.u->id.value ? std::string_view() : owner_name(ctx, q.unit.value),
+          ended_mark(ctx, q.unit.value)};
 }
 
 // --- rendering -------------------------------------------------------------------------------
@@ -499,6 +583,7 @@ PBGDPL_DECL http::response pages::article_page(http::request& req, const page_co
   v.published_iso = format_timestamp(t);
   v.published_vi = format_vietnamese_date(local_date(t));
   v.unit_name = owner_name(ctx, a.unit.value);
+  v.unit_ended = ended_mark(ctx, a.unit.value);
   v.tags = a.tags;
   v.category_url = with_lang(ctx, ctx.links.category(cat.slug));
   v.category_label = en ? cat.label_en : cat.label_vi;

@@ -16,22 +16,24 @@ PBGDPL_DECL const unit* unit_snapshot::active(std::string_view id) const {
 
 PBGDPL_DECL std::shared_ptr<const unit_snapshot> live_units::get() {
   auto wanted = generation_.load(std::memory_order_acquire);
+  const date day = today();
   {
     std::shared_lock lock(mu_);
-    if (current_ && loaded_generation_ == wanted) return current_;
+    if (current_ && loaded_generation_ == wanted && loaded_day_ == day) return current_;
   }
   std::lock_guard loading(load_mu_);
   wanted = generation_.load(std::memory_order_acquire);
   {
     std::shared_lock lock(mu_);
-    if (current_ && loaded_generation_ == wanted) return current_;  // another request loaded it
+    if (current_ && loaded_generation_ == wanted && loaded_day_ == day) return current_;  // another request loaded it
   }
   loads_.fetch_add(1, std::memory_order_relaxed);
-  auto fresh = load_units(db_);
+  auto fresh = load_units(db_, day);
   std::unique_lock lock(mu_);
   if (fresh) {
     current_ = std::move(*fresh);
     loaded_generation_ = wanted;  // a change during the load leaves the generation ahead: read again
+    loaded_day_ = day;
   } else if (!current_) {
     current_ = std::make_shared<const unit_snapshot>();
   }
@@ -39,6 +41,10 @@ PBGDPL_DECL std::shared_ptr<const unit_snapshot> live_units::get() {
 }
 
 PBGDPL_DECL result<std::shared_ptr<const unit_snapshot>> load_units(store::store& db) {
+  return load_units(db, local_date(now()));
+}
+
+PBGDPL_DECL result<std::shared_ptr<const unit_snapshot>> load_units(store::store& db, date on) {
   std::vector<unit> units;
   std::vector<std::string> archived;
   store::list_query q;
@@ -58,7 +64,7 @@ PBGDPL_DECL result<std::shared_ptr<const unit_snapshot>> load_units(store::store
     q.cursor = std::move(p->next_cursor);
   }
   auto s = std::make_shared<unit_snapshot>();
-  s->tree = unit_directory(std::move(units));
+  s->tree = unit_directory::at(std::move(units), on);
   std::sort(archived.begin(), archived.end());
   s->archived = std::move(archived);
   return std::shared_ptr<const unit_snapshot>(std::move(s));

@@ -4,6 +4,7 @@
 #include "../store.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -79,31 +80,85 @@ PBGDPL_DECL error not_found_error(std::string_view kind, std::string_view id) {
 }
 
 PBGDPL_DECL result<void> store::check_unit_parent(const unit& u) {
-  if (!u.parent) return {};
-  std::set<std::string, std::less<>> seen{u.id.value};
-  std::string cur = u.parent->value;
-  for (std::size_t steps = 0; !cur.empty(); ++steps) {
-    if (seen.count(cur) || steps > max_unit_depth)
-      return error(errc::invalid_argument, "/parent",
-                   "Không thể đặt " + u.parent->value + " làm đơn vị cấp trên của " + u.id.value +
-                       ": chuỗi đơn vị cấp trên quay lại " + cur + ", cây đơn vị sẽ có vòng lặp",
-                   "Cannot make " + u.parent->value + " the parent of " + u.id.value + ": its chain of parents comes back to " +
-                       cur + ", so the unit tree would contain a cycle");
-    seen.insert(cur);
-    auto r = read(entity_traits<unit>::kind, cur);
-    if (!r) {
-      if (r.err().code != errc::not_found) return r.err();
-      // The unit's own parent must exist. A missing ancestor further up is damage an older
-      // version stored (it did not check): the chain ends there, and this write is not blamed.
-      if (steps == 0)
+  // Units change parents over time (unit::history), so a chain is walked on every day where some
+  // unit on it changes: today's state (after every period) and each period's last day met on the
+  // way. A cycle on any of those days is refused; between them nothing changes. Bounded: at most
+  // max_checked_days days, each a walk of at most max_unit_depth reads.
+  constexpr std::size_t max_checked_days = 256;
+  const date latest{std::chrono::year{9999}, std::chrono::December, std::chrono::day{31}};
+  std::vector<date> days{latest};
+  auto add_days = [&](const unit& x) {
+    for (const auto& p : x.history)
+      if (days.size() < max_checked_days && std::find(days.begin(), days.end(), p.until) == days.end())
+        days.push_back(p.until);
+  };
+  add_days(u);
+  std::map<std::string, unit, std::less<>> read_units;  // each record decoded once
+  for (std::size_t k = 0; k < days.size(); ++k) {
+    const date day = days[k];
+    const auto first = unit_state_on(u, day).parent;
+    if (!first) continue;
+    std::set<std::string, std::less<>> seen{u.id.value};
+    std::string cur = first->value;
+    for (std::size_t steps = 0; !cur.empty(); ++steps) {
+      if (seen.count(cur) || steps > max_unit_depth) {
+        const bool today = day == latest;
+        const std::string when_vi = today ? "" : " (vào ngày " + format_date(day) + ")";
+        const std::string when_en = today ? "" : " (on " + format_date(day) + ")";
         return error(errc::invalid_argument, "/parent",
-                     "Đơn vị cấp trên \"" + cur + "\" của " + u.id.value + " không tồn tại; hãy tạo đơn vị cấp trên trước",
-                     "The parent unit \"" + cur + "\" of " + u.id.value + " does not exist; create the parent first");
-      return {};
+                     "Không thể đặt " + first->value + " làm đơn vị cấp trên của " + u.id.value +
+                         ": chuỗi đơn vị cấp trên quay lại " + cur + when_vi + ", cây đơn vị sẽ có vòng lặp",
+                     "Cannot make " + first->value + " the parent of " + u.id.value +
+                         ": its chain of parents comes back to " + cur + when_en +
+                         ", so the unit tree would contain a cycle");
+      }
+      seen.insert(cur);
+      auto it = read_units.find(cur);
+      if (it == read_units.end()) {
+        auto r = get<unit>(cur);
+        if (!r) {
+          if (r.err().code != errc::not_found) return r.err();
+          // The unit's own parent must exist. A missing ancestor further up is damage an older
+          // version stored (it did not check): the chain ends there, and this write is not blamed.
+          if (steps == 0 && day == latest)
+            return error(errc::invalid_argument, "/parent",
+                         "Đơn vị cấp trên \"" + cur + "\" của " + u.id.value + " không tồn tại; hãy tạo đơn vị cấp trên trước",
+                         "The parent unit \"" + cur + "\" of " + u.id.value + " does not exist; create the parent first");
+          break;
+        }
+        add_days(*r);
+        it = read_units.emplace(cur, std::move(*r)).first;
+      }
+      const auto next = unit_state_on(it->second, day).parent;
+      cur = next ? next->value : std::string();
     }
-    cur = r->parent;
   }
   return {};
+}
+
+PBGDPL_DECL result<std::vector<unit>> store::all_units() {
+  std::vector<unit> units;
+  list_query q;
+  q.limit = 100;
+  q.where.include_archived = true;
+  for (;;) {
+    auto p = list_records(entity_traits<unit>::kind, q);
+    if (!p) return p.err();
+    for (auto& r : p->items) {
+      auto u = decode<unit>(std::move(r));
+      if (!u) return u.err();
+      units.push_back(std::move(*u));
+    }
+    if (p->next_cursor.empty()) break;
+    q.cursor = std::move(p->next_cursor);
+  }
+  return units;
+}
+
+PBGDPL_DECL result<unit_directory> store::hierarchy_at(date d) {
+  auto units = all_units();
+  if (!units) return units.err();
+  return unit_directory::at(std::move(*units), d);
 }
 
 PBGDPL_DECL bool matches(const record& r, const filter& f, const std::vector<std::string>& units) {

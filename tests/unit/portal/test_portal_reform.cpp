@@ -1,0 +1,111 @@
+// The portal on today's hierarchy (the seed as of today): the Hà Đông division ended on 30 June
+// 2025 and its schools are under the wards' offices of culture and society since 1 July 2025.
+// The division's pages stay as an archive, its content is listed by its successors and marked as
+// coming from a unit that ended, and rights follow the hierarchy of the day of the action.
+#include "portal_fixture.hpp"
+
+#include <pbgdpl/portal/auth.hpp>
+#include <pbgdpl/trust/tokens.hpp>
+
+using namespace pbgdpl;
+using pbgdpl_test::portal_fixture;
+
+namespace {
+
+// The seed's portal on the real clock, its section the Hà Đông ward's office.
+struct today_portal {
+  portal::api_key_registry keys;
+  std::unique_ptr<portal_fixture> f;
+  std::map<std::string, std::string> key_of;
+  today_portal() {
+    portal::options o;
+    o.now = [] { return pbgdpl::now(); };
+    o.default_unit = "vhxh-phuong-ha-dong";
+    o.authenticate = [this](std::string_view bearer) { return portal::key_authenticator(keys, f->db)(bearer); };
+    o.authorize = [this](const http::principal& p, std::string_view action, const std::string& unit) {
+      return portal::account_authorizer(f->db, f->units)(p, action, unit);
+    };
+    f = std::make_unique<portal_fixture>(std::move(o));
+    for (const auto& a : f->seed.accounts) {
+      auto t = trust::issue_token(trust::token_kind::api_key, a.id.value, now(), std::chrono::hours(1));
+      keys.add(t.record);
+      key_of[a.id.value] = t.token;
+    }
+  }
+  std::string page(const std::string& target) {
+    auto r = f->get(target);
+    REQUIRE_MESSAGE(r.code == http::status::ok, target);
+    return portal_fixture::body(r);
+  }
+  http::response post_article(const std::string& id, const std::string& unit, const std::string& account) {
+    json body{{"id", id},     {"kind", "activity_news"}, {"title", "Bài " + id}, {"body_markdown", "Nội dung."},
+              {"unit", unit}, {"state", "draft"},        {"schema_version", 1},  {"version", 0}};
+    return f->send(http::verb::post, "/api/v1/articles", body.dump(),
+                   {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + key_of.at(account)}});
+  }
+};
+
+bool has(const std::string& page, std::string_view s) { return page.find(s) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("portal today: the ended division's section is an archive that names its successors") {
+  today_portal p;
+  auto archive = p.page("/don-vi/pgddt-ha-dong/pbgdpl/");
+  CHECK(has(archive, "class=\"ended\""));
+  CHECK(has(archive, "Đơn vị đã kết thúc hoạt động từ sau ngày 30 tháng 6 năm 2025"));
+  CHECK(has(archive, "Đơn vị tiếp nhận"));
+  CHECK(has(archive, "href=\"/don-vi/vhxh-phuong-ha-dong/pbgdpl/\""));
+  // Its own content stays published there.
+  CHECK(has(archive, "pgddt-trien-khai-kh19"));
+  CHECK(p.f->get("/don-vi/pgddt-ha-dong/pbgdpl/bai-viet/pgddt-trien-khai-kh19").code == http::status::ok);
+  // In English too.
+  CHECK(has(p.page("/don-vi/pgddt-ha-dong/pbgdpl/?lang=en"), "This unit ended on 2025-06-30"));
+}
+
+TEST_CASE("portal today: the ward's office lists its schools and the division's content, marked as from an ended unit") {
+  today_portal p;
+  auto home = p.page("/pbgdpl/");
+  // Two levels: the city, then the ward and its office.
+  CHECK(has(home, "Thành phố Hà Nội"));
+  CHECK(has(home, "href=\"/don-vi/ubnd-phuong-ha-dong/pbgdpl/\""));
+  CHECK(has(home, "Tiếp nhận nhiệm vụ từ"));
+  CHECK(has(home, "Đơn vị trực thuộc"));
+  CHECK(has(home, "href=\"/don-vi/th-van-yen/pbgdpl/\""));
+  CHECK_FALSE(has(home, "class=\"ended\""));
+  auto news = p.page("/pbgdpl/tin-hoat-dong/");
+  CHECK(has(news, "pgddt-trien-khai-kh19"));
+  CHECK(has(news, "đơn vị đã kết thúc hoạt động"));
+  CHECK(has(news, "th-van-yen-ngay-phap-luat-2023"));
+  CHECK(p.f->get("/pbgdpl/bai-viet/pgddt-trien-khai-kh19").code == http::status::ok);
+  // The school that went to another ward is not listed here.
+  CHECK_FALSE(has(home, "/don-vi/thcs-le-quy-don/pbgdpl/"));
+  CHECK(has(p.page("/don-vi/vhxh-phuong-duong-noi/pbgdpl/"), "href=\"/don-vi/thcs-le-quy-don/pbgdpl/\""));
+}
+
+TEST_CASE("portal today: a moved school keeps its pages and still shows the division's plan") {
+  today_portal p;
+  CHECK(has(p.page("/don-vi/th-van-yen/pbgdpl/"), "th-van-yen-ngay-phap-luat-2023"));
+  CHECK(p.f->get("/don-vi/th-van-yen/pbgdpl/bai-viet/th-van-yen-ngay-phap-luat-2023").code == http::status::ok);
+  CHECK(p.f->get("/don-vi/th-van-yen/pbgdpl/van-ban/kh-19-pgddt-2023").code == http::status::ok);
+  CHECK(p.f->get("/don-vi/thcs-le-quy-don/pbgdpl/van-ban/kh-19-pgddt-2023").code == http::status::ok);
+  // The school's place today: under the ward's office, not the division.
+  auto school = p.page("/don-vi/th-van-yen/pbgdpl/");
+  CHECK(has(school, "Phòng Văn hóa - Xã hội phường Hà Đông"));
+}
+
+TEST_CASE("portal today: rights follow today's hierarchy, the ended division's archive is the office's") {
+  today_portal p;
+  // The division's approver, granted at the ward's office since 1 July 2025, answers for the
+  // division's archive as the office that took its duties over; a school's approver does not.
+  auto at_division = p.post_article("bai-tai-phong-cu", "pgddt-ha-dong", "acc-division-approver");
+  CHECK_MESSAGE(at_division.code == http::status::created, portal_fixture::body(at_division));
+  auto by_school = p.post_article("bai-cua-truong", "pgddt-ha-dong", "acc-school-approver");
+  CHECK(by_school.code == http::status::forbidden);
+  CHECK_FALSE(p.f->db.get<article>("bai-cua-truong"));
+  auto at_office = p.post_article("bai-tai-phong-vhxh", "vhxh-phuong-ha-dong", "acc-division-approver");
+  CHECK_MESSAGE(at_office.code == http::status::created, portal_fixture::body(at_office));
+  // Under the Dương Nội ward's office the Hà Đông office's approver has no rights.
+  auto elsewhere = p.post_article("bai-o-duong-noi", "thcs-le-quy-don", "acc-division-approver");
+  CHECK(elsewhere.code == http::status::forbidden);
+}

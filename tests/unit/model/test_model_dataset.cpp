@@ -81,6 +81,12 @@ TEST_SUITE("model/dataset") {
     CHECK(r->banners[0].required_text == city_portal_banner_text);
   }
 
+  TEST_CASE("each seed article's category is the section name of its kind") {
+    auto r = dataset_from_json(load_seed());
+    REQUIRE(r);
+    for (const auto& a : r->articles) CHECK_MESSAGE(a.category == article_kind_label_vi(a.kind), a.id.value);
+  }
+
   TEST_CASE("a dataset survives a JSON round trip") {
     auto r = dataset_from_json(load_seed());
     REQUIRE(r);

@@ -235,6 +235,7 @@ table.meta th{width:32%;background:var(--soft)}caption{text-align:left;font-weig
 mark{background:#fff3a0;color:inherit}
 .pages{display:flex;gap:1rem;margin:1.5rem 0}
 .error{color:var(--accent);font-weight:700}.empty{color:var(--muted)}
+p.ask a.ask{font-weight:700}.byline,.source{text-align:right;color:var(--muted)}
 .body img{max-width:100%;height:auto}
 footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1rem 0}
 )CSS";

@@ -100,6 +100,7 @@ inline constexpr std::string_view home = R"HTML(<h1>{{t.section}}</h1>
   {{#articles.0}}{{> article_list}}{{/articles.0}}
   {{^articles}}<p class="empty">{{empty_text}}</p>{{/articles}}
   <p class="more"><a href="{{url}}">{{t.more}} <span class="visually-hidden">{{label}}</span></a></p>
+  {{#questions}}{{#site.ask_url}}<p class="ask"><a class="ask" href="{{site.ask_url}}">{{t.ask}}</a></p>{{/site.ask_url}}{{/questions}}
 </section>
 {{/categories}}
 {{#documents.0}}

@@ -203,6 +203,7 @@ struct home_category {
   std::string_view label;
   std::vector<article_item> articles;
   std::string_view empty_text;  // what an empty list says: no articles, or no documents/questions
+  bool questions = false;       // the questions section: where to ask
   template <class F>
   void fields(F&& f) const {
     f("slug", slug);
@@ -210,6 +211,7 @@ struct home_category {
     f("label", label);
     f("articles", articles);
     f("empty_text", empty_text);
+    f("questions", questions);
   }
 };
 

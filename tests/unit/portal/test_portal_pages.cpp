@@ -129,6 +129,13 @@ TEST_SUITE("portal/pages") {
       CHECK(b.find("<a class=\"ask\" href=\"mailto:pgddt@hadong.edu.vn\">Gửi câu hỏi</a>") != std::string::npos);
       CHECK(b.find("Đường dây nóng") == std::string::npos);
       CHECK(portal_fixture::body(f.get("/pbgdpl/tin-hoat-dong/")).find("Gửi câu hỏi") == std::string::npos);
+      // The section's home says it once, under its questions.
+      auto home = portal_fixture::body(f.get("/pbgdpl/"));
+      const std::string link = "<a class=\"ask\" href=\"mailto:pgddt@hadong.edu.vn\">Gửi câu hỏi</a>";
+      auto at = home.find(link);
+      REQUIRE(at != std::string::npos);
+      CHECK(home.find("Gửi câu hỏi", at + link.size()) == std::string::npos);
+      CHECK(home.substr(home.rfind("id=\"cat-", at)).starts_with("id=\"cat-hoi-dap-phap-luat\""));
       // A school without an email and a site without ask_url: no link.
       CHECK(portal_fixture::body(f.get("/don-vi/th-le-loi/pbgdpl/hoi-dap-phap-luat/")).find("Gửi câu hỏi") ==
             std::string::npos);

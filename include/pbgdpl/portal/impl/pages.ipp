@@ -442,6 +442,7 @@ PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) 
     cat.url = with_lang(ctx, ctx.links.category(c.slug));
     cat.label = en ? c.label_en : c.label_vi;
     cat.empty_text = detail::empty_text(ctx.lang, c.source != category_source::questions);
+    cat.questions = c.source == category_source::questions;
     if (c.source == category_source::questions) {
       if (auto p = questions_of(ctx, 5, {}, &records))
         for (const auto& q : p->items) cat.articles.push_back(question_item(ctx, *q));

@@ -27,20 +27,24 @@ struct category {
 };
 
 inline constexpr std::array<category, 6> categories{{
-    {"tin-hoat-dong", label_vi(article_kind::activity_news), label_en(article_kind::activity_news), "Tin về các hoạt động phổ biến, giáo dục pháp luật của đơn vị.",
+    {"tin-hoat-dong", label_vi(article_kind::activity_news), label_en(article_kind::activity_news),
+     "Tin về các hoạt động phổ biến, giáo dục pháp luật của đơn vị.",
      "News of the unit's legal education activities.", category_source::articles, article_kind::activity_news},
     {"van-ban-moi", "Văn bản pháp luật mới", "New legal documents",
      "Văn bản mới của Trung ương, Thành phố, Quận và của ngành.", "New central, city, district and sector documents.",
      category_source::documents, article_kind::legal_document_intro},
     {"hoi-dap-phap-luat", label_vi(article_kind::question_answer), label_en(article_kind::question_answer),
-     "Câu hỏi của cán bộ, giáo viên, cha mẹ học sinh, học sinh và câu trả lời.", "Questions from staff, parents and pupils, and answers.",
+     "Câu hỏi của cán bộ, giáo viên, cha mẹ học sinh, học sinh và câu trả lời.",
+     "Questions from staff, parents and pupils, and answers.",
      category_source::questions, article_kind::question_answer},
     {"doi-thoai-chinh-sach", label_vi(article_kind::policy_dialogue), label_en(article_kind::policy_dialogue),
      "Đối thoại chính sách - pháp luật với người dân và doanh nghiệp.", "Policy and law dialogue with citizens and businesses.",
      category_source::articles, article_kind::policy_dialogue},
-    {"bai-viet-chuyen-sau", label_vi(article_kind::in_depth), label_en(article_kind::in_depth), "Phân tích, giới thiệu chuyên sâu về pháp luật.",
+    {"bai-viet-chuyen-sau", label_vi(article_kind::in_depth), label_en(article_kind::in_depth),
+     "Phân tích, giới thiệu chuyên sâu về pháp luật.",
      "Analysis and in-depth introductions to the law.", category_source::articles, article_kind::in_depth},
-    {"an-pham", label_vi(article_kind::publication), label_en(article_kind::publication), "Đề cương, sổ tay, tờ gấp, tiểu phẩm, video, bài giảng điện tử.",
+    {"an-pham", label_vi(article_kind::publication), label_en(article_kind::publication),
+     "Đề cương, sổ tay, tờ gấp, tiểu phẩm, video, bài giảng điện tử.",
      "Outlines, handbooks, leaflets, short plays, videos, e-lectures.", category_source::articles, article_kind::publication},
 }};
 
@@ -66,7 +70,8 @@ inline json build_translations(language l) {
       {"skip", pick("Bỏ qua, đến nội dung chính", "Skip to main content")},
       {"nav", pick("Chuyên mục", "Sections")},
       {"section", pick("Phổ biến, giáo dục pháp luật", "Legal dissemination and education")},
-      {"section_lead", pick("Chuyên mục phổ biến, giáo dục pháp luật: tin tức hoạt động, văn bản mới, hỏi đáp, tư vấn pháp luật và đối thoại chính sách - pháp luật.",
+      {"section_lead", pick("Chuyên mục phổ biến, giáo dục pháp luật: tin tức hoạt động, văn bản mới, hỏi đáp, "
+                            "tư vấn pháp luật và đối thoại chính sách - pháp luật.",
                             "Legal dissemination and education: activity news, new legal documents, questions and answers, policy dialogue.")},
       {"search", pick("Tìm kiếm", "Search")},
       {"search_placeholder", pick("Nhập từ khóa, ví dụ: kế hoạch", "Keywords, e.g. kế hoạch")},

@@ -91,11 +91,12 @@ PBGDPL_DECL void validate(const report_period& p, validator& v) {
   rules::known(v, p.round, "/round");
   rules::identifier(v, p.id, "/id", "Mã kỳ báo cáo", "Period id");
   rules::identifier(v, p.template_id, "/template_id", "Mẫu báo cáo", "Template");
-  v.check(p.calendar_year >= 1 && p.calendar_year <= 9999, "/calendar_year", errc::out_of_range, "Năm báo cáo không hợp lệ",
-          "Invalid calendar year");
+  v.check(p.calendar_year >= 1 && p.calendar_year <= 9999, "/calendar_year", errc::out_of_range,
+          "Năm báo cáo không hợp lệ", "Invalid calendar year");
   v.check(p.year == round_school_year(p.calendar_year, p.round), "/year", errc::invalid_argument,
           "Năm học không khớp với đợt và năm báo cáo (đợt 1: năm học vừa tổng kết; đợt 2: năm học đang diễn ra)",
-          "The school year does not match the round and year (round 1: the year just wrapped up; round 2: the year under way)");
+          "The school year does not match the round and year (round 1: the year just wrapped up; round 2: "
+          "the year under way)");
   v.check(static_cast<int>(p.due_on.year()) == p.calendar_year, "/due_on", errc::out_of_range,
           "Hạn nộp phải trong năm của đợt báo cáo", "due_on must fall in the period's calendar year");
   rules::not_before(v, p.due_on, p.opens_on, "/due_on", "Hạn nộp không được trước ngày mở",

@@ -83,8 +83,8 @@ PBGDPL_DECL result<std::string> hotline_tel(std::string_view hotline) {
 }
 
 PBGDPL_DECL result<std::string> checked_ask_url(std::string_view url) {
-  bool mail = url.size() > 7 && url.substr(0, 7) == "mailto:" &&
-              std::none_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == '"' || c == '<' || c == '>'; });
+  auto markup = [](unsigned char c) { return c <= 0x20 || c == '"' || c == '<' || c == '>'; };
+  bool mail = url.size() > 7 && url.substr(0, 7) == "mailto:" && std::none_of(url.begin(), url.end(), markup);
   if (url.empty() || mail || rules::is_web_url(url)) return std::string(url);
   return error(errc::invalid_argument, "/ask_url", "Địa chỉ gửi câu hỏi phải bắt đầu bằng http://, https:// hoặc mailto:",
                "The address for questions must start with http://, https:// or mailto:");

@@ -15,9 +15,9 @@ import shutil
 from pathlib import Path
 
 KINDS = [
-    ("activity_news", "Phổ biến, giáo dục pháp luật"),
-    ("in_depth", "Phổ biến, giáo dục pháp luật"),
-    ("question_answer", "Hỏi đáp pháp luật"),
+    ("activity_news", "Tin tức hoạt động"),
+    ("in_depth", "Bài viết chuyên sâu"),
+    ("question_answer", "Hỏi đáp, tư vấn pháp luật"),
     ("policy_dialogue", "Đối thoại chính sách - pháp luật"),
     ("publication", "Tài liệu, ấn phẩm"),
 ]

@@ -5,6 +5,10 @@
 //   pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR]
 //                 [--threads N] [--quiet] [--no-page-cache]
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
+//                 [--hotline PHONE] [--ask-url URL]
+//   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
+//   is where "Gửi câu hỏi" leads (default: mailto: the unit's email). The demo sets neither
+//   number nor form: the plan names none.
 //   --no-page-cache keeps no rendered page, so every request reads the store and renders (for
 //   measuring the uncached path; benchmarks/portal/run.sh).
 #include <pbgdpl/core/files.hpp>
@@ -50,6 +54,7 @@ struct args {
   std::size_t max_connections = 1024;
   std::optional<std::size_t> max_connections_per_client;  // unset: the server's default (max / 16)
   std::vector<std::string> trusted_proxies;
+  std::string hotline, ask_url;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -88,13 +93,20 @@ result<args> parse_args(int argc, char** argv) {
       if (n < 0) return error(errc::out_of_range, std::string(k), "Số không hợp lệ", "Invalid number");
       if (k == "--max-connections") a.max_connections = static_cast<std::size_t>(n);
       else a.max_connections_per_client = static_cast<std::size_t>(n);
+    } else if (k == "--hotline" || k == "--ask-url") {
+      auto v = value();
+      if (!v) return v.err();
+      auto ok = k == "--hotline" ? portal::hotline_tel(*v) : portal::checked_ask_url(*v);
+      if (!ok) return ok.err();
+      (k == "--hotline" ? a.hotline : a.ask_url) = *v;
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
       a.trusted_proxies.push_back(*v);
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
-                   "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n";
+                   "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
+                   "              [--hotline PHONE] [--ask-url URL]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -207,6 +219,8 @@ int main(int argc, char** argv) {
   opt.authorize = portal::account_authorizer(**db, opt.units);
   // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For names.
   opt.trusted_proxies = a->trusted_proxies;
+  opt.hotline = a->hotline;
+  opt.ask_url = a->ask_url;
 
   std::unique_ptr<portal::site> site;
   try {

@@ -144,12 +144,14 @@ int main(int argc, char** argv) {
     std::cout << "\nMẪU BÁO CÁO: " << t.name << "\n";
     for (const auto& i : t.indicators)
       std::cout << "  - [" << to_string(i.kind) << (i.required ? ", bắt buộc" : "") << "] " << i.label << "\n";
-    for (const auto& p : d.report_periods) {
+    auto periods = d.report_periods;
+    std::sort(periods.begin(), periods.end(), calendar_before);
+    for (const auto& p : periods) {
       if (p.template_id != t.id) continue;
       std::size_t n = 0;
       for (const auto& s : d.report_submissions)
         if (s.period_id == p.id) ++n;
-      std::cout << "  Kỳ " << p.year.name() << ", " << report_round_label_vi(p.round) << ": hạn "
+      std::cout << "  " << report_period_label_vi(p) << ": hạn "
                 << format_vietnamese_date(p.due_on) << ", " << n << " báo cáo đã nộp\n";
     }
   }

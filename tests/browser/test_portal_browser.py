@@ -31,7 +31,7 @@ def test_the_section_home_has_its_title_and_headings(browser, portal, shots):
     h1 = browser.find_elements(By.TAG_NAME, "h1")
     assert len(h1) == 1 and h1[0].text == "Phổ biến, giáo dục pháp luật"
     h2 = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "main h2")]
-    assert "Tin hoạt động" in h2 and "Văn bản pháp luật mới" in h2
+    assert "Tin tức hoạt động" in h2 and "Văn bản pháp luật mới" in h2
     banner = browser.find_element(By.CSS_SELECTOR, "a.banner")
     assert banner.is_displayed() and BANNER in banner.text
     # The stylesheet applied (the header is coloured), so CSS was not blocked.

@@ -56,8 +56,9 @@ class Response:
 class Portal:
     """One portal process. start() seeds a fresh data dir (unless `data_dir` is reused)."""
 
-    def __init__(self, data_dir=None):
+    def __init__(self, data_dir=None, args=()):
         self._tmp = None
+        self.args = list(args)  # more command-line options ("--hotline", "...")
         if data_dir is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="pbgdpl-portal-")
             data_dir = self._tmp.name
@@ -82,7 +83,7 @@ class Portal:
             log = open(self.log_path, "ab")
             self.proc = subprocess.Popen(
                 [portal_binary(), "--listen", f"127.0.0.1:{self.port}", "--data", str(self.data_dir),
-                 "--seed", str(SEED_DIR), "--quiet", "--threads", "2"],
+                 "--seed", str(SEED_DIR), "--quiet", "--threads", "2", *self.args],
                 stdout=log, stderr=subprocess.STDOUT, cwd=str(SOURCE_DIR))
             log.close()
             deadline = time.monotonic() + timeout

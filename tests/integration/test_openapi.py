@@ -68,6 +68,15 @@ def test_the_document_is_valid_enough_to_use(spec):
         assert ref in spec["components"]["schemas"]
 
 
+def test_the_article_credits_are_documented(spec):
+    src = spec["components"]["schemas"]["ArticleSource"]
+    assert src["required"] == ["name"] and "url" in src["properties"]
+    for method in ("post", "put"):
+        path = "/api/v1/articles" + ("/{id}" if method == "put" else "")
+        props = spec["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+        assert "byline" in props and props["source"] == {"$ref": "#/components/schemas/ArticleSource"}
+
+
 def test_every_documented_read_answers_200_with_the_seed(portal, spec):
     reads = [(p, op) for p, m, op in operations(spec) if m == "get"]
     assert len(reads) >= 12

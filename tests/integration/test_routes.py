@@ -54,7 +54,8 @@ def test_healthz_answers_json_ok(portal):
 def test_section_home_lists_the_categories_and_new_documents(portal):
     p = check_html_page(portal.get("/pbgdpl/"))
     h2 = [t for lvl, t in p.headings if lvl == 2]
-    for label in ("Tin hoạt động", "Văn bản pháp luật mới", "Hỏi đáp, tư vấn pháp luật", "Đối thoại chính sách, pháp luật"):
+    for label in ("Tin tức hoạt động", "Văn bản pháp luật mới", "Hỏi đáp, tư vấn pháp luật",
+                  "Đối thoại chính sách - pháp luật", "Tài liệu, ấn phẩm"):
         assert label in h2, (label, h2)
     assert "19/KH-PGDĐT" in p.text
     hrefs = {a.get("href") for a in p.find("a")}
@@ -241,6 +242,58 @@ def test_unknown_pages_are_html_404s_with_the_banner(portal):
         assert r.status == 404, path
         if r.header("content-type", "").startswith("text/html"):
             assert BANNER in r.text
+
+
+def test_an_empty_list_says_no_articles_only_where_it_lists_articles(portal):
+    # TH Lê Lợi has no articles and no published questions in the demo data.
+    q = check_html_page(portal.get("/don-vi/th-le-loi/pbgdpl/hoi-dap-phap-luat/"))
+    assert "Chưa có nội dung." in q.text and "Chưa có bài viết." not in q.text
+    n = check_html_page(portal.get("/don-vi/th-le-loi/pbgdpl/tin-hoat-dong/"))
+    assert "Chưa có bài viết." in n.text and "Chưa có nội dung." not in n.text
+    e = check_html_page(portal.get("/don-vi/th-le-loi/pbgdpl/hoi-dap-phap-luat/?lang=en"), lang="en")
+    assert "Nothing here yet." in e.text
+
+
+def test_a_news_article_credits_its_writer_in_the_page_and_the_api(portal):
+    p = check_html_page(portal.get("/don-vi/th-van-yen/pbgdpl/bai-viet/th-van-yen-ngay-phap-luat-2023"))
+    assert "Tác giả: Nguyễn Thị Lan" in p.text
+    a = portal.get("/api/v1/articles/th-van-yen-ngay-phap-luat-2023").json()
+    assert a["byline"] == "Nguyễn Thị Lan" and "source" not in a
+
+
+def test_the_questions_page_says_where_to_send_a_question(portal):
+    p = check_html_page(portal.get("/pbgdpl/hoi-dap-phap-luat/"))
+    asks = [a for a in p.find("a") if a.get("class") == "ask"]
+    assert [a.get("href") for a in asks] == ["mailto:pgddt@hadong.edu.vn"], asks
+    assert "Gửi câu hỏi" in p.text
+    assert "Đường dây nóng" not in p.text, "the demo names no hotline: the plan gives none"
+
+
+def test_a_hotline_shows_in_every_footer_and_on_the_questions_page():
+    from portal_proc import Portal
+    p = Portal(args=["--hotline", "0000 000 000", "--ask-url", "https://example.org/hoi"]).start()
+    try:
+        q = check_html_page(p.get("/pbgdpl/hoi-dap-phap-luat/"))
+        assert "Đường dây nóng: 0000 000 000" in q.text
+        assert [a.get("href") for a in q.find("a") if a.get("class") == "ask"] == ["https://example.org/hoi"]
+        tels = [a.get("href") for a in q.find("a") if (a.get("href") or "").startswith("tel:")]
+        assert tels == ["tel:0000000000"] * 2, tels  # the page and its footer
+        home = check_html_page(p.get("/pbgdpl/tin-hoat-dong/?lang=en"), lang="en")
+        assert "Hotline: 0000 000 000" in home.text
+        assert p.stop() == 0
+    finally:
+        p.cleanup()
+
+
+def test_a_404_page_is_headed_in_its_own_language(portal):
+    r = portal.get("/pbgdpl/khong-co/")
+    assert r.status == 404
+    h1 = [t for lvl, t in Page(r.text).headings if lvl == 1]
+    assert h1 == ["404 – Không tìm thấy"], h1
+    assert "Not Found" not in r.text
+    r = portal.get("/pbgdpl/khong-co/?lang=en")
+    assert r.status == 404
+    assert [t for lvl, t in Page(r.text).headings if lvl == 1] == ["404 – Not Found"]
 
 
 def test_pages_only_accept_get_and_head(portal):

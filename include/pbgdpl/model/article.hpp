@@ -18,13 +18,15 @@ PBGDPL_ENUM_NAMES(article_state, {article_state::draft, "draft"}, {article_state
                   {article_state::approved, "approved"}, {article_state::published, "published"},
                   {article_state::archived, "archived"});
 
+// The section names, in the plan's own words (19/KH-PGDĐT III.1.2 and III.2): the portal's
+// navigation and the seed's "category" read them from here.
 PBGDPL_ENUM_LABELS(article_kind,
                    {article_kind::activity_news, "Tin tức hoạt động", "Activity news"},
                    {article_kind::legal_document_intro, "Văn bản pháp luật mới", "New legal documents"},
-                   {article_kind::question_answer, "Hỏi đáp pháp luật", "Legal Q&A"},
+                   {article_kind::question_answer, "Hỏi đáp, tư vấn pháp luật", "Legal questions and answers"},
                    {article_kind::policy_dialogue, "Đối thoại chính sách - pháp luật", "Policy and law dialogue"},
                    {article_kind::in_depth, "Bài viết chuyên sâu", "In-depth articles"},
-                   {article_kind::publication, "Tài liệu, ấn phẩm", "Publications"});
+                   {article_kind::publication, "Tài liệu, ấn phẩm", "Materials and publications"});
 inline std::string_view article_kind_label_vi(article_kind x) noexcept { return label_vi(x); }
 inline std::string_view article_kind_label_en(article_kind x) noexcept { return label_en(x); }
 
@@ -35,6 +37,22 @@ PBGDPL_ENUM_LABELS(article_state,
                    {article_state::published, "Đã đăng", "Published"},
                    {article_state::archived, "Lưu trữ", "Archived"});
 inline std::string_view article_state_label_vi(article_state x) noexcept { return label_vi(x); }
+
+// Where a news item was first published when it is not the unit's own ("Báo Giáo dục và Thời
+// đại", the ministry's portal): a name, and a link to the original if there is one.
+struct article_source {
+  std::string name;
+  std::string url;  // http:// or https:// only; "" when the source is not online
+  friend bool operator==(const article_source&, const article_source&) = default;
+};
+
+template <class V>
+void describe(V& f, article_source& x) {
+  using model_io::need;
+  f("name", x.name, need::required, model_io::short_text);
+  f("url", x.url, need::optional, model_io::short_text);
+}
+PBGDPL_MODEL_DECLARE(article_source)
 
 struct article {
   article_id id;
@@ -51,7 +69,11 @@ struct article {
   std::string category;
   std::vector<std::string> tags;
   unit_id unit;
-  account_id author;
+  account_id author;  // the account that wrote it in the portal
+  // As the page credits the writer ("Nguyễn Thu Hà, giáo viên"), which the account need not be;
+  // optional, shown only when set (an account's name is not published on its own).
+  std::optional<std::string> byline;
+  std::optional<article_source> source;  // optional: the original, for a news item taken from elsewhere
   article_state state = article_state::draft;
   // Required. Left at the default (1970), store::create sets both to now and store::update sets
   // updated_at to now; check() refuses them unset.
@@ -80,6 +102,9 @@ void describe(V& f, article& x) {
   f("tags", x.tags, need::optional, short_text);
   f("unit", x.unit, need::required);
   f("author", x.author, need::required);
+  // Both optional: an article without them is written exactly as before they existed.
+  f("byline", x.byline, need::optional, short_text);
+  f("source", x.source);
   f("state", x.state, need::required);
   f("created_at", x.created_at, need::required);
   f("updated_at", x.updated_at, need::required);
@@ -100,6 +125,7 @@ inline bool is_visible_at(const article& a, timestamp t) noexcept {
 // A slug for a title: "Hưởng ứng Ngày Pháp luật" → "huong-ung-ngay-phap-luat".
 inline std::string make_slug(std::string_view title) { return text::slug(title).value_or(std::string{}); }
 
+PBGDPL_DECL void validate(const article_source& s, validator& v);
 PBGDPL_DECL void validate(const article& a, validator& v);
 
 // Compiled mode: decoding, encoding and checking these is instantiated once, in the library.

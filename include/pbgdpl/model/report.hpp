@@ -1,6 +1,6 @@
-// The plan's yearly self-evaluation: a report template (indicators), report periods (a school
-// year, round 1 after the year's wrap-up, round 2 before 15 December) and each unit's
-// submission of values, checked against the indicator kinds.
+// The plan's yearly self-evaluation: a report template (indicators), report periods (two rounds
+// each calendar year: round 1 after the school year's wrap-up, round 2 before 15 December) and
+// each unit's submission of values, checked against the indicator kinds.
 #pragma once
 #include "common.hpp"
 
@@ -85,13 +85,21 @@ PBGDPL_ENUM_LABELS(report_round,
                    {report_round::second, "Đợt 2 (trước ngày 15 tháng 12)", "Round 2 (before 15 December)"});
 inline std::string_view report_round_label_vi(report_round x) noexcept { return label_vi(x); }
 
+// The plan asks for its evaluation "hằng năm" (19/KH-PGDĐT IV: "đợt 1 sau khi tổng kết mỗi năm
+// học; đợt 2: trước ngày 15 tháng 12 hằng năm"), so a period is keyed on the calendar year:
+// round 1 of year Y follows the wrap-up of school year (Y-1)-Y, round 2 of Y is due before
+// 15 December of Y. Periods sort in calendar order (calendar_before) and say so in their labels.
 struct report_period {
   report_period_id id;
   int schema_version = model_schema_version;
   std::uint64_t version = 0;
   report_template_id template_id;
-  school_year year;
+  int calendar_year = 2024;  // the key, with the round
   report_round round = report_round::first;
+  // The round's school year: the one wrapped up (round 1), the one under way in December (round
+  // 2). Follows from calendar_year and round (checked); records from before calendar_year named
+  // only this, and decode with the calendar year derived from it.
+  school_year year{2023};
   date opens_on{};
   date due_on{};
 
@@ -103,21 +111,47 @@ void describe(V& f, report_period& x) {
   using model_io::need;
   model_io::head(f, x);
   f("template_id", x.template_id, need::required);
-  f("year", x.year, need::required);
+  f("calendar_year", x.calendar_year);  // either this or year, see from_json
   f("round", x.round, need::required);
+  f("year", x.year);
   f("opens_on", x.opens_on, need::required);
   f("due_on", x.due_on, need::required);
 }
 PBGDPL_MODEL_DECLARE(report_period)
 
-// The plan's default deadlines. Round 1 follows the year's wrap-up: 30 June at the end of the
-// school year. Round 2 is "before 15 December" each year: the December inside the school year.
-// (An assumption the division can override per period.)
-inline date default_due_on(school_year y, report_round r) noexcept {
-  using namespace std::chrono;
-  if (r == report_round::first) return date{year{y.start_year + 1}, June, day{30}};
-  return date{year{y.start_year}, December, day{15}};
+// The school year a round of a calendar year belongs to, and back.
+inline school_year round_school_year(int calendar_year, report_round r) noexcept {
+  return {r == report_round::first ? calendar_year - 1 : calendar_year};
 }
+inline int round_calendar_year(school_year y, report_round r) noexcept {
+  return r == report_round::first ? y.start_year + 1 : y.start_year;
+}
+
+// The plan's default deadlines: round 1 follows the wrap-up, 30 June of the year (an assumption
+// the division can override per period); round 2 is 15 December of the year.
+inline date default_due_on(int calendar_year, report_round r) noexcept {
+  using namespace std::chrono;
+  if (r == report_round::first) return date{year{calendar_year}, June, day{30}};
+  return date{year{calendar_year}, December, day{15}};
+}
+// The same, named by the round's school year (round_school_year).
+inline date default_due_on(school_year y, report_round r) noexcept {
+  return default_due_on(round_calendar_year(y, r), r);
+}
+
+// Calendar order: by year, round 1 (mid-year) before round 2 (December); then template and id,
+// so that sorting is deterministic.
+inline bool calendar_before(const report_period& a, const report_period& b) noexcept {
+  if (a.calendar_year != b.calendar_year) return a.calendar_year < b.calendar_year;
+  if (a.round != b.round) return a.round < b.round;
+  if (a.template_id != b.template_id) return a.template_id.value < b.template_id.value;
+  return a.id.value < b.id.value;
+}
+
+// "Đợt 1 năm 2024 (sau tổng kết năm học 2023-2024)", "Đợt 2 năm 2024 (trước ngày 15 tháng 12 năm
+// 2024)"; English likewise. The plan's deadline, not the period's own due_on.
+PBGDPL_DECL std::string report_period_label_vi(const report_period& p);
+PBGDPL_DECL std::string report_period_label_en(const report_period& p);
 
 PBGDPL_DECL void validate(const report_period& p, validator& v);
 

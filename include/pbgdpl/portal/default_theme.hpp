@@ -82,6 +82,7 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
 <footer class="site"><div class="wrap">
   <p>{{site.name}}{{#site.address}} · {{site.address}}{{/site.address}}</p>
   <p>{{t.footer}}</p>
+  {{#site.hotline}}<p class="hotline">{{t.hotline}}: <a href="{{site.hotline_tel}}">{{site.hotline}}</a></p>{{/site.hotline}}
 </div></footer>
 </body>
 </html>
@@ -105,8 +106,9 @@ inline constexpr std::string_view home = R"HTML(<h1>{{t.section}}</h1>
 <section class="category" aria-labelledby="cat-{{slug}}">
   <h2 id="cat-{{slug}}"><a href="{{url}}">{{label}}</a></h2>
   {{#articles.0}}{{> article_list}}{{/articles.0}}
-  {{^articles}}<p class="empty">{{t.empty}}</p>{{/articles}}
+  {{^articles}}<p class="empty">{{empty_text}}</p>{{/articles}}
   <p class="more"><a href="{{url}}">{{t.more}} <span class="visually-hidden">{{label}}</span></a></p>
+  {{#questions}}{{#site.ask_url}}<p class="ask"><a class="ask" href="{{site.ask_url}}">{{t.ask}}</a></p>{{/site.ask_url}}{{/questions}}
 </section>
 {{/categories}}
 {{#documents.0}}
@@ -119,9 +121,10 @@ inline constexpr std::string_view home = R"HTML(<h1>{{t.section}}</h1>
 
 inline constexpr std::string_view category = R"HTML(<h1>{{category.label}}</h1>
 {{#category.description}}<p class="lead">{{category.description}}</p>{{/category.description}}
+{{#category.questions}}<p class="ask">{{#site.ask_url}}<a class="ask" href="{{site.ask_url}}">{{t.ask}}</a>{{/site.ask_url}}{{#site.hotline}}{{#site.ask_url}} · {{/site.ask_url}}{{t.hotline}}: <a href="{{site.hotline_tel}}">{{site.hotline}}</a>{{/site.hotline}}</p>{{/category.questions}}
 {{#articles.0}}{{> article_list}}{{/articles.0}}
 {{#documents.0}}{{> document_table}}{{/documents.0}}
-{{^articles}}{{^documents}}<p class="empty">{{t.empty}}</p>{{/documents}}{{/articles}}
+{{^articles}}{{^documents}}<p class="empty">{{category.empty_text}}</p>{{/documents}}{{/articles}}
 {{> pagination}}
 )HTML";
 
@@ -138,6 +141,8 @@ inline constexpr std::string_view article = R"HTML(<article class="full">
   <p class="meta"><time datetime="{{article.published_iso}}">{{article.published_vi}}</time>{{#article.unit_name}} · {{article.unit_name}}{{#article.unit_ended}} ({{article.unit_ended}}){{/article.unit_ended}}{{/article.unit_name}}</p>
   {{#article.summary}}<p class="lead">{{article.summary}}</p>{{/article.summary}}
   <div class="body">{{{article.body_html}}}</div>
+  {{#article.byline}}<p class="byline">{{t.byline}}: {{article.byline}}</p>{{/article.byline}}
+  {{#article.source_name}}<p class="source">{{t.source}}: {{#article.source_url}}<a href="{{article.source_url}}" rel="noopener noreferrer">{{article.source_name}}</a>{{/article.source_url}}{{^article.source_url}}{{article.source_name}}{{/article.source_url}}</p>{{/article.source_name}}
   {{#article.tags.0}}<p class="tags">{{t.tags}}: {{#article.tags}}<span class="tag">{{.}}</span> {{/article.tags}}</p>{{/article.tags.0}}
   {{#article.documents.0}}<h2>{{t.related_documents}}</h2><ul>{{#article.documents}}<li><a href="{{url}}">{{number}}</a> {{title}}</li>{{/article.documents}}</ul>{{/article.documents.0}}
 </article>
@@ -239,6 +244,7 @@ table.meta th{width:32%;background:var(--soft)}caption{text-align:left;font-weig
 mark{background:#fff3a0;color:inherit}
 .pages{display:flex;gap:1rem;margin:1.5rem 0}
 .error{color:var(--accent);font-weight:700}.empty{color:var(--muted)}
+p.ask a.ask{font-weight:700}.byline,.source{text-align:right;color:var(--muted)}
 .body img{max-width:100%;height:auto}
 nav.place ol{list-style:none;margin:0 0 .8rem;padding:0;font-size:.9rem;color:var(--muted)}nav.place li{display:inline}nav.place li+li:before{content:" › "}
 p.ended{border-left:4px solid var(--accent);background:var(--soft);padding:.6rem .8rem}

@@ -20,27 +20,31 @@ enum class category_source { articles, documents, questions };
 
 struct category {
   std::string_view slug;  // URL segment under /pbgdpl/
-  std::string_view label_vi, label_en;
+  std::string_view label_vi, label_en;  // an article kind's section: that kind's model label
   std::string_view description_vi, description_en;
   category_source source;
   std::optional<article_kind> kind;  // for article categories (and the articles a mixed one adds)
 };
 
 inline constexpr std::array<category, 6> categories{{
-    {"tin-hoat-dong", "Tin hoạt động", "Activity news", "Tin về các hoạt động phổ biến, giáo dục pháp luật của đơn vị.",
+    {"tin-hoat-dong", label_vi(article_kind::activity_news), label_en(article_kind::activity_news),
+     "Tin về các hoạt động phổ biến, giáo dục pháp luật của đơn vị.",
      "News of the unit's legal education activities.", category_source::articles, article_kind::activity_news},
     {"van-ban-moi", "Văn bản pháp luật mới", "New legal documents",
      "Văn bản mới của Trung ương, Thành phố, Quận và của ngành.", "New central, city, district and sector documents.",
      category_source::documents, article_kind::legal_document_intro},
-    {"hoi-dap-phap-luat", "Hỏi đáp, tư vấn pháp luật", "Legal questions and answers",
-     "Câu hỏi của cán bộ, giáo viên, phụ huynh, học sinh và câu trả lời.", "Questions from staff, parents and pupils, and answers.",
+    {"hoi-dap-phap-luat", label_vi(article_kind::question_answer), label_en(article_kind::question_answer),
+     "Câu hỏi của cán bộ, giáo viên, cha mẹ học sinh, học sinh và câu trả lời.",
+     "Questions from staff, parents and pupils, and answers.",
      category_source::questions, article_kind::question_answer},
-    {"doi-thoai-chinh-sach", "Đối thoại chính sách, pháp luật", "Policy and law dialogue",
-     "Đối thoại chính sách – pháp luật với người dân và doanh nghiệp.", "Policy and law dialogue with citizens and businesses.",
+    {"doi-thoai-chinh-sach", label_vi(article_kind::policy_dialogue), label_en(article_kind::policy_dialogue),
+     "Đối thoại chính sách - pháp luật với người dân và doanh nghiệp.", "Policy and law dialogue with citizens and businesses.",
      category_source::articles, article_kind::policy_dialogue},
-    {"bai-viet-chuyen-sau", "Bài viết chuyên sâu", "In-depth articles", "Phân tích, giới thiệu chuyên sâu về pháp luật.",
+    {"bai-viet-chuyen-sau", label_vi(article_kind::in_depth), label_en(article_kind::in_depth),
+     "Phân tích, giới thiệu chuyên sâu về pháp luật.",
      "Analysis and in-depth introductions to the law.", category_source::articles, article_kind::in_depth},
-    {"an-pham", "Ấn phẩm, tài liệu", "Publications", "Đề cương, sổ tay, tờ gấp, tiểu phẩm, video, bài giảng điện tử.",
+    {"an-pham", label_vi(article_kind::publication), label_en(article_kind::publication),
+     "Đề cương, sổ tay, tờ gấp, tiểu phẩm, video, bài giảng điện tử.",
      "Outlines, handbooks, leaflets, short plays, videos, e-lectures.", category_source::articles, article_kind::publication},
 }};
 
@@ -66,7 +70,8 @@ inline json build_translations(language l) {
       {"skip", pick("Bỏ qua, đến nội dung chính", "Skip to main content")},
       {"nav", pick("Chuyên mục", "Sections")},
       {"section", pick("Phổ biến, giáo dục pháp luật", "Legal dissemination and education")},
-      {"section_lead", pick("Chuyên mục phổ biến, giáo dục pháp luật: tin hoạt động, văn bản mới, hỏi đáp và đối thoại chính sách.",
+      {"section_lead", pick("Chuyên mục phổ biến, giáo dục pháp luật: tin tức hoạt động, văn bản mới, hỏi đáp, "
+                            "tư vấn pháp luật và đối thoại chính sách - pháp luật.",
                             "Legal dissemination and education: activity news, new legal documents, questions and answers, policy dialogue.")},
       {"search", pick("Tìm kiếm", "Search")},
       {"search_placeholder", pick("Nhập từ khóa, ví dụ: kế hoạch", "Keywords, e.g. kế hoạch")},
@@ -83,7 +88,8 @@ inline json build_translations(language l) {
       {"feeds", pick("Theo dõi tin", "Feeds")},
       {"footer", pick("Chuyên mục phổ biến, giáo dục pháp luật theo Kế hoạch 19/KH-PGDĐT.",
                       "Legal education section under plan 19/KH-PGDĐT.")},
-      {"empty", pick("Chưa có bài viết.", "Nothing here yet.")},
+      {"empty", pick("Chưa có bài viết.", "No articles yet.")},            // an empty list of articles
+      {"empty_content", pick("Chưa có nội dung.", "Nothing here yet.")},  // of documents or questions
       {"more", pick("Xem thêm", "More")},
       {"new_documents", pick("Văn bản mới", "New documents")},
       {"documents", pick("Danh sách văn bản", "Documents")},
@@ -113,6 +119,10 @@ inline json build_translations(language l) {
       {"back_home", pick("Về trang chuyên mục", "Back to the section")},
       {"answer", pick("Trả lời", "Answer")},
       {"asked_by", pick("Người hỏi", "Asked by")},
+      {"ask", pick("Gửi câu hỏi", "Send a question")},
+      {"hotline", pick("Đường dây nóng", "Hotline")},
+      {"byline", pick("Tác giả", "Author")},
+      {"source", pick("Nguồn", "Source")},
   };
 }
 }  // namespace detail

@@ -44,6 +44,12 @@ struct options {
   std::map<std::string, std::string, std::less<>> hosts;  // Host header (without port) → unit id
   std::filesystem::path theme_dir;                 // optional: templates that replace built-ins
   std::optional<banner> city_banner;               // shown on every page (plan task 1.1)
+  // The legal-advice hotline ("Đường dây nóng"), shown in every page's footer and on the
+  // questions page: a phone number of digits, spaces and . - ( ), an optional leading +; "" none.
+  std::string hotline;
+  // Where "Gửi câu hỏi" on the questions page leads: an http(s):// form or a mailto: address.
+  // "" = mailto: the unit's own email when it has one, else no link.
+  std::string ask_url;
   std::size_t page_size = 10;
   std::size_t feed_size = 20;
   authenticator authenticate;
@@ -103,6 +109,11 @@ std::string mount_base(const options& o, const http::request& req);
 // options::public_prefix made canonical ("/x/y", no final '/'), or an error for one that could
 // carry markup or another host into links ("//evil", spaces, quotes, escapes).
 result<std::string> checked_public_prefix(std::string_view prefix);
+// options::hotline as a tel: URI ("024 3382 1234" → "tel:02433821234"; "" for ""), or an error
+// for text that is not a phone number.
+result<std::string> hotline_tel(std::string_view hotline);
+// options::ask_url if it is an http(s):// or mailto: address ("" stays ""), else an error.
+result<std::string> checked_ask_url(std::string_view url);
 
 // Public-facing URL scheme, in one place so pages, feeds and the sitemap agree. `base` is where
 // the unit's pages are mounted: "" (by Host), "/don-vi/th-van-yen", or below a vendor's prefix.

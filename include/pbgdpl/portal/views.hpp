@@ -34,6 +34,9 @@ struct nav_item {
 struct site_info {
   std::string_view name, address;
   std::string home, section, search, statics;
+  std::string_view hotline;  // options::hotline
+  std::string hotline_tel;   // its tel: URI
+  std::string ask_url;       // where "Gửi câu hỏi" leads ("" none)
   template <class F>
   void fields(F&& f) const {
     f("name", name);
@@ -42,6 +45,9 @@ struct site_info {
     f("section", section);
     f("search", search);
     f("static", statics);
+    f("hotline", hotline);
+    f("hotline_tel", hotline_tel);
+    f("ask_url", ask_url);
   }
 };
 
@@ -237,12 +243,16 @@ struct home_category {
   std::string url;
   std::string_view label;
   std::vector<article_item> articles;
+  std::string_view empty_text;  // what an empty list says: no articles, or no documents/questions
+  bool questions = false;       // the questions section: where to ask
   template <class F>
   void fields(F&& f) const {
     f("slug", slug);
     f("url", url);
     f("label", label);
     f("articles", articles);
+    f("empty_text", empty_text);
+    f("questions", questions);
   }
 };
 
@@ -258,10 +268,14 @@ struct home_page {
 
 struct category_info {
   std::string_view label, description;
+  std::string_view empty_text;  // as home_category's
+  bool questions = false;       // the questions section: where to ask, the hotline
   template <class F>
   void fields(F&& f) const {
     f("label", label);
     f("description", description);
+    f("empty_text", empty_text);
+    f("questions", questions);
   }
 };
 
@@ -302,8 +316,13 @@ struct article_body {
   std::vector<document_link> documents;
   std::string category_url;
   std::string_view category_label;
+  std::string_view byline;                          // articles only: as the article credits its writer
+  std::string_view source_name, source_url;         // articles only: where it was first published
   template <class F>
   void fields(F&& f) const {
+    f("byline", byline);
+    f("source_name", source_name);
+    f("source_url", source_url);
     f("title", title);
     f("summary", summary);
     f("body_html", body_html);

@@ -274,8 +274,8 @@ inline report_template full_template() {
 }
 
 inline report_period full_period() {
-  return {report_period_id{"kh19-2023-2024-dot-2"}, 1, 1, report_template_id{"bc-kh19"}, school_year{2023},
-          report_round::second, d(2023, 11, 15), d(2023, 12, 15)};
+  return {report_period_id{"kh19-2023-2024-dot-2"}, 1, 1, report_template_id{"bc-kh19"}, 2023,
+          report_round::second, school_year{2023}, d(2023, 11, 15), d(2023, 12, 15)};
 }
 
 inline report_submission full_submission() {

@@ -81,9 +81,46 @@ TEST_SUITE("model/article") {
     CHECK(r.err().path == "/title");
   }
 
+  TEST_CASE("an article may credit its writer and its source, and one without them is written as before") {
+    auto a = full_article();
+    auto before = to_json_value(a);
+    CHECK_FALSE(before.contains("byline"));
+    CHECK_FALSE(before.contains("source"));
+    CHECK(from_json_value<article>(before).value() == a);  // a record from before the fields existed
+    a.byline = "Nguyễn Thu Hà";
+    a.source = article_source{"Cổng thông tin điện tử Bộ Giáo dục và Đào tạo", "https://moet.gov.vn/tin-tuc"};
+    round_trips(a);
+    auto j = to_json_value(a);
+    CHECK(j["byline"] == "Nguyễn Thu Hà");
+    CHECK(j["source"]["url"] == "https://moet.gov.vn/tin-tuc");
+    a.source->url = "";  // a source that is not online
+    CHECK(check(a));
+  }
+
+  TEST_CASE("an article's source links only to http or https and has a name") {
+    auto a = full_article();
+    a.source = article_source{"Báo", "javascript:alert(1)"};
+    CHECK(problem_paths(a) == std::vector<std::string>{"/source/url"});
+    a.source = article_source{"", "https://moet.gov.vn"};
+    CHECK(problem_paths(a) == std::vector<std::string>{"/source/name"});
+    a.source.reset();
+    a.byline = "";
+    CHECK(problem_paths(a) == std::vector<std::string>{"/byline"});
+  }
+
   TEST_CASE("kind labels exist in both languages") {
-    CHECK(article_kind_label_vi(article_kind::question_answer) == "Hỏi đáp pháp luật");
+    CHECK(article_kind_label_vi(article_kind::question_answer) == "Hỏi đáp, tư vấn pháp luật");
     CHECK(article_kind_label_en(article_kind::activity_news) == "Activity news");
+  }
+
+  TEST_CASE("the section names are the plan's own words") {
+    // 19/KH-PGDĐT III.1.2: "Tin tức hoạt động ...; Văn bản pháp luật mới ...; hỏi đáp, tư vấn pháp
+    // luật trực tuyến, đối thoại chính sách - pháp luật"; III.2: "tài liệu, ấn phẩm".
+    CHECK(article_kind_label_vi(article_kind::activity_news) == "Tin tức hoạt động");
+    CHECK(article_kind_label_vi(article_kind::legal_document_intro) == "Văn bản pháp luật mới");
+    CHECK(article_kind_label_vi(article_kind::question_answer) == "Hỏi đáp, tư vấn pháp luật");
+    CHECK(article_kind_label_vi(article_kind::policy_dialogue) == "Đối thoại chính sách - pháp luật");
+    CHECK(article_kind_label_vi(article_kind::publication) == "Tài liệu, ấn phẩm");
   }
 }
 

@@ -90,6 +90,24 @@ TEST_SUITE("model/dataset") {
     CHECK(r->banners[0].required_text == city_portal_banner_text);
   }
 
+  TEST_CASE("each seed article's category is the section name of its kind") {
+    auto r = dataset_from_json(load_seed());
+    REQUIRE(r);
+    for (const auto& a : r->articles) CHECK_MESSAGE(a.category == article_kind_label_vi(a.kind), a.id.value);
+  }
+
+  TEST_CASE("the seed's report rounds run in calendar order") {
+    auto r = dataset_from_json(load_seed());
+    REQUIRE(r);
+    auto ps = r->report_periods;
+    std::sort(ps.begin(), ps.end(), calendar_before);
+    std::vector<std::string> labels;
+    for (const auto& p : ps) labels.push_back(report_period_label_vi(p));
+    CHECK(labels == std::vector<std::string>{"Đợt 2 năm 2023 (trước ngày 15 tháng 12 năm 2023)",
+                                             "Đợt 1 năm 2024 (sau tổng kết năm học 2023-2024)"});
+    for (const auto& p : ps) CHECK_MESSAGE(p.due_on == default_due_on(p.calendar_year, p.round), p.id.value);
+  }
+
   TEST_CASE("a dataset survives a JSON round trip") {
     auto r = dataset_from_json(load_seed());
     REQUIRE(r);

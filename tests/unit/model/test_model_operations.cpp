@@ -180,6 +180,80 @@ TEST_SUITE("model/report") {
     CHECK(default_due_on(school_year{2023}, report_round::first) == d(2024, 6, 30));
   }
 
+  TEST_CASE("report periods sort in calendar order, round 1 of a year before its round 2") {
+    // Keyed on the school year, round 2 of "2023-2024" (December 2023) came first and round 1 of
+    // "2024-2025" (June 2025) after round 2 of 2024; the calendar puts each where it falls.
+    auto period_at = [](int y, report_round r) {
+      auto p = full_period();
+      p.id = report_period_id{"kh19-" + std::to_string(y) + (r == report_round::first ? "-dot-1" : "-dot-2")};
+      p.calendar_year = y;
+      p.round = r;
+      p.year = round_school_year(y, r);
+      p.due_on = default_due_on(y, r);
+      p.opens_on = date{std::chrono::sys_days{p.due_on} - std::chrono::days{30}};
+      return p;
+    };
+    std::vector<report_period> ps{period_at(2025, report_round::first), period_at(2024, report_round::second),
+                                  period_at(2023, report_round::second), period_at(2024, report_round::first)};
+    for (const auto& p : ps) CHECK_MESSAGE(check(p), p.id.value);
+    std::sort(ps.begin(), ps.end(), calendar_before);
+    std::vector<std::string> ids;
+    for (const auto& p : ps) ids.push_back(p.id.value);
+    CHECK(ids == std::vector<std::string>{"kh19-2023-dot-2", "kh19-2024-dot-1", "kh19-2024-dot-2", "kh19-2025-dot-1"});
+    CHECK(report_period_label_vi(ps[1]) == "Đợt 1 năm 2024 (sau tổng kết năm học 2023-2024)");
+    CHECK(report_period_label_vi(ps[2]) == "Đợt 2 năm 2024 (trước ngày 15 tháng 12 năm 2024)");
+    CHECK(report_period_label_en(ps[1]) == "Round 1 of 2024 (after the wrap-up of the 2023-2024 school year)");
+    CHECK(report_period_label_en(ps[2]) == "Round 2 of 2024 (before 15 December 2024)");
+  }
+
+  TEST_CASE("a round's default deadline is in its calendar year") {
+    CHECK(default_due_on(2024, report_round::first) == d(2024, 6, 30));
+    CHECK(default_due_on(2024, report_round::second) == d(2024, 12, 15));
+    CHECK(round_school_year(2024, report_round::first) == school_year{2023});
+    CHECK(round_school_year(2024, report_round::second) == school_year{2024});
+  }
+
+  TEST_CASE("a period stored before calendar years decodes with its calendar year derived") {
+    // As data/seed/report_periods.json had them: keyed on the school year only.
+    auto old = [](std::string_view round, std::string_view due) {
+      return from_json_text<report_period>(R"({"id": "kh19-2023-2024-dot-x", "template_id": "bc-kh19", "year": "2023-2024",
+        "round": ")" + std::string(round) + R"(", "opens_on": "2023-11-15", "due_on": ")" + std::string(due) +
+                                            R"(", "schema_version": 1, "version": 1})");
+    };
+    auto second = old("second", "2023-12-15");
+    REQUIRE_MESSAGE(second, (second ? "" : second.err().describe()));
+    CHECK(second->calendar_year == 2023);
+    CHECK(report_period_label_vi(*second) == "Đợt 2 năm 2023 (trước ngày 15 tháng 12 năm 2023)");
+    auto first = old("first", "2024-06-30");
+    REQUIRE_MESSAGE(first, (first ? "" : first.err().describe()));
+    CHECK(first->calendar_year == 2024);
+    CHECK(first->year == school_year{2023});
+    CHECK(calendar_before(*second, *first));
+    // Written again, it names both.
+    auto j = to_json_value(*first);
+    CHECK(j["calendar_year"] == 2024);
+    CHECK(j["year"] == "2023-2024");
+    // A new record may name only the calendar year.
+    j.erase("year");
+    auto again = from_json_value<report_period>(j);
+    REQUIRE(again);
+    CHECK(*again == *first);
+    j.erase("calendar_year");
+    auto neither = from_json_value<report_period>(j);
+    REQUIRE_FALSE(neither);
+    CHECK(neither.err().code == errc::missing_field);
+    CHECK(neither.err().path == "/calendar_year");
+  }
+
+  TEST_CASE("a period whose school year or deadline is not of its calendar year is refused") {
+    auto p = full_period();  // round 2 of 2023: school year 2023-2024, due in 2023
+    p.year = school_year{2022};
+    CHECK(problem_paths(p) == std::vector<std::string>{"/year"});
+    p = full_period();
+    p.due_on = d(2024, 1, 10);
+    CHECK(problem_paths(p) == std::vector<std::string>{"/due_on"});
+  }
+
   TEST_CASE("a school year that is not two consecutive years is refused when decoding") {
     auto j = to_json_value(full_period());
     j["year"] = "2023-2025";

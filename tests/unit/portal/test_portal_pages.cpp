@@ -10,8 +10,13 @@ TEST_SUITE("portal/pages") {
     REQUIRE(r.code == http::status::ok);
     auto b = portal_fixture::body(r);
     CHECK(b.find("<html lang=\"vi\">") != std::string::npos);
-    for (auto label : {"Tin hoạt động", "Văn bản pháp luật mới", "Hỏi đáp, tư vấn pháp luật", "Đối thoại chính sách, pháp luật"})
+    for (auto label : {"Tin tức hoạt động", "Văn bản pháp luật mới", "Hỏi đáp, tư vấn pháp luật", "Đối thoại chính sách - pháp luật",
+                       "Tài liệu, ấn phẩm"})
       CHECK_MESSAGE(b.find(label) != std::string::npos, label);
+    // The spellings the sections had before they took the plan's words (issue 13).
+    for (auto old : {"Tin hoạt động", "Đối thoại chính sách, pháp luật", "chính sách – pháp luật", "Ấn phẩm, tài liệu",
+                     "phụ huynh"})
+      CHECK_MESSAGE(b.find(old) == std::string::npos, old);
     CHECK(b.find("Trang thông tin điện tử phổ biến pháp luật thành phố Hà Nội") != std::string::npos);
     CHECK(b.find("https://pbgdpl.hanoi.gov.vn") != std::string::npos);
     CHECK(b.find("application/atom+xml") != std::string::npos);
@@ -79,6 +84,96 @@ TEST_SUITE("portal/pages") {
     CHECK(r.code == http::status::ok);
     CHECK(f.get("/don-vi/khong-co/pbgdpl/").code == http::status::not_found);
     CHECK(f.get("/pbgdpl/khong-co-trang").code == http::status::not_found);
+  }
+
+  TEST_CASE("an empty list says no articles only where it lists articles") {
+    portal_fixture f;  // TH Lê Lợi has no articles and no published questions in the seed
+    auto questions = portal_fixture::body(f.get("/don-vi/th-le-loi/pbgdpl/hoi-dap-phap-luat/"));
+    CHECK(questions.find("Chưa có nội dung.") != std::string::npos);
+    CHECK(questions.find("Chưa có bài viết.") == std::string::npos);
+    auto news = portal_fixture::body(f.get("/don-vi/th-le-loi/pbgdpl/tin-hoat-dong/"));
+    CHECK(news.find("Chưa có bài viết.") != std::string::npos);
+    CHECK(news.find("Chưa có nội dung.") == std::string::npos);
+    auto home = portal_fixture::body(f.get("/don-vi/th-le-loi/pbgdpl/"));
+    CHECK(home.find("Chưa có nội dung.") != std::string::npos);  // its questions
+    CHECK(home.find("Chưa có bài viết.") != std::string::npos);  // its news
+    auto en = portal_fixture::body(f.get("/don-vi/th-le-loi/pbgdpl/hoi-dap-phap-luat/?lang=en"));
+    CHECK(en.find("Nothing here yet.") != std::string::npos);
+    CHECK(portal_fixture::body(f.get("/don-vi/th-le-loi/pbgdpl/tin-hoat-dong/?lang=en")).find("No articles yet.") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("a news article's page credits its writer and links its source, escaped") {
+    portal_fixture f;
+    const std::string path = "/don-vi/th-van-yen/pbgdpl/bai-viet/th-van-yen-ngay-phap-luat-2023";
+    auto b = portal_fixture::body(f.get(path));
+    CHECK(b.find("Tác giả: Nguyễn Thị Lan") != std::string::npos);  // the seed's byline
+    CHECK(b.find("class=\"source\"") == std::string::npos);       // no source: nothing said
+    auto a = f.db.get<article>("th-van-yen-ngay-phap-luat-2023").value();
+    a.source = article_source{"Báo <Giáo dục> & Thời đại", "https://example.org/tin?a=1&b=2"};
+    REQUIRE(f.db.update(a, "test"));
+    b = portal_fixture::body(f.get(path));
+    CHECK(b.find("Nguồn: <a href=\"https://example.org/tin?a=1&amp;b=2\" rel=\"noopener noreferrer\">"
+                 "Báo &lt;Giáo dục&gt; &amp; Thời đại</a>") != std::string::npos);
+    CHECK(portal_fixture::body(f.get(path + "?lang=en")).find("Source: <a") != std::string::npos);
+    // A source link that is not http(s) is refused when written.
+    a = f.db.get<article>("th-van-yen-ngay-phap-luat-2023").value();
+    a.source->url = "javascript:alert(1)";
+    CHECK_FALSE(f.db.update(a, "test"));
+  }
+
+  TEST_CASE("the questions page says where to send a question, and the hotline when there is one") {
+    {
+      portal_fixture f;  // the division has an email in the seed and the site no hotline
+      auto b = portal_fixture::body(f.get("/pbgdpl/hoi-dap-phap-luat/"));
+      CHECK(b.find("<a class=\"ask\" href=\"mailto:pgddt@hadong.edu.vn\">Gửi câu hỏi</a>") != std::string::npos);
+      CHECK(b.find("Đường dây nóng") == std::string::npos);
+      CHECK(portal_fixture::body(f.get("/pbgdpl/tin-hoat-dong/")).find("Gửi câu hỏi") == std::string::npos);
+      // The section's home says it once, under its questions.
+      auto home = portal_fixture::body(f.get("/pbgdpl/"));
+      const std::string link = "<a class=\"ask\" href=\"mailto:pgddt@hadong.edu.vn\">Gửi câu hỏi</a>";
+      auto at = home.find(link);
+      REQUIRE(at != std::string::npos);
+      CHECK(home.find("Gửi câu hỏi", at + link.size()) == std::string::npos);
+      CHECK(home.substr(home.rfind("id=\"cat-", at)).starts_with("id=\"cat-hoi-dap-phap-luat\""));
+      // A school without an email and a site without ask_url: no link.
+      CHECK(portal_fixture::body(f.get("/don-vi/th-le-loi/pbgdpl/hoi-dap-phap-luat/")).find("Gửi câu hỏi") ==
+            std::string::npos);
+    }
+    portal::options o;
+    o.hotline = "0000 000 000";  // test data, not a real line
+    o.ask_url = "https://example.org/gui-cau-hoi";
+    portal_fixture f(o);
+    auto b = portal_fixture::body(f.get("/pbgdpl/hoi-dap-phap-luat/"));
+    CHECK(b.find("<a class=\"ask\" href=\"https://example.org/gui-cau-hoi\">Gửi câu hỏi</a>") != std::string::npos);
+    CHECK(b.find("Đường dây nóng: <a href=\"tel:0000000000\">0000 000 000</a>") != std::string::npos);
+    // Every page's footer carries the hotline.
+    auto home = portal_fixture::body(f.get("/pbgdpl/?lang=en"));
+    CHECK(home.find("<p class=\"hotline\">Hotline: <a href=\"tel:0000000000\">0000 000 000</a></p>") != std::string::npos);
+  }
+
+  TEST_CASE("a hotline that is not a phone number, or a question address that is not a link, is refused") {
+    CHECK(portal::hotline_tel("+84 (24) 0000-0000").value() == "tel:+842400000000");
+    CHECK(portal::hotline_tel("").value().empty());
+    for (auto bad : {"javascript:alert(1)", "12", "0000 000 000 <b>", "1+2"}) CHECK_MESSAGE(!portal::hotline_tel(bad), bad);
+    CHECK(portal::checked_ask_url("mailto:hoidap@example.org"));
+    for (auto bad : {"javascript:alert(1)", "mailto:", "ftp://example.org", "mailto:a b"})
+      CHECK_MESSAGE(!portal::checked_ask_url(bad), bad);
+    portal::options o;
+    o.hotline = "javascript:alert(1)";
+    CHECK_THROWS(portal_fixture{o});
+  }
+
+  TEST_CASE("an error page is headed in its own language") {
+    portal_fixture f;
+    auto vi = portal_fixture::body(f.get("/pbgdpl/khong-co-trang"));
+    CHECK(vi.find("<h1>404 – Không tìm thấy</h1>") != std::string::npos);
+    CHECK(vi.find("Not Found") == std::string::npos);
+    auto en = portal_fixture::body(f.get("/pbgdpl/khong-co-trang?lang=en"));
+    CHECK(en.find("<h1>404 – Not Found</h1>") != std::string::npos);
+    auto post = f.send(http::verb::post, "/pbgdpl/");
+    REQUIRE(post.code == http::status::method_not_allowed);
+    CHECK(portal_fixture::body(post).find("<h1>405 – Phương thức không được hỗ trợ</h1>") != std::string::npos);
   }
 
   TEST_CASE("feeds, sitemap, robots and health answer") {

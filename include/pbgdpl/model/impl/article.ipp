@@ -5,6 +5,13 @@
 
 PBGDPL_NAMESPACE_BEGIN
 
+PBGDPL_MODEL_DEFINE(article_source)
+
+PBGDPL_DECL void validate(const article_source& s, validator& v) {
+  rules::text(v, s.name, "/name", "Tên nguồn tin", "Source name", true);
+  rules::url(v, s.url, "/url", "Địa chỉ nguồn tin", "Source URL", false);
+}
+
 PBGDPL_MODEL_DEFINE(article)
 
 PBGDPL_DECL void validate(const article& a, validator& v) {
@@ -23,6 +30,8 @@ PBGDPL_DECL void validate(const article& a, validator& v) {
   rules::texts(v, a.tags, "/tags", "Thẻ", "Tag");
   rules::identifier(v, a.unit, "/unit", "Đơn vị", "Unit");
   rules::identifier(v, a.author, "/author", "Tác giả", "Author");
+  if (a.byline) rules::text(v, *a.byline, "/byline", "Tên tác giả", "Byline", true);
+  if (a.source) v.nested("/source", [&] { validate(*a.source, v); });
   rules::time_set(v, a.created_at, "/created_at", "Ngày tạo", "created_at");
   rules::time_set(v, a.updated_at, "/updated_at", "Ngày cập nhật", "updated_at");
   rules::not_before(v, a.updated_at, a.created_at, "/updated_at", "Ngày cập nhật không được trước ngày tạo",

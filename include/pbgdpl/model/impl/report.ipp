@@ -44,13 +44,61 @@ PBGDPL_DECL void validate(const report_template& t, validator& v) {
   }
 }
 
-PBGDPL_MODEL_DEFINE(report_period)
+PBGDPL_DECL void to_json(json& j, const report_period& x) {
+  j = json::object();
+  model_io::writer w{j};
+  describe(w, const_cast<report_period&>(x));
+}
+
+PBGDPL_DECL void from_json(const json& j, report_period& x) {
+  model_io::reader r{j};
+  report_period fresh{};
+  describe(r, fresh);
+  auto given = [&](std::string_view k) {
+    auto it = j.find(k);
+    return it != j.end() && !it->is_null();
+  };
+  if (!given("calendar_year")) {
+    // Written before periods were keyed on the calendar year: the school year and the round say
+    // which year it is ("2023-2024" round 2 was December 2023, round 1 June 2024).
+    if (!given("year"))
+      throw exception(error(errc::missing_field, "/calendar_year", "Thiếu thông tin bắt buộc \"calendar_year\"",
+                            "Missing required field \"calendar_year\""));
+    fresh.calendar_year = round_calendar_year(fresh.year, fresh.round);
+  } else if (!given("year")) {
+    fresh.year = round_school_year(fresh.calendar_year, fresh.round);
+  }
+  x = std::move(fresh);
+}
+
+PBGDPL_DECL std::string report_period_label_vi(const report_period& p) {
+  auto y = std::to_string(p.calendar_year);
+  if (p.round == report_round::first)
+    return "Đợt 1 năm " + y + " (sau tổng kết năm học " + round_school_year(p.calendar_year, p.round).name() + ")";
+  return "Đợt 2 năm " + y + " (trước ngày 15 tháng 12 năm " + y + ")";
+}
+
+PBGDPL_DECL std::string report_period_label_en(const report_period& p) {
+  auto y = std::to_string(p.calendar_year);
+  if (p.round == report_round::first)
+    return "Round 1 of " + y + " (after the wrap-up of the " + round_school_year(p.calendar_year, p.round).name() +
+           " school year)";
+  return "Round 2 of " + y + " (before 15 December " + y + ")";
+}
 
 PBGDPL_DECL void validate(const report_period& p, validator& v) {
   rules::schema(v, p.schema_version);
   rules::known(v, p.round, "/round");
   rules::identifier(v, p.id, "/id", "Mã kỳ báo cáo", "Period id");
   rules::identifier(v, p.template_id, "/template_id", "Mẫu báo cáo", "Template");
+  v.check(p.calendar_year >= 1 && p.calendar_year <= 9999, "/calendar_year", errc::out_of_range,
+          "Năm báo cáo không hợp lệ", "Invalid calendar year");
+  v.check(p.year == round_school_year(p.calendar_year, p.round), "/year", errc::invalid_argument,
+          "Năm học không khớp với đợt và năm báo cáo (đợt 1: năm học vừa tổng kết; đợt 2: năm học đang diễn ra)",
+          "The school year does not match the round and year (round 1: the year just wrapped up; round 2: "
+          "the year under way)");
+  v.check(static_cast<int>(p.due_on.year()) == p.calendar_year, "/due_on", errc::out_of_range,
+          "Hạn nộp phải trong năm của đợt báo cáo", "due_on must fall in the period's calendar year");
   rules::not_before(v, p.due_on, p.opens_on, "/due_on", "Hạn nộp không được trước ngày mở",
                     "due_on must not be before opens_on");
 }

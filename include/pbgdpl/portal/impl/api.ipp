@@ -617,20 +617,26 @@ PBGDPL_DECL json api::openapi() {
   // Reads work with no key or with one.
   json optional_key = json::array({json::object(), json{{"apiKey", json::array()}}});
   json paths = json::object();
+  // An article's credits (issue 13): optional, the source's link http(s) only.
+  json article_credits{{"byline", {{"type", "string"}, {"description", "The writer as the page credits them"}}},
+                       {"source", {{"$ref", "#/components/schemas/ArticleSource"}}}};
   for (const char* c : {"articles", "legal-documents", "questions", "units", "media"}) {
     std::string base = std::string("/api/v1/") + c;
+    json create_this = create_body, update_this = update_body;
+    if (std::string_view(c) == "articles")
+      for (auto* b : {&create_this, &update_this}) (*b)["properties"].update(article_credits);
     paths[base] = {
         {"get", {{"summary", std::string("List ") + c}, {"parameters", list_params}, {"security", optional_key},
                  {"responses", responses(false)}}},
         {"post", {{"summary", std::string("Create one of ") + c}, {"security", json::array({{{"apiKey", json::array()}}})},
-                  {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", create_body}}}}}}},
+                  {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", create_this}}}}}}},
                   {"responses", create_responses}}}};
     paths[base + "/{id}"] = {
         {"get", {{"summary", std::string("One of ") + c}, {"parameters", id_param}, {"security", optional_key},
                  {"responses", responses(false)}}},
         {"put", {{"summary", "Update (optimistic concurrency on version)"}, {"parameters", id_param},
                  {"security", json::array({{{"apiKey", json::array()}}})},
-                 {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", update_body}}}}}}},
+                 {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", update_this}}}}}}},
                  {"responses", responses(true)}}},
         {"delete", {{"summary", "Archive"}, {"parameters", id_param}, {"security", json::array({{{"apiKey", json::array()}}})},
                     {"responses", responses(true)}}}};
@@ -676,7 +682,15 @@ PBGDPL_DECL json api::openapi() {
       {"components",
        {{"securitySchemes", {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}}}},
         {"schemas",
-         {{"Error",
+         {{"ArticleSource",
+           {{"type", "object"},
+            {"required", {"name"}},
+            {"description", "Where a news item was first published"},
+            {"properties",
+             {{"name", {{"type", "string"}}},
+              {"url", {{"type", "string"}, {"pattern", "^$|^[Hh][Tt][Tt][Pp][Ss]?://"},
+                       {"description", "http:// or https:// only; empty or absent when not online"}}}}}}},
+          {"Error",
            {{"type", "object"},
             {"required", {"error"}},
             {"properties",

@@ -62,5 +62,33 @@ PBGDPL_DECL result<std::string> checked_public_prefix(std::string_view prefix) {
   return out;
 }
 
+PBGDPL_DECL result<std::string> hotline_tel(std::string_view hotline) {
+  std::string digits;
+  bool ok = true;
+  for (std::size_t i = 0; i < hotline.size(); ++i) {
+    char c = hotline[i];
+    if (c >= '0' && c <= '9') digits += c;
+    else if (c == '+' && digits.empty() && i == hotline.find_first_not_of(' ')) digits += c;
+    else ok = ok && (c == ' ' || c == '.' || c == '-' || c == '(' || c == ')');
+  }
+  auto n = digits.size() - (digits.starts_with('+') ? 1 : 0);
+  if (hotline.empty()) return std::string();
+  if (!ok || n < 3 || n > 15)  // E.164 numbers have at most 15 digits; short hotlines have 3
+    return error(errc::invalid_argument, "/hotline",
+                 "Đường dây nóng phải là số điện thoại (chữ số, dấu cách, . - ( ), có thể bắt đầu bằng +): \"" +
+                     std::string(hotline) + "\"",
+                 "The hotline must be a phone number (digits, spaces, . - ( ), an optional leading +): \"" +
+                     std::string(hotline) + "\"");
+  return "tel:" + digits;
+}
+
+PBGDPL_DECL result<std::string> checked_ask_url(std::string_view url) {
+  auto markup = [](unsigned char c) { return c <= 0x20 || c == '"' || c == '<' || c == '>'; };
+  bool mail = url.size() > 7 && url.substr(0, 7) == "mailto:" && std::none_of(url.begin(), url.end(), markup);
+  if (url.empty() || mail || rules::is_web_url(url)) return std::string(url);
+  return error(errc::invalid_argument, "/ask_url", "Địa chỉ gửi câu hỏi phải bắt đầu bằng http://, https:// hoặc mailto:",
+               "The address for questions must start with http://, https:// or mailto:");
+}
+
 }  // namespace portal
 PBGDPL_NAMESPACE_END

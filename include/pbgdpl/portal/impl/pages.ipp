@@ -314,7 +314,9 @@ PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_vie
   c.lang = language_code(ctx.lang);
   c.lang_en = en;
   auto section = with_lang(ctx, ctx.links.section());
-  c.site = {u.name, u.address, u.website.empty() ? section : u.website, section, ctx.links.search(), ctx.links.statics()};
+  c.site = {u.name, u.address, u.website.empty() ? section : u.website, section, ctx.links.search(), ctx.links.statics(),
+            opt_.hotline, hotline_tel(opt_.hotline).value_or(std::string()),
+            !opt_.ask_url.empty() ? opt_.ask_url : u.email.empty() ? std::string() : "mailto:" + u.email};
   c.nav.reserve(categories.size());
   for (const auto& cat : categories) {
     auto& item = c.nav.emplace_back();
@@ -458,10 +460,31 @@ PBGDPL_DECL http::response pages::render(const page_context& ctx, const views::c
   return r;
 }
 
+namespace detail {
+// An error page's heading in Vietnamese: http::reason() is the English reason phrase.
+inline std::string_view status_title_vi(http::status code) {
+  switch (code) {
+    case http::status::bad_request: return "Yêu cầu không hợp lệ";
+    case http::status::forbidden: return "Không có quyền truy cập";
+    case http::status::not_found: return "Không tìm thấy";
+    case http::status::method_not_allowed: return "Phương thức không được hỗ trợ";
+    case http::status::too_many_requests: return "Quá nhiều yêu cầu";
+    case http::status::service_unavailable: return "Dịch vụ tạm thời gián đoạn";
+    default: return static_cast<int>(code) < 500 ? "Không thực hiện được yêu cầu" : "Lỗi máy chủ";
+  }
+}
+
+// What an empty list says: "Chưa có bài viết." only where it lists articles.
+inline std::string_view empty_text(language l, bool of_articles) {
+  return translations(l).at(of_articles ? "empty" : "empty_content").get_ref<const std::string&>();
+}
+}  // namespace detail
+
 PBGDPL_DECL http::response pages::error_page(const page_context& ctx, http::status code, const std::string& vi,
                                              const std::string& en) {
   const bool e = ctx.lang == language::en;
-  views::error_page page{{std::to_string(static_cast<int>(code)) + " – " + std::string(http::reason(code)), e ? en : vi}};
+  auto heading = e ? http::reason(code) : detail::status_title_vi(code);
+  views::error_page page{{std::to_string(static_cast<int>(code)) + " – " + std::string(heading), e ? en : vi}};
   auto r = render(ctx, common(ctx), "error", publish::view::of(page), page_meta(ctx, e ? en : vi, e ? en : vi, ctx.links.section()),
                   code);
   r.set("Cache-Control", "no-store");
@@ -502,6 +525,8 @@ PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) 
     cat.slug = c.slug;
     cat.url = with_lang(ctx, ctx.links.category(c.slug));
     cat.label = en ? c.label_en : c.label_vi;
+    cat.empty_text = detail::empty_text(ctx.lang, c.source != category_source::questions);
+    cat.questions = c.source == category_source::questions;
     if (c.source == category_source::questions) {
       if (auto p = questions_of(ctx, 5, {}, &records))
         for (const auto& q : p->items) cat.articles.push_back(question_item(ctx, *q));
@@ -530,7 +555,9 @@ PBGDPL_DECL http::response pages::category_page(http::request& req, const page_c
   const bool en = ctx.lang == language::en;
   std::string cursor(req.query("sau").value_or(""));
   views::category_page page;
-  page.category = {en ? cat.label_en : cat.label_vi, en ? cat.description_en : cat.description_vi};
+  page.category = {en ? cat.label_en : cat.label_vi, en ? cat.description_en : cat.description_vi,
+                   detail::empty_text(ctx.lang, cat.source == category_source::articles),
+                   cat.source == category_source::questions};
   std::string next;
   auto records = records_.begin();
   if (cat.source == category_source::documents) {
@@ -587,6 +614,11 @@ PBGDPL_DECL http::response pages::article_page(http::request& req, const page_co
   v.tags = a.tags;
   v.category_url = with_lang(ctx, ctx.links.category(cat.slug));
   v.category_label = en ? cat.label_en : cat.label_vi;
+  if (a.byline) v.byline = *a.byline;
+  if (a.source) {
+    v.source_name = a.source->name;
+    if (rules::is_web_url(a.source->url)) v.source_url = a.source->url;  // checked when written; never a script link
+  }
   auto meta = page_meta(ctx, a.title,
                         a.summary.empty() ? publish::stored_summary(a.body_html, a.body_markdown, 200) : a.summary,
                         ctx.links.article(a.id.value));
@@ -737,7 +769,8 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
           auto qq = db_.get<question>(h);
           if (!qq || !is_published(*qq) || !visible_here(ctx, qq->unit.value)) continue;
           item.url = with_lang(ctx, ctx.links.question(h.id));
-          item.kind_label = en ? "Question and answer" : "Hỏi đáp";
+          item.kind_label = std::string(en ? article_kind_label_en(article_kind::question_answer)
+                                           : article_kind_label_vi(article_kind::question_answer));
         } else {
           continue;  // publications have no page of their own yet
         }

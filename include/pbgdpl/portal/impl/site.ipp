@@ -41,6 +41,8 @@ PBGDPL_DECL options site::with_defaults(store::store& s, options o) {
   if (!o.now) o.now = [] { return pbgdpl::now(); };
   // A bad prefix is a programming error of the host: refused here, never written into a link.
   o.public_prefix = checked_public_prefix(o.public_prefix).value();
+  hotline_tel(o.hotline).value();
+  checked_ask_url(o.ask_url).value();
   if (!o.units) o.units = std::make_shared<live_units>(s, o.now);
   return o;
 }

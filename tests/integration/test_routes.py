@@ -1,6 +1,7 @@
 """Every reader route of the portal on the demo data: status, content type, language, the city
 banner, Open Graph tags and feed autodiscovery, over a real socket."""
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -130,6 +131,33 @@ def test_the_plan_19_document_page_shows_its_metadata(portal):
     # Related documents link to their own pages.
     hrefs = {a.get("href") for a in p.find("a")}
     assert "/pbgdpl/van-ban/kh-83-ubnd-ha-dong-2023" in hrefs
+
+
+def test_the_plan_page_is_an_administrative_document_with_its_signer_and_place_date(portal):
+    """Issue 13: the place-and-date line is labelled "Nơi, ngày ban hành"; a plan shows its period
+    and no validity status; the signature block keeps the signer's name."""
+    p = check_html_page(portal.get("/pbgdpl/van-ban/kh-19-pgddt-2023"))
+    rows = {}
+    for tr in re.findall(r"<tr><th scope=\"row\">(.*?)</th><td[^>]*>(.*?)</td></tr>", portal.get("/pbgdpl/van-ban/kh-19-pgddt-2023").text):
+        rows[tr[0]] = re.sub(r"<[^>]+>", " ", tr[1])
+    assert rows["Nơi, ngày ban hành"].strip() == "Hà Đông, ngày 22 tháng 3 năm 2023"
+    assert rows["Giai đoạn thực hiện"].strip() == "2023–2027"
+    assert rows["Nhóm văn bản"].strip() == "Văn bản chỉ đạo, điều hành"
+    assert "Tình trạng hiệu lực" not in rows and "Ngày hết hiệu lực" not in rows
+    assert " ".join(rows["Người ký"].split()) == "KT. TRƯỞNG PHÒNG PHÓ TRƯỞNG PHÒNG Nguyễn Thị Thu Hương"
+    law = Page(portal.get("/pbgdpl/van-ban/luat-pbgdpl-2012").text).text
+    assert "Còn hiệu lực" in law and "Văn bản quy phạm pháp luật" in law
+
+
+def test_the_new_documents_section_is_split_by_family_and_grouped_by_level(portal):
+    p = check_html_page(portal.get("/pbgdpl/van-ban-moi/"))
+    h2 = [t for lvl, t in p.headings if lvl == 2]
+    assert h2[:2] == ["Văn bản quy phạm pháp luật", "Văn bản chỉ đạo, điều hành"], h2
+    h3 = [t for lvl, t in p.headings if lvl == 3]
+    assert h3 == ["Trung ương", "Trung ương", "Thành phố", "Quận/phường", "Ngành Giáo dục"], h3
+    text = p.text
+    assert text.count("Còn hiệu lực") == 1, "only the law has a status"
+    assert text.index("14/2012/QH13") < text.index("Văn bản chỉ đạo, điều hành") < text.index("19/KH-PGDĐT")
 
 
 def test_every_legal_document_has_a_page(portal):

@@ -332,7 +332,9 @@ struct history_item {
 
 struct relation_item {
   std::string_view label, number, title;
-  std::optional<std::string> url;  // when the target is a document shown here
+  // When the target is a document shown here; "" when not. Never absent: an absent key would be
+  // looked up in the enclosing contexts ({{#doc.relations.0}} is one) and find another's url.
+  std::string url;
   template <class F>
   void fields(F&& f) const {
     f("label", label);
@@ -345,7 +347,7 @@ struct relation_item {
 struct file_item {
   std::string_view name;
   std::string size;                // "" when unknown
-  std::optional<std::string> url;  // where it can be downloaded, when anywhere
+  std::string url;  // where it can be downloaded; "" when nowhere (never absent: see relation_item)
   template <class F>
   void fields(F&& f) const {
     f("name", name);

@@ -463,8 +463,17 @@ PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) 
       for (const auto& a : p->items) cat.articles.push_back(article_item(ctx, *a));
     }
   }
-  if (auto p = documents(ctx, 5, {}, &records))
-    for (const auto& d : p->items) page.documents.push_back(document_item(ctx, *d));
+  // The newest five of each family, so an old law is not crowded out by this year's plans.
+  if (auto p = documents(ctx, 20, {}, &records)) {
+    std::size_t normative = 0, administrative = 0;
+    for (const auto& d : p->items) {
+      auto& n = is_normative(*d) ? normative : administrative;
+      if (n < 5) {
+        ++n;
+        page.documents.push_back(document_item(ctx, *d));
+      }
+    }
+  }
   page.document_sections = document_sections(ctx, page.documents);
   auto title = std::string(en ? "Legal dissemination and education" : "Phổ biến, giáo dục pháp luật");
   auto description = title + " – " + ctx.u->name;
@@ -583,8 +592,7 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
   // A file links to where it is published (its url). The portal serves no media bytes (media
   // records are metadata: /api/media/{id}), so a file with only a media id has no link here.
   for (const auto& f : d.files)
-    v.files.push_back({f.file_name, f.size ? detail::format_size(f.size) : std::string(),
-                       f.url.empty() ? std::nullopt : std::optional<std::string>(f.url)});
+    v.files.push_back({f.file_name, f.size ? detail::format_size(f.size) : std::string(), f.url});
   std::string plain_body;  // only for a record stored without HTML
   if (!d.body_html && !d.body_markdown.empty()) plain_body = publish::plain_text_html(d.body_markdown);
   v.number = d.number;

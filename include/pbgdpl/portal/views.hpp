@@ -5,6 +5,7 @@
 // lives (the entity a page holds, the unit directory, the category table); only what a page
 // computes (URLs, dates, labels) is owned here.
 #pragma once
+#include "../model/legal_document.hpp"  // document_level, for grouping document lists
 #include "../publish/template.hpp"
 #include "../publish/view.hpp"
 

@@ -604,9 +604,9 @@ PBGDPL_DECL json api::legal_document_schema() {
         {"family", detail::enum_schema({"normative", "administrative"},
                                        "Văn bản quy phạm pháp luật or văn bản chỉ đạo, điều hành. Optional: when absent it is read "
                                        "from the type and number (KH is administrative, NĐ normative; a QĐ or NQ with a year in its "
-                                       "number is normative). A type of the other family only is a 422.")},
+                                       "number is normative). A type of the other family only is refused (400, invalid_argument).")},
         {"status", detail::enum_schema({"in_force", "partly_expired", "expired", "not_yet_in_force", "suspended"},
-                                       "Required for a normative document; an administrative one with a status is a 422")},
+                                       "Required for a normative document; an administrative one with a status is refused (400, invalid_argument)")},
         {"status_history", {{"type", "array"}, {"items", {{"type", "object"}}}, {"description", "Normative documents only"}}},
         {"period_from", year},
         {"period_to", {{"type", "integer"}, {"minimum", 1945}, {"maximum", 2200},

@@ -172,6 +172,7 @@ struct corpus {
                       words(rng, 20 + static_cast<int>(rng() % 20)) + ".";
     d.fields = {"Giáo dục"};
     d.state = article_state::published;
+    if (k.normative) d.status = validity_status::in_force;  // only legal normative documents have one
     return d;
   }
 };

@@ -268,8 +268,13 @@ int main(int argc, char** argv) {
               << "  Sơ đồ trang / sitemap:    " << base << "/sitemap.xml\n"
               << "  API:                      " << base << "/api/v1/   (" << base << "/api/openapi.json)\n"
               << "  Tình trạng / health:      " << base << "/healthz\n";
+    // The units by level as of today, and those that ended (their archives).
+    const auto day = local_date(now());
     for (const auto& u : seed.units)
-      if (u.kind == unit_kind::school) std::cout << "  " << u.name << ": " << base << "/don-vi/" << u.id.value << "/pbgdpl/\n";
+      if (u.kind == unit_kind::ward || u.kind == unit_kind::school ||
+          (u.closed_on && *u.closed_on < day && u.kind == unit_kind::education_division))
+        std::cout << "  " << u.name << (u.closed_on && *u.closed_on < day ? " (đã kết thúc / ended)" : "") << ": " << base
+                  << "/don-vi/" << u.id.value << "/pbgdpl/\n";
     if (fs::exists(a->data / "demo-api-key.txt"))
       std::cout << "  Khóa API để ghi / API key for writes: " << (a->data / "demo-api-key.txt").string() << "\n";
     std::cout << "Nhấn Ctrl+C để dừng / press Ctrl+C to stop.\n" << std::flush;

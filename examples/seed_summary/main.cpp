@@ -85,8 +85,9 @@ int main(int argc, char** argv) {
     bool is_plan = false;
     for (const auto& t : d.report_templates) is_plan = is_plan || (t.plan && *t.plan == doc.id);
     if (!is_plan) {
-      std::cout << "  - " << doc.number << " (" << document_type_name_vi(doc) << ", " << doc.issuer << "): "
-                << validity_status_label_vi(doc.status) << "\n";
+      std::cout << "  - " << doc.number << " (" << document_type_name_vi(doc) << ", " << doc.issuer << "): ";
+      if (doc.status) std::cout << validity_status_label_vi(*doc.status) << "\n";
+      else std::cout << label_vi(family_of(doc)) << "\n";
       continue;
     }
     std::cout << "  * Số: " << doc.number << "\n    " << date_line(doc) << "\n    " << document_type_name_vi(doc)

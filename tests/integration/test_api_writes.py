@@ -217,3 +217,37 @@ def test_a_create_without_an_id_gets_one_and_its_location(fresh_portal):
     new_id = r.json()["id"]
     assert len(new_id) == 32 and r.header("location") == f"/api/v1/articles/{new_id}"
     assert p.get(r.header("location")).json()["title"] == "Bài không có mã"
+
+
+def test_document_families_through_the_api(fresh_portal):
+    """Issue 13: an administrative document with a validity status is a 422 with both messages;
+    a normative one carries its status; the family, period and a three-line signer block go
+    through the API and back as written."""
+    p = fresh_portal
+    bad = copy_of("legal_documents", "kh-19-pgddt-2023", "kh-21-pgddt-2023", number="21/KH-PGDĐT", status="in_force")
+    e = assert_json_error(p.request("POST", "/api/v1/legal-documents", body=bad, headers=p.auth()), (400, 422))
+    assert "tình trạng hiệu lực" in e["message"] and "validity status" in e["message_en"]
+    assert e["path"] == "/status"
+    assert p.get("/api/v1/legal-documents/kh-21-pgddt-2023").status == 404
+    # A plan declared normative is refused too.
+    wrong = copy_of("legal_documents", "kh-19-pgddt-2023", "kh-22-pgddt-2023", number="22/KH-PGDĐT", family="normative")
+    e = assert_json_error(p.request("POST", "/api/v1/legal-documents", body=wrong, headers=p.auth()), (400, 422))
+    assert e["path"] == "/family"
+    ok = copy_of("legal_documents", "kh-19-pgddt-2023", "kh-23-pgddt-2023", number="23/KH-PGDĐT",
+                 signed_by={"authority": "kt", "authority_title": "CHỦ TỊCH", "position": "PHÓ CHỦ TỊCH",
+                            "name": "Nguyễn Văn A", "above": [{"authority": "tm", "title": "ỦY BAN NHÂN DÂN"}]})
+    r = p.request("POST", "/api/v1/legal-documents", body=ok, headers=p.auth())
+    assert r.status == 201, r.body
+    back = p.get("/api/v1/legal-documents/kh-23-pgddt-2023").json()
+    assert back["family"] == "administrative" and "status" not in back
+    assert (back["period_from"], back["period_to"]) == (2023, 2027)
+    assert back["signed_by"]["above"] == [{"authority": "tm", "title": "ỦY BAN NHÂN DÂN"}]
+    law = p.get("/api/v1/legal-documents/luat-pbgdpl-2012").json()
+    assert law["family"] == "normative" and law["status"] == "in_force" and law["type_code"] == "Luật"
+    # Five title lines: refused.
+    deep = copy_of("legal_documents", "kh-19-pgddt-2023", "kh-24-pgddt-2023", number="24/KH-PGDĐT",
+                   signed_by={"authority": "kt", "authority_title": "CHỦ TỊCH", "position": "PHÓ CHỦ TỊCH", "name": "A",
+                              "above": [{"authority": "tm", "title": "X"}, {"authority": "tl", "title": "Y"},
+                                        {"authority": "tuq", "title": "Z"}]})
+    e = assert_json_error(p.request("POST", "/api/v1/legal-documents", body=deep, headers=p.auth()), (400, 422))
+    assert "tối đa 4" in e["message"] and "at most 4" in e["message_en"]

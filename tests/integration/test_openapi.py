@@ -167,3 +167,17 @@ def test_every_answered_api_route_is_documented(portal, spec):
             template = next((p for p, m in documented
                              if m == method.lower() and re.fullmatch(re.sub(r"{\w+}", "[^/]+", p), url)), None)
             assert template, f"{method} {url} answers {r.status} but is not in /api/openapi.json"
+
+
+def test_the_legal_document_schema_carries_the_family_period_and_signer_block(spec):
+    """Issue 13: the document family, the implementation period and the signature block are
+    documented, and the legal-documents operations use that schema."""
+    doc = spec["components"]["schemas"]["LegalDocument"]["properties"]
+    assert doc["family"]["enum"] == ["normative", "administrative"]
+    assert {"period_from", "period_to", "status", "status_history", "files"} <= set(doc)
+    assert "above" in doc["signed_by"]["properties"]
+    ref = "#/components/schemas/LegalDocument"
+    post = spec["paths"]["/api/v1/legal-documents"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert {"$ref": ref} in post["allOf"] and "id" in post["properties"]
+    got = spec["paths"]["/api/v1/legal-documents/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert got == {"$ref": ref}

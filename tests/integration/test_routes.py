@@ -1,6 +1,7 @@
 """Every reader route of the portal on the demo data: status, content type, language, the city
 banner, Open Graph tags and feed autodiscovery, over a real socket."""
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -133,6 +134,33 @@ def test_the_plan_19_document_page_shows_its_metadata(portal):
     assert "/pbgdpl/van-ban/kh-83-ubnd-ha-dong-2023" in hrefs
 
 
+def test_the_plan_page_is_an_administrative_document_with_its_signer_and_place_date(portal):
+    """Issue 13: the place-and-date line is labelled "Nơi, ngày ban hành"; a plan shows its period
+    and no validity status; the signature block keeps the signer's name."""
+    p = check_html_page(portal.get("/pbgdpl/van-ban/kh-19-pgddt-2023"))
+    rows = {}
+    for tr in re.findall(r"<tr><th scope=\"row\">(.*?)</th><td[^>]*>(.*?)</td></tr>", portal.get("/pbgdpl/van-ban/kh-19-pgddt-2023").text):
+        rows[tr[0]] = re.sub(r"<[^>]+>", " ", tr[1])
+    assert rows["Nơi, ngày ban hành"].strip() == "Hà Đông, ngày 22 tháng 3 năm 2023"
+    assert rows["Giai đoạn thực hiện"].strip() == "2023–2027"
+    assert rows["Nhóm văn bản"].strip() == "Văn bản chỉ đạo, điều hành"
+    assert "Tình trạng hiệu lực" not in rows and "Ngày hết hiệu lực" not in rows
+    assert " ".join(rows["Người ký"].split()) == "KT. TRƯỞNG PHÒNG PHÓ TRƯỞNG PHÒNG Nguyễn Thị Thu Hương"
+    law = Page(portal.get("/pbgdpl/van-ban/luat-pbgdpl-2012").text).text
+    assert "Còn hiệu lực" in law and "Văn bản quy phạm pháp luật" in law
+
+
+def test_the_new_documents_section_is_split_by_family_and_grouped_by_level(portal):
+    p = check_html_page(portal.get("/pbgdpl/van-ban-moi/"))
+    h2 = [t for lvl, t in p.headings if lvl == 2]
+    assert h2[:2] == ["Văn bản quy phạm pháp luật", "Văn bản chỉ đạo, điều hành"], h2
+    h3 = [t for lvl, t in p.headings if lvl == 3]
+    assert h3 == ["Trung ương", "Trung ương", "Thành phố", "Quận/phường", "Ngành Giáo dục"], h3
+    text = p.text
+    assert text.count("Còn hiệu lực") == 1, "only the law has a status"
+    assert text.index("14/2012/QH13") < text.index("Văn bản chỉ đạo, điều hành") < text.index("19/KH-PGDĐT")
+
+
 def test_every_legal_document_has_a_page(portal):
     for d in seed("legal_documents"):
         p = check_html_page(portal.get(f"/pbgdpl/van-ban/{d['id']}"))
@@ -262,11 +290,14 @@ def test_a_news_article_credits_its_writer_in_the_page_and_the_api(portal):
 
 
 def test_the_questions_page_says_where_to_send_a_question(portal):
+    # The demo's section (the ward's office) has no address in the seed: no link is invented.
     p = check_html_page(portal.get("/pbgdpl/hoi-dap-phap-luat/"))
-    asks = [a for a in p.find("a") if a.get("class") == "ask"]
-    assert [a.get("href") for a in asks] == ["mailto:pgddt@hadong.edu.vn"], asks
-    assert "Gửi câu hỏi" in p.text
+    assert [a for a in p.find("a") if a.get("class") == "ask"] == []
     assert "Đường dây nóng" not in p.text, "the demo names no hotline: the plan gives none"
+    # The division that ended keeps its archive but takes no questions at its old address.
+    p = check_html_page(portal.get("/don-vi/pgddt-ha-dong/pbgdpl/hoi-dap-phap-luat/"))
+    assert "mailto:pgddt@hadong.edu.vn" not in p.text
+    assert [a for a in p.find("a") if a.get("class") == "ask"] == []
 
 
 def test_a_hotline_shows_in_every_footer_and_on_the_questions_page():

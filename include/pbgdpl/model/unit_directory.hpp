@@ -58,6 +58,9 @@ class unit_directory {
   // below them own: `owner` lies under `at`, or one of the units that took over from it (through
   // any chain of successions) does. Succession chains may loop; every unit is visited once.
   bool listed_under(std::string_view owner, std::string_view at) const;
+  // The units that took over from `id`, through any chain of successions (each once, `id` left
+  // out), at most `limit`: whose pages also list `id`'s content.
+  std::vector<std::string> heirs(std::string_view id, std::size_t limit = 1000) const;
   // The units that ended and whose successors (through any chain) include one of `ids`: the
   // owners a unit's pages list besides its own tree. At most `limit` ids, in no set order.
   std::vector<std::string> predecessors_of(std::span<const std::string> ids, std::size_t limit = 1000) const;
@@ -323,6 +326,26 @@ inline bool unit_directory::listed_under(std::string_view owner, std::string_vie
     }
   }
   return false;
+}
+
+inline std::vector<std::string> unit_directory::heirs(std::string_view id, std::size_t limit) const {
+  std::vector<std::string> out;
+  auto first = find(id);
+  if (!first || first->successors.empty()) return out;
+  std::unordered_map<std::string_view, bool> seen{{id, true}};
+  std::vector<std::string_view> queue{id};
+  for (std::size_t q = 0; q < queue.size() && out.size() < limit; ++q) {
+    auto u = find(queue[q]);
+    if (!u) continue;
+    for (const auto& s : u->successors) {
+      std::string_view next = s.successor.value;
+      if (!seen.emplace(next, true).second) continue;
+      out.emplace_back(next);
+      queue.push_back(next);
+      if (out.size() == limit) break;
+    }
+  }
+  return out;
 }
 
 inline std::vector<std::string> unit_directory::predecessors_of(std::span<const std::string> ids, std::size_t limit) const {

@@ -36,6 +36,8 @@ class api {
 
   // The OpenAPI 3 description of the JSON API (served at /api/openapi.json).
   static json openapi();
+  // Its components/schemas/LegalDocument: the family, status, period, signature block and files.
+  static json legal_document_schema();
 
   // True when an answer to `req` depends on who asks: it carries Authorization, the host set
   // request::principal, or options::identify names a caller. A cache in front of the API asks it,

@@ -111,19 +111,28 @@ inline constexpr std::string_view home = R"HTML(<h1>{{t.section}}</h1>
   {{#questions}}{{#site.ask_url}}<p class="ask"><a class="ask" href="{{site.ask_url}}">{{t.ask}}</a></p>{{/site.ask_url}}{{/questions}}
 </section>
 {{/categories}}
-{{#documents.0}}
+{{#document_sections.0}}
 <section aria-labelledby="vb-moi">
   <h2 id="vb-moi">{{t.new_documents}}</h2>
-  {{> document_table}}
+  {{#document_sections}}<section class="doc-family" aria-labelledby="vb-{{family}}">
+  <h3 id="vb-{{family}}">{{label}}</h3>
+  {{#levels}}<h4>{{label}}</h4>
+  {{> document_group_table}}{{/levels}}
+  </section>{{/document_sections}}
 </section>
-{{/documents.0}}
+{{/document_sections.0}}
 )HTML";
 
 inline constexpr std::string_view category = R"HTML(<h1>{{category.label}}</h1>
 {{#category.description}}<p class="lead">{{category.description}}</p>{{/category.description}}
 {{#category.questions}}<p class="ask">{{#site.ask_url}}<a class="ask" href="{{site.ask_url}}">{{t.ask}}</a>{{/site.ask_url}}{{#site.hotline}}{{#site.ask_url}} · {{/site.ask_url}}{{t.hotline}}: <a href="{{site.hotline_tel}}">{{site.hotline}}</a>{{/site.hotline}}</p>{{/category.questions}}
 {{#articles.0}}{{> article_list}}{{/articles.0}}
-{{#documents.0}}{{> document_table}}{{/documents.0}}
+{{#document_sections}}<section class="doc-family" aria-labelledby="vb-{{family}}">
+<h2 id="vb-{{family}}">{{label}}</h2>
+{{#levels}}<h3>{{label}}</h3>
+{{> document_group_table}}{{/levels}}
+</section>
+{{/document_sections}}
 {{^articles}}{{^documents}}<p class="empty">{{category.empty_text}}</p>{{/documents}}{{/articles}}
 {{> pagination}}
 )HTML";
@@ -153,7 +162,21 @@ inline constexpr std::string_view document_table = R"HTML(<div class="table-wrap
 <caption class="visually-hidden">{{t.documents}}</caption>
 <thead><tr><th scope="col">{{t.number}}</th><th scope="col">{{t.title}}</th><th scope="col">{{t.issued_on}}</th><th scope="col">{{t.status}}</th></tr></thead>
 <tbody>
-{{#documents}}<tr><td><a href="{{url}}">{{number}}</a></td><td>{{title}}</td><td>{{issued_vi}}</td><td><span class="status status-{{status}}">{{status_label}}</span></td></tr>
+{{#documents}}<tr><td><a href="{{url}}">{{number}}</a></td><td>{{title}}</td><td>{{issued_vi}}</td><td>{{#status}}<span class="status status-{{status}}">{{status_label}}</span>{{/status}}{{period}}</td></tr>
+{{/documents}}
+</tbody>
+</table>
+</div>
+)HTML";
+
+// One issuing level's documents inside a family section: the status column for legal
+// normative documents, the implementation period for administrative ones.
+inline constexpr std::string_view document_group_table = R"HTML(<div class="table-wrap" role="region" aria-label="{{label}}" tabindex="0">
+<table class="documents">
+<caption class="visually-hidden">{{label}}</caption>
+<thead><tr><th scope="col">{{t.number}}</th><th scope="col">{{t.title}}</th><th scope="col">{{t.issued_on}}</th><th scope="col">{{#normative}}{{t.status}}{{/normative}}{{^normative}}{{t.period}}{{/normative}}</th></tr></thead>
+<tbody>
+{{#documents}}<tr><td><a href="{{url}}">{{number}}</a></td><td>{{title}}</td><td>{{issued_vi}}</td><td>{{#status}}<span class="status status-{{status}}">{{status_label}}</span>{{/status}}{{period}}</td></tr>
 {{/documents}}
 </tbody>
 </table>
@@ -169,20 +192,22 @@ inline constexpr std::string_view document = R"HTML(<article class="full documen
     <tbody>
       <tr><th scope="row">{{t.number}}</th><td>{{doc.number}}</td></tr>
       <tr><th scope="row">{{t.type}}</th><td>{{doc.type_name}}</td></tr>
+      <tr><th scope="row">{{t.family}}</th><td>{{doc.family_label}}</td></tr>
       <tr><th scope="row">{{t.level}}</th><td>{{doc.level_label}}</td></tr>
       <tr><th scope="row">{{t.issuer}}</th><td>{{doc.issuer}}{{#doc.parent_issuer}} ({{doc.parent_issuer}}){{/doc.parent_issuer}}</td></tr>
-      <tr><th scope="row">{{t.issued_on}}</th><td>{{doc.place_date}}</td></tr>
-      <tr><th scope="row">{{t.signer}}</th><td>{{doc.signer}}</td></tr>
+      <tr><th scope="row">{{t.place_date}}</th><td>{{doc.place_date}}</td></tr>
+      <tr><th scope="row">{{t.signer}}</th><td class="signer">{{#doc.signer_lines}}<span class="signer-line">{{.}}</span><br>{{/doc.signer_lines}}{{#doc.signer_name}}<strong class="signer-name">{{doc.signer_name}}</strong>{{/doc.signer_name}}</td></tr>
       {{#doc.effective_vi}}<tr><th scope="row">{{t.effective_on}}</th><td>{{doc.effective_vi}}</td></tr>{{/doc.effective_vi}}
       {{#doc.expires_vi}}<tr><th scope="row">{{t.expires_on}}</th><td>{{doc.expires_vi}}</td></tr>{{/doc.expires_vi}}
-      <tr><th scope="row">{{t.status}}</th><td><span class="status status-{{doc.status}}">{{doc.status_label}}</span></td></tr>
+      {{#doc.period}}<tr><th scope="row">{{t.period}}</th><td>{{doc.period}}</td></tr>{{/doc.period}}
+      {{#doc.status}}<tr><th scope="row">{{t.status}}</th><td><span class="status status-{{doc.status}}">{{doc.status_label}}</span></td></tr>{{/doc.status}}
       {{#doc.fields.0}}<tr><th scope="row">{{t.fields}}</th><td>{{#doc.fields}}<span class="tag">{{.}}</span> {{/doc.fields}}</td></tr>{{/doc.fields.0}}
       {{#doc.recipients.0}}<tr><th scope="row">{{t.recipients}}</th><td><ul>{{#doc.recipients}}<li>{{.}}</li>{{/doc.recipients}}</ul></td></tr>{{/doc.recipients.0}}
     </tbody>
   </table>
   {{#doc.history.0}}<h2>{{t.status_history}}</h2><ol class="history">{{#doc.history}}<li><time datetime="{{date_iso}}">{{date_vi}}</time>: {{label}}{{#note}} ({{note}}){{/note}}</li>{{/doc.history}}</ol>{{/doc.history.0}}
   {{#doc.relations.0}}<h2>{{t.related_documents}}</h2><ul class="relations">{{#doc.relations}}<li>{{label}}: {{#url}}<a href="{{url}}">{{number}}</a>{{/url}}{{^url}}{{number}}{{/url}} {{title}}</li>{{/doc.relations}}</ul>{{/doc.relations.0}}
-  {{#doc.files.0}}<h2>{{t.files}}</h2><ul class="files">{{#doc.files}}<li>{{name}}{{#size}} ({{size}}){{/size}}</li>{{/doc.files}}</ul>{{/doc.files.0}}
+  {{#doc.files.0}}<h2>{{t.files}}</h2><ul class="files">{{#doc.files}}<li>{{#url}}<a href="{{url}}" download>{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}{{#size}} ({{size}}){{/size}}</li>{{/doc.files}}</ul>{{/doc.files.0}}
   {{#doc.body_html}}<h2>{{t.full_text}}</h2><div class="body">{{{doc.body_html}}}</div>{{/doc.body_html}}
 </article>
 )HTML";
@@ -235,6 +260,7 @@ h1{font-size:1.8rem;line-height:1.25;margin:.25rem 0 1rem}h2{font-size:1.3rem;ma
 .category{background:var(--soft);padding:.5rem 1rem 1rem;margin-bottom:1.25rem;border-radius:6px}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid var(--line);padding:.4rem .6rem;text-align:left;vertical-align:top}
 table.meta th{width:32%;background:var(--soft)}caption{text-align:left;font-weight:700;padding:.25rem 0}
+.signer-name{display:inline-block;margin-top:.25rem}
 .status{padding:.1rem .4rem;border-radius:3px;background:#e8f5e9;white-space:nowrap}
 .status-expired,.status-suspended{background:#fdecea}.status-partly_expired,.status-not_yet_in_force{background:#fff4e0}
 .tag{display:inline-block;background:var(--soft);border-radius:3px;padding:0 .4rem;margin:.1rem}
@@ -255,7 +281,7 @@ footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;
 inline constexpr std::pair<std::string_view, std::string_view> templates[] = {
     {"layout", layout},     {"home", home},     {"category", category},
     {"pagination", pagination}, {"article", article}, {"article_list", article_list},
-    {"document_table", document_table}, {"document", document}, {"search", search},
+    {"document_table", document_table}, {"document_group_table", document_group_table}, {"document", document}, {"search", search},
     {"error", error_page},
 };
 

@@ -111,6 +111,9 @@ class pages {
   views::meta page_meta(const page_context&, std::string title, std::string description, const std::string& path) const;
   views::article_item article_item(const page_context&, const article&) const;
   views::document_item document_item(const page_context&, const legal_document&) const;
+  // Items split into the two families (normative first), each grouped by issuing level in the
+  // order central → school; the order of items within a group is kept. Empty ones are left out.
+  static std::vector<views::document_section> document_sections(const page_context&, const std::vector<views::document_item>&);
   views::article_item question_item(const page_context&, const question&) const;
   std::string_view owner_name(const page_context&, std::string_view owner) const;
 

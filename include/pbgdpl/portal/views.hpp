@@ -5,6 +5,7 @@
 // lives (the entity a page holds, the unit directory, the category table); only what a page
 // computes (URLs, dates, labels) is owned here.
 #pragma once
+#include "../model/legal_document.hpp"  // document_level, for grouping document lists
 #include "../publish/template.hpp"
 #include "../publish/view.hpp"
 
@@ -214,7 +215,10 @@ struct document_item {
   std::string url;
   std::string number, title;
   std::string issued_vi;
-  std::string_view status, status_label;
+  std::string_view status, status_label;  // empty for an administrative document
+  std::string_view family;                // "normative" or "administrative"
+  std::string period;                     // "2023–2027" for an administrative one that has it
+  document_level level = document_level::sector;  // for grouping, not shown as such
   template <class F>
   void fields(F&& f) const {
     f("url", url);
@@ -223,6 +227,34 @@ struct document_item {
     f("issued_vi", issued_vi);
     f("status", status);
     f("status_label", status_label);
+    f("family", family);
+    f("period", period);
+  }
+};
+
+// The documents of one issuing level inside a family section ("Trung ương", "Thành phố"...).
+struct document_level_group {
+  std::string_view label;
+  std::vector<document_item> documents;
+  template <class F>
+  void fields(F&& f) const {
+    f("label", label);
+    f("documents", documents);
+  }
+};
+
+// Legal normative or administrative documents: a status column for the first, the period for
+// the second, each grouped by issuing level.
+struct document_section {
+  std::string_view family, label;
+  bool normative = false;
+  std::vector<document_level_group> levels;
+  template <class F>
+  void fields(F&& f) const {
+    f("family", family);
+    f("label", label);
+    f("normative", normative);
+    f("levels", levels);
   }
 };
 
@@ -258,11 +290,13 @@ struct home_category {
 
 struct home_page {
   std::vector<home_category> categories;
-  std::vector<document_item> documents;
+  std::vector<document_item> documents;  // all of them, newest first (themes written before the split)
+  std::vector<document_section> document_sections;
   template <class F>
   void fields(F&& f) const {
     f("categories", categories);
     f("documents", documents);
+    f("document_sections", document_sections);
   }
 };
 
@@ -283,12 +317,14 @@ struct category_page {
   category_info category;
   std::vector<article_item> articles;
   std::vector<document_item> documents;
+  std::vector<document_section> document_sections;
   pagination pages;
   template <class F>
   void fields(F&& f) const {
     f("category", category);
     f("articles", articles);
     f("documents", documents);
+    f("document_sections", document_sections);
     f("pagination", pages);
   }
 };
@@ -359,7 +395,9 @@ struct history_item {
 
 struct relation_item {
   std::string_view label, number, title;
-  std::optional<std::string> url;  // when the target is a document shown here
+  // When the target is a document shown here; "" when not. Never absent: an absent key would be
+  // looked up in the enclosing contexts ({{#doc.relations.0}} is one) and find another's url.
+  std::string url;
   template <class F>
   void fields(F&& f) const {
     f("label", label);
@@ -371,18 +409,24 @@ struct relation_item {
 
 struct file_item {
   std::string_view name;
-  std::string size;  // "" when unknown
+  std::string size;                // "" when unknown
+  std::string url;  // where it can be downloaded; "" when nowhere (never absent: see relation_item)
   template <class F>
   void fields(F&& f) const {
     f("name", name);
     f("size", size);
+    f("url", url);
   }
 };
 
 struct document_body {
   std::string_view number, type_name, level_label, title, issuer, parent_issuer;
   std::string place_date, signer, effective_vi, expires_vi;
-  std::string_view status, status_label;
+  std::vector<std::string> signer_lines;  // the signature block's title lines, top to bottom
+  std::string_view signer_name;
+  std::string_view family, family_label;
+  std::string period;                      // "2023–2027"
+  std::string_view status, status_label;   // empty for an administrative document
   std::span<const std::string> fields_of_law, recipients;
   std::vector<history_item> history;
   std::vector<relation_item> relations;
@@ -399,6 +443,11 @@ struct document_body {
     f("parent_issuer", parent_issuer);
     f("place_date", place_date);
     f("signer", signer);
+    f("signer_lines", signer_lines);
+    f("signer_name", signer_name);
+    f("family", family);
+    f("family_label", family_label);
+    f("period", period);
     f("effective_vi", effective_vi);
     f("expires_vi", expires_vi);
     f("status", status);

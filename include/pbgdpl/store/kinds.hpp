@@ -90,7 +90,7 @@ struct entity_traits<legal_document> {
     r.state = std::string(to_string(d.state));
     r.doc_type = d.type_code;
     r.doc_level = std::string(to_string(d.level));
-    r.doc_status = std::string(to_string(d.status));
+    r.doc_status = d.status ? std::string(to_string(*d.status)) : std::string();  // none: administrative
     r.fields = d.fields;
     r.sort_key = format_date(d.issued_on) + detail::ts_key(d.created_at);
     r.day = format_date(d.issued_on);

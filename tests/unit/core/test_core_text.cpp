@@ -215,6 +215,49 @@ TEST_SUITE("core/document_number") {
     CHECK(find_document_type("SY")->name_vi == "Bản sao y");
   }
 
+  TEST_CASE("Lệnh, Bộ luật and the annex's TrS parse, format back and say their type (issue 13)") {
+    // The President's order carries its type code L (Law 80/2015 Art. 10(3)(c)).
+    auto order = parse_document_number("05/2012/L-CTN").value();
+    CHECK(order.kind == document_number::form::typed);
+    CHECK(order.type_code == "L");
+    CHECK(order.issuer == "CTN");
+    CHECK(order.to_string() == "05/2012/L-CTN");
+    CHECK(find_document_type("L")->name_vi == "Lệnh");
+    // Laws and codes carry none (Art. 10(3)(a)); the record names the type.
+    for (std::string n : {"14/2012/QH13", "45/2019/QH14", "08/2001/L-CTN", "07/TrS-UBND"}) {
+      CAPTURE(n);
+      auto d = parse_document_number(n);
+      REQUIRE(d);
+      CHECK(d->to_string() == n);
+    }
+    CHECK(parse_document_number("45/2019/QH14")->kind == document_number::form::issuer_only);
+    CHECK(find_document_type("Bộ luật")->name_vi == "Bộ luật");
+    CHECK(find_document_type("Luật")->name_vi == "Luật");
+    CHECK_FALSE(find_document_type("Luật")->in_symbol);
+    CHECK(find_document_type("TrS")->name_vi == "Bản trích sao");
+    CHECK(parse_document_number("07/TrS-UBND")->kind == document_number::form::typed);
+    // A name that is never written in a symbol is no type code there.
+    CHECK(parse_document_number("5/2012/Luật-QH")->kind == document_number::form::official_letter);
+  }
+
+  TEST_CASE("the type table says which family each type may belong to") {
+    for (auto code : {"Luật", "Bộ luật", "NĐ", "TT", "TTLT", "PL"}) {
+      CAPTURE(code);
+      CHECK(find_document_type(code)->allows(document_family::normative));
+      CHECK_FALSE(find_document_type(code)->allows(document_family::administrative));
+    }
+    for (auto code : {"KH", "CV", "TB", "BC", "CT"}) {
+      CAPTURE(code);
+      CHECK(find_document_type(code)->allows(document_family::administrative));
+      CHECK_FALSE(find_document_type(code)->allows(document_family::normative));
+    }
+    for (auto code : {"QĐ", "NQ"}) {
+      CAPTURE(code);
+      CHECK(find_document_type(code)->allows(document_family::normative));
+      CHECK(find_document_type(code)->allows(document_family::administrative));
+    }
+  }
+
   TEST_CASE("bad document numbers are rejected with a reason") {
     for (auto bad : {"", "19", "19 KH-PGDĐT", "/KH-PGDĐT", "ab/KH-PGDĐT", "19/", "19/KH-", "19/-PGD",
                      "19/2020/2021/NĐ-CP", "30/20/NĐ-CP", "19/KH-PGD ĐT", "19/KH--PGDĐT", "1234567/KH-X",

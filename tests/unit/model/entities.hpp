@@ -79,11 +79,11 @@ inline legal_document full_plan() {
   x.summary = "Kế hoạch giai đoạn 2023-2027.";
   x.body_markdown = "## I. MỤC ĐÍCH, YÊU CẦU\n\n- Tiếp tục tăng cường...";
   x.body_html = "<h2>I. MỤC ĐÍCH, YÊU CẦU</h2>\n<ul>\n<li>Tiếp tục tăng cường...</li>\n</ul>\n";
-  x.signed_by = {signer_authority::kt, "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Nguyễn Thị Thu Hương"};
+  x.signed_by = {signer_authority::kt, "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "Nguyễn Thị Thu Hương", {}};
   x.effective_on = d(2023, 3, 22);
-  x.expires_on = d(2028, 1, 1);
-  x.status = validity_status::in_force;
-  x.status_history = {{validity_status::in_force, d(2023, 3, 22), "Ban hành", std::nullopt}};
+  // A plan is an administrative document: a period, no validity status (issue 13).
+  x.period_from = 2023;
+  x.period_to = 2027;
   x.fields = {"Phổ biến, giáo dục pháp luật", "Công nghệ thông tin"};
   x.recipients = {"Sở GDĐT Hà Nội (để BC)", "Lưu: VT"};
   x.relations = {{relation_kind::based_on, legal_document_id{"kh-83-ubnd-2023"}, "83/KH-UBND", "Kế hoạch của UBND quận"},
@@ -92,6 +92,28 @@ inline legal_document full_plan() {
   x.unit = unit_id{"pgddt-ha-dong"};
   x.created_at = at(2023, 3, 22, 15);
   x.updated_at = at(2023, 3, 22, 16);
+  return x;
+}
+
+// A legal normative document, with a validity status and its history.
+inline legal_document full_law() {
+  legal_document x;
+  x.id = legal_document_id{"luat-pbgdpl-2012"};
+  x.version = 2;
+  x.number = "14/2012/QH13";
+  x.type_code = "Luật";
+  x.year = 2012;
+  x.level = document_level::central;
+  x.issuer = "Quốc hội";
+  x.place = "Hà Nội";
+  x.issued_on = d(2012, 6, 20);
+  x.title = "Luật Phổ biến, giáo dục pháp luật";
+  x.effective_on = d(2013, 1, 1);
+  x.status = validity_status::in_force;
+  x.status_history = {{validity_status::in_force, d(2013, 1, 1), "Có hiệu lực", std::nullopt}};
+  x.fields = {"Phổ biến, giáo dục pháp luật"};
+  x.created_at = at(2012, 6, 21, 8);
+  x.updated_at = at(2012, 6, 21, 8);
   return x;
 }
 

@@ -1,5 +1,7 @@
 #include "entities.hpp"
 #include "fixtures.hpp"
+#include <fstream>
+#include <sstream>
 
 using namespace pbgdpl;
 using fx::at;
@@ -9,6 +11,7 @@ using fx::round_trips;
 
 using fx::full_article;
 using fx::full_plan;
+using fx::full_law;
 using fx::full_video;
 using fx::full_publication;
 using fx::full_question;
@@ -137,9 +140,52 @@ TEST_SUITE("model/legal_document") {
 
   TEST_CASE("the signer block is laid out as Decree 30/2020 says") {
     CHECK(format_signer(full_plan().signed_by) == "KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG");
-    CHECK(format_signer({signer_authority::tm, "ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "A"}) == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH");
-    CHECK(format_signer({signer_authority::q, "", "TRƯỞNG PHÒNG", "B"}) == "Q. TRƯỞNG PHÒNG");
-    CHECK(format_signer({signer_authority::none, "", "TRƯỞNG PHÒNG", "C"}) == "TRƯỞNG PHÒNG");
+    CHECK(format_signer({signer_authority::tm, "ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "A", {}}) == "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH");
+    CHECK(format_signer({signer_authority::q, "", "TRƯỞNG PHÒNG", "B", {}}) == "Q. TRƯỞNG PHÒNG");
+    CHECK(format_signer({signer_authority::none, "", "TRƯỞNG PHÒNG", "C", {}}) == "TRƯỞNG PHÒNG");
+  }
+
+  TEST_CASE("signature blocks of one, two and three title lines, with the name (issue 13)") {
+    signer one{signer_authority::none, "", "HIỆU TRƯỞNG", "Trần Văn B", {}};
+    CHECK(signer_title_lines(one) == std::vector<std::string>{"HIỆU TRƯỞNG"});
+    CHECK(format_signature_block(one) == "HIỆU TRƯỞNG\nTrần Văn B");
+    CHECK(check(one));
+    const auto two = full_plan().signed_by;
+    CHECK(signer_title_lines(two) == std::vector<std::string>{"KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"});
+    CHECK(format_signature_block(two) == "KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG\nNguyễn Thị Thu Hương");
+    // Decree 30/2020 appendix I: TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH.
+    signer three{signer_authority::kt, "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A", {{signer_authority::tm, "ỦY BAN NHÂN DÂN"}}};
+    CHECK(signer_title_lines(three) == std::vector<std::string>{"TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"});
+    CHECK(format_signer(three) == "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH");
+    CHECK(format_signature_block(three) == "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn A");
+    CHECK(check(three));
+    auto j = to_json_value(three);
+    CHECK(j["above"][0]["authority"] == "tm");
+    CHECK(from_json_value<signer>(j).value() == three);
+    // A block with no name is only its title lines.
+    CHECK(format_signature_block({signer_authority::none, "", "TRƯỞNG PHÒNG", "", {}}) == "TRƯỞNG PHÒNG");
+  }
+
+  TEST_CASE("silly signature blocks are refused: empty lines, lines without authority, too many lines") {
+    auto paths = [](const signer& s) { return problem_paths(s); };
+    signer empty_line{signer_authority::kt, "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "A", {{signer_authority::tm, ""}}};
+    CHECK(paths(empty_line) == std::vector<std::string>{"/above/0/title"});
+    signer no_prefix{signer_authority::kt, "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "A", {{signer_authority::none, "ỦY BAN NHÂN DÂN"}}};
+    CHECK(paths(no_prefix) == std::vector<std::string>{"/above/0/authority"});
+    signer four{signer_authority::kt, "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "A",
+                {{signer_authority::tm, "ỦY BAN NHÂN DÂN"}, {signer_authority::tl, "CHỦ TỊCH"}}};
+    CHECK(signer_title_lines(four).size() == signer::max_title_lines);
+    CHECK(check(four));
+    auto five = four;
+    five.above.push_back({signer_authority::tuq, "GIÁM ĐỐC"});
+    CHECK(paths(five) == std::vector<std::string>{"/above"});
+    auto r = check(five);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().message_vi.find("tối đa 4") != std::string::npos);
+    CHECK(r.err().message_en.find("at most 4") != std::string::npos);
+    // Lines above with nothing of the signer's own under them.
+    signer dangling{signer_authority::none, "", "", "", {{signer_authority::tm, "ỦY BAN NHÂN DÂN"}}};
+    CHECK(paths(dangling) == std::vector<std::string>{"/position"});
   }
 
   TEST_CASE("the date line reads as on the document") {
@@ -148,13 +194,15 @@ TEST_SUITE("model/legal_document") {
 
   TEST_CASE("validity labels and validity on a date") {
     CHECK(validity_status_label_vi(validity_status::partly_expired) == "Hết hiệu lực một phần");
-    auto x = full_plan();
-    x.status_history.push_back({validity_status::expired, d(2028, 1, 1), "Hết thời hạn", std::nullopt});
+    auto x = full_law();
+    x.status_history.push_back({validity_status::expired, d(2028, 1, 1), "Hết hiệu lực", std::nullopt});
     x.status = validity_status::expired;
     REQUIRE(check(x));
-    CHECK(validity_on(x, d(2023, 3, 1)) == validity_status::not_yet_in_force);
+    CHECK(validity_on(x, d(2012, 12, 1)) == validity_status::not_yet_in_force);
     CHECK(validity_on(x, d(2024, 1, 1)) == validity_status::in_force);
     CHECK(validity_on(x, d(2028, 6, 1)) == validity_status::expired);
+    // An administrative document has none.
+    CHECK_FALSE(validity_on(full_plan(), d(2024, 1, 1)));
   }
 
   TEST_CASE("a number that does not parse is refused at /number") {
@@ -174,19 +222,110 @@ TEST_SUITE("model/legal_document") {
     x.number = "30/2020/NĐ-CP";
     x.type_code = "NĐ";
     x.year = 2020;
+    x.status = validity_status::in_force;
     CHECK(problem_paths(x) == std::vector<std::string>{"/issued_on", "/year"});
   }
 
-  TEST_CASE("a law number without a type code accepts the law type") {
-    auto x = full_plan();
-    x.number = "14/2012/QH13";
-    x.type_code = "L";
-    x.year = 2012;
-    x.issued_on = d(2012, 6, 20);
-    x.effective_on = d(2013, 1, 1);
-    x.status_history = {{validity_status::in_force, d(2013, 1, 1), "", std::nullopt}};
-    x.created_at = at(2012, 6, 20);
+  TEST_CASE("a law number without a type code accepts the law and code types, not an order's") {
+    auto x = full_law();
     CHECK(check(x));
+    x.type_code = "Bộ luật";
+    CHECK(check(x));
+    CHECK(document_type_name_vi(x) == "Bộ luật");
+    x.type_code = "L";  // an order's number carries its type: "05/2012/L-CTN"
+    CHECK_FALSE(check(x));
+    x.number = "05/2012/L-CTN";
+    CHECK(check(x));
+    CHECK(document_type_name_vi(x) == "Lệnh");
+    // A law's type with a typed number is refused.
+    x.type_code = "Luật";
+    CHECK(problem_paths(x) == std::vector<std::string>{"/type_code"});
+  }
+
+  TEST_CASE("the family is read from the type and the number, and checked against the type table") {
+    CHECK(family_of(full_plan()) == document_family::administrative);
+    CHECK(family_of(full_law()) == document_family::normative);
+    auto x = full_plan();
+    x.number = "977/QĐ-TTg";  // an individual decision: no year in its number
+    x.type_code = "QĐ";
+    CHECK(family_of(x) == document_family::administrative);
+    x.number = "18/2020/QĐ-TTg";  // a normative decision carries its year (Law 80/2015 Art. 10(3)(c))
+    x.year = 2020;
+    CHECK(family_of(x) == document_family::normative);
+    x.family = document_family::administrative;  // what the record says wins
+    CHECK(family_of(x) == document_family::administrative);
+    // A plan cannot be normative, a decree cannot be administrative.
+    auto plan = full_plan();
+    plan.family = document_family::normative;
+    plan.status = validity_status::in_force;
+    CHECK(problem_paths(plan) == std::vector<std::string>{"/family"});
+    auto law = full_law();
+    law.family = document_family::administrative;
+    law.status.reset();
+    law.status_history.clear();
+    CHECK(problem_paths(law) == std::vector<std::string>{"/family"});
+  }
+
+  TEST_CASE("an administrative document with a validity status is refused, a normative one without is too") {
+    auto x = full_plan();
+    x.status = validity_status::in_force;
+    CHECK(problem_paths(x) == std::vector<std::string>{"/status"});
+    auto r = check(x);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().message_vi.find("không có tình trạng hiệu lực") != std::string::npos);
+    CHECK(r.err().message_en.find("no validity status") != std::string::npos);
+    x = full_plan();
+    x.status_history = {{validity_status::in_force, d(2023, 3, 22), "", std::nullopt}};
+    CHECK(problem_paths(x) == std::vector<std::string>{"/status"});
+    auto law = full_law();
+    law.status.reset();
+    law.status_history.clear();
+    CHECK(problem_paths(law) == std::vector<std::string>{"/status"});
+  }
+
+  TEST_CASE("an implementation period needs both years in order") {
+    auto x = full_plan();
+    CHECK(check(x));
+    x.period_to.reset();
+    CHECK(problem_paths(x) == std::vector<std::string>{"/period_to"});
+    x.period_to = 2022;
+    CHECK(problem_paths(x) == std::vector<std::string>{"/period_to"});
+    x.period_to = 2023;
+    CHECK(check(x));
+  }
+
+  TEST_CASE("a record written before issue 13 still decodes: its family is read, a plan's status is dropped") {
+    std::ifstream f(std::string(PBGDPL_SOURCE_DIR) + "/tests/unit/model/legacy/legal_document_before_issue13.json",
+                    std::ios::binary);
+    REQUIRE(f.good());
+    std::ostringstream text;
+    text << f.rdbuf();
+    auto old = from_json_text<legal_document>(text.str());
+    REQUIRE_MESSAGE(old, (old ? std::string() : old.err().describe()));
+    CHECK_FALSE(old->family);
+    CHECK(family_of(*old) == document_family::administrative);
+    CHECK_FALSE(old->status);
+    CHECK(old->status_history.empty());
+    CHECK(format_signer(old->signed_by) == "KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG");
+    CHECK(old->signed_by.name == "Nguyễn Thị Thu Hương");
+    CHECK(old->expires_on == d(2028, 1, 1));  // kept: the record's own data, not ours to drop
+    CHECK(check(*old));
+    // A law recorded with "L", the old code for laws, reads as a law and keeps its status.
+    auto law = to_json_value(full_law());
+    law.erase("family");
+    law["type_code"] = "L";
+    auto back = from_json_value<legal_document>(law).value();
+    CHECK(back.type_code == "Luật");
+    CHECK(back.status == validity_status::in_force);
+    CHECK(back.status_history.size() == 1);
+    CHECK(check(back));
+    // A record written now keeps what it says: the refusal is validate()'s, not the reader's.
+    auto now = to_json_value(full_plan());
+    now["family"] = "administrative";
+    now["status"] = "in_force";
+    auto refused = from_json_value<legal_document>(now);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.err().describe().find("no validity status") != std::string::npos);
   }
 
   TEST_CASE("effective before issued and expiry before effect are bad dates") {
@@ -197,7 +336,7 @@ TEST_SUITE("model/legal_document") {
   }
 
   TEST_CASE("a status history out of date order, or disagreeing with the status, is refused") {
-    auto x = full_plan();
+    auto x = full_law();
     x.status_history = {{validity_status::in_force, d(2024, 1, 1), "", std::nullopt},
                         {validity_status::suspended, d(2023, 6, 1), "", std::nullopt}};
     x.status = validity_status::in_force;

@@ -108,6 +108,46 @@ TEST_SUITE("model/dataset") {
     for (const auto& p : ps) CHECK_MESSAGE(p.due_on == default_due_on(p.calendar_year, p.round), p.id.value);
   }
 
+  TEST_CASE("plan 19's demo text is the plan as issued, its record an administrative document (issue 13)") {
+    auto r = dataset_from_json(load_seed());
+    REQUIRE(r);
+    auto plan = by_id(r->legal_documents, "kh-19-pgddt-2023");
+    REQUIRE(plan);
+    const auto& b = plan->body_markdown;
+    auto count = [&](std::string_view s) {
+      std::size_t n = 0;
+      for (auto at = b.find(s); at != std::string::npos; at = b.find(s, at + 1)) ++n;
+      return n;
+    };
+    // The five transcription defects (data/seed/NOTES.md) are gone; the words around them stay.
+    CHECK(count("các trường MN, TH, THCS; Cung cấp thông tin") == 1);
+    CHECK(count("MN,\n\nTHCS") == 0);
+    CHECK(count("Tổ chức thực hiện các nhiệm vụ được phân công theo Kế hoạch này.") == 1);
+    CHECK(count("phổ biến, giáo dục pháp luật) để tổng hợp báo cáo Sở GDĐT Hà Nội và UBND quận Hà Đông.") == 1);
+    CHECK(count("2022-2027”") == 0);
+    CHECK(count("giai đoạn 2022-2027 trên địa bàn Thành phố") == 1);
+    CHECK(count("phổ biến, pháp luật") == 0);
+    CHECK(count("Cổng thông tin điện tử phổ biến, giáo dục pháp luật dùng chung toàn quốc") == 1);
+    // Its bases, in the order the plan cites them, the Party documents included.
+    std::vector<std::string> numbers;
+    for (const auto& rel : plan->relations)
+      if (rel.kind == relation_kind::based_on) numbers.push_back(rel.number);
+    CHECK(numbers == std::vector<std::string>{"14/2012/QH13", "80-KL/TW", "32-CT/TW", "1521/QĐ-TTg", "02-KH/TU",
+                                              "977/QĐ-TTg", "335/KH-UBND", "83/KH-UBND"});
+    CHECK(family_of(*plan) == document_family::administrative);
+    CHECK_FALSE(plan->status);
+    CHECK_FALSE(plan->expires_on);
+    CHECK(plan->period_from == 2023);
+    CHECK(plan->period_to == 2027);
+    CHECK(format_signature_block(plan->signed_by) == "KT. TRƯỞNG PHÒNG\nPHÓ TRƯỞNG PHÒNG\nNguyễn Thị Thu Hương");
+    // Of the six documents only the law is normative.
+    for (const auto& d : r->legal_documents) {
+      CAPTURE(d.number);
+      CHECK(is_normative(d) == (d.number == "14/2012/QH13"));
+      CHECK(d.status.has_value() == is_normative(d));
+    }
+  }
+
   TEST_CASE("a dataset survives a JSON round trip") {
     auto r = dataset_from_json(load_seed());
     REQUIRE(r);

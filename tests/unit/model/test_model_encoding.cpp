@@ -28,9 +28,13 @@ inline unit pinned_unit() {
 }
 inline legal_document pinned_legal_document() {
   auto x = full_plan();
-  x.status_history.push_back({validity_status::partly_expired, d(2024, 1, 15), "Sửa đổi mục II",
-                              legal_document_id{"kh-05-pgddt-2024"}});
-  x.status = validity_status::partly_expired;
+  x.family = document_family::administrative;
+  x.signed_by = {signer_authority::kt, "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A", {{signer_authority::tm, "ỦY BAN NHÂN DÂN"}}};
+  return x;
+}
+inline legal_document pinned_normative_document() {
+  auto x = full_law();
+  x.family = document_family::normative;
   return x;
 }
 }  // namespace fx
@@ -67,6 +71,9 @@ TEST_SUITE("model/encoding") {
   TEST_CASE("an article encodes as its pinned document") { encodes_as_pinned("article", fx::full_article()); }
   TEST_CASE("a legal document encodes as its pinned document") {
     encodes_as_pinned("legal_document", fx::pinned_legal_document());
+  }
+  TEST_CASE("a legal normative document encodes as its pinned document") {
+    encodes_as_pinned("legal_document_normative", fx::pinned_normative_document());
   }
   TEST_CASE("a media asset encodes as its pinned document") { encodes_as_pinned("media_asset", fx::full_video()); }
   TEST_CASE("a publication encodes as its pinned document") {

@@ -36,7 +36,82 @@ TEST_SUITE("portal/pages") {
     auto b = portal_fixture::body(r);
     CHECK(b.find("Hà Đông, ngày 22 tháng 3 năm 2023") != std::string::npos);
     CHECK(b.find("Thuộc tính văn bản") != std::string::npos);
-    CHECK(b.find("Còn hiệu lực") != std::string::npos);
+    CHECK(b.find("<th scope=\"row\">Nơi, ngày ban hành</th><td>Hà Đông, ngày 22 tháng 3 năm 2023</td>") != std::string::npos);
+    // A plan is administrative: its period, no validity status (issue 13).
+    CHECK(b.find("Văn bản chỉ đạo, điều hành") != std::string::npos);
+    CHECK(b.find("<th scope=\"row\">Giai đoạn thực hiện</th><td>2023–2027</td>") != std::string::npos);
+    CHECK(b.find("Còn hiệu lực") == std::string::npos);
+    CHECK(b.find("Tình trạng hiệu lực") == std::string::npos);
+    CHECK(b.find("Ngày hết hiệu lực") == std::string::npos);
+    // The whole signature block, the name included, line by line.
+    auto kt = b.find(">KT. TRƯỞNG PHÒNG<"), pos = b.find(">PHÓ TRƯỞNG PHÒNG<"), name = b.find(">Nguyễn Thị Thu Hương<");
+    CHECK(kt != std::string::npos);
+    CHECK(pos != std::string::npos);
+    CHECK(name != std::string::npos);
+    CHECK((kt < pos && pos < name));
+    // Its bases include the Party documents it cites.
+    for (auto n : {"80-KL/TW", "32-CT/TW", "02-KH/TU"}) CHECK_MESSAGE(b.find(n) != std::string::npos, n);
+  }
+
+  TEST_CASE("the law's page shows its validity status, and only normative documents show one in lists") {
+    portal_fixture f;
+    auto r = f.get("/pbgdpl/van-ban/luat-pbgdpl-2012");
+    REQUIRE(r.code == http::status::ok);
+    auto b = portal_fixture::body(r);
+    CHECK(b.find("Văn bản quy phạm pháp luật") != std::string::npos);
+    CHECK(b.find("<span class=\"status status-in_force\">Còn hiệu lực</span>") != std::string::npos);
+    auto list = portal_fixture::body(f.get("/pbgdpl/van-ban-moi/"));
+    auto normative = list.find(">Văn bản quy phạm pháp luật</h2>");
+    auto administrative = list.find(">Văn bản chỉ đạo, điều hành</h2>");
+    REQUIRE(normative != std::string::npos);
+    REQUIRE(administrative != std::string::npos);
+    CHECK(normative < administrative);
+    auto law = list.find(">14/2012/QH13<"), plan = list.find(">19/KH-PGDĐT<");
+    CHECK((normative < law && law < administrative && administrative < plan));
+    // One status badge in the list: the law's; the plans show their period.
+    std::size_t badges = 0;
+    for (auto at = list.find("class=\"status status-"); at != std::string::npos; at = list.find("class=\"status status-", at + 1))
+      ++badges;
+    CHECK(badges == 1);
+    CHECK(list.find("2023–2027") != std::string::npos);
+    // Grouped by issuing level, central first.
+    auto central = list.find("<h3>Trung ương</h3>", administrative), city = list.find("<h3>Thành phố</h3>", administrative);
+    auto sector = list.find("<h3>Ngành Giáo dục</h3>", administrative);
+    CHECK((central != std::string::npos && central < city && city < sector));
+    CHECK(list.find("<h3>Trung ương</h3>") < law);
+    auto en = portal_fixture::body(f.get("/pbgdpl/van-ban-moi/?lang=en"));
+    CHECK(en.find(">Legal normative documents</h2>") != std::string::npos);
+    CHECK(en.find(">Administrative documents</h2>") != std::string::npos);
+    auto home = portal_fixture::body(f.get("/pbgdpl/"));
+    CHECK(home.find(">Văn bản quy phạm pháp luật</h3>") != std::string::npos);
+    CHECK(home.find(">Văn bản chỉ đạo, điều hành</h3>") != std::string::npos);
+  }
+
+  TEST_CASE("a three-line signature block and a file's download link show on the document page") {
+    portal_fixture f;
+    auto doc = f.seed.legal_documents.front();
+    for (const auto& d : f.seed.legal_documents)
+      if (d.number == "19/KH-PGDĐT") doc = d;
+    doc.id = legal_document_id{"kh-20-pgddt-2023"};
+    doc.number = "20/KH-PGDĐT";
+    doc.version = 0;
+    doc.signed_by = {signer_authority::kt, "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A", {{signer_authority::tm, "ỦY BAN NHÂN DÂN"}}};
+    doc.files = {{"20.KH-PGDĐT.pdf", "application/pdf", 1000, "", std::nullopt, "https://example.edu.vn/20.KH-PGDDT.pdf"},
+                 {"phu-luc.pdf", "application/pdf", 0, "", media_id{"tep-kh19-pdf"}, ""}};
+    REQUIRE(f.db.create(doc, "x"));
+    auto r = f.get("/pbgdpl/van-ban/kh-20-pgddt-2023");
+    REQUIRE(r.code == http::status::ok);
+    auto b = portal_fixture::body(r);
+    auto tm = b.find(">TM. ỦY BAN NHÂN DÂN<"), kt = b.find(">KT. CHỦ TỊCH<"), pos = b.find(">PHÓ CHỦ TỊCH<"),
+         name = b.find(">Nguyễn Văn A<");
+    CHECK((tm != std::string::npos && tm < kt && kt < pos && pos < name));
+    CHECK(b.find("<a href=\"https://example.edu.vn/20.KH-PGDDT.pdf\" download>20.KH-PGDĐT.pdf</a>") != std::string::npos);
+    // A file the portal cannot serve (a media id only) is named, not linked.
+    CHECK(b.find("<li>phu-luc.pdf</li>") != std::string::npos);
+    // A relation with no page here is not linked to another's page ({{#doc.relations.0}} is a
+    // context its items must not read a missing url from): plan 19's Party bases stay text.
+    CHECK(b.find("Căn cứ: 80-KL/TW ") != std::string::npos);
+    CHECK(b.find("Căn cứ: 02-KH/TU ") != std::string::npos);
   }
 
   TEST_CASE("every published article has a page, a draft has none") {

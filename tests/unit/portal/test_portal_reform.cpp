@@ -109,3 +109,25 @@ TEST_CASE("portal today: rights follow today's hierarchy, the ended division's a
   auto elsewhere = p.post_article("bai-o-duong-noi", "thcs-le-quy-don", "acc-division-approver");
   CHECK(elsewhere.code == http::status::forbidden);
 }
+
+TEST_CASE("portal today: a change to the ended division's content drops its successors' cached pages") {
+  today_portal p;
+  // Warm the pages that list the division's content: its successor's (the section) and the
+  // ward's above it (articles go up), a school's under the successor (documents go down).
+  const std::string office_news = "/pbgdpl/tin-hoat-dong/", ward = "/don-vi/ubnd-phuong-ha-dong/pbgdpl/",
+                    school_docs = "/don-vi/th-van-yen/pbgdpl/van-ban-moi/";
+  for (const auto& t : {office_news, ward, school_docs}) {
+    p.page(t);
+    p.page(t);
+  }
+  auto a = p.f->db.get<article>("pgddt-trien-khai-kh19").value();
+  a.title = "Triển khai kế hoạch zqsuccessor";
+  REQUIRE(publish::render_html(a));
+  REQUIRE(p.f->db.update(a, "test"));
+  auto d = p.f->db.get<legal_document>("kh-19-pgddt-2023").value();
+  d.title += " zqplanheir";
+  REQUIRE(p.f->db.update(d, "test"));
+  CHECK(has(p.page(office_news), "zqsuccessor"));
+  CHECK(has(p.page(ward), "zqsuccessor"));
+  CHECK(has(p.page(school_docs), "zqplanheir"));
+}

@@ -262,11 +262,16 @@ TEST_CASE_TEMPLATE("legal documents filter by type, level, status and field", F,
   F f;
   std::unique_ptr<pbgdpl::store::store> s = f.make();
   auto d1 = make_document("kh-19", "19/KH-PGDĐT", "KH", 2023, 3, 22, {"Giáo dục", "Phổ biến pháp luật"});
-  auto d2 = make_document("qd-12", "12/QĐ-UBND", "QĐ", 2022, 5, 4, {"Giao thông"});
+  // A normative decision (its number carries the year): only such documents have a status.
+  auto d2 = make_document("qd-12", "12/2022/QĐ-UBND", "QĐ", 2022, 5, 4, {"Giao thông"});
   d2.level = document_level::city;
   d2.status = validity_status::expired;
+  auto d3 = make_document("nd-30", "30/2020/NĐ-CP", "NĐ", 2020, 3, 5, {"Văn thư"});
+  d3.level = document_level::central;
+  d3.status = validity_status::in_force;
   REQUIRE(s->create(d1, "x"));
   REQUIRE(s->create(d2, "x"));
+  REQUIRE(s->create(d3, "x"));
   auto ids = [&](list_query q) {
     std::set<std::string> t;
     auto got = s->list<legal_document>(q).value();
@@ -281,12 +286,15 @@ TEST_CASE_TEMPLATE("legal documents filter by type, level, status and field", F,
   CHECK(ids(q) == std::set<std::string>{"qd-12"});
   q = {};
   q.where.doc_status = "in_force";
-  CHECK(ids(q) == std::set<std::string>{"kh-19"});
+  CHECK(ids(q) == std::set<std::string>{"nd-30"});
+  q = {};
+  q.where.doc_status = "expired";
+  CHECK(ids(q) == std::set<std::string>{"qd-12"});
   q = {};
   q.where.field = "Phổ biến pháp luật";
   CHECK(ids(q) == std::set<std::string>{"kh-19"});
   q = {};
-  CHECK(ids(q).size() == 2);
+  CHECK(ids(q).size() == 3);
   CHECK(s->list<legal_document>(q).value().items.front().id.value == "kh-19");  // newest issue date first
 }
 

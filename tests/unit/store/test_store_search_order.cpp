@@ -55,8 +55,9 @@ void seed(pbgdpl::store::store& s) {
   draft.state = article_state::draft;
   draft.published_at.reset();
   REQUIRE(s.create(draft, "x"));
-  auto doc = make_document("luat-ma-tuy", "73/2021/QH14", "L", 2021, 3, 30);
+  auto doc = make_document("luat-ma-tuy", "73/2021/QH14", "Luật", 2021, 3, 30);
   doc.title = "Luật Phòng, chống ma túy";
+  doc.status = validity_status::in_force;  // a law is a normative document: it has a status
   doc.level = document_level::central;
   REQUIRE(s.create(doc, "x"));
 }

@@ -103,6 +103,37 @@ TEST_CASE_TEMPLATE("a Party number and an issuer with & are found first too (iss
   CHECK(r->items[0].id == "kh-7");
 }
 
+TEST_CASE_TEMPLATE("a code's, a law's and an order's numbers are found first too (issue 13)", F, STORES) {
+  F f;
+  auto s = f.make();
+  seed_numbers(*s);
+  auto code = make_document("bo-luat-45", "45/2019/QH14", "Bộ luật", 2019, 11, 20);
+  code.title = "Bộ luật Lao động";
+  code.issuer = "Quốc hội";
+  code.status = validity_status::in_force;
+  REQUIRE(s->create(code, "x"));
+  auto law = make_document("luat-14", "14/2012/QH13", "Luật", 2012, 6, 20);
+  law.title = "Luật Phổ biến, giáo dục pháp luật";
+  law.issuer = "Quốc hội";
+  law.status = validity_status::in_force;
+  REQUIRE(s->create(law, "x"));
+  auto order = make_document("lenh-05", "05/2012/L-CTN", "L", 2012, 7, 2);
+  order.title = "Lệnh của Chủ tịch nước";
+  order.issuer = "Chủ tịch nước";
+  order.family = document_family::administrative;
+  REQUIRE(s->create(order, "x"));
+  for (auto [q, want] : std::vector<std::pair<std::string, std::string>>{
+           {"45/2019/QH14", "bo-luat-45"}, {"bộ luật 45/2019/QH14", "bo-luat-45"}, {"bo luat 45/2019/qh14", "bo-luat-45"},
+           {"14/2012/QH13", "luat-14"}, {"luật 14/2012/qh13", "luat-14"},
+           {"05/2012/L-CTN", "lenh-05"}, {"lệnh 05/2012/L-CTN", "lenh-05"}, {"lenh 05/2012/l-ctn", "lenh-05"}}) {
+    CAPTURE(q);
+    auto r = s->search(sr(q, {}, 5));
+    REQUIRE(r);
+    REQUIRE_FALSE(r->items.empty());
+    CHECK(r->items[0].id == want);
+  }
+}
+
 TEST_CASE_TEMPLATE("a number that no document has changes nothing, and filters still apply", F, STORES) {
   F f;
   std::unique_ptr<pbgdpl::store::store> s = f.make();

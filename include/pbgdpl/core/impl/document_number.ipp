@@ -105,7 +105,8 @@ PBGDPL_DECL result<document_number> parse_document_number(std::string_view input
 
   auto dash = symbol.find('-');
   if (dash == std::string_view::npos) {
-    // Laws and ordinances: "14/2012/QH13". Only valid with a year.
+    // Laws, codes, ordinances, resolutions of the National Assembly: "14/2012/QH13". Only valid
+    // with a year.
     if (!dn.year || !detail::is_symbol_part(symbol)) return bad("thiếu loại văn bản hoặc cơ quan ban hành", "missing type or issuer");
     dn.kind = document_number::form::issuer_only;
     dn.issuer = std::string(symbol);
@@ -120,7 +121,8 @@ PBGDPL_DECL result<document_number> parse_document_number(std::string_view input
     if (!detail::is_symbol_part(tail.substr(b, e - b))) return bad("ký hiệu cơ quan không hợp lệ", "invalid issuer code");
   }
   if (!detail::is_symbol_part(head)) return bad("ký hiệu không hợp lệ", "invalid symbol");
-  if (find_document_type(head) && head != "CV") {
+  // A code never written in a symbol ("Luật") is no type here: read as an official letter's issuer.
+  if (const auto* t = find_document_type(head); t && t->in_symbol && head != "CV") {
     dn.kind = document_number::form::typed;
     dn.type_code = std::string(head);
     dn.issuer = std::string(tail);

@@ -5,6 +5,8 @@
 
 PBGDPL_NAMESPACE_BEGIN
 
+PBGDPL_MODEL_DEFINE(signer_line)
+
 PBGDPL_MODEL_DEFINE(signer)
 
 PBGDPL_MODEL_DEFINE(status_change)
@@ -13,21 +15,76 @@ PBGDPL_MODEL_DEFINE(document_relation)
 
 PBGDPL_MODEL_DEFINE(document_file)
 
-PBGDPL_MODEL_DEFINE(legal_document)
+// Not PBGDPL_MODEL_DEFINE: reading runs upgrade_legacy() on what describe() read.
+PBGDPL_DECL void to_json(json& j, const legal_document& x) {
+  j = json::object();
+  model_io::writer w{j};
+  describe(w, const_cast<legal_document&>(x));
+}
+PBGDPL_DECL void from_json(const json& j, legal_document& x) {
+  model_io::reader r{j};
+  legal_document fresh{};
+  describe(r, fresh);
+  upgrade_legacy(j, fresh);
+  x = std::move(fresh);
+}
 
-PBGDPL_DECL std::string format_signer(const signer& s) {
-  switch (s.authority) {
-    case signer_authority::none: return s.position;
-    case signer_authority::q: return "Q. " + (s.position.empty() ? s.authority_title : s.position);
-    default: {
-      std::string out = std::string(signer_authority_prefix(s.authority)) + " " + s.authority_title;
-      if (!s.position.empty()) out += "\n" + s.position;
-      return out;
-    }
+PBGDPL_DECL void upgrade_legacy(const json& j, legal_document& d) {
+  if (d.type_code == "L")
+    if (auto dn = parse_document_number(d.number); dn && dn->kind == document_number::form::issuer_only) d.type_code = "Luật";
+  if (j.is_object() && !j.contains("family") && family_of(d) == document_family::administrative) {
+    d.status.reset();
+    d.status_history.clear();
   }
 }
 
-PBGDPL_DECL validity_status validity_on(const legal_document& d, date on) {
+PBGDPL_DECL document_family family_of(const legal_document& d) {
+  if (d.family) return *d.family;
+  const auto* t = find_document_type(d.type_code);
+  if (t && t->families == type_families::normative_only) return document_family::normative;
+  if (t && t->families == type_families::administrative_only) return document_family::administrative;
+  auto dn = parse_document_number(d.number);
+  if (dn && dn->year && (dn->kind == document_number::form::typed || dn->kind == document_number::form::issuer_only))
+    return document_family::normative;
+  return document_family::administrative;
+}
+
+PBGDPL_DECL std::vector<std::string> signer_title_lines(const signer& s) {
+  std::vector<std::string> lines;
+  lines.reserve(s.above.size() + 2);
+  for (const auto& l : s.above) lines.push_back(std::string(signer_authority_prefix(l.authority)) + " " + l.title);
+  switch (s.authority) {
+    case signer_authority::none:
+      if (!s.position.empty()) lines.push_back(s.position);
+      break;
+    case signer_authority::q: lines.push_back("Q. " + (s.position.empty() ? s.authority_title : s.position)); break;
+    default:
+      lines.push_back(std::string(signer_authority_prefix(s.authority)) + " " + s.authority_title);
+      if (!s.position.empty()) lines.push_back(s.position);
+  }
+  return lines;
+}
+
+PBGDPL_DECL std::string format_signer(const signer& s) {
+  std::string out;
+  for (const auto& l : signer_title_lines(s)) {
+    if (!out.empty()) out += '\n';
+    out += l;
+  }
+  return out;
+}
+
+PBGDPL_DECL std::string format_signature_block(const signer& s) {
+  auto out = format_signer(s);
+  if (!s.name.empty()) {
+    if (!out.empty()) out += '\n';
+    out += s.name;
+  }
+  return out;
+}
+
+PBGDPL_DECL std::optional<validity_status> validity_on(const legal_document& d, date on) {
+  if (!is_normative(d)) return std::nullopt;
   const status_change* last = nullptr;
   for (const auto& c : d.status_history)
     if (c.on <= on) last = &c;
@@ -35,7 +92,7 @@ PBGDPL_DECL validity_status validity_on(const legal_document& d, date on) {
   if (d.effective_on && on < *d.effective_on) return validity_status::not_yet_in_force;
   if (d.expires_on && on >= *d.expires_on) return validity_status::expired;
   if (!d.status_history.empty()) return validity_status::not_yet_in_force;
-  return d.status;
+  return d.status.value_or(validity_status::in_force);
 }
 
 PBGDPL_DECL void validate(const signer& s, validator& v) {
@@ -53,6 +110,23 @@ PBGDPL_DECL void validate(const signer& s, validator& v) {
     if (!s.name.empty())
       v.check(!s.position.empty(), "/position", errc::missing_field, "Thiếu chức vụ người ký",
               "The signer's position is missing");
+  // An empty block (no title line) is allowed: many records name only the issuer.
+  for (std::size_t i = 0; i < s.above.size(); ++i) {
+    auto p = "/above/" + std::to_string(i);
+    rules::known(v, s.above[i].authority, p + "/authority");
+    rules::text(v, s.above[i].title, p + "/title", "Dòng thẩm quyền ký", "Authority line", true);
+    v.check(s.above[i].authority != signer_authority::none, p + "/authority", errc::invalid_argument,
+            "Dòng thẩm quyền phía trên phải có TM., KT., TL., TUQ. hoặc Q.",
+            "An authority line above the signer's own needs TM., KT., TL., TUQ. or Q.");
+  }
+  if (!s.above.empty())
+    v.check(s.authority != signer_authority::none || !s.position.empty(), "/position", errc::missing_field,
+            "Khối chữ ký có dòng thẩm quyền phía trên phải có chức vụ người ký",
+            "A block with authority lines above needs the signer's own line");
+  v.check(signer_title_lines(s).size() <= signer::max_title_lines, "/above", errc::out_of_range,
+          "Khối chữ ký quá nhiều dòng (tối đa " + std::to_string(signer::max_title_lines) + " dòng chức danh)",
+          "Too many lines in the signature block (at most " + std::to_string(signer::max_title_lines) +
+              " title lines)");
 }
 
 PBGDPL_DECL void validate(const document_file& f, validator& v) {
@@ -81,7 +155,8 @@ PBGDPL_DECL void validate(const document_relation& r, validator& v) {
 PBGDPL_DECL void validate(const legal_document& d, validator& v) {
   rules::schema(v, d.schema_version);
   rules::known(v, d.level, "/level");
-  rules::known(v, d.status, "/status");
+  if (d.status) rules::known(v, *d.status, "/status");
+  if (d.family) rules::known(v, *d.family, "/family");
   rules::identifier(v, d.id, "/id", "Mã văn bản", "Document id");
   if (d.number.empty()) {
     v.add("/number", errc::missing_field, "Số ký hiệu không được để trống", "The document number must not be empty");
@@ -99,8 +174,42 @@ PBGDPL_DECL void validate(const legal_document& d, validator& v) {
       v.add("/issued_on", errc::bad_date, "Năm ban hành không khớp số ký hiệu",
             "The issue date's year does not match the number");
   }
-  if (!find_document_type(d.type_code))
+  const auto* type = find_document_type(d.type_code);
+  if (!type)
     v.add("/type_code", errc::out_of_range, "Loại văn bản không có trong danh mục", "Unknown document type code");
+  const auto family = family_of(d);
+  if (type && !type->allows(family))
+    v.add("/family", errc::invalid_argument,
+          "Loại \"" + std::string(type->name_vi) + "\" không thuộc nhóm \"" + std::string(label_vi(family)) + "\"",
+          "Type \"" + std::string(type->name_en) + "\" is not among \"" + std::string(label_en(family)) + "\"");
+  // "14/2012/QH13" names no type: only laws, codes, ordinances and resolutions of the National
+  // Assembly and its Standing Committee are numbered so (Law 80/2015 Art. 10(3)(a)-(b)). (A
+  // type never written in a number, given with a number that has one, is refused above.)
+  if (type && type->in_symbol && d.type_code != "NQ")
+    if (auto dn = parse_document_number(d.number); dn && dn->kind == document_number::form::issuer_only)
+      v.add("/type_code", errc::bad_document_number,
+            "Số ký hiệu không ghi loại văn bản (vd. 14/2012/QH13) chỉ dùng cho Luật, Bộ luật, Pháp lệnh, Nghị quyết; "
+            "không dùng cho " + std::string(type->name_vi),
+            "A number without a type code (e.g. 14/2012/QH13) is for laws, codes, ordinances and resolutions, not for a " +
+                std::string(type->name_en));
+  if (family == document_family::administrative) {
+    if (d.status || !d.status_history.empty())
+      v.add("/status", errc::invalid_argument,
+            "Văn bản chỉ đạo, điều hành không có tình trạng hiệu lực; chỉ văn bản quy phạm pháp luật mới có",
+            "An administrative document has no validity status; only legal normative documents do");
+  } else if (!d.status) {
+    v.add("/status", errc::missing_field, "Văn bản quy phạm pháp luật phải có tình trạng hiệu lực",
+          "A legal normative document needs a validity status");
+  }
+  if (d.period_from.has_value() != d.period_to.has_value())
+    v.add(d.period_from ? "/period_to" : "/period_from", errc::missing_field,
+          "Giai đoạn thực hiện phải có cả năm đầu và năm cuối", "An implementation period needs both years");
+  if (d.period_from && d.period_to) {
+    auto year_ok = [](int y) { return y >= 1945 && y <= 2200; };
+    if (!year_ok(*d.period_from) || !year_ok(*d.period_to) || *d.period_to < *d.period_from)
+      v.add("/period_to", errc::out_of_range, "Giai đoạn thực hiện không hợp lệ (năm cuối phải không trước năm đầu)",
+            "Invalid implementation period (the last year must not be before the first)");
+  }
   if (d.year && *d.year != static_cast<int>(d.issued_on.year()))
     v.add("/year", errc::bad_date, "Năm không khớp ngày ban hành", "year does not match issued_on");
   rules::text(v, d.issuer, "/issuer", "Cơ quan ban hành", "Issuer", true);
@@ -130,7 +239,7 @@ PBGDPL_DECL void validate(const legal_document& d, validator& v) {
       v.add(p + "/on", errc::bad_date, "Lịch sử hiệu lực phải theo thứ tự ngày",
             "The status history must be in date order");
   }
-  if (!d.status_history.empty() && d.status_history.back().status != d.status)
+  if (!d.status_history.empty() && d.status && d.status_history.back().status != *d.status)
     v.add("/status", errc::conflict, "Tình trạng hiệu lực không khớp thay đổi cuối cùng trong lịch sử",
           "status does not match the last entry of status_history");
   rules::texts(v, d.fields, "/fields", "Lĩnh vực", "Field");

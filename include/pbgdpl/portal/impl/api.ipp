@@ -581,6 +581,59 @@ PBGDPL_DECL http::response api::search(http::request& req) {
   return r;
 }
 
+namespace detail {
+inline json enum_schema(std::initializer_list<std::string_view> values, std::string_view description = {}) {
+  json e = json::array();
+  for (auto v : values) e.push_back(std::string(v));
+  json s{{"type", "string"}, {"enum", e}};
+  if (!description.empty()) s["description"] = std::string(description);
+  return s;
+}
+}  // namespace detail
+
+// The legal document fields a client most needs to get right: the family and what hangs on it,
+// the signature block, the files. Every other field is as the model writes it.
+PBGDPL_DECL json api::legal_document_schema() {
+  json authority = detail::enum_schema({"none", "tm", "kt", "tl", "tuq", "q"}, "TM., KT., TL., TUQ., Q. or none");
+  json year{{"type", "integer"}, {"minimum", 1945}, {"maximum", 2200}};
+  return json{
+      {"type", "object"},
+      {"properties",
+       {{"number", {{"type", "string"}, {"description", "Số ký hiệu: 19/KH-PGDĐT, 30/2020/NĐ-CP, 14/2012/QH13, 05/2012/L-CTN, 80-KL/TW, 123/UBND-VX"}}},
+        {"type_code", {{"type", "string"}, {"description", "KH, QĐ, NĐ, TT, L (Lệnh)...; Luật and Bộ luật, which numbers do not carry, by name"}}},
+        {"family", detail::enum_schema({"normative", "administrative"},
+                                       "Văn bản quy phạm pháp luật or văn bản chỉ đạo, điều hành. Optional: when absent it is read "
+                                       "from the type and number (KH is administrative, NĐ normative; a QĐ or NQ with a year in its "
+                                       "number is normative). A type of the other family only is refused (400, invalid_argument).")},
+        {"status", detail::enum_schema({"in_force", "partly_expired", "expired", "not_yet_in_force", "suspended"},
+                                       "Required for a normative document; an administrative one with a status is refused (400, invalid_argument)")},
+        {"status_history", {{"type", "array"}, {"items", {{"type", "object"}}}, {"description", "Normative documents only"}}},
+        {"period_from", year},
+        {"period_to", {{"type", "integer"}, {"minimum", 1945}, {"maximum", 2200},
+                       {"description", "With period_from: the implementation period of an administrative document (giai đoạn 2023-2027)"}}},
+        {"level", detail::enum_schema({"central", "city", "district", "sector", "school"})},
+        {"signed_by",
+         {{"type", "object"},
+          {"description", "The signature block: above (outermost first), then authority + authority_title, position, name; "
+                          "at most 4 title lines"},
+          {"properties",
+           {{"authority", authority},
+            {"authority_title", {{"type", "string"}}},
+            {"position", {{"type", "string"}}},
+            {"name", {{"type", "string"}}},
+            {"above", {{"type", "array"}, {"maxItems", 3},
+                       {"items", {{"type", "object"}, {"required", json::array({"authority", "title"})},
+                                  {"properties", {{"authority", authority}, {"title", {{"type", "string"}}}}}}}}}}}}},
+        {"files",
+         {{"type", "array"},
+          {"items", {{"type", "object"},
+                     {"required", json::array({"file_name"})},
+                     {"properties", {{"file_name", {{"type", "string"}}},
+                                     {"url", {{"type", "string"}, {"description", "Where the file is published; the page links to it"}}},
+                                     {"media", {{"type", "string"}}},
+                                     {"size", {{"type", "integer"}}}}}}}}}}}};
+}
+
 PBGDPL_DECL json api::openapi() {
   auto error_ref = json{{"$ref", "#/components/schemas/Error"}};
   auto responses = [&](bool write) {
@@ -657,6 +710,13 @@ PBGDPL_DECL json api::openapi() {
        {{"name", "limit"}, {"in", "query"}, {"required", false}, {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}}},
        {{"name", "cursor"}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}},
         {"description", "next_cursor of the previous page, with the same q and sort"}}});
+  // Legal documents: the fields issue 13 added, described (the others are as the model writes them).
+  auto doc_ref = json{{"$ref", "#/components/schemas/LegalDocument"}};
+  paths["/api/v1/legal-documents"]["post"]["requestBody"]["content"]["application/json"]["schema"]["allOf"] =
+      json::array({doc_ref});
+  paths["/api/v1/legal-documents/{id}"]["put"]["requestBody"]["content"]["application/json"]["schema"]["allOf"] =
+      json::array({doc_ref});
+  paths["/api/v1/legal-documents/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = doc_ref;
   paths["/api/v1/search"] = {
       {"get", {{"summary", "Search what the public sees (published records; articles from their publication time)"},
                {"description", "Relevance is exact (the best of every match by the store's scoring) unless the answer says "
@@ -690,6 +750,7 @@ PBGDPL_DECL json api::openapi() {
              {{"name", {{"type", "string"}}},
               {"url", {{"type", "string"}, {"pattern", "^$|^[Hh][Tt][Tt][Pp][Ss]?://"},
                        {"description", "http:// or https:// only; empty or absent when not online"}}}}}}},
+          {"LegalDocument", legal_document_schema()},
           {"Error",
            {{"type", "object"},
             {"required", {"error"}},

@@ -314,9 +314,23 @@ PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_vie
   c.lang = language_code(ctx.lang);
   c.lang_en = en;
   auto section = with_lang(ctx, ctx.links.section());
+  // Questions go to the unit's address; a unit that ended answers none: to the first unit that
+  // took it over with an address, else nowhere.
+  std::string ask = opt_.ask_url;
+  if (ask.empty()) {
+    std::string_view email = u.email;
+    if (ctx.units->tree.ended(u.id.value)) {
+      email = {};
+      for (const auto& h : ctx.units->tree.heirs(u.id.value))
+        if (auto x = ctx.units->tree.find(h); x && !x->email.empty() && !ctx.units->tree.ended(h)) {
+          email = x->email;
+          break;
+        }
+    }
+    if (!email.empty()) ask = "mailto:" + std::string(email);
+  }
   c.site = {u.name, u.address, u.website.empty() ? section : u.website, section, ctx.links.search(), ctx.links.statics(),
-            opt_.hotline, hotline_tel(opt_.hotline).value_or(std::string()),
-            !opt_.ask_url.empty() ? opt_.ask_url : u.email.empty() ? std::string() : "mailto:" + u.email};
+            opt_.hotline, hotline_tel(opt_.hotline).value_or(std::string()), std::move(ask)};
   c.nav.reserve(categories.size());
   for (const auto& cat : categories) {
     auto& item = c.nav.emplace_back();
@@ -413,13 +427,51 @@ PBGDPL_DECL views::article_item pages::article_item(const page_context& ctx, con
           ended_mark(ctx, a.unit.value)};
 }
 
+namespace detail {
+// "2023–2027", or "" when the document has no period.
+inline std::string period_text(const legal_document& d) {
+  if (!d.period_from || !d.period_to) return {};
+  return std::to_string(*d.period_from) + "–" + std::to_string(*d.period_to);
+}
+}  // namespace detail
+
 PBGDPL_DECL views::document_item pages::document_item(const page_context& ctx, const legal_document& d) const {
-  return {with_lang(ctx, ctx.links.document(d.id.value)),
-          d.number,
-          d.title,
-          format_vietnamese_date(d.issued_on),
-          to_string(d.status),
-          ctx.lang == language::en ? validity_status_label_en(d.status) : validity_status_label_vi(d.status)};
+  views::document_item item;
+  item.url = with_lang(ctx, ctx.links.document(d.id.value));
+  item.number = d.number;
+  item.title = d.title;
+  item.issued_vi = format_vietnamese_date(d.issued_on);
+  const auto family = family_of(d);
+  item.family = to_string(family);
+  // The status shows only where it applies (legal normative documents).
+  if (family == document_family::normative && d.status) {
+    item.status = to_string(*d.status);
+    item.status_label = ctx.lang == language::en ? validity_status_label_en(*d.status) : validity_status_label_vi(*d.status);
+  }
+  item.period = detail::period_text(d);
+  item.level = d.level;
+  return item;
+}
+
+PBGDPL_DECL std::vector<views::document_section> pages::document_sections(const page_context& ctx,
+                                                                         const std::vector<views::document_item>& items) {
+  const bool en = ctx.lang == language::en;
+  std::vector<views::document_section> out;
+  for (auto family : {document_family::normative, document_family::administrative}) {
+    views::document_section section;
+    section.family = to_string(family);
+    section.label = en ? label_en(family) : label_vi(family);
+    section.normative = family == document_family::normative;
+    for (const auto& [level, name] : enum_names<document_level>::values) {
+      views::document_level_group group;
+      group.label = en ? label_en(level) : label_vi(level);
+      for (const auto& item : items)
+        if (item.level == level && item.family == section.family) group.documents.push_back(item);
+      if (!group.documents.empty()) section.levels.push_back(std::move(group));
+    }
+    if (!section.levels.empty()) out.push_back(std::move(section));
+  }
+  return out;
 }
 
 PBGDPL_DECL views::article_item pages::question_item(const page_context& ctx, const question& q) const {
@@ -534,8 +586,18 @@ PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) 
       for (const auto& a : p->items) cat.articles.push_back(article_item(ctx, *a));
     }
   }
-  if (auto p = documents(ctx, 5, {}, &records))
-    for (const auto& d : p->items) page.documents.push_back(document_item(ctx, *d));
+  // The newest five of each family, so an old law is not crowded out by this year's plans.
+  if (auto p = documents(ctx, 20, {}, &records)) {
+    std::size_t normative = 0, administrative = 0;
+    for (const auto& d : p->items) {
+      auto& n = is_normative(*d) ? normative : administrative;
+      if (n < 5) {
+        ++n;
+        page.documents.push_back(document_item(ctx, *d));
+      }
+    }
+  }
+  page.document_sections = document_sections(ctx, page.documents);
   auto title = std::string(en ? "Legal dissemination and education" : "Phổ biến, giáo dục pháp luật");
   auto description = title + " – " + ctx.u->name;
   return render(ctx, common(ctx), "home", publish::view::of(page),
@@ -564,6 +626,7 @@ PBGDPL_DECL http::response pages::category_page(http::request& req, const page_c
     auto p = documents(ctx, opt_.page_size, cursor, &records);
     if (!p) return bad_cursor(ctx, p.err());
     for (const auto& d : p->items) page.documents.push_back(document_item(ctx, *d));
+    page.document_sections = document_sections(ctx, page.documents);
     next = p->next_cursor;
   } else if (cat.source == category_source::questions) {
     auto p = questions_of(ctx, opt_.page_size, cursor, &records);
@@ -636,14 +699,15 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
   views::document_page page;
   auto& v = page.doc;
   v.history.reserve(d.status_history.size());
-  for (const auto& h : d.status_history)
-    v.history.push_back({format_date(h.on), format_vietnamese_date(h.on),
-                         en ? validity_status_label_en(h.status) : validity_status_label_vi(h.status), h.note});
+  if (is_normative(d))
+    for (const auto& h : d.status_history)
+      v.history.push_back({format_date(h.on), format_vietnamese_date(h.on),
+                           en ? validity_status_label_en(h.status) : validity_status_label_vi(h.status), h.note});
   std::vector<std::shared_ptr<const legal_document>> targets;  // held while rendering
   v.relations.reserve(d.relations.size());
   for (const auto& r : d.relations) {
     auto& item = v.relations.emplace_back();
-    item.label = relation_kind_label_vi(r.kind);
+    item.label = en ? label_en(r.kind) : label_vi(r.kind);
     item.number = r.number;
     item.title = r.title;
     if (r.target) {
@@ -656,21 +720,32 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
     }
   }
   v.files.reserve(d.files.size());
-  for (const auto& f : d.files) v.files.push_back({f.file_name, f.size ? detail::format_size(f.size) : std::string()});
+  // A file links to where it is published (its url). The portal serves no media bytes (media
+  // records are metadata: /api/media/{id}), so a file with only a media id has no link here.
+  for (const auto& f : d.files)
+    v.files.push_back({f.file_name, f.size ? detail::format_size(f.size) : std::string(), f.url});
   std::string plain_body;  // only for a record stored without HTML
   if (!d.body_html && !d.body_markdown.empty()) plain_body = publish::plain_text_html(d.body_markdown);
   v.number = d.number;
   v.type_name = en ? document_type_name_en(d) : document_type_name_vi(d);
-  v.level_label = document_level_label_vi(d.level);
+  v.level_label = en ? label_en(d.level) : label_vi(d.level);
   v.title = d.title;
   v.issuer = d.issuer;
   v.parent_issuer = d.parent_issuer;
   v.place_date = date_line(d);
   v.signer = format_signer(d.signed_by);
+  v.signer_lines = signer_title_lines(d.signed_by);
+  v.signer_name = d.signed_by.name;
+  const auto family = family_of(d);
+  v.family = to_string(family);
+  v.family_label = en ? label_en(family) : label_vi(family);
+  v.period = detail::period_text(d);
   v.effective_vi = d.effective_on ? format_vietnamese_date(*d.effective_on) : std::string();
   v.expires_vi = d.expires_on ? format_vietnamese_date(*d.expires_on) : std::string();
-  v.status = to_string(d.status);
-  v.status_label = en ? validity_status_label_en(d.status) : validity_status_label_vi(d.status);
+  if (family == document_family::normative && d.status) {
+    v.status = to_string(*d.status);
+    v.status_label = en ? validity_status_label_en(*d.status) : validity_status_label_vi(*d.status);
+  }
   v.fields_of_law = d.fields;
   v.recipients = d.recipients;
   v.body_html = d.body_markdown.empty() ? std::string_view() : d.body_html ? std::string_view(*d.body_html) : std::string_view(plain_body);

@@ -155,13 +155,22 @@ PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
   if (up.empty() && down.empty()) return;
   std::set<std::string, std::less<>> units;
   auto snapshot = units_->get();
+  // A unit that ended is listed by the units that took it over (unit_directory::listed_under):
+  // their pages, and those above or below them, show its content too.
+  const auto& tree = snapshot->tree;
   for (const auto& u : up) {
     units.insert(u);
-    for (const auto* a : snapshot->tree.ancestors(u)) units.insert(a->id.value);
+    for (const auto* a : tree.ancestors(u)) units.insert(a->id.value);
+    for (const auto& h : tree.heirs(u)) {
+      units.insert(h);
+      for (const auto* a : tree.ancestors(h)) units.insert(a->id.value);
+    }
   }
   for (const auto& u : down) {
     units.insert(u);
-    for (const auto& d : snapshot->tree.subtree(u)) units.insert(d.id.value);
+    for (const auto& d : tree.subtree(u)) units.insert(d.id.value);
+    for (const auto& h : tree.heirs(u))
+      for (const auto& d : tree.subtree(h)) units.insert(d.id.value);
   }
   for (const auto& u : units) cache_.invalidate_tag("unit:" + u);
 }

@@ -187,6 +187,7 @@ inline constexpr std::string_view document = R"HTML(<article class="full documen
   <p class="crumbs"><a href="{{site.section}}">{{t.section}}</a> › <a href="{{doc.category_url}}">{{t.cat_documents}}</a></p>
   <h1>{{doc.type_name}} {{doc.number}}</h1>
   <p class="lead">{{doc.title}}</p>
+  {{#doc.issuer_note}}<p class="ended" role="note">{{doc.issuer_note}}</p>{{/doc.issuer_note}}
   <table class="meta">
     <caption>{{t.properties}}</caption>
     <tbody>

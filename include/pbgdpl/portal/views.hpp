@@ -426,6 +426,7 @@ struct document_body {
   std::string_view signer_name;
   std::string_view family, family_label;
   std::string period;                      // "2023–2027"
+  std::string issuer_note;                 // when the issuing unit has ended: what became of it
   std::string_view status, status_label;   // empty for an administrative document
   std::span<const std::string> fields_of_law, recipients;
   std::vector<history_item> history;
@@ -448,6 +449,7 @@ struct document_body {
     f("family", family);
     f("family_label", family_label);
     f("period", period);
+    f("issuer_note", issuer_note);
     f("effective_vi", effective_vi);
     f("expires_vi", expires_vi);
     f("status", status);

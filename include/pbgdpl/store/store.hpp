@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -79,6 +80,9 @@ class stored_reader {
       stored_reader r(j);
       T fresh{};
       describe(r, fresh);
+      // What the model's own from_json does after describe() for records of older versions (a
+      // legal document's family and status, issue 13): the store's reads must agree with it.
+      if constexpr (requires(const json& body, T& x) { upgrade_legacy(body, x); }) upgrade_legacy(std::as_const(j), fresh);
       out = std::move(fresh);
     } else {
       json_io::read(j, out);  // numbers, booleans, enum names, dates, times, school years

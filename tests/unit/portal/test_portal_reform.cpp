@@ -131,3 +131,15 @@ TEST_CASE("portal today: a change to the ended division's content drops its succ
   CHECK(has(p.page(ward), "zqsuccessor"));
   CHECK(has(p.page(school_docs), "zqplanheir"));
 }
+
+TEST_CASE("portal today: plan 19's page explains its status: an administrative plan whose issuer ended") {
+  today_portal p;
+  auto plan = p.page("/pbgdpl/van-ban/kh-19-pgddt-2023");
+  CHECK(has(plan, "Cơ quan ban hành, Phòng Giáo dục và Đào tạo quận Hà Đông, đã kết thúc hoạt động từ sau ngày 30 tháng 6 năm 2025"));
+  CHECK(has(plan, "thời gian thực hiện: 2023"));
+  CHECK(has(plan, "Phòng Văn hóa - Xã hội phường Hà Đông"));
+  CHECK_FALSE(has(plan, "Còn hiệu lực"));  // an administrative document has no validity status
+  CHECK(has(p.page("/pbgdpl/van-ban/kh-19-pgddt-2023?lang=en"), "The issuing unit, "));
+  // The law, issued by no unit of ours, has no such note.
+  CHECK_FALSE(has(p.page("/pbgdpl/van-ban/luat-pbgdpl-2012"), "class=\"ended\""));
+}

@@ -837,3 +837,33 @@ TEST_CASE("an emoji's variation selector is no word: a query with one finds what
     CHECK(r->items.size() == 1);
   }
 }
+
+TEST_CASE("a schema 7 file is migrated: plans lose the validity status the old version forced on them") {
+  temp_dir d;
+  auto path = d.path / "v7.db";
+  {
+    sqlite_options o;
+    o.schema_version = 7;
+    auto s = open_ok(path, o);
+    CHECK(s->schema_version() == 7);
+  }
+  // What a schema-7 program wrote for a plan: a status in the body and in the indexed column.
+  auto body = std::string(R"({"id":"kh-19-pgddt-2023","number":"19/KH-PGDĐT","type_code":"KH","year":2023,"level":"sector",)") +
+              R"("issuer":"Phòng Giáo dục và Đào tạo quận Hà Đông","issued_on":"2023-03-22","title":"Kế hoạch",)" +
+              R"("status":"in_force","state":"published","created_at":"2023-03-22T01:00:00Z",)" +
+              R"("updated_at":"2023-03-22T01:00:00Z","schema_version":1,"version":1})";
+  std::string sql =
+      "INSERT INTO entities(kind, id, version, body, unit, state, sort_key, doc_type, doc_level, doc_status) "
+      "VALUES('legal_document', 'kh-19-pgddt-2023', 1, '";
+  for (char c : body) sql += c == '\'' ? std::string("''") : std::string(1, c);
+  sql += "', 'pgddt-ha-dong', 'published', '2023-03-22', 'KH', 'sector', 'in_force')";
+  raw_exec(path, sql);
+  auto s = open_ok(path);
+  CHECK(s->schema_version() == sqlite_detail::current_schema);
+  auto plan = s->get<legal_document>("kh-19-pgddt-2023");
+  REQUIRE_MESSAGE(plan, (plan ? std::string() : plan.err().describe()));
+  CHECK_FALSE(plan->status);
+  pbgdpl::store::list_query in_force;
+  in_force.where.doc_status = "in_force";
+  CHECK(s->list<legal_document>(in_force)->items.empty());
+}

@@ -740,6 +740,29 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
   v.family = to_string(family);
   v.family_label = en ? label_en(family) : label_vi(family);
   v.period = detail::period_text(d);
+  // A document whose issuer has ended (plan 19 of the Hà Đông division, ended on 30 June 2025)
+  // stays published; the page says so, and who took the issuer's duties over.
+  if (d.unit && ctx.units->tree.ended(d.unit->value)) {
+    const auto* issuer = ctx.units->tree.find(d.unit->value);
+    std::string decision, heirs;
+    for (const auto& s : issuer->successors)
+      if (!s.decision.empty()) {
+        decision = s.decision;
+        break;
+      }
+    for (const auto* h : ctx.units->tree.successors(issuer->id.value)) heirs += (heirs.empty() ? "" : ", ") + h->name;
+    if (en)
+      v.issuer_note = "The issuing unit, " + issuer->name + ", ended on " + format_date(*issuer->closed_on) +
+                      (decision.empty() ? "" : " (" + decision + ")") + ". The document stays published for reference" +
+                      (v.period.empty() ? "" : "; its implementation period is " + v.period) +
+                      (heirs.empty() ? "" : "; the issuer's duties passed to " + heirs) + ".";
+    else
+      v.issuer_note = "Cơ quan ban hành, " + issuer->name + ", đã kết thúc hoạt động từ sau " +
+                      format_vietnamese_date(*issuer->closed_on) + (decision.empty() ? "" : " (theo " + decision + ")") +
+                      ". Văn bản vẫn được đăng để tra cứu" +
+                      (v.period.empty() ? "" : "; thời gian thực hiện: " + v.period) +
+                      (heirs.empty() ? "" : "; nhiệm vụ của cơ quan ban hành do " + heirs + " tiếp nhận") + ".";
+  }
   v.effective_vi = d.effective_on ? format_vietnamese_date(*d.effective_on) : std::string();
   v.expires_vi = d.expires_on ? format_vietnamese_date(*d.expires_on) : std::string();
   if (family == document_family::normative && d.status) {

@@ -226,6 +226,35 @@ CREATE TABLE search_settings(name TEXT PRIMARY KEY, value REAL NOT NULL) WITHOUT
   return db.exec("INSERT INTO search_fts(search_fts) VALUES('optimize')");
 }
 
+// Documents of two families (issue 13): an administrative document (a plan, an individual
+// decision) has no validity status, and the model drops the one the old version forced on every
+// document when it reads the record (legal_document's upgrade_legacy). The indexed column
+// follows, so a status filter no longer lists plans as "in force"; the bodies stay as written.
+PBGDPL_DECL result<void> step_8(connection& db) {
+  std::vector<std::pair<std::int64_t, std::string>> statuses;
+  {
+    auto st = db.prepare("SELECT seq, id, body, doc_status FROM entities WHERE kind = 'legal_document'");
+    if (!st) return st.err();
+    int rc;
+    while ((rc = st->step()) == SQLITE_ROW) {
+      auto d = from_json_text<legal_document>(st->text(2));
+      if (!d)
+        return error(errc::corrupt, {}, "Bản ghi legal_document/" + st->str(1) + " bị hỏng: " + d.err().message_vi,
+                     "Record legal_document/" + st->str(1) + " is corrupt: " + d.err().message_en);
+      std::string want = d->status ? std::string(to_string(*d->status)) : std::string();
+      if (want != st->str(3)) statuses.emplace_back(st->i64(0), std::move(want));
+    }
+    if (rc != SQLITE_DONE) return db.fail(rc, "migration 8");
+  }
+  for (const auto& [seq, status] : statuses) {
+    auto up = db.prepare("UPDATE entities SET doc_status = ? WHERE seq = ?");  // from the cache, reset when dropped
+    if (!up) return up.err();
+    up->bind(1, std::string_view(status)).bind(2, seq);
+    if (int rc = up->step(); rc != SQLITE_DONE) return db.fail(rc, "migration 8");
+  }
+  return {};
+}
+
 }  // namespace migrations
 
 PBGDPL_DECL result<void> migrate(connection& db, search_index& index, int from, int target) {
@@ -239,7 +268,8 @@ PBGDPL_DECL result<void> migrate(connection& db, search_index& index, int from, 
                : v == 4 ? migrations::step_4(db)
                : v == 5 ? migrations::step_5(db)
                : v == 6 ? migrations::step_6(db, index)
-                        : migrations::step_7(db, index);
+               : v == 7 ? migrations::step_7(db, index)
+                        : migrations::step_8(db);
       if (!r) return r;
       if (auto s = db.exec("PRAGMA user_version=" + std::to_string(v)); !s) return s;
     }

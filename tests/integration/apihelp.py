@@ -52,9 +52,13 @@ def new_article(id_, title, **over):
 
 
 def copy_of(seed_name, id_, new_id, **over):
+    """A new record like a seed one. Nothing new is filed under the ended division (1 July 2025):
+    a copy of one of its records goes under the unit that took its duties over (DIVISION)."""
     x = copy.deepcopy(seed_one(seed_name, id_))
     x["id"] = new_id
     x["version"] = 0
+    if x.get("unit") == "pgddt-ha-dong":
+        x["unit"] = DIVISION
     x.update(over)
     return x
 

@@ -172,6 +172,13 @@ inline bool has_ended_by(const unit& u, date d) noexcept { return u.closed_on &&
 // at the nearest end of its life (callers check is_open_on()).
 PBGDPL_DECL unit unit_state_on(const unit& u, date d);
 
+// The unit's parent on day d (as unit_state_on(u, d).parent, without copying the unit).
+inline const std::optional<unit_id>& parent_on(const unit& u, date d) noexcept {
+  for (const auto& p : u.history)
+    if (!(d > p.until)) return p.parent;
+  return u.parent;
+}
+
 // Bounds on a unit's history, so reading the hierarchy at a date stays cheap for any record.
 inline constexpr std::size_t max_unit_periods = 64;
 inline constexpr std::size_t max_unit_successors = 64;

@@ -304,20 +304,22 @@ inline std::vector<const unit*> unit_directory::successors(std::string_view id) 
 inline std::vector<const unit*> unit_directory::predecessors(std::string_view id) const {
   std::vector<const unit*> out;
   if (auto it = predecessors_.find(id); it != predecessors_.end())
-    for (auto i : it->second) out.push_back(&units_[i]);
+    for (auto i : it->second)
+      if (ended(units_[i].id.value)) out.push_back(&units_[i]);
   return out;
 }
 
 inline bool unit_directory::listed_under(std::string_view owner, std::string_view at) const {
   if (within(owner, at)) return true;
   auto first = find(owner);
-  if (!first || first->successors.empty()) return false;
+  // Successions take effect when the unit has ended (a closing date ahead changes nothing yet).
+  if (!first || first->successors.empty() || !ended(owner)) return false;
   // Breadth-first over successions; `seen` makes a loop of successions end.
   std::vector<std::string_view> queue{owner};
   std::unordered_map<std::string_view, bool> seen{{owner, true}};
   for (std::size_t q = 0; q < queue.size(); ++q) {
     auto u = find(queue[q]);
-    if (!u) continue;
+    if (!u || !ended(u->id.value)) continue;
     for (const auto& s : u->successors) {
       std::string_view next = s.successor.value;
       if (!seen.emplace(next, true).second) continue;
@@ -336,7 +338,7 @@ inline std::vector<std::string> unit_directory::heirs(std::string_view id, std::
   std::vector<std::string_view> queue{id};
   for (std::size_t q = 0; q < queue.size() && out.size() < limit; ++q) {
     auto u = find(queue[q]);
-    if (!u) continue;
+    if (!u || !ended(u->id.value)) continue;  // successions count once the unit has ended
     for (const auto& s : u->successors) {
       std::string_view next = s.successor.value;
       if (!seen.emplace(next, true).second) continue;
@@ -360,6 +362,7 @@ inline std::vector<std::string> unit_directory::predecessors_of(std::span<const 
     if (it == predecessors_.end()) continue;
     for (auto i : it->second) {
       std::string_view p = units_[i].id.value;
+      if (!ended(p)) continue;  // not yet ended: its successions have not happened
       if (!seen.emplace(p, true).second) continue;
       out.emplace_back(p);
       queue.push_back(p);

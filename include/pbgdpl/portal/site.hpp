@@ -94,6 +94,7 @@ class site {
   options opt_;
   std::shared_ptr<live_units> units_;
   publication_schedule schedule_;
+  std::atomic<std::int64_t> day_{0};  // the day (days since 1970, in Vietnam) the cached answers belong to
   http::response_cache cache_, search_cache_, api_cache_;
   portal::pages pages_;
   portal::api api_;

@@ -71,7 +71,12 @@ inline bool allowed(const role_grant& g, action a, const unit_id& target, const 
   // records), and by the city's officials; by nobody else.
   const bool reading = a == action::read || a == action::read_audit_log;
   if (!reading && tree.ended(g.unit.value)) return false;
-  const bool inherited = tree.ended(target.value) && tree.listed_under(target.value, g.unit.value);
+  // Inherited only through successions (a unit that closed with none named passes to nobody:
+  // the units above it do not become its owners) and only inside one city (a succession naming a
+  // unit of another city gives that city's staff nothing here).
+  const bool inherited = tree.ended(target.value) && !tree.within(target, g.unit) &&
+                         tree.listed_under(target.value, g.unit.value) &&
+                         tree.nearest(target, unit_kind::city) == tree.nearest(g.unit, unit_kind::city);
   if (!reading && tree.ended(target.value) && g.r != role::city_official && !inherited) return false;
   const bool own = target == g.unit || inherited;
   const bool below = tree.within(target, g.unit) || inherited;

@@ -191,3 +191,20 @@ TEST_SUITE("model/units over time") {
     CHECK(second.find("ha-noi")->totals[0].sum == 7);
   }
 }
+
+TEST_SUITE("model/units over time, red team") {
+  TEST_CASE("a closing date still ahead changes nothing yet: no successor lists the unit (F11)") {
+    auto units = reorg::units();
+    units.push_back(reorg::make("th-sap-nhap", unit_kind::school, "Trường sẽ sáp nhập", "vhxh-ha-dong"));
+    units.back().closed_on = day(2030, 8, 31);
+    units.back().successors.push_back({succession_kind::merged_into, unit_id{"th-le-loi"}, "", {}, ""});
+    auto now = unit_directory::at(units, day(2026, 11, 30));
+    CHECK_FALSE(now.ended("th-sap-nhap"));
+    CHECK_FALSE(now.listed_under("th-sap-nhap", "th-le-loi"));
+    CHECK(now.predecessors("th-le-loi").empty());
+    CHECK(now.heirs("th-sap-nhap").empty());
+    auto later = unit_directory::at(units, day(2030, 9, 1));
+    CHECK(later.listed_under("th-sap-nhap", "th-le-loi"));
+    CHECK(later.predecessors("th-le-loi").size() == 1);
+  }
+}

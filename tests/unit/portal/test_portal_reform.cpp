@@ -53,7 +53,7 @@ TEST_CASE("portal today: the ended division's section is an archive that names i
   today_portal p;
   auto archive = p.page("/don-vi/pgddt-ha-dong/pbgdpl/");
   CHECK(has(archive, "class=\"ended\""));
-  CHECK(has(archive, "Đơn vị đã kết thúc hoạt động từ sau ngày 30 tháng 6 năm 2025"));
+  CHECK(has(archive, "Đơn vị đã kết thúc hoạt động ngày 30 tháng 6 năm 2025"));
   CHECK(has(archive, "Đơn vị tiếp nhận"));
   CHECK(has(archive, "href=\"/don-vi/vhxh-phuong-ha-dong/pbgdpl/\""));
   // Its own content stays published there.
@@ -96,10 +96,8 @@ TEST_CASE("portal today: a moved school keeps its pages and still shows the divi
 
 TEST_CASE("portal today: rights follow today's hierarchy, the ended division's archive is the office's") {
   today_portal p;
-  // The division's approver, granted at the ward's office since 1 July 2025, answers for the
-  // division's archive as the office that took its duties over; a school's approver does not.
-  auto at_division = p.post_article("bai-tai-phong-cu", "pgddt-ha-dong", "acc-division-approver");
-  CHECK_MESSAGE(at_division.code == http::status::created, portal_fixture::body(at_division));
+  // A school's approver has no say over the ended division's archive (the office that took its
+  // duties over does: see the test of F1 below).
   auto by_school = p.post_article("bai-cua-truong", "pgddt-ha-dong", "acc-school-approver");
   CHECK(by_school.code == http::status::forbidden);
   CHECK_FALSE(p.f->db.get<article>("bai-cua-truong"));
@@ -135,11 +133,51 @@ TEST_CASE("portal today: a change to the ended division's content drops its succ
 TEST_CASE("portal today: plan 19's page explains its status: an administrative plan whose issuer ended") {
   today_portal p;
   auto plan = p.page("/pbgdpl/van-ban/kh-19-pgddt-2023");
-  CHECK(has(plan, "Cơ quan ban hành, Phòng Giáo dục và Đào tạo quận Hà Đông, đã kết thúc hoạt động từ sau ngày 30 tháng 6 năm 2025"));
+  CHECK(has(plan, "Cơ quan ban hành, Phòng Giáo dục và Đào tạo quận Hà Đông, đã kết thúc hoạt động ngày 30 tháng 6 năm 2025"));
   CHECK(has(plan, "thời gian thực hiện: 2023"));
   CHECK(has(plan, "Phòng Văn hóa - Xã hội phường Hà Đông"));
   CHECK_FALSE(has(plan, "Còn hiệu lực"));  // an administrative document has no validity status
   CHECK(has(p.page("/pbgdpl/van-ban/kh-19-pgddt-2023?lang=en"), "The issuing unit, "));
   // The law, issued by no unit of ours, has no such note.
   CHECK_FALSE(has(p.page("/pbgdpl/van-ban/luat-pbgdpl-2012"), "class=\"ended\""));
+}
+
+TEST_CASE("portal today: nothing new is filed under the ended division, whoever asks (red team F1)") {
+  today_portal p;
+  // The office's approver answers for the division's archive, but a new article there is refused
+  // (it would show on all five wards' pages as the division's).
+  auto created = p.post_article("bai-moi-cua-phong-cu", "pgddt-ha-dong", "acc-division-approver");
+  CHECK(created.code == http::status::bad_request);
+  CHECK(has(portal_fixture::body(created), "đã kết thúc hoạt động"));
+  CHECK_FALSE(p.f->db.get<article>("bai-moi-cua-phong-cu"));
+  // Correcting an existing record of the archive is allowed.
+  auto a = to_json_value(p.f->db.get<article>("pgddt-trien-khai-kh19").value());
+  a["title"] = "Phòng GDĐT quận Hà Đông triển khai Kế hoạch 19 (đính chính)";
+  auto fixed = p.f->send(http::verb::put, "/api/v1/articles/pgddt-trien-khai-kh19", a.dump(),
+                         {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + p.key_of.at("acc-division-approver")}});
+  CHECK_MESSAGE(fixed.code == http::status::ok, portal_fixture::body(fixed));
+  // Moving one of the office's own records into the ended division is refused too.
+  REQUIRE(p.post_article("bai-cua-phong-vhxh", "vhxh-phuong-ha-dong", "acc-division-approver").code == http::status::created);
+  auto mine = to_json_value(p.f->db.get<article>("bai-cua-phong-vhxh").value());
+  mine["unit"] = "pgddt-ha-dong";
+  auto moved = p.f->send(http::verb::put, "/api/v1/articles/bai-cua-phong-vhxh", mine.dump(),
+                         {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + p.key_of.at("acc-division-approver")}});
+  CHECK(moved.code == http::status::bad_request);
+  CHECK(p.f->db.get<article>("bai-cua-phong-vhxh")->unit.value == "vhxh-phuong-ha-dong");
+}
+
+TEST_CASE("portal: at midnight of 1 July 2025 no page rendered on the old hierarchy is served (red team F2)") {
+  auto at = std::make_shared<std::atomic<std::int64_t>>(
+      std::chrono::duration_cast<std::chrono::seconds>(parse_timestamp("2025-06-30T23:59:00+07:00").value().time_since_epoch()).count());
+  portal::options o;
+  o.now = [at] { return timestamp(std::chrono::seconds(at->load())); };
+  portal_fixture f(o);
+  const std::string school = "/don-vi/th-van-yen/pbgdpl/";
+  auto before = portal_fixture::body(f.get(school));
+  REQUIRE(f.get(school).code == http::status::ok);  // now cached
+  CHECK(has(before, "Phòng Giáo dục và Đào tạo quận Hà Đông"));
+  CHECK_FALSE(has(before, "Phòng Văn hóa - Xã hội phường Hà Đông"));
+  at->fetch_add(120);  // 00:01 on 1 July 2025
+  auto after = portal_fixture::body(f.get(school));
+  CHECK(has(after, "Phòng Văn hóa - Xã hội phường Hà Đông"));
 }

@@ -86,3 +86,21 @@ TEST_CASE("the SQLite store keeps a unit's history across reopening") {
   CHECK(d.successors[0].successor.value == "vhxh-ha-dong");
   CHECK(s->hierarchy_at(day(2024, 1, 1)).value().within("th-le-loi", "pgddt-ha-dong"));
 }
+
+TEST_CASE_TEMPLATE("a unit's successor must be in the same city, and a chain with too many changes is refused", F, STORES) {
+  F f;
+  auto s = f.make();
+  create_all(*s, reorg::units());
+  REQUIRE(s->create(reorg::make("hcm", unit_kind::city, "Thành phố Hồ Chí Minh", std::nullopt), "admin"));
+  REQUIRE(s->create(reorg::make("phuong-hcm", unit_kind::ward, "Phường ở TP. HCM", "hcm"), "admin"));
+  auto justice = s->template get<unit>("phong-tu-phap-ha-dong").value();
+  justice.successors.push_back({succession_kind::merged_into, unit_id{"phuong-hcm"}, "", {}, ""});
+  auto r = s->update(justice, "admin");
+  REQUIRE_FALSE(r);
+  CHECK(r.err().path == "/successors/0/successor");
+  CHECK_FALSE(r.err().message_vi.empty());
+  CHECK(s->template get<unit>("phong-tu-phap-ha-dong")->successors.empty());
+  // Inside the city it is accepted.
+  justice.successors[0].successor = unit_id{"vhxh-ha-dong"};
+  CHECK(s->update(justice, "admin"));
+}

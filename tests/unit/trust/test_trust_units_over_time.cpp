@@ -64,3 +64,29 @@ TEST_SUITE("trust/units over time") {
     CHECK(may(division_editor, action::edit_content, "pgddt-ha-dong", last));
   }
 }
+
+TEST_SUITE("trust/units over time, red team") {
+  TEST_CASE("a unit closed with no successor passes to nobody: the units above do not become its owners (F3)") {
+    const auto tree = unit_directory::at(reorg::units(), day(2024, 9, 5));  // th-cu closed on 31 August 2024
+    REQUIRE(tree.ended("th-cu"));
+    const auto division = grant(role::division_approver, "pgddt-ha-dong");
+    CHECK(may(division, action::read, "th-cu", tree));
+    CHECK_FALSE(may(division, action::edit_content, "th-cu", tree));
+    CHECK_FALSE(may(division, action::publish_content, "th-cu", tree));
+    CHECK_FALSE(may(grant(role::division_approver, "vhxh-ha-dong"), action::submit_report, "th-cu",
+                    unit_directory::at(reorg::units(), day(2025, 9, 5))));
+  }
+
+  TEST_CASE("a succession naming a unit of another city gives that city's staff nothing (F5)") {
+    auto units = reorg::units();
+    units.push_back(reorg::make("hcm", unit_kind::city, "Thành phố Hồ Chí Minh", std::nullopt));
+    units.push_back(reorg::make("phuong-hcm", unit_kind::ward, "Phường ở TP. HCM", "hcm"));
+    for (auto& u : units)
+      if (u.id.value == "phong-tu-phap-ha-dong")
+        u.successors.push_back({succession_kind::merged_into, unit_id{"phuong-hcm"}, "", {}, ""});
+    const auto tree = unit_directory::at(units, day(2025, 9, 5));
+    CHECK_FALSE(may(grant(role::division_approver, "phuong-hcm"), action::publish_content, "phong-tu-phap-ha-dong", tree));
+    CHECK_FALSE(may(grant(role::city_official, "hcm"), action::publish_content, "phong-tu-phap-ha-dong", tree));
+    CHECK(may(grant(role::city_official, "ha-noi"), action::publish_content, "phong-tu-phap-ha-dong", tree));
+  }
+}

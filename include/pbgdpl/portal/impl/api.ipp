@@ -1,5 +1,6 @@
 // Definitions for portal/api.hpp (inline in header-only mode, compiled once from src/portal/).
 #pragma once
+#include "../units.hpp"  // the hierarchy of today: nothing new under a unit that ended
 #include "../../publish/rendered.hpp"
 #include "../schedule.hpp"
 
@@ -410,12 +411,21 @@ void api::collection(const std::string& path, bool writable) {
       return error(errc::permission_denied, {}, "Máy chủ này không cho phép ghi qua API", "This server does not accept writes");
     return opt_.authorize(who, action, unit);
   };
+  // Nothing new is filed under a unit that ended (issue 13): its archive may be corrected by those
+  // who answer for it, never added to, whoever asks (new records go under the unit that took over).
+  auto not_ended = [this](const std::string& unit) -> result<void> {
+    if (unit.empty() || !opt_.units) return {};
+    if (!opt_.units->get()->tree.ended(unit)) return {};
+    return error(errc::invalid_argument, "/unit",
+                 "Đơn vị " + unit + " đã kết thúc hoạt động: không thêm nội dung mới cho đơn vị này; hãy ghi dưới đơn vị tiếp nhận",
+                 "Unit " + unit + " has ended: nothing new is filed under it; file it under the unit that took it over");
+  };
 
   // Every write knows its caller (401), checks where an ambient one comes from (403 csrf) and that
   // the body is JSON (415) before it reads the body or the store: a caller without a valid key or
   // session learns nothing (not whether an id exists, nor what the body should look like), and
   // the caller is identified once per request.
-  routes_->post("/v1/" + path, [this, authorize_write, path](http::request& req) {
+  routes_->post("/v1/" + path, [this, authorize_write, not_ended, path](http::request& req) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
     auto caller = writer(req);
     if (!caller) return error_json(caller.err());
@@ -424,6 +434,7 @@ void api::collection(const std::string& path, bool writable) {
     auto v = decode_write<T>(req.message().body(), who, now(), true);
     if (!v) return error_json(v.err());
     if (auto ok = authorize_write(who, write_action<T>("create", *v), owner_unit(*v)); !ok) return error_json(ok.err());
+    if (auto ok = not_ended(owner_unit(*v)); !ok) return error_json(ok.err());
     v->version = 0;
     if (auto ok = prepare_write<T>(*v, nullptr, who, now()); !ok) return error_json(ok.err());
     auto created = db_.template create<T>(std::move(*v), who.id);
@@ -444,7 +455,7 @@ void api::collection(const std::string& path, bool writable) {
     return error_json(store::not_found_error(store::entity_traits<T>::kind, id));
   };
 
-  routes_->put("/v1/" + path + "/{id}", [this, authorize_write, hidden_from](http::request& req) {
+  routes_->put("/v1/" + path + "/{id}", [this, authorize_write, not_ended, hidden_from](http::request& req) {
     if (auto limited = write_limiter_.check(req)) return std::move(*limited);
     auto caller = writer(req);
     if (!caller) return error_json(caller.err());
@@ -460,9 +471,11 @@ void api::collection(const std::string& path, bool writable) {
     // Both the unit it belongs to now and the one it would move to must allow the caller.
     if (auto ok = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*current)); !ok)
       return error_json(ok.err());
-    if (owner_unit(*v) != owner_unit(*current))
+    if (owner_unit(*v) != owner_unit(*current)) {
       if (auto again = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*v)); !again)
         return error_json(again.err());
+      if (auto ok = not_ended(owner_unit(*v)); !ok) return error_json(ok.err());
+    }
     if (auto ok = prepare_write<T>(*v, &*current, who, now()); !ok) return error_json(ok.err());
     auto updated = db_.update(std::move(*v), who.id);
     if (!updated) return error_json(updated.err());

@@ -394,7 +394,7 @@ PBGDPL_DECL views::unit_place pages::place_of(const page_context& ctx) const {
                 ". Its content stays published here as an archive" +
                 (p.successors.empty() ? std::string(".") : std::string("; its duties passed to the units below."));
     else
-      p.ended = "Đơn vị đã kết thúc hoạt động từ sau " + format_vietnamese_date(last) +
+      p.ended = "Đơn vị đã kết thúc hoạt động " + format_vietnamese_date(last) +
                 (decision.empty() ? "" : " (theo " + decision + ")") +
                 ". Nội dung của đơn vị được giữ nguyên tại đây để tra cứu" +
                 (p.successors.empty() ? std::string(".") : std::string("; nhiệm vụ đã chuyển giao cho các đơn vị dưới đây."));
@@ -757,7 +757,7 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
                       (v.period.empty() ? "" : "; its implementation period is " + v.period) +
                       (heirs.empty() ? "" : "; the issuer's duties passed to " + heirs) + ".";
     else
-      v.issuer_note = "Cơ quan ban hành, " + issuer->name + ", đã kết thúc hoạt động từ sau " +
+      v.issuer_note = "Cơ quan ban hành, " + issuer->name + ", đã kết thúc hoạt động " +
                       format_vietnamese_date(*issuer->closed_on) + (decision.empty() ? "" : " (theo " + decision + ")") +
                       ". Văn bản vẫn được đăng để tra cứu" +
                       (v.period.empty() ? "" : "; thời gian thực hiện: " + v.period) +

@@ -87,7 +87,14 @@ PBGDPL_DECL http::handler site::handler() {
   //    the cached answers rendered before its time.
   p.use([this](http::request& req, const http::handler& next) {
     if (!store_.poll_changes()) content_changed();
-    if (schedule_.due(opt_.now())) drop_all_answers();
+    const auto t = opt_.now();
+    if (schedule_.due(t)) drop_all_answers();
+    // A new day (Asia/Ho_Chi_Minh) may bring a new hierarchy (a unit that ended, a school that
+    // moved): nothing rendered on the hierarchy of yesterday is served after midnight.
+    const auto today = static_cast<std::int64_t>(std::chrono::sys_days(local_date(t)).time_since_epoch().count());
+    if (auto seen = day_.load(std::memory_order_acquire); seen != today && day_.compare_exchange_strong(seen, today)) {
+      if (seen != 0) drop_all_answers();
+    }
     return next(req);
   });
   // 5. Conditional GET (ETag, 304), around

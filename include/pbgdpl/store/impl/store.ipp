@@ -96,7 +96,7 @@ PBGDPL_DECL result<void> store::check_unit_parent(const unit& u) {
   std::map<std::string, unit, std::less<>> read_units;  // each record decoded once
   for (std::size_t k = 0; k < days.size(); ++k) {
     const date day = days[k];
-    const auto first = unit_state_on(u, day).parent;
+    const auto& first = parent_on(u, day);
     if (!first) continue;
     std::set<std::string, std::less<>> seen{u.id.value};
     std::string cur = first->value;
@@ -129,8 +129,56 @@ PBGDPL_DECL result<void> store::check_unit_parent(const unit& u) {
         add_days(*r);
         it = read_units.emplace(cur, std::move(*r)).first;
       }
-      const auto next = unit_state_on(it->second, day).parent;
+      const auto& next = parent_on(it->second, day);
       cur = next ? next->value : std::string();
+    }
+  }
+  // More days of change than the bound: refused rather than checked in part.
+  if (days.size() >= max_checked_days)
+    return error(errc::too_large, "/history",
+                 "Chuỗi đơn vị cấp trên có quá nhiều mốc thay đổi để kiểm tra (tối đa " +
+                     std::to_string(max_checked_days) + ")",
+                 "The chain of parent units changes on too many days to check (at most " +
+                     std::to_string(max_checked_days) + ")");
+  // Successors of a unit that ended stay inside its city (the top of its chain on its last day):
+  // a succession gives the successor's staff the unit's archive and lists it on their pages, so
+  // naming a unit of another city would reach over to it. A top-level unit (a city merged into
+  // another) may only be succeeded by top-level units. Successors not stored yet are checked when
+  // the unit is written again.
+  if (u.closed_on && !u.successors.empty()) {
+    auto top_of = [&](std::string id, date day) -> result<std::string> {
+      for (std::size_t steps = 0; steps <= max_unit_depth; ++steps) {
+        auto it = read_units.find(id);
+        if (it == read_units.end()) {
+          if (id == u.id.value) {
+            it = read_units.emplace(id, u).first;
+          } else {
+            auto r = get<unit>(id);
+            if (!r) {
+              if (r.err().code == errc::not_found) return id;
+              return r.err();
+            }
+            it = read_units.emplace(id, std::move(*r)).first;
+          }
+        }
+        const auto& p = parent_on(it->second, day);
+        if (!p) return id;
+        id = p->value;
+      }
+      return id;
+    };
+    auto mine = top_of(u.id.value, *u.closed_on);
+    if (!mine) return mine.err();
+    for (std::size_t i = 0; i < u.successors.size(); ++i) {
+      const auto& s = u.successors[i].successor.value;
+      if (!read_units.count(s) && !get<unit>(s)) continue;  // not stored yet
+      auto theirs = top_of(s, latest);
+      if (!theirs) return theirs.err();
+      const bool both_top = *mine == u.id.value && *theirs == s;
+      if (*theirs != *mine && !both_top)
+        return error(errc::invalid_argument, "/successors/" + std::to_string(i) + "/successor",
+                     "Đơn vị kế thừa " + s + " không thuộc cùng thành phố, tỉnh với " + u.id.value,
+                     "The successor " + s + " is not in the same city or province as " + u.id.value);
     }
   }
   return {};

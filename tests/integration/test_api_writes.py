@@ -229,6 +229,12 @@ def test_document_families_through_the_api(fresh_portal):
     assert "tình trạng hiệu lực" in e["message"] and "validity status" in e["message_en"]
     assert e["path"] == "/status"
     assert p.get("/api/v1/legal-documents/kh-21-pgddt-2023").status == 404
+    # Leaving the family out does not let the status slip through: the type decides the family.
+    quiet = copy_of("legal_documents", "kh-19-pgddt-2023", "kh-25-pgddt-2023", number="25/KH-PGDĐT", status="in_force")
+    quiet.pop("family", None)
+    e = assert_json_error(p.request("POST", "/api/v1/legal-documents", body=quiet, headers=p.auth()), (400, 422))
+    assert e["path"] == "/status"
+    assert p.get("/api/v1/legal-documents/kh-25-pgddt-2023").status == 404
     # A plan declared normative is refused too.
     wrong = copy_of("legal_documents", "kh-19-pgddt-2023", "kh-22-pgddt-2023", number="22/KH-PGDĐT", family="normative")
     e = assert_json_error(p.request("POST", "/api/v1/legal-documents", body=wrong, headers=p.auth()), (400, 422))

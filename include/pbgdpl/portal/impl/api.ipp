@@ -146,6 +146,15 @@ result<T> decode_write(std::string_view body, const http::principal& who, timest
     } else if constexpr (std::is_same_v<T, legal_document>) {
       fill("created_at", t);
       fill("updated_at", t);
+      // A client that leaves the family out gets the one its type and number decide, and the
+      // rules of that family (a plan sent with a validity status is refused, not quietly
+      // stripped as a record stored before the two families is when read).
+      if (!j->contains("family")) {
+        legal_document probe;
+        if (auto x = j->find("type_code"); x != j->end() && x->is_string()) probe.type_code = x->get<std::string>();
+        if (auto x = j->find("number"); x != j->end() && x->is_string()) probe.number = x->get<std::string>();
+        (*j)["family"] = std::string(to_string(family_of(probe)));
+      }
     } else if constexpr (std::is_same_v<T, question>) {
       fill("asked_at", t);
       auto answer = j->find("answer_markdown");

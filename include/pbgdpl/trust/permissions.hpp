@@ -74,9 +74,11 @@ inline bool allowed(const role_grant& g, action a, const unit_id& target, const 
   // Inherited only through successions (a unit that closed with none named passes to nobody:
   // the units above it do not become its owners) and only inside one city (a succession naming a
   // unit of another city gives that city's staff nothing here).
+  // (A city or province merged into another is the exception: its successors are cities.)
   const bool inherited = tree.ended(target.value) && !tree.within(target, g.unit) &&
                          tree.listed_under(target.value, g.unit.value) &&
-                         tree.nearest(target, unit_kind::city) == tree.nearest(g.unit, unit_kind::city);
+                         (tree.nearest(target, unit_kind::city) == tree.nearest(g.unit, unit_kind::city) ||
+                          tree.find(target)->kind == unit_kind::city);
   if (!reading && tree.ended(target.value) && g.r != role::city_official && !inherited) return false;
   const bool own = target == g.unit || inherited;
   const bool below = tree.within(target, g.unit) || inherited;
@@ -96,7 +98,11 @@ inline bool allowed(const role_grant& g, action a, const unit_id& target, const 
                        a == action::review_report || a == action::manage_accounts);
     case role::city_official: {
       auto city = tree.nearest(g.unit, unit_kind::city);
-      if (!city || !tree.within(target, *city)) return false;
+      if (!city) return false;
+      // Its city, and the cities merged into it (their archives: a merged city's successors are cities).
+      const bool merged_in = tree.ended(target.value) && tree.find(target)->kind == unit_kind::city &&
+                             tree.listed_under(target.value, city->value);
+      if (!tree.within(target, *city) && !merged_in) return false;
       return a == action::read || a == action::approve_content || a == action::publish_content ||
              a == action::review_report || a == action::manage_accounts || a == action::manage_units ||
              a == action::read_audit_log;
@@ -119,11 +125,15 @@ inline bool allowed(const role_grant& g, action a, const unit_id& target, const 
 // nobody. The API passes such a record's unit as "".
 inline bool allowed_unowned(const role_grant& g, action a, const unit_tree& tree, const target_facts& facts = {}) {
   const auto all = tree.units();
-  if (all.empty()) return false;
-  // In pre-order each root's subtree is one run, so the roots are found by skipping subtrees.
-  for (std::size_t i = 0; i < all.size(); i += tree.subtree(all[i].id.value).size())
+  bool any = false;
+  // In pre-order each root's subtree is one run, so the roots are found by skipping subtrees. A
+  // root that has ended (a province merged into another) is an archive: it asks for no right.
+  for (std::size_t i = 0; i < all.size(); i += tree.subtree(all[i].id.value).size()) {
+    if (tree.ended(all[i].id.value)) continue;
     if (!allowed(g, a, all[i].id, tree, facts)) return false;
-  return true;
+    any = true;
+  }
+  return any;
 }
 
 // Any of `grants` allows `a` on something of `target` ("" for a record of no unit, see

@@ -90,3 +90,20 @@ TEST_SUITE("trust/units over time, red team") {
     CHECK(may(grant(role::city_official, "ha-noi"), action::publish_content, "phong-tu-phap-ha-dong", tree));
   }
 }
+
+TEST_CASE("a province merged away stays a root of the tree but asks no right for documents of no unit (F10)") {
+  auto units = reorg::units();
+  auto ha_tay = reorg::make("ha-tay", unit_kind::city, "Tỉnh Hà Tây", std::nullopt);
+  ha_tay.closed_on = day(2008, 7, 31);
+  ha_tay.successors.push_back({succession_kind::merged_into, unit_id{"ha-noi"}, "15/2008/QH12", {}, ""});
+  units.push_back(ha_tay);
+  const auto tree = unit_directory::at(units, day(2025, 9, 5));
+  const std::vector<role_grant> city{grant(role::city_official, "ha-noi")};
+  CHECK(trust::allowed(city, action::publish_content, unit_id{""}, tree));
+  const std::vector<role_grant> ward{grant(role::division_approver, "vhxh-ha-dong")};
+  CHECK_FALSE(trust::allowed(ward, action::publish_content, unit_id{""}, tree));
+  // The merged province's archive is the successor city's to correct.
+  CHECK(may(grant(role::city_official, "ha-noi"), action::publish_content, "ha-tay", tree));
+  CHECK(may(grant(role::city_official, "so-gddt-ha-noi"), action::publish_content, "ha-tay", tree));
+  CHECK_FALSE(may(grant(role::city_official, "ha-tay"), action::publish_content, "ha-noi", tree));
+}

@@ -91,7 +91,7 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
 inline constexpr std::string_view article_list = R"HTML(<ul class="articles">
 {{#articles}}<li>
   <article>
-    <h3><a href="{{url}}">{{title}}</a></h3>
+    {{#list_h2}}<h2><a href="{{url}}">{{title}}</a></h2>{{/list_h2}}{{^list_h2}}<h3><a href="{{url}}">{{title}}</a></h3>{{/list_h2}}
     <p class="meta"><time datetime="{{published_iso}}">{{published_vi}}</time>{{#unit_name}} · {{unit_name}}{{#unit_ended}} ({{unit_ended}}){{/unit_ended}}{{/unit_name}}</p>
     {{#summary}}<p>{{summary}}</p>{{/summary}}
   </article>
@@ -257,7 +257,7 @@ main{overflow-wrap:break-word}.table-wrap{overflow-x:auto}
 h1{font-size:1.8rem;line-height:1.25;margin:.25rem 0 1rem}h2{font-size:1.3rem;margin:1.5rem 0 .5rem}
 .lead{font-size:1.05rem;color:var(--muted)}
 .articles{list-style:none;padding:0;margin:0}.articles li{border-bottom:1px solid var(--line);padding:.5rem 0}
-.articles h3{margin:0;font-size:1.05rem}.meta{color:var(--muted);font-size:.9rem;margin:.15rem 0}
+.articles h3,.articles h2{margin:0;font-size:1.05rem}.meta{color:var(--muted);font-size:.9rem;margin:.15rem 0}
 .category{background:var(--soft);padding:.5rem 1rem 1rem;margin-bottom:1.25rem;border-radius:6px}
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid var(--line);padding:.4rem .6rem;text-align:left;vertical-align:top}
 table.meta th{width:32%;background:var(--soft)}caption{text-align:left;font-weight:700;padding:.25rem 0}

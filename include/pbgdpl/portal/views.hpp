@@ -319,8 +319,12 @@ struct category_page {
   std::vector<document_item> documents;
   std::vector<document_section> document_sections;
   pagination pages;
+  // The list's items are headed one level below the page's h1 (h2 here; h3 under the home page's
+  // h2 sections), so no heading level is skipped (WCAG 1.3.1; axe heading-order).
+  bool list_h2 = true;
   template <class F>
   void fields(F&& f) const {
+    f("list_h2", list_h2);
     f("category", category);
     f("articles", articles);
     f("documents", documents);

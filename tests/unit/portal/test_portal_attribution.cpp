@@ -18,12 +18,13 @@ struct listed {
   std::string unit_name;
 };
 
-// Reads the article lists the built-in theme writes: <h3><a href="…">…</a></h3> then
-// <p class="meta"><time …>…</time> · NAME</p>.
+// Reads the article lists the built-in theme writes: <h3><a href="…">…</a></h3> (<h2> on a
+// category page, under its h1) then <p class="meta"><time …>…</time> · NAME</p>.
 std::vector<listed> list_items(const std::string& html) {
   std::vector<listed> out;
   std::size_t pos = 0;
-  while ((pos = html.find("<h3><a href=\"", pos)) != std::string::npos) {
+  auto next = [&](std::size_t from) { return std::min(html.find("<h3><a href=\"", from), html.find("<h2><a href=\"", from)); };
+  while ((pos = next(pos)) != std::string::npos) {
     pos += 13;
     auto end = html.find('"', pos);
     listed item{html.substr(pos, end - pos), {}};

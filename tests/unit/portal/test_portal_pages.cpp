@@ -281,3 +281,28 @@ TEST_SUITE("portal/pages") {
     CHECK(f.site->cache().hits() >= 1);
   }
 }
+
+TEST_CASE("portal: list pages skip no heading level (h1, then h2 items; the home page's h2 sections, then h3)") {
+  pbgdpl_test::portal_fixture f;
+  // The heading levels of a page, in order.
+  auto levels = [](const std::string& html) {
+    std::vector<int> out;
+    for (std::size_t p = html.find("<h"); p != std::string::npos; p = html.find("<h", p + 2))
+      if (p + 2 < html.size() && html[p + 2] >= '1' && html[p + 2] <= '6' && (html[p + 3] == '>' || html[p + 3] == ' '))
+        out.push_back(html[p + 2] - '0');
+    return out;
+  };
+  for (const char* page : {"/pbgdpl/", "/pbgdpl/tin-hoat-dong/", "/pbgdpl/hoi-dap-phap-luat/", "/pbgdpl/van-ban-moi/",
+                           "/pbgdpl/an-pham/", "/pbgdpl/bai-viet-chuyen-sau/", "/pbgdpl/doi-thoai-chinh-sach/"}) {
+    CAPTURE(page);
+    auto r = f.get(page);
+    REQUIRE(r.code == http::status::ok);
+    auto hs = levels(pbgdpl_test::portal_fixture::body(r));
+    REQUIRE_FALSE(hs.empty());
+    int last = 0;
+    for (int h : hs) {
+      CHECK(h <= last + 1);
+      last = h;
+    }
+  }
+}

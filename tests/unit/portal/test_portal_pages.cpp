@@ -282,7 +282,7 @@ TEST_SUITE("portal/pages") {
   }
 }
 
-TEST_CASE("portal: list pages skip no heading level (h1, then h2 items; the home page's h2 sections, then h3)") {
+TEST_CASE("portal: list pages skip no heading level (h1 then h2 items, or the home page h2 sections then h3)") {
   pbgdpl_test::portal_fixture f;
   // The heading levels of a page, in order.
   auto levels = [](const std::string& html) {

@@ -377,7 +377,8 @@ PBGDPL_DECL views::unit_place pages::place_of(const page_context& ctx) const {
   for (const auto* c : tree.children(u.id.value))
     if (!tree.ended(c->id.value)) p.below.push_back(link(*c));
   for (const auto* x : tree.predecessors(u.id.value)) p.predecessors.push_back(link(*x));
-  for (const auto* x : tree.successors(u.id.value)) p.successors.push_back(link(*x));
+  if (tree.ended(u.id.value))  // successions take effect when the unit has ended
+    for (const auto* x : tree.successors(u.id.value)) p.successors.push_back(link(*x));
   p.has_below = !p.below.empty();
   p.has_predecessors = !p.predecessors.empty();
   p.has_successors = !p.successors.empty();

@@ -306,3 +306,21 @@ TEST_CASE("portal: list pages skip no heading level (h1 then h2 items, or the ho
     }
   }
 }
+
+TEST_CASE("portal: twenty newer plans do not push the law off the home page (red team F4)") {
+  pbgdpl_test::portal_fixture f;
+  auto plan = f.db.get<legal_document>("kh-19-pgddt-2023").value();
+  for (int i = 0; i < 22; ++i) {
+    auto x = plan;
+    x.id = legal_document_id{"kh-" + std::to_string(100 + i) + "-pgddt-2024"};
+    x.number = std::to_string(100 + i) + "/KH-PGDĐT";
+    x.year = 2024;
+    x.issued_on = date{std::chrono::year{2024}, std::chrono::month{1 + static_cast<unsigned>(i % 12)}, std::chrono::day{10}};
+    x.version = 0;
+    REQUIRE_MESSAGE(f.db.create(x, "test"), x.id.value);
+  }
+  f.site->content_changed();
+  auto home = pbgdpl_test::portal_fixture::body(f.get("/pbgdpl/"));
+  CHECK(home.find("14/2012/QH13") != std::string::npos);
+  CHECK(home.find("Văn bản quy phạm pháp luật") != std::string::npos);
+}

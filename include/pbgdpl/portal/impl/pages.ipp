@@ -590,10 +590,36 @@ PBGDPL_DECL http::response pages::home(http::request&, const page_context& ctx) 
   // The newest five of each family, so an old law is not crowded out by this year's plans.
   if (auto p = documents(ctx, 20, {}, &records)) {
     std::size_t normative = 0, administrative = 0;
+    std::vector<std::string> shown;
     for (const auto& d : p->items) {
       auto& n = is_normative(*d) ? normative : administrative;
       if (n < 5) {
         ++n;
+        page.documents.push_back(document_item(ctx, *d));
+        shown.push_back(d->id.value);
+      }
+    }
+    // More than twenty newer documents (this year's plans) may hide every law: the normative ones
+    // are looked up by their status too (only they have one), newest first, up to five in all.
+    if (normative < 5 && !p->next_cursor.empty()) {
+      std::vector<std::shared_ptr<const legal_document>> more;
+      for (const auto& [status, name] : enum_names<validity_status>::values) {
+        store::list_query q;
+        q.where.state = "published";
+        q.where.unit_in = document_owners(ctx);
+        q.where.unit_in.emplace_back();
+        q.where.doc_status = std::string(name);
+        q.limit = 5;
+        if (auto r = detail::fetch_page<legal_document>(db_, &records, q))
+          for (auto& d : r->items)
+            if (is_normative(*d) && std::find(shown.begin(), shown.end(), d->id.value) == shown.end()) more.push_back(d);
+      }
+      std::sort(more.begin(), more.end(), [](const auto& a, const auto& b) { return a->issued_on > b->issued_on; });
+      for (const auto& d : more) {
+        if (normative == 5) break;
+        if (std::find(shown.begin(), shown.end(), d->id.value) != shown.end()) continue;
+        ++normative;
+        shown.push_back(d->id.value);
         page.documents.push_back(document_item(ctx, *d));
       }
     }

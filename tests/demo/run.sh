@@ -15,8 +15,12 @@ stop() {
   kill -TERM "$pid"
   local rc=0
   wait "$pid" || rc=$?
+  pid=
   [ "$rc" = 0 ] || { echo "demo: exit code $rc after SIGTERM, expected 0"; exit 1; }
 }
+# A check that fails midway leaves no portal behind (it would hold its port and files).
+pid=
+trap '[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true' EXIT
 start "$work/run1.log"
 grep -q "seeded the demo data" "$work/run1.log" || { cat "$work/run1.log"; echo "demo: first run did not seed"; exit 1; }
 url=$(grep -o 'http://127.0.0.1:[0-9]*/pbgdpl/' "$work/run1.log" | head -1)

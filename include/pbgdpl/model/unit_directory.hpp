@@ -311,22 +311,9 @@ inline std::vector<const unit*> unit_directory::predecessors(std::string_view id
 
 inline bool unit_directory::listed_under(std::string_view owner, std::string_view at) const {
   if (within(owner, at)) return true;
-  auto first = find(owner);
-  // Successions take effect when the unit has ended (a closing date ahead changes nothing yet).
-  if (!first || first->successors.empty() || !ended(owner)) return false;
-  // Breadth-first over successions; `seen` makes a loop of successions end.
-  std::vector<std::string_view> queue{owner};
-  std::unordered_map<std::string_view, bool> seen{{owner, true}};
-  for (std::size_t q = 0; q < queue.size(); ++q) {
-    auto u = find(queue[q]);
-    if (!u || !ended(u->id.value)) continue;
-    for (const auto& s : u->successors) {
-      std::string_view next = s.successor.value;
-      if (!seen.emplace(next, true).second) continue;
-      if (within(next, at)) return true;
-      queue.push_back(next);
-    }
-  }
+  // The units that took over from `owner` (one walk of the successions, loops ended, capped).
+  for (const auto& h : heirs(owner))
+    if (within(h, at)) return true;
   return false;
 }
 

@@ -4,6 +4,7 @@
 #include "model/common.hpp"
 #include "model/unit.hpp"
 #include "model/account.hpp"
+#include "model/credential.hpp"
 #include "model/article.hpp"
 #include "model/legal_document.hpp"
 #include "model/media.hpp"

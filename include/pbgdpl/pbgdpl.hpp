@@ -30,4 +30,5 @@
 #include "publish/template.hpp"
 #include "publish/feeds.hpp"
 #include "portal/site.hpp"
+#include "portal/accounts.hpp"
 #include "portal/auth.hpp"

@@ -5,6 +5,7 @@
 #include <pbgdpl/model/impl/common.ipp>
 #include <pbgdpl/model/impl/unit.ipp>
 #include <pbgdpl/model/impl/account.ipp>
+#include <pbgdpl/model/impl/credential.ipp>
 #include <pbgdpl/model/impl/article.ipp>
 #include <pbgdpl/model/impl/legal_document.ipp>
 #include <pbgdpl/model/impl/media.ipp>

@@ -84,6 +84,7 @@ std::string write_action(std::string_view verb, const T& v, const T* current = n
 // budget, so text too costly to render is refused here, once, and never reaches a page).
 // `current` is the stored record on an update, null on a create.
 inline void own_fields(article& v, const article* current, const http::principal& who, timestamp t) {
+  v.workflow = current ? current->workflow : std::vector<workflow_event>{};  // server-owned
   v.author = current ? current->author : account_id{who.id};
   v.created_at = current ? current->created_at : t;
   v.updated_at = t;

@@ -60,6 +60,7 @@ PBGDPL_DECL void site::build_routes() {
   // The same page routes twice: for the unit the path names, and at the root for the unit of
   // the Host (or the default unit). Neither rewrites the request; the pages read the {unit}
   // parameter and the base of their links from where they were mounted.
+  if (opt_.editor_routes) routes_->mount("/quan-tri", opt_.editor_routes);
   routes_->mount("/don-vi/{unit}", pages_.routes());
   routes_->mount("/", pages_.routes());
 }

@@ -15,6 +15,7 @@
 #include "trust/approval.hpp"
 #include "trust/passwords.hpp"
 #include "trust/tokens.hpp"
+#include "trust/hmac.hpp"
 #include "trust/permissions.hpp"
 #include "media/bundle.hpp"
 #include "store/store.hpp"

@@ -30,7 +30,7 @@ const timestamp publish_at = parse_timestamp("2024-05-02T07:30:00+07:00").value(
 constexpr const char* title = "Thông báo lịch thi zqhenngay";
 
 // An article the division scheduled: published, its time still to come (written straight into
-// the store, as an editorial tool or an import would; the API sets published_at to "now").
+// the store, as an editorial tool or an import would; the API takes a time at most a year ahead).
 article scheduled_article() {
   article a;
   a.id = article_id{"hen-gio-dang"};

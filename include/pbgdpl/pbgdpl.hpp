@@ -32,3 +32,4 @@
 #include "publish/feeds.hpp"
 #include "portal/site.hpp"
 #include "portal/auth.hpp"
+#include "network/webhooks.hpp"

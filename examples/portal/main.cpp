@@ -5,14 +5,18 @@
 //   pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR]
 //                 [--threads N] [--quiet] [--no-page-cache]
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
-//                 [--hotline PHONE] [--ask-url URL]
+//                 [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]
 //   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
 //   is where "Gửi câu hỏi" leads (default: mailto: the unit's email). The demo sets neither
 //   number nor form: the plan names none.
 //   --no-page-cache keeps no rendered page, so every request reads the store and renders (for
 //   measuring the uncached path; benchmarks/portal/run.sh).
+//   The webhook dispatcher and the publication timer run in this process (network/webhooks.hpp):
+//   scheduled articles appear at their time with no request needed, and their webhooks fire.
+//   --webhook-retry-base is the first retry's delay (default 30 s; tests use 1).
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
+#include <pbgdpl/network/webhooks.hpp>
 #include <pbgdpl/portal/accounts.hpp>
 #include <pbgdpl/portal/auth.hpp>
 #include <pbgdpl/portal/editor.hpp>
@@ -58,6 +62,8 @@ struct args {
   std::optional<std::size_t> max_connections_per_client;  // unset: the server's default (max / 16)
   std::vector<std::string> trusted_proxies;
   std::string hotline, ask_url;
+  unsigned webhook_retry_base = 30;
+  unsigned webhook_workers = 2;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -102,6 +108,12 @@ result<args> parse_args(int argc, char** argv) {
       auto ok = k == "--hotline" ? portal::hotline_tel(*v) : portal::checked_ask_url(*v);
       if (!ok) return ok.err();
       (k == "--hotline" ? a.hotline : a.ask_url) = *v;
+    } else if (k == "--webhook-retry-base" || k == "--webhook-workers") {
+      auto v = value();
+      if (!v) return v.err();
+      long n = std::atol(v->c_str());
+      if (n < 1 || n > 86400) return error(errc::out_of_range, std::string(k), "Số không hợp lệ", "Invalid number");
+      (k == "--webhook-workers" ? a.webhook_workers : a.webhook_retry_base) = static_cast<unsigned>(n);
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -109,7 +121,7 @@ result<args> parse_args(int argc, char** argv) {
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
-                   "              [--hotline PHONE] [--ask-url URL]\n";
+                   "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -303,6 +315,15 @@ int main(int argc, char** argv) {
     return fail(e.err());
   }
   auto base = "http://" + a->address + ":" + std::to_string(srv.port());
+  // Webhooks and the publication timer: events come from the store, whoever wrote; a scheduled
+  // article that comes due drops the site's pages that show it at that moment (site::came_due).
+  network::dispatcher_options hooks;
+  hooks.base_url = base;
+  hooks.retry.first = std::chrono::seconds(a->webhook_retry_base);
+  hooks.workers = a->webhook_workers;
+  hooks.on_published = [&site](const article& art) { site->came_due(art); };
+  network::dispatcher dispatcher(**db, std::move(hooks));
+  dispatcher.start();
   if (!a->quiet) {
     std::cout << "\nCổng thông tin PBGDPL đang chạy / the PBGDPL portal is running:\n"
               << "  Chuyên mục / section:     " << base << "/pbgdpl/\n"
@@ -330,6 +351,7 @@ int main(int argc, char** argv) {
     std::cout << "Nhấn Ctrl+C để dừng / press Ctrl+C to stop.\n" << std::flush;
   }
   srv.run_until_signal();
+  dispatcher.stop();  // before the site and the store go (POSTs under way end within their timeout)
   if (!a->quiet) std::cout << "Đã dừng / stopped.\n";
   return 0;
 }

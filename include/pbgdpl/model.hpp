@@ -9,6 +9,7 @@
 #include "model/legal_document.hpp"
 #include "model/media.hpp"
 #include "model/question.hpp"
+#include "model/webhook.hpp"
 #include "model/approval.hpp"
 #include "model/banner.hpp"
 #include "model/signage.hpp"

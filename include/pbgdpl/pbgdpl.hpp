@@ -15,6 +15,7 @@
 #include "trust/approval.hpp"
 #include "trust/passwords.hpp"
 #include "trust/tokens.hpp"
+#include "trust/hmac.hpp"
 #include "trust/permissions.hpp"
 #include "media/bundle.hpp"
 #include "store/store.hpp"
@@ -32,3 +33,4 @@
 #include "portal/site.hpp"
 #include "portal/accounts.hpp"
 #include "portal/auth.hpp"
+#include "network/webhooks.hpp"

@@ -18,3 +18,4 @@
 #include <pbgdpl/model/impl/channel.ipp>
 #include <pbgdpl/model/impl/dataset.ipp>
 #include <pbgdpl/model/impl/report_rollup.ipp>
+#include <pbgdpl/model/impl/webhook.ipp>

@@ -11,6 +11,7 @@
 #include "../model/media.hpp"
 #include "../model/question.hpp"
 #include "../model/unit.hpp"
+#include "../model/webhook.hpp"
 #include "record.hpp"
 
 #include <concepts>
@@ -201,6 +202,37 @@ struct entity_traits<approval_record> {
     r.category = a.content_id;
     r.sub_kind = std::string(to_string(a.use));
     r.sort_key = detail::ts_key(a.valid_from) + ":" + std::to_string(a.sequence + 100000000000000000ull);
+template <>
+struct entity_traits<webhook> {
+  static constexpr std::string_view kind = "webhook";
+  static void index(const webhook& w, record& r) {
+    r.unit = w.unit.value;
+    r.state = w.active ? "active" : "inactive";
+    r.sort_key = detail::ts_key(w.created_at);
+    r.day = detail::day_of(w.created_at);
+  }
+};
+
+// A delivery's place in the one (kind, sort_key, id) index serves both of its queries as a range
+// scan: a pending one sorts by when it is due ("due <next_attempt_at>": "pending deliveries due by
+// t"), a finished one by its webhook and age ("log <webhook> <created_at>": "the deliveries of
+// webhook W, newest first"); network/webhooks.hpp reads both ranges.
+namespace detail {
+inline std::string delivery_due_key(timestamp t) { return "due " + ts_key(t); }
+inline std::string delivery_log_prefix(std::string_view webhook) { return "log " + std::string(webhook) + " "; }
+}  // namespace detail
+
+template <>
+struct entity_traits<webhook_delivery> {
+  static constexpr std::string_view kind = "webhook_delivery";
+  static void index(const webhook_delivery& d, record& r) {
+    r.unit = d.unit.value;
+    r.parent = d.webhook.value;
+    r.category = d.event;
+    r.state = std::string(to_string(d.state));
+    r.sort_key = d.state == delivery_state::pending ? detail::delivery_due_key(d.next_attempt_at)
+                                                    : detail::delivery_log_prefix(d.webhook.value) + detail::ts_key(d.created_at);
+    r.day = detail::day_of(d.created_at);
   }
 };
 
@@ -209,7 +241,7 @@ struct entity_traits<approval_record> {
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
 #define PBGDPL_STORE_KINDS(X) \
   X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
-  X(credential) X(access_token) X(approval_record)
+  X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery)
 
 template <class... T>
 struct kind_list {};

@@ -129,6 +129,16 @@ PBGDPL_DECL void site::content_changed() {
   schedule_.changed();
 }
 
+PBGDPL_DECL void site::came_due(const article& a) {
+  store::change c;
+  c.kind = std::string(store::entity_traits<article>::kind);
+  c.id = a.id.value;
+  c.unit = a.unit.value;
+  c.op = store::write_op::update;
+  c.version = a.version;
+  on_changes({c});
+}
+
 PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
   ++drops_;  // before anything is dropped (see the cache step in handler())
   bool all_pages = false, search = false, api = false, articles = false;

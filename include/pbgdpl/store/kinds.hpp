@@ -202,6 +202,9 @@ struct entity_traits<approval_record> {
     r.category = a.content_id;
     r.sub_kind = std::string(to_string(a.use));
     r.sort_key = detail::ts_key(a.valid_from) + ":" + std::to_string(a.sequence + 100000000000000000ull);
+  }
+};
+
 template <>
 struct entity_traits<webhook> {
   static constexpr std::string_view kind = "webhook";

@@ -48,6 +48,7 @@ class editor {
  private:
   struct ctx;
   void build();
+  void build_webhooks();  // impl/editor_webhooks.ipp
   timestamp now() const;
   std::optional<account> signed_in(const http::request& req, std::string* token = nullptr);
   std::string csrf_for(std::string_view session_token) const;

@@ -14,7 +14,9 @@
 #include "../trust/approval.hpp"
 #include "../trust/permissions.hpp"
 
+#include <algorithm>
 #include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -58,6 +60,36 @@ inline const step_rule* find_rule(step s, article_state from) noexcept {
   for (const auto& r : workflow_rules)
     if (r.s == s && r.from == from) return &r;
   return nullptr;
+}
+
+// The step that takes content from `from` to `to`, if the machine has such an edge.
+inline std::optional<step> step_between(article_state from, article_state to) noexcept {
+  for (const auto& r : workflow_rules)
+    if (r.from == from && r.to == to) return r.s;
+  return std::nullopt;
+}
+
+// The shortest run of steps from `from` to `to` (empty when they are equal; nullopt when the
+// machine has no way). The API takes a state change as this run, each step with its own right.
+inline std::optional<std::vector<step>> path_between(article_state from, article_state to) {
+  if (from == to) return std::vector<step>{};
+  // Breadth-first over five states: at most a handful of edges.
+  std::vector<std::pair<article_state, std::vector<step>>> frontier{{from, {}}};
+  std::vector<article_state> seen{from};
+  while (!frontier.empty()) {
+    std::vector<std::pair<article_state, std::vector<step>>> next;
+    for (const auto& [state, steps] : frontier)
+      for (const auto& r : workflow_rules) {
+        if (r.from != state || std::find(seen.begin(), seen.end(), r.to) != seen.end()) continue;
+        auto more = steps;
+        more.push_back(r.s);
+        if (r.to == to) return more;
+        seen.push_back(r.to);
+        next.emplace_back(r.to, std::move(more));
+      }
+    frontier = std::move(next);
+  }
+  return std::nullopt;
 }
 
 // The steps that leave `from`, in the machine's order (what a screen offers).

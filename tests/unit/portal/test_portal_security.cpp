@@ -251,6 +251,27 @@ TEST_CASE("api: server-owned fields are set by the server, whatever the client s
   CHECK(*a.published_at < now() + std::chrono::minutes(1));
   CHECK(a.author.value == "acc-school-editor");
   CHECK(a.revision == 2);
+  // One PUT from draft to published is the workflow's three steps, each logged, each the
+  // approver's right at the school (publish/workflow.hpp).
+  REQUIRE(a.workflow.size() == 3);
+  CHECK(a.workflow[0].step == "submit");
+  CHECK(a.workflow[1].step == "approve");
+  CHECK(a.workflow[2].step == "publish");
+  CHECK(a.workflow[2].by.value == "acc-school-approver");
+  // A division's approver approves and publishes a school's articles but does not submit them:
+  // a school draft cannot go straight to published by its hand, and stays a draft.
+  r = api.call(http::verb::post, "/api/v1/articles", article_body("bai-truong-2", "th-van-yen", "draft"), "acc-school-editor");
+  REQUIRE(r.code == http::status::created);
+  body = to_json_value(api.f->db.get<article>("bai-truong-2").value());
+  body["state"] = "published";
+  CHECK(api.call(http::verb::put, "/api/v1/articles/bai-truong-2", body, "acc-division-approver").code == http::status::forbidden);
+  CHECK(api.f->db.get<article>("bai-truong-2").value().state == article_state::draft);
+  // The client's own workflow log is not taken.
+  body = to_json_value(api.f->db.get<article>("bai-truong-2").value());
+  body["workflow"] = json::array({{{"step", "approve"}, {"from", "draft"}, {"to", "approved"}, {"by", "acc-city-official"},
+                                   {"at", "2023-01-01T00:00:00+07:00"}}});
+  REQUIRE(api.call(http::verb::put, "/api/v1/articles/bai-truong-2", body, "acc-school-editor").code == http::status::ok);
+  CHECK(api.f->db.get<article>("bai-truong-2").value().workflow.empty());
 }
 
 TEST_CASE("api: a publisher may schedule an article up to a year ahead, and a public article keeps its date") {

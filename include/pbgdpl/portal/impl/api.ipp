@@ -2,6 +2,7 @@
 #pragma once
 #include "../units.hpp"  // the hierarchy of today: nothing new under a unit that ended
 #include "../../publish/rendered.hpp"
+#include "../../publish/workflow.hpp"
 #include "../schedule.hpp"
 #include "../../network/webhooks.hpp"
 
@@ -86,6 +87,18 @@ std::string write_action(std::string_view verb, const T& v, const T* current = n
 // `current` is the stored record on an update, null on a create.
 inline void own_fields(article& v, const article* current, const http::principal& who, timestamp t) {
   v.workflow = current ? current->workflow : std::vector<workflow_event>{};  // server-owned
+  // A state change through the API is a workflow step too, and logged as one (unsigned: only the
+  // editor, with the approver's password, signs an approval).
+  if (current && current->state != v.state) {
+    auto state = current->state;
+    if (auto run = publish::path_between(current->state, v.state))
+      for (auto step : *run) {
+        const auto* r = publish::find_rule(step, state);
+        v.workflow.push_back({std::string(to_string(step)), r->from, r->to, account_id{who.id}, t, {}});
+        state = r->to;
+      }
+    while (v.workflow.size() > 200) v.workflow.erase(v.workflow.begin());
+  }
   v.author = current ? current->author : account_id{who.id};
   v.created_at = current ? current->created_at : t;
   v.updated_at = t;
@@ -493,6 +506,31 @@ void api::collection(const std::string& path, bool writable) {
       if (auto again = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*v)); !again)
         return error_json(again.err());
       if (auto ok = not_ended(owner_unit(*v)); !ok) return error_json(ok.err());
+    }
+    // An article's state moves only along the workflow (publish/workflow.hpp), as in the editor:
+    // a change of state is the run of steps that leads there, and the caller needs the right of
+    // each step at the article's unit (one PUT may submit, approve and publish for an approver
+    // who holds all three; a division's approver may approve and publish a school's article but
+    // not submit it). Each step is logged in the article's workflow (own_fields).
+    if constexpr (std::is_same_v<T, article>) {
+      if (v->state != current->state) {
+        auto run = publish::path_between(current->state, v->state);
+        if (!run)
+          return error_json(error(errc::conflict, "/state",
+                                  "Không có bước nào đưa bài từ \"" + std::string(label_vi(current->state)) + "\" sang \"" +
+                                      std::string(label_vi(v->state)) + "\"",
+                                  "No workflow step leads from \"" + std::string(label_en(current->state)) + "\" to \"" +
+                                      std::string(label_en(v->state)) + "\""));
+        auto state = current->state;
+        for (auto step : *run) {
+          const auto* rule = publish::find_rule(step, state);  // on the path: never null
+          state = rule->to;
+          const std::string act = rule->needs == trust::action::publish_content   ? "publish:article"
+                                  : rule->needs == trust::action::approve_content ? "approve:article"
+                                                                                   : "update:article";
+          if (auto ok = authorize_write(who, act, owner_unit(*current)); !ok) return error_json(ok.err());
+        }
+      }
     }
     if (auto ok = prepare_write<T>(*v, &*current, who, now()); !ok) return error_json(ok.err());
     auto updated = db_.update(std::move(*v), who.id);

@@ -108,6 +108,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     h += "<li><a href=\"" + esc(s.link("/")) + "\">" + s.t("Bảng công việc", "Dashboard") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/bai-viet/moi")) + "\">" + s.t("Viết bài mới", "New article") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/cau-hoi")) + "\">" + s.t("Câu hỏi", "Questions") + "</a></li>";
+    h += "<li><a href=\"" + esc(s.link("/webhook")) + "\">" + s.t("Webhook", "Webhooks") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
     h += "</ul></nav><form class=\"editor-signout\" method=\"post\" action=\"" + esc(s.link("/dang-xuat")) + "\">";
     h += "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
@@ -257,6 +258,7 @@ PBGDPL_DECL editor::editor(store::store& db, account_service& accounts, std::sha
   trust::ensure_sodium();
   randombytes_buf(csrf_key_.data(), csrf_key_.size());
   build();
+  build_webhooks();
 }
 
 PBGDPL_DECL timestamp editor::now() const { return opt_.now ? opt_.now() : pbgdpl::now(); }
@@ -301,3 +303,4 @@ PBGDPL_DECL bool editor::csrf_ok(const http::request& req, const std::map<std::s
 PBGDPL_NAMESPACE_END
 
 #include "editor_screens.ipp"
+#include "editor_webhooks.ipp"

@@ -218,6 +218,12 @@ PBGDPL_DECL http::response site::health() {
   q.limit = 1;
   auto ok = store_.list<unit>(q);
   json j{{"status", ok ? "ok" : "error"}, {"version", PBGDPL_VERSION_STRING}};
+  // The caches' counters, for monitoring (and benchmarks/portal/cache_hit_rate.py): how often a
+  // page, a search or an API answer came from memory since start, and how many are held.
+  auto counts = [](const http::response_cache& c) {
+    return json{{"hits", c.hits()}, {"misses", c.misses()}, {"entries", c.size()}};
+  };
+  j["cache"] = {{"pages", counts(cache_)}, {"search", counts(search_cache_)}, {"api", counts(api_cache_)}};
   if (!ok) j["error"] = error_to_json(ok.err());
   auto r = http::response::json(j, ok ? http::status::ok : http::status::service_unavailable);
   r.set("Cache-Control", "no-store");

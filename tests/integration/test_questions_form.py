@@ -123,6 +123,14 @@ def test_missing_fields_get_errors_next_to_them_and_keep_what_was_typed(portal):
     assert "Tên người hỏi" in p.text
     r = post(portal, fields(token, name=""), 10, FORM + "?lang=en")
     assert r.status == 400 and "Asker name" in Page(r.text).text
+    # Hostile text in every field comes back escaped, in the inputs and the textarea alike.
+    hostile = {k: XSS for k in ("email", "phone", "title", "question", "category")}
+    r = post(portal, fields(token, name="", **hostile), 10)
+    assert r.status == 400
+    p = inert(r.text, "the form shown again")
+    kept = [a.get("value") for t, a in p.tags if t == "input" and a.get("name") in ("email", "title", "category")]
+    assert kept == [XSS, XSS, XSS]
+    assert XSS in p.text  # the textarea's content, as text
     after = len(portal.get("/api/v1/questions?limit=100&state=asked", headers=portal.auth()).json()["items"])
     assert after == before, "a question that fails a check is not stored"
 

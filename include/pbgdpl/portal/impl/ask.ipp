@@ -88,9 +88,7 @@ PBGDPL_DECL std::string pages::ask_link(const page_context& ctx) const {
   if (!tree.ended(u.id.value)) return with_lang(ctx, ctx.links.ask());
   // A unit that ended takes no new questions: the form of the first unit that took it over and
   // is still open, under the same mount (as place_of() links units).
-  const std::string own_mount = "/don-vi/" + u.id.value;
-  const std::string& base = ctx.links.base;
-  const std::string site_root = base.ends_with(own_mount) ? base.substr(0, base.size() - own_mount.size()) : base;
+  const std::string site_root = detail::site_root(ctx);
   for (const auto& h : tree.heirs(u.id.value))
     if (!tree.ended(h) && ctx.units->active(h)) return with_lang(ctx, urls{site_root + "/don-vi/" + h}.ask());
   return {};

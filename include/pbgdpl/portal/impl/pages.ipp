@@ -340,6 +340,17 @@ PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_vie
   return c;
 }
 
+namespace detail {
+// Where the site's routes are mounted, as seen from a unit's page: the page's base without its own
+// /don-vi/{unit} (the site serves every unit under {site root}/don-vi/{unit}, whichever host the
+// current page came through).
+inline std::string site_root(const page_context& ctx) {
+  const std::string own_mount = "/don-vi/" + ctx.u->id.value;
+  const std::string& base = ctx.links.base;
+  return base.ends_with(own_mount) ? base.substr(0, base.size() - own_mount.size()) : base;
+}
+}  // namespace detail
+
 // The unit's place in today's hierarchy, and across a reorganisation (docs/domain.md).
 PBGDPL_DECL views::unit_place pages::place_of(const page_context& ctx) const {
   const bool en = ctx.lang == language::en;
@@ -351,12 +362,8 @@ PBGDPL_DECL views::unit_place pages::place_of(const page_context& ctx) const {
   p.below_label = en ? "Units under it" : "Đơn vị trực thuộc";
   p.predecessors_label = en ? "Took over from (units that ended)" : "Tiếp nhận nhiệm vụ từ (đơn vị đã kết thúc)";
   p.successors_label = en ? "Taken over by" : "Đơn vị tiếp nhận";
-  // Links to a unit's section (archived units have none, so they are named without one): the
-  // site serves every unit under {where it is mounted}/don-vi/{unit}, whichever host the current
-  // page came through; the mount is this page's base without its own /don-vi/{unit}.
-  const std::string own_mount = "/don-vi/" + u.id.value;
-  const std::string& base = ctx.links.base;
-  const std::string site_root = base.ends_with(own_mount) ? base.substr(0, base.size() - own_mount.size()) : base;
+  // Links to a unit's section (archived units have none, so they are named without one).
+  const std::string site_root = detail::site_root(ctx);
   auto link = [&](const unit& x) {
     views::unit_link l;
     l.name = x.name;

@@ -1,6 +1,7 @@
 // Bodies of trust/form_tokens.hpp: compiled once into the trust tier (src/trust/form_tokens.cpp),
 // or included by the header in header-only builds.
 #pragma once
+#include "../../model/common.hpp"  // rules::is_hex
 #include "../form_tokens.hpp"
 #include "../hash.hpp"
 #include "../tokens.hpp"
@@ -77,12 +78,7 @@ PBGDPL_DECL follow_token issue_follow_token() {
   return t;
 }
 
-PBGDPL_DECL bool is_follow_token(std::string_view s) noexcept {
-  if (s.size() != 64) return false;
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  return true;
-}
+PBGDPL_DECL bool is_follow_token(std::string_view s) noexcept { return rules::is_hex(s, 64); }
 
 PBGDPL_DECL bool follow_token_matches(std::string_view stored_hash, std::string_view presented) {
   ensure_sodium();

@@ -8,7 +8,9 @@
 #include "../store/record_cache.hpp"
 #include "../trust/form_tokens.hpp"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -79,6 +81,10 @@ struct options {
   // How old the form's signed token must be when posted (trust/form_tokens.hpp): at least a few
   // seconds (a script posting at once is refused), at most a few hours.
   trust::form_token_limits ask_token{};
+  // The secret the form's tokens are signed with. Unset: 32 random bytes drawn when the site starts
+  // (forms opened before a restart must be sent again). Several nodes behind one load balancer
+  // set the same secret here, so a form served by one is accepted by another.
+  std::optional<std::array<std::uint8_t, 32>> form_secret;
   // Proxies (addresses or CIDR prefixes) whose X-Forwarded-For names the client for the rates
   // above (ask_rate too); used when a rate's own trusted_proxies is empty.
   std::vector<std::string> trusted_proxies;

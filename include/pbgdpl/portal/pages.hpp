@@ -145,7 +145,7 @@ class pages {
   publish::template_set templates_;
   http::rate_limiter search_limiter_;
   http::rate_limiter ask_limiter_;
-  trust::form_signer form_signer_;  // a secret drawn at start: forms served before a restart expire
+  trust::form_signer form_signer_;  // options::form_secret, or one drawn at start
   std::shared_ptr<http::router> routes_;
 };
 

@@ -221,6 +221,17 @@ TEST_SUITE("portal/questions") {
     CHECK(page.find("được tự chọn") != std::string::npos);
   }
 
+  TEST_CASE("two nodes of one site that share the form secret accept each other's forms, others refuse them") {
+    portal::options shared;
+    shared.form_secret = std::array<std::uint8_t, 32>{1, 2, 3};
+    ask_fixture a(shared), b(shared), c;
+    auto token = a.fresh_token();
+    b.t += std::chrono::seconds(5);
+    c.t += std::chrono::seconds(5);
+    CHECK(c.post(good(token)).code == http::status::forbidden);
+    CHECK(b.post(good(token)).code == http::status::ok);
+  }
+
   TEST_CASE("the API neither takes a follow hash from a client nor returns one") {
     ask_fixture a;
     auto token = a.fresh_token();

@@ -142,7 +142,8 @@ inline constexpr std::size_t feed_content_bytes = 64 * 1024;
 
 PBGDPL_DECL pages::pages(store::store& db, const options& opt, live_units& units, publication_schedule& schedule)
     : db_(db), opt_(opt), records_(db, opt.records), units_(units), schedule_(schedule), search_limiter_(opt.search_rate),
-      ask_limiter_(opt.ask_rate), routes_(std::make_shared<http::router>()) {
+      ask_limiter_(opt.ask_rate), form_signer_(opt.form_secret ? trust::form_signer(*opt.form_secret) : trust::form_signer()),
+      routes_(std::make_shared<http::router>()) {
   for (const auto& [name, source] : theme::templates) templates_.add(std::string(name), source).value();
   if (!opt_.theme_dir.empty()) templates_.load_directory(opt_.theme_dir).value();
   build_routes();

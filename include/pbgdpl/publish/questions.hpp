@@ -1,6 +1,6 @@
 // The legal Q&A workflow (issue 14): what happens to a question after the public form files it.
-// asked → accepted (moderated in) → answered → published, and asked or accepted → rejected with a
-// reason. Each step needs a right at the question's unit (trust/permissions.hpp): moderating and
+// asked → accepted (moderated in) → answered → published, asked → answered (answering moderates
+// it in), and asked or accepted → rejected with a reason. Each step needs a right at the question's unit (trust/permissions.hpp): moderating and
 // answering are editors' work (edit_content), publishing what the public reads is an approver's
 // (publish_content). An illegal step is refused (errc::conflict) with a message in both languages.
 // The editor UI calls these; the pure apply() is what they share with the tests.

@@ -51,7 +51,7 @@ TEST_SUITE("publish/questions") {
   TEST_CASE("each step is taken only from the states that allow it, and a refused one changes nothing") {
     // state → the steps it allows; anything else is refused (conflict) with a message in both languages.
     const std::map<question_state, std::vector<question_step>> legal = {
-        {question_state::asked, {question_step::accept, question_step::reject}},
+        {question_state::asked, {question_step::accept, question_step::reject, question_step::answer}},
         {question_state::accepted, {question_step::reject, question_step::answer}},
         {question_state::answered, {question_step::answer, question_step::publish}},
         {question_state::published, {}},

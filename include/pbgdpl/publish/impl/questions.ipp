@@ -38,9 +38,11 @@ PBGDPL_DECL result<void> apply(question& q, question_step s, const account_id& w
       q.state = question_state::rejected;
       return {};
     case question_step::answer:
-      // Moderated first; an answer not yet published may be rewritten. A published one is changed
+      // Answering a question that waits for moderation moderates it in (the answerer holds the
+      // same right); an answer not yet published may be rewritten. A published one is changed
       // through the approver's path (it is what the public reads).
-      if (from != question_state::accepted && from != question_state::answered) return detail::illegal_step(s, from);
+      if (from != question_state::asked && from != question_state::accepted && from != question_state::answered)
+        return detail::illegal_step(s, from);
       if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
         return error(errc::missing_field, "/answer_markdown", "Câu trả lời không được để trống",
                      "The answer must not be empty");

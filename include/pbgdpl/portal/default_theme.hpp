@@ -151,6 +151,7 @@ inline constexpr std::string_view article = R"HTML(<article class="full">
   {{#article.summary}}<p class="lead">{{article.summary}}</p>{{/article.summary}}
   <div class="body">{{{article.body_html}}}</div>
   {{#article.byline}}<p class="byline">{{t.byline}}: {{article.byline}}</p>{{/article.byline}}
+  {{#article.approved_by}}<p class="approval">{{t.approved_by}}: {{article.approved_by}}</p>{{/article.approved_by}}
   {{#article.source_name}}<p class="source">{{t.source}}: {{#article.source_url}}<a href="{{article.source_url}}" rel="noopener noreferrer">{{article.source_name}}</a>{{/article.source_url}}{{^article.source_url}}{{article.source_name}}{{/article.source_url}}</p>{{/article.source_name}}
   {{#article.tags.0}}<p class="tags">{{t.tags}}: {{#article.tags}}<span class="tag">{{.}}</span> {{/article.tags}}</p>{{/article.tags.0}}
   {{#article.documents.0}}<h2>{{t.related_documents}}</h2><ul>{{#article.documents}}<li><a href="{{url}}">{{number}}</a> {{title}}</li>{{/article.documents}}</ul>{{/article.documents.0}}

@@ -152,6 +152,7 @@ inline json build_translations(language l) {
       {"optional", pick("không bắt buộc", "optional")},
       {"hotline", pick("Đường dây nóng", "Hotline")},
       {"byline", pick("Tác giả", "Author")},
+      {"approved_by", pick("Phê duyệt", "Approved by")},
       {"source", pick("Nguồn", "Source")},
   };
 }

@@ -4,6 +4,7 @@
 #include "../../model/common.hpp"  // rules::is_hex
 #include "../form_tokens.hpp"
 #include "../hash.hpp"
+#include "../hmac.hpp"
 #include "../tokens.hpp"
 
 #include <charconv>
@@ -23,17 +24,11 @@ PBGDPL_DECL form_signer::~form_signer() { sodium_memzero(key_.data(), key_.size(
 // The message names its purpose and form, so a token is never valid for another form of the site
 // (another unit's, or a future form that signs with the same secret).
 PBGDPL_DECL std::string form_signer::mac_hex(std::string_view scope, std::int64_t seconds) const {
-  ensure_sodium();
   std::string msg = "pbgdpl-form-v1\n";
   msg += scope;
   msg += '\n';
   msg += std::to_string(seconds);
-  std::array<std::uint8_t, crypto_auth_hmacsha256_BYTES> mac{};
-  crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, key_.data(), key_.size());
-  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(msg.data()), msg.size());
-  crypto_auth_hmacsha256_final(&st, mac.data());
-  return to_hex(mac);
+  return to_hex(hmac_sha256(std::span<const std::uint8_t>(key_), as_bytes(msg)));
 }
 
 PBGDPL_DECL std::string form_signer::issue(std::string_view scope, timestamp at) const {

@@ -53,3 +53,38 @@ def test_a_person_asks_a_question_and_follows_it(browser, portal, shots):
     assert "Hỏi về bảo hiểm y tế học sinh" in [e.text for e in browser.find_elements(By.TAG_NAME, "h2")]
     browser.save_screenshot(str(shots / "ask-follow.png"))
     assert problems(browser) == []
+
+
+def test_a_public_question_is_moderated_answered_and_published_and_the_asker_sees_it(browser, portal, shots):
+    from test_editor_browser import DIVISION_APPROVER, click_and_wait, sign_in
+    title = "Trẻ 5 tuổi có được ngồi ghế trước ô tô không?"
+    browser.delete_all_cookies()
+    browser.get(portal.base + "/pbgdpl/hoi-dap/gui-cau-hoi")
+    browser.find_element(By.ID, "ask-name").send_keys("Đỗ Minh Khoa")
+    browser.find_element(By.ID, "ask-title").send_keys(title)
+    browser.find_element(By.ID, "ask-question").send_keys("Xin hỏi quy định về chỗ ngồi của trẻ em trên ô tô.")
+    time.sleep(3.2)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.ask-form button[type=submit]"))
+    follow = browser.find_element(By.CSS_SELECTOR, ".follow-link a").get_attribute("href")
+    # The ward office's approver moderates it in, answers and publishes it.
+    sign_in(browser, portal, DIVISION_APPROVER)
+    browser.get(portal.base + "/quan-tri/cau-hoi")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, title))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=accept]"))
+    assert "Đã tiếp nhận" in browser.page_source
+    browser.find_element(By.ID, "f-answer_markdown").send_keys("Trả lời: theo quy định hiện hành, hãy cho trẻ ngồi hàng ghế sau.")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=answer]"))
+    assert "Đã trả lời" in browser.page_source
+    # The asker reads the answer before it is published.
+    browser.get(follow)
+    assert "hàng ghế sau" in browser.find_element(By.TAG_NAME, "main").text
+    browser.get(portal.base + "/quan-tri/cau-hoi")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, title))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=publish]"))
+    assert "Đã công bố" in browser.page_source
+    browser.get(follow)
+    assert "Đã công bố" in browser.find_element(By.CSS_SELECTOR, "p.state").text
+    browser.save_screenshot(str(shots / "ask-follow-published.png"))
+    # (?lang=vi: the browser may still hold the page of the first test, public for 60 s.)
+    browser.get(portal.base + "/pbgdpl/hoi-dap-phap-luat/?lang=vi")
+    assert title in [e.text for e in browser.find_elements(By.CSS_SELECTOR, "main h2")]

@@ -7,8 +7,8 @@
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
 //                 [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]
 //   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
-//   is where "Gửi câu hỏi" leads (default: mailto: the unit's email). The demo sets neither
-//   number nor form: the plan names none.
+//   is where "Gửi câu hỏi" leads (default: the portal's own question form of each unit,
+//   /pbgdpl/hoi-dap/gui-cau-hoi). The demo sets no number: the plan names none.
 //   --no-page-cache keeps no rendered page, so every request reads the store and renders (for
 //   measuring the uncached path; benchmarks/portal/run.sh).
 //   The webhook dispatcher and the publication timer run in this process (network/webhooks.hpp):

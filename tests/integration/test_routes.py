@@ -290,14 +290,16 @@ def test_a_news_article_credits_its_writer_in_the_page_and_the_api(portal):
 
 
 def test_the_questions_page_says_where_to_send_a_question(portal):
-    # The demo's section (the ward's office) has no address in the seed: no link is invented.
+    # No --ask-url: the section's own question form (issue 14; test_questions_form.py).
     p = check_html_page(portal.get("/pbgdpl/hoi-dap-phap-luat/"))
-    assert [a for a in p.find("a") if a.get("class") == "ask"] == []
+    assert [a["href"] for a in p.find("a") if a.get("class") == "ask"] == ["/pbgdpl/hoi-dap/gui-cau-hoi"]
     assert "Đường dây nóng" not in p.text, "the demo names no hotline: the plan gives none"
-    # The division that ended keeps its archive but takes no questions at its old address.
+    # The division that ended keeps its archive but takes no questions at its old address: its
+    # askers go to the form of the unit that took it over.
     p = check_html_page(portal.get("/don-vi/pgddt-ha-dong/pbgdpl/hoi-dap-phap-luat/"))
     assert "mailto:pgddt@hadong.edu.vn" not in p.text
-    assert [a for a in p.find("a") if a.get("class") == "ask"] == []
+    asks = [a["href"] for a in p.find("a") if a.get("class") == "ask"]
+    assert asks and "pgddt-ha-dong" not in asks[0] and asks[0].endswith("/pbgdpl/hoi-dap/gui-cau-hoi"), asks
 
 
 def test_a_hotline_shows_in_every_footer_and_on_the_questions_page():

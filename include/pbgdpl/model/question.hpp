@@ -6,15 +6,21 @@
 
 PBGDPL_NAMESPACE_BEGIN
 
-enum class question_state { asked, answered, published, rejected };
+// asked → accepted (moderated in) → answered → published; asked or accepted → rejected.
+// `accepted` came last (issue 14): records written before it never hold it, and the names, not
+// the numbers, are what JSON stores. The workflow and who may take each step: publish/questions.hpp.
+enum class question_state { asked, answered, published, rejected, accepted };
 PBGDPL_ENUM_NAMES(question_state, {question_state::asked, "asked"}, {question_state::answered, "answered"},
-                  {question_state::published, "published"}, {question_state::rejected, "rejected"});
+                  {question_state::published, "published"}, {question_state::rejected, "rejected"},
+                  {question_state::accepted, "accepted"});
 
+// What the asker's follow page says: a question waits for an answer until one is written.
 PBGDPL_ENUM_LABELS(question_state,
                    {question_state::asked, "Chờ trả lời", "Awaiting an answer"},
                    {question_state::answered, "Đã trả lời", "Answered"},
                    {question_state::published, "Đã công bố", "Published"},
-                   {question_state::rejected, "Không tiếp nhận", "Not accepted"});
+                   {question_state::rejected, "Không tiếp nhận", "Not accepted"},
+                   {question_state::accepted, "Đã tiếp nhận, chờ trả lời", "Accepted, awaiting an answer"});
 inline std::string_view question_state_label_vi(question_state x) noexcept { return label_vi(x); }
 
 struct question {
@@ -37,6 +43,10 @@ struct question {
   std::optional<account_id> answered_by;
   std::string rejection_reason;
   std::vector<legal_document_id> documents;  // documents the answer cites
+  // Server-owned and secret: the BLAKE2b-256 (hex) of the asker's private follow token (the token
+  // itself is shown once, on the thank-you page, and never stored). The API neither accepts it nor
+  // returns it (without_secrets); absent in questions asked before issue 14 or through the API.
+  std::optional<std::string> follow_hash;
 
   friend bool operator==(const question&, const question&) = default;
 };
@@ -62,16 +72,24 @@ void describe(V& f, question& x) {
   f("answered_by", x.answered_by);
   f("rejection_reason", x.rejection_reason, need::optional, short_text);
   f("documents", x.documents);
+  f("follow_hash", x.follow_hash, need::optional, short_text);
 }
 PBGDPL_MODEL_DECLARE(question)
 
 inline bool is_published(const question& q) noexcept { return q.state == question_state::published; }
 
-// The question as a public page may show it: no contact details.
+// The question as anything outside the server may see it, a moderator included: no follow hash
+// (with it, the store's filter would confirm a guessed token's hash; it is the server's alone).
+inline question without_secrets(question q) {
+  q.follow_hash.reset();
+  return q;
+}
+
+// The question as a public page may show it: no contact details, no follow hash.
 inline question public_view(question q) {
   q.asker_email.clear();
   q.asker_phone.clear();
-  return q;
+  return without_secrets(std::move(q));
 }
 
 PBGDPL_DECL void validate(const question& q, validator& v);

@@ -231,6 +231,59 @@ inline constexpr std::string_view search = R"HTML(<h1>{{t.search_title}}</h1>
 {{> pagination}}
 )HTML";
 
+// The public question form. Works without script; the browser's own checks are off (novalidate)
+// so every error comes from the server, next to its field, with what was typed kept. The "website"
+// field is a honeypot: hidden from people (CSS), filled by bots; a question that fills it is refused.
+inline constexpr std::string_view ask = R"HTML(<h1>{{t.ask_title}}</h1>
+<p class="lead">{{t.ask_lead}}</p>
+{{#form.error}}<p class="error" role="alert">{{form.error}}</p>{{/form.error}}
+{{#form.has_errors}}<p class="error" role="alert">{{t.ask_fix}}</p>{{/form.has_errors}}
+<form class="ask-form" method="post" action="{{form.action}}" novalidate>
+<input type="hidden" name="form_token" value="{{form.token}}">
+<p class="field"><label for="ask-name">{{t.ask_name}} <span class="req">({{t.required}})</span></label>
+<input id="ask-name" name="name" type="text" required maxlength="{{form.short_max}}" autocomplete="name" value="{{form.name.value}}"{{#form.name.error}} aria-invalid="true" aria-describedby="ask-name-error"{{/form.name.error}}>
+{{#form.name.error}}<span class="field-error" id="ask-name-error">{{form.name.error}}</span>{{/form.name.error}}</p>
+<p class="field"><label for="ask-email">{{t.ask_email}} <span class="opt">({{t.optional}})</span></label>
+<input id="ask-email" name="email" type="email" maxlength="{{form.short_max}}" autocomplete="email" value="{{form.email.value}}"{{#form.email.error}} aria-invalid="true" aria-describedby="ask-email-error"{{/form.email.error}}>
+{{#form.email.error}}<span class="field-error" id="ask-email-error">{{form.email.error}}</span>{{/form.email.error}}</p>
+<p class="field"><label for="ask-phone">{{t.ask_phone}} <span class="opt">({{t.optional}})</span></label>
+<input id="ask-phone" name="phone" type="tel" maxlength="{{form.short_max}}" autocomplete="tel" value="{{form.phone.value}}"{{#form.phone.error}} aria-invalid="true" aria-describedby="ask-phone-error"{{/form.phone.error}}>
+{{#form.phone.error}}<span class="field-error" id="ask-phone-error">{{form.phone.error}}</span>{{/form.phone.error}}</p>
+<p class="field"><label for="ask-title">{{t.ask_subject}} <span class="req">({{t.required}})</span></label>
+<input id="ask-title" name="title" type="text" required maxlength="{{form.short_max}}" value="{{form.title.value}}"{{#form.title.error}} aria-invalid="true" aria-describedby="ask-title-error"{{/form.title.error}}>
+{{#form.title.error}}<span class="field-error" id="ask-title-error">{{form.title.error}}</span>{{/form.title.error}}</p>
+<p class="field"><label for="ask-question">{{t.ask_question}} <span class="req">({{t.required}})</span></label>
+<textarea id="ask-question" name="question" rows="8" required{{#form.question.error}} aria-invalid="true" aria-describedby="ask-question-error"{{/form.question.error}}>{{form.question.value}}</textarea>
+{{#form.question.error}}<span class="field-error" id="ask-question-error">{{form.question.error}}</span>{{/form.question.error}}</p>
+<p class="field"><label for="ask-category">{{t.ask_category}} <span class="opt">({{t.optional}})</span></label>
+<input id="ask-category" name="category" type="text" maxlength="{{form.short_max}}" value="{{form.category.value}}"{{#form.category.error}} aria-invalid="true" aria-describedby="ask-category-error"{{/form.category.error}}>
+{{#form.category.error}}<span class="field-error" id="ask-category-error">{{form.category.error}}</span>{{/form.category.error}}</p>
+<p class="hp"><label for="ask-website">{{t.ask_honeypot}}</label>
+<input id="ask-website" name="website" type="text" tabindex="-1" autocomplete="off" value=""></p>
+<p class="note">{{t.ask_privacy}}</p>
+<p><button type="submit">{{t.ask_send}}</button></p>
+</form>
+)HTML";
+
+inline constexpr std::string_view ask_thanks = R"HTML(<h1>{{t.ask_thanks_title}}</h1>
+<p class="lead">{{t.ask_thanks_lead}}</p>
+<p>{{t.ask_follow_keep}}</p>
+<p class="follow-link"><a href="{{thanks.follow_url}}" rel="noreferrer">{{thanks.follow_url}}</a></p>
+<p><a href="{{thanks.category_url}}">{{t.ask_back}}</a></p>
+)HTML";
+
+inline constexpr std::string_view follow = R"HTML(<h1>{{t.follow_title}}</h1>
+<p class="state state-{{follow.state}}"><strong>{{t.follow_state}}:</strong> {{follow.state_label}}</p>
+{{#follow.rejection_reason}}<p><strong>{{t.follow_reason}}:</strong> {{follow.rejection_reason}}</p>{{/follow.rejection_reason}}
+<h2>{{follow.title}}</h2>
+<p class="meta">{{t.follow_asked}} <time datetime="{{follow.asked_iso}}">{{follow.asked_vi}}</time></p>
+<div class="body">{{{follow.body_html}}}</div>
+{{#follow.answer_html}}<h2>{{t.answer}}</h2>
+{{#follow.answered_vi}}<p class="meta"><time datetime="{{follow.answered_iso}}">{{follow.answered_vi}}</time></p>{{/follow.answered_vi}}
+<div class="body">{{{follow.answer_html}}}</div>{{/follow.answer_html}}
+{{#follow.public_url}}<p><a href="{{follow.public_url}}">{{t.follow_public}}</a></p>{{/follow.public_url}}
+)HTML";
+
 inline constexpr std::string_view error_page = R"HTML(<h1>{{error.title}}</h1>
 <p>{{error.message}}</p>
 <p><a href="{{site.section}}">{{t.back_home}}</a></p>
@@ -276,6 +329,12 @@ p.ask a.ask{font-weight:700}.byline,.source{text-align:right;color:var(--muted)}
 .body img{max-width:100%;height:auto}
 nav.place ol{list-style:none;margin:0 0 .8rem;padding:0;font-size:.9rem;color:var(--muted)}nav.place li{display:inline}nav.place li+li:before{content:" › "}
 p.ended{border-left:4px solid var(--accent);background:var(--soft);padding:.6rem .8rem}
+.ask-form .field{margin:0 0 1rem}.ask-form label{display:block;font-weight:700}
+.ask-form input,.ask-form textarea{width:100%;max-width:40rem;padding:.4rem;border:1px solid #767676;border-radius:3px;font:inherit}
+.ask-form [aria-invalid=true]{border:2px solid var(--accent)}.field-error{display:block;color:var(--accent);font-weight:700}
+.ask-form .req,.ask-form .opt{font-weight:400;color:var(--muted)}.hp{display:none}
+.ask-form button{padding:.5rem 1.25rem;background:var(--accent);color:#fff;border:0;border-radius:3px;font:inherit;cursor:pointer}
+.follow-link{overflow-wrap:anywhere;font-family:monospace}
 footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1rem 0}
 )CSS";
 
@@ -284,7 +343,7 @@ inline constexpr std::pair<std::string_view, std::string_view> templates[] = {
     {"layout", layout},     {"home", home},     {"category", category},
     {"pagination", pagination}, {"article", article}, {"article_list", article_list},
     {"document_table", document_table}, {"document_group_table", document_group_table}, {"document", document}, {"search", search},
-    {"error", error_page},
+    {"error", error_page}, {"ask", ask}, {"ask_thanks", ask_thanks}, {"follow", follow},
 };
 
 }  // namespace portal::theme

@@ -6,8 +6,11 @@
 #include "../http/middleware.hpp"
 #include "../model/banner.hpp"
 #include "../store/record_cache.hpp"
+#include "../trust/form_tokens.hpp"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -48,7 +51,8 @@ struct options {
   // questions page: a phone number of digits, spaces and . - ( ), an optional leading +; "" none.
   std::string hotline;
   // Where "Gửi câu hỏi" on the questions page leads: an http(s):// form or a mailto: address.
-  // "" = mailto: the unit's own email when it has one, else no link.
+  // "" = the portal's own form, <unit>/pbgdpl/hoi-dap/gui-cau-hoi (a unit that ended: the form of
+  // the first unit that took it over, else no link).
   std::string ask_url;
   std::size_t page_size = 10;
   std::size_t feed_size = 20;
@@ -71,8 +75,18 @@ struct options {
   // API writes (checked before the key, so they also slow key guessing). 429 with Retry-After.
   http::rate_limit_config search_rate{20, 100};
   http::rate_limit_config write_rate{5, 50};
+  // Posts of the public question form, per client: a school's pupils may share one address, so
+  // a burst of 10, then one a minute. Refused posts count too (they are what a flood sends).
+  http::rate_limit_config ask_rate{1.0 / 60.0, 10};
+  // How old the form's signed token must be when posted (trust/form_tokens.hpp): at least a few
+  // seconds (a script posting at once is refused), at most a few hours.
+  trust::form_token_limits ask_token{};
+  // The secret the form's tokens are signed with. Unset: 32 random bytes drawn when the site starts
+  // (forms opened before a restart must be sent again). Several nodes behind one load balancer
+  // set the same secret here, so a form served by one is accepted by another.
+  std::optional<std::array<std::uint8_t, 32>> form_secret;
   // Proxies (addresses or CIDR prefixes) whose X-Forwarded-For names the client for the rates
-  // above; used when a rate's own trusted_proxies is empty.
+  // above (ask_rate too); used when a rate's own trusted_proxies is empty.
   std::vector<std::string> trusted_proxies;
 
   // --- who is calling (issue 11) ---
@@ -129,6 +143,8 @@ struct urls {
   std::string article(std::string_view id) const { return base + "/pbgdpl/bai-viet/" + std::string(id); }
   std::string document(std::string_view id) const { return base + "/pbgdpl/van-ban/" + std::string(id); }
   std::string question(std::string_view id) const { return base + "/pbgdpl/hoi-dap/" + std::string(id); }
+  std::string ask() const { return base + "/pbgdpl/hoi-dap/gui-cau-hoi"; }
+  std::string follow(std::string_view token) const { return base + "/pbgdpl/hoi-dap/theo-doi/" + std::string(token); }
   std::string search() const { return base + "/tim-kiem"; }
   std::string feed(std::string_view ext, std::string_view category = {}) const {
     return category.empty() ? base + "/pbgdpl/feed." + std::string(ext)

@@ -12,6 +12,7 @@
 #include "../publish/template.hpp"
 #include "../store/record_cache.hpp"
 #include "../store/store.hpp"
+#include "../trust/form_tokens.hpp"
 #include "i18n.hpp"
 #include "options.hpp"
 #include "schedule.hpp"
@@ -67,8 +68,9 @@ class pages {
  private:
   using page_handler = http::response (pages::*)(http::request&, const page_context&);
   void build_routes();
-  // Registers GET `pattern` for a page; `paged` pages take ?sau=, the others refuse it cheaply.
-  void page(std::string_view pattern, page_handler h, bool paged = false);
+  // Registers `pattern` (GET unless told) for a page; `paged` pages take ?sau=, the others refuse
+  // it cheaply.
+  void page(std::string_view pattern, page_handler h, bool paged = false, http::verb method = http::verb::get);
 
   // --- pages ----------------------------------------------------------------------------------
   http::response home(http::request&, const page_context&);
@@ -85,6 +87,15 @@ class pages {
   http::response to_section(http::request&, const page_context&);
   http::response stylesheet(http::request&, const page_context&);
   http::response not_found(http::request&, const page_context&);
+  // The public question form (GET shows it, POST files the question), and the asker's private
+  // follow page (impl/ask.ipp). None is cached: the form carries a fresh token, the others a secret.
+  http::response ask_form(http::request&, const page_context&);
+  http::response ask_post(http::request&, const page_context&);
+  http::response follow_page(http::request&, const page_context&);
+  http::response render_ask(const page_context&, views::ask_page page, http::status code);
+  // Where "Gửi câu hỏi" leads: options::ask_url, else this unit's form, or (a unit that ended)
+  // the form of the first unit that took it over; "" when there is none.
+  std::string ask_link(const page_context&) const;
   http::response feed(const page_context&, const category* cat, std::string_view ext);
 
   // --- what the pages list ---------------------------------------------------------------------
@@ -134,6 +145,8 @@ class pages {
   publication_schedule& schedule_;
   publish::template_set templates_;
   http::rate_limiter search_limiter_;
+  http::rate_limiter ask_limiter_;
+  trust::form_signer form_signer_;  // options::form_secret, or one drawn at start
   std::shared_ptr<http::router> routes_;
 };
 

@@ -525,6 +525,97 @@ struct search_page {
   }
 };
 
+// --- the public question form, its thank-you page and the asker's follow page (issue 14) ------
+// One input: what the person typed (kept on an error), and the error shown next to it.
+struct form_field {
+  std::string value;
+  std::optional<std::string> error;  // tied to the input by aria-describedby
+  template <class F>
+  void fields(F&& f) const {
+    f("value", value);
+    f("error", error);
+  }
+};
+
+struct ask_form {
+  std::string action;  // where it posts (with ?lang=en in English)
+  std::string token;   // the signed form token (trust/form_tokens.hpp), also its CSRF token
+  std::optional<std::string> error;  // about the whole form (its token, the honeypot)
+  bool has_errors = false;           // the summary above the form
+  form_field name, email, phone, title, question, category;
+  std::size_t short_max = 0;  // maxlength of one-line inputs: the model's short text limit
+  template <class F>
+  void fields(F&& f) const {
+    f("action", action);
+    f("token", token);
+    f("error", error);
+    f("has_errors", has_errors);
+    f("name", name);
+    f("email", email);
+    f("phone", phone);
+    f("title", title);
+    f("question", question);
+    f("category", category);
+    f("short_max", short_max);
+  }
+};
+
+struct ask_page {
+  ask_form form;
+  template <class F>
+  void fields(F&& f) const {
+    f("form", form);
+  }
+};
+
+struct ask_thanks {
+  std::string follow_url;  // absolute: the asker keeps it
+  std::string category_url;
+  template <class F>
+  void fields(F&& f) const {
+    f("follow_url", follow_url);
+    f("category_url", category_url);
+  }
+};
+
+struct ask_thanks_page {
+  ask_thanks thanks;
+  template <class F>
+  void fields(F&& f) const {
+    f("thanks", thanks);
+  }
+};
+
+// What the asker sees of their question: never the contact details (the link may be forwarded).
+struct follow_info {
+  std::string_view title, state, state_label, rejection_reason;
+  std::string_view body_html, answer_html;  // answer_html only once answered
+  std::string asked_iso, asked_vi, answered_iso, answered_vi;
+  std::string public_url;  // once published: the question's public page
+  template <class F>
+  void fields(F&& f) const {
+    f("title", title);
+    f("state", state);
+    f("state_label", state_label);
+    f("rejection_reason", rejection_reason);
+    f("body_html", body_html);
+    f("answer_html", answer_html);
+    f("asked_iso", asked_iso);
+    f("asked_vi", asked_vi);
+    f("answered_iso", answered_iso);
+    f("answered_vi", answered_vi);
+    f("public_url", public_url);
+  }
+};
+
+struct follow_page {
+  follow_info follow;
+  template <class F>
+  void fields(F&& f) const {
+    f("follow", follow);
+  }
+};
+
 struct error_info {
   std::string title;
   std::string_view message;

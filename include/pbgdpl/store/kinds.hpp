@@ -155,6 +155,9 @@ struct entity_traits<question> {
   static constexpr search_fields search{"title", search_text};
   static void index(const question& q, record& r) {
     r.unit = q.unit.value;
+    // Questions have no sub-kind: the column holds the hash of the asker's follow token, so the
+    // follow page finds its question by filter (kind=<hash>) among its unit's, not by reading all.
+    r.sub_kind = q.follow_hash.value_or(std::string());
     r.category = q.category;
     r.state = std::string(to_string(q.state));
     r.sort_key = detail::ts_key(q.asked_at);

@@ -34,6 +34,8 @@ PBGDPL_DECL void validate(const question& q, validator& v) {
   rules::text(v, q.rejection_reason, "/rejection_reason", "Lý do không tiếp nhận", "Rejection reason",
               q.state == question_state::rejected);
   rules::identifiers(v, q.documents, "/documents", "Văn bản", "Document");
+  if (q.follow_hash)
+    rules::blake2b(v, *q.follow_hash, "/follow_hash");
 }
 
 PBGDPL_MODEL_DEFINE(dialogue_session)

@@ -35,6 +35,14 @@ json public_json(const T& v) {
   return to_json_value(v);
 }
 
+// What any client may see of an entity it may read in full: a question's follow hash is the
+// server's alone (model/question.hpp), never sent, whoever asks.
+inline json client_json(const question& q) { return to_json_value(without_secrets(q)); }
+template <class T>
+json client_json(const T& v) {
+  return to_json_value(v);
+}
+
 // Kinds with an editorial state: the public sees them only once published, and making one
 // public (or changing one that is) needs the right to publish at its unit.
 template <class T>
@@ -119,6 +127,8 @@ inline void own_fields(article& v, const article* current, const http::principal
 }
 inline void own_fields(question& v, const question* current, const http::principal& who, timestamp t) {
   v.asked_at = current ? current->asked_at : t;
+  // Only the public form sets it; a client's value never reaches the store (decode_write drops it).
+  v.follow_hash = current ? current->follow_hash : std::nullopt;
   if (v.answer_markdown.empty()) {
     v.answered_at.reset();
     v.answered_by.reset();
@@ -178,6 +188,7 @@ result<T> decode_write(std::string_view body, const http::principal& who, timest
         (*j)["family"] = std::string(to_string(family_of(probe)));
       }
     } else if constexpr (std::is_same_v<T, question>) {
+      j->erase("follow_hash");  // server-owned and secret: never taken from a client
       fill("asked_at", t);
       auto answer = j->find("answer_markdown");
       if (answer != j->end() && answer->is_string() && !answer->get_ref<const std::string&>().empty()) {
@@ -261,7 +272,7 @@ class read_rights {
     const std::string kind(store::entity_traits<T>::kind);
     if (!api_detail::publicly_visible(v, at_) && !may("read:" + kind, unit)) return std::nullopt;
     if constexpr (std::is_same_v<T, question>) {
-      if (may("moderate:question", unit)) return to_json_value(v);
+      if (may("moderate:question", unit)) return api_detail::client_json(v);
       return api_detail::public_json(v);
     } else {
       return to_json_value(v);
@@ -470,7 +481,7 @@ void api::collection(const std::string& path, bool writable) {
     if (auto ok = prepare_write<T>(*v, nullptr, who, now()); !ok) return error_json(ok.err());
     auto created = db_.template create<T>(std::move(*v), who.id);
     if (!created) return error_json(created.err());
-    auto r = http::response::json(to_json_value(*created), http::status::created);
+    auto r = http::response::json(client_json(*created), http::status::created);
     // Where the API is mounted, as the client reached it (a vendor's prefix, the proxy's too).
     r.set("Location", mount_base(opt_, req) + "/v1/" + path + "/" + http::percent_encode(created->id.value));
     return r;
@@ -535,7 +546,7 @@ void api::collection(const std::string& path, bool writable) {
     if (auto ok = prepare_write<T>(*v, &*current, who, now()); !ok) return error_json(ok.err());
     auto updated = db_.update(std::move(*v), who.id);
     if (!updated) return error_json(updated.err());
-    return http::response::json(to_json_value(*updated));
+    return http::response::json(client_json(*updated));
   });
 
   routes_->del("/v1/" + path + "/{id}", [this, authorize_write, hidden_from](http::request& req) {
@@ -560,7 +571,7 @@ void api::collection(const std::string& path, bool writable) {
     }
     auto archived = db_.archive<T>(req.param("id"), expected, who.id);
     if (!archived) return error_json(archived.err());
-    return http::response::json(to_json_value(*archived));
+    return http::response::json(client_json(*archived));
   });
 }
 

@@ -3,6 +3,7 @@
 #include "../../core/escape.hpp"
 #include "../../http/address.hpp"
 #include "../../publish/markdown.hpp"
+#include "../../publish/questions.hpp"
 #include "../../publish/rendered.hpp"
 #include "../../trust/hash.hpp"
 #include "../editor.hpp"

@@ -204,8 +204,10 @@ PBGDPL_DECL void editor::build() {
       store::list_query q;
       q.limit = 100;
       q.where.unit = uid;
-      q.where.state = "asked";
-      if (auto p = db_.list<question>(q)) open_questions += p->items.size();
+      for (const char* st : {"asked", "accepted"}) {  // waiting for an answer (publish/questions.hpp)
+        q.where.state = st;
+        if (auto p = db_.list<question>(q)) open_questions += p->items.size();
+      }
     }
     body += "<section aria-labelledby=\"cau-hoi\"><h2 id=\"cau-hoi\">" + c.s.t("Câu hỏi cần trả lời", "Questions to answer") + "</h2><p><a href=\"" +
             esc(c.s.link("/cau-hoi")) + "\">" + std::to_string(open_questions) + c.s.t(" câu hỏi đang chờ", " questions waiting") + "</a></p></section>";
@@ -585,7 +587,7 @@ PBGDPL_DECL void editor::build() {
     std::string rows;
     for (const auto& g : c.who.grants) {
       if (!seen.insert(g.unit.value).second) continue;
-      for (const char* st : {"asked", "answered"}) {
+      for (const char* st : {"asked", "accepted", "answered"}) {
         store::list_query q;
         q.limit = 100;
         q.where.with_unit(g.unit);
@@ -623,6 +625,9 @@ PBGDPL_DECL void editor::build() {
     if (x.state == question_state::answered && editor_detail::may(c.who, trust::action::publish_content, x.unit.value, units_->get()->tree))
       body += head + "<button type=\"submit\" name=\"do\" value=\"publish\">" + c.s.t("Công bố hỏi đáp", "Publish the Q&A") + "</button></form>";
     if (x.state == question_state::asked)
+      body += head + "<button type=\"submit\" name=\"do\" value=\"accept\">" + c.s.t("Tiếp nhận câu hỏi", "Accept the question") +
+              "</button></form>";
+    if (x.state == question_state::asked || x.state == question_state::accepted)
       body += "<section aria-labelledby=\"tu-choi\"><h2 id=\"tu-choi\">" + c.s.t("Không tiếp nhận", "Decline") + "</h2>" + head +
               editor_detail::input(c.s, fe, "rejection_reason", c.s.t("Lý do", "Reason"), "", "text", true) +
               "<button type=\"submit\" name=\"do\" value=\"reject\">" + c.s.t("Không tiếp nhận", "Decline") + "</button></form></section>";
@@ -647,34 +652,36 @@ PBGDPL_DECL void editor::build() {
     const auto t = now();
     question next = *x;
     const auto& what = c.form["do"];
-    if (what == "answer") {
-      if (x->state == question_state::rejected || x->state == question_state::published) {
-        fe.general = c.s.t("Câu hỏi này không còn nhận câu trả lời.", "This question takes no answer any more.");
-        return question_screen(c, *x, fe, {});
-      }
-      if (c.form["answer_markdown"].find_first_not_of(" \t\r\n") == std::string::npos) {
+    // Which steps a state allows, and what each sets, are the workflow's (publish/questions.hpp);
+    // this screen asks for the text each needs and the right to publish.
+    std::optional<publish::question_step> step;
+    std::string text;
+    if (what == "accept") {
+      step = publish::question_step::accept;
+    } else if (what == "answer") {
+      step = publish::question_step::answer;
+      text = c.form["answer_markdown"];
+      if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
         fe.by_field["answer_markdown"] = c.s.t("Hãy viết câu trả lời", "Write the answer");
-        return question_screen(c, *x, fe, c.form["answer_markdown"]);
+        return question_screen(c, *x, fe, text);
       }
-      next.answer_markdown = c.form["answer_markdown"];
-      next.answered_at = t;
-      next.answered_by = c.who.id;
-      next.state = question_state::answered;
     } else if (what == "publish") {
-      if (x->state != question_state::answered || !editor_detail::may(c.who, trust::action::publish_content, x->unit.value, snap->tree))
-        return not_yours(c);
-      next.state = question_state::published;
+      step = publish::question_step::publish;
+      if (!editor_detail::may(c.who, trust::action::publish_content, x->unit.value, snap->tree)) return not_yours(c);
     } else if (what == "reject") {
-      if (x->state != question_state::asked) return not_yours(c);
-      if (c.form["rejection_reason"].find_first_not_of(" \t\r\n") == std::string::npos) {
+      step = publish::question_step::reject;
+      text = c.form["rejection_reason"];
+      if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
         fe.by_field["rejection_reason"] = c.s.t("Hãy ghi lý do", "Give a reason");
         return question_screen(c, *x, fe, {});
       }
-      next.rejection_reason = c.form["rejection_reason"];
-      next.state = question_state::rejected;
     } else {
       fe.general = c.s.t("Thao tác không hợp lệ", "Unknown action");
       return question_screen(c, *x, fe, {});
+    }
+    if (auto ok = publish::apply(next, *step, c.who.id, t, text); !ok) {
+      fe.general = c.s.t(ok.err().message_vi, ok.err().message_en);
+      return question_screen(c, *x, fe, what == "answer" ? std::string_view(text) : std::string_view());
     }
     if (auto h = publish::render_html(next); !h) {
       editor_detail::add_errors(fe, h.err(), c.s);

@@ -143,14 +143,15 @@ inline constexpr std::size_t feed_content_bytes = 64 * 1024;
 
 PBGDPL_DECL pages::pages(store::store& db, const options& opt, live_units& units, publication_schedule& schedule)
     : db_(db), opt_(opt), records_(db, opt.records), units_(units), schedule_(schedule), search_limiter_(opt.search_rate),
+      ask_limiter_(opt.ask_rate), form_signer_(opt.form_secret ? trust::form_signer(*opt.form_secret) : trust::form_signer()),
       routes_(std::make_shared<http::router>()) {
   for (const auto& [name, source] : theme::templates) templates_.add(std::string(name), source).value();
   if (!opt_.theme_dir.empty()) templates_.load_directory(opt_.theme_dir).value();
   build_routes();
 }
 
-PBGDPL_DECL void pages::page(std::string_view pattern, page_handler h, bool paged) {
-  routes_->get(pattern, [this, h, paged](http::request& req) -> http::response {
+PBGDPL_DECL void pages::page(std::string_view pattern, page_handler h, bool paged, http::verb method) {
+  routes_->route(method, pattern, [this, h, paged](http::request& req) -> http::response {
     auto c = context_of(req);
     if (auto* answer = std::get_if<http::response>(&c)) return std::move(*answer);
     const auto& ctx = std::get<page_context>(c);
@@ -173,6 +174,10 @@ PBGDPL_DECL void pages::build_routes() {
   page("/pbgdpl/", &pages::home);
   page("/pbgdpl/static/style.css", &pages::stylesheet);
   page("/pbgdpl/feed.{ext}", &pages::section_feed);
+  // Before /pbgdpl/hoi-dap/{id}: literal segments win over parameters.
+  page("/pbgdpl/hoi-dap/gui-cau-hoi", &pages::ask_form);
+  page("/pbgdpl/hoi-dap/gui-cau-hoi", &pages::ask_post, false, http::verb::post);
+  page("/pbgdpl/hoi-dap/theo-doi/{token}", &pages::follow_page);
   for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {
     auto h = kind[0] == 'b' ? &pages::article_page : kind[0] == 'v' ? &pages::document_page : &pages::question_page;
     page(std::string("/pbgdpl/") + kind + "/{id}", h);
@@ -189,13 +194,14 @@ PBGDPL_DECL void pages::build_routes() {
     if (auto* answer = std::get_if<http::response>(&c)) return std::move(*answer);
     return not_found(req, std::get<page_context>(c));
   });
-  // Pages are read, never written: any other method is a 405 page in the unit's own look.
-  routes_->on_method_not_allowed([this](http::request& req, std::string_view) -> http::response {
+  // Pages are read, never written (the question form alone takes a POST): any other method is a
+  // 405 page in the unit's own look.
+  routes_->on_method_not_allowed([this](http::request& req, std::string_view allow) -> http::response {
     auto c = context_of(req);
     if (auto* answer = std::get_if<http::response>(&c)) return std::move(*answer);
     auto r = error_page(std::get<page_context>(c), http::status::method_not_allowed, "Phương thức không được hỗ trợ",
                         "Method not allowed");
-    r.set("Allow", "GET, HEAD");
+    r.set("Allow", allow.empty() ? std::string("GET, HEAD") : std::string(allow));
     return r;
   });
 }
@@ -315,21 +321,7 @@ PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_vie
   c.lang = language_code(ctx.lang);
   c.lang_en = en;
   auto section = with_lang(ctx, ctx.links.section());
-  // Questions go to the unit's address; a unit that ended answers none: to the first unit that
-  // took it over with an address, else nowhere.
-  std::string ask = opt_.ask_url;
-  if (ask.empty()) {
-    std::string_view email = u.email;
-    if (ctx.units->tree.ended(u.id.value)) {
-      email = {};
-      for (const auto& h : ctx.units->tree.heirs(u.id.value))
-        if (auto x = ctx.units->tree.find(h); x && !x->email.empty() && !ctx.units->tree.ended(h)) {
-          email = x->email;
-          break;
-        }
-    }
-    if (!email.empty()) ask = "mailto:" + std::string(email);
-  }
+  std::string ask = ask_link(ctx);
   c.site = {u.name, u.address, u.website.empty() ? section : u.website, section, ctx.links.search(), ctx.links.statics(),
             opt_.hotline, hotline_tel(opt_.hotline).value_or(std::string()), std::move(ask)};
   c.nav.reserve(categories.size());
@@ -350,6 +342,17 @@ PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_vie
   return c;
 }
 
+namespace detail {
+// Where the site's routes are mounted, as seen from a unit's page: the page's base without its own
+// /don-vi/{unit} (the site serves every unit under {site root}/don-vi/{unit}, whichever host the
+// current page came through).
+inline std::string site_root(const page_context& ctx) {
+  const std::string own_mount = "/don-vi/" + ctx.u->id.value;
+  const std::string& base = ctx.links.base;
+  return base.ends_with(own_mount) ? base.substr(0, base.size() - own_mount.size()) : base;
+}
+}  // namespace detail
+
 // The unit's place in today's hierarchy, and across a reorganisation (docs/domain.md).
 PBGDPL_DECL views::unit_place pages::place_of(const page_context& ctx) const {
   const bool en = ctx.lang == language::en;
@@ -361,12 +364,8 @@ PBGDPL_DECL views::unit_place pages::place_of(const page_context& ctx) const {
   p.below_label = en ? "Units under it" : "Đơn vị trực thuộc";
   p.predecessors_label = en ? "Took over from (units that ended)" : "Tiếp nhận nhiệm vụ từ (đơn vị đã kết thúc)";
   p.successors_label = en ? "Taken over by" : "Đơn vị tiếp nhận";
-  // Links to a unit's section (archived units have none, so they are named without one): the
-  // site serves every unit under {where it is mounted}/don-vi/{unit}, whichever host the current
-  // page came through; the mount is this page's base without its own /don-vi/{unit}.
-  const std::string own_mount = "/don-vi/" + u.id.value;
-  const std::string& base = ctx.links.base;
-  const std::string site_root = base.ends_with(own_mount) ? base.substr(0, base.size() - own_mount.size()) : base;
+  // Links to a unit's section (archived units have none, so they are named without one).
+  const std::string site_root = detail::site_root(ctx);
   auto link = [&](const unit& x) {
     views::unit_link l;
     l.name = x.name;
@@ -1051,3 +1050,5 @@ PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ct
 
 }  // namespace portal
 PBGDPL_NAMESPACE_END
+
+#include "ask.ipp"

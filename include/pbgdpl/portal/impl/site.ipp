@@ -36,7 +36,7 @@ PBGDPL_DECL options site::with_defaults(store::store& s, options o) {
       auto p = req.route_path();
       return (p == "/api" || p.starts_with("/api/")) && api_.personal(req);
     };
-  for (auto* r : {&o.search_rate, &o.write_rate})
+  for (auto* r : {&o.search_rate, &o.write_rate, &o.ask_rate})
     if (r->trusted_proxies.empty()) r->trusted_proxies = o.trusted_proxies;
   if (!o.now) o.now = [] { return pbgdpl::now(); };
   // A bad prefix is a programming error of the host: refused here, never written into a link.

@@ -146,14 +146,16 @@ def describe_violation(v):
     return f"{v['impact']}: {v['id']}: {v['help']} ({nodes}{f' and {more} more' if more > 0 else ''})"
 
 
-def axe_check(driver, url=None, impacts=FAILING_IMPACTS, options=None, others=None):
-    """The violations of the given impacts (serious and critical by default) on the page, as
-    readable lines; the page is `url` when given, else the one the driver shows now. A list
-    passed as `others` receives the remaining violations (to print, not to fail)."""
+def axe_check(driver, url=None, impacts=FAILING_IMPACTS, rules=(), options=None, others=None):
+    """The violations of the given impacts (serious and critical by default), and of the given
+    rule ids whatever their impact, on the page, as readable lines; the page is `url` when given,
+    else the one the driver shows now. A list passed as `others` receives the remaining
+    violations (to print, not to fail)."""
     res = axe_results(driver, url, options)
+    failing = [v for v in res["violations"] if v.get("impact") in impacts or v.get("id") in rules]
     if others is not None:
-        others.extend(describe_violation(v) for v in res["violations"] if v.get("impact") not in impacts)
-    return [describe_violation(v) for v in res["violations"] if v.get("impact") in impacts]
+        others.extend(describe_violation(v) for v in res["violations"] if v not in failing)
+    return [describe_violation(v) for v in failing]
 
 
 # --- pages behind a sign-in -----------------------------------------------------------------

@@ -22,6 +22,8 @@ SCHOOL = "th-van-yen"
 # More articles and questions than one page holds (options::page_size is 10), so that category
 # and search pages have a second page and their paging links are checked too.
 EXTRA = 11
+# Moderate axe rules the public pages were fixed for: kept failing so they stay fixed.
+FIXED_RULES = ("heading-order", "landmark-unique")
 
 
 def english(path):
@@ -109,7 +111,7 @@ def test_every_public_page_has_no_serious_or_critical_axe_violation(browser, sit
     found, minor = [], []
     for path in paths:
         others = []
-        found += [f"{path}: {v}" for v in a11y.axe_check(browser, site.base + path, others=others)]
+        found += [f"{path}: {v}" for v in a11y.axe_check(browser, site.base + path, rules=FIXED_RULES, others=others)]
         minor += [f"{path}: {v}" for v in others]
     for m in minor:
         print("axe (minor/moderate):", m)

@@ -171,7 +171,7 @@ inline constexpr std::string_view document_table = R"HTML(<div class="table-wrap
 
 // One issuing level's documents inside a family section: the status column for legal
 // normative documents, the implementation period for administrative ones.
-inline constexpr std::string_view document_group_table = R"HTML(<div class="table-wrap" role="region" aria-label="{{label}}" tabindex="0">
+inline constexpr std::string_view document_group_table = R"HTML(<div class="table-wrap" role="region" aria-label="{{region}}" tabindex="0">
 <table class="documents">
 <caption class="visually-hidden">{{label}}</caption>
 <thead><tr><th scope="col">{{t.number}}</th><th scope="col">{{t.title}}</th><th scope="col">{{t.issued_on}}</th><th scope="col">{{#normative}}{{t.status}}{{/normative}}{{^normative}}{{t.period}}{{/normative}}</th></tr></thead>

@@ -466,6 +466,7 @@ PBGDPL_DECL std::vector<views::document_section> pages::document_sections(const 
     for (const auto& [level, name] : enum_names<document_level>::values) {
       views::document_level_group group;
       group.label = en ? label_en(level) : label_vi(level);
+      group.region = std::string(section.label) + ": " + std::string(group.label);
       for (const auto& item : items)
         if (item.level == level && item.family == section.family) group.documents.push_back(item);
       if (!group.documents.empty()) section.levels.push_back(std::move(group));

@@ -11,6 +11,8 @@ import json
 import re
 import urllib.parse
 
+from html.parser import HTMLParser
+
 import pytest
 
 import a11y
@@ -104,6 +106,8 @@ def test_every_public_page_is_valid_html(site, served):
     for w in warnings:
         print("vnu warning:", w)
     errors = [f"{u}: {a11y.describe(m)}" for u, ms in messages.items() for m in ms if a11y.is_error(m)]
+    # vnu's language detection: a page whose text reads as another language than it declares.
+    errors += [w for w in warnings if "appears to be written in" in w]
     assert errors == [], f"{len(errors)} vnu errors:\n" + "\n".join(errors[:40])
 
 
@@ -131,6 +135,51 @@ def test_no_public_page_skips_a_heading_level(served):
                 bad.append(f"{path}: h{a} then h{b} in {levels}")
                 break
     assert bad == [], "\n".join(bad)
+
+
+# Letters only Vietnamese uses (English text has none of them).
+VIETNAMESE = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE)
+# Document numbers (19/KH-PGDĐT, 80-KL/TW) are codes, the same in both languages.
+NUMBER = re.compile(r"\S*\d\S*[/-]\S*")
+
+
+class _OutsideVietnamese(HTMLParser):
+    """The body text of a page that no lang="vi" element covers (notices that name units inside
+    an English sentence, class "ended", aside)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.text = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"):
+            return
+        a = dict(attrs)
+        self.stack.append((tag, a.get("lang"), "ended" in (a.get("class") or "").split()))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if any(t in ("head", "script", "style") or ended for t, _, ended in self.stack):
+            return
+        lang = next((lang for _, lang, _ in reversed(self.stack) if lang), None)
+        if lang != "vi" and VIETNAMESE.search(NUMBER.sub("", data)):
+            self.text.append(" ".join(data.split()))
+
+
+def test_english_pages_mark_their_vietnamese_parts_as_vietnamese(served):
+    # WCAG 3.1.2 (language of parts): the content stays Vietnamese on the English pages, and a
+    # screen reader reading it with an English voice makes it unintelligible.
+    bad = []
+    for path, body in served.items():
+        if "lang=en" not in path:
+            continue
+        p = _OutsideVietnamese()
+        p.feed(body.decode("utf-8"))
+        bad += [f"{path}: {t[:80]}" for t in p.text]
+    assert bad == [], f"{len(bad)} Vietnamese texts not marked lang=\"vi\":\n" + "\n".join(bad[:60])
 
 
 # --- the checkers themselves fail on broken pages -------------------------------------------

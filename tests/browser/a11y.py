@@ -8,7 +8,12 @@
 Both come from tests/tools/node_modules, which `scripts/install-deps.sh test` fills with `npm ci`.
 For pages behind a sign-in, pass the signed-in driver: axe_check runs in its session, and
 served_html(driver, url) fetches the page's HTML as served (not the DOM the browser rebuilt)
-with the driver's cookies, for vnu_check.
+with the driver's cookies, for vnu_check:
+
+    import a11y
+    assert a11y.axe_check(driver, base + "/quan-tri/") == []           # or axe_check(driver): the page shown
+    pages = {u: a11y.served_html(driver, base + u) for u in screens}   # one vnu run for them all
+    assert {u: e for u, e in a11y.vnu_check(pages).items() if e} == {}
 """
 import json
 import os

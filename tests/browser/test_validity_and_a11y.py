@@ -225,3 +225,34 @@ def test_axe_reports_the_serious_and_critical_violations_of_a_broken_page(browse
     # Without a URL it checks the page the driver shows (a signed-in editor screen, say).
     browser.get(data_url(BROKEN))
     assert a11y.axe_check(browser) == found
+
+
+def test_served_html_fetches_a_page_with_the_drivers_cookies(browser):
+    # What the editor's screens need: vnu sees the HTML the server sent to the signed-in session.
+    import http.server
+    import threading
+
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = ("<!DOCTYPE html><title>t</title><p>" + (self.headers.get("Cookie") or "") + "</p>").encode()
+            self.send_response(404 if self.path == "/khong-co" else 200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        browser.get(base + "/")
+        browser.add_cookie({"name": "phien", "value": "abc123", "httpOnly": True})
+        assert b"phien=abc123" in a11y.served_html(browser, base + "/quan-tri/")
+        assert b"phien=abc123" in a11y.served_html(browser, base + "/khong-co"), "an error page is a page too"
+        browser.delete_all_cookies()
+    finally:
+        server.shutdown()
+        server.server_close()

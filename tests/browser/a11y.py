@@ -67,6 +67,7 @@ def vnu_messages(html_by_url, css_by_url=None, timeout=300):
             path = Path(tmp) / f"page-{i:04d}.{ext}"
             path.write_bytes(body.encode("utf-8") if isinstance(body, str) else body)
             by_file[path.name] = url
+        # A larger thread stack: vnu recurses per nesting level of the markup.
         args = [java, "-Xss8m", "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--exit-zero-always"]
         if css_by_url:
             args.append("--also-check-css")

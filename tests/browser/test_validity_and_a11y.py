@@ -126,18 +126,21 @@ def test_every_public_page_has_no_serious_or_critical_axe_violation(browser, sit
     assert found == [], f"{len(found)} axe violations:\n" + "\n".join(found[:40])
 
 
+def heading_skip(html):
+    """What is wrong with a page's heading levels ("" when nothing): it starts with its h1 and
+    never goes down more than one level at a time."""
+    levels = [lvl for lvl, _ in Page(html).headings]
+    if not levels or levels[0] != 1:
+        return f"starts with {levels[:1]}"
+    for a, b in zip(levels, levels[1:]):
+        if b > a + 1:
+            return f"h{a} then h{b} in {levels}"
+    return ""
+
+
 def test_no_public_page_skips_a_heading_level(served):
     # axe calls this "heading-order" (moderate), vnu does not check it: WCAG 1.3.1 all the same.
-    bad = []
-    for path, body in served.items():
-        levels = [lvl for lvl, _ in Page(body.decode("utf-8")).headings]
-        if not levels or levels[0] != 1:
-            bad.append(f"{path}: starts with {levels[:1]}")
-            continue
-        for a, b in zip(levels, levels[1:]):
-            if b > a + 1:
-                bad.append(f"{path}: h{a} then h{b} in {levels}")
-                break
+    bad = [f"{path[:100]}: {why}" for path, body in served.items() if (why := heading_skip(body.decode("utf-8")))]
     assert bad == [], "\n".join(bad)
 
 
@@ -173,6 +176,14 @@ class _OutsideVietnamese(HTMLParser):
             self.text.append(" ".join(data.split()))
 
 
+def unmarked_vietnamese(html, query=""):
+    """The texts of a page that are Vietnamese but not inside a lang="vi" element (leaving out
+    `query`, a search's echo of the reader's words, in whatever language they typed)."""
+    p = _OutsideVietnamese()
+    p.feed(html)
+    return [t for t in p.text if not (query and query in t)]
+
+
 def test_english_pages_mark_their_vietnamese_parts_as_vietnamese(served):
     # WCAG 3.1.2 (language of parts): the content stays Vietnamese on the English pages, and a
     # screen reader reading it with an English voice makes it unintelligible.
@@ -180,11 +191,8 @@ def test_english_pages_mark_their_vietnamese_parts_as_vietnamese(served):
     for path, body in served.items():
         if "lang=en" not in path:
             continue
-        p = _OutsideVietnamese()
-        p.feed(body.decode("utf-8"))
-        # A search echoes its query: the reader's words, in whatever language they typed.
         q = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query).get("q", [""])[0].strip()
-        bad += [f"{path[:100]}: {t[:80]}" for t in p.text if not (q and q in t)]
+        bad += [f"{path[:100]}: {t[:80]}" for t in unmarked_vietnamese(body.decode("utf-8"), q)]
     assert bad == [], f"{len(bad)} Vietnamese texts not marked lang=\"vi\":\n" + "\n".join(bad[:60])
 
 
@@ -213,6 +221,16 @@ def test_vnu_reports_the_errors_of_a_broken_page_and_none_of_a_valid_one():
     assert len(res["/hong"]) >= 3, text
     assert "alt" in text and "Duplicate ID" in text, text
     assert res["/hong.css"], "a CSS error (an unknown property) is reported too"
+
+
+def test_the_heading_and_language_checks_see_a_broken_page():
+    assert heading_skip(VALID) == ""
+    assert heading_skip(BROKEN.replace("<h1>Trang hỏng</h1>", "<h1>Trang hỏng</h1><h3>Mục</h3>")).startswith("h1 then h3")
+    assert heading_skip(BROKEN.replace("h1>", "h2>")).startswith("starts with")
+    english = ('<!DOCTYPE html><html lang="en"><head><title>Kế hoạch</title></head><body><h1>Plan 19/KH-PGDĐT</h1>'
+               '<p lang="vi">Kế hoạch số 19</p><p class="ended">The unit Phòng Giáo dục ended.</p>'
+               '<p>Results for “phổ biến”</p><p>Tăng cường ứng dụng</p></body></html>')
+    assert unmarked_vietnamese(english, "phổ biến") == ["Tăng cường ứng dụng"]
 
 
 def test_axe_reports_the_serious_and_critical_violations_of_a_broken_page(browser):
@@ -244,7 +262,8 @@ def test_served_html_fetches_a_page_with_the_drivers_cookies(browser):
         def log_message(self, *args):
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Echo)
+    # Threaded: Chromium keeps idle connections open, which would block a one-at-a-time server.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_port}"

@@ -6,9 +6,9 @@ printed (pytest -s shows them), not failed.
 
 The pages: every unit's section home (the ended division's is its archive), every category page
 of the default unit and of a school, the second page (?sau=) of a category and of a search, every
-article, legal document and question of the sitemap, search with and without hits and refused as
-too long, the 404 and 405 pages, each in Vietnamese and in English. Feeds and the sitemap are not
-HTML."""
+article, legal document and question of the sitemap, any other page the home and Q&A pages link
+to, search with and without hits and refused as too long, the 404 and 405 pages, each in
+Vietnamese and in English. Feeds and the sitemap are not HTML."""
 import json
 import re
 import urllib.parse
@@ -78,6 +78,10 @@ def paths(site):
             "/tim-kiem?q=" + urllib.parse.quote("kế hoạch phổ biến pháp luật " * 40)]
     out += links(site.get(search).text, r"/tim-kiem\?[^\"]*sau=[^\"]+")[:1]
     out += items + ["/pbgdpl/khong-co-trang-nay/", "/pbgdpl/bai-viet/khong-co-bai-nay"]
+    # Any other page the home and Q&A pages link to (the public question form, say).
+    qa = site.get("/pbgdpl/hoi-dap-phap-luat/").text
+    out += [u for u in links(home + qa, r"(?:/don-vi/[a-z0-9-]+)?/pbgdpl/[^\"#?]*")
+            if "/feed." not in u and "/static/" not in u and u not in out]
     for must in ("/pbgdpl/van-ban/kh-19-pgddt-2023", "/pbgdpl/hoi-dap-phap-luat/", "/don-vi/pgddt-ha-dong/pbgdpl/"):
         assert must in out, must
     assert any("sau=" in u and u.startswith("/pbgdpl/hoi-dap-phap-luat/") for u in out), "a second Q&A page"

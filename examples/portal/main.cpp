@@ -5,20 +5,27 @@
 //   pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR]
 //                 [--threads N] [--quiet] [--no-page-cache]
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
-//                 [--hotline PHONE] [--ask-url URL]
+//                 [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]
 //   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
 //   is where "Gửi câu hỏi" leads (default: mailto: the unit's email). The demo sets neither
 //   number nor form: the plan names none.
 //   --no-page-cache keeps no rendered page, so every request reads the store and renders (for
 //   measuring the uncached path; benchmarks/portal/run.sh).
+//   The webhook dispatcher and the publication timer run in this process (network/webhooks.hpp):
+//   scheduled articles appear at their time with no request needed, and their webhooks fire.
+//   --webhook-retry-base is the first retry's delay (default 30 s; tests use 1).
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
+#include <pbgdpl/network/webhooks.hpp>
+#include <pbgdpl/portal/accounts.hpp>
 #include <pbgdpl/portal/auth.hpp>
+#include <pbgdpl/portal/editor.hpp>
 #include <pbgdpl/portal/site.hpp>
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
+#include <sodium.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -55,6 +62,8 @@ struct args {
   std::optional<std::size_t> max_connections_per_client;  // unset: the server's default (max / 16)
   std::vector<std::string> trusted_proxies;
   std::string hotline, ask_url;
+  unsigned webhook_retry_base = 30;
+  unsigned webhook_workers = 2;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -99,6 +108,12 @@ result<args> parse_args(int argc, char** argv) {
       auto ok = k == "--hotline" ? portal::hotline_tel(*v) : portal::checked_ask_url(*v);
       if (!ok) return ok.err();
       (k == "--hotline" ? a.hotline : a.ask_url) = *v;
+    } else if (k == "--webhook-retry-base" || k == "--webhook-workers") {
+      auto v = value();
+      if (!v) return v.err();
+      long n = std::atol(v->c_str());
+      if (n < 1 || n > 86400) return error(errc::out_of_range, std::string(k), "Số không hợp lệ", "Invalid number");
+      (k == "--webhook-workers" ? a.webhook_workers : a.webhook_retry_base) = static_cast<unsigned>(n);
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -106,7 +121,7 @@ result<args> parse_args(int argc, char** argv) {
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
-                   "              [--hotline PHONE] [--ask-url URL]\n";
+                   "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -115,46 +130,75 @@ result<args> parse_args(int argc, char** argv) {
   return a;
 }
 
-// The demo's API keys: hashes in <data>/api-keys.json; the one plain key is written once to
-// <data>/demo-api-key.txt (mode 0600) so the person running the demo can try writes.
-result<void> load_or_issue_keys(const fs::path& data, portal::api_key_registry& keys, const dataset& seed) {
+// Keys recorded by earlier versions in <data>/api-keys.json move into the store once (the file is
+// renamed *.migrated afterwards, so a second start does not read it again).
+result<void> migrate_key_file(const fs::path& data, portal::account_service& accounts) {
   auto file = data / "api-keys.json";
+  if (!fs::exists(file)) return {};
+  std::ifstream in(file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto j = json_io::parse(ss.str());
+  if (!j || !j->is_array()) return error(errc::corrupt, file.string(), "Tệp khóa API hỏng", "The API key file is damaged");
+  std::vector<trust::token_record> rs;
+  for (const auto& item : *j) {
+    trust::token_record r;
+    try {
+      from_json(item, r);
+    } catch (const std::exception&) {
+      return error(errc::corrupt, file.string(), "Tệp khóa API hỏng", "The API key file is damaged");
+    }
+    rs.push_back(std::move(r));
+  }
+  auto n = accounts.import_token_records(rs, "migration");
+  if (!n) return n.err();
+  std::error_code ec;
+  fs::rename(file, data / "api-keys.json.migrated", ec);
+  if (ec) return error(errc::io_error, file.string(), "Không đổi tên được tệp khóa cũ", "Cannot rename the old key file");
+  return {};
+}
+
+// The demo's people: every seeded account without a password gets a random one on first run,
+// written to <data>/demo-accounts.txt (0600) and printed at each start, so the person running the
+// demo can sign in as each role. Approvers get their signing key at the same time.
+result<std::vector<std::pair<std::string, std::string>>> demo_passwords(const fs::path& data, store::store& db,
+                                                                          portal::account_service& accounts,
+                                                                          const dataset& seed) {
+  auto file = data / "demo-accounts.txt";
+  std::vector<std::pair<std::string, std::string>> out;
   if (fs::exists(file)) {
     std::ifstream in(file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    auto j = json_io::parse(ss.str());
-    if (!j || !j->is_array()) return error(errc::corrupt, file.string(), "Tệp khóa API hỏng", "The API key file is damaged");
-    for (const auto& item : *j) {
-      trust::token_record r;
-      try {
-        from_json(item, r);
-      } catch (const std::exception&) {
-        return error(errc::corrupt, file.string(), "Tệp khóa API hỏng", "The API key file is damaged");
-      }
-      keys.add(std::move(r));
-    }
-    return {};
+    std::string user, pass;
+    while (in >> user >> pass) out.emplace_back(user, pass);
+    return out;
   }
-  // First run: one key for the division's approver account, if the seed has one.
+  for (const auto& a : seed.accounts) {
+    if (db.get<credential>(a.id.value)) continue;
+    std::array<std::uint8_t, 9> b{};
+    randombytes_buf(b.data(), b.size());
+    auto pass = "demo-" + trust::to_hex(b).substr(0, 12);
+    if (auto ok = accounts.set_password(a.id, pass, "seed"); !ok) return ok.err();
+    out.emplace_back(a.username, pass);
+  }
+  std::string body;
+  for (const auto& [u, p] : out) body += u + " " + p + "\n";
+  if (auto w = files::write_secret(file, body, files::if_exists::replace); !w) return w.err();
+  return out;
+}
+
+// First run: one API key for the division's approver account, its text in <data>/demo-api-key.txt
+// (0600) so the person running the demo can try the API's writes. Only its hash is stored.
+result<void> demo_api_key(const fs::path& data, portal::account_service& accounts, const dataset& seed) {
+  auto key_file = data / "demo-api-key.txt";
+  if (fs::exists(key_file)) return {};
   std::string subject;
   for (const auto& a : seed.accounts)
     for (const auto& g : a.grants)
       if (g.r == role::division_approver && subject.empty()) subject = a.id.value;
   if (subject.empty()) return {};
-  auto t = trust::issue_token(trust::token_kind::api_key, subject, now(), std::chrono::hours(24 * 365));
-  keys.add(t.record);
-  json all = json::array();
-  for (const auto& r : keys.records()) {
-    json j;
-    to_json(j, r);
-    all.push_back(j);
-  }
-  // Key hashes are not keys, but nobody else needs to read them either: 0600 too.
-  if (auto w = files::write_secret(file, all.dump(2) + "\n", files::if_exists::replace); !w) return w;
-  // The plain key is a secret: 0600 from the moment the file exists, never through a planted link.
-  auto key_file = data / "demo-api-key.txt";
-  return files::write_secret(key_file, t.token + "\n", files::if_exists::replace);
+  auto t = accounts.issue_api_key(account_id{subject}, "Khóa API của bản demo / the demo's API key", std::chrono::hours(24 * 365), "seed");
+  if (!t) return t.err();
+  return files::write_secret(key_file, t->token + "\n", files::if_exists::replace);
 }
 
 }  // namespace
@@ -191,8 +235,12 @@ int main(int argc, char** argv) {
     std::cout << "Dùng lại dữ liệu có sẵn / reusing the existing data in " << (a->data / "pbgdpl.db").string() << "\n";
   }
 
-  portal::api_key_registry keys;
-  if (auto k = load_or_issue_keys(a->data, keys, seed); !k) return fail(k.err());
+  // Accounts, passwords, sessions and API keys live in the store (issue 14).
+  portal::account_service accounts(**db);
+  if (auto k = migrate_key_file(a->data, accounts); !k) return fail(k.err());
+  auto people = demo_passwords(a->data, **db, accounts, seed);
+  if (!people) return fail(people.err());
+  if (auto k = demo_api_key(a->data, accounts, seed); !k) return fail(k.err());
 
   portal::options opt;
   opt.base_url = "http://" + a->address + ":" + std::to_string(a->port);
@@ -213,10 +261,18 @@ int main(int argc, char** argv) {
   if (!seed.banners.empty()) opt.city_banner = seed.banners.front();
   opt.theme_dir = a->theme;
   if (a->no_page_cache) opt.cache.max_entries = 0;
-  opt.authenticate = portal::key_authenticator(keys, **db);
-  // One unit directory, kept in memory, for the pages and the authorizer alike.
+  opt.authenticate = portal::store_key_authenticator(accounts);
+  // One unit directory, kept in memory, for the pages, the editor and the authorizer alike.
   opt.units = std::make_shared<portal::live_units>(**db);
   opt.authorize = portal::account_authorizer(**db, opt.units);
+  // The editor under /quan-tri/. Cookies are Secure except on plain-http loopback (the demo),
+  // where a browser would drop them.
+  portal::editor_options eo;
+  eo.secure_cookies = !(a->address == "127.0.0.1" || a->address == "::1" || a->address == "localhost");
+  auto editor = std::make_shared<portal::editor>(**db, accounts, opt.units, opt, eo);
+  opt.editor_routes = editor->routes();
+  // A browser signed in to the editor may also use the JSON API (same-origin writes only).
+  opt.identify = [editor](const http::request& req) { return editor->principal(req); };
   // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For names.
   opt.trusted_proxies = a->trusted_proxies;
   opt.hotline = a->hotline;
@@ -259,6 +315,15 @@ int main(int argc, char** argv) {
     return fail(e.err());
   }
   auto base = "http://" + a->address + ":" + std::to_string(srv.port());
+  // Webhooks and the publication timer: events come from the store, whoever wrote; a scheduled
+  // article that comes due drops the site's pages that show it at that moment (site::came_due).
+  network::dispatcher_options hooks;
+  hooks.base_url = base;
+  hooks.retry.first = std::chrono::seconds(a->webhook_retry_base);
+  hooks.workers = a->webhook_workers;
+  hooks.on_published = [&site](const article& art) { site->came_due(art); };
+  network::dispatcher dispatcher(**db, std::move(hooks));
+  dispatcher.start();
   if (!a->quiet) {
     std::cout << "\nCổng thông tin PBGDPL đang chạy / the PBGDPL portal is running:\n"
               << "  Chuyên mục / section:     " << base << "/pbgdpl/\n"
@@ -275,11 +340,18 @@ int main(int argc, char** argv) {
           (u.closed_on && *u.closed_on < day && u.kind == unit_kind::education_division))
         std::cout << "  " << u.name << (u.closed_on && *u.closed_on < day ? " (đã kết thúc / ended)" : "") << ": " << base
                   << "/don-vi/" << u.id.value << "/pbgdpl/\n";
+    std::cout << "  Quản trị / editor:        " << base << "/quan-tri/\n";
+    if (!people->empty()) {
+      std::cout << "  Tài khoản mẫu / demo accounts (tên đăng nhập  mật khẩu / username  password, also in "
+                << (a->data / "demo-accounts.txt").string() << "):\n";
+      for (const auto& [u, p] : *people) std::cout << "    " << u << "  " << p << "\n";
+    }
     if (fs::exists(a->data / "demo-api-key.txt"))
       std::cout << "  Khóa API để ghi / API key for writes: " << (a->data / "demo-api-key.txt").string() << "\n";
     std::cout << "Nhấn Ctrl+C để dừng / press Ctrl+C to stop.\n" << std::flush;
   }
   srv.run_until_signal();
+  dispatcher.stop();  // before the site and the store go (POSTs under way end within their timeout)
   if (!a->quiet) std::cout << "Đã dừng / stopped.\n";
   return 0;
 }

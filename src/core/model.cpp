@@ -5,6 +5,7 @@
 #include <pbgdpl/model/impl/common.ipp>
 #include <pbgdpl/model/impl/unit.ipp>
 #include <pbgdpl/model/impl/account.ipp>
+#include <pbgdpl/model/impl/credential.ipp>
 #include <pbgdpl/model/impl/article.ipp>
 #include <pbgdpl/model/impl/legal_document.ipp>
 #include <pbgdpl/model/impl/media.ipp>
@@ -17,3 +18,4 @@
 #include <pbgdpl/model/impl/channel.ipp>
 #include <pbgdpl/model/impl/dataset.ipp>
 #include <pbgdpl/model/impl/report_rollup.ipp>
+#include <pbgdpl/model/impl/webhook.ipp>

@@ -82,9 +82,11 @@ def test_the_host_header_is_not_echoed(portal):
 
 
 def test_the_demo_creates_its_database_and_keys_owner_only(portal):
-    for name in ("pbgdpl.db", "demo-api-key.txt", "api-keys.json"):
+    for name in ("pbgdpl.db", "demo-api-key.txt", "demo-accounts.txt"):
         mode = stat.S_IMODE(os.stat(portal.data_dir / name).st_mode)
         assert mode == 0o600, (name, oct(mode))
+    # Keys, sessions and password hashes live in the store now: no side file of key hashes.
+    assert not (portal.data_dir / "api-keys.json").exists()
 
 
 def test_a_unit_cycle_cannot_be_written_and_pages_stay_up(portal):

@@ -37,6 +37,7 @@ enum class errc : int {
   permission_denied = 40,
   unauthenticated = 41,
   csrf = 42,  // a write with ambient credentials (a cookie) from another site's page
+  too_many_attempts = 43,  // sign-in throttled: too many failures for an account or a client
   bad_signature = 50,
   unknown_key = 51,
   tampered = 52,
@@ -76,6 +77,7 @@ constexpr std::string_view errc_name(errc e) noexcept {
     case errc::permission_denied: return "permission_denied";
     case errc::unauthenticated: return "unauthenticated";
     case errc::csrf: return "csrf";
+    case errc::too_many_attempts: return "too_many_attempts";
     case errc::bad_signature: return "bad_signature";
     case errc::unknown_key: return "unknown_key";
     case errc::tampered: return "tampered";
@@ -117,6 +119,7 @@ constexpr std::pair<std::string_view, std::string_view> errc_messages(errc e) no
     case errc::permission_denied: return {"Không có quyền thực hiện", "Permission denied"};
     case errc::unauthenticated: return {"Chưa đăng nhập hoặc phiên đã hết hạn", "Not authenticated"};
     case errc::csrf: return {"Yêu cầu ghi đến từ trang của nơi khác", "A write from another site's page (cross-site request)"};
+    case errc::too_many_attempts: return {"Đăng nhập sai quá nhiều lần, hãy thử lại sau", "Too many failed sign-ins; try again later"};
     case errc::bad_signature: return {"Chữ ký không hợp lệ", "Invalid signature"};
     case errc::unknown_key: return {"Khóa không được tin cậy", "Unknown or untrusted key"};
     case errc::tampered: return {"Nội dung đã bị sửa đổi", "Content was tampered with"};

@@ -230,6 +230,7 @@ constexpr status status_for(errc e) noexcept {
     case errc::permission_denied:
     case errc::csrf: return status::forbidden;
     case errc::unauthenticated: return status::unauthorized;
+    case errc::too_many_attempts: return status::too_many_requests;
     case errc::too_large: return status::payload_too_large;
     case errc::validation_failed:
     case errc::bad_signature:

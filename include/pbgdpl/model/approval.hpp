@@ -43,6 +43,9 @@ struct approval_record {
   std::uint64_t sequence = 0;  // grows per content id, so an older approval cannot be replayed
   std::string signature;       // minisign signature text
   std::string note;
+  // The account that signed, where known (the editor records it): where its public key is found
+  // (its credential). Not part of the signed statement; the key id is checked against that key.
+  std::optional<account_id> approver;
 
   friend bool operator==(const approval_record&, const approval_record&) = default;
 };
@@ -63,6 +66,7 @@ void describe(V& f, approval_record& x) {
   f("sequence", x.sequence, need::required);
   f("signature", x.signature, need::optional);
   f("note", x.note, need::optional, short_text);
+  f("approver", x.approver);
 }
 PBGDPL_MODEL_DECLARE(approval_record)
 

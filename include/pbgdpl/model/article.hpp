@@ -54,6 +54,30 @@ void describe(V& f, article_source& x) {
 }
 PBGDPL_MODEL_DECLARE(article_source)
 
+// One step of an article's editorial workflow (publish/workflow.hpp): who took it, when, and
+// the comment (a rejection's reason). Server-owned: kept with the article, never set by clients.
+struct workflow_event {
+  std::string step;  // publish::step's name: "submit", "approve", "reject", ...
+  article_state from = article_state::draft;
+  article_state to = article_state::draft;
+  account_id by;
+  timestamp at{};
+  std::string comment;
+  friend bool operator==(const workflow_event&, const workflow_event&) = default;
+};
+
+template <class V>
+void describe(V& f, workflow_event& x) {
+  using model_io::need;
+  f("step", x.step, need::required, model_io::short_text);
+  f("from", x.from, need::required);
+  f("to", x.to, need::required);
+  f("by", x.by, need::required);
+  f("at", x.at, need::required);
+  f("comment", x.comment, need::optional);
+}
+PBGDPL_MODEL_DECLARE(workflow_event)
+
 struct article {
   article_id id;
   int schema_version = model_schema_version;
@@ -83,6 +107,8 @@ struct article {
   std::uint32_t revision = 1;
   std::vector<legal_document_id> documents;  // documents the article introduces or cites
   std::optional<media_id> cover;
+  // Server-owned: the workflow's steps, oldest first (at most the last 200 are kept).
+  std::vector<workflow_event> workflow;
 
   friend bool operator==(const article&, const article&) = default;
 };
@@ -112,6 +138,7 @@ void describe(V& f, article& x) {
   f("revision", x.revision);
   f("documents", x.documents);
   f("cover", x.cover);
+  f("workflow", x.workflow);
 }
 PBGDPL_MODEL_DECLARE(article)
 

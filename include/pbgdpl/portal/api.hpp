@@ -56,6 +56,10 @@ class api {
   http::response search(http::request& req);
   template <class T>
   void collection(const std::string& path, bool writable);
+  // /v1/webhooks: list (GET ?unit=), create (POST, the one answer with the secret), one webhook
+  // and its delivery log (GET /{id}, /{id}/deliveries). All need a caller with the right to
+  // publish at the webhook's unit ("publish:webhook"); nothing here is public or cached.
+  void webhooks();
 
   // Who calls, and whether by ambient credentials: a principal the host set on the request or
   // its options::identify hook found (a browser sends a session cookie on its own, even on a

@@ -153,6 +153,7 @@ inline constexpr std::string_view article = R"HTML(<article class="full">
   {{#article.summary}}<p class="lead"{{#lang_en}} lang="vi"{{/lang_en}}>{{article.summary}}</p>{{/article.summary}}
   <div class="body"{{#lang_en}} lang="vi"{{/lang_en}}>{{{article.body_html}}}</div>
   {{#article.byline}}<p class="byline">{{t.byline}}: {{#lang_en}}<span lang="vi">{{/lang_en}}{{article.byline}}{{#lang_en}}</span>{{/lang_en}}</p>{{/article.byline}}
+  {{#article.approved_by}}<p class="approval">{{t.approved_by}}: {{article.approved_by}}</p>{{/article.approved_by}}
   {{#article.source_name}}<p class="source">{{t.source}}: {{#article.source_url}}<a href="{{article.source_url}}" rel="noopener noreferrer"{{#lang_en}} lang="vi"{{/lang_en}}>{{article.source_name}}</a>{{/article.source_url}}{{^article.source_url}}{{#lang_en}}<span lang="vi">{{/lang_en}}{{article.source_name}}{{#lang_en}}</span>{{/lang_en}}{{/article.source_url}}</p>{{/article.source_name}}
   {{#article.tags.0}}<p class="tags">{{t.tags}}: {{#article.tags}}<span class="tag"{{#lang_en}} lang="vi"{{/lang_en}}>{{.}}</span> {{/article.tags}}</p>{{/article.tags.0}}
   {{#article.documents.0}}<h2>{{t.related_documents}}</h2><ul>{{#article.documents}}<li><a href="{{url}}">{{number}}</a> {{#lang_en}}<span lang="vi">{{/lang_en}}{{title}}{{#lang_en}}</span>{{/lang_en}}</li>{{/article.documents}}</ul>{{/article.documents.0}}

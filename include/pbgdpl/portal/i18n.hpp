@@ -125,6 +125,7 @@ inline json build_translations(language l) {
       {"ask", pick("Gửi câu hỏi", "Send a question")},
       {"hotline", pick("Đường dây nóng", "Hotline")},
       {"byline", pick("Tác giả", "Author")},
+      {"approved_by", pick("Phê duyệt", "Approved by")},
       {"source", pick("Nguồn", "Source")},
   };
 }

@@ -88,6 +88,11 @@ struct options {
   // Optional: accepts the X-CSRF-Token header of an ambient write (a token the vendor's pages
   // embed), for clients whose Origin cannot match. Unset: only the origin check.
   std::function<bool(const http::request&, std::string_view token)> check_csrf_token;
+
+  // --- the editor (issue 14) ---
+  // Screens mounted at "/quan-tri" beside the pages (portal/editor.hpp's editor::routes()); they
+  // pass the same middleware (security headers, checks) and are never cached (no-store).
+  std::shared_ptr<const http::router> editor_routes;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter

@@ -77,6 +77,7 @@ class pages {
   http::response category_feed(http::request&, const page_context&);
   http::response section_feed(http::request&, const page_context&);
   http::response article_page(http::request&, const page_context&);
+  std::string approval_line(const page_context&, const article&);
   http::response document_page(http::request&, const page_context&);
   http::response question_page(http::request&, const page_context&);
   http::response search_page(http::request&, const page_context&);

@@ -52,6 +52,12 @@ class site {
   // compatibility, and for data the store does not see (a theme or options changed in place).
   void content_changed();
 
+  // A scheduled article came due (its published_at passed): drops what shows it now (the pages of
+  // its unit and those above, search, API answers) as a write of it would, without waiting for a
+  // request. The publication timer (network::dispatcher_options::on_published) calls it at that
+  // moment; requests still check the schedule themselves, for hosts that run no timer.
+  void came_due(const article& a);
+
   // Renders the HTML of stored articles, documents and questions that have none (written by an
   // older version or straight into the store), so pages stop showing them as plain text. Run at
   // start-up, not on a reader's request. Returns how many records were updated; records over

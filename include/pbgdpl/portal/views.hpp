@@ -363,8 +363,10 @@ struct article_body {
   std::string_view category_label;
   std::string_view byline;                          // articles only: as the article credits its writer
   std::string_view source_name, source_url;         // articles only: where it was first published
+  std::string approved_by;  // articles only: the approval whose signature verifies now ("" none)
   template <class F>
   void fields(F&& f) const {
+    f("approved_by", approved_by);
     f("byline", byline);
     f("source_name", source_name);
     f("source_url", source_url);

@@ -4,11 +4,14 @@
 // in PBGDPL_STORE_KINDS.
 #pragma once
 #include "../model/account.hpp"
+#include "../model/approval.hpp"
+#include "../model/credential.hpp"
 #include "../model/article.hpp"
 #include "../model/legal_document.hpp"
 #include "../model/media.hpp"
 #include "../model/question.hpp"
 #include "../model/unit.hpp"
+#include "../model/webhook.hpp"
 #include "record.hpp"
 
 #include <concepts>
@@ -170,11 +173,78 @@ struct entity_traits<dialogue_session> {
   }
 };
 
+// Credentials and tokens (model/credential.hpp): found by id (an account's id; a token's hash)
+// or listed per account (`unit` holds the subject, so "the sessions of account A" is indexed).
+template <>
+struct entity_traits<credential> {
+  static constexpr std::string_view kind = "credential";
+  static void index(const credential& c, record& r) { r.unit = c.id.value; }
+};
+
+template <>
+struct entity_traits<access_token> {
+  static constexpr std::string_view kind = "access_token";
+  static void index(const access_token& k, record& r) {
+    r.unit = k.subject.value;
+    r.sub_kind = std::string(to_string(k.kind));
+    r.state = k.revoked_at ? "revoked" : "live";
+    r.sort_key = detail::ts_key(k.created_at);
+  }
+};
+
+// Approvals kept with the content they approve: `category` holds the content's id, so "the
+// approvals of article A, newest first" is one indexed list (filter::category).
+template <>
+struct entity_traits<approval_record> {
+  static constexpr std::string_view kind = "approval_record";
+  static void index(const approval_record& a, record& r) {
+    r.unit = a.approver_unit.value;
+    r.category = a.content_id;
+    r.sub_kind = std::string(to_string(a.use));
+    r.sort_key = detail::ts_key(a.valid_from) + ":" + std::to_string(a.sequence + 100000000000000000ull);
+  }
+};
+
+template <>
+struct entity_traits<webhook> {
+  static constexpr std::string_view kind = "webhook";
+  static void index(const webhook& w, record& r) {
+    r.unit = w.unit.value;
+    r.state = w.active ? "active" : "inactive";
+    r.sort_key = detail::ts_key(w.created_at);
+    r.day = detail::day_of(w.created_at);
+  }
+};
+
+// A delivery's place in the one (kind, sort_key, id) index serves both of its queries as a range
+// scan: a pending one sorts by when it is due ("due <next_attempt_at>": "pending deliveries due by
+// t"), a finished one by its webhook and age ("log <webhook> <created_at>": "the deliveries of
+// webhook W, newest first"); network/webhooks.hpp reads both ranges.
+namespace detail {
+inline std::string delivery_due_key(timestamp t) { return "due " + ts_key(t); }
+inline std::string delivery_log_prefix(std::string_view webhook) { return "log " + std::string(webhook) + " "; }
+}  // namespace detail
+
+template <>
+struct entity_traits<webhook_delivery> {
+  static constexpr std::string_view kind = "webhook_delivery";
+  static void index(const webhook_delivery& d, record& r) {
+    r.unit = d.unit.value;
+    r.parent = d.webhook.value;
+    r.category = d.event;
+    r.state = std::string(to_string(d.state));
+    r.sort_key = d.state == delivery_state::pending ? detail::delivery_due_key(d.next_attempt_at)
+                                                    : detail::delivery_log_prefix(d.webhook.value) + detail::ts_key(d.created_at);
+    r.day = detail::day_of(d.created_at);
+  }
+};
+
 // Every stored kind, in the order an import creates them: kinds others refer to come first
 // (units before the articles that name them). A macro, X(type) per kind, so that the compiled
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
 #define PBGDPL_STORE_KINDS(X) \
-  X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session)
+  X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
+  X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery)
 
 template <class... T>
 struct kind_list {};

@@ -4,6 +4,7 @@
 // and no cached answer keeps hiding it (or showing the old list) past that time.
 #include "portal_fixture.hpp"
 
+#include <pbgdpl/network/webhooks.hpp>
 #include <pbgdpl/portal/auth.hpp>
 #include <pbgdpl/trust/tokens.hpp>
 
@@ -30,7 +31,7 @@ const timestamp publish_at = parse_timestamp("2024-05-02T07:30:00+07:00").value(
 constexpr const char* title = "Thông báo lịch thi zqhenngay";
 
 // An article the division scheduled: published, its time still to come (written straight into
-// the store, as an editorial tool or an import would; the API sets published_at to "now").
+// the store, as an editorial tool or an import would; the API takes a time at most a year ahead).
 article scheduled_article() {
   article a;
   a.id = article_id{"hen-gio-dang"};
@@ -98,6 +99,37 @@ TEST_CASE("portal: a scheduled article appears on pages, feeds, sitemap, search 
   CHECK(f.site->cache().misses() > misses);
   // A page does not promise to stay fresh past the next scheduled time.
   CHECK(f.get("/pbgdpl/").get("Cache-Control") == "public, max-age=60");
+}
+
+// Issue 14: the publication timer (network::dispatcher) drops the cached pages that show an
+// article at its time, through site::came_due, before any request asks.
+TEST_CASE("portal: the publication timer drops the pages of a scheduled article at its time, with no request") {
+  test_clock clock;
+  clock.set(t0);
+  portal::options o;
+  o.now = clock.fn();
+  portal_fixture f(o);
+  REQUIRE(f.db.create(scheduled_article(), "test"));
+  f.site->content_changed();
+  network::dispatcher_options d;
+  d.now = clock.fn();
+  d.on_published = [&](const article& a) { f.site->came_due(a); };
+  network::dispatcher timer(f.db, d);
+  timer.listen();
+  timer.tick();
+  CHECK_FALSE(contains(f.get("/pbgdpl/"), "hen-gio-dang"));
+  CHECK_FALSE(contains(f.get("/pbgdpl/feed.atom"), "hen-gio-dang"));
+  CHECK_FALSE(contains(f.get("/don-vi/th-van-yen/pbgdpl/"), "zzz-never"));  // a school's page, cached too
+  const auto cached = f.site->cache().size();
+  REQUIRE(cached >= 3);
+  clock.set(publish_at);
+  timer.tick();  // what the timer's thread does at publish_at
+  // The division's pages went (and only theirs: the school below keeps its cached page).
+  CHECK(f.site->cache().size() < cached);
+  CHECK(f.site->cache().size() >= 1);
+  auto misses = f.site->cache().misses();
+  CHECK(contains(f.get("/pbgdpl/feed.atom"), "hen-gio-dang"));
+  CHECK(f.site->cache().misses() > misses);
 }
 
 TEST_CASE("portal: pages cached before a publication time say so to caches downstream") {

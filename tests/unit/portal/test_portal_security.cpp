@@ -253,6 +253,33 @@ TEST_CASE("api: server-owned fields are set by the server, whatever the client s
   CHECK(a.revision == 2);
 }
 
+TEST_CASE("api: a publisher may schedule an article up to a year ahead, and a public article keeps its date") {
+  api_fixture api;
+  auto r = api.call(http::verb::post, "/api/v1/articles", article_body("bai-hen-gio", "th-van-yen", "draft"), "acc-school-editor");
+  REQUIRE_MESSAGE(r.code == http::status::created, portal_fixture::body(r));
+  auto a = api.f->db.get<article>("bai-hen-gio").value();
+  auto body = to_json_value(a);
+  body["state"] = "published";
+  const auto portal_now = portal_fixture::clock();  // the portal's clock (before the reform)
+  const auto when = portal_now() + std::chrono::hours(2);
+  body["published_at"] = format_timestamp(when);
+  r = api.call(http::verb::put, "/api/v1/articles/bai-hen-gio", body, "acc-school-approver");
+  REQUIRE_MESSAGE(r.code == http::status::ok, portal_fixture::body(r));
+  a = api.f->db.get<article>("bai-hen-gio").value();
+  REQUIRE(a.published_at);
+  CHECK(*a.published_at == when);  // scheduled: hidden until then (test_portal_schedule.cpp)
+  CHECK_FALSE(is_visible_at(a, portal_now()));
+  // An article already public keeps its date whatever time the client sends.
+  auto pub = api.f->db.get<article>("th-van-yen-ngay-phap-luat-2023").value();
+  REQUIRE(pub.published_at);
+  auto was = *pub.published_at;
+  body = to_json_value(pub);
+  body["published_at"] = format_timestamp(portal_now() + std::chrono::hours(1));
+  r = api.call(http::verb::put, "/api/v1/articles/th-van-yen-ngay-phap-luat-2023", body, "acc-school-approver");
+  REQUIRE_MESSAGE(r.code == http::status::ok, portal_fixture::body(r));
+  CHECK(api.f->db.get<article>("th-van-yen-ngay-phap-luat-2023").value().published_at == was);
+}
+
 TEST_CASE("api: making anything public needs the right to publish, writes stay inside the caller's unit") {
   api_fixture api;
   // A school editor may not publish a question, an article or a legal document.

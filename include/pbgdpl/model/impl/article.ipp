@@ -6,6 +6,7 @@
 PBGDPL_NAMESPACE_BEGIN
 
 PBGDPL_MODEL_DEFINE(article_source)
+PBGDPL_MODEL_DEFINE(workflow_event)
 
 PBGDPL_DECL void validate(const article_source& s, validator& v) {
   rules::text(v, s.name, "/name", "Tên nguồn tin", "Source name", true);
@@ -45,6 +46,8 @@ PBGDPL_DECL void validate(const article& a, validator& v) {
   v.check(a.revision >= 1, "/revision", errc::out_of_range, "Số phiên bản phải từ 1", "revision starts at 1");
   rules::identifiers(v, a.documents, "/documents", "Văn bản", "Document");
   rules::identifier(v, a.cover, "/cover", "Ảnh bìa", "Cover");
+  v.check(a.workflow.size() <= 200, "/workflow", errc::too_large, "Nhật ký duyệt quá dài (tối đa 200 bước)",
+          "The workflow log is too long (200 steps at most)");
   if (a.kind == article_kind::legal_document_intro)
     v.check(!a.documents.empty(), "/documents", errc::missing_field,
             "Bài giới thiệu văn bản phải gắn ít nhất một văn bản",

@@ -3,6 +3,7 @@
 #include "../units.hpp"  // the hierarchy of today: nothing new under a unit that ended
 #include "../../publish/rendered.hpp"
 #include "../schedule.hpp"
+#include "../../network/webhooks.hpp"
 
 #include <map>
 #include <type_traits>
@@ -84,12 +85,20 @@ std::string write_action(std::string_view verb, const T& v, const T* current = n
 // budget, so text too costly to render is refused here, once, and never reaches a page).
 // `current` is the stored record on an update, null on a create.
 inline void own_fields(article& v, const article* current, const http::principal& who, timestamp t) {
+  v.workflow = current ? current->workflow : std::vector<workflow_event>{};  // server-owned
   v.author = current ? current->author : account_id{who.id};
   v.created_at = current ? current->created_at : t;
   v.updated_at = t;
-  if (v.state == article_state::published)
-    v.published_at = current && current->published_at ? current->published_at : std::optional<timestamp>(t);
-  else if (v.state == article_state::archived)
+  if (v.state == article_state::published) {
+    // Scheduling (issue 14): a publisher may name a time to come, at most a year ahead; the
+    // article stays hidden until then and the publication timer shows it at that time. Any other
+    // time the client sends is the server's: now, or the date it was first published.
+    const bool scheduled = v.published_at && *v.published_at > t && *v.published_at <= t + std::chrono::days(366);
+    const bool already_public = current && current->published_at && *current->published_at <= t &&
+                                current->state == article_state::published;
+    if (!scheduled || already_public)
+      v.published_at = current && current->published_at ? current->published_at : std::optional<timestamp>(t);
+  } else if (v.state == article_state::archived)
     v.published_at = current ? current->published_at : std::nullopt;  // archived drafts were never published
   else
     v.published_at.reset();
@@ -517,6 +526,122 @@ void api::collection(const std::string& path, bool writable) {
   });
 }
 
+PBGDPL_DECL void api::webhooks() {
+  using namespace api_detail;
+  // Who asks, and whether they may manage the webhooks of `unit`; errors as JSON answers.
+  auto allowed = [this](const http::principal& who, const std::string& unit) -> result<void> {
+    if (!opt_.authorize)
+      return error(errc::permission_denied, {}, "Máy chủ này không cho phép quản lý webhook qua API",
+                   "This server does not manage webhooks through the API");
+    return opt_.authorize(who, "publish:webhook", unit);
+  };
+  auto private_json = [](const json& j, http::status s = http::status::ok) {
+    auto r = http::response::json(j, s);
+    r.set("Cache-Control", "private, no-store");
+    return r;
+  };
+  auto reader = [this](const http::request& req) -> result<http::principal> {
+    auto c = identify(req);
+    if (!c) return c.err();
+    if (!*c)
+      return error(errc::unauthenticated, {}, "Cần đăng nhập hoặc khóa API (Authorization: Bearer ...)",
+                   "A login or an API key is required (Authorization: Bearer ...)");
+    return std::move((*c)->who);
+  };
+  // The webhook the path names, when the caller may see it; else the same 404 as a missing id.
+  auto one = [this, allowed](const http::principal& who, std::string_view id) -> result<webhook> {
+    auto w = db_.get<webhook>(id);
+    if (!w || !allowed(who, w->unit.value)) return store::not_found_error(store::entity_traits<webhook>::kind, id);
+    return w;
+  };
+
+  routes_->get("/v1/webhooks", [this, reader, allowed, private_json](http::request& req) {
+    auto who = reader(req);
+    if (!who) return error_json(who.err());
+    auto unit = std::string(req.query("unit").value_or(""));
+    if (unit.empty())
+      return error_json(error(errc::missing_field, "/unit", "Cần chọn đơn vị (unit=...)", "A unit is required (unit=...)"));
+    if (auto ok = allowed(*who, unit); !ok) return error_json(ok.err());
+    auto hooks = network::list_webhooks(db_, unit_id{unit});
+    if (!hooks) return error_json(hooks.err());
+    json items = json::array();
+    for (const auto& w : *hooks) items.push_back(pbgdpl::public_json(w));  // never the secret
+    return private_json({{"items", std::move(items)}, {"next_cursor", nullptr}});
+  });
+
+  routes_->post("/v1/webhooks", [this, allowed, private_json](http::request& req) {
+    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
+    auto caller = writer(req);
+    if (!caller) return error_json(caller.err());
+    if (auto refused = not_json(req)) return std::move(*refused);
+    auto j = json_io::parse(req.message().body());
+    if (!j) return error_json(j.err());
+    if (!j->is_object())
+      return error_json(error(errc::wrong_type, {}, "Nội dung phải là một đối tượng JSON", "The body must be a JSON object"));
+    // Only what the caller chooses; the id, the secret and the time are the server's.
+    webhook w;
+    auto str = [&](const char* key, std::string& out) -> result<void> {
+      auto it = j->find(key);
+      if (it == j->end() || it->is_null()) return {};
+      if (!it->is_string())
+        return error(errc::wrong_type, std::string("/") + key, "Phải là chuỗi", "Must be a string");
+      out = it->get<std::string>();
+      return {};
+    };
+    std::string unit;
+    for (auto [key, out] : {std::pair{"unit", &unit}, std::pair{"url", &w.url}, std::pair{"description", &w.description}})
+      if (auto ok = str(key, *out); !ok) return error_json(ok.err());
+    w.unit = unit_id{unit};
+    if (auto ev = j->find("events"); ev != j->end()) {
+      if (!ev->is_array())
+        return error_json(error(errc::wrong_type, "/events", "Phải là mảng tên sự kiện", "Must be an array of event names"));
+      for (const auto& e : *ev) {
+        if (!e.is_string())
+          return error_json(error(errc::wrong_type, "/events", "Phải là mảng tên sự kiện", "Must be an array of event names"));
+        w.events.push_back(e.get<std::string>());
+      }
+    }
+    if (auto a = j->find("active"); a != j->end() && a->is_boolean()) w.active = a->get<bool>();
+    if (unit.empty())
+      return error_json(error(errc::missing_field, "/unit", "Cần chọn đơn vị", "A unit is required"));
+    if (auto ok = allowed(caller->who, unit); !ok) return error_json(ok.err());
+    if (opt_.units && opt_.units->get()->tree.ended(unit))
+      return error_json(error(errc::invalid_argument, "/unit",
+                              "Đơn vị " + unit + " đã kết thúc hoạt động: hãy tạo webhook cho đơn vị tiếp nhận",
+                              "Unit " + unit + " has ended: make the webhook for the unit that took it over"));
+    auto created = network::create_webhook(db_, std::move(w), caller->who.id);
+    if (!created) return error_json(created.err());
+    // The one answer that carries the secret: the receiver needs it to check signatures.
+    auto r = private_json(to_json_value(*created), http::status::created);
+    r.set("Location", mount_base(opt_, req) + "/v1/webhooks/" + http::percent_encode(created->id.value));
+    return r;
+  });
+
+  routes_->get("/v1/webhooks/{id}", [reader, one, private_json](http::request& req) {
+    auto who = reader(req);
+    if (!who) return error_json(who.err());
+    auto w = one(*who, req.param("id"));
+    if (!w) return error_json(w.err());
+    return private_json(pbgdpl::public_json(*w));
+  });
+
+  routes_->get("/v1/webhooks/{id}/deliveries", [this, reader, one, private_json](http::request& req) {
+    auto who = reader(req);
+    if (!who) return error_json(who.err());
+    auto limit = parse_limit(req.query("limit"));
+    if (!limit) return error_json(limit.err());
+    auto w = one(*who, req.param("id"));
+    if (!w) return error_json(w.err());
+    auto p = network::list_deliveries(db_, w->id, *limit, std::string(req.query("cursor").value_or("")));
+    if (!p) return error_json(p.err());
+    json items = json::array();
+    for (const auto& d : p->items) items.push_back(to_json_value(d));
+    json body{{"items", std::move(items)}};
+    body["next_cursor"] = p->next_cursor.empty() ? json(nullptr) : json(p->next_cursor);
+    return private_json(body);
+  });
+}
+
 PBGDPL_DECL void api::build() {
   routes_->get("/openapi.json", [this](http::request& req) {
     auto doc = openapi();
@@ -540,6 +665,7 @@ PBGDPL_DECL void api::build() {
   collection<question>("questions", true);
   collection<unit>("units", true);
   collection<media_asset>("media", true);
+  webhooks();
   routes_->get("/v1/banners", [this](http::request&) {
     json items = json::array();
     if (opt_.city_banner) items.push_back(to_json_value(*opt_.city_banner));
@@ -744,6 +870,38 @@ PBGDPL_DECL json api::openapi() {
                {"description", "Relevance is exact (the best of every match by the store's scoring) unless the answer says "
                                "approximate: true (words so common that ranking every match would pass the store's cost cap)."},
                {"parameters", search_params}, {"security", optional_key}, {"responses", responses(false)}}}};
+  // Webhooks (issue 14): for callers with the right to publish at the unit; never anonymous.
+  json key_only = json::array({{{"apiKey", json::array()}}});
+  json webhook_body{
+      {"type", "object"},
+      {"required", json::array({"unit", "url", "events"})},
+      {"properties",
+       {{"unit", {{"type", "string"}}},
+        {"url", {{"type", "string"}, {"description", "http:// or https:// only (this build delivers to http:// only)"}}},
+        {"events", {{"type", "array"}, {"items", {{"type", "string"}, {"enum", json::array({"article.published", "question.answered"})}}}}},
+        {"description", {{"type", "string"}}},
+        {"active", {{"type", "boolean"}}}}}};
+  json webhook_create = create_responses;
+  webhook_create["201"]["description"] =
+      "Created. The answer carries the webhook's secret, shown this once: deliveries are signed with it "
+      "(X-Pbgdpl-Signature: sha256=HMAC-SHA256(secret, X-Pbgdpl-Timestamp + \".\" + body))";
+  webhook_create.erase("409");
+  paths["/api/v1/webhooks"] = {
+      {"get", {{"summary", "The webhooks of a unit (without their secrets)"},
+               {"parameters", json::array({{{"name", "unit"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}}}}})},
+               {"security", key_only}, {"responses", responses(true)}}},
+      {"post", {{"summary", "Create a webhook"}, {"security", key_only},
+                {"requestBody", {{"required", true}, {"content", {{"application/json", {{"schema", webhook_body}}}}}}},
+                {"responses", webhook_create}}}};
+  paths["/api/v1/webhooks/{id}"] = {
+      {"get", {{"summary", "One webhook (without its secret)"}, {"parameters", id_param}, {"security", key_only},
+               {"responses", responses(true)}}}};
+  json delivery_params = id_param;
+  for (const char* p : {"cursor", "limit"})
+    delivery_params.push_back({{"name", p}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
+  paths["/api/v1/webhooks/{id}/deliveries"] = {
+      {"get", {{"summary", "A webhook's delivery log: pending first, then newest first, each with every attempt"},
+               {"parameters", delivery_params}, {"security", key_only}, {"responses", responses(true)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
   paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};

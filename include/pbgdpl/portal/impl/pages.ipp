@@ -1,5 +1,6 @@
 // Definitions for portal/pages.hpp (inline in header-only mode, compiled once from src/portal/).
 #pragma once
+#include "../../publish/workflow.hpp"
 #include "../../publish/feeds.hpp"
 #include "../../publish/rendered.hpp"
 #include "../default_theme.hpp"
@@ -683,6 +684,28 @@ PBGDPL_DECL http::response pages::category_page(http::request& req, const page_c
                           std::string(en ? cat.description_en : cat.description_vi), base));
 }
 
+// "Trường Tiểu học Văn Yên (Người duyệt nhà trường), ngày 01 tháng 12 năm 2026 – chữ ký đã kiểm tra":
+// the newest approval of the article, shown only when its signature verifies now, with the
+// approver's public key, over the article's current content (publish/workflow.hpp).
+PBGDPL_DECL std::string pages::approval_line(const page_context& ctx, const article& a) {
+  store::list_query q;
+  q.limit = 1;
+  q.where.category = a.id.value;
+  auto p = db_.list<approval_record>(q);
+  if (!p || p->items.empty() || !p->items.front().approver) return {};
+  const auto& r = p->items.front();
+  auto c = db_.get<credential>(r.approver->value);
+  if (!c) return {};
+  auto pk = trust::public_key::parse(c->approval_public_key);
+  if (!pk || !publish::verify_article_approval(a, r, *pk)) return {};
+  const bool en = ctx.lang == language::en;
+  std::string who = r.approver_unit.value;
+  if (const auto* u = ctx.units->tree.find(r.approver_unit.value)) who = u->name;
+  return who + " (" + std::string(en ? label_en(r.approver_role) : label_vi(r.approver_role)) + "), " +
+         (en ? format_date(local_date(r.valid_from)) : format_vietnamese_date(local_date(r.valid_from))) +
+         (en ? " – signature verified" : " – chữ ký đã được kiểm tra");
+}
+
 PBGDPL_DECL http::response pages::article_page(http::request& req, const page_context& ctx) {
   auto records = records_.begin();
   auto found = records.get<article>(req.param("id"));
@@ -713,6 +736,7 @@ PBGDPL_DECL http::response pages::article_page(http::request& req, const page_co
   v.category_url = with_lang(ctx, ctx.links.category(cat.slug));
   v.category_label = en ? cat.label_en : cat.label_vi;
   if (a.byline) v.byline = *a.byline;
+  v.approved_by = approval_line(ctx, a);
   if (a.source) {
     v.source_name = a.source->name;
     if (rules::is_web_url(a.source->url)) v.source_url = a.source->url;  // checked when written; never a script link

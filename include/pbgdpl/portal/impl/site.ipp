@@ -60,6 +60,7 @@ PBGDPL_DECL void site::build_routes() {
   // The same page routes twice: for the unit the path names, and at the root for the unit of
   // the Host (or the default unit). Neither rewrites the request; the pages read the {unit}
   // parameter and the base of their links from where they were mounted.
+  if (opt_.editor_routes) routes_->mount("/quan-tri", opt_.editor_routes);
   routes_->mount("/don-vi/{unit}", pages_.routes());
   routes_->mount("/", pages_.routes());
 }
@@ -126,6 +127,16 @@ PBGDPL_DECL void site::content_changed() {
   drop_all_answers();
   units_->changed();
   schedule_.changed();
+}
+
+PBGDPL_DECL void site::came_due(const article& a) {
+  store::change c;
+  c.kind = std::string(store::entity_traits<article>::kind);
+  c.id = a.id.value;
+  c.unit = a.unit.value;
+  c.op = store::write_op::update;
+  c.version = a.version;
+  on_changes({c});
 }
 
 PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {

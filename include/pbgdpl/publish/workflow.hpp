@@ -1,0 +1,110 @@
+// The editorial workflow of an article as an enforced state machine:
+//
+//   draft --submit--> submitted --approve--> approved --publish--> published --archive--> archived
+//     ^                  |  |                   |                                          |
+//     +----reject--------+  +--withdraw         +--reject                                  |
+//     +-------------------------------------reopen-------------------------------------------+
+//
+// Each step names the permission it needs at the content's unit (trust/permissions.hpp), so who
+// may take it is the permission function's answer, never a second rule here. Approving signs the
+// content's exact bytes (approved_content) with the approver's key as a minisign-format approval.
+// Pure functions: the editor UI and the API apply them and write the result with the actor.
+#pragma once
+#include "../model/article.hpp"
+#include "../trust/approval.hpp"
+#include "../trust/permissions.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+PBGDPL_NAMESPACE_BEGIN
+namespace publish {
+
+enum class step { submit, withdraw, approve, reject, publish, archive, reopen };
+
+}  // namespace publish
+PBGDPL_ENUM_NAMES(publish::step, {publish::step::submit, "submit"}, {publish::step::withdraw, "withdraw"},
+                  {publish::step::approve, "approve"}, {publish::step::reject, "reject"},
+                  {publish::step::publish, "publish"}, {publish::step::archive, "archive"},
+                  {publish::step::reopen, "reopen"});
+PBGDPL_ENUM_LABELS(publish::step, {publish::step::submit, "Gửi duyệt", "Submit for approval"},
+                   {publish::step::withdraw, "Rút lại để sửa", "Withdraw to edit"},
+                   {publish::step::approve, "Duyệt và ký", "Approve and sign"},
+                   {publish::step::reject, "Trả lại", "Return to the author"},
+                   {publish::step::publish, "Đăng", "Publish"}, {publish::step::archive, "Lưu trữ (gỡ xuống)", "Archive (take down)"},
+                   {publish::step::reopen, "Mở lại thành bản nháp", "Reopen as a draft"});
+namespace publish {
+
+struct step_rule {
+  step s;
+  article_state from, to;
+  trust::action needs;
+};
+
+// The whole machine, one row per edge.
+inline constexpr step_rule workflow_rules[] = {
+    {step::submit, article_state::draft, article_state::submitted, trust::action::submit_content},
+    {step::withdraw, article_state::submitted, article_state::draft, trust::action::edit_content},
+    {step::approve, article_state::submitted, article_state::approved, trust::action::approve_content},
+    {step::reject, article_state::submitted, article_state::draft, trust::action::approve_content},
+    {step::reject, article_state::approved, article_state::draft, trust::action::approve_content},
+    {step::publish, article_state::approved, article_state::published, trust::action::publish_content},
+    {step::archive, article_state::published, article_state::archived, trust::action::publish_content},
+    {step::reopen, article_state::archived, article_state::draft, trust::action::edit_content},
+};
+
+inline const step_rule* find_rule(step s, article_state from) noexcept {
+  for (const auto& r : workflow_rules)
+    if (r.s == s && r.from == from) return &r;
+  return nullptr;
+}
+
+// The steps that leave `from`, in the machine's order (what a screen offers).
+inline std::vector<step> steps_from(article_state from) {
+  std::vector<step> out;
+  for (const auto& r : workflow_rules)
+    if (r.from == from) out.push_back(r.s);
+  return out;
+}
+
+// Only a draft's content may change: what was submitted is what is approved, and what was
+// approved is what is published (an approval signs those bytes).
+inline bool content_editable(article_state s) noexcept { return s == article_state::draft; }
+
+// One event of an article's workflow, for the audit trail kept with the audit log's entry.
+struct transition {
+  step s;
+  article_state from, to;
+  std::string comment;                     // required when returning content (reject)
+  std::optional<timestamp> publish_at;     // publish: a future time schedules it
+};
+
+// Applies `s` to `a` at `now`: checks the edge exists and the step's own conditions (a reason to
+// reject; a publication time not in the past beyond a minute's slack), sets the state, and for
+// publish the publication time (now, or `publish_at` when later: a scheduled article, visible
+// from then on, is_visible_at). Does not check permissions (the caller asks trust:: with
+// find_rule(s, from)->needs) nor write anything.
+result<transition> apply(article& a, step s, timestamp now, std::string comment = {},
+                         std::optional<timestamp> publish_at = std::nullopt);
+
+// The bytes an approval signs: the article's content as compact JSON of the fields a reader
+// sees and the approver read (kind, unit, title, summary, body, category, tags, byline, source,
+// documents, cover, revision). Any later change to them breaks the approval's digest.
+std::string approved_content(const article& a);
+
+// The approval of `a` by `approver` (role at the article's unit), signed with `key`: the
+// statement (trust/approval.hpp, use portal, valid `validity` from `now`), its minisign text in
+// the record's signature. `sequence` must grow per article (one more than the last approval's).
+result<approval_record> sign_article_approval(const article& a, const trust::secret_key& key, role approver_role,
+                                              const unit_id& approver_unit, timestamp now, std::uint64_t sequence,
+                                              std::chrono::seconds validity = std::chrono::hours(24 * 365 * 5));
+
+// Whether `r` is a genuine approval of `a` as it is now: the signature verifies with `pk`, the
+// statement names this article and the digest of its current content.
+result<void> verify_article_approval(const article& a, const approval_record& r, const trust::public_key& pk);
+
+}  // namespace publish
+PBGDPL_NAMESPACE_END
+
+#include "impl/workflow.ipp"

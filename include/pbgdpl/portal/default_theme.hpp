@@ -1,6 +1,8 @@
 // The built-in theme: page templates (Mustache subset, see publish/template.hpp) and the style
 // sheet. An integrator overrides any of them with a file of the same name in a theme directory.
-// No inline script or style anywhere, so the Content-Security-Policy can forbid both.
+// No inline script or style anywhere, so the Content-Security-Policy can forbid both. Stored
+// content is Vietnamese on every page: on the English ones ({{#lang_en}}) each element holding
+// it says lang="vi" (WCAG 3.1.2, language of parts); the Vietnamese pages are unchanged.
 #pragma once
 #include "../version.hpp"
 
@@ -35,7 +37,7 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
 <a class="skip" href="#noi-dung">{{t.skip}}</a>
 <header class="site">
   <div class="wrap">
-    <p class="unit"><a href="{{site.home}}">{{site.name}}</a></p>
+    <p class="unit"{{#lang_en}} lang="vi"{{/lang_en}}><a href="{{site.home}}">{{site.name}}</a></p>
     <nav aria-label="{{t.nav}}">
       <ul>
         <li><a href="{{site.section}}">{{t.section}}</a></li>
@@ -49,28 +51,28 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
       {{#lang_en}}<input type="hidden" name="lang" value="en">{{/lang_en}}
       <button type="submit">{{t.search_button}}</button>
     </form>
-    <p class="lang"><a href="{{lang_switch.url}}" hreflang="{{lang_switch.code}}">{{lang_switch.label}}</a></p>
+    <p class="lang"><a href="{{lang_switch.url}}" hreflang="{{lang_switch.code}}" lang="{{lang_switch.code}}">{{lang_switch.label}}</a></p>
   </div>
 </header>
 <div class="wrap layout">
 <main id="noi-dung" tabindex="-1">
-<nav class="place" aria-label="{{place.label}}"><ol>{{#place.above}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.above}}<li aria-current="page">{{site.name}} <span class="kind">({{place.kind}})</span></li></ol></nav>
+<nav class="place" aria-label="{{place.label}}"><ol>{{#place.above}}<li{{#lang_en}} lang="vi"{{/lang_en}}>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.above}}<li aria-current="page">{{#lang_en}}<span lang="vi">{{/lang_en}}{{site.name}}{{#lang_en}}</span>{{/lang_en}} <span class="kind">({{place.kind}})</span></li></ol></nav>
 {{#place.ended}}<p class="ended" role="note">{{place.ended}}</p>{{/place.ended}}
 {{{content}}}
 </main>
 <aside class="side" aria-label="{{t.links}}">
   {{#banner}}
-  <a class="banner" href="{{target_url}}" rel="noopener" title="{{required_text}}">
+  <a class="banner" href="{{target_url}}" rel="noopener" title="{{required_text}}"{{#lang_en}} lang="vi"{{/lang_en}}>
     {{#image}}<img src="{{image}}" alt="{{alt_text}}" width="{{width}}" height="{{height}}">{{/image}}
     <span>{{required_text}}</span>
   </a>
   {{/banner}}
   {{#place.has_successors}}<h2>{{place.successors_label}}</h2>
-  <ul class="units">{{#place.successors}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.successors}}</ul>{{/place.has_successors}}
+  <ul class="units"{{#lang_en}} lang="vi"{{/lang_en}}>{{#place.successors}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.successors}}</ul>{{/place.has_successors}}
   {{#place.has_below}}<h2>{{place.below_label}}</h2>
-  <ul class="units">{{#place.below}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.below}}</ul>{{/place.has_below}}
+  <ul class="units"{{#lang_en}} lang="vi"{{/lang_en}}>{{#place.below}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.below}}</ul>{{/place.has_below}}
   {{#place.has_predecessors}}<h2>{{place.predecessors_label}}</h2>
-  <ul class="units">{{#place.predecessors}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.predecessors}}</ul>{{/place.has_predecessors}}
+  <ul class="units"{{#lang_en}} lang="vi"{{/lang_en}}>{{#place.predecessors}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.predecessors}}</ul>{{/place.has_predecessors}}
   <h2>{{t.feeds}}</h2>
   <ul class="feeds">
     <li><a href="{{feeds.atom}}">Atom</a></li>
@@ -80,7 +82,7 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
 </aside>
 </div>
 <footer class="site"><div class="wrap">
-  <p>{{site.name}}{{#site.address}} · {{site.address}}{{/site.address}}</p>
+  <p{{#lang_en}} lang="vi"{{/lang_en}}>{{site.name}}{{#site.address}} · {{site.address}}{{/site.address}}</p>
   <p>{{t.footer}}</p>
   {{#site.hotline}}<p class="hotline">{{t.hotline}}: <a href="{{site.hotline_tel}}">{{site.hotline}}</a></p>{{/site.hotline}}
 </div></footer>
@@ -91,9 +93,9 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
 inline constexpr std::string_view article_list = R"HTML(<ul class="articles">
 {{#articles}}<li>
   <article>
-    {{#list_h2}}<h2><a href="{{url}}">{{title}}</a></h2>{{/list_h2}}{{^list_h2}}<h3><a href="{{url}}">{{title}}</a></h3>{{/list_h2}}
-    <p class="meta"><time datetime="{{published_iso}}">{{published_vi}}</time>{{#unit_name}} · {{unit_name}}{{#unit_ended}} ({{unit_ended}}){{/unit_ended}}{{/unit_name}}</p>
-    {{#summary}}<p>{{summary}}</p>{{/summary}}
+    {{#list_h2}}<h2{{#lang_en}} lang="vi"{{/lang_en}}><a href="{{url}}">{{title}}</a></h2>{{/list_h2}}{{^list_h2}}<h3{{#lang_en}} lang="vi"{{/lang_en}}><a href="{{url}}">{{title}}</a></h3>{{/list_h2}}
+    <p class="meta"><time datetime="{{published_iso}}">{{published_vi}}</time>{{#unit_name}} · {{#lang_en}}<span lang="vi">{{/lang_en}}{{unit_name}}{{#lang_en}}</span>{{/lang_en}}{{#unit_ended}} ({{unit_ended}}){{/unit_ended}}{{/unit_name}}</p>
+    {{#summary}}<p{{#lang_en}} lang="vi"{{/lang_en}}>{{summary}}</p>{{/summary}}
   </article>
 </li>
 {{/articles}}
@@ -146,15 +148,15 @@ inline constexpr std::string_view pagination = R"HTML({{#pagination}}<nav class=
 
 inline constexpr std::string_view article = R"HTML(<article class="full">
   <p class="crumbs"><a href="{{site.section}}">{{t.section}}</a> › <a href="{{article.category_url}}">{{article.category_label}}</a></p>
-  <h1>{{article.title}}</h1>
-  <p class="meta"><time datetime="{{article.published_iso}}">{{article.published_vi}}</time>{{#article.unit_name}} · {{article.unit_name}}{{#article.unit_ended}} ({{article.unit_ended}}){{/article.unit_ended}}{{/article.unit_name}}</p>
-  {{#article.summary}}<p class="lead">{{article.summary}}</p>{{/article.summary}}
-  <div class="body">{{{article.body_html}}}</div>
-  {{#article.byline}}<p class="byline">{{t.byline}}: {{article.byline}}</p>{{/article.byline}}
+  <h1{{#lang_en}} lang="vi"{{/lang_en}}>{{article.title}}</h1>
+  <p class="meta"><time datetime="{{article.published_iso}}">{{article.published_vi}}</time>{{#article.unit_name}} · {{#lang_en}}<span lang="vi">{{/lang_en}}{{article.unit_name}}{{#lang_en}}</span>{{/lang_en}}{{#article.unit_ended}} ({{article.unit_ended}}){{/article.unit_ended}}{{/article.unit_name}}</p>
+  {{#article.summary}}<p class="lead"{{#lang_en}} lang="vi"{{/lang_en}}>{{article.summary}}</p>{{/article.summary}}
+  <div class="body"{{#lang_en}} lang="vi"{{/lang_en}}>{{{article.body_html}}}</div>
+  {{#article.byline}}<p class="byline">{{t.byline}}: {{#lang_en}}<span lang="vi">{{/lang_en}}{{article.byline}}{{#lang_en}}</span>{{/lang_en}}</p>{{/article.byline}}
   {{#article.approved_by}}<p class="approval">{{t.approved_by}}: {{article.approved_by}}</p>{{/article.approved_by}}
-  {{#article.source_name}}<p class="source">{{t.source}}: {{#article.source_url}}<a href="{{article.source_url}}" rel="noopener noreferrer">{{article.source_name}}</a>{{/article.source_url}}{{^article.source_url}}{{article.source_name}}{{/article.source_url}}</p>{{/article.source_name}}
-  {{#article.tags.0}}<p class="tags">{{t.tags}}: {{#article.tags}}<span class="tag">{{.}}</span> {{/article.tags}}</p>{{/article.tags.0}}
-  {{#article.documents.0}}<h2>{{t.related_documents}}</h2><ul>{{#article.documents}}<li><a href="{{url}}">{{number}}</a> {{title}}</li>{{/article.documents}}</ul>{{/article.documents.0}}
+  {{#article.source_name}}<p class="source">{{t.source}}: {{#article.source_url}}<a href="{{article.source_url}}" rel="noopener noreferrer"{{#lang_en}} lang="vi"{{/lang_en}}>{{article.source_name}}</a>{{/article.source_url}}{{^article.source_url}}{{#lang_en}}<span lang="vi">{{/lang_en}}{{article.source_name}}{{#lang_en}}</span>{{/lang_en}}{{/article.source_url}}</p>{{/article.source_name}}
+  {{#article.tags.0}}<p class="tags">{{t.tags}}: {{#article.tags}}<span class="tag"{{#lang_en}} lang="vi"{{/lang_en}}>{{.}}</span> {{/article.tags}}</p>{{/article.tags.0}}
+  {{#article.documents.0}}<h2>{{t.related_documents}}</h2><ul>{{#article.documents}}<li><a href="{{url}}">{{number}}</a> {{#lang_en}}<span lang="vi">{{/lang_en}}{{title}}{{#lang_en}}</span>{{/lang_en}}</li>{{/article.documents}}</ul>{{/article.documents.0}}
 </article>
 )HTML";
 
@@ -163,7 +165,7 @@ inline constexpr std::string_view document_table = R"HTML(<div class="table-wrap
 <caption class="visually-hidden">{{t.documents}}</caption>
 <thead><tr><th scope="col">{{t.number}}</th><th scope="col">{{t.title}}</th><th scope="col">{{t.issued_on}}</th><th scope="col">{{t.status}}</th></tr></thead>
 <tbody>
-{{#documents}}<tr><td><a href="{{url}}">{{number}}</a></td><td>{{title}}</td><td>{{issued_vi}}</td><td>{{#status}}<span class="status status-{{status}}">{{status_label}}</span>{{/status}}{{period}}</td></tr>
+{{#documents}}<tr><td><a href="{{url}}">{{number}}</a></td><td{{#lang_en}} lang="vi"{{/lang_en}}>{{title}}</td><td>{{issued_vi}}</td><td>{{#status}}<span class="status status-{{status}}">{{status_label}}</span>{{/status}}{{period}}</td></tr>
 {{/documents}}
 </tbody>
 </table>
@@ -172,12 +174,12 @@ inline constexpr std::string_view document_table = R"HTML(<div class="table-wrap
 
 // One issuing level's documents inside a family section: the status column for legal
 // normative documents, the implementation period for administrative ones.
-inline constexpr std::string_view document_group_table = R"HTML(<div class="table-wrap" role="region" aria-label="{{label}}" tabindex="0">
+inline constexpr std::string_view document_group_table = R"HTML(<div class="table-wrap" role="region" aria-label="{{region}}" tabindex="0">
 <table class="documents">
 <caption class="visually-hidden">{{label}}</caption>
 <thead><tr><th scope="col">{{t.number}}</th><th scope="col">{{t.title}}</th><th scope="col">{{t.issued_on}}</th><th scope="col">{{#normative}}{{t.status}}{{/normative}}{{^normative}}{{t.period}}{{/normative}}</th></tr></thead>
 <tbody>
-{{#documents}}<tr><td><a href="{{url}}">{{number}}</a></td><td>{{title}}</td><td>{{issued_vi}}</td><td>{{#status}}<span class="status status-{{status}}">{{status_label}}</span>{{/status}}{{period}}</td></tr>
+{{#documents}}<tr><td><a href="{{url}}">{{number}}</a></td><td{{#lang_en}} lang="vi"{{/lang_en}}>{{title}}</td><td>{{issued_vi}}</td><td>{{#status}}<span class="status status-{{status}}">{{status_label}}</span>{{/status}}{{period}}</td></tr>
 {{/documents}}
 </tbody>
 </table>
@@ -187,7 +189,7 @@ inline constexpr std::string_view document_group_table = R"HTML(<div class="tabl
 inline constexpr std::string_view document = R"HTML(<article class="full document">
   <p class="crumbs"><a href="{{site.section}}">{{t.section}}</a> › <a href="{{doc.category_url}}">{{t.cat_documents}}</a></p>
   <h1>{{doc.type_name}} {{doc.number}}</h1>
-  <p class="lead">{{doc.title}}</p>
+  <p class="lead"{{#lang_en}} lang="vi"{{/lang_en}}>{{doc.title}}</p>
   {{#doc.issuer_note}}<p class="ended" role="note">{{doc.issuer_note}}</p>{{/doc.issuer_note}}
   <table class="meta">
     <caption>{{t.properties}}</caption>
@@ -196,21 +198,21 @@ inline constexpr std::string_view document = R"HTML(<article class="full documen
       <tr><th scope="row">{{t.type}}</th><td>{{doc.type_name}}</td></tr>
       <tr><th scope="row">{{t.family}}</th><td>{{doc.family_label}}</td></tr>
       <tr><th scope="row">{{t.level}}</th><td>{{doc.level_label}}</td></tr>
-      <tr><th scope="row">{{t.issuer}}</th><td>{{doc.issuer}}{{#doc.parent_issuer}} ({{doc.parent_issuer}}){{/doc.parent_issuer}}</td></tr>
-      <tr><th scope="row">{{t.place_date}}</th><td>{{doc.place_date}}</td></tr>
-      <tr><th scope="row">{{t.signer}}</th><td class="signer">{{#doc.signer_lines}}<span class="signer-line">{{.}}</span><br>{{/doc.signer_lines}}{{#doc.signer_name}}<strong class="signer-name">{{doc.signer_name}}</strong>{{/doc.signer_name}}</td></tr>
+      <tr><th scope="row">{{t.issuer}}</th><td{{#lang_en}} lang="vi"{{/lang_en}}>{{doc.issuer}}{{#doc.parent_issuer}} ({{doc.parent_issuer}}){{/doc.parent_issuer}}</td></tr>
+      <tr><th scope="row">{{t.place_date}}</th><td{{#lang_en}} lang="vi"{{/lang_en}}>{{doc.place_date}}</td></tr>
+      <tr><th scope="row">{{t.signer}}</th><td class="signer"{{#lang_en}} lang="vi"{{/lang_en}}>{{#doc.signer_lines}}<span class="signer-line">{{.}}</span><br>{{/doc.signer_lines}}{{#doc.signer_name}}<strong class="signer-name">{{doc.signer_name}}</strong>{{/doc.signer_name}}</td></tr>
       {{#doc.effective_vi}}<tr><th scope="row">{{t.effective_on}}</th><td>{{doc.effective_vi}}</td></tr>{{/doc.effective_vi}}
       {{#doc.expires_vi}}<tr><th scope="row">{{t.expires_on}}</th><td>{{doc.expires_vi}}</td></tr>{{/doc.expires_vi}}
       {{#doc.period}}<tr><th scope="row">{{t.period}}</th><td>{{doc.period}}</td></tr>{{/doc.period}}
       {{#doc.status}}<tr><th scope="row">{{t.status}}</th><td><span class="status status-{{doc.status}}">{{doc.status_label}}</span></td></tr>{{/doc.status}}
-      {{#doc.fields.0}}<tr><th scope="row">{{t.fields}}</th><td>{{#doc.fields}}<span class="tag">{{.}}</span> {{/doc.fields}}</td></tr>{{/doc.fields.0}}
-      {{#doc.recipients.0}}<tr><th scope="row">{{t.recipients}}</th><td><ul>{{#doc.recipients}}<li>{{.}}</li>{{/doc.recipients}}</ul></td></tr>{{/doc.recipients.0}}
+      {{#doc.fields.0}}<tr><th scope="row">{{t.fields}}</th><td{{#lang_en}} lang="vi"{{/lang_en}}>{{#doc.fields}}<span class="tag">{{.}}</span> {{/doc.fields}}</td></tr>{{/doc.fields.0}}
+      {{#doc.recipients.0}}<tr><th scope="row">{{t.recipients}}</th><td{{#lang_en}} lang="vi"{{/lang_en}}><ul>{{#doc.recipients}}<li>{{.}}</li>{{/doc.recipients}}</ul></td></tr>{{/doc.recipients.0}}
     </tbody>
   </table>
-  {{#doc.history.0}}<h2>{{t.status_history}}</h2><ol class="history">{{#doc.history}}<li><time datetime="{{date_iso}}">{{date_vi}}</time>: {{label}}{{#note}} ({{note}}){{/note}}</li>{{/doc.history}}</ol>{{/doc.history.0}}
-  {{#doc.relations.0}}<h2>{{t.related_documents}}</h2><ul class="relations">{{#doc.relations}}<li>{{label}}: {{#url}}<a href="{{url}}">{{number}}</a>{{/url}}{{^url}}{{number}}{{/url}} {{title}}</li>{{/doc.relations}}</ul>{{/doc.relations.0}}
-  {{#doc.files.0}}<h2>{{t.files}}</h2><ul class="files">{{#doc.files}}<li>{{#url}}<a href="{{url}}" download>{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}{{#size}} ({{size}}){{/size}}</li>{{/doc.files}}</ul>{{/doc.files.0}}
-  {{#doc.body_html}}<h2>{{t.full_text}}</h2><div class="body">{{{doc.body_html}}}</div>{{/doc.body_html}}
+  {{#doc.history.0}}<h2>{{t.status_history}}</h2><ol class="history">{{#doc.history}}<li><time datetime="{{date_iso}}">{{date_vi}}</time>: {{label}}{{#note}} ({{#lang_en}}<span lang="vi">{{/lang_en}}{{note}}{{#lang_en}}</span>{{/lang_en}}){{/note}}</li>{{/doc.history}}</ol>{{/doc.history.0}}
+  {{#doc.relations.0}}<h2>{{t.related_documents}}</h2><ul class="relations">{{#doc.relations}}<li>{{label}}: {{#url}}<a href="{{url}}">{{number}}</a>{{/url}}{{^url}}{{number}}{{/url}} {{#lang_en}}<span lang="vi">{{/lang_en}}{{title}}{{#lang_en}}</span>{{/lang_en}}</li>{{/doc.relations}}</ul>{{/doc.relations.0}}
+  {{#doc.files.0}}<h2>{{t.files}}</h2><ul class="files"{{#lang_en}} lang="vi"{{/lang_en}}>{{#doc.files}}<li>{{#url}}<a href="{{url}}" download>{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}{{#size}} ({{size}}){{/size}}</li>{{/doc.files}}</ul>{{/doc.files.0}}
+  {{#doc.body_html}}<h2>{{t.full_text}}</h2><div class="body"{{#lang_en}} lang="vi"{{/lang_en}}>{{{doc.body_html}}}</div>{{/doc.body_html}}
 </article>
 )HTML";
 
@@ -221,9 +223,9 @@ inline constexpr std::string_view search = R"HTML(<h1>{{t.search_title}}</h1>
 {{#search.q}}<p class="sort">{{t.sort}}: <a href="{{search.relevance_url}}"{{^search.newest}} aria-current="true"{{/search.newest}}>{{t.sort_relevance}}</a> | <a href="{{search.newest_url}}"{{#search.newest}} aria-current="true"{{/search.newest}}>{{t.sort_newest}}</a></p>{{/search.q}}
 <ol class="results">
 {{#results}}<li>
-  <h2><a href="{{url}}">{{title}}</a></h2>
+  <h2{{#lang_en}} lang="vi"{{/lang_en}}><a href="{{url}}">{{title}}</a></h2>
   <p class="meta">{{kind_label}}{{#date_vi}} · {{date_vi}}{{/date_vi}}</p>
-  <p class="snippet">{{{snippet_html}}}</p>
+  <p class="snippet"{{#lang_en}} lang="vi"{{/lang_en}}>{{{snippet_html}}}</p>
 </li>
 {{/results}}
 </ol>

@@ -233,12 +233,17 @@ struct document_item {
 };
 
 // The documents of one issuing level inside a family section ("Trung ương", "Thành phố"...).
+// `region` names the table's scrolling region by family and level together ("Văn bản quy phạm
+// pháp luật: Trung ương"): both families have a "Trung ương" table, and two landmarks of one name
+// cannot be told apart (axe landmark-unique).
 struct document_level_group {
   std::string_view label;
+  std::string region;
   std::vector<document_item> documents;
   template <class F>
   void fields(F&& f) const {
     f("label", label);
+    f("region", region);
     f("documents", documents);
   }
 };

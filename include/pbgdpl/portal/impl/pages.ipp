@@ -113,6 +113,13 @@ result<shared_page<T>> fetch_page(store::store& db, store::record_cache::reader*
   return out;
 }
 
+// A date as the page's language writes it: "ngày 22 tháng 3 năm 2023" in Vietnamese, ISO 8601 in
+// English (as the English notices already write them). The view fields keep their names
+// (published_vi, issued_vi...): themes use them.
+inline std::string date_text(const page_context& ctx, date d) {
+  return ctx.lang == language::en ? format_date(d) : format_vietnamese_date(d);
+}
+
 inline std::string format_size(std::uint64_t n) {
   char b[32];
   if (n >= 1024 * 1024) std::snprintf(b, sizeof b, "%.1f MB", static_cast<double>(n) / (1024.0 * 1024.0));
@@ -423,7 +430,7 @@ PBGDPL_DECL views::article_item pages::article_item(const page_context& ctx, con
           a.title,
           a.summary,
           format_timestamp(t),
-          format_vietnamese_date(local_date(t)),
+          detail::date_text(ctx, local_date(t)),
           a.unit.value == ctx.u->id.value ? std::string_view() : owner_name(ctx, a.unit.value),
           ended_mark(ctx, a.unit.value)};
 }
@@ -441,7 +448,7 @@ PBGDPL_DECL views::document_item pages::document_item(const page_context& ctx, c
   item.url = with_lang(ctx, ctx.links.document(d.id.value));
   item.number = d.number;
   item.title = d.title;
-  item.issued_vi = format_vietnamese_date(d.issued_on);
+  item.issued_vi = detail::date_text(ctx, d.issued_on);
   const auto family = family_of(d);
   item.family = to_string(family);
   // The status shows only where it applies (legal normative documents).
@@ -466,6 +473,7 @@ PBGDPL_DECL std::vector<views::document_section> pages::document_sections(const 
     for (const auto& [level, name] : enum_names<document_level>::values) {
       views::document_level_group group;
       group.label = en ? label_en(level) : label_vi(level);
+      group.region = std::string(section.label) + ": " + std::string(group.label);
       for (const auto& item : items)
         if (item.level == level && item.family == section.family) group.documents.push_back(item);
       if (!group.documents.empty()) section.levels.push_back(std::move(group));
@@ -481,7 +489,7 @@ PBGDPL_DECL views::article_item pages::question_item(const page_context& ctx, co
           q.title,
           publish::stored_summary(q.body_html, q.body, 200),
           format_timestamp(t),
-          format_vietnamese_date(local_date(t)),
+          detail::date_text(ctx, local_date(t)),
           q.unit.value == ctx.u->id.value ? std::string_view() : owner_name(ctx, q.unit.value),
           ended_mark(ctx, q.unit.value)};
 }
@@ -720,7 +728,7 @@ PBGDPL_DECL http::response pages::article_page(http::request& req, const page_co
   v.summary = std::string_view(a.summary);
   v.body_html = a.body_html ? std::string_view(*a.body_html) : std::string_view(plain_body);
   v.published_iso = format_timestamp(t);
-  v.published_vi = format_vietnamese_date(local_date(t));
+  v.published_vi = detail::date_text(ctx, local_date(t));
   v.unit_name = owner_name(ctx, a.unit.value);
   v.unit_ended = ended_mark(ctx, a.unit.value);
   v.tags = a.tags;
@@ -751,7 +759,7 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
   v.history.reserve(d.status_history.size());
   if (is_normative(d))
     for (const auto& h : d.status_history)
-      v.history.push_back({format_date(h.on), format_vietnamese_date(h.on),
+      v.history.push_back({format_date(h.on), detail::date_text(ctx, h.on),
                            en ? validity_status_label_en(h.status) : validity_status_label_vi(h.status), h.note});
   std::vector<std::shared_ptr<const legal_document>> targets;  // held while rendering
   v.relations.reserve(d.relations.size());
@@ -813,8 +821,8 @@ PBGDPL_DECL http::response pages::document_page(http::request& req, const page_c
                       (v.period.empty() ? "" : "; thời gian thực hiện: " + v.period) +
                       (heirs.empty() ? "" : "; nhiệm vụ của cơ quan ban hành do " + heirs + " tiếp nhận") + ".";
   }
-  v.effective_vi = d.effective_on ? format_vietnamese_date(*d.effective_on) : std::string();
-  v.expires_vi = d.expires_on ? format_vietnamese_date(*d.expires_on) : std::string();
+  v.effective_vi = d.effective_on ? detail::date_text(ctx, *d.effective_on) : std::string();
+  v.expires_vi = d.expires_on ? detail::date_text(ctx, *d.expires_on) : std::string();
   if (family == document_family::normative && d.status) {
     v.status = to_string(*d.status);
     v.status_label = en ? validity_status_label_en(*d.status) : validity_status_label_vi(*d.status);
@@ -836,17 +844,19 @@ PBGDPL_DECL http::response pages::question_page(http::request& req, const page_c
   const auto& cat = *find_category("hoi-dap-phap-luat");
   const bool en = ctx.lang == language::en;
   // The question page reuses the article template: the question as the lead, the answer as the
-  // body, both from the HTML stored when they were written.
-  std::string body = "<p><strong>" + std::string(en ? "Question" : "Câu hỏi") + "</strong> (" +
+  // body, both from the HTML stored when they were written. On the English page the body is
+  // marked Vietnamese (the stored text is), so its two English labels say they are English.
+  const std::string_view label_open = en ? "<p><strong lang=\"en\">" : "<p><strong>";
+  std::string body = std::string(label_open) + (en ? "Question" : "Câu hỏi") + "</strong> (" +
                      publish::escape_html(pub.asker_name) + "):</p>\n" + publish::stored_html(pub.body_html, pub.body) +
-                     "<p><strong>" + std::string(en ? "Answer" : "Trả lời") + ":</strong></p>\n" +
+                     std::string(label_open) + (en ? "Answer" : "Trả lời") + ":</strong></p>\n" +
                      publish::stored_html(pub.answer_html, pub.answer_markdown);
   views::article_page page;
   auto& v = page.article;
   v.title = pub.title;
   v.body_html = body;
   v.published_iso = format_timestamp(t);
-  v.published_vi = format_vietnamese_date(local_date(t));
+  v.published_vi = detail::date_text(ctx, local_date(t));
   v.unit_name = owner_name(ctx, pub.unit.value);
   v.category_url = with_lang(ctx, ctx.links.category(cat.slug));
   v.category_label = en ? cat.label_en : cat.label_vi;
@@ -906,13 +916,13 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
           if (!a || !is_visible_at(*a, ctx.now) || !visible_here(ctx, a->unit.value)) continue;
           item.url = with_lang(ctx, ctx.links.article(h.id));
           item.kind_label = std::string(en ? article_kind_label_en(a->kind) : article_kind_label_vi(a->kind));
-          item.date_vi = format_vietnamese_date(local_date(a->published_at.value_or(a->created_at)));
+          item.date_vi = detail::date_text(ctx, local_date(a->published_at.value_or(a->created_at)));
         } else if (h.kind == "legal_document") {
           auto d = db_.get<legal_document>(h);
           if (!d || !document_visible_here(ctx, *d)) continue;
           item.url = with_lang(ctx, ctx.links.document(h.id));
           item.kind_label = d->number;
-          item.date_vi = format_vietnamese_date(d->issued_on);
+          item.date_vi = detail::date_text(ctx, d->issued_on);
         } else if (h.kind == "question") {
           auto qq = db_.get<question>(h);
           if (!qq || !is_published(*qq) || !visible_here(ctx, qq->unit.value)) continue;

@@ -41,7 +41,11 @@ struct form_builder {
   std::string text(const std::string& name, std::string_view label, std::string_view type = "text", bool required = false,
                    std::string_view hint = {}) {
     shown.insert(name);
-    return input(s, fe, name, label, get(name), type, required, hint);
+    // A date typed by hand that does not parse is kept as typed: in a text box, as a date box
+    // may only hold a valid date.
+    auto value = get(name);
+    if (type == "date" && !value.empty() && !parse_date(value)) type = "text";
+    return input(s, fe, name, label, value, type, required, hint);
   }
   // A textarea of one item per line: errors of its items ("fields-2") show on it.
   std::string lines(const std::string& name, std::string_view label, std::string_view hint) {

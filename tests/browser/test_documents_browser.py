@@ -98,7 +98,12 @@ def test_a_plan_record_is_entered_checked_approved_and_published(browser, portal
 
 def test_a_document_of_another_unit_cannot_be_entered_by_naming_it(browser, portal):
     sign_in(browser, portal, DIVISION_EDITOR)
+    browser.get(portal.base + "/quan-tri/van-ban/moi?lang=en")
+    assert "Number and symbol" in browser.page_source
     browser.get(portal.base + "/quan-tri/van-ban/moi")
+    # Records of no unit (a higher authority's) need the right at every root: not offered here.
+    units = [o.get_attribute("value") for o in Select(browser.find_element(By.ID, "f-unit")).options]
+    assert units == ["vhxh-phuong-ha-dong"], units
     browser.execute_script("var o=document.createElement('option'); o.value='th-van-yen'; o.selected=true;"
                            "document.getElementById('f-unit').appendChild(o);")
     set_value(browser, "number", "8/KH-THVY")

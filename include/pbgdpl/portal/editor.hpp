@@ -22,6 +22,13 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
+namespace editor_detail {
+struct call;
+using body_fn = std::function<http::response(http::request&, call&)>;
+// Wraps a screen: signed in, and every POST with the session's CSRF token (editor_screens.ipp).
+using guard_fn = std::function<http::handler(body_fn)>;
+}  // namespace editor_detail
+
 struct editor_options {
   std::string cookie_name = "pbgdpl_phien";
   // Cookies carry Secure unless this says otherwise; the reference portal clears it only when its
@@ -49,6 +56,7 @@ class editor {
   struct ctx;
   void build();
   void build_webhooks();  // impl/editor_webhooks.ipp
+  void build_documents(const editor_detail::guard_fn& guarded);  // legal document records, publications
   timestamp now() const;
   std::optional<account> signed_in(const http::request& req, std::string* token = nullptr);
   std::string csrf_for(std::string_view session_token) const;
@@ -63,8 +71,9 @@ class editor {
   std::shared_ptr<http::router> routes_;
 };
 
-// Parses an application/x-www-form-urlencoded body (at most 200 fields; bad escapes and
-// invalid UTF-8 refused; a name given twice keeps the first).
+// Parses an application/x-www-form-urlencoded body (at most 400 fields: the document form posts
+// every row of its repeated parts; bad escapes and invalid UTF-8 refused; a name given twice
+// keeps the first).
 result<std::map<std::string, std::string>> parse_form(std::string_view body);
 // The value of cookie `name` in a Cookie header ("" when absent).
 std::string cookie_value(std::string_view header, std::string_view name);

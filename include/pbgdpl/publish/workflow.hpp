@@ -112,6 +112,11 @@ struct transition {
   std::optional<timestamp> publish_at;     // publish: a future time schedules it
 };
 
+// The machine on a bare state, for content whose record has no article fields (legal document
+// records, publications, whose `state` is an article_state): checks the edge exists and, for a
+// rejection, that a reason is given; sets `state`. Permissions are the caller's, as for apply().
+result<transition> advance(article_state& state, step s, std::string comment = {});
+
 // Applies `s` to `a` at `now`: checks the edge exists and the step's own conditions (a reason to
 // reject; a publication time not in the past beyond a minute's slack), sets the state, and for
 // publish the publication time (now, or `publish_at` when later: a scheduled article, visible

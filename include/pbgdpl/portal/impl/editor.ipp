@@ -25,7 +25,7 @@ PBGDPL_DECL result<std::map<std::string, std::string>> parse_form(std::string_vi
     auto part = body.substr(0, amp);
     body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
     if (part.empty()) continue;
-    if (++fields > 200)
+    if (++fields > 400)
       return error(errc::too_large, {}, "Biểu mẫu có quá nhiều trường", "The form has too many fields");
     auto eq = part.find('=');
     auto k = http::percent_decode(part.substr(0, eq), true);
@@ -108,6 +108,8 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     h += "<nav aria-label=\"" + s.t("Quản trị", "Editor") + "\"><ul class=\"editor-nav\">";
     h += "<li><a href=\"" + esc(s.link("/")) + "\">" + s.t("Bảng công việc", "Dashboard") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/bai-viet/moi")) + "\">" + s.t("Viết bài mới", "New article") + "</a></li>";
+    h += "<li><a href=\"" + esc(s.link("/van-ban")) + "\">" + s.t("Văn bản", "Documents") + "</a></li>";
+    h += "<li><a href=\"" + esc(s.link("/an-pham")) + "\">" + s.t("Ấn phẩm", "Publications") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/cau-hoi")) + "\">" + s.t("Câu hỏi", "Questions") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/webhook")) + "\">" + s.t("Webhook", "Webhooks") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
@@ -305,3 +307,5 @@ PBGDPL_NAMESPACE_END
 
 #include "editor_screens.ipp"
 #include "editor_webhooks.ipp"
+#include "editor_forms.ipp"
+#include "editor_documents.ipp"

@@ -13,6 +13,14 @@ inline bool may(const account& a, trust::action act, const std::string& unit, co
 
 inline std::string state_label(article_state s, bool en) { return std::string(en ? label_en(s) : label_vi(s)); }
 
+// One guarded request: its screen, the signed-in account, its CSRF token and the posted form.
+struct call {
+  screen s;
+  account who;
+  std::string token, csrf;
+  std::map<std::string, std::string> form;
+};
+
 }  // namespace editor_detail
 
 PBGDPL_DECL void editor::build() {
@@ -114,13 +122,6 @@ PBGDPL_DECL void editor::build() {
   });
 
   // Every other screen: signed in, and every POST with the session's CSRF token.
-  struct call {
-    screen s;
-    account who;
-    std::string token, csrf;
-    std::map<std::string, std::string> form;
-  };
-  using body_fn = std::function<http::response(http::request&, call&)>;
   auto guarded = [this, screen_of](body_fn fn) {
     return [this, screen_of, fn = std::move(fn)](http::request& req) -> http::response {
       call c;
@@ -694,6 +695,8 @@ PBGDPL_DECL void editor::build() {
     }
     return see_other(c.s.link("/cau-hoi/" + x->id.value));
   }));
+
+  build_documents(guarded);
 }
 
 }  // namespace portal

@@ -5,14 +5,13 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace publish {
 
-inline result<transition> apply(article& a, step s, timestamp now, std::string comment,
-                                std::optional<timestamp> publish_at) {
-  const auto* rule = find_rule(s, a.state);
+inline result<transition> advance(article_state& state, step s, std::string comment) {
+  const auto* rule = find_rule(s, state);
   if (!rule)
     return error(errc::conflict, "/state",
-                 "Không thể \"" + std::string(label_vi(s)) + "\" khi bài đang ở trạng thái \"" +
-                     std::string(label_vi(a.state)) + "\"",
-                 "Cannot \"" + std::string(label_en(s)) + "\" an article that is \"" + std::string(label_en(a.state)) + "\"");
+                 "Không thể \"" + std::string(label_vi(s)) + "\" khi nội dung đang ở trạng thái \"" +
+                     std::string(label_vi(state)) + "\"",
+                 "Cannot \"" + std::string(label_en(s)) + "\" content that is \"" + std::string(label_en(state)) + "\"");
   if (s == step::reject) {
     if (comment.find_first_not_of(" \t\r\n") == std::string::npos)
       return error(errc::missing_field, "/comment", "Cần ghi lý do trả lại để người viết biết phải sửa gì",
@@ -20,16 +19,25 @@ inline result<transition> apply(article& a, step s, timestamp now, std::string c
     if (comment.size() > 2000)
       return error(errc::too_large, "/comment", "Lý do quá dài (tối đa 2.000 byte)", "The reason is too long (2,000 bytes at most)");
   }
+  transition t{s, state, rule->to, std::move(comment), std::nullopt};
+  state = rule->to;
+  return t;
+}
+
+inline result<transition> apply(article& a, step s, timestamp now, std::string comment,
+                                std::optional<timestamp> publish_at) {
+  article_state next = a.state;
+  auto t = advance(next, s, std::move(comment));
+  if (!t) return t;
   if (publish_at && s != step::publish)
     return error(errc::invalid_argument, "/publish_at", "Chỉ khi đăng mới hẹn giờ được", "Only publishing takes a time");
   // A minute of slack: the form was filled a moment ago; further back would rewrite history.
   if (publish_at && *publish_at < now - std::chrono::minutes(1))
     return error(errc::invalid_argument, "/publish_at", "Thời điểm đăng đã qua", "The publication time has passed");
-  transition t{s, a.state, rule->to, std::move(comment), std::nullopt};
-  a.state = rule->to;
+  a.state = next;
   if (s == step::publish) {
     a.published_at = publish_at && *publish_at > now ? *publish_at : now;
-    t.publish_at = a.published_at;
+    t->publish_at = a.published_at;
   } else if (s == step::reopen || s == step::reject || s == step::withdraw) {
     if (a.state == article_state::draft && s != step::reopen) a.published_at.reset();
     if (s == step::reopen) a.published_at.reset();

@@ -93,6 +93,9 @@ struct options {
   // Screens mounted at "/quan-tri" beside the pages (portal/editor.hpp's editor::routes()); they
   // pass the same middleware (security headers, checks) and are never cached (no-store).
   std::shared_ptr<const http::router> editor_routes;
+  // The units' uploaded files, read-only (portal/media_library.hpp's media_library::routes()),
+  // mounted at "/don-vi/{unit}/pbgdpl/tep".
+  std::shared_ptr<const http::router> media_routes;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter

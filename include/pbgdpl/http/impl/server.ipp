@@ -810,6 +810,16 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
                             "Only Expect: 100-continue is supported");
         expect_continue = true;
       }
+      if (srv_.cfg_.body_limit_for) {
+        auto t = h.target();
+        if (auto lim = srv_.cfg_.body_limit_for(std::string_view(t.data(), t.size()))) {
+          if (auto len = parser_->content_length(); len && *len > *lim) {
+            refused_body_ = true;  // not read: the handler answers, then the connection closes
+            return on_request();
+          }
+          parser_->body_limit(*lim);
+        }
+      }
       if (parser_->is_done()) return on_request();
       if (expect_continue) {
         static const std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -873,7 +883,8 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       }
       req_.reset(parser_->release());
       req_.remote_address = remote_;
-      bool keep = req_.keep_alive();
+      req_.body_refused = std::exchange(refused_body_, false);
+      bool keep = req_.keep_alive() && !req_.body_refused;
       unsigned version = req_.version();
       head_only_ = req_.method() == verb::head;
       if (auto r = req_.prepare(); !r) {
@@ -945,6 +956,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     bool timed_out_ = false;
     bool keep_alive_ = true;
     bool head_only_ = false;
+    bool refused_body_ = false;
     state state_ = state::idle;
     std::string remote_;
     clock::time_point request_start_{}, write_start_{};

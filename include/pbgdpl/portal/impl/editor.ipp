@@ -108,6 +108,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     h += "<li><a href=\"" + esc(s.link("/")) + "\">" + s.t("Bảng công việc", "Dashboard") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/bai-viet/moi")) + "\">" + s.t("Viết bài mới", "New article") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/cau-hoi")) + "\">" + s.t("Câu hỏi", "Questions") + "</a></li>";
+    h += "<li><a href=\"" + esc(s.link("/tep")) + "\">" + s.t("Tệp và ảnh", "Media") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
     h += "</ul></nav><form class=\"editor-signout\" method=\"post\" action=\"" + esc(s.link("/dang-xuat")) + "\">";
     h += "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
@@ -236,6 +237,7 @@ inline constexpr std::string_view editor_css = R"(.editor-header{display:flex;fl
 table.work{border-collapse:collapse;width:100%}table.work th,table.work td{border:1px solid #999;padding:.3rem;text-align:left}
 .diff ins{background:#dfd;text-decoration:none}.diff del{background:#fdd}.preview{border:1px dashed #666;padding:.5rem 1rem}
 .actions form{display:inline-block;margin:.5rem 1rem .5rem 0;vertical-align:top}
+.media-list{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}.media-list li{max-width:12rem}.media-list img.thumb{display:block;max-width:100%;height:auto;border:1px solid #999}
 )";
 
 // The live preview: an enhancement only (the form's "Xem trước" button works without it).
@@ -300,4 +302,5 @@ PBGDPL_DECL bool editor::csrf_ok(const http::request& req, const std::map<std::s
 }  // namespace portal
 PBGDPL_NAMESPACE_END
 
+#include "editor_media.ipp"
 #include "editor_screens.ipp"

@@ -61,6 +61,7 @@ PBGDPL_DECL void site::build_routes() {
   // the Host (or the default unit). Neither rewrites the request; the pages read the {unit}
   // parameter and the base of their links from where they were mounted.
   if (opt_.editor_routes) routes_->mount("/quan-tri", opt_.editor_routes);
+  if (opt_.media_routes) routes_->mount("/don-vi/{unit}/pbgdpl/tep", opt_.media_routes);
   routes_->mount("/don-vi/{unit}", pages_.routes());
   routes_->mount("/", pages_.routes());
 }

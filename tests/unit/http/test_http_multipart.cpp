@@ -1,4 +1,5 @@
 #include <pbgdpl/http/multipart.hpp>
+#include <pbgdpl/http/server.hpp>
 
 #include <doctest/doctest.h>
 
@@ -29,7 +30,8 @@ TEST_CASE("the boundary is read from a multipart/form-data Content-Type, quoted 
 }
 
 TEST_CASE("text fields and a binary file come out as sent") {
-  std::string bytes("\x89PNG\r\n\x1a\n\0\0--" + B.substr(0, 5) + "\r\n\r\n", 8 + 2 + 2 + 5 + 4);
+  // Binary, with NUL bytes, a CRLF, a blank line and the start of the delimiter inside.
+  std::string bytes = std::string("\x89PNG\r\n\x1a\n\0\0", 10) + "--" + B.substr(0, 5) + "\r\n\r\n\r\n--" + B.substr(0, 9);
   auto body = part("csrf", "abc123") + part("alt_text", "Ảnh lễ ra quân") + file("file", "anh.png", "image/png", bytes) + close();
   auto r = http::parse_multipart(body, B);
   REQUIRE(r);
@@ -101,4 +103,36 @@ TEST_CASE("limits on parts, headers and sizes hold") {
   lim = {};
   lim.max_header_bytes = 20;
   CHECK(!http::parse_multipart(part("a", "1") + close(), B, lim));
+}
+
+#include "support.hpp"
+
+TEST_CASE("a route's own body limit: a larger declared body is not read and the handler says so") {
+  auto r = std::make_shared<http::router>();
+  r->get("/healthz", [](http::request&) { return http::response::text("ok"); });
+  r->post("/tai-len", [](http::request& q) {
+    return http::response::text(q.body_refused ? "refused" : "got " + std::to_string(q.body().size()));
+  });
+  r->post("/khac", [](http::request& q) { return http::response::text("got " + std::to_string(q.body().size())); });
+  auto cfg = test_http::quick_config();
+  cfg.max_body_bytes = 1000;
+  cfg.body_limit_for = [](std::string_view target) -> std::optional<std::size_t> {
+    if (target.substr(0, target.find('?')) == "/tai-len") return 5000;
+    return std::nullopt;
+  };
+  test_http::running srv(r, cfg);
+  auto post = [&](std::string_view path, std::size_t n) {
+    return srv.raw("POST " + std::string(path) + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(n) + "\r\n\r\n" +
+                   std::string(n, 'a'));
+  };
+  // Over the server's default limit but within the route's: read whole.
+  CHECK(post("/tai-len", 4000).received.find("got 4000") != std::string::npos);
+  // Over the route's: the handler answers without the body, and the connection closes.
+  auto big = post("/tai-len", 6000);
+  CHECK(big.received.find("refused") != std::string::npos);
+  CHECK(big.received.find("Connection: close") != std::string::npos);
+  // Other routes keep the default limit (the server's own 413).
+  CHECK(post("/khac", 4000).received.find("413") != std::string::npos);
+  CHECK(post("/khac", 900).received.find("got 900") != std::string::npos);
+  CHECK(srv.alive());
 }

@@ -26,7 +26,9 @@ inline error malformed() {
                "The form data is not well-formed multipart/form-data");
 }
 
-// `; a=b; c="d"` parameters: the value of `key` (unquoted, backslash escapes undone), or nothing.
+// `; a=b; c="d"` parameters: the value of `key` (unquoted), or nothing. Browsers escape no
+// backslash in a quoted value (HTML's form encoding writes '"' as %22 instead), so a backslash is
+// a character of the value: "C:\x\a.png" stays a Windows path whose last segment is taken.
 inline std::optional<std::string> param(std::string_view params, std::string_view key) {
   std::size_t i = 0;
   while (i < params.size()) {
@@ -44,8 +46,7 @@ inline std::optional<std::string> param(std::string_view params, std::string_vie
       bool closed = false;
       while (i < params.size()) {
         char c = params[i++];
-        if (c == '\\' && i < params.size()) v += params[i++];
-        else if (c == '"') {
+        if (c == '"') {
           closed = true;
           break;
         } else v += c;

@@ -89,16 +89,24 @@ PBGDPL_DECL void editor::build_media() {
     for (const auto& g : who.grants)
       for (const auto& u : tree.subtree(g.unit.value)) {
         if (!listed.insert(u.id.value).second || tree.ended(u.id.value)) continue;
-        if (!may(who, trust::action::edit_content, u.id.value, tree)) continue;
+        if (!trust::allowed(who, trust::action::edit_content, u.id, tree)) continue;
         body += "<option value=\"" + esc(u.id.value) + "\"" + (u.id.value == typed.unit ? " selected" : "") + ">" + esc(u.name) + "</option>";
       }
     body += "</select></div>";
     const std::string max_mib = std::to_string(lim.max_bytes / (1024 * 1024));
-    body += input(s, fe, "file", s.t("Tệp ảnh", "Image file"), "", "file", true,
-                  s.t("Ảnh PNG, JPEG hoặc GIF, tối đa " + max_mib + " MiB và " + std::to_string(lim.max_width) + "×" +
+    {
+      // Written out here: a file input takes no value attribute, and `accept` guides the picker.
+      const bool bad = fe.by_field.count("file") > 0;
+      body += "<div class=\"field" + std::string(bad ? " has-error" : "") + "\"><label for=\"f-file\">" + s.t("Tệp ảnh", "Image file") +
+              " <span aria-hidden=\"true\">*</span></label><p class=\"hint\" id=\"f-file-hint\">" +
+              esc(s.t("Ảnh PNG, JPEG hoặc GIF, tối đa " + max_mib + " MiB và " + std::to_string(lim.max_width) + "×" +
                           std::to_string(lim.max_height) + " điểm ảnh.",
                       "A PNG, JPEG or GIF image, at most " + max_mib + " MiB and " + std::to_string(lim.max_width) + "×" +
-                          std::to_string(lim.max_height) + " pixels."));
+                          std::to_string(lim.max_height) + " pixels.")) + "</p>";
+      if (bad) body += "<p class=\"field-error\" id=\"f-file-error\">" + esc(fe.by_field.at("file")) + "</p>";
+      body += "<input type=\"file\" id=\"f-file\" name=\"file\" accept=\"image/png,image/jpeg,image/gif\" required aria-describedby=\"f-file-hint" +
+              std::string(bad ? " f-file-error\" aria-invalid=\"true\"" : "\"") + "></div>";
+    }
     body += input(s, fe, "alt_text", s.t("Mô tả ảnh (cho người không nhìn thấy ảnh)", "Description (for people who cannot see it)"),
                   typed.alt_text, "text", true);
     body += input(s, fe, "title", s.t("Tiêu đề (không bắt buộc)", "Title (optional)"), typed.title, "text");
@@ -179,12 +187,12 @@ PBGDPL_DECL void editor::build_media() {
     form_state typed{form["unit"], form["alt_text"], form["title"]};
     if (!parts) {
       add_errors(fe, parts.err(), s);
-      return media_screen(s, *who, csrf, typed, fe, {}, status_for(parts.err().code));
+      return media_screen(s, *who, csrf, typed, fe, {}, http::status_for(parts.err().code));
     }
     auto snap = units_->get();
-    if (!may(*who, trust::action::edit_content, typed.unit, snap->tree) || snap->tree.ended(typed.unit))
+    if (!trust::allowed(*who, trust::action::edit_content, unit_id{typed.unit}, snap->tree) || snap->tree.ended(typed.unit))
       fe.by_field["unit"] = s.t("Bạn không quản lý tệp của đơn vị này", "You do not manage this unit's files");
-    if (!file || file->body.empty() && file->file_name->empty())
+    if (!file || (file->file_name->empty() && file->body.empty()))
       fe.by_field["file"] = s.t("Hãy chọn một tệp ảnh", "Choose an image file");
     if (!fe.empty()) return media_screen(s, *who, csrf, typed, fe, {}, http::status::unprocessable_entity);
     media_upload up;

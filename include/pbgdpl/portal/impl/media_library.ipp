@@ -1,6 +1,7 @@
 // Bodies of portal/media_library.hpp (inline in header-only mode, compiled once from src/portal/).
 #pragma once
 #include "../../core/files.hpp"
+#include "../../core/media_types.hpp"
 #include "../../trust/hash.hpp"
 #include "../media_library.hpp"
 

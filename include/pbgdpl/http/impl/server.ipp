@@ -676,7 +676,10 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       }
       parser_.emplace();
       parser_->header_limit(static_cast<std::uint32_t>(srv_.cfg_.max_header_bytes));
-      parser_->body_limit(srv_.cfg_.max_body_bytes);
+      // With per-target limits, Beast must not judge Content-Length at the header's end against
+      // the default limit: the limit is chosen, and checked, once the target is known (below).
+      if (srv_.cfg_.body_limit_for) parser_->body_limit(boost::none);
+      else parser_->body_limit(srv_.cfg_.max_body_bytes);
       if (buffer_.size() > 0) {
         begin_request();
         return;
@@ -812,13 +815,16 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       }
       if (srv_.cfg_.body_limit_for) {
         auto t = h.target();
-        if (auto lim = srv_.cfg_.body_limit_for(std::string_view(t.data(), t.size()))) {
-          if (auto len = parser_->content_length(); len && *len > *lim) {
-            refused_body_ = true;  // not read: the handler answers, then the connection closes
-            return on_request();
-          }
-          parser_->body_limit(*lim);
+        auto own = srv_.cfg_.body_limit_for(std::string_view(t.data(), t.size()));
+        const std::size_t lim = own.value_or(srv_.cfg_.max_body_bytes);
+        const auto len = parser_->content_length();
+        if (len && *len > lim) {
+          if (!own)
+            return send_error(status::payload_too_large, errc::too_large, "Nội dung yêu cầu quá lớn", "Request body too large");
+          refused_body_ = true;  // not read: the handler answers, then the connection closes
+          return on_request();
         }
+        parser_->body_limit(lim);
       }
       if (parser_->is_done()) return on_request();
       if (expect_continue) {

@@ -35,7 +35,8 @@ http::response get(const std::shared_ptr<const http::router>& routes, const std:
   http::request req;
   req.message().method(http::verb::get);
   req.message().target(path);
-  REQUIRE(req.prepare());
+  // The request layer refuses some tricks (an encoded '/') before any route: a 400, as the site answers.
+  if (!req.prepare()) return http::response(http::status::bad_request);
   return root->handle_prepared(req);
 }
 
@@ -79,8 +80,13 @@ TEST_CASE("an uploaded image is stored with its thumbnail and record, and served
                           "/don-vi/th-van-yen/pbgdpl/tep/" + m->id.value + "/original.jpg",
                           "/don-vi/th-van-yen/pbgdpl/tep/" + m->id.value + "/..%2F..%2Fpbgdpl.db",
                           "/don-vi/th-van-yen/pbgdpl/tep/..%2F" + m->id.value + "/thumb.png",
+                          "/don-vi/th-van-yen/pbgdpl/tep/" + m->id.value + "/..",
+                          "/don-vi/th-van-yen/pbgdpl/tep/" + m->id.value + "/.thumb.png",
                           "/don-vi/th-van-yen/pbgdpl/tep/" + std::string(32, '0') + "/thumb.png"})
-    CHECK_MESSAGE(get(lib.routes(), bad).code == http::status::not_found, bad);
+  {
+    auto code = get(lib.routes(), bad).code;
+    CHECK_MESSAGE((code == http::status::not_found || code == http::status::bad_request), bad);
+  }
 }
 
 TEST_CASE("a refused upload leaves no file and no record") {

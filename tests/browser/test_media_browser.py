@@ -43,6 +43,9 @@ def test_upload_an_image_see_its_thumbnail_and_make_it_a_cover(browser, portal, 
     assert thumbs and thumbs[0].get_attribute("alt") == "Học sinh dự lễ ra quân"
     # The thumbnail is a real PNG, at most 320 px wide, loaded by the browser.
     assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", thumbs[0]) == 320
+    # No broken image on the screen (records imported without files show no thumbnail).
+    for t in thumbs:
+        assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", t), t.get_attribute("src")
     src = thumbs[0].get_attribute("src")
     assert re.search(r"/don-vi/[^/]+/pbgdpl/tep/[0-9a-f]{32}/thumb\.png$", src), src
     with urllib.request.urlopen(src) as r:
@@ -85,3 +88,25 @@ def test_a_lying_or_oversized_upload_is_refused_next_to_the_field(browser, porta
     upload(browser, portal, big, "Ảnh quá lớn")
     assert "quá lớn" in field_error(browser, "file"), browser.page_source[:3000]
     assert not browser.find_elements(By.XPATH, "//img[@alt='Ảnh nói dối' or @alt='Ảnh quá lớn']")
+
+
+def test_an_upload_without_its_csrf_token_or_for_another_school_is_refused(browser, portal, tmp_path):
+    sign_in(browser, portal, EDITOR)
+    img = tmp_path / "khong-token.png"
+    img.write_bytes(png(16, 16))
+    browser.get(portal.base + "/quan-tri/tep")
+    browser.execute_script("document.querySelector('main form[enctype] input[name=csrf]').remove()")
+    browser.find_element(By.ID, "f-file").send_keys(str(img))
+    browser.find_element(By.ID, "f-alt_text").send_keys("Không có mã CSRF")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form[enctype] button[type=submit]"))
+    assert "CSRF" in browser.page_source and "Yêu cầu bị từ chối" in browser.page_source
+    # Another school's unit, named by hand: refused next to the unit field.
+    browser.get(portal.base + "/quan-tri/tep")
+    browser.execute_script("var o=document.createElement('option'); o.value='mn-van-khe'; o.selected=true;"
+                           "document.getElementById('f-unit').appendChild(o);")
+    browser.find_element(By.ID, "f-file").send_keys(str(img))
+    browser.find_element(By.ID, "f-alt_text").send_keys("Ảnh cho trường khác")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form[enctype] button[type=submit]"))
+    assert "không quản lý tệp của đơn vị này" in browser.page_source
+    browser.get(portal.base + "/quan-tri/tep")
+    assert "Không có mã CSRF" not in browser.page_source and "Ảnh cho trường khác" not in browser.page_source

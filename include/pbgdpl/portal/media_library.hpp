@@ -42,6 +42,9 @@ class media_library {
   // "original.<ext>" or "thumb.png".
   std::shared_ptr<const http::router> routes() const noexcept { return routes_; }
 
+  // Whether this library holds the asset's files (a record imported with a dataset may have none).
+  bool has_files(const media_asset& m) const;
+
   // The public paths of an asset (under `prefix`, the portal's public prefix).
   static std::string original_path(std::string_view prefix, const media_asset& m);
   static std::string thumb_path(std::string_view prefix, const media_asset& m);

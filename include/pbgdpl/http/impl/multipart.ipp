@@ -1,6 +1,7 @@
 // Bodies of http/multipart.hpp (inline in header-only mode, compiled once from src/http/).
 #pragma once
 #include "../../core/text.hpp"
+#include "../message.hpp"  // iequals
 #include "../multipart.hpp"
 
 PBGDPL_NAMESPACE_BEGIN
@@ -8,13 +9,6 @@ namespace http {
 
 namespace multipart_detail {
 
-inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-inline bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);

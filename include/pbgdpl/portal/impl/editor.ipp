@@ -58,6 +58,7 @@ struct screen {
   std::string base;    // "<public prefix>/quan-tri"
   std::string portal;  // "<public prefix>" (the public pages)
   std::string lang_q;  // "" or "?lang=en"
+  bool media = false;  // the media screen exists (editor_options::media)
   std::string t(std::string_view vi, std::string_view e) const { return std::string(en ? e : vi); }
   std::string link(std::string_view path) const { return base + std::string(path) + lang_q; }
 };
@@ -108,7 +109,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     h += "<li><a href=\"" + esc(s.link("/")) + "\">" + s.t("Bảng công việc", "Dashboard") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/bai-viet/moi")) + "\">" + s.t("Viết bài mới", "New article") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/cau-hoi")) + "\">" + s.t("Câu hỏi", "Questions") + "</a></li>";
-    h += "<li><a href=\"" + esc(s.link("/tep")) + "\">" + s.t("Tệp và ảnh", "Media") + "</a></li>";
+    if (s.media) h += "<li><a href=\"" + esc(s.link("/tep")) + "\">" + s.t("Tệp và ảnh", "Media") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
     h += "</ul></nav><form class=\"editor-signout\" method=\"post\" action=\"" + esc(s.link("/dang-xuat")) + "\">";
     h += "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";

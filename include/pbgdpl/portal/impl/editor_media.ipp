@@ -67,6 +67,7 @@ PBGDPL_DECL void editor::build_media() {
     s.portal = checked_public_prefix(opt_.public_prefix).value_or("");
     s.base = s.portal + "/quan-tri";
     s.lang_q = s.en ? "?lang=en" : "";
+    s.media = true;
     return s;
   };
   struct form_state {
@@ -84,7 +85,11 @@ PBGDPL_DECL void editor::build_media() {
     body += "<section aria-labelledby=\"tai-len\"><h2 id=\"tai-len\">" + s.t("Tải ảnh lên", "Upload an image") + "</h2>";
     body += "<form method=\"post\" action=\"" + esc(s.link("/tep")) + "\" enctype=\"multipart/form-data\" novalidate>";
     body += "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
-    body += "<div class=\"field\"><label for=\"f-unit\">" + s.t("Đơn vị", "Unit") + "</label><select id=\"f-unit\" name=\"unit\">";
+    if (auto it = fe.by_field.find("unit"); it != fe.by_field.end())
+      body += "<div class=\"field has-error\"><label for=\"f-unit\">" + s.t("Đơn vị", "Unit") + "</label><p class=\"field-error\" id=\"f-unit-error\">" +
+              esc(it->second) + "</p><select id=\"f-unit\" name=\"unit\" aria-describedby=\"f-unit-error\" aria-invalid=\"true\">";
+    else
+      body += "<div class=\"field\"><label for=\"f-unit\">" + s.t("Đơn vị", "Unit") + "</label><select id=\"f-unit\" name=\"unit\">";
     std::set<std::string> listed;
     for (const auto& g : who.grants)
       for (const auto& u : tree.subtree(g.unit.value)) {
@@ -121,9 +126,13 @@ PBGDPL_DECL void editor::build_media() {
       body += "<ul class=\"media-list\">";
       for (const auto& m : images) {
         const auto* u = tree.find(m.unit.value);
-        body += "<li><a href=\"" + esc(media_library::original_path(s.portal, m)) + "\"><img src=\"" +
-                esc(media_library::thumb_path(s.portal, m)) + "\" alt=\"" + esc(m.alt_text) + "\" class=\"thumb\"></a> <span>" +
-                esc(m.title.empty() ? m.file_name : m.title) + " · " + std::to_string(m.width.value_or(0)) + "×" +
+        // A record with no files here (imported with the seed, or from another server) has no thumbnail.
+        if (lib->has_files(m))
+          body += "<li><a href=\"" + esc(media_library::original_path(s.portal, m)) + "\"><img src=\"" +
+                  esc(media_library::thumb_path(s.portal, m)) + "\" alt=\"" + esc(m.alt_text) + "\" class=\"thumb\"></a> <span>";
+        else
+          body += "<li><span>" + s.t("(chưa có tệp trên máy chủ này) ", "(no file on this server) ") + esc(m.alt_text) + " · ";
+        body += esc(m.title.empty() ? m.file_name : m.title) + " · " + std::to_string(m.width.value_or(0)) + "×" +
                 std::to_string(m.height.value_or(0)) + " · " + esc(u ? u->name : m.unit.value) + "</span></li>";
       }
       body += "</ul>";

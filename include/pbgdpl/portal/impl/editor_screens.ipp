@@ -23,6 +23,7 @@ PBGDPL_DECL void editor::build() {
     s.portal = checked_public_prefix(opt_.public_prefix).value_or("");
     s.base = s.portal + "/quan-tri";
     s.lang_q = s.en ? "?lang=en" : "";
+    s.media = eo_.media != nullptr;
     return s;
   };
   auto cookie_attrs = [this](std::string_view max_age) {

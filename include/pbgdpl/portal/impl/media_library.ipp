@@ -26,6 +26,12 @@ PBGDPL_DECL std::string media_library::thumb_path(std::string_view prefix, const
   return std::string(prefix) + "/don-vi/" + m.unit.value + "/pbgdpl/tep/" + m.id.value + "/thumb.png";
 }
 
+PBGDPL_DECL bool media_library::has_files(const media_asset& m) const {
+  if (!files::check_segment(m.id.value) || m.id.value.empty() || m.id.value.front() == '.') return false;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(dir_ / m.id.value / "thumb.png", ec);
+}
+
 PBGDPL_DECL result<media_asset> media_library::add_image(const media_upload& up, std::string_view actor, timestamp now) {
   // Every check and every byte to write, in memory first: a refusal writes nothing.
   auto info = media::check_image(up.bytes, up.file_name, up.declared_type, limits_);

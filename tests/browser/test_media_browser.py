@@ -69,6 +69,11 @@ def test_upload_an_image_see_its_thumbnail_and_make_it_a_cover(browser, portal, 
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=save]"))
     chosen = browser.find_element(By.CSS_SELECTOR, "#f-cover option:checked")
     assert "Học sinh dự lễ ra quân" in chosen.text
+    # Another school's image (thcs-van-yen's, named by hand) is refused as a cover, next to the field.
+    browser.execute_script("var o=document.createElement('option'); o.value='thong-bao-ngay-phap-luat'; o.selected=true;"
+                           "document.getElementById('f-cover').appendChild(o);")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=save]"))
+    assert "Ảnh bìa phải là ảnh của chính đơn vị viết bài" in browser.find_element(By.ID, "f-cover-error").text
 
 
 def test_a_lying_or_oversized_upload_is_refused_next_to_the_field(browser, portal, tmp_path):

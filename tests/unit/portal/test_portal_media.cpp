@@ -115,3 +115,41 @@ TEST_CASE("a refused upload leaves no file and no record") {
   CHECK(!lib.add_image(up, "acc-1", now()));
   CHECK(entries(dir.p / "media") == 0);
 }
+
+namespace {
+// A store whose writes fail (a full disk, a lost connection): the record cannot be written after
+// the files are in place.
+namespace ps = pbgdpl::store;
+class failing_store final : public ps::store {
+ public:
+  ps::memory_store inner;
+  result<void> write(ps::write_op, const ps::record&, std::uint64_t, std::string_view) override {
+    return error(errc::storage_full);
+  }
+  result<ps::record> read(std::string_view kind, std::string_view id) override { return inner.read(kind, id); }
+  result<ps::page<ps::record>> list_records(std::string_view kind, const ps::list_query& q) override {
+    return inner.list_records(kind, q);
+  }
+  result<ps::search_page> search(const ps::search_request& req) override { return inner.search(req); }
+  result<std::vector<ps::audit_entry>> audit_log(std::string_view kind, std::string_view id, std::size_t limit) override {
+    return inner.audit_log(kind, id, limit);
+  }
+  result<void> transaction(const std::function<result<void>()>& fn) override { return inner.transaction(fn); }
+};
+}  // namespace
+
+TEST_CASE("when the record cannot be written the stored files are removed again") {
+  failing_store db;
+  temp_dir dir;
+  portal::media_library lib(db, dir.p / "media");
+  portal::media_upload up;
+  up.unit = unit_id{"th-van-yen"};
+  up.file_name = "anh.png";
+  auto bytes = png(10, 10);
+  up.bytes = bytes;
+  up.alt_text = "Ảnh";
+  auto r = lib.add_image(up, "acc-1", now());
+  REQUIRE(!r);
+  CHECK(r.err().code == errc::storage_full);
+  CHECK(entries(dir.p / "media") == 0);
+}

@@ -272,7 +272,7 @@ int main(int argc, char** argv) {
   // Uploaded images under <data>/media, served read-only under each unit's section.
   auto media = std::make_shared<portal::media_library>(**db, a->data / "media");
   eo.media = media;
-  opt.media_routes = media->routes();
+  opt.media = media;
   auto editor = std::make_shared<portal::editor>(**db, accounts, opt.units, opt, eo);
   opt.editor_routes = editor->routes();
   // A browser signed in to the editor may also use the JSON API (same-origin writes only).

@@ -9,7 +9,7 @@ import zlib
 
 from selenium.webdriver.common.by import By
 
-from test_editor_browser import EDITOR, click_and_wait, sign_in, write_article
+from test_editor_browser import APPROVER, EDITOR, click_and_wait, passwords, sign_in, state, step, write_article
 
 
 def png(width, height):
@@ -74,6 +74,19 @@ def test_upload_an_image_see_its_thumbnail_and_make_it_a_cover(browser, portal, 
                            "document.getElementById('f-cover').appendChild(o);")
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[value=save]"))
     assert "Ảnh bìa phải là ảnh của chính đơn vị viết bài" in browser.find_element(By.ID, "f-cover-error").text
+    # Published, the public page shows the cover with its description.
+    browser.get(portal.base + "/quan-tri/bai-viet/" + article)
+    step(browser, "submit")
+    sign_in(browser, portal, APPROVER)
+    browser.get(portal.base + "/quan-tri/bai-viet/" + article)
+    step(browser, "approve", password=passwords(portal)[APPROVER])
+    step(browser, "publish")
+    assert state(browser) == "Đã đăng"
+    browser.get(portal.base + "/don-vi/th-van-yen/pbgdpl/bai-viet/" + article)
+    cover = browser.find_element(By.CSS_SELECTOR, "article p.cover img")
+    assert cover.get_attribute("alt") == "Học sinh dự lễ ra quân"
+    assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", cover) == 640
+    browser.save_screenshot(str(shots / "public-article-cover.png"))
 
 
 def test_a_lying_or_oversized_upload_is_refused_next_to_the_field(browser, portal, tmp_path):

@@ -189,10 +189,10 @@ PBGDPL_DECL void editor::build_media() {
         }
       }
     }
-    if (!csrf_ok(req, form, token)) {
-      // A part too large is still a form from this site when its token came first: say so by the field.
-      if (parts || parts.err().code != errc::too_large) return refused();
-    }
+    // A body that parsed must carry the session's token. One that did not parse has no token to
+    // check: a part over its limit is reported next to its field (nothing is done), anything
+    // else is refused like a form without its token.
+    if (parts ? !csrf_ok(req, form, token) : parts.err().code != errc::too_large) return refused();
     form_state typed{form["unit"], form["alt_text"], form["title"]};
     if (!parts) {
       add_errors(fe, parts.err(), s);

@@ -13,3 +13,6 @@ foreach(_pbgdpl_dep libutf8proc libsodium libxxhash libcmark)
   endif()
 endforeach()
 unset(_pbgdpl_dep)
+# stb (libstb-dev): headers only, compiled inside media/impl/images.ipp; found here so a missing
+# package is one clear message rather than a compile error deep in the build.
+find_path(PBGDPL_STB_INCLUDE_DIR stb/stb_image.h REQUIRED)

@@ -269,6 +269,10 @@ int main(int argc, char** argv) {
   // where a browser would drop them.
   portal::editor_options eo;
   eo.secure_cookies = !(a->address == "127.0.0.1" || a->address == "::1" || a->address == "localhost");
+  // Uploaded images under <data>/media, served read-only under each unit's section.
+  auto media = std::make_shared<portal::media_library>(**db, a->data / "media");
+  eo.media = media;
+  opt.media = media;
   auto editor = std::make_shared<portal::editor>(**db, accounts, opt.units, opt, eo);
   opt.editor_routes = editor->routes();
   // A browser signed in to the editor may also use the JSON API (same-origin writes only).
@@ -308,6 +312,9 @@ int main(int argc, char** argv) {
   if (a->max_connections_per_client) cfg.max_connections_per_client = *a->max_connections_per_client;
   cfg.reserved_connections = std::min<std::size_t>(64, a->max_connections / 8);
   cfg.trusted_proxies = a->trusted_proxies;
+  // The upload route takes bodies up to the image limit; an upload declared larger is answered by
+  // the editor (a message next to the field) without being read.
+  cfg.body_limit_for = portal::upload_body_limit(*media);
   http::server srv(cfg, site->handler());
   try {
     srv.start();

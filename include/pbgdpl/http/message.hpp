@@ -97,6 +97,7 @@ class request {
     route_offset_ = 0;
     prepared_ = false;
     principal.reset();
+    body_refused = false;
   }
 
   beast_request& message() noexcept { return msg_; }
@@ -154,6 +155,10 @@ class request {
 
   std::optional<http::principal> principal;
   std::string remote_address;
+  // Set by the server when the body declared (Content-Length) was over the limit that
+  // server_config::body_limit_for gives this target: the body was not read (it is empty) and the
+  // connection closes after the answer, so the handler can answer with a message of its own.
+  bool body_refused = false;
 
   // Splits and decodes the target. Safe to call again (a mounted router does not re-decode).
   result<void> prepare();

@@ -8,6 +8,7 @@
 #include "router.hpp"
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -23,6 +24,12 @@ struct server_config {
   unsigned threads = 0;       // 0: one per hardware thread
   std::size_t max_header_bytes = 16 * 1024;            // request line + headers; beyond: 431
   std::size_t max_body_bytes = 1024 * 1024;            // beyond: 413
+  // Optional: a body limit of its own for some request targets (an upload route), asked once the
+  // headers are in. For a target it gives a limit to, a body whose Content-Length is over it is
+  // not read: the handler gets the request with request::body_refused set and an empty body (so
+  // it can answer next to the form field), and the connection closes after the answer. A chunked
+  // body over it is a 413. Targets it returns nothing for keep max_body_bytes.
+  std::function<std::optional<std::size_t>(std::string_view target)> body_limit_for;
   std::chrono::milliseconds read_timeout{10'000};      // a whole request, from its first byte: 408
   // The request line and headers, from the request's first byte: 408. Shorter than read_timeout,
   // so a connection that sent a byte or two and stopped (slowloris) goes away sooner; while it

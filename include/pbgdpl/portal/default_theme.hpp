@@ -151,6 +151,7 @@ inline constexpr std::string_view article = R"HTML(<article class="full">
   <h1{{#lang_en}} lang="vi"{{/lang_en}}>{{article.title}}</h1>
   <p class="meta"><time datetime="{{article.published_iso}}">{{article.published_vi}}</time>{{#article.unit_name}} · {{#lang_en}}<span lang="vi">{{/lang_en}}{{article.unit_name}}{{#lang_en}}</span>{{/lang_en}}{{#article.unit_ended}} ({{article.unit_ended}}){{/article.unit_ended}}{{/article.unit_name}}</p>
   {{#article.summary}}<p class="lead"{{#lang_en}} lang="vi"{{/lang_en}}>{{article.summary}}</p>{{/article.summary}}
+  {{#article.cover_url}}<p class="cover"><img src="{{article.cover_url}}" alt="{{article.cover_alt}}"></p>{{/article.cover_url}}
   <div class="body"{{#lang_en}} lang="vi"{{/lang_en}}>{{{article.body_html}}}</div>
   {{#article.byline}}<p class="byline">{{t.byline}}: {{#lang_en}}<span lang="vi">{{/lang_en}}{{article.byline}}{{#lang_en}}</span>{{/lang_en}}</p>{{/article.byline}}
   {{#article.approved_by}}<p class="approval">{{t.approved_by}}: {{article.approved_by}}</p>{{/article.approved_by}}
@@ -327,7 +328,7 @@ table.meta th{width:32%;background:var(--soft)}caption{text-align:left;font-weig
 mark{background:#fff3a0;color:inherit}
 .pages{display:flex;gap:1rem;margin:1.5rem 0}
 .error{color:var(--accent);font-weight:700}.empty{color:var(--muted)}
-p.ask a.ask{font-weight:700}.byline,.source{text-align:right;color:var(--muted)}
+p.ask a.ask{font-weight:700}.byline,.source{text-align:right;color:var(--muted)}p.cover img{max-width:100%;height:auto}
 .body img{max-width:100%;height:auto}
 nav.place ol{list-style:none;margin:0 0 .8rem;padding:0;font-size:.9rem;color:var(--muted)}nav.place li{display:inline}nav.place li+li:before{content:" › "}
 p.ended{border-left:4px solid var(--accent);background:var(--soft);padding:.6rem .8rem}

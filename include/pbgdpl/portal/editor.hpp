@@ -12,6 +12,7 @@
 #include "../publish/workflow.hpp"
 #include "../store/store.hpp"
 #include "accounts.hpp"
+#include "media_library.hpp"
 #include "options.hpp"
 #include "units.hpp"
 
@@ -36,7 +37,16 @@ struct editor_options {
   bool secure_cookies = true;
   // A signed approval stays valid this long (the public page shows "verified" while it holds).
   std::chrono::seconds approval_validity = std::chrono::hours(24 * 365 * 5);
+  // The units' images ("Tệp và ảnh": upload, list, article covers). Unset: no media screen. The
+  // server must let the upload route's bodies through: see upload_body_limit().
+  std::shared_ptr<media_library> media;
 };
+
+// The body limit the server needs for the editor's upload route (http::server_config::
+// body_limit_for): the image limit plus room for the form's other fields; nothing for any other
+// target. `public_prefix` as the site's options have it.
+std::function<std::optional<std::size_t>(std::string_view)> upload_body_limit(const media_library& lib,
+                                                                               std::string public_prefix = {});
 
 class editor {
  public:
@@ -57,6 +67,7 @@ class editor {
   void build();
   void build_webhooks();  // impl/editor_webhooks.ipp
   void build_documents(const editor_detail::guard_fn& guarded);  // legal document records, publications
+  void build_media();  // impl/editor_media.ipp
   timestamp now() const;
   std::optional<account> signed_in(const http::request& req, std::string* token = nullptr);
   std::string csrf_for(std::string_view session_token) const;

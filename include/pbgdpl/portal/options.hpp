@@ -24,6 +24,7 @@ PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
 class live_units;
+class media_library;  // media_library.hpp
 
 // Decides whether a caller may write. The portal asks it before every API write; the default
 // (none set) refuses all writes, so a vendor must opt in to writing.
@@ -107,6 +108,9 @@ struct options {
   // Screens mounted at "/quan-tri" beside the pages (portal/editor.hpp's editor::routes()); they
   // pass the same middleware (security headers, checks) and are never cached (no-store).
   std::shared_ptr<const http::router> editor_routes;
+  // The units' uploaded images (portal/media_library.hpp): served read-only at
+  // "/don-vi/{unit}/pbgdpl/tep", and an article's cover is shown when its file is here.
+  std::shared_ptr<const media_library> media;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter

@@ -364,9 +364,12 @@ struct article_body {
   std::string_view byline;                          // articles only: as the article credits its writer
   std::string_view source_name, source_url;         // articles only: where it was first published
   std::string approved_by;  // articles only: the approval whose signature verifies now ("" none)
+  std::string cover_url, cover_alt;  // articles only: the cover image, when the portal holds its file
   template <class F>
   void fields(F&& f) const {
     f("approved_by", approved_by);
+    f("cover_url", cover_url);
+    f("cover_alt", cover_alt);
     f("byline", byline);
     f("source_name", source_name);
     f("source_url", source_url);

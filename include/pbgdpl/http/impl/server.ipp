@@ -676,7 +676,10 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       }
       parser_.emplace();
       parser_->header_limit(static_cast<std::uint32_t>(srv_.cfg_.max_header_bytes));
-      parser_->body_limit(srv_.cfg_.max_body_bytes);
+      // With per-target limits, Beast must not judge Content-Length at the header's end against
+      // the default limit: the limit is chosen, and checked, once the target is known (below).
+      if (srv_.cfg_.body_limit_for) parser_->body_limit(boost::none);
+      else parser_->body_limit(srv_.cfg_.max_body_bytes);
       if (buffer_.size() > 0) {
         begin_request();
         return;
@@ -810,6 +813,19 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
                             "Only Expect: 100-continue is supported");
         expect_continue = true;
       }
+      if (srv_.cfg_.body_limit_for) {
+        auto t = h.target();
+        auto own = srv_.cfg_.body_limit_for(std::string_view(t.data(), t.size()));
+        const std::size_t lim = own.value_or(srv_.cfg_.max_body_bytes);
+        const auto len = parser_->content_length();
+        if (len && *len > lim) {
+          if (!own)
+            return send_error(status::payload_too_large, errc::too_large, "Nội dung yêu cầu quá lớn", "Request body too large");
+          refused_body_ = true;  // not read: the handler answers, then the connection closes
+          return on_request();
+        }
+        parser_->body_limit(lim);
+      }
       if (parser_->is_done()) return on_request();
       if (expect_continue) {
         static const std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -873,7 +889,8 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       }
       req_.reset(parser_->release());
       req_.remote_address = remote_;
-      bool keep = req_.keep_alive();
+      req_.body_refused = std::exchange(refused_body_, false);
+      bool keep = req_.keep_alive() && !req_.body_refused;
       unsigned version = req_.version();
       head_only_ = req_.method() == verb::head;
       if (auto r = req_.prepare(); !r) {
@@ -945,6 +962,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     bool timed_out_ = false;
     bool keep_alive_ = true;
     bool head_only_ = false;
+    bool refused_body_ = false;
     state state_ = state::idle;
     std::string remote_;
     clock::time_point request_start_{}, write_start_{};

@@ -59,6 +59,7 @@ struct screen {
   std::string base;    // "<public prefix>/quan-tri"
   std::string portal;  // "<public prefix>" (the public pages)
   std::string lang_q;  // "" or "?lang=en"
+  bool media = false;  // the media screen exists (editor_options::media)
   std::string t(std::string_view vi, std::string_view e) const { return std::string(en ? e : vi); }
   std::string link(std::string_view path) const { return base + std::string(path) + lang_q; }
 };
@@ -112,6 +113,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     h += "<li><a href=\"" + esc(s.link("/an-pham")) + "\">" + s.t("Ấn phẩm", "Publications") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/cau-hoi")) + "\">" + s.t("Câu hỏi", "Questions") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/webhook")) + "\">" + s.t("Webhook", "Webhooks") + "</a></li>";
+    if (s.media) h += "<li><a href=\"" + esc(s.link("/tep")) + "\">" + s.t("Tệp và ảnh", "Media") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
     h += "</ul></nav><form class=\"editor-signout\" method=\"post\" action=\"" + esc(s.link("/dang-xuat")) + "\">";
     h += "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
@@ -240,6 +242,7 @@ inline constexpr std::string_view editor_css = R"(.editor-header{display:flex;fl
 table.work{border-collapse:collapse;width:100%}table.work th,table.work td{border:1px solid #999;padding:.3rem;text-align:left}
 .diff ins{background:#dfd;text-decoration:none}.diff del{background:#fdd}.preview{border:1px dashed #666;padding:.5rem 1rem}
 .actions form{display:inline-block;margin:.5rem 1rem .5rem 0;vertical-align:top}
+.media-list{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}.media-list li{max-width:12rem}.media-list img.thumb{display:block;max-width:100%;height:auto;border:1px solid #999}
 )";
 
 // The live preview: an enhancement only (the form's "Xem trước" button works without it).
@@ -305,6 +308,7 @@ PBGDPL_DECL bool editor::csrf_ok(const http::request& req, const std::map<std::s
 }  // namespace portal
 PBGDPL_NAMESPACE_END
 
+#include "editor_media.ipp"
 #include "editor_screens.ipp"
 #include "editor_webhooks.ipp"
 #include "editor_forms.ipp"

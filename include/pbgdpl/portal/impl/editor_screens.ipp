@@ -31,6 +31,7 @@ PBGDPL_DECL void editor::build() {
     s.portal = checked_public_prefix(opt_.public_prefix).value_or("");
     s.base = s.portal + "/quan-tri";
     s.lang_q = s.en ? "?lang=en" : "";
+    s.media = eo_.media != nullptr;
     return s;
   };
   auto cookie_attrs = [this](std::string_view max_age) {
@@ -249,6 +250,7 @@ PBGDPL_DECL void editor::build() {
                   c.s.t("Viết theo cú pháp Markdown: **đậm**, *nghiêng*, danh sách bắt đầu bằng \"- \".",
                         "Markdown: **bold**, *italic*, lists start with \"- \"."));
     body += input(c.s, fe, "byline", c.s.t("Tác giả hiển thị (không bắt buộc)", "Byline (optional)"), a.byline.value_or(""), "text");
+    if (eo_.media) body += editor_detail::cover_field(c.s, fe, editor_detail::editable_images(db_, c.who, snap->tree), a.cover);
     body += "<p><button type=\"submit\" name=\"do\" value=\"save\">" + c.s.t("Lưu bản nháp", "Save draft") +
             "</button> <button type=\"submit\" name=\"do\" value=\"preview\">" + c.s.t("Xem trước", "Preview") + "</button></p></form>";
     body += "<section aria-labelledby=\"xem-truoc\"><h2 id=\"xem-truoc\">" + c.s.t("Xem trước", "Preview") +
@@ -275,6 +277,7 @@ PBGDPL_DECL void editor::build() {
     a.body_markdown = c.form["body_markdown"];
     a.category = std::string(label_vi(a.kind));
     a.byline = c.form["byline"].empty() ? std::nullopt : std::optional<std::string>(c.form["byline"]);
+    if (c.form.count("cover")) a.cover = c.form["cover"].empty() ? std::nullopt : std::optional<media_id>(media_id{c.form["cover"]});
   };
   // Saves a draft: the unit must be one this account writes for (today's hierarchy), the article
   // must pass the model's checks, and the write goes through the store with the account as actor.
@@ -283,6 +286,14 @@ PBGDPL_DECL void editor::build() {
     if (!editor_detail::may(c.who, trust::action::edit_content, a.unit.value, snap->tree) || snap->tree.ended(a.unit.value)) {
       fe.by_field["unit"] = c.s.t("Bạn không viết bài cho đơn vị này", "You do not write for this unit");
       return false;
+    }
+    // A cover is an image of the article's own unit.
+    if (a.cover) {
+      auto m = db_.get<media_asset>(a.cover->value);
+      if (!m || m->unit != a.unit || m->type != media_type::image) {
+        fe.by_field["cover"] = c.s.t("Ảnh bìa phải là ảnh của chính đơn vị viết bài", "The cover must be an image of the article's unit");
+        return false;
+      }
     }
     if (a.slug.empty()) a.slug = make_slug(a.title);
     a.updated_at = now();
@@ -697,6 +708,7 @@ PBGDPL_DECL void editor::build() {
   }));
 
   build_documents(guarded);
+  build_media();
 }
 
 }  // namespace portal

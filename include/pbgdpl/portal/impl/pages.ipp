@@ -4,6 +4,7 @@
 #include "../../publish/feeds.hpp"
 #include "../../publish/rendered.hpp"
 #include "../default_theme.hpp"
+#include "../media_library.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -735,6 +736,14 @@ PBGDPL_DECL http::response pages::article_page(http::request& req, const page_co
   v.category_url = with_lang(ctx, ctx.links.category(cat.slug));
   v.category_label = en ? cat.label_en : cat.label_vi;
   if (a.byline) v.byline = *a.byline;
+  // The cover: an image of the article's unit whose file this portal holds (a record imported
+  // without its file shows nothing rather than a broken image).
+  if (a.cover && opt_.media)
+    if (auto m = records.get<media_asset>(a.cover->value);
+        m && (*m)->type == media_type::image && (*m)->unit == a.unit && opt_.media->has_files(**m)) {
+      v.cover_url = media_library::original_path(opt_.public_prefix, **m);
+      v.cover_alt = (*m)->alt_text;
+    }
   v.approved_by = approval_line(ctx, a);
   if (a.source) {
     v.source_name = a.source->name;

@@ -1,5 +1,6 @@
 // Definitions for portal/site.hpp (inline in header-only mode, compiled once from src/portal/).
 #pragma once
+#include "../media_library.hpp"
 #include "../../publish/rendered.hpp"
 
 #include <algorithm>
@@ -61,6 +62,7 @@ PBGDPL_DECL void site::build_routes() {
   // the Host (or the default unit). Neither rewrites the request; the pages read the {unit}
   // parameter and the base of their links from where they were mounted.
   if (opt_.editor_routes) routes_->mount("/quan-tri", opt_.editor_routes);
+  if (opt_.media) routes_->mount("/don-vi/{unit}/pbgdpl/tep", opt_.media->routes());
   routes_->mount("/don-vi/{unit}", pages_.routes());
   routes_->mount("/", pages_.routes());
 }

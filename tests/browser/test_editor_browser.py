@@ -211,6 +211,50 @@ def test_a_school_editor_cannot_open_or_change_another_schools_content(browser, 
     assert "Bạn không viết bài cho đơn vị này" in browser.page_source
 
 
+def test_every_editor_screen_is_valid_html_and_has_no_serious_axe_violation(browser, portal, shots):
+    import a11y
+    browser.delete_all_cookies()
+    screens = ["/quan-tri/dang-nhap", "/quan-tri/dang-nhap?lang=en"]
+    pages = {portal.base + u: a11y.served_html(browser, portal.base + u) for u in screens}
+    problems = {u: a11y.axe_check(browser, portal.base + u) for u in screens}
+    # The principal of Trường Tiểu học Văn Yên: its article (with revisions) and every screen.
+    sign_in(browser, portal, APPROVER)
+    aid = write_article(browser, portal, "Bài để kiểm tra trợ năng")
+    for path in ("/", "/bai-viet/moi", "/bai-viet/" + aid, "/bai-viet/" + aid + "/lich-su",
+                 "/bai-viet/th-van-yen-ngay-phap-luat-2023", "/bai-viet/th-van-yen-ngay-phap-luat-2023/lich-su",
+                 "/cau-hoi", "/van-ban", "/van-ban/moi", "/an-pham", "/an-pham/moi", "/tep", "/webhook"):
+        for lang in ("", "?lang=en"):
+            u = portal.base + "/quan-tri" + path + lang
+            pages[u] = a11y.served_html(browser, u)
+            problems[u] = a11y.axe_check(browser, u)
+    browser.get(portal.base + "/quan-tri/webhook")
+    browser.save_screenshot(str(shots / "editor-webhooks.png"))
+    bad_axe = {u: v for u, v in problems.items() if v}
+    assert bad_axe == {}, bad_axe
+    bad_html = {u: e for u, e in a11y.vnu_check(pages).items() if e}
+    assert bad_html == {}, bad_html
+
+
+def test_a_webhook_is_added_in_the_editor_and_its_secret_shown_once(browser, portal):
+    sign_in(browser, portal, APPROVER)
+    browser.get(portal.base + "/quan-tri/webhook")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#them-webhook ~ form button[type=submit]"))
+    assert "Địa chỉ" in browser.page_source and "field-error" in browser.page_source  # no URL: refused by the field
+    browser.find_element(By.ID, "f-url").send_keys("ftp://127.0.0.1/nhan")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#them-webhook ~ form button[type=submit]"))
+    assert "http" in browser.find_element(By.CSS_SELECTOR, ".field-error").text
+    assert browser.find_element(By.ID, "f-url").get_attribute("value") == "ftp://127.0.0.1/nhan"  # kept
+    url = browser.find_element(By.ID, "f-url")
+    url.clear()
+    url.send_keys("http://127.0.0.1:9/nhan-su-kien")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "#them-webhook ~ form button[type=submit]"))
+    notice = browser.find_element(By.CSS_SELECTOR, ".notice code").text
+    assert re.fullmatch(r"[0-9a-f]{64}", notice), notice
+    assert "http://127.0.0.1:9/nhan-su-kien" in browser.page_source
+    browser.get(portal.base + "/quan-tri/webhook")
+    assert notice not in browser.page_source  # shown once only
+
+
 def test_sign_in_is_throttled_after_repeated_failures(browser, portal):
     browser.delete_all_cookies()
     for _ in range(5):

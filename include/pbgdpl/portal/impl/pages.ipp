@@ -515,9 +515,10 @@ PBGDPL_DECL http::response pages::render(const page_context& ctx, const views::c
   r.set("Content-Language", std::string(language_code(ctx.lang)));
   if (code == http::status::ok) {
     r.cache_tags = {"content"};
-    // Caches downstream keep it no longer than until the next scheduled article appears.
-    auto fresh = schedule_.fresh_for(ctx.now, std::chrono::seconds(60));
-    r.set("Cache-Control", "public, max-age=" + std::to_string(fresh.count()));
+    // Caches downstream (a browser, a proxy) may keep it but must ask again each time (the ETag
+    // makes that a 304 from this portal's own cache): a change shows on the next request, not
+    // after a minute (issue 14). Before, max-age=60, capped by the next scheduled publication.
+    r.set("Cache-Control", "public, no-cache");
   }
   return r;
 }
@@ -1022,7 +1023,7 @@ PBGDPL_DECL http::response pages::feed(const page_context& ctx, const category* 
     r.set("Content-Type", "application/feed+json; charset=utf-8");
   }
   r.set("Last-Modified", http::format_http_date(m.updated));
-  r.set("Cache-Control", "public, max-age=" + std::to_string(schedule_.fresh_for(ctx.now, std::chrono::seconds(300)).count()));
+  r.set("Cache-Control", "public, no-cache");  // as pages: revalidated (304) on each poll, never stale
   r.cache_tags = {"content"};
   return r;
 }

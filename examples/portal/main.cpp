@@ -351,7 +351,14 @@ int main(int argc, char** argv) {
     if (!people->empty()) {
       std::cout << "  Tài khoản mẫu / demo accounts (tên đăng nhập  mật khẩu / username  password, also in "
                 << (a->data / "demo-accounts.txt").string() << "):\n";
-      for (const auto& [u, p] : *people) std::cout << "    " << u << "  " << p << "\n";
+      for (const auto& [u, p] : *people) {
+        std::string roles;  // what each demo account is for: one per role
+        for (const auto& acc : seed.accounts)
+          if (acc.username == u)
+            for (const auto& g : acc.grants)
+              if (roles.find(label_vi(g.r)) == std::string::npos) roles += (roles.empty() ? "" : ", ") + std::string(label_vi(g.r));
+        std::cout << "    " << u << "  " << p << (roles.empty() ? "" : "   (" + roles + ")") << "\n";
+      }
     }
     if (fs::exists(a->data / "demo-api-key.txt"))
       std::cout << "  Khóa API để ghi / API key for writes: " << (a->data / "demo-api-key.txt").string() << "\n";

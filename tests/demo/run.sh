@@ -47,12 +47,41 @@ try:
 except urllib.error.HTTPError as e:
     sys.exit(f"demo: creating an article failed: {e.code} {e.read().decode()}")
 PY
+# The editor: the demo prints one account per role with its password; one signs in over HTTP,
+# and its session (kept in the store) must still open the editor after the restart.
+[ "$(grep -c '^    [a-z.]*  demo-[0-9a-f]*   (' "$work/run1.log")" = 7 ] || { cat "$work/run1.log"; echo "demo: expected 7 demo accounts printed"; exit 1; }
+user=$(grep -o '^    [a-z.]*  demo-[0-9a-f]*' "$work/run1.log" | head -1 | awk '{print $1}')
+pass=$(grep -o '^    [a-z.]*  demo-[0-9a-f]*' "$work/run1.log" | head -1 | awk '{print $2}')
+python3 - "$base" "$user" "$pass" "$work/session.txt" <<'PY'
+import http.cookiejar, re, sys, urllib.parse, urllib.request
+base, user, password, out = sys.argv[1:5]
+jar = http.cookiejar.CookieJar()
+op = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+page = op.open(base + "/quan-tri/dang-nhap").read().decode()
+csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+r = op.open(base + "/quan-tri/dang-nhap", urllib.parse.urlencode({"csrf": csrf, "username": user, "password": password}).encode())
+if not r.url.endswith("/quan-tri/") or "Bảng công việc" not in r.read().decode():
+    sys.exit("demo: signing in with the printed password did not open the dashboard")
+session = next(c.value for c in jar if c.name == "pbgdpl_phien")
+open(out, "w").write(session)
+print("signed in as", user)
+PY
 stop
 [ -f "$work/var/pbgdpl.db" ] || { echo "demo: no var/pbgdpl.db"; exit 1; }
 start "$work/run2.log"
 grep -q "reusing the existing data" "$work/run2.log" || { cat "$work/run2.log"; echo "demo: second run did not reuse var/"; exit 1; }
 url=$(grep -o 'http://127.0.0.1:[0-9]*/pbgdpl/' "$work/run2.log" | head -1)
 base=${url%/pbgdpl/}
+grep -q "^    $user  $pass" "$work/run2.log" || { cat "$work/run2.log"; echo "demo: the second run did not print the same demo passwords"; exit 1; }
+python3 - "$base" "$(cat "$work/session.txt")" <<'PY'
+import sys, urllib.request
+base, session = sys.argv[1], sys.argv[2]
+req = urllib.request.Request(base + "/quan-tri/", headers={"Cookie": "pbgdpl_phien=" + session})
+r = urllib.request.urlopen(req)
+if not r.url.endswith("/quan-tri/") or "Bảng công việc" not in r.read().decode():
+    sys.exit("demo: a session opened before the restart did not survive it (sessions live in the store)")
+print("session kept across the restart")
+PY
 python3 - "$base" "$key" <<'PY'
 import sys, urllib.request
 base, key = sys.argv[1], sys.argv[2]

@@ -195,8 +195,11 @@ inline std::optional<timestamp> parse_local_input(std::string_view v) {
 }
 
 // A line diff of two texts (longest common subsequence over lines, bounded): what a revision
-// changed, readable without tools. Texts over the bound are compared as wholes.
-inline std::string line_diff(std::string_view a, std::string_view b) {
+// changed, readable without tools.
+// `budget` is the comparison cells a page may still spend (the revisions screen shares one across
+// its up to 100 revisions, so a page costs at most a few tens of millions of steps); a diff
+// beyond what is left shows both texts whole.
+inline std::string line_diff(std::string_view a, std::string_view b, std::uint64_t& budget) {
   auto split = [](std::string_view s) {
     std::vector<std::string_view> v;
     while (!s.empty()) {
@@ -209,10 +212,15 @@ inline std::string line_diff(std::string_view a, std::string_view b) {
   };
   auto x = split(a), y = split(b);
   std::string out = "<pre class=\"diff\">";
-  if (x.size() * y.size() > 4'000'000) {  // 2,000 lines each: beyond, O(n·m) is too much for a page
-    out += a == b ? "" : "<del>" + esc(a) + "</del>\n<ins>" + esc(b) + "</ins>";
-    return out + "</pre>";
+  const std::uint64_t cells = static_cast<std::uint64_t>(x.size() + 1) * (y.size() + 1);
+  // 2,000 lines each at most, and within what the page has left: beyond, O(n·m) is too much.
+  if (cells > 4'000'000 || cells > budget) {
+    // Not compared here (the page would be too costly or too large): restore shows the content.
+    if (a == b) return out + "</pre>";
+    return out + "</pre><p class=\"hint\">Quá dài để so sánh từng dòng trên trang này / too long to compare line by line here (" +
+           std::to_string(x.size()) + " → " + std::to_string(y.size()) + " dòng / lines)</p>";
   }
+  budget -= cells;
   std::vector<std::vector<std::uint32_t>> L(x.size() + 1, std::vector<std::uint32_t>(y.size() + 1, 0));
   for (std::size_t i = x.size(); i-- > 0;)
     for (std::size_t j = y.size(); j-- > 0;) L[i][j] = x[i] == y[j] ? L[i + 1][j + 1] + 1 : std::max(L[i + 1][j], L[i][j + 1]);

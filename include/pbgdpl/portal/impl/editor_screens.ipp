@@ -545,6 +545,7 @@ PBGDPL_DECL void editor::build() {
     if (!log || log->empty()) body += "<p>" + c.s.t("Chưa có lần sửa nào.", "No revisions yet.") + "</p>";
     else {
       body += "<ol reversed>";
+      std::uint64_t diff_budget = 20'000'000;  // comparison cells for the whole page
       for (auto it = log->rbegin(); it != log->rend(); ++it) {
         if (it->previous.is_null()) continue;
         auto prev = from_json_value<article>(it->previous);
@@ -553,7 +554,7 @@ PBGDPL_DECL void editor::build() {
                 esc(it->actor) + ", " + c.s.t("phiên bản ", "revision ") + std::to_string(prev->revision) + ", " +
                 esc(editor_detail::state_label(prev->state, c.s.en)) + ")</h2>";
         if (prev->title != a->title) body += "<p>" + c.s.t("Tiêu đề: ", "Title: ") + "<del>" + esc(prev->title) + "</del> → <ins>" + esc(a->title) + "</ins></p>";
-        body += editor_detail::line_diff(prev->body_markdown, a->body_markdown);
+        body += editor_detail::line_diff(prev->body_markdown, a->body_markdown, diff_budget);
         if (publish::content_editable(a->state) && editor_detail::may(c.who, trust::action::edit_content, a->unit.value, units_->get()->tree))
           body += "<form method=\"post\" action=\"" + esc(c.s.link("/bai-viet/" + a->id.value + "/khoi-phuc")) + "\">" + hidden_csrf(c) +
                   "<input type=\"hidden\" name=\"seq\" value=\"" + std::to_string(it->seq) + "\"><input type=\"hidden\" name=\"version\" value=\"" +

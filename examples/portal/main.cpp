@@ -314,7 +314,11 @@ int main(int argc, char** argv) {
   cfg.trusted_proxies = a->trusted_proxies;
   // The upload route takes bodies up to the image limit; an upload declared larger is answered by
   // the editor (a message next to the field) without being read.
-  cfg.body_limit_for = portal::upload_body_limit(*media);
+  // Upload-sized bodies only for a live editor session: a stranger's are refused before they are read.
+  cfg.body_limit_for = portal::upload_body_limit(*media, {}, [&accounts](std::string_view cookie) {
+    auto token = portal::cookie_value(cookie, "pbgdpl_phien");
+    return !token.empty() && accounts.session(token).has_value();
+  });
   http::server srv(cfg, site->handler());
   try {
     srv.start();

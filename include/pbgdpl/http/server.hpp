@@ -29,7 +29,9 @@ struct server_config {
   // not read: the handler gets the request with request::body_refused set and an empty body (so
   // it can answer next to the form field), and the connection closes after the answer. A chunked
   // body over it is a 413. Targets it returns nothing for keep max_body_bytes.
-  std::function<std::optional<std::size_t>(std::string_view target)> body_limit_for;
+  // It also gets the request's Cookie header: a host grants a large body only to a signed-in
+  // session (a stranger's 10 MiB would otherwise be buffered before anyone checks who sent it).
+  std::function<std::optional<std::size_t>(std::string_view target, std::string_view cookie)> body_limit_for;
   std::chrono::milliseconds read_timeout{10'000};      // a whole request, from its first byte: 408
   // The request line and headers, from the request's first byte: 408. Shorter than read_timeout,
   // so a connection that sent a byte or two and stopped (slowloris) goes away sooner; while it

@@ -44,9 +44,11 @@ struct editor_options {
 
 // The body limit the server needs for the editor's upload route (http::server_config::
 // body_limit_for): the image limit plus room for the form's other fields; nothing for any other
-// target. `public_prefix` as the site's options have it.
-std::function<std::optional<std::size_t>(std::string_view)> upload_body_limit(const media_library& lib,
-                                                                               std::string public_prefix = {});
+// target. `public_prefix` as the site's options have it. `signed_in` (the request's Cookie header
+// → whether it carries a live session) keeps the large limit from strangers: their uploads get the
+// server's default limit (a 413 before the body is read). Unset: every client gets it.
+std::function<std::optional<std::size_t>(std::string_view, std::string_view)> upload_body_limit(
+    const media_library& lib, std::string public_prefix = {}, std::function<bool(std::string_view cookie)> signed_in = {});
 
 class editor {
  public:

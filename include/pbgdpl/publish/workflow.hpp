@@ -104,6 +104,24 @@ inline std::vector<step> steps_from(article_state from) {
 // approved is what is published (an approval signs those bytes).
 inline bool content_editable(article_state s) noexcept { return s == article_state::draft; }
 
+// Four eyes: nobody approves content they wrote, changed or sent for approval. The author, and
+// every account the workflow log names for an "edit" (a change of content by someone else) or a
+// "submit", may not approve the article.
+inline bool may_approve(const article& a, const account_id& who) {
+  if (a.author == who) return false;
+  for (const auto& e : a.workflow)
+    if (e.by == who && (e.step == "edit" || e.step == "submit")) return false;
+  return true;
+}
+
+// Whether two versions of an article say the same to a reader (what an approval vouches for),
+// the revision number aside.
+inline bool same_content(const article& x, const article& y) {
+  return x.kind == y.kind && x.unit == y.unit && x.title == y.title && x.summary == y.summary &&
+         x.body_markdown == y.body_markdown && x.category == y.category && x.tags == y.tags && x.byline == y.byline &&
+         x.source == y.source && x.documents == y.documents && x.cover == y.cover;
+}
+
 // One event of an article's workflow, for the audit trail kept with the audit log's entry.
 struct transition {
   step s;

@@ -116,7 +116,7 @@ TEST_CASE("a route's own body limit: a larger declared body is not read and the 
   r->post("/khac", [](http::request& q) { return http::response::text("got " + std::to_string(q.body().size())); });
   auto cfg = test_http::quick_config();
   cfg.max_body_bytes = 1000;
-  cfg.body_limit_for = [](std::string_view target) -> std::optional<std::size_t> {
+  cfg.body_limit_for = [](std::string_view target, std::string_view) -> std::optional<std::size_t> {
     if (target.substr(0, target.find('?')) == "/tai-len") return 5000;
     return std::nullopt;
   };

@@ -239,7 +239,12 @@ TEST_CASE("api: server-owned fields are set by the server, whatever the client s
   CHECK(a.created_at < now() + std::chrono::minutes(1));
   CHECK_FALSE(a.published_at);  // a draft has no publication time
   CHECK(a.revision == 1);
-  // The approver publishes it: published_at is now, not the client's 2099.
+  // The editor sends it for approval; the approver publishes it: published_at is now, not the
+  // client's 2099.
+  auto sent = to_json_value(a);
+  sent["state"] = "submitted";
+  REQUIRE(api.call(http::verb::put, "/api/v1/articles/bai-truong", sent, "acc-school-editor").code == http::status::ok);
+  a = api.f->db.get<article>("bai-truong").value();
   auto body = to_json_value(a);
   body["state"] = "published";
   body["published_at"] = "2099-01-01T00:00:00+07:00";
@@ -250,14 +255,27 @@ TEST_CASE("api: server-owned fields are set by the server, whatever the client s
   REQUIRE(a.published_at);
   CHECK(*a.published_at < now() + std::chrono::minutes(1));
   CHECK(a.author.value == "acc-school-editor");
-  CHECK(a.revision == 2);
-  // One PUT from draft to published is the workflow's three steps, each logged, each the
+  CHECK(a.revision == 3);
+  // One PUT from submitted to published is the workflow's two steps, each logged, each the
   // approver's right at the school (publish/workflow.hpp).
   REQUIRE(a.workflow.size() == 3);
   CHECK(a.workflow[0].step == "submit");
+  CHECK(a.workflow[0].by.value == "acc-school-editor");
   CHECK(a.workflow[1].step == "approve");
   CHECK(a.workflow[2].step == "publish");
   CHECK(a.workflow[2].by.value == "acc-school-approver");
+  // Four eyes: an approver does not submit and approve in one write, nor approve what they wrote.
+  r = api.call(http::verb::post, "/api/v1/articles", article_body("bai-tu-dang", "th-van-yen", "draft"), "acc-school-approver");
+  REQUIRE(r.code == http::status::created);
+  body = to_json_value(api.f->db.get<article>("bai-tu-dang").value());
+  body["state"] = "published";
+  CHECK(api.call(http::verb::put, "/api/v1/articles/bai-tu-dang", body, "acc-school-approver").code == http::status::forbidden);
+  body["state"] = "submitted";
+  REQUIRE(api.call(http::verb::put, "/api/v1/articles/bai-tu-dang", body, "acc-school-approver").code == http::status::ok);
+  body = to_json_value(api.f->db.get<article>("bai-tu-dang").value());
+  body["state"] = "approved";
+  CHECK(api.call(http::verb::put, "/api/v1/articles/bai-tu-dang", body, "acc-school-approver").code == http::status::forbidden);
+  CHECK(api.f->db.get<article>("bai-tu-dang").value().state == article_state::submitted);
   // A division's approver approves and publishes a school's articles but does not submit them:
   // a school draft cannot go straight to published by its hand, and stays a draft.
   r = api.call(http::verb::post, "/api/v1/articles", article_body("bai-truong-2", "th-van-yen", "draft"), "acc-school-editor");
@@ -279,6 +297,10 @@ TEST_CASE("api: a publisher may schedule an article up to a year ahead, and a pu
   auto r = api.call(http::verb::post, "/api/v1/articles", article_body("bai-hen-gio", "th-van-yen", "draft"), "acc-school-editor");
   REQUIRE_MESSAGE(r.code == http::status::created, portal_fixture::body(r));
   auto a = api.f->db.get<article>("bai-hen-gio").value();
+  auto sent = to_json_value(a);
+  sent["state"] = "submitted";  // the editor sends it; the approver (another person) publishes it
+  REQUIRE(api.call(http::verb::put, "/api/v1/articles/bai-hen-gio", sent, "acc-school-editor").code == http::status::ok);
+  a = api.f->db.get<article>("bai-hen-gio").value();
   auto body = to_json_value(a);
   body["state"] = "published";
   const auto portal_now = portal_fixture::clock();  // the portal's clock (before the reform)

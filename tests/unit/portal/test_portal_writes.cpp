@@ -68,8 +68,14 @@ TEST_CASE("api: a key that may edit but not publish creates a draft (201) and ca
   // Nor may it approve (approval vouches for content: an approver's action).
   r = api.call(http::verb::post, "/api/v1/articles", draft_article("tu-duyet-bt", "pgddt-ha-dong", "approved"), "acc-division-editor");
   CHECK(r.code == http::status::forbidden);
-  // The draft stays off every public page; the approver publishes it and then it shows.
+  // The draft stays off every public page; the editor sends it, the approver publishes it and
+  // then it shows.
   CHECK(api.f->get("/pbgdpl/bai-viet/ban-nhap-bien-tap").code == http::status::not_found);
+  auto sent = to_json_value(*stored);
+  sent["state"] = "submitted";
+  REQUIRE(api.call(http::verb::put, "/api/v1/articles/ban-nhap-bien-tap", sent, "acc-division-editor").code == http::status::ok);
+  body = to_json_value(api.f->db.get<article>("ban-nhap-bien-tap").value());
+  body["state"] = "published";
   r = api.call(http::verb::put, "/api/v1/articles/ban-nhap-bien-tap", body, "acc-division-approver");
   REQUIRE_MESSAGE(r.code == http::status::ok, portal_fixture::body(r));
   CHECK(api.f->get("/pbgdpl/bai-viet/ban-nhap-bien-tap").code == http::status::ok);

@@ -815,7 +815,8 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       }
       if (srv_.cfg_.body_limit_for) {
         auto t = h.target();
-        auto own = srv_.cfg_.body_limit_for(std::string_view(t.data(), t.size()));
+        auto cookie = h[bhttp::field::cookie];
+        auto own = srv_.cfg_.body_limit_for(std::string_view(t.data(), t.size()), std::string_view(cookie.data(), cookie.size()));
         const std::size_t lim = own.value_or(srv_.cfg_.max_body_bytes);
         const auto len = parser_->content_length();
         if (len && *len > lim) {

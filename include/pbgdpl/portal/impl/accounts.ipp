@@ -246,8 +246,19 @@ PBGDPL_DECL result<trust::secret_key> account_service::approval_key(const accoun
   auto c = db_.get<credential>(who.value);
   if (!c || c->approval_secret_key.empty())
     return error(errc::unknown_key, "/password", "Tài khoản chưa có khóa ký duyệt", "The account has no approval key");
-  if (password.size() > l_.passwords.max_length || !verify_bounded(c->password_hash, password))
+  // The password typed to sign counts against the same per-account throttle as signing in: a
+  // stolen session cannot guess it faster than a stranger guesses the sign-in.
+  auto acc = db_.get<account>(who.value);
+  const std::string key = "a:" + (acc ? acc->username : who.value);
+  const auto t = now();
+  if (auto wait = by_account_.blocked_for(key, t); wait > 0)
+    return error(errc::too_many_attempts, "/password",
+                 "Nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau " + std::to_string((wait + 59) / 60) + " phút",
+                 "Too many wrong passwords. Try again in " + std::to_string((wait + 59) / 60) + " minutes");
+  if (password.size() > l_.passwords.max_length || !verify_bounded(c->password_hash, password)) {
+    by_account_.failed(key, t);
     return error(errc::unauthenticated, "/password", "Mật khẩu để ký không đúng", "Wrong password for signing");
+  }
   auto k = trust::secret_key::parse(c->approval_secret_key, password);
   if (!k) return error(errc::bad_key, "/password", "Không mở được khóa ký duyệt", "The approval key cannot be opened");
   return std::move(*k);

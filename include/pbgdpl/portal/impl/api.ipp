@@ -97,6 +97,9 @@ inline void own_fields(article& v, const article* current, const http::principal
   v.workflow = current ? current->workflow : std::vector<workflow_event>{};  // server-owned
   // A state change through the API is a workflow step too, and logged as one (unsigned: only the
   // editor, with the approver's password, signs an approval).
+  // A change of content by someone other than the author is logged: they may not approve it.
+  if (current && who.id != current->author.value && !publish::same_content(v, *current))
+    v.workflow.push_back({"edit", current->state, current->state, account_id{who.id}, t, {}});
   if (current && current->state != v.state) {
     auto state = current->state;
     if (auto run = publish::path_between(current->state, v.state))
@@ -540,6 +543,14 @@ void api::collection(const std::string& path, bool writable) {
                                   : rule->needs == trust::action::approve_content ? "approve:article"
                                                                                    : "update:article";
           if (auto ok = authorize_write(who, act, owner_unit(*current)); !ok) return error_json(ok.err());
+          // Four eyes, as in the editor: the author, or whoever changed or submitted it (earlier,
+          // or in this same write), does not approve it.
+          if (step == publish::step::approve &&
+              (!publish::may_approve(*current, account_id{who.id}) || !publish::same_content(*v, *current) ||
+               (*run)[0] == publish::step::submit))
+            return error_json(error(errc::permission_denied, "/state",
+                                    "Người đã viết, sửa hoặc gửi duyệt bài không tự duyệt bài đó",
+                                    "Whoever wrote, changed or submitted an article does not approve it"));
         }
       }
     }

@@ -7,14 +7,16 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
-PBGDPL_DECL std::function<std::optional<std::size_t>(std::string_view)> upload_body_limit(const media_library& lib,
-                                                                                          std::string public_prefix) {
+PBGDPL_DECL std::function<std::optional<std::size_t>(std::string_view, std::string_view)> upload_body_limit(
+    const media_library& lib, std::string public_prefix, std::function<bool(std::string_view cookie)> signed_in) {
   // The file plus its multipart framing and the form's small fields (CSRF token, alt text, title).
   const std::size_t limit = static_cast<std::size_t>(lib.limits().max_bytes) + 64 * 1024;
-  return [limit, path = public_prefix + "/quan-tri/tep"](std::string_view target) -> std::optional<std::size_t> {
+  return [limit, path = public_prefix + "/quan-tri/tep", signed_in = std::move(signed_in)](
+             std::string_view target, std::string_view cookie) -> std::optional<std::size_t> {
     auto p = target.substr(0, target.find('?'));
-    if (p == path) return limit;
-    return std::nullopt;
+    if (p != path) return std::nullopt;
+    if (signed_in && !signed_in(cookie)) return std::nullopt;  // strangers: the default limit
+    return limit;
   };
 }
 

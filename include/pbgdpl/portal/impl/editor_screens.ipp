@@ -303,6 +303,11 @@ PBGDPL_DECL void editor::build() {
       a.state = article_state::draft;
     } else {
       ++a.revision;
+      // A change of content by someone other than the author is logged: they may not approve it.
+      if (c.who.id != a.author) {
+        a.workflow.push_back({"edit", a.state, a.state, c.who.id, a.updated_at, {}});
+        while (a.workflow.size() > 200) a.workflow.erase(a.workflow.begin());
+      }
     }
     if (auto h = publish::render_html(a); !h) {
       add_errors(fe, h.err(), c.s);
@@ -364,7 +369,7 @@ PBGDPL_DECL void editor::build() {
     for (auto st : publish::steps_from(a.state)) {
       const auto* rule = publish::find_rule(st, a.state);
       if (!editor_detail::may(c.who, rule->needs, a.unit.value, tree)) continue;
-      if (st == publish::step::approve && a.author == c.who.id) continue;  // nobody approves their own work
+      if (st == publish::step::approve && !publish::may_approve(a, c.who.id)) continue;  // four eyes
       std::string f = "<form method=\"post\" action=\"" + esc(c.s.link("/bai-viet/" + a.id.value + "/buoc")) + "\" novalidate>" + hidden_csrf(c) +
                       "<input type=\"hidden\" name=\"version\" value=\"" + std::to_string(a.version) + "\">" +
                       "<input type=\"hidden\" name=\"step\" value=\"" + std::string(to_string(st)) + "\">";
@@ -463,8 +468,9 @@ PBGDPL_DECL void editor::build() {
     const auto* rule = publish::find_rule(*st, a->state);
     auto snap = units_->get();
     if (rule && !editor_detail::may(c.who, rule->needs, a->unit.value, snap->tree)) return not_yours(c);
-    if (*st == publish::step::approve && a->author == c.who.id) {
-      fe.general = c.s.t("Người viết không tự duyệt bài của mình.", "Authors do not approve their own articles.");
+    if (*st == publish::step::approve && !publish::may_approve(*a, c.who.id)) {
+      fe.general = c.s.t("Người đã viết, sửa hoặc gửi duyệt bài không tự duyệt bài đó.",
+                         "Whoever wrote, changed or submitted an article does not approve it.");
       return article_screen(c, *a, fe, {}, {});
     }
     if (c.form["version"] != std::to_string(a->version)) {
@@ -540,13 +546,14 @@ PBGDPL_DECL void editor::build() {
   routes_->get("/bai-viet/{id}/lich-su", guarded([this, load, missing, hidden_csrf](http::request& req, call& c) {
     auto a = load(c, std::string(req.param("id")));
     if (!a) return missing(c);
-    auto log = db_.audit_log("article", a->id.value, 100);
+    // The 30 newest writes (the audit log answers newest first): a page of bounded size.
+    auto log = db_.audit_log("article", a->id.value, 30);
     std::string body = "<p><a href=\"" + esc(c.s.link("/bai-viet/" + a->id.value)) + "\">" + c.s.t("Trở lại bài", "Back to the article") + "</a></p>";
     if (!log || log->empty()) body += "<p>" + c.s.t("Chưa có lần sửa nào.", "No revisions yet.") + "</p>";
     else {
-      body += "<ol reversed>";
+      body += "<ol>";
       std::uint64_t diff_budget = 20'000'000;  // comparison cells for the whole page
-      for (auto it = log->rbegin(); it != log->rend(); ++it) {
+      for (auto it = log->begin(); it != log->end(); ++it) {
         if (it->previous.is_null()) continue;
         auto prev = from_json_value<article>(it->previous);
         if (!prev) continue;

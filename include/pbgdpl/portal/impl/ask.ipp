@@ -286,7 +286,7 @@ PBGDPL_DECL std::string pages::dialogue_intro(const page_context& ctx, const dia
 PBGDPL_DECL http::response pages::dialogue_list(http::request&, const page_context& ctx) {
   const bool en = ctx.lang == language::en;
   store::list_query q;
-  q.limit = 200;
+  q.limit = 100;
   q.where.unit = ctx.u->id.value;
   q.where.include_descendants = false;
   std::string items;

@@ -128,6 +128,7 @@ inline constexpr std::string_view home = R"HTML(<h1>{{t.section}}</h1>
 inline constexpr std::string_view category = R"HTML(<h1>{{category.label}}</h1>
 {{#category.description}}<p class="lead">{{category.description}}</p>{{/category.description}}
 {{#category.questions}}<p class="ask">{{#site.ask_url}}<a class="ask" href="{{site.ask_url}}">{{t.ask}}</a>{{/site.ask_url}}{{#site.hotline}}{{#site.ask_url}} · {{/site.ask_url}}{{t.hotline}}: <a href="{{site.hotline_tel}}">{{site.hotline}}</a>{{/site.hotline}}</p>{{/category.questions}}
+{{#category.dialogues_url}}<p class="dialogues"><a href="{{category.dialogues_url}}">{{category.dialogues_label}}</a></p>{{/category.dialogues_url}}
 {{#articles.0}}{{> article_list}}{{/articles.0}}
 {{#document_sections}}<section class="doc-family" aria-labelledby="vb-{{family}}">
 <h2 id="vb-{{family}}">{{label}}</h2>
@@ -237,12 +238,13 @@ inline constexpr std::string_view search = R"HTML(<h1>{{t.search_title}}</h1>
 // The public question form. Works without script; the browser's own checks are off (novalidate)
 // so every error comes from the server, next to its field, with what was typed kept. The "website"
 // field is a honeypot: hidden from people (CSS), filled by bots; a question that fills it is refused.
-inline constexpr std::string_view ask = R"HTML(<h1>{{t.ask_title}}</h1>
-<p class="lead">{{t.ask_lead}}</p>
+inline constexpr std::string_view ask = R"HTML({{#form.intro_html}}{{{form.intro_html}}}{{/form.intro_html}}{{^form.intro_html}}<h1>{{t.ask_title}}</h1>
+<p class="lead">{{t.ask_lead}}</p>{{/form.intro_html}}
 {{#form.error}}<p class="error" role="alert">{{form.error}}</p>{{/form.error}}
 {{#form.has_errors}}<p class="error" role="alert">{{t.ask_fix}}</p>{{/form.has_errors}}
 <form class="ask-form" method="post" action="{{form.action}}" novalidate>
 <input type="hidden" name="form_token" value="{{form.token}}">
+{{#form.dialogue}}<input type="hidden" name="dialogue" value="{{form.dialogue}}">{{/form.dialogue}}
 <p class="field"><label for="ask-name">{{t.ask_name}} <span class="req">({{t.required}})</span></label>
 <input id="ask-name" name="name" type="text" required maxlength="{{form.short_max}}" autocomplete="name" value="{{form.name.value}}"{{#form.name.error}} aria-invalid="true" aria-describedby="ask-name-error"{{/form.name.error}}>
 {{#form.name.error}}<span class="field-error" id="ask-name-error">{{form.name.error}}</span>{{/form.name.error}}</p>
@@ -266,6 +268,10 @@ inline constexpr std::string_view ask = R"HTML(<h1>{{t.ask_title}}</h1>
 <p class="note">{{t.ask_privacy}}</p>
 <p><button type="submit">{{t.ask_send}}</button></p>
 </form>
+)HTML";
+
+// A unit's dialogue sessions, and one session's page once it closed (its answers, its transcript).
+inline constexpr std::string_view dialogue = R"HTML(<article class="full dialogue">{{{dialogue.html}}}</article>
 )HTML";
 
 inline constexpr std::string_view ask_thanks = R"HTML(<h1>{{t.ask_thanks_title}}</h1>
@@ -346,7 +352,7 @@ inline constexpr std::pair<std::string_view, std::string_view> templates[] = {
     {"layout", layout},     {"home", home},     {"category", category},
     {"pagination", pagination}, {"article", article}, {"article_list", article_list},
     {"document_table", document_table}, {"document_group_table", document_group_table}, {"document", document}, {"search", search},
-    {"error", error_page}, {"ask", ask}, {"ask_thanks", ask_thanks}, {"follow", follow},
+    {"error", error_page}, {"ask", ask}, {"dialogue", dialogue}, {"ask_thanks", ask_thanks}, {"follow", follow},
 };
 
 }  // namespace portal::theme

@@ -70,6 +70,7 @@ class editor {
   void build_webhooks();  // impl/editor_webhooks.ipp
   void build_documents(const editor_detail::guard_fn& guarded);  // legal document records, publications
   void build_media();  // impl/editor_media.ipp
+  void build_dialogues(const editor_detail::guard_fn& guarded);  // impl/editor_dialogues.ipp
   timestamp now() const;
   std::optional<account> signed_in(const http::request& req, std::string* token = nullptr);
   std::string csrf_for(std::string_view session_token) const;

@@ -148,6 +148,8 @@ struct urls {
   std::string document(std::string_view id) const { return base + "/pbgdpl/van-ban/" + std::string(id); }
   std::string question(std::string_view id) const { return base + "/pbgdpl/hoi-dap/" + std::string(id); }
   std::string ask() const { return base + "/pbgdpl/hoi-dap/gui-cau-hoi"; }
+  std::string dialogues() const { return base + "/pbgdpl/doi-thoai/"; }
+  std::string dialogue(std::string_view id) const { return base + "/pbgdpl/doi-thoai/" + std::string(id); }
   std::string follow(std::string_view token) const { return base + "/pbgdpl/hoi-dap/theo-doi/" + std::string(token); }
   std::string search() const { return base + "/tim-kiem"; }
   std::string feed(std::string_view ext, std::string_view category = {}) const {

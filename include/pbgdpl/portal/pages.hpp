@@ -93,6 +93,12 @@ class pages {
   http::response ask_post(http::request&, const page_context&);
   http::response follow_page(http::request&, const page_context&);
   http::response render_ask(const page_context&, views::ask_page page, http::status code);
+  // A unit's policy-law dialogue sessions and one session's page: while planned or open, the
+  // question form posting to ask_post with the session's id; once closed, the published answers
+  // of its questions and the transcript (impl/ask.ipp).
+  http::response dialogue_list(http::request&, const page_context&);
+  http::response dialogue_page(http::request&, const page_context&);
+  std::string dialogue_intro(const page_context&, const dialogue_session&) const;
   // Where "Gửi câu hỏi" leads: options::ask_url, else this unit's form, or (a unit that ended)
   // the form of the first unit that took it over; "" when there is none.
   std::string ask_link(const page_context&) const;

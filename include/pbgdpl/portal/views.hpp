@@ -309,12 +309,16 @@ struct category_info {
   std::string_view label, description;
   std::string_view empty_text;  // as home_category's
   bool questions = false;       // the questions section: where to ask, the hotline
+  // The policy-dialogue section: the unit's dialogue sessions ("" elsewhere).
+  std::string dialogues_url, dialogues_label;
   template <class F>
   void fields(F&& f) const {
     f("label", label);
     f("description", description);
     f("empty_text", empty_text);
     f("questions", questions);
+    f("dialogues_url", dialogues_url);
+    f("dialogues_label", dialogues_label);
   }
 };
 
@@ -552,8 +556,14 @@ struct ask_form {
   bool has_errors = false;           // the summary above the form
   form_field name, email, phone, title, question, category;
   std::size_t short_max = 0;  // maxlength of one-line inputs: the model's short text limit
+  // On a dialogue session's page: the session the question goes to (a hidden input) and the
+  // session's heading and details, already escaped, in place of the form's own heading.
+  std::optional<std::string> dialogue, intro_html;
+  std::string dialogue_title;  // the page's title there (not a template field)
   template <class F>
   void fields(F&& f) const {
+    f("dialogue", dialogue);
+    f("intro_html", intro_html);
     f("action", action);
     f("token", token);
     f("error", error);
@@ -565,6 +575,23 @@ struct ask_form {
     f("question", question);
     f("category", category);
     f("short_max", short_max);
+  }
+};
+
+// A dialogue session's page after it closed, and a unit's list of sessions: markup the pages
+// build themselves, every text in it escaped (impl/ask.ipp).
+struct dialogue_html {
+  std::string html;
+  template <class F>
+  void fields(F&& f) const {
+    f("html", html);
+  }
+};
+struct dialogue_page {
+  dialogue_html dialogue;
+  template <class F>
+  void fields(F&& f) const {
+    f("dialogue", dialogue);
   }
 };
 

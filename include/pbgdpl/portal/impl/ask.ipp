@@ -15,7 +15,7 @@ namespace ask_detail {
 
 // The form's inputs, by name. "website" is the honeypot; "form_token" the signed token.
 struct ask_input {
-  std::string name, email, phone, title, question, category, website, token;
+  std::string name, email, phone, title, question, category, website, token, dialogue;
 };
 
 // The most a form post may carry: every field at the model's limit (one long text, six short
@@ -26,7 +26,7 @@ inline constexpr std::size_t max_form_bytes = 3u * (PBGDPL_MAX_TEXT_BYTES + 6u *
 // names are ignored. A bad escape or bytes that are not UTF-8 are an error (nothing half-read).
 inline result<ask_input> parse_form(std::string_view body) {
   ask_input in;
-  std::array<bool, 8> seen{};
+  std::array<bool, 9> seen{};
   while (!body.empty()) {
     auto amp = body.find('&');
     auto pair = body.substr(0, amp);
@@ -38,9 +38,10 @@ inline result<ask_input> parse_form(std::string_view body) {
     if (!key || !value)
       return error(errc::invalid_argument, {}, "Nội dung biểu mẫu không hợp lệ (mã hóa sai hoặc không phải UTF-8)",
                    "The form's content is not valid (bad encoding or not UTF-8)");
-    std::string* slots[] = {&in.name, &in.email, &in.phone, &in.title, &in.question, &in.category, &in.website, &in.token};
-    static constexpr std::string_view names[] = {"name", "email", "phone", "title", "question", "category", "website", "form_token"};
-    for (std::size_t i = 0; i < 8; ++i)
+    std::string* slots[] = {&in.name, &in.email, &in.phone, &in.title, &in.question, &in.category, &in.website, &in.token, &in.dialogue};
+    static constexpr std::string_view names[] = {"name",     "email",   "phone",      "title",   "question",
+                                                 "category", "website", "form_token", "dialogue"};
+    for (std::size_t i = 0; i < 9; ++i)
       if (*key == names[i] && !seen[i]) {
         seen[i] = true;
         *slots[i] = std::move(*value);
@@ -99,10 +100,11 @@ PBGDPL_DECL http::response pages::render_ask(const page_context& ctx, views::ask
   page.form.action = with_lang(ctx, ctx.links.ask());
   page.form.token = form_signer_.issue("ask:" + ctx.u->id.value, ctx.now);
   page.form.short_max = PBGDPL_MAX_SHORT_TEXT_BYTES;
-  const auto& cat = *find_category("hoi-dap-phap-luat");
-  auto title = std::string(en ? "Send a legal question" : "Gửi câu hỏi pháp luật");
-  auto r = render(ctx, common(ctx, cat.slug), "ask", publish::view::of(page), page_meta(ctx, title, title, ctx.links.ask()),
-                  code);
+  const bool in_dialogue = page.form.dialogue.has_value();
+  const auto& cat = *find_category(in_dialogue ? "doi-thoai-chinh-sach" : "hoi-dap-phap-luat");
+  auto title = in_dialogue ? page.form.dialogue_title : std::string(en ? "Send a legal question" : "Gửi câu hỏi pháp luật");
+  auto canonical = in_dialogue ? ctx.links.dialogue(*page.form.dialogue) : ctx.links.ask();
+  auto r = render(ctx, common(ctx, cat.slug), "ask", publish::view::of(page), page_meta(ctx, title, title, canonical), code);
   ask_detail::private_answer(r, false);
   return r;
 }
@@ -150,6 +152,21 @@ PBGDPL_DECL http::response pages::ask_post(http::request& req, const page_contex
 
   views::ask_page page;
   auto& f = page.form;
+  // A question sent from a dialogue session's page goes to that session: one of this unit's,
+  // still taking questions. The session's list is extended here, never from what the client sent.
+  std::optional<dialogue_session> session;
+  if (!in.dialogue.empty()) {
+    auto d = db_.get<dialogue_session>(in.dialogue);
+    if (!d || d->unit != ctx.u->id)
+      return refuse(http::status::not_found, "Không có phiên đối thoại này ở đơn vị.", "This unit has no such dialogue session.");
+    if (d->state != dialogue_state::planned && d->state != dialogue_state::open)
+      return refuse(http::status::conflict, "Phiên đối thoại đã kết thúc hoặc đã hủy và không nhận câu hỏi mới.",
+                    "The dialogue session has closed or was cancelled and takes no new questions.");
+    session = std::move(*d);
+    f.dialogue = session->id.value;
+    f.intro_html = dialogue_intro(ctx, *session);
+    f.dialogue_title = session->title;
+  }
   f.name.value = ask_detail::cleaned(std::move(in.name), true);
   f.email.value = ask_detail::cleaned(std::move(in.email), true);
   f.phone.value = ask_detail::cleaned(std::move(in.phone), true);
@@ -217,6 +234,16 @@ PBGDPL_DECL http::response pages::ask_post(http::request& req, const page_contex
     const auto& e = created.err();
     return refuse(http::status_for(e.code), e.message_vi.c_str(), e.message_en.c_str());
   }
+  if (session) {
+    // Linked under the session: a concurrent write (another question, an editor) is read again.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      auto d = attempt == 0 ? result<dialogue_session>(*session) : db_.get<dialogue_session>(session->id.value);
+      if (!d) break;
+      d->questions.push_back(created->id);
+      auto w = db_.update(*d, "public");
+      if (w || w.err().code != errc::conflict) break;
+    }
+  }
   views::ask_thanks_page thanks;
   thanks.thanks.follow_url = absolute(ctx, with_lang(ctx, ctx.links.follow(follow.token)));
   thanks.thanks.category_url = with_lang(ctx, ctx.links.category("hoi-dap-phap-luat"));
@@ -225,6 +252,102 @@ PBGDPL_DECL http::response pages::ask_post(http::request& req, const page_contex
                   page_meta(ctx, title, title, ctx.links.ask()));
   ask_detail::private_answer(r, true);
   return r;
+}
+
+PBGDPL_DECL std::string pages::dialogue_intro(const page_context& ctx, const dialogue_session& d) const {
+  const bool en = ctx.lang == language::en;
+  const auto e = [](std::string_view x) { return publish::escape_html(x); };
+  const std::string vi_attr = en ? " lang=\"vi\"" : "";
+  std::string label;
+  switch (d.state) {
+    case dialogue_state::planned: label = en ? "Planned" : "Sắp diễn ra"; break;
+    case dialogue_state::open: label = en ? "Open: questions are being answered" : "Đang diễn ra"; break;
+    case dialogue_state::closed: label = en ? "Closed" : "Đã kết thúc"; break;
+    case dialogue_state::cancelled: label = en ? "Cancelled" : "Đã hủy"; break;
+  }
+  std::string h = "<p class=\"crumbs\"><a href=\"" + e(with_lang(ctx, ctx.links.dialogues())) + "\">" +
+                  (en ? "Dialogue sessions" : "Các phiên đối thoại") + "</a></p>";
+  h += "<h1" + vi_attr + ">" + e(d.title) + "</h1>";
+  h += "<dl class=\"dialogue\">";
+  if (!d.host.empty()) h += std::string("<dt>") + (en ? "Host" : "Chủ trì") + "</dt><dd" + vi_attr + ">" + e(d.host) + "</dd>";
+  h += std::string("<dt>") + (en ? "Time" : "Thời gian") + "</dt><dd><time datetime=\"" + e(format_timestamp(d.starts_at)) + "\">" +
+       e(format_timestamp(d.starts_at).substr(11, 5)) + " " + e(detail::date_text(ctx, local_date(d.starts_at))) + "</time> – <time datetime=\"" +
+       e(format_timestamp(d.ends_at)) + "\">" + e(format_timestamp(d.ends_at).substr(11, 5)) + " " +
+       e(detail::date_text(ctx, local_date(d.ends_at))) + "</time></dd>";
+  h += std::string("<dt>") + (en ? "State" : "Trạng thái") + "</dt><dd>" + e(label) + "</dd>";
+  if (!d.url.empty() && d.state != dialogue_state::cancelled)
+    h += std::string("<dt>") + (en ? "Online room" : "Phòng trực tuyến") + "</dt><dd><a href=\"" + e(d.url) +
+         "\" rel=\"noopener noreferrer\">" + e(d.url) + "</a></dd>";
+  h += "</dl>";
+  if (!d.description.empty()) h += "<p class=\"lead\"" + vi_attr + ">" + e(d.description) + "</p>";
+  return h;
+}
+
+PBGDPL_DECL http::response pages::dialogue_list(http::request&, const page_context& ctx) {
+  const bool en = ctx.lang == language::en;
+  store::list_query q;
+  q.limit = 100;
+  q.where.unit = ctx.u->id.value;
+  q.where.include_descendants = false;
+  std::string items;
+  if (auto p = db_.list<dialogue_session>(q))
+    for (const auto& d : p->items)
+      items += "<li><a href=\"" + publish::escape_html(with_lang(ctx, ctx.links.dialogue(d.id.value))) + "\"" +
+               (en ? " lang=\"vi\"" : "") + ">" + publish::escape_html(d.title) + "</a> · <time datetime=\"" +
+               publish::escape_html(format_timestamp(d.starts_at)) + "\">" +
+               publish::escape_html(detail::date_text(ctx, local_date(d.starts_at))) + "</time></li>";
+  const auto& cat = *find_category("doi-thoai-chinh-sach");
+  auto title = std::string(en ? "Dialogue sessions" : "Các phiên đối thoại");
+  views::dialogue_page page;
+  auto& h = page.dialogue.html;
+  h = "<p class=\"crumbs\"><a href=\"" + publish::escape_html(with_lang(ctx, ctx.links.category(cat.slug))) + "\">" +
+      std::string(en ? cat.label_en : cat.label_vi) + "</a></p><h1>" + title + "</h1>";
+  h += items.empty() ? std::string("<p>") + (en ? "No dialogue sessions yet." : "Chưa có phiên đối thoại nào.") + "</p>"
+                     : "<ul class=\"dialogues\">" + items + "</ul>";
+  return render(ctx, common(ctx, cat.slug), "dialogue", publish::view::of(page), page_meta(ctx, title, title, ctx.links.dialogues()));
+}
+
+PBGDPL_DECL http::response pages::dialogue_page(http::request& req, const page_context& ctx) {
+  auto found = db_.get<dialogue_session>(std::string(req.param("id")));
+  if (!found || found->unit != ctx.u->id) return not_found(req, ctx);
+  const auto& d = *found;
+  const bool en = ctx.lang == language::en;
+  // While it takes questions: the public form with the session's heading and its id (never
+  // cached: the form carries a fresh token).
+  if ((d.state == dialogue_state::planned || d.state == dialogue_state::open) && !ctx.units->tree.ended(ctx.u->id.value)) {
+    views::ask_page page;
+    page.form.dialogue = d.id.value;
+    page.form.intro_html = dialogue_intro(ctx, d);
+    page.form.dialogue_title = d.title;
+    return render_ask(ctx, std::move(page), http::status::ok);
+  }
+  // After: the published answers of its questions and the transcript, cached like other pages
+  // (site::on_changes drops the unit's pages when the session or a question of the unit changes).
+  std::string body = dialogue_intro(ctx, d);
+  const std::string vi_attr = en ? " lang=\"vi\"" : "";
+  std::string answers;
+  for (const auto& id : d.questions) {
+    auto q = db_.get<question>(id.value);
+    if (!q || !is_published(*q) || q->unit != d.unit) continue;
+    auto pub = public_view(*q);
+    answers += "<section class=\"qa\"><h3" + vi_attr + "><a href=\"" + publish::escape_html(with_lang(ctx, ctx.links.question(pub.id.value))) + "\">" +
+               publish::escape_html(pub.title) + "</a></h3><div" + vi_attr + ">" + publish::stored_html(pub.body_html, pub.body) +
+               "</div><p><strong>" + (en ? "Answer" : "Trả lời") + ":</strong></p><div" + vi_attr + ">" +
+               publish::stored_html(pub.answer_html, pub.answer_markdown) + "</div></section>";
+  }
+  if (d.state == dialogue_state::closed) {
+    body += std::string("<h2>") + (en ? "Questions and answers" : "Câu hỏi và trả lời") + "</h2>";
+    body += answers.empty() ? std::string("<p>") + (en ? "No answers published." : "Chưa có câu trả lời được công bố.") + "</p>" : answers;
+    if (!d.conclusion_markdown.empty()) {
+      body += std::string("<h2>") + (en ? "Conclusion and transcript" : "Kết luận, biên bản") + "</h2>";
+      auto html = publish::render_for_storage(d.conclusion_markdown);
+      body += "<div" + vi_attr + ">" + (html ? *html : "<p>" + publish::escape_html(d.conclusion_markdown) + "</p>") + "</div>";
+    }
+  }
+  views::dialogue_page page;
+  page.dialogue.html = std::move(body);
+  return render(ctx, common(ctx, "doi-thoai-chinh-sach"), "dialogue", publish::view::of(page),
+                page_meta(ctx, d.title, d.title, ctx.links.dialogue(d.id.value)));
 }
 
 PBGDPL_DECL http::response pages::follow_page(http::request& req, const page_context& ctx) {

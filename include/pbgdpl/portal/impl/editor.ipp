@@ -112,6 +112,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     h += "<li><a href=\"" + esc(s.link("/van-ban")) + "\">" + s.t("Văn bản", "Documents") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/an-pham")) + "\">" + s.t("Ấn phẩm", "Publications") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/cau-hoi")) + "\">" + s.t("Câu hỏi", "Questions") + "</a></li>";
+    h += "<li><a href=\"" + esc(s.link("/doi-thoai")) + "\">" + s.t("Đối thoại", "Dialogues") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/webhook")) + "\">" + s.t("Webhook", "Webhooks") + "</a></li>";
     if (s.media) h += "<li><a href=\"" + esc(s.link("/tep")) + "\">" + s.t("Tệp và ảnh", "Media") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
@@ -321,3 +322,4 @@ PBGDPL_NAMESPACE_END
 #include "editor_webhooks.ipp"
 #include "editor_forms.ipp"
 #include "editor_documents.ipp"
+#include "editor_dialogues.ipp"

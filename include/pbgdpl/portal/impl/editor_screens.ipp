@@ -717,6 +717,7 @@ PBGDPL_DECL void editor::build() {
 
   build_documents(guarded);
   build_media();
+  build_dialogues(guarded);
 }
 
 }  // namespace portal

@@ -186,6 +186,9 @@ PBGDPL_DECL void pages::build_routes() {
   page("/pbgdpl/hoi-dap/gui-cau-hoi", &pages::ask_form);
   page("/pbgdpl/hoi-dap/gui-cau-hoi", &pages::ask_post, false, http::verb::post);
   page("/pbgdpl/hoi-dap/theo-doi/{token}", &pages::follow_page);
+  // Before /pbgdpl/{category}/: the unit's dialogue sessions and each session's page (impl/ask.ipp).
+  page("/pbgdpl/doi-thoai/", &pages::dialogue_list);
+  page("/pbgdpl/doi-thoai/{id}", &pages::dialogue_page);
   for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {
     auto h = kind[0] == 'b' ? &pages::article_page : kind[0] == 'v' ? &pages::document_page : &pages::question_page;
     page(std::string("/pbgdpl/") + kind + "/{id}", h);
@@ -657,6 +660,11 @@ PBGDPL_DECL http::response pages::category_page(http::request& req, const page_c
   page.category = {en ? cat.label_en : cat.label_vi, en ? cat.description_en : cat.description_vi,
                    detail::empty_text(ctx.lang, cat.source == category_source::articles),
                    cat.source == category_source::questions};
+  if (cat.source == category_source::articles && cat.kind == article_kind::policy_dialogue) {
+    page.category.dialogues_url = with_lang(ctx, ctx.links.dialogues());
+    page.category.dialogues_label = en ? "Dialogue sessions: ask before and during, read the answers after"
+                                       : "Các phiên đối thoại: gửi câu hỏi trước và trong phiên, xem trả lời sau phiên";
+  }
   std::string next;
   auto records = records_.begin();
   if (cat.source == category_source::documents) {

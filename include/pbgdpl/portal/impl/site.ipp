@@ -161,6 +161,9 @@ PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
       articles = articles || is_article;
       owner(is_document ? down : up, c.unit);
       if (c.previous_unit) owner(is_document ? down : up, *c.previous_unit);
+    } else if (c.kind == store::entity_traits<dialogue_session>::kind) {
+      owner(up, c.unit);  // its page, the unit's list of sessions (and the units above list nothing of it)
+      if (c.previous_unit) owner(up, *c.previous_unit);
     } else if (c.kind == store::entity_traits<media_asset>::kind) {
       api = true;
     }

@@ -1,5 +1,6 @@
 // The media library (portal/media_library.hpp): an upload is stored whole (two files and a
 // record) or not at all, and only recorded files of the unit in the path are served.
+#include <pbgdpl/portal/editor.hpp>
 #include <pbgdpl/portal/media_library.hpp>
 #include <pbgdpl/store/memory.hpp>
 
@@ -152,4 +153,18 @@ TEST_CASE("when the record cannot be written the stored files are removed again"
   REQUIRE(!r);
   CHECK(r.err().code == errc::storage_full);
   CHECK(entries(dir.p / "media") == 0);
+}
+
+// Red team (issue 14): the upload route's large limit was granted by path alone, so a stranger's
+// 10 MiB bodies were buffered before anyone checked who sent them. Only a signed-in session
+// gets it now; others keep the server's default limit (a 413 before the body is read).
+TEST_CASE("portal: the upload route's large body limit is only for a signed-in session") {
+  store::memory_store db;
+  temp_dir dir;
+  portal::media_library lib(db, dir.p / "media");
+  auto limit = portal::upload_body_limit(lib, {}, [](std::string_view cookie) { return cookie == "pbgdpl_phien=pbs_ok"; });
+  CHECK(limit("/quan-tri/tep", "pbgdpl_phien=pbs_ok").value_or(0) > 10u * 1024 * 1024);
+  CHECK_FALSE(limit("/quan-tri/tep", ""));
+  CHECK_FALSE(limit("/quan-tri/tep", "pbgdpl_phien=pbs_guessed"));
+  CHECK_FALSE(limit("/quan-tri/bai-viet/moi", "pbgdpl_phien=pbs_ok"));  // other routes: the default
 }

@@ -659,7 +659,7 @@ PBGDPL_DECL http::response pages::category_page(http::request& req, const page_c
   views::category_page page;
   page.category = {en ? cat.label_en : cat.label_vi, en ? cat.description_en : cat.description_vi,
                    detail::empty_text(ctx.lang, cat.source == category_source::articles),
-                   cat.source == category_source::questions};
+                   cat.source == category_source::questions, {}, {}};
   if (cat.source == category_source::articles && cat.kind == article_kind::policy_dialogue) {
     page.category.dialogues_url = with_lang(ctx, ctx.links.dialogues());
     page.category.dialogues_label = en ? "Dialogue sessions: ask before and during, read the answers after"

@@ -635,3 +635,32 @@ TEST_CASE("api: a body may leave out the fields the server owns, odd types there
   r = api.call(http::verb::post, "/api/v1/articles", body, "acc-division-approver");
   CHECK((r.code == http::status::bad_request || r.code == http::status::unprocessable_entity));
 }
+
+// Red team (issue 14): the API took any question state the caller's rights allowed (asked →
+// published skipping the answer, rejected → published, answered → accepted).
+TEST_CASE("api: a question's state moves only as the Q&A workflow allows") {
+  api_fixture api;
+  auto q = api.f->db.get<question>("hoi-bat-nat-hoc-duong").value();
+  auto put = [&](question x, const char* state) {
+    auto body = to_json_value(x);
+    body["state"] = state;
+    if (std::string_view(state) == "rejected") body["rejection_reason"] = "Không thuộc lĩnh vực giáo dục";
+    if (std::string_view(state) == "published") body["answer_markdown"] = "Trả lời.";
+    return api.call(http::verb::put, "/api/v1/questions/" + x.id.value, body, "acc-division-approver").code;
+  };
+  if (q.state == question_state::published) {
+    CHECK(put(q, "asked") == http::status::conflict);
+    CHECK(put(q, "rejected") == http::status::conflict);
+  }
+  auto r = api.call(http::verb::post, "/api/v1/questions",
+                    json{{"unit", "pgddt-ha-dong"}, {"asker_name", "Phụ huynh"}, {"title", "Câu hỏi mới"},
+                         {"body", "Nội dung câu hỏi"}, {"state", "asked"}},
+                    "acc-division-approver");
+  REQUIRE_MESSAGE(r.code == http::status::created, portal_fixture::body(r));
+  auto fresh = api.f->db.get<question>(json::parse(portal_fixture::body(r))["id"].get<std::string>()).value();
+  CHECK(put(fresh, "published") == http::status::conflict);  // answered in the same write: skips a step
+  REQUIRE(put(fresh, "rejected") == http::status::ok);
+  fresh = api.f->db.get<question>(fresh.id.value).value();
+  CHECK(put(fresh, "published") == http::status::conflict);  // a rejected question stays unpublished
+  CHECK(api.f->db.get<question>(fresh.id.value).value().state == question_state::rejected);
+}

@@ -554,6 +554,24 @@ void api::collection(const std::string& path, bool writable) {
         }
       }
     }
+    // A question's state moves as the Q&A workflow allows (publish/questions.hpp): accepted or
+    // answered from asked, answered from accepted, published from answered, rejected from asked
+    // or accepted; a rejected question is not published, nor a published one sent back.
+    if constexpr (std::is_same_v<T, question>) {
+      if (v->state != current->state) {
+        using qs = question_state;
+        const auto from = current->state, to = v->state;
+        const bool edge = (from == qs::asked && (to == qs::accepted || to == qs::answered || to == qs::rejected)) ||
+                          (from == qs::accepted && (to == qs::answered || to == qs::rejected)) ||
+                          (from == qs::answered && to == qs::published);
+        if (!edge)
+          return error_json(error(errc::conflict, "/state",
+                                  "Không chuyển câu hỏi từ \"" + std::string(label_vi(from)) + "\" sang \"" +
+                                      std::string(label_vi(to)) + "\"",
+                                  "A question does not go from \"" + std::string(label_en(from)) + "\" to \"" +
+                                      std::string(label_en(to)) + "\""));
+      }
+    }
     if (auto ok = prepare_write<T>(*v, &*current, who, now()); !ok) return error_json(ok.err());
     auto updated = db_.update(std::move(*v), who.id);
     if (!updated) return error_json(updated.err());

@@ -64,6 +64,17 @@ struct screen {
   std::string link(std::string_view path) const { return base + std::string(path) + lang_q; }
 };
 
+// The reading of one request for every screen: its language and where links go.
+inline screen screen_for(const http::request& req, const options& o, bool media) {
+  screen s;
+  s.en = req.query("lang").value_or("") == "en";
+  s.portal = checked_public_prefix(o.public_prefix).value_or("");
+  s.base = s.portal + "/quan-tri";
+  s.lang_q = s.en ? "?lang=en" : "";
+  s.media = media;
+  return s;
+}
+
 // A form's value and its error, kept to show again: the person never retypes.
 struct field_errors {
   std::map<std::string, std::string> by_field;  // field → message (already in the screen's language)
@@ -102,7 +113,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
   h += "</title><link rel=\"stylesheet\" href=\"" + esc(s.portal) + "/pbgdpl/static/style.css\">"
        "<link rel=\"stylesheet\" href=\"" + esc(s.base) + "/static/editor.css\">"
        "<script src=\"" + esc(s.base) + "/static/editor.js\" defer></script></head><body>";
-  h += "<a class=\"skip-link\" href=\"#noi-dung\">" + s.t("Bỏ qua, đến nội dung chính", "Skip to main content") + "</a>";
+  h += "<a class=\"skip\" href=\"#noi-dung\">" + s.t("Bỏ qua, đến nội dung chính", "Skip to main content") + "</a>";
   h += "<header class=\"editor-header\"><p class=\"editor-brand\"><a href=\"" + esc(s.link("/")) + "\">" +
        s.t("Quản trị chuyên mục PBGDPL", "PBGDPL section editor") + "</a></p>";
   if (who) {

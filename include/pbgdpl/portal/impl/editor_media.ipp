@@ -63,15 +63,7 @@ PBGDPL_DECL void editor::build_media() {
   using namespace editor_detail;
   if (!eo_.media) return;
   auto lib = eo_.media;
-  auto screen_of = [this](const http::request& req) {
-    screen s;
-    s.en = req.query("lang").value_or("") == "en";
-    s.portal = checked_public_prefix(opt_.public_prefix).value_or("");
-    s.base = s.portal + "/quan-tri";
-    s.lang_q = s.en ? "?lang=en" : "";
-    s.media = true;
-    return s;
-  };
+  auto screen_of = [this](const http::request& req) { return screen_for(req, opt_, eo_.media != nullptr); };
   struct form_state {
     std::string unit, alt_text, title;
   };

@@ -25,15 +25,7 @@ struct call {
 
 PBGDPL_DECL void editor::build() {
   using namespace editor_detail;
-  auto screen_of = [this](const http::request& req) {
-    screen s;
-    s.en = req.query("lang").value_or("") == "en";
-    s.portal = checked_public_prefix(opt_.public_prefix).value_or("");
-    s.base = s.portal + "/quan-tri";
-    s.lang_q = s.en ? "?lang=en" : "";
-    s.media = eo_.media != nullptr;
-    return s;
-  };
+  auto screen_of = [this](const http::request& req) { return screen_for(req, opt_, eo_.media != nullptr); };
   auto cookie_attrs = [this](std::string_view max_age) {
     auto prefix = checked_public_prefix(opt_.public_prefix).value_or("");
     return "; Path=" + (prefix.empty() ? std::string("/") : prefix + "/") + "; HttpOnly; SameSite=Strict" +

@@ -9,14 +9,7 @@ namespace portal {
 
 PBGDPL_DECL void editor::build_webhooks() {
   using namespace editor_detail;
-  auto screen_of = [this](const http::request& req) {
-    screen s;
-    s.en = req.query("lang").value_or("") == "en";
-    s.portal = checked_public_prefix(opt_.public_prefix).value_or("");
-    s.base = s.portal + "/quan-tri";
-    s.lang_q = s.en ? "?lang=en" : "";
-    return s;
-  };
+  auto screen_of = [this](const http::request& req) { return screen_for(req, opt_, eo_.media != nullptr); };
   // The units where this account may manage webhooks: publishing there is what they announce.
   auto units_of = [this](const account& who) {
     auto snap = units_->get();

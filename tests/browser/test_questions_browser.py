@@ -3,6 +3,7 @@ errors next to their fields, the thank-you page with the private link, and the f
 script is needed (the pages have none); no console errors or CSP violations."""
 import time
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -19,7 +20,10 @@ def problems(driver):
 
 
 def wait_for_h1(browser, text):
-    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
+    # The page may be replaced between finding the heading and reading it (a navigation under
+    # way): a stale element is read again, not a failure.
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(
+        lambda d: d.find_element(By.TAG_NAME, "h1").text == text)
 
 
 def test_a_person_asks_a_question_and_follows_it(browser, portal, shots):

@@ -95,11 +95,11 @@ std::string write_action(std::string_view verb, const T& v, const T* current = n
 // `current` is the stored record on an update, null on a create.
 inline void own_fields(article& v, const article* current, const http::principal& who, timestamp t) {
   v.workflow = current ? current->workflow : std::vector<workflow_event>{};  // server-owned
-  // A state change through the API is a workflow step too, and logged as one (unsigned: only the
-  // editor, with the approver's password, signs an approval).
   // A change of content by someone other than the author is logged: they may not approve it.
   if (current && who.id != current->author.value && !publish::same_content(v, *current))
     v.workflow.push_back({"edit", current->state, current->state, account_id{who.id}, t, {}});
+  // A state change through the API is the workflow's steps, each logged (unsigned: only the
+  // editor, with the approver's password, signs an approval).
   if (current && current->state != v.state) {
     auto state = current->state;
     if (auto run = publish::path_between(current->state, v.state))
@@ -523,9 +523,10 @@ void api::collection(const std::string& path, bool writable) {
     }
     // An article's state moves only along the workflow (publish/workflow.hpp), as in the editor:
     // a change of state is the run of steps that leads there, and the caller needs the right of
-    // each step at the article's unit (one PUT may submit, approve and publish for an approver
-    // who holds all three; a division's approver may approve and publish a school's article but
-    // not submit it). Each step is logged in the article's workflow (own_fields).
+    // each step at the article's unit (a division's approver may approve and publish a school's
+    // article but not submit it), and an approve step in it follows the four-eyes rule (so one
+    // PUT cannot take a draft to published). Each step is logged in the article's workflow
+    // (own_fields).
     if constexpr (std::is_same_v<T, article>) {
       if (v->state != current->state) {
         auto run = publish::path_between(current->state, v->state);

@@ -86,7 +86,9 @@ PBGDPL_DECL void editor::build() {
     if (f["username"].empty()) fe.by_field["username"] = s.t("Hãy nhập tên đăng nhập", "Enter your username");
     if (f["password"].empty()) fe.by_field["password"] = s.t("Hãy nhập mật khẩu", "Enter your password");
     if (!fe.empty()) return sign_in_form(req, f["username"], fe, http::status::unprocessable_entity);
-    auto client = http::client_address(req, opt_.trusted_proxies);
+    // Counted as the rate limits count clients: an IPv6 client by its /64 (a subscriber can
+    // rotate the rest at will and would otherwise get a fresh per-client budget each time).
+    auto client = http::address_key(http::client_address(req, opt_.trusted_proxies));
     auto in = accounts_.sign_in(f["username"], f["password"], client);
     if (!in) {
       add_errors(fe, in.err(), s);

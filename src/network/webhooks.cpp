@@ -1,5 +1,5 @@
 // Compiled mode (PBGDPL_SEPARATE_COMPILATION): the webhook dispatcher and publication timer
-// (network/webhooks.hpp), compiled once into the portal tier (it uses the store, the HTTP client
+// (network/webhooks.hpp), compiled once into the network tier (it uses the store, the HTTP client
 // and trust/'s HMAC).
 #include <pbgdpl/network/webhooks.hpp>
 

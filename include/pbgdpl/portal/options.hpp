@@ -149,6 +149,7 @@ struct urls {
   std::string question(std::string_view id) const { return base + "/pbgdpl/hoi-dap/" + std::string(id); }
   std::string ask() const { return base + "/pbgdpl/hoi-dap/gui-cau-hoi"; }
   std::string dialogues() const { return base + "/pbgdpl/doi-thoai/"; }
+  std::string compliance() const { return base + "/pbgdpl/kiem-tra-trang-truong/"; }
   std::string dialogue(std::string_view id) const { return base + "/pbgdpl/doi-thoai/" + std::string(id); }
   std::string follow(std::string_view token) const { return base + "/pbgdpl/hoi-dap/theo-doi/" + std::string(token); }
   std::string search() const { return base + "/tim-kiem"; }

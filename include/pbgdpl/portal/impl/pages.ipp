@@ -189,6 +189,7 @@ PBGDPL_DECL void pages::build_routes() {
   // Before /pbgdpl/{category}/: the unit's dialogue sessions and each session's page (impl/ask.ipp).
   page("/pbgdpl/doi-thoai/", &pages::dialogue_list);
   page("/pbgdpl/doi-thoai/{id}", &pages::dialogue_page);
+  page("/pbgdpl/kiem-tra-trang-truong/", &pages::compliance_page);
   for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {
     auto h = kind[0] == 'b' ? &pages::article_page : kind[0] == 'v' ? &pages::document_page : &pages::question_page;
     page(std::string("/pbgdpl/") + kind + "/{id}", h);
@@ -1080,3 +1081,4 @@ PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ct
 PBGDPL_NAMESPACE_END
 
 #include "ask.ipp"
+#include "compliance_page.ipp"

@@ -97,7 +97,8 @@ PBGDPL_DECL http::response pages::banner_kit_page(http::request&, const page_con
   views::banner_kit_page page;
   page.required_text = b.required_text;
   page.target_url = b.target_url;
-  const bool own = opt_.media && detail::own_banner_record(db_, ctx.u->id.value).has_value();
+  // A record whose images are not on this server (imported with a dataset) does not count.
+  const bool own = own_banner(ctx, 300, 100).has_value();
   const auto& d = defaults();
   if (own) {
     page.source = en ? "These images are the unit's own banner." : "Các ảnh dưới đây là biểu ngữ riêng của đơn vị.";

@@ -299,10 +299,10 @@ inline constexpr std::string_view banner_kit = R"HTML(<h1>{{t.banner_kit}}</h1>
 {{#variants}}
 <section class="banner-size" aria-labelledby="bn-{{name}}">
   <h2 id="bn-{{name}}">{{width}}×{{height}}</h2>
-  <p><img src="{{url}}" alt="{{required_text}}" width="{{width}}" height="{{height}}"></p>
+  <p><img src="{{url}}" alt="{{required_text}}" width="{{width}}" height="{{height}}"{{#lang_en}} lang="vi"{{/lang_en}}></p>
   <p><a href="{{url}}" download="bieu-ngu-{{name}}.png">{{t.banner_download}} ({{width}}×{{height}}, PNG)</a></p>
   <label for="snippet-{{name}}">{{t.banner_snippet}}</label>
-  <textarea id="snippet-{{name}}" class="snippet" rows="4" cols="80" readonly spellcheck="false">{{snippet}}</textarea>
+  <textarea id="snippet-{{name}}" class="snippet" rows="4" cols="80" readonly spellcheck="false"{{#lang_en}} lang="vi"{{/lang_en}}>{{snippet}}</textarea>
 </section>
 {{/variants}}
 )HTML";

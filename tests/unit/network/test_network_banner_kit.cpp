@@ -366,7 +366,7 @@ TEST_CASE("OCR reads the required sentence from the default banner") {
     return;
   }
   const auto want = folded(city_portal_banner_text);
-  for (auto [w, h] : {std::pair{1200u, 400u}, std::pair{600u, 200u}}) {
+  for (auto [w, h] : {std::pair{1200u, 400u}, std::pair{600u, 200u}, std::pair{300u, 100u}}) {
     CAPTURE(w);
     auto png_bytes = network::render_default_banner(w, h);
     REQUIRE(png_bytes);

@@ -359,15 +359,18 @@ PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_vie
   {
     const auto& b = city_banner_;
     // The alt text is what a crawler (and a screen reader) reads: the required sentence must be in it.
-    c.banner = views::banner_info{b.target_url, b.required_text, b.alt_text.empty() ? b.required_text : b.alt_text};
-    c.banner->kit_url = with_lang(ctx, ctx.links.banner_kit());
+    auto& info = c.banner.emplace();
+    info.target_url = b.target_url;
+    info.required_text = b.required_text;
+    info.alt_text = b.alt_text.empty() ? b.required_text : b.alt_text;
+    info.kit_url = with_lang(ctx, ctx.links.banner_kit());
     // The 300×100 slot, with its 2× for dense screens. Without a font for the default, only a unit
     // that uploaded its own has an image; the others show the sentence as text.
     if (!defaults().failure || own_banner(ctx, 300, 100)) {
-      c.banner->image = ctx.links.banner_image(300, 100);
-      c.banner->image_2x = ctx.links.banner_image(600, 200);
-      c.banner->width = "300";
-      c.banner->height = "100";
+      info.image = ctx.links.banner_image(300, 100);
+      info.image_2x = ctx.links.banner_image(600, 200);
+      info.width = "300";
+      info.height = "100";
     }
   }
   c.place = place_of(ctx);

@@ -5,6 +5,7 @@
 #pragma once
 #include "../model/account.hpp"
 #include "../model/approval.hpp"
+#include "../model/banner.hpp"
 #include "../model/credential.hpp"
 #include "../model/article.hpp"
 #include "../model/legal_document.hpp"
@@ -209,6 +210,17 @@ struct entity_traits<approval_record> {
   }
 };
 
+// A unit's own banner (network/banner_kit.hpp): the image its pages show to link the city portal,
+// filed under the unit that uploaded it (`owner`); a banner of no unit is filed under none.
+template <>
+struct entity_traits<banner> {
+  static constexpr std::string_view kind = "banner";
+  static void index(const banner& b, record& r) {
+    r.unit = b.owner ? b.owner->value : std::string();
+    r.sort_key = b.id.value;
+  }
+};
+
 template <>
 struct entity_traits<webhook> {
   static constexpr std::string_view kind = "webhook";
@@ -276,7 +288,7 @@ struct entity_traits<compliance_run> {
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
 #define PBGDPL_STORE_KINDS(X) \
   X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
-  X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) \
+  X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) X(banner) \
   X(compliance_run) X(compliance_check)
 
 template <class... T>

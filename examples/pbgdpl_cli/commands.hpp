@@ -80,6 +80,17 @@ struct bundle_verify_options {
   std::vector<std::string> parents, delegations;
 };
 
+// pbgdpl crawl: the compliance crawler over a list of sites (crawl.cpp).
+struct crawl_options {
+  std::string sites;     // SITES.json: [{"url", "unit"?, "division_url"?}] or units with "website"
+  std::string out;       // results JSON (default stdout)
+  std::string division;  // the division portal's URL (criterion b)
+  std::string today;     // TIME: "now" for criterion d (default: now)
+  std::string connect_to;  // ADDR:PORT: every site's host is reached there (local fake sites)
+  unsigned days = 30, concurrency = 8, budget = 12, timeout = 10;
+  bool no_ocr = false, allow_private = false, quiet = false;
+};
+
 // Each runs one command and returns its exit code: 0 done, 1 refused (bad signature, tampered,
 // expired, revoked...), 3 other error (I/O, malformed input), the reason printed in both
 // languages. A mistake only the command can see (-p and -s naming one file) throws usage_error.
@@ -91,5 +102,6 @@ int run_delegate(const delegate_options& o);
 int run_approve(const approve_options& o);
 int run_bundle_pack(const pack_options& o);
 int run_bundle_verify(const bundle_verify_options& o);
+int run_crawl(const crawl_options& o);
 
 }  // namespace pbgdpl_cli

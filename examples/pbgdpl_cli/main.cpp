@@ -1,9 +1,10 @@
 // pbgdpl: a small tool an operator or a vendor's script uses to make keys, sign and verify files,
-// delegate approver keys, approve content and pack or verify signed media bundles. Everything it
-// writes is minisign-compatible. Exit codes: 0 ok, 1 refused (bad signature, tampered, expired,
-// revoked...), 2 usage error, 3 other error (I/O, malformed input).
+// delegate approver keys, approve content and pack or verify signed media bundles (everything it
+// writes is minisign-compatible), and crawl school sites for the plan's compliance criteria.
+// Exit codes: 0 ok, 1 refused (bad signature, tampered, expired, revoked...), 2 usage error,
+// 3 other error (I/O, malformed input).
 // The command line is parsed by CLI11 (Debian's libcli11-dev); help and usage errors are in
-// Vietnamese and English. It needs only the core and trust tiers (trust/ and media/).
+// Vietnamese and English. Apart from `crawl` (the network tier) it needs only core and trust.
 #include "commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -197,6 +198,7 @@ struct options {
   approve_options approve;
   pack_options pack;
   bundle_verify_options bundle_verify;
+  crawl_options crawl;
 };
 
 // Every command, option name and default of the tool; `o` receives the values.
@@ -409,6 +411,44 @@ void define(CLI::App& app, options& o) {
           "--parent / --units: the unit tree; delegations are accepted only below the authority.\n"
           "TIME: 2024-09-01T00:00:00+07:00.");
     }
+  }
+  {
+    auto& c = *app.add_subcommand("crawl", both("kiểm tra trang web các trường theo 4 tiêu chí PBGDPL",
+                                                 "check school sites against the four PBGDPL criteria"));
+    o.run[&c] = [&o] { return run_crawl(o.crawl); };
+    auto& v = o.crawl;
+    c.add_option("SITES", v.sites,
+                 both("tệp JSON: [{\"url\", \"unit\", \"division_url\"}] hoặc các đơn vị có \"website\"",
+                      "JSON file: [{\"url\", \"unit\", \"division_url\"}] or units with \"website\""))
+        ->type_name("SITES.json")
+        ->required();
+    c.add_option("-o", v.out, both("tệp kết quả JSON (mặc định stdout)", "results JSON file (default stdout)"))
+        ->type_name("OUT.json");
+    c.add_option("--division", v.division, both("địa chỉ cổng thông tin của Phòng", "the division portal's URL"))
+        ->type_name("URL");
+    c.add_option("--days", v.days, both("bài mới: trong bao nhiêu ngày", "a recent post: at most this many days old"))
+        ->type_name("N")
+        ->capture_default_str();
+    c.add_option("--today", v.today, both("ngày đối chiếu (mặc định: bây giờ)", "the time to judge at (default: now)"))
+        ->type_name("TIME")
+        ->check(checked(check_time));
+    c.add_option("-j,--concurrency", v.concurrency, both("số trang đọc cùng lúc", "sites crawled at once"))
+        ->type_name("N")
+        ->capture_default_str();
+    c.add_option("--budget", v.budget, both("số yêu cầu tối đa mỗi trang", "requests per site at most"))
+        ->type_name("N")
+        ->capture_default_str();
+    c.add_option("--timeout", v.timeout, both("giới hạn thời gian mỗi yêu cầu (giây)", "timeout per request (seconds)"))
+        ->type_name("SEC")
+        ->capture_default_str();
+    c.add_option("--connect-to", v.connect_to,
+                 both("nối mọi trang đến địa chỉ này (trang giả lập cục bộ)",
+                      "reach every site's host at this address (local fake sites)"))
+        ->type_name("ADDR:PORT");
+    c.add_flag("--no-ocr", v.no_ocr, both("không đọc chữ trong ảnh banner", "do not read banner images (OCR)"));
+    c.add_flag("--allow-private", v.allow_private,
+               both("cho phép địa chỉ nội bộ (127.0.0.1...)", "allow private addresses (127.0.0.1...)"));
+    c.add_flag("-q", v.quiet, both("không hiện tiến độ", "no progress on stderr"));
   }
   // Set last: subcommands copy their parent's footer when they are made.
   app.footer(

@@ -26,6 +26,8 @@ COMMANDS = {
                          "--until", "-W"],
     ("bundle", "verify"): ["--root", "--authority", "--level", "--parent", "--units", "-d", "--use", "--at",
                            "--revocations", "--seen"],
+    ("crawl",): ["-o", "--division", "--days", "--today", "--concurrency", "--budget", "--timeout", "--connect-to", "--no-ocr",
+                 "--allow-private", "-q"],
 }
 # Vietnamese letters with their marks (ă â đ ê ô ơ ư and the tones): ASCII English has none.
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
@@ -98,7 +100,7 @@ def test_help_on_every_command_is_in_both_languages_and_exits_0(command):
 def test_help_lists_every_command_in_both_languages():
     text = pbgdpl("--help").stdout
     entries, headings = option_entries(text)
-    for command in ("keygen", "sign", "verify", "hash", "delegate", "approve", "bundle"):
+    for command in ("keygen", "sign", "verify", "hash", "delegate", "approve", "bundle", "crawl"):
         assert headings.get(command) == "Lệnh / Commands", (command, text)
         assert in_both_languages(entries[command]), (command, entries[command])
     for words in ("PBGDPL_PASSWORD", "Mã thoát", "Exit codes"):

@@ -7,4 +7,4 @@ build=${1:-build}
 cd "$(dirname "$0")/.."
 "$build/examples/seed_summary/pbgdpl_seed_summary" data/seed
 echo
-exec "$build/examples/portal/pbgdpl_portal" --listen "${PBGDPL_LISTEN:-127.0.0.1:8080}" --data var --seed data/seed
+exec "$build/examples/portal/pbgdpl_portal" --listen "${PBGDPL_LISTEN:-127.0.0.1:8080}" --data var --seed data/seed --crawl-schools own

@@ -6,6 +6,7 @@
 //                 [--threads N] [--quiet] [--no-page-cache]
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
 //                 [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]
+//                 [--crawl-schools own|websites]
 //   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
 //   is where "Gửi câu hỏi" leads (default: the portal's own question form of each unit,
 //   /pbgdpl/hoi-dap/gui-cau-hoi). The demo sets no number: the plan names none.
@@ -17,6 +18,7 @@
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/network/webhooks.hpp>
+#include <pbgdpl/network/compliance_runs.hpp>
 #include <pbgdpl/portal/accounts.hpp>
 #include <pbgdpl/portal/auth.hpp>
 #include <pbgdpl/portal/editor.hpp>
@@ -36,6 +38,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -64,6 +67,9 @@ struct args {
   std::string hotline, ask_url;
   unsigned webhook_retry_base = 30;
   unsigned webhook_workers = 2;
+  // "own": crawl the schools' sections this portal serves (the demo's school sites); "websites":
+  // their recorded websites; "": no crawl at start. Either stores a compliance run.
+  std::string crawl_schools;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -114,6 +120,12 @@ result<args> parse_args(int argc, char** argv) {
       long n = std::atol(v->c_str());
       if (n < 1 || n > 86400) return error(errc::out_of_range, std::string(k), "Số không hợp lệ", "Invalid number");
       (k == "--webhook-workers" ? a.webhook_workers : a.webhook_retry_base) = static_cast<unsigned>(n);
+    } else if (k == "--crawl-schools") {
+      auto v = value();
+      if (!v) return v.err();
+      if (*v != "own" && *v != "websites")
+        return error(errc::invalid_argument, "--crawl-schools", "Cần own hoặc websites", "Expected own or websites");
+      a.crawl_schools = *v;
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -121,7 +133,8 @@ result<args> parse_args(int argc, char** argv) {
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
-                   "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n";
+                   "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n"
+                   "              [--crawl-schools own|websites]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -335,6 +348,31 @@ int main(int argc, char** argv) {
   hooks.on_published = [&site](const article& art) { site->came_due(art); };
   network::dispatcher dispatcher(**db, std::move(hooks));
   dispatcher.start();
+  // The compliance crawl of the schools below the default unit (plan target 1.1), in the
+  // background so the portal serves meanwhile; its result fills /pbgdpl/kiem-tra-trang-truong/.
+  std::thread crawler;
+  if (!a->crawl_schools.empty()) {
+    crawler = std::thread([&db, base, division, own = a->crawl_schools == "own", quiet = a->quiet] {
+      network::school_run_options o;
+      o.scope = unit_id{division};
+      o.trigger = own ? "demo" : "portal";
+      o.config.recent_days = 90;
+      o.config.concurrency = 4;
+      if (own) {
+        // The demo's school sites are their sections here: crawled over loopback, and the unit
+        // above them is this portal's section of the managing unit.
+        o.site_of = [base](const unit& u) { return base + "/don-vi/" + u.id.value + "/pbgdpl/"; };
+        o.division_url = base + "/don-vi/" + division + "/pbgdpl/";
+        o.config.fetch.allow_private_addresses = true;
+      }
+      auto run = network::run_school_crawl(**db, o);
+      if (quiet) return;
+      if (!run) std::cerr << "pbgdpl_portal: kiểm tra trang các trường không chạy được / the school site check failed: "
+                          << run.err().describe() << "\n";
+      else std::cout << "  Kiểm tra trang các trường xong / school sites checked: " << run->sites << " → " << base
+                     << "/pbgdpl/kiem-tra-trang-truong/\n" << std::flush;
+    });
+  }
   if (!a->quiet) {
     std::cout << "\nCổng thông tin PBGDPL đang chạy / the PBGDPL portal is running:\n"
               << "  Chuyên mục / section:     " << base << "/pbgdpl/\n"
@@ -343,7 +381,8 @@ int main(int argc, char** argv) {
               << "  Tin (Atom, RSS, JSON):    " << base << "/pbgdpl/feed.atom  feed.rss  feed.json\n"
               << "  Sơ đồ trang / sitemap:    " << base << "/sitemap.xml\n"
               << "  API:                      " << base << "/api/v1/   (" << base << "/api/openapi.json)\n"
-              << "  Tình trạng / health:      " << base << "/healthz\n";
+              << "  Tình trạng / health:      " << base << "/healthz\n"
+              << "  Kiểm tra trang trường / school site KPIs: " << base << "/pbgdpl/kiem-tra-trang-truong/\n";
     // The units by level as of today, and those that ended (their archives).
     const auto day = local_date(now());
     for (const auto& u : seed.units)
@@ -370,6 +409,7 @@ int main(int argc, char** argv) {
   }
   srv.run_until_signal();
   dispatcher.stop();  // before the site and the store go (POSTs under way end within their timeout)
+  if (crawler.joinable()) crawler.join();  // a crawl under way ends within its fetch timeouts
   if (!a->quiet) std::cout << "Đã dừng / stopped.\n";
   return 0;
 }

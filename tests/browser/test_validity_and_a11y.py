@@ -11,6 +11,7 @@ to, search with and without hits and refused as too long, the 404 and 405 pages,
 Vietnamese and in English. Feeds and the sitemap are not HTML."""
 import json
 import re
+import time
 import urllib.parse
 
 from html.parser import HTMLParser
@@ -42,7 +43,8 @@ def links(html, pattern):
 def site():
     # A hotline (a placeholder, as in test_routes) so its markup is checked too; no --ask-url, so
     # "Gửi câu hỏi" leads to the unit's own question form, which is then checked as well.
-    p = Portal(args=["--hotline", "0000 000 000"]).start()
+    # The demo's compliance crawl of its own school sections, so the KPI page is checked filled.
+    p = Portal(args=["--hotline", "0000 000 000", "--crawl-schools", "own"]).start()
     try:
         for i in range(EXTRA):
             r = p.request("POST", "/api/v1/articles", body=new_article(f"kiem-tra-trang-{i:02d}", f"Kế hoạch kiểm tra {i:02d}"),
@@ -79,6 +81,12 @@ def paths(site):
             "/tim-kiem?q=" + urllib.parse.quote("kế hoạch phổ biến pháp luật " * 40)]
     out += links(site.get(search).text, r"/tim-kiem\?[^\"]*sau=[^\"]+")[:1]
     out += items + ["/pbgdpl/khong-co-trang-nay/", "/pbgdpl/bai-viet/khong-co-bai-nay"]
+    # The compliance KPI page, once the crawl the portal started has stored its run.
+    deadline = time.time() + 90
+    while json.loads(site.get("/api/v1/compliance?unit=vhxh-phuong-ha-dong").text)["latest_run"] is None:
+        assert time.time() < deadline, "the compliance crawl stored no run"
+        time.sleep(0.5)
+    out += ["/pbgdpl/kiem-tra-trang-truong/", f"/don-vi/{SCHOOL}/pbgdpl/kiem-tra-trang-truong/"]
     # Any other page the home and Q&A pages link to (the public question form, say).
     qa = site.get("/pbgdpl/hoi-dap-phap-luat/").text
     out += [u for u in links(home + qa, r"(?:/don-vi/[a-z0-9-]+)?/pbgdpl/[^\"#?]*")

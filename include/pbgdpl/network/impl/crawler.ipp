@@ -638,8 +638,14 @@ PBGDPL_DECL site_result crawl_site(const crawl_target& target, const crawl_confi
                          "The division portal's address is not configured."));
     } else {
       std::vector<evidence> ev;
+      // A portal at the root of its host counts by host (and its subdomains); one under a path
+      // (a section on a shared portal: /don-vi/<unit>/pbgdpl/) counts by that path on that host.
+      auto to_division = [&](const url& u) {
+        if (!host_within(u.host, du->host)) return false;
+        return du->path == "/" || (u.port == du->port && u.path.rfind(du->path, 0) == 0);
+      };
       for (const auto& [l, u] : rl)
-        if (host_within(u.host, du->host) && ev.size() < 3)
+        if (to_division(u) && ev.size() < 3)
           ev.push_back({u.str(), doc.outer_summary(l->index), clip(l->text.empty() ? l->title : l->text),
                         std::string(em::href_host), 1.0});
       if (!ev.empty())

@@ -68,7 +68,7 @@ PBGDPL_DECL http::response pages::compliance_page(http::request&, const page_con
   h += std::string("<p>") +
        (en ? "Target 1.1 of the plan: every school's website has a legal dissemination and education (PBGDPL) section, links to "
              "the portal of the unit that manages it, and carries the banner linking the city's PBGDPL portal with the sentence "
-             "\"Trang thông tin điện tử phổ biến pháp luật thành phố Hà Nội\". The figures below come from an automatic check of "
+             "\"<span lang=\"vi\">Trang thông tin điện tử phổ biến pháp luật thành phố Hà Nội</span>\". The figures below come from an automatic check of "
              "each school's public website; each verdict shows the evidence it rests on."
            : "Chỉ tiêu 1.1 của kế hoạch: 100% trang thông tin điện tử của các trường có chuyên mục phổ biến, giáo dục pháp luật, "
              "liên kết đến cổng thông tin của đơn vị quản lý và có banner liên kết Trang thông tin điện tử phổ biến pháp luật "

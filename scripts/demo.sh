@@ -7,4 +7,7 @@ build=${1:-build}
 cd "$(dirname "$0")/.."
 "$build/examples/seed_summary/pbgdpl_seed_summary" data/seed
 echo
-exec "$build/examples/portal/pbgdpl_portal" --listen "${PBGDPL_LISTEN:-127.0.0.1:8080}" --data var --seed data/seed
+# --aggregate-local: the division and ward pages show "Tin từ các trường", read from the feeds of
+# the demo's own schools every 10 minutes (network/aggregator.hpp).
+exec "$build/examples/portal/pbgdpl_portal" --listen "${PBGDPL_LISTEN:-127.0.0.1:8080}" --data var --seed data/seed \
+  --aggregate-interval 600 --aggregate-local

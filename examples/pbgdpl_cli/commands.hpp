@@ -80,6 +80,18 @@ struct bundle_verify_options {
   std::vector<std::string> parents, delegations;
 };
 
+// `aggregate`: read the feeds of the schools below some units into the store under --data.
+struct aggregate_options {
+  std::string data = "var";
+  std::vector<std::string> units;       // the units whose schools are read (default: every root)
+  std::vector<std::string> subscribe;   // SCHOOL=URL, configured before reading
+  bool force = false;                   // read every feed, waiting or not
+  bool allow_private = false;           // feeds on loopback or the private network (tests, demo)
+  bool no_discover = false;             // no look at school sites for <link rel=alternate>
+  unsigned concurrency = 4;
+  unsigned timeout = 15;                // seconds per feed
+};
+
 // Each runs one command and returns its exit code: 0 done, 1 refused (bad signature, tampered,
 // expired, revoked...), 3 other error (I/O, malformed input), the reason printed in both
 // languages. A mistake only the command can see (-p and -s naming one file) throws usage_error.
@@ -91,5 +103,6 @@ int run_delegate(const delegate_options& o);
 int run_approve(const approve_options& o);
 int run_bundle_pack(const pack_options& o);
 int run_bundle_verify(const bundle_verify_options& o);
+int run_aggregate(const aggregate_options& o);  // aggregate.cpp: the store and network tiers
 
 }  // namespace pbgdpl_cli

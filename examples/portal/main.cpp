@@ -6,6 +6,7 @@
 //                 [--threads N] [--quiet] [--no-page-cache]
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
 //                 [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]
+//                 [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]
 //   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
 //   is where "Gửi câu hỏi" leads (default: the portal's own question form of each unit,
 //   /pbgdpl/hoi-dap/gui-cau-hoi). The demo sets no number: the plan names none.
@@ -14,8 +15,14 @@
 //   The webhook dispatcher and the publication timer run in this process (network/webhooks.hpp):
 //   scheduled articles appear at their time with no request needed, and their webhooks fire.
 //   --webhook-retry-base is the first retry's delay (default 30 s; tests use 1).
+//   Feed aggregation (network/aggregator.hpp) runs in this process too: every --aggregate-interval
+//   seconds (default 0: never) the feeds of the schools are read and their entries shown on
+//   each unit's "Tin từ các trường" page. --aggregate-local subscribes every school to its own
+//   feed on this portal (the demo's schools live here); --aggregate-allow-private lets feeds on
+//   loopback and the private network be read (tests; --aggregate-local implies it).
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
+#include <pbgdpl/network/aggregator.hpp>
 #include <pbgdpl/network/webhooks.hpp>
 #include <pbgdpl/portal/accounts.hpp>
 #include <pbgdpl/portal/auth.hpp>
@@ -64,6 +71,8 @@ struct args {
   std::string hotline, ask_url;
   unsigned webhook_retry_base = 30;
   unsigned webhook_workers = 2;
+  unsigned aggregate_interval = 0;  // off unless asked: a test portal reads nobody's feeds
+  bool aggregate_local = false, aggregate_private = false;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -114,6 +123,17 @@ result<args> parse_args(int argc, char** argv) {
       long n = std::atol(v->c_str());
       if (n < 1 || n > 86400) return error(errc::out_of_range, std::string(k), "Số không hợp lệ", "Invalid number");
       (k == "--webhook-workers" ? a.webhook_workers : a.webhook_retry_base) = static_cast<unsigned>(n);
+    } else if (k == "--aggregate-interval") {
+      auto v = value();
+      if (!v) return v.err();
+      int n = 0;
+      if (!detail::parse_int(*v, n) || n < 0 || n > 7 * 24 * 3600)
+        return error(errc::out_of_range, "--aggregate-interval", "Cần số giây 0-604800", "Expected 0-604800 seconds");
+      a.aggregate_interval = static_cast<unsigned>(n);
+    } else if (k == "--aggregate-local") {
+      a.aggregate_local = true;
+    } else if (k == "--aggregate-allow-private") {
+      a.aggregate_private = true;
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -121,7 +141,8 @@ result<args> parse_args(int argc, char** argv) {
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
-                   "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n";
+                   "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n"
+                   "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -335,12 +356,39 @@ int main(int argc, char** argv) {
   hooks.on_published = [&site](const article& art) { site->came_due(art); };
   network::dispatcher dispatcher(**db, std::move(hooks));
   dispatcher.start();
+  // Feed aggregation: each root unit's schools; the site drops the pages that list new entries
+  // itself (site::on_changes hears the store's writes).
+  std::optional<network::aggregator> aggregation;
+  if (a->aggregate_interval > 0) {
+    network::aggregator_options ag;
+    ag.interval = std::chrono::seconds(a->aggregate_interval);
+    ag.fetch.allow_private_addresses = a->aggregate_private || a->aggregate_local;
+    ag.discover = !a->aggregate_local;
+    std::vector<unit_id> roots;
+    if (auto units = (*db)->all_units()) {
+      for (const auto& u : *units) {
+        if (!u.parent) roots.push_back(u.id);
+        if (a->aggregate_local && u.kind == unit_kind::school && !u.closed_on)
+          if (auto s = network::subscribe(**db, u.id, base + "/don-vi/" + u.id.value + "/pbgdpl/feed.atom", ag); !s && !a->quiet)
+            std::cerr << u.id.value << ": " << s.err().describe() << "\n";
+      }
+    }
+    aggregation.emplace(**db, std::move(roots), std::move(ag));
+    if (!a->quiet)
+      aggregation->on_refreshed = [](const network::refresh_report& r) {
+        if (r.added || r.changed || r.failed)
+          std::cout << "Tin từ các trường / school news: +" << r.added << " ~" << r.changed << ", lỗi / failed " << r.failed << "\n"
+                    << std::flush;
+      };
+    aggregation->start();
+  }
   if (!a->quiet) {
     std::cout << "\nCổng thông tin PBGDPL đang chạy / the PBGDPL portal is running:\n"
               << "  Chuyên mục / section:     " << base << "/pbgdpl/\n"
               << "  Văn bản / documents:      " << base << "/pbgdpl/van-ban-moi/\n"
               << "  Tìm kiếm / search:        " << base << "/tim-kiem?q=ke+hoach\n"
               << "  Tin (Atom, RSS, JSON):    " << base << "/pbgdpl/feed.atom  feed.rss  feed.json\n"
+              << "  Tin từ các trường / school news: " << base << "/pbgdpl/tin-cac-truong/\n"
               << "  Sơ đồ trang / sitemap:    " << base << "/sitemap.xml\n"
               << "  API:                      " << base << "/api/v1/   (" << base << "/api/openapi.json)\n"
               << "  Tình trạng / health:      " << base << "/healthz\n";
@@ -369,6 +417,7 @@ int main(int argc, char** argv) {
     std::cout << "Nhấn Ctrl+C để dừng / press Ctrl+C to stop.\n" << std::flush;
   }
   srv.run_until_signal();
+  if (aggregation) aggregation->stop();
   dispatcher.stop();  // before the site and the store go (POSTs under way end within their timeout)
   if (!a->quiet) std::cout << "Đã dừng / stopped.\n";
   return 0;

@@ -189,6 +189,8 @@ PBGDPL_DECL void pages::build_routes() {
   // Before /pbgdpl/{category}/: the unit's dialogue sessions and each session's page (impl/ask.ipp).
   page("/pbgdpl/doi-thoai/", &pages::dialogue_list);
   page("/pbgdpl/doi-thoai/{id}", &pages::dialogue_page);
+  page("/pbgdpl/tin-cac-truong/", &pages::school_news, true);
+  page("/pbgdpl/tin-cac-truong/feed.atom", &pages::school_news_feed);
   for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {
     auto h = kind[0] == 'b' ? &pages::article_page : kind[0] == 'v' ? &pages::document_page : &pages::question_page;
     page(std::string("/pbgdpl/") + kind + "/{id}", h);
@@ -1080,3 +1082,4 @@ PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ct
 PBGDPL_NAMESPACE_END
 
 #include "ask.ipp"
+#include "school_news.ipp"

@@ -28,6 +28,8 @@ int run_aggregate(const aggregate_options& o) {
   opt.fetch.timeout = std::chrono::seconds(o.timeout);
   opt.concurrency = o.concurrency;
   opt.discover = !o.no_discover;
+  // Run by hand: every healthy feed is read now; failing ones keep their backoff unless --force.
+  opt.interval = std::chrono::seconds(0);
   opt.actor = "pbgdpl aggregate";
   for (const auto& s : o.subscribe) {
     auto eq = s.find('=');

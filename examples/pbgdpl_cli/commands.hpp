@@ -85,7 +85,7 @@ struct aggregate_options {
   std::string data = "var";
   std::vector<std::string> units;       // the units whose schools are read (default: every root)
   std::vector<std::string> subscribe;   // SCHOOL=URL, configured before reading
-  bool force = false;                   // read every feed, waiting or not
+  bool force = false;                   // also the failing feeds still in their backoff
   bool allow_private = false;           // feeds on loopback or the private network (tests, demo)
   bool no_discover = false;             // no look at school sites for <link rel=alternate>
   unsigned concurrency = 4;

@@ -427,7 +427,7 @@ void define(CLI::App& app, options& o) {
         ->type_name("SCHOOL=URL")
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    c.add_flag("--force", g.force, both("đọc mọi nguồn tin, kể cả đang chờ", "read every feed, waiting or not"));
+    c.add_flag("--force", g.force, both("đọc cả nguồn tin lỗi đang chờ thử lại", "also read failing feeds still waiting to retry"));
     c.add_flag("--allow-private", g.allow_private,
                both("cho phép địa chỉ nội bộ (127.0.0.1, mạng riêng)", "allow loopback and private addresses"));
     c.add_flag("--no-discover", g.no_discover,

@@ -25,7 +25,9 @@ struct feed_subscription {
   std::string feed_id, feed_title, feed_link;
   timestamp created_at{};
   std::optional<timestamp> last_attempt_at, last_success_at;
-  timestamp next_attempt_at{};  // not fetched before then (backoff after failures)
+  // After failures: not fetched before then (the backoff). After a success: when the reader that
+  // made it would read again (another reader, with its own interval, may come sooner).
+  timestamp next_attempt_at{};
   std::uint32_t failures = 0;   // in a row; 0 after a success
   std::uint32_t last_status = 0;
   std::string last_error;

@@ -377,7 +377,11 @@ PBGDPL_DECL result<refresh_report> refresh(store::store& db, const unit_id& root
   std::vector<feed_subscription> due;
   for (auto& s : *subs) {
     if (!s.active) continue;
-    if (!force && s.next_attempt_at > now) {
+    // A failing feed waits for its backoff; a healthy one is read once this reader's interval
+    // has passed since the last attempt (whoever made it: the portal's timer or the tool).
+    const bool due_now = s.failures > 0 ? s.next_attempt_at <= now
+                                        : !s.last_attempt_at || *s.last_attempt_at + opt.interval <= now;
+    if (!force && !due_now) {
       feed_outcome w;
       w.subscription = s.id;
       w.unit = s.unit;

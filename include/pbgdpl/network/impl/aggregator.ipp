@@ -75,7 +75,14 @@ inline std::string http_error(const fetch_response& r) {
 }  // namespace detail::aggr
 
 PBGDPL_DECL std::string discover_feed_url(std::string_view html, std::string_view page_url) {
+  // The <link> elements stand in the head: the body is not parsed (nor its nesting paid for).
   auto in = html.substr(0, std::min<std::size_t>(html.size(), 2u * 1024u * 1024u));
+  for (std::size_t i = in.find('<'); i != std::string_view::npos; i = in.find('<', i + 1))
+    if (i + 5 <= in.size() && (in[i + 1] == 'b' || in[i + 1] == 'B') && text::lower(in.substr(i + 1, 4)).value_or("") == "body") {
+      in = in.substr(0, i);
+      break;
+    }
+  if (!html_parse_is_cheap(in)) return {};
   auto destroy = [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); };
   std::unique_ptr<GumboOutput, decltype(destroy)> doc(gumbo_parse_with_options(&kGumboDefaultOptions, in.data(), in.size()),
                                                       destroy);

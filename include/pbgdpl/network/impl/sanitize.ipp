@@ -9,6 +9,7 @@
 
 #include <gumbo.h>
 
+#include <cctype>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -36,6 +37,114 @@ inline gumbo_ptr parse_html(std::string_view html, std::size_t max_input) {
   GumboOptions o = kGumboDefaultOptions;
   o.max_errors = 100;  // only counts what it records: the parse goes on regardless
   return gumbo_ptr(gumbo_parse_with_options(&o, in.data(), in.size()));
+}
+
+// gumbo's own cost grows with nesting: every start tag looks through the stack of open elements
+// (100,000 nested <div> took 164 s), and every unclosed formatting element (<b>, <font>, <a>...)
+// is re-opened in each new block (100,000 <b> took 6.5 s; a few hundred of them before thousands
+// of paragraphs would make millions of elements). So before gumbo sees a document, a cheap scan
+// counts how deep its tags could nest and how many formatting elements stay open; a document
+// over either cap is read as plain text instead. The scan over-counts rather than under-counts:
+// elements whose end tag may be left out (p, li, td...) and void elements do not nest here.
+struct nesting_caps {
+  std::size_t depth = 256;
+  std::size_t formatting = 24;
+};
+
+inline bool tag_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ':';
+}
+
+inline bool within_caps(std::string_view s, const nesting_caps& caps = {}) {
+  static constexpr std::string_view flat[] = {"p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "thead",
+                                              "tbody", "tfoot", "colgroup", "caption", "rb", "rt", "rp", "rtc", "br",
+                                              "img", "hr", "input", "meta", "link", "wbr", "col", "area", "base", "embed",
+                                              "source", "track", "param", "keygen", "html", "head", "body", "image"};
+  static constexpr std::string_view formatting[] = {"a", "b", "big", "code", "em", "font", "i", "nobr",
+                                                    "s", "small", "strike", "strong", "tt", "u"};
+  static constexpr std::string_view raw[] = {"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                                             "noframes", "plaintext", "noscript"};
+  auto in = [](std::string_view name, const auto& list) {
+    for (auto n : list)
+      if (n == name) return true;
+    return false;
+  };
+  std::size_t depth = 0, open_formatting = 0;
+  std::string name;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '<' || i + 1 >= s.size()) continue;
+    if (s.compare(i, 4, "<!--") == 0) {
+      auto e = s.find("-->", i + 4);
+      if (e == std::string_view::npos) return true;
+      i = e + 2;
+      continue;
+    }
+    const bool closing = s[i + 1] == '/';
+    std::size_t j = i + (closing ? 2 : 1);
+    if (j >= s.size() || !std::isalpha(static_cast<unsigned char>(s[j]))) continue;
+    name.clear();
+    while (j < s.size() && tag_char(s[j]) && name.size() < 16)
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(s[j++])));
+    auto gt = s.find('>', j);
+    if (gt == std::string_view::npos) break;
+    const bool self_closing = s[gt - 1] == '/';
+    i = gt;
+    if (in(name, flat)) continue;
+    const bool fmt = in(name, formatting);
+    if (closing) {
+      if (depth > 0) --depth;
+      if (fmt && open_formatting > 0) --open_formatting;
+      continue;
+    }
+    if (self_closing) continue;
+    if (in(name, raw)) {  // its content is text: skip to its end tag (any case)
+      std::size_t e = gt;
+      for (;;) {
+        e = s.find("</", e + 1);
+        if (e == std::string_view::npos || e + 2 + name.size() > s.size()) return true;  // text to the end
+        bool same = true;
+        for (std::size_t k = 0; k < name.size() && same; ++k)
+          same = std::tolower(static_cast<unsigned char>(s[e + 2 + k])) == name[k];
+        if (same) break;
+      }
+      i = e;
+      continue;
+    }
+    if (++depth > caps.depth) return false;
+    if (fmt && ++open_formatting > caps.formatting) return false;
+  }
+  return true;
+}
+
+// A document over the caps, as text: tags dropped by a plain scan, the rest escaped.
+inline std::string flat_text(std::string_view s, std::size_t max_bytes) {
+  std::string t;
+  bool in_tag = false, space = false;
+  for (char c : s) {
+    if (t.size() >= max_bytes) break;
+    if (in_tag) {
+      if (c == '>') {
+        in_tag = false;
+        space = true;
+      }
+      continue;
+    }
+    if (c == '<') {
+      in_tag = true;
+      continue;
+    }
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = true;
+      continue;
+    }
+    if (space && !t.empty()) t += ' ';
+    space = false;
+    t += c;
+  }
+  t = std::string(utf8_prefix(t, max_bytes));
+  auto n = text::nfc(t);
+  if (!n) return {};  // not UTF-8: nothing rather than broken text
+  return std::move(*n);
 }
 
 // Elements dropped with everything inside them.
@@ -217,8 +326,19 @@ inline const GumboNode* body_of(const GumboOutput* o) noexcept {
 
 }  // namespace detail
 
+PBGDPL_DECL bool html_parse_is_cheap(std::string_view html) { return detail::within_caps(html); }
+
 PBGDPL_DECL std::string sanitize_html(std::string_view html, const sanitize_options& opt) {
   std::string out;
+  if (!detail::within_caps(detail::utf8_prefix(html, opt.max_input))) {
+    auto t = detail::flat_text(detail::utf8_prefix(html, opt.max_input), opt.max_input);
+    if (!t.empty()) {
+      out = "<p>";
+      detail::append_text(out, t);
+      out += "</p>";
+    }
+    return out;
+  }
   auto doc = detail::parse_html(html, opt.max_input);
   auto* body = detail::body_of(doc.get());
   if (!body) return out;
@@ -267,6 +387,8 @@ PBGDPL_DECL std::string sanitize_html(std::string_view html, const sanitize_opti
 
 PBGDPL_DECL std::string html_to_text(std::string_view html, std::size_t max_bytes) {
   std::string out;
+  if (!detail::within_caps(detail::utf8_prefix(html, 4 * max_bytes + 1024)))
+    return detail::flat_text(detail::utf8_prefix(html, 4 * max_bytes + 1024), max_bytes);
   auto doc = detail::parse_html(html, 4 * max_bytes + 1024);
   auto* body = detail::body_of(doc.get());
   if (!body) return out;

@@ -6,6 +6,7 @@
 
 #include "../store/fixtures.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -271,12 +272,17 @@ TEST_CASE("script in a feed's titles and content is inert once stored") {
         "<rss version=\"2.0\"><channel><title>&lt;script&gt;alert(1)&lt;/script&gt;X</title><link>http://school.example/</link>"
         "<item><guid>1</guid><link>http://school.example/p/1</link><title>&lt;img src=x onerror=alert(1)&gt;Tin</title>"
         "<description><![CDATA[<p onclick=\"alert(1)\">Hi<script>alert(2)</script><a href=\"javascript:alert(3)\">x</a>"
-        "<a href=\"/p/2\">rel</a></p>]]></description></item></channel></rss>");
+        "<a href=\"/p/2\">rel</a></p>]]></description></item>"
+        "<item><guid isPermaLink=\"false\">2</guid><link>javascript:alert(4)</link><title>Hai</title></item>"
+        "</channel></rss>");
   });
   REQUIRE(network::subscribe(*w.db, unit_id{"th-a"}, w.sites.url("/x.rss"), w.opt));
   REQUIRE(network::refresh(*w.db, unit_id{"pgd"}, w.opt));
   auto es = w.entries();
-  REQUIRE(es.size() == 1);
+  REQUIRE(es.size() == 2);
+  std::sort(es.begin(), es.end(), [](const auto& a, const auto& b) { return a.entry_id < b.entry_id; });
+  CHECK(es[1].title == "Hai");
+  CHECK(es[1].link.empty());  // a javascript: link is no link
   CHECK(es[0].title == "Tin");
   CHECK(es[0].summary_html ==
         "<p>Hix<a href=\"http://school.example/p/2\" rel=\"nofollow noopener noreferrer ugc\">rel</a></p>");
@@ -323,6 +329,20 @@ TEST_CASE("a school's feed is discovered from the link rel=alternate of its site
   CHECK(w.sub("th-b").url == w.sites.url("/feed/"));
   CHECK(w.sub("th-b").discovered);
   CHECK(r->added == 1);
+  // A site without a feed link is read once, then left for the backoff's longest wait.
+  w.sites.on("/nofeed", [](const http::request&) { return http::response::html("<!doctype html><title>x</title>"); });
+  auto c = w.db->get<unit>("th-c");
+  REQUIRE(c);
+  c->website = w.sites.url("/nofeed");
+  REQUIRE(w.db->update(*c, "t"));
+  REQUIRE(network::refresh(*w.db, unit_id{"pgd"}, w.opt));
+  REQUIRE(network::refresh(*w.db, unit_id{"pgd"}, w.opt));
+  CHECK(w.sites.requests_to("/nofeed").size() == 1);
+  CHECK(!w.sub("th-c").active);
+  CHECK(w.sub("th-c").last_error.find("no <link") != std::string::npos);
+  w.advance(25h);
+  REQUIRE(network::refresh(*w.db, unit_id{"pgd"}, w.opt));
+  CHECK(w.sites.requests_to("/nofeed").size() == 2);
   CHECK(network::discover_feed_url("<link rel=alternate type=application/atom+xml href=\"f.atom\">", "http://s.example/a/b") ==
         "http://s.example/a/f.atom");
   CHECK(network::discover_feed_url("<link rel=stylesheet href=x.css>", "http://s.example/").empty());

@@ -311,3 +311,15 @@ TEST_CASE("nesting that would make gumbo quadratic is read as plain text, in wel
   for (int i = 0; i < 5000; ++i) paras += "<p>Đoạn <b>đậm</b><li>mục";
   CHECK(network::html_parse_is_cheap(paras));
 }
+
+TEST_CASE("entry links that are not http(s) are dropped, relative ones resolved") {
+  auto f = network::parse_feed(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>x</id><entry><id>1</id><link href=\"javascript:alert(1)\"/></entry>"
+      "<entry><id>2</id><link href=\"data:text/html,x\"/></entry><entry><id>3</id><link href=\"../b\"/></entry></feed>",
+      "https://s.example/a/feed.atom");
+  REQUIRE(f);
+  REQUIRE(f->entries.size() == 3);
+  CHECK(f->entries[0].link.empty());
+  CHECK(f->entries[1].link.empty());
+  CHECK(f->entries[2].link == "https://s.example/b");
+}

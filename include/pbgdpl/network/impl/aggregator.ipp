@@ -153,9 +153,11 @@ PBGDPL_DECL result<feed_subscription> subscribe(store::store& db, const unit_id&
   if (!all) return all.err();
   for (auto& s : *all)
     if (s.unit == school) {
-      if (s.url == u->str() && !s.discovered) return s;
+      if (s.url == u->str() && !s.discovered && s.active) return s;
       s.url = u->str();
       s.discovered = false;
+      s.active = true;
+      s.last_error.clear();
       s.etag.clear();
       s.last_modified.clear();
       s.failures = 0;
@@ -173,28 +175,51 @@ PBGDPL_DECL result<feed_subscription> subscribe(store::store& db, const unit_id&
 
 namespace detail::aggr {
 
-// Schools under root with a website and no subscription: their home page is read once for a
-// <link rel=alternate>. A site without one is tried again only after the backoff's longest wait.
+// Schools under root with a website and no subscription: their home page is read for a <link
+// rel=alternate>. A site without one (or that does not answer) is noted as an inactive
+// subscription to the site itself, and looked at again only after the backoff's longest wait.
 inline std::size_t discover(store::store& db, const unit_directory& tree, const unit_id& root,
                             const std::vector<feed_subscription>& known, const aggregator_options& opt) {
-  std::set<std::string> have;
-  for (const auto& s : known) have.insert(s.unit.value);
+  const auto now = clock_now(opt);
+  std::map<std::string, const feed_subscription*> have;
+  for (const auto& s : known) have[s.unit.value] = &s;
   std::size_t found = 0;
   for (const auto& u : tree.subtree(root.value)) {
-    if (u.id == root || u.website.empty() || have.count(u.id.value) || tree.ended(u.id.value)) continue;
+    if (u.id == root || u.website.empty() || tree.ended(u.id.value)) continue;
+    if (auto it = have.find(u.id.value); it != have.end() && (it->second->active || it->second->next_attempt_at > now)) continue;
     auto site = parse_url(u.website);
     if (!site) continue;
     auto get = opt.get ? opt.get : fetcher([](std::string_view x, const header_list& h, const fetch_options& o) {
       return network::fetch(x, h, o);
     });
     auto r = get(site->str(), {}, opt.fetch);
-    if (!r.ok() || r.status != 200) continue;
-    auto feed_url = discover_feed_url(r.body, r.url.empty() ? site->str() : r.url);
-    if (feed_url.empty()) continue;
-    auto s = subscribe(db, u.id, feed_url, opt);
-    if (!s) continue;
-    s->discovered = true;
-    if (db.update(std::move(*s), opt.actor)) ++found;
+    std::string feed_url;
+    if (r.ok() && r.status == 200) feed_url = discover_feed_url(r.body, r.url.empty() ? site->str() : r.url);
+    if (!feed_url.empty()) {
+      auto s = subscribe(db, u.id, feed_url, opt);
+      if (!s) continue;
+      s->discovered = true;
+      if (db.update(std::move(*s), opt.actor)) ++found;
+      continue;
+    }
+    // Nothing found: remembered, so the next rounds do not read the site again.
+    feed_subscription s;
+    if (auto it = have.find(u.id.value); it != have.end()) s = *it->second;
+    else {
+      s.id = feed_subscription_id{hashed_id("subscription", u.id.value)};
+      s.unit = u.id;
+      s.created_at = now;
+    }
+    s.url = site->str();
+    s.discovered = true;
+    s.active = false;
+    s.failures += 1;
+    s.last_attempt_at = now;
+    s.last_status = r.status;
+    s.last_error = line(r.ok() && r.status == 200 ? "no <link rel=alternate> to a feed on the site" : http_error(r));
+    s.next_attempt_at = now + opt.backoff.max_delay;
+    if (s.version == 0) (void)db.create(std::move(s), opt.actor);
+    else (void)db.update(std::move(s), opt.actor);
   }
   return found;
 }

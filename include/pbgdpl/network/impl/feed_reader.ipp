@@ -264,6 +264,8 @@ inline std::string atom_text(const xdoc& d, const xnode& n) {
   return trimmed(inner_text(d, n));
 }
 
+// An http(s) URL, absolute or resolved against base; "" for anything else (javascript:, data:,
+// a relative link with no base): links from a feed end up in href attributes.
 inline std::string absolute(std::string_view ref, std::string_view base) {
   auto r = trimmed(ref);
   if (r.empty()) return r;
@@ -271,7 +273,7 @@ inline std::string absolute(std::string_view ref, std::string_view base) {
   if (!base.empty())
     if (auto b = parse_url(base))
       if (auto u = resolve(*b, r)) return u->str();
-  return r;
+  return {};
 }
 
 inline void nfc_in_place(std::string& s) {

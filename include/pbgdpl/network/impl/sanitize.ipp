@@ -17,7 +17,7 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace network {
 
-namespace detail {
+namespace detail::sanitizer {
 
 struct gumbo_output_deleter {
   void operator()(GumboOutput* o) const noexcept { gumbo_destroy_output(&kGumboDefaultOptions, o); }
@@ -324,23 +324,23 @@ inline const GumboNode* body_of(const GumboOutput* o) noexcept {
   return nullptr;
 }
 
-}  // namespace detail
+}  // namespace detail::sanitizer
 
-PBGDPL_DECL bool html_parse_is_cheap(std::string_view html) { return detail::within_caps(html); }
+PBGDPL_DECL bool html_parse_is_cheap(std::string_view html) { return detail::sanitizer::within_caps(html); }
 
 PBGDPL_DECL std::string sanitize_html(std::string_view html, const sanitize_options& opt) {
   std::string out;
-  if (!detail::within_caps(detail::utf8_prefix(html, opt.max_input))) {
-    auto t = detail::flat_text(detail::utf8_prefix(html, opt.max_input), opt.max_input);
+  if (!detail::sanitizer::within_caps(detail::sanitizer::utf8_prefix(html, opt.max_input))) {
+    auto t = detail::sanitizer::flat_text(detail::sanitizer::utf8_prefix(html, opt.max_input), opt.max_input);
     if (!t.empty()) {
       out = "<p>";
-      detail::append_text(out, t);
+      detail::sanitizer::append_text(out, t);
       out += "</p>";
     }
     return out;
   }
-  auto doc = detail::parse_html(html, opt.max_input);
-  auto* body = detail::body_of(doc.get());
+  auto doc = detail::sanitizer::parse_html(html, opt.max_input);
+  auto* body = detail::sanitizer::body_of(doc.get());
   if (!body) return out;
   std::optional<url> base;
   if (!opt.base_url.empty())
@@ -365,18 +365,18 @@ PBGDPL_DECL std::string sanitize_html(std::string_view html, const sanitize_opti
     switch (n->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
-      case GUMBO_NODE_CDATA: detail::append_text(out, n->v.text.text); break;
+      case GUMBO_NODE_CDATA: detail::sanitizer::append_text(out, n->v.text.text); break;
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE: {
         const auto& el = n->v.element;
-        if (detail::dropped_with_content(el.tag)) break;
+        if (detail::sanitizer::dropped_with_content(el.tag)) break;
         frame next{n, 0, {}};
-        const char* name = stack.size() <= opt.max_depth ? detail::kept_name(el.tag, opt.headings) : nullptr;
-        if (name && detail::write_open_tag(out, el, name, base) && !detail::is_void(el.tag)) {
+        const char* name = stack.size() <= opt.max_depth ? detail::sanitizer::kept_name(el.tag, opt.headings) : nullptr;
+        if (name && detail::sanitizer::write_open_tag(out, el, name, base) && !detail::sanitizer::is_void(el.tag)) {
           next.close = "</" + std::string(name) + ">";
-          if (std::strcmp(name, "p") == 0 && detail::is_heading(el.tag)) next.close = "</strong></p>";
+          if (std::strcmp(name, "p") == 0 && detail::sanitizer::is_heading(el.tag)) next.close = "</strong></p>";
         }
-        if (!detail::is_void(el.tag)) stack.push_back(std::move(next));
+        if (!detail::sanitizer::is_void(el.tag)) stack.push_back(std::move(next));
         break;
       }
       default: break;  // comments, documents
@@ -387,10 +387,10 @@ PBGDPL_DECL std::string sanitize_html(std::string_view html, const sanitize_opti
 
 PBGDPL_DECL std::string html_to_text(std::string_view html, std::size_t max_bytes) {
   std::string out;
-  if (!detail::within_caps(detail::utf8_prefix(html, 4 * max_bytes + 1024)))
-    return detail::flat_text(detail::utf8_prefix(html, 4 * max_bytes + 1024), max_bytes);
-  auto doc = detail::parse_html(html, 4 * max_bytes + 1024);
-  auto* body = detail::body_of(doc.get());
+  if (!detail::sanitizer::within_caps(detail::sanitizer::utf8_prefix(html, 4 * max_bytes + 1024)))
+    return detail::sanitizer::flat_text(detail::sanitizer::utf8_prefix(html, 4 * max_bytes + 1024), max_bytes);
+  auto doc = detail::sanitizer::parse_html(html, 4 * max_bytes + 1024);
+  auto* body = detail::sanitizer::body_of(doc.get());
   if (!body) return out;
   bool space = true;  // a separator is due before the next word
   auto add = [&](std::string_view t) {
@@ -410,7 +410,7 @@ PBGDPL_DECL std::string html_to_text(std::string_view html, std::size_t max_byte
     auto& [node, next] = stack.back();
     const auto& kids = node->v.element.children;
     if (next >= kids.length) {
-      if (detail::is_block(node->v.element.tag)) space = true;
+      if (detail::sanitizer::is_block(node->v.element.tag)) space = true;
       stack.pop_back();
       continue;
     }
@@ -418,12 +418,12 @@ PBGDPL_DECL std::string html_to_text(std::string_view html, std::size_t max_byte
     if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA || n->type == GUMBO_NODE_WHITESPACE) {
       add(n->v.text.text);
     } else if ((n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE) &&
-               !detail::dropped_with_content(n->v.element.tag)) {
-      if (detail::is_block(n->v.element.tag)) space = true;
+               !detail::sanitizer::dropped_with_content(n->v.element.tag)) {
+      if (detail::sanitizer::is_block(n->v.element.tag)) space = true;
       stack.push_back({n, 0});
     }
   }
-  out = std::string(detail::utf8_prefix(out, max_bytes));
+  out = std::string(detail::sanitizer::utf8_prefix(out, max_bytes));
   auto n = text::nfc(out);
   return n ? std::move(*n) : out;
 }

@@ -270,6 +270,10 @@ inline constexpr std::string_view ask = R"HTML({{#form.intro_html}}{{{form.intro
 </form>
 )HTML";
 
+// A page built whole by its code (the compliance KPIs).
+inline constexpr std::string_view panel = R"HTML(<article class="full panel">{{{panel.html}}}</article>
+)HTML";
+
 // A unit's dialogue sessions, and one session's page once it closed (its answers, its transcript).
 inline constexpr std::string_view dialogue = R"HTML(<article class="full dialogue">{{{dialogue.html}}}</article>
 )HTML";
@@ -344,6 +348,8 @@ p.ended{border-left:4px solid var(--accent);background:var(--soft);padding:.6rem
 .ask-form .req,.ask-form .opt{font-weight:400;color:var(--muted)}.hp{display:none}
 .ask-form button{padding:.5rem 1.25rem;background:var(--accent);color:#fff;border:0;border-radius:3px;font:inherit;cursor:pointer}
 .follow-link{overflow-wrap:anywhere;font-family:monospace}
+td.verdict.met{color:#1b5e20;font-weight:700}td.verdict.not_met{color:#b71c1c;font-weight:700}td.verdict.unknown{color:var(--muted)}
+.kpi .count{color:var(--muted);font-size:.85em}.kpi-trend svg{max-width:100%;height:auto}.evidence .url{overflow-wrap:anywhere;font-family:monospace}
 footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1rem 0}
 )CSS";
 
@@ -353,6 +359,7 @@ inline constexpr std::pair<std::string_view, std::string_view> templates[] = {
     {"pagination", pagination}, {"article", article}, {"article_list", article_list},
     {"document_table", document_table}, {"document_group_table", document_group_table}, {"document", document}, {"search", search},
     {"error", error_page}, {"ask", ask}, {"dialogue", dialogue}, {"ask_thanks", ask_thanks}, {"follow", follow},
+    {"panel", panel},
 };
 
 }  // namespace portal::theme

@@ -149,6 +149,7 @@ struct urls {
   std::string question(std::string_view id) const { return base + "/pbgdpl/hoi-dap/" + std::string(id); }
   std::string ask() const { return base + "/pbgdpl/hoi-dap/gui-cau-hoi"; }
   std::string dialogues() const { return base + "/pbgdpl/doi-thoai/"; }
+  std::string compliance() const { return base + "/pbgdpl/kiem-tra-trang-truong/"; }
   // News from the schools below the unit (network/aggregator.hpp) and its Atom feed.
   std::string school_news() const { return base + "/pbgdpl/tin-cac-truong/"; }
   std::string school_news_feed() const { return base + "/pbgdpl/tin-cac-truong/feed.atom"; }

@@ -108,6 +108,8 @@ class pages {
   // the form of the first unit that took it over; "" when there is none.
   std::string ask_link(const page_context&) const;
   http::response feed(const page_context&, const category* cat, std::string_view ext);
+  // The compliance KPIs of the schools below the unit (impl/compliance_page.ipp).
+  http::response compliance_page(http::request&, const page_context&);
 
   // --- what the pages list ---------------------------------------------------------------------
   // With `records`, the entities come from the record cache (the store lists ids and versions,

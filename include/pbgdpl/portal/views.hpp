@@ -580,6 +580,23 @@ struct ask_form {
 
 // A dialogue session's page after it closed, and a unit's list of sessions: markup the pages
 // build themselves, every text in it escaped (impl/ask.ipp).
+// A page whose body the page code builds whole (the compliance KPIs): one escaped-by-its-maker
+// HTML string in the "panel" template.
+struct panel_html {
+  std::string html;
+  template <class F>
+  void fields(F&& f) const {
+    f("html", html);
+  }
+};
+struct panel_page {
+  panel_html panel;
+  template <class F>
+  void fields(F&& f) const {
+    f("panel", panel);
+  }
+};
+
 struct dialogue_html {
   std::string html;
   template <class F>

@@ -13,6 +13,7 @@
 #include "../model/question.hpp"
 #include "../model/unit.hpp"
 #include "../model/webhook.hpp"
+#include "../model/compliance.hpp"
 #include "record.hpp"
 
 #include <concepts>
@@ -243,6 +244,34 @@ struct entity_traits<webhook_delivery> {
   }
 };
 
+// One school's result in a compliance run: listed by run (category: filters have no parent), by
+// school (unit), by whether it complied (state), in the order the run checked them.
+template <>
+struct entity_traits<compliance_check> {
+  static constexpr std::string_view kind = "compliance_check";
+  static void index(const compliance_check& c, record& r) {
+    r.unit = c.unit.value;
+    r.parent = c.run.value;
+    r.category = c.run.value;
+    r.state = c.compliant ? "compliant" : "not_compliant";
+    r.sort_key = detail::ts_key(c.checked_at);
+    r.day = detail::day_of(c.checked_at);
+  }
+};
+
+// A compliance run: listed by the unit whose schools it crawled, oldest first (the trend).
+template <>
+struct entity_traits<compliance_run> {
+  static constexpr std::string_view kind = "compliance_run";
+  static void index(const compliance_run& c, record& r) {
+    r.unit = c.unit.value;
+    r.category = c.trigger;
+    r.state = c.finished_at ? "finished" : "running";
+    r.sort_key = detail::ts_key(c.started_at);
+    r.day = detail::day_of(c.started_at);
+  }
+};
+
 // A school's feed as a unit's aggregator follows it.
 template <>
 struct entity_traits<feed_subscription> {
@@ -274,6 +303,7 @@ struct entity_traits<aggregated_entry> {
 #define PBGDPL_STORE_KINDS(X) \
   X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
   X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) \
+  X(compliance_run) X(compliance_check) \
   X(feed_subscription) X(aggregated_entry)
 
 template <class... T>

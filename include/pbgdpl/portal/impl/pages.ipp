@@ -189,6 +189,7 @@ PBGDPL_DECL void pages::build_routes() {
   // Before /pbgdpl/{category}/: the unit's dialogue sessions and each session's page (impl/ask.ipp).
   page("/pbgdpl/doi-thoai/", &pages::dialogue_list);
   page("/pbgdpl/doi-thoai/{id}", &pages::dialogue_page);
+  page("/pbgdpl/kiem-tra-trang-truong/", &pages::compliance_page);
   page("/pbgdpl/tin-cac-truong/", &pages::school_news, true);
   page("/pbgdpl/tin-cac-truong/feed.atom", &pages::school_news_feed);
   for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {
@@ -1082,4 +1083,5 @@ PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ct
 PBGDPL_NAMESPACE_END
 
 #include "ask.ipp"
+#include "compliance_page.ipp"
 #include "school_news.ipp"

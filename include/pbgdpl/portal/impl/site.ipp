@@ -164,6 +164,10 @@ PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
     } else if (c.kind == store::entity_traits<dialogue_session>::kind) {
       owner(up, c.unit);  // its page, the unit's list of sessions (and the units above list nothing of it)
       if (c.previous_unit) owner(up, *c.previous_unit);
+    } else if (c.kind == store::entity_traits<compliance_run>::kind) {
+      // A finished crawl: the KPI page of the unit whose schools it checked (and the API).
+      api = true;
+      if (!c.unit.empty()) cache_.invalidate_tag("unit:" + c.unit);
     } else if (c.kind == store::entity_traits<aggregated_entry>::kind) {
       owner(up, c.unit);  // the school's entry shows on the news pages of the units above it
     } else if (c.kind == store::entity_traits<media_asset>::kind) {

@@ -91,6 +91,18 @@ struct crawl_options {
   bool no_ocr = false, allow_private = false, quiet = false;
 };
 
+// `aggregate`: read the feeds of the schools below some units into the store under --data.
+struct aggregate_options {
+  std::string data = "var";
+  std::vector<std::string> units;       // the units whose schools are read (default: every root)
+  std::vector<std::string> subscribe;   // SCHOOL=URL, configured before reading
+  bool force = false;                   // also the failing feeds still in their backoff
+  bool allow_private = false;           // feeds on loopback or the private network (tests, demo)
+  bool no_discover = false;             // no look at school sites for <link rel=alternate>
+  unsigned concurrency = 4;
+  unsigned timeout = 15;                // seconds per feed
+};
+
 // Each runs one command and returns its exit code: 0 done, 1 refused (bad signature, tampered,
 // expired, revoked...), 3 other error (I/O, malformed input), the reason printed in both
 // languages. A mistake only the command can see (-p and -s naming one file) throws usage_error.
@@ -103,5 +115,6 @@ int run_approve(const approve_options& o);
 int run_bundle_pack(const pack_options& o);
 int run_bundle_verify(const bundle_verify_options& o);
 int run_crawl(const crawl_options& o);
+int run_aggregate(const aggregate_options& o);  // aggregate.cpp: the store and network tiers
 
 }  // namespace pbgdpl_cli

@@ -199,6 +199,7 @@ struct options {
   pack_options pack;
   bundle_verify_options bundle_verify;
   crawl_options crawl;
+  aggregate_options aggregate;
 };
 
 // Every command, option name and default of the tool; `o` receives the values.
@@ -449,6 +450,34 @@ void define(CLI::App& app, options& o) {
     c.add_flag("--allow-private", v.allow_private,
                both("cho phép địa chỉ nội bộ (127.0.0.1...)", "allow private addresses (127.0.0.1...)"));
     c.add_flag("-q", v.quiet, both("không hiện tiến độ", "no progress on stderr"));
+  }
+  {
+    auto& c = *app.add_subcommand("aggregate", both("đọc nguồn tin của các trường vào kho dữ liệu",
+                                                    "read the schools' feeds into the store"));
+    o.run[&c] = [&o] { return run_aggregate(o.aggregate); };
+    auto& g = o.aggregate;
+    c.add_option("--data", g.data, both("thư mục dữ liệu của cổng (pbgdpl.db)", "the portal's data folder (pbgdpl.db)"))
+        ->type_name("DIR");
+    c.add_option("--unit", g.units, both("đơn vị có các trường cần đọc (mặc định: tất cả)",
+                                         "a unit whose schools are read (default: all)"))
+        ->type_name("UNIT")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    c.add_option("--subscribe", g.subscribe, both("đặt nguồn tin của một trường", "set a school's feed"))
+        ->type_name("SCHOOL=URL")
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    c.add_flag("--force", g.force, both("đọc cả nguồn tin lỗi đang chờ thử lại", "also read failing feeds still waiting to retry"));
+    c.add_flag("--allow-private", g.allow_private,
+               both("cho phép địa chỉ nội bộ (127.0.0.1, mạng riêng)", "allow loopback and private addresses"));
+    c.add_flag("--no-discover", g.no_discover,
+               both("không tìm nguồn tin trên trang của trường", "do not look for feeds on school sites"));
+    c.add_option("--concurrency", g.concurrency, both("số nguồn tin đọc cùng lúc", "feeds read at once"))
+        ->type_name("N")
+        ->check(CLI::Range(1, 64));
+    c.add_option("--timeout", g.timeout, both("giây cho mỗi nguồn tin", "seconds per feed"))
+        ->type_name("SECONDS")
+        ->check(CLI::Range(1, 600));
   }
   // Set last: subcommands copy their parent's footer when they are made.
   app.footer(

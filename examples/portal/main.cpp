@@ -7,6 +7,7 @@
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
 //                 [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]
 //                 [--crawl-schools own|websites]
+//                 [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]
 //   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
 //   is where "Gửi câu hỏi" leads (default: the portal's own question form of each unit,
 //   /pbgdpl/hoi-dap/gui-cau-hoi). The demo sets no number: the plan names none.
@@ -15,8 +16,14 @@
 //   The webhook dispatcher and the publication timer run in this process (network/webhooks.hpp):
 //   scheduled articles appear at their time with no request needed, and their webhooks fire.
 //   --webhook-retry-base is the first retry's delay (default 30 s; tests use 1).
+//   Feed aggregation (network/aggregator.hpp) runs in this process too: every --aggregate-interval
+//   seconds (default 0: never) the feeds of the schools are read and their entries shown on
+//   each unit's "Tin từ các trường" page. --aggregate-local subscribes every school to its own
+//   feed on this portal (the demo's schools live here); --aggregate-allow-private lets feeds on
+//   loopback and the private network be read (tests; --aggregate-local implies it).
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
+#include <pbgdpl/network/aggregator.hpp>
 #include <pbgdpl/network/webhooks.hpp>
 #include <pbgdpl/network/compliance_runs.hpp>
 #include <pbgdpl/portal/accounts.hpp>
@@ -70,6 +77,8 @@ struct args {
   // "own": crawl the schools' sections this portal serves (the demo's school sites); "websites":
   // their recorded websites; "": no crawl at start. Either stores a compliance run.
   std::string crawl_schools;
+  unsigned aggregate_interval = 0;  // off unless asked: a test portal reads nobody's feeds
+  bool aggregate_local = false, aggregate_private = false;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -126,6 +135,17 @@ result<args> parse_args(int argc, char** argv) {
       if (*v != "own" && *v != "websites")
         return error(errc::invalid_argument, "--crawl-schools", "Cần own hoặc websites", "Expected own or websites");
       a.crawl_schools = *v;
+    } else if (k == "--aggregate-interval") {
+      auto v = value();
+      if (!v) return v.err();
+      int n = 0;
+      if (!detail::parse_int(*v, n) || n < 0 || n > 7 * 24 * 3600)
+        return error(errc::out_of_range, "--aggregate-interval", "Cần số giây 0-604800", "Expected 0-604800 seconds");
+      a.aggregate_interval = static_cast<unsigned>(n);
+    } else if (k == "--aggregate-local") {
+      a.aggregate_local = true;
+    } else if (k == "--aggregate-allow-private") {
+      a.aggregate_private = true;
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -134,7 +154,8 @@ result<args> parse_args(int argc, char** argv) {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
                    "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n"
-                   "              [--crawl-schools own|websites]\n";
+                   "              [--crawl-schools own|websites]\n"
+                   "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -373,12 +394,39 @@ int main(int argc, char** argv) {
                      << "/pbgdpl/kiem-tra-trang-truong/\n" << std::flush;
     });
   }
+  // Feed aggregation: each root unit's schools; the site drops the pages that list new entries
+  // itself (site::on_changes hears the store's writes).
+  std::optional<network::aggregator> aggregation;
+  if (a->aggregate_interval > 0) {
+    network::aggregator_options ag;
+    ag.interval = std::chrono::seconds(a->aggregate_interval);
+    ag.fetch.allow_private_addresses = a->aggregate_private || a->aggregate_local;
+    ag.discover = !a->aggregate_local;
+    std::vector<unit_id> roots;
+    if (auto units = (*db)->all_units()) {
+      for (const auto& u : *units) {
+        if (!u.parent) roots.push_back(u.id);
+        if (a->aggregate_local && u.kind == unit_kind::school && !u.closed_on)
+          if (auto s = network::subscribe(**db, u.id, base + "/don-vi/" + u.id.value + "/pbgdpl/feed.atom", ag); !s && !a->quiet)
+            std::cerr << u.id.value << ": " << s.err().describe() << "\n";
+      }
+    }
+    aggregation.emplace(**db, std::move(roots), std::move(ag));
+    if (!a->quiet)
+      aggregation->on_refreshed = [](const network::refresh_report& r) {
+        if (r.added || r.changed || r.failed)
+          std::cout << "Tin từ các trường / school news: +" << r.added << " ~" << r.changed << ", lỗi / failed " << r.failed << "\n"
+                    << std::flush;
+      };
+    aggregation->start();
+  }
   if (!a->quiet) {
     std::cout << "\nCổng thông tin PBGDPL đang chạy / the PBGDPL portal is running:\n"
               << "  Chuyên mục / section:     " << base << "/pbgdpl/\n"
               << "  Văn bản / documents:      " << base << "/pbgdpl/van-ban-moi/\n"
               << "  Tìm kiếm / search:        " << base << "/tim-kiem?q=ke+hoach\n"
               << "  Tin (Atom, RSS, JSON):    " << base << "/pbgdpl/feed.atom  feed.rss  feed.json\n"
+              << "  Tin từ các trường / school news: " << base << "/pbgdpl/tin-cac-truong/\n"
               << "  Sơ đồ trang / sitemap:    " << base << "/sitemap.xml\n"
               << "  API:                      " << base << "/api/v1/   (" << base << "/api/openapi.json)\n"
               << "  Tình trạng / health:      " << base << "/healthz\n"
@@ -408,6 +456,7 @@ int main(int argc, char** argv) {
     std::cout << "Nhấn Ctrl+C để dừng / press Ctrl+C to stop.\n" << std::flush;
   }
   srv.run_until_signal();
+  if (aggregation) aggregation->stop();
   dispatcher.stop();  // before the site and the store go (POSTs under way end within their timeout)
   if (crawler.joinable()) crawler.join();  // a crawl under way ends within its fetch timeouts
   if (!a->quiet) std::cout << "Đã dừng / stopped.\n";

@@ -20,3 +20,4 @@
 #include "model/dataset.hpp"
 #include "model/unit_directory.hpp"
 #include "model/report_rollup.hpp"
+#include "model/aggregation.hpp"

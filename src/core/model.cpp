@@ -20,3 +20,4 @@
 #include <pbgdpl/model/impl/report_rollup.ipp>
 #include <pbgdpl/model/impl/webhook.ipp>
 #include <pbgdpl/model/impl/compliance.ipp>
+#include <pbgdpl/model/impl/aggregation.ipp>

@@ -6,9 +6,9 @@ printed (pytest -s shows them), not failed.
 
 The pages: every unit's section home (the ended division's is its archive), every category page
 of the default unit and of a school, the second page (?sau=) of a category and of a search, every
-article, legal document and question of the sitemap, any other page the home and Q&A pages link
-to, search with and without hits and refused as too long, the 404 and 405 pages, each in
-Vietnamese and in English. Feeds and the sitemap are not HTML."""
+article, legal document and question of the sitemap, the news from the schools of a ward and of a
+school, any other page the home and Q&A pages link to, search with and without hits and refused
+as too long, the 404 and 405 pages, each in Vietnamese and in English. Feeds and the sitemap are not HTML."""
 import json
 import re
 import time
@@ -44,7 +44,10 @@ def site():
     # A hotline (a placeholder, as in test_routes) so its markup is checked too; no --ask-url, so
     # "Gửi câu hỏi" leads to the unit's own question form, which is then checked as well.
     # The demo's compliance crawl of its own school sections, so the KPI page is checked filled.
-    p = Portal(args=["--hotline", "0000 000 000", "--crawl-schools", "own"]).start()
+    # --aggregate-local: the news from the schools (issue 15) is read from the portal's own school
+    # feeds at start, so that page is checked with entries in it.
+    p = Portal(args=["--hotline", "0000 000 000", "--aggregate-interval", "600", "--aggregate-local",
+                     "--crawl-schools", "own"]).start()
     try:
         for i in range(EXTRA):
             r = p.request("POST", "/api/v1/articles", body=new_article(f"kiem-tra-trang-{i:02d}", f"Kế hoạch kiểm tra {i:02d}"),
@@ -87,6 +90,12 @@ def paths(site):
         assert time.time() < deadline, "the compliance crawl stored no run"
         time.sleep(0.5)
     out += ["/pbgdpl/kiem-tra-trang-truong/", f"/don-vi/{SCHOOL}/pbgdpl/kiem-tra-trang-truong/"]
+    # News from the schools: a ward's (with entries once the first refresh is in) and a school's (none).
+    news = "/don-vi/ubnd-phuong-ha-dong/pbgdpl/tin-cac-truong/"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "school-news-list" not in site.get(news).text:
+        time.sleep(0.2)
+    out += [news, f"/don-vi/{SCHOOL}/pbgdpl/tin-cac-truong/"]
     # Any other page the home and Q&A pages link to (the public question form, say).
     qa = site.get("/pbgdpl/hoi-dap-phap-luat/").text
     out += [u for u in links(home + qa, r"(?:/don-vi/[a-z0-9-]+)?/pbgdpl/[^\"#?]*")

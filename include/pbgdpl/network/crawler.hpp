@@ -30,7 +30,7 @@ struct crawl_target {
 
 // Reads the text in an image (PNG, JPEG or GIF bytes): nothing when it could not be read.
 using ocr_reader = std::function<std::optional<std::string>(std::string_view image)>;
-using fetcher = std::function<fetch_response(const std::string& url, const fetch_options& opt)>;
+using crawl_fetcher = std::function<fetch_response(const std::string& url, const fetch_options& opt)>;
 
 struct crawl_config {
   std::string division_url;  // the division portal (criterion b): its host is what counts
@@ -42,7 +42,7 @@ struct crawl_config {
   unsigned page_budget = 12;      // requests per site, robots.txt, sitemaps, feeds and images included
   std::string agent_token = "pbgdpl";  // the robots.txt product token we answer to
   fetch_options fetch = default_fetch();
-  fetcher fetch_with;             // empty: network::fetch
+  crawl_fetcher fetch_with;            // empty: network::fetch
   // OCR of a banner image whose link carries no sentence; empty: tesseract_reader() when
   // `ocr` is on. Images past max_image_bytes are not read.
   bool ocr = true;

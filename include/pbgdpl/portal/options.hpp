@@ -150,6 +150,9 @@ struct urls {
   std::string ask() const { return base + "/pbgdpl/hoi-dap/gui-cau-hoi"; }
   std::string dialogues() const { return base + "/pbgdpl/doi-thoai/"; }
   std::string compliance() const { return base + "/pbgdpl/kiem-tra-trang-truong/"; }
+  // News from the schools below the unit (network/aggregator.hpp) and its Atom feed.
+  std::string school_news() const { return base + "/pbgdpl/tin-cac-truong/"; }
+  std::string school_news_feed() const { return base + "/pbgdpl/tin-cac-truong/feed.atom"; }
   std::string dialogue(std::string_view id) const { return base + "/pbgdpl/doi-thoai/" + std::string(id); }
   std::string follow(std::string_view token) const { return base + "/pbgdpl/hoi-dap/theo-doi/" + std::string(token); }
   std::string search() const { return base + "/tim-kiem"; }

@@ -99,6 +99,11 @@ class pages {
   http::response dialogue_list(http::request&, const page_context&);
   http::response dialogue_page(http::request&, const page_context&);
   std::string dialogue_intro(const page_context&, const dialogue_session&) const;
+  // "Tin từ các trường": the entries the aggregator read from the feeds of the schools below the
+  // unit, newest first, paged, with their school; and the same as Atom with atom:source kept
+  // (impl/school_news.ipp).
+  http::response school_news(http::request&, const page_context&);
+  http::response school_news_feed(http::request&, const page_context&);
   // Where "Gửi câu hỏi" leads: options::ask_url, else this unit's form, or (a unit that ended)
   // the form of the first unit that took it over; "" when there is none.
   std::string ask_link(const page_context&) const;

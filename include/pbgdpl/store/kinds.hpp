@@ -4,6 +4,7 @@
 // in PBGDPL_STORE_KINDS.
 #pragma once
 #include "../model/account.hpp"
+#include "../model/aggregation.hpp"
 #include "../model/approval.hpp"
 #include "../model/banner.hpp"
 #include "../model/credential.hpp"
@@ -283,13 +284,38 @@ struct entity_traits<compliance_run> {
   }
 };
 
+// A school's feed as a unit's aggregator follows it.
+template <>
+struct entity_traits<feed_subscription> {
+  static constexpr std::string_view kind = "feed_subscription";
+  static void index(const feed_subscription& s, record& r) {
+    r.unit = s.unit.value;
+    r.state = s.active ? "active" : "inactive";
+    r.sort_key = detail::ts_key(s.created_at);
+  }
+};
+
+// An entry read from a school's feed: listed per unit newest first (sort_key), found by its
+// link for deduplication (`category` holds the link: filter::category).
+template <>
+struct entity_traits<aggregated_entry> {
+  static constexpr std::string_view kind = "aggregated_entry";
+  static void index(const aggregated_entry& e, record& r) {
+    r.unit = e.unit.value;
+    r.parent = e.subscription.value;
+    r.category = e.link;
+    r.sort_key = detail::ts_key(e.sort_at);
+    r.day = detail::day_of(e.sort_at);
+  }
+};
+
 // Every stored kind, in the order an import creates them: kinds others refer to come first
 // (units before the articles that name them). A macro, X(type) per kind, so that the compiled
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
 #define PBGDPL_STORE_KINDS(X) \
   X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
   X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) X(banner) \
-  X(compliance_run) X(compliance_check)
+  X(compliance_run) X(compliance_check) X(feed_subscription) X(aggregated_entry)
 
 template <class... T>
 struct kind_list {};

@@ -27,7 +27,7 @@ struct fake_web {
   void add(const std::string& u, std::string body, std::string type = "text/html; charset=utf-8", unsigned status = 200) {
     pages[u] = {status, std::move(body), std::move(type)};
   }
-  fetcher get() {
+  network::crawl_fetcher get() {
     return [this](const std::string& u, const fetch_options&) {
       std::lock_guard lock(mu);
       asked.push_back(u);

@@ -201,6 +201,8 @@ PBGDPL_DECL void pages::build_routes() {
   // Before /pbgdpl/{category}/: the banner kit and its images (impl/banner_pages.ipp).
   page("/pbgdpl/bieu-ngu/", &pages::banner_kit_page);
   page("/pbgdpl/bieu-ngu/{file}", &pages::banner_image);
+  page("/pbgdpl/tin-cac-truong/", &pages::school_news, true);
+  page("/pbgdpl/tin-cac-truong/feed.atom", &pages::school_news_feed);
   for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {
     auto h = kind[0] == 'b' ? &pages::article_page : kind[0] == 'v' ? &pages::document_page : &pages::question_page;
     page(std::string("/pbgdpl/") + kind + "/{id}", h);
@@ -1108,3 +1110,4 @@ PBGDPL_NAMESPACE_END
 #include "ask.ipp"
 #include "compliance_page.ipp"
 #include "banner_pages.ipp"
+#include "school_news.ipp"

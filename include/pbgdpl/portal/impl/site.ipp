@@ -168,6 +168,8 @@ PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
       // A finished crawl: the KPI page of the unit whose schools it checked (and the API).
       api = true;
       if (!c.unit.empty()) cache_.invalidate_tag("unit:" + c.unit);
+    } else if (c.kind == store::entity_traits<aggregated_entry>::kind) {
+      owner(up, c.unit);  // the school's entry shows on the news pages of the units above it
     } else if (c.kind == store::entity_traits<media_asset>::kind) {
       api = true;
     } else if (c.kind == store::entity_traits<banner>::kind) {

@@ -6,7 +6,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -98,16 +101,43 @@ PBGDPL_DECL bool wal_header_watch::open(const std::filesystem::path& db_path) {
   if (map_) return true;
   auto shm = db_path;
   shm += "-shm";
-  // O_NONBLOCK: a FIFO put in the file's place must not hang the store's open (it is then
-  // refused below as not a regular file, and the watch stays off: SQLite is asked every time).
-  int fd = ::open(shm.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return false;
+  // The descriptor is opened once per -shm file and process and NEVER closed: closing any
+  // descriptor of a file drops every POSIX lock this process holds on it, SQLite's own locks on
+  // the -shm included (the one that tells other processes this one uses the WAL index). Without
+  // them a second process (the CLI beside the portal) reset the index under our connections: a
+  // SIGBUS inside sqlite3WalFrames and a risk of corruption. One descriptor per database file.
+  static std::mutex fds_mu;
+  static std::map<std::string, int> fds;
+  int fd = -1;
+  {
+    std::lock_guard lock(fds_mu);
+    auto key = shm.string();
+    // The same file as when it was opened: SQLite unlinks the -shm when the last connection of
+    // every process closes, and the next open makes a new one (the old descriptor then stays
+    // open on a dead file, unused: closing it could still drop a lock, see above).
+    struct stat now {}, then {};
+    auto it = fds.find(key);
+    if (it != fds.end() && ::stat(shm.c_str(), &now) == 0 && ::fstat(it->second, &then) == 0 && now.st_ino == then.st_ino &&
+        now.st_dev == then.st_dev) {
+      fd = it->second;
+    } else {
+      // O_NONBLOCK: a FIFO put in the file's place must not hang the store's open (it is then
+      // refused below as not a regular file, and the watch stays off: SQLite is asked every time).
+      fd = ::open(shm.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+      if (fd < 0) return false;
+      struct stat st {};
+      if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);  // not the -shm SQLite uses (it refuses non-regular files): no lock of its to lose
+        return false;
+      }
+      fds[std::move(key)] = fd;
+    }
+  }
   struct stat st {};
   // SQLite keeps the file at least one 32 KiB region long while a connection has it open (ours
   // does, so nobody truncates it under the mapping).
   bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) >= header_bytes;
   void* m = ok ? ::mmap(nullptr, header_bytes, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
-  ::close(fd);
   if (m == MAP_FAILED) return false;
   map_ = static_cast<const unsigned char*>(m);
   len_ = header_bytes;

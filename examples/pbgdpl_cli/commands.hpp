@@ -89,6 +89,9 @@ struct crawl_options {
   std::string connect_to;  // ADDR:PORT: every site's host is reached there (local fake sites)
   unsigned days = 30, concurrency = 8, budget = 12, timeout = 10;
   bool no_ocr = false, allow_private = false, quiet = false;
+  // With --data and --unit: the open schools below the unit in the portal's store are crawled
+  // (their websites) and the run is stored there, for the KPI page (instead of SITES.json).
+  std::string data, unit;
 };
 
 // `aggregate`: read the feeds of the schools below some units into the store under --data.

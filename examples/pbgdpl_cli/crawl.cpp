@@ -4,7 +4,9 @@
 
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/model/banner.hpp>
+#include <pbgdpl/network/compliance_runs.hpp>
 #include <pbgdpl/network/crawler.hpp>
+#include <pbgdpl/store/sqlite.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -63,7 +65,11 @@ result<std::vector<network::crawl_target>> read_sites(const std::string& path) {
 }  // namespace
 
 int run_crawl(const crawl_options& o) {
-  auto sites = read_sites(o.sites);
+  const bool stored = !o.data.empty();
+  if (stored == !o.sites.empty() || stored != !o.unit.empty())
+    return fail("Cần SITES.json, hoặc --data cùng --unit", "Give SITES.json, or --data with --unit");
+  result<std::vector<network::crawl_target>> sites = std::vector<network::crawl_target>{};
+  if (!stored) sites = read_sites(o.sites);
   if (!sites) return fail(sites.err().message_vi, sites.err().message_en);
 
   network::crawl_config c;
@@ -104,6 +110,29 @@ int run_crawl(const crawl_options& o) {
       std::fprintf(stderr, "pbgdpl crawl: %zu/%zu trang / sites, %.1f/s\n", done, total, rate);
     }
   };
+  if (stored) {
+    // The portal's store: the schools below the unit today, each at its website; the run stored
+    // for the KPI page and the API. A portal running on the same data folder sees it at once.
+    auto path = std::filesystem::path(o.data) / "pbgdpl.db";
+    if (!std::filesystem::exists(path)) return fail("Không có kho dữ liệu " + path.string(), "No store at " + path.string());
+    auto db = store::open_sqlite_store(path);
+    if (!db) return fail(db.err().message_vi, db.err().message_en);
+    if (!o.connect_to.empty())
+      if (auto dir = (*db)->hierarchy_at(local_date(c.today.value_or(now()))))
+        for (const auto* s : network::schools_below(*dir, o.unit))
+          if (auto u = network::parse_url(s->website)) c.fetch.connect_to.emplace_back(u->host, o.connect_to);
+    network::school_run_options ro;
+    ro.scope = unit_id{o.unit};
+    ro.config = c;
+    ro.division_url = o.division;
+    ro.trigger = "cli";
+    ro.actor = "cli";
+    ro.progress = progress;
+    auto run = network::run_school_crawl(**db, ro);
+    if (!run) return fail(run.err().message_vi, run.err().message_en);
+    std::cout << to_json_value(*run).dump(2) << "\n";
+    return 0;
+  }
   auto results = network::crawl(*sites, c, progress);
 
   json out = json::array();

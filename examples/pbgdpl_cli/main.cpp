@@ -421,8 +421,13 @@ void define(CLI::App& app, options& o) {
     c.add_option("SITES", v.sites,
                  both("tệp JSON: [{\"url\", \"unit\", \"division_url\"}] hoặc các đơn vị có \"website\"",
                       "JSON file: [{\"url\", \"unit\", \"division_url\"}] or units with \"website\""))
-        ->type_name("SITES.json")
-        ->required();
+        ->type_name("SITES.json");
+    c.add_option("--data", v.data,
+                 both("thư mục dữ liệu của cổng: kiểm tra các trường thuộc --unit và lưu kết quả vào kho",
+                      "the portal's data folder: crawl the schools below --unit and store the run there"))
+        ->type_name("DIR");
+    c.add_option("--unit", v.unit, both("đơn vị quản lý các trường (với --data)", "the unit whose schools are crawled (with --data)"))
+        ->type_name("UNIT");
     c.add_option("-o", v.out, both("tệp kết quả JSON (mặc định stdout)", "results JSON file (default stdout)"))
         ->type_name("OUT.json");
     c.add_option("--division", v.division, both("địa chỉ cổng thông tin của Phòng", "the division portal's URL"))

@@ -1,9 +1,11 @@
 // pbgdpl: a small tool an operator or a vendor's script uses to make keys, sign and verify files,
-// delegate approver keys, approve content and pack or verify signed media bundles. Everything it
+// delegate approver keys, approve content, pack or verify signed media bundles, and send a unit's
+// signed syndication package up to the city portal. Everything it
 // writes is minisign-compatible. Exit codes: 0 ok, 1 refused (bad signature, tampered, expired,
 // revoked...), 2 usage error, 3 other error (I/O, malformed input).
 // The command line is parsed by CLI11 (Debian's libcli11-dev); help and usage errors are in
-// Vietnamese and English. It needs only the core and trust tiers (trust/ and media/).
+// Vietnamese and English. Its commands need the core and trust tiers (trust/ and media/); only
+// `syndicate` reads a portal's store and pushes over HTTP (store, network and portal tiers).
 #include "commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -197,6 +199,7 @@ struct options {
   approve_options approve;
   pack_options pack;
   bundle_verify_options bundle_verify;
+  syndicate_options syndicate;
 };
 
 // Every command, option name and default of the tool; `o` receives the values.
@@ -409,6 +412,42 @@ void define(CLI::App& app, options& o) {
           "--parent / --units: the unit tree; delegations are accepted only below the authority.\n"
           "TIME: 2024-09-01T00:00:00+07:00.");
     }
+  }
+  {
+    auto& c = *app.add_subcommand(
+        "syndicate", both("lập, ký và gửi gói liên thông của một đơn vị lên cổng thành phố",
+                          "build, sign and push a unit's syndication package to the city portal"));
+    o.run[&c] = [&o] { return run_syndicate(o.syndicate); };
+    auto& v = o.syndicate;
+    c.add_option("--unit", v.unit, both("đơn vị có nội dung cần gửi", "the unit whose content is sent"))
+        ->type_name("UNIT")
+        ->required();
+    c.add_option("--data", v.data, both("thư mục dữ liệu của cổng (pbgdpl.db)", "the portal's data folder (pbgdpl.db)"))
+        ->type_name("DIR")
+        ->capture_default_str();
+    add_key_options(c, v.key, "khóa ký gói (mặc định DIR/syndication.key, không mã hóa)",
+                    "the key that signs (default DIR/syndication.key, unencrypted)");
+    c.add_option("--base-url", v.base_url,
+                 both("địa chỉ các trang của đơn vị, cho liên kết của từng mục", "where the unit's pages are, for each item's link"))
+        ->type_name("URL")
+        ->capture_default_str();
+    c.add_option("-o", v.out, both("thư mục ghi goi.json và goi.json.minisig", "folder to write goi.json and goi.json.minisig"))
+        ->type_name("DIR")
+        ->capture_default_str();
+    c.add_option("--push", v.push, both("địa chỉ nhận của cổng thành phố (không có: chỉ ghi tệp)",
+                                       "the city's endpoint (none: only write the files)"))
+        ->type_name("URL");
+    c.add_option("--header", v.headers, both("thêm tiêu đề cho mỗi lần gửi", "a header added to each push"))
+        ->type_name("\"NAME: VALUE\"")
+        ->allow_extra_args(false);
+    c.add_option("--attempts", v.attempts, both("số lần gửi tối đa", "at most this many attempts"))->capture_default_str();
+    c.add_option("--retry-base", v.retry_base, both("chờ trước lần gửi lại đầu tiên (giây)", "wait before the first retry (seconds)"))
+        ->capture_default_str();
+    c.add_option("--timeout", v.timeout, both("giới hạn mỗi lần gửi (giây)", "limit per attempt (seconds)"))->capture_default_str();
+    c.add_flag("--allow-private", v.allow_private,
+               both("cho phép gửi tới địa chỉ nội bộ (127.0.0.1, mạng LAN)", "allow an endpoint on a private address (127.0.0.1, LAN)"));
+    c.footer("Mỗi lần gửi lại dùng cùng Idempotency-Key; nhật ký gửi được lưu trong pbgdpl.db.\n"
+             "Every retry sends the same Idempotency-Key; the delivery log is kept in pbgdpl.db.");
   }
   // Set last: subcommands copy their parent's footer when they are made.
   app.footer(

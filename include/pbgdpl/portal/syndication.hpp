@@ -30,6 +30,9 @@ namespace portal {
 struct package_limits {
   std::size_t max_articles = 1000;   // newest first
   std::size_t max_documents = 1000;  // newest first
+  // The items' estimated JSON size: newer items are kept, older ones left for a later package, so
+  // a unit of long articles still gets a package the verifier's 8 MiB parse limit accepts.
+  std::size_t max_bytes = 6u << 20;
 };
 
 // The package of `u`'s own content (not of the units below it: each unit sends its own) that is

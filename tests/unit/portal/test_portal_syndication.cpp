@@ -85,6 +85,29 @@ TEST_CASE("a unit's package holds its own published content only, and approvals 
   CHECK(portal_fixture::body(g).find("acc-school-editor") == std::string::npos);
 }
 
+TEST_CASE("a package stays within its byte budget, the newest items kept") {
+  portal_fixture f;
+  const auto t = f.site->config().now();
+  for (int i = 0; i < 6; ++i) {
+    auto a = school_article("bai-dai-" + std::to_string(i), "Bài dài " + std::to_string(i), article_state::published,
+                            t - std::chrono::hours(10 - i));
+    a.body_markdown = std::string(3000, 'x');
+    REQUIRE(f.db.create(a, "test"));
+  }
+  auto u = f.db.get<unit>(school);
+  REQUIRE(u);
+  portal::package_limits l;
+  l.max_bytes = 15000;  // room for three of them (about 4.7 kB each), not four
+  auto p = portal::build_package(f.db, *u, portal::urls{"https://thvanyen.hadong.edu.vn"}, t, l);
+  REQUIRE(p);
+  REQUIRE(p->items.size() == 3);
+  CHECK(p->items[0].id == "bai-dai-5");
+  CHECK(p->items[2].id == "bai-dai-3");
+  auto all = portal::build_package(f.db, *u, portal::urls{"https://thvanyen.hadong.edu.vn"}, t);
+  REQUIRE(all);
+  CHECK(all->items.size() == 7);  // the six and the seed's
+}
+
 TEST_CASE("the package routes answer 404 when the portal has no syndication key") {
   portal_fixture f;
   CHECK(f.get("/don-vi/th-van-yen/pbgdpl/lien-thong/goi.json").code == http::status::not_found);

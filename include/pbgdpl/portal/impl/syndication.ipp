@@ -66,6 +66,18 @@ PBGDPL_DECL result<network::package> build_package(store::store& db, const unit&
   p.unit = {u.id, u.name, std::string(to_string(u.kind)), rules::is_web_url(u.website) ? u.website : std::string()};
   p.generated_at = now;
   std::map<std::string, std::string> keys;  // key id (upper case) -> base64 public key
+  // What an item adds to the package's JSON, roughly: its content escaped inside a string (a
+  // quarter more for the quotes of its JSON) and each approval record with its signature.
+  // Once one does not fit, no older one is taken (the package is "the newest N", without gaps).
+  std::size_t bytes = 0;
+  bool full = false;
+  auto fits = [&](const network::package_item& it) {
+    std::size_t b = 600 + it.content.size() + it.content.size() / 4;
+    for (const auto& a : it.approvals) b += 800 + a.signature.size();
+    if (full || bytes + b > limits.max_bytes) return !(full = true);
+    bytes += b;
+    return true;
+  };
   store::list_query q;
   q.where.unit = u.id.value;
   q.where.include_descendants = false;
@@ -74,12 +86,14 @@ PBGDPL_DECL result<network::package> build_package(store::store& db, const unit&
   auto ok = detail::each_listed<article>(db, q, limits.max_articles, [&](const article& a) {
     if (!is_visible_at(a, now) || a.unit != u.id) return;
     auto approvals = verified_approvals(db, a, &keys);
-    p.items.push_back(network::article_item(a.id.value, links.article(a.id.value), a.published_at,
-                                            std::max(a.updated_at, a.published_at.value_or(a.updated_at)),
-                                            publish::approved_content(a), approvals));
+    auto it = network::article_item(a.id.value, links.article(a.id.value), a.published_at,
+                                    std::max(a.updated_at, a.published_at.value_or(a.updated_at)),
+                                    publish::approved_content(a), approvals);
+    if (fits(it)) p.items.push_back(std::move(it));
   });
   if (!ok) return ok.err();
 
+  full = false;  // documents are a list of their own, newest first too
   store::list_query dq;
   dq.where.unit_in = {u.id.value};
   dq.where.state = std::string(to_string(article_state::published));
@@ -98,7 +112,7 @@ PBGDPL_DECL result<network::package> build_package(store::store& db, const unit&
       return;  // not UTF-8: never stored that way, but never a half-written package either
     }
     it.content_blake2b = trust::to_hex(trust::blake2b_256(it.content));
-    p.items.push_back(std::move(it));
+    if (fits(it)) p.items.push_back(std::move(it));
   });
   if (!ok) return ok.err();
   for (const auto& [id, key] : keys) p.approver_keys.push_back({id, key});

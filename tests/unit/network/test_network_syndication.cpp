@@ -223,6 +223,13 @@ TEST_CASE("a package that repeats a key or an item is refused") {
   auto p = w.package();
   p.items.push_back(p.items.front());
   CHECK_FALSE(network::sign_package(p, w.unit_key).has_value());
+  auto k = w.package();
+  k.approver_keys.push_back(k.approver_keys.front());
+  auto refused = network::sign_package(k, w.unit_key);
+  REQUIRE_FALSE(refused.has_value());
+  bool named = refused.err().path == "/approver_keys/1/key_id";
+  for (const auto& d : refused.err().details) named = named || d.path == "/approver_keys/1/key_id";
+  CHECK(named);
   auto s = w.signed_package();
   auto dup = s.text;
   dup.insert(1, "\"format\":\"pbgdpl/syndication/1\",");
@@ -257,4 +264,26 @@ TEST_CASE("the stock minisign verifies a package written to disk with the unit's
   trust_test::write(dir / "approver.pub", w.approver.public_part().to_file());
   CHECK(trust_test::run("minisign -Vm " + trust_test::quote(dir / "content.json") + " -x " +
                         trust_test::quote(dir / "approval.minisig") + " -p " + trust_test::quote(dir / "approver.pub")) == 0);
+}
+
+TEST_CASE("a package of as many items as a reader takes signs and verifies, and one more is refused") {
+  syndication_world w;
+  network::package p;
+  p.unit = w.package().unit;
+  p.generated_at = at("2023-04-02T10:00:00+07:00");
+  for (unsigned i = 0; i < PBGDPL_MAX_ARRAY_ITEMS; ++i)
+    p.items.push_back(network::article_item("a" + std::to_string(i), "", std::nullopt, p.generated_at,
+                                            "{\"id\":\"a" + std::to_string(i) + "\"}", {}));
+  auto t0 = std::chrono::steady_clock::now();
+  auto s = network::sign_package(p, w.unit_key);
+  REQUIRE(s.has_value());
+  auto v = network::verify_package(s->text, s->signature, w.unit_key.public_part());
+  const std::string why = v ? std::string() : v.err().describe();
+  REQUIRE_MESSAGE(v.has_value(), why);
+  CHECK(v->pkg.items.size() == PBGDPL_MAX_ARRAY_ITEMS);
+  // Repeats are looked for in a set, not pairwise: well under a second here.
+  CHECK(std::chrono::steady_clock::now() - t0 < 10s);
+  p.items.push_back(network::article_item("one-more", "", std::nullopt, p.generated_at, "{\"id\":\"one-more\"}", {}));
+  auto refused = network::sign_package(p, w.unit_key);
+  REQUIRE_FALSE(refused.has_value());
 }

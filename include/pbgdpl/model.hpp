@@ -10,6 +10,7 @@
 #include "model/media.hpp"
 #include "model/question.hpp"
 #include "model/webhook.hpp"
+#include "model/compliance.hpp"
 #include "model/syndication.hpp"
 #include "model/approval.hpp"
 #include "model/banner.hpp"

@@ -19,4 +19,5 @@
 #include <pbgdpl/model/impl/dataset.ipp>
 #include <pbgdpl/model/impl/report_rollup.ipp>
 #include <pbgdpl/model/impl/webhook.ipp>
+#include <pbgdpl/model/impl/compliance.ipp>
 #include <pbgdpl/model/impl/syndication.ipp>

@@ -8,6 +8,7 @@
 // Thread safety: a dispatcher is safe to call from any thread; its store must be shareable.
 // Delivery is at least once: a receiver deduplicates by X-Pbgdpl-Delivery.
 #pragma once
+#include "fetch.hpp"
 #include "../model/article.hpp"
 #include "../model/question.hpp"
 #include "../model/webhook.hpp"
@@ -67,8 +68,9 @@ struct post_result {
 };
 using sender = std::function<post_result(const std::string& url, const std::string& body, const header_list& headers,
                                          std::chrono::milliseconds timeout)>;
-// POSTs with http::fetch: a fresh connection, the timeout over connect, write and read, at most
-// 64 KiB of answer read, no redirect followed. http:// only: https:// is refused per attempt.
+// POSTs with network::fetch: a fresh connection, http:// or https:// (the receiver's certificate
+// checked), the timeout over resolve, connect, handshake, write and read, at most 64 KiB of
+// answer read, no redirect followed. Private addresses allowed (receivers on a school's network).
 PBGDPL_DECL sender http_sender();
 
 // A new webhook of `unit`: a fresh id and secret, active, created now. The only answer that

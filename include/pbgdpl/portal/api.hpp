@@ -60,6 +60,8 @@ class api {
   // and its delivery log (GET /{id}, /{id}/deliveries). All need a caller with the right to
   // publish at the webhook's unit ("publish:webhook"); nothing here is public or cached.
   void webhooks();
+  // GET /v1/compliance: the compliance KPIs of a unit's schools (network/compliance_history.hpp).
+  void compliance();
 
   // Who calls, and whether by ambient credentials: a principal the host set on the request or
   // its options::identify hook found (a browser sends a session cookie on its own, even on a

@@ -62,10 +62,8 @@ inline constexpr std::string_view layout = R"HTML(<!DOCTYPE html>
 </main>
 <aside class="side" aria-label="{{t.links}}">
   {{#banner}}
-  <a class="banner" href="{{target_url}}" rel="noopener" title="{{required_text}}"{{#lang_en}} lang="vi"{{/lang_en}}>
-    {{#image}}<img src="{{image}}" alt="{{alt_text}}" width="{{width}}" height="{{height}}">{{/image}}
-    <span>{{required_text}}</span>
-  </a>
+  <a class="banner{{#image}} banner-image{{/image}}" href="{{target_url}}" rel="noopener"{{#lang_en}} lang="vi"{{/lang_en}}>{{#image}}<img src="{{image}}" srcset="{{image_2x}} 2x" alt="{{alt_text}}" width="{{width}}" height="{{height}}">{{/image}}<span{{#image}} class="caption" aria-hidden="true"{{/image}}>{{required_text}}</span></a>
+  <p class="banner-kit"><a href="{{kit_url}}">{{t.banner_kit}}</a></p>
   {{/banner}}
   {{#place.has_successors}}<h2>{{place.successors_label}}</h2>
   <ul class="units"{{#lang_en}} lang="vi"{{/lang_en}}>{{#place.successors}}<li>{{#url}}<a href="{{url}}">{{name}}</a>{{/url}}{{^url}}{{name}}{{/url}}</li>{{/place.successors}}</ul>{{/place.has_successors}}
@@ -270,6 +268,10 @@ inline constexpr std::string_view ask = R"HTML({{#form.intro_html}}{{{form.intro
 </form>
 )HTML";
 
+// A page built whole by its code (the compliance KPIs).
+inline constexpr std::string_view panel = R"HTML(<article class="full panel">{{{panel.html}}}</article>
+)HTML";
+
 // A unit's dialogue sessions, and one session's page once it closed (its answers, its transcript).
 inline constexpr std::string_view dialogue = R"HTML(<article class="full dialogue">{{{dialogue.html}}}</article>
 )HTML";
@@ -291,6 +293,22 @@ inline constexpr std::string_view follow = R"HTML(<h1>{{t.follow_title}}</h1>
 {{#follow.answered_vi}}<p class="meta"><time datetime="{{follow.answered_iso}}">{{follow.answered_vi}}</time></p>{{/follow.answered_vi}}
 <div class="body">{{{follow.answer_html}}}</div>{{/follow.answer_html}}
 {{#follow.public_url}}<p><a href="{{follow.public_url}}">{{t.follow_public}}</a></p>{{/follow.public_url}}
+)HTML";
+
+inline constexpr std::string_view banner_kit = R"HTML(<h1>{{t.banner_kit}}</h1>
+<p class="lead">{{t.banner_kit_lead}}</p>
+<p>{{t.banner_kit_text}} <q lang="vi">{{required_text}}</q>. {{t.banner_kit_target}} <a href="{{target_url}}" rel="noopener">{{target_url}}</a>.</p>
+{{#source}}<p class="meta">{{source}}</p>{{/source}}
+{{#problem}}<p class="ended" role="note">{{problem}}</p>{{/problem}}
+{{#variants}}
+<section class="banner-size" aria-labelledby="bn-{{name}}">
+  <h2 id="bn-{{name}}">{{width}}×{{height}}</h2>
+  <p><img src="{{url}}" alt="{{required_text}}" width="{{width}}" height="{{height}}"{{#lang_en}} lang="vi"{{/lang_en}}></p>
+  <p><a href="{{url}}" download="bieu-ngu-{{name}}.png">{{t.banner_download}} ({{width}}×{{height}}, PNG)</a></p>
+  <label for="snippet-{{name}}">{{t.banner_snippet}}</label>
+  <textarea id="snippet-{{name}}" class="snippet" rows="4" cols="80" readonly spellcheck="false"{{#lang_en}} lang="vi"{{/lang_en}}>{{snippet}}</textarea>
+</section>
+{{/variants}}
 )HTML";
 
 inline constexpr std::string_view error_page = R"HTML(<h1>{{error.title}}</h1>
@@ -330,6 +348,9 @@ table.meta th{width:32%;background:var(--soft)}caption{text-align:left;font-weig
 .tag{display:inline-block;background:var(--soft);border-radius:3px;padding:0 .4rem;margin:.1rem}
 .banner{display:block;border:2px solid var(--accent);border-radius:6px;padding:.75rem;text-decoration:none;color:var(--accent);font-weight:700;text-align:center}
 .banner img{max-width:100%;height:auto;display:block;margin:0 auto .5rem}
+.banner.banner-image{padding:.4rem}.banner .caption{display:block;font-size:.8rem;font-weight:400}
+.banner-kit{font-size:.9rem;text-align:center;margin:.25rem 0 1rem}
+.banner-size img{max-width:100%;height:auto}.banner-size .snippet{width:100%;font-family:monospace;font-size:.85rem}
 .results{padding-left:1.25rem}.results h2{font-size:1.1rem;margin-bottom:0}
 mark{background:#fff3a0;color:inherit}
 .pages{display:flex;gap:1rem;margin:1.5rem 0}
@@ -344,6 +365,8 @@ p.ended{border-left:4px solid var(--accent);background:var(--soft);padding:.6rem
 .ask-form .req,.ask-form .opt{font-weight:400;color:var(--muted)}.hp{display:none}
 .ask-form button{padding:.5rem 1.25rem;background:var(--accent);color:#fff;border:0;border-radius:3px;font:inherit;cursor:pointer}
 .follow-link{overflow-wrap:anywhere;font-family:monospace}
+td.verdict.met{color:#1b5e20;font-weight:700}td.verdict.not_met{color:#b71c1c;font-weight:700}td.verdict.unknown{color:var(--muted)}
+.kpi .count{color:var(--muted);font-size:.85em}.kpi-trend svg{max-width:100%;height:auto}.evidence .url{overflow-wrap:anywhere;font-family:monospace}
 footer.site{border-top:1px solid var(--line);color:var(--muted);font-size:.9rem;padding:1rem 0}
 )CSS";
 
@@ -352,7 +375,8 @@ inline constexpr std::pair<std::string_view, std::string_view> templates[] = {
     {"layout", layout},     {"home", home},     {"category", category},
     {"pagination", pagination}, {"article", article}, {"article_list", article_list},
     {"document_table", document_table}, {"document_group_table", document_group_table}, {"document", document}, {"search", search},
-    {"error", error_page}, {"ask", ask}, {"dialogue", dialogue}, {"ask_thanks", ask_thanks}, {"follow", follow},
+    {"error", error_page}, {"banner_kit", banner_kit}, {"ask", ask}, {"dialogue", dialogue}, {"ask_thanks", ask_thanks}, {"follow", follow},
+    {"panel", panel},
 };
 
 }  // namespace portal::theme

@@ -42,9 +42,9 @@ struct editor_options {
   std::shared_ptr<media_library> media;
 };
 
-// The body limit the server needs for the editor's upload route (http::server_config::
-// body_limit_for): the image limit plus room for the form's other fields; nothing for any other
-// target. `public_prefix` as the site's options have it. `signed_in` (the request's Cookie header
+// The body limit the server needs for the editor's upload routes (http::server_config::
+// body_limit_for): the image limit (the banner limit for the banner screen) plus room for the
+// form's other fields; nothing for any other target. `public_prefix` as the site's options have it. `signed_in` (the request's Cookie header
 // → whether it carries a live session) keeps the large limit from strangers: their uploads get the
 // server's default limit (a 413 before the body is read). Unset: every client gets it.
 std::function<std::optional<std::size_t>(std::string_view, std::string_view)> upload_body_limit(
@@ -70,6 +70,7 @@ class editor {
   void build_webhooks();  // impl/editor_webhooks.ipp
   void build_documents(const editor_detail::guard_fn& guarded);  // legal document records, publications
   void build_media();  // impl/editor_media.ipp
+  void build_banner();  // impl/editor_banner.ipp: the unit's own banner (needs the media library)
   void build_dialogues(const editor_detail::guard_fn& guarded);  // impl/editor_dialogues.ipp
   timestamp now() const;
   std::optional<account> signed_in(const http::request& req, std::string* token = nullptr);

@@ -154,6 +154,14 @@ inline json build_translations(language l) {
       {"byline", pick("Tác giả", "Author")},
       {"approved_by", pick("Phê duyệt", "Approved by")},
       {"source", pick("Nguồn", "Source")},
+      {"banner_kit", pick("Bộ biểu ngữ", "Banner kit")},
+      {"banner_kit_lead", pick("Biểu ngữ liên kết tới Trang thông tin điện tử phổ biến pháp luật của Thành phố, theo các cỡ thường dùng, "
+                               "kèm mã HTML để trang web của đơn vị dán vào.",
+                               "The banner linking the city's legal education portal, in the usual sizes, with the HTML a site pastes to show it.")},
+      {"banner_kit_text", pick("Biểu ngữ mang dòng chữ", "The banner carries the sentence")},
+      {"banner_kit_target", pick("Biểu ngữ dẫn tới", "It links to")},
+      {"banner_download", pick("Tải ảnh", "Download the image")},
+      {"banner_snippet", pick("Mã HTML để dán vào trang web", "HTML to paste into a site")},
   };
 }
 }  // namespace detail

@@ -156,9 +156,14 @@ struct urls {
   std::string question(std::string_view id) const { return base + "/pbgdpl/hoi-dap/" + std::string(id); }
   std::string ask() const { return base + "/pbgdpl/hoi-dap/gui-cau-hoi"; }
   std::string dialogues() const { return base + "/pbgdpl/doi-thoai/"; }
+  std::string compliance() const { return base + "/pbgdpl/kiem-tra-trang-truong/"; }
   std::string dialogue(std::string_view id) const { return base + "/pbgdpl/doi-thoai/" + std::string(id); }
   std::string follow(std::string_view token) const { return base + "/pbgdpl/hoi-dap/theo-doi/" + std::string(token); }
   std::string search() const { return base + "/tim-kiem"; }
+  std::string banner_kit() const { return base + "/pbgdpl/bieu-ngu/"; }
+  std::string banner_image(std::uint32_t w, std::uint32_t h) const {
+    return base + "/pbgdpl/bieu-ngu/" + std::to_string(w) + "x" + std::to_string(h) + ".png";
+  }
   std::string feed(std::string_view ext, std::string_view category = {}) const {
     return category.empty() ? base + "/pbgdpl/feed." + std::string(ext)
                             : base + "/pbgdpl/" + std::string(category) + "/feed." + std::string(ext);

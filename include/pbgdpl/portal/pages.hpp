@@ -103,6 +103,12 @@ class pages {
   // the form of the first unit that took it over; "" when there is none.
   std::string ask_link(const page_context&) const;
   http::response feed(const page_context&, const category* cat, std::string_view ext);
+  // The compliance KPIs of the schools below the unit (impl/compliance_page.ipp).
+  http::response compliance_page(http::request&, const page_context&);
+  // The banner kit (impl/banner_pages.ipp): "Bộ biểu ngữ" (each size, its snippet) and the images
+  // /pbgdpl/bieu-ngu/{w}x{h}.png: the unit's own upload (editor, "Biểu ngữ") or the default.
+  http::response banner_kit_page(http::request&, const page_context&);
+  http::response banner_image(http::request&, const page_context&);
   // Upward syndication for the city portal (impl/syndication_pages.ipp), under
   // /pbgdpl/lien-thong/: the unit's signed package (goi.json, goi.json.minisig) and the key that
   // signs it (khoa.pub), an Atom feed of its own articles whose entries link each approval, and
@@ -153,6 +159,20 @@ class pages {
   http::response error_page(const page_context&, http::status code, const std::string& vi, const std::string& en);
   http::response bad_cursor(const page_context&, const error& e);
   std::string absolute(const page_context&, const std::string& path) const;
+
+  // --- banner ----------------------------------------------------------------------------------
+  // The default banner, drawn once per process at the first request that needs it (never per
+  // request: it costs tens of milliseconds) in every size of network::banner_slots(); or why it
+  // cannot be drawn (no font). It depends on nothing of a unit or of the options.
+  struct default_banners {
+    std::vector<std::string> png;  // in the order of banner_slots()
+    std::optional<error> failure;
+  };
+  static const default_banners& defaults();
+  // The unit's own banner image of a slot, read from the media library; nothing when it has none.
+  std::optional<std::string> own_banner(const page_context&, std::uint32_t width, std::uint32_t height) const;
+  // The banner the pages link: options::city_banner, else the city portal and its sentence.
+  const banner& city_banner() const noexcept { return city_banner_; }
   static std::string with_lang(const page_context&, std::string url);
 
   store::store& db_;
@@ -165,6 +185,7 @@ class pages {
   http::rate_limiter ask_limiter_;
   trust::form_signer form_signer_;  // options::form_secret, or one drawn at start
   std::shared_ptr<http::router> routes_;
+  banner city_banner_;
 };
 
 }  // namespace portal

@@ -73,13 +73,51 @@ struct language_switch {
   }
 };
 
+// The city banner every page carries: the image of the 300×100 slot (its 2× for dense screens)
+// with the required sentence as alt text, or the sentence as text when no image can be made.
 struct banner_info {
   std::string_view target_url, required_text, alt_text;
+  std::string image, image_2x, width, height;  // image "": no image (the sentence as text)
+  std::string kit_url;                          // the unit's "Bộ biểu ngữ" page
   template <class F>
   void fields(F&& f) const {
     f("target_url", target_url);
     f("required_text", required_text);
     f("alt_text", alt_text);
+    f("image", image);
+    f("image_2x", image_2x);
+    f("width", width);
+    f("height", height);
+    f("kit_url", kit_url);
+  }
+};
+
+// The "Bộ biểu ngữ" page: each size of the unit's banner and the snippet that shows it elsewhere.
+struct banner_kit_variant {
+  std::string name;  // "300x100": the element ids
+  std::string width, height, url, snippet;
+  template <class F>
+  void fields(F&& f) const {
+    f("name", name);
+    f("width", width);
+    f("height", height);
+    f("url", url);
+    f("snippet", snippet);
+  }
+};
+
+struct banner_kit_page {
+  std::string_view required_text, target_url;
+  std::string source;   // whose image: the unit's own upload or the default
+  std::string problem;  // why there is no image ("" when there are images)
+  std::vector<banner_kit_variant> variants;
+  template <class F>
+  void fields(F&& f) const {
+    f("required_text", required_text);
+    f("target_url", target_url);
+    f("source", source);
+    f("problem", problem);
+    f("variants", variants);
   }
 };
 
@@ -580,6 +618,23 @@ struct ask_form {
 
 // A dialogue session's page after it closed, and a unit's list of sessions: markup the pages
 // build themselves, every text in it escaped (impl/ask.ipp).
+// A page whose body the page code builds whole (the compliance KPIs): one escaped-by-its-maker
+// HTML string in the "panel" template.
+struct panel_html {
+  std::string html;
+  template <class F>
+  void fields(F&& f) const {
+    f("html", html);
+  }
+};
+struct panel_page {
+  panel_html panel;
+  template <class F>
+  void fields(F&& f) const {
+    f("panel", panel);
+  }
+};
+
 struct dialogue_html {
   std::string html;
   template <class F>

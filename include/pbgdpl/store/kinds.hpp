@@ -5,6 +5,7 @@
 #pragma once
 #include "../model/account.hpp"
 #include "../model/approval.hpp"
+#include "../model/banner.hpp"
 #include "../model/credential.hpp"
 #include "../model/article.hpp"
 #include "../model/legal_document.hpp"
@@ -13,6 +14,7 @@
 #include "../model/unit.hpp"
 #include "../model/syndication.hpp"
 #include "../model/webhook.hpp"
+#include "../model/compliance.hpp"
 #include "record.hpp"
 
 #include <concepts>
@@ -209,6 +211,17 @@ struct entity_traits<approval_record> {
   }
 };
 
+// A unit's own banner (network/banner_kit.hpp): the image its pages show to link the city portal,
+// filed under the unit that uploaded it (`owner`); a banner of no unit is filed under none.
+template <>
+struct entity_traits<banner> {
+  static constexpr std::string_view kind = "banner";
+  static void index(const banner& b, record& r) {
+    r.unit = b.owner ? b.owner->value : std::string();
+    r.sort_key = b.id.value;
+  }
+};
+
 template <>
 struct entity_traits<webhook> {
   static constexpr std::string_view kind = "webhook";
@@ -243,6 +256,34 @@ struct entity_traits<webhook_delivery> {
   }
 };
 
+// One school's result in a compliance run: listed by run (category: filters have no parent), by
+// school (unit), by whether it complied (state), in the order the run checked them.
+template <>
+struct entity_traits<compliance_check> {
+  static constexpr std::string_view kind = "compliance_check";
+  static void index(const compliance_check& c, record& r) {
+    r.unit = c.unit.value;
+    r.parent = c.run.value;
+    r.category = c.run.value;
+    r.state = c.compliant ? "compliant" : "not_compliant";
+    r.sort_key = detail::ts_key(c.checked_at);
+    r.day = detail::day_of(c.checked_at);
+  }
+};
+
+// A compliance run: listed by the unit whose schools it crawled, oldest first (the trend).
+template <>
+struct entity_traits<compliance_run> {
+  static constexpr std::string_view kind = "compliance_run";
+  static void index(const compliance_run& c, record& r) {
+    r.unit = c.unit.value;
+    r.category = c.trigger;
+    r.state = c.finished_at ? "finished" : "running";
+    r.sort_key = detail::ts_key(c.started_at);
+    r.day = detail::day_of(c.started_at);
+  }
+};
+
 // The syndication delivery log (model/syndication.hpp): a unit's pushes, newest first.
 template <>
 struct entity_traits<syndication_push> {
@@ -260,8 +301,8 @@ struct entity_traits<syndication_push> {
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
 #define PBGDPL_STORE_KINDS(X) \
   X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
-  X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) \
-  X(syndication_push)
+  X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) X(banner) \
+  X(compliance_run) X(compliance_check) X(syndication_push)
 
 template <class... T>
 struct kind_list {};

@@ -153,7 +153,14 @@ TEST_CASE("portal: pages show the HTML stored at write time and never parse Mark
   auto r = f.get("/pbgdpl/bai-viet/pgddt-trien-khai-kh19?x=1");
   CHECK(seconds_since(t0) < 1.0);
   CHECK(r.code == http::status::ok);
-  CHECK(portal_fixture::body(r).find("<img") == std::string::npos);
+  {
+    // The side column's city banner is the page's one image: the hostile body made none.
+    const auto html = portal_fixture::body(r);
+    std::size_t images = 0;
+    for (auto at = html.find("<img"); at != std::string::npos; at = html.find("<img", at + 1)) ++images;
+    CHECK(images == 1);
+    CHECK(html.find("<img src=\"/pbgdpl/bieu-ngu/300x100.png\"") != std::string::npos);
+  }
   // render_missing() gives it HTML once, off the request path.
   auto n = f.site->render_missing();
   REQUIRE(n);

@@ -3,7 +3,8 @@
 #pragma once
 #include "../webhooks.hpp"
 
-#include "../../http/client.hpp"
+#include "../fetch.hpp"
+#include "../../http/message.hpp"
 #include "../../trust/hmac.hpp"
 
 #include <algorithm>
@@ -42,9 +43,6 @@ inline double jitter_draw() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
-inline bool starts_with_nocase(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && http::iequals(s.substr(0, p.size()), p);
-}
 
 }  // namespace detail
 
@@ -94,16 +92,17 @@ PBGDPL_DECL header_list delivery_headers(std::string_view secret, const webhook_
 PBGDPL_DECL sender http_sender() {
   return [](const std::string& url, const std::string& body, const header_list& headers,
             std::chrono::milliseconds timeout) -> post_result {
-    if (detail::starts_with_nocase(url, "https://"))
-      return {0, "Máy chủ này chưa gửi được tới địa chỉ https:// (chỉ http://) / this server cannot deliver to https:// "
-                 "addresses yet (http:// only)"};
-    http::client_options o;
+    fetch_options o;
     o.timeout = timeout;
     o.max_body_bytes = 64u * 1024u;  // the answer is only looked at for its status
+    o.keep_truncated = true;
     o.user_agent = "pbgdpl-webhooks/1";
-    auto r = http::fetch(url, http::verb::post, body, headers, o);
-    if (!r) return {0, r.err().describe()};
-    return {r->status, {}};
+    // The receiver is a URL a unit's administrator chose, often on the school's own network, as
+    // before https:// was supported: private addresses stay allowed here (docs/security.md).
+    o.allow_private_addresses = true;
+    auto r = fetch(url, headers, o, "POST", body);
+    if (!r.ok()) return {0, r.error_vi + " / " + r.error_en};
+    return {r.status, {}};
   };
 }
 

@@ -5,6 +5,7 @@
 #include "../../publish/workflow.hpp"
 #include "../schedule.hpp"
 #include "../../network/webhooks.hpp"
+#include "../../network/compliance_history.hpp"
 
 #include <map>
 #include <type_traits>
@@ -721,6 +722,54 @@ PBGDPL_DECL void api::webhooks() {
   });
 }
 
+PBGDPL_DECL void api::compliance() {
+  using namespace api_detail;
+  // The KPIs of the schools below a unit, from its latest compliance run: public like the KPI
+  // page (everything in them was read from public web pages). Starting a run is the CLI's and
+  // the operator's (pbgdpl crawl), not an anonymous caller's.
+  routes_->get("/v1/compliance", [this](http::request& req) {
+    auto unit = std::string(req.query("unit").value_or(""));
+    if (unit.empty())
+      return error_json(error(errc::missing_field, "/unit", "Cần chọn đơn vị (unit=...)", "A unit is required (unit=...)"));
+    if (!db_.get<pbgdpl::unit>(unit)) return error_json(store::not_found_error(store::entity_traits<pbgdpl::unit>::kind, unit));
+    auto k = network::read_kpis(db_, unit_id{unit});
+    if (!k) return error_json(k.err());
+    auto row_json = [](const network::kpi_row& row) {
+      static constexpr const char* keys[5] = {"section", "division_link", "city_banner", "recent_post", "all"};
+      json o = json::object();
+      for (std::size_t i = 0; i < 5; ++i)
+        o[keys[i]] = {{"met", row[i].met}, {"not_met", row[i].not_met}, {"unknown", row[i].unknown}, {"percent", row[i].percent()}};
+      return o;
+    };
+    json body{{"unit", unit}};
+    body["latest_run"] = k->latest ? to_json_value(*k->latest) : json(nullptr);
+    body["overall"] = row_json(k->overall);
+    json levels = json::object();
+    for (const auto& [level, row] : k->by_level) levels[std::string(to_string(level))] = row_json(row);
+    body["by_level"] = std::move(levels);
+    json trend = json::array();
+    for (const auto& p : k->trend)
+      trend.push_back({{"run", p.run.id.value}, {"started_at", format_timestamp(p.run.started_at)},
+                       {"percent", {{"section", p.percent[0]}, {"division_link", p.percent[1]}, {"city_banner", p.percent[2]},
+                                    {"recent_post", p.percent[3]}, {"all", p.percent[4]}}}});
+    body["trend"] = std::move(trend);
+    json schools = json::array();
+    for (const auto& c : k->checks) {
+      auto j = to_json_value(c);
+      j.erase("result");
+      auto detail = json_io::parse(c.result);
+      j["evidence"] = detail ? (*detail)["criteria"] : json(nullptr);
+      j["errors"] = detail ? (*detail)["errors"] : json(nullptr);
+      schools.push_back(std::move(j));
+    }
+    body["schools"] = std::move(schools);
+    auto r = http::response::json(body);
+    r.cacheable = true;
+    r.cache_tags = {"content"};
+    return r;
+  });
+}
+
 PBGDPL_DECL void api::build() {
   routes_->get("/openapi.json", [this](http::request& req) {
     auto doc = openapi();
@@ -745,6 +794,7 @@ PBGDPL_DECL void api::build() {
   collection<unit>("units", true);
   collection<media_asset>("media", true);
   webhooks();
+  compliance();
   routes_->get("/v1/banners", [this](http::request&) {
     json items = json::array();
     if (opt_.city_banner) items.push_back(to_json_value(*opt_.city_banner));
@@ -981,6 +1031,13 @@ PBGDPL_DECL json api::openapi() {
   paths["/api/v1/webhooks/{id}/deliveries"] = {
       {"get", {{"summary", "A webhook's delivery log: pending first, then newest first, each with every attempt"},
                {"parameters", delivery_params}, {"security", key_only}, {"responses", responses(true)}}}};
+  paths["/api/v1/compliance"] = {
+      {"get", {{"summary", "Compliance KPIs of the schools below a unit (plan target 1.1), from its latest crawl"},
+               {"description", "Per criterion (section, division_link, city_banner, recent_post, all): met, not_met, unknown and "
+                               "percent (met over every school checked), overall and by school level; the trend over the runs; "
+                               "each school's verdicts with the evidence (URL, element, what matched, method, confidence)."},
+               {"parameters", json::array({{{"name", "unit"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}}}}})},
+               {"responses", responses(false)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
   paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};

@@ -126,6 +126,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     h += "<li><a href=\"" + esc(s.link("/doi-thoai")) + "\">" + s.t("Đối thoại", "Dialogues") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/webhook")) + "\">" + s.t("Webhook", "Webhooks") + "</a></li>";
     if (s.media) h += "<li><a href=\"" + esc(s.link("/tep")) + "\">" + s.t("Tệp và ảnh", "Media") + "</a></li>";
+    if (s.media) h += "<li><a href=\"" + esc(s.link("/bieu-ngu")) + "\">" + s.t("Biểu ngữ", "Banner") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
     h += "</ul></nav><form class=\"editor-signout\" method=\"post\" action=\"" + esc(s.link("/dang-xuat")) + "\">";
     h += "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
@@ -330,6 +331,7 @@ PBGDPL_NAMESPACE_END
 
 #include "editor_media.ipp"
 #include "editor_screens.ipp"
+#include "editor_banner.ipp"
 #include "editor_webhooks.ipp"
 #include "editor_forms.ipp"
 #include "editor_documents.ipp"

@@ -3,6 +3,7 @@
 // picker of the article form. Included by impl/editor.ipp.
 #pragma once
 #include "../../http/multipart.hpp"
+#include "../../network/banner_kit.hpp"
 
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
@@ -11,12 +12,13 @@ PBGDPL_DECL std::function<std::optional<std::size_t>(std::string_view, std::stri
     const media_library& lib, std::string public_prefix, std::function<bool(std::string_view cookie)> signed_in) {
   // The file plus its multipart framing and the form's small fields (CSRF token, alt text, title).
   const std::size_t limit = static_cast<std::size_t>(lib.limits().max_bytes) + 64 * 1024;
-  return [limit, path = public_prefix + "/quan-tri/tep", signed_in = std::move(signed_in)](
-             std::string_view target, std::string_view cookie) -> std::optional<std::size_t> {
+  const std::size_t banner_limit = static_cast<std::size_t>(network::banner_limits{}.image.max_bytes) + 64 * 1024;
+  return [limit, banner_limit, path = public_prefix + "/quan-tri/tep", banner_path = public_prefix + "/quan-tri/bieu-ngu",
+          signed_in = std::move(signed_in)](std::string_view target, std::string_view cookie) -> std::optional<std::size_t> {
     auto p = target.substr(0, target.find('?'));
-    if (p != path) return std::nullopt;
+    if (p != path && p != banner_path) return std::nullopt;
     if (signed_in && !signed_in(cookie)) return std::nullopt;  // strangers: the default limit
-    return limit;
+    return p == path ? limit : banner_limit;
   };
 }
 

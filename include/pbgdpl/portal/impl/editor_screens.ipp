@@ -711,6 +711,7 @@ PBGDPL_DECL void editor::build() {
 
   build_documents(guarded);
   build_media();
+  build_banner();
   build_dialogues(guarded);
 }
 

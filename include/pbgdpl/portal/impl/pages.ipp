@@ -155,6 +155,14 @@ PBGDPL_DECL pages::pages(store::store& db, const options& opt, live_units& units
       routes_(std::make_shared<http::router>()) {
   for (const auto& [name, source] : theme::templates) templates_.add(std::string(name), source).value();
   if (!opt_.theme_dir.empty()) templates_.load_directory(opt_.theme_dir).value();
+  // Every page carries the city banner (plan task 1.1): the vendor's, else the city portal's own.
+  if (opt_.city_banner) {
+    city_banner_ = *opt_.city_banner;
+  } else {
+    city_banner_.target_url = std::string(city_portal_url);
+    city_banner_.required_text = std::string(city_portal_banner_text);
+    city_banner_.alt_text = std::string(city_portal_banner_text);
+  }
   build_routes();
 }
 
@@ -196,6 +204,10 @@ PBGDPL_DECL void pages::build_routes() {
   // Before /pbgdpl/{category}/: the unit's dialogue sessions and each session's page (impl/ask.ipp).
   page("/pbgdpl/doi-thoai/", &pages::dialogue_list);
   page("/pbgdpl/doi-thoai/{id}", &pages::dialogue_page);
+  page("/pbgdpl/kiem-tra-trang-truong/", &pages::compliance_page);
+  // Before /pbgdpl/{category}/: the banner kit and its images (impl/banner_pages.ipp).
+  page("/pbgdpl/bieu-ngu/", &pages::banner_kit_page);
+  page("/pbgdpl/bieu-ngu/{file}", &pages::banner_image);
   for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {
     auto h = kind[0] == 'b' ? &pages::article_page : kind[0] == 'v' ? &pages::document_page : &pages::question_page;
     page(std::string("/pbgdpl/") + kind + "/{id}", h);
@@ -352,9 +364,22 @@ PBGDPL_DECL views::common pages::common(const page_context& ctx, std::string_vie
   c.feeds = {ctx.links.feed("atom", current_category), ctx.links.feed("rss", current_category),
              ctx.links.feed("json", current_category)};
   c.lang_switch = {en ? "vi" : "en", en ? "Tiếng Việt" : "English", en ? ctx.links.section() : ctx.links.section() + "?lang=en"};
-  if (opt_.city_banner) {
-    const auto& b = *opt_.city_banner;
-    c.banner = views::banner_info{b.target_url, b.required_text, b.alt_text};
+  {
+    const auto& b = city_banner_;
+    // The alt text is what a crawler (and a screen reader) reads: the required sentence must be in it.
+    auto& info = c.banner.emplace();
+    info.target_url = b.target_url;
+    info.required_text = b.required_text;
+    info.alt_text = b.alt_text.empty() ? b.required_text : b.alt_text;
+    info.kit_url = with_lang(ctx, ctx.links.banner_kit());
+    // The 300×100 slot, with its 2× for dense screens. Without a font for the default, only a unit
+    // that uploaded its own has an image; the others show the sentence as text.
+    if (!defaults().failure || own_banner(ctx, 300, 100)) {
+      info.image = ctx.links.banner_image(300, 100);
+      info.image_2x = ctx.links.banner_image(600, 200);
+      info.width = "300";
+      info.height = "100";
+    }
   }
   c.place = place_of(ctx);
   return c;
@@ -1056,6 +1081,7 @@ PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ct
   };
   add(ctx.links.section(), std::nullopt);
   for (const auto& c : categories) add(ctx.links.category(c.slug), std::nullopt);
+  add(ctx.links.banner_kit(), std::nullopt);
   std::string cursor;
   do {
     auto p = articles_of(ctx, std::nullopt, 100, cursor);
@@ -1087,4 +1113,6 @@ PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ct
 PBGDPL_NAMESPACE_END
 
 #include "ask.ipp"
+#include "compliance_page.ipp"
+#include "banner_pages.ipp"
 #include "syndication_pages.ipp"

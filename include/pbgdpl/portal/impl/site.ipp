@@ -164,8 +164,16 @@ PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
     } else if (c.kind == store::entity_traits<dialogue_session>::kind) {
       owner(up, c.unit);  // its page, the unit's list of sessions (and the units above list nothing of it)
       if (c.previous_unit) owner(up, *c.previous_unit);
+    } else if (c.kind == store::entity_traits<compliance_run>::kind) {
+      // A finished crawl: the KPI page of the unit whose schools it checked (and the API).
+      api = true;
+      if (!c.unit.empty()) cache_.invalidate_tag("unit:" + c.unit);
     } else if (c.kind == store::entity_traits<media_asset>::kind) {
       api = true;
+    } else if (c.kind == store::entity_traits<banner>::kind) {
+      // A unit's own banner: every page of the unit shows it (and its kit page and images).
+      owner(up, c.unit);
+      if (c.previous_unit) owner(up, *c.previous_unit);
     }
   }
   if (api) api_cache_.invalidate_tag("content");

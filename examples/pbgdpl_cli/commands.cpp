@@ -3,6 +3,9 @@
 
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/media/bundle.hpp>
+#include <pbgdpl/network/syndication_push.hpp>
+#include <pbgdpl/portal/syndication.hpp>
+#include <pbgdpl/store/sqlite.hpp>
 #include <pbgdpl/trust/approval.hpp>
 #include <pbgdpl/trust/minisign.hpp>
 
@@ -407,6 +410,61 @@ int bundle_verify(const bundle_verify_options& o) {
   return 0;
 }
 
+// The unit's package from the portal's store, signed with the portal's syndication key, written
+// beside each other so `minisign -Vm goi.json -p syndication.pub` checks it; then, with --push,
+// POSTed with retries. Exit 0 when written (and delivered), 1 when the endpoint refused or never
+// took it (the delivery log in the store says each attempt), 3 on other errors.
+int syndicate(const syndicate_options& o) {
+  const fs::path data = o.data;
+  auto db = must(store::open_sqlite_store(data / "pbgdpl.db"));
+  auto u = must(db->get<unit>(o.unit));
+  key_options k = o.key;
+  if (k.secret.empty()) {
+    k.secret = (data / "syndication.key").string();
+    k.unencrypted = true;
+  }
+  auto key = std::make_shared<const trust::secret_key>(load_key(k));
+  auto base = o.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!rules::is_web_url(base))
+    throw usage_error{"--base-url cần địa chỉ http:// hoặc https://", "--base-url needs an http:// or https:// URL"};
+  auto pkg = must(portal::build_package(*db, u, portal::urls{base}, now()));
+  portal::syndication_signer signer(key);
+  auto s = must(signer.sign(std::move(pkg)));
+  fs::create_directories(o.out);
+  spit(fs::path(o.out) / network::package_file_name, s.text);
+  spit(fs::path(o.out) / network::package_signature_file_name, s.signature);
+  std::cout << "Đã ghi / written: " << (fs::path(o.out) / network::package_file_name).string() << " (" << s.items
+            << " mục / items, BLAKE2b " << s.blake2b << ")\n";
+  if (o.push.empty()) return 0;
+  network::push_options po;
+  po.url = o.push;
+  for (const auto& h : o.headers) {
+    auto colon = h.find(':');
+    if (colon == std::string::npos || colon == 0 || h.find_first_of("\r\n") != std::string::npos)
+      throw usage_error{"--header cần dạng \"Tên: giá trị\"", "--header needs \"Name: value\""};
+    auto v = h.substr(colon + 1);
+    v.erase(0, v.find_first_not_of(' '));
+    po.headers.emplace_back(h.substr(0, colon), v);
+  }
+  po.retry.max_attempts = std::max(1u, o.attempts);
+  po.retry.first = std::chrono::seconds(std::max(1u, o.retry_base));
+  po.fetch.timeout = std::chrono::seconds(std::max(1u, o.timeout));
+  po.fetch.allow_private_addresses = o.allow_private;
+  po.actor = "pbgdpl-cli";
+  auto r = must(network::push(s, po, db.get()));
+  for (const auto& a : r.attempts)
+    std::cerr << "  " << format_timestamp(a.at) << "  HTTP " << a.status << (a.error.empty() ? "" : "  " + a.error) << "\n";
+  if (r.state == delivery_state::delivered) {
+    std::cout << "Đã gửi / delivered: " << o.push << " (Idempotency-Key " << r.id.value << ", " << r.attempts.size()
+              << " lần / attempts)\n";
+    return 0;
+  }
+  std::cerr << "Lỗi: không gửi được gói liên thông sau " << r.attempts.size() << " lần\nError: the package was not delivered after "
+            << r.attempts.size() << " attempts (" << r.last_error << ")\n";
+  return 1;
+}
+
 // pbgdpl's errors say what happened in both languages; the exit code tells a script whether the
 // input was refused (1) or could not be checked (3).
 template <class F>
@@ -446,6 +504,9 @@ int run_bundle_pack(const pack_options& o) {
 }
 int run_bundle_verify(const bundle_verify_options& o) {
   return guarded([&] { return bundle_verify(o); });
+}
+int run_syndicate(const syndicate_options& o) {
+  return guarded([&] { return syndicate(o); });
 }
 
 }  // namespace pbgdpl_cli

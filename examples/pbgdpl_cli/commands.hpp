@@ -106,6 +106,20 @@ struct aggregate_options {
   unsigned timeout = 15;                // seconds per feed
 };
 
+// `syndicate`: the export package of one unit, built from a portal's data directory (its SQLite
+// store), signed, written as goi.json and goi.json.minisig, and optionally pushed.
+struct syndicate_options {
+  std::string data = "var";  // the portal's data directory: pbgdpl.db, syndication.key
+  std::string unit;
+  key_options key;           // default: <data>/syndication.key, unencrypted
+  std::string base_url = "http://127.0.0.1:8080";  // the unit's pages, for the items' links
+  std::string out = ".";
+  std::string push;          // the city's endpoint; "" writes only
+  std::vector<std::string> headers;  // "Name: value"
+  unsigned attempts = 6, retry_base = 30, timeout = 30;
+  bool allow_private = false;
+};
+
 // Each runs one command and returns its exit code: 0 done, 1 refused (bad signature, tampered,
 // expired, revoked...), 3 other error (I/O, malformed input), the reason printed in both
 // languages. A mistake only the command can see (-p and -s naming one file) throws usage_error.
@@ -119,5 +133,6 @@ int run_bundle_pack(const pack_options& o);
 int run_bundle_verify(const bundle_verify_options& o);
 int run_crawl(const crawl_options& o);
 int run_aggregate(const aggregate_options& o);  // aggregate.cpp: the store and network tiers
+int run_syndicate(const syndicate_options& o);
 
 }  // namespace pbgdpl_cli

@@ -1,10 +1,12 @@
 // pbgdpl: a small tool an operator or a vendor's script uses to make keys, sign and verify files,
-// delegate approver keys, approve content and pack or verify signed media bundles (everything it
-// writes is minisign-compatible), and crawl school sites for the plan's compliance criteria.
-// Exit codes: 0 ok, 1 refused (bad signature, tampered, expired, revoked...), 2 usage error,
-// 3 other error (I/O, malformed input).
+// delegate approver keys, approve content, pack or verify signed media bundles, crawl school
+// sites for the plan's compliance criteria, read the schools' feeds, and send a unit's signed
+// syndication package up to the city portal. Everything it
+// writes is minisign-compatible. Exit codes: 0 ok, 1 refused (bad signature, tampered, expired,
+// revoked...), 2 usage error, 3 other error (I/O, malformed input).
 // The command line is parsed by CLI11 (Debian's libcli11-dev); help and usage errors are in
-// Vietnamese and English. Apart from `crawl` (the network tier) it needs only core and trust.
+// Vietnamese and English. Its commands need the core and trust tiers (trust/ and media/); only
+// `crawl`, `aggregate` and `syndicate` use the network, store and portal tiers.
 #include "commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -200,6 +202,7 @@ struct options {
   bundle_verify_options bundle_verify;
   crawl_options crawl;
   aggregate_options aggregate;
+  syndicate_options syndicate;
 };
 
 // Every command, option name and default of the tool; `o` receives the values.
@@ -483,6 +486,42 @@ void define(CLI::App& app, options& o) {
     c.add_option("--timeout", g.timeout, both("giây cho mỗi nguồn tin", "seconds per feed"))
         ->type_name("SECONDS")
         ->check(CLI::Range(1, 600));
+  }
+  {
+    auto& c = *app.add_subcommand(
+        "syndicate", both("lập, ký và gửi gói liên thông của một đơn vị lên cổng thành phố",
+                          "build, sign and push a unit's syndication package to the city portal"));
+    o.run[&c] = [&o] { return run_syndicate(o.syndicate); };
+    auto& v = o.syndicate;
+    c.add_option("--unit", v.unit, both("đơn vị có nội dung cần gửi", "the unit whose content is sent"))
+        ->type_name("UNIT")
+        ->required();
+    c.add_option("--data", v.data, both("thư mục dữ liệu của cổng (pbgdpl.db)", "the portal's data folder (pbgdpl.db)"))
+        ->type_name("DIR")
+        ->capture_default_str();
+    add_key_options(c, v.key, "khóa ký gói (mặc định DIR/syndication.key, không mã hóa)",
+                    "the key that signs (default DIR/syndication.key, unencrypted)");
+    c.add_option("--base-url", v.base_url,
+                 both("địa chỉ các trang của đơn vị, cho liên kết của từng mục", "where the unit's pages are, for each item's link"))
+        ->type_name("URL")
+        ->capture_default_str();
+    c.add_option("-o", v.out, both("thư mục ghi goi.json và goi.json.minisig", "folder to write goi.json and goi.json.minisig"))
+        ->type_name("DIR")
+        ->capture_default_str();
+    c.add_option("--push", v.push, both("địa chỉ nhận của cổng thành phố (không có: chỉ ghi tệp)",
+                                       "the city's endpoint (none: only write the files)"))
+        ->type_name("URL");
+    c.add_option("--header", v.headers, both("thêm tiêu đề cho mỗi lần gửi", "a header added to each push"))
+        ->type_name("\"NAME: VALUE\"")
+        ->allow_extra_args(false);
+    c.add_option("--attempts", v.attempts, both("số lần gửi tối đa", "at most this many attempts"))->capture_default_str();
+    c.add_option("--retry-base", v.retry_base, both("chờ trước lần gửi lại đầu tiên (giây)", "wait before the first retry (seconds)"))
+        ->capture_default_str();
+    c.add_option("--timeout", v.timeout, both("giới hạn mỗi lần gửi (giây)", "limit per attempt (seconds)"))->capture_default_str();
+    c.add_flag("--allow-private", v.allow_private,
+               both("cho phép gửi tới địa chỉ nội bộ (127.0.0.1, mạng LAN)", "allow an endpoint on a private address (127.0.0.1, LAN)"));
+    c.footer("Mỗi lần gửi lại dùng cùng Idempotency-Key; nhật ký gửi được lưu trong pbgdpl.db.\n"
+             "Every retry sends the same Idempotency-Key; the delivery log is kept in pbgdpl.db.");
   }
   // Set last: subcommands copy their parent's footer when they are made.
   app.footer(

@@ -24,12 +24,24 @@
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/network/aggregator.hpp>
+//   Upward syndication (network/syndication.hpp): every unit's signed export package is served at
+//   <unit>/pbgdpl/lien-thong/goi.json (+ .minisig, khoa.pub), signed with the portal's key
+//   <data>/syndication.key (made on first start, unencrypted, 0600; its public half beside it as
+//   syndication.pub, which the city pins). Off by default, --syndicate-url URL also pushes the
+//   package of --syndicate-unit (default: the portal's own unit) there at start and each
+//   --syndicate-interval SECONDS (default 3600) when it changed; --syndicate-retry-base SECONDS
+//   is the first retry's delay (default 30; tests use 1); --syndicate-header "Name: value" adds a
+//   header to each push (an Authorization the city issued).
+#include <pbgdpl/core/files.hpp>
+#include <pbgdpl/http/server.hpp>
+#include <pbgdpl/network/syndication_push.hpp>
 #include <pbgdpl/network/webhooks.hpp>
 #include <pbgdpl/network/compliance_runs.hpp>
 #include <pbgdpl/portal/accounts.hpp>
 #include <pbgdpl/portal/auth.hpp>
 #include <pbgdpl/portal/editor.hpp>
 #include <pbgdpl/portal/site.hpp>
+#include <pbgdpl/portal/syndication.hpp>
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
@@ -79,6 +91,9 @@ struct args {
   std::string crawl_schools;
   unsigned aggregate_interval = 0;  // off unless asked: a test portal reads nobody's feeds
   bool aggregate_local = false, aggregate_private = false;
+  std::string syndicate_url, syndicate_unit;
+  unsigned syndicate_interval = 3600, syndicate_retry_base = 30;
+  std::vector<std::pair<std::string, std::string>> syndicate_headers;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -146,6 +161,27 @@ result<args> parse_args(int argc, char** argv) {
       a.aggregate_local = true;
     } else if (k == "--aggregate-allow-private") {
       a.aggregate_private = true;
+    } else if (k == "--syndicate-url" || k == "--syndicate-unit") {
+      auto v = value();
+      if (!v) return v.err();
+      if (k == "--syndicate-url" && !rules::is_web_url(*v))
+        return error(errc::invalid_argument, "--syndicate-url", "Cần địa chỉ http:// hoặc https://", "Expected an http:// or https:// URL");
+      (k == "--syndicate-url" ? a.syndicate_url : a.syndicate_unit) = *v;
+    } else if (k == "--syndicate-interval" || k == "--syndicate-retry-base") {
+      auto v = value();
+      if (!v) return v.err();
+      long n = std::atol(v->c_str());
+      if (n < 1 || n > 7 * 86400) return error(errc::out_of_range, std::string(k), "Số không hợp lệ", "Invalid number");
+      (k == "--syndicate-interval" ? a.syndicate_interval : a.syndicate_retry_base) = static_cast<unsigned>(n);
+    } else if (k == "--syndicate-header") {
+      auto v = value();
+      if (!v) return v.err();
+      auto colon = v->find(':');
+      if (colon == std::string::npos || colon == 0 || v->find_first_of("\r\n") != std::string::npos)
+        return error(errc::invalid_argument, "--syndicate-header", "Cần dạng \"Tên: giá trị\"", "Expected \"Name: value\"");
+      auto val = v->substr(colon + 1);
+      val.erase(0, val.find_first_not_of(' '));
+      a.syndicate_headers.emplace_back(v->substr(0, colon), val);
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -155,7 +191,9 @@ result<args> parse_args(int argc, char** argv) {
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
                    "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n"
                    "              [--crawl-schools own|websites]\n"
-                   "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n";
+                   "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n"
+                   "              [--syndicate-url URL] [--syndicate-unit ID] [--syndicate-interval SECONDS]\n"
+                   "              [--syndicate-retry-base SECONDS] [--syndicate-header \"Name: value\"]...\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -233,6 +271,24 @@ result<void> demo_api_key(const fs::path& data, portal::account_service& account
   auto t = accounts.issue_api_key(account_id{subject}, "Khóa API của bản demo / the demo's API key", std::chrono::hours(24 * 365), "seed");
   if (!t) return t.err();
   return files::write_secret(key_file, t->token + "\n", files::if_exists::replace);
+}
+
+// The portal's syndication key: <data>/syndication.key, made on first start (unencrypted: the
+// server signs unattended; 0600, like the other secrets of the data directory) with its public
+// half in syndication.pub, the file the city pins to check this portal's packages.
+result<std::shared_ptr<const trust::secret_key>> syndication_key(const fs::path& data) {
+  auto file = data / "syndication.key";
+  if (fs::exists(file)) {
+    auto text = files::read_regular(file, 4096);
+    if (!text) return text.err();
+    auto k = trust::secret_key::parse(*text);
+    if (!k) return k.err();
+    return std::make_shared<const trust::secret_key>(std::move(*k));
+  }
+  auto k = trust::secret_key::generate();
+  if (auto w = files::write_secret(file, k.to_file(), files::if_exists::fail); !w) return w.err();
+  std::ofstream(data / "syndication.pub", std::ios::binary | std::ios::trunc) << k.public_part().to_file();
+  return std::make_shared<const trust::secret_key>(std::move(k));
 }
 
 }  // namespace
@@ -315,6 +371,10 @@ int main(int argc, char** argv) {
   opt.trusted_proxies = a->trusted_proxies;
   opt.hotline = a->hotline;
   opt.ask_url = a->ask_url;
+  auto synd_key = syndication_key(a->data);
+  if (!synd_key) return fail(synd_key.err());
+  auto signer = std::make_shared<portal::syndication_signer>(*synd_key);
+  opt.syndication = signer;
 
   std::unique_ptr<portal::site> site;
   try {
@@ -420,6 +480,22 @@ int main(int argc, char** argv) {
       };
     aggregation->start();
   }
+  // Upward syndication: off unless --syndicate-url names the city's endpoint.
+  std::unique_ptr<portal::syndicator> syndicator;
+  if (!a->syndicate_url.empty()) {
+    portal::syndicator_options so;
+    so.unit = unit_id{a->syndicate_unit.empty() ? site->config().default_unit : a->syndicate_unit};
+    // The unit's pages as the public reaches them: the default unit at the root, others under /don-vi/.
+    so.links = portal::urls{so.unit.value == site->config().default_unit ? base : base + "/don-vi/" + so.unit.value};
+    so.push.url = a->syndicate_url;
+    so.push.headers = a->syndicate_headers;
+    so.push.retry.first = std::chrono::seconds(a->syndicate_retry_base);
+    // The operator names the endpoint (no visitor can): it may be on the private network or this machine.
+    so.push.fetch.allow_private_addresses = true;
+    so.interval = std::chrono::seconds(a->syndicate_interval);
+    syndicator = std::make_unique<portal::syndicator>(**db, signer, std::move(so));
+    syndicator->start();
+  }
   if (!a->quiet) {
     std::cout << "\nCổng thông tin PBGDPL đang chạy / the PBGDPL portal is running:\n"
               << "  Chuyên mục / section:     " << base << "/pbgdpl/\n"
@@ -430,7 +506,9 @@ int main(int argc, char** argv) {
               << "  Sơ đồ trang / sitemap:    " << base << "/sitemap.xml\n"
               << "  API:                      " << base << "/api/v1/   (" << base << "/api/openapi.json)\n"
               << "  Tình trạng / health:      " << base << "/healthz\n"
-              << "  Kiểm tra trang trường / school site KPIs: " << base << "/pbgdpl/kiem-tra-trang-truong/\n";
+              << "  Kiểm tra trang trường / school site KPIs: " << base << "/pbgdpl/kiem-tra-trang-truong/\n"
+              << "  Liên thông / syndication: " << base << "/pbgdpl/lien-thong/goi.json  goi.json.minisig  feed.atom  (khóa / key: "
+              << (a->data / "syndication.pub").string() << ")\n";
     // The units by level as of today, and those that ended (their archives).
     const auto day = local_date(now());
     for (const auto& u : seed.units)
@@ -457,6 +535,7 @@ int main(int argc, char** argv) {
   }
   srv.run_until_signal();
   if (aggregation) aggregation->stop();
+  if (syndicator) syndicator->stop();
   dispatcher.stop();  // before the site and the store go (POSTs under way end within their timeout)
   if (crawler.joinable()) crawler.join();  // a crawl under way ends within its fetch timeouts
   if (!a->quiet) std::cout << "Đã dừng / stopped.\n";

@@ -11,6 +11,7 @@
 #include "model/question.hpp"
 #include "model/webhook.hpp"
 #include "model/compliance.hpp"
+#include "model/syndication.hpp"
 #include "model/approval.hpp"
 #include "model/banner.hpp"
 #include "model/signage.hpp"

@@ -21,3 +21,4 @@
 #include <pbgdpl/model/impl/webhook.ipp>
 #include <pbgdpl/model/impl/compliance.ipp>
 #include <pbgdpl/model/impl/aggregation.ipp>
+#include <pbgdpl/model/impl/syndication.ipp>

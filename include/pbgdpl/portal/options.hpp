@@ -24,7 +24,8 @@ PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
 class live_units;
-class media_library;  // media_library.hpp
+class media_library;        // media_library.hpp
+class syndication_signer;   // syndication.hpp
 
 // Decides whether a caller may write. The portal asks it before every API write; the default
 // (none set) refuses all writes, so a vendor must opt in to writing.
@@ -111,6 +112,12 @@ struct options {
   // The units' uploaded images (portal/media_library.hpp): served read-only at
   // "/don-vi/{unit}/pbgdpl/tep", and an article's cover is shown when its file is here.
   std::shared_ptr<const media_library> media;
+
+  // --- upward syndication (issue 15) ---
+  // Signs each unit's export package for the city portal with the portal's syndication key
+  // (portal/syndication.hpp), served at <unit>/pbgdpl/lien-thong/goi.json and .minisig, the
+  // public key at .../khoa.pub. Unset: those three answer 404 (the Atom feed is served anyway).
+  std::shared_ptr<syndication_signer> syndication;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter

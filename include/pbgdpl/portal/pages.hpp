@@ -114,6 +114,17 @@ class pages {
   // /pbgdpl/bieu-ngu/{w}x{h}.png: the unit's own upload (editor, "Biểu ngữ") or the default.
   http::response banner_kit_page(http::request&, const page_context&);
   http::response banner_image(http::request&, const page_context&);
+  // Upward syndication for the city portal (impl/syndication_pages.ipp), under
+  // /pbgdpl/lien-thong/: the unit's signed package (goi.json, goi.json.minisig) and the key that
+  // signs it (khoa.pub), an Atom feed of its own articles whose entries link each approval, and
+  // each article's approval signature (phe-duyet/{id}.minisig) and approved bytes (noi-dung/{id}.json).
+  http::response syndication_package(http::request&, const page_context&);
+  http::response syndication_signature(http::request&, const page_context&);
+  http::response syndication_key(http::request&, const page_context&);
+  http::response syndication_feed(http::request&, const page_context&);
+  http::response syndication_approval(http::request&, const page_context&);
+  http::response syndication_content(http::request&, const page_context&);
+  http::response syndication_file(http::request&, const page_context&, bool signature);
 
   // --- what the pages list ---------------------------------------------------------------------
   // With `records`, the entities come from the record cache (the store lists ids and versions,

@@ -26,6 +26,12 @@ struct feed_entry {
   timestamp updated{};
   std::vector<std::string> categories;
   std::optional<std::string> image_url;
+  // Further Atom links of the entry (rel, type, href): the syndication feed names each article's
+  // approval signature and approved bytes this way. Only the Atom feed writes them.
+  struct link {
+    std::string rel, type, href;
+  };
+  std::vector<link> links;
 };
 
 struct feed_meta {

@@ -13,6 +13,7 @@
 #include "../model/media.hpp"
 #include "../model/question.hpp"
 #include "../model/unit.hpp"
+#include "../model/syndication.hpp"
 #include "../model/webhook.hpp"
 #include "../model/compliance.hpp"
 #include "record.hpp"
@@ -309,13 +310,25 @@ struct entity_traits<aggregated_entry> {
   }
 };
 
+// The syndication delivery log (model/syndication.hpp): a unit's pushes, newest first.
+template <>
+struct entity_traits<syndication_push> {
+  static constexpr std::string_view kind = "syndication_push";
+  static void index(const syndication_push& p, record& r) {
+    r.unit = p.unit.value;
+    r.state = std::string(to_string(p.state));
+    r.sort_key = detail::ts_key(p.created_at);
+    r.day = detail::day_of(p.created_at);
+  }
+};
+
 // Every stored kind, in the order an import creates them: kinds others refer to come first
 // (units before the articles that name them). A macro, X(type) per kind, so that the compiled
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
 #define PBGDPL_STORE_KINDS(X) \
   X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
   X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) X(banner) \
-  X(compliance_run) X(compliance_check) X(feed_subscription) X(aggregated_entry)
+  X(compliance_run) X(compliance_check) X(feed_subscription) X(aggregated_entry) X(syndication_push)
 
 template <class... T>
 struct kind_list {};

@@ -190,6 +190,13 @@ PBGDPL_DECL void pages::build_routes() {
   page("/pbgdpl/", &pages::home);
   page("/pbgdpl/static/style.css", &pages::stylesheet);
   page("/pbgdpl/feed.{ext}", &pages::section_feed);
+  // Before /pbgdpl/{category}/...: the export for the city portal (impl/syndication_pages.ipp).
+  page("/pbgdpl/lien-thong/goi.json", &pages::syndication_package);
+  page("/pbgdpl/lien-thong/goi.json.minisig", &pages::syndication_signature);
+  page("/pbgdpl/lien-thong/khoa.pub", &pages::syndication_key);
+  page("/pbgdpl/lien-thong/feed.atom", &pages::syndication_feed);
+  page("/pbgdpl/lien-thong/phe-duyet/{file}", &pages::syndication_approval);
+  page("/pbgdpl/lien-thong/noi-dung/{file}", &pages::syndication_content);
   // Before /pbgdpl/hoi-dap/{id}: literal segments win over parameters.
   page("/pbgdpl/hoi-dap/gui-cau-hoi", &pages::ask_form);
   page("/pbgdpl/hoi-dap/gui-cau-hoi", &pages::ask_post, false, http::verb::post);
@@ -1111,3 +1118,4 @@ PBGDPL_NAMESPACE_END
 #include "compliance_page.ipp"
 #include "banner_pages.ipp"
 #include "school_news.ipp"
+#include "syndication_pages.ipp"

@@ -50,7 +50,17 @@ PBGDPL_DECL std::string atom_feed(const feed_meta& m, const std::vector<feed_ent
     append_xml_escaped(x, e.title);
     x += "</title>\n    <link rel=\"alternate\" type=\"text/html\" href=\"";
     append_xml_escaped(x, e.url);
-    x += "\"/>\n    <published>" + format_timestamp(e.published) + "</published>\n    <updated>" +
+    x += "\"/>\n";
+    for (const auto& l : e.links) {
+      x += "    <link rel=\"";
+      append_xml_escaped(x, l.rel);
+      x += "\" type=\"";
+      append_xml_escaped(x, l.type);
+      x += "\" href=\"";
+      append_xml_escaped(x, l.href);
+      x += "\"/>\n";
+    }
+    x += "    <published>" + format_timestamp(e.published) + "</published>\n    <updated>" +
          format_timestamp(e.updated) + "</updated>\n";
     if (!e.author.empty()) {
       x += "    <author><name>";

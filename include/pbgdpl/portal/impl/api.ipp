@@ -728,7 +728,8 @@ PBGDPL_DECL void api::compliance() {
   // page (everything in them was read from public web pages). Starting a run is the CLI's and
   // the operator's (pbgdpl crawl), not an anonymous caller's.
   routes_->get("/v1/compliance", [this](http::request& req) {
-    auto unit = std::string(req.query("unit").value_or(""));
+    // Without unit=: the portal's own unit (the one its root pages show).
+    auto unit = std::string(req.query("unit").value_or(opt_.default_unit));
     if (unit.empty())
       return error_json(error(errc::missing_field, "/unit", "Cần chọn đơn vị (unit=...)", "A unit is required (unit=...)"));
     if (!db_.get<pbgdpl::unit>(unit)) return error_json(store::not_found_error(store::entity_traits<pbgdpl::unit>::kind, unit));
@@ -1036,7 +1037,9 @@ PBGDPL_DECL json api::openapi() {
                {"description", "Per criterion (section, division_link, city_banner, recent_post, all): met, not_met, unknown and "
                                "percent (met over every school checked), overall and by school level; the trend over the runs; "
                                "each school's verdicts with the evidence (URL, element, what matched, method, confidence)."},
-               {"parameters", json::array({{{"name", "unit"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}}}}})},
+               {"parameters", json::array({{{"name", "unit"}, {"in", "query"}, {"required", false},
+                                             {"description", "The unit whose schools were checked (default: the portal's own unit)"},
+                                             {"schema", {{"type", "string"}}}}})},
                {"responses", responses(false)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};

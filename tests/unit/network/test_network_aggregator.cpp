@@ -291,6 +291,34 @@ TEST_CASE("script in a feed's titles and content is inert once stored") {
   CHECK(x.find("<script") == std::string::npos);
 }
 
+TEST_CASE("dates before 2000 or more than a day ahead are dropped, so the entry reads back and sorts by its first reading") {
+  // 9999-12-31T20:00Z is year 10000 in Hà Nội time: stored as such, the record could not be read
+  // back and every news page of the school and the units above it answered 500 (red team).
+  world w;
+  w.sites.on("/d.xml", [](const http::request&) {
+    return feed_response(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>urn:d</id><title>D</title>"
+        "<entry><id>far</id><link href=\"http://school.example/far\"/><title>Xa</title><updated>9999-12-31T20:00:00Z</updated></entry>"
+        "<entry><id>zero</id><link href=\"http://school.example/zero\"/><title>Không</title><updated>0001-01-01T00:00:00Z</updated></entry>"
+        "<entry><id>ahead</id><link href=\"http://school.example/ahead\"/><title>Sớm</title><updated>2024-11-23T08:00:00Z</updated></entry>"
+        "<entry><id>ok</id><link href=\"http://school.example/ok\"/><title>Thường</title><updated>2024-11-19T08:00:00Z</updated></entry>"
+        "</feed>");
+  });
+  REQUIRE(network::subscribe(*w.db, unit_id{"th-a"}, w.sites.url("/d.xml"), w.opt));
+  REQUIRE(network::refresh(*w.db, unit_id{"pgd"}, w.opt));
+  auto es = w.entries();
+  REQUIRE(es.size() == 4);
+  for (const auto& e : es) {
+    if (e.entry_id == "ok") {
+      CHECK(e.updated == at("2024-11-19T08:00:00Z"));
+    } else {
+      CHECK_MESSAGE(!e.updated, e.entry_id);
+      CHECK(e.sort_at == w.opt.now());
+    }
+    CHECK(to_json_value(e).dump().find("10000-") == std::string::npos);
+  }
+}
+
 TEST_CASE("re-published Atom keeps each entry's atom:source and reads back") {
   world w;
   w.sites.on("/a.atom", [](const http::request&) {

@@ -288,8 +288,18 @@ inline std::vector<aggregated_entry> prepare_entries(const feed_subscription& s,
     v.content_html = sanitize_html(e.content_html, so);
     for (const auto& a : e.authors)
       if (auto t = line(a, 200); !t.empty() && v.authors.size() < 10) v.authors.push_back(t);
-    v.published = e.published;
-    v.updated = e.updated;
+    // A feed's dates are claims: one before 2000 or more than a day ahead is dropped (the entry
+    // then sorts by when it was first read). Year 0001 is some feeds' "no date", and a year past
+    // 9999 in Hà Nội time would be stored in a form the store cannot read back; a date far ahead
+    // would pin the school's entry on top of every list.
+    auto plausible = [&opt](std::optional<timestamp> t) -> std::optional<timestamp> {
+      static const timestamp floor = local_midnight(date{std::chrono::year{2000}, std::chrono::January, std::chrono::day{1}});
+      const auto now = opt.now ? opt.now() : pbgdpl::now();
+      if (!t || *t < floor || *t > now + std::chrono::hours(24)) return std::nullopt;
+      return t;
+    };
+    v.published = plausible(e.published);
+    v.updated = plausible(e.updated);
     v.source_id = line(f.id);
     v.source_title = line(f.title);
     v.source_link = line(f.link);

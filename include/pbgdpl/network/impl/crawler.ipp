@@ -159,7 +159,12 @@ struct session {
     if (res.errors.size() < 32) res.errors.push_back({clip(u, 300), std::move(failure), status, clip(message, 300)});
   }
 
-  bool same_site(const url& u) const { return site_host(u.host) == site_host(base.host); }
+  // The same host, and the same port unless both are their scheme's default (http://x and
+  // https://x are one site; 127.0.0.1:8080 and 127.0.0.1:9090 are two: a robots.txt Sitemap line
+  // must not credit a school with another site's dates).
+  bool same_site(const url& u) const {
+    return site_host(u.host) == site_host(base.host) && (u.port == base.port || (u.default_port() && base.default_port()));
+  }
 
   // GET within budget and robots.txt; nothing (and an error when `required`) otherwise.
   std::optional<fetch_response> get(const url& u, bool required, bool check_robots = true) {

@@ -2,6 +2,7 @@
 // included by the header in header-only builds.
 #pragma once
 #include "../html.hpp"
+#include "../../core/escape.hpp"
 #include "../../core/text.hpp"
 
 #include <gumbo.h>
@@ -299,7 +300,9 @@ PBGDPL_DECL std::string document::outer_summary(std::size_t index, std::size_t m
   std::string s = "<" + e.tag;
   for (const auto& [k, v] : e.attributes) {
     if (k != "href" && k != "title" && k != "alt" && k != "src" && k != "class" && k != "id") continue;
-    s += " " + k + "=\"" + collapse_space(v.substr(0, 120)) + "\"";
+    // Escaped: the summary is evidence text other programs may show as HTML (red team: an alt of
+    // "><script> came out live in the API's JSON).
+    s += " " + k + "=\"" + html_escaped(collapse_space(v.substr(0, 120))) + "\"";
   }
   s += ">";
   // The image inside a link is the evidence for a banner.
@@ -307,11 +310,11 @@ PBGDPL_DECL std::string document::outer_summary(std::size_t index, std::size_t m
     if (elements_[i].tag != "img") continue;
     s += "<img";
     for (const auto& [k, v] : elements_[i].attributes)
-      if (k == "src" || k == "alt" || k == "title") s += " " + k + "=\"" + collapse_space(v.substr(0, 120)) + "\"";
+      if (k == "src" || k == "alt" || k == "title") s += " " + k + "=\"" + html_escaped(collapse_space(v.substr(0, 120))) + "\"";
     s += ">";
     break;
   }
-  s += text_of(e).substr(0, 120) + "</" + e.tag + ">";
+  s += html_escaped(text_of(e).substr(0, 120)) + "</" + e.tag + ">";
   if (s.size() > max) {
     s.resize(max);
     // Do not cut a UTF-8 sequence in two.

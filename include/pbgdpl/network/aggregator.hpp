@@ -47,6 +47,9 @@ struct aggregator_options {
   feed_backoff backoff;
   feed_limits limits;
   std::size_t max_entries_per_feed = 100;  // the newest the feed lists; older ones are left
+  // Entries kept per school, the newest (by their date): older ones are removed when new ones
+  // come. 0 keeps everything.
+  std::size_t keep_per_school = 300;
   bool discover = true;  // refresh() first looks for the feeds of schools without a subscription
   std::string actor = "aggregator";
 };

@@ -319,6 +319,28 @@ TEST_CASE("dates before 2000 or more than a day ahead are dropped, so the entry 
   }
 }
 
+TEST_CASE("a feed that invents new ids at every read keeps at most keep_per_school entries, the newest") {
+  world w;
+  w.opt.keep_per_school = 5;
+  std::atomic<int> round{0};
+  w.sites.on("/n.xml", [&round](const http::request&) {
+    int r = ++round;
+    std::string x = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><id>urn:n</id><title>N</title>";
+    for (int i = 0; i < 4; ++i)
+      x += "<entry><id>r" + std::to_string(r) + "-" + std::to_string(i) + "</id><title>T</title><updated>2024-11-" +
+           std::to_string(10 + r) + "T0" + std::to_string(i) + ":00:00Z</updated></entry>";
+    return feed_response(x + "</feed>");
+  });
+  REQUIRE(network::subscribe(*w.db, unit_id{"th-a"}, w.sites.url("/n.xml"), w.opt));
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(network::refresh(*w.db, unit_id{"pgd"}, w.opt));
+    w.advance(3600s);
+  }
+  auto es = w.entries();
+  REQUIRE(es.size() == 5);  // 12 read, the 5 newest kept
+  for (const auto& e : es) CHECK_MESSAGE((e.entry_id.rfind("r3-", 0) == 0 || e.entry_id == "r2-3"), e.entry_id);
+}
+
 TEST_CASE("re-published Atom keeps each entry's atom:source and reads back") {
   world w;
   w.sites.on("/a.atom", [](const http::request&) {

@@ -345,6 +345,27 @@ inline result<void> store_entries(store::store& db, feed_subscription& s, std::v
         ++added;
       }
     }
+    // At most keep_per_school entries per school, the newest: a feed that makes up new ids at
+    // every read would otherwise grow the store and the news lists without end (red team).
+    if (added && opt.keep_per_school) {
+      store::list_query q;
+      q.limit = 100;
+      q.bodies = false;
+      q.where.unit = s.unit.value;
+      q.where.include_descendants = false;
+      std::size_t seen = 0;
+      std::vector<std::pair<std::string, std::uint64_t>> drop;
+      for (;;) {
+        auto p = db.list_records(store::entity_traits<aggregated_entry>::kind, q);
+        if (!p) return p.err();
+        for (const auto& r : p->items)
+          if (++seen > opt.keep_per_school) drop.emplace_back(r.id, r.version);
+        if (p->next_cursor.empty()) break;
+        q.cursor = p->next_cursor;
+      }
+      for (const auto& [id, version] : drop)
+        if (auto r = db.remove<aggregated_entry>(id, version, opt.actor); !r) return r.err();
+    }
     return {};
   });
   if (!w) return w.err();

@@ -204,6 +204,7 @@ PBGDPL_DECL void pages::build_routes() {
   // Before /pbgdpl/{category}/: the unit's dialogue sessions and each session's page (impl/ask.ipp).
   page("/pbgdpl/doi-thoai/", &pages::dialogue_list);
   page("/pbgdpl/doi-thoai/{id}", &pages::dialogue_page);
+  // The compliance KPIs of the schools below the unit (impl/compliance_page.ipp).
   page("/pbgdpl/kiem-tra-trang-truong/", &pages::compliance_page);
   // Before /pbgdpl/{category}/: the banner kit and its images (impl/banner_pages.ipp).
   page("/pbgdpl/bieu-ngu/", &pages::banner_kit_page);

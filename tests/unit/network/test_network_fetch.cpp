@@ -100,9 +100,10 @@ TEST_CASE("host_within matches a domain and its subdomains only") {
 
 TEST_CASE("private and loopback addresses are recognised, public ones are not") {
   for (auto a : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-                 "100.64.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "224.0.0.1", "not an address"})
+                 "100.64.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "224.0.0.1", "not an address",
+                 "::127.0.0.1", "::10.0.0.1", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe"})
     CHECK_MESSAGE(network::is_private_address(a), a);
-  for (auto a : {"8.8.8.8", "172.32.0.1", "1.1.1.1", "2001:4860::8888", "::ffff:8.8.8.8"})
+  for (auto a : {"8.8.8.8", "172.32.0.1", "1.1.1.1", "2001:4860::8888", "::ffff:8.8.8.8", "64:ff9b::808:808"})
     CHECK_MESSAGE(!network::is_private_address(a), a);
 }
 

@@ -74,6 +74,15 @@ PBGDPL_DECL bool is_private_address(std::string_view ip) noexcept {
   auto v6 = a.to_v6();
   if (v6.is_v4_mapped()) return v4_private(boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, v6));
   auto b = v6.to_bytes();
+  // An IPv4 address inside an IPv6 one: IPv4-compatible ::a.b.c.d (deprecated) and the NAT64
+  // prefix 64:ff9b::/96 reach the embedded IPv4 address; judge that one.
+  auto embedded_v4 = [&] {
+    return boost::asio::ip::address_v4(boost::asio::ip::address_v4::bytes_type{b[12], b[13], b[14], b[15]});
+  };
+  bool zeros96 = std::all_of(b.begin(), b.begin() + 12, [](unsigned char c) { return c == 0; });
+  bool nat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b &&
+               std::all_of(b.begin() + 4, b.begin() + 12, [](unsigned char c) { return c == 0; });
+  if ((zeros96 && !v6.is_loopback() && !v6.is_unspecified()) || nat64) return v4_private(embedded_v4());
   return v6.is_loopback() || v6.is_unspecified() || v6.is_link_local() || v6.is_multicast() ||
          (b[0] & 0xfe) == 0xfc ||                                         // unique local fc00::/7
          (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8);  // documentation

@@ -22,6 +22,10 @@ struct sanitize_options {
   // false: h1-h6 become <p><strong> (a list page whose own headings must stay in order);
   // true: h1 becomes h2 and h5, h6 become h4.
   bool headings = true;
+  // false: <img> is left out (its alt text kept in brackets). The aggregator's choice: a school's
+  // images would be third-party requests from our pages (and the portal's CSP allows images from
+  // itself only), and a relative src resolved against a school's link can name an inside host.
+  bool images = true;
 };
 
 // The allowed subset of `html`, as HTML text (UTF-8, NFC text nodes).

@@ -1,4 +1,5 @@
 #include <pbgdpl/network/aggregator.hpp>
+#include <pbgdpl/network/sanitize.hpp>
 
 #include <doctest/doctest.h>
 
@@ -339,6 +340,26 @@ TEST_CASE("a feed that invents new ids at every read keeps at most keep_per_scho
   auto es = w.entries();
   REQUIRE(es.size() == 5);  // 12 read, the 5 newest kept
   for (const auto& e : es) CHECK_MESSAGE((e.entry_id.rfind("r3-", 0) == 0 || e.entry_id == "r2-3"), e.entry_id);
+}
+
+TEST_CASE("a school's images are left out of stored entries, their alt text kept") {
+  // Third-party requests from our pages otherwise (and the portal's CSP blocks them anyway); a
+  // relative src resolved against the school's link could name a host inside its network.
+  world w;
+  w.sites.on("/i.rss", [](const http::request&) {
+    return feed_response(
+        "<rss version=\"2.0\"><channel><title>I</title><link>http://school.example/</link>"
+        "<item><guid>1</guid><link>http://intranet.school.local/p/1</link><title>Ảnh</title>"
+        "<description><![CDATA[<p>Trước<img src=\"/a.png\" alt=\"Lễ chào cờ\">Sau<img src=\"http://x/b.png\"></p>]]></description>"
+        "</item></channel></rss>");
+  });
+  REQUIRE(network::subscribe(*w.db, unit_id{"th-a"}, w.sites.url("/i.rss"), w.opt));
+  REQUIRE(network::refresh(*w.db, unit_id{"pgd"}, w.opt));
+  auto es = w.entries();
+  REQUIRE(es.size() == 1);
+  CHECK(es[0].summary_html == "<p>Trước[Lễ chào cờ]Sau</p>");
+  network::sanitize_options kept;
+  CHECK(network::sanitize_html("<img src=\"http://x/b.png\" alt=\"b\">", kept).find("<img") != std::string::npos);
 }
 
 TEST_CASE("re-published Atom keeps each entry's atom:source and reads back") {

@@ -284,6 +284,7 @@ inline std::vector<aggregated_entry> prepare_entries(const feed_subscription& s,
     v.title = line(e.title);
     sanitize_options so;
     so.base_url = !link.empty() ? link : !f.link.empty() ? f.link : s.url;
+    so.images = false;  // no third-party images on our pages (sanitize.hpp)
     v.summary_html = sanitize_html(e.summary_html, so);
     v.content_html = sanitize_html(e.content_html, so);
     for (const auto& a : e.authors)

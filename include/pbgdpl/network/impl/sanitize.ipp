@@ -274,7 +274,8 @@ inline void append_attr(std::string& out, std::string_view name, std::string_vie
 
 // The open tag with its allowed attributes; false when the element is left out (a link or an
 // image without an acceptable URL: the link's text stays, the image goes).
-inline bool write_open_tag(std::string& out, const GumboElement& el, const char* name, const std::optional<url>& base) {
+inline bool write_open_tag(std::string& out, const GumboElement& el, const char* name, const std::optional<url>& base,
+                           bool images = true) {
   auto attr = [&](const char* n) -> const char* {
     auto* a = gumbo_get_attribute(&el.attributes, n);
     return a ? a->value : nullptr;
@@ -290,6 +291,15 @@ inline bool write_open_tag(std::string& out, const GumboElement& el, const char*
     return true;
   }
   if (el.tag == GUMBO_TAG_IMG) {
+    if (!images) {
+      // No image: its alt text in brackets, so the reader knows one was there.
+      if (auto* alt = attr("alt"); alt && *alt) {
+        out += "[";
+        append_text(out, alt);
+        out += "]";
+      }
+      return false;
+    }
     auto* src = attr("src");
     auto u = src ? safe_url(src, base, false) : std::string();
     if (u.empty()) return false;
@@ -372,7 +382,7 @@ PBGDPL_DECL std::string sanitize_html(std::string_view html, const sanitize_opti
         if (detail::sanitizer::dropped_with_content(el.tag)) break;
         frame next{n, 0, {}};
         const char* name = stack.size() <= opt.max_depth ? detail::sanitizer::kept_name(el.tag, opt.headings) : nullptr;
-        if (name && detail::sanitizer::write_open_tag(out, el, name, base) && !detail::sanitizer::is_void(el.tag)) {
+        if (name && detail::sanitizer::write_open_tag(out, el, name, base, opt.images) && !detail::sanitizer::is_void(el.tag)) {
           next.close = "</" + std::string(name) + ">";
           if (std::strcmp(name, "p") == 0 && detail::sanitizer::is_heading(el.tag)) next.close = "</strong></p>";
         }

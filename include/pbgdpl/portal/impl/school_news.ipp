@@ -25,6 +25,7 @@ PBGDPL_DECL http::response pages::school_news(http::request& req, const page_con
        " <a href=\"" + publish::escape_html(ctx.links.school_news_feed()) + "\">Atom</a></p>";
   network::sanitize_options so;
   so.headings = false;
+  so.images = false;  // entries stored before images were left out lose them here
   std::string items;
   for (const auto& e : p->items) {
     const auto* school = ctx.units->tree.find(e.unit.value);

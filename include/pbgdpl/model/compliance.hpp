@@ -53,6 +53,28 @@ void describe(V& f, compliance_check& x) {
 }
 PBGDPL_MODEL_DECLARE(compliance_check)
 
+// A run's counts for one criterion ("section", "division_link", "city_banner", "recent_post",
+// "all") at one level (none: every school), kept with the run so a trend over many runs reads
+// one record per run, not every check of each.
+struct compliance_tally {
+  std::optional<school_level> level;
+  std::string criterion;
+  std::uint32_t met = 0, not_met = 0, unknown = 0;
+  friend bool operator==(const compliance_tally&, const compliance_tally&) = default;
+};
+
+template <class V>
+void describe(V& f, compliance_tally& x) {
+  using model_io::need;
+  using model_io::short_text;
+  f("level", x.level);
+  f("criterion", x.criterion, need::required, short_text);
+  f("met", x.met);
+  f("not_met", x.not_met);
+  f("unknown", x.unknown);
+}
+PBGDPL_MODEL_DECLARE(compliance_tally)
+
 struct compliance_run {
   compliance_run_id id;
   int schema_version = model_schema_version;
@@ -63,6 +85,7 @@ struct compliance_run {
   std::uint32_t sites = 0;               // schools in the run
   std::uint32_t recent_days = 0;         // criterion (d)'s window
   std::string trigger;                   // "cli", "portal", "demo", "schedule"
+  std::vector<compliance_tally> tallies;  // written with the run (none in runs stored before)
 
   friend bool operator==(const compliance_run&, const compliance_run&) = default;
 };
@@ -78,6 +101,7 @@ void describe(V& f, compliance_run& x) {
   f("sites", x.sites);
   f("recent_days", x.recent_days);
   f("trigger", x.trigger, need::optional, short_text);
+  f("tallies", x.tallies);
 }
 PBGDPL_MODEL_DECLARE(compliance_run)
 

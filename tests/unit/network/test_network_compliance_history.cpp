@@ -95,6 +95,20 @@ TEST_CASE("a compliance run is stored with one check per school and counted per 
   CHECK(k.trend[0].percent[network::kpi_all] == doctest::Approx(25.0));
   CHECK(k.trend[1].percent[network::kpi_all] == doctest::Approx(50.0));
   CHECK(k.trend[1].percent[2] == doctest::Approx(50.0));
+  // The first run's figures come from its own tallies: its checks are not read again.
+  REQUIRE(saved->tallies.size() == 4 * 5);  // overall, MN, TH, THCS
+  CHECK(saved->tallies[4].criterion == "all");
+  CHECK(saved->tallies[4].met == 1);
+  CHECK_FALSE(saved->tallies[4].level);
+  for (const auto* u : {"mn-a", "th-a", "th-b", "thcs-a"}) {
+    auto id = saved->id.value + "." + u;
+    auto c = db->get<compliance_check>(id).value();
+    REQUIRE(db->remove<compliance_check>(id, c.version, "system"));
+  }
+  k = network::read_kpis(*db, unit_id{"pgd"}).value();
+  REQUIRE(k.trend.size() == 2);
+  CHECK(k.trend[0].percent[network::kpi_all] == doctest::Approx(25.0));
+  CHECK(k.trend[0].percent[0] == doctest::Approx(75.0));
   // Another unit's runs are not counted here.
   run.unit = unit_id{"other"};
   CHECK(network::save_run(*db, run, results, dir, "system"));

@@ -5,6 +5,7 @@
 
 PBGDPL_NAMESPACE_BEGIN
 
+PBGDPL_MODEL_DEFINE(compliance_tally)
 PBGDPL_MODEL_DEFINE(compliance_check)
 PBGDPL_MODEL_DEFINE(compliance_run)
 
@@ -35,6 +36,12 @@ PBGDPL_DECL void validate(const compliance_run& r, validator& v) {
   rules::time_set(v, r.started_at, "/started_at", "Thời điểm bắt đầu", "started_at");
   if (r.finished_at) rules::not_before(v, *r.finished_at, r.started_at, "/finished_at", "Thời điểm kết thúc", "finished_at");
   rules::text(v, r.trigger, "/trigger", "Nguồn kích hoạt", "Trigger", false);
+  v.check(r.tallies.size() <= 40, "/tallies", errc::too_large, "Quá nhiều dòng tổng hợp", "Too many tallies");
+  for (std::size_t i = 0; i < r.tallies.size(); ++i) {
+    const auto& c = r.tallies[i].criterion;
+    v.check(c == "section" || c == "division_link" || c == "city_banner" || c == "recent_post" || c == "all",
+            "/tallies/" + std::to_string(i) + "/criterion", errc::out_of_range, "Tiêu chí không hợp lệ", "Unknown criterion");
+  }
 }
 
 #if !defined(PBGDPL_HEADER_ONLY)

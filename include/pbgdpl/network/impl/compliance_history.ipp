@@ -98,6 +98,22 @@ PBGDPL_DECL result<compliance_run> save_run(store::store& db, compliance_run run
     checks.push_back(std::move(c));
   }
   run.sites = static_cast<std::uint32_t>(checks.size());
+  // The counts, overall and per level, kept with the run for the trend.
+  static constexpr const char* names[5] = {"section", "division_link", "city_banner", "recent_post", "all"};
+  auto tally = [&](std::optional<school_level> level) {
+    kpi_row row{};
+    bool any = false;
+    for (const auto& c : checks)
+      if (!level || c.level == level) {
+        count(row, c);
+        any = true;
+      }
+    if (!any && level) return;
+    for (std::size_t i = 0; i < 5; ++i) run.tallies.push_back({level, names[i], row[i].met, row[i].not_met, row[i].unknown});
+  };
+  run.tallies.clear();
+  tally(std::nullopt);
+  for (auto l : {school_level::mn, school_level::th, school_level::thcs}) tally(l);
   // The checks first, the run last: a run is listed (and counted in the KPIs) only once every
   // one of its checks is stored, so a crash in between leaves no half run on the KPI page.
   for (auto& c : checks) {
@@ -141,6 +157,26 @@ PBGDPL_DECL result<compliance_kpis> read_kpis(store::store& db, const unit_id& s
     return cs;
   };
   for (const auto& run : runs) {
+    const bool latest = &run == &runs.back();
+    // A run's own tallies when it has them (every run stored since they were added): the trend
+    // then reads one record per run; only the latest run's checks are listed.
+    kpi_row overall{};
+    bool tallied = false;
+    for (const auto& t : run.tallies) {
+      static constexpr std::string_view names[5] = {"section", "division_link", "city_banner", "recent_post", "all"};
+      if (t.level) continue;
+      for (std::size_t i = 0; i < 5; ++i)
+        if (t.criterion == names[i]) {
+          overall[i] = {t.met, t.not_met, t.unknown};
+          tallied = true;
+        }
+    }
+    if (tallied && !latest) {
+      kpi_point p{run, {}};
+      for (std::size_t i = 0; i < 5; ++i) p.percent[i] = overall[i].percent();
+      out.trend.push_back(std::move(p));
+      continue;
+    }
     auto cs = checks_of(run);
     if (!cs) return cs.err();
     kpi_row row{};
@@ -148,7 +184,7 @@ PBGDPL_DECL result<compliance_kpis> read_kpis(store::store& db, const unit_id& s
     kpi_point p{run, {}};
     for (std::size_t i = 0; i < 5; ++i) p.percent[i] = row[i].percent();
     out.trend.push_back(std::move(p));
-    if (&run == &runs.back()) {
+    if (latest) {
       out.latest = run;
       out.overall = row;
       for (auto level : {school_level::mn, school_level::th, school_level::thcs}) {

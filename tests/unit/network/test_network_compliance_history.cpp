@@ -140,3 +140,23 @@ TEST_CASE("a stored check refuses a verdict it does not know and a compliant fla
   c.compliant = false;
   CHECK(check(c));
 }
+
+TEST_CASE("a school whose recorded website is not a web URL does not lose the whole run") {
+  auto db = make_memory_store();
+  std::vector<unit> units{make_unit("pgd", "Phòng GD&ĐT", std::nullopt, unit_kind::education_division), school("th-a", school_level::th),
+                          school("th-b", school_level::th)};
+  auto dir = unit_directory::at(units, date{std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{30}});
+  auto odd = result_for("th-a", {network::verdict::unknown, network::verdict::unknown, network::verdict::unknown, network::verdict::unknown});
+  odd.site = "javascript:alert(1)";
+  std::vector<network::site_result> results{odd, result_for("th-b", {network::verdict::met, network::verdict::met,
+                                                                      network::verdict::met, network::verdict::met})};
+  compliance_run run;
+  run.unit = unit_id{"pgd"};
+  run.started_at = at("2026-11-30T08:00:00+07:00");
+  auto saved = network::save_run(*db, run, results, dir, "system");
+  REQUIRE_MESSAGE(saved.has_value(), (saved ? std::string() : saved.err().describe()));
+  auto k = network::read_kpis(*db, unit_id{"pgd"}).value();
+  REQUIRE(k.checks.size() == 2);
+  CHECK(k.checks.front().site.empty());
+  CHECK(k.overall[network::kpi_all].met == 1);
+}

@@ -87,7 +87,9 @@ PBGDPL_DECL result<compliance_run> save_run(store::store& db, compliance_run run
     c.run = run.id;
     c.unit = *r.unit;
     if (auto u = dir.find(*r.unit)) c.level = u->level;
-    c.site = r.site;
+    // A site the check's validation would refuse (a unit's odd website) must not lose the whole
+    // run: the check keeps no URL then; the evidence JSON still names it.
+    c.site = rules::is_web_url(r.site) ? r.site : std::string();
     c.checked_at = r.finished != timestamp{} ? r.finished : *run.finished_at;
     c.section = history_detail::verdict_name(r, criterion::section);
     c.division_link = history_detail::verdict_name(r, criterion::division_link);

@@ -38,3 +38,5 @@
 #include "network/webhooks.hpp"
 #include "signage/time_zone.hpp"
 #include "signage/scheduler.hpp"
+#include "signage/content_cache.hpp"
+#include "signage/player.hpp"

@@ -76,6 +76,9 @@ class player {
  public:
   // How far the clock may read behind the latest accepted reading (verify_options' default).
   static constexpr std::chrono::seconds clock_tolerance{600};
+  // How long a verified approval is trusted in plan() before it is verified again (its own
+  // valid_until is always honoured at once).
+  static constexpr std::chrono::seconds approval_recheck{60};
 
   // Loads state_dir: creates it and its folders, makes the device key on first start, reads
   // trust.json and the current manifest (a current manifest that no longer verifies against the
@@ -117,6 +120,8 @@ class player {
 
   void fault(timestamp at, error e) const;
   void plan_fault(timestamp at, error e) const;
+  bool still_approved(const layout* l, const manifest_item& it, const trust::content_digest& d, timestamp trusted,
+                      timestamp now) const;
   result<void> save_trust();
   void load();
   network::header_list signed_headers(std::string_view method, std::string_view target, std::string_view body,
@@ -138,6 +143,11 @@ class player {
   std::optional<verified_manifest> current_;
   std::optional<play_log> plays_;
   mutable std::map<std::string, cached_digest> digests_;
+  struct approval_memo {
+    timestamp from{}, until{};  // trusted times between which the pass stands
+    trust::digest512 b512{};
+  };
+  mutable std::map<std::string, approval_memo> approved_;
   mutable std::vector<error> faults_;
   mutable std::vector<player_fault> fault_log_;
   mutable timestamp latest_now_{};

@@ -686,3 +686,22 @@ TEST_CASE("an emergency entry wins and the plan says so") {
   CHECK_FALSE(after->emergency);
   CHECK(after->playlist == "an-toan-giao-thong");
 }
+
+TEST_CASE("an approval that ends between two frames stops showing at its end, not at the next recheck") {
+  rig r("ends-now");
+  signage::player p(r.config());
+  auto& w = r.portal.w;
+  auto s1 = make_set(w, 1, {});  // the local notice, and below the one legal item
+  auto b = bytes_of(330, 'u');
+  auto st = w.statement("het-gio");
+  st.valid_until = t1 + 2h;
+  auto it = w.item("het-gio", b);
+  it.approval = w.approve(b, st);
+  auto& items = s1.m.playlists.front().items;
+  items.insert(items.begin(), it);
+  s1.bytes[blake(b)] = b;
+  first_sync(r, p, s1);
+  CHECK(shown(p.plan(st.valid_until - 5s)).contains(blake(b)));  // verified, and the pass remembered
+  CHECK_FALSE(shown(p.plan(st.valid_until + 1s)).contains(blake(b)));
+  CHECK(has_fault(p, errc::expired));
+}

@@ -1,4 +1,5 @@
 #include <pbgdpl/signage/manifest.hpp>
+#include <pbgdpl/http/message.hpp>
 
 #include <doctest/doctest.h>
 
@@ -338,4 +339,12 @@ TEST_CASE("sign_manifest refuses a manifest that does not validate") {
   m = w.make(1);
   m.playlists[0].items[0].blake2b = "abc";
   CHECK_THROWS_AS(sg::sign_manifest(w.root, m), pbgdpl::exception);
+}
+
+TEST_CASE("clock_rollback is errc 60 with its stable name, both languages and HTTP 422") {
+  CHECK(static_cast<int>(errc::clock_rollback) == 60);
+  CHECK(errc_name(errc::clock_rollback) == "clock_rollback");
+  CHECK(errc_messages(errc::clock_rollback).first == "Đồng hồ thiết bị bị chỉnh lùi");
+  CHECK(errc_messages(errc::clock_rollback).second == "The device clock was set back");
+  CHECK(http::status_for(errc::clock_rollback) == http::status::unprocessable_entity);
 }

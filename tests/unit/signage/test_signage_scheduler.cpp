@@ -240,10 +240,26 @@ TEST_CASE("a cycle of parent groups ends the walk") {
   disp.group = display_group_id{"a"};
   auto set = signage::schedule_for(disp, groups, entries, lists);
   CHECK(set.entries.size() == 3);
-  // A group that is its own parent, and a long chain: bounded by the number of groups.
+  // A group that is its own parent.
   groups.resize(1);
   groups[0].parent = groups[0].id;
   CHECK(signage::schedule_for(disp, groups, entries, lists).entries.size() == 1);
+  // A chain 20,000 groups deep listed top first, ending in a cycle: walked in linear time.
+  groups.clear();
+  const int depth = 20000;
+  for (int i = 0; i < depth; ++i) {
+    display_group g;
+    g.id = display_group_id{"n" + std::to_string(i)};
+    g.parent = display_group_id{"n" + std::to_string(i == 0 ? depth - 1 : i - 1)};
+    groups.push_back(g);
+  }
+  entries[0].group = display_group_id{"n0"};
+  entries[1].group = display_group_id{"n" + std::to_string(depth / 2)};
+  entries[2].group = display_group_id{"elsewhere"};
+  disp.group = display_group_id{"n" + std::to_string(depth - 1)};
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(signage::schedule_for(disp, groups, entries, lists).entries.size() == 2);
+  CHECK(std::chrono::steady_clock::now() - t0 < 2s);
 }
 
 TEST_CASE("time zones: the same entries in Ho Chi Minh City and in Paris across a change of clocks") {

@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
-#include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace signage {
@@ -162,27 +164,41 @@ inline std::vector<slot> timeline_of(const std::vector<compiled_entry>& ranks, c
 
 PBGDPL_DECL schedule_set schedule_for(const display& d, const std::vector<display_group>& groups,
                                       const std::vector<schedule_entry>& entries, const std::vector<playlist>& playlists) {
+  // One pass over each list, no index built: this runs once per display, often over a whole
+  // fleet's lists (benchmarks/signage_timeline), so building maps per call would dominate.
   schedule_set out;
-  std::map<std::string_view, const display_group*> by_id;
-  for (const auto& g : groups) by_id.emplace(g.id.value, &g);  // a repeated id: the first one
-  // The group and its ancestors; a cycle (or a chain longer than the groups) ends the walk.
-  std::set<std::string> chain;
-  auto g = d.group;
-  for (std::size_t steps = 0; g && steps <= groups.size(); ++steps) {
-    if (!chain.insert(g->value).second) break;
-    auto it = by_id.find(g->value);
-    if (it == by_id.end()) break;
-    g = it->second->parent;
+  // The group and its ancestors; a cycle (or a chain longer than the groups) ends the walk. A
+  // short chain is walked by scanning the groups; a long one (hostile or odd data) through a
+  // hash map, so the walk stays linear whatever the depth.
+  std::vector<std::string_view> chain;
+  std::unordered_map<std::string_view, const display_group*> by_id;
+  auto find_group = [&](std::string_view id) -> const display_group* {
+    if (chain.size() < 16) {
+      for (const auto& g : groups)
+        if (g.id.value == id) return &g;
+      return nullptr;
+    }
+    if (by_id.empty())
+      for (const auto& g : groups) by_id.emplace(g.id.value, &g);  // a repeated id: the first one
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : it->second;
+  };
+  std::unordered_set<std::string_view> in_chain;
+  for (auto g = d.group ? &d.group->value : nullptr; g && chain.size() <= groups.size();) {
+    if (!in_chain.insert(*g).second) break;
+    chain.push_back(*g);
+    auto found = find_group(*g);
+    g = found && found->parent ? &found->parent->value : nullptr;
   }
-  std::map<std::string_view, const playlist*> lists;
-  for (const auto& p : playlists) lists.emplace(p.id.value, &p);
-  for (const auto& e : entries) {
-    if (!chain.contains(e.group.value)) continue;
-    auto p = lists.find(e.playlist.value);
-    if (p == lists.end()) continue;
-    out.entries.push_back(e);
-    out.playlists.emplace(p->second->id.value, *p->second);
-  }
+  if (chain.empty()) return out;
+  std::unordered_set<std::string_view> wanted;
+  for (const auto& e : entries)
+    if (in_chain.contains(e.group.value)) wanted.insert(e.playlist.value);
+  if (wanted.empty()) return out;
+  for (const auto& p : playlists)
+    if (wanted.contains(p.id.value)) out.playlists.emplace(p.id.value, p);  // a repeated id: the first one
+  for (const auto& e : entries)
+    if (in_chain.contains(e.group.value) && out.playlists.contains(e.playlist.value)) out.entries.push_back(e);
   std::sort(out.entries.begin(), out.entries.end(), [](const schedule_entry& a, const schedule_entry& b) {
     return std::tie(a.id.value, a.playlist.value, a.start_time) < std::tie(b.id.value, b.playlist.value, b.start_time);
   });

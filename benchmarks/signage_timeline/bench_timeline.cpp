@@ -146,10 +146,11 @@ int main(int argc, char** argv) {
     slots += fast.size();
     if (fast != naive_timeline(f.sets[i], f.zones[i], bench_day)) ++differ;
   }
-  std::printf("fleet: %zu displays, %zu groups, %.1f entries per display, %zu slots on %s; timelines differing from "
-              "the naive evaluation: %zu\n",
-              f.displays.size(), f.groups.size(), static_cast<double>(entries) / static_cast<double>(f.displays.size()),
-              slots, format_date(bench_day).c_str(), differ);
+  std::printf("fleet: %zu displays, %zu groups, %zu entries, %zu playlists, %.1f entries per display, %zu slots on %s; "
+              "timelines differing from the naive evaluation: %zu\n",
+              f.displays.size(), f.groups.size(), f.entries.size(), f.playlists.size(),
+              static_cast<double>(entries) / static_cast<double>(f.displays.size()), slots, format_date(bench_day).c_str(),
+              differ);
   if (differ) return 1;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

@@ -395,8 +395,8 @@ PBGDPL_DECL result<sync_outcome> player::sync(timestamp now) {
   if (!r.ok()) return refuse(detail::offline_error(r), sync_result::offline);
   if (r.status >= 500) return refuse(detail::server_error(r.status, "Máy chủ lỗi", "Server error", r.body), sync_result::offline);
   if (r.status == 304 && current_) {
-    // The clock reading is not kept here: what the player remembers is anchored to the signed
-    // issue time (accept()), so a clock that ran fast cannot lock the player out later.
+    // No clock reading is kept here: only accept() moves the remembered clock, so a clock that ran
+    // fast for one poll cannot lock the player out later.
     out.result = sync_result::unchanged;
     return out;
   }
@@ -525,8 +525,8 @@ PBGDPL_DECL bool player::still_approved(const layout* l, const manifest_item& it
 PBGDPL_DECL std::optional<frame_plan> player::plan(timestamp now) const {
   if (!current_ || !authority_) return std::nullopt;
   const manifest& m = current_->m;
-  // Approvals are judged at the latest time this player trusted: the accepted reading (anchored to
-  // the signed issue time) and, within this run, the latest `now` planned. A clock set back while
+  // Approvals are judged at the latest time this player trusted: the accepted reading and, within
+  // this run, the latest `now` planned. A clock set back while
   // playing does not bring an expired approval back.
   timestamp trusted = std::max({now, trust_.latest_time_seen, latest_now_});
   if (now + clock_tolerance < trusted) {

@@ -708,3 +708,35 @@ TEST_CASE("an approval that ends between two frames stops showing at its end, no
   CHECK_FALSE(shown(p.plan(st.valid_until + 1s)).contains(blake(b)));
   CHECK(has_fault(p, errc::expired));
 }
+
+TEST_CASE("links and FIFOs planted at the state files are refused, not followed or waited on") {
+  rig r("state-links");
+  auto s1 = make_set(r.portal.w, 1, {300});
+  auto state = r.dir / "state";
+  {
+    signage::player p(r.config());
+    first_sync(r, p, s1);
+  }
+  // trust.json replaced by a link to a copy of itself: not read, so the player is not enrolled.
+  fs::rename(state / "trust.json", r.dir / "trust-copy.json");
+  fs::create_symlink(r.dir / "trust-copy.json", state / "trust.json");
+  {
+    signage::player p(r.config());
+    CHECK(p.display().empty());
+    CHECK_FALSE(p.has_manifest());
+    CHECK(has_fault(p, errc::unsafe_path));
+  }
+  fs::remove(state / "trust.json");
+  fs::rename(r.dir / "trust-copy.json", state / "trust.json");
+  // A FIFO where the current manifest was: refused at once (a read would block forever).
+  fs::remove(state / "current" / "manifest.json");
+  REQUIRE(::mkfifo((state / "current" / "manifest.json").c_str(), 0600) == 0);
+  signage::player p(r.config());
+  CHECK(p.display() == "cau-thang-a2");
+  CHECK_FALSE(p.has_manifest());
+  CHECK(has_fault(p, errc::unsafe_path));
+  // A link in place of the cache folder stops the player from starting at all.
+  fs::rename(state / "cache", r.dir / "cache-elsewhere");
+  fs::create_directory_symlink(r.dir / "cache-elsewhere", state / "cache");
+  CHECK_THROWS_AS(signage::player(r.config()), pbgdpl::exception);
+}

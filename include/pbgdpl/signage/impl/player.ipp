@@ -40,10 +40,14 @@ inline void ensure_dir(const std::filesystem::path& p) {
     throw exception(error(errc::unsafe_path, {}, "Không phải thư mục thật: " + p.string(), "Not a real directory: " + p.string()));
 }
 
+// The state directory itself may be a link an operator made (/var/lib/... on another disk); what
+// is inside it is never followed.
 inline content_cache prepare_state_dir(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  ensure_dir(dir);
+  if (!std::filesystem::is_directory(dir, ec))
+    throw exception(error(errc::io_error, {}, "Không tạo được thư mục trạng thái: " + dir.string(),
+                          "Cannot create the state directory: " + dir.string()));
   ensure_dir(dir / "current");
   return content_cache::open(dir / "cache").value();
 }

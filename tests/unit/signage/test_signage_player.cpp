@@ -39,6 +39,7 @@ struct fake_portal {
   world w;
   std::string display = "cau-thang-a2";
   bool authorised = true;
+  bool revoked = false;  // device requests answered 403 revoked
   std::optional<trust::secret_key> offered_authority;  // enrolment answers with this key instead
   std::optional<trust::public_key> device;
   std::string wire, etag;
@@ -78,6 +79,8 @@ struct fake_portal {
                 {"authority_public_key", (offered_authority ? *offered_authority : w.root).public_part().to_file()}};
       return test_loop::response(200, a.dump());
     }
+    if (revoked)
+      return test_loop::response(403, R"({"error":{"code":"revoked","message":"Màn hình đã bị thu hồi","message_en":"The display was revoked"},"state":"revoked"})");
     if (!signed_ok(r)) return test_loop::response(401, R"({"error":{"code":"unauthenticated"}})");
     if (r.method == "GET" && r.target == "/api/v1/signage/manifest") {
       if_none_match.push_back(r.header("If-None-Match"));
@@ -739,4 +742,22 @@ TEST_CASE("links and FIFOs planted at the state files are refused, not followed 
   fs::rename(state / "cache", r.dir / "cache-elsewhere");
   fs::create_directory_symlink(r.dir / "cache-elsewhere", state / "cache");
   CHECK_THROWS_AS(signage::player(r.config()), pbgdpl::exception);
+}
+
+TEST_CASE("a device the portal revoked keeps its last manifest and reports the server's reason") {
+  rig r("revoked");
+  signage::player p(r.config());
+  auto s1 = make_set(r.portal.w, 1, {300});
+  first_sync(r, p, s1);
+  r.portal.revoked = true;
+  auto out = p.sync(t1 + 600s);
+  REQUIRE(out);
+  CHECK(out->result == signage::sync_result::refused);
+  CHECK(out->why->code == errc::unauthenticated);
+  CHECK(out->why->message_en.find("The display was revoked") != std::string::npos);
+  CHECK(out->why->message_vi.find("Màn hình đã bị thu hồi") != std::string::npos);
+  CHECK(p.manifest_sequence() == 1);
+  auto hb = p.heartbeat("playing", std::nullopt);
+  REQUIRE_FALSE(hb);
+  CHECK(hb.err().code == errc::unauthenticated);
 }

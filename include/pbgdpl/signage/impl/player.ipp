@@ -76,16 +76,15 @@ inline error server_error(unsigned status, std::string_view what_vi, std::string
               : status == 409                ? errc::conflict
               : status == 429                ? errc::too_many_attempts
                                              : errc::invalid_argument;
-  std::string detail;
-  if (auto j = json_io::parse(body); j && j->is_object()) {
+  // The API's error shape: {"error": {"code", "message" (Vietnamese), "message_en"}}.
+  std::string detail_vi, detail_en;
+  if (auto j = json_io::parse(body); j && j->is_object())
     if (auto e = j->find("error"); e != j->end() && e->is_object()) {
-      if (auto m = e->find("message_en"); m != e->end() && m->is_string()) detail = ": " + m->get<std::string>();
-    } else if (auto m = j->find("message"); m != j->end() && m->is_string()) {
-      detail = ": " + m->get<std::string>();
+      if (auto m = e->find("message"); m != e->end() && m->is_string()) detail_vi = ": " + m->get<std::string>();
+      if (auto m = e->find("message_en"); m != e->end() && m->is_string()) detail_en = ": " + m->get<std::string>();
     }
-  }
-  return error(code, {}, std::string(what_vi) + " (máy chủ trả " + std::to_string(status) + ")",
-               std::string(what_en) + " (the server answered " + std::to_string(status) + ")" + detail);
+  return error(code, {}, std::string(what_vi) + " (máy chủ trả " + std::to_string(status) + ")" + detail_vi,
+               std::string(what_en) + " (the server answered " + std::to_string(status) + ")" + detail_en);
 }
 
 inline error offline_error(const network::fetch_response& r) {

@@ -38,3 +38,8 @@
 #include "network/webhooks.hpp"
 #include "signage/time_zone.hpp"
 #include "signage/scheduler.hpp"
+#include "signage/content.hpp"
+#include "signage/enrolment.hpp"
+#include "signage/publisher.hpp"
+#include "signage/plays.hpp"
+#include "portal/signage_api.hpp"

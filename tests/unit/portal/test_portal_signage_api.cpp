@@ -577,6 +577,28 @@ TEST_CASE("signage: the demo seed's legal items with placeholder approvals are l
   std::map<std::string, std::string> bytes{{"video-an-toan-giao-thong", std::string(5000, 'v')},
                                            {"infographic-quyen-tre-em", png_bytes(30, 40, 7)},
                                            {"thong-bao-ngay-phap-luat", png_bytes(30, 9, 8)}};
+  // The approvers' accounts hold keys with the seed's key ids, so each approval reaches the
+  // signature check (and fails there, not for want of a key).
+  int n = 0;
+  for (const auto& a : db->list<approval_record>(store::list_query{}).value().items) {
+    const std::string acc = "acc-seed-approver-" + std::to_string(n++);
+    account who;
+    who.id = account_id{acc};
+    who.username = acc;
+    who.display_name = acc;
+    who.grants = {{a.approver_role, a.approver_unit}};
+    REQUIRE(db->create(who, "test"));
+    auto pk = trust::secret_key::generate().public_part();
+    pk.id = trust::key_id::from_hex(a.key_id).value();
+    credential c;
+    c.id = who.id;
+    c.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$dGVzdA$dGVzdA";
+    c.approval_public_key = pk.to_file();
+    REQUIRE(db->create(c, "test"));
+    auto rec = a;
+    rec.approver = who.id;
+    REQUIRE(db->update(rec, "test"));
+  }
   for (const auto& [id, b] : bytes) {
     auto m = db->get<media_asset>(id).value();
     m.blake2b = content.put(b).value();
@@ -604,8 +626,12 @@ TEST_CASE("signage: the demo seed's legal items with placeholder approvals are l
   for (const auto& it : built->m.playlists[0].items) kept.push_back(it.media);
   CHECK(kept == std::vector<std::string>{"thong-bao-ngay-phap-luat"});
   std::set<std::string> out;
-  for (const auto& l : built->left_out) out.insert(l.media);
+  for (const auto& l : built->left_out) {
+    out.insert(l.media);
+    CHECK_MESSAGE(l.why.code == errc::bad_signature, l.media << ": " << l.why.describe());
+  }
   CHECK(out == std::set<std::string>{"video-an-toan-giao-thong", "infographic-quyen-tre-em"});
+  CHECK(built->m.delegations.empty());  // nothing included needs one
   CHECK(built->m.entries.size() == 2);
   // Nothing stored for it: a kiosk display's sequence comes from the clock; the same inputs sign
   // the same bytes.

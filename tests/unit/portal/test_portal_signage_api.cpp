@@ -190,8 +190,8 @@ layout two_zones() {
   l.name = "Hai vùng";
   l.width = 1920;
   l.height = 1080;
-  zone legal{"phap-luat", 0, 0, 1920, 880, true};
-  zone notice{"thong-bao", 0, 880, 1920, 200, false};
+  zone legal{"phap-luat", 0, 0, 1920, 880, true, false};
+  zone notice{"thong-bao", 0, 880, 1920, 200, false, false};
   l.zones = {legal, notice};
   return l;
 }

@@ -90,6 +90,17 @@ inline result<std::size_t> parse_limit(std::optional<std::string_view> s) {
 
 inline http::response error_json(const error& e) { return http::error_response(e); }
 
+// Kinds nobody reads anonymously (what screens played, how they are doing): a 401 tells a client
+// it needs a key, where an empty list would look like "nothing there".
+template <class T>
+std::optional<http::response> needs_caller(const std::optional<http::principal>& who) {
+  if constexpr (std::is_same_v<T, play_record> || std::is_same_v<T, display_status>)
+    if (!who)
+      return error_json(error(errc::unauthenticated, {}, "Cần đăng nhập hoặc khóa API (Authorization: Bearer ...)",
+                              "A login or an API key is required (Authorization: Bearer ...)"));
+  return std::nullopt;
+}
+
 // The action a write is: "create:article" / "update:…" / "archive:…" for an editor's work, and
 // an approver's action whenever what the public sees changes:
 //  - "publish:<kind>" when the record is public before or after the write (publishing, editing
@@ -404,6 +415,7 @@ void api::collection(const std::string& path, bool writable) {
     if (!caller) return error_json(caller.err());
     std::optional<http::principal> who;
     if (*caller) who = std::move((*caller)->who);
+    if (auto refused = needs_caller<T>(who)) return std::move(*refused);
     const auto at = now();
     if (public_needs_published<T> && !who) q.where.state = "published";
     // Anonymous lists of articles start at "now": scheduled ones would only take the places.
@@ -468,6 +480,7 @@ void api::collection(const std::string& path, bool writable) {
     if (!caller) return error_json(caller.err());
     std::optional<http::principal> who;
     if (*caller) who = std::move((*caller)->who);
+    if (auto refused = needs_caller<T>(who)) return std::move(*refused);
     auto v = db_.get<T>(req.param("id"));
     if (!v) return error_json(v.err());
     read_rights rights(opt_, who, now());
@@ -1110,7 +1123,12 @@ PBGDPL_DECL json api::openapi() {
                                 "fields are set by the server."}}},
       {"paths", paths},
       {"components",
-       {{"securitySchemes", {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}}}},
+       {{"securitySchemes",
+         {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}},
+          // Screens' devices sign each request with their own key (portal/signage_api.hpp).
+          {"deviceSignature", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-Pbgdpl-Signature"},
+                               {"description", "With X-Pbgdpl-Device and X-Pbgdpl-Time: an Ed25519 signature by the "
+                                               "enrolled device's key over the method, target, time and body digest"}}}}},
         {"schemas",
          {{"ArticleSource",
            {{"type", "object"},

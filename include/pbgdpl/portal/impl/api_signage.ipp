@@ -255,6 +255,17 @@ PBGDPL_DECL void api::signage_openapi(json& paths, const json& list_params, cons
     paths[base + "/{id}"] = {{"get", {{"summary", std::string("One of ") + c}, {"parameters", id_param},
                                       {"security", key_only}, {"responses", read_responses}}}};
   }
+  const json device_security = json::array({{{"deviceSignature", json::array()}}});
+  json device_responses = read_responses;
+  for (auto [code, what] : {std::pair{"202", "Enrolment pending: the code to show"}, std::pair{"204", "Heartbeat kept"},
+                            std::pair{"206", "The range asked for"}, std::pair{"304", "The manifest the device holds is current"},
+                            std::pair{"403", "The device is revoked or not yet authorised: {state}"},
+                            std::pair{"409", "Proof of play: the chain has a gap or a fork: {expected_seq}"},
+                            std::pair{"413", "Too large (a body, or a whole file: ask in ranges)"},
+                            std::pair{"416", "The range lies outside the file"},
+                            std::pair{"422", "A bad key, a forged play line, a snapshot that is not a PNG"},
+                            std::pair{"429", "Too many new enrolments from this client"}})
+    device_responses[code] = {{"description", what}};
   json device{{"description", "Signed by the device's key: X-Pbgdpl-Device (its key id), X-Pbgdpl-Time (unix seconds, within "
                               "15 minutes of the server's Date), X-Pbgdpl-Signature (base64 Ed25519 over BLAKE2b-512 of "
                               "\"pbgdpl-device/1\\n\" METHOD \"\\n\" TARGET \"\\n\" TIME \"\\n\" hex BLAKE2b-256 of the body). 401: "
@@ -264,18 +275,18 @@ PBGDPL_DECL void api::signage_openapi(json& paths, const json& list_params, cons
                 {"description", "202 {state: pending, code: \"7KQ-M4P\"} for a new or pending key (the screen shows the code, an "
                                 "administrator types it); 200 {state: authorised, display, authority, authority_public_key}; "
                                 "403 {state: revoked}; 429 when a client enrols too many new keys."},
-                {"responses", read_responses}}}};
+                {"responses", device_responses}}}};
   paths["/api/v1/signage/manifest"] = {
       {"get", {{"summary", "The device's signed manifest {manifest, signature}, with an ETag (If-None-Match: 304)"},
-               {"description", device["description"]}, {"responses", read_responses}}}};
+               {"description", device["description"]}, {"security", device_security}, {"responses", device_responses}}}};
   paths["/api/v1/signage/content/{blake2b}"] = {
       {"get", {{"summary", "Bytes of content in the device's current manifest; Range: bytes=a-b gives 206 (416 outside the file)"},
-               {"description", device["description"]},
+               {"description", device["description"]}, {"security", device_security},
                {"parameters", json::array({{{"name", "blake2b"}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}}})},
-               {"responses", read_responses}}}};
+               {"responses", device_responses}}}};
   paths["/api/v1/signage/plays"] = {
       {"post", {{"summary", "Proof of play: {lines: [signed, hash-chained lines]} -> {accepted_through}; 409 {expected_seq} on a gap"},
-                {"description", device["description"]}, {"responses", read_responses}}},
+                {"description", device["description"]}, {"security", device_security}, {"responses", device_responses}}},
       {"get", {{"summary", "Plays per content, display, unit and day: unit, from, to (YYYY-MM-DD, at most 366 days)"},
                {"parameters", json::array({{{"name", "unit"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}}}},
                                            {{"name", "from"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}}}},
@@ -283,7 +294,7 @@ PBGDPL_DECL void api::signage_openapi(json& paths, const json& list_params, cons
                {"security", key_only}, {"responses", read_responses}}}};
   paths["/api/v1/signage/heartbeat"] = {
       {"post", {{"summary", "Heartbeat: {status, manifest_sequence, inventory, free_bytes, faults, snapshot_png} -> 204"},
-                {"description", device["description"]}, {"responses", read_responses}}}};
+                {"description", device["description"]}, {"security", device_security}, {"responses", device_responses}}}};
 }
 
 }  // namespace portal

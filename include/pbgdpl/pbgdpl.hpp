@@ -40,3 +40,8 @@
 #include "signage/scheduler.hpp"
 #include "signage/content_cache.hpp"
 #include "signage/player.hpp"
+#include "signage/content.hpp"
+#include "signage/enrolment.hpp"
+#include "signage/publisher.hpp"
+#include "signage/plays.hpp"
+#include "portal/signage_api.hpp"

@@ -202,6 +202,60 @@ PBGDPL_DECL void api::signage_routes() {
     routes_->post("/v1/signage/plays", [svc](http::request& req) { return svc->plays(req); });
     routes_->post("/v1/signage/heartbeat", [svc](http::request& req) { return svc->heartbeat(req); });
   }
+  // An administrator binds the code a screen shows to a display, or revokes a device, from a
+  // script or an installer's tool (the editor's "Màn hình" screen does the same with a form): a
+  // login or API key with manage_displays on the display's unit.
+  routes_->post("/v1/signage/enrolments/authorise", [this](http::request& req) {
+    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
+    auto caller = writer(req);
+    if (!caller) return error_json(caller.err());
+    if (auto refused = api_detail::not_json(req)) return std::move(*refused);
+    auto body = trust::parse_json_unique_keys(req.message().body());
+    if (!body || !body->is_object()) return error_json(error(errc::parse_error, {}, "Thân yêu cầu phải là một đối tượng JSON", "The body must be a JSON object"));
+    auto text = [&](const char* k) -> std::string {
+      auto it = body->find(k);
+      return it != body->end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    auto code = text("code"), display_name = text("display");
+    if (code.empty()) return error_json(error(errc::missing_field, "/code", "Thiếu mã hiển thị trên màn hình", "The code shown on the screen is missing"));
+    if (display_name.empty()) return error_json(error(errc::missing_field, "/display", "Thiếu màn hình", "The display is missing"));
+    auto d = db_.get<display>(display_name);
+    if (!d) {
+      if (d.err().code == errc::not_found)
+        return error_json(error(errc::invalid_argument, "/display", "Không có màn hình " + display_name, "No display " + display_name));
+      return error_json(d.err());
+    }
+    if (!opt_.authorize)
+      return error_json(error(errc::permission_denied, {}, "Máy chủ này không cho phép ghi qua API", "This server does not accept writes"));
+    if (auto ok = opt_.authorize(caller->who, "manage:display", d->unit.value); !ok) return error_json(ok.err());
+    auto typed = signage::normalise_enrolment_code(code);
+    if (!typed) return error_json(error(errc::invalid_argument, "/code", "Mã không hợp lệ", "Not a valid code"));
+    auto e = signage::authorise(db_, *typed, d->id, account_id{caller->who.id}, now());
+    if (!e) return error_json(e.err());
+    auto r = http::response::json({{"state", "authorised"}, {"device", e->id.value}, {"display", d->id.value}});
+    r.set("Cache-Control", "no-store");
+    return r;
+  });
+  routes_->post("/v1/signage/enrolments/{id}/revoke", [this](http::request& req) {
+    if (auto limited = write_limiter_.check(req)) return std::move(*limited);
+    auto caller = writer(req);
+    if (!caller) return error_json(caller.err());
+    auto e = db_.get<display_enrolment>(std::string(req.param("id")));
+    if (!e) return error_json(e.err());
+    if (!opt_.authorize)
+      return error_json(error(errc::permission_denied, {}, "Máy chủ này không cho phép ghi qua API", "This server does not accept writes"));
+    // A device bound to a display is revoked by whoever manages that display's unit; a pending one
+    // (no display yet) by anyone who manages displays at the portal's default unit.
+    std::string unit = opt_.default_unit;
+    if (e->display)
+      if (auto d = db_.get<display>(e->display->value)) unit = d->unit.value;
+    if (auto ok = opt_.authorize(caller->who, "manage:display", unit); !ok) return error_json(ok.err());
+    auto done = signage::revoke(db_, e->id, account_id{caller->who.id}, now());
+    if (!done) return error_json(done.err());
+    auto r = http::response::json({{"state", "revoked"}, {"device", done->id.value}});
+    r.set("Cache-Control", "no-store");
+    return r;
+  });
   // Plays per content, display, unit and local day: for the unit's people (read:play_record).
   routes_->get("/v1/signage/plays", [this](http::request& req) {
     auto caller = identify(req);

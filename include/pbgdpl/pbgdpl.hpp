@@ -38,6 +38,8 @@
 #include "network/webhooks.hpp"
 #include "signage/time_zone.hpp"
 #include "signage/scheduler.hpp"
+#include "signage/content_cache.hpp"
+#include "signage/player.hpp"
 #include "signage/content.hpp"
 #include "signage/enrolment.hpp"
 #include "signage/publisher.hpp"

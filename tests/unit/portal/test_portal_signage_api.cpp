@@ -11,6 +11,7 @@
 #include <pbgdpl/portal/site.hpp>
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/signage/device_auth.hpp>
+#include <pbgdpl/signage/player.hpp>
 #include <pbgdpl/signage/plays.hpp>
 #include <pbgdpl/signage/proof_of_play.hpp>
 #include <pbgdpl/store/import.hpp>
@@ -644,4 +645,76 @@ TEST_CASE("signage: the demo seed's legal items with placeholder approvals are l
   vo.display = d.id.value;
   vo.now = monday;
   CHECK(signage::verify_manifest(*wire, key.public_part(), vo, {}));
+}
+
+TEST_CASE("signage: the reference player core enrols, syncs, plays and reports against the portal") {
+  signage_portal p;
+  auto screen_display = make_display("d-player", "g-player");
+  REQUIRE(p.db->create(make_group("g-player"), "test"));
+  REQUIRE(p.db->create(screen_display, "test"));
+  p.authority = p.svc->authority_of(screen_display).value();
+  p.add_account("acc-test-approver", role::division_approver, p.authority.value, false);
+  credential cred;
+  cred.id = account_id{"acc-test-approver"};
+  cred.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$dGVzdA$dGVzdA";
+  cred.approval_public_key = p.approver.public_part().to_file();
+  REQUIRE(p.db->create(cred, "test"));
+  const auto t0 = p.clock();
+  std::string big(3u << 20, '\0');  // more than one of the player's chunks
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 131u) >> 2);
+  auto legal = p.add_media("m-video-lon", big, "video/mp4", t0 + 24h * 30);
+  auto notice = p.add_media("m-thong-bao", png_bytes(40, 10, 5), "image/png");
+  auto unapproved = p.add_media("m-chua-duyet", png_bytes(16, 16, 9), "image/png");
+  REQUIRE(p.db->create(two_zones(), "test"));
+  playlist pl;
+  pl.id = playlist_id{"pl-player"};
+  pl.name = "Danh sách của trình phát";
+  pl.unit = unit_id{school};
+  pl.layout = layout_id{"l-test"};
+  pl.items = {{legal.id, 30, std::nullopt, "phap-luat"},
+              {unapproved.id, 10, std::nullopt, "phap-luat"},
+              {notice.id, 30, std::nullopt, "thong-bao"}};
+  REQUIRE(p.db->create(pl, "test"));
+  REQUIRE(p.db->create(every_day("e-player", "pl-player", "g-player", t0), "test"));
+
+  signage::player_config cfg;
+  cfg.server = "http://127.0.0.1:" + std::to_string(p.srv->port());
+  cfg.state_dir = p.dir / "player";
+  cfg.name = "Màn hình thử";
+  cfg.chunk_bytes = 1u << 20;
+  cfg.fetch.allow_private_addresses = true;
+  signage::player player(cfg);
+  auto first = player.enrol();
+  REQUIRE_MESSAGE(first, (first ? "" : first.err().describe()));
+  CHECK(first->state == "pending");
+  REQUIRE(signage::authorise(*p.db, first->code, screen_display.id, account_id{"acc-test-approver"}, p.clock()));
+  auto bound = player.enrol();
+  REQUIRE(bound);
+  CHECK(bound->state == "authorised");
+  CHECK(bound->display == "d-player");
+  auto synced = player.sync(p.clock());
+  REQUIRE_MESSAGE(synced, (synced ? "" : synced.err().describe()));
+  CHECK_MESSAGE(synced->result == signage::sync_result::updated, (synced->why ? synced->why->describe() : ""));
+  auto again = player.sync(p.clock());
+  REQUIRE(again);
+  CHECK(again->result == signage::sync_result::unchanged);
+  auto plan = player.plan(p.clock());
+  REQUIRE(plan);
+  std::set<std::string> shown;
+  for (const auto& it : plan->items) shown.insert(it.item.media);
+  CHECK(shown.count("m-chua-duyet") == 0);
+  CHECK(shown.size() == 2);  // the video in the legal zone, the notice below it
+  for (const auto& it : plan->items) REQUIRE(player.record_play(it, it.start, it.end));
+  auto sent = player.upload_plays();
+  REQUIRE_MESSAGE(sent, (sent ? "" : sent.err().describe()));
+  CHECK(*sent == plan->items.size());
+  auto enrolled = p.db->get<display_enrolment>(player.device_public_key().id.hex());
+  REQUIRE(enrolled);
+  CHECK(enrolled->plays_seq == plan->items.size());
+  REQUIRE(player.heartbeat("playing", png_bytes(48, 27, 77)));
+  auto st = p.db->get<display_status>("d-player");
+  REQUIRE(st);
+  CHECK(st->status == "playing");
+  CHECK(st->snapshot == "d-player.png");
+  CHECK(st->inventory.size() == 2);
 }

@@ -20,6 +20,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <set>
@@ -717,4 +718,55 @@ TEST_CASE("signage: the reference player core enrols, syncs, plays and reports a
   CHECK(st->status == "playing");
   CHECK(st->snapshot == "d-player.png");
   CHECK(st->inventory.size() == 2);
+}
+
+TEST_CASE("signage API: an administrator's key authorises a code for a display and revokes the device, others cannot") {
+  signage_portal p;
+  REQUIRE(p.db->create(make_group("g-adm"), "test"));
+  REQUIRE(p.db->create(make_display("d-adm", "g-adm"), "test"));
+  p.add_account("acc-principal", role::school_approver, school);   // manages the school's screens
+  p.add_account("acc-editor", role::school_editor, school);        // does not
+  p.add_account("acc-elsewhere", role::school_approver, "th-van-yen");  // another school's approver
+  const auto device = trust::secret_key::generate();
+  auto e = p.call("POST", "/api/v1/signage/enrol", json{{"public_key", device.public_part().to_file()}}.dump());
+  REQUIRE(e.status == 202);
+  const auto code = json::parse(e.body)["code"].get<std::string>();
+  auto authorise = [&](const std::string& who, const json& body) {
+    return p.call("POST", "/api/v1/signage/enrolments/authorise", body.dump(), who.empty() ? network::header_list{} : p.bearer(who));
+  };
+  const json ok_body{{"code", code}, {"display", "d-adm"}};
+  CHECK(authorise("", ok_body).status == 401);
+  CHECK(authorise("acc-editor", ok_body).status == 403);
+  CHECK(authorise("acc-elsewhere", ok_body).status == 403);
+  CHECK(authorise("acc-principal", json{{"code", code}, {"display", "khong-co"}}).status == 400);
+  CHECK(authorise("acc-principal", json{{"display", "d-adm"}}).status == 400);
+  CHECK(authorise("acc-principal", json{{"code", "AAA-AAA"}, {"display", "d-adm"}}).status == 404);
+  // Still pending after every refusal.
+  CHECK(p.signed_call(device, "GET", "/api/v1/signage/manifest").status == 403);
+  // As typed by a person: lower case, no hyphen.
+  std::string typed = code;
+  typed.erase(std::remove(typed.begin(), typed.end(), '-'), typed.end());
+  for (auto& c : typed) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto done = authorise("acc-principal", json{{"code", typed}, {"display", "d-adm"}});
+  REQUIRE_MESSAGE(done.status == 200, done.body);
+  const auto device_id = json::parse(done.body)["device"].get<std::string>();
+  CHECK(device_id == device.id().hex());
+  CHECK(p.signed_call(device, "GET", "/api/v1/signage/manifest").status == 200);
+  auto d = p.db->get<display>("d-adm");
+  REQUIRE(d);
+  CHECK(device.public_part().to_file().find(d->public_key) != std::string::npos);
+  CHECK(!d->public_key.empty());
+
+  // Revocation: not by the editor nor another school's approver; by the principal, at once.
+  auto revoke = [&](const std::string& who) {
+    return p.call("POST", "/api/v1/signage/enrolments/" + device_id + "/revoke", "", p.bearer(who));
+  };
+  CHECK(revoke("acc-editor").status == 403);
+  CHECK(revoke("acc-elsewhere").status == 403);
+  CHECK(p.signed_call(device, "GET", "/api/v1/signage/manifest").status == 200);
+  auto r = revoke("acc-principal");
+  REQUIRE_MESSAGE(r.status == 200, r.body);
+  auto after = p.signed_call(device, "GET", "/api/v1/signage/manifest");
+  CHECK(after.status == 403);
+  CHECK(json::parse(after.body)["state"] == "revoked");
 }

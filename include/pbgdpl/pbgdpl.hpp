@@ -36,3 +36,4 @@
 #include "portal/accounts.hpp"
 #include "portal/auth.hpp"
 #include "network/webhooks.hpp"
+#include "signage/render.hpp"

@@ -92,9 +92,12 @@ options parse(int argc, char** argv) {
       if (i + 1 >= argc) usage((a + " needs a value").c_str());
       return argv[++i];
     };
-    if (a == "--server") o.server = value();
-    else if (a == "--state") o.state = value();
-    else if (a == "--name") o.name = value();
+    if (a == "--server")
+      o.server = value();
+    else if (a == "--state")
+      o.state = value();
+    else if (a == "--name")
+      o.name = value();
     else if (a == "--size") {
       unsigned w = 0, h = 0;
       char tail = 0;
@@ -102,14 +105,22 @@ options parse(int argc, char** argv) {
         usage("--size is WIDTHxHEIGHT, 64x64 to 7680x4320");
       o.width = w;
       o.height = h;
-    } else if (a == "--windowed") o.windowed = true;
-    else if (a == "--headless") o.headless = true;
-    else if (a == "--snapshot-dir") o.snapshot_dir = value();
-    else if (a == "--snapshot-every") o.snapshot_every = positive_seconds(value(), "--snapshot-every");
-    else if (a == "--sync-every") o.sync_every = std::max(1.0, positive_seconds(value(), "--sync-every"));
-    else if (a == "--authority-key") o.authority_key = value();
-    else if (a == "--exit-after") o.exit_after = positive_seconds(value(), "--exit-after");
-    else usage(("unknown option " + a).c_str());
+    } else if (a == "--windowed")
+      o.windowed = true;
+    else if (a == "--headless")
+      o.headless = true;
+    else if (a == "--snapshot-dir")
+      o.snapshot_dir = value();
+    else if (a == "--snapshot-every")
+      o.snapshot_every = positive_seconds(value(), "--snapshot-every");
+    else if (a == "--sync-every")
+      o.sync_every = std::max(1.0, positive_seconds(value(), "--sync-every"));
+    else if (a == "--authority-key")
+      o.authority_key = value();
+    else if (a == "--exit-after")
+      o.exit_after = positive_seconds(value(), "--exit-after");
+    else
+      usage(("unknown option " + a).c_str());
   }
   if (o.server.empty() || o.state.empty()) usage("--server and --state are required");
   return o;
@@ -123,8 +134,10 @@ bool is_video(const sg::manifest_item& it) { return it.media_type.rfind("video/"
 
 template <class Z>
 bool is_ticker_zone(const Z& z) {
-  if constexpr (requires { z.ticker; }) return z.ticker;
-  else return z.name == "ticker";
+  if constexpr (requires { z.ticker; })
+    return z.ticker;
+  else
+    return z.name == "ticker";
 }
 
 // A completed play, handed from the drawing thread to the worker that records it.
@@ -168,9 +181,11 @@ void record_pending(shared_state& s) {
   }
   for (const auto& p : plays) {
     auto r = s.player->record_play(p.item, p.start, p.end);
-    if (!r) say("play not recorded: " + r.err().message_en);
-    else say("play recorded: " + p.item.item.media + " " + std::to_string(p.start.time_since_epoch().count()) + " " +
-             std::to_string(p.end.time_since_epoch().count()));
+    if (!r)
+      say("play not recorded: " + r.err().message_en);
+    else
+      say("play recorded: " + p.item.item.media + " " + std::to_string(p.start.time_since_epoch().count()) +
+          " " + std::to_string(p.end.time_since_epoch().count()));
   }
 }
 
@@ -210,10 +225,12 @@ void worker(shared_state& s, const options& o) {
       std::lock_guard pl(s.player_mu);
       auto r = s.player->sync(pbgdpl::now());
       bool offline = !r || r->result == sg::sync_result::offline;
-      if (!r) say("sync failed: " + r.err().message_en);
+      if (!r)
+        say("sync failed: " + r.err().message_en);
       else if (r->result == sg::sync_result::refused)
         say("manifest refused: " + (r->why ? r->why->message_en : std::string("?")));
-      else if (r->result == sg::sync_result::updated) say("manifest " + std::to_string(r->sequence) + " in use");
+      else if (r->result == sg::sync_result::updated)
+        say("manifest " + std::to_string(r->sequence) + " in use");
       record_pending(s);
       auto up = s.player->upload_plays();
       if (!up) offline = true;
@@ -225,7 +242,8 @@ void worker(shared_state& s, const options& o) {
         snap.swap(s.heartbeat_snapshot);
         status = offline ? "offline-cache" : s.status;
       }
-      if (auto hb = s.player->heartbeat(status, std::move(snap)); !hb) say("heartbeat failed: " + hb.err().message_en);
+      if (auto hb = s.player->heartbeat(status, std::move(snap)); !hb)
+        say("heartbeat failed: " + hb.err().message_en);
     } else if (authorised) {
       std::lock_guard pl(s.player_mu);
       record_pending(s);
@@ -250,7 +268,9 @@ void snapshotter(shared_state& s, const options& o) {
     }
     if (!o.snapshot_dir.empty()) {
       auto png = sg::encode_png(frame);
-      if (auto w = pbgdpl::files::replace_file(std::filesystem::path(o.snapshot_dir) / "snapshot.png", png, 0644); !w)
+      if (auto w =
+              pbgdpl::files::replace_file(std::filesystem::path(o.snapshot_dir) / "snapshot.png", png, 0644);
+          !w)
         say("snapshot not written: " + w.err().message_en);
     }
     auto small = sg::encode_png(sg::scale_to_width(frame, 640));
@@ -261,11 +281,11 @@ void snapshotter(shared_state& s, const options& o) {
 
 // What one zone shows and what the drawing thread knows of it.
 struct zone_state {
-  std::optional<sg::zone_item> item;      // the current item
-  std::string key;                        // media + slot start: a new slot is a new play
-  clock_type::time_point shown_since{};   // images: when it first appeared
+  std::optional<sg::zone_item> item;     // the current item
+  std::string key;                       // media + slot start: a new slot is a new play
+  clock_type::time_point shown_since{};  // images: when it first appeared
   pbgdpl::timestamp shown_since_wall{};
-  sg::rgba_image fitted;                  // images
+  sg::rgba_image fitted;  // images
   std::unique_ptr<signage_player::video_zone> video;
   bool video_started = false;
   pbgdpl::timestamp video_start{};
@@ -275,7 +295,9 @@ std::string key_of(const sg::zone_item& it) {
   return it.item.media + "@" + std::to_string(it.start.time_since_epoch().count());
 }
 
-pbgdpl::timestamp wall_now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+pbgdpl::timestamp wall_now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
 
 class compositor {
  public:
@@ -296,7 +318,8 @@ class compositor {
       if (is_ticker_zone(z)) {
         // About a band's height every second, at least 60 px/s.
         const double speed = std::max(60.0, static_cast<double>(z.height));
-        sg::draw_ticker(frame_, z.x, z.y, z.width, z.height, plan.ticker, static_cast<int>(std::fmod(seconds * speed, 1e9)));
+        sg::draw_ticker(frame_, z.x, z.y, z.width, z.height, plan.ticker,
+                        static_cast<int>(std::fmod(seconds * speed, 1e9)));
         continue;
       }
       const sg::zone_item* item = nullptr;
@@ -328,7 +351,8 @@ class compositor {
     const auto now = wall_now();
     if (!is_video(it.item)) {
       // Shown from (within a second of) its slot's start until the slot ran out: a whole play.
-      if (st.shown_since_wall <= it.start + 1s && now + 1s >= it.end) queue_play(it, st.shown_since_wall, now);
+      if (st.shown_since_wall <= it.start + 1s && now + 1s >= it.end)
+        queue_play(it, st.shown_since_wall, now);
     } else if (st.video && (!next || !is_video(next->item))) {
       st.video->stop();  // ends with reason STOP: not a play
     }
@@ -360,9 +384,12 @@ class compositor {
       } else if (!same_media || st.fitted.width != z.width || st.fitted.height != z.height) {
         st.fitted = {};
         auto bytes = pbgdpl::files::read_regular(item->file, 64u << 20);
-        if (!bytes) say("image " + item->item.media + " unreadable: " + bytes.err().message_en);
-        else if (auto img = sg::decode_image(*bytes); !img) say("image " + item->item.media + " refused: " + img.err().message_en);
-        else st.fitted = sg::fit(*img, z.width, z.height, sg::fit_mode::letterbox);
+        if (!bytes)
+          say("image " + item->item.media + " unreadable: " + bytes.err().message_en);
+        else if (auto img = sg::decode_image(*bytes); !img)
+          say("image " + item->item.media + " refused: " + img.err().message_en);
+        else
+          st.fitted = sg::fit(*img, z.width, z.height, sg::fit_mode::letterbox);
       }
     }
     if (is_video(item->item) && st.video) {
@@ -396,7 +423,7 @@ class compositor {
 
 int main(int argc, char** argv) {
   const options o = parse(argc, argv);
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, nullptr);
@@ -439,13 +466,14 @@ int main(int argc, char** argv) {
       return 1;
     }
     const Uint32 flags = o.windowed ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
-    window = SDL_CreateWindow("pbgdpl signage", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, static_cast<int>(o.width),
-                              static_cast<int>(o.height), flags);
+    window = SDL_CreateWindow("pbgdpl signage", SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED,
+                              static_cast<int>(o.width), static_cast<int>(o.height), flags);
     if (window) renderer = SDL_CreateRenderer(window, -1, 0);
     if (renderer) {
-      SDL_RenderSetLogicalSize(renderer, static_cast<int>(o.width), static_cast<int>(o.height));  // letterboxed to the screen
-      texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STREAMING, static_cast<int>(o.width),
-                                  static_cast<int>(o.height));
+      SDL_RenderSetLogicalSize(renderer, static_cast<int>(o.width),
+                               static_cast<int>(o.height));  // letterboxed to the screen
+      texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STREAMING,
+                                  static_cast<int>(o.width), static_cast<int>(o.height));
     }
     if (!texture) {
       std::cerr << "pbgdpl_signage_player: cannot open the window: " << SDL_GetError() << "\n";

@@ -16,7 +16,8 @@ inline constexpr sg::rgb screen_text{0xFF, 0xFF, 0xFF};
 inline constexpr sg::rgb screen_code{0xFF, 0xD7, 0x00};
 
 // One line centred horizontally with its top at y, shrunk until it fits the width.
-inline void centred_line(sg::rgba_image& img, std::uint32_t y, std::uint32_t px, std::string_view text, sg::rgb colour) {
+inline void centred_line(sg::rgba_image& img, std::uint32_t y, std::uint32_t px, std::string_view text,
+                         sg::rgb colour) {
   const std::uint32_t room = img.width - std::min<std::uint32_t>(img.width, img.width / 10);
   while (px > 8 && sg::text_width(text, px) > room) px = px * 9 / 10;
   const auto w = sg::text_width(text, px);
@@ -31,10 +32,10 @@ inline void draw_enrolment(sg::rgba_image& img, std::string_view code, std::stri
   centred_line(img, h / 10, h / 14, "Màn hình chưa được cấp quyền", screen_text);
   centred_line(img, h / 10 + h / 12, h / 22, "This screen is not authorised yet", screen_text);
   centred_line(img, h * 3 / 10, h / 4, code.empty() ? "…" : code, screen_code);
-  centred_line(img, h * 13 / 20, h / 22, "Quản trị viên nhập mã này tại trang quản trị /quan-tri/man-hinh để cấp quyền",
-               screen_text);
-  centred_line(img, h * 13 / 20 + h / 16, h / 26, "Administrator: enter this code at /quan-tri/man-hinh to authorise it",
-               screen_text);
+  centred_line(img, h * 13 / 20, h / 22,
+               "Quản trị viên nhập mã này tại trang quản trị /quan-tri/man-hinh để cấp quyền", screen_text);
+  centred_line(img, h * 13 / 20 + h / 16, h / 26,
+               "Administrator: enter this code at /quan-tri/man-hinh to authorise it", screen_text);
   if (!note.empty()) centred_line(img, h * 17 / 20, h / 30, note, screen_text);
 }
 

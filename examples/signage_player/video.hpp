@@ -31,9 +31,17 @@ class video_zone {
     if (!mpv_) return;
     // Silent (a staircase screen), software decoding, no window, no terminal, no key bindings;
     // the core stays alive between clips (idle) and a clip ends at its last frame (keep-open no).
-    for (const auto& [k, v] : {std::pair{"vo", "libmpv"}, {"ao", "null"}, {"audio", "no"}, {"hwdec", "no"},
-                               {"idle", "yes"}, {"keep-open", "no"}, {"terminal", "no"}, {"osc", "no"},
-                               {"input-default-bindings", "no"}, {"input-vo-keyboard", "no"}, {"sub", "no"}})
+    for (const auto& [k, v] : {std::pair{"vo", "libmpv"},
+                               {"ao", "null"},
+                               {"audio", "no"},
+                               {"hwdec", "no"},
+                               {"idle", "yes"},
+                               {"keep-open", "no"},
+                               {"terminal", "no"},
+                               {"osc", "no"},
+                               {"input-default-bindings", "no"},
+                               {"input-vo-keyboard", "no"},
+                               {"sub", "no"}})
       mpv_set_option_string(mpv_, k, v);
     if (mpv_initialize(mpv_) < 0) return;
     mpv_render_param params[] = {{MPV_RENDER_PARAM_API_TYPE, const_cast<char*>(MPV_RENDER_API_TYPE_SW)},

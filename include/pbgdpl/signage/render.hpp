@@ -50,7 +50,8 @@ PBGDPL_DECL rgba_image fit(const rgba_image& src, std::uint32_t w, std::uint32_t
 PBGDPL_DECL void blit(rgba_image& dst, const rgba_image& src, std::uint32_t x, std::uint32_t y);
 
 // Paints the rectangle (clipped to `dst`) with an opaque colour.
-PBGDPL_DECL void fill_rect(rgba_image& dst, std::uint32_t x, std::uint32_t y, std::uint32_t w, std::uint32_t h, rgb colour);
+PBGDPL_DECL void fill_rect(rgba_image& dst, std::uint32_t x, std::uint32_t y, std::uint32_t w,
+                           std::uint32_t h, rgb colour);
 
 // The width in pixels of `text` (UTF-8) drawn with glyphs `px` pixels high; 0 without a font.
 PBGDPL_DECL std::uint32_t text_width(std::string_view text, std::uint32_t px);
@@ -64,8 +65,8 @@ PBGDPL_DECL void draw_text(rgba_image& dst, int x, int y, std::uint32_t px, std:
 // A ticker line drawn with stb_truetype (DejaVu Sans), scrolled by offset_px: the band (x, y, w, h)
 // painted ticker_background, the text ticker_foreground entering from the right edge at offset 0
 // and moving left one pixel per unit of offset; the scroll repeats every w + text width pixels.
-PBGDPL_DECL void draw_ticker(rgba_image& dst, std::uint32_t x, std::uint32_t y, std::uint32_t w, std::uint32_t h,
-                             std::string_view text, int offset_px);
+PBGDPL_DECL void draw_ticker(rgba_image& dst, std::uint32_t x, std::uint32_t y, std::uint32_t w,
+                             std::uint32_t h, std::string_view text, int offset_px);
 
 // The image scaled (letterbox, no bars: the image's own shape) to at most max_width wide.
 PBGDPL_DECL rgba_image scale_to_width(const rgba_image& img, std::uint32_t max_width);

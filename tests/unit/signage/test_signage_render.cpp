@@ -28,7 +28,8 @@ rgba_image bands(std::uint32_t band_w, std::uint32_t h, const std::vector<rgb>& 
 }
 
 // Counts the pixels of the rectangle equal to `c`.
-std::size_t count(const rgba_image& img, std::uint32_t x0, std::uint32_t y0, std::uint32_t x1, std::uint32_t y1, rgb c) {
+std::size_t count(const rgba_image& img, std::uint32_t x0, std::uint32_t y0, std::uint32_t x1,
+                  std::uint32_t y1, rgb c) {
   std::size_t n = 0;
   for (auto y = y0; y < y1; ++y)
     for (auto x = x0; x < x1; ++x) n += at(img, x, y) == c;
@@ -79,7 +80,8 @@ TEST_CASE("fill covers the zone and crops the overflow equally on both sides") {
   REQUIRE(img.height == 50);
   CHECK(count(img, 0, 0, 50, 50, green) == 50u * 50);
   // The same picture letterboxed keeps all four bands, with bars.
-  const auto lb = signage::fit(bands(100, 100, {red, green, green, blue}), 50, 50, signage::fit_mode::letterbox);
+  const auto lb =
+      signage::fit(bands(100, 100, {red, green, green, blue}), 50, 50, signage::fit_mode::letterbox);
   CHECK(at(lb, 2, 25) == red);
   CHECK(at(lb, 47, 25) == blue);
   CHECK(at(lb, 25, 2) == black);
@@ -113,7 +115,8 @@ TEST_CASE("fit refuses sizes that are empty or too large without allocating them
   CHECK(signage::fit(src, 100000, 100000, signage::fit_mode::letterbox).pixels.empty());
   CHECK(signage::fit(rgba_image{}, 10, 10, signage::fit_mode::fill).pixels.empty());
   // Pixels that do not match the declared size are not read.
-  CHECK(signage::fit(rgba_image{10, 10, std::vector<std::uint8_t>(12)}, 5, 5, signage::fit_mode::fill).pixels.empty());
+  CHECK(signage::fit(rgba_image{10, 10, std::vector<std::uint8_t>(12)}, 5, 5, signage::fit_mode::fill)
+            .pixels.empty());
   CHECK(signage::blank_image(70000, 70000).pixels.empty());
 }
 
@@ -210,4 +213,20 @@ TEST_CASE("a snapshot is scaled down to the asked width keeping its shape") {
   CHECK(s.height == 360);
   CHECK(count(s, 0, 0, 640, 360, red) == 640u * 360);
   CHECK(signage::scale_to_width(signage::blank_image(320, 200), 640).width == 320);
+}
+
+TEST_CASE("an image already the zone's size is shown pixel for pixel") {
+  auto img = bands(3, 4, {red, green, blue});
+  img.pixels[4] = 12;  // a colour no filter would keep exactly next to its neighbours
+  img.pixels[7] = 0;   // a transparent pixel: over black
+  for (auto m : {signage::fit_mode::letterbox, signage::fit_mode::fill}) {
+    const auto out = signage::fit(img, 9, 4, m);
+    REQUIRE(out.width == 9);
+    CHECK(at(out, 0, 0) == red);
+    CHECK(at(out, 1, 0) == black);
+    CHECK(at(out, 8, 3) == blue);
+    auto expect = img;
+    expect.pixels[4] = 0, expect.pixels[5] = 0, expect.pixels[6] = 0, expect.pixels[7] = 255;
+    CHECK(out == expect);
+  }
 }

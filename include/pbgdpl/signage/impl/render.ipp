@@ -5,8 +5,8 @@
 // function static, and only when the translation unit has no copy yet (header-only, the copy of
 // the first of them included serves all; compiled, this translation unit gets its own).
 #pragma once
-#include "../render.hpp"
 #include "../../network/banner_kit.hpp"
+#include "../render.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -108,7 +108,9 @@ class font_cache {
       stbtt_GetCodepointHMetrics(&info_, cp, &adv, &lsb);
       if (!f(x, scale, [&]() -> const glyph& { return glyph_of(cps[i], px, scale); })) break;
       x += scale * static_cast<float>(adv);
-      if (i + 1 < cps.size()) x += scale * static_cast<float>(stbtt_GetCodepointKernAdvance(&info_, cp, static_cast<int>(cps[i + 1])));
+      if (i + 1 < cps.size())
+        x += scale *
+             static_cast<float>(stbtt_GetCodepointKernAdvance(&info_, cp, static_cast<int>(cps[i + 1])));
     }
     return x;
   }
@@ -117,7 +119,8 @@ class font_cache {
     if (!ready_) return 0;
     int a = 0, d = 0, g = 0;
     stbtt_GetFontVMetrics(&info_, &a, &d, &g);
-    return static_cast<int>(std::lround(stbtt_ScaleForPixelHeight(&info_, static_cast<float>(px)) * static_cast<float>(a)));
+    return static_cast<int>(
+        std::lround(stbtt_ScaleForPixelHeight(&info_, static_cast<float>(px)) * static_cast<float>(a)));
   }
 
  private:
@@ -197,7 +200,8 @@ PBGDPL_DECL result<rgba_image> decode_image(std::string_view bytes, const media:
 
 PBGDPL_DECL rgba_image fit(const rgba_image& src, std::uint32_t w, std::uint32_t h, fit_mode m) {
   using namespace render_detail;
-  if (!sane(w, h) || !sane(src.width, src.height) || src.pixels.size() != pixel_bytes(src.width, src.height)) return {};
+  if (!sane(w, h) || !sane(src.width, src.height) || src.pixels.size() != pixel_bytes(src.width, src.height))
+    return {};
   rgba_image out = blank_image(w, h);
   const double sw = src.width, sh = src.height;
   // The part of the source shown (normalised s0,t0 - s1,t1) and where it lands (tx, ty, tw, th).
@@ -217,12 +221,18 @@ PBGDPL_DECL rgba_image fit(const rgba_image& src, std::uint32_t w, std::uint32_t
     t0 = (1 - ch) / 2;
     t1 = t0 + ch;
   }
-  std::vector<std::uint8_t> scaled(pixel_bytes(tw, th));
-  if (!stbir_resize_region(src.pixels.data(), static_cast<int>(src.width), static_cast<int>(src.height), 0, scaled.data(),
-                           static_cast<int>(tw), static_cast<int>(th), 0, STBIR_TYPE_UINT8, 4, 3, 0, STBIR_EDGE_CLAMP,
-                           STBIR_EDGE_CLAMP, fit_filter, fit_filter, STBIR_COLORSPACE_SRGB, nullptr, static_cast<float>(s0),
-                           static_cast<float>(t0), static_cast<float>(s1), static_cast<float>(t1)))
-    return out;
+  std::vector<std::uint8_t> scaled;
+  if (tw == src.width && th == src.height && s0 == 0 && t0 == 0 && s1 == 1 && t1 == 1)
+    scaled = src.pixels;  // already the zone's size (a 1920×1080 picture on a 1920×1080 screen)
+  else {
+    scaled.resize(pixel_bytes(tw, th));
+    if (!stbir_resize_region(src.pixels.data(), static_cast<int>(src.width), static_cast<int>(src.height), 0,
+                             scaled.data(), static_cast<int>(tw), static_cast<int>(th), 0, STBIR_TYPE_UINT8,
+                             4, 3, 0, STBIR_EDGE_CLAMP, STBIR_EDGE_CLAMP, fit_filter, fit_filter,
+                             STBIR_COLORSPACE_SRGB, nullptr, static_cast<float>(s0), static_cast<float>(t0),
+                             static_cast<float>(s1), static_cast<float>(t1)))
+      return out;
+  }
   // Over black: the colour weighted by its alpha, then opaque.
   for (std::size_t i = 0; i < scaled.size(); i += 4) {
     const unsigned a = scaled[i + 3];
@@ -238,15 +248,20 @@ PBGDPL_DECL rgba_image fit(const rgba_image& src, std::uint32_t w, std::uint32_t
 PBGDPL_DECL void blit(rgba_image& dst, const rgba_image& src, std::uint32_t x, std::uint32_t y) {
   using render_detail::pixel_bytes;
   if (x >= dst.width || y >= dst.height) return;
-  if (dst.pixels.size() != pixel_bytes(dst.width, dst.height) || src.pixels.size() != pixel_bytes(src.width, src.height)) return;
+  if (dst.pixels.size() != pixel_bytes(dst.width, dst.height) ||
+      src.pixels.size() != pixel_bytes(src.width, src.height))
+    return;
   const std::uint32_t cw = std::min(src.width, dst.width - x), ch = std::min(src.height, dst.height - y);
   for (std::uint32_t r = 0; r < ch; ++r)
-    std::memcpy(dst.pixels.data() + (std::size_t{y + r} * dst.width + x) * 4, src.pixels.data() + std::size_t{r} * src.width * 4,
-                std::size_t{cw} * 4);
+    std::memcpy(dst.pixels.data() + (std::size_t{y + r} * dst.width + x) * 4,
+                src.pixels.data() + std::size_t{r} * src.width * 4, std::size_t{cw} * 4);
 }
 
-PBGDPL_DECL void fill_rect(rgba_image& dst, std::uint32_t x, std::uint32_t y, std::uint32_t w, std::uint32_t h, rgb colour) {
-  if (x >= dst.width || y >= dst.height || dst.pixels.size() != render_detail::pixel_bytes(dst.width, dst.height)) return;
+PBGDPL_DECL void fill_rect(rgba_image& dst, std::uint32_t x, std::uint32_t y, std::uint32_t w,
+                           std::uint32_t h, rgb colour) {
+  if (x >= dst.width || y >= dst.height ||
+      dst.pixels.size() != render_detail::pixel_bytes(dst.width, dst.height))
+    return;
   const std::uint32_t cw = std::min(w, dst.width - x), ch = std::min(h, dst.height - y);
   for (std::uint32_t r = 0; r < ch; ++r) {
     auto* p = dst.pixels.data() + (std::size_t{y + r} * dst.width + x) * 4;
@@ -271,7 +286,8 @@ PBGDPL_DECL void draw_text(rgba_image& dst, int x, int y, std::uint32_t px, std:
   using namespace render_detail;
   if (dst.pixels.size() != pixel_bytes(dst.width, dst.height)) return;
   // The drawable box, in signed 64-bit so no sum below overflows.
-  const std::int64_t cx0 = std::min<std::int64_t>(bx, dst.width), cy0 = std::min<std::int64_t>(by, dst.height);
+  const std::int64_t cx0 = std::min<std::int64_t>(bx, dst.width),
+                     cy0 = std::min<std::int64_t>(by, dst.height);
   const std::int64_t cx1 = std::min<std::int64_t>(std::int64_t{bx} + bw, dst.width);
   const std::int64_t cy1 = std::min<std::int64_t>(std::int64_t{by} + bh, dst.height);
   if (cx0 >= cx1 || cy0 >= cy1) return;
@@ -290,16 +306,20 @@ PBGDPL_DECL void draw_text(rgba_image& dst, int x, int y, std::uint32_t px, std:
       for (int c = 0; c < g.w; ++c) {
         const std::int64_t xx = gx + g.x0 + c;
         if (xx < cx0 || xx >= cx1) continue;
-        const unsigned a = g.coverage[static_cast<std::size_t>(r) * static_cast<std::size_t>(g.w) + static_cast<std::size_t>(c)];
-        if (a) blend(dst.pixels.data() + (static_cast<std::size_t>(yy) * dst.width + static_cast<std::size_t>(xx)) * 4, colour, a);
+        const unsigned a = g.coverage[static_cast<std::size_t>(r) * static_cast<std::size_t>(g.w) +
+                                      static_cast<std::size_t>(c)];
+        if (a)
+          blend(dst.pixels.data() +
+                    (static_cast<std::size_t>(yy) * dst.width + static_cast<std::size_t>(xx)) * 4,
+                colour, a);
       }
     }
     return true;
   });
 }
 
-PBGDPL_DECL void draw_ticker(rgba_image& dst, std::uint32_t x, std::uint32_t y, std::uint32_t w, std::uint32_t h,
-                             std::string_view text, int offset_px) {
+PBGDPL_DECL void draw_ticker(rgba_image& dst, std::uint32_t x, std::uint32_t y, std::uint32_t w,
+                             std::uint32_t h, std::string_view text, int offset_px) {
   fill_rect(dst, x, y, w, h, ticker_background);
   if (w == 0 || h == 0 || text.empty()) return;
   // Glyphs 60% of the band's height, centred in it.
@@ -310,7 +330,8 @@ PBGDPL_DECL void draw_ticker(rgba_image& dst, std::uint32_t x, std::uint32_t y, 
   const std::int64_t left = std::int64_t{x} + w - off;
   if (left < std::numeric_limits<int>::min() || left > std::numeric_limits<int>::max()) return;
   const std::int64_t top = std::int64_t{y} + (std::int64_t{h} - px) / 2;
-  draw_text(dst, static_cast<int>(left), static_cast<int>(std::min<std::int64_t>(top, std::numeric_limits<int>::max())), px, text,
+  draw_text(dst, static_cast<int>(left),
+            static_cast<int>(std::min<std::int64_t>(top, std::numeric_limits<int>::max())), px, text,
             ticker_foreground, x, y, w, h);
 }
 
@@ -322,7 +343,9 @@ PBGDPL_DECL rgba_image scale_to_width(const rgba_image& img, std::uint32_t max_w
 }
 
 PBGDPL_DECL std::string encode_png(const rgba_image& img) {
-  if (img.width == 0 || img.height == 0 || img.pixels.size() != render_detail::pixel_bytes(img.width, img.height)) return {};
+  if (img.width == 0 || img.height == 0 ||
+      img.pixels.size() != render_detail::pixel_bytes(img.width, img.height))
+    return {};
   return media::encode_png(img.pixels.data(), static_cast<int>(img.width), static_cast<int>(img.height), 4);
 }
 

@@ -250,8 +250,15 @@ void worker(shared_state& s, const options& o) {
     }
     sleep_or_stop(s, authorised ? 250ms : 2000ms);
   }
+  // The plays of the last moments, uploaded at once unless the portal was unreachable.
   std::lock_guard pl(s.player_mu);
   record_pending(s);
+  bool offline = false;
+  {
+    std::lock_guard lock(s.mu);
+    offline = s.view.offline;
+  }
+  if (authorised && !offline) (void)s.player->upload_plays();
 }
 
 // Encodes snapshots off the drawing thread: the full frame to <dir>/snapshot.png (atomically) and

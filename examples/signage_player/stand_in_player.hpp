@@ -5,7 +5,7 @@
 #include <pbgdpl/core/errors.hpp>
 #include <pbgdpl/core/result.hpp>
 #include <pbgdpl/core/time.hpp>
-#include <pbgdpl/model/signage.hpp>
+#include <pbgdpl/signage/manifest.hpp>
 #include <pbgdpl/network/fetch.hpp>
 
 #include <cstdint>
@@ -19,15 +19,6 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace signage {
 
-struct manifest_item {
-  std::string media, title, blake2b;
-  std::uint64_t size = 0;
-  std::string media_type;
-  std::uint32_t duration_seconds = 10;
-  std::string zone;
-  bool legal = true;
-  std::string approval;
-};
 struct player_config {
   std::string server;
   std::filesystem::path state_dir;

@@ -36,4 +36,6 @@
 #include "portal/accounts.hpp"
 #include "portal/auth.hpp"
 #include "network/webhooks.hpp"
+#include "signage/time_zone.hpp"
+#include "signage/scheduler.hpp"
 #include "signage/render.hpp"

@@ -290,8 +290,7 @@ void snapshotter(shared_state& s, const options& o) {
 struct zone_state {
   std::optional<sg::zone_item> item;     // the current item
   std::string key;                       // media + slot start: a new slot is a new play
-  clock_type::time_point shown_since{};  // images: when it first appeared
-  pbgdpl::timestamp shown_since_wall{};
+  std::chrono::system_clock::time_point shown_since{};  // images: when it first appeared
   sg::rgba_image fitted;  // images
   std::unique_ptr<signage_player::video_zone> video;
   bool video_started = false;
@@ -355,11 +354,11 @@ class compositor {
   void finish(zone_state& st, const sg::zone_item* next) {
     if (!st.item) return;
     const auto& it = *st.item;
-    const auto now = wall_now();
+    const auto now = std::chrono::system_clock::now();
     if (!is_video(it.item)) {
       // Shown from (within a second of) its slot's start until the slot ran out: a whole play.
-      if (st.shown_since_wall <= it.start + 1s && now + 1s >= it.end)
-        queue_play(it, st.shown_since_wall, now);
+      if (st.shown_since <= it.start + 1s && now + 250ms >= it.end)
+        queue_play(it, std::chrono::floor<std::chrono::seconds>(st.shown_since), wall_now());
     } else if (st.video && (!next || !is_video(next->item))) {
       st.video->stop();  // ends with reason STOP: not a play
     }
@@ -380,8 +379,7 @@ class compositor {
       finish(st, item);
       st.item = *item;
       st.key = key_of(*item);
-      st.shown_since = clock_type::now();
-      st.shown_since_wall = wall_now();
+      st.shown_since = std::chrono::system_clock::now();
       if (is_video(item->item)) {
         if (!st.video || st.video->width() != z.width || st.video->height() != z.height)
           st.video = std::make_unique<signage_player::video_zone>(z.width, z.height);

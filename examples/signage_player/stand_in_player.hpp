@@ -79,9 +79,9 @@ class player {
     frame_plan p;
     p.playlist = "stand-in";
     p.layout_name = "stand-in";
-    p.zones = {zone{"legal", 0, 0, w * 2 / 3, h - band, true},
-               zone{"notice", w * 2 / 3, 0, w - w * 2 / 3, h - band, false},
-               zone{"ticker", 0, h - band, w, band, false}};
+    p.zones = {zone{"legal", 0, 0, w * 2 / 3, h - band, true, false},
+               zone{"notice", w * 2 / 3, 0, w - w * 2 / 3, h - band, false, false},
+               zone{"ticker", 0, h - band, w, band, false, true}};
     p.ticker = "Phổ biến, giáo dục pháp luật trong nhà trường — Legal education at school";
     const auto n = static_cast<std::size_t>(now.time_since_epoch().count() / 5);
     for (std::size_t z = 0; z < 2; ++z) {

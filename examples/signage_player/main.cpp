@@ -191,7 +191,7 @@ void record_pending(shared_state& s) {
 
 // Network work: enrol until authorised, then sync, record and upload plays, heartbeat.
 void worker(shared_state& s, const options& o) {
-  bool authorised = false;
+  bool authorised = false, was_offline = false;
   std::string shown_code;
   auto next_sync = clock_type::now();
   while (!stop_requested.load()) {
@@ -231,6 +231,10 @@ void worker(shared_state& s, const options& o) {
         say("manifest refused: " + (r->why ? r->why->message_en : std::string("?")));
       else if (r->result == sg::sync_result::updated)
         say("manifest " + std::to_string(r->sequence) + " in use");
+      else if (r->result == sg::sync_result::offline && !was_offline)
+        say("sync offline (" + (r->why ? r->why->message_en : std::string("no answer")) +
+            "): the current manifest keeps playing");
+      was_offline = r && r->result == sg::sync_result::offline;
       record_pending(s);
       auto up = s.player->upload_plays();
       if (!up) offline = true;

@@ -8,8 +8,10 @@
 //     ZONE: phap-luat (legal), thong-bao (notice); LEGAL: 1 or 0;
 //     APPROVAL: ok (approved for these bytes), other (an approval of other bytes), none.
 //
-// Writes OUT_DIR/authority.pub (the root's .pub text, which the display pins) and
-// OUT_DIR/manifest.json (the wire form: {"manifest": body, "signature": minisig}).
+// Writes OUT_DIR/authority.pub (the root's .pub text, which the display pins),
+// OUT_DIR/manifest.json (the wire form: {"manifest": body, "signature": minisig}), sequence 1,
+// without the items whose APPROVAL is `other`, and OUT_DIR/manifest2.json, sequence 2, with every
+// item (a manifest a player must refuse whole, keeping sequence 1).
 #include <pbgdpl/signage/manifest.hpp>
 #include <pbgdpl/trust/approval.hpp>
 #include <pbgdpl/trust/hash.hpp>
@@ -106,6 +108,7 @@ int main(int argc, char** argv) {
   p.name = "Pháp luật hằng ngày";
   p.layout = "cau-thang";
   p.ticker = "Ngày Pháp luật Việt Nam 9/11 — Học sinh đội mũ bảo hiểm khi đi xe máy — Legal education at school";
+  signage::manifest_playlist good = p;  // sequence 1: the approved items only
   int n = 0;
   for (int i = 5; i < argc; ++i) {
     const auto f = split(argv[i], '|');
@@ -141,8 +144,9 @@ int main(int argc, char** argv) {
       it.approval = sig->to_text();
     }
     p.items.push_back(it);
+    if (f[5] != "other") good.items.push_back(it);
   }
-  m.playlists.push_back(p);
+  m.playlists.push_back(good);
   schedule_entry e;
   e.id = schedule_id{"ca-ngay"};
   e.playlist = playlist_id{p.id};
@@ -156,5 +160,8 @@ int main(int argc, char** argv) {
 
   write(out / "authority.pub", root.public_part().to_file());
   write(out / "manifest.json", signage::to_wire(signage::sign_manifest(root, m)));
+  m.sequence = 2;
+  m.playlists = {p};
+  write(out / "manifest2.json", signage::to_wire(signage::sign_manifest(root, m)));
   return 0;
 }

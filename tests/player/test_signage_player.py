@@ -94,12 +94,13 @@ def near(c, want, tol=6):
 
 class FakePortal:
     def __init__(self, world_dir, files):
-        self.manifest = (world_dir / "manifest.json").read_bytes()
+        self.manifests = [(world_dir / "manifest.json").read_bytes(), (world_dir / "manifest2.json").read_bytes()]
+        self.serving = 0  # which manifest GET /manifest answers
         self.authority_pub = (world_dir / "authority.pub").read_text()
         self.content = {hashlib.blake2b(Path(f).read_bytes(), digest_size=32).hexdigest(): Path(f).read_bytes() for f in files}
         self.authorised = threading.Event()
         self.lock = threading.Lock()
-        self.enrolments, self.plays, self.heartbeats, self.unsigned, self.ranges = [], [], [], [], []
+        self.enrolments, self.plays, self.heartbeats, self.unsigned, self.ranges, self.manifest_gets = [], [], [], [], [], []
         portal = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -160,10 +161,13 @@ class FakePortal:
                 if not self.signed():
                     return self.reply(401, b'{"error":"unauthenticated"}')
                 if self.path == "/api/v1/signage/manifest":
-                    etag = '"m1"'
+                    n = portal.serving
+                    etag = f'"m{n + 1}"'
                     if self.headers.get("If-None-Match") == etag:
                         return self.reply(304, headers=[("ETag", etag)])
-                    return self.reply(200, portal.manifest, headers=[("ETag", etag)])
+                    with portal.lock:
+                        portal.manifest_gets.append(n)
+                    return self.reply(200, portal.manifests[n], headers=[("ETag", etag)])
                 prefix = "/api/v1/signage/content/"
                 if self.path.startswith(prefix) and self.path[len(prefix):] in portal.content:
                     data = portal.content[self.path[len(prefix):]]
@@ -249,7 +253,7 @@ def test_player_enrols_plays_the_signed_plan_and_records_completed_plays(tools):
                                            "--snapshot-every", "0.5", "--sync-every", "2"],
                                           env=env, stdout=out, stderr=subprocess.STDOUT)
                 try:
-                    frames = watch(player, portal, snaps, d)
+                    frames, reached = watch(player, portal, snaps, d)
                 finally:
                     if player.poll() is None:
                         player.send_signal(signal.SIGTERM)
@@ -257,6 +261,7 @@ def test_player_enrols_plays_the_signed_plan_and_records_completed_plays(tools):
                     out.close()
                 log = (d / "player.log").read_text(errors="replace")
                 assert code == 0, "SIGTERM should end the player cleanly:\n" + log
+                assert reached == "done", f"stopped at phase {reached}; frames {sorted(frames)}:\n" + log
                 check_frames(frames, log)
                 check_protocol(portal, log)
         finally:
@@ -265,14 +270,18 @@ def test_player_enrols_plays_the_signed_plan_and_records_completed_plays(tools):
 
 
 def watch(player, portal, snaps, d):
-    """Reads the player's snapshots for up to 40 s; returns the interesting frames by kind."""
+    """Reads the player's snapshots (up to 45 s) through four phases: the enrolment screen (then
+    the administrator authorises), the signed plan playing (infographic, video, a video play
+    uploaded), a second manifest with an unapproved item (refused whole: the first keeps playing),
+    the portal gone (offline: it still keeps playing). Returns the frames seen, by kind and phase."""
     frames, seen = {}, set()
-    deadline = time.time() + 40
+    phase, phase_at = "enrol", time.time()
+    log_path = d / "player.log"
+    deadline = time.time() + 45
     while time.time() < deadline and player.poll() is None:
         time.sleep(0.25)
-        p = snaps / "snapshot.png"
         try:
-            data = p.read_bytes()
+            data = (snaps / "snapshot.png").read_bytes()
         except FileNotFoundError:
             continue
         key = hashlib.blake2b(data, digest_size=16).digest()
@@ -284,16 +293,29 @@ def watch(player, portal, snaps, d):
         # Never the unapproved item, in any frame, anywhere.
         assert MAGENTA not in img.colours(0, 0, W, H, step=8), "an unapproved item was shown"
         kind = classify(img)
-        if kind == "enrolment" and not portal.authorised.is_set():
-            frames["enrolment"] = img
+        if kind:
+            frames.setdefault((phase, kind), img)
+        log = log_path.read_text(errors="replace")
+        if phase == "enrol" and kind == "enrolment":
             portal.authorised.set()  # the administrator typed the code
-        elif kind and kind not in frames:
-            frames[kind] = img
-        with portal.lock:
-            video_played = any(pl.get("media") == "media-2" for pl in portal.plays)
-        if {"enrolment", "infographic", "video"} <= frames.keys() and video_played:
-            break
-    return frames
+            phase = "play"
+        elif phase == "play":
+            with portal.lock:
+                video_played = any(pl.get("media") == "media-2" for pl in portal.plays)
+            if ("play", "infographic") in frames and ("play", "video") in frames and video_played:
+                portal.serving = 1
+                phase = "refuse"
+        elif phase == "refuse" and "manifest refused" in log:
+            phase, phase_at = "refused", time.time()
+        elif phase == "refused" and kind in ("infographic", "video") and time.time() - phase_at > 1:
+            portal.server.shutdown()
+            portal.server.server_close()
+            phase = "offline"
+        elif phase == "offline" and "sync offline" in log:
+            phase, phase_at = "offline-playing", time.time()
+        elif phase == "offline-playing" and kind in ("infographic", "video") and time.time() - phase_at > 1:
+            return frames, "done"
+    return frames, phase
 
 
 def classify(img):
@@ -309,10 +331,7 @@ def classify(img):
 
 
 def check_frames(frames, log):
-    assert "enrolment" in frames, "no enrolment screen seen:\n" + log
-    assert "infographic" in frames, "the approved infographic was never shown:\n" + log
-    assert "video" in frames, "the video was never shown:\n" + log
-    img = frames["infographic"]
+    img = frames[("play", "infographic")]
     # 800x450 letterboxed into 960x630: 960x540 at y 45..584, black bars above and below.
     assert img.count(0, 0, LEGAL_W, 45, (0, 0, 0), step=3) == len(range(0, LEGAL_W, 3)) * len(range(0, 45, 3))
     assert img.count(0, 586, LEGAL_W, MAIN_H, (0, 0, 0), step=3) == len(range(0, LEGAL_W, 3)) * len(range(586, MAIN_H, 3))
@@ -325,7 +344,7 @@ def check_frames(frames, log):
     band = img.colours(0, MAIN_H, W, H, step=1)
     assert TICKER_BG in band and len(band) > 3, "the ticker band is empty"
     # The enrolment screen shows the code large (yellow glyph pixels where the code is).
-    assert frames["enrolment"].count(0, H * 3 // 10, W, H * 3 // 10 + H // 4, (0xFF, 0xD7, 0x00), step=2) > 1000
+    assert frames[("enrol", "enrolment")].count(0, H * 3 // 10, W, H * 3 // 10 + H // 4, (0xFF, 0xD7, 0x00), step=2) > 1000
 
 
 def ts(v):

@@ -323,8 +323,13 @@ class compositor {
     }
     sg::fill_rect(frame_, 0, 0, frame_.width, frame_.height, {});
     std::map<std::string, bool> seen;
-    for (const auto& z : plan.zones) {
+    for (auto z : plan.zones) {
       seen[z.name] = true;
+      // Only the part of a zone on the screen is drawn (and allocated: a zone's size comes from
+      // the manifest, a video zone holds two frames of it).
+      if (z.x >= frame_.width || z.y >= frame_.height) continue;
+      z.width = std::min(z.width, frame_.width - z.x);
+      z.height = std::min(z.height, frame_.height - z.y);
       if (is_ticker_zone(z)) {
         // About a band's height every second, at least 60 px/s.
         const double speed = std::max(60.0, static_cast<double>(z.height));

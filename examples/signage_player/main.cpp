@@ -200,7 +200,10 @@ void worker(shared_state& s, const options& o) {
       auto e = s.player->enrol();
       std::lock_guard lock(s.mu);
       if (!e) {
-        s.view.note = "Không kết nối được máy chủ / Cannot reach the server";
+        // Unreachable, or refused (an authority key other than the pinned one): said on screen.
+        const auto note = e.err().message_vi + " / " + e.err().message_en;
+        if (note != s.view.note) say("enrolment failed: " + e.err().message_en);
+        s.view.note = note;
         // A device that holds a verified manifest plays it even when the portal is down.
         if (s.player->has_manifest()) authorised = s.view.authorised = true;
       } else if (e->state == "authorised") {

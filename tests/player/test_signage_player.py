@@ -376,3 +376,40 @@ def check_protocol(portal, log):
     import base64
     sw, sh = png_size(base64.b64decode(snaps[-1]["snapshot_png"]))
     assert sw <= 640 and sw * H == sh * W, (sw, sh)
+
+
+def run_headless(d, portal, extra, seconds):
+    """Runs the player headless (no DISPLAY at all) for `seconds`; returns (exit code, log, last snapshot)."""
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    snaps = d / "snaps-headless"
+    with open(d / "headless.log", "w") as out:
+        p = subprocess.run([PLAYER, "--server", portal.url, "--state", str(d / "state-headless"), "--size", f"{W}x{H}",
+                            "--headless", "--snapshot-dir", str(snaps), "--snapshot-every", "0.5", "--sync-every", "2",
+                            "--exit-after", str(seconds)] + extra, env=env, stdout=out, stderr=subprocess.STDOUT,
+                           timeout=seconds + 30)
+    return p.returncode, (d / "headless.log").read_text(errors="replace"), png_read((snaps / "snapshot.png").read_bytes())
+
+
+def test_headless_player_pins_the_authority_key_given_out_of_band(tools):
+    with tempfile.TemporaryDirectory(prefix="pbgdpl-player-") as tmp:
+        d = Path(tmp)
+        png_write(d / "infographic.png", 800, 450, lambda x, y: ORANGE if x < 400 else TEAL)
+        png_write(d / "notice.png", 300, 600, lambda x, y: GREEN)
+        items = [f"{d / 'infographic.png'}|phap-luat|1|4|image/png|ok", f"{d / 'notice.png'}|thong-bao|0|5|image/png|none"]
+        subprocess.run([WORLD, str(d / "world"), DISPLAY, str(W), str(H)] + items, check=True, timeout=30)
+        subprocess.run([WORLD, str(d / "other"), DISPLAY, str(W), str(H)] + items, check=True, timeout=30)
+        with FakePortal(d / "world", [i.split("|")[0] for i in items]) as portal:
+            portal.authorised.set()
+            # Pinned to another authority's key: the portal's key is refused, nothing plays.
+            code, log, img = run_headless(d, portal, ["--authority-key", str(d / "other" / "authority.pub")], 4)
+            assert code == 0, log
+            assert "enrolment failed" in log and "manifest" not in log, log
+            assert classify(img) == "enrolment" or img.count(0, 0, W, H, ORANGE, step=8) == 0, log
+            assert img.count(0, 0, W, H, ORANGE, step=8) == 0 and img.count(0, 0, W, H, TEAL, step=8) == 0
+            # Pinned to the right key: plays with no display at all, and --exit-after ends it cleanly.
+            shutil.rmtree(d / "state-headless")
+            code, log, img = run_headless(d, portal, ["--authority-key", str(d / "world" / "authority.pub")], 6)
+            assert code == 0, log
+            assert "manifest 1 in use" in log and "stopped" in log, log
+            assert classify(img) == "infographic", log
+            assert img.at(480, 10) == (0, 0, 0)  # the letterbox bar

@@ -24,11 +24,7 @@
 #include <pbgdpl/core/time.hpp>
 #include <pbgdpl/signage/render.hpp>
 
-#if __has_include(<pbgdpl/signage/player.hpp>)
 #include <pbgdpl/signage/player.hpp>
-#else
-#include "stand_in_player.hpp"
-#endif
 
 #include "screens.hpp"
 #include "video.hpp"

@@ -325,10 +325,7 @@ PBGDPL_DECL result<verified_manifest> verify_manifest(const signed_manifest& s, 
 PBGDPL_DECL void accept(trust_state& state, const verified_manifest& v, timestamp now) {
   state.last_sequence = v.m.sequence;
   state.last_body_blake2b = v.body_blake2b;
-  // The clock reading kept is capped at the authority's issue time plus the default tolerance: a
-  // device whose clock ran fast when it accepted must not refuse every later manifest as "clock
-  // set back" once NTP corrects it, and a rewind below the signed issue time is still caught.
-  state.latest_time_seen = std::max(state.latest_time_seen, std::min(now, v.m.issued_at + verify_options{}.clock_tolerance));
+  state.latest_time_seen = std::max(state.latest_time_seen, now);
 }
 
 PBGDPL_DECL result<void> verify_item(const verified_manifest& v, const trust::public_key& authority,

@@ -26,6 +26,7 @@ namespace portal {
 class live_units;
 class media_library;        // media_library.hpp
 class syndication_signer;   // syndication.hpp
+class signage_service;      // signage_api.hpp
 
 // Decides whether a caller may write. The portal asks it before every API write; the default
 // (none set) refuses all writes, so a vendor must opt in to writing.
@@ -118,6 +119,12 @@ struct options {
   // (portal/syndication.hpp), served at <unit>/pbgdpl/lien-thong/goi.json and .minisig, the
   // public key at .../khoa.pub. Unset: those three answer 404 (the Atom feed is served anyway).
   std::shared_ptr<syndication_signer> syndication;
+
+  // --- the legal staircase (issue 16) ---
+  // The device side of the screens (portal/signage_api.hpp): enrolment, signed manifests, content,
+  // proof of play and heartbeats under /api/v1/signage/. Unset: those routes answer 404 (the
+  // collections of displays, groups, layouts, playlists and schedules are served anyway).
+  std::shared_ptr<signage_service> signage;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter

@@ -13,7 +13,7 @@ set(_pc_trust_what "trust and media: hashes, minisign signatures, approvals, bun
 set(_pc_store_what "store: memory and SQLite stores, Vietnamese search, import")
 set(_pc_http_what "http: Beast server, router, middleware, client")
 set(_pc_network_what "network: HTTPS fetching, banner kit, feed aggregation, syndication, compliance crawler")
-set(_pc_signage_what "signage: time zones, scheduler, signed manifests, player core, proof of play")
+set(_pc_signage_what "signage: time zones, scheduler, signed manifests, player core, proof of play, rendering")
 set(_pc_portal_what "publish and portal: Markdown, feeds, the PBGDPL section and its API")
 
 function(_pbgdpl_write_pc file name description requires libs cflags)

@@ -47,4 +47,5 @@
 #include "signage/enrolment.hpp"
 #include "signage/publisher.hpp"
 #include "signage/plays.hpp"
+#include "signage/render.hpp"
 #include "portal/signage_api.hpp"

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace media {
@@ -54,6 +55,12 @@ PBGDPL_DECL result<image_info> check_image(std::string_view bytes, std::string_v
 // its size). The image is checked first, as check_image does without the name.
 PBGDPL_DECL result<std::string> make_thumbnail(std::string_view bytes, std::uint32_t max_edge = 320,
                                                const image_limits& lim = {});
+
+// Decodes an image to RGBA8 pixels (4 bytes a pixel, rows top to bottom) after the checks of
+// check_image without the name: the header's dimensions are checked before any pixel is decoded.
+// `pixels` is replaced only on success.
+PBGDPL_DECL result<image_info> decode_rgba(std::string_view bytes, std::vector<std::uint8_t>& pixels,
+                                           const image_limits& lim = {});
 
 // Encodes RGBA or RGB pixels as PNG (tests and thumbnails).
 PBGDPL_DECL std::string encode_png(const unsigned char* pixels, int width, int height, int channels);

@@ -191,6 +191,16 @@ PBGDPL_DECL result<image_info> check_image(std::string_view bytes, std::string_v
   return info;
 }
 
+PBGDPL_DECL result<image_info> decode_rgba(std::string_view bytes, std::vector<std::uint8_t>& pixels,
+                                           const image_limits& lim) {
+  std::unique_ptr<stbi_uc, void (*)(void*)> px(nullptr, stbi_image_free);
+  auto info = images_detail::check_content(bytes, lim, &px);
+  if (!info) return info;
+  const auto* p = px.get();
+  pixels.assign(p, p + std::size_t{info->width} * info->height * 4);
+  return info;
+}
+
 PBGDPL_DECL std::string encode_png(const unsigned char* pixels, int width, int height, int channels) {
   std::string out;
   auto sink = [](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), static_cast<std::size_t>(size)); };

@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" -DPBGDPL_WERROR=ON \
   -DPBGDPL_SEPARATE_COMPILATION=ON
 
-.PHONY: all deps deps-build configure build test demo clean format
+.PHONY: all deps deps-build configure build test demo player clean format
 
 all: build
 
@@ -34,6 +34,11 @@ test: deps
 demo: deps-build configure
 	cmake --build $(BUILD) -j $(JOBS) --target pbgdpl_portal pbgdpl_seed_summary
 	scripts/demo.sh $(BUILD)
+
+# The reference signage player against the running demo (run `make demo` in another terminal first).
+player: deps-build configure
+	cmake --build $(BUILD) -j $(JOBS) --target pbgdpl_signage_player
+	scripts/player.sh $(BUILD)
 
 format:
 	find include tests examples benchmarks bindings plugins -name '*.[ch]pp' -o -name '*.h' | xargs clang-format -i

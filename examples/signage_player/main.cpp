@@ -22,6 +22,7 @@
 // snapshots.
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/core/time.hpp>
+#include <pbgdpl/network/fetch.hpp>
 #include <pbgdpl/signage/render.hpp>
 
 #include <pbgdpl/signage/player.hpp>
@@ -38,6 +39,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cctype>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -63,13 +66,17 @@ struct options {
   std::string snapshot_dir;
   double snapshot_every = 0, sync_every = 60, exit_after = 0;
   std::string authority_key;
+  // An installer's shortcut: an administrator's API key (a file holding it) and the display to
+  // bind this device to; the player authorises its own code through the portal's API, exactly as
+  // typing the code in the editor would. The key is read once and never stored in the state.
+  std::string authorise_with, display;
 };
 
 [[noreturn]] void usage(const char* why) {
   std::cerr << "pbgdpl_signage_player: " << why << "\n"
             << "usage: pbgdpl_signage_player --server URL --state DIR [--name N] [--size WxH] [--windowed]\n"
                "       [--headless] [--snapshot-dir DIR --snapshot-every SECONDS] [--sync-every SECONDS]\n"
-               "       [--authority-key FILE] [--exit-after SECONDS]\n";
+               "       [--authority-key FILE] [--exit-after SECONDS] [--authorise-with KEYFILE --display ID]\n";
   std::exit(2);
 }
 
@@ -115,10 +122,15 @@ options parse(int argc, char** argv) {
       o.authority_key = value();
     else if (a == "--exit-after")
       o.exit_after = positive_seconds(value(), "--exit-after");
+    else if (a == "--authorise-with")
+      o.authorise_with = value();
+    else if (a == "--display")
+      o.display = value();
     else
       usage(("unknown option " + a).c_str());
   }
   if (o.server.empty() || o.state.empty()) usage("--server and --state are required");
+  if (o.authorise_with.empty() != o.display.empty()) usage("--authorise-with and --display go together");
   return o;
 }
 
@@ -185,6 +197,25 @@ void record_pending(shared_state& s) {
   }
 }
 
+// --authorise-with: POST the code to /api/v1/signage/enrolments/authorise with the
+// administrator's key; returns the line to print. The next enrol() then finds the device authorised.
+std::string authorise_code(const options& o, const std::string& code) {
+  std::ifstream in(o.authorise_with);
+  std::string key;
+  std::getline(in, key);
+  while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
+  if (key.empty()) return "cannot read an API key from " + o.authorise_with;
+  pbgdpl::network::fetch_options fo;
+  fo.allow_private_addresses = true;  // the demo portal is on loopback
+  fo.timeout = std::chrono::seconds(15);
+  pbgdpl::json body{{"code", code}, {"display", o.display}};
+  auto r = pbgdpl::network::fetch(o.server + "/api/v1/signage/enrolments/authorise",
+                          {{"Authorization", "Bearer " + key}, {"Content-Type", "application/json"}}, fo, "POST", body.dump());
+  if (r.status == 200) return "authorised for display " + o.display + " with the administrator's key";
+  if (r.failure != pbgdpl::network::fetch_failure::none) return "could not authorise: " + r.error_en;
+  return "could not authorise (HTTP " + std::to_string(r.status) + "): " + r.body.substr(0, 300);
+}
+
 // Network work: enrol until authorised, then sync, record and upload plays, heartbeat.
 void worker(shared_state& s, const options& o) {
   bool authorised = false, was_offline = false;
@@ -216,6 +247,7 @@ void worker(shared_state& s, const options& o) {
         if (e->code != shown_code) {
           shown_code = e->code;
           say("enrolment code " + e->code + " (pending: an administrator enters it at /quan-tri/man-hinh)");
+          if (!o.authorise_with.empty()) say(authorise_code(o, e->code));
         }
       }
     }

@@ -36,3 +36,5 @@
 #include "portal/accounts.hpp"
 #include "portal/auth.hpp"
 #include "network/webhooks.hpp"
+#include "signage/time_zone.hpp"
+#include "signage/scheduler.hpp"

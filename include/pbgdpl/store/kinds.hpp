@@ -16,6 +16,7 @@
 #include "../model/syndication.hpp"
 #include "../model/webhook.hpp"
 #include "../model/compliance.hpp"
+#include "../model/signage.hpp"
 #include "record.hpp"
 
 #include <concepts>
@@ -322,13 +323,66 @@ struct entity_traits<syndication_push> {
   }
 };
 
+// Signage (model/signage.hpp). Filters have no parent field, so a group's parent, a display's
+// group and a schedule entry's group sit in `category` (filter::category) and a schedule entry's
+// playlist in `sub_kind` (filter::kind): "the displays of group G", "the entries naming playlist P"
+// are indexed lists. None is searched: names of screens and playlists are not public content.
+template <>
+struct entity_traits<display_group> {
+  static constexpr std::string_view kind = "display_group";
+  static void index(const display_group& g, record& r) {
+    r.unit = g.unit.value;
+    r.category = g.parent ? g.parent->value : std::string();
+    r.sort_key = text::fold(g.name).value_or(g.name);
+  }
+};
+
+template <>
+struct entity_traits<display> {
+  static constexpr std::string_view kind = "display";
+  static void index(const display& d, record& r) {
+    r.unit = d.unit.value;
+    r.category = d.group ? d.group->value : std::string();
+    r.state = d.enabled ? "enabled" : "disabled";
+    r.sort_key = text::fold(d.name).value_or(d.name);
+  }
+};
+
+template <>
+struct entity_traits<layout> {
+  static constexpr std::string_view kind = "layout";
+  static void index(const layout& l, record& r) { r.sort_key = l.id.value; }
+};
+
+template <>
+struct entity_traits<playlist> {
+  static constexpr std::string_view kind = "playlist";
+  static void index(const playlist& p, record& r) {
+    r.unit = p.unit.value;
+    r.sort_key = text::fold(p.name).value_or(p.name);
+  }
+};
+
+template <>
+struct entity_traits<schedule_entry> {
+  static constexpr std::string_view kind = "schedule_entry";
+  static void index(const schedule_entry& e, record& r) {
+    r.category = e.group.value;
+    r.sub_kind = e.playlist.value;
+    r.state = e.emergency ? "emergency" : e.fallback ? "fallback" : "scheduled";
+    r.sort_key = format_date(e.valid_from) + " " + e.start_time;
+    r.day = format_date(e.valid_from);
+  }
+};
+
 // Every stored kind, in the order an import creates them: kinds others refer to come first
 // (units before the articles that name them). A macro, X(type) per kind, so that the compiled
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
 #define PBGDPL_STORE_KINDS(X) \
   X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
   X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) X(banner) \
-  X(compliance_run) X(compliance_check) X(feed_subscription) X(aggregated_entry) X(syndication_push)
+  X(compliance_run) X(compliance_check) X(feed_subscription) X(aggregated_entry) X(syndication_push) \
+  X(display_group) X(display) X(layout) X(playlist) X(schedule_entry)
 
 template <class... T>
 struct kind_list {};

@@ -239,12 +239,20 @@ inline display full_display() {
   x.height = 1920;
   x.public_key = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3";
   x.enabled = false;
+  x.kind = display_kind::led_panel;
+  x.orientation = display_orientation::portrait;
+  x.building = "Nhà A";
+  x.staircase = "Cầu thang A, tầng 2";
+  x.operated_by = operator_kind::business;
+  x.operator_name = "Ban quản lý tòa nhà";
+  x.operator_account = account_id{"bql-toa-nha"};
+  x.time_zone = "Asia/Ho_Chi_Minh";
   return x;
 }
 
 inline layout full_layout() {
   return {layout_id{"doc-2-vung"}, 1, 1, "Dọc, hai vùng", 1080, 1920,
-          {{"chinh", 0, 0, 1080, 1600, true}, {"thong-bao", 0, 1600, 1080, 320, false}}};
+          {{"chinh", 0, 0, 1080, 1600, true, false}, {"thong-bao", 0, 1600, 1080, 320, false, true}}};
 }
 
 inline playlist full_playlist() {
@@ -256,6 +264,7 @@ inline playlist full_playlist() {
   p.layout = layout_id{"doc-2-vung"};
   p.items = {{media_id{"video-cau-thang-1"}, 93, approval_id{"ap-video-1"}, "chinh"},
              {media_id{"infographic-1"}, 15, std::nullopt, "thong-bao"}};
+  p.ticker = "Sáng thứ Hai chào cờ lúc 7:00";
   return p;
 }
 
@@ -272,6 +281,9 @@ inline schedule_entry full_schedule() {
   e.valid_until = d(2024, 5, 31);
   e.priority = 10;
   e.emergency = false;
+  e.campaign = "Tháng an toàn giao thông 2023";
+  e.fallback = false;
+  e.expires_at = timestamp{std::chrono::sys_days{d(2024, 5, 31)}} + std::chrono::hours{10};
   return e;
 }
 

@@ -122,6 +122,91 @@ TEST_SUITE("model/signage") {
     CHECK(is_active_at(e, at(2023, 10, 7, 1, 30)));   // early Saturday belongs to Friday
     CHECK_FALSE(is_active_at(e, at(2023, 10, 8, 1))); // early Sunday does not
   }
+
+  TEST_CASE("an emergency entry needs a time to live, and nothing plays after expires_at") {
+    auto e = full_schedule();
+    e.emergency = true;
+    e.expires_at.reset();
+    CHECK(problem_paths(e) == std::vector<std::string>{"/expires_at"});
+    e.expires_at = at(2023, 10, 2, 10);
+    CHECK(problem_paths(e).empty());
+    e.fallback = true;
+    CHECK(problem_paths(e) == std::vector<std::string>{"/fallback"});
+    e.fallback = false;
+    CHECK(is_active_at(e, at(2023, 10, 2, 9, 59)));
+    CHECK_FALSE(is_active_at(e, at(2023, 10, 2, 10)));
+  }
+
+  TEST_CASE("an end time of 24:00 runs to the end of the day; 24:00 cannot start a window") {
+    auto e = full_schedule();
+    e.expires_at.reset();
+    e.start_time = "00:00";
+    e.end_time = "24:00";
+    CHECK(problem_paths(e).empty());
+    CHECK(is_active_at(e, at(2023, 10, 2, 0)));
+    CHECK(is_active_at(e, at(2023, 10, 2, 23, 59)));
+    CHECK_FALSE(is_active_at(e, at(2023, 10, 1, 23, 59)));  // Sunday
+    e.start_time = "24:00";
+    CHECK(problem_paths(e) == std::vector<std::string>{"/start_time"});
+    e.start_time = "07:00";
+    e.end_time = "24:01";
+    CHECK(problem_paths(e) == std::vector<std::string>{"/end_time"});
+  }
+
+  TEST_CASE("a display's time zone must look like an IANA name or UTC+HH:MM") {
+    auto x = full_display();
+    for (auto ok : {"Asia/Ho_Chi_Minh", "Europe/Paris", "UTC", "UTC+07:00", "UTC-03:30", "America/Argentina/Buenos_Aires",
+                    "Etc/GMT+7"}) {
+      x.time_zone = ok;
+      CAPTURE(ok);
+      CHECK(problem_paths(x).empty());
+    }
+    for (auto bad : {"", "../etc/passwd", "/etc/localtime", "Asia//Saigon", "Asia/", "UTC+7", "UTC+25:00", "UTC+07:60",
+                     "Giờ Hà Nội", "Asia/Ho Chi Minh", "Asia/.hidden"}) {
+      x.time_zone = bad;
+      CAPTURE(bad);
+      CHECK(problem_paths(x) == std::vector<std::string>{"/time_zone"});
+    }
+  }
+
+  TEST_CASE("a business-run display names its operator") {
+    auto x = full_display();
+    x.operator_name.clear();
+    CHECK(problem_paths(x) == std::vector<std::string>{"/operator_name"});
+    x.operated_by = operator_kind::school;
+    CHECK(problem_paths(x).empty());
+    x.operator_account = account_id{"bad id!"};
+    CHECK(problem_paths(x) == std::vector<std::string>{"/operator_account"});
+  }
+
+  TEST_CASE("a ticker zone cannot be a legal zone") {
+    auto l = full_layout();
+    CHECK(problem_paths(l).empty());
+    l.zones[0].ticker = true;  // zone 0 is legal
+    CHECK(problem_paths(l) == std::vector<std::string>{"/zones/0/ticker"});
+  }
+
+  TEST_CASE("signage written before the new fields still reads, with their defaults") {
+    auto x = from_json_text<display>(R"({"id":"mh","schema_version":1,"version":1,"name":"Màn hình","unit":"u"})");
+    REQUIRE(x);
+    CHECK(x->kind == display_kind::screen);
+    CHECK(x->orientation == display_orientation::landscape);
+    CHECK(x->operated_by == operator_kind::school);
+    CHECK(x->time_zone == "Asia/Ho_Chi_Minh");
+    CHECK(check(*x).has_value());
+    auto z = from_json_text<layout>(R"({"id":"l","schema_version":1,"version":1,"name":"L","width":10,"height":10,
+                                        "zones":[{"name":"z","width":10,"height":10}]})");
+    REQUIRE(z);
+    CHECK_FALSE(z->zones[0].ticker);
+    CHECK(z->zones[0].legal);
+    auto e = from_json_text<schedule_entry>(R"({"id":"e","schema_version":1,"version":1,"playlist":"p","group":"g",
+        "start_time":"07:00","end_time":"08:00","valid_from":"2023-09-05"})");
+    REQUIRE(e);
+    CHECK(e->campaign.empty());
+    CHECK_FALSE(e->fallback);
+    CHECK_FALSE(e->expires_at);
+    CHECK(check(*e).has_value());
+  }
 }
 
 TEST_SUITE("model/report") {

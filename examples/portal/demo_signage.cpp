@@ -555,6 +555,49 @@ result<signage_outcome> seed_signage(store::store& db, portal::account_service& 
     if (!u) return u.err();
     out.signed_approvals.push_back(rec.id.value);
   }
+
+  // 3. The playlists play what is there: a video item lasts as long as the clip; without the clip
+  // (no ffmpeg) the item is left out rather than shown as nothing.
+  for (const auto& seeded : seed.playlists) {
+    auto p = db.get<playlist>(seeded.id.value);
+    if (!p) continue;
+    bool changed = false;
+    for (auto it = p->items.begin(); it != p->items.end();) {
+      auto m = db.get<media_asset>(it->media.value);
+      std::error_code fe;
+      const bool held = m && fs::is_regular_file(content_dir / m->blake2b, fe);
+      if (m && m->type == media_type::video && !held) {
+        it = p->items.erase(it);
+        changed = true;
+        continue;
+      }
+      if (m && m->type == media_type::video && m->duration_seconds && *m->duration_seconds >= 1 &&
+          it->duration_seconds != static_cast<std::uint32_t>(*m->duration_seconds + 0.5)) {
+        it->duration_seconds = static_cast<std::uint32_t>(*m->duration_seconds + 0.5);
+        changed = true;
+      }
+      ++it;
+    }
+    if (changed && !p->items.empty())
+      if (auto u = db.update(*p, "seed"); !u) return u.err();
+  }
+
+  // 4. The seed's schedule is for school year 2023-2024: one entry from today for a year, every
+  // day 06:00-22:00, so the demo's screens play something now.
+  if (auto first = seed.schedules.empty() ? std::nullopt : std::optional<schedule_entry>(seed.schedules.front());
+      first && !db.get<schedule_entry>("lich-demo")) {
+    schedule_entry e;
+    e.id = schedule_id{"lich-demo"};
+    e.playlist = first->playlist;
+    e.group = first->group;
+    e.start_time = "06:00";
+    e.end_time = "22:00";
+    e.valid_from = local_date(now);
+    e.valid_until = date{std::chrono::sys_days{e.valid_from} + std::chrono::days(365)};
+    e.priority = first->priority;
+    e.campaign = "Bản demo / demo";
+    if (auto c = db.create(e, "seed"); !c) return c.err();
+  }
   return out;
 }
 

@@ -32,6 +32,9 @@
 //   --syndicate-interval SECONDS (default 3600) when it changed; --syndicate-retry-base SECONDS
 //   is the first retry's delay (default 30; tests use 1); --syndicate-header "Name: value" adds a
 //   header to each push (an Authorization the city issued).
+//   --clock-offset SECONDS moves the portal's clock (what is published, what the screens play, the
+//   editor's and the API's times) by that much: tests of the legal staircase at a given hour, and
+//   a demo shown outside school hours. Sessions and device signatures keep the machine's time.
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/network/syndication_push.hpp>
@@ -96,6 +99,7 @@ struct args {
   std::string syndicate_url, syndicate_unit;
   unsigned syndicate_interval = 3600, syndicate_retry_base = 30;
   std::vector<std::pair<std::string, std::string>> syndicate_headers;
+  std::int64_t clock_offset = 0;  // seconds added to the portal's clock (tests of a given hour)
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -184,6 +188,16 @@ result<args> parse_args(int argc, char** argv) {
       auto val = v->substr(colon + 1);
       val.erase(0, val.find_first_not_of(' '));
       a.syndicate_headers.emplace_back(v->substr(0, colon), val);
+    } else if (k == "--clock-offset") {
+      auto v = value();
+      if (!v) return v.err();
+      long long n = 0;
+      const char* b = v->c_str();
+      char* e = nullptr;
+      n = std::strtoll(b, &e, 10);
+      if (v->empty() || *e != '\0' || n < -366LL * 86400 || n > 366LL * 86400)
+        return error(errc::out_of_range, "--clock-offset", "Cần số giây trong khoảng một năm", "Expected seconds within a year");
+      a.clock_offset = n;
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -195,7 +209,8 @@ result<args> parse_args(int argc, char** argv) {
                    "              [--crawl-schools own|websites]\n"
                    "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n"
                    "              [--syndicate-url URL] [--syndicate-unit ID] [--syndicate-interval SECONDS]\n"
-                   "              [--syndicate-retry-base SECONDS] [--syndicate-header \"Name: value\"]...\n";
+                   "              [--syndicate-retry-base SECONDS] [--syndicate-header \"Name: value\"]...\n"
+                   "              [--clock-offset SECONDS]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -336,7 +351,9 @@ int main(int argc, char** argv) {
   // The legal staircase's demo content: real pictures, a real video and real signatures where the
   // seed has placeholders (first run; later runs find them in place). What could not be made is
   // said here, whatever --quiet says: the demo would otherwise show less without a word.
-  auto signage = demo::seed_signage(**db, accounts, seed, a->data, *people, now());
+  const std::int64_t offset = a->clock_offset;
+  const auto clock_now = [offset] { return now() + std::chrono::seconds(offset); };
+  auto signage = demo::seed_signage(**db, accounts, seed, a->data, *people, clock_now());
   if (!signage) return fail(signage.err());
   for (const auto& n : signage->notes) std::cout << "Cầu thang pháp luật / legal staircase: " << n << "\n";
   if (!a->quiet && !signage->made.empty())
@@ -359,6 +376,7 @@ int main(int argc, char** argv) {
     }
   }
   opt.default_unit = division;
+  if (offset != 0) opt.now = clock_now;
   if (!seed.banners.empty()) opt.city_banner = seed.banners.front();
   opt.theme_dir = a->theme;
   if (a->no_page_cache) opt.cache.max_entries = 0;
@@ -374,6 +392,8 @@ int main(int argc, char** argv) {
   auto media = std::make_shared<portal::media_library>(**db, a->data / "media");
   eo.media = media;
   opt.media = media;
+  // The legal staircase's files: the screens' media under <data>/signage/content/<blake2b>.
+  opt.signage_dir = a->data / "signage";
   auto editor = std::make_shared<portal::editor>(**db, accounts, opt.units, opt, eo);
   opt.editor_routes = editor->routes();
   // A browser signed in to the editor may also use the JSON API (same-origin writes only).
@@ -518,6 +538,8 @@ int main(int argc, char** argv) {
               << "  API:                      " << base << "/api/v1/   (" << base << "/api/openapi.json)\n"
               << "  Tình trạng / health:      " << base << "/healthz\n"
               << "  Kiểm tra trang trường / school site KPIs: " << base << "/pbgdpl/kiem-tra-trang-truong/\n"
+              << "  Cầu thang pháp luật / legal staircase: " << base << "/pbgdpl/cau-thang-phap-luat/  (quản trị / editor: " << base
+              << "/quan-tri/man-hinh)\n"
               << "  Liên thông / syndication: " << base << "/pbgdpl/lien-thong/goi.json  goi.json.minisig  feed.atom  (khóa / key: "
               << (a->data / "syndication.pub").string() << ")\n";
     // The units by level as of today, and those that ended (their archives).

@@ -118,6 +118,12 @@ struct options {
   // (portal/syndication.hpp), served at <unit>/pbgdpl/lien-thong/goi.json and .minisig, the
   // public key at .../khoa.pub. Unset: those three answer 404 (the Atom feed is served anyway).
   std::shared_ptr<syndication_signer> syndication;
+
+  // --- the legal staircase (issue 16) ---
+  // The signage data directory (<data>/signage): the screens' media bytes under content/<blake2b>.
+  // Empty: the public page shows the screens and schedules without thumbnails or checked
+  // approvals, and the kiosk serves no content.
+  std::filesystem::path signage_dir;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter
@@ -157,6 +163,9 @@ struct urls {
   std::string ask() const { return base + "/pbgdpl/hoi-dap/gui-cau-hoi"; }
   std::string dialogues() const { return base + "/pbgdpl/doi-thoai/"; }
   std::string compliance() const { return base + "/pbgdpl/kiem-tra-trang-truong/"; }
+  // The legal staircase (issue 16): the unit's screens, and a browser kiosk of one display.
+  std::string signage() const { return base + "/pbgdpl/cau-thang-phap-luat/"; }
+  std::string kiosk(std::string_view display) const { return base + "/pbgdpl/cau-thang-phap-luat/kiosk/" + std::string(display); }
   // News from the schools below the unit (network/aggregator.hpp) and its Atom feed.
   std::string school_news() const { return base + "/pbgdpl/tin-cac-truong/"; }
   std::string school_news_feed() const { return base + "/pbgdpl/tin-cac-truong/feed.atom"; }

@@ -16,6 +16,7 @@
 #include "i18n.hpp"
 #include "options.hpp"
 #include "schedule.hpp"
+#include "signage_view.hpp"
 #include "units.hpp"
 #include "views.hpp"
 
@@ -113,6 +114,10 @@ class pages {
   // The banner kit (impl/banner_pages.ipp): "Bộ biểu ngữ" (each size, its snippet) and the images
   // /pbgdpl/bieu-ngu/{w}x{h}.png: the unit's own upload (editor, "Biểu ngữ") or the default.
   http::response banner_kit_page(http::request&, const page_context&);
+  // The legal staircase (impl/signage_pages.ipp): "Cầu thang pháp luật", the unit's screens, what
+  // they play now and today, the approved content; its thumbnails /anh/{media}/{blake2b}.png.
+  http::response signage_page(http::request&, const page_context&);
+  http::response signage_thumbnail(http::request&, const page_context&);
   http::response banner_image(http::request&, const page_context&);
   // Upward syndication for the city portal (impl/syndication_pages.ipp), under
   // /pbgdpl/lien-thong/: the unit's signed package (goi.json, goi.json.minisig) and the key that
@@ -191,6 +196,8 @@ class pages {
   trust::form_signer form_signer_;  // options::form_secret, or one drawn at start
   std::shared_ptr<http::router> routes_;
   banner city_banner_;
+  // The signage content store (options::signage_dir/content), its files hashed once each.
+  std::unique_ptr<content_digests> signage_content_;
 };
 
 }  // namespace portal

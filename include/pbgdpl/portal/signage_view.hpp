@@ -9,6 +9,7 @@
 #include "../model/credential.hpp"
 #include "../model/media.hpp"
 #include "../model/signage.hpp"
+#include "../model/unit_directory.hpp"
 #include "../signage/scheduler.hpp"
 #include "../signage/time_zone.hpp"
 #include "../store/store.hpp"
@@ -46,9 +47,9 @@ struct display_schedule {
 PBGDPL_DECL result<display_schedule> load_schedule(store::store& db, const display& d,
                                                    const std::filesystem::path& zoneinfo = "/usr/share/zoneinfo");
 
-// The enabled displays of `unit` and the units below it (the store's unit filter), by name, at
-// most signage_max_displays.
-PBGDPL_DECL result<std::vector<display>> displays_under(store::store& db, const unit_id& unit);
+// The enabled displays of `unit` and the units below it in `tree` (the hierarchy of the page's
+// day, not the store's latest parents), by name, at most signage_max_displays.
+PBGDPL_DECL result<std::vector<display>> displays_under(store::store& db, const unit_directory& tree, const unit_id& unit);
 
 // The layout a playlist plays in on a display: its own, else one full-screen legal zone of the
 // display's size (named "").

@@ -85,7 +85,7 @@ PBGDPL_DECL void editor::build_signage(const editor_detail::guard_fn& guarded) {
     std::set<std::string> seen_units, seen;
     for (const auto& g : who.grants) {
       if (!seen_units.insert(g.unit.value).second) continue;
-      auto ds = displays_under(db_, g.unit);
+      auto ds = displays_under(db_, snap->tree, g.unit);
       if (!ds) continue;
       for (auto& d : *ds)
         if (seen.insert(d.id.value).second && sees(who, d, snap->tree)) out.push_back(std::move(d));
@@ -414,6 +414,10 @@ PBGDPL_DECL void editor::build_signage(const editor_detail::guard_fn& guarded) {
       fe.general = c.s.t("Bạn không quản lý màn hình này", "You do not manage this screen");
       return render(c, fe, {}, http::status::forbidden);
     }
+    if (text::length(c.form["label"]) > 100) {
+      fe.general = c.s.t("Tên gọi dài quá 100 ký tự", "The name is longer than 100 characters");
+      return render(c, fe, {}, http::status::unprocessable_entity);
+    }
     const auto t = now();
     auto [token, handle] = new_kiosk_token();
     kiosk_link k;
@@ -421,7 +425,7 @@ PBGDPL_DECL void editor::build_signage(const editor_detail::guard_fn& guarded) {
     k.handle = handle;
     k.display = d->id;
     k.unit = d->unit;
-    k.label = c.form["label"].substr(0, 100);
+    k.label = c.form["label"];
     k.created_by = c.who.id;
     k.created_at = t;
     k.expires_at = t + std::chrono::hours(24 * 365);
@@ -478,7 +482,7 @@ PBGDPL_DECL void editor::build_signage(const editor_detail::guard_fn& guarded) {
     auto g = db_.get<display_group>(c.form["group"]);
     auto p = db_.get<playlist>(c.form["playlist"]);
     int minutes = 0;
-    if (!detail::parse_int(c.form["minutes"], minutes) ||
+    if (!pbgdpl::detail::parse_int(c.form["minutes"], minutes) ||
         std::find(std::begin(emergency_minutes), std::end(emergency_minutes), minutes) == std::end(emergency_minutes))
       fe.by_field["minutes"] = c.s.t("Chọn một thời lượng từ 15 phút đến 24 giờ", "Choose a length from 15 minutes to 24 hours");
     if (!g || tree.ended(g->unit.value)) fe.by_field["group"] = c.s.t("Không có nhóm màn hình này", "No such group of screens");

@@ -164,7 +164,7 @@ inline constexpr std::string_view script = R"JS((function () {
     for (k in shown) if (!seen[k]) finish(k, false);
     var boxes = stage.querySelectorAll('.kiosk-zone');
     for (i = 0; i < boxes.length; i++)
-      if (!seen[boxes[i].id.substring(12)]) stage.removeChild(boxes[i]);
+      if (!seen[boxes[i].id.substring(11)]) stage.removeChild(boxes[i]);
   }
 
   function schedule(seconds) {

@@ -86,7 +86,7 @@ PBGDPL_DECL http::response pages::signage_page(http::request&, const page_contex
              "những nội dung đã được cấp có thẩm quyền phê duyệt. Trang này cho biết mỗi màn hình của đơn vị và các đơn vị trực "
              "thuộc đang chiếu gì, lịch chiếu hôm nay và các nội dung đã được phê duyệt: ai duyệt, dùng để làm gì, hiệu lực đến khi nào.") +
        "</p>";
-  auto displays = displays_under(db_, ctx.u->id);
+  auto displays = displays_under(db_, ctx.units->tree, ctx.u->id);
   if (!displays) return error_page(ctx, http::status::internal_server_error, displays.err().message_vi, displays.err().message_en);
   if (displays->empty()) {
     h += std::string("<p>") + (en ? "This unit has no screens yet." : "Đơn vị này chưa có màn hình nào.") + "</p>";

@@ -70,12 +70,13 @@ PBGDPL_DECL result<display_schedule> load_schedule(store::store& db, const displ
   return s;
 }
 
-PBGDPL_DECL result<std::vector<display>> displays_under(store::store& db, const unit_id& unit) {
+PBGDPL_DECL result<std::vector<display>> displays_under(store::store& db, const unit_directory& tree, const unit_id& unit) {
   std::vector<display> out;
   store::list_query q;
   q.limit = 100;
   q.oldest_first = true;  // by name (the sort key) from A
-  q.where.unit = unit.value;
+  for (const auto& u : tree.subtree(unit.value)) q.where.unit_in.push_back(u.id.value);
+  if (q.where.unit_in.empty()) return out;
   for (;;) {
     auto p = db.list<display>(q);
     if (!p) return p.err();

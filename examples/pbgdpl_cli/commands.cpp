@@ -124,6 +124,7 @@ int report(const error& e) {
     case errc::superseded:
     case errc::wrong_use:
     case errc::unsafe_path:
+    case errc::clock_rollback:
     case errc::permission_denied:
     case errc::conflict:
     case errc::out_of_range:

@@ -15,6 +15,7 @@
 #include "model/approval.hpp"
 #include "model/banner.hpp"
 #include "model/signage.hpp"
+#include "model/signage_ops.hpp"
 #include "model/kiosk.hpp"
 #include "model/report.hpp"
 #include "model/training.hpp"

@@ -23,3 +23,4 @@
 #include <pbgdpl/model/impl/compliance.ipp>
 #include <pbgdpl/model/impl/aggregation.ipp>
 #include <pbgdpl/model/impl/syndication.ipp>
+#include <pbgdpl/model/impl/signage_ops.ipp>

@@ -48,6 +48,7 @@ enum class errc : int {
   wrong_use = 57,
   bad_key = 58,
   unsafe_path = 59,
+  clock_rollback = 60,  // the clock reads earlier than a time already seen (set back)
   internal = 99,
 };
 
@@ -88,6 +89,7 @@ constexpr std::string_view errc_name(errc e) noexcept {
     case errc::wrong_use: return "wrong_use";
     case errc::bad_key: return "bad_key";
     case errc::unsafe_path: return "unsafe_path";
+    case errc::clock_rollback: return "clock_rollback";
     case errc::internal: return "internal";
   }
   return "unknown";
@@ -130,6 +132,7 @@ constexpr std::pair<std::string_view, std::string_view> errc_messages(errc e) no
     case errc::wrong_use: return {"Không được phê duyệt cho mục đích này", "Not approved for this use"};
     case errc::bad_key: return {"Khóa không hợp lệ", "Invalid key"};
     case errc::unsafe_path: return {"Đường dẫn không an toàn", "Unsafe path"};
+    case errc::clock_rollback: return {"Đồng hồ thiết bị bị chỉnh lùi", "The device clock was set back"};
     case errc::internal: return {"Lỗi nội bộ", "Internal error"};
   }
   return {"Lỗi không xác định", "Unknown error"};

@@ -246,7 +246,8 @@ constexpr status status_for(errc e) noexcept {
     case errc::revoked:
     case errc::superseded:
     case errc::wrong_use:
-    case errc::bad_key: return status::unprocessable_entity;
+    case errc::bad_key:
+    case errc::clock_rollback: return status::unprocessable_entity;
     case errc::busy:
     case errc::read_only: return status::service_unavailable;
     case errc::storage_full: return status::insufficient_storage;

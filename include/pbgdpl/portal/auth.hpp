@@ -38,7 +38,13 @@ class api_key_registry {
 // API action ("create:article", "publish:article", "archive:unit") → permission action.
 // "read:<kind>" (records that are not public) → read; "moderate:question" (askers' contact
 // details) → edit_content, i.e. those who answer that unit's questions.
+// Screens (issue 16): "manage:<kind>" (displays, their groups, layouts) → manage_displays;
+// "schedule:<kind>" (playlists, schedule entries) → schedule_signage; "schedule-approved:<kind>"
+// → schedule_signage on content whose legal items all carry a valid approval (facts_for gives
+// content_approved: what a signage operator may schedule).
 trust::action permission_for(std::string_view api_action);
+// The facts an action string states about its target (today only content_approved, above).
+trust::target_facts facts_for(std::string_view api_action);
 
 // Keys of `keys` for enabled accounts of `db`. Both must outlive the authenticator.
 authenticator key_authenticator(const api_key_registry& keys, store::store& db);

@@ -17,6 +17,7 @@
 #include "../model/webhook.hpp"
 #include "../model/compliance.hpp"
 #include "../model/signage.hpp"
+#include "../model/signage_ops.hpp"
 #include "record.hpp"
 
 #include <concepts>
@@ -375,6 +376,48 @@ struct entity_traits<schedule_entry> {
   }
 };
 
+// A device's enrolment (model/signage_ops.hpp): found by its key id; listed by state, oldest
+// first (pending ones expire and are capped), by the display it is bound to (`category`), and by
+// the code the administrator types (`sub_kind`: filter::kind), so authorising is one indexed read.
+template <>
+struct entity_traits<display_enrolment> {
+  static constexpr std::string_view kind = "display_enrolment";
+  static void index(const display_enrolment& e, record& r) {
+    r.category = e.display ? e.display->value : std::string();
+    r.state = std::string(to_string(e.state));
+    r.sub_kind = e.code;
+    r.sort_key = detail::ts_key(e.created_at);
+    r.day = detail::day_of(e.created_at);
+  }
+};
+
+// A verified play: listed by unit, by display (`category`), by media (`sub_kind`: filter::kind)
+// and by the local day it started (from/to), in the order they started.
+template <>
+struct entity_traits<play_record> {
+  static constexpr std::string_view kind = "play_record";
+  static void index(const play_record& p, record& r) {
+    r.unit = p.unit.value;
+    r.category = p.display.value;
+    r.sub_kind = p.media;
+    r.state = p.player;
+    r.sort_key = detail::ts_key(p.start);
+    r.day = detail::day_of(p.start);
+  }
+};
+
+// A display's latest heartbeat: listed by unit, by status (`state`), most recently seen first.
+template <>
+struct entity_traits<display_status> {
+  static constexpr std::string_view kind = "display_status";
+  static void index(const display_status& s, record& r) {
+    r.unit = s.unit.value;
+    r.state = s.status;
+    r.sort_key = detail::ts_key(s.last_seen);
+    r.day = detail::day_of(s.last_seen);
+  }
+};
+
 // Every stored kind, in the order an import creates them: kinds others refer to come first
 // (units before the articles that name them). A macro, X(type) per kind, so that the compiled
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
@@ -382,7 +425,8 @@ struct entity_traits<schedule_entry> {
   X(unit) X(account) X(legal_document) X(media_asset) X(article) X(publication) X(question) X(dialogue_session) \
   X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) X(banner) \
   X(compliance_run) X(compliance_check) X(feed_subscription) X(aggregated_entry) X(syndication_push) \
-  X(display_group) X(display) X(layout) X(playlist) X(schedule_entry)
+  X(display_group) X(display) X(layout) X(playlist) X(schedule_entry) \
+  X(display_enrolment) X(play_record) X(display_status)
 
 template <class... T>
 struct kind_list {};

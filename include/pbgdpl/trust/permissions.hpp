@@ -53,10 +53,11 @@ struct target_facts {
 
 // One grant: may a holder of `g` do `a` on something belonging to `target`?
 //  - school editor: edits and submits its own school's content and report; reads its school.
-//  - school approver: the editor's rights plus approving and publishing at its school.
+//  - school approver: the editor's rights plus approving and publishing at its school, and running
+//    its screens (what is put on a school's screens is published by the school: issue 16).
 //  - division editor: edits the division's own content; reads the division and its schools.
 //  - division approver: approves and publishes for the division and its schools, reviews their
-//    reports, manages their accounts.
+//    reports, manages their accounts and their screens.
 //  - city official: approves and publishes anywhere in its city (public-place screens), reviews
 //    reports, manages accounts and units.
 //  - signage operator: schedules only approved content, manages screens, in its unit's subtree.
@@ -88,14 +89,16 @@ inline bool allowed(const role_grant& g, action a, const unit_id& target, const 
                      a == action::submit_report);
     case role::school_approver:
       return own && (a == action::read || a == action::edit_content || a == action::submit_content ||
-                     a == action::approve_content || a == action::publish_content || a == action::submit_report);
+                     a == action::approve_content || a == action::publish_content || a == action::submit_report ||
+                     a == action::manage_displays || a == action::schedule_signage);
     case role::division_editor:
       if (a == action::read) return below;
       return own && (a == action::edit_content || a == action::submit_content);
     case role::division_approver:
       if (own && (a == action::edit_content || a == action::submit_content || a == action::submit_report)) return true;
       return below && (a == action::read || a == action::approve_content || a == action::publish_content ||
-                       a == action::review_report || a == action::manage_accounts);
+                       a == action::review_report || a == action::manage_accounts || a == action::manage_displays ||
+                       a == action::schedule_signage);
     case role::city_official: {
       auto city = tree.nearest(g.unit, unit_kind::city);
       if (!city) return false;

@@ -67,10 +67,10 @@ TEST_CASE("a school editor edits only their own school") {
                  on({action::read, action::edit_content, action::submit_content, action::submit_report}, {"th-van-yen"}));
 }
 
-TEST_CASE("a school approver approves and publishes only at their school") {
+TEST_CASE("a school approver approves, publishes and runs the screens only at their school") {
   expect_exactly(role::school_approver, "thcs-le-loi",
                  on({action::read, action::edit_content, action::submit_content, action::approve_content,
-                     action::publish_content, action::submit_report},
+                     action::publish_content, action::submit_report, action::manage_displays, action::schedule_signage},
                     {"thcs-le-loi"}));
 }
 
@@ -84,7 +84,7 @@ TEST_CASE("a division approver approves for the division's schools and no other 
   expect_exactly(role::division_approver, "pgd-ha-dong",
                  on({action::edit_content, action::submit_content, action::submit_report}, {"pgd-ha-dong"}) +
                      on({action::read, action::approve_content, action::publish_content, action::review_report,
-                         action::manage_accounts},
+                         action::manage_accounts, action::manage_displays, action::schedule_signage},
                         {"pgd-ha-dong", "th-van-yen", "thcs-le-loi"}));
 }
 

@@ -28,8 +28,17 @@ PBGDPL_DECL trust::action permission_for(std::string_view api_action) {
   if (api_action.starts_with("moderate:")) return trust::action::edit_content;
   if (api_action.starts_with("publish:")) return trust::action::publish_content;
   if (api_action.starts_with("approve:")) return trust::action::approve_content;
+  if (api_action.starts_with("manage:")) return trust::action::manage_displays;
+  if (api_action.starts_with("schedule:") || api_action.starts_with("schedule-approved:"))
+    return trust::action::schedule_signage;
   if (api_action.ends_with(":unit")) return trust::action::manage_units;
   return trust::action::edit_content;
+}
+
+PBGDPL_DECL trust::target_facts facts_for(std::string_view api_action) {
+  trust::target_facts f;
+  f.content_approved = api_action.starts_with("schedule-approved:");
+  return f;
 }
 
 PBGDPL_DECL authenticator key_authenticator(const api_key_registry& keys, store::store& db) {
@@ -51,7 +60,7 @@ inline result<void> require_at(store::store& db, const http::principal& p, std::
                                const std::string& target, const unit_directory& tree) {
   auto acc = db.get<account>(p.id);
   if (!acc) return error(errc::unauthenticated);
-  return trust::require(*acc, permission_for(api_action), unit_id{target}, tree);
+  return trust::require(*acc, permission_for(api_action), unit_id{target}, tree, facts_for(api_action));
 }
 }  // namespace detail
 
@@ -77,7 +86,7 @@ PBGDPL_DECL authorizer grants_authorizer(grants_source grants_of, std::shared_pt
     const auto grants = grants_of(p);
     auto snapshot = units->get();
     return trust::require(std::span<const role_grant>(grants), p.name.empty() ? p.id : p.name, permission_for(api_action),
-                          unit_id{target}, snapshot->tree);
+                          unit_id{target}, snapshot->tree, facts_for(api_action));
   };
 }
 

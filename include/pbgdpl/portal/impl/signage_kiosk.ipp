@@ -559,7 +559,7 @@ PBGDPL_DECL http::response pages::kiosk_plays(http::request& req, const page_con
         const json line{{"display", d->id.value}, {"media", media}, {"blake2b", b2b}, {"start", *s0}, {"end", *s1}, {"player", "kiosk"},
                         {"link", link->handle}};
         const auto hash = trust::to_hex(trust::blake2b_256(trust::detail::compact(line)));
-        rec.id = play_record_id{d->id.value + "-kiosk-" + hash.substr(0, 24)};
+        rec.id = play_record_id{"kiosk-" + hash.substr(0, 40)};  // display ids may be 64 characters already
         rec.display = d->id;
         rec.unit = d->unit;
         rec.media = media;
@@ -567,7 +567,9 @@ PBGDPL_DECL http::response pages::kiosk_plays(http::request& req, const page_con
         rec.start = start;
         rec.end = end;
         rec.player = "kiosk";
-        rec.seq = 0;  // a browser signs nothing: no device chain, the link's handle is in the line
+        // A browser signs nothing, so there is no device chain: a kiosk's plays are numbered by their
+        // start second, and the link's handle is in the hashed line.
+        rec.seq = static_cast<std::uint64_t>(std::max<std::int64_t>(1, *s0));
         rec.line_blake2b = hash;
         // The same play posted again (an answer lost on the way back) is the same record.
         if (auto c = db_.create(rec, "kiosk:" + link->handle); c || c.err().code == errc::conflict) ++accepted;

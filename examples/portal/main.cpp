@@ -43,6 +43,7 @@
 #include <pbgdpl/portal/accounts.hpp>
 #include <pbgdpl/portal/auth.hpp>
 #include <pbgdpl/portal/editor.hpp>
+#include <pbgdpl/portal/signage_api.hpp>
 #include <pbgdpl/portal/site.hpp>
 #include <pbgdpl/portal/syndication.hpp>
 #include <pbgdpl/publish/rendered.hpp>
@@ -392,8 +393,17 @@ int main(int argc, char** argv) {
   auto media = std::make_shared<portal::media_library>(**db, a->data / "media");
   eo.media = media;
   opt.media = media;
-  // The legal staircase's files: the screens' media under <data>/signage/content/<blake2b>.
-  opt.signage_dir = a->data / "signage";
+  // The legal staircase's devices under /api/v1/signage/ (enrolment, signed manifests, content,
+  // proof of play, heartbeats); the authority key is made at first start (<data>/signage-authority.key).
+  // Before the editor, whose "Màn hình" screen shows the screens' snapshots through it.
+  portal::signage_options sig;
+  sig.data_dir = a->data;
+  sig.media_dir = a->data / "media";
+  try {
+    opt.signage = std::make_shared<portal::signage_service>(**db, opt, sig);
+  } catch (const exception& e) {
+    return fail(e.err());
+  }
   auto editor = std::make_shared<portal::editor>(**db, accounts, opt.units, opt, eo);
   opt.editor_routes = editor->routes();
   // A browser signed in to the editor may also use the JSON API (same-origin writes only).
@@ -440,10 +450,18 @@ int main(int argc, char** argv) {
   // The upload route takes bodies up to the image limit; an upload declared larger is answered by
   // the editor (a message next to the field) without being read.
   // Upload-sized bodies only for a live editor session: a stranger's are refused before they are read.
-  cfg.body_limit_for = portal::upload_body_limit(*media, {}, [&accounts](std::string_view cookie) {
+  auto uploads = portal::upload_body_limit(*media, {}, [&accounts](std::string_view cookie) {
     auto token = portal::cookie_value(cookie, "pbgdpl_phien");
     return !token.empty() && accounts.session(token).has_value();
   });
+  // A screen's heartbeat carries its snapshot (3 MiB at most), a proof-of-play batch up to 1,000
+  // lines: both are signed by the device and checked before anything is kept.
+  cfg.body_limit_for = [uploads](std::string_view target, std::string_view cookie) -> std::optional<std::size_t> {
+    auto path = target.substr(0, target.find('?'));
+    if (path == "/api/v1/signage/heartbeat") return std::size_t{3u << 20};
+    if (path == "/api/v1/signage/plays") return std::size_t{4u << 20};
+    return uploads(target, cookie);
+  };
   http::server srv(cfg, site->handler());
   try {
     srv.start();

@@ -2,6 +2,7 @@
 the running portal (reads answer 200 with the seed, writes answer a documented status), and no
 /api/v1 route answers that the document does not list."""
 import re
+import time
 
 import pytest
 
@@ -13,11 +14,17 @@ REAL_IDS = {
     "questions": "hoi-xe-may-dien",
     "units": "th-van-yen",
     "media": "anh-bia-kh19",
+    "display-groups": "cau-thang-thcs-van-yen",
+    "displays": "thcs-van-yen-cau-thang-a-t2",
+    "layouts": "doc-hai-vung",
+    "playlists": "pl-cau-thang-thcs-van-yen",
+    "schedules": "lich-ngay-hoc",
 }
 # Documented reads that need a query to answer (the search needs words).
 QUERIES = {"/api/v1/search": "?q=ke+hoach"}
 SEED_FILE = {"articles": "articles", "legal-documents": "legal_documents", "questions": "questions",
-             "units": "units", "media": "media"}
+             "units": "units", "media": "media", "display-groups": "display_groups", "displays": "displays",
+             "layouts": "layouts", "playlists": "playlists", "schedules": "schedules"}
 METHODS = ("get", "post", "put", "delete", "patch")
 
 
@@ -126,10 +133,31 @@ def body_for(collection, new_id):
     return copy_of(SEED_FILE[collection], seed_id, new_id)
 
 
+class Paced:
+    """The portal's API writes are rated per client (5 a second after a burst of 50); this test
+    makes more than the burst, so a 429 waits for its Retry-After and asks again."""
+
+    def __init__(self, portal):
+        self.p = portal
+
+    def __getattr__(self, name):
+        return getattr(self.p, name)
+
+    def request(self, *args, **kwargs):
+        for _ in range(10):
+            r = self.p.request(*args, **kwargs)
+            if r.status != 429:
+                return r
+            time.sleep(float(r.header("retry-after", "1") or 1))
+        return r
+
+
 def test_every_documented_write_answers_a_documented_status(fresh_portal):
-    p = fresh_portal
+    p = Paced(fresh_portal)
     spec = p.get("/api/openapi.json").json()
-    writes = [(path, m, op) for path, m, op in operations(spec) if m != "get"]
+    # The screens' device routes (enrolment, signed plays and heartbeats) are not written with API
+    # keys: tests/unit/portal/test_portal_signage_api.cpp drives them with device-signed requests.
+    writes = [(path, m, op) for path, m, op in operations(spec) if m != "get" and not path.startswith("/api/v1/signage/")]
     assert writes
     # Creates first, then updates and deletes of what was created.
     order = {"post": 0, "put": 1, "delete": 2, "patch": 3}
@@ -149,8 +177,9 @@ def test_every_documented_write_answers_a_documented_status(fresh_portal):
         else:
             r = p.request(method.upper(), concrete(path, target), headers=p.auth())
         assert str(r.status) in documented, (path, method, r.status, sorted(documented), r.body[:300])
-        if c == "units":
-            # The demo key is the division approver's: content yes, the unit tree no.
+        if c in ("units", "layouts"):
+            # The demo key is the division approver's: content yes, the unit tree no; nor layouts,
+            # which belong to no unit (shared by every screen: the right at the tree's root).
             assert r.status == 403, (path, method, r.status)
         else:
             assert r.status < 300, (path, method, r.status, r.body[:300])

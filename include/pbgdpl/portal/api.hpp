@@ -63,6 +63,26 @@ class api {
   // GET /v1/compliance: the compliance KPIs of a unit's schools (network/compliance_history.hpp).
   void compliance();
 
+  // Screens (issue 16, impl/api_signage.ipp). Writes of displays, their groups and layouts need
+  // manage_displays ("manage:<kind>"), of playlists and schedule entries schedule_signage
+  // ("schedule:<kind>", or "schedule-approved:<kind>" when every legal item has a valid approval),
+  // at the record's unit (a schedule entry's: its group's; a layout's: none, so the right at the
+  // root of the tree). A caller who may schedule only approved content (a signage operator) may
+  // touch only displays it operates (operator_account), groups and playlists that reach no other
+  // display, and schedule only on such groups.
+  template <class T>
+  result<void> signage_write(const http::principal& who, const T& v, const T* current);
+  // /v1/signage/: the device routes (portal/signage_api.hpp, when options::signage is set) and
+  // GET /v1/signage/plays?unit=&from=&to= (plays counted per content, display, unit and day).
+  void signage_routes();
+  static void signage_openapi(json& paths, const json& list_params, const json& id_param, const json& key_only,
+                              const json& read_responses);
+  // Whether every item of p in a legal zone has an approval record of its media's current bytes,
+  // for a signage use, valid now (the fact content_approved of trust/permissions.hpp).
+  result<bool> content_approved(const playlist& p);
+  // Whether every display in group g and the groups below it is operated by `who`.
+  result<bool> operates_group(const http::principal& who, const display_group_id& g);
+
   // Who calls, and whether by ambient credentials: a principal the host set on the request or
   // its options::identify hook found (a browser sends a session cookie on its own, even on a
   // request another site's page starts) rather than a key the client presented.

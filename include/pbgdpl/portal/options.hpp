@@ -26,6 +26,7 @@ namespace portal {
 class live_units;
 class media_library;        // media_library.hpp
 class syndication_signer;   // syndication.hpp
+class signage_service;      // signage_api.hpp
 
 // Decides whether a caller may write. The portal asks it before every API write; the default
 // (none set) refuses all writes, so a vendor must opt in to writing.
@@ -120,10 +121,12 @@ struct options {
   std::shared_ptr<syndication_signer> syndication;
 
   // --- the legal staircase (issue 16) ---
-  // The signage data directory (<data>/signage): the screens' media bytes under content/<blake2b>.
-  // Empty: the public page shows the screens and schedules without thumbnails or checked
-  // approvals, and the kiosk serves no content.
-  std::filesystem::path signage_dir;
+  // The device side of the screens (portal/signage_api.hpp): enrolment, signed manifests, content,
+  // proof of play and heartbeats under /api/v1/signage/. Unset: those routes answer 404 (the
+  // collections of displays, groups, layouts, playlists and schedules are served anyway). The
+  // public page "Cầu thang pháp luật" checks approvals and shows thumbnails through its content
+  // store, and the kiosk builds and verifies manifests through it: unset, neither does.
+  std::shared_ptr<signage_service> signage;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter

@@ -10,6 +10,7 @@
 #include "../model/media.hpp"
 #include "../model/signage.hpp"
 #include "../model/unit_directory.hpp"
+#include "../signage/content.hpp"
 #include "../signage/scheduler.hpp"
 #include "../signage/time_zone.hpp"
 #include "../store/store.hpp"
@@ -18,7 +19,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,30 +76,6 @@ PBGDPL_DECL std::optional<playing_now> playing_at(const display_schedule& s, tim
 // The items of `p` shown in zone `z` of `lay`, as a playlist of their own (item_at runs on it).
 PBGDPL_DECL playlist zone_playlist(const playlist& p, const layout& lay, std::string_view zone_name);
 
-// Content digests of the files under a directory named by their BLAKE2b-256 (the signage content
-// store): each file hashed once per (size, modification time), and checked against its name, so a
-// file whose bytes changed on disk is never taken for the content its name promises.
-class content_digests {
- public:
-  explicit content_digests(std::filesystem::path dir) : dir_(std::move(dir)) {}
-  const std::filesystem::path& dir() const noexcept { return dir_; }
-  // The file of `blake2b` (64 lower-case hex), when present, regular, not a link, and its bytes
-  // hash to that name; not_found otherwise, corrupt when the bytes do not match.
-  result<trust::content_digest> digest(std::string_view blake2b);
-  std::filesystem::path path_of(std::string_view blake2b) const { return dir_ / std::string(blake2b); }
-
- private:
-  struct entry {
-    std::uintmax_t size = 0;
-    std::int64_t mtime_ns = 0;
-    trust::content_digest d{};
-    bool ok = false;
-  };
-  std::filesystem::path dir_;
-  std::mutex mu_;
-  std::map<std::string, entry, std::less<>> cache_;
-};
-
 // 64 lower-case hex characters.
 PBGDPL_DECL bool is_blake2b_hex(std::string_view s) noexcept;
 
@@ -113,10 +89,10 @@ struct approval_check {
 };
 
 // The newest approval record of medium `m` (by id when `approval` names one), checked at `t`
-// against the bytes in `digests`.
+// against the bytes `content` holds for it (nullptr: the signature is not checked).
 PBGDPL_DECL std::optional<approval_check> check_media_approval(store::store& db, const media_asset& m,
                                                                const std::optional<approval_id>& approval,
-                                                               content_digests& digests, timestamp t);
+                                                               const signage::content_store* content, timestamp t);
 
 }  // namespace portal
 PBGDPL_NAMESPACE_END

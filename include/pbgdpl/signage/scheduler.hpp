@@ -29,7 +29,7 @@ PBGDPL_DECL schedule_set schedule_for(const display& d, const std::vector<displa
                                       const std::vector<schedule_entry>& entries, const std::vector<playlist>& playlists);
 
 struct slot {
-  timestamp start, end;  // [start, end), within the asked day for timeline()
+  timestamp start{}, end{};  // [start, end), within the asked day for timeline()
   std::string entry;     // schedule_entry id
   std::string playlist;  // playlist id
   bool emergency = false, fallback = false;
@@ -53,7 +53,7 @@ PBGDPL_DECL std::vector<slot> timeline(const schedule_set& s, const time_zone& t
 // the slot starts or for a playlist with no items.
 struct item_at_result {
   std::size_t index = 0;
-  timestamp start, end;
+  timestamp start{}, end{};
   friend bool operator==(const item_at_result&, const item_at_result&) = default;
 };
 PBGDPL_DECL std::optional<item_at_result> item_at(const playlist& p, timestamp slot_start, timestamp t);

@@ -163,11 +163,13 @@ TEST_SUITE("model/dataset") {
     j["articles"][0]["author"] = "acc-nobody";
     j["units"][1]["parent"] = "no-such-unit";
     j["playlists"][0]["items"][0]["approval"] = "ap-missing";
+    j["displays"][0]["operator_account"] = "acc-nobody";
     auto r = dataset_from_json(j);
     REQUIRE_FALSE(r);
     std::vector<std::string> paths;
     for (const auto& e : r.err().details) paths.push_back(e.path);
-    CHECK(paths == std::vector<std::string>{"/units/1/parent", "/articles/0/author", "/playlists/0/items/0/approval"});
+    CHECK(paths == std::vector<std::string>{"/units/1/parent", "/articles/0/author", "/displays/0/operator_account",
+                                            "/playlists/0/items/0/approval"});
     for (const auto& e : r.err().details) CHECK(e.code == errc::not_found);
   }
 

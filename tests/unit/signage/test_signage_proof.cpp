@@ -258,3 +258,27 @@ TEST_CASE("verify_batch refuses a gap, a fork, a forged signature, another displ
   CHECK(code_of(sg::verify_batch(pk, disp_a2, slice(lines, 3, 6), st)) == errc::ok);
   CHECK(st.seq == 6);
 }
+
+TEST_CASE("no changed byte of a play line is accepted, and none crashes the verifier") {
+  auto key = trust::secret_key::generate();
+  auto lines = chain(key, 1);
+  const auto& good = lines[0];
+  unsigned x = 12345;
+  auto next = [&] { return x ^= x << 13, x ^= x >> 17, x ^= x << 5; };
+  for (int i = 0; i < 3000; ++i) {
+    auto bad = good;
+    switch (next() % 4) {
+      case 0: bad[next() % bad.size()] = static_cast<char>(next() & 0xFF); break;
+      case 1: bad.erase(next() % bad.size(), 1 + next() % 8); break;
+      case 2: bad.insert(next() % bad.size(), 1, static_cast<char>(next() & 0xFF)); break;
+      default: bad = bad.substr(0, next() % bad.size()); break;
+    }
+    if (bad == good) continue;
+    sg::chain_state st;
+    CAPTURE(bad);
+    CHECK_FALSE(sg::verify_batch(key.public_part(), disp_a2, {bad}, st));
+    CHECK(st.seq == 0);
+  }
+  sg::chain_state st;
+  CHECK(sg::verify_batch(key.public_part(), disp_a2, {good}, st));
+}

@@ -530,7 +530,9 @@ TEST_CASE_TEMPLATE("importing the seed stores its signage: groups, displays, lay
   CHECK(s->list<schedule_entry>(all).value().items.size() == seed->schedules.size());
   auto d = s->get<display>(seed->displays.front().id.value);
   REQUIRE(d);
-  CHECK(d->time_zone == "Asia/Ho_Chi_Minh");  // the default, for data written before the field
+  CHECK(d->time_zone == "Asia/Ho_Chi_Minh");
+  CHECK(d->orientation == display_orientation::portrait);
+  CHECK(d->building == "Nhà A");
   // Filter columns: a unit's displays, a group's displays (category), a group's entries, a
   // playlist's entries (kind).
   list_query q;

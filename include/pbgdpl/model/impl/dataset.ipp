@@ -159,6 +159,8 @@ PBGDPL_DECL void check_dataset_references(const dataset& d, validator& v) {
   for (std::size_t i = 0; i < d.displays.size(); ++i) {
     ref(units, d.displays[i].unit, record_path("displays", i, "/unit"), U, UE);
     ref(groups, d.displays[i].group, record_path("displays", i, "/group"), "Nhóm màn hình", "Display group");
+    ref(accounts, d.displays[i].operator_account, record_path("displays", i, "/operator_account"), "Tài khoản đơn vị vận hành",
+        "Operator account");
   }
   for (std::size_t i = 0; i < d.playlists.size(); ++i) {
     const auto& p = d.playlists[i];

@@ -6,6 +6,8 @@
 #include "../schedule.hpp"
 #include "../../network/webhooks.hpp"
 #include "../../network/compliance_history.hpp"
+#include "../../signage/plays.hpp"
+#include "../signage_api.hpp"
 
 #include <map>
 #include <type_traits>
@@ -28,6 +30,21 @@ inline std::string owner_unit(const legal_document& d) { return d.unit ? d.unit-
 inline std::string owner_unit(const question& q) { return q.unit.value; }
 inline std::string owner_unit(const unit& u) { return u.parent ? u.parent->value : u.id.value; }
 inline std::string owner_unit(const media_asset& m) { return m.unit.value; }
+// Screens (issue 16). A layout belongs to no unit: the layouts are shared by every unit's screens.
+// A schedule entry's unit is its group's (api::signage_write reads it); here, for reads, none.
+inline std::string owner_unit(const display& d) { return d.unit.value; }
+inline std::string owner_unit(const display_group& g) { return g.unit.value; }
+inline std::string owner_unit(const layout&) { return {}; }
+inline std::string owner_unit(const playlist& p) { return p.unit.value; }
+inline std::string owner_unit(const schedule_entry&) { return {}; }
+inline std::string owner_unit(const play_record& p) { return p.unit.value; }
+inline std::string owner_unit(const display_status& s) { return s.unit.value; }
+
+// The kinds whose writes api::signage_write decides (permissions manage_displays and
+// schedule_signage, a signage operator's limits).
+template <class T>
+constexpr bool signage_kind = std::is_same_v<T, display> || std::is_same_v<T, display_group> || std::is_same_v<T, layout> ||
+                              std::is_same_v<T, playlist> || std::is_same_v<T, schedule_entry>;
 
 // What the public may see of an entity (contact details of people who asked stay private).
 inline json public_json(const question& q) { return to_json_value(public_view(q)); }
@@ -55,6 +72,8 @@ template <class T>
 bool publicly_visible(const T& v, timestamp t) {
   if constexpr (std::is_same_v<T, article>) return is_visible_at(v, t);
   else if constexpr (public_needs_published<T>) return is_published(v);
+  // What screens played and how they are doing: for the people of the unit (read:<kind>).
+  else if constexpr (std::is_same_v<T, play_record> || std::is_same_v<T, display_status>) return false;
   else return true;
 }
 
@@ -70,6 +89,17 @@ inline result<std::size_t> parse_limit(std::optional<std::string_view> s) {
 }
 
 inline http::response error_json(const error& e) { return http::error_response(e); }
+
+// Kinds nobody reads anonymously (what screens played, how they are doing): a 401 tells a client
+// it needs a key, where an empty list would look like "nothing there".
+template <class T>
+std::optional<http::response> needs_caller(const std::optional<http::principal>& who) {
+  if constexpr (std::is_same_v<T, play_record> || std::is_same_v<T, display_status>)
+    if (!who)
+      return error_json(error(errc::unauthenticated, {}, "Cần đăng nhập hoặc khóa API (Authorization: Bearer ...)",
+                              "A login or an API key is required (Authorization: Bearer ...)"));
+  return std::nullopt;
+}
 
 // The action a write is: "create:article" / "update:…" / "archive:…" for an editor's work, and
 // an approver's action whenever what the public sees changes:
@@ -152,6 +182,17 @@ inline void own_fields(media_asset& v, const media_asset* current, const http::p
   v.created_at = current && current->created_at ? current->created_at : std::optional<timestamp>(t);
 }
 inline void own_fields(unit&, const unit*, const http::principal&, timestamp) {}
+// A display's key is the enrolled device's (signage/enrolment.hpp), never a client's.
+inline void own_fields(display& v, const display* current, const http::principal&, timestamp) {
+  v.public_key = current ? current->public_key : std::string();
+}
+inline void own_fields(display_group&, const display_group*, const http::principal&, timestamp) {}
+inline void own_fields(layout&, const layout*, const http::principal&, timestamp) {}
+inline void own_fields(playlist&, const playlist*, const http::principal&, timestamp) {}
+inline void own_fields(schedule_entry&, const schedule_entry*, const http::principal&, timestamp) {}
+// Read-only through the API (collection(..., false)); these only let the write lambdas compile.
+inline void own_fields(play_record&, const play_record*, const http::principal&, timestamp) {}
+inline void own_fields(display_status&, const display_status*, const http::principal&, timestamp) {}
 
 // A client may leave out the fields the server owns: placeholders are put in before the body is
 // decoded and validated (own_fields() replaces them all afterwards), so an API user need not
@@ -374,6 +415,7 @@ void api::collection(const std::string& path, bool writable) {
     if (!caller) return error_json(caller.err());
     std::optional<http::principal> who;
     if (*caller) who = std::move((*caller)->who);
+    if (auto refused = needs_caller<T>(who)) return std::move(*refused);
     const auto at = now();
     if (public_needs_published<T> && !who) q.where.state = "published";
     // Anonymous lists of articles start at "now": scheduled ones would only take the places.
@@ -438,6 +480,7 @@ void api::collection(const std::string& path, bool writable) {
     if (!caller) return error_json(caller.err());
     std::optional<http::principal> who;
     if (*caller) who = std::move((*caller)->who);
+    if (auto refused = needs_caller<T>(who)) return std::move(*refused);
     auto v = db_.get<T>(req.param("id"));
     if (!v) return error_json(v.err());
     read_rights rights(opt_, who, now());
@@ -479,7 +522,11 @@ void api::collection(const std::string& path, bool writable) {
     const auto& who = caller->who;
     auto v = decode_write<T>(req.message().body(), who, now(), true);
     if (!v) return error_json(v.err());
-    if (auto ok = authorize_write(who, write_action<T>("create", *v), owner_unit(*v)); !ok) return error_json(ok.err());
+    if constexpr (signage_kind<T>) {
+      if (auto ok = signage_write<T>(who, *v, nullptr); !ok) return error_json(ok.err());
+    } else if (auto ok = authorize_write(who, write_action<T>("create", *v), owner_unit(*v)); !ok) {
+      return error_json(ok.err());
+    }
     if (auto ok = not_ended(owner_unit(*v)); !ok) return error_json(ok.err());
     v->version = 0;
     if (auto ok = prepare_write<T>(*v, nullptr, who, now()); !ok) return error_json(ok.err());
@@ -515,11 +562,15 @@ void api::collection(const std::string& path, bool writable) {
     if (!current) return error_json(current.err());
     if (auto hidden = hidden_from(who, *current, req.param("id"))) return std::move(*hidden);
     // Both the unit it belongs to now and the one it would move to must allow the caller.
-    if (auto ok = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*current)); !ok)
+    if constexpr (signage_kind<T>) {
+      if (auto ok = signage_write<T>(who, *v, &*current); !ok) return error_json(ok.err());
+    } else if (auto ok = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*current)); !ok) {
       return error_json(ok.err());
+    }
     if (owner_unit(*v) != owner_unit(*current)) {
-      if (auto again = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*v)); !again)
-        return error_json(again.err());
+      if constexpr (!signage_kind<T>)  // signage_write asked for both units
+        if (auto again = authorize_write(who, write_action<T>("update", *v, &*current), owner_unit(*v)); !again)
+          return error_json(again.err());
       if (auto ok = not_ended(owner_unit(*v)); !ok) return error_json(ok.err());
     }
     // An article's state moves only along the workflow (publish/workflow.hpp), as in the editor:
@@ -590,8 +641,11 @@ void api::collection(const std::string& path, bool writable) {
     if (!current) return error_json(current.err());
     if (auto hidden = hidden_from(who, *current, req.param("id"))) return std::move(*hidden);
     // Archiving what the public sees takes it down: an approver's action, like publishing.
-    if (auto ok = authorize_write(who, write_action<T>("archive", *current, &*current), owner_unit(*current)); !ok)
+    if constexpr (signage_kind<T>) {
+      if (auto ok = signage_write<T>(who, *current, &*current); !ok) return error_json(ok.err());
+    } else if (auto ok = authorize_write(who, write_action<T>("archive", *current, &*current), owner_unit(*current)); !ok) {
       return error_json(ok.err());
+    }
     std::uint64_t expected = current->version;
     if (auto v = req.query("version"); v && !v->empty()) {
       expected = 0;
@@ -794,6 +848,14 @@ PBGDPL_DECL void api::build() {
   collection<question>("questions", true);
   collection<unit>("units", true);
   collection<media_asset>("media", true);
+  collection<display_group>("display-groups", true);
+  collection<display>("displays", true);
+  collection<layout>("layouts", true);
+  collection<playlist>("playlists", true);
+  collection<schedule_entry>("schedules", true);
+  collection<play_record>("play-records", false);
+  collection<display_status>("display-status", false);
+  signage_routes();
   webhooks();
   compliance();
   routes_->get("/v1/banners", [this](http::request&) {
@@ -951,7 +1013,8 @@ PBGDPL_DECL json api::openapi() {
   // An article's credits (issue 13): optional, the source's link http(s) only.
   json article_credits{{"byline", {{"type", "string"}, {"description", "The writer as the page credits them"}}},
                        {"source", {{"$ref", "#/components/schemas/ArticleSource"}}}};
-  for (const char* c : {"articles", "legal-documents", "questions", "units", "media"}) {
+  for (const char* c : {"articles", "legal-documents", "questions", "units", "media", "display-groups", "displays", "layouts",
+                        "playlists", "schedules"}) {
     std::string base = std::string("/api/v1/") + c;
     json create_this = create_body, update_this = update_body;
     if (std::string_view(c) == "articles")
@@ -1042,6 +1105,7 @@ PBGDPL_DECL json api::openapi() {
                                              {"schema", {{"type", "string"}}}}})},
                {"responses", responses(false)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
+  signage_openapi(paths, list_params, id_param, key_only, responses(false));
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
   paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};
   return json{
@@ -1059,7 +1123,12 @@ PBGDPL_DECL json api::openapi() {
                                 "fields are set by the server."}}},
       {"paths", paths},
       {"components",
-       {{"securitySchemes", {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}}}},
+       {{"securitySchemes",
+         {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}},
+          // Screens' devices sign each request with their own key (portal/signage_api.hpp).
+          {"deviceSignature", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-Pbgdpl-Signature"},
+                               {"description", "With X-Pbgdpl-Device and X-Pbgdpl-Time: an Ed25519 signature by the "
+                                               "enrolled device's key over the method, target, time and body digest"}}}}},
         {"schemas",
          {{"ArticleSource",
            {{"type", "object"},
@@ -1087,3 +1156,5 @@ PBGDPL_DECL json api::openapi() {
 
 }  // namespace portal
 PBGDPL_NAMESPACE_END
+
+#include "api_signage.ipp"

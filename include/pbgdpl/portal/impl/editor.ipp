@@ -338,4 +338,4 @@ PBGDPL_NAMESPACE_END
 #include "editor_forms.ipp"
 #include "editor_documents.ipp"
 #include "editor_dialogues.ipp"
-// W2-PENDING #include "editor_signage.ipp"
+#include "editor_signage.ipp"

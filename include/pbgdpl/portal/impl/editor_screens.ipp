@@ -713,7 +713,7 @@ PBGDPL_DECL void editor::build() {
   build_media();
   build_banner();
   build_dialogues(guarded);
-  // W2-PENDING build_signage(guarded);
+  build_signage(guarded);
 }
 
 }  // namespace portal

@@ -9,6 +9,7 @@
 // playlists whose legal items are all approved), and a signage operator sees only the displays no
 // other operator account runs. Included by impl/editor.ipp.
 #pragma once
+#include "../signage_api.hpp"
 #include "../signage_view.hpp"
 
 #include "../../core/files.hpp"
@@ -353,12 +354,12 @@ PBGDPL_DECL void editor::build_signage(const editor_detail::guard_fn& guarded) {
       return html(page(c.s, c.s.t("Không tìm thấy", "Not found"), c.who, c.csrf, "<p>" + c.s.t("Không có ảnh này.", "No such image.") + "</p>"),
                   http::status::not_found);
     };
-    if (!file.ends_with(".png") || opt_.signage_dir.empty()) return not_found();
+    if (!file.ends_with(".png") || !opt_.signage) return not_found();
     auto d = visible_display(c.who, file.substr(0, file.size() - 4));
     if (!d) return not_found();
     auto st = db_.get<display_status>(d->id.value);
     if (!st || st->snapshot.empty() || !is_safe_file_name(st->snapshot)) return not_found();
-    auto bytes = files::read_regular(opt_.signage_dir / "snapshots" / st->snapshot, 4u * 1024u * 1024u, {.refuse_symlinks = true});
+    auto bytes = files::read_regular(opt_.signage->snapshot_dir() / st->snapshot, 4u * 1024u * 1024u, {.refuse_symlinks = true});
     if (!bytes) return not_found();
     http::response r(http::status::ok);
     r.body = std::move(*bytes);

@@ -163,7 +163,6 @@ PBGDPL_DECL pages::pages(store::store& db, const options& opt, live_units& units
     city_banner_.required_text = std::string(city_portal_banner_text);
     city_banner_.alt_text = std::string(city_portal_banner_text);
   }
-  if (!opt_.signage_dir.empty()) signage_content_ = std::make_unique<content_digests>(opt_.signage_dir / "content");
   build_routes();
 }
 
@@ -212,6 +211,12 @@ PBGDPL_DECL void pages::build_routes() {
   // Before /pbgdpl/{category}/: the legal staircase (impl/signage_pages.ipp).
   page("/pbgdpl/cau-thang-phap-luat/", &pages::signage_page);
   page("/pbgdpl/cau-thang-phap-luat/anh/{media}/{file}", &pages::signage_thumbnail);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk.js", &pages::kiosk_asset);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk.css", &pages::kiosk_asset);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}", &pages::kiosk_page);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}/now.json", &pages::kiosk_now);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}/noi-dung/{blake2b}", &pages::kiosk_content);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}/plays", &pages::kiosk_plays, false, http::verb::post);
   page("/pbgdpl/bieu-ngu/{file}", &pages::banner_image);
   page("/pbgdpl/tin-cac-truong/", &pages::school_news, true);
   page("/pbgdpl/tin-cac-truong/feed.atom", &pages::school_news_feed);
@@ -1126,3 +1131,4 @@ PBGDPL_NAMESPACE_END
 #include "school_news.ipp"
 #include "syndication_pages.ipp"
 #include "signage_pages.ipp"
+#include "signage_kiosk.ipp"

@@ -6,6 +6,7 @@
 // address is the content's). Included by impl/pages.ipp.
 #pragma once
 #include "../pages.hpp"
+#include "../signage_api.hpp"
 #include "../signage_view.hpp"
 
 #include "../../core/files.hpp"
@@ -179,13 +180,13 @@ PBGDPL_DECL http::response pages::signage_page(http::request&, const page_contex
   // The content the screens play: approved items first-class, local notices apart.
   if (!shown_media.empty()) {
     std::string approved, notices;
-    const content_digests* digests = signage_content_.get();
+    const signage::content_store* content = opt_.signage ? &opt_.signage->content() : nullptr;
     for (const auto& [mid, ap] : shown_media) {
       auto m = db_.get<media_asset>(mid);
       if (!m) continue;
       const std::string name = m->title.empty() ? m->alt_text : m->title;
       std::string item = "<li class=\"signage-item\">";
-      const bool held = digests && is_blake2b_hex(m->blake2b) && std::filesystem::is_regular_file(digests->path_of(m->blake2b));
+      const bool held = content && content->find(*m);
       if (m->type == media_type::image && held) {
         item += "<img class=\"thumb\" src=\"" + e(with_lang(ctx, ctx.links.signage() + "anh/" + m->id.value + "/" + m->blake2b + ".png")) +
                 "\" alt=\"" + e(m->alt_text.empty() ? name : m->alt_text) + "\" loading=\"lazy\">";
@@ -193,7 +194,7 @@ PBGDPL_DECL http::response pages::signage_page(http::request&, const page_contex
       item += "<h3" + vi_attr + ">" + e(name.empty() ? m->id.value : name) + "</h3><ul>";
       item += "<li>" + e(media_kind_text(*m, en)) + "</li>";
       std::optional<approval_check> chk;
-      if (signage_content_) chk = check_media_approval(db_, *m, ap, *signage_content_, ctx.now);
+      chk = check_media_approval(db_, *m, ap, content, ctx.now);
       if (chk) {
         const auto& r = chk->record;
         auto unit_name = ctx.units->tree.name(r.approver_unit.value);
@@ -239,12 +240,14 @@ PBGDPL_DECL http::response pages::signage_page(http::request&, const page_contex
 PBGDPL_DECL http::response pages::signage_thumbnail(http::request& req, const page_context& ctx) {
   // /anh/{media}/{blake2b}.png: the address names the bytes, so the answer never goes stale.
   std::string_view file = req.param("file");
-  if (!file.ends_with(".png") || !signage_content_) return not_found(req, ctx);
+  if (!file.ends_with(".png") || !opt_.signage) return not_found(req, ctx);
   const auto blake2b = file.substr(0, file.size() - 4);
   auto m = db_.get<media_asset>(std::string(req.param("media")));
   // Only an image whose bytes are in the signage content store, as their name says.
-  if (!m || m->type != media_type::image || m->blake2b != blake2b || !signage_content_->digest(m->blake2b)) return not_found(req, ctx);
-  auto bytes = files::read_regular(signage_content_->path_of(m->blake2b), 64u * 1024u * 1024u, {.refuse_symlinks = true});
+  if (!m || m->type != media_type::image || m->blake2b != blake2b) return not_found(req, ctx);
+  auto found = opt_.signage->content().find(*m);
+  if (!found) return not_found(req, ctx);
+  auto bytes = files::read_regular(found->path, 64u * 1024u * 1024u, {.refuse_symlinks = true});
   if (!bytes) return not_found(req, ctx);
   auto thumb = media::make_thumbnail(*bytes, 320);
   if (!thumb) return not_found(req, ctx);

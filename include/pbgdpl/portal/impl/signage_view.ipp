@@ -3,8 +3,6 @@
 #pragma once
 #include "../signage_view.hpp"
 
-#include <sys/stat.h>
-
 #include <set>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -138,45 +136,9 @@ PBGDPL_DECL std::optional<playing_now> playing_at(const display_schedule& s, tim
   return n;
 }
 
-PBGDPL_DECL result<trust::content_digest> content_digests::digest(std::string_view blake2b) {
-  if (!is_blake2b_hex(blake2b))
-    return error(errc::invalid_argument, "/blake2b", "Mã nội dung không hợp lệ", "Invalid content address");
-  const auto p = path_of(blake2b);
-  struct ::stat st {};
-  if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    return error(errc::not_found, "/blake2b", "Máy chủ không có nội dung này", "The server does not hold this content");
-  const auto mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = cache_.find(blake2b); it != cache_.end() && it->second.size == static_cast<std::uintmax_t>(st.st_size) &&
-                                        it->second.mtime_ns == mtime) {
-      if (!it->second.ok)
-        return error(errc::corrupt, "/blake2b", "Tệp nội dung không khớp mã của nó", "The content file does not match its address");
-      return it->second.d;
-    }
-  }
-  trust::read_options ro;
-  ro.refuse_symlinks = true;
-  auto d = trust::digest_file(p, ro);
-  if (!d) return d.err();
-  entry e;
-  e.size = static_cast<std::uintmax_t>(st.st_size);
-  e.mtime_ns = mtime;
-  e.d = *d;
-  e.ok = trust::to_hex(d->b256) == blake2b;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (cache_.size() >= 10000) cache_.clear();  // bounded: a content store this large is hashed again
-    cache_[std::string(blake2b)] = e;
-  }
-  if (!e.ok)
-    return error(errc::corrupt, "/blake2b", "Tệp nội dung không khớp mã của nó", "The content file does not match its address");
-  return *d;
-}
-
 PBGDPL_DECL std::optional<approval_check> check_media_approval(store::store& db, const media_asset& m,
                                                                const std::optional<approval_id>& approval,
-                                                               content_digests& digests, timestamp t) {
+                                                               const signage::content_store* content, timestamp t) {
   std::optional<approval_record> rec;
   if (approval) {
     if (auto r = db.get<approval_record>(approval->value)) rec = std::move(*r);
@@ -199,8 +161,8 @@ PBGDPL_DECL std::optional<approval_check> check_media_approval(store::store& db,
     if (!cred || cred->approval_public_key.empty()) return false;
     auto pk = trust::public_key::parse(cred->approval_public_key);
     auto sig = trust::signature::parse(rec->signature);
-    auto d = digests.digest(m.blake2b);
-    if (!pk || !sig || !d || !trust::verify_prehashed(*pk, *sig, d->b512)) return false;
+    auto found = content ? content->find(m) : result<signage::located_content>(error(errc::not_found, "/", "", ""));
+    if (!pk || !sig || !found || !trust::verify_prehashed(*pk, *sig, found->digest.b512)) return false;
     auto st = trust::from_json_text_unique<trust::approval_statement>(sig->trusted_comment);
     if (!st) return false;
     auto mine = trust::to_record(*st, rec->signature);

@@ -379,7 +379,10 @@ PBGDPL_DECL result<void> play_log::acknowledge(std::uint64_t through_seq) {
   j["through"] = through_seq;
   if (auto r = media::write_file_atomically(ack_file_, detail::canonical(j) + "\n"); !r) return r.err();
   acked_ = through_seq;
-  return compact();
+  // The acknowledgement is persisted: a compaction that fails (a full disk) is tried again at the
+  // next acknowledgement and must not make the caller upload again.
+  (void)compact();
+  return {};
 }
 
 // Drops acknowledged lines once they are at least 1 MiB and half the file, keeping the last one

@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <limits>
 #include <set>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace signage {
@@ -116,44 +119,74 @@ inline std::vector<slot> timeline_of(const std::vector<compiled_entry>& ranks, c
     seg_start.push_back(t.time_since_epoch().count());
     seg_offset.push_back(tz.offset_at(t).count());
   }
-  std::vector<std::int64_t> points{day_start, day_end};
-  auto add = [&](std::int64_t t) {
-    if (t > day_start && t < day_end) points.push_back(t);
+  std::vector<std::int64_t> changes;  // the zone's changes of offset inside the day
+  for (std::size_t i = 1; i < seg_start.size(); ++i)
+    if (seg_start[i] > day_start && seg_start[i] < day_end) changes.push_back(seg_start[i]);
+  auto local_of = [&](std::int64_t t) {
+    auto it = std::upper_bound(seg_start.begin(), seg_start.end(), t);
+    return t + seg_offset[static_cast<std::size_t>(it - seg_start.begin()) - 1];
   };
-  for (std::size_t i = 1; i < seg_start.size(); ++i) add(seg_start[i]);
-  // Every instant whose local time is `local` (none in a gap, two in a repeated hour).
-  auto add_local = [&](std::int64_t local) {
-    for (std::size_t i = 0; i < seg_start.size(); ++i) {
-      auto t = local - seg_offset[i];
-      if (t >= seg_start[i] && (i + 1 == seg_start.size() || t < seg_start[i + 1])) add(t);
-    }
+  // Each entry's active stretches of the day: its own boundary points (its windows' starts and
+  // ends, from this day and the previous one, since a window crossing midnight belongs to the day
+  // it starts on; its expiry), the zone's changes of offset and the day's bounds cut the day into
+  // pieces on which it is active or not throughout: one evaluation per piece. Then one sweep over
+  // all stretches, the best-ranked active entry winning: O(n log n) in the entries.
+  struct event {
+    std::int64_t t;
+    bool on;
+    std::size_t rank;
   };
-  for (const auto& c : ranks) {
-    // A window belongs to the day it starts on: the previous day's may reach into this one.
+  std::vector<event> events;
+  std::vector<std::int64_t> pts;
+  for (std::size_t r = 0; r < ranks.size(); ++r) {
+    const auto& c = ranks[r];
+    pts.assign({day_start, day_end});
+    pts.insert(pts.end(), changes.begin(), changes.end());
+    auto add = [&](std::int64_t t) {
+      if (t > day_start && t < day_end) pts.push_back(t);
+    };
+    // Every instant whose local time is `local` (none in a gap, two in a repeated hour).
+    auto add_local = [&](std::int64_t local) {
+      for (std::size_t i = 0; i < seg_start.size(); ++i) {
+        auto t = local - seg_offset[i];
+        if (t >= seg_start[i] && (i + 1 == seg_start.size() || t < seg_start[i + 1])) add(t);
+      }
+    };
     for (auto d = day - 1; d <= day; ++d) {
       if (!day_ok(c, d)) continue;
       add_local(d * 86400 + c.start * 60);
       add_local(d * 86400 + c.end * 60 + (c.end <= c.start ? 86400 : 0));
     }
     if (c.expires != std::numeric_limits<std::int64_t>::max()) add(c.expires);
-  }
-  std::sort(points.begin(), points.end());
-  points.erase(std::unique(points.begin(), points.end()), points.end());
-  std::size_t seg = 0;
-  for (std::size_t i = 0; i + 1 < points.size(); ++i) {
-    auto t = points[i];
-    while (seg + 1 < seg_start.size() && seg_start[seg + 1] <= t) ++seg;
-    auto local = t + seg_offset[seg];
-    const compiled_entry* winner = nullptr;
-    for (const auto& c : ranks)
-      if (active(c, local, t)) {
-        winner = &c;
-        break;
+    std::sort(pts.begin(), pts.end());
+    pts.erase(std::unique(pts.begin(), pts.end()), pts.end());
+    bool was = false;
+    std::int64_t since = 0;
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      bool now = i + 1 < pts.size() && active(c, local_of(pts[i]), pts[i]);
+      if (now && !was) since = pts[i];
+      if (!now && was) {
+        events.push_back({since, true, r});
+        events.push_back({pts[i], false, r});
       }
-    if (!winner) continue;
-    timestamp a{seconds{t}}, b{seconds{points[i + 1]}};
-    if (!out.empty() && out.back().end == a && out.back().entry == winner->e->id.value) out.back().end = b;
-    else out.push_back(slot_of(*winner->e, a, b));
+      was = now;
+    }
+  }
+  std::sort(events.begin(), events.end(), [](const event& a, const event& b) {
+    return std::tie(a.t, a.on, a.rank) < std::tie(b.t, b.on, b.rank);  // at one instant: ends first
+  });
+  std::set<std::size_t> on;
+  for (std::size_t i = 0; i < events.size();) {
+    auto t = events[i].t;
+    for (; i < events.size() && events[i].t == t; ++i) {
+      if (events[i].on) on.insert(events[i].rank);
+      else on.erase(events[i].rank);
+    }
+    if (on.empty() || i == events.size()) continue;
+    const auto& winner = *ranks[*on.begin()].e;
+    timestamp a{seconds{t}}, b{seconds{events[i].t}};
+    if (!out.empty() && out.back().end == a && out.back().entry == winner.id.value) out.back().end = b;
+    else out.push_back(slot_of(winner, a, b));
   }
   return out;
 }
@@ -162,27 +195,41 @@ inline std::vector<slot> timeline_of(const std::vector<compiled_entry>& ranks, c
 
 PBGDPL_DECL schedule_set schedule_for(const display& d, const std::vector<display_group>& groups,
                                       const std::vector<schedule_entry>& entries, const std::vector<playlist>& playlists) {
+  // One pass over each list, no index built: this runs once per display, often over a whole
+  // fleet's lists (benchmarks/signage_timeline), so building maps per call would dominate.
   schedule_set out;
-  std::map<std::string_view, const display_group*> by_id;
-  for (const auto& g : groups) by_id.emplace(g.id.value, &g);  // a repeated id: the first one
-  // The group and its ancestors; a cycle (or a chain longer than the groups) ends the walk.
-  std::set<std::string> chain;
-  auto g = d.group;
-  for (std::size_t steps = 0; g && steps <= groups.size(); ++steps) {
-    if (!chain.insert(g->value).second) break;
-    auto it = by_id.find(g->value);
-    if (it == by_id.end()) break;
-    g = it->second->parent;
+  // The group and its ancestors; a cycle (or a chain longer than the groups) ends the walk. A
+  // short chain is walked by scanning the groups; a long one (hostile or odd data) through a
+  // hash map, so the walk stays linear whatever the depth.
+  std::vector<std::string_view> chain;
+  std::unordered_map<std::string_view, const display_group*> by_id;
+  auto find_group = [&](std::string_view id) -> const display_group* {
+    if (chain.size() < 16) {
+      for (const auto& g : groups)
+        if (g.id.value == id) return &g;
+      return nullptr;
+    }
+    if (by_id.empty())
+      for (const auto& g : groups) by_id.emplace(g.id.value, &g);  // a repeated id: the first one
+    auto it = by_id.find(id);
+    return it == by_id.end() ? nullptr : it->second;
+  };
+  std::unordered_set<std::string_view> in_chain;
+  for (auto g = d.group ? &d.group->value : nullptr; g && chain.size() <= groups.size();) {
+    if (!in_chain.insert(*g).second) break;
+    chain.push_back(*g);
+    auto found = find_group(*g);
+    g = found && found->parent ? &found->parent->value : nullptr;
   }
-  std::map<std::string_view, const playlist*> lists;
-  for (const auto& p : playlists) lists.emplace(p.id.value, &p);
-  for (const auto& e : entries) {
-    if (!chain.contains(e.group.value)) continue;
-    auto p = lists.find(e.playlist.value);
-    if (p == lists.end()) continue;
-    out.entries.push_back(e);
-    out.playlists.emplace(p->second->id.value, *p->second);
-  }
+  if (chain.empty()) return out;
+  std::unordered_set<std::string_view> wanted;
+  for (const auto& e : entries)
+    if (in_chain.contains(e.group.value)) wanted.insert(e.playlist.value);
+  if (wanted.empty()) return out;
+  for (const auto& p : playlists)
+    if (wanted.contains(p.id.value)) out.playlists.emplace(p.id.value, p);  // a repeated id: the first one
+  for (const auto& e : entries)
+    if (in_chain.contains(e.group.value) && out.playlists.contains(e.playlist.value)) out.entries.push_back(e);
   std::sort(out.entries.begin(), out.entries.end(), [](const schedule_entry& a, const schedule_entry& b) {
     return std::tie(a.id.value, a.playlist.value, a.start_time) < std::tie(b.id.value, b.playlist.value, b.start_time);
   });

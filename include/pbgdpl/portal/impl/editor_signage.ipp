@@ -375,8 +375,11 @@ PBGDPL_DECL void editor::build_signage(const editor_detail::guard_fn& guarded) {
     if (!code) fe.by_field["code"] = c.s.t("Mã gồm 6 ký tự, dạng 7KQ-M4P", "A code is 6 characters, like 7KQ-M4P");
     auto d = visible_display(c.who, c.form["display"]);
     auto snap = units_->get();
-    if (!d || !may_on_display(c.who, trust::action::manage_displays, *d, snap->tree))
+    if (!d || !may_on_display(c.who, trust::action::manage_displays, *d, snap->tree)) {
       fe.by_field["display"] = c.s.t("Bạn không quản lý màn hình này", "You do not manage this screen");
+      fe.general = fe.by_field["display"];  // said at the top too: an account with no screens has no form
+      return render(c, fe, {}, http::status::forbidden);
+    }
     if (!fe.empty()) return render(c, fe, {}, http::status::unprocessable_entity);
     auto ok = signage::authorise(db_, *code, d->id, c.who.id, now());
     if (!ok) {

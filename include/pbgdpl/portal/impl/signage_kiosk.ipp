@@ -572,7 +572,7 @@ PBGDPL_DECL http::response pages::kiosk_plays(http::request& req, const page_con
         rec.seq = static_cast<std::uint64_t>(std::max<std::int64_t>(1, *s0));
         rec.line_blake2b = hash;
         // The same play posted again (an answer lost on the way back) is the same record.
-        if (auto c = db_.create(rec, "kiosk:" + link->handle); c || c.err().code == errc::conflict) ++accepted;
+        if (auto c = db_.create(rec, "kiosk:" + link->handle); c || c.err().code == errc::already_exists) ++accepted;
         else ok = false;
       }
     }

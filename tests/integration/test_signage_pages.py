@@ -221,11 +221,14 @@ def test_a_kiosk_play_is_recorded_once_and_a_made_up_one_is_refused(portal):
     # Posted again (an answer lost): the same record.
     r = portal.request("POST", path + "/plays?k=" + token, body={"plays": [play]})
     assert r.json()["accepted"] == 1
-    # Content the display does not play, a play in the future, and a wrong token.
+    # Content the display does not play, a play in the future, one longer than its item, one in a
+    # zone the schedule did not put it in, and a wrong token.
     fake = dict(play, blake2b="b" * 64)
     future = dict(play, start=now + 3600, end=now + 3603)
-    r = portal.request("POST", path + "/plays?k=" + token, body={"plays": [fake, future]})
-    assert r.json() == {"accepted": 0, "refused": 2}
+    too_long = dict(play, start=now - 3000, end=now)
+    other_zone = dict(play, zone=next(x["name"] for x in j["zones"] if x["name"] != z["name"]))
+    r = portal.request("POST", path + "/plays?k=" + token, body={"plays": [fake, future, too_long, other_zone]})
+    assert r.json() == {"accepted": 0, "refused": 4}
     assert portal.request("POST", path + "/plays?k=nope" + "0" * 20, body={"plays": [play]}).status == 403
     # Recorded as a kiosk play, once.
     recs = [x for x in api_list(portal, "play_record") if x.get("player") == "kiosk" and x.get("blake2b") == it["blake2b"]]

@@ -32,6 +32,9 @@
 //   --syndicate-interval SECONDS (default 3600) when it changed; --syndicate-retry-base SECONDS
 //   is the first retry's delay (default 30; tests use 1); --syndicate-header "Name: value" adds a
 //   header to each push (an Authorization the city issued).
+//   --clock-offset SECONDS moves the portal's clock (what is published, what the screens play, the
+//   editor's and the API's times) by that much: tests of the legal staircase at a given hour, and
+//   a demo shown outside school hours. Sessions and device signatures keep the machine's time.
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/network/syndication_push.hpp>
@@ -46,6 +49,8 @@
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
+
+#include "demo_signage.hpp"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -95,6 +100,7 @@ struct args {
   std::string syndicate_url, syndicate_unit;
   unsigned syndicate_interval = 3600, syndicate_retry_base = 30;
   std::vector<std::pair<std::string, std::string>> syndicate_headers;
+  std::int64_t clock_offset = 0;  // seconds added to the portal's clock (tests of a given hour)
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -183,6 +189,16 @@ result<args> parse_args(int argc, char** argv) {
       auto val = v->substr(colon + 1);
       val.erase(0, val.find_first_not_of(' '));
       a.syndicate_headers.emplace_back(v->substr(0, colon), val);
+    } else if (k == "--clock-offset") {
+      auto v = value();
+      if (!v) return v.err();
+      long long n = 0;
+      const char* b = v->c_str();
+      char* e = nullptr;
+      n = std::strtoll(b, &e, 10);
+      if (v->empty() || *e != '\0' || n < -366LL * 86400 || n > 366LL * 86400)
+        return error(errc::out_of_range, "--clock-offset", "Cần số giây trong khoảng một năm", "Expected seconds within a year");
+      a.clock_offset = n;
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -194,7 +210,8 @@ result<args> parse_args(int argc, char** argv) {
                    "              [--crawl-schools own|websites]\n"
                    "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n"
                    "              [--syndicate-url URL] [--syndicate-unit ID] [--syndicate-interval SECONDS]\n"
-                   "              [--syndicate-retry-base SECONDS] [--syndicate-header \"Name: value\"]...\n";
+                   "              [--syndicate-retry-base SECONDS] [--syndicate-header \"Name: value\"]...\n"
+                   "              [--clock-offset SECONDS]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -332,6 +349,17 @@ int main(int argc, char** argv) {
   auto people = demo_passwords(a->data, **db, accounts, seed);
   if (!people) return fail(people.err());
   if (auto k = demo_api_key(a->data, accounts, seed); !k) return fail(k.err());
+  // The legal staircase's demo content: real pictures, a real video and real signatures where the
+  // seed has placeholders (first run; later runs find them in place). What could not be made is
+  // said here, whatever --quiet says: the demo would otherwise show less without a word.
+  const std::int64_t offset = a->clock_offset;
+  const auto clock_now = [offset] { return now() + std::chrono::seconds(offset); };
+  auto signage = demo::seed_signage(**db, accounts, seed, a->data, *people, clock_now());
+  if (!signage) return fail(signage.err());
+  for (const auto& n : signage->notes) std::cout << "Cầu thang pháp luật / legal staircase: " << n << "\n";
+  if (!a->quiet && !signage->made.empty())
+    std::cout << "Đã tạo nội dung màn hình mẫu / made the demo signage content: " << signage->made.size() << " files, "
+              << signage->signed_approvals.size() << " approvals signed\n";
 
   portal::options opt;
   opt.base_url = "http://" + a->address + ":" + std::to_string(a->port);
@@ -349,6 +377,7 @@ int main(int argc, char** argv) {
     }
   }
   opt.default_unit = division;
+  if (offset != 0) opt.now = clock_now;
   if (!seed.banners.empty()) opt.city_banner = seed.banners.front();
   opt.theme_dir = a->theme;
   if (a->no_page_cache) opt.cache.max_entries = 0;
@@ -364,16 +393,9 @@ int main(int argc, char** argv) {
   auto media = std::make_shared<portal::media_library>(**db, a->data / "media");
   eo.media = media;
   opt.media = media;
-  auto editor = std::make_shared<portal::editor>(**db, accounts, opt.units, opt, eo);
-  opt.editor_routes = editor->routes();
-  // A browser signed in to the editor may also use the JSON API (same-origin writes only).
-  opt.identify = [editor](const http::request& req) { return editor->principal(req); };
-  // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For names.
-  opt.trusted_proxies = a->trusted_proxies;
-  opt.hotline = a->hotline;
-  opt.ask_url = a->ask_url;
   // The legal staircase's devices under /api/v1/signage/ (enrolment, signed manifests, content,
   // proof of play, heartbeats); the authority key is made at first start (<data>/signage-authority.key).
+  // Before the editor, whose "Màn hình" screen shows the screens' snapshots through it.
   portal::signage_options sig;
   sig.data_dir = a->data;
   sig.media_dir = a->data / "media";
@@ -382,6 +404,14 @@ int main(int argc, char** argv) {
   } catch (const exception& e) {
     return fail(e.err());
   }
+  auto editor = std::make_shared<portal::editor>(**db, accounts, opt.units, opt, eo);
+  opt.editor_routes = editor->routes();
+  // A browser signed in to the editor may also use the JSON API (same-origin writes only).
+  opt.identify = [editor](const http::request& req) { return editor->principal(req); };
+  // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For names.
+  opt.trusted_proxies = a->trusted_proxies;
+  opt.hotline = a->hotline;
+  opt.ask_url = a->ask_url;
   auto synd_key = syndication_key(a->data);
   if (!synd_key) return fail(synd_key.err());
   auto signer = std::make_shared<portal::syndication_signer>(*synd_key);
@@ -526,6 +556,8 @@ int main(int argc, char** argv) {
               << "  API:                      " << base << "/api/v1/   (" << base << "/api/openapi.json)\n"
               << "  Tình trạng / health:      " << base << "/healthz\n"
               << "  Kiểm tra trang trường / school site KPIs: " << base << "/pbgdpl/kiem-tra-trang-truong/\n"
+              << "  Cầu thang pháp luật / legal staircase: " << base << "/pbgdpl/cau-thang-phap-luat/  (quản trị / editor: " << base
+              << "/quan-tri/man-hinh)\n"
               << "  Liên thông / syndication: " << base << "/pbgdpl/lien-thong/goi.json  goi.json.minisig  feed.atom  (khóa / key: "
               << (a->data / "syndication.pub").string() << ")\n";
     // The units by level as of today, and those that ended (their archives).

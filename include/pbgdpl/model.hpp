@@ -16,6 +16,7 @@
 #include "model/banner.hpp"
 #include "model/signage.hpp"
 #include "model/signage_ops.hpp"
+#include "model/kiosk.hpp"
 #include "model/report.hpp"
 #include "model/training.hpp"
 #include "model/channel.hpp"

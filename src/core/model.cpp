@@ -13,6 +13,7 @@
 #include <pbgdpl/model/impl/approval.ipp>
 #include <pbgdpl/model/impl/banner.ipp>
 #include <pbgdpl/model/impl/signage.ipp>
+#include <pbgdpl/model/impl/kiosk.ipp>
 #include <pbgdpl/model/impl/report.ipp>
 #include <pbgdpl/model/impl/training.ipp>
 #include <pbgdpl/model/impl/channel.ipp>

@@ -96,6 +96,10 @@ def paths(site):
     while time.monotonic() < deadline and "school-news-list" not in site.get(news).text:
         time.sleep(0.2)
     out += [news, f"/don-vi/{SCHOOL}/pbgdpl/tin-cac-truong/"]
+    # The legal staircase (issue 16): the ward office's screens (those of its schools, with what
+    # they play and their approved content), a school with screens, and a school without.
+    out += ["/pbgdpl/cau-thang-phap-luat/", "/don-vi/thcs-van-yen/pbgdpl/cau-thang-phap-luat/",
+            f"/don-vi/{SCHOOL}/pbgdpl/cau-thang-phap-luat/"]
     # Any other page the home and Q&A pages link to (the public question form, say).
     qa = site.get("/pbgdpl/hoi-dap-phap-luat/").text
     out += [u for u in links(home + qa, r"(?:/don-vi/[a-z0-9-]+)?/pbgdpl/[^\"#?]*")

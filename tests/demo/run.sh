@@ -11,7 +11,8 @@ start() {  # log file → pid; waits until the portal prints its URLs
   "$portal" --listen 127.0.0.1:0 --data "$work/var" --seed data/seed --aggregate-interval 600 --aggregate-local \
     --crawl-schools own >"$1" 2>&1 &
   pid=$!
-  for _ in $(seq 100); do grep -q "Ctrl+C" "$1" && return 0; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+  # (The first run also draws the staircase's pictures and makes its video with ffmpeg: seconds.)
+  for _ in $(seq 600); do grep -q "Ctrl+C" "$1" && return 0; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
   cat "$1"; echo "demo: the portal did not start"; exit 1
 }
 stop() {
@@ -50,6 +51,17 @@ page = urllib.request.urlopen(base + "/pbgdpl/kiem-tra-trang-truong/").read().de
 assert "<svg" in page and "Trường Tiểu học Văn Yên" in page, "the KPI page shows the run"
 print("compliance KPIs filled by the demo's crawl:", k["overall"]["all"])
 PY
+# The legal staircase (issue 16): the signage page lists the demo's screens and its signed
+# content; the first run made the content's files.
+python3 - "${url%/pbgdpl/}" <<'PY'
+import sys, urllib.request
+base = sys.argv[1]
+page = urllib.request.urlopen(base + "/pbgdpl/cau-thang-phap-luat/").read().decode()
+assert "Màn hình cầu thang A, tầng 2" in page, "the signage page lists the demo's screens"
+assert "Chữ ký đã được kiểm tra với nội dung" in page, "the demo's approvals were signed on the first run"
+print("signage page: the demo's screens and their approved content")
+PY
+grep -q "made the demo signage content" "$work/run1.log" || { cat "$work/run1.log"; echo "demo: the first run did not make the signage content"; exit 1; }
 # A write through the API with the demo key must survive the restart.
 key=$(cat "$work/var/demo-api-key.txt")
 base=${url%/pbgdpl/}
@@ -94,6 +106,7 @@ stop
 [ -f "$work/var/pbgdpl.db" ] || { echo "demo: no var/pbgdpl.db"; exit 1; }
 start "$work/run2.log"
 grep -q "reusing the existing data" "$work/run2.log" || { cat "$work/run2.log"; echo "demo: second run did not reuse var/"; exit 1; }
+! grep -q "made the demo signage content" "$work/run2.log" || { cat "$work/run2.log"; echo "demo: the second run made the signage content again"; exit 1; }
 url=$(grep -o 'http://127.0.0.1:[0-9]*/pbgdpl/' "$work/run2.log" | head -1)
 base=${url%/pbgdpl/}
 grep -q "^    $user  $pass" "$work/run2.log" || { cat "$work/run2.log"; echo "demo: the second run did not print the same demo passwords"; exit 1; }

@@ -123,7 +123,9 @@ struct options {
   // --- the legal staircase (issue 16) ---
   // The device side of the screens (portal/signage_api.hpp): enrolment, signed manifests, content,
   // proof of play and heartbeats under /api/v1/signage/. Unset: those routes answer 404 (the
-  // collections of displays, groups, layouts, playlists and schedules are served anyway).
+  // collections of displays, groups, layouts, playlists and schedules are served anyway). The
+  // public page "Cầu thang pháp luật" checks approvals and shows thumbnails through its content
+  // store, and the kiosk builds and verifies manifests through it: unset, neither does.
   std::shared_ptr<signage_service> signage;
 };
 
@@ -164,6 +166,9 @@ struct urls {
   std::string ask() const { return base + "/pbgdpl/hoi-dap/gui-cau-hoi"; }
   std::string dialogues() const { return base + "/pbgdpl/doi-thoai/"; }
   std::string compliance() const { return base + "/pbgdpl/kiem-tra-trang-truong/"; }
+  // The legal staircase (issue 16): the unit's screens, and a browser kiosk of one display.
+  std::string signage() const { return base + "/pbgdpl/cau-thang-phap-luat/"; }
+  std::string kiosk(std::string_view display) const { return base + "/pbgdpl/cau-thang-phap-luat/kiosk/" + std::string(display); }
   // News from the schools below the unit (network/aggregator.hpp) and its Atom feed.
   std::string school_news() const { return base + "/pbgdpl/tin-cac-truong/"; }
   std::string school_news_feed() const { return base + "/pbgdpl/tin-cac-truong/feed.atom"; }

@@ -9,6 +9,7 @@
 #include "../http/middleware.hpp"
 #include "../http/router.hpp"
 #include "../model.hpp"
+#include "../model/kiosk.hpp"
 #include "../publish/template.hpp"
 #include "../store/record_cache.hpp"
 #include "../store/store.hpp"
@@ -16,6 +17,7 @@
 #include "i18n.hpp"
 #include "options.hpp"
 #include "schedule.hpp"
+#include "signage_view.hpp"
 #include "units.hpp"
 #include "views.hpp"
 
@@ -113,6 +115,22 @@ class pages {
   // The banner kit (impl/banner_pages.ipp): "Bộ biểu ngữ" (each size, its snippet) and the images
   // /pbgdpl/bieu-ngu/{w}x{h}.png: the unit's own upload (editor, "Biểu ngữ") or the default.
   http::response banner_kit_page(http::request&, const page_context&);
+  // The legal staircase (impl/signage_pages.ipp): "Cầu thang pháp luật", the unit's screens, what
+  // they play now and today, the approved content; its thumbnails /anh/{media}/{blake2b}.png.
+  http::response signage_page(http::request&, const page_context&);
+  http::response signage_thumbnail(http::request&, const page_context&);
+  // The kiosk for browser-only screens (impl/signage_kiosk.ipp): the page, its script and style,
+  // now.json (what each zone shows now, among the items verified as a player verifies them), the
+  // content by digest (Range for video) and the completed plays it posts. Every request carries
+  // the display's kiosk token (?k=).
+  struct kiosk_view;
+  result<kiosk_link> kiosk_check(const http::request&, std::string_view display) const;
+  result<kiosk_view> kiosk_build(const display& d, timestamp t) const;
+  http::response kiosk_page(http::request&, const page_context&);
+  http::response kiosk_asset(http::request&, const page_context&);
+  http::response kiosk_now(http::request&, const page_context&);
+  http::response kiosk_content(http::request&, const page_context&);
+  http::response kiosk_plays(http::request&, const page_context&);
   http::response banner_image(http::request&, const page_context&);
   // Upward syndication for the city portal (impl/syndication_pages.ipp), under
   // /pbgdpl/lien-thong/: the unit's signed package (goi.json, goi.json.minisig) and the key that

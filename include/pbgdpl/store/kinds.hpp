@@ -16,6 +16,7 @@
 #include "../model/syndication.hpp"
 #include "../model/webhook.hpp"
 #include "../model/compliance.hpp"
+#include "../model/kiosk.hpp"
 #include "../model/signage.hpp"
 #include "../model/signage_ops.hpp"
 #include "record.hpp"
@@ -418,6 +419,19 @@ struct entity_traits<display_status> {
   }
 };
 
+// A browser kiosk's link (model/kiosk.hpp), under its display's unit: `category` holds the display
+// ("the links of display D" is one indexed list), `state` live or revoked.
+template <>
+struct entity_traits<kiosk_link> {
+  static constexpr std::string_view kind = "kiosk_link";
+  static void index(const kiosk_link& k, record& r) {
+    r.unit = k.unit.value;
+    r.category = k.display.value;
+    r.state = k.revoked_at ? "revoked" : "live";
+    r.sort_key = detail::ts_key(k.created_at);
+  }
+};
+
 // Every stored kind, in the order an import creates them: kinds others refer to come first
 // (units before the articles that name them). A macro, X(type) per kind, so that the compiled
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
@@ -426,7 +440,7 @@ struct entity_traits<display_status> {
   X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) X(banner) \
   X(compliance_run) X(compliance_check) X(feed_subscription) X(aggregated_entry) X(syndication_push) \
   X(display_group) X(display) X(layout) X(playlist) X(schedule_entry) \
-  X(display_enrolment) X(play_record) X(display_status)
+  X(display_enrolment) X(play_record) X(display_status) X(kiosk_link)
 
 template <class... T>
 struct kind_list {};

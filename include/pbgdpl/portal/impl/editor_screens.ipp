@@ -713,6 +713,7 @@ PBGDPL_DECL void editor::build() {
   build_media();
   build_banner();
   build_dialogues(guarded);
+  build_signage(guarded);
 }
 
 }  // namespace portal

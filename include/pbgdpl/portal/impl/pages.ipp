@@ -208,6 +208,15 @@ PBGDPL_DECL void pages::build_routes() {
   page("/pbgdpl/kiem-tra-trang-truong/", &pages::compliance_page);
   // Before /pbgdpl/{category}/: the banner kit and its images (impl/banner_pages.ipp).
   page("/pbgdpl/bieu-ngu/", &pages::banner_kit_page);
+  // Before /pbgdpl/{category}/: the legal staircase (impl/signage_pages.ipp).
+  page("/pbgdpl/cau-thang-phap-luat/", &pages::signage_page);
+  page("/pbgdpl/cau-thang-phap-luat/anh/{media}/{file}", &pages::signage_thumbnail);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk.js", &pages::kiosk_asset);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk.css", &pages::kiosk_asset);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}", &pages::kiosk_page);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}/now.json", &pages::kiosk_now);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}/noi-dung/{blake2b}", &pages::kiosk_content);
+  page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}/plays", &pages::kiosk_plays, false, http::verb::post);
   page("/pbgdpl/bieu-ngu/{file}", &pages::banner_image);
   page("/pbgdpl/tin-cac-truong/", &pages::school_news, true);
   page("/pbgdpl/tin-cac-truong/feed.atom", &pages::school_news_feed);
@@ -1085,6 +1094,7 @@ PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ct
   add(ctx.links.section(), std::nullopt);
   for (const auto& c : categories) add(ctx.links.category(c.slug), std::nullopt);
   add(ctx.links.banner_kit(), std::nullopt);
+  add(ctx.links.signage(), std::nullopt);
   std::string cursor;
   do {
     auto p = articles_of(ctx, std::nullopt, 100, cursor);
@@ -1120,3 +1130,5 @@ PBGDPL_NAMESPACE_END
 #include "banner_pages.ipp"
 #include "school_news.ipp"
 #include "syndication_pages.ipp"
+#include "signage_pages.ipp"
+#include "signage_kiosk.ipp"

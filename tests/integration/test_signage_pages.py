@@ -305,10 +305,16 @@ def test_an_account_without_screens_sees_none_and_cannot_authorise(portal):
     assert "CSRF" in c.page
 
 
-def test_the_signage_operator_sees_the_school_screens(portal):
-    c = editor_as(portal, "do.van.nam")  # the school's signage operator
+def test_the_signage_operator_sees_only_the_screens_it_operates(portal):
+    # A signage operator's grant covers the displays whose operator_account is its own, as in the
+    # API: the school's staircase screens (no operator account) are not its to bind devices to or
+    # run (the red team bound a device of its own to one through the authorise route).
+    c = editor_as(portal, "do.van.nam")
     page = c.get("/quan-tri/man-hinh")
-    assert "Màn hình cầu thang A, tầng 2" in page
+    assert "Màn hình cầu thang A, tầng 2" not in page
+    # The division approver above the school does see and run them.
+    p = editor_as(portal, "nguyen.thi.thu.huong")
+    assert "Màn hình cầu thang A, tầng 2" in p.get("/quan-tri/man-hinh")
 
 
 @pytest.fixture

@@ -39,8 +39,8 @@ struct signage_options {
   std::chrono::hours validity{168};
   // Content answers: one range is cut to this many bytes (Content-Range says what was sent); a
   // file larger than max_whole_bytes is only served in ranges.
-  std::uint64_t max_range_bytes = 16u << 20;
-  std::uint64_t max_whole_bytes = 64u << 20;
+  std::uint64_t max_range_bytes = 4u << 20;  // one player chunk; bounded memory per answer (red team F4)
+  std::uint64_t max_whole_bytes = 8u << 20;
 };
 
 class signage_service {

@@ -137,7 +137,7 @@ TEST_SUITE("model/signage") {
     CHECK_FALSE(is_active_at(e, at(2023, 10, 2, 10)));
   }
 
-  TEST_CASE("an end time of 24:00 runs to the end of the day; 24:00 cannot start a window") {
+  TEST_CASE("an end time of 24h00 runs to the end of the day, and 24h00 cannot start a window") {
     auto e = full_schedule();
     e.expires_at.reset();
     e.start_time = "00:00";

@@ -118,3 +118,30 @@ TEST_SUITE("model/signage_ops") {
     CHECK(problem_paths(s) == std::vector<std::string>{"/snapshot"});
   }
 }
+
+TEST_CASE("a layout whose local-notice zone overlaps its legal zone is invalid (a player would cover approved content)") {
+  layout l;
+  l.id = layout_id{"l-overlap"};
+  l.name = "Chồng vùng";
+  l.width = 1080;
+  l.height = 1920;
+  zone legal{"phap-luat", 0, 0, 1080, 1600, true, false};
+  zone notice{"thong-bao", 0, 1600, 1080, 320, false, false};
+  l.zones = {legal, notice};
+  validator ok;
+  validate(l, ok);
+  CHECK(ok.ok());
+  l.zones[1].y = 1500;  // 100 px over the legal zone
+  l.zones[1].height = 420;
+  validator bad;
+  validate(l, bad);
+  CHECK_FALSE(bad.ok());
+  l.zones[1] = zone{"toan-man-hinh", 0, 0, 1080, 1920, false, false};  // the red team's whole-screen zone
+  validator bad2;
+  validate(l, bad2);
+  CHECK_FALSE(bad2.ok());
+  l.zones[1] = zone{"hai-vung-phap-luat", 0, 1600, 1080, 320, true, false};  // two legal zones may touch
+  validator fine;
+  validate(l, fine);
+  CHECK(fine.ok());
+}

@@ -154,7 +154,7 @@ TEST_CASE("signage page: the school's screens and what they play now") {
   CHECK(b.find("Màn hình cầu thang A, tầng 2") != std::string::npos);
   CHECK(b.find("Cầu thang pháp luật: năm học 2023-2024</span>, đến ") != std::string::npos);
   CHECK(b.find("Đang chiếu") != std::string::npos);
-  CHECK(b.find("<caption>Lịch chiếu ngày 03 tháng 3 năm 2025 (Asia/Ho_Chi_Minh)</caption>") != std::string::npos);
+  CHECK(b.find("<caption>Lịch chiếu của <span>Màn hình cầu thang A, tầng 2</span> ngày 03 tháng 3 năm 2025 (Asia/Ho_Chi_Minh)</caption>") != std::string::npos);
   CHECK(b.find("màn hình nghỉ") == std::string::npos);
   // Never cached: the page depends on the clock.
   CHECK_FALSE(r.cacheable);

@@ -383,7 +383,7 @@ TEST_CASE("signage API: enrol by code, a signed manifest, content by range, play
   auto pl2 = p.signed_call(device, "POST", "/api/v1/signage/plays", lines_body(next));
   CHECK(pl2.status == 200);
   CHECK(json::parse(pl2.body)["accepted_through"] == 5);
-  auto rec = p.db->get<play_record>("d-test-5");
+  auto rec = p.db->get<play_record>("d-test-" + device.id().hex() + "-5");  // per device (red team F2)
   REQUIRE(rec);
   CHECK(rec->unit.value == school);
   CHECK(rec->line_blake2b == signage::line_hash(next.back()));
@@ -727,6 +727,7 @@ TEST_CASE("signage API: an administrator's key authorises a code for a display a
   p.add_account("acc-principal", role::school_approver, school);   // manages the school's screens
   p.add_account("acc-editor", role::school_editor, school);        // does not
   p.add_account("acc-elsewhere", role::school_approver, "th-van-yen");  // another school's approver
+  p.add_account("acc-operator", role::signage_operator, school);       // a business running screens there
   const auto device = trust::secret_key::generate();
   auto e = p.call("POST", "/api/v1/signage/enrol", json{{"public_key", device.public_part().to_file()}}.dump());
   REQUIRE(e.status == 202);
@@ -738,6 +739,8 @@ TEST_CASE("signage API: an administrator's key authorises a code for a display a
   CHECK(authorise("", ok_body).status == 401);
   CHECK(authorise("acc-editor", ok_body).status == 403);
   CHECK(authorise("acc-elsewhere", ok_body).status == 403);
+  // A business may not bind a device to the school's own screen (red team F1).
+  CHECK(authorise("acc-operator", ok_body).status == 403);
   CHECK(authorise("acc-principal", json{{"code", code}, {"display", "khong-co"}}).status == 400);
   CHECK(authorise("acc-principal", json{{"display", "d-adm"}}).status == 400);
   CHECK(authorise("acc-principal", json{{"code", "AAA-AAA"}, {"display", "d-adm"}}).status == 404);
@@ -763,10 +766,55 @@ TEST_CASE("signage API: an administrator's key authorises a code for a display a
   };
   CHECK(revoke("acc-editor").status == 403);
   CHECK(revoke("acc-elsewhere").status == 403);
+  CHECK(revoke("acc-operator").status == 403);
   CHECK(p.signed_call(device, "GET", "/api/v1/signage/manifest").status == 200);
   auto r = revoke("acc-principal");
   REQUIRE_MESSAGE(r.status == 200, r.body);
   auto after = p.signed_call(device, "GET", "/api/v1/signage/manifest");
   CHECK(after.status == 403);
   CHECK(json::parse(after.body)["state"] == "revoked");
+}
+
+TEST_CASE("signage API: a business's display is public-use whatever it says, and its plays after a replacement device all count") {
+  signage_portal p;
+  REQUIRE(p.db->create(make_group("g-biz"), "test"));
+  p.add_account("acc-operator", role::signage_operator, school);
+  // F3: an operator's own display that calls itself school-run is refused; the builder treats any
+  // display with an operator account as a business's (signage_public approvals only).
+  auto own = make_display("d-biz", "g-biz", std::string("acc-operator"));
+  auto as_school = own;
+  as_school.operated_by = operator_kind::school;
+  auto body = to_json_value(as_school);
+  auto r = p.call("POST", "/api/v1/displays", body.dump(), p.bearer("acc-operator"));
+  CHECK(r.status == 403);
+  CHECK(signage::use_for(as_school, {}) == approval_use::signage_public);
+  auto ok = p.call("POST", "/api/v1/displays", to_json_value(own).dump(), p.bearer("acc-operator"));
+  CHECK_MESSAGE(ok.status == 201, ok.body);
+
+  // F2: two devices in turn on one display, each chain starting at 1: every play is recorded.
+  REQUIRE(p.db->create(make_display("d-two", "g-biz"), "test"));
+  signage::manifest_item item;
+  item.media = "m-any";
+  item.blake2b = std::string(64, 'a');
+  std::size_t recorded = 0;
+  for (int round = 0; round < 2; ++round) {
+    const auto device = trust::secret_key::generate();
+    auto e = p.call("POST", "/api/v1/signage/enrol", json{{"public_key", device.public_part().to_file()}}.dump());
+    REQUIRE(e.status == 202);
+    REQUIRE(signage::authorise(*p.db, json::parse(e.body)["code"].get<std::string>(), display_id{"d-two"},
+                               account_id{"acc-operator"}, p.clock()));
+    auto batch = play_lines(device, "d-two", item, p.clock() - 1h + std::chrono::hours(round) / 2, 1, "", 3);
+    auto up = p.signed_call(device, "POST", "/api/v1/signage/plays", lines_body(batch));
+    REQUIRE_MESSAGE(up.status == 200, up.body);
+    recorded += json::parse(up.body).value("recorded", std::size_t{0});
+  }
+  CHECK(recorded == 6);
+  store::list_query q;
+  q.where.category = "d-two";
+  q.limit = 100;
+  auto all = p.db->list<play_record>(q);
+  REQUIRE(all);
+  std::size_t n = 0;
+  for (const auto& x : all->items) n += x.display.value == "d-two";
+  CHECK(n == 6);
 }

@@ -761,3 +761,41 @@ TEST_CASE("a device the portal revoked keeps its last manifest and reports the s
   REQUIRE_FALSE(hb);
   CHECK(hb.err().code == errc::unauthenticated);
 }
+
+TEST_CASE("an unsigned enrolment answer naming another display neither blanks the screen nor opens a rollback") {
+  // The red team's F5: a forged enrolment answer (it is not signed) named another display and the
+  // player dropped its manifest and sequence; a second forged answer naming the old display again
+  // then let a captured older manifest in.
+  rig r("rebind");
+  signage::player p(r.config());
+  auto& w = r.portal.w;
+  auto s1 = make_set(w, 1, {500});
+  auto s2 = make_set(w, 2, {520}, 'r');
+  r.portal.publish(s2.m, s2.bytes);
+  REQUIRE(p.enrol());
+  REQUIRE(p.sync(t1)->result == signage::sync_result::updated);
+  const auto playing = shown_over_loop(p, t1 + 60s);
+  REQUIRE_FALSE(playing.empty());
+  {
+    std::lock_guard lock(r.portal.mu);
+    r.portal.display = "cau-thang-b1";
+  }
+  auto e = p.enrol();
+  REQUIRE(e);
+  CHECK(e->display == "cau-thang-b1");
+  CHECK(p.manifest_sequence() == 2);
+  CHECK(shown_over_loop(p, t1 + 120s) == playing);  // still playing what verified
+  {
+    std::lock_guard lock(r.portal.mu);
+    r.portal.display = "cau-thang-a2";
+  }
+  REQUIRE(p.enrol());
+  r.portal.publish(s1.m, s1.bytes);  // the captured older manifest of the same display
+  auto out = p.sync(t1 + 600s);
+  REQUIRE(out);
+  CHECK(out->result == signage::sync_result::refused);
+  REQUIRE(out->why);
+  CHECK(out->why->code == errc::superseded);
+  CHECK(p.manifest_sequence() == 2);
+  CHECK_FALSE(shown_over_loop(p, t1 + 600s).contains(*legal_of(s1).begin()));
+}

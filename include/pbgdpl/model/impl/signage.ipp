@@ -83,6 +83,11 @@ PBGDPL_DECL void validate(const layout& l, validator& v) {
           "Kích thước bố cục phải từ 1 đến 16384", "Layout size must be 1 to 16384");
   v.check(!l.zones.empty(), "/zones", errc::missing_field, "Bố cục phải có ít nhất một vùng",
           "A layout needs at least one zone");
+  // A screen has a handful of zones; the bound keeps the pairwise checks below cheap.
+  if (l.zones.size() > 64) {
+    v.add("/zones", errc::too_large, "Bố cục có quá 64 vùng", "A layout has more than 64 zones");
+    return;
+  }
   for (std::size_t i = 0; i < l.zones.size(); ++i) {
     auto p = "/zones/" + std::to_string(i);
     const auto& z = l.zones[i];
@@ -95,6 +100,17 @@ PBGDPL_DECL void validate(const layout& l, validator& v) {
     v.check(!(z.ticker && z.legal), p + "/ticker", errc::invalid_argument,
             "Vùng chữ chạy chứa thông báo của đơn vị vận hành nên không thể là vùng nội dung pháp luật",
             "A ticker zone carries the operator's notices, so it cannot be a legal zone");
+    // Players draw zones in order: a local-notice zone over a legal one would cover approved
+    // content with content no authority approved (red team F6).
+    if (z.legal)
+      for (std::size_t j = 0; j < l.zones.size(); ++j) {
+        const auto& o = l.zones[j];
+        if (o.legal) continue;
+        bool apart = std::uint64_t{o.x} >= std::uint64_t{z.x} + z.width || std::uint64_t{z.x} >= std::uint64_t{o.x} + o.width ||
+                     std::uint64_t{o.y} >= std::uint64_t{z.y} + z.height || std::uint64_t{z.y} >= std::uint64_t{o.y} + o.height;
+        v.check(apart, p, errc::invalid_argument, "Vùng pháp luật bị vùng \"" + o.name + "\" chồng lên",
+                "The legal zone is overlapped by zone \"" + o.name + "\"");
+      }
   }
 }
 

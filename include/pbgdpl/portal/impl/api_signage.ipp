@@ -126,6 +126,9 @@ result<void> api::signage_write(const http::principal& who, const T& v, const T*
         if (!mine(v) || (current && !mine(*current)))
           return operator_refused("chỉ quản lý màn hình do chính mình vận hành (operator_account)",
                                   "manages only the displays it operates (operator_account)");
+        if (v.operated_by != operator_kind::business)
+          return operator_refused("chỉ vận hành màn hình của doanh nghiệp (operated_by: business)",
+                                  "runs only business-operated displays (operated_by: business)");
       }
     } else if constexpr (std::is_same_v<T, display_group>) {
       if (current && std::any_of(units.begin(), units.end(), operator_at)) {
@@ -227,7 +230,10 @@ PBGDPL_DECL void api::signage_routes() {
     }
     if (!opt_.authorize)
       return error_json(error(errc::permission_denied, {}, "Máy chủ này không cho phép ghi qua API", "This server does not accept writes"));
-    if (auto ok = opt_.authorize(caller->who, "manage:display", d->unit.value); !ok) return error_json(ok.err());
+    // The same rule as writing the display: manage_displays at its unit, and a signage operator
+    // (a business) only for a display it operates itself (red team F1: an operator bound its own
+    // device to a school's screen).
+    if (auto ok = signage_write<display>(caller->who, *d, &*d); !ok) return error_json(ok.err());
     auto typed = signage::normalise_enrolment_code(code);
     if (!typed) return error_json(error(errc::invalid_argument, "/code", "Mã không hợp lệ", "Not a valid code"));
     auto e = signage::authorise(db_, *typed, d->id, account_id{caller->who.id}, now());
@@ -247,9 +253,15 @@ PBGDPL_DECL void api::signage_routes() {
     // A device bound to a display is revoked by whoever manages that display's unit; a pending one
     // (no display yet) by anyone who manages displays at the portal's default unit.
     std::string unit = opt_.default_unit;
+    std::optional<display> bound;
     if (e->display)
-      if (auto d = db_.get<display>(e->display->value)) unit = d->unit.value;
-    if (auto ok = opt_.authorize(caller->who, "manage:display", unit); !ok) return error_json(ok.err());
+      if (auto d = db_.get<display>(e->display->value)) bound = std::move(*d);
+    if (bound) {
+      if (auto ok = signage_write<display>(caller->who, *bound, &*bound); !ok) return error_json(ok.err());
+    } else if (auto ok = opt_.authorize(caller->who, "schedule:display", unit); !ok) {
+      // A pending device: only someone who runs the portal unit's screens fully (not an operator).
+      return error_json(ok.err());
+    }
     auto done = signage::revoke(db_, e->id, account_id{caller->who.id}, now());
     if (!done) return error_json(done.err());
     auto r = http::response::json({{"state", "revoked"}, {"device", done->id.value}});

@@ -43,13 +43,14 @@ inline std::string bytes_text(std::uint64_t n) {
 }
 
 // May `who` do `act` on display d? As trust::allowed on its unit, except that a signage operator's
-// grant covers only displays no other operator account runs.
+// grant covers only the displays it operates itself (operator_account is its own account): a
+// school's screen (no operator account) is not a business's to bind devices to (red team F1).
 inline bool may_on_display(const account& who, trust::action act, const display& d, const unit_directory& tree,
                            const trust::target_facts& facts = {}) {
   if (who.disabled) return false;
   for (const auto& g : who.grants) {
     if (!trust::allowed(g, act, d.unit, tree, facts)) continue;
-    if (g.r == role::signage_operator && d.operator_account && *d.operator_account != who.id) continue;
+    if (g.r == role::signage_operator && (!d.operator_account || *d.operator_account != who.id)) continue;
     return true;
   }
   return false;

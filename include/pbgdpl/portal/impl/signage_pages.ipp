@@ -150,13 +150,16 @@ PBGDPL_DECL http::response pages::signage_page(http::request&, const page_contex
     // Today.
     const auto today = local_day(s->tz, ctx.now);
     auto slots = signage::timeline(s->set, s->tz, today);
-    const std::string caption = std::string(en ? "Schedule for " : "Lịch chiếu ") + detail::date_text(ctx, today) + " (" + s->tz.name() + ")";
+    // Each screen's table is a landmark of its own: its name is in the label (axe: landmark-unique).
+    const std::string when = std::string(en ? " for " : " ") + detail::date_text(ctx, today) + " (" + s->tz.name() + ")";
+    const std::string caption = std::string(en ? "Schedule of " : "Lịch chiếu của ") + d.name + when;
+    const std::string caption_html = e(std::string(en ? "Schedule of " : "Lịch chiếu của ")) + "<span" + vi_attr + ">" + e(d.name) + "</span>" + e(when);
     h += "<h4>" + std::string(en ? "Today" : "Hôm nay") + "</h4>";
     if (slots.empty()) {
       h += std::string("<p>") + (en ? "Nothing is scheduled today." : "Hôm nay không có lịch chiếu.") + "</p>";
     } else {
       h += "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"" + e(caption) + "\"><table class=\"kpi signage-day\"><caption>" +
-           e(caption) + "</caption><thead><tr><th scope=\"col\">" + (en ? "Time" : "Thời gian") + "</th><th scope=\"col\">" +
+           caption_html + "</caption><thead><tr><th scope=\"col\">" + (en ? "Time" : "Thời gian") + "</th><th scope=\"col\">" +
            (en ? "Playlist" : "Danh sách phát") + "</th><th scope=\"col\">" + (en ? "Priority" : "Mức ưu tiên") + "</th></tr></thead><tbody>";
       for (const auto& sl : slots) {
         auto it = s->set.playlists.find(sl.playlist);

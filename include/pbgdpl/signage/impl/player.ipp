@@ -331,17 +331,14 @@ PBGDPL_DECL result<enrolment> player::enrol() {
   }
   authority_ = *key;
   if (display_ != out.display) {
-    // Bound to another display (or for the first time): what was accepted for the old one does
-    // not carry over, except the trusted clock and the approvals seen.
-    if (current_) {
-      current_.reset();
-      std::error_code ec;
-      std::filesystem::remove(cfg_.state_dir / "current" / "manifest.json", ec);
-    }
-    trust_.last_sequence = 0;
-    trust_.last_body_blake2b.clear();
+    // Bound to another display (or for the first time). The enrolment answer is not signed, so
+    // nothing accepted before is dropped on its word: the manifest sequence stays (the server
+    // keeps one per device, so a rebound device's next manifest is still higher), and the current
+    // manifest keeps playing until one for the new display verifies. A forged answer can thus
+    // neither blank the screen nor open the way to replaying an older manifest (red team F5).
     etag_.clear();
     display_ = out.display;
+    plays_.reset();  // release the old log's lock before opening the file again
     auto log = play_log::open(cfg_.state_dir / "plays.log", display_);
     if (!log) return log.err();
     plays_ = std::move(*log);

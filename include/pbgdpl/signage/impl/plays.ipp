@@ -74,7 +74,9 @@ PBGDPL_DECL result<plays_accepted> record_plays(store::store& db, const display_
     for (std::size_t i = 0; i < plays->size(); ++i) {
       const auto& p = (*plays)[i];
       play_record rec;
-      rec.id = play_record_id_for(d->id.value, p.seq);
+      // Per device, not only per display: a replacement device starts its chain at 1 again, and
+      // its plays must not collide with (and be skipped as) the old device's (red team F2).
+      rec.id = play_record_id_for(d->id.value + "-" + e->id.value, p.seq);
       rec.display = d->id;
       rec.unit = d->unit;
       rec.media = p.media;

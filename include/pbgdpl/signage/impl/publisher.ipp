@@ -167,7 +167,9 @@ PBGDPL_DECL result<unit_id> authority_for(const unit_directory& units, const uni
 }
 
 PBGDPL_DECL approval_use use_for(const display& d, const std::vector<display_group>& groups) {
-  if (d.operated_by == operator_kind::business) return approval_use::signage_public;
+  // A screen with an operator account is a business's whatever operated_by says: that field is
+  // the client's to set, the account the server's to check (red team F3).
+  if (d.operated_by == operator_kind::business || d.operator_account) return approval_use::signage_public;
   for (const auto& g : groups)
     if (g.public_place) return approval_use::signage_public;
   return approval_use::signage_school;

@@ -353,8 +353,27 @@ class compositor {
       return false;
     }
     sg::fill_rect(frame_, 0, 0, frame_.width, frame_.height, {});
+    // The layout's extent (its zones' far edges): a layout made for 1080x1920 shown in a 540x960
+    // window is scaled to it, every zone by the same factors, so no zone falls off the screen.
+    std::uint64_t lw = 0, lh = 0;
+    for (const auto& z : plan.zones) {
+      lw = std::max<std::uint64_t>(lw, std::uint64_t{z.x} + z.width);
+      lh = std::max<std::uint64_t>(lh, std::uint64_t{z.y} + z.height);
+    }
+    auto scaled = [&](pbgdpl::zone z) {
+      if (lw == 0 || lh == 0 || (lw == frame_.width && lh == frame_.height)) return z;
+      auto sx = [&](std::uint64_t v) { return static_cast<std::uint32_t>(v * frame_.width / lw); };
+      auto sy = [&](std::uint64_t v) { return static_cast<std::uint32_t>(v * frame_.height / lh); };
+      const auto x2 = sx(std::uint64_t{z.x} + z.width), y2 = sy(std::uint64_t{z.y} + z.height);
+      z.x = sx(z.x);
+      z.y = sy(z.y);
+      z.width = std::max<std::uint32_t>(1, x2 - z.x);
+      z.height = std::max<std::uint32_t>(1, y2 - z.y);
+      return z;
+    };
     std::map<std::string, bool> seen;
-    for (auto z : plan.zones) {
+    for (auto z0 : plan.zones) {
+      auto z = scaled(z0);
       seen[z.name] = true;
       // Only the part of a zone on the screen is drawn (and allocated: a zone's size comes from
       // the manifest, a video zone holds two frames of it).

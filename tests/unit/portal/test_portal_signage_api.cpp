@@ -790,6 +790,13 @@ TEST_CASE("signage API: a business's display is public-use whatever it says, and
   CHECK(signage::use_for(as_school, {}) == approval_use::signage_public);
   auto ok = p.call("POST", "/api/v1/displays", to_json_value(own).dump(), p.bearer("acc-operator"));
   CHECK_MESSAGE(ok.status == 201, ok.body);
+  // Anyone may read the display, but only the unit's people see which account operates it.
+  auto anon = p.call("GET", "/api/v1/displays/d-biz");
+  REQUIRE(anon.status == 200);
+  CHECK_FALSE(json::parse(anon.body).contains("operator_account"));
+  auto mine = p.call("GET", "/api/v1/displays/d-biz", "", p.bearer("acc-operator"));
+  REQUIRE(mine.status == 200);
+  CHECK(json::parse(mine.body)["operator_account"] == "acc-operator");
 
   // F2: two devices in turn on one display, each chain starting at 1: every play is recorded.
   REQUIRE(p.db->create(make_display("d-two", "g-biz"), "test"));

@@ -48,6 +48,12 @@ constexpr bool signage_kind = std::is_same_v<T, display> || std::is_same_v<T, di
 
 // What the public may see of an entity (contact details of people who asked stay private).
 inline json public_json(const question& q) { return to_json_value(public_view(q)); }
+// A stranger sees where a screen is and what it is, not which account runs it (red team F8).
+inline json public_json(const display& d) {
+  auto j = to_json_value(d);
+  j.erase("operator_account");
+  return j;
+}
 template <class T>
 json public_json(const T& v) {
   return to_json_value(v);
@@ -318,6 +324,9 @@ class read_rights {
     if (!api_detail::publicly_visible(v, at_) && !may("read:" + kind, unit)) return std::nullopt;
     if constexpr (std::is_same_v<T, question>) {
       if (may("moderate:question", unit)) return api_detail::client_json(v);
+      return api_detail::public_json(v);
+    } else if constexpr (std::is_same_v<T, display>) {
+      if (may("read:" + kind, unit)) return to_json_value(v);
       return api_detail::public_json(v);
     } else {
       return to_json_value(v);

@@ -210,8 +210,6 @@ result<void> scan_decoded(store::store& s, const store::filter& where, buckets& 
   });
 }
 
-inline bool shown_state(article_state s) noexcept { return s == article_state::published || s == article_state::archived; }
-
 inline result<void> gather(store::store& s, unsigned needs, const window_keys& w, buckets& b) {
   const auto base = b.base();
   auto dated = [&](bool archived) {
@@ -246,9 +244,19 @@ inline result<void> gather(store::store& s, unsigned needs, const window_keys& w
     if (!r) return r;
   }
   if (needs & need_articles) {
-    // Published in the window, archived since or not (the store's day is the publication's).
-    auto r = scan_decoded<article>(s, dated(true), b, [&](tally& t, const article& a) -> result<void> {
-      if (shown_state(a.state) && a.published_at && w.holds(*a.published_at)) ++t.articles;
+    // Published in the window, archived since or not. The store's day column is the publication's
+    // day (published_at, which a published article must have), so a published one is counted from
+    // the columns; an archived one may never have been published and is read.
+    auto r = scan(s, store::entity_traits<article>::kind, dated(true), false, [&](store::record& rec) -> result<void> {
+      tally* t = b.of(rec.unit);
+      if (!t || !w.holds_day(rec.day)) return {};
+      if (rec.state == to_string(article_state::published)) {
+        ++t->articles;
+      } else if (rec.state == to_string(article_state::archived)) {
+        auto a = s.get<article>(rec.id);
+        if (!a) return a.err();
+        if (a->published_at && w.holds(*a->published_at)) ++t->articles;
+      }
       return {};
     });
     if (!r) return r;
@@ -256,7 +264,7 @@ inline result<void> gather(store::store& s, unsigned needs, const window_keys& w
   if (needs & need_documents) {
     // Posted (entered on the site) in the window and public; the day column is the issue date.
     auto f = base;
-    f.state = "published";
+    f.state = std::string(to_string(article_state::published));
     auto r = scan_decoded<legal_document>(s, f, b, [&](tally& t, const legal_document& d) -> result<void> {
       if (d.state == article_state::published && w.holds(d.created_at)) ++t.documents;
       return {};
@@ -279,18 +287,23 @@ inline result<void> gather(store::store& s, unsigned needs, const window_keys& w
     if (!r) return r;
   }
   if (needs & need_dialogues) {
-    auto r = scan_decoded<dialogue_session>(s, dated(false), b, [&](tally& t, const dialogue_session& d) -> result<void> {
-      if ((d.state == dialogue_state::open || d.state == dialogue_state::closed) && w.holds(d.starts_at)) ++t.dialogues;
+    // Held: open or closed, started in the window (the day column is the start's).
+    auto r = scan(s, store::entity_traits<dialogue_session>::kind, dated(false), false, [&](store::record& rec) -> result<void> {
+      tally* t = b.of(rec.unit);
+      if (t && w.holds_day(rec.day) && (rec.state == to_string(dialogue_state::open) || rec.state == to_string(dialogue_state::closed))) ++t->dialogues;
       return {};
     });
     if (!r) return r;
   }
   if (needs & need_publications) {
-    auto r = scan_decoded<publication>(s, dated(true), b, [&](tally& t, const publication& p) -> result<void> {
-      if (!shown_state(p.state) || !p.published_at || !w.holds(*p.published_at)) return {};
-      ++t.publications;
-      auto k = static_cast<std::size_t>(p.kind);
-      if (k < publication_kinds) ++t.by_type[k];
+    // Published (then archived or not) in the window: such a publication must have published_at,
+    // the day column's source (none without it), and its kind is the sub_kind column.
+    auto r = scan(s, store::entity_traits<publication>::kind, dated(true), false, [&](store::record& rec) -> result<void> {
+      tally* t = b.of(rec.unit);
+      if (!t || rec.day.empty() || !w.holds_day(rec.day) || (rec.state != to_string(article_state::published) && rec.state != to_string(article_state::archived))) return {};
+      ++t->publications;
+      for (std::size_t k = 0; k < publication_kinds; ++k)
+        if (rec.sub_kind == to_string(publication_kind_at[k])) ++t->by_type[k];
       return {};
     });
     if (!r) return r;
@@ -320,8 +333,8 @@ inline result<void> gather(store::store& s, unsigned needs, const window_keys& w
     if (!r) return r;
   }
   if (needs & need_posts) {
-    auto r = scan_decoded<channel_post>(s, dated(false), b, [&](tally& t, const channel_post& p) -> result<void> {
-      if (w.holds(p.posted_at)) ++t.posts;
+    auto r = scan(s, store::entity_traits<channel_post>::kind, dated(false), false, [&](store::record& rec) -> result<void> {
+      if (tally* t = b.of(rec.unit); t && w.holds_day(rec.day)) ++t->posts;  // the day it was posted
       return {};
     });
     if (!r) return r;

@@ -239,6 +239,7 @@ void fill(pbgdpl::store::store& db) {
   article_at(db, "th-a", "2026-01-15T09:00:00+07:00", article_state::published, true);  // archived since
   article_at(db, "th-a", "2026-01-16T09:00:00+07:00", article_state::draft);
   article_at(db, "th-a", "2026-01-17T09:00:00+07:00", article_state::submitted);
+  article_at(db, "th-a", "2026-01-18T09:00:00+07:00", article_state::draft, true);  // archived, never published
   article_at(db, "th-b", "2026-01-15T09:00:00+07:00");
   article_at(db, "pgd", "2026-01-15T09:00:00+07:00");
 

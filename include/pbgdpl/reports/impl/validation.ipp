@@ -7,20 +7,39 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace reports {
 
 namespace detail {
 
-// An operand's value: the number given for a number or percent indicator of the template.
-inline std::optional<double> operand(const report_template& t, const report_submission& s, std::string_view code) {
-  const auto* ind = find_indicator(t, code);
-  if (!ind || (ind->kind != indicator_kind::number && ind->kind != indicator_kind::percent)) return std::nullopt;
-  const auto* v = find_value(s, code);
-  if (!v || !v->number || !std::isfinite(*v->number)) return std::nullopt;
-  return *v->number;
-}
+// The template's indicators and the submission's values by code, looked up once each (a rule
+// list of 256 over thousands of values stays linear).
+struct operands {
+  std::unordered_map<std::string_view, const indicator*> indicators;
+  std::unordered_map<std::string_view, const indicator_value*> values;
+  operands(const report_template& t, const report_submission& s) {
+    for (const auto& i : t.indicators) indicators.emplace(i.code, &i);
+    for (const auto& v : s.values) values.emplace(v.code, &v);  // the first of a repeated code, as find_value
+  }
+  // An operand's value: the number given for a number or percent indicator of the template.
+  std::optional<double> of(std::string_view code) const {
+    auto i = indicators.find(code);
+    if (i == indicators.end() || (i->second->kind != indicator_kind::number && i->second->kind != indicator_kind::percent))
+      return std::nullopt;
+    auto v = values.find(code);
+    if (v == values.end() || !v->second->number || !std::isfinite(*v->second->number)) return std::nullopt;
+    return *v->second->number;
+  }
+  std::string label(std::string_view code, bool vi) const {
+    auto i = indicators.find(code);
+    if (i == indicators.end()) return std::string(code);
+    if (!vi && !i->second->label_en.empty()) return i->second->label_en;
+    return i->second->label;
+  }
+};
 
 // Values typed by people and sums of them: equal within a relative 1e-9.
 inline bool holds(double a, rule_op op, double b) noexcept {
@@ -70,22 +89,17 @@ inline std::string number_text(double x, bool vi) {
   return s;
 }
 
-inline std::string label_of(const report_template& t, std::string_view code, bool vi) {
-  const auto* ind = find_indicator(t, code);
-  if (!ind) return std::string(code);
-  if (!vi && !ind->label_en.empty()) return ind->label_en;
-  return ind->label;
-}
-
 }  // namespace detail
 
 PBGDPL_DECL std::vector<rule_finding> check_rules(const report_template& t, const report_submission& s) {
   std::vector<rule_finding> out;
+  if (t.rules.empty()) return out;
+  const detail::operands ops(t, s);
   for (const auto& rule : t.rules) {
     if (rule.right.has_value() == rule.value.has_value()) continue;  // malformed: validate() refuses it
-    auto a = detail::operand(t, s, rule.left);
+    auto a = ops.of(rule.left);
     if (!a) continue;
-    auto b = rule.right ? detail::operand(t, s, *rule.right) : rule.value;
+    auto b = rule.right ? ops.of(*rule.right) : rule.value;
     if (!b || !std::isfinite(*b)) continue;
     if (detail::holds(*a, rule.op, *b)) continue;
     rule_finding f;
@@ -94,15 +108,15 @@ PBGDPL_DECL std::vector<rule_finding> check_rules(const report_template& t, cons
     f.codes.push_back(rule.left);
     if (rule.right) f.codes.push_back(*rule.right);
     auto side = [&](bool vi) {
-      std::string r = rule.right ? "“" + detail::label_of(t, *rule.right, vi) + "” (" + detail::number_text(*b, vi) + ")"
+      std::string r = rule.right ? "“" + ops.label(*rule.right, vi) + "” (" + detail::number_text(*b, vi) + ")"
                                  : detail::number_text(*b, vi);
       return r;
     };
     f.message_vi = !rule.message.empty() ? rule.message
-                                         : "“" + detail::label_of(t, rule.left, true) + "” (" + detail::number_text(*a, true) +
+                                         : "“" + ops.label(rule.left, true) + "” (" + detail::number_text(*a, true) +
                                                ") phải " + std::string(detail::op_vi(rule.op)) + " " + side(true);
     f.message_en = !rule.message_en.empty() ? rule.message_en
-                                            : "“" + detail::label_of(t, rule.left, false) + "” (" + detail::number_text(*a, false) +
+                                            : "“" + ops.label(rule.left, false) + "” (" + detail::number_text(*a, false) +
                                                   ") must be " + std::string(detail::op_en(rule.op)) + " " + side(false);
     out.push_back(std::move(f));
   }

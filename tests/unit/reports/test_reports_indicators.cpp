@@ -474,3 +474,29 @@ TEST_CASE("a template with no computed indicator reads nothing and gives empty l
   CHECK(reports::find_source("training.staff_trained") != nullptr);
   CHECK(reports::find_source("training") == nullptr);
 }
+
+TEST_CASE("a damaged record of a kind a source reads is an error naming it, not a guess") {
+  auto db = make_memory_store();
+  seq = 0;
+  fill(*db);
+  pbgdpl::store::record bad;
+  bad.kind = "question";
+  bad.id = "hong";
+  bad.version = 1;
+  bad.unit = "th-a";
+  bad.day = "2026-01-01";
+  bad.body = json{{"id", "hong"}, {"schema_version", 1}, {"version", 1}, {"unit", "th-a"}, {"asked_at", 42}};
+  REQUIRE(db->write(pbgdpl::store::write_op::create, bad, 0, "test").has_value());
+  report_template t = every_source();
+  auto v = reports::compute_indicators(*db, t, period_2026(), unit_id{"th-a"});
+  REQUIRE_FALSE(v.has_value());
+  CHECK(v.err().code == errc::corrupt);
+  CHECK(v.err().describe().find("hong") != std::string::npos);
+  // Another school's indicators do not read th-a's questions.
+  CHECK(reports::compute_indicators(*db, t, period_2026(), unit_id{"th-b"}).has_value());
+  // Nor does a template that counts no questions.
+  t.indicators.erase(std::remove_if(t.indicators.begin(), t.indicators.end(),
+                                    [](const indicator& i) { return i.source.rfind("questions.", 0) == 0; }),
+                     t.indicators.end());
+  CHECK(reports::compute_indicators(*db, t, period_2026(), unit_id{"th-a"}).has_value());
+}

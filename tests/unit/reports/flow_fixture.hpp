@@ -131,6 +131,9 @@ struct world {
     add("office-a", {{role::division_approver, unit_id{"vhxh-a"}}});
     add("office-b", {{role::division_approver, unit_id{"vhxh-b"}}});
     add("pgd-approver", {{role::division_approver, unit_id{"pgd"}}});
+    // An approver at the ward's People's Committee, above the office: not the unit that receives
+    // the schools' reports.
+    add("ward-a", {{role::division_approver, unit_id{"phuong-a"}}});
     add("city", {{role::city_official, unit_id{"ha-noi"}}});
     add("auditor", {{role::auditor, unit_id{"vhxh-a"}}});
     // One person with two hats: the head of th-a who also reviews at the office.

@@ -369,6 +369,7 @@ TEST_CASE("the office directly above the school accepts its report, signed; othe
   refuse("office-b", errc::permission_denied);      // the office of another ward
   refuse("pgd-approver", errc::permission_denied);  // the division had ended by 15 December 2025
   refuse("auditor", errc::permission_denied);
+  refuse("ward-a", errc::permission_denied);        // above the office, not directly above the school
   // The right person with a key that is not theirs.
   auto wrong_key = reports::approve(*w.db, s.id, w.who("office-a").as(), w.who("office-b").key, dec11, "");
   REQUIRE_FALSE(wrong_key);

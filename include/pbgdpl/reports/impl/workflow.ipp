@@ -3,6 +3,9 @@
 #pragma once
 #include "../workflow.hpp"
 
+#include "../indicators.hpp"
+#include "../validation.hpp"
+
 #include "../../model/credential.hpp"
 #include "../../model/unit_directory.hpp"
 #include "../../trust/approval.hpp"
@@ -204,10 +207,23 @@ inline bool editable(submission_state s) noexcept {
 
 // Values computed from the store for the unit over the period's window, as the report keeps
 // them: the entered figure starts as the computed one.
-// TODO(helper C): reports::compute_indicators once reports/indicators.hpp is on main.
-inline result<std::vector<indicator_value>> computed_values(store::store&, const report_template&,
-                                                            const report_period&, const unit_id&) {
-  return std::vector<indicator_value>{};
+// A source with nothing to say (no compliance check in the window, no question answered for the
+// median) gives no value: the person types one.
+inline result<std::vector<indicator_value>> computed_values(store::store& db, const report_template& t,
+                                                            const report_period& p, const unit_id& u) {
+  auto computed = compute_indicators(db, t, p, u);
+  if (!computed) return computed.err();
+  std::vector<indicator_value> out;
+  out.reserve(computed->size());
+  for (auto& c : *computed) {
+    if (!c.number && !c.flag) continue;
+    indicator_value v;
+    v.code = std::move(c.code);
+    v.number = v.computed_number = c.number;
+    v.flag = v.computed_flag = c.flag;
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 // Keeps values in the template's order, unknown codes last.
@@ -565,6 +581,9 @@ PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_
     validate(*s, v);
     validate_against(*s, c->tmpl, v);
     detail::check_overrides(v, *s, c->tmpl);
+    // The template's blocking rules (staff trained <= staff total); warnings do not stop it.
+    for (const auto& f : check_rules(c->tmpl, *s))
+      if (f.severity == rule_severity::blocking) v.add("/values", errc::validation_failed, f.message_vi, f.message_en);
     if (!v.ok()) return detail::validation_error(v);
   }
   // A unit above schools reports once its schools are done: each open school below it on the

@@ -14,6 +14,7 @@
 #include "../model/report.hpp"
 #include "../store/store.hpp"
 #include "../trust/minisign.hpp"
+#include "validation.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -77,6 +78,16 @@ PBGDPL_DECL result<report_submission> refresh_computed(store::store& db, const s
 // approver). A report already sent or accepted is a conflict.
 PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_id& id, const actor& who,
                                              const trust::secret_key& key, timestamp now);
+
+// The same, with the warnings: the template's rules of severity "warning" that failed (a blocking
+// one refuses the sending, errc::validation_failed with each finding in the details). The
+// warnings' Vietnamese messages are also kept in the "submit" event's note, for the reviewer.
+struct submit_result {
+  report_submission submission;
+  std::vector<rule_finding> warnings;
+};
+PBGDPL_DECL result<submit_result> submit_with_findings(store::store& db, const submission_id& id, const actor& who,
+                                                       const trust::secret_key& key, timestamp now);
 
 // Accepts a sent report, which locks it: needs review_report with a grant held at the unit
 // directly above the report's unit on the due date's tree, or a city official's; nobody approves

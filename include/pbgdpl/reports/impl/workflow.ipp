@@ -3,6 +3,9 @@
 #pragma once
 #include "../workflow.hpp"
 
+#include "../indicators.hpp"
+#include "../validation.hpp"
+
 #include "../../model/credential.hpp"
 #include "../../model/unit_directory.hpp"
 #include "../../trust/approval.hpp"
@@ -203,12 +206,25 @@ inline bool editable(submission_state s) noexcept {
 }
 
 // Values computed from the store for the unit over the period's window, as the report keeps
-// them: the entered figure starts as the computed one.
-// TODO(helper C): reports::compute_indicators once reports/indicators.hpp is on main.
-inline result<std::vector<indicator_value>> computed_values(store::store&, const report_template&,
-                                                            const report_period&, const unit_id&) {
-  return std::vector<indicator_value>{};
+// them: the entered figure starts as the computed one. A source with nothing to say (no
+// compliance check in the window) gives a value with neither: the person fills it in.
+inline result<std::vector<indicator_value>> computed_values(store::store& db, const report_template& t,
+                                                            const report_period& p, const unit_id& u) {
+  auto cs = compute_indicators(db, t, p, u);
+  if (!cs) return cs.err();
+  std::vector<indicator_value> out;
+  out.reserve(cs->size());
+  for (auto& c : *cs) {
+    indicator_value v;
+    v.code = std::move(c.code);
+    v.number = v.computed_number = c.number;
+    v.flag = v.computed_flag = c.flag;
+    out.push_back(std::move(v));
+  }
+  return out;
 }
+
+inline bool silent(const indicator_value& v) noexcept { return !v.computed_number && !v.computed_flag; }
 
 // Keeps values in the template's order, unknown codes last.
 inline void template_order(std::vector<indicator_value>& vs, const report_template& t) {
@@ -428,7 +444,8 @@ PBGDPL_DECL result<report_submission> open_draft(store::store& db, const report_
   s.template_edition = c->tmpl.edition;
   s.period_id = period;
   s.unit = unit;
-  s.values = std::move(*values);
+  for (auto& v : *values)
+    if (!detail::silent(v)) s.values.push_back(std::move(v));
   detail::template_order(s.values, c->tmpl);
   s.state = submission_state::draft;
   detail::record(s, "create", submission_state::draft, who, now);
@@ -520,10 +537,21 @@ PBGDPL_DECL result<report_submission> refresh_computed(store::store& db, const s
   for (auto& f : *fresh) {
     auto it = std::find_if(s->values.begin(), s->values.end(), [&](const auto& x) { return x.code == f.code; });
     if (it == s->values.end()) {
-      s->values.push_back(std::move(f));
+      if (!detail::silent(f)) s->values.push_back(std::move(f));
       continue;
     }
-    const bool kept_by_person = detail::overrides(*it) || (!it->computed_number && !it->computed_flag);
+    const bool kept_by_person = detail::overrides(*it) || detail::silent(*it);
+    if (detail::silent(f)) {
+      // The data no longer gives a figure: one that only repeated the old figure goes; a
+      // person's own value stays, as theirs.
+      if (kept_by_person) {
+        it->computed_number.reset();
+        it->computed_flag.reset();
+      } else {
+        s->values.erase(it);
+      }
+      continue;
+    }
     it->computed_number = f.computed_number;
     it->computed_flag = f.computed_flag;
     if (!kept_by_person) {
@@ -541,6 +569,13 @@ PBGDPL_DECL result<report_submission> refresh_computed(store::store& db, const s
 
 PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_id& id, const actor& who,
                                              const trust::secret_key& key, timestamp now) {
+  auto r = submit_with_findings(db, id, who, key, now);
+  if (!r) return r.err();
+  return std::move(r->submission);
+}
+
+PBGDPL_DECL result<submit_result> submit_with_findings(store::store& db, const submission_id& id, const actor& who,
+                                                       const trust::secret_key& key, timestamp now) {
   auto s = detail::load_submission(db, id);
   if (!s) return s.err();
   auto c = detail::load_round(db, s->period_id, s->template_id);
@@ -567,6 +602,19 @@ PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_
     detail::check_overrides(v, *s, c->tmpl);
     if (!v.ok()) return detail::validation_error(v);
   }
+  // The template's rules across indicators: blocking ones refuse, warnings go with the report.
+  auto findings = check_rules(c->tmpl, *s);
+  std::vector<rule_finding> warnings;
+  {
+    validator v;
+    for (auto& f : findings) {
+      if (f.severity == rule_severity::blocking) v.add("/rules/" + f.rule, errc::validation_failed, f.message_vi, f.message_en);
+      else warnings.push_back(std::move(f));
+    }
+    if (!v.ok()) return detail::validation_error(v);
+  }
+  std::string note;
+  for (const auto& f : warnings) note += (note.empty() ? "Cảnh báo: " : "; ") + f.message_vi;
   // A unit above schools reports once its schools are done: each open school below it on the
   // due date's tree accepted or excused.
   if ((*u)->kind != unit_kind::school) {
@@ -599,8 +647,10 @@ PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_
   });
   if (!sig) return sig.err();
   s->signature = std::move(*sig);
-  detail::record(*s, "submit", from, who, now);
-  return detail::write(db, std::move(*s), who);
+  detail::record(*s, "submit", from, who, now, std::move(note));
+  auto written = detail::write(db, std::move(*s), who);
+  if (!written) return written.err();
+  return submit_result{std::move(*written), std::move(warnings)};
 }
 
 PBGDPL_DECL result<report_submission> approve(store::store& db, const submission_id& id, const actor& who,

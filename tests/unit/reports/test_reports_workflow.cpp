@@ -110,6 +110,14 @@ TEST_CASE("wrong types, negative counts, fractions of counts and unknown indicat
   CHECK(try_save({num("no_such_indicator", 1)}).details.at(0).code == errc::not_found);
   CHECK(try_save({num("budget_spent", 1), num("budget_spent", 2)}).details.at(0).code == errc::invalid_argument);
   {
+    // More values than indicators: refused as a whole, before any is looked at.
+    std::vector<indicator_value> many(w.tmpl.indicators.size() + 1, num("budget_spent", 1));
+    auto r = reports::save_values(*w.db, s.id, many, w.who("editor-a").as(), dec11);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::too_large);
+    CHECK(same_records(w.reports(), before));
+  }
+  {
     indicator_value v = num("articles_posted", 1);
     v.flag = true;  // two kinds of content
     CHECK(try_save({v}).details.at(0).code == errc::invalid_argument);

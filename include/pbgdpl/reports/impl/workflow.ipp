@@ -468,16 +468,23 @@ PBGDPL_DECL result<report_submission> save_values(store::store& db, const submis
   if (!detail::editable(s->state)) return detail::wrong_state(*s, "sửa số liệu", "change its values");
   if (auto r = detail::not_locked(c->period, now); !r) return r.err();
 
+  // At most one value per indicator: a longer list is refused before anything is looked at, and
+  // the checks below stay linear in it (one hash per code).
+  if (values.size() > c->tmpl.indicators.size())
+    return detail::refused(errc::too_large, "Gửi nhiều giá trị hơn số chỉ tiêu của mẫu báo cáo",
+                           "More values than the template has indicators", "/values");
+  std::unordered_map<std::string_view, const indicator_value*> stored;
+  for (const auto& x : s->values) stored.emplace(x.code, &x);
+  std::unordered_map<std::string_view, std::size_t> seen;
   validator v;
   for (std::size_t i = 0; i < values.size(); ++i) {
     const auto p = "/values/" + std::to_string(i);
-    for (std::size_t k = 0; k < i; ++k)
-      if (values[k].code == values[i].code) {
-        v.add(p + "/code", errc::invalid_argument, "Chỉ tiêu \"" + values[i].code + "\" được gửi hai lần",
-              "Indicator \"" + values[i].code + "\" is sent twice");
-        break;
-      }
-    detail::check_value(v, p, c->tmpl, values[i], find_value(*s, values[i].code));
+    if (!seen.emplace(values[i].code, i).second)
+      v.add(p + "/code", errc::invalid_argument, "Chỉ tiêu \"" + values[i].code + "\" được gửi hai lần",
+            "Indicator \"" + values[i].code + "\" is sent twice");
+    auto it = stored.find(values[i].code);
+    detail::check_value(v, p, c->tmpl, values[i], it == stored.end() ? nullptr : it->second);
+    if (v.problems().size() >= 100) break;  // enough to say what is wrong
   }
   if (!v.ok()) return detail::validation_error(v);
 

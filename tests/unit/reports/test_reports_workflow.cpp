@@ -63,6 +63,21 @@ TEST_CASE("a school's draft opens once per round: opening it again gives the sam
   CHECK(b->id == a->id);
   CHECK(b->version == a->version);
   CHECK(w.reports().size() == 1);
+  // A report stored under another id (an import, the demo's 2023 report) is still the unit's one.
+  report_submission legacy;
+  legacy.id = submission_id{"bc-mn-a-nhap-tay"};
+  legacy.template_id = w.tmpl.id;
+  legacy.period_id = w.dot2.id;
+  legacy.unit = unit_id{"mn-a"};
+  legacy.state = submission_state::submitted;
+  legacy.submitted_at = dec10;
+  legacy.submitted_by = account_id{"head-mn"};
+  REQUIRE(w.db->create(legacy, "import"));
+  auto l = reports::open_draft(*w.db, w.dot2.id, unit_id{"mn-a"}, w.who("head-mn").as(), dec11);
+  REQUIRE(l);
+  CHECK(l->id.value == "bc-mn-a-nhap-tay");
+  CHECK(reports::excuse(*w.db, w.dot2.id, unit_id{"mn-a"}, w.who("office-a").as(), dec11, "x").err().code == errc::conflict);
+  CHECK(w.reports().size() == 2);
   // Another school's people may not open it.
   auto c = reports::open_draft(*w.db, w.dot2.id, unit_id{"th-a"}, w.who("head-mn").as(), dec11);
   REQUIRE_FALSE(c);
@@ -268,6 +283,7 @@ TEST_CASE("the head sends the report signed, and a second sending is a conflict"
   // The signature is an ordinary minisign one over the payload, with the report named in it.
   auto sig = trust::signature::parse(sent->signature).value();
   CHECK(sig.trusted_comment.starts_with("pbgdpl-report bc-2025-dot-2.th-a "));
+  CHECK(sig.trusted_comment.ends_with(" bc-2025-dot-2 th-a"));
   CHECK(trust::verify(w.who("head-a").key.public_part(), sig, reports::signed_payload(*sent), false));
 
   const auto after = w.reports();
@@ -321,12 +337,13 @@ TEST_CASE("a tampered signed report fails verification with an error that says w
   auto e2 = reports::verify_submission(unit_changed, pk);
   REQUIRE_FALSE(e2);
   CHECK(e2.err().code == errc::tampered);
-  CHECK(e2.err().message_en.find("period or unit") != std::string::npos);
+  CHECK(e2.err().message_en.find("The unit of report") != std::string::npos);
 
   auto period_changed = s;
   period_changed.period_id = w.dot1.id;
   auto e3 = reports::verify_submission(period_changed, pk);
   CHECK(e3.err().code == errc::tampered);
+  CHECK(e3.err().message_en.find("The period of report") != std::string::npos);
   CHECK(e3.err().message_en != e1.err().message_en);
 
   auto time_changed = s;

@@ -175,6 +175,24 @@ inline result<report_submission> load_submission(store::store& db, const submiss
   return s;
 }
 
+// The unit's report for the period: by its id, or, for a record stored under another id (the
+// demo's 2023 report, an import), by the store's index of period and unit. One per unit and round.
+inline result<std::optional<report_submission>> find_report(store::store& db, const report_period_id& period,
+                                                            const unit_id& unit) {
+  auto r = db.get<report_submission>(submission_id_for(period, unit).value);
+  if (r) return std::optional<report_submission>(std::move(*r));
+  if (r.err().code != errc::not_found) return r.err();
+  store::list_query q;
+  q.where.category = period.value;
+  q.where.with_unit(unit, false);
+  q.limit = 10;
+  auto p = db.list<report_submission>(q);
+  if (!p) return p.err();
+  for (auto& x : p->items)
+    if (x.period_id == period && x.unit == unit) return std::optional<report_submission>(std::move(x));
+  return std::optional<report_submission>{};
+}
+
 inline void record(report_submission& s, std::string action, submission_state from, const actor& a, timestamp now,
                    std::string note = {}) {
   submission_event e;
@@ -353,13 +371,19 @@ inline json payload_json(const report_submission& s) {
 
 inline std::string hex256(std::string_view text) { return trust::to_hex(trust::blake2b_256(text)); }
 
-// The id a trusted comment names: "<prefix> <id> <hex>".
-inline std::optional<std::string> comment_id(std::string_view comment, std::string_view prefix) {
-  if (!comment.starts_with(prefix) || comment.size() <= prefix.size() || comment[prefix.size()] != ' ') return std::nullopt;
-  comment.remove_prefix(prefix.size() + 1);
-  auto sp = comment.find(' ');
-  if (sp == std::string_view::npos) return std::nullopt;
-  return std::string(comment.substr(0, sp));
+// What a trusted comment names: "<prefix> <id> <hex> <period> <unit>" (ids hold no spaces).
+struct signed_names {
+  std::string id, hex, period, unit;
+};
+inline std::optional<signed_names> parse_comment(std::string_view comment, std::string_view prefix) {
+  std::vector<std::string_view> parts;
+  while (!comment.empty() && parts.size() < 6) {
+    auto sp = comment.find(' ');
+    parts.push_back(comment.substr(0, sp));
+    comment = sp == std::string_view::npos ? std::string_view{} : comment.substr(sp + 1);
+  }
+  if (parts.size() != 5 || parts[0] != prefix) return std::nullopt;
+  return signed_names{std::string(parts[1]), std::string(parts[2]), std::string(parts[3]), std::string(parts[4])};
 }
 
 inline result<void> verify_one(const trust::public_key& pk, std::string_view text, const std::string& payload,
@@ -377,19 +401,25 @@ inline result<void> verify_one(const trust::public_key& pk, std::string_view tex
                    "The " + we + " signature was made with key " + sig->id.hex() + ", not key " + pk.id.hex());
   // The trusted comment first: genuine, it says which report and which content were signed.
   if (auto r = trust::detail::verify_comment(pk, *sig); !r) return r;
-  auto signed_id = comment_id(sig->trusted_comment, prefix);
-  if (!signed_id)
+  auto named = parse_comment(sig->trusted_comment, prefix);
+  if (!named)
     return refused(errc::bad_signature, "Chữ ký của " + wv + " không phải chữ ký báo cáo",
                    "The " + we + " signature is not a report signature");
-  if (*signed_id != s.id.value)
-    return refused(errc::tampered, "Chữ ký của " + wv + " thuộc báo cáo khác (" + *signed_id + ")",
-                   "The " + we + " signature belongs to another report (" + *signed_id + ")");
-  if (s.id != submission_id_for(s.period_id, s.unit))
+  if (named->id != s.id.value)
+    return refused(errc::tampered, "Chữ ký của " + wv + " thuộc báo cáo khác (" + named->id + ")",
+                   "The " + we + " signature belongs to another report (" + named->id + ")");
+  if (named->period != s.period_id.value)
     return refused(errc::tampered,
-                   "Kỳ báo cáo hoặc đơn vị của báo cáo " + s.id.value + " đã bị sửa sau khi ký (" + s.period_id.value +
-                       ", " + s.unit.value + ")",
-                   "The period or unit of report " + s.id.value + " was changed after signing (" + s.period_id.value +
-                       ", " + s.unit.value + ")");
+                   "Kỳ báo cáo của báo cáo " + s.id.value + " đã bị sửa sau khi ký: đã ký cho kỳ " + named->period +
+                       ", nay ghi " + s.period_id.value,
+                   "The period of report " + s.id.value + " was changed after signing: signed for " + named->period +
+                       ", now " + s.period_id.value);
+  if (named->unit != s.unit.value)
+    return refused(errc::tampered,
+                   "Đơn vị của báo cáo " + s.id.value + " đã bị sửa sau khi ký: đã ký cho " + named->unit + ", nay ghi " +
+                       s.unit.value,
+                   "The unit of report " + s.id.value + " was changed after signing: signed for " + named->unit +
+                       ", now " + s.unit.value);
   if (sig->trusted_comment != expected_comment || !trust::verify(pk, *sig, payload, false))
     return refused(errc::tampered, "Nội dung báo cáo " + s.id.value + " đã bị sửa sau khi " + wv + " ký",
                    "The content of report " + s.id.value + " was changed after the " + we + " signed it");
@@ -418,11 +448,13 @@ PBGDPL_DECL std::string approval_payload(const report_submission& s) {
 }
 
 PBGDPL_DECL std::string submission_comment(const report_submission& s) {
-  return "pbgdpl-report " + s.id.value + " " + detail::hex256(signed_payload(s));
+  return "pbgdpl-report " + s.id.value + " " + detail::hex256(signed_payload(s)) + " " + s.period_id.value + " " +
+         s.unit.value;
 }
 
 PBGDPL_DECL std::string approval_comment(const report_submission& s) {
-  return "pbgdpl-report-approval " + s.id.value + " " + detail::hex256(approval_payload(s));
+  return "pbgdpl-report-approval " + s.id.value + " " + detail::hex256(approval_payload(s)) + " " + s.period_id.value +
+         " " + s.unit.value;
 }
 
 PBGDPL_DECL result<report_submission> open_draft(store::store& db, const report_period_id& period, const unit_id& unit,
@@ -433,8 +465,9 @@ PBGDPL_DECL result<report_submission> open_draft(store::store& db, const report_
   if (auto u = detail::open_unit(*c, unit); !u) return u.err();
   if (auto r = detail::may_fill(who, unit, c->tree); !r) return r.err();
   const auto id = submission_id_for(period, unit);
-  if (auto cur = db.get<report_submission>(id.value)) return cur;
-  else if (cur.err().code != errc::not_found) return cur.err();
+  auto cur = detail::find_report(db, period, unit);
+  if (!cur) return cur.err();
+  if (*cur) return std::move(**cur);
   if (auto r = detail::not_locked(c->period, now); !r) return r.err();
   auto values = detail::computed_values(db, c->tmpl, c->period, unit);
   if (!values) return values.err();
@@ -629,9 +662,9 @@ PBGDPL_DECL result<submit_result> submit_with_findings(store::store& db, const s
     std::size_t waiting_count = 0;
     for (const auto& x : c->tree.subtree(s->unit.value)) {
       if (x.kind != unit_kind::school || c->tree.ended(x.id.value)) continue;
-      auto r = db.get<report_submission>(submission_id_for(s->period_id, x.id).value);
-      if (!r && r.err().code != errc::not_found) return r.err();
-      if (r && (r->state == submission_state::accepted || r->state == submission_state::excused)) continue;
+      auto r = detail::find_report(db, s->period_id, x.id);
+      if (!r) return r.err();
+      if (*r && ((*r)->state == submission_state::accepted || (*r)->state == submission_state::excused)) continue;
       if (waiting.size() < 10) waiting.push_back(x.name + " (" + x.id.value + ")");
       ++waiting_count;
     }
@@ -741,16 +774,18 @@ PBGDPL_DECL result<report_submission> excuse(store::store& db, const report_peri
     return detail::refused(errc::validation_failed, "Miễn báo cáo cần ghi rõ lý do", "Excusing a unit needs a reason",
                            "/reason");
   const auto id = submission_id_for(period, unit);
-  auto cur = db.get<report_submission>(id.value);
-  if (!cur && cur.err().code != errc::not_found) return cur.err();
-  if (cur) {
-    if (cur->state == submission_state::excused) return cur;
-    if (!detail::editable(cur->state)) return detail::wrong_state(*cur, "miễn báo cáo (hãy trả lại trước)", "excuse it (return it first)");
-    const auto from = cur->state;
-    cur->state = submission_state::excused;
-    cur->review_note = reason;
-    detail::record(*cur, "excuse", from, who, now, std::move(reason));
-    return detail::write(db, std::move(*cur), who);
+  auto found = detail::find_report(db, period, unit);
+  if (!found) return found.err();
+  if (*found) {
+    auto& cur = **found;
+    if (cur.state == submission_state::excused) return std::move(cur);
+    if (!detail::editable(cur.state))
+      return detail::wrong_state(cur, "miễn báo cáo (hãy trả lại trước)", "excuse it (return it first)");
+    const auto from = cur.state;
+    cur.state = submission_state::excused;
+    cur.review_note = reason;
+    detail::record(cur, "excuse", from, who, now, std::move(reason));
+    return detail::write(db, std::move(cur), who);
   }
   report_submission s;
   s.id = id;

@@ -492,12 +492,12 @@ PBGDPL_DECL result<report_submission> save_values(store::store& db, const submis
                                                   std::optional<std::uint64_t> expected_version) {
   auto s = detail::load_submission(db, id);
   if (!s) return s.err();
-  if (expected_version && *expected_version != s->version)
-    return store::conflict_error(store::entity_traits<report_submission>::kind, id.value, *expected_version, s->version);
   auto c = detail::load_round(db, s->period_id, s->template_id);
   if (!c) return c.err();
   if (auto u = detail::open_unit(*c, s->unit); !u) return u.err();
   if (auto r = detail::may_fill(who, s->unit, c->tree); !r) return r.err();
+  if (expected_version && *expected_version != s->version)
+    return store::conflict_error(store::entity_traits<report_submission>::kind, id.value, *expected_version, s->version);
   if (!detail::editable(s->state)) return detail::wrong_state(*s, "sửa số liệu", "change its values");
   if (auto r = detail::not_locked(c->period, now); !r) return r.err();
 
@@ -529,6 +529,7 @@ PBGDPL_DECL result<report_submission> save_values(store::store& db, const submis
       if (!clear) {
         in.computed_number.reset();  // computed figures come from the store, never from the person
         in.computed_flag.reset();
+        in.justification.clear();    // nothing computed: nothing to justify
         s->values.push_back(std::move(in));
       }
       continue;

@@ -56,7 +56,8 @@ struct world {
   report_template tmpl;
   report_period dot1, dot2;  // round 1 of 2025 (due 30 June: the division), round 2 (due 15 December: the offices)
 
-  world() {
+  world() : world(store::make_memory_store()) {}
+  explicit world(std::unique_ptr<store::store> backend) : db(std::move(backend)) {
     auto put = [&](unit u) { REQUIRE(db->create(std::move(u), "test")); };
     put(make_unit("ha-noi", unit_kind::city, std::nullopt, "Thành phố Hà Nội"));
     auto district = make_unit("ubnd-hd", unit_kind::district, "ha-noi", "UBND quận Hà Đông");

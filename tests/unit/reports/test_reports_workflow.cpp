@@ -377,7 +377,7 @@ TEST_CASE("a tampered signed report fails verification with an error that says w
   CHECK_FALSE(reports::verify_submission(garbage, pk));
 }
 
-TEST_CASE("the office directly above the school accepts its report, signed; others may not") {
+TEST_CASE("the office directly above the school accepts its report, signed, others may not") {
   world w;
   auto s = w.filled(w.dot2, "th-a", "head-a", dec10);
   s = reports::submit(*w.db, s.id, w.who("head-a").as(), w.who("head-a").key, dec11).value();

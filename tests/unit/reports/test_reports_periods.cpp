@@ -302,3 +302,21 @@ TEST_CASE("the whole round on the SQLite store: draft, sending, acceptance, comp
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
 }
+
+TEST_CASE("the reminder timer runs at start and again after its interval, and stops") {
+  world w;
+  recording_notifier n;
+  std::atomic<std::size_t> sent{0};
+  reports::reminder_timer::options o;
+  o.interval = std::chrono::seconds(3600);
+  o.now = [] { return at("2025-12-08T08:00:00+07:00"); };
+  o.on_sent = [&](std::size_t k) { sent += k; };
+  reports::reminder_timer timer(*w.db, n, o);
+  timer.start();
+  for (int i = 0; i < 500 && timer.runs() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(timer.runs() == 1);
+  CHECK(sent == 3);  // th-a, mn-a, thcs-b: nothing was sent yet
+  timer.stop();      // does not wait out the hour
+  CHECK(timer.runs() == 1);
+  CHECK(n.sent.size() == 3);
+}

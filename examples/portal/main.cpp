@@ -15,7 +15,8 @@
 //   measuring the uncached path; benchmarks/portal/run.sh).
 //   The webhook dispatcher and the publication timer run in this process (network/webhooks.hpp):
 //   scheduled articles appear at their time with no request needed, and their webhooks fire.
-//   --webhook-retry-base is the first retry's delay (default 30 s; tests use 1).
+//   --webhook-retry-base is the first retry's delay (default 30 s; tests use 1). Reminders of
+//   yearly reports due soon are checked hourly and go out as "report.reminder" webhook events.
 //   Feed aggregation (network/aggregator.hpp) runs in this process too: every --aggregate-interval
 //   seconds (default 0: never) the feeds of the schools are read and their entries shown on
 //   each unit's "Tin từ các trường" page. --aggregate-local subscribes every school to its own
@@ -47,6 +48,8 @@
 #include <pbgdpl/portal/site.hpp>
 #include <pbgdpl/portal/syndication.hpp>
 #include <pbgdpl/publish/rendered.hpp>
+#include <pbgdpl/reports/notifier.hpp>
+#include <pbgdpl/reports/periods.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
@@ -478,6 +481,18 @@ int main(int argc, char** argv) {
   hooks.on_published = [&site](const article& art) { site->came_due(art); };
   network::dispatcher dispatcher(**db, std::move(hooks));
   dispatcher.start();
+  // Reminders before report deadlines (reports/periods.hpp): each school whose report is not in
+  // hears, once per reminder day, through the webhooks of its unit and of those above it that
+  // subscribe to "report.reminder"; the dispatcher above delivers them. Checked hourly.
+  // (The deliveries are due on the dispatcher's clock, the machine's; the reminder day is the portal's.)
+  reports::webhook_notifier reminder_channel(**db, "reminders");
+  reports::reminder_timer::options reminding;
+  reminding.now = clock_now;
+  reminding.on_error = [](const error& e) {
+    std::cerr << "pbgdpl_portal: nhắc hạn báo cáo không gửi được / report reminders failed: " << e.describe() << "\n";
+  };
+  reports::reminder_timer reminders(**db, reminder_channel, std::move(reminding));
+  reminders.start();
   // The compliance crawl of the schools below the default unit (plan target 1.1), in the
   // background so the portal serves meanwhile; its result fills /pbgdpl/kiem-tra-trang-truong/.
   std::thread crawler;
@@ -587,6 +602,7 @@ int main(int argc, char** argv) {
   srv.run_until_signal();
   if (aggregation) aggregation->stop();
   if (syndicator) syndicator->stop();
+  reminders.stop();
   dispatcher.stop();  // before the site and the store go (POSTs under way end within their timeout)
   if (crawler.joinable()) crawler.join();  // a crawl under way ends within its fetch timeouts
   if (!a->quiet) std::cout << "Đã dừng / stopped.\n";

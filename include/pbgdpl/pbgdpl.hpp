@@ -49,3 +49,4 @@
 #include "signage/plays.hpp"
 #include "signage/render.hpp"
 #include "portal/signage_api.hpp"
+#include "reports/templates.hpp"

@@ -10,7 +10,7 @@ jobs=$(nproc)
 consume() {  # consume <prefix> <consumer build dir> <label>
   local prefix=$1 out=$2 label=$3
   test -f "$prefix/share/cmake/pbgdpl/pbgdplConfig.cmake"
-  for pc in pbgdpl pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network pbgdpl-signage pbgdpl-portal; do
+  for pc in pbgdpl pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network pbgdpl-signage pbgdpl-reports pbgdpl-portal; do
     test -f "$prefix/share/pkgconfig/$pc.pc" || { echo "missing $pc.pc" >&2; exit 1; }
   done
   rm -rf "$out"
@@ -25,7 +25,7 @@ consume() {  # consume <prefix> <consumer build dir> <label>
   inc=$(pkg-config --variable=includedir pbgdpl)
   [ "$(realpath "$inc")" = "$(realpath "$prefix/include")" ] || { echo "pbgdpl.pc points at $inc" >&2; exit 1; }
   flags=$(pkg-config --cflags --libs pbgdpl-core)
-  if grep -Eq 'sqlite|boost|cmark|sodium|gumbo|expat|ssl|pbgdpl_(trust|store|http|network|signage|portal)' <<<"$flags"; then
+  if grep -Eq 'sqlite|boost|cmark|sodium|gumbo|expat|ssl|pbgdpl_(trust|store|http|network|signage|reports|portal)' <<<"$flags"; then
     echo "pbgdpl-core.pc carries more than the core: $flags" >&2; exit 1
   fi
   # The single-tier program built from pkg-config's flags alone.

@@ -62,8 +62,42 @@ PBGDPL_MODEL_DECLARE(channel)
 
 PBGDPL_DECL void validate(const channel& c, validator& v);
 
+using channel_post_id = id<struct channel_post_tag>;
+
+// One post a unit made on one of its channels (a Facebook post, a YouTube video, a Zalo message):
+// what the yearly report counts as "social channel posts". Written by hand, by the API or by a
+// publisher plugin.
+struct channel_post {
+  channel_post_id id;
+  int schema_version = model_schema_version;
+  std::uint64_t version = 0;
+  channel_id channel;
+  unit_id unit;
+  timestamp posted_at{};
+  std::string title;
+  std::string url;
+
+  friend bool operator==(const channel_post&, const channel_post&) = default;
+};
+
+template <class V>
+void describe(V& f, channel_post& x) {
+  using model_io::need;
+  using model_io::short_text;
+  model_io::head(f, x);
+  f("channel", x.channel, need::required);
+  f("unit", x.unit, need::required);
+  f("posted_at", x.posted_at, need::required);
+  f("title", x.title, need::optional, short_text);
+  f("url", x.url, need::optional, short_text);
+}
+PBGDPL_MODEL_DECLARE(channel_post)
+
+PBGDPL_DECL void validate(const channel_post& p, validator& v);
+
 // Compiled mode: decoding, encoding and checking these is instantiated once, in the library.
 PBGDPL_MODEL_EXTERN(channel)
+PBGDPL_MODEL_EXTERN(channel_post)
 
 PBGDPL_NAMESPACE_END
 

@@ -41,6 +41,7 @@ struct dataset {
   std::vector<training_course> training_courses;
   std::vector<attendance> attendances;
   std::vector<channel> channels;
+  std::vector<channel_post> channel_posts;
   std::vector<question> questions;
   std::vector<dialogue_session> dialogues;
 
@@ -69,6 +70,7 @@ void describe_dataset(V&& f, dataset& d) {
   f("training_courses", d.training_courses);
   f("attendances", d.attendances);
   f("channels", d.channels);
+  f("channel_posts", d.channel_posts);
   f("questions", d.questions);
   f("dialogues", d.dialogues);
 }
@@ -77,8 +79,8 @@ inline constexpr std::string_view dataset_keys[] = {
     "units",         "accounts",       "legal_documents",  "media",          "articles",
     "publications",  "approvals",      "banners",          "display_groups", "displays",
     "layouts",       "playlists",      "schedules",        "report_templates", "report_periods",
-    "report_submissions", "training_courses", "attendances", "channels",     "questions",
-    "dialogues"};
+    "report_submissions", "training_courses", "attendances", "channels",     "channel_posts",
+    "questions", "dialogues"};
 
 // The dataset as one JSON object of arrays (the form dataset_from_json reads).
 PBGDPL_DECL json dataset_to_json(const dataset& d);

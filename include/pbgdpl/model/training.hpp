@@ -22,6 +22,7 @@ struct training_course {
   date ends_on{};
   std::string url;
   std::uint32_t hours = 0;
+  std::uint32_t sessions = 1;  // how many sessions (buổi) it ran
   std::vector<std::string> topics;
 
   friend bool operator==(const training_course&, const training_course&) = default;
@@ -41,6 +42,7 @@ void describe(V& f, training_course& x) {
   f("ends_on", x.ends_on, need::required);
   f("url", x.url, need::optional, short_text);
   f("hours", x.hours);
+  f("sessions", x.sessions);
   f("topics", x.topics, need::optional, short_text);
 }
 PBGDPL_MODEL_DECLARE(training_course)

@@ -19,6 +19,9 @@
 #include "../model/kiosk.hpp"
 #include "../model/signage.hpp"
 #include "../model/signage_ops.hpp"
+#include "../model/channel.hpp"
+#include "../model/report.hpp"
+#include "../model/training.hpp"
 #include "record.hpp"
 
 #include <concepts>
@@ -432,6 +435,109 @@ struct entity_traits<kiosk_link> {
   }
 };
 
+// Yearly reporting (issue 17). A template under the unit that collects, its editions of one form
+// by `category` (family) and in edition order; a period by template (`category`), round
+// (`sub_kind`) and open/locked; a submission by unit, period (`category`), template (`sub_kind`)
+// and state, so "the reports of period P" and "unit U's report for P" are indexed reads.
+template <>
+struct entity_traits<report_template> {
+  static constexpr std::string_view kind = "report_template";
+  static void index(const report_template& t, record& r) {
+    r.unit = t.owner.value;
+    r.category = t.family.empty() ? t.id.value : t.family;
+    auto e = std::to_string(t.edition);
+    r.sort_key = std::string(10 - std::min<std::size_t>(10, e.size()), '0') + e;
+  }
+};
+
+template <>
+struct entity_traits<report_period> {
+  static constexpr std::string_view kind = "report_period";
+  static void index(const report_period& p, record& r) {
+    r.category = p.template_id.value;
+    r.sub_kind = std::string(to_string(p.round));
+    r.state = p.locked_at ? "locked" : "open";
+    r.sort_key = std::to_string(p.calendar_year) + (p.round == report_round::first ? "-1" : "-2");
+    r.day = format_date(p.due_on);
+  }
+};
+
+template <>
+struct entity_traits<report_submission> {
+  static constexpr std::string_view kind = "report_submission";
+  static void index(const report_submission& s, record& r) {
+    r.unit = s.unit.value;
+    r.category = s.period_id.value;
+    r.sub_kind = s.template_id.value;
+    r.state = std::string(to_string(s.state));
+    if (s.submitted_at) {
+      r.sort_key = detail::ts_key(*s.submitted_at);
+      r.day = detail::day_of(*s.submitted_at);
+    }
+  }
+};
+
+template <>
+struct entity_traits<report_reminder> {
+  static constexpr std::string_view kind = "report_reminder";
+  static void index(const report_reminder& x, record& r) {
+    r.unit = x.unit.value;
+    r.category = x.period.value;
+    r.sort_key = detail::ts_key(x.sent_at);
+    r.day = detail::day_of(x.sent_at);
+  }
+};
+
+// Training (plan task 6): courses by the unit that runs or sends staff to them, by mode, in the
+// order they start; attendance by unit, course (`category`) and status (`sub_kind`).
+template <>
+struct entity_traits<training_course> {
+  static constexpr std::string_view kind = "training_course";
+  static void index(const training_course& c, record& r) {
+    r.unit = c.unit.value;
+    r.sub_kind = std::string(to_string(c.mode));
+    r.sort_key = format_date(c.starts_on);
+    r.day = format_date(c.starts_on);
+  }
+};
+
+template <>
+struct entity_traits<attendance> {
+  static constexpr std::string_view kind = "attendance";
+  static void index(const attendance& a, record& r) {
+    r.unit = a.unit.value;
+    r.category = a.course.value;
+    r.sub_kind = std::string(to_string(a.status));
+    if (a.completed_on) {
+      r.sort_key = format_date(*a.completed_on);
+      r.day = format_date(*a.completed_on);
+    }
+  }
+};
+
+// A unit's channels (plan task 5) by kind and active state, and the posts made on them by
+// channel (`category`) in the order they were posted.
+template <>
+struct entity_traits<channel> {
+  static constexpr std::string_view kind = "channel";
+  static void index(const channel& c, record& r) {
+    r.unit = c.unit.value;
+    r.sub_kind = std::string(to_string(c.kind));
+    r.state = c.active ? "active" : "inactive";
+  }
+};
+
+template <>
+struct entity_traits<channel_post> {
+  static constexpr std::string_view kind = "channel_post";
+  static void index(const channel_post& p, record& r) {
+    r.unit = p.unit.value;
+    r.category = p.channel.value;
+    r.sort_key = detail::ts_key(p.posted_at);
+    r.day = detail::day_of(p.posted_at);
+  }
+};
+
 // Every stored kind, in the order an import creates them: kinds others refer to come first
 // (units before the articles that name them). A macro, X(type) per kind, so that the compiled
 // mode can also instantiate each kind's decoding once in the library (store.hpp).
@@ -440,7 +546,9 @@ struct entity_traits<kiosk_link> {
   X(credential) X(access_token) X(approval_record) X(webhook) X(webhook_delivery) X(banner) \
   X(compliance_run) X(compliance_check) X(feed_subscription) X(aggregated_entry) X(syndication_push) \
   X(display_group) X(display) X(layout) X(playlist) X(schedule_entry) \
-  X(display_enrolment) X(play_record) X(display_status) X(kiosk_link)
+  X(display_enrolment) X(play_record) X(display_status) X(kiosk_link) \
+  X(report_template) X(report_period) X(report_submission) X(report_reminder) \
+  X(training_course) X(attendance) X(channel) X(channel_post)
 
 template <class... T>
 struct kind_list {};

@@ -297,19 +297,21 @@ inline report_template full_template() {
   t.owner = unit_id{"pgddt-ha-dong"};
   t.indicators = {
       {"has_section", "Có chuyên mục PBGDPL", "Has a PBGDPL section", "", indicator_kind::boolean, true, std::nullopt,
-       std::nullopt, ""},
+       std::nullopt, "", std::nullopt, false, "", {}, std::nullopt, ""},
       {"articles_posted", "Số tin, bài đã đăng", "Articles posted", "Trong kỳ", indicator_kind::number, true, 0.0,
-       10000.0, "bài"},
+       10000.0, "bài", std::nullopt, false, "", {}, std::nullopt, ""},
       {"staff_trained_pct", "Tỷ lệ cán bộ được tập huấn", "Share of staff trained", "", indicator_kind::percent, false,
-       std::nullopt, std::nullopt, "%"},
-      {"highlights", "Kết quả nổi bật", "Highlights", "", indicator_kind::text, false, std::nullopt, std::nullopt, ""},
+       std::nullopt, std::nullopt, "%", std::nullopt, false, "", {}, std::nullopt, ""},
+      {"highlights", "Kết quả nổi bật", "Highlights", "", indicator_kind::text, false, std::nullopt, std::nullopt, "",
+       std::nullopt, false, "", {}, std::nullopt, ""},
   };
   return t;
 }
 
 inline report_period full_period() {
   return {report_period_id{"kh19-2023-2024-dot-2"}, 1, 1, report_template_id{"bc-kh19"}, 2023,
-          report_round::second, school_year{2023}, d(2023, 11, 15), d(2023, 12, 15)};
+          report_round::second, school_year{2023}, d(2023, 11, 15), d(2023, 12, 15),
+          std::nullopt, std::nullopt, std::nullopt, {}};
 }
 
 inline report_submission full_submission() {
@@ -319,10 +321,11 @@ inline report_submission full_submission() {
   s.template_id = report_template_id{"bc-kh19"};
   s.period_id = report_period_id{"kh19-2023-2024-dot-2"};
   s.unit = unit_id{"th-van-yen"};
-  s.values = {{"has_section", std::nullopt, true, std::nullopt, ""},
-              {"articles_posted", 14.0, std::nullopt, std::nullopt, "Gồm 3 bài chuyên sâu"},
-              {"staff_trained_pct", 87.5, std::nullopt, std::nullopt, ""},
-              {"highlights", std::nullopt, std::nullopt, std::string("Tổ chức Ngày Pháp luật 9/11."), ""}};
+  s.values = {{"has_section", std::nullopt, true, std::nullopt, "", std::nullopt, std::nullopt, ""},
+              {"articles_posted", 14.0, std::nullopt, std::nullopt, "Gồm 3 bài chuyên sâu", std::nullopt, std::nullopt, ""},
+              {"staff_trained_pct", 87.5, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, ""},
+              {"highlights", std::nullopt, std::nullopt, std::string("Tổ chức Ngày Pháp luật 9/11."), "", std::nullopt,
+               std::nullopt, ""}};
   s.state = submission_state::returned;
   s.submitted_at = at(2023, 12, 10, 16);
   s.submitted_by = account_id{"acc-school-approver"};

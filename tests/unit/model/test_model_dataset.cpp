@@ -104,7 +104,9 @@ TEST_SUITE("model/dataset") {
     std::vector<std::string> labels;
     for (const auto& p : ps) labels.push_back(report_period_label_vi(p));
     CHECK(labels == std::vector<std::string>{"Đợt 2 năm 2023 (trước ngày 15 tháng 12 năm 2023)",
-                                             "Đợt 1 năm 2024 (sau tổng kết năm học 2023-2024)"});
+                                             "Đợt 1 năm 2024 (sau tổng kết năm học 2023-2024)",
+                                             "Đợt 1 năm 2026 (sau tổng kết năm học 2025-2026)",
+                                             "Đợt 2 năm 2026 (trước ngày 15 tháng 12 năm 2026)"});
     for (const auto& p : ps) CHECK_MESSAGE(p.due_on == default_due_on(p.calendar_year, p.round), p.id.value);
   }
 

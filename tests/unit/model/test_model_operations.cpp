@@ -220,9 +220,9 @@ TEST_SUITE("model/report") {
     auto t = full_template();
     auto s = full_submission();
     CHECK(check_against(s, t));
-    s.values[0] = {"has_section", 1.0, std::nullopt, std::nullopt, ""};
+    s.values[0] = {"has_section", 1.0, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, ""};
     s.values[2].number = 120.0;
-    s.values.push_back({"unknown_code", 1.0, std::nullopt, std::nullopt, ""});
+    s.values.push_back({"unknown_code", 1.0, std::nullopt, std::nullopt, "", std::nullopt, std::nullopt, ""});
     auto r = check_against(s, t);
     REQUIRE_FALSE(r);
     REQUIRE(r.err().details.size() == 3);

@@ -138,8 +138,10 @@ TEST_SUITE("model/units over time") {
     t.id = report_template_id{"bc-kh19"};
     t.name = "Báo cáo KH19";
     t.owner = unit_id{"pgddt-ha-dong"};
-    t.indicators.push_back({"articles_posted", "Số tin, bài", "Articles", "", indicator_kind::number, true, 0, {}, "bài"});
-    t.indicators.push_back({"has_section", "Có chuyên mục", "Has a section", "", indicator_kind::boolean, true, {}, {}, ""});
+    t.indicators.push_back({"articles_posted", "Số tin, bài", "Articles", "", indicator_kind::number, true, 0, {}, "bài",
+                            {}, false, "", {}, {}, ""});
+    t.indicators.push_back({"has_section", "Có chuyên mục", "Has a section", "", indicator_kind::boolean, true, {}, {}, "",
+                            {}, false, "", {}, {}, ""});
     auto period = [](std::string id, date due) {
       report_period p;
       p.id = report_period_id{std::move(id)};
@@ -155,8 +157,8 @@ TEST_SUITE("model/units over time") {
       s.period_id = report_period_id{std::move(period)};
       s.unit = unit_id{std::move(unit)};
       s.state = submission_state::submitted;
-      s.values.push_back({"articles_posted", articles, {}, {}, ""});
-      s.values.push_back({"has_section", {}, section, {}, ""});
+      s.values.push_back({"articles_posted", articles, {}, {}, "", {}, {}, ""});
+      s.values.push_back({"has_section", {}, section, {}, "", {}, {}, ""});
       return s;
     };
     const auto y2425 = period("kh19-2025-dot-1", day(2025, 6, 30));

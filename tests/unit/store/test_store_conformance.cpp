@@ -466,10 +466,11 @@ TEST_CASE("the registry lists every stored kind once, with what search reads of 
     CHECK(find_kind(k.kind) == &k);
     if (k.search) searchable.emplace_back(k.kind);
   }
-  CHECK(names.size() == 28);
+  CHECK(names.size() == 36);
   CHECK(searchable == searchable_kinds());
   CHECK(searchable == std::vector<std::string>{"legal_document", "article", "publication", "question"});
-  CHECK(find_kind("report_template") == nullptr);
+  CHECK(find_kind("report_template") != nullptr);
+  CHECK(find_kind("dataset") == nullptr);
   CHECK(searchable_fields("unit") == nullptr);
   // Types and names agree, in the same order.
   std::size_t i = 0;

@@ -17,8 +17,20 @@ PBGDPL_DECL void validate(const channel& c, validator& v) {
   rules::identifier(v, c.unit, "/unit", "Đơn vị", "Unit");
 }
 
+PBGDPL_MODEL_DEFINE(channel_post)
+
+PBGDPL_DECL void validate(const channel_post& p, validator& v) {
+  rules::schema(v, p.schema_version);
+  rules::identifier(v, p.id, "/id", "Mã bài đăng", "Post id");
+  rules::identifier(v, p.channel, "/channel", "Kênh", "Channel");
+  rules::identifier(v, p.unit, "/unit", "Đơn vị", "Unit");
+  rules::text(v, p.title, "/title", "Tiêu đề", "Title", false);
+  rules::url(v, p.url, "/url", "Địa chỉ bài đăng", "Post URL", false);
+}
+
 #if !defined(PBGDPL_HEADER_ONLY)
 PBGDPL_MODEL_INSTANTIATE(channel)
+PBGDPL_MODEL_INSTANTIATE(channel_post)
 #endif
 
 PBGDPL_NAMESPACE_END

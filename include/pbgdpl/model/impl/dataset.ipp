@@ -82,7 +82,8 @@ PBGDPL_DECL void check_dataset_references(const dataset& d, validator& v) {
   ids_of(d.report_submissions, "report_submissions", v);
   auto courses = ids_of(d.training_courses, "training_courses", v);
   ids_of(d.attendances, "attendances", v);
-  ids_of(d.channels, "channels", v);
+  auto channels = ids_of(d.channels, "channels", v);
+  ids_of(d.channel_posts, "channel_posts", v);
   auto questions = ids_of(d.questions, "questions", v);
   ids_of(d.dialogues, "dialogues", v);
   refs ref{v};
@@ -216,6 +217,10 @@ PBGDPL_DECL void check_dataset_references(const dataset& d, validator& v) {
     ref(accounts, d.attendances[i].account, record_path("attendances", i, "/account"), A, AE);
   }
   for (std::size_t i = 0; i < d.channels.size(); ++i) ref(units, d.channels[i].unit, record_path("channels", i, "/unit"), U, UE);
+  for (std::size_t i = 0; i < d.channel_posts.size(); ++i) {
+    ref(channels, d.channel_posts[i].channel, record_path("channel_posts", i, "/channel"), "Kênh", "Channel");
+    ref(units, d.channel_posts[i].unit, record_path("channel_posts", i, "/unit"), U, UE);
+  }
   for (std::size_t i = 0; i < d.questions.size(); ++i) {
     ref(units, d.questions[i].unit, record_path("questions", i, "/unit"), U, UE);
     ref(accounts, d.questions[i].answered_by, record_path("questions", i, "/answered_by"), A, AE);

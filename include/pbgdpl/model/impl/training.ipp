@@ -19,6 +19,8 @@ PBGDPL_DECL void validate(const training_course& c, validator& v) {
                     "ends_on must not be before starts_on");
   rules::url(v, c.url, "/url", "Địa chỉ học trực tuyến", "Course URL", c.mode == training_mode::online);
   v.check(c.hours <= 2000, "/hours", errc::out_of_range, "Số giờ quá lớn", "Too many hours");
+  v.check(c.sessions >= 1 && c.sessions <= 1000, "/sessions", errc::out_of_range, "Số buổi phải từ 1 đến 1000",
+          "Sessions must be 1 to 1000");
   rules::texts(v, c.topics, "/topics", "Chủ đề", "Topic");
 }
 

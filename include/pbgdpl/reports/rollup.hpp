@@ -97,7 +97,9 @@ struct division_view {
   std::vector<cell> total;         // the counted schools, template order
   std::vector<kpi> kpis;           // template order
   std::vector<ranking_entry> ranking;  // counted schools, best first
-  std::size_t expected = 0, counted = 0, excused = 0, missing = 0;  // schools
+  // Schools: open that day; whose report counts; excused; sent but not yet approved (not counted
+  // unless include_submitted); with no report or only a draft or a returned one.
+  std::size_t expected = 0, counted = 0, excused = 0, awaiting = 0, missing = 0;
   friend bool operator==(const division_view&, const division_view&) = default;
 };
 
@@ -116,8 +118,8 @@ struct area_row {
   unit_id unit;
   std::string name;
   unit_kind kind = unit_kind::education_division;
-  std::size_t expected = 0, counted = 0, excused = 0, missing = 0;  // schools
-  double completeness = 0;  // 100 x (counted + excused) / expected; 100 when nothing was expected
+  std::size_t expected = 0, counted = 0, excused = 0, awaiting = 0, missing = 0;  // schools, as division_view
+  double completeness = 0;  // 100 x (counted + awaiting + excused) / expected; 100 if none expected
   std::vector<cell> cells;  // its counted schools, template order
   std::vector<kpi> kpis;
   friend bool operator==(const area_row&, const area_row&) = default;
@@ -133,7 +135,7 @@ struct city_view {
   std::vector<area_row> areas;  // one per unit that is a school's parent that day, by name
   std::vector<cell> total;      // every counted school below the city (not an average of areas)
   std::vector<kpi> kpis;
-  std::size_t expected = 0, counted = 0, excused = 0, missing = 0;
+  std::size_t expected = 0, counted = 0, excused = 0, awaiting = 0, missing = 0;
   friend bool operator==(const city_view&, const city_view&) = default;
 };
 

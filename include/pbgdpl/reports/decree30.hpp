@@ -4,6 +4,7 @@
 #pragma once
 #include "rollup.hpp"
 #include "../core/result.hpp"
+#include "../model/unit.hpp"
 
 #include <string>
 #include <vector>
@@ -28,6 +29,13 @@ struct document_frame {
   std::string signer_name;
   friend bool operator==(const document_frame&, const document_frame&) = default;
 };
+// The frame's bodies from the units as they were on `on`: the issuing body is the unit's name in
+// capitals; the governing body above it is its parent's, except that a commune or ward office gives
+// way to its People's Committee (a school of a ward writes "ỦY BAN NHÂN DÂN PHƯỜNG ..." above its
+// name) and a People's Committee is named by its short name when it has one ("UBND QUẬN HÀ ĐÔNG").
+// issued_on = on. Place, number, issuer code, recipients and signer are the caller's to fill.
+PBGDPL_DECL document_frame frame_for(std::vector<unit> units, const unit_id& u, date on);
+
 struct document_table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;

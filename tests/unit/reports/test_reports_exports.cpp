@@ -274,6 +274,22 @@ TEST_SUITE("reports/exports") {
     CHECK(shtml.find("Kết quả nổi bật: Tọa đàm pháp luật") != std::string::npos);
   }
 
+  TEST_CASE("the frame names the body above as it was that day") {
+    auto us = units();
+    us[1].short_name = "UBND quận Hà Đông";
+    us[3].short_name = "UBND phường Hà Đông";
+    auto division = frame_for(us, unit_id{"pgddt-ha-dong"}, day(2024, 7, 5));
+    CHECK(division.issuing_body == "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO QUẬN HÀ ĐÔNG");
+    CHECK(division.parent_body == "UBND QUẬN HÀ ĐÔNG");
+    CHECK(division.issued_on == day(2024, 7, 5));
+    // A school: under the division in 2024, under the ward (not its office) in December 2025.
+    CHECK(frame_for(us, unit_id{"mn-van-khe"}, day(2024, 7, 5)).parent_body == "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO QUẬN HÀ ĐÔNG");
+    auto school = frame_for(us, unit_id{"mn-van-khe"}, day(2025, 12, 10));
+    CHECK(school.issuing_body == "TRƯỜNG MẦM NON VĂN KHÊ");
+    CHECK(school.parent_body == "UBND PHƯỜNG HÀ ĐÔNG");
+    CHECK(frame_for(us, unit_id{"no-such-unit"}, day(2025, 12, 10)).issuing_body.empty());
+  }
+
   TEST_CASE("a school's document keeps the computed value and the justification of an override") {
     auto t = kh19();
     auto p = period(2024, report_round::first);

@@ -11,6 +11,7 @@
 
 #include "../../core/escape.hpp"
 #include "../../core/text.hpp"
+#include "../../model/unit_directory.hpp"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -80,6 +81,28 @@ inline std::string default_summary(const report_template& t, const report_period
 }
 
 }  // namespace detail
+
+PBGDPL_DECL document_frame frame_for(std::vector<unit> units, const unit_id& u, date on) {
+  document_frame f;
+  f.issued_on = on;
+  const auto tree = unit_directory::at(std::move(units), on);
+  const auto* self = tree.find(u.value);
+  if (!self) return f;
+  auto caps = [](std::string_view s) {
+    auto r = text::upper(s);
+    return r ? std::move(*r) : std::string(s);
+  };
+  f.issuing_body = caps(self->name);
+  const unit* above = tree.parent(u.value);
+  if (above && above->kind == unit_kind::commune_office && tree.parent(above->id.value))
+    above = tree.parent(above->id.value);
+  if (above) {
+    bool committee = above->kind == unit_kind::district || above->kind == unit_kind::ward ||
+                     above->kind == unit_kind::commune;
+    f.parent_body = caps(committee && !above->short_name.empty() ? above->short_name : above->name);
+  }
+  return f;
+}
 
 PBGDPL_DECL report_document division_document(const report_template& t, const report_period& p,
                                               const division_view& v, document_frame frame) {
@@ -267,6 +290,14 @@ inline void html_p(std::string& out, std::string_view cls, std::string_view text
   out += "</p>\n";
 }
 
+// "Hà Đông, ngày 05 tháng 7 năm 2024"; without a place, "Ngày 05 tháng 7 năm 2024".
+inline std::string place_date(const document_frame& f) {
+  if (!f.place.empty()) return format_place_date(f.place, f.issued_on);
+  auto d = format_vietnamese_date(f.issued_on);
+  if (!d.empty() && d[0] == 'n') d[0] = 'N';
+  return d;
+}
+
 inline std::string number_line(const document_frame& f) {
   return "Số: " + (f.number.empty() ? std::string("      ") : f.number) + "/BC-" + f.issuer_code;
 }
@@ -290,7 +321,7 @@ PBGDPL_DECL std::string decree30_html(const report_document& d) {
   detail::html_p(out, "", detail::number_line(f));
   out += "</div>\n<div class=\"nation\">\n<p><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong></p>\n"
          "<p class=\"motto\"><strong>Độc lập - Tự do - Hạnh phúc</strong></p>\n<hr class=\"rule\">\n";
-  detail::html_p(out, "place", format_place_date(f.place, f.issued_on));
+  detail::html_p(out, "place", detail::place_date(f));
   out += "</div>\n</div>\n<h1>BÁO CÁO<span class=\"summary\">";
   append_html_escaped(out, f.summary);
   out += "</span></h1>\n";
@@ -597,7 +628,7 @@ PBGDPL_DECL result<std::string> decree30_pdf(const report_document& d) {
   double y2 = column(right_x, right_w,
                      {{"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {.size = 12, .bold = true}},
                       {"Độc lập - Tự do - Hạnh phúc", {.size = 13.5, .bold = true}},
-                      {format_place_date(f.place, f.issued_on), {.size = 13.5, .italic = true}}},
+                      {detail::place_date(f), {.size = 13.5, .italic = true}}},
                      1, 0.6);
   w.move(std::max(y1, y2) - w.y() + 18);
 

@@ -7,6 +7,7 @@
 #include "../model/unit.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -57,13 +58,20 @@ struct report_document {
 // number> ... <period label>" when the frame's is empty.
 PBGDPL_DECL report_document division_document(const report_template& t, const report_period& p,
                                               const division_view& v, document_frame frame);
+// The city's summary across the units above the schools: completeness and the main totals per
+// area, then the city's totals and KPIs.
+PBGDPL_DECL report_document city_document(const report_template& t, const report_period& p, const city_view& v,
+                                          document_frame frame);
 // A school's own report: its values indicator by indicator (with the computed value and the
 // justification where a person overrode it), its narrative (text) indicators as paragraphs.
 PBGDPL_DECL report_document school_document(const report_template& t, const report_period& p,
                                             const report_submission& s, document_frame frame);
-// A complete HTML page (lang="vi"), print CSS for A4 in Times New Roman 13-14pt (DejaVu Serif
-// when it is missing), every text escaped.
-PBGDPL_DECL std::string decree30_html(const report_document& d);
+// A complete HTML page (lang="vi"), print CSS for A4 in Times New Roman 13-14pt (Liberation Serif,
+// then DejaVu Serif, when it is missing), every text escaped. The CSS is inline unless
+// `stylesheet_href` names where decree30_css() is served (a page under a Content-Security-Policy
+// of style-src 'self' must link it).
+PBGDPL_DECL std::string decree30_html(const report_document& d, std::string_view stylesheet_href = {});
+PBGDPL_DECL std::string_view decree30_css() noexcept;
 // The same document as PDF (cairo + pango; fonts subset and embedded by cairo). errc::io_error when
 // cairo fails.
 PBGDPL_DECL result<std::string> decree30_pdf(const report_document& d);

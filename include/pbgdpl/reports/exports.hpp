@@ -33,6 +33,8 @@ struct data_value {
 // Every counted school's values, then the division's totals and level splits ("other" for
 // schools without a level). The template says which values are yes/no.
 PBGDPL_DECL std::vector<data_value> data_values(const report_template& t, const division_view& v);
+// The city's: each area's totals (unit = the area), then the city's (unit = the city).
+PBGDPL_DECL std::vector<data_value> data_values(const report_template& t, const city_view& v);
 // One submission's own values (whatever its state).
 PBGDPL_DECL std::vector<data_value> data_values(const report_submission& s);
 // RFC 4180 (CRLF, quotes doubled), UTF-8 with a byte order mark for Excel, header

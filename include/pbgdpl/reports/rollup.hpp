@@ -166,8 +166,11 @@ PBGDPL_DECL trend_chart trend_of(const report_template& t, std::span<const repor
                      bool english = false);
 enum class chart_style { line, bar };
 // A standalone SVG document (viewBox, role="img", <title> and <desc>, every text escaped, no
-// script or external reference): years on x, one series per indicator, a legend.
-PBGDPL_DECL std::string trend_svg(const trend_chart& chart, chart_style style = chart_style::line);
+// script, style attribute or external reference): years on x, one series per indicator, a legend.
+// `id` prefixes the ids of its title and description ("<id>-title"; letters, digits, - and _
+// kept): give each chart of one page its own.
+PBGDPL_DECL std::string trend_svg(const trend_chart& chart, chart_style style = chart_style::line,
+                                  std::string_view id = "trend");
 
 }  // namespace reports
 PBGDPL_NAMESPACE_END

@@ -253,7 +253,7 @@ TEST_SUITE("reports/exports") {
     CHECK(html.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
     for (std::string_view needle :
          {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "UBND QUẬN HÀ ĐÔNG",
-          "<strong>PHÒNG GIÁO DỤC VÀ ĐÀO TẠO</strong>", "Số:       /BC-PGDĐT", "Hà Đông, ngày 05 tháng 7 năm 2024",
+          "<strong>PHÒNG GIÁO DỤC VÀ ĐÀO TẠO</strong>", "<p class=\"number\">Số:       /BC-PGDĐT", "Hà Đông, ngày 05 tháng 7 năm 2024",
           "<h1>BÁO CÁO", "Nơi nhận:", "- Sở GDĐT Hà Nội;", "- Lưu: VT.", "KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG",
           "Nguyễn Văn An", "Times New Roman", "size: A4", "ĐỀ XUẤT KHEN THƯỞNG", "Chưa đạt"})
       CHECK_MESSAGE(html.find(needle) != std::string::npos, needle);
@@ -262,6 +262,12 @@ TEST_SUITE("reports/exports") {
     // Headings in order: one h1, then h2s.
     CHECK(html.find("<h2>") > html.find("<h1>"));
     CHECK(html.find("<h3>") == std::string::npos);
+
+    // Under a style-src 'self' policy the page links the stylesheet instead of carrying it.
+    auto linked = decree30_html(doc, "/static/decree30.css?v=\"1\"");
+    CHECK(linked.find("<style>") == std::string::npos);
+    CHECK(linked.find("<link rel=\"stylesheet\" href=\"/static/decree30.css?v=&quot;1&quot;\">") != std::string::npos);
+    CHECK(html.find(decree30_css()) != std::string::npos);
 
     auto numbered = sample_frame();
     numbered.number = "12";
@@ -288,6 +294,21 @@ TEST_SUITE("reports/exports") {
     CHECK(school.issuing_body == "TRƯỜNG MẦM NON VĂN KHÊ");
     CHECK(school.parent_body == "UBND PHƯỜNG HÀ ĐÔNG");
     CHECK(frame_for(us, unit_id{"no-such-unit"}, day(2025, 12, 10)).issuing_body.empty());
+  }
+
+  TEST_CASE("the city's document and data values list each area") {
+    auto t = kh19();
+    auto p = period(2024, report_round::first);
+    auto c = city_rollup(t, p, reports_2024(p), units(), unit_id{"ha-noi"});
+    auto values = data_values(t, c);
+    REQUIRE(!values.empty());
+    CHECK(values[0].unit == "pgddt-ha-dong");
+    CHECK(values[0].value == "10");
+    CHECK(values.back().unit == "ha-noi");
+    auto html = decree30_html(city_document(t, p, c, sample_frame()));
+    CHECK(html.find("Phòng Giáo dục và Đào tạo quận Hà Đông") != std::string::npos);
+    CHECK(html.find("66,67%") != std::string::npos);  // (2 approved + 1 sent + 1 excused) / 6
+    CHECK(html.find("50 / 100 (Chưa đạt)") != std::string::npos);
   }
 
   TEST_CASE("a school's document keeps the computed value and the justification of an override") {

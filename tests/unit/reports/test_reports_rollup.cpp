@@ -166,6 +166,7 @@ TEST_SUITE("reports/rollup") {
         report(p, "mn-van-khe", submission_state::returned, {50, 1, true, 1, 100, "cũ"}, at(2024, 6, 28)),
         report(other, "th-van-yen", submission_state::accepted, {7, 7, true, 1, 100, "khác"}, at(2024, 12, 1))};
     reports[1].id = submission_id{"other-copy"};
+    reports[0].values.push_back(reports[0].values[0]);  // listed twice: counts once
     auto v = division_rollup(t, p, reports, units(), unit_id{"pgddt-ha-dong"});
     CHECK(v.counted == 1);
     CHECK(cell_of(v.total, "articles_published").value == 4);
@@ -250,6 +251,10 @@ TEST_SUITE("reports/rollup") {
       CHECK(svg.find("role=\"img\"") != std::string::npos);
     }
     CHECK(well_formed(trend_svg(trend_chart{})));
+    auto named = trend_svg(chart, chart_style::line, "articles\" onload=\"x");
+    CHECK(named.find("aria-labelledby=\"articlesonloadx-title articlesonloadx-desc\"") != std::string::npos);
+    CHECK(named.find("<title id=\"articlesonloadx-title\">") != std::string::npos);
+    CHECK(well_formed(named));
     CHECK_FALSE(well_formed("<svg><title>a & b</title></svg>"));  // the checker itself can fail
   }
 }

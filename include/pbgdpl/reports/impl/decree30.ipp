@@ -201,6 +201,66 @@ PBGDPL_DECL report_document division_document(const report_template& t, const re
   return d;
 }
 
+PBGDPL_DECL report_document city_document(const report_template& t, const report_period& p, const city_view& v,
+                                          document_frame frame) {
+  report_document d;
+  if (frame.summary.empty()) frame.summary = detail::default_summary(t, p);
+  d.frame = std::move(frame);
+  std::size_t n = 0;
+  document_section status;
+  status.heading = detail::roman(++n) + ". TÌNH HÌNH GỬI BÁO CÁO";
+  status.paragraphs.push_back(
+      "Số trường phải báo cáo: " + std::to_string(v.expected) + "; báo cáo đã được duyệt: " +
+      std::to_string(v.counted) + "; được miễn báo cáo: " + std::to_string(v.excused) + "; đã gửi, chờ duyệt: " +
+      std::to_string(v.awaiting) + "; chưa gửi: " + std::to_string(v.missing) + ".");
+  document_table at;
+  at.header = {"TT", "Đơn vị", "Số trường", "Đã duyệt", "Được miễn", "Chờ duyệt", "Chưa gửi", "Tỷ lệ đã gửi"};
+  std::size_t i = 0;
+  for (const auto& a : v.areas)
+    at.rows.push_back({std::to_string(++i), a.name, std::to_string(a.expected), std::to_string(a.counted),
+                       std::to_string(a.excused), std::to_string(a.awaiting), std::to_string(a.missing),
+                       detail::vi_number(a.completeness) + "%"});
+  status.tables.push_back(std::move(at));
+  d.sections.push_back(std::move(status));
+
+  document_section totals;
+  totals.heading = detail::roman(++n) + ". KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU";
+  document_table tt;
+  tt.header = {"TT", "Chỉ tiêu", "Đơn vị tính", "Số trường có số liệu", "Kết quả"};
+  std::size_t row = 0;
+  for (std::size_t k = 0; k < t.indicators.size() && k < v.total.size(); ++k) {
+    const auto& ind = t.indicators[k];
+    if (ind.kind == indicator_kind::text) continue;
+    tt.rows.push_back({std::to_string(++row), ind.label, detail::measure(ind), std::to_string(v.total[k].units),
+                       detail::shown(v.total[k], ind, false)});
+  }
+  totals.tables.push_back(std::move(tt));
+  d.sections.push_back(std::move(totals));
+
+  if (!v.kpis.empty()) {
+    document_section k;
+    k.heading = detail::roman(++n) + ". ĐỐI CHIẾU VỚI MỤC TIÊU CỦA KẾ HOẠCH";
+    document_table kt;
+    kt.header = {"Đơn vị"};
+    for (const auto& x : v.kpis)
+      if (const auto* ind = find_indicator(t, x.code)) kt.header.push_back(ind->label);
+    auto kpi_row = [&](const std::string& name, const std::vector<kpi>& kpis) {
+      std::vector<std::string> r{name};
+      for (const auto& x : kpis) {
+        if (!find_indicator(t, x.code)) continue;
+        r.push_back(detail::vi_number(x.actual) + " / " + detail::vi_number(x.target) + (x.met ? " (Đạt)" : " (Chưa đạt)"));
+      }
+      return r;
+    };
+    for (const auto& a : v.areas) kt.rows.push_back(kpi_row(a.name, a.kpis));
+    kt.rows.push_back(kpi_row("Toàn thành phố", v.kpis));
+    k.paragraphs.push_back("Mỗi ô ghi kết quả / mục tiêu.");
+    k.tables.push_back(std::move(kt));
+    d.sections.push_back(std::move(k));
+  }
+  return d;
+}
+
 PBGDPL_DECL report_document school_document(const report_template& t, const report_period& p,
                                             const report_submission& s, document_frame frame) {
   report_document d;
@@ -254,8 +314,10 @@ body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif
   color: #000; background: #fff; margin: 0; }
 main { max-width: 165mm; margin: 0 auto; padding: 8mm 4mm; }
 .head { display: flex; justify-content: space-between; gap: 4mm; text-align: center; }
-.issuer { flex: 0 0 42%; font-size: 13pt; }
+.issuer { flex: 0 0 43%; font-size: 12.5pt; }
 .nation { flex: 0 0 56%; font-size: 13pt; }
+.nation .title { font-size: 12pt; white-space: nowrap; }
+.number { white-space: pre-wrap; }
 .head p { margin: 0; }
 .rule { width: 35%; margin: 1mm auto 2mm; border: 0; border-top: 1px solid #000; }
 .nation .motto { font-size: 14pt; }
@@ -304,22 +366,32 @@ inline std::string number_line(const document_frame& f) {
 
 }  // namespace detail
 
-PBGDPL_DECL std::string decree30_html(const report_document& d) {
+PBGDPL_DECL std::string_view decree30_css() noexcept { return detail::decree30_css; }
+
+PBGDPL_DECL std::string decree30_html(const report_document& d, std::string_view stylesheet_href) {
   const auto& f = d.frame;
   std::string out;
   out.reserve(8192);
   out += "<!DOCTYPE html>\n<html lang=\"vi\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>BÁO CÁO: ";
   append_html_escaped(out, f.summary);
-  out += "</title>\n<style>";
-  out += detail::decree30_css;
-  out += "</style>\n</head>\n<body>\n<main>\n<div class=\"head\">\n<div class=\"issuer\">\n";
+  out += "</title>\n";
+  if (stylesheet_href.empty()) {
+    out += "<style>";
+    out += detail::decree30_css;
+    out += "</style>\n";
+  } else {
+    out += "<link rel=\"stylesheet\" href=\"";
+    append_html_escaped(out, stylesheet_href);
+    out += "\">\n";
+  }
+  out += "</head>\n<body>\n<main>\n<div class=\"head\">\n<div class=\"issuer\">\n";
   detail::html_p(out, "", f.parent_body);
   out += "<p><strong>";
   append_html_escaped(out, f.issuing_body);
   out += "</strong></p>\n<hr class=\"rule\">\n";
-  detail::html_p(out, "", detail::number_line(f));
-  out += "</div>\n<div class=\"nation\">\n<p><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong></p>\n"
+  detail::html_p(out, "number", detail::number_line(f));
+  out += "</div>\n<div class=\"nation\">\n<p class=\"title\"><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong></p>\n"
          "<p class=\"motto\"><strong>Độc lập - Tự do - Hạnh phúc</strong></p>\n<hr class=\"rule\">\n";
   detail::html_p(out, "place", detail::place_date(f));
   out += "</div>\n</div>\n<h1>BÁO CÁO<span class=\"summary\">";

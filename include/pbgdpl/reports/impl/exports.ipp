@@ -186,6 +186,18 @@ PBGDPL_DECL std::vector<data_value> data_values(const report_template& t, const 
   return out;
 }
 
+PBGDPL_DECL std::vector<data_value> data_values(const report_template& t, const city_view& v) {
+  std::vector<data_value> out;
+  auto push = [&](const std::string& unit, const cell& c) {
+    if (!c.value && c.text.empty()) return;
+    out.push_back({unit, v.period.value, c.code, "", detail::value_text(c, find_indicator(t, c.code), false), {}});
+  };
+  for (const auto& a : v.areas)
+    for (const auto& c : a.cells) push(a.unit.value, c);
+  for (const auto& c : v.total) push(v.unit.value, c);
+  return out;
+}
+
 PBGDPL_DECL std::vector<data_value> data_values(const report_submission& s) {
   std::vector<data_value> out;
   for (const auto& v : s.values) {
@@ -461,10 +473,10 @@ PBGDPL_DECL result<std::string> division_email(const report_template& t, const r
   mail_message m;
   m.from = std::move(from);
   m.to = std::move(to);
-  m.subject = "Báo cáo " + doc.frame.summary + " - " + v.name;
+  m.subject = "Báo cáo: " + doc.frame.summary + " - " + v.name;
   m.text = "Kính gửi: " + (frame.recipients.empty() ? std::string("Quý cơ quan") : frame.recipients.front()) +
-           "\r\n\r\n" + v.name + " gửi kèm báo cáo " + doc.frame.summary +
-           ": văn bản (PDF), bảng tổng hợp (Excel) và số liệu (CSV).\r\n\r\n"
+           "\r\n\r\n" + v.name + " gửi kèm báo cáo \"" + doc.frame.summary +
+           "\": văn bản (PDF), bảng tổng hợp (Excel) và số liệu (CSV).\r\n\r\n"
            "Dear recipient,\r\n\r\n" + v.name + " sends the attached report (" + report_period_label_en(p) +
            "): the document (PDF), the summary workbook (Excel) and the data values (CSV).\r\n";
   m.sent_at = now;

@@ -172,9 +172,12 @@ struct group {
 
 inline void add_report(group& g, const template_plan& plan, const report_submission& s) {
   auto at = s.submitted_at.value_or(timestamp{});
+  // A value listed twice (a record the model's checks would refuse) counts once: the first.
+  std::vector<bool> seen(plan.rules.size(), false);
   for (const auto& v : s.values) {
     auto k = plan.at.find(v.code);
-    if (k == plan.at.end()) continue;
+    if (k == plan.at.end() || seen[k->second]) continue;
+    seen[k->second] = true;
     add(g.acc[k->second], plan.rules[k->second], v, at, s.unit.value);
   }
 }
@@ -470,7 +473,11 @@ PBGDPL_DECL trend_chart trend_of(const report_template& t, std::span<const repor
   return c;
 }
 
-PBGDPL_DECL std::string trend_svg(const trend_chart& chart, chart_style style) {
+PBGDPL_DECL std::string trend_svg(const trend_chart& chart, chart_style style, std::string_view id) {
+  std::string prefix;
+  for (char c : id.substr(0, 64))
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_') prefix += c;
+  if (prefix.empty() || (prefix[0] >= '0' && prefix[0] <= '9') || prefix[0] == '-') prefix = "trend" + prefix;
   // Okabe-Ito: told apart by readers with colour-vision deficiencies.
   static constexpr std::array<std::string_view, 8> colours{"#0072B2", "#D55E00", "#009E73", "#CC79A7",
                                                             "#E69F00", "#56B4E9", "#000000", "#F0E442"};
@@ -505,11 +512,11 @@ PBGDPL_DECL std::string trend_svg(const trend_chart& chart, chart_style style) {
   std::string out;
   out.reserve(4096);
   out += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + num(width) + " " + num(height) +
-         "\" role=\"img\" aria-labelledby=\"trend-title trend-desc\" font-family=\"DejaVu Sans, sans-serif\" "
-         "font-size=\"12\">\n";
-  out += "<title id=\"trend-title\">";
+         "\" role=\"img\" aria-labelledby=\"" + prefix + "-title " + prefix +
+         "-desc\" font-family=\"DejaVu Sans, sans-serif\" font-size=\"12\">\n";
+  out += "<title id=\"" + prefix + "-title\">";
   append_xml_escaped(out, chart.title);
-  out += "</title>\n<desc id=\"trend-desc\">";
+  out += "</title>\n<desc id=\"" + prefix + "-desc\">";
   // The data in words, for readers who cannot see the chart.
   for (std::size_t s = 0; s < ns; ++s) {
     if (s) out += "; ";

@@ -50,3 +50,5 @@
 #include "signage/render.hpp"
 #include "portal/signage_api.hpp"
 #include "reports/templates.hpp"
+#include "reports/indicators.hpp"
+#include "reports/validation.hpp"

@@ -16,10 +16,14 @@ namespace webhook_events {
 inline constexpr std::string_view article_published = "article.published";
 // A question was answered (or published with its answer): once per (question, answered_at).
 inline constexpr std::string_view question_answered = "question.answered";
+// A unit's yearly report is due soon and not yet sent: once per (period, unit, reminder day),
+// to the webhooks of the school and of the units above it on the period's tree.
+inline constexpr std::string_view report_reminder = "report.reminder";
 }  // namespace webhook_events
 
 inline bool is_webhook_event(std::string_view e) noexcept {
-  return e == webhook_events::article_published || e == webhook_events::question_answered;
+  return e == webhook_events::article_published || e == webhook_events::question_answered ||
+         e == webhook_events::report_reminder;
 }
 
 struct webhook {

@@ -20,8 +20,8 @@ PBGDPL_DECL void validate(const webhook& w, validator& v) {
   for (std::size_t i = 0; i < w.events.size(); ++i) {
     auto path = "/events/" + std::to_string(i);
     v.check(is_webhook_event(w.events[i]), path, errc::out_of_range,
-            "Sự kiện không được hỗ trợ: \"" + w.events[i] + "\" (article.published, question.answered)",
-            "Unsupported event: \"" + w.events[i] + "\" (article.published, question.answered)");
+            "Sự kiện không được hỗ trợ: \"" + w.events[i] + "\" (article.published, question.answered, report.reminder)",
+            "Unsupported event: \"" + w.events[i] + "\" (article.published, question.answered, report.reminder)");
     rules::unique_at(v, w.events, i, [](const auto& x) -> const auto& { return x; }, path, "Sự kiện bị lặp lại",
                      "Duplicate event");
   }

@@ -53,6 +53,7 @@
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
+#include "demo_reports.hpp"
 #include "demo_signage.hpp"
 
 #include <sodium.h>
@@ -364,6 +365,12 @@ int main(int argc, char** argv) {
     std::cout << "Đã tạo nội dung màn hình mẫu / made the demo signage content: " << signage->made.size() << " files, "
               << signage->signed_approvals.size() << " approvals signed\n";
 
+  // Yearly reporting: this year's rounds, and the demo school's round 2 report pre-filled from the
+  // store (after the signage content, whose screens it counts).
+  auto reporting = demo::seed_reports(**db, seed, clock_now());
+  if (!reporting) return fail(reporting.err());
+  for (const auto& n : reporting->notes) std::cout << "Báo cáo / reports: " << n << "\n";
+
   portal::options opt;
   opt.base_url = "http://" + a->address + ":" + std::to_string(a->port);
   // The portal's own section is the unit that manages the schools today: the education division,
@@ -387,6 +394,8 @@ int main(int argc, char** argv) {
   opt.authenticate = portal::store_key_authenticator(accounts);
   // One unit directory, kept in memory, for the pages, the editor and the authorizer alike.
   opt.units = std::make_shared<portal::live_units>(**db);
+  // Reports are signed (submitted, approved) with the account's key, opened with its password.
+  opt.signing_key = [&accounts](const account_id& who, std::string_view password) { return accounts.approval_key(who, password); };
   opt.authorize = portal::account_authorizer(**db, opt.units);
   // The editor under /quan-tri/. Cookies are Secure except on plain-http loopback (the demo),
   // where a browser would drop them.
@@ -573,6 +582,8 @@ int main(int argc, char** argv) {
               << "  Kiểm tra trang trường / school site KPIs: " << base << "/pbgdpl/kiem-tra-trang-truong/\n"
               << "  Cầu thang pháp luật / legal staircase: " << base << "/pbgdpl/cau-thang-phap-luat/  (quản trị / editor: " << base
               << "/quan-tri/man-hinh)\n"
+              << "  Báo cáo hằng năm / yearly reports: " << base << "/quan-tri/bao-cao"
+              << (reporting->draft.empty() ? std::string() : "  (" + reporting->school_approver + " gửi / sends " + reporting->draft + ")") << "\n"
               << "  Liên thông / syndication: " << base << "/pbgdpl/lien-thong/goi.json  goi.json.minisig  feed.atom  (khóa / key: "
               << (a->data / "syndication.pub").string() << ")\n";
     // The units by level as of today, and those that ended (their archives).

@@ -865,6 +865,7 @@ PBGDPL_DECL void api::build() {
   collection<play_record>("play-records", false);
   collection<display_status>("display-status", false);
   signage_routes();
+  reports_routes();
   webhooks();
   compliance();
   routes_->get("/v1/banners", [this](http::request&) {
@@ -1115,6 +1116,7 @@ PBGDPL_DECL json api::openapi() {
                {"responses", responses(false)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
   signage_openapi(paths, list_params, id_param, key_only, responses(false));
+  reports_openapi(paths, id_param, key_only, responses(false), responses(true));
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
   paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};
   return json{
@@ -1167,3 +1169,4 @@ PBGDPL_DECL json api::openapi() {
 PBGDPL_NAMESPACE_END
 
 #include "api_signage.ipp"
+#include "api_reports.ipp"

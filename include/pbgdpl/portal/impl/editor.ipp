@@ -129,6 +129,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     if (s.media) h += "<li><a href=\"" + esc(s.link("/bieu-ngu")) + "\">" + s.t("Biểu ngữ", "Banner") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/man-hinh")) + "\">" + s.t("Màn hình", "Screens") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/bao-cao")) + "\">" + s.t("Báo cáo", "Reports") + "</a></li>";
+    h += "<li><a href=\"" + esc(s.link("/tap-huan")) + "\">" + s.t("Tập huấn và kênh", "Training and channels") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
     h += "</ul></nav><form class=\"editor-signout\" method=\"post\" action=\"" + esc(s.link("/dang-xuat")) + "\">";
     h += "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(csrf) + "\">";
@@ -342,3 +343,4 @@ PBGDPL_NAMESPACE_END
 #include "editor_dialogues.ipp"
 #include "editor_signage.ipp"
 #include "editor_reports.ipp"
+#include "editor_training.ipp"

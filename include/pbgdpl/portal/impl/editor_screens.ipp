@@ -715,6 +715,7 @@ PBGDPL_DECL void editor::build() {
   build_dialogues(guarded);
   build_signage(guarded);
   build_reports(guarded);
+  build_training(guarded);
 }
 
 }  // namespace portal

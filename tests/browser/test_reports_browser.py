@@ -1,7 +1,7 @@
 """The editor's "Báo cáo" screens in headless Chromium, as their users work: the school's principal
 opens the demo draft pre-filled from the data, adds the narrative, saves, signs and sends it with
 the password (a wrong one is refused); the ward office's approver sees the review screen, approves
-it with her password. Every report
+it with her password, and the roll-up shows it with its trend charts and downloads. Every report
 screen, in both languages, is valid HTML (vnu) with no serious axe violation."""
 import datetime
 import re
@@ -93,6 +93,11 @@ def test_a_report_is_filled_signed_sent_and_approved(browser, portal, shots):
     browser.find_element(By.CSS_SELECTOR, "form[action*='/duyet'] input[type=password]").send_keys(passwords(portal)[REVIEWER])
     click_and_wait(browser, browser.find_element(By.ID, "b-duyet"))
     assert "Đã ký duyệt" in browser.page_source, browser.page_source[:3000]
+    browser.get(portal.base + f"/quan-tri/bao-cao/{period}/tong-hop/{WARD_OFFICE}")
+    assert "Tiểu học Văn Yên" in browser.page_source
+    imgs = browser.find_elements(By.CSS_SELECTOR, "img.trend")
+    assert imgs and all(browser.execute_script("return arguments[0].naturalWidth", i) > 0 for i in imgs)
+    browser.save_screenshot(str(shots / "reports-rollup.png"))
 
 
 def test_every_report_screen_is_valid_html_and_has_no_serious_axe_violation(browser, portal):
@@ -107,7 +112,14 @@ def test_every_report_screen_is_valid_html_and_has_no_serious_axe_violation(brow
             pages[u] = a11y.served_html(browser, u)
             problems[u] = a11y.axe_check(browser, u)
     sign_in(browser, portal, REVIEWER)
-    for path in ("/bao-cao", f"/bao-cao/{period}/{SCHOOL}", f"/bao-cao/{period}/xet/{WARD_OFFICE}"):
+    for path in ("/bao-cao", f"/bao-cao/{period}/{SCHOOL}", f"/bao-cao/{period}/xet/{WARD_OFFICE}",
+                 f"/bao-cao/{period}/tong-hop/{WARD_OFFICE}"):
+        for lang in ("", "?lang=en"):
+            u = portal.base + "/quan-tri" + path + lang
+            pages[u] = a11y.served_html(browser, u)
+            problems[u] = a11y.axe_check(browser, u)
+    sign_in(browser, portal, "pham.minh.duc")  # the city's official: the city-wide roll-up
+    for path in ("/bao-cao", f"/bao-cao/{period}/tong-hop/ha-noi"):
         for lang in ("", "?lang=en"):
             u = portal.base + "/quan-tri" + path + lang
             pages[u] = a11y.served_html(browser, u)

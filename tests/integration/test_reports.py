@@ -1,22 +1,26 @@
 """Yearly reporting on the real portal (issue 17): the demo school's round 2 report is a draft
 pre-filled from the demo data, and its computed values equal counts made here through the public
 API; an override without a justification and a submit with a wrong password are refused and
-change nothing; the principal signs and sends it, the ward office's approver returns it with a note,
-then signs the approval of the report sent again, and excuses another school. Nobody
+change nothing; the principal signs and sends it, the ward office's approver signs the approval,
+the roll-up counts it, and the downloads hold what they should (the Decree 30 document's national
+title and "Nơi nhận", the PDF's text through pdftotext, the CSV's rows, the XLSX's sheet). Nobody
 else sees it: no caller gets 401, a school of another ward and that ward's approver get 404. Text
-typed into the narrative stays text in the editor.
+typed into the narrative stays text in the editor, the document and the downloads.
 
 The portal runs from a copy of the seed with two more accounts: the principal of a school of
 another ward (Dương Nội) and that ward's approver."""
 import datetime
+import io
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -171,7 +175,8 @@ def complete(session, sub):
 
 
 def test_reports_are_not_public(portal):
-    for path in ("/api/v1/reports/templates", "/api/v1/reports/periods", "/api/v1/reports/submissions"):
+    for path in ("/api/v1/reports/templates", "/api/v1/reports/periods", "/api/v1/reports/submissions",
+                 "/api/v1/reports/rollup?period=x&unit=" + WARD_OFFICE):
         r = portal.get(path)
         assert r.status == 401, (path, r.status, r.text)
         assert r.json()["error"]["code"] == "unauthenticated"
@@ -268,9 +273,13 @@ def test_strangers_and_another_ward_see_nothing(portal):
         assert st == 200 and all(x["unit"] != SCHOOL for x in lst["items"]), lst
         st, err = o.json("POST", "/api/v1/reports/submissions/" + sid + "/approve", {"password": passwords(portal)[user]})
         assert st == 404, err
+        st, err = o.json("GET", f"/api/v1/reports/rollup?period={urllib.parse.quote(period['id'])}&unit={WARD_OFFICE}")
+        assert st == 403, err
         st, raw, _ = o.call("GET", "/quan-tri/bao-cao/" + period["id"] + "/" + SCHOOL)
         assert st == 404
         st, raw, _ = o.call("GET", "/quan-tri/bao-cao/" + period["id"] + "/xet/" + WARD_OFFICE)
+        assert st == 404
+        st, raw, _ = o.call("GET", "/quan-tri/bao-cao/" + period["id"] + "/tong-hop/" + WARD_OFFICE)
         assert st == 404
     # The school's editor sees its own school's report, not its neighbour's.
     e = Session(portal, EDITOR)
@@ -280,7 +289,7 @@ def test_strangers_and_another_ward_see_nothing(portal):
     assert st in (403, 404)
 
 
-def test_submit_return_approve_and_excuse(portal):
+def test_submit_return_approve_excuse_rollup_and_downloads(portal):
     s = Session(portal, PRINCIPAL)
     period = round2(s)
     sub = complete(s, the_draft(s, period))
@@ -331,11 +340,74 @@ def test_submit_return_approve_and_excuse(portal):
     _, done = r.json("GET", path)
     assert done["state"] == "accepted" and done["approval_signature"] and done["approver_key"]
     assert [h["action"] for h in done["history"]][-2:] == ["submit", "approve"]
+    # The roll-up counts it.
+    q = f"/api/v1/reports/rollup?period={urllib.parse.quote(period['id'])}&unit={WARD_OFFICE}"
+    st, view = r.json("GET", q)
+    assert st == 200, view
+    raw = json.dumps(view, ensure_ascii=False)
+    assert SCHOOL in raw
+    page = r.editor.get("/quan-tri/bao-cao/" + period["id"] + "/tong-hop/" + WARD_OFFICE)
+    assert "Tiểu học Văn Yên" in page and "format=pdf" in page and "<script>alert" not in page
+    # Decree 30 HTML.
+    st, html_doc, headers = r.call("GET", q + "&format=html")
+    assert st == 200 and headers["Content-Type"].startswith("text/html")
+    text = html_doc.decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nơi nhận" in text
+    assert "<script>alert" not in text
+    # PDF, through pdftotext.
+    st, pdf, headers = r.call("GET", q + "&format=pdf")
+    assert st == 200 and pdf.startswith(b"%PDF"), pdf[:100]
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        out = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, check=True).stdout.decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in out and "Nơi nhận" in out, out[:2000]
+    # CSV: the header and the school's rows.
+    st, csv_doc, headers = r.call("GET", q + "&format=csv")
+    assert st == 200 and "attachment" in headers.get("Content-Disposition", "")
+    lines = csv_doc.decode("utf-8-sig").splitlines()
+    assert lines[0] == "unit,period,indicator,breakdown,value,comment", lines[:3]
+    assert any(l.startswith(SCHOOL + ",") for l in lines), lines[:10]
+    assert not any(l.split(",", 5)[-1].startswith(("=", "+", "-", "@")) for l in lines[1:] if l.count(",") >= 5)
+    # XLSX: a workbook whose sheets name the school.
+    st, xlsx, headers = r.call("GET", q + "&format=xlsx")
+    assert st == 200 and xlsx[:2] == b"PK"
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets
+        strings = z.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in z.namelist() else ""
+        assert SCHOOL in strings or any(SCHOOL in z.read(n).decode() for n in sheets)
+    # The e-mail package carries the three attachments.
+    st, eml, headers = r.call("GET", q + "&format=eml")
+    assert st == 200 and b"multipart/mixed" in eml
+    assert eml.count(b"Content-Disposition: attachment") >= 3
+    # The school's own report as its Decree 30 document, the narrative's markup inert.
+    st, doc, headers = s.call("GET", path + "/document?format=html")
+    assert st == 200 and headers["Content-Type"].startswith("text/html"), doc[:300]
+    text = doc.decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Tiểu học Văn Yên".upper() in text.upper()
+    assert "<script>alert" not in text and "&lt;script&gt;" in text
+    st, pdf, _ = s.call("GET", path + "/document?format=pdf")
+    assert st == 200 and pdf.startswith(b"%PDF")
+    # The city's official sees the city-wide roll-up: the ward office's row counts the school.
+    city = Session(portal, "pham.minh.duc")
+    st, cv = city.json("GET", f"/api/v1/reports/rollup?period={urllib.parse.quote(period['id'])}&unit=ha-noi")
+    assert st == 200, cv
+    area = next(a for a in cv["areas"] if a["unit"] == WARD_OFFICE)
+    assert area["counted"] == 1 and cv["counted"] >= 1, area
+    page = city.editor.get("/quan-tri/bao-cao/" + period["id"] + "/tong-hop/ha-noi")
+    assert "Phòng Văn hóa - Xã hội phường Hà Đông" in page
+    # A ward's approver does not see the city's.
+    st, err = r.json("GET", f"/api/v1/reports/rollup?period={urllib.parse.quote(period['id'])}&unit=ha-noi")
+    assert st == 403, err
+    # An unknown format is an error, not a download.
+    st, err = r.json("GET", q + "&format=exe")
+    assert st == 400, err
 
 
 def test_the_openapi_document_names_the_report_operations(portal):
     doc = portal.get("/api/openapi.json").json()
     ops = {op.get("operationId") for p in doc["paths"].values() for op in p.values() if isinstance(op, dict)}
     for name in ("listReportPeriods", "openReportDraft", "saveReportValues", "submitReport", "approveReport",
-                 "returnReport", "excuseReport"):
+                 "returnReport", "excuseReport", "getReportRollup", "getReportDocument"):
         assert name in ops, name

@@ -1,10 +1,11 @@
 // The API's yearly reports (issue 17), under /v1/reports/: templates, rounds with their
 // completeness, submissions (open a draft, save values, refresh the computed ones, submit and
-// approve with the account's signing key, return, excuse).
+// approve with the account's signing key, return, excuse) and the roll-up with its downloads.
 // Reports are not public: every route needs a caller that is an account of the portal, and a
 // caller sees only the reports of units it fills in, reviews or audits on the round's tree; any
 // other report answers the same 404 as one that does not exist. Included by impl/api.ipp.
 #pragma once
+#include "../reports_files.hpp"
 #include "../reports_view.hpp"
 #include "../../reports/periods.hpp"
 #include "../../reports/workflow.hpp"
@@ -301,6 +302,31 @@ PBGDPL_DECL void api::reports_routes() {
     return private_json(to_json_value(*s));
   });
 
+  // One report as its Decree 30 document (HTML to print, or PDF), for units that still send by mail.
+  routes_->get("/v1/reports/submissions/{id}/document", [this, reader, visible](http::request& req) {
+    auto who = reader(req);
+    if (!who) return error_json(who.err());
+    auto s = visible(*who, req.param("id"));
+    if (!s) return error_json(s.err());
+    auto p = db_.get<report_period>(s->period_id.value);
+    if (!p) return error_json(p.err());
+    auto t = db_.get<report_template>(s->template_id.value);
+    if (!t) return error_json(t.err());
+    auto units = db_.all_units();
+    if (!units) return error_json(units.err());
+    const auto format = std::string(req.query("format").value_or("html"));
+    auto f = submission_file(*t, *p, *s, std::move(*units), format, *who, now());
+    if (!f) return error_json(f.err());
+    http::response r(http::status::ok);
+    r.set("Content-Type", f->content_type);
+    r.set("Cache-Control", "private, no-store");
+    r.set("X-Content-Type-Options", "nosniff");
+    if (format == "pdf") r.set("Content-Disposition", "attachment; filename=\"" + f->file_name + "\"");
+    r.body = std::move(f->body);
+    r.cacheable = false;
+    return r;
+  });
+
   // Opens the unit's draft for a round (pre-filled from the store), or answers the one there is.
   routes_->post("/v1/reports/submissions", [this, writer_account, write_guard](http::request& req) {
     if (auto refused = write_guard(req)) return std::move(*refused);
@@ -425,6 +451,38 @@ PBGDPL_DECL void api::reports_routes() {
     if (!s) return error_json(s.err());
     return private_json(to_json_value(*s));
   });
+
+  // The roll-up of a round below a unit, as JSON or one of the downloads.
+  routes_->get("/v1/reports/rollup", [this, reader](http::request& req) {
+    auto who = reader(req);
+    if (!who) return error_json(who.err());
+    const auto period = std::string(req.query("period").value_or(""));
+    const auto unit = std::string(req.query("unit").value_or(""));
+    const auto format = std::string(req.query("format").value_or("json"));
+    if (period.empty()) return error_json(error(errc::missing_field, "/period", "Cần chọn kỳ báo cáo (period=...)", "The round is required (period=...)"));
+    if (unit.empty()) return error_json(error(errc::missing_field, "/unit", "Cần chọn đơn vị (unit=...)", "The unit is required (unit=...)"));
+    auto p = db_.get<report_period>(period);
+    if (!p) return error_json(p.err());
+    auto tree = report_tree(db_, *p);
+    if (!tree) return error_json(tree.err());
+    if (!may_see_report(*who, unit_id{unit}, *tree))
+      return error_json(error(errc::permission_denied, "/unit", "Tài khoản không xem được báo cáo của đơn vị " + unit,
+                              "The account may not see the reports of unit " + unit));
+    auto in = load_rollup_input(db_, report_period_id{period});
+    if (!in) return error_json(in.err());
+    auto f = rollup_file(*in, unit_id{unit}, format, *who, now(), std::string(req.query("to").value_or("")));
+    if (!f) return error_json(f.err());
+    http::response r(http::status::ok);
+    r.set("Content-Type", f->content_type);
+    r.set("Cache-Control", "private, no-store");
+    r.set("X-Content-Type-Options", "nosniff");
+    // A download unless it is the JSON (read by programs) or the printable HTML (opened in a tab).
+    if (format != "json" && format != "html")
+      r.set("Content-Disposition", "attachment; filename=\"" + f->file_name + "\"");
+    r.body = std::move(f->body);
+    r.cacheable = false;
+    return r;
+  });
 }
 
 PBGDPL_DECL void api::reports_openapi(json& paths, const json& id_param, const json& key_only, const json& read_responses,
@@ -474,6 +532,11 @@ PBGDPL_DECL void api::reports_openapi(json& paths, const json& id_param, const j
       {"post", op("openReportDraft", "Open the unit's draft for a round, pre-filled from the store (or the report there is)", json::array(), true,
                   obj({{"period", str}, {"unit", str}}, json::array({"period", "unit"})))}};
   paths["/api/v1/reports/submissions/{id}"] = {{"get", op("getReportSubmission", "One report", id_param, false)}};
+  json document_params = id_param;
+  document_params.push_back({{"name", "format"}, {"in", "query"}, {"required", false},
+                             {"schema", {{"type", "string"}, {"enum", json::array({"html", "pdf"})}, {"default", "html"}}}});
+  paths["/api/v1/reports/submissions/{id}/document"] = {
+      {"get", op("getReportDocument", "One report as its Decree 30/2020 document (HTML to print, or PDF)", document_params, false)}};
   paths["/api/v1/reports/submissions/{id}/values"] = {
       {"put", op("saveReportValues", "Save a draft's values (an override of a computed value needs a justification)", id_param, true,
                  obj({{"values", {{"type", "array"}, {"items", value_schema}}}, {"version", {{"type", "integer"}}}}, json::array({"values"})))}};
@@ -491,6 +554,15 @@ PBGDPL_DECL void api::reports_openapi(json& paths, const json& id_param, const j
   paths["/api/v1/reports/excuses"] = {
       {"post", op("excuseReport", "Excuse a unit from a round, with the reason", json::array(), true,
                   obj({{"period", str}, {"unit", str}, {"reason", str}}, json::array({"period", "unit", "reason"})))}};
+  json formats = json::array();
+  for (auto f : report_formats) formats.push_back(std::string(f));
+  json rollup_params = json::array({q("period", true, "The round"), q("unit", true, "The unit above the schools"),
+                                    json{{"name", "format"}, {"in", "query"}, {"required", false},
+                                         {"schema", {{"type", "string"}, {"enum", formats}, {"default", "json"}}},
+                                         {"description", "json; csv (unit,period,indicator,breakdown,value,comment); xlsx; html and pdf "
+                                                         "(the Decree 30/2020 report); eml (an e-mail with the PDF, XLSX and CSV)"}}});
+  paths["/api/v1/reports/rollup"] = {
+      {"get", op("getReportRollup", "The roll-up of a round below a unit: schools, levels, totals, KPIs, ranking", rollup_params, false)}};
 }
 
 }  // namespace portal

@@ -2,13 +2,16 @@
 // form pre-filled from what the store holds (each computed indicator with its evidence, an
 // override needing a justification), saved, then signed and sent with the account's password;
 // the unit above's review (completeness by level, each school's report, approve with a signature,
-// return with a note, excuse). Rights follow trust/permissions.hpp on the round's tree (the
+// return with a note, excuse) and its roll-up (by level and school, KPIs, ranking, trends, and the
+// downloads the API serves). Rights follow trust/permissions.hpp on the round's tree (the
 // hierarchy on its due date, portal/reports_view.hpp); the library's workflow
 // (reports/workflow.hpp) checks them again on every step. Included by impl/editor.ipp.
 #pragma once
+#include "../reports_files.hpp"
 #include "../reports_view.hpp"
 #include "../../reports/indicators.hpp"
 #include "../../reports/periods.hpp"
+#include "../../reports/rollup.hpp"
 #include "../../reports/workflow.hpp"
 
 #include <array>
@@ -202,10 +205,23 @@ PBGDPL_DECL void editor::build_reports(const editor_detail::guard_fn& guarded) {
         body += "<ul>";
         for (const auto& u : review)
           body += "<li>" + esc(unit_name(*tree, unit_id{u})) + ": <a href=\"" + esc(s.link("/bao-cao/" + p.id.value + "/xet/" + u)) + "\">" +
-                  s.t("Xét duyệt báo cáo các trường", "Review the schools' reports") + "</a></li>";
+                  s.t("Xét duyệt báo cáo các trường", "Review the schools' reports") + "</a> · <a href=\"" +
+                  esc(s.link("/bao-cao/" + p.id.value + "/tong-hop/" + u)) + "\">" + s.t("Tổng hợp", "Roll-up") + "</a></li>";
         body += "</ul>";
       }
-      if (fill.empty() && review.empty())
+      // The city's officials: the roll-up across the city's wards and divisions.
+      std::set<std::string> cities;
+      for (const auto& g : c.who.grants)
+        if (g.r == role::city_official)
+          if (auto city = tree->nearest(g.unit, unit_kind::city); city && may_review_report(c.who, *city, *tree)) cities.insert(city->value);
+      if (!cities.empty()) {
+        body += "<ul>";
+        for (const auto& u : cities)
+          body += "<li>" + esc(unit_name(*tree, unit_id{u})) + ": <a href=\"" + esc(s.link("/bao-cao/" + p.id.value + "/tong-hop/" + u)) + "\">" +
+                  s.t("Tổng hợp toàn thành phố", "City-wide roll-up") + "</a></li>";
+        body += "</ul>";
+      }
+      if (fill.empty() && review.empty() && cities.empty())
         body += "<p>" + s.t("Tài khoản của bạn không lập hay duyệt báo cáo nào trong kỳ này.", "Your account fills in or reviews no report in this round.") + "</p>";
       body += "</section>";
     }
@@ -244,6 +260,11 @@ PBGDPL_DECL void editor::build_reports(const editor_detail::guard_fn& guarded) {
     if (sub->state == submission_state::returned && !sub->review_note.empty())
       body += "<div class=\"notice\"><p>" + s.t("Cấp trên trả lại với nhận xét: ", "Returned by the unit above with the note: ") + esc(sub->review_note) +
               "</p></div>";
+    if (sub->state != submission_state::excused) {
+      const std::string doc = s.portal + "/api/v1/reports/submissions/" + http::percent_encode(sub->id.value) + "/document?format=";
+      body += "<p>" + s.t("Văn bản báo cáo theo Nghị định 30: ", "The report as a Decree 30 document: ") + "<a href=\"" + esc(doc + "html") + "\">HTML" +
+              s.t(" (để in)", " (to print)") + "</a> · <a href=\"" + esc(doc + "pdf") + "\">PDF</a></p>";
+    }
     if (!sub->signature.empty())
       body += "<p>" + s.t("Chữ ký của đơn vị (khóa ", "The unit's signature (key ") + "<code>" + esc(sub->signer_key) + "</code>)" +
               (sub->approval_signature.empty() ? std::string()
@@ -592,7 +613,8 @@ PBGDPL_DECL void editor::build_reports(const editor_detail::guard_fn& guarded) {
     std::string body;
     if (!notice.empty()) body += "<div class=\"notice\" role=\"status\">" + esc(notice) + "</div>";
     body += errors_box(s, fe);
-    body += "<p><a href=\"" + esc(s.link("/bao-cao")) + "\">" + s.t("Trở lại danh sách báo cáo", "Back to the reports") + "</a></p>";
+    body += "<p><a href=\"" + esc(s.link("/bao-cao")) + "\">" + s.t("Trở lại danh sách báo cáo", "Back to the reports") + "</a> · <a href=\"" +
+            esc(s.link("/bao-cao/" + r.period.id.value + "/tong-hop/" + above.value)) + "\">" + s.t("Xem tổng hợp", "See the roll-up") + "</a></p>";
     body += "<p>" + s.t("Hạn gửi: ", "Due: ") + esc(format_date(r.period.due_on)) + "</p>";
     if (auto comp = reports::completeness(db_, r.period.id, above, now())) {
       body += "<table class=\"work\"><caption>" + s.t("Tình hình nộp báo cáo theo cấp học", "Reports received by school level") + "</caption><thead><tr>";
@@ -684,6 +706,243 @@ PBGDPL_DECL void editor::build_reports(const editor_detail::guard_fn& guarded) {
       return review_screen(c, t->first, t->second, fe, {});
     }
     return see_other(c.s.link("/bao-cao/" + t->first.period.id.value + "/xet/" + t->second.value) + (c.s.en ? "&" : "?") + "da=mien");
+  }));
+
+  // --- the roll-up: by level and school, KPIs, ranking, trends, downloads ---
+  // The rounds of the same form (its family) up to this one, and their roll-ups at the unit.
+  auto trend_data = [this](const round_ctx& r, const unit_id& above, std::vector<report_period>& periods, std::vector<reports::division_view>& views) {
+    store::list_query q;
+    q.limit = 100;
+    std::vector<report_period> all;
+    for (std::size_t pages = 0; pages < 10; ++pages) {
+      auto p = db_.list<report_period>(q);
+      if (!p) break;
+      for (auto& x : p->items) all.push_back(std::move(x));
+      if (p->next_cursor.empty()) break;
+      q.cursor = p->next_cursor;
+    }
+    const std::string family = r.tmpl.family.empty() ? r.tmpl.id.value : r.tmpl.family;
+    std::sort(all.begin(), all.end(), [](const report_period& a, const report_period& b) { return calendar_before(a, b); });
+    auto units = db_.all_units();
+    if (!units) return;
+    for (const auto& p : all) {
+      if (calendar_before(r.period, p)) continue;
+      auto t = p.template_id == r.tmpl.id ? std::optional<report_template>(r.tmpl) : std::optional<report_template>();
+      if (!t) {
+        auto x = db_.get<report_template>(p.template_id.value);
+        if (!x || (x->family.empty() ? x->id.value : x->family) != family) continue;
+        t = std::move(*x);
+      }
+      auto subs = round_submissions(db_, p.id);
+      if (!subs) continue;
+      views.push_back(reports::division_rollup(*t, p, *subs, *units, above));
+      periods.push_back(p);
+      if (periods.size() >= 10) break;  // ten rounds: five years
+    }
+  };
+  // The indicators the trend charts draw: the KPIs' (targets), else the first numbers.
+  auto trend_codes = [](const report_template& t) {
+    std::vector<std::vector<std::string>> charts;
+    std::vector<std::string> shares, counts;
+    for (const auto& ind : t.indicators) {
+      if (ind.kind == indicator_kind::text) continue;
+      const auto rule = aggregation_of(ind);
+      if (rule == aggregation_rule::share_of_units || ind.kind == indicator_kind::percent) {
+        if (shares.size() < 4) shares.push_back(ind.code);
+      } else if (counts.size() < 4) {
+        counts.push_back(ind.code);
+      }
+    }
+    if (!shares.empty()) charts.push_back(shares);
+    if (!counts.empty()) charts.push_back(counts);
+    return charts;
+  };
+
+  routes_->get("/bao-cao/{period}/tong-hop/{unit}", guarded([this, review_target, missing, unit_name, trend_codes](http::request& req, call& c) {
+    auto t = review_target(req, c);
+    if (!t) return missing(c);
+    const auto& r = t->first;
+    const auto& above = t->second;
+    const auto& s = c.s;
+    auto subs = round_submissions(db_, r.period.id);
+    auto units = db_.all_units();
+    if (!subs || !units) return missing(c);
+    const bool preview = req.query("ca-da-gui").value_or("") == "1";
+    reports::rollup_options ro;
+    ro.include_submitted = preview;
+    if (const unit* self = r.tree.find(above.value); self && self->kind == unit_kind::city) {
+      // The city: one row per unit above schools (a ward's office, a division), and the city's totals.
+      auto cv = reports::city_rollup(r.tmpl, r.period, *subs, std::move(*units), above, ro);
+      std::string body = "<p><a href=\"" + esc(s.link("/bao-cao")) + "\">" + s.t("Trở lại danh sách báo cáo", "Back to the reports") + "</a> · <a href=\"" +
+                         esc(s.portal + "/api/v1/reports/rollup?period=" + http::percent_encode(r.period.id.value) + "&unit=" +
+                             http::percent_encode(above.value) + "&format=json") +
+                         "\">JSON</a></p>";
+      body += "<p>" + std::to_string(cv.counted) + "/" + std::to_string(cv.expected) + s.t(" trường đã được tính; miễn ", " schools counted; excused ") +
+              std::to_string(cv.excused) + s.t("; chưa có ", "; missing ") + std::to_string(cv.missing) + ".</p>";
+      body += "<table class=\"work\"><caption>" + s.t("Theo đơn vị quản lý trường", "By the unit above the schools") + "</caption><thead><tr>";
+      for (auto h : {s.t("Đơn vị", "Unit"), s.t("Phải nộp", "Expected"), s.t("Đã tính", "Counted"), s.t("Miễn", "Excused"), s.t("Chưa có", "Missing"),
+                     s.t("Tỷ lệ đầy đủ", "Completeness"), s.t("Chỉ tiêu đạt", "Targets met")})
+        body += "<th scope=\"col\">" + h + "</th>";
+      body += "</tr></thead><tbody>";
+      for (const auto& a : cv.areas) {
+        std::size_t met = 0;
+        for (const auto& k : a.kpis) met += k.met ? 1 : 0;
+        body += "<tr><th scope=\"row\">" + esc(a.name) + "</th><td>" + std::to_string(a.expected) + "</td><td>" + std::to_string(a.counted) + "</td><td>" +
+                std::to_string(a.excused) + "</td><td>" + std::to_string(a.missing) + "</td><td>" + percent_text(a.completeness) + "</td><td>" +
+                std::to_string(met) + "/" + std::to_string(a.kpis.size()) + "</td></tr>";
+      }
+      body += "</tbody></table>";
+      body += "<table class=\"work\"><caption>" + s.t("Tổng hợp toàn thành phố", "City-wide totals") + "</caption><thead><tr><th scope=\"col\">" +
+              s.t("Chỉ tiêu", "Indicator") + "</th><th scope=\"col\">" + s.t("Giá trị", "Value") + "</th><th scope=\"col\">" +
+              s.t("Số trường có số liệu", "Schools with a value") + "</th></tr></thead><tbody>";
+      for (const auto& x : cv.total) {
+        const auto* ind = find_indicator(r.tmpl, x.code);
+        std::string v = !x.value ? std::string("—")
+                        : ind && (aggregation_of(*ind) == aggregation_rule::share_of_units || ind->kind == indicator_kind::percent) ? percent_text(*x.value)
+                                                                                                                                    : number_text(*x.value);
+        if (ind && ind->kind == indicator_kind::text) v = x.text;
+        body += "<tr><th scope=\"row\">" + esc(ind ? (s.en && !ind->label_en.empty() ? ind->label_en : ind->label) : x.code) + "</th><td>" + esc(v) +
+                "</td><td>" + std::to_string(x.units) + "</td></tr>";
+      }
+      body += "</tbody></table>";
+      return html(page(s, s.t("Tổng hợp báo cáo: ", "Report roll-up: ") + unit_name(r.tree, above) + " · " + period_text(r.period, s.en), c.who, c.csrf, body));
+    }
+    auto view = reports::division_rollup(r.tmpl, r.period, *subs, std::move(*units), above, ro);
+    auto label_of = [&](std::string_view code) {
+      const auto* ind = find_indicator(r.tmpl, code);
+      if (!ind) return std::string(code);
+      return s.en && !ind->label_en.empty() ? ind->label_en : ind->label;
+    };
+    auto cell_text = [&](const reports::cell& x) {
+      const auto* ind = find_indicator(r.tmpl, x.code);
+      if (ind && ind->kind == indicator_kind::text) return x.text;
+      if (!x.value) return std::string("—");
+      if (ind && (aggregation_of(*ind) == aggregation_rule::share_of_units || ind->kind == indicator_kind::percent)) return percent_text(*x.value);
+      return number_text(*x.value);
+    };
+    std::string body = "<p><a href=\"" + esc(s.link("/bao-cao")) + "\">" + s.t("Trở lại danh sách báo cáo", "Back to the reports") + "</a> · <a href=\"" +
+                       esc(s.link("/bao-cao/" + r.period.id.value + "/xet/" + above.value)) + "\">" + s.t("Xét duyệt", "Review") + "</a></p>";
+    body += "<p>" + s.t("Tổng hợp các báo cáo đã duyệt", "Approved reports rolled up") +
+            (preview ? s.t(" và đã gửi (xem trước)", " and sent ones (a preview)") : std::string()) + ": " + std::to_string(view.counted) + "/" +
+            std::to_string(view.expected) + s.t(" trường; miễn ", " schools; excused ") + std::to_string(view.excused) + s.t("; chưa có ", "; missing ") +
+            std::to_string(view.missing) + ". <a href=\"" +
+            esc(s.base + "/bao-cao/" + r.period.id.value + "/tong-hop/" + above.value + (preview ? std::string() : "?ca-da-gui=1") +
+                (s.en ? (preview ? "?lang=en" : "&lang=en") : "")) +
+            "\">" + (preview ? s.t("Chỉ báo cáo đã duyệt", "Approved reports only") : s.t("Tính cả báo cáo đã gửi, chưa duyệt", "Include sent, unapproved reports")) +
+            "</a></p>";
+    // Downloads, served by the API (the session is accepted there for reading).
+    body += "<h2>" + s.t("Tải về", "Downloads") + "</h2><ul class=\"downloads\">";
+    const std::string api = s.portal + "/api/v1/reports/rollup?period=" + http::percent_encode(r.period.id.value) + "&unit=" + http::percent_encode(above.value);
+    const std::pair<const char*, std::string> downloads[] = {
+        {"csv", s.t("Số liệu (CSV)", "Data (CSV)")},
+        {"xlsx", s.t("Bảng tính Excel (XLSX)", "Excel workbook (XLSX)")},
+        {"html", s.t("Văn bản báo cáo theo Nghị định 30 (HTML, để in)", "Decree 30 report (HTML, to print)")},
+        {"pdf", s.t("Văn bản báo cáo (PDF)", "The report (PDF)")},
+        {"eml", s.t("Gói thư điện tử (.eml, kèm PDF, XLSX, CSV)", "E-mail package (.eml with the PDF, XLSX and CSV)")},
+        {"json", "JSON"}};
+    for (const auto& [fmt, label] : downloads) body += "<li><a href=\"" + esc(api + "&format=" + fmt) + "\">" + esc(label) + "</a></li>";
+    body += "</ul>";
+    // Totals and KPIs.
+    body += "<table class=\"work\"><caption>" + s.t("Tổng hợp chung", "Totals") + "</caption><thead><tr><th scope=\"col\">" + s.t("Chỉ tiêu", "Indicator") +
+            "</th><th scope=\"col\">" + s.t("Giá trị", "Value") + "</th><th scope=\"col\">" + s.t("Số trường có số liệu", "Schools with a value") +
+            "</th></tr></thead><tbody>";
+    for (const auto& x : view.total)
+      body += "<tr><th scope=\"row\">" + esc(label_of(x.code)) + "</th><td>" + esc(cell_text(x)) + "</td><td>" + std::to_string(x.units) + "</td></tr>";
+    body += "</tbody></table>";
+    if (!view.kpis.empty()) {
+      body += "<table class=\"work\"><caption>" + s.t("Chỉ tiêu của kế hoạch", "The plan's targets") + "</caption><thead><tr><th scope=\"col\">" +
+              s.t("Chỉ tiêu", "Indicator") + "</th><th scope=\"col\">" + s.t("Mục tiêu", "Target") + "</th><th scope=\"col\">" + s.t("Đạt được", "Actual") +
+              "</th><th scope=\"col\">" + s.t("Kết quả", "Result") + "</th></tr></thead><tbody>";
+      for (const auto& k : view.kpis)
+        body += "<tr><th scope=\"row\">" + esc(label_of(k.code)) + "</th><td>" + esc(number_text(k.target)) + "</td><td>" + esc(number_text(std::round(k.actual * 10) / 10)) +
+                "</td><td>" + (k.met ? s.t("Đạt", "Met") : s.t("Chưa đạt", "Not met")) + "</td></tr>";
+      body += "</tbody></table>";
+    }
+    // By level.
+    if (!view.by_level.empty() && !view.by_level.front().cells.empty()) {
+      body += "<table class=\"work\"><caption>" + s.t("Theo cấp học", "By school level") + "</caption><thead><tr><th scope=\"col\">" + s.t("Chỉ tiêu", "Indicator") + "</th>";
+      for (const auto& l : view.by_level) body += "<th scope=\"col\">" + esc(level_text(l.level, s.en)) + " (" + std::to_string(l.units) + ")</th>";
+      body += "</tr></thead><tbody>";
+      for (std::size_t i = 0; i < view.by_level.front().cells.size(); ++i) {
+        body += "<tr><th scope=\"row\">" + esc(label_of(view.by_level.front().cells[i].code)) + "</th>";
+        for (const auto& l : view.by_level) body += "<td>" + (i < l.cells.size() ? esc(cell_text(l.cells[i])) : std::string()) + "</td>";
+        body += "</tr>";
+      }
+      body += "</tbody></table>";
+    }
+    // By school.
+    // Scrolls sideways when there are many indicators: focusable, so a keyboard can scroll it.
+    body += "<div class=\"wide\" tabindex=\"0\" role=\"region\" aria-label=\"" + s.t("Bảng theo trường", "Table by school") +
+            "\"><table class=\"work\"><caption>" + s.t("Theo trường", "By school") + "</caption><thead><tr><th scope=\"col\">" + s.t("Trường", "School") +
+            "</th><th scope=\"col\">" + s.t("Trạng thái", "State") + "</th>";
+    for (const auto& ind : r.tmpl.indicators)
+      if (ind.kind != indicator_kind::text) body += "<th scope=\"col\">" + esc(s.en && !ind.label_en.empty() ? ind.label_en : ind.label) + "</th>";
+    body += "</tr></thead><tbody>";
+    for (const auto& row : view.schools) {
+      body += "<tr><th scope=\"row\">" + esc(row.name) + "</th><td>" + esc(state_text(row.state, s.en)) + "</td>";
+      for (const auto& ind : r.tmpl.indicators) {
+        if (ind.kind == indicator_kind::text) continue;
+        std::string v;
+        for (const auto& x : row.cells)
+          if (x.code == ind.code) {
+            if (ind.kind == indicator_kind::boolean) v = x.value ? (*x.value > 0 ? s.t("Có", "Yes") : s.t("Không", "No")) : "—";
+            else v = x.value ? number_text(*x.value) : "—";
+          }
+        body += "<td>" + esc(v) + "</td>";
+      }
+      body += "</tr>";
+    }
+    body += "</tbody></table></div>";
+    // Ranking for commendation.
+    body += "<h2>" + s.t("Xếp hạng để khen thưởng", "Ranking for commendation") + "</h2><p>" +
+            esc(s.en ? reports::ranking_formula_en() : reports::ranking_formula_vi()) + "</p>";
+    if (view.ranking.empty()) body += "<p>" + s.t("Chưa có báo cáo nào được tính.", "No report counts yet.") + "</p>";
+    else {
+      body += "<ol class=\"ranking\">";
+      for (const auto& e : view.ranking)
+        body += "<li>" + esc(e.name) + ": " + esc(number_text(std::round(e.score * 10) / 10)) + s.t(" điểm (", " points (") + std::to_string(e.kpis_met) + "/" +
+                std::to_string(e.kpis) + s.t(" chỉ tiêu đạt)", " targets met)") + "</li>";
+      body += "</ol>";
+    }
+    // Trends across the rounds of this form, as pictures (the SVG is served by the route below).
+    const auto charts = trend_codes(r.tmpl);
+    if (!charts.empty()) {
+      body += "<h2>" + s.t("Xu hướng qua các kỳ", "Trends across the rounds") + "</h2>";
+      for (std::size_t i = 0; i < charts.size(); ++i) {
+        std::string alt;
+        for (const auto& code : charts[i]) alt += (alt.empty() ? "" : "; ") + label_of(code);
+        body += "<figure><img class=\"trend\" src=\"" +
+                esc(s.base + "/bao-cao/" + r.period.id.value + "/tong-hop/" + above.value + "/xu-huong-" + std::to_string(i + 1) + ".svg" + s.lang_q) +
+                "\" alt=\"" + esc(s.t("Biểu đồ xu hướng: ", "Trend chart: ") + alt) + "\" width=\"720\" height=\"360\"><figcaption>" + esc(alt) +
+                "</figcaption></figure>";
+      }
+    }
+    return html(page(s, s.t("Tổng hợp báo cáo: ", "Report roll-up: ") + unit_name(r.tree, above) + " · " + period_text(r.period, s.en), c.who, c.csrf, body));
+  }));
+
+  routes_->get("/bao-cao/{period}/tong-hop/{unit}/{chart}", guarded([review_target, missing, trend_data, trend_codes](http::request& req, call& c) {
+    auto t = review_target(req, c);
+    if (!t) return missing(c);
+    const auto name = std::string(req.param("chart"));
+    const auto charts = trend_codes(t->first.tmpl);
+    std::size_t i = 0;
+    bool found = false;
+    for (; i < charts.size(); ++i)
+      if (name == "xu-huong-" + std::to_string(i + 1) + ".svg") {
+        found = true;
+        break;
+      }
+    if (!found) return missing(c);
+    std::vector<report_period> periods;
+    std::vector<reports::division_view> views;
+    trend_data(t->first, t->second, periods, views);
+    auto chart = reports::trend_of(t->first.tmpl, periods, views, charts[i], c.s.en);
+    auto r = http::response::text(reports::trend_svg(chart));
+    r.set("Content-Type", "image/svg+xml; charset=utf-8");
+    r.set("Cache-Control", "no-store");
+    r.set("X-Content-Type-Options", "nosniff");
+    r.cacheable = false;
+    return r;
   }));
 }
 

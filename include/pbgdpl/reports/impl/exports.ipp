@@ -19,8 +19,9 @@ namespace reports {
 
 namespace detail {
 
-// Shortest decimal that reads back the same: 12, 12.5, 0.1.
-inline std::string number_text(double x) {
+// Shortest decimal that reads back the same: 12, 12.5, 0.1. (Named apart from workflow.ipp's
+// detail::number_text: a header-only build that includes both would define one name twice.)
+inline std::string export_number_text(double x) {
   if (x == 0) return "0";  // also -0
   char buf[64];
   auto r = std::to_chars(buf, buf + sizeof buf, x);
@@ -53,7 +54,7 @@ inline std::string dump(const json& j, int indent) {
 // A value as data-value text: yes/no as true/false for boolean indicators.
 inline std::string value_text(const cell& c, const indicator* ind, bool own) {
   if (own && ind && ind->kind == indicator_kind::boolean && c.value) return *c.value != 0 ? "true" : "false";
-  if (c.value) return number_text(*c.value);
+  if (c.value) return export_number_text(*c.value);
   return c.text;
 }
 
@@ -203,7 +204,7 @@ PBGDPL_DECL std::vector<data_value> data_values(const report_submission& s) {
   for (const auto& v : s.values) {
     std::string text;
     if (v.number)
-      text = detail::number_text(*v.number);
+      text = detail::export_number_text(*v.number);
     else if (v.flag)
       text = *v.flag ? "true" : "false";
     else if (v.text)

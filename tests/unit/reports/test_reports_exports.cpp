@@ -250,6 +250,22 @@ TEST_SUITE("reports/exports") {
     CHECK(data.size() == 1 + data_values(t, v).size());
     CHECK(data[1][4] == 4);
     CHECK(data[1][5] == "=HYPERLINK(\"http://evil.example\",\"bấm\")");  // a string cell, never a formula
+
+    // Text longer than a cell holds is cut with an ellipsis, not dropped.
+    auto long_view = v;
+    auto counted = std::find_if(long_view.schools.begin(), long_view.schools.end(), [](const unit_row& r) { return r.counted; });
+    REQUIRE(counted != long_view.schools.end());
+    REQUIRE(!counted->cells.empty());
+    counted->cells[0].comment = std::string(40000, 'x');
+    auto long_xlsx = to_xlsx(t, long_view);
+    REQUIRE(long_xlsx);
+    auto lf = s.write("long.xlsx", *long_xlsx);
+    auto long_out = run(python + " '" + py.string() + "' '" + lf.string() + "'", st);
+    REQUIRE(st == 0);
+    auto lj = nlohmann::json::parse(long_out);
+    auto comment = lj["data"][1][5].get<std::string>();
+    CHECK(comment.size() == 32000 + std::string("…").size());
+    CHECK(comment.ends_with("…"));
   }
 
   TEST_CASE("the Decree 30 HTML has the national title, the frame and escapes every text") {

@@ -222,7 +222,7 @@ def test_every_editor_screen_is_valid_html_and_has_no_serious_axe_violation(brow
     aid = write_article(browser, portal, "Bài để kiểm tra trợ năng")
     for path in ("/", "/bai-viet/moi", "/bai-viet/" + aid, "/bai-viet/" + aid + "/lich-su",
                  "/bai-viet/th-van-yen-ngay-phap-luat-2023", "/bai-viet/th-van-yen-ngay-phap-luat-2023/lich-su",
-                 "/cau-hoi", "/van-ban", "/van-ban/moi", "/an-pham", "/an-pham/moi", "/tep", "/webhook"):
+                 "/cau-hoi", "/van-ban", "/van-ban/moi", "/an-pham", "/an-pham/moi", "/tep", "/webhook", "/tap-huan"):
         for lang in ("", "?lang=en"):
             u = portal.base + "/quan-tri" + path + lang
             pages[u] = a11y.served_html(browser, u)

@@ -8,6 +8,7 @@
 #include "../../network/compliance_history.hpp"
 #include "../../signage/plays.hpp"
 #include "../signage_api.hpp"
+#include "api_training.ipp"  // training and channel records (issue 17)
 
 #include <map>
 #include <type_traits>
@@ -80,6 +81,8 @@ bool publicly_visible(const T& v, timestamp t) {
   else if constexpr (public_needs_published<T>) return is_published(v);
   // What screens played and how they are doing: for the people of the unit (read:<kind>).
   else if constexpr (std::is_same_v<T, play_record> || std::is_same_v<T, display_status>) return false;
+  // Who trained in what (attendance names people): for the unit and the units above (read:<kind>).
+  else if constexpr (training_private<T>) return false;
   else return true;
 }
 
@@ -100,7 +103,7 @@ inline http::response error_json(const error& e) { return http::error_response(e
 // it needs a key, where an empty list would look like "nothing there".
 template <class T>
 std::optional<http::response> needs_caller(const std::optional<http::principal>& who) {
-  if constexpr (std::is_same_v<T, play_record> || std::is_same_v<T, display_status>)
+  if constexpr (std::is_same_v<T, play_record> || std::is_same_v<T, display_status> || training_private<T>)
     if (!who)
       return error_json(error(errc::unauthenticated, {}, "Cần đăng nhập hoặc khóa API (Authorization: Bearer ...)",
                               "A login or an API key is required (Authorization: Bearer ...)"));
@@ -537,6 +540,8 @@ void api::collection(const std::string& path, bool writable) {
       return error_json(ok.err());
     }
     if (auto ok = not_ended(owner_unit(*v)); !ok) return error_json(ok.err());
+    if constexpr (training_kind<T>)
+      if (auto ok = linked_records(db_, opt_, *v); !ok) return error_json(ok.err());
     v->version = 0;
     if (auto ok = prepare_write<T>(*v, nullptr, who, now()); !ok) return error_json(ok.err());
     auto created = db_.template create<T>(std::move(*v), who.id);
@@ -582,6 +587,8 @@ void api::collection(const std::string& path, bool writable) {
           return error_json(again.err());
       if (auto ok = not_ended(owner_unit(*v)); !ok) return error_json(ok.err());
     }
+    if constexpr (training_kind<T>)
+      if (auto ok = linked_records(db_, opt_, *v); !ok) return error_json(ok.err());
     // An article's state moves only along the workflow (publish/workflow.hpp), as in the editor:
     // a change of state is the run of steps that leads there, and the caller needs the right of
     // each step at the article's unit (a division's approver may approve and publish a school's
@@ -864,7 +871,12 @@ PBGDPL_DECL void api::build() {
   collection<schedule_entry>("schedules", true);
   collection<play_record>("play-records", false);
   collection<display_status>("display-status", false);
+  collection<training_course>("training-courses", true);
+  collection<attendance>("attendances", true);
+  collection<channel>("channels", true);
+  collection<channel_post>("channel-posts", true);
   signage_routes();
+  reports_routes();
   webhooks();
   compliance();
   routes_->get("/v1/banners", [this](http::request&) {
@@ -1023,7 +1035,7 @@ PBGDPL_DECL json api::openapi() {
   json article_credits{{"byline", {{"type", "string"}, {"description", "The writer as the page credits them"}}},
                        {"source", {{"$ref", "#/components/schemas/ArticleSource"}}}};
   for (const char* c : {"articles", "legal-documents", "questions", "units", "media", "display-groups", "displays", "layouts",
-                        "playlists", "schedules"}) {
+                        "playlists", "schedules", "training-courses", "attendances", "channels", "channel-posts"}) {
     std::string base = std::string("/api/v1/") + c;
     json create_this = create_body, update_this = update_body;
     if (std::string_view(c) == "articles")
@@ -1115,6 +1127,7 @@ PBGDPL_DECL json api::openapi() {
                {"responses", responses(false)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
   signage_openapi(paths, list_params, id_param, key_only, responses(false));
+  reports_openapi(paths, id_param, key_only, responses(false), responses(true));
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
   paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};
   return json{
@@ -1167,3 +1180,4 @@ PBGDPL_DECL json api::openapi() {
 PBGDPL_NAMESPACE_END
 
 #include "api_signage.ipp"
+#include "api_reports.ipp"

@@ -7,6 +7,7 @@
 #include <pbgdpl/core/text.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -49,6 +50,13 @@ std::string run(const std::string& cmd, int& status) {
   while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) out.append(buf.data(), n);
   status = ::pclose(f);
   return out;
+}
+
+std::string run_cmd_text(const std::filesystem::path& pdf) {
+  int st = 0;
+  auto text = run("pdftotext -enc UTF-8 -nopgbrk '" + pdf.string() + "' -", st);
+  REQUIRE(st == 0);
+  return text;
 }
 
 bool have(const char* tool) {
@@ -242,6 +250,22 @@ TEST_SUITE("reports/exports") {
     CHECK(data.size() == 1 + data_values(t, v).size());
     CHECK(data[1][4] == 4);
     CHECK(data[1][5] == "=HYPERLINK(\"http://evil.example\",\"bấm\")");  // a string cell, never a formula
+
+    // Text longer than a cell holds is cut with an ellipsis, not dropped.
+    auto long_view = v;
+    auto counted = std::find_if(long_view.schools.begin(), long_view.schools.end(), [](const unit_row& r) { return r.counted; });
+    REQUIRE(counted != long_view.schools.end());
+    REQUIRE(!counted->cells.empty());
+    counted->cells[0].comment = std::string(40000, 'x');
+    auto long_xlsx = to_xlsx(t, long_view);
+    REQUIRE(long_xlsx);
+    auto lf = s.write("long.xlsx", *long_xlsx);
+    auto long_out = run(python + " '" + py.string() + "' '" + lf.string() + "'", st);
+    REQUIRE(st == 0);
+    auto lj = nlohmann::json::parse(long_out);
+    auto comment = lj["data"][1][5].get<std::string>();
+    CHECK(comment.size() == 32000 + std::string("…").size());
+    CHECK(comment.ends_with("…"));
   }
 
   TEST_CASE("the Decree 30 HTML has the national title, the frame and escapes every text") {
@@ -392,6 +416,40 @@ TEST_SUITE("reports/exports") {
     auto text = run("pdftotext -enc UTF-8 '" + f.string() + "' -", st);
     REQUIRE(st == 0);
     CHECK(text.find("trước\xEF\xBF\xBD giữa\xEF\xBF\xBDsau\xEF\xBF\xBD") != std::string::npos);
+  }
+
+  TEST_CASE("long text without spaces is laid out in time linear in its length") {
+    // Pango re-measures an unbreakable run on every line: 100,000 letters took 10 s before runs
+    // got break opportunities; now a fraction of a second (the bound leaves a wide margin).
+    std::string run;
+    while (run.size() < 100000) run += "Tuyênnnnnnnnnnnnnnnn";
+    report_document d;
+    d.frame = sample_frame();
+    d.sections.push_back({"I. THỬ", {run}, {document_table{{"TT", "Tên"}, {{"1", run + run + run}}}}});
+    auto start = std::chrono::steady_clock::now();
+    auto pdf = decree30_pdf(d);
+    auto took = std::chrono::steady_clock::now() - start;
+    REQUIRE(pdf);
+    CHECK(took < std::chrono::seconds(3));
+    if (!have("pdftotext")) return;
+    scratch s;
+    auto f = s.write("long.pdf", *pdf);
+    auto text = run_cmd_text(f);
+    // Every letter is there: lines joined (page numbers and zero-width spaces aside), the
+    // paragraph reads back whole.
+    std::string joined;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty() && line.find_first_not_of("0123456789") == std::string::npos) continue;
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line.compare(i, 3, "\xE2\x80\x8B") == 0) {
+          i += 2;
+          continue;
+        }
+        joined += line[i];
+      }
+    }
+    CHECK(joined.find(run) != std::string::npos);
   }
 
   TEST_CASE("the e-mail package is a MIME message any reader opens with its three attachments") {

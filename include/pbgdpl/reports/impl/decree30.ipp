@@ -311,7 +311,7 @@ namespace detail {
 inline constexpr std::string_view decree30_css = R"(
 @page { size: A4; margin: 20mm 15mm 20mm 30mm; }
 body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif; font-size: 14pt; line-height: 1.3;
-  color: #000; background: #fff; margin: 0; }
+  color: #000; background: #fff; margin: 0; overflow-wrap: anywhere; }
 main { max-width: 165mm; margin: 0 auto; padding: 8mm 4mm; }
 .head { display: flex; justify-content: space-between; gap: 4mm; text-align: center; }
 .issuer { flex: 0 0 43%; font-size: 12.5pt; }
@@ -493,13 +493,52 @@ class pdf_writer {
       pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
     }
     // Pango wants valid UTF-8 without NUL; stored text is, anything else is shown as U+FFFD.
-    if (text::is_valid_utf8(text) && text.find('\0') == std::string_view::npos) {
-      pango_layout_set_text(l, text.data(), static_cast<int>(std::min<std::size_t>(text.size(), 1u << 24)));
-    } else {
-      auto clean = sanitized(text);
-      pango_layout_set_text(l, clean.data(), static_cast<int>(std::min<std::size_t>(clean.size(), 1u << 24)));
+    std::string clean;
+    if (!text::is_valid_utf8(text) || text.find('\0') != std::string_view::npos) {
+      clean = sanitized(text);
+      text = clean;
     }
+    // A run of letters with no break opportunity costs pango time growing with the square of its
+    // length (each line re-measures the rest of the "word"): give long runs a zero-width space
+    // every 32 characters, where any text may break anyway.
+    if (has_long_run(text)) {
+      clean = broken_runs(text);
+      text = clean;
+      pango_layout_set_justify(l, false);  // pango would stretch the letters of such lines apart
+    }
+    pango_layout_set_text(l, text.data(), static_cast<int>(std::min<std::size_t>(text.size(), 1u << 24)));
     return l;
+  }
+  static constexpr std::size_t long_run = 32;
+  static bool breakable(unsigned char c) noexcept { return c == ' ' || c == '\n' || c == '\t' || c == '-' || c == '/'; }
+  static bool has_long_run(std::string_view text) noexcept {
+    std::size_t run = 0;
+    for (unsigned char c : text) {
+      if (breakable(c)) {
+        run = 0;
+      } else if ((c & 0xC0) != 0x80 && ++run > long_run) {
+        return true;
+      }
+    }
+    return false;
+  }
+  static std::string broken_runs(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    std::size_t run = 0;
+    for (unsigned char c : text) {
+      if (breakable(c)) {
+        run = 0;
+      } else if ((c & 0xC0) != 0x80) {  // the first byte of a character
+        if (run == long_run) {
+          out += "\xE2\x80\x8B";  // U+200B ZERO WIDTH SPACE
+          run = 0;
+        }
+        ++run;
+      }
+      out += static_cast<char>(c);
+    }
+    return out;
   }
   static std::string sanitized(std::string_view text) {
     std::string out;
@@ -602,6 +641,14 @@ class pdf_writer {
       double h = 0;
       for (std::size_t c = 0; c < cols; ++c) {
         std::string_view text = c < cells.size() ? std::string_view(cells[c]) : std::string_view{};
+        // A cell shows at most 12 lines: more text than they hold is not laid out at all.
+        std::string cut;
+        if (text.size() > 2000) {
+          std::size_t n = 2000;
+          while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+          cut = std::string(text.substr(0, n)) + "…";
+          text = cut;
+        }
         style s{.size = 12,
                 .bold = header,
                 .align = header || (numbered && c == 0) ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT,

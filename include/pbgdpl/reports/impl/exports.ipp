@@ -360,9 +360,18 @@ PBGDPL_DECL result<std::string> to_xlsx(const report_template& t, const division
   format_set_bold(title);
   format_set_font_size(title, 14);
 
-  // Strings go to Excel as they are: a cell written as a string is never a formula.
+  // Strings go to Excel as they are: a cell written as a string is never a formula. A cell holds
+  // at most 32,767 characters (libxlsxwriter refuses more and leaves the cell empty): longer text
+  // is cut, and says so with an ellipsis.
   auto put = [](lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const std::string& s, lxw_format* f) {
-    worksheet_write_string(ws, r, c, s.c_str(), f);
+    if (s.size() <= 32000 && s.find('\0') == std::string::npos) {
+      worksheet_write_string(ws, r, c, s.c_str(), f);
+      return;
+    }
+    std::size_t n = std::min<std::size_t>(s.find('\0'), 32000);
+    while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+    std::string cut = s.substr(0, n) + "…";
+    worksheet_write_string(ws, r, c, cut.c_str(), f);
   };
   auto put_cell = [&](lxw_worksheet* ws, lxw_row_t r, lxw_col_t col, const cell& c, const indicator& ind, bool own,
                       lxw_format* f) {

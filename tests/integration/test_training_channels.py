@@ -277,3 +277,19 @@ def test_the_editor_refuses_a_participant_of_an_unknown_course(portal):
     assert "Không có khóa tập huấn khong-co-khoa-nay" in ed.page, ed.page[:3000]
     after = session_api(portal, ed, "GET", "/api/v1/attendances?unit=" + SCHOOL + "&limit=100")[1]["items"]
     assert after == before
+
+
+def test_an_editor_form_without_the_csrf_token_is_refused_and_writes_nothing(portal):
+    ed = editor_as(portal, "nguyen.thi.lan")
+    before = counts(portal)
+    for action, fields in (("/quan-tri/tap-huan/khoa", dict(c_unit=SCHOOL, c_title="Không có mã", c_mode="in_person",
+                                                            c_starts_on="2026-04-02", c_ends_on="2026-04-03", c_sessions="1")),
+                           ("/quan-tri/tap-huan/kenh", dict(k_unit=SCHOOL, k_kind="hotline", k_name="Không mã", k_phone="1")),
+                           ("/quan-tri/tap-huan/hoan-thanh", dict(attendance=SEED_ATTENDANCE, completed_on="2026-04-03"))):
+        for csrf in (None, "0" * 64):
+            values = dict(fields)
+            if csrf:
+                values["csrf"] = csrf
+            ed._post(action, list(values.items()))
+            assert "CSRF" in ed.page, (action, ed.page[:2000])
+    assert counts(portal) == before

@@ -8,7 +8,8 @@ find_dependency(ZLIB)  # gzip in http/ (zlib1g-dev)
 find_dependency(Boost 1.81 CONFIG)
 find_dependency(PkgConfig)
 # gumbo (libgumbo-dev), expat (libexpat1-dev), openssl (libssl-dev): the network tier.
-foreach(_pbgdpl_dep libutf8proc libsodium libxxhash libcmark gumbo expat openssl)
+# xlsxwriter (libxlsxwriter-dev), cairo (libcairo2-dev), pangocairo (libpango1.0-dev): reports.
+foreach(_pbgdpl_dep libutf8proc libsodium libxxhash libcmark gumbo expat openssl xlsxwriter cairo pangocairo)
   if(NOT TARGET PkgConfig::${_pbgdpl_dep})
     pkg_check_modules(${_pbgdpl_dep} REQUIRED IMPORTED_TARGET GLOBAL ${_pbgdpl_dep})
   endif()

@@ -7,7 +7,7 @@ set(_pc_store_requires "pbgdpl-core sqlite3")
 set(_pc_http_requires "pbgdpl-core zlib libxxhash")   # Boost has no .pc: headers in /usr/include
 set(_pc_network_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http gumbo expat openssl")
 set(_pc_signage_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network")
-set(_pc_reports_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network")
+set(_pc_reports_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network xlsxwriter cairo pangocairo")
 set(_pc_portal_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network pbgdpl-signage pbgdpl-reports libcmark")
 set(_pc_core_what "core and model: errors, time, Vietnamese text, JSON, the entities")
 set(_pc_trust_what "trust and media: hashes, minisign signatures, approvals, bundles")

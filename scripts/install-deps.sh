@@ -9,10 +9,12 @@ build_pkgs=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3-dev
   libxxhash-dev libsodium-dev doctest-dev libsqlite3-dev libutf8proc-dev libcmark-dev libcli11-dev zlib1g-dev
   pybind11-dev python3-dev libbenchmark-dev libpq-dev fonts-dejavu-core
   libgumbo-dev libexpat1-dev libssl-dev libsdl2-dev libmpv-dev
+  libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-liberation2  # reports: workbooks, Decree 30 PDFs (Liberation Serif has Times New Roman's metrics)
   ffmpeg)  # the demo's first run makes its traffic-safety clip with ffmpeg (libmpv brings its libraries)
 test_pkgs=(clang libclang-rt-14-dev sqlite3 xxhash minisign wrk nginx postgresql-15
   python3-pytest python3-selenium python3-feedparser chromium chromium-driver
-  tesseract-ocr tesseract-ocr-vie default-jre-headless xvfb xauth)
+  tesseract-ocr tesseract-ocr-vie default-jre-headless xvfb xauth
+  poppler-utils python3-openpyxl)  # reports' tests read back the PDFs (pdftotext, pdffonts) and workbooks
 pkgs=("${build_pkgs[@]}")
 [ "$what" = build ] || pkgs+=("${test_pkgs[@]}")
 # npm, for the checkers below: Debian's nodejs and npm unless a Node.js with npm is already there

@@ -14,6 +14,7 @@
 // BENCH_SPLIT=1 also times reading the submissions' records with and without their bodies.
 #include <pbgdpl/model/report_rollup.hpp>
 #include <pbgdpl/reports/indicators.hpp>
+#include <pbgdpl/reports/rollup.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
 #include <sqlite3.h>
@@ -474,10 +475,17 @@ int main(int argc, char** argv) {
     }
   }
   sw1.print("(1b) read the period's submissions from the store");
+  auto units_for_views = units;  // (1d) reads the same units; the copy is not timed
   stopwatch sw2;
   auto rolled = roll_up(t, p, subs, std::move(units));
   sw2.print("(1c) roll_up to every office and the city");
   all.print("(1) store + roll_up, in all");
+  // (1d) the city view the pages show (reports/rollup.hpp): every aggregation rule, completeness
+  // per office, KPIs; sent reports counted as roll_up counts them.
+  stopwatch sw3;
+  auto city_view = reports::city_rollup(t, p, subs, std::move(units_for_views), unit_id{"ha-noi"},
+                                        {.include_submitted = true});
+  sw3.print("(1d) reports::city_rollup: offices and the city, every rule");
 
   // (2) the peer: one GROUP BY over the table of values, per office and for the city; (2b) the
   // same GROUP BY over the store's own records (json_each over the submissions' bodies).
@@ -530,11 +538,35 @@ int main(int argc, char** argv) {
       }
     }
   }
+  // (1d) against roll_up: the same counts, and the same sums and yeses where the rule is a sum or
+  // a share of units.
+  std::size_t view_compared = 0, view_differ = 0;
+  if (city_view.areas.size() != static_cast<std::size_t>(divisions)) die("city_rollup: not one row per office");
+  auto check_view = [&](const std::string& node, const std::vector<reports::cell>& cells) {
+    const auto* n = rolled.find(node);
+    if (!n) die("no roll-up for " + node);
+    for (std::size_t k = 0; k < n->totals.size() && k < cells.size(); ++k) {
+      const auto& tot = n->totals[k];
+      if (tot.kind == indicator_kind::text) continue;
+      const auto rule = aggregation_of(t.indicators[k]);
+      ++view_compared;
+      bool same = cells[k].units == tot.count;
+      if (rule == aggregation_rule::sum && tot.count) same = same && cells[k].value == tot.sum;
+      if (rule == aggregation_rule::share_of_units && tot.kind == indicator_kind::boolean) same = same && cells[k].yes == tot.yes;
+      if (!same && ++view_differ <= 5)
+        std::fprintf(stderr, "city_rollup differs: %s %s\n", node.c_str(), tot.code.c_str());
+    }
+  };
+  for (const auto& a : city_view.areas) check_view(a.unit.value, a.cells);
+  check_view("ha-noi", city_view.total);
+  differ += view_differ;
+  std::printf("city_rollup totals compared with roll_up: %zu, differing: %zu\n", view_compared, view_differ);
   std::printf("totals compared: %zu (offices and the city x indicators, against both), differing: %zu\n", compared, differ);
   std::printf("peak RSS after (1) and (2): %.1f MiB\n", peak_rss_mib());
   // (3) is measured on its own: what (1) read is let go first.
   subs = {};
   rolled = {};
+  city_view = {};
 
   // (3) computed indicators for every school, one pass per kind.
   auto computed_t = t;

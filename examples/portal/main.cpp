@@ -15,7 +15,8 @@
 //   measuring the uncached path; benchmarks/portal/run.sh).
 //   The webhook dispatcher and the publication timer run in this process (network/webhooks.hpp):
 //   scheduled articles appear at their time with no request needed, and their webhooks fire.
-//   --webhook-retry-base is the first retry's delay (default 30 s; tests use 1).
+//   --webhook-retry-base is the first retry's delay (default 30 s; tests use 1). Reminders of
+//   yearly reports due soon are checked hourly and go out as "report.reminder" webhook events.
 //   Feed aggregation (network/aggregator.hpp) runs in this process too: every --aggregate-interval
 //   seconds (default 0: never) the feeds of the schools are read and their entries shown on
 //   each unit's "Tin từ các trường" page. --aggregate-local subscribes every school to its own
@@ -47,9 +48,12 @@
 #include <pbgdpl/portal/site.hpp>
 #include <pbgdpl/portal/syndication.hpp>
 #include <pbgdpl/publish/rendered.hpp>
+#include <pbgdpl/reports/notifier.hpp>
+#include <pbgdpl/reports/periods.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
+#include "demo_reports.hpp"
 #include "demo_signage.hpp"
 
 #include <sodium.h>
@@ -361,6 +365,12 @@ int main(int argc, char** argv) {
     std::cout << "Đã tạo nội dung màn hình mẫu / made the demo signage content: " << signage->made.size() << " files, "
               << signage->signed_approvals.size() << " approvals signed\n";
 
+  // Yearly reporting: this year's rounds, and the demo school's round 2 report pre-filled from the
+  // store (after the signage content, whose screens it counts).
+  auto reporting = demo::seed_reports(**db, seed, clock_now());
+  if (!reporting) return fail(reporting.err());
+  for (const auto& n : reporting->notes) std::cout << "Báo cáo / reports: " << n << "\n";
+
   portal::options opt;
   opt.base_url = "http://" + a->address + ":" + std::to_string(a->port);
   // The portal's own section is the unit that manages the schools today: the education division,
@@ -384,6 +394,8 @@ int main(int argc, char** argv) {
   opt.authenticate = portal::store_key_authenticator(accounts);
   // One unit directory, kept in memory, for the pages, the editor and the authorizer alike.
   opt.units = std::make_shared<portal::live_units>(**db);
+  // Reports are signed (submitted, approved) with the account's key, opened with its password.
+  opt.signing_key = [&accounts](const account_id& who, std::string_view password) { return accounts.approval_key(who, password); };
   opt.authorize = portal::account_authorizer(**db, opt.units);
   // The editor under /quan-tri/. Cookies are Secure except on plain-http loopback (the demo),
   // where a browser would drop them.
@@ -478,6 +490,18 @@ int main(int argc, char** argv) {
   hooks.on_published = [&site](const article& art) { site->came_due(art); };
   network::dispatcher dispatcher(**db, std::move(hooks));
   dispatcher.start();
+  // Reminders before report deadlines (reports/periods.hpp): each school whose report is not in
+  // hears, once per reminder day, through the webhooks of its unit and of those above it that
+  // subscribe to "report.reminder"; the dispatcher above delivers them. Checked hourly.
+  // (The deliveries are due on the dispatcher's clock, the machine's; the reminder day is the portal's.)
+  reports::webhook_notifier reminder_channel(**db, "reminders");
+  reports::reminder_timer::options reminding;
+  reminding.now = clock_now;
+  reminding.on_error = [](const error& e) {
+    std::cerr << "pbgdpl_portal: nhắc hạn báo cáo không gửi được / report reminders failed: " << e.describe() << "\n";
+  };
+  reports::reminder_timer reminders(**db, reminder_channel, std::move(reminding));
+  reminders.start();
   // The compliance crawl of the schools below the default unit (plan target 1.1), in the
   // background so the portal serves meanwhile; its result fills /pbgdpl/kiem-tra-trang-truong/.
   std::thread crawler;
@@ -558,6 +582,8 @@ int main(int argc, char** argv) {
               << "  Kiểm tra trang trường / school site KPIs: " << base << "/pbgdpl/kiem-tra-trang-truong/\n"
               << "  Cầu thang pháp luật / legal staircase: " << base << "/pbgdpl/cau-thang-phap-luat/  (quản trị / editor: " << base
               << "/quan-tri/man-hinh)\n"
+              << "  Báo cáo hằng năm / yearly reports: " << base << "/quan-tri/bao-cao"
+              << (reporting->draft.empty() ? std::string() : "  (" + reporting->school_approver + " gửi / sends " + reporting->draft + ")") << "\n"
               << "  Liên thông / syndication: " << base << "/pbgdpl/lien-thong/goi.json  goi.json.minisig  feed.atom  (khóa / key: "
               << (a->data / "syndication.pub").string() << ")\n";
     // The units by level as of today, and those that ended (their archives).
@@ -587,6 +613,7 @@ int main(int argc, char** argv) {
   srv.run_until_signal();
   if (aggregation) aggregation->stop();
   if (syndicator) syndicator->stop();
+  reminders.stop();
   dispatcher.stop();  // before the site and the store go (POSTs under way end within their timeout)
   if (crawler.joinable()) crawler.join();  // a crawl under way ends within its fetch timeouts
   if (!a->quiet) std::cout << "Đã dừng / stopped.\n";

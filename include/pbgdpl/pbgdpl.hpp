@@ -52,3 +52,6 @@
 #include "reports/templates.hpp"
 #include "reports/indicators.hpp"
 #include "reports/validation.hpp"
+#include "reports/workflow.hpp"
+#include "reports/periods.hpp"
+#include "reports/notifier.hpp"

@@ -73,6 +73,10 @@ PBGDPL_DECL result<std::string> nfd(std::string_view s);
 // Lower-cased NFC, accents kept: the "exact" search form.
 PBGDPL_DECL result<std::string> lower(std::string_view s);
 
+// Upper-cased NFC, accents kept ("Phòng Giáo dục" -> "PHÒNG GIÁO DỤC"): the issuing body's line
+// of an administrative document.
+PBGDPL_DECL result<std::string> upper(std::string_view s);
+
 // The search key: case folded, all combining marks removed, đ → d. Because marks are removed
 // wherever they sit, both tone placements ("hoà" and "hòa") fold to "hoa".
 PBGDPL_DECL result<std::string> fold(std::string_view s);

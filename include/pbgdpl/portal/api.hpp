@@ -77,6 +77,13 @@ class api {
   void signage_routes();
   static void signage_openapi(json& paths, const json& list_params, const json& id_param, const json& key_only,
                               const json& read_responses);
+  // Yearly reports (issue 17, impl/api_reports.ipp): /v1/reports/ templates, periods (with
+  // completeness), submissions (open, values, refresh, submit, approve, return), excuses and the
+  // roll-up with its downloads. Never public; each caller sees the reports of the units it fills
+  // in, reviews or audits on the round's tree (portal/reports_view.hpp).
+  void reports_routes();
+  static void reports_openapi(json& paths, const json& id_param, const json& key_only, const json& read_responses,
+                              const json& write_responses);
   // Whether every item of p in a legal zone has an approval record of its media's current bytes,
   // for a signage use, valid now (the fact content_approved of trust/permissions.hpp).
   result<bool> content_approved(const playlist& p);

@@ -73,6 +73,7 @@ class editor {
   void build_banner();  // impl/editor_banner.ipp: the unit's own banner (needs the media library)
   void build_dialogues(const editor_detail::guard_fn& guarded);  // impl/editor_dialogues.ipp
   void build_signage(const editor_detail::guard_fn& guarded);    // impl/editor_signage.ipp: "Màn hình"
+  void build_reports(const editor_detail::guard_fn& guarded);    // impl/editor_reports.ipp: "Báo cáo"
   void build_training(const editor_detail::guard_fn& guarded);   // impl/editor_training.ipp: "Tập huấn và kênh"
   timestamp now() const;
   std::optional<account> signed_in(const http::request& req, std::string* token = nullptr);

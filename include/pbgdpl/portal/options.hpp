@@ -7,6 +7,7 @@
 #include "../model/banner.hpp"
 #include "../store/record_cache.hpp"
 #include "../trust/form_tokens.hpp"
+#include "../trust/minisign.hpp"
 
 #include <array>
 #include <cstddef>
@@ -127,6 +128,12 @@ struct options {
   // public page "Cầu thang pháp luật" checks approvals and shows thumbnails through its content
   // store, and the kiosk builds and verifies manifests through it: unset, neither does.
   std::shared_ptr<signage_service> signage;
+
+  // --- yearly reports (issue 17) ---
+  // Opens an account's signing key with the password it typed (account_service::approval_key, which
+  // counts wrong passwords against the sign-in throttle): the API's report submit and approve sign
+  // with it, the password in the request's body. Unset: those two answer 403 (nothing can sign).
+  std::function<result<trust::secret_key>(const account_id&, std::string_view password)> signing_key;
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter

@@ -40,7 +40,7 @@ struct computed_value {
 // window_of(p), in the template's order. Only `u`'s own records count (not those of the units
 // below it). A source with nothing to say (no compliance check finished in the window, no
 // question answered for the median) gives a value with neither number nor flag, and evidence
-// that says why.
+// that says why. The median answer time is in hours, rounded to a tenth; counts are whole.
 PBGDPL_DECL result<std::vector<computed_value>> compute_indicators(store::store& s, const report_template& t,
                                                                    const report_period& p, const unit_id& u);
 

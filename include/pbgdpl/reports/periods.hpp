@@ -8,11 +8,16 @@
 #include "../store/store.hpp"
 #include "notifier.hpp"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -78,6 +83,40 @@ PBGDPL_DECL report_reminder_id reminder_id_for(const report_period_id& period, c
 // on the next run). Returns how many reminders went out.
 PBGDPL_DECL result<std::size_t> send_reminders(store::store& db, notifier& n, timestamp now,
                                                std::string_view actor = "reminders");
+
+// Runs send_reminders on its own thread: at start, then every `interval` (reminder days are
+// days, so an hour is plenty; a run that sends nothing costs a read of the periods). Failures are
+// told to `on_error` and tried again on the next run. Thread safety: start and stop from one
+// thread; the store must be shareable, the notifier callable from the timer's thread.
+class reminder_timer {
+ public:
+  struct options {
+    std::chrono::seconds interval{3600};
+    std::function<timestamp()> now;                       // default: pbgdpl::now
+    std::function<void(std::size_t sent)> on_sent;       // after a run that sent something
+    std::function<void(const error&)> on_error;
+    std::string actor = "reminders";
+  };
+  reminder_timer(store::store& db, notifier& n, options opt);
+  reminder_timer(const reminder_timer&) = delete;
+  reminder_timer& operator=(const reminder_timer&) = delete;
+  ~reminder_timer();
+  void start();
+  void stop();
+  // How many runs have finished (for tests and health pages).
+  std::size_t runs() const;
+
+ private:
+  void loop();
+  store::store& db_;
+  notifier& n_;
+  options opt_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::size_t runs_ = 0;
+  std::thread thread_;
+};
 
 }  // namespace reports
 PBGDPL_NAMESPACE_END

@@ -14,6 +14,7 @@
 #include "../model/report.hpp"
 #include "../store/store.hpp"
 #include "../trust/minisign.hpp"
+#include "validation.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -35,8 +36,9 @@ PBGDPL_DECL std::string signed_payload(const report_submission& s);
 // What the approver signs: the payload above, approved_at, approved_by and the submitter's
 // signature text.
 PBGDPL_DECL std::string approval_payload(const report_submission& s);
-// The trusted comments: "pbgdpl-report <id> <BLAKE2b-256 hex of signed_payload>" and
-// "pbgdpl-report-approval <id> <BLAKE2b-256 hex of approval_payload>".
+// The trusted comments: "pbgdpl-report <id> <BLAKE2b-256 hex of signed_payload> <period> <unit>"
+// and "pbgdpl-report-approval <id> <BLAKE2b-256 hex of approval_payload> <period> <unit>" (what
+// `minisign -V` prints: which report, which content, whose and which round).
 PBGDPL_DECL std::string submission_comment(const report_submission& s);
 PBGDPL_DECL std::string approval_comment(const report_submission& s);
 
@@ -78,6 +80,16 @@ PBGDPL_DECL result<report_submission> refresh_computed(store::store& db, const s
 PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_id& id, const actor& who,
                                              const trust::secret_key& key, timestamp now);
 
+// The same, with the warnings: the template's rules of severity "warning" that failed (a blocking
+// one refuses the sending, errc::validation_failed with each finding in the details). The
+// warnings' Vietnamese messages are also kept in the "submit" event's note, for the reviewer.
+struct submit_result {
+  report_submission submission;
+  std::vector<rule_finding> warnings;
+};
+PBGDPL_DECL result<submit_result> submit_with_findings(store::store& db, const submission_id& id, const actor& who,
+                                                       const trust::secret_key& key, timestamp now);
+
 // Accepts a sent report, which locks it: needs review_report with a grant held at the unit
 // directly above the report's unit on the due date's tree, or a city official's; nobody approves
 // what they sent. The submitter's signature is checked first (against the public key of their
@@ -99,7 +111,7 @@ PBGDPL_DECL result<report_submission> excuse(store::store& db, const report_peri
 // The tamper check, offline: the submitter's signature over signed_payload(s) with `submitter`,
 // and, when `approver` is given, the approval signature with it. Distinct errors: no signature
 // (bad_signature), a signature by another key (unknown_key), the signature of another report, a
-// period or unit that is not the signed one, or changed values (tampered, each its own message).
+// period or a unit that is not the signed one, or changed values (tampered, each its own message).
 PBGDPL_DECL result<void> verify_submission(const report_submission& s, const trust::public_key& submitter,
                                            const trust::public_key* approver = nullptr);
 

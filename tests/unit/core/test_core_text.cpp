@@ -17,6 +17,13 @@ TEST_SUITE("core/text") {
     CHECK(*text::fold("Phổ biến, giáo dục pháp luật") == "pho bien, giao duc phap luat");
   }
 
+  TEST_CASE("upper-casing keeps every Vietnamese mark and composes NFD input") {
+    CHECK(*text::upper("Phòng Giáo dục và Đào tạo quận Hà Đông") == "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO QUẬN HÀ ĐÔNG");
+    CHECK(*text::upper("ằắẳẵặ ầấẩẫậ đ ờớởỡợ ừứửữự ỳýỷỹỵ") == "ẰẮẲẴẶ ẦẤẨẪẬ Đ ỜỚỞỠỢ ỪỨỬỮỰ ỲÝỶỸỴ");
+    CHECK(*text::upper(*text::nfd("Trường Mầm non")) == "TRƯỜNG MẦM NON");
+    CHECK(text::upper("a\xFF").err().code == errc::invalid_utf8);
+  }
+
   TEST_CASE("NFD input folds and normalises exactly like NFC input") {
     std::string nfc = "Kế hoạch Đào tạo pháp luật";
     auto nfd = text::nfd(nfc);

@@ -56,7 +56,8 @@ struct world {
   report_template tmpl;
   report_period dot1, dot2;  // round 1 of 2025 (due 30 June: the division), round 2 (due 15 December: the offices)
 
-  world() {
+  world() : world(store::make_memory_store()) {}
+  explicit world(std::unique_ptr<store::store> backend) : db(std::move(backend)) {
     auto put = [&](unit u) { REQUIRE(db->create(std::move(u), "test")); };
     put(make_unit("ha-noi", unit_kind::city, std::nullopt, "Thành phố Hà Nội"));
     auto district = make_unit("ubnd-hd", unit_kind::district, "ha-noi", "UBND quận Hà Đông");
@@ -90,21 +91,41 @@ struct world {
     tmpl.id = report_template_id{"bc"};
     tmpl.name = "Báo cáo kết quả thực hiện Kế hoạch 19/KH-PGDĐT";
     tmpl.owner = unit_id{"pgd"};
-    auto ind = [&](std::string code, indicator_kind k, bool whole, bool required = true) {
+    auto ind = [&](std::string code, indicator_kind k, bool whole, bool required = true, std::string source = {}) {
       indicator i;
       i.code = std::move(code);
       i.label = "Chỉ tiêu " + i.code;
       i.kind = k;
       i.whole = whole;
       i.required = required;
+      i.source = std::move(source);
       if (k == indicator_kind::number) i.min = 0;
       tmpl.indicators.push_back(i);
     };
-    ind("articles_posted", indicator_kind::number, true);
+    ind("articles_posted", indicator_kind::number, true, true, "articles.published");  // computed
     ind("staff_trained_percent", indicator_kind::percent, false);
-    ind("has_section", indicator_kind::boolean, false);
+    ind("has_section", indicator_kind::boolean, false, true, "compliance.section");  // computed: no check, no figure
     ind("budget_spent", indicator_kind::number, true, false);
     ind("highlights", indicator_kind::text, false, false);
+    ind("staff_total", indicator_kind::number, true, false);
+    ind("staff_trained", indicator_kind::number, true, false);
+    validation_rule trained;
+    trained.code = "trained_within_staff";
+    trained.left = "staff_trained";
+    trained.op = rule_op::le;
+    trained.right = "staff_total";
+    trained.message = "Số người được tập huấn không vượt quá tổng số cán bộ";
+    trained.message_en = "Staff trained cannot exceed staff total";
+    tmpl.rules.push_back(trained);
+    validation_rule spent;
+    spent.code = "some_budget";
+    spent.left = "budget_spent";
+    spent.op = rule_op::gt;
+    spent.value = 0;
+    spent.severity = rule_severity::warning;
+    spent.message = "Đơn vị chưa ghi kinh phí đã chi";
+    spent.message_en = "No budget spent is recorded";
+    tmpl.rules.push_back(spent);
     tmpl = db->create(tmpl, "test").value();
 
     dot1.id = report_period_id{"bc-2025-dot-1"};
@@ -177,18 +198,31 @@ struct world {
   report_submission filled(const report_period& p, const std::string& unit, const std::string& by, timestamp t) {
     auto s = reports::open_draft(*db, p.id, unit_id{unit}, who(by).as(), t);
     REQUIRE(s);
-    std::vector<indicator_value> vs(3);
-    vs[0].code = "articles_posted";
-    vs[0].number = 12;
-    vs[1].code = "staff_trained_percent";
-    vs[1].number = 75;
-    vs[2].code = "has_section";
-    vs[2].flag = true;
+    // articles_posted stays as computed from the store.
+    std::vector<indicator_value> vs(2);
+    vs[0].code = "staff_trained_percent";
+    vs[0].number = 75;
+    vs[1].code = "has_section";
+    vs[1].flag = true;
     auto saved = reports::save_values(*db, s->id, vs, who(by).as(), t);
     REQUIRE(saved);
     return *saved;
   }
 };
+
+// An article of `unit` published at `when`, as the editorial workflow leaves it.
+inline article published_article(const std::string& unit, const char* when, std::string title) {
+  article a;
+  a.title = std::move(title);
+  a.body_markdown = "Nội dung tuyên truyền pháp luật.";
+  a.unit = unit_id{unit};
+  a.author = account_id{"editor-a"};
+  a.created_at = a.updated_at = at(when);
+  a.state = article_state::published;
+  a.published_at = a.created_at;
+  a.category = "tin-hoat-dong";
+  return a;
+}
 
 inline bool same_records(const std::vector<store::record>& a, const std::vector<store::record>& b) {
   if (a.size() != b.size()) return false;

@@ -2,6 +2,9 @@
 
 #include <pbgdpl/network/webhooks.hpp>
 #include <pbgdpl/reports/notifier.hpp>
+#include <pbgdpl/store/sqlite.hpp>
+
+#include <filesystem>
 
 #include <doctest/doctest.h>
 
@@ -273,4 +276,47 @@ TEST_CASE("the webhook notifier delivers a reminder to the office's receiver, si
   CHECK(reports::send_reminders(*w.db, n, t + std::chrono::hours(1)).value() == 0);
   CHECK(d.deliver_due() == 0);
   CHECK(posts == 2);
+}
+
+TEST_CASE("the whole round on the SQLite store: draft, sending, acceptance, completeness and reminders") {
+  const auto dir = std::filesystem::path(PBGDPL_BINARY_DIR) / "tmp" / ("reports-flow-" + random_id_string().substr(0, 12));
+  std::filesystem::create_directories(dir);
+  {
+    auto backend = store::open_sqlite_store(dir / "pbgdpl.db");
+    REQUIRE(backend);
+    world w(std::move(*backend));
+    const auto t = at("2025-12-08T08:00:00+07:00");
+    auto s = w.filled(w.dot2, "th-a", "head-a", t);
+    CHECK(reports::open_draft(*w.db, w.dot2.id, unit_id{"th-a"}, w.who("head-a").as(), t)->id == s.id);
+    s = reports::submit(*w.db, s.id, w.who("head-a").as(), w.who("head-a").key, t).value();
+    s = reports::approve(*w.db, s.id, w.who("office-a").as(), w.who("office-a").key, t, "").value();
+    auto pk = w.who("office-a").key.public_part();
+    CHECK(reports::verify_submission(w.db->get<report_submission>(s.id.value).value(), w.who("head-a").key.public_part(), &pk));
+    auto c = reports::completeness(*w.db, w.dot2.id, unit_id{"vhxh-a"}, t).value();
+    CHECK(row(c, "").on_time == 1);
+    CHECK(ids(c.missing_units) == std::vector<std::string>{"mn-a"});
+    recording_notifier n;
+    CHECK(reports::send_reminders(*w.db, n, t).value() == 2);  // mn-a and thcs-b
+    CHECK(reports::send_reminders(*w.db, n, t).value() == 0);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST_CASE("the reminder timer runs at start and again after its interval, and stops") {
+  world w;
+  recording_notifier n;
+  std::atomic<std::size_t> sent{0};
+  reports::reminder_timer::options o;
+  o.interval = std::chrono::seconds(3600);
+  o.now = [] { return at("2025-12-08T08:00:00+07:00"); };
+  o.on_sent = [&](std::size_t k) { sent += k; };
+  reports::reminder_timer timer(*w.db, n, o);
+  timer.start();
+  for (int i = 0; i < 500 && timer.runs() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(timer.runs() == 1);
+  CHECK(sent == 3);  // th-a, mn-a, thcs-b: nothing was sent yet
+  timer.stop();      // does not wait out the hour
+  CHECK(timer.runs() == 1);
+  CHECK(n.sent.size() == 3);
 }

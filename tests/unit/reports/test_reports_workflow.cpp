@@ -63,6 +63,21 @@ TEST_CASE("a school's draft opens once per round: opening it again gives the sam
   CHECK(b->id == a->id);
   CHECK(b->version == a->version);
   CHECK(w.reports().size() == 1);
+  // A report stored under another id (an import, the demo's 2023 report) is still the unit's one.
+  report_submission legacy;
+  legacy.id = submission_id{"bc-mn-a-nhap-tay"};
+  legacy.template_id = w.tmpl.id;
+  legacy.period_id = w.dot2.id;
+  legacy.unit = unit_id{"mn-a"};
+  legacy.state = submission_state::submitted;
+  legacy.submitted_at = dec10;
+  legacy.submitted_by = account_id{"head-mn"};
+  REQUIRE(w.db->create(legacy, "import"));
+  auto l = reports::open_draft(*w.db, w.dot2.id, unit_id{"mn-a"}, w.who("head-mn").as(), dec11);
+  REQUIRE(l);
+  CHECK(l->id.value == "bc-mn-a-nhap-tay");
+  CHECK(reports::excuse(*w.db, w.dot2.id, unit_id{"mn-a"}, w.who("office-a").as(), dec11, "x").err().code == errc::conflict);
+  CHECK(w.reports().size() == 2);
   // Another school's people may not open it.
   auto c = reports::open_draft(*w.db, w.dot2.id, unit_id{"th-a"}, w.who("head-mn").as(), dec11);
   REQUIRE_FALSE(c);
@@ -108,20 +123,28 @@ TEST_CASE("wrong types, negative counts, fractions of counts and unknown indicat
   CHECK(try_save({num("staff_trained_percent", std::numeric_limits<double>::quiet_NaN())}).details.at(0).code ==
         errc::out_of_range);
   CHECK(try_save({num("no_such_indicator", 1)}).details.at(0).code == errc::not_found);
-  CHECK(try_save({num("articles_posted", 1), num("articles_posted", 2)}).details.at(0).code == errc::invalid_argument);
+  CHECK(try_save({num("budget_spent", 1), num("budget_spent", 2)}).details.at(0).code == errc::invalid_argument);
+  {
+    // More values than indicators: refused as a whole, before any is looked at.
+    std::vector<indicator_value> many(w.tmpl.indicators.size() + 1, num("budget_spent", 1));
+    auto r = reports::save_values(*w.db, s.id, many, w.who("editor-a").as(), dec11);
+    REQUIRE_FALSE(r);
+    CHECK(r.err().code == errc::too_large);
+    CHECK(same_records(w.reports(), before));
+  }
   {
     indicator_value v = num("articles_posted", 1);
     v.flag = true;  // two kinds of content
     CHECK(try_save({v}).details.at(0).code == errc::invalid_argument);
   }
   // One bad value among good ones: none of them is written.
-  auto e = try_save({num("articles_posted", 20), num("staff_trained_percent", -5)});
+  auto e = try_save({num("budget_spent", 20000000), num("staff_trained_percent", -5)});
   CHECK(said(e, "/values/1"));
   // The same values that are right are taken.
-  auto ok = reports::save_values(*w.db, s.id, {num("articles_posted", 20), num("staff_trained_percent", 50)},
+  auto ok = reports::save_values(*w.db, s.id, {num("budget_spent", 20000000), num("staff_trained_percent", 50)},
                                  w.who("editor-a").as(), dec11);
   REQUIRE(ok);
-  CHECK(find_value(*ok, "articles_posted")->number == 20);
+  CHECK(find_value(*ok, "budget_spent")->number == 20000000);
   CHECK(find_value(*ok, "has_section")->flag == true);  // not mentioned: kept
   CHECK(ok->history.back().action == "save");
 }
@@ -176,11 +199,11 @@ TEST_CASE("a stale version is a conflict and writes nothing") {
   world w;
   auto s = w.filled(w.dot2, "th-a", "editor-a", dec10);
   const auto before = w.reports();
-  auto r = reports::save_values(*w.db, s.id, {num("articles_posted", 3)}, w.who("editor-a").as(), dec11, s.version - 1);
+  auto r = reports::save_values(*w.db, s.id, {num("budget_spent", 3)}, w.who("editor-a").as(), dec11, s.version - 1);
   REQUIRE_FALSE(r);
   CHECK(r.err().code == errc::conflict);
   CHECK(same_records(w.reports(), before));
-  CHECK(reports::save_values(*w.db, s.id, {num("articles_posted", 3)}, w.who("editor-a").as(), dec11, s.version));
+  CHECK(reports::save_values(*w.db, s.id, {num("budget_spent", 3)}, w.who("editor-a").as(), dec11, s.version));
 }
 
 TEST_CASE("a locked period takes no draft, no change and no submission") {
@@ -202,7 +225,7 @@ TEST_CASE("a locked period takes no draft, no change and no submission") {
   CHECK(r3.err().code == errc::conflict);
   CHECK(same_records(w.reports(), before));
   // Before the lock time the same change went through (the lock is a time, not a flag).
-  CHECK(reports::save_values(*w.db, s.id, {num("articles_posted", 3)}, w.who("head-a").as(),
+  CHECK(reports::save_values(*w.db, s.id, {num("budget_spent", 3)}, w.who("head-a").as(),
                              at("2025-12-10T11:59:00+07:00")));
 }
 
@@ -260,6 +283,7 @@ TEST_CASE("the head sends the report signed, and a second sending is a conflict"
   // The signature is an ordinary minisign one over the payload, with the report named in it.
   auto sig = trust::signature::parse(sent->signature).value();
   CHECK(sig.trusted_comment.starts_with("pbgdpl-report bc-2025-dot-2.th-a "));
+  CHECK(sig.trusted_comment.ends_with(" bc-2025-dot-2 th-a"));
   CHECK(trust::verify(w.who("head-a").key.public_part(), sig, reports::signed_payload(*sent), false));
 
   const auto after = w.reports();
@@ -281,7 +305,7 @@ TEST_CASE("the head sends the report signed, and a second sending is a conflict"
 TEST_CASE("a report missing a required value is not sent") {
   world w;
   auto s = reports::open_draft(*w.db, w.dot2.id, unit_id{"th-a"}, w.who("head-a").as(), dec10).value();
-  REQUIRE(reports::save_values(*w.db, s.id, {num("articles_posted", 2)}, w.who("head-a").as(), dec10));
+  REQUIRE(reports::save_values(*w.db, s.id, {num("budget_spent", 2)}, w.who("head-a").as(), dec10));
   const auto before = w.reports();
   auto r = reports::submit(*w.db, s.id, w.who("head-a").as(), w.who("head-a").key, dec11);
   REQUIRE_FALSE(r);
@@ -313,12 +337,13 @@ TEST_CASE("a tampered signed report fails verification with an error that says w
   auto e2 = reports::verify_submission(unit_changed, pk);
   REQUIRE_FALSE(e2);
   CHECK(e2.err().code == errc::tampered);
-  CHECK(e2.err().message_en.find("period or unit") != std::string::npos);
+  CHECK(e2.err().message_en.find("The unit of report") != std::string::npos);
 
   auto period_changed = s;
   period_changed.period_id = w.dot1.id;
   auto e3 = reports::verify_submission(period_changed, pk);
   CHECK(e3.err().code == errc::tampered);
+  CHECK(e3.err().message_en.find("The period of report") != std::string::npos);
   CHECK(e3.err().message_en != e1.err().message_en);
 
   auto time_changed = s;
@@ -528,4 +553,64 @@ TEST_CASE("an office sends its own report only once each of its schools is accep
   CHECK(reports::approve(*w.db, own.id, w.who("office-a").as(), w.who("office-a").key, dec11, "").err().code ==
         errc::permission_denied);
   CHECK(reports::approve(*w.db, own.id, w.who("city").as(), w.who("city").key, dec11, ""));
+}
+
+TEST_CASE("a draft is pre-filled from what the school did in the period, and refreshed on request") {
+  world w;
+  // Round 2 of 2025 covers 1 January to 15 December 2025: three articles of th-a in it, one
+  // before it, one of another school.
+  for (const char* when : {"2025-01-15T08:00:00+07:00", "2025-06-01T08:00:00+07:00", "2025-12-01T08:00:00+07:00"})
+    REQUIRE(w.db->create(published_article("th-a", when, std::string("Bài ") + when), "test"));
+  REQUIRE(w.db->create(published_article("th-a", "2024-12-31T08:00:00+07:00", "Bài năm trước"), "test"));
+  REQUIRE(w.db->create(published_article("mn-a", "2025-03-01T08:00:00+07:00", "Bài của trường khác"), "test"));
+  auto d = reports::open_draft(*w.db, w.dot2.id, unit_id{"th-a"}, w.who("editor-a").as(), dec10);
+  REQUIRE(d);
+  const auto* a = find_value(*d, "articles_posted");
+  REQUIRE(a);
+  CHECK(a->number == 3);
+  CHECK(a->computed_number == 3);
+  CHECK(a->justification.empty());
+  // No compliance check in the period: the data says nothing, the person answers.
+  CHECK(find_value(*d, "has_section") == nullptr);
+
+  // Another article comes in: the figure the school left as computed follows.
+  REQUIRE(w.db->create(published_article("th-a", "2025-12-09T08:00:00+07:00", "Bài mới"), "test"));
+  auto r = reports::refresh_computed(*w.db, d->id, w.who("editor-a").as(), dec11);
+  REQUIRE(r);
+  CHECK(find_value(*r, "articles_posted")->number == 4);
+  CHECK(find_value(*r, "articles_posted")->computed_number == 4);
+  CHECK(r->history.back().action == "refresh");
+  // An overridden figure stays the person's, with the new computed one beside it.
+  REQUIRE(reports::save_values(*w.db, d->id, {num("articles_posted", 6, "2 bài đăng trên bảng tin giấy")},
+                               w.who("editor-a").as(), dec11));
+  REQUIRE(w.db->create(published_article("th-a", "2025-12-10T08:00:00+07:00", "Bài nữa"), "test"));
+  auto r2 = reports::refresh_computed(*w.db, d->id, w.who("editor-a").as(), dec11);
+  REQUIRE(r2);
+  CHECK(find_value(*r2, "articles_posted")->number == 6);
+  CHECK(find_value(*r2, "articles_posted")->computed_number == 5);
+  CHECK(find_value(*r2, "articles_posted")->justification == "2 bài đăng trên bảng tin giấy");
+  // Refreshing is filling in: someone from another school may not.
+  CHECK(reports::refresh_computed(*w.db, d->id, w.who("head-mn").as(), dec11).err().code == errc::permission_denied);
+}
+
+TEST_CASE("a blocking rule stops the sending with its message, a warning goes with the report") {
+  world w;
+  auto s = w.filled(w.dot2, "th-a", "head-a", dec10);
+  REQUIRE(reports::save_values(*w.db, s.id, {num("staff_total", 10), num("staff_trained", 12), num("budget_spent", 0)},
+                               w.who("head-a").as(), dec10));
+  const auto before = w.reports();
+  auto r = reports::submit_with_findings(*w.db, s.id, w.who("head-a").as(), w.who("head-a").key, dec11);
+  REQUIRE_FALSE(r);
+  CHECK(r.err().code == errc::validation_failed);
+  CHECK(r.err().message_vi == "Số người được tập huấn không vượt quá tổng số cán bộ");
+  CHECK(r.err().path == "/rules/trained_within_staff");
+  CHECK(same_records(w.reports(), before));
+
+  REQUIRE(reports::save_values(*w.db, s.id, {num("staff_trained", 8)}, w.who("head-a").as(), dec11));
+  auto ok = reports::submit_with_findings(*w.db, s.id, w.who("head-a").as(), w.who("head-a").key, dec11);
+  REQUIRE(ok);
+  CHECK(ok->submission.state == submission_state::submitted);
+  REQUIRE(ok->warnings.size() == 1);
+  CHECK(ok->warnings[0].rule == "some_budget");
+  CHECK(ok->submission.history.back().note.find("Đơn vị chưa ghi kinh phí đã chi") != std::string::npos);
 }

@@ -95,6 +95,26 @@ PBGDPL_DECL result<std::string> lower(std::string_view s) {
   return detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 }
 
+PBGDPL_DECL result<std::string> upper(std::string_view s) {
+  auto composed = nfc(s);
+  if (!composed) return composed;
+  std::string out;
+  out.reserve(composed->size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(composed->data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(composed->size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    auto n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) return error(errc::invalid_utf8);
+    utf8proc_uint8_t buf[4];
+    auto m = utf8proc_encode_char(utf8proc_toupper(cp), buf);
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(m));
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
 PBGDPL_DECL result<std::string> fold(std::string_view s) {
   auto r = detail::map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
   if (!r) return r;

@@ -876,6 +876,7 @@ PBGDPL_DECL void api::build() {
   collection<channel>("channels", true);
   collection<channel_post>("channel-posts", true);
   signage_routes();
+  reports_routes();
   webhooks();
   compliance();
   routes_->get("/v1/banners", [this](http::request&) {
@@ -1137,6 +1138,7 @@ PBGDPL_DECL json api::openapi() {
       "course must name a training course of the attendance's unit or of a unit above it (on the course's first day, if "
       "the tree has changed since); status completed needs completed_on";
   paths["/api/v1/channel-posts"]["post"]["description"] = "channel must name a channel of the post's own unit";
+  reports_openapi(paths, id_param, key_only, responses(false), responses(true));
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
   paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};
   return json{
@@ -1189,3 +1191,4 @@ PBGDPL_DECL json api::openapi() {
 PBGDPL_NAMESPACE_END
 
 #include "api_signage.ipp"
+#include "api_reports.ipp"

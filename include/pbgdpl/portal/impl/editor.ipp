@@ -128,6 +128,7 @@ inline std::string page(const screen& s, std::string_view title, const std::opti
     if (s.media) h += "<li><a href=\"" + esc(s.link("/tep")) + "\">" + s.t("Tệp và ảnh", "Media") + "</a></li>";
     if (s.media) h += "<li><a href=\"" + esc(s.link("/bieu-ngu")) + "\">" + s.t("Biểu ngữ", "Banner") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/man-hinh")) + "\">" + s.t("Màn hình", "Screens") + "</a></li>";
+    h += "<li><a href=\"" + esc(s.link("/bao-cao")) + "\">" + s.t("Báo cáo", "Reports") + "</a></li>";
     h += "<li><a href=\"" + esc(s.link("/tap-huan")) + "\">" + s.t("Tập huấn và kênh", "Training and channels") + "</a></li>";
     h += "<li><a href=\"" + esc(s.portal) + "/pbgdpl/\">" + s.t("Trang công khai", "Public pages") + "</a></li>";
     h += "</ul></nav><form class=\"editor-signout\" method=\"post\" action=\"" + esc(s.link("/dang-xuat")) + "\">";
@@ -266,6 +267,7 @@ table.work{border-collapse:collapse;width:100%}table.work th,table.work td{borde
 .diff ins{background:#dfd;text-decoration:none}.diff del{background:#fdd}.preview{border:1px dashed #666;padding:.5rem 1rem}
 .actions form{display:inline-block;margin:.5rem 1rem .5rem 0;vertical-align:top}
 form.inline{display:inline}.snapshot{border:1px solid #999;height:auto}.secret{word-break:break-all}
+.wide{overflow-x:auto}img.trend{max-width:100%;height:auto;border:1px solid #999}fieldset{margin:1rem 0}.computed strong{font-size:1.1em}
 .media-list{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}.media-list li{max-width:12rem}.media-list img.thumb{display:block;max-width:100%;height:auto;border:1px solid #999}
 )";
 
@@ -340,4 +342,5 @@ PBGDPL_NAMESPACE_END
 #include "editor_documents.ipp"
 #include "editor_dialogues.ipp"
 #include "editor_signage.ipp"
+#include "editor_reports.ipp"
 #include "editor_training.ipp"

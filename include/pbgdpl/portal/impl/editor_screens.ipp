@@ -714,6 +714,7 @@ PBGDPL_DECL void editor::build() {
   build_banner();
   build_dialogues(guarded);
   build_signage(guarded);
+  build_reports(guarded);
   build_training(guarded);
 }
 

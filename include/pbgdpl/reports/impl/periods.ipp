@@ -233,5 +233,49 @@ PBGDPL_DECL result<std::size_t> send_reminders(store::store& db, notifier& n, ti
   return sent;
 }
 
+PBGDPL_DECL reminder_timer::reminder_timer(store::store& db, notifier& n, options opt)
+    : db_(db), n_(n), opt_(std::move(opt)) {
+  if (!opt_.now) opt_.now = [] { return pbgdpl::now(); };
+  if (opt_.interval <= std::chrono::seconds(0)) opt_.interval = std::chrono::seconds(1);
+}
+
+PBGDPL_DECL reminder_timer::~reminder_timer() { stop(); }
+
+PBGDPL_DECL void reminder_timer::start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { loop(); });
+}
+
+PBGDPL_DECL void reminder_timer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+PBGDPL_DECL std::size_t reminder_timer::runs() const {
+  std::lock_guard lock(mu_);
+  return runs_;
+}
+
+PBGDPL_DECL void reminder_timer::loop() {
+  for (;;) {
+    try {
+      auto r = send_reminders(db_, n_, opt_.now(), opt_.actor);
+      if (!r && opt_.on_error) opt_.on_error(r.err());
+      if (r && *r && opt_.on_sent) opt_.on_sent(*r);
+    } catch (const std::exception& e) {
+      if (opt_.on_error) opt_.on_error(error(errc::internal, {}, "Lỗi khi gửi nhắc hạn báo cáo", e.what()));
+    }
+    std::unique_lock lock(mu_);
+    ++runs_;
+    if (cv_.wait_for(lock, opt_.interval, [&] { return stopping_; })) return;
+  }
+}
+
 }  // namespace reports
 PBGDPL_NAMESPACE_END

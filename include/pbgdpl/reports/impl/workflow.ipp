@@ -3,6 +3,9 @@
 #pragma once
 #include "../workflow.hpp"
 
+#include "../indicators.hpp"
+#include "../validation.hpp"
+
 #include "../../model/credential.hpp"
 #include "../../model/unit_directory.hpp"
 #include "../../trust/approval.hpp"
@@ -172,6 +175,24 @@ inline result<report_submission> load_submission(store::store& db, const submiss
   return s;
 }
 
+// The unit's report for the period: by its id, or, for a record stored under another id (the
+// demo's 2023 report, an import), by the store's index of period and unit. One per unit and round.
+inline result<std::optional<report_submission>> find_report(store::store& db, const report_period_id& period,
+                                                            const unit_id& unit) {
+  auto r = db.get<report_submission>(submission_id_for(period, unit).value);
+  if (r) return std::optional<report_submission>(std::move(*r));
+  if (r.err().code != errc::not_found) return r.err();
+  store::list_query q;
+  q.where.category = period.value;
+  q.where.with_unit(unit, false);
+  q.limit = 10;
+  auto p = db.list<report_submission>(q);
+  if (!p) return p.err();
+  for (auto& x : p->items)
+    if (x.period_id == period && x.unit == unit) return std::optional<report_submission>(std::move(x));
+  return std::optional<report_submission>{};
+}
+
 inline void record(report_submission& s, std::string action, submission_state from, const actor& a, timestamp now,
                    std::string note = {}) {
   submission_event e;
@@ -203,12 +224,25 @@ inline bool editable(submission_state s) noexcept {
 }
 
 // Values computed from the store for the unit over the period's window, as the report keeps
-// them: the entered figure starts as the computed one.
-// TODO(helper C): reports::compute_indicators once reports/indicators.hpp is on main.
-inline result<std::vector<indicator_value>> computed_values(store::store&, const report_template&,
-                                                            const report_period&, const unit_id&) {
-  return std::vector<indicator_value>{};
+// them: the entered figure starts as the computed one. A source with nothing to say (no
+// compliance check in the window) gives a value with neither: the person fills it in.
+inline result<std::vector<indicator_value>> computed_values(store::store& db, const report_template& t,
+                                                            const report_period& p, const unit_id& u) {
+  auto cs = compute_indicators(db, t, p, u);
+  if (!cs) return cs.err();
+  std::vector<indicator_value> out;
+  out.reserve(cs->size());
+  for (auto& c : *cs) {
+    indicator_value v;
+    v.code = std::move(c.code);
+    v.number = v.computed_number = c.number;
+    v.flag = v.computed_flag = c.flag;
+    out.push_back(std::move(v));
+  }
+  return out;
 }
+
+inline bool silent(const indicator_value& v) noexcept { return !v.computed_number && !v.computed_flag; }
 
 // Keeps values in the template's order, unknown codes last.
 inline void template_order(std::vector<indicator_value>& vs, const report_template& t) {
@@ -337,13 +371,19 @@ inline json payload_json(const report_submission& s) {
 
 inline std::string hex256(std::string_view text) { return trust::to_hex(trust::blake2b_256(text)); }
 
-// The id a trusted comment names: "<prefix> <id> <hex>".
-inline std::optional<std::string> comment_id(std::string_view comment, std::string_view prefix) {
-  if (!comment.starts_with(prefix) || comment.size() <= prefix.size() || comment[prefix.size()] != ' ') return std::nullopt;
-  comment.remove_prefix(prefix.size() + 1);
-  auto sp = comment.find(' ');
-  if (sp == std::string_view::npos) return std::nullopt;
-  return std::string(comment.substr(0, sp));
+// What a trusted comment names: "<prefix> <id> <hex> <period> <unit>" (ids hold no spaces).
+struct signed_names {
+  std::string id, hex, period, unit;
+};
+inline std::optional<signed_names> parse_comment(std::string_view comment, std::string_view prefix) {
+  std::vector<std::string_view> parts;
+  while (!comment.empty() && parts.size() < 6) {
+    auto sp = comment.find(' ');
+    parts.push_back(comment.substr(0, sp));
+    comment = sp == std::string_view::npos ? std::string_view{} : comment.substr(sp + 1);
+  }
+  if (parts.size() != 5 || parts[0] != prefix) return std::nullopt;
+  return signed_names{std::string(parts[1]), std::string(parts[2]), std::string(parts[3]), std::string(parts[4])};
 }
 
 inline result<void> verify_one(const trust::public_key& pk, std::string_view text, const std::string& payload,
@@ -361,19 +401,25 @@ inline result<void> verify_one(const trust::public_key& pk, std::string_view tex
                    "The " + we + " signature was made with key " + sig->id.hex() + ", not key " + pk.id.hex());
   // The trusted comment first: genuine, it says which report and which content were signed.
   if (auto r = trust::detail::verify_comment(pk, *sig); !r) return r;
-  auto signed_id = comment_id(sig->trusted_comment, prefix);
-  if (!signed_id)
+  auto named = parse_comment(sig->trusted_comment, prefix);
+  if (!named)
     return refused(errc::bad_signature, "Chữ ký của " + wv + " không phải chữ ký báo cáo",
                    "The " + we + " signature is not a report signature");
-  if (*signed_id != s.id.value)
-    return refused(errc::tampered, "Chữ ký của " + wv + " thuộc báo cáo khác (" + *signed_id + ")",
-                   "The " + we + " signature belongs to another report (" + *signed_id + ")");
-  if (s.id != submission_id_for(s.period_id, s.unit))
+  if (named->id != s.id.value)
+    return refused(errc::tampered, "Chữ ký của " + wv + " thuộc báo cáo khác (" + named->id + ")",
+                   "The " + we + " signature belongs to another report (" + named->id + ")");
+  if (named->period != s.period_id.value)
     return refused(errc::tampered,
-                   "Kỳ báo cáo hoặc đơn vị của báo cáo " + s.id.value + " đã bị sửa sau khi ký (" + s.period_id.value +
-                       ", " + s.unit.value + ")",
-                   "The period or unit of report " + s.id.value + " was changed after signing (" + s.period_id.value +
-                       ", " + s.unit.value + ")");
+                   "Kỳ báo cáo của báo cáo " + s.id.value + " đã bị sửa sau khi ký: đã ký cho kỳ " + named->period +
+                       ", nay ghi " + s.period_id.value,
+                   "The period of report " + s.id.value + " was changed after signing: signed for " + named->period +
+                       ", now " + s.period_id.value);
+  if (named->unit != s.unit.value)
+    return refused(errc::tampered,
+                   "Đơn vị của báo cáo " + s.id.value + " đã bị sửa sau khi ký: đã ký cho " + named->unit + ", nay ghi " +
+                       s.unit.value,
+                   "The unit of report " + s.id.value + " was changed after signing: signed for " + named->unit +
+                       ", now " + s.unit.value);
   if (sig->trusted_comment != expected_comment || !trust::verify(pk, *sig, payload, false))
     return refused(errc::tampered, "Nội dung báo cáo " + s.id.value + " đã bị sửa sau khi " + wv + " ký",
                    "The content of report " + s.id.value + " was changed after the " + we + " signed it");
@@ -402,11 +448,13 @@ PBGDPL_DECL std::string approval_payload(const report_submission& s) {
 }
 
 PBGDPL_DECL std::string submission_comment(const report_submission& s) {
-  return "pbgdpl-report " + s.id.value + " " + detail::hex256(signed_payload(s));
+  return "pbgdpl-report " + s.id.value + " " + detail::hex256(signed_payload(s)) + " " + s.period_id.value + " " +
+         s.unit.value;
 }
 
 PBGDPL_DECL std::string approval_comment(const report_submission& s) {
-  return "pbgdpl-report-approval " + s.id.value + " " + detail::hex256(approval_payload(s));
+  return "pbgdpl-report-approval " + s.id.value + " " + detail::hex256(approval_payload(s)) + " " + s.period_id.value +
+         " " + s.unit.value;
 }
 
 PBGDPL_DECL result<report_submission> open_draft(store::store& db, const report_period_id& period, const unit_id& unit,
@@ -417,8 +465,9 @@ PBGDPL_DECL result<report_submission> open_draft(store::store& db, const report_
   if (auto u = detail::open_unit(*c, unit); !u) return u.err();
   if (auto r = detail::may_fill(who, unit, c->tree); !r) return r.err();
   const auto id = submission_id_for(period, unit);
-  if (auto cur = db.get<report_submission>(id.value)) return cur;
-  else if (cur.err().code != errc::not_found) return cur.err();
+  auto cur = detail::find_report(db, period, unit);
+  if (!cur) return cur.err();
+  if (*cur) return std::move(**cur);
   if (auto r = detail::not_locked(c->period, now); !r) return r.err();
   auto values = detail::computed_values(db, c->tmpl, c->period, unit);
   if (!values) return values.err();
@@ -428,7 +477,8 @@ PBGDPL_DECL result<report_submission> open_draft(store::store& db, const report_
   s.template_edition = c->tmpl.edition;
   s.period_id = period;
   s.unit = unit;
-  s.values = std::move(*values);
+  for (auto& v : *values)
+    if (!detail::silent(v)) s.values.push_back(std::move(v));
   detail::template_order(s.values, c->tmpl);
   s.state = submission_state::draft;
   detail::record(s, "create", submission_state::draft, who, now);
@@ -442,25 +492,32 @@ PBGDPL_DECL result<report_submission> save_values(store::store& db, const submis
                                                   std::optional<std::uint64_t> expected_version) {
   auto s = detail::load_submission(db, id);
   if (!s) return s.err();
-  if (expected_version && *expected_version != s->version)
-    return store::conflict_error(store::entity_traits<report_submission>::kind, id.value, *expected_version, s->version);
   auto c = detail::load_round(db, s->period_id, s->template_id);
   if (!c) return c.err();
   if (auto u = detail::open_unit(*c, s->unit); !u) return u.err();
   if (auto r = detail::may_fill(who, s->unit, c->tree); !r) return r.err();
+  if (expected_version && *expected_version != s->version)
+    return store::conflict_error(store::entity_traits<report_submission>::kind, id.value, *expected_version, s->version);
   if (!detail::editable(s->state)) return detail::wrong_state(*s, "sửa số liệu", "change its values");
   if (auto r = detail::not_locked(c->period, now); !r) return r.err();
 
+  // At most one value per indicator: a longer list is refused before anything is looked at, and
+  // the checks below stay linear in it (one hash per code).
+  if (values.size() > c->tmpl.indicators.size())
+    return detail::refused(errc::too_large, "Gửi nhiều giá trị hơn số chỉ tiêu của mẫu báo cáo",
+                           "More values than the template has indicators", "/values");
+  std::unordered_map<std::string_view, const indicator_value*> stored;
+  for (const auto& x : s->values) stored.emplace(x.code, &x);
+  std::unordered_map<std::string_view, std::size_t> seen;
   validator v;
   for (std::size_t i = 0; i < values.size(); ++i) {
     const auto p = "/values/" + std::to_string(i);
-    for (std::size_t k = 0; k < i; ++k)
-      if (values[k].code == values[i].code) {
-        v.add(p + "/code", errc::invalid_argument, "Chỉ tiêu \"" + values[i].code + "\" được gửi hai lần",
-              "Indicator \"" + values[i].code + "\" is sent twice");
-        break;
-      }
-    detail::check_value(v, p, c->tmpl, values[i], find_value(*s, values[i].code));
+    if (!seen.emplace(values[i].code, i).second)
+      v.add(p + "/code", errc::invalid_argument, "Chỉ tiêu \"" + values[i].code + "\" được gửi hai lần",
+            "Indicator \"" + values[i].code + "\" is sent twice");
+    auto it = stored.find(values[i].code);
+    detail::check_value(v, p, c->tmpl, values[i], it == stored.end() ? nullptr : it->second);
+    if (v.problems().size() >= 100) break;  // enough to say what is wrong
   }
   if (!v.ok()) return detail::validation_error(v);
 
@@ -472,6 +529,7 @@ PBGDPL_DECL result<report_submission> save_values(store::store& db, const submis
       if (!clear) {
         in.computed_number.reset();  // computed figures come from the store, never from the person
         in.computed_flag.reset();
+        in.justification.clear();    // nothing computed: nothing to justify
         s->values.push_back(std::move(in));
       }
       continue;
@@ -520,10 +578,21 @@ PBGDPL_DECL result<report_submission> refresh_computed(store::store& db, const s
   for (auto& f : *fresh) {
     auto it = std::find_if(s->values.begin(), s->values.end(), [&](const auto& x) { return x.code == f.code; });
     if (it == s->values.end()) {
-      s->values.push_back(std::move(f));
+      if (!detail::silent(f)) s->values.push_back(std::move(f));
       continue;
     }
-    const bool kept_by_person = detail::overrides(*it) || (!it->computed_number && !it->computed_flag);
+    const bool kept_by_person = detail::overrides(*it) || detail::silent(*it);
+    if (detail::silent(f)) {
+      // The data no longer gives a figure: one that only repeated the old figure goes; a
+      // person's own value stays, as theirs.
+      if (kept_by_person) {
+        it->computed_number.reset();
+        it->computed_flag.reset();
+      } else {
+        s->values.erase(it);
+      }
+      continue;
+    }
     it->computed_number = f.computed_number;
     it->computed_flag = f.computed_flag;
     if (!kept_by_person) {
@@ -541,6 +610,13 @@ PBGDPL_DECL result<report_submission> refresh_computed(store::store& db, const s
 
 PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_id& id, const actor& who,
                                              const trust::secret_key& key, timestamp now) {
+  auto r = submit_with_findings(db, id, who, key, now);
+  if (!r) return r.err();
+  return std::move(r->submission);
+}
+
+PBGDPL_DECL result<submit_result> submit_with_findings(store::store& db, const submission_id& id, const actor& who,
+                                                       const trust::secret_key& key, timestamp now) {
   auto s = detail::load_submission(db, id);
   if (!s) return s.err();
   auto c = detail::load_round(db, s->period_id, s->template_id);
@@ -567,6 +643,19 @@ PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_
     detail::check_overrides(v, *s, c->tmpl);
     if (!v.ok()) return detail::validation_error(v);
   }
+  // The template's rules across indicators: blocking ones refuse, warnings go with the report.
+  auto findings = check_rules(c->tmpl, *s);
+  std::vector<rule_finding> warnings;
+  {
+    validator v;
+    for (auto& f : findings) {
+      if (f.severity == rule_severity::blocking) v.add("/rules/" + f.rule, errc::validation_failed, f.message_vi, f.message_en);
+      else warnings.push_back(std::move(f));
+    }
+    if (!v.ok()) return detail::validation_error(v);
+  }
+  std::string note;
+  for (const auto& f : warnings) note += (note.empty() ? "Cảnh báo: " : "; ") + f.message_vi;
   // A unit above schools reports once its schools are done: each open school below it on the
   // due date's tree accepted or excused.
   if ((*u)->kind != unit_kind::school) {
@@ -574,9 +663,9 @@ PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_
     std::size_t waiting_count = 0;
     for (const auto& x : c->tree.subtree(s->unit.value)) {
       if (x.kind != unit_kind::school || c->tree.ended(x.id.value)) continue;
-      auto r = db.get<report_submission>(submission_id_for(s->period_id, x.id).value);
-      if (!r && r.err().code != errc::not_found) return r.err();
-      if (r && (r->state == submission_state::accepted || r->state == submission_state::excused)) continue;
+      auto r = detail::find_report(db, s->period_id, x.id);
+      if (!r) return r.err();
+      if (*r && ((*r)->state == submission_state::accepted || (*r)->state == submission_state::excused)) continue;
       if (waiting.size() < 10) waiting.push_back(x.name + " (" + x.id.value + ")");
       ++waiting_count;
     }
@@ -599,8 +688,10 @@ PBGDPL_DECL result<report_submission> submit(store::store& db, const submission_
   });
   if (!sig) return sig.err();
   s->signature = std::move(*sig);
-  detail::record(*s, "submit", from, who, now);
-  return detail::write(db, std::move(*s), who);
+  detail::record(*s, "submit", from, who, now, std::move(note));
+  auto written = detail::write(db, std::move(*s), who);
+  if (!written) return written.err();
+  return submit_result{std::move(*written), std::move(warnings)};
 }
 
 PBGDPL_DECL result<report_submission> approve(store::store& db, const submission_id& id, const actor& who,
@@ -684,16 +775,18 @@ PBGDPL_DECL result<report_submission> excuse(store::store& db, const report_peri
     return detail::refused(errc::validation_failed, "Miễn báo cáo cần ghi rõ lý do", "Excusing a unit needs a reason",
                            "/reason");
   const auto id = submission_id_for(period, unit);
-  auto cur = db.get<report_submission>(id.value);
-  if (!cur && cur.err().code != errc::not_found) return cur.err();
-  if (cur) {
-    if (cur->state == submission_state::excused) return cur;
-    if (!detail::editable(cur->state)) return detail::wrong_state(*cur, "miễn báo cáo (hãy trả lại trước)", "excuse it (return it first)");
-    const auto from = cur->state;
-    cur->state = submission_state::excused;
-    cur->review_note = reason;
-    detail::record(*cur, "excuse", from, who, now, std::move(reason));
-    return detail::write(db, std::move(*cur), who);
+  auto found = detail::find_report(db, period, unit);
+  if (!found) return found.err();
+  if (*found) {
+    auto& cur = **found;
+    if (cur.state == submission_state::excused) return std::move(cur);
+    if (!detail::editable(cur.state))
+      return detail::wrong_state(cur, "miễn báo cáo (hãy trả lại trước)", "excuse it (return it first)");
+    const auto from = cur.state;
+    cur.state = submission_state::excused;
+    cur.review_note = reason;
+    detail::record(cur, "excuse", from, who, now, std::move(reason));
+    return detail::write(db, std::move(cur), who);
   }
   report_submission s;
   s.id = id;

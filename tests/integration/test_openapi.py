@@ -19,12 +19,23 @@ REAL_IDS = {
     "layouts": "doc-hai-vung",
     "playlists": "pl-cau-thang-thcs-van-yen",
     "schedules": "lich-ngay-hoc",
+    "training-courses": "tap-huan-cntt-pbgdpl-2023",
+    "attendances": "tap-huan-2023-nguyen-thi-lan",
+    "channels": "facebook-th-van-yen",
+    "channel-posts": "fb-th-van-yen-2026-03-ngay-phap-luat",
 }
 # Documented reads that need a query to answer (the search needs words).
 QUERIES = {"/api/v1/search": "?q=ke+hoach"}
 SEED_FILE = {"articles": "articles", "legal-documents": "legal_documents", "questions": "questions",
              "units": "units", "media": "media", "display-groups": "display_groups", "displays": "displays",
-             "layouts": "layouts", "playlists": "playlists", "schedules": "schedules"}
+             "layouts": "layouts", "playlists": "playlists", "schedules": "schedules",
+             "training-courses": "training_courses", "attendances": "attendances", "channels": "channels",
+             "channel-posts": "channel_posts"}
+# Training records the demo key (the division's) may write: its own, linked to a course and a
+# channel of its own that the write test makes first (the seed's are a school's or the old division's).
+LINKED = {"attendances": {"unit": DIVISION, "course": "openapi-khoa-cua-phong", "account": None},
+          "channels": {"unit": DIVISION},
+          "channel-posts": {"unit": DIVISION, "channel": "openapi-kenh-cua-phong"}}
 METHODS = ("get", "post", "put", "delete", "patch")
 
 
@@ -130,7 +141,7 @@ def body_for(collection, new_id):
     seed_id = REAL_IDS[collection]
     if collection == "units":
         return copy_of("units", seed_id, new_id, name="Trường kiểm thử OpenAPI")
-    return copy_of(SEED_FILE[collection], seed_id, new_id)
+    return copy_of(SEED_FILE[collection], seed_id, new_id, **LINKED.get(collection, {}))
 
 
 class Paced:
@@ -162,6 +173,10 @@ def test_every_documented_write_answers_a_documented_status(fresh_portal):
     writes = [(path, m, op) for path, m, op in operations(spec)
               if m != "get" and not path.startswith(("/api/v1/signage/", "/api/v1/reports/"))]
     assert writes
+    # The course and channel the attendance and the post written below name.
+    for c, id_ in (("training-courses", "openapi-khoa-cua-phong"), ("channels", "openapi-kenh-cua-phong")):
+        r = p.request("POST", "/api/v1/" + c, body=body_for(c, id_), headers=p.auth())
+        assert r.status == 201, (c, r.status, r.body[:300])
     # Creates first, then updates and deletes of what was created.
     order = {"post": 0, "put": 1, "delete": 2, "patch": 3}
     created = set()

@@ -250,6 +250,7 @@ def test_the_editor_screen_adds_a_course_a_participant_a_channel_and_a_post(port
     (dict(c_hours="-3"), "c_hours"),
     (dict(c_ends_on="2026-04-01"), "c_ends_on"),
     (dict(c_title=""), "c_title"),
+    (dict(c_starts_on="2026-13-45"), "c_starts_on"),  # kept as typed, in a text box (a date box holds valid dates only)
 ])
 def test_the_editor_refuses_a_bad_course_with_the_error_by_its_field_and_writes_nothing(portal, fields, field):
     ed = editor_as(portal, "nguyen.thi.lan")
@@ -261,6 +262,8 @@ def test_the_editor_refuses_a_bad_course_with_the_error_by_its_field_and_writes_
     ed.submit(action="/quan-tri/tap-huan/khoa?lang=en", **values)
     assert "Not saved" in ed.page, ed.page[:3000]
     assert f'id="f-{field}-error"' in ed.page and f'id="f-{field}"' in ed.page, ed.page[:4000]
+    if field == "c_starts_on":
+        assert '<input type="text" id="f-c_starts_on" name="c_starts_on"' in ed.page and 'value="2026-13-45"' in ed.page
     after = session_api(portal, ed, "GET", "/api/v1/training-courses?unit=" + SCHOOL + "&limit=100")[1]["items"]
     assert after == before
 
@@ -274,3 +277,19 @@ def test_the_editor_refuses_a_participant_of_an_unknown_course(portal):
     assert "Không có khóa tập huấn khong-co-khoa-nay" in ed.page, ed.page[:3000]
     after = session_api(portal, ed, "GET", "/api/v1/attendances?unit=" + SCHOOL + "&limit=100")[1]["items"]
     assert after == before
+
+
+def test_an_editor_form_without_the_csrf_token_is_refused_and_writes_nothing(portal):
+    ed = editor_as(portal, "nguyen.thi.lan")
+    before = counts(portal)
+    for action, fields in (("/quan-tri/tap-huan/khoa", dict(c_unit=SCHOOL, c_title="Không có mã", c_mode="in_person",
+                                                            c_starts_on="2026-04-02", c_ends_on="2026-04-03", c_sessions="1")),
+                           ("/quan-tri/tap-huan/kenh", dict(k_unit=SCHOOL, k_kind="hotline", k_name="Không mã", k_phone="1")),
+                           ("/quan-tri/tap-huan/hoan-thanh", dict(attendance=SEED_ATTENDANCE, completed_on="2026-04-03"))):
+        for csrf in (None, "0" * 64):
+            values = dict(fields)
+            if csrf:
+                values["csrf"] = csrf
+            ed._post(action, list(values.items()))
+            assert "CSRF" in ed.page, (action, ed.page[:2000])
+    assert counts(portal) == before

@@ -1127,6 +1127,17 @@ PBGDPL_DECL json api::openapi() {
                {"responses", responses(false)}}}};
   paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
   signage_openapi(paths, list_params, id_param, key_only, responses(false));
+  // Training records (issue 17): who trained in what names people, so reading needs a key with
+  // the read right at the record's unit (the unit's people and the units above); channels and
+  // their posts are public like the school site that links them.
+  for (const char* c : {"training-courses", "attendances"}) {
+    const std::string base = std::string("/api/v1/") + c;
+    for (const auto& path : {base, base + "/{id}"}) paths[path]["get"]["security"] = key_only;
+  }
+  paths["/api/v1/attendances"]["post"]["description"] =
+      "course must name a training course of the attendance's unit or of a unit above it (on the course's first day, if "
+      "the tree has changed since); status completed needs completed_on";
+  paths["/api/v1/channel-posts"]["post"]["description"] = "channel must name a channel of the post's own unit";
   reports_openapi(paths, id_param, key_only, responses(false), responses(true));
   paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
   paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};

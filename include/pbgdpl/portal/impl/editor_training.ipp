@@ -120,6 +120,15 @@ PBGDPL_DECL void editor::build_training(const editor_detail::guard_fn& guarded) 
     };
     std::vector<std::pair<std::string, std::string>> unit_options;
     for (const auto* u : units) unit_options.emplace_back(u->id.value, u->name);
+    // A value that does not parse is shown again as typed, in a text box: a date or number box may
+    // only hold a valid one.
+    auto date_type = [&](const std::string& name) { return f[name].empty() || parse_date(f[name]) ? "date" : "text"; };
+    auto number_type = [&](const std::string& name) {
+      int n = 0;
+      return f[name].empty() || pbgdpl::detail::parse_int(f[name], n) || (f[name][0] == '-' && pbgdpl::detail::parse_int(f[name].substr(1), n))
+                 ? "number"
+                 : "text";
+    };
 
     // Courses of the units, and those of the units above them (their staff attend those too).
     std::vector<training_course> courses, offered;
@@ -225,10 +234,10 @@ PBGDPL_DECL void editor::build_training(const editor_detail::guard_fn& guarded) 
     for (auto m : {training_mode::online, training_mode::in_person, training_mode::blended})
       modes.emplace_back(std::string(to_string(m)), mode_label(m, s.en));
     body += select("c_mode", s.t("Hình thức", "Mode"), modes);
-    body += input(s, fe, "c_starts_on", s.t("Ngày bắt đầu", "Starts on"), f["c_starts_on"], "date", true);
-    body += input(s, fe, "c_ends_on", s.t("Ngày kết thúc", "Ends on"), f["c_ends_on"], "date", true);
-    body += input(s, fe, "c_hours", s.t("Số giờ", "Hours"), f["c_hours"], "number");
-    body += input(s, fe, "c_sessions", s.t("Số buổi", "Sessions"), f.count("c_sessions") ? f["c_sessions"] : std::string("1"), "number", true);
+    body += input(s, fe, "c_starts_on", s.t("Ngày bắt đầu", "Starts on"), f["c_starts_on"], date_type("c_starts_on"), true);
+    body += input(s, fe, "c_ends_on", s.t("Ngày kết thúc", "Ends on"), f["c_ends_on"], date_type("c_ends_on"), true);
+    body += input(s, fe, "c_hours", s.t("Số giờ", "Hours"), f["c_hours"], number_type("c_hours"));
+    body += input(s, fe, "c_sessions", s.t("Số buổi", "Sessions"), f.count("c_sessions") ? f["c_sessions"] : std::string("1"), number_type("c_sessions"), true);
     body += input(s, fe, "c_url", s.t("Địa chỉ học trực tuyến", "Online course URL"), f["c_url"], "url", false,
                   s.t("Bắt buộc với khóa trực tuyến", "Required for an online course"));
     body += "<p><button type=\"submit\">" + s.t("Thêm khóa tập huấn", "Add the course") + "</button></p></form>";
@@ -246,7 +255,7 @@ PBGDPL_DECL void editor::build_training(const editor_detail::guard_fn& guarded) 
       for (auto x : {attendance_status::registered, attendance_status::attended, attendance_status::completed, attendance_status::absent})
         statuses.emplace_back(std::string(to_string(x)), attendance_label(x, s.en));
       body += select("a_status", s.t("Trạng thái", "Status"), statuses);
-      body += input(s, fe, "a_completed_on", s.t("Ngày hoàn thành", "Completed on"), f["a_completed_on"], "date", false,
+      body += input(s, fe, "a_completed_on", s.t("Ngày hoàn thành", "Completed on"), f["a_completed_on"], date_type("a_completed_on"), false,
                     s.t("Bắt buộc khi đã hoàn thành", "Required when completed"));
       body += "<p><button type=\"submit\">" + s.t("Thêm người tham dự", "Add the participant") + "</button></p></form>";
     }
@@ -303,7 +312,7 @@ PBGDPL_DECL void editor::build_training(const editor_detail::guard_fn& guarded) 
       std::vector<std::pair<std::string, std::string>> chs;
       for (const auto& ch : channels) chs.emplace_back(ch.id.value, ch.name + " (" + std::string(s.en ? label_en(ch.kind) : label_vi(ch.kind)) + ")");
       body += select("p_channel", s.t("Kênh", "Channel"), chs);
-      body += input(s, fe, "p_posted_on", s.t("Ngày đăng", "Posted on"), f["p_posted_on"], "date", true);
+      body += input(s, fe, "p_posted_on", s.t("Ngày đăng", "Posted on"), f["p_posted_on"], date_type("p_posted_on"), true);
       body += input(s, fe, "p_title", s.t("Tiêu đề", "Title"), f["p_title"]);
       body += input(s, fe, "p_url", s.t("Địa chỉ bài đăng", "Post URL"), f["p_url"], "url");
       body += "<p><button type=\"submit\">" + s.t("Ghi nhận bài đăng", "Record the post") + "</button></p></form>";

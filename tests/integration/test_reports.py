@@ -354,6 +354,11 @@ def test_submit_return_approve_excuse_rollup_and_downloads(portal):
     text = html_doc.decode()
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Nơi nhận" in text
     assert "<script>alert" not in text
+    # Its print layout is an inline <style>: the document's own policy lets that (and no script) in,
+    # where the portal's default (style-src 'self') would have left the page unstyled.
+    csp = headers.get("Content-Security-Policy", "")
+    assert "<style" in text and "style-src 'unsafe-inline'" in csp and "default-src 'none'" in csp, csp
+    assert "script-src" not in csp
     # PDF, through pdftotext.
     st, pdf, headers = r.call("GET", q + "&format=pdf")
     assert st == 200 and pdf.startswith(b"%PDF"), pdf[:100]

@@ -19,6 +19,14 @@ namespace portal {
 
 namespace api_reports_detail {
 
+// The printable Decree 30 document carries its print layout as one inline <style> (it is saved
+// and mailed as a single file). The portal's default policy forbids inline styles, which left the
+// page unstyled in a browser; this one allows inline style only: no script, no other origin, and
+// every text in the document is escaped, so nothing a user typed reaches the style sheet.
+inline constexpr std::string_view printable_document_csp =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'";
+
 inline http::response private_json(const json& j, http::status s = http::status::ok) {
   auto r = http::response::json(j, s);
   r.set("Cache-Control", "private, no-store");
@@ -321,6 +329,7 @@ PBGDPL_DECL void api::reports_routes() {
     r.set("Content-Type", f->content_type);
     r.set("Cache-Control", "private, no-store");
     r.set("X-Content-Type-Options", "nosniff");
+    if (format == "html") r.set("Content-Security-Policy", std::string(api_reports_detail::printable_document_csp));
     if (format == "pdf") r.set("Content-Disposition", "attachment; filename=\"" + f->file_name + "\"");
     r.body = std::move(f->body);
     r.cacheable = false;
@@ -476,6 +485,7 @@ PBGDPL_DECL void api::reports_routes() {
     r.set("Content-Type", f->content_type);
     r.set("Cache-Control", "private, no-store");
     r.set("X-Content-Type-Options", "nosniff");
+    if (format == "html") r.set("Content-Security-Policy", std::string(api_reports_detail::printable_document_csp));
     // A download unless it is the JSON (read by programs) or the printable HTML (opened in a tab).
     if (format != "json" && format != "html")
       r.set("Content-Disposition", "attachment; filename=\"" + f->file_name + "\"");

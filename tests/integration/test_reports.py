@@ -394,6 +394,12 @@ def test_submit_return_approve_excuse_rollup_and_downloads(portal):
     assert "<script>alert" not in text and "&lt;script&gt;" in text
     st, pdf, _ = s.call("GET", path + "/document?format=pdf")
     assert st == 200 and pdf.startswith(b"%PDF")
+    # The signature block names who sent (signed) the report, whoever downloads it: the ward's
+    # reviewer reading the school's document is not its signer.
+    assert "Trần Văn Hùng" in text
+    st, doc_r, _ = r.call("GET", path + "/document?format=html")
+    assert st == 200
+    assert "Trần Văn Hùng" in doc_r.decode() and "Nguyễn Thị Thu Hương" not in doc_r.decode()
     # The city's official sees the city-wide roll-up: the ward office's row counts the school.
     city = Session(portal, "pham.minh.duc")
     st, cv = city.json("GET", f"/api/v1/reports/rollup?period={urllib.parse.quote(period['id'])}&unit=ha-noi")

@@ -112,6 +112,8 @@ PBGDPL_DECL result<report_submission> excuse(store::store& db, const report_peri
 // and, when `approver` is given, the approval signature with it. Distinct errors: no signature
 // (bad_signature), a signature by another key (unknown_key), the signature of another report, a
 // period or a unit that is not the signed one, or changed values (tampered, each its own message).
+// A report that says it was approved (or carries an approval signature) needs `approver`: without
+// it, it does not verify (unknown_key), so editing a copy's state to "accepted" proves nothing.
 PBGDPL_DECL result<void> verify_submission(const report_submission& s, const trust::public_key& submitter,
                                            const trust::public_key* approver = nullptr);
 

@@ -423,6 +423,14 @@ class store {
       if (!nv) return nv.err();
       v = std::move(*nv);
     }
+    // What the store writes it must read back: a record over the JSON read limit (a report whose
+    // comments grew a megabyte per save) would be written, then every list holding it would fail.
+    if (const auto bytes = r.body.dump().size(); bytes > PBGDPL_MAX_JSON_BYTES)
+      return error(errc::too_large, {},
+                   "Bản ghi quá lớn để lưu (" + std::to_string(bytes) + " byte, tối đa " +
+                       std::to_string(PBGDPL_MAX_JSON_BYTES) + "): hãy rút gọn nội dung",
+                   "The record is too large to store (" + std::to_string(bytes) + " bytes, at most " +
+                       std::to_string(PBGDPL_MAX_JSON_BYTES) + "): shorten its content");
     entity_traits<T>::index(v, r);
     fill_search_text(r);
     return r;

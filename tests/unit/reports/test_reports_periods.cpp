@@ -292,6 +292,10 @@ TEST_CASE("the whole round on the SQLite store: draft, sending, acceptance, comp
     s = reports::approve(*w.db, s.id, w.who("office-a").as(), w.who("office-a").key, t, "").value();
     auto pk = w.who("office-a").key.public_part();
     CHECK(reports::verify_submission(w.db->get<report_submission>(s.id.value).value(), w.who("head-a").key.public_part(), &pk));
+    // Without the approver's key an approved report does not verify, and neither does a copy of
+    // the sent report whose state was edited to say "accepted" (red team F6).
+    auto approved = w.db->get<report_submission>(s.id.value).value();
+    CHECK(reports::verify_submission(approved, w.who("head-a").key.public_part()).err().code == errc::unknown_key);
     auto c = reports::completeness(*w.db, w.dot2.id, unit_id{"vhxh-a"}, t).value();
     CHECK(row(c, "").on_time == 1);
     CHECK(ids(c.missing_units) == std::vector<std::string>{"mn-a"});

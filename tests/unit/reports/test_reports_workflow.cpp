@@ -206,6 +206,35 @@ TEST_CASE("a stale version is a conflict and writes nothing") {
   CHECK(reports::save_values(*w.db, s.id, {num("budget_spent", 3)}, w.who("editor-a").as(), dec11, s.version));
 }
 
+TEST_CASE("saves that change nothing write nothing, and saves in a row are one history event") {
+  world w;
+  auto s = w.filled(w.dot2, "th-a", "editor-a", dec10);
+  const auto events = s.history.size();
+  // The same values again, a thousand times (an autosave, a script): no write, no event.
+  std::vector<indicator_value> same(1);
+  same[0].code = "staff_trained_percent";
+  same[0].number = 75;
+  for (int i = 0; i < 1000; ++i) {
+    auto r = reports::save_values(*w.db, s.id, same, w.who("editor-a").as(), dec11);
+    REQUIRE(r);
+  }
+  auto now = w.db->get<report_submission>(s.id.value).value();
+  CHECK(now.version == s.version);
+  CHECK(now.history.size() == events);
+  // Real changes in a row by one person: one "save" event whose time is the last save's.
+  for (int i = 0; i < 50; ++i)
+    REQUIRE(reports::save_values(*w.db, s.id, {num("budget_spent", 100 + i)}, w.who("editor-a").as(), dec11 + std::chrono::minutes(i)));
+  now = w.db->get<report_submission>(s.id.value).value();
+  CHECK(now.history.size() <= events + 1);
+  CHECK(now.history.back().action == "save");
+  CHECK(now.history.back().at == dec11 + std::chrono::minutes(49));
+  // Another person's save is its own event.
+  REQUIRE(reports::save_values(*w.db, s.id, {num("budget_spent", 7)}, w.who("head-a").as(), dec11 + std::chrono::hours(2)));
+  now = w.db->get<report_submission>(s.id.value).value();
+  CHECK(now.history.back().by.value == "head-a");
+  CHECK(now.history[now.history.size() - 2].by.value == "editor-a");
+}
+
 TEST_CASE("a locked period takes no draft, no change and no submission") {
   world w;
   auto s = w.filled(w.dot2, "th-a", "head-a", dec10);
@@ -321,6 +350,9 @@ TEST_CASE("a tampered signed report fails verification with an error that says w
                .value();
   const auto pk = w.who("head-a").key.public_part();
   REQUIRE(reports::verify_submission(s, pk));
+  auto claims_approval = s;  // a copy edited to say it was approved, with no approver's signature
+  claims_approval.state = submission_state::accepted;
+  CHECK(reports::verify_submission(claims_approval, pk).err().code == errc::unknown_key);
 
   auto value_changed = s;
   value_changed.values[0].number = *value_changed.values[0].number + 1;
@@ -519,6 +551,15 @@ TEST_CASE("excusing a school takes a reason, is done from above, and not over a 
   CHECK(e->history.back().action == "excuse");
   // An excused report is not sent by the school.
   CHECK(reports::submit(*w.db, e->id, w.who("head-mn").as(), w.who("head-mn").key, dec10).err().code == errc::conflict);
+  // An excuse given by mistake is withdrawn from above, with a note, never by the school.
+  CHECK(reports::return_to_unit(*w.db, e->id, w.who("head-mn").as(), dec10, "tự rút").err().code ==
+        errc::permission_denied);
+  CHECK(reports::return_to_unit(*w.db, e->id, w.who("office-a").as(), dec10, "").err().code == errc::validation_failed);
+  auto back = reports::return_to_unit(*w.db, e->id, w.who("office-a").as(), dec10, "Trường đã hoạt động trở lại");
+  REQUIRE(back);
+  CHECK(back->state == submission_state::draft);
+  CHECK(back->history.back().action == "withdraw_excuse");
+  CHECK(reports::excuse(*w.db, w.dot2.id, unit_id{"mn-a"}, w.who("office-a").as(), dec10, "Lại tạm dừng"));
 
   auto s = w.filled(w.dot2, "th-a", "head-a", dec10);
   s = reports::submit(*w.db, s.id, w.who("head-a").as(), w.who("head-a").key, dec10).value();

@@ -323,7 +323,11 @@ PBGDPL_DECL void api::reports_routes() {
     auto units = db_.all_units();
     if (!units) return error_json(units.err());
     const auto format = std::string(req.query("format").value_or("html"));
-    auto f = submission_file(*t, *p, *s, std::move(*units), format, *who, now());
+    // The report's signer is the account that sent it (signed it), never whoever downloads it.
+    account signer;
+    if (s->submitted_by)
+      if (auto sent_by = db_.get<account>(s->submitted_by->value)) signer = std::move(*sent_by);
+    auto f = submission_file(*t, *p, *s, std::move(*units), format, signer, now());
     if (!f) return error_json(f.err());
     http::response r(http::status::ok);
     r.set("Content-Type", f->content_type);

@@ -725,7 +725,9 @@ PBGDPL_DECL void editor::build_reports(const editor_detail::guard_fn& guarded) {
     std::sort(all.begin(), all.end(), [](const report_period& a, const report_period& b) { return calendar_before(a, b); });
     auto units = db_.all_units();
     if (!units) return;
-    for (const auto& p : all) {
+    // The newest ten rounds up to the one viewed (five years), drawn oldest first.
+    for (auto it = all.rbegin(); it != all.rend(); ++it) {
+      const auto& p = *it;
       if (calendar_before(r.period, p)) continue;
       auto t = p.template_id == r.tmpl.id ? std::optional<report_template>(r.tmpl) : std::optional<report_template>();
       if (!t) {
@@ -739,6 +741,8 @@ PBGDPL_DECL void editor::build_reports(const editor_detail::guard_fn& guarded) {
       periods.push_back(p);
       if (periods.size() >= 10) break;  // ten rounds: five years
     }
+    std::reverse(views.begin(), views.end());
+    std::reverse(periods.begin(), periods.end());
   };
   // The indicators the trend charts draw: the KPIs' (targets), else the first numbers.
   auto trend_codes = [](const report_template& t) {

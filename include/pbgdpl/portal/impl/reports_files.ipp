@@ -73,6 +73,14 @@ PBGDPL_DECL reports::document_frame report_frame(const rollup_input& in, const u
       if (const unit* c = tree.find(city->value)) f.place = c->short_name.empty() ? c->name : c->short_name;
   }
   f.issued_on = local_date(now);
+  // Only someone who may sign for the unit is named in its signature block: the account that
+  // downloads the document (a division official reading a school's report, an auditor, a city
+  // official reading a ward's roll-up) is not the unit's signer (red team F10). Otherwise the
+  // block is left for a hand signature.
+  const bool signs_for_unit = std::any_of(signer.grants.begin(), signer.grants.end(), [&](const role_grant& g) {
+    return g.unit == u && is_approver_role(g.r);
+  });
+  if (!signs_for_unit) return f;
   f.signer_name = signer.display_name;
   const std::string position = signer.position;
   f.signer_title = upper(position);

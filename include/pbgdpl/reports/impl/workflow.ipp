@@ -94,7 +94,7 @@ inline result<const unit*> open_unit(const round_context& c, const unit_id& u) {
   const unit* x = c.tree.find(u);
   if (!x)
     return refused(errc::not_found,
-                   "Đơn vị " + u.value + " không có trong cây đơn vị ngày " + due_text_vi(c.period) +
+                   "Đơn vị " + u.value + " không có trong cây đơn vị " + due_text_vi(c.period) +
                        " (chưa thành lập hoặc không tồn tại)",
                    "Unit " + u.value + " is not on the unit tree of " + due_text_en(c.period) +
                        " (not yet opened, or unknown)",
@@ -145,7 +145,7 @@ inline result<void> may_review(const actor& a, const unit_id& u, const round_con
   const std::string above_id = parent ? parent->id.value : std::string("—");
   return refused(errc::permission_denied,
                  "Tài khoản " + who_name(a) + " không có quyền duyệt báo cáo của " + u.value +
-                     ": cần quyền duyệt tại đơn vị cấp trên trực tiếp (" + above + ") theo cây đơn vị ngày " +
+                     ": cần quyền duyệt tại đơn vị cấp trên trực tiếp (" + above + ") theo cây đơn vị " +
                      due_text_vi(c.period) + ", hoặc cán bộ Thành phố",
                  "Account " + who_name(a) + " may not review the report of " + u.value +
                      ": that takes a reviewer at the unit directly above it (" + above_id + ") on the tree of " +
@@ -195,6 +195,15 @@ inline result<std::optional<report_submission>> find_report(store::store& db, co
 
 inline void record(report_submission& s, std::string action, submission_state from, const actor& a, timestamp now,
                    std::string note = {}) {
+  // Saves and refreshes in a row by one person are one event (its time the latest): the audit
+  // trail keeps who changed the state and when, and stays bounded however often a form is saved.
+  if ((action == "save" || action == "refresh") && note.empty() && !s.history.empty()) {
+    auto& last = s.history.back();
+    if (last.action == action && last.by == a.who.id && last.from == from && last.to == s.state && last.note.empty()) {
+      last.at = now;
+      return;
+    }
+  }
   submission_event e;
   e.action = std::move(action);
   e.from = from;
@@ -522,6 +531,7 @@ PBGDPL_DECL result<report_submission> save_values(store::store& db, const submis
   if (!v.ok()) return detail::validation_error(v);
 
   const auto from = s->state;
+  const auto values_before = s->values;
   for (auto& in : values) {
     auto it = std::find_if(s->values.begin(), s->values.end(), [&](const auto& x) { return x.code == in.code; });
     const bool clear = !in.number && !in.flag && !in.text;
@@ -559,6 +569,9 @@ PBGDPL_DECL result<report_submission> save_values(store::store& db, const submis
     as_draft.state = submission_state::draft;
     if (auto r = check_against(as_draft, c->tmpl); !r) return r.err();
   }
+  // A save that changes nothing writes nothing: repeated empty saves (an autosave, a script) must
+  // not grow the history towards its cap and lock the report (red team F11).
+  if (s->values == values_before) return std::move(*s);
   detail::record(*s, "save", from, who, now);
   return detail::write(db, std::move(*s), who);
 }
@@ -747,13 +760,22 @@ PBGDPL_DECL result<report_submission> return_to_unit(store::store& db, const sub
   auto c = detail::load_round(db, s->period_id, s->template_id);
   if (!c) return c.err();
   if (auto r = detail::may_review(who, s->unit, *c); !r) return r.err();
-  if (s->state != submission_state::submitted && s->state != submission_state::accepted)
+  if (s->state != submission_state::submitted && s->state != submission_state::accepted &&
+      s->state != submission_state::excused)
     return detail::wrong_state(*s, "trả lại", "return it");
   if (auto r = detail::not_locked(c->period, now); !r) return r.err();
   if (detail::blank(note))
     return detail::refused(errc::validation_failed, "Trả lại báo cáo cần ghi rõ lý do", "Returning a report needs a note",
                            "/note");
   const auto from = s->state;
+  if (from == submission_state::excused) {
+    // An excuse given by mistake is withdrawn the same way, from above with a note: the school
+    // has its report to fill in again (red team F3).
+    s->state = s->submitted_at ? submission_state::returned : submission_state::draft;
+    s->review_note = note;
+    detail::record(*s, "withdraw_excuse", from, who, now, std::move(note));
+    return detail::write(db, std::move(*s), who);
+  }
   s->state = submission_state::returned;
   s->approved_at.reset();
   s->approved_by.reset();
@@ -810,7 +832,15 @@ PBGDPL_DECL result<void> verify_submission(const report_submission& s, const tru
                                   "người gửi", "submitter");
       !r)
     return r;
-  if (!approver) return {};
+  if (!approver) {
+    // A copy that says "approved" claims the approver's signature: without the approver's key it
+    // is not verified, rather than passing on the submitter's signature alone (red team F6).
+    if (s.state == submission_state::accepted || !s.approval_signature.empty())
+      return error(errc::unknown_key, "/approval_signature",
+                   "Báo cáo ghi đã được phê duyệt: cần khóa công khai của người phê duyệt để kiểm tra",
+                   "The report says it was approved: the approver's public key is needed to verify it");
+    return {};
+  }
   return detail::verify_one(*approver, s.approval_signature, approval_payload(s), approval_comment(s),
                             "pbgdpl-report-approval", s, "người tiếp nhận", "approver");
 }

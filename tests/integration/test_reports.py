@@ -397,6 +397,8 @@ def test_submit_return_approve_excuse_rollup_and_downloads(portal):
     # The signature block names who sent (signed) the report, whoever downloads it: the ward's
     # reviewer reading the school's document is not its signer.
     assert "Trần Văn Hùng" in text
+    # Above the school's name: the ward's People's Committee (the ward's office gives way to it).
+    assert "UBND PHƯỜNG HÀ ĐÔNG" in text, text[:3000]
     st, doc_r, _ = r.call("GET", path + "/document?format=html")
     assert st == 200
     assert "Trần Văn Hùng" in doc_r.decode() and "Nguyễn Thị Thu Hương" not in doc_r.decode()

@@ -34,9 +34,10 @@ struct report_file {
 // The formats rollup_file() knows, in the order the pages list them.
 inline constexpr std::string_view report_formats[] = {"json", "csv", "xlsx", "html", "pdf", "eml"};
 
-// The Decree 30 frame of unit u's report, signed by `signer` today: the unit and its parent on the
-// round's tree (upper case), the city as the place, the parent as the recipient, and the signer's
-// position as the signature block ("Phó Trưởng phòng" signs "KT. TRƯỞNG PHÒNG").
+// The Decree 30 frame of unit u's report, signed by `signer` today: the bodies as
+// reports::frame_for gives them on the round's tree, the city as the place, the parent as the
+// recipient, and, when `signer` holds an approver grant at u, the signer's position as the
+// signature block ("Phó Trưởng phòng" signs "KT. TRƯỞNG PHÒNG"); otherwise it is left blank.
 PBGDPL_DECL reports::document_frame report_frame(const rollup_input& in, const unit_id& u, const account& signer, timestamp now);
 
 // Unit u's roll-up of the round in `format` (one of report_formats; another is

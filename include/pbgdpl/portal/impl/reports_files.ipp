@@ -2,8 +2,6 @@
 #pragma once
 #include "../reports_files.hpp"
 
-#include <utf8proc.h>
-
 #include <algorithm>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -28,43 +26,25 @@ PBGDPL_DECL result<rollup_input> load_rollup_input(store::store& db, const repor
 
 namespace reports_files_detail {
 
-// Upper case, letter by letter (utf8proc's simple case mapping keeps NFC text NFC: "Phòng" → "PHÒNG").
+// Upper case for the document's lines: core's text::upper (NFC kept), the text as it is if it
+// could not be read as UTF-8 (the model keeps such text out).
 inline std::string upper(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    auto n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {  // not UTF-8 (the model keeps it out): the byte as it is
-      out.push_back(static_cast<char>(*p));
-      ++p;
-      --left;
-      continue;
-    }
-    utf8proc_uint8_t buf[4];
-    auto m = utf8proc_encode_char(utf8proc_toupper(cp), buf);
-    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(m));
-    p += n;
-    left -= n;
-  }
-  return out;
+  auto r = text::upper(s);
+  return r ? std::move(*r) : std::string(s);
 }
 
 }  // namespace reports_files_detail
 
 PBGDPL_DECL reports::document_frame report_frame(const rollup_input& in, const unit_id& u, const account& signer, timestamp now) {
   using reports_files_detail::upper;
+  // The issuing and governing bodies as reports::frame_for gives them on the round's tree (a
+  // ward's office gives way to the ward's People's Committee above the school's name).
+  reports::document_frame f = reports::frame_for(in.units, u, in.period.due_on);
   const auto tree = unit_directory::at(in.units, in.period.due_on);
-  reports::document_frame f;
   const unit* self = tree.find(u.value);
   const unit* parent = self && self->parent ? tree.find(self->parent->value) : nullptr;
-  if (self) f.issuing_body = upper(self->name);
-  if (parent) {
-    f.parent_body = upper(parent->short_name.empty() ? parent->name : parent->short_name);
-    f.recipients.push_back(parent->short_name.empty() ? parent->name : parent->short_name);
-  }
+  // The report goes to the unit directly above: the recipient.
+  if (parent) f.recipients.push_back(parent->short_name.empty() ? parent->name : parent->short_name);
   if (self) {
     // The symbol's issuer part for the kinds that have a settled one.
     if (self->kind == unit_kind::education_division) f.issuer_code = "PGDĐT";

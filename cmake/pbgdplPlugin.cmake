@@ -1,0 +1,66 @@
+# pbgdpl_add_plugin(<id> SOURCES <files...> KINDS <store|publisher|notifier|exporter|connector...>
+#                   [VERSION <v>] [LICENSE <spdx>] [DESCRIPTION <text>] [LIBRARIES <targets...>]
+#                   [OUTPUT_DIRECTORY <dir>])
+# Builds a plugin: a MODULE library `pbgdpl-<id>.so` with hidden visibility (only the entry point
+# is exported, through PBGDPL_PLUGIN), linked to pbgdpl::plugin_sdk, plus its manifest
+# `<id>.json` beside it, which the host reads before it loads any code. The target is
+# pbgdpl_plugin_<id>. Installed with the SDK (share/cmake/pbgdpl/pbgdplPlugin.cmake), so vendors
+# use the same function after find_package(pbgdpl).
+function(pbgdpl_add_plugin id)
+  cmake_parse_arguments(P "" "VERSION;LICENSE;DESCRIPTION;OUTPUT_DIRECTORY" "SOURCES;KINDS;LIBRARIES" ${ARGN})
+  if(NOT id MATCHES "^[a-z0-9_-]+$")
+    message(FATAL_ERROR "pbgdpl_add_plugin: the id '${id}' must be [a-z0-9_-]+")
+  endif()
+  if(NOT P_SOURCES OR NOT P_KINDS)
+    message(FATAL_ERROR "pbgdpl_add_plugin(${id}): SOURCES and KINDS are required")
+  endif()
+  if(NOT P_VERSION)
+    set(P_VERSION "${PROJECT_VERSION}")
+  endif()
+  if(NOT P_LICENSE)
+    message(FATAL_ERROR "pbgdpl_add_plugin(${id}): LICENSE (SPDX) is required")
+  endif()
+  if(NOT P_DESCRIPTION)
+    message(FATAL_ERROR "pbgdpl_add_plugin(${id}): DESCRIPTION is required")
+  endif()
+  if(NOT P_OUTPUT_DIRECTORY)
+    set(P_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/plugins")
+  endif()
+  set(target pbgdpl_plugin_${id})
+  add_library(${target} MODULE ${P_SOURCES})
+  if(TARGET pbgdpl::plugin_sdk)
+    target_link_libraries(${target} PRIVATE pbgdpl::plugin_sdk ${P_LIBRARIES})
+  else()
+    target_link_libraries(${target} PRIVATE pbgdpl_plugin_sdk ${P_LIBRARIES})
+  endif()
+  set_target_properties(${target} PROPERTIES
+    PREFIX "" OUTPUT_NAME "pbgdpl-${id}"
+    LIBRARY_OUTPUT_DIRECTORY "${P_OUTPUT_DIRECTORY}"
+    CXX_VISIBILITY_PRESET hidden C_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
+  # The library keeps no undefined symbol for the host to resolve: it needs nothing of the host's
+  # process but what the host table hands it.
+  target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  target_compile_definitions(${target} PRIVATE PBGDPL_PLUGIN_ID="${id}")
+  set(kinds_json "")
+  foreach(k ${P_KINDS})
+    if(NOT k MATCHES "^(store|publisher|notifier|exporter|connector)$")
+      message(FATAL_ERROR "pbgdpl_add_plugin(${id}): unknown kind '${k}'")
+    endif()
+    if(kinds_json)
+      string(APPEND kinds_json ", ")
+    endif()
+    string(APPEND kinds_json "\"${k}\"")
+  endforeach()
+  string(REPLACE "\"" "\\\"" desc "${P_DESCRIPTION}")
+  file(GENERATE OUTPUT "${P_OUTPUT_DIRECTORY}/${id}.json" CONTENT
+"{
+  \"id\": \"${id}\",
+  \"library\": \"pbgdpl-${id}.so\",
+  \"abi\": {\"major\": 1, \"minor\": 0},
+  \"kinds\": [${kinds_json}],
+  \"version\": \"${P_VERSION}\",
+  \"license\": \"${P_LICENSE}\",
+  \"description\": \"${desc}\"
+}
+")
+endfunction()

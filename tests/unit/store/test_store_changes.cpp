@@ -17,7 +17,7 @@
 
 using namespace fixtures;
 
-#define STORES memory_factory, sqlite_factory
+#define STORES memory_factory, sqlite_factory, postgres_factory
 
 namespace {
 

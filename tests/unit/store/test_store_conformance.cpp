@@ -8,7 +8,7 @@
 
 using namespace fixtures;
 
-#define STORES memory_factory, sqlite_factory
+#define STORES memory_factory, sqlite_factory, postgres_factory
 
 TEST_CASE_TEMPLATE("a created entity reads back equal, with version 1", F, STORES) {
   F f;

@@ -7,7 +7,7 @@
 
 using namespace fixtures;
 
-#define STORES memory_factory, sqlite_factory
+#define STORES memory_factory, sqlite_factory, postgres_factory
 
 namespace {
 record_cache::limits bounds(std::size_t entries, std::size_t bytes) {

@@ -8,7 +8,7 @@
 
 using namespace fixtures;
 
-#define STORES memory_factory, sqlite_factory
+#define STORES memory_factory, sqlite_factory, postgres_factory
 
 namespace {
 std::vector<std::string> titles(pbgdpl::store::store& s, std::string q) {

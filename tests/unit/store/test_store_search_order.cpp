@@ -8,7 +8,7 @@
 
 using namespace fixtures;
 
-#define STORES memory_factory, sqlite_factory
+#define STORES memory_factory, sqlite_factory, postgres_factory
 
 namespace {
 article dated(std::string id, std::string title, std::string body, const char* when, std::string unit = "th-van-yen") {

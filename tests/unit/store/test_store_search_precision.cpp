@@ -10,7 +10,7 @@
 
 using namespace fixtures;
 
-#define STORES memory_factory, sqlite_factory
+#define STORES memory_factory, sqlite_factory, postgres_factory
 
 namespace {
 std::vector<search_hit> hits(pbgdpl::store::store& s, std::string q) {

@@ -11,7 +11,7 @@
 
 using namespace fixtures;
 
-#define STORES memory_factory, sqlite_factory
+#define STORES memory_factory, sqlite_factory, postgres_factory
 
 namespace {
 std::set<std::string> hit_ids(pbgdpl::store::store& s, const search_request& req) {

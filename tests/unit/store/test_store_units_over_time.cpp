@@ -6,7 +6,7 @@
 using namespace fixtures;
 using reorg::day;
 
-#define STORES memory_factory, sqlite_factory
+#define STORES memory_factory, sqlite_factory, postgres_factory
 
 namespace {
 void create_all(pbgdpl::store::store& s, const std::vector<unit>& units) {

@@ -1,16 +1,10 @@
 // The one doctest main for pbgdpl's test executables. A run whose filters select no test case
 // fails: CTest runs each case by name, and a name that no longer matches (a renamed case, a name
 // CTest split at ';') would otherwise pass while testing nothing.
-// --pbgdpl-exclude-type=S / --pbgdpl-only-type=S drop the variants of template cases whose type
-// names contain S (doctest filters by name only, and every variant shares the name): the store
-// suites' PostgreSQL variants run only where a server was started for them.
 #define DOCTEST_CONFIG_IMPLEMENT
 #include <doctest/doctest.h>
 
 #include <cstdio>
-#include <cstring>
-#include <iterator>
-#include <string>
 
 namespace {
 
@@ -41,16 +35,6 @@ REGISTER_LISTENER("pbgdpl_selected_counter", 1, selected_counter);
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    const bool only = std::strncmp(argv[i], "--pbgdpl-only-type=", 19) == 0;
-    if (!only && std::strncmp(argv[i], "--pbgdpl-exclude-type=", 22) != 0) continue;
-    const std::string want = argv[i] + (only ? 19 : 22);
-    auto& tests = doctest::detail::getRegisteredTests();
-    for (auto it = tests.begin(); it != tests.end();) {
-      const bool match = it->m_template_id != -1 && std::string(it->m_type.c_str()).find(want) != std::string::npos;
-      it = match != only ? tests.erase(it) : std::next(it);
-    }
-  }
   doctest::Context context(argc, argv);
   int rc = context.run();
   if (context.shouldExit()) return rc;  // --help, --list-test-cases and other queries

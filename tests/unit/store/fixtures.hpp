@@ -108,8 +108,8 @@ struct sqlite_factory {
 // PostgreSQL: one schema of its own per factory (every make() opens it, as sqlite_factory's
 // opens one file), dropped with the factory. The server comes from PBGDPL_TEST_PG, which the
 // CTest fixture sets (scripts/pg-test-server.sh); without it the case fails, never skips. These
-// variants are left out of the ordinary runs (--pbgdpl-exclude-type=postgres) and run by the
-// "store: ... (PostgreSQL)" tests, which start the server.
+// variants ("...<fixtures::postgres_factory>") are left out of the ordinary test list and run by
+// the "store: ... suite (PostgreSQL)" tests, under the fixture that starts the server.
 struct postgres_factory {
   static constexpr const char* name = "postgres";
   std::string schema = "t_" + random_id_string().substr(0, 12);

@@ -540,16 +540,23 @@ result<std::int64_t> pg_store::max_audit_seq() {
 
 // --- writes and transactions --------------------------------------------------------------------
 
+result<void> pg_store::ensure_connection() {
+  if (depth_ > 0 || db_->healthy()) return {};
+  // The server restarted or the network dropped: one new attempt per call, outside transactions
+  // (a transaction cut off is lost with its connection and reported by the statement that failed).
+  if (!db_->reset()) return error(errc::io_error, {}, "Mất kết nối tới PostgreSQL", "Lost the connection to PostgreSQL");
+  auto sp = db_->exec("reconnect", "SELECT set_config('search_path', $1, false)", {db_->quote_identifier(opt_.schema)});
+  if (!sp) return sp.err();
+  if (auto l = db_->exec_script("reconnect", "LISTEN " + db_->quote_identifier(channel_)); !l) return l.err();
+  others_for_poll_ = others_for_stamp_ = true;  // notifications sent meanwhile were lost
+  return {};
+}
+
 result<void> pg_store::in_transaction(const std::function<result<void>()>& fn) {
   const bool outer = depth_ == 0;
   const std::string savepoint = "pbgdpl_" + std::to_string(depth_);
-  if (outer && !db_->healthy()) {
-    if (!db_->reset()) return error(errc::io_error, {}, "Mất kết nối tới PostgreSQL", "Lost the connection to PostgreSQL");
-    auto sp = db_->exec("reconnect", "SELECT set_config('search_path', $1, false)", {db_->quote_identifier(opt_.schema)});
-    if (!sp) return sp.err();
-    if (auto l = db_->exec_script("reconnect", "LISTEN " + db_->quote_identifier(channel_)); !l) return l.err();
-    others_for_poll_ = others_for_stamp_ = true;  // notifications may have been missed
-  }
+  if (outer)
+    if (auto c = ensure_connection(); !c) return c;
   if (auto b = db_->exec_script("begin", outer ? "BEGIN" : "SAVEPOINT " + savepoint); !b) return b.err();
   auto undo = [&] {
     (void)db_->exec_script("rollback", outer ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT " + savepoint + "; RELEASE SAVEPOINT " + savepoint);
@@ -739,6 +746,7 @@ result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t ex
 
 result<record> pg_store::read(std::string_view kind, std::string_view id) {
   std::lock_guard lock(mu_);
+  if (auto c = ensure_connection(); !c) return c.err();
   auto res = db_->exec("read", std::string("SELECT ") + pg_detail::record_columns + " FROM entities e WHERE e.kind = $1 AND e.id = $2",
                        {std::string(kind), std::string(id)});
   if (!res) return res.err();
@@ -769,6 +777,7 @@ result<page<record>> pg_store::list_records(std::string_view kind, const list_qu
     after = std::move(*c);
   }
   std::lock_guard lock(mu_);
+  if (auto c = ensure_connection(); !c) return c.err();
   std::optional<std::vector<std::string>> units;
   if (q.where.unit) {
     if (q.where.include_descendants) {
@@ -808,6 +817,7 @@ result<page<record>> pg_store::list_records(std::string_view kind, const list_qu
 
 result<std::vector<audit_entry>> pg_store::audit_log(std::string_view kind, std::string_view id, std::size_t limit) {
   std::lock_guard lock(mu_);
+  if (auto c = ensure_connection(); !c) return c.err();
   const auto cap = std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()));
   auto res = db_->exec("audit_log",
                        "SELECT seq, at, actor, kind, id, action, version, previous FROM audit_log "
@@ -845,6 +855,7 @@ result<search_page> pg_store::search(const search_request& req) {
   const std::string tsq = pg_detail::words_query(q);
 
   std::lock_guard lock(mu_);
+  if (auto c = ensure_connection(); !c) return c.err();
   // Outside a transaction of ours: one snapshot for every query below, and a time limit.
   const bool own_txn = depth_ == 0;
   if (own_txn) {
@@ -1035,10 +1046,7 @@ result<std::size_t> pg_store::poll_changes() {
   {
     std::lock_guard lock(mu_);
     if (depth_ > 0) return std::size_t{0};  // this store's transaction: told at its commit
-    if (!db_->healthy()) {
-      // Reconnects (in_transaction does) and then reads the log: notifications may be lost.
-      if (auto r = in_transaction([] { return result<void>{}; }); !r) return r.err();
-    }
+    if (auto c = ensure_connection(); !c) return c.err();
     drain_notifications();
     if (!others_for_poll_ && !opt_.exact_polling) return std::size_t{0};
     auto res = db_->exec("poll_changes",
@@ -1069,7 +1077,7 @@ result<std::size_t> pg_store::poll_changes() {
 
 std::optional<std::uint64_t> pg_store::change_stamp() {
   std::lock_guard lock(mu_);
-  if (!db_->healthy()) return std::nullopt;  // cannot tell: nothing may be kept
+  if (!ensure_connection()) return std::nullopt;  // cannot tell: nothing may be kept
   drain_notifications();
   if (others_for_stamp_) {
     others_for_stamp_ = false;

@@ -84,6 +84,8 @@ class pg_store final : public store {
  private:
   explicit pg_store(pg_options opt);
   result<void> open_impl();
+  // Outside a transaction: a broken connection is opened again (search path, LISTEN) before use.
+  result<void> ensure_connection();
   result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor, change& done);
   // BEGIN or SAVEPOINT, fn, then COMMIT (with the NOTIFY) or RELEASE; ROLLBACK (TO) on failure.
   result<void> in_transaction(const std::function<result<void>()>& fn);

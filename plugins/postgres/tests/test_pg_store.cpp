@@ -412,3 +412,33 @@ TEST_CASE("the plugin configuration is checked member by member") {
   CHECK(wrong.err().path == "/max_scored_matches");
   CHECK_FALSE(pg_options_from_json(json::array()));
 }
+
+TEST_CASE("a connection the server cut is opened again, and what others wrote meanwhile is told") {
+  fresh_schema s;
+  auto o = s.options();
+  const std::string app = "victim_" + s.name;
+  o.conninfo += " application_name=" + app;
+  o.exact_polling = false;  // only the notifications and the reconnection tell of others' writes
+  auto victim = open_ok(o);
+  auto other = open_ok(s.options());
+  std::vector<change> heard;
+  auto sub = victim->subscribe([&](const std::vector<change>& b) { heard.insert(heard.end(), b.begin(), b.end()); });
+  auto stamp = victim->change_stamp();
+  REQUIRE(stamp);
+  raw_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + app + "'");
+  auto written = other->create(make_article("Viết khi nút kia mất kết nối", "x"), "x");
+  REQUIRE(written);
+  // The first call may find the connection dead (and say so, io_error); the next one reconnects.
+  bool back = false;
+  for (int attempt = 0; attempt < 3 && !back; ++attempt) {
+    auto r = victim->get<article>(written->id.value);
+    if (r) back = true;
+    else CHECK(r.err().code == errc::io_error);
+  }
+  REQUIRE(back);
+  CHECK(victim->change_stamp() != stamp);
+  CHECK(victim->poll_changes().value() == 1);
+  REQUIRE(heard.size() == 1);
+  CHECK(heard[0].id == written->id.value);
+  CHECK(victim->create(make_article("Ghi sau khi kết nối lại", "x"), "x"));
+}

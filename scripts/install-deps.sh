@@ -7,11 +7,13 @@ what=${1:-all}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_pkgs=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3-dev libstb-dev
   libxxhash-dev libsodium-dev doctest-dev libsqlite3-dev libutf8proc-dev libcmark-dev libcli11-dev zlib1g-dev
-  pybind11-dev python3-dev libbenchmark-dev libpq-dev fonts-dejavu-core
+  pybind11-dev python3-dev libbenchmark-dev fonts-dejavu-core
+  libpq-dev  # the postgres store plugin (plugins/postgres) talks to PostgreSQL through libpq
   libgumbo-dev libexpat1-dev libssl-dev libsdl2-dev libmpv-dev
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-liberation2  # reports: workbooks, Decree 30 PDFs (Liberation Serif has Times New Roman's metrics)
   ffmpeg)  # the demo's first run makes its traffic-safety clip with ffmpeg (libmpv brings its libraries)
-test_pkgs=(clang libclang-rt-14-dev sqlite3 xxhash minisign wrk nginx postgresql-15
+test_pkgs=(clang libclang-rt-14-dev sqlite3 xxhash minisign wrk nginx
+  postgresql-15  # the postgres plugin's tests: scripts/pg-test-server.sh runs a throw-away server (psql too)
   python3-pytest python3-selenium python3-feedparser chromium chromium-driver
   tesseract-ocr tesseract-ocr-vie default-jre-headless xvfb xauth
   poppler-utils python3-openpyxl)  # reports' tests read back the PDFs (pdftotext, pdffonts) and workbooks

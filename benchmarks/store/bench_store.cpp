@@ -24,7 +24,16 @@
 //   PBGDPL_BENCH_DISTINCT=all        run only this many of the distinct queries, spread over categories
 //   PBGDPL_BENCH_SLOW_MS=1000        name the queries slower than this on stderr
 //   PBGDPL_BENCH_ONLY=<category>     keep one category of the mix (profiling)
+//   PBGDPL_BENCH_PG=<conninfo>       also the PostgreSQL store (plugins/postgres) in the same run:
+//                                    the same corpus into schema bench_<articles> (reused like the
+//                                    SQLite files), then the distinct set, the mix and the title
+//                                    checks, beside SQLite's figures and its exhaustive reference
 #include <pbgdpl/store/sqlite.hpp>
+
+#if defined(PBGDPL_BENCH_POSTGRES)
+#include <libpq-fe.h>
+#include <pg_store.hpp>
+#endif
 
 #include <sqlite3.h>
 
@@ -788,6 +797,152 @@ int main(int argc, char** argv) {
     }
   }
   std::fflush(stdout);
+
+#if defined(PBGDPL_BENCH_POSTGRES)
+  // --- PostgreSQL: the same corpus and queries on the postgres plugin's store ------------------
+  if (const char* pg = std::getenv("PBGDPL_BENCH_PG"); pg && *pg) {
+    auto pg_fail = [](const char* what, const error& e) {
+      std::fprintf(stderr, "PostgreSQL %s: %s\n", what, e.describe().c_str());
+      std::exit(1);
+    };
+    // Raw SQL for what the store does not offer: dropping a half-built schema, its size.
+    auto pg_sql = [&](const std::string& sql) {
+      PGconn* cn = PQconnectdb(pg);
+      std::string out;
+      if (PQstatus(cn) == CONNECTION_OK) {
+        PGresult* r = PQexec(cn, sql.c_str());
+        if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0) out = PQgetvalue(r, 0, 0);
+        PQclear(r);
+      }
+      PQfinish(cn);
+      return out;
+    };
+    const std::string schema = "bench_" + std::to_string(n);
+    std::string pg_info;
+    {
+      std::ifstream in(dir / "pg-build.txt");
+      std::stringstream ss;
+      ss << in.rdbuf();
+      pg_info = ss.str();
+    }
+    bool pg_reuse = !std::getenv("PBGDPL_BENCH_REBUILD") && pg_info.rfind(corpus_line, 0) == 0;
+    if (!pg_reuse) pg_sql("SET client_min_messages = warning; DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    pg_options po;
+    po.conninfo = pg;
+    po.schema = schema;
+    auto pgs = open_pg_store(po);
+    if (!pgs) pg_fail("open", pgs.err());
+    auto& pdb = **pgs;
+    if (pg_reuse && !pdb.read("article", corpus::id_at(n - 1))) pg_fail("reuse", error(errc::corrupt, {}, "", "the schema lacks the corpus; PBGDPL_BENCH_REBUILD=1"));
+    progress(started, pg_reuse ? "PostgreSQL: schema reused" : "PostgreSQL: bulk insert");
+    if (!pg_reuse) {
+      auto pt = clock_type::now();
+      for (std::size_t i = 0; i < n;) {
+        auto r = pdb.transaction([&]() -> result<void> {
+          for (std::size_t k = 0; k < 10000 && i < n; ++k, ++i) {
+            if (auto a = pdb.create(c.make(i), "bench"); !a) return a.err();
+            if (i % corpus::doc_every == corpus::doc_every - 1)
+              if (auto d = pdb.create(c.make_doc(i / corpus::doc_every), "bench"); !d) return d.err();
+          }
+          return {};
+        });
+        if (!r) pg_fail("insert", r.err());
+      }
+      double secs = ms_since(pt) / 1000;
+      pg_sql("VACUUM ANALYZE");  // what an operator runs after an import (autovacuum would, later)
+      double mib = std::atof(pg_sql("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace "
+                                    "WHERE s.nspname = '" + schema + "' AND c.relkind IN ('r', 'm')").c_str()) / 1048576.0;
+      char line[512];
+      std::snprintf(line, sizeof line, "PostgreSQL bulk insert: %.1f s (%.0f articles/s), schema %.1f MiB (tables, indexes, TOAST)\n", secs,
+                    static_cast<double>(n) / secs, mib);
+      pg_info = corpus_line + line;
+      std::ofstream(dir / "pg-build.txt") << pg_info;
+    }
+    std::printf("\n%s", pg_info.substr(pg_info.find('\n') + 1).c_str());
+    if (pg_reuse) std::printf("(schema %s reused: the figure is the run that built it)\n", schema.c_str());
+    auto pg_search = [&](const std::string& q, double& ms) {
+      auto t = clock_type::now();
+      auto r = pdb.search(request_for(q));
+      ms = ms_since(t);
+      if (!r) {
+        std::fprintf(stderr, "[bench_store] PostgreSQL refused after %.0f ms: %s: %s\n", ms, q.c_str(), r.err().describe().c_str());
+        ranked_list none;
+        none.refused = true;
+        return none;
+      }
+      if (ms > slow_ms) std::fprintf(stderr, "[bench_store] PostgreSQL slow query: %.0f ms%s: %s\n", ms, r->approximate ? " (approximate)" : "", q.c_str());
+      return list_of(*r);
+    };
+    progress(started, "PostgreSQL: the distinct set, the mix");
+    std::vector<double> pg_distinct;
+    int pg_own_first = 0, pg_own_total = 0;
+    std::vector<double> pg_d_ov, pg_d_ndcg;
+    for (const auto& d : dq) {
+      double ms = 0;
+      auto r = pg_search(d.q, ms);
+      pg_distinct.push_back(ms);
+      ++pg_own_total;
+      for (std::size_t j = 0; j < r.ids.size() && j < d.need; ++j) pg_own_first += r.ids[j] == d.id;
+      if (d.exhaustive >= 0) {
+        pg_d_ov.push_back(overlap_share(r.ids, d.ref.ids));
+        pg_d_ndcg.push_back(ndcg10(r.ids, d.ref));
+      }
+    }
+    std::map<std::string, std::vector<double>> pg_ms;
+    std::vector<double> pg_all, pg_cold;
+    std::map<std::string, ranked_list> pg_lists;
+    int pg_refused = 0, pg_approximate = 0, pg_total = 0;
+    for (int rep = 0; rep < mix_rounds; ++rep)
+      for (const auto& q : queries) {
+        double ms = 0;
+        auto r = pg_search(q.q, ms);
+        pg_refused += r.refused, pg_approximate += r.approximate, ++pg_total;
+        if (rep > 0) pg_ms[q.category].push_back(ms), pg_all.push_back(ms);
+        else pg_cold.push_back(ms), pg_lists[q.q] = r;
+      }
+    int pg_first = 0;
+    for (auto& [title, id] : title_checks) {
+      double ms = 0;
+      auto r = pg_search(title, ms);
+      if (!r.ids.empty() && r.ids[0] == id) ++pg_first;
+    }
+    std::printf("\n%-22s %8s %8s | %8s %8s %7s | %9s %8s %9s\n", ("PostgreSQL mix (2-" + std::to_string(mix_rounds) + ")").c_str(), "pg p50",
+                "p99", "sqlite", "p99", "x", "overlap", "nDCG@10", "approx");
+    auto pg_row = [&](const std::string& cat, const std::vector<double>& v, const std::vector<double>& sq, const std::vector<std::string>& qs) {
+      std::vector<double> ov, nd;
+      int approx = 0;
+      for (const auto& q : qs) {
+        const auto& mine = pg_lists[q];
+        approx += mine.approximate;
+        if (auto e = exh_lists.find(q); e != exh_lists.end()) {
+          ov.push_back(overlap_share(mine.ids, e->second.ids));
+          nd.push_back(ndcg10(mine.ids, e->second));
+        }
+      }
+      std::printf("%-22s %8.2f %8.2f | %8.2f %8.2f %6.1fx | %8.0f%% %8.3f %5d / %zu\n", cat.c_str(), pct(v, .5), pct(v, .99), pct(sq, .5),
+                  pct(sq, .99), pct(v, .5) / std::max(pct(sq, .5), 1e-6), ov.empty() ? -1.0 : 100 * mean(ov), nd.empty() ? -1.0 : mean(nd),
+                  approx, qs.size());
+    };
+    std::vector<std::string> all_qs;
+    for (auto& [cat, v] : pg_ms) {
+      std::vector<std::string> qs;
+      for (const auto& q : queries)
+        if (q.category == cat) qs.push_back(q.q), all_qs.push_back(q.q);
+      pg_row(cat, v, ours[cat], qs);
+    }
+    pg_row("ALL", pg_all, all_ours, all_qs);
+    std::printf("%-22s %8.2f %8.2f   (first round)\n", "ALL, first round", pct(pg_cold, .5), pct(pg_cold, .99));
+    std::printf("distinct set once each (after SQLite's runs): p50 %.2f ms, p99 %.2f ms; own document first/top 3: %d / %d;"
+                " vs SQLite's exhaustive reference: overlap %.0f%%, nDCG@10 %.3f (%zu queries)\n",
+                pct(pg_distinct, .5), pct(pg_distinct, .99), pg_own_first, pg_own_total, pg_d_ov.empty() ? -1.0 : 100 * mean(pg_d_ov),
+                pg_d_ndcg.empty() ? -1.0 : mean(pg_d_ndcg), pg_d_ov.size());
+    std::printf("title queries returning that document first: %d / %zu; refused / approximate: %d / %d of %d searches\n", pg_first,
+                title_checks.size(), pg_refused, pg_approximate, pg_total);
+    std::printf("(overlap, nDCG@10: top 20 against SQLite's exhaustive scoring, -1 without the baselines; approx: pages past\n"
+                " pg_options::max_scored_matches, the newest matches scored)\n");
+    std::fflush(stdout);
+  }
+#endif
 
   progress(started, "reading entities");
   // --- reading entities: what a portal page does with the store -----------------------------

@@ -36,6 +36,11 @@
 //   --clock-offset SECONDS moves the portal's clock (what is published, what the screens play, the
 //   editor's and the API's times) by that much: tests of the legal staircase at a given hour, and
 //   a demo shown outside school hours. Sessions and device signatures keep the machine's time.
+//   --store ID --store-config JSON|@FILE [--plugin-dir DIR]... keeps the records in a store plugin
+//   instead of <data>/pbgdpl.db (the default, --store sqlite): e.g. --store postgres with
+//   {"conninfo": "...", "schema": "pbgdpl"} lets several portal processes share one database
+//   (each sees the others' writes at its next request). @FILE keeps a password off the command
+//   line; plugins are looked for in the --plugin-dir directories and PBGDPL_PLUGIN_PATH.
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/network/syndication_push.hpp>
@@ -50,6 +55,7 @@
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/reports/notifier.hpp>
 #include <pbgdpl/reports/periods.hpp>
+#include <pbgdpl/plugin/host.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
@@ -105,6 +111,10 @@ struct args {
   unsigned syndicate_interval = 3600, syndicate_retry_base = 30;
   std::vector<std::pair<std::string, std::string>> syndicate_headers;
   std::int64_t clock_offset = 0;  // seconds added to the portal's clock (tests of a given hour)
+  // The store: "sqlite" (<data>/pbgdpl.db) or a store plugin's id, with its configuration.
+  std::string store = "sqlite";
+  std::string store_config;  // JSON text, or @file
+  std::vector<fs::path> plugin_dirs;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -207,6 +217,12 @@ result<args> parse_args(int argc, char** argv) {
       auto v = value();
       if (!v) return v.err();
       a.trusted_proxies.push_back(*v);
+    } else if (k == "--store" || k == "--store-config" || k == "--plugin-dir") {
+      auto v = value();
+      if (!v) return v.err();
+      if (k == "--store") a.store = *v;
+      else if (k == "--store-config") a.store_config = *v;
+      else a.plugin_dirs.emplace_back(*v);
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
@@ -215,7 +231,8 @@ result<args> parse_args(int argc, char** argv) {
                    "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n"
                    "              [--syndicate-url URL] [--syndicate-unit ID] [--syndicate-interval SECONDS]\n"
                    "              [--syndicate-retry-base SECONDS] [--syndicate-header \"Name: value\"]...\n"
-                   "              [--clock-offset SECONDS]\n";
+                   "              [--clock-offset SECONDS]\n"
+                   "              [--store sqlite|ID] [--store-config JSON|@FILE] [--plugin-dir DIR]...\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -313,14 +330,51 @@ result<std::shared_ptr<const trust::secret_key>> syndication_key(const fs::path&
   return std::make_shared<const trust::secret_key>(std::move(k));
 }
 
+// The portal's store: the SQLite file in the data directory, or a store plugin loaded by `host`
+// (which the caller keeps alive as long as the store).
+result<std::unique_ptr<store::store>> open_portal_store(const args& a, std::unique_ptr<plugin::plugin_host>& host) {
+  if (a.store == "sqlite") {
+    if (!a.store_config.empty())
+      return error(errc::invalid_argument, "--store-config", "--store sqlite không nhận cấu hình: tệp là <data>/pbgdpl.db",
+                   "--store sqlite takes no configuration: its file is <data>/pbgdpl.db");
+    auto s = store::open_sqlite_store(a.data / "pbgdpl.db");
+    if (!s) return s.err();
+    return std::unique_ptr<store::store>(std::move(*s));
+  }
+  std::string text = a.store_config.empty() ? "{}" : a.store_config;
+  if (text.front() == '@') {
+    auto f = files::read_regular(fs::path(text.substr(1)), 1u << 20);
+    if (!f) return f.err();
+    text = std::move(*f);
+  }
+  auto config = json_io::parse(text);
+  if (!config) {
+    error e = config.err();
+    return error(errc::invalid_argument, "--store-config", "Cấu hình kho dữ liệu không phải JSON hợp lệ: " + e.message_vi,
+                 "The store configuration is not valid JSON: " + e.message_en);
+  }
+  plugin::host_options o;
+  o.enabled = true;
+  o.dirs = a.plugin_dirs;
+  const bool quiet = a.quiet;
+  o.log = [quiet](pbgdpl_log_level level, std::string_view id, std::string_view message) {
+    if (quiet && level < PBGDPL_LOG_WARNING) return;
+    std::cerr << "plugin " << id << ": " << message << "\n";
+  };
+  host = std::make_unique<plugin::plugin_host>(std::move(o));
+  return plugin::open_store(*host, a.store, *config);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   auto a = parse_args(argc, argv);
   if (!a) return fail(a.err());
 
-  auto db = store::open_sqlite_store(a->data / "pbgdpl.db");
+  std::unique_ptr<plugin::plugin_host> plugins;  // a store plugin's library stays loaded while it lives
+  auto db = open_portal_store(*a, plugins);
   if (!db) return fail(db.err());
+  const std::string store_name = a->store == "sqlite" ? (a->data / "pbgdpl.db").string() : "the " + a->store + " store";
 
   // The seed is read every start (it is small) for the banner and the first-run key; it is
   // imported only into a store that has no units yet, so a second run reuses ./var as it is.
@@ -342,9 +396,9 @@ int main(int argc, char** argv) {
     if (auto h = publish::render_html(seed); !h) return fail(h.err());
     auto n = store::import_dataset(**db, seed, "seed");
     if (!n) return fail(n.err());
-    if (!a->quiet) std::cout << "Đã nạp dữ liệu mẫu / seeded the demo data: " << *n << " records into " << (a->data / "pbgdpl.db").string() << "\n";
+    if (!a->quiet) std::cout << "Đã nạp dữ liệu mẫu / seeded the demo data: " << *n << " records into " << store_name << "\n";
   } else if (!a->quiet) {
-    std::cout << "Dùng lại dữ liệu có sẵn / reusing the existing data in " << (a->data / "pbgdpl.db").string() << "\n";
+    std::cout << "Dùng lại dữ liệu có sẵn / reusing the existing data in " << store_name << "\n";
   }
 
   // Accounts, passwords, sessions and API keys live in the store (issue 14).

@@ -442,3 +442,18 @@ TEST_CASE("a connection the server cut is opened again, and what others wrote me
   CHECK(heard[0].id == written->id.value);
   CHECK(victim->create(make_article("Ghi sau khi kết nối lại", "x"), "x"));
 }
+
+TEST_CASE("a text with more words than a tsvector holds is stored whole and found by its first words") {
+  fresh_schema s;
+  auto db = open_ok(s.options());
+  std::string body = "khởi đầu ";
+  for (int i = 0; i < 110000; ++i) body += "w" + std::to_string(i) + " ";  // 110,000 distinct words, 0.9 MB
+  body += "kết thúc";
+  auto a = db->create(make_article("Văn bản rất dài", body), "x");
+  REQUIRE_MESSAGE(a, (a ? "" : a.err().describe()));
+  CHECK(db->get<article>(a->id.value)->body_markdown.size() == a->body_markdown.size());
+  auto p = db->search(sr("khởi đầu"));
+  REQUIRE(p);
+  REQUIRE(p->items.size() == 1);
+  CHECK(p->items[0].id == a->id.value);
+}

@@ -341,6 +341,12 @@ result<std::unique_ptr<store::store>> open_portal_store(const args& a, std::uniq
     if (!s) return s.err();
     return std::unique_ptr<store::store>(std::move(*s));
   }
+  // The data directory still holds the keys, the media and the demo's files (SQLite's open makes it).
+  std::error_code ec;
+  fs::create_directories(a.data, ec);
+  if (ec)
+    return error(errc::io_error, "--data", "Không tạo được thư mục dữ liệu " + a.data.string() + ": " + ec.message(),
+                 "Cannot create the data directory " + a.data.string() + ": " + ec.message());
   std::string text = a.store_config.empty() ? "{}" : a.store_config;
   if (text.front() == '@') {
     auto f = files::read_regular(fs::path(text.substr(1)), 1u << 20);

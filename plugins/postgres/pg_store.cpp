@@ -3,6 +3,7 @@
 // [a-z_][a-z0-9_]* and quoted by libpq.
 #include "pg_store.hpp"
 
+#include <pbgdpl/core/text.hpp>
 #include <pbgdpl/store/search.hpp>
 
 #include <libpq-fe.h>
@@ -250,6 +251,28 @@ std::string filter_sql(const filter& f, const std::optional<std::vector<std::str
   if (!f.include_archived) s += " AND NOT e.archived";
   if (f.visible_at) s += " AND NOT (e.kind = 'article' AND e.sort_key > " + param(detail::ts_key(*f.visible_at)) + ")";
   return s;
+}
+
+// (e.sort_key, e.id) beyond a cursor's pair, in byte order as every store compares. Text columns in
+// the "C" collation compare by bytes, but PostgreSQL refuses text that is not UTF-8, and callers
+// build cursors with bytes no id has ("\xff" as a ceiling: portal/schedule, network/webhooks):
+// such a part is compared as bytea (exact, not through the index; the other part still is).
+std::string keyset_sql(const std::string& key, const std::string& id, const char* op, params& p) {
+  auto part = [&](const char* col, const std::string& v) -> std::pair<std::string, std::string> {
+    if (text::is_valid_utf8(v) && !has_nul(v)) {
+      p.push_back(v);
+      return {std::string("e.") + col, "$" + std::to_string(p.size())};
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string b = "\\x";
+    for (unsigned char c : v) b += hex[c >> 4], b += hex[c & 15];
+    p.push_back(std::move(b));
+    return {std::string("convert_to(e.") + col + ", 'UTF8')", "$" + std::to_string(p.size()) + "::bytea"};
+  };
+  auto [kc, kv] = part("sort_key", key);
+  auto [ic, iv] = part("id", id);
+  if (kc == "e.sort_key" && ic == "e.id") return std::string(" AND (e.sort_key, e.id) ") + op + " (" + kv + ", " + iv + ")";
+  return " AND (" + kc + " " + op + " " + kv + " OR (" + kc + " = " + kv + " AND " + ic + " " + op + " " + iv + "))";
 }
 
 bool parse_write_op(std::string_view action, write_op& op) {
@@ -791,12 +814,7 @@ result<page<record>> pg_store::list_records(std::string_view kind, const list_qu
   params p{std::string(kind)};
   std::string sql = std::string("SELECT ") + (q.bodies ? pg_detail::record_columns : pg_detail::record_columns_no_body) +
                     " FROM entities e WHERE e.kind = $1" + pg_detail::filter_sql(q.where, units, p);
-  if (after) {
-    p.push_back(after->first);
-    p.push_back(after->second);
-    sql += std::string(" AND (e.sort_key, e.id) ") + (q.oldest_first ? ">" : "<") + " ($" + std::to_string(p.size() - 1) +
-           ", $" + std::to_string(p.size()) + ")";
-  }
+  if (after) sql += pg_detail::keyset_sql(after->first, after->second, q.oldest_first ? ">" : "<", p);
   p.push_back(std::to_string(q.limit + 1));
   sql += std::string(q.oldest_first ? " ORDER BY e.sort_key, e.id" : " ORDER BY e.sort_key DESC, e.id DESC") + " LIMIT $" +
          std::to_string(p.size());

@@ -11,13 +11,13 @@ namespace {
 
 using namespace pbgdpl;
 
-class pg_plugin final : public plugin::plugin {
+class pg_plugin final : public pbgdpl::plugin::plugin {
  public:
   // One connection per instance, used under pg_store's own mutex, so the host may call it from
   // several threads at once.
   static constexpr std::uint32_t plugin_flags = PBGDPL_PLUGIN_THREAD_SAFE;
 
-  pg_plugin(plugin::host h, const json& config) {
+  pg_plugin(pbgdpl::plugin::host h, const json& config) {
     auto opt = store::pg_options_from_json(config);
     if (!opt) throw exception(opt.err());
     auto s = store::open_pg_store(std::move(*opt));

@@ -5,6 +5,7 @@
 // conformance suite's, which runs on this store too (tests/unit/store, postgres_factory).
 #include "pg_store.hpp"
 
+#include <pbgdpl/plugin/host.hpp>
 #include <pbgdpl/store/memory.hpp>
 
 #include <libpq-fe.h>
@@ -456,4 +457,70 @@ TEST_CASE("a text with more words than a tsvector holds is stored whole and foun
   REQUIRE(p);
   REQUIRE(p->items.size() == 1);
   CHECK(p->items[0].id == a->id.value);
+}
+
+TEST_CASE("through the plugin host: a bad configuration is refused naming the member, a good one is a store") {
+  plugin::host_options ho;
+  ho.enabled = true;
+  ho.dirs = {PBGDPL_PLUGIN_DIR};
+  ho.use_env_path = false;
+  plugin::plugin_host host(ho);
+  auto manifests = host.discover();
+  CHECK(std::any_of(manifests.begin(), manifests.end(), [](const auto& m) { return m.id == "postgres"; }));
+  auto bad = plugin::open_store(host, "postgres", json{{"conninfo", conninfo()}, {"schema", "x; DROP SCHEMA public"}});
+  REQUIRE_FALSE(bad);
+  CHECK(bad.err().code == errc::invalid_argument);
+  CHECK(bad.err().path == "create_failed");
+  CHECK(bad.err().message_vi.find("Tên lược đồ") != std::string::npos);
+  CHECK(bad.err().message_en.find("Invalid schema name") != std::string::npos);
+  auto unknown = plugin::open_store(host, "postgres", json{{"conninfo", conninfo()}, {"password", "x"}});
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.err().message_en.find("\"password\"") != std::string::npos);
+  auto down = plugin::open_store(host, "postgres", json{{"conninfo", "host=127.0.0.1 port=1 connect_timeout=2"}});
+  REQUIRE_FALSE(down);
+  CHECK(down.err().code == errc::io_error);
+
+  fresh_schema s;
+  auto db = plugin::open_store(host, "postgres", json{{"conninfo", conninfo()}, {"schema", s.name}});
+  REQUIRE_MESSAGE(db, (db ? "" : db.err().describe()));
+  auto a = (*db)->create(make_article("Qua trình cắm", "nội dung"), "x");
+  REQUIRE_MESSAGE(a, (a ? "" : a.err().describe()));
+  auto direct = open_ok(s.options());
+  CHECK(direct->get<article>(a->id.value)->title == "Qua trình cắm");
+  auto found = (*db)->search(sr("qua trinh"));
+  REQUIRE(found);
+  REQUIRE(found->items.size() == 1);
+  CHECK(found->items[0].title_html.find("<mark>") != std::string::npos);
+}
+
+TEST_CASE("a cursor with bytes no text has (the portal's \\xff ceiling) pages as in the other stores") {
+  fresh_schema s;
+  auto db = open_ok(s.options());
+  auto mem = make_memory_store();
+  for (int i = 0; i < 5; ++i) {
+    auto a = make_article("Bài " + std::to_string(i), "x");
+    a.id = article_id{"bai-" + std::to_string(i)};
+    a.published_at = a.created_at = a.updated_at = at(i < 3 ? "2023-03-22T08:00:00+07:00" : "2024-01-01T08:00:00+07:00");
+    REQUIRE(db->create(a, "x"));
+    REQUIRE(mem->create(a, "x"));
+  }
+  const auto key = db->read("article", "bai-0")->sort_key;
+  for (bool oldest : {false, true})
+    for (const std::string& id : {std::string("\xff"), std::string(""), std::string("bai-1"), std::string("a\xc3(b")}) {
+      CAPTURE(oldest);
+      list_query q;
+      q.oldest_first = oldest;
+      q.cursor = key_cursor(key, id);
+      auto p = db->list_records("article", q);
+      auto m = mem->list_records("article", q);
+      REQUIRE_MESSAGE(p, (p ? "" : p.err().describe()));
+      REQUIRE(m);
+      std::vector<std::string> got, want;
+      for (const auto& r : p->items) got.push_back(r.id);
+      for (const auto& r : m->items) want.push_back(r.id);
+      CHECK(got == want);
+    }
+  list_query q;
+  q.cursor = key_cursor("\xff\xfe", "x");
+  CHECK(db->list_records("article", q)->items.size() == 5);
 }

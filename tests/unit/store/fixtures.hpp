@@ -6,8 +6,9 @@
 
 #include <sqlite3.h>
 
+#include <pbgdpl/plugin/host.hpp>
+
 #include <libpq-fe.h>
-#include <pg_store.hpp>
 
 #include <doctest/doctest.h>
 
@@ -105,8 +106,9 @@ struct sqlite_factory {
   }
 };
 
-// PostgreSQL: one schema of its own per factory (every make() opens it, as sqlite_factory's
-// opens one file), dropped with the factory. The server comes from PBGDPL_TEST_PG, which the
+// PostgreSQL, through the plugin host as a portal loads it: the "postgres" plugin from the
+// build's plugins/ directory, one schema of its own per factory (every make() opens it, as
+// sqlite_factory's opens one file), dropped with the factory. The server comes from PBGDPL_TEST_PG, which the
 // CTest fixture sets (scripts/pg-test-server.sh); without it the case fails, never skips. These
 // variants ("...<fixtures::postgres_factory>") are left out of the ordinary test list and run by
 // the "store: ... suite (PostgreSQL)" tests, under the fixture that starts the server.
@@ -124,10 +126,14 @@ struct postgres_factory {
     return c;
   }
   std::unique_ptr<pbgdpl::store::store> make() {
-    pg_options o;
-    o.conninfo = conninfo();
-    o.schema = schema;
-    auto s = open_pg_store(o);
+    static pbgdpl::plugin::plugin_host host([] {
+      pbgdpl::plugin::host_options o;
+      o.enabled = true;
+      o.dirs = {PBGDPL_PLUGIN_DIR};
+      o.use_env_path = false;
+      return o;
+    }());
+    auto s = pbgdpl::plugin::open_store(host, "postgres", json{{"conninfo", conninfo()}, {"schema", schema}});
     REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.err().describe()));
     return std::move(*s);
   }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -334,6 +335,12 @@ CREATE TABLE audit_log(
   previous_unit text);
 CREATE INDEX audit_entity ON audit_log(kind, id, seq);
 )sql",
+    // 2: the title's words alone (search's first stage: title matches, few even for common
+    // words). Filled for stored rows by pg_store::open (the tokens are the project's own).
+    R"sql(
+ALTER TABLE entities ADD COLUMN title_words tsvector;
+CREATE INDEX entities_title_words ON entities USING gin(title_words);
+)sql",
 };
 constexpr int latest_schema = static_cast<int>(std::size(migrations));
 
@@ -461,10 +468,10 @@ result<pg_options> pg_options_from_json(const json& config) {
     } else if (k == "schema") {
       if (!v.is_string()) return wrong("một chuỗi", "a string");
       o.schema = v.get<std::string>();
-    } else if (k == "max_scored_matches") {
+    } else if (k == "max_scored_matches" || k == "max_title_matches") {
       if (!v.is_number_unsigned() || v.get<std::uint64_t>() < 100 || v.get<std::uint64_t>() > 1000000)
         return wrong("một số nguyên từ 100 đến 1000000", "an integer from 100 to 1000000");
-      o.max_scored_matches = v.get<std::size_t>();
+      (k == "max_scored_matches" ? o.max_scored_matches : o.max_title_matches) = v.get<std::size_t>();
     } else if (k == "search_time_limit_ms") {
       if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 600000) return wrong("một số nguyên từ 0 đến 600000", "an integer from 0 to 600000");
       o.search_time_limit_ms = v.get<int>();
@@ -538,9 +545,21 @@ result<void> pg_store::open_impl() {
                           ", this one reads up to " + std::to_string(pg_detail::latest_schema) + ")"));
   for (int v = version; v < opt_.schema_version; ++v) {
     if (auto m = db_->exec_script("migration " + std::to_string(v + 1), pg_detail::migrations[v]); !m) return fail(m.err());
+    if (v + 1 == 2)  // the stored titles' words, in batches
+      for (;;) {
+        auto rows = db_->exec("migration 2", "SELECT kind, id, title FROM entities WHERE words IS NOT NULL AND title_words IS NULL LIMIT 1000");
+        if (!rows) return fail(rows.err());
+        for (int i = 0; i < rows->rows(); ++i)
+          if (auto u = db_->exec("migration 2", "UPDATE entities SET title_words = $3::tsvector WHERE kind = $1 AND id = $2",
+                                 {rows->str(i, 0), rows->str(i, 1), pg_detail::words_vector(rows->view(i, 2), {})});
+              !u)
+            return fail(u.err());
+        if (rows->rows() < 1000) break;
+      }
     if (auto u = db_->exec("migration", "UPDATE schema_meta SET version = $1 WHERE id = 1", {std::to_string(v + 1)}); !u)
       return fail(u.err());
   }
+  schema_ = std::max(version, opt_.schema_version);
   if (auto c = db_->exec_script("open: commit", "COMMIT"); !c) return c.err();
   if (auto l = db_->exec_script("open: listen", "LISTEN " + db_->quote_identifier(channel_)); !l) return l.err();
   auto m = max_audit_seq();
@@ -728,9 +747,12 @@ result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t ex
              r.searchable ? title_fold_key(r.title) : std::string(),
              r.number_key,
              pg_detail::array_literal(r.cites),
-             indexed ? std::optional<std::string>(pg_detail::words_vector(r.title, r.text)) : std::nullopt};
+             indexed ? std::optional<std::string>(pg_detail::words_vector(r.title, r.text)) : std::nullopt,
+             indexed ? std::optional<std::string>(pg_detail::words_vector(r.title, {})) : std::nullopt};
+    // Schema 1 (tests of the migration) has no title_words: its parameter is then unused.
+    if (schema_ < 2) p.pop_back();
     const char* sql =
-        op == write_op::create
+        schema_ < 2 ? (op == write_op::create
             ? "INSERT INTO entities(kind, id, version, body, unit, parent, sub_kind, category, state, doc_type, doc_level, "
               "doc_status, sort_key, day, fields, archived, title, search_text, title_fold, number_key, cites, words) "
               "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15::text[],$16,$17,$18,$19,$20,$21::text[],$22::tsvector) "
@@ -738,6 +760,16 @@ result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t ex
             : "UPDATE entities SET version=$3, body=$4, unit=$5, parent=$6, sub_kind=$7, category=$8, state=$9, doc_type=$10, "
               "doc_level=$11, doc_status=$12, sort_key=$13, day=$14, fields=$15::text[], archived=$16, title=$17, "
               "search_text=$18, title_fold=$19, number_key=$20, cites=$21::text[], words=$22::tsvector "
+              "WHERE kind=$1 AND id=$2 RETURNING 1") :
+        op == write_op::create
+            ? "INSERT INTO entities(kind, id, version, body, unit, parent, sub_kind, category, state, doc_type, doc_level, "
+              "doc_status, sort_key, day, fields, archived, title, search_text, title_fold, number_key, cites, words, title_words) "
+              "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15::text[],$16,$17,$18,$19,$20,$21::text[],$22::tsvector,"
+              "$23::tsvector) "
+              "ON CONFLICT (kind, id) DO NOTHING RETURNING 1"
+            : "UPDATE entities SET version=$3, body=$4, unit=$5, parent=$6, sub_kind=$7, category=$8, state=$9, doc_type=$10, "
+              "doc_level=$11, doc_status=$12, sort_key=$13, day=$14, fields=$15::text[], archived=$16, title=$17, "
+              "search_text=$18, title_fold=$19, number_key=$20, cites=$21::text[], words=$22::tsvector, title_words=$23::tsvector "
               "WHERE kind=$1 AND id=$2 RETURNING 1";
     auto w = db_->exec("write", sql, p);
     if (!w) return w.err();
@@ -918,31 +950,54 @@ result<search_page> pg_store::search(const search_request& req) {
   }
   if (tsq.empty() && cited.empty()) return search_page{};
 
-  // The candidates: every term's match (folded, PostgreSQL's index), and for a number its
-  // documents and citers; newest first up to the cap.
-  params p{pg_detail::array_literal(kinds)};
-  std::string match;
-  if (!tsq.empty()) {
-    p.push_back(tsq);
-    match = "e.words @@ $" + std::to_string(p.size()) + "::tsquery";
-  }
-  if (!cited.empty()) {
-    p.push_back(pg_detail::array_literal(q.numbers));
-    std::string nums = "$" + std::to_string(p.size());
-    p.push_back(pg_detail::array_literal(cited));
-    std::string cites = "$" + std::to_string(p.size());
-    match += std::string(match.empty() ? "" : " OR ") + "e.number_key = ANY(" + nums + "::text[]) OR e.cites && " + cites + "::text[]";
-  }
-  std::string sql = "SELECT e.kind, e.id, e.title, e.search_text, e.sort_key, e.number_key, e.cites FROM entities e "
-                    "WHERE e.kind = ANY($1::text[]) AND e.words IS NOT NULL AND (" + match + ")" +
-                    pg_detail::filter_sql(q.where, units, p);
-  p.push_back(std::to_string(opt_.max_scored_matches + 1));
-  sql += " ORDER BY e.sort_key DESC, e.id DESC LIMIT $" + std::to_string(p.size());
-  auto cand = db_->exec("search", sql, p);
-  if (!cand) return too_broad(cand.err());
-  const auto rows = static_cast<std::size_t>(cand->rows());
-  const bool capped = rows > opt_.max_scored_matches;
-  const std::size_t n = std::min(rows, opt_.max_scored_matches);
+  // The candidates, in two bounded stages (PostgreSQL's indexes; the scorer decides the order):
+  //  1. records whose title holds every term (title_words), and for a number its documents and
+  //     citers: the matches that weigh most, few even for common words;
+  //  2. every term anywhere (words), newest first.
+  // Each stage stops at its cap; past either, the page is the best of the rows scored and says so.
+  struct candidate {
+    std::string kind, id, title, text, sort_key, number_key;
+    std::vector<std::string> cites;
+  };
+  std::vector<candidate> cands;
+  std::set<std::pair<std::string, std::string>> seen_cands;
+  bool capped = false;
+  auto fetch = [&](const std::string& column, bool with_numbers, std::size_t cap) -> result<void> {
+    params p{pg_detail::array_literal(kinds)};
+    std::string match;
+    if (!tsq.empty()) {
+      p.push_back(tsq);
+      match = "e." + column + " @@ $" + std::to_string(p.size()) + "::tsquery";
+    }
+    if (with_numbers && !cited.empty()) {
+      p.push_back(pg_detail::array_literal(q.numbers));
+      std::string nums = "$" + std::to_string(p.size());
+      p.push_back(pg_detail::array_literal(cited));
+      std::string cites = "$" + std::to_string(p.size());
+      match += std::string(match.empty() ? "" : " OR ") + "e.number_key = ANY(" + nums + "::text[]) OR e.cites && " + cites + "::text[]";
+    }
+    if (match.empty()) return {};
+    std::string sql = "SELECT e.kind, e.id, e.title, e.search_text, e.sort_key, e.number_key, e.cites FROM entities e "
+                      "WHERE e.kind = ANY($1::text[]) AND e.words IS NOT NULL AND (" + match + ")" +
+                      pg_detail::filter_sql(q.where, units, p);
+    p.push_back(std::to_string(cap + 1));
+    sql += " ORDER BY e.sort_key DESC, e.id DESC LIMIT $" + std::to_string(p.size());
+    auto res = db_->exec("search", sql, p);
+    if (!res) return too_broad(res.err());
+    const auto rows = static_cast<std::size_t>(res->rows());
+    if (rows > cap) capped = true;
+    for (std::size_t i = 0; i < rows && i < cap; ++i) {
+      const int row = static_cast<int>(i);
+      if (!seen_cands.emplace(res->str(row, 0), res->str(row, 1)).second) continue;
+      cands.push_back({res->str(row, 0), res->str(row, 1), res->str(row, 2), res->str(row, 3), res->str(row, 4), res->str(row, 5),
+                       res->text_array(row, 6)});
+    }
+    return {};
+  };
+  if (!newest && schema_ >= 2)
+    if (auto f = fetch("title_words", true, opt_.max_title_matches); !f) return f.err();
+  if (auto f = fetch("words", newest ? false : true, opt_.max_scored_matches); !f) return f.err();
+  const std::size_t n = cands.size();
 
   // The prefix boosts count the titles, whatever the filters, that begin with the query's words
   // (bounded: prefix_range_cap), as every store does (search.hpp).
@@ -975,8 +1030,9 @@ result<search_page> pg_store::search(const search_request& req) {
   scorer sc(q);
   for (std::size_t i = 0; i < n; ++i) {
     const int row = static_cast<int>(i);
+    const auto& c = cands[i];
     int prefix = 0;
-    double s = sc.score(cand->view(row, 2), cand->view(row, 3), newest ? nullptr : &prefix);
+    double s = sc.score(c.title, c.text, newest ? nullptr : &prefix);
     if (newest) {
       if (s > 0) hits.push_back({0, row});
       continue;
@@ -984,12 +1040,10 @@ result<search_page> pg_store::search(const search_request& req) {
     if (s > 0 && prefix == 2) exact_prefix.push_back(hits.size());
     if (s > 0 && prefix >= 1) folded_prefix.push_back(hits.size());
     if (!cited.empty()) {
-      auto key = cand->str(row, 5);
-      if (!key.empty() && std::find(q.numbers.begin(), q.numbers.end(), key) != q.numbers.end()) {
+      if (!c.number_key.empty() && std::find(q.numbers.begin(), q.numbers.end(), c.number_key) != q.numbers.end()) {
         s += boost_number;
       } else {
-        auto cites = cand->text_array(row, 6);
-        if (std::find_first_of(cites.begin(), cites.end(), cited.begin(), cited.end()) != cites.end()) s += boost_cites_number;
+        if (std::find_first_of(c.cites.begin(), c.cites.end(), cited.begin(), cited.end()) != c.cites.end()) s += boost_cites_number;
       }
     }
     if (s > 0) hits.push_back({s, row});
@@ -1001,7 +1055,10 @@ result<search_page> pg_store::search(const search_request& req) {
     for (auto i : folded_prefix)
       if (!exact_boost || std::find(exact_prefix.begin(), exact_prefix.end(), i) == exact_prefix.end())
         hits[i].score += boost_prefix_folded;
-  auto key_of = [&](const hit& h) { return std::tuple(cand->view(h.row, 4), cand->view(h.row, 1), cand->view(h.row, 0)); };
+  auto key_of = [&](const hit& h) {
+    const auto& c = cands[static_cast<std::size_t>(h.row)];
+    return std::tie(c.sort_key, c.id, c.kind);
+  };
   std::sort(hits.begin(), hits.end(), [&](const hit& a, const hit& b) {
     if (a.score != b.score) return a.score > b.score;
     return key_of(a) > key_of(b);
@@ -1014,8 +1071,8 @@ result<search_page> pg_store::search(const search_request& req) {
     // The page's records, read once: each hit carries its record (search_hit::stored).
     std::vector<std::string> page_kinds, page_ids;
     for (std::size_t i = *offset; i < end; ++i) {
-      page_kinds.push_back(cand->str(hits[i].row, 0));
-      page_ids.push_back(cand->str(hits[i].row, 1));
+      page_kinds.push_back(cands[static_cast<std::size_t>(hits[i].row)].kind);
+      page_ids.push_back(cands[static_cast<std::size_t>(hits[i].row)].id);
     }
     auto res = db_->exec("search: load",
                          std::string("SELECT ") + pg_detail::record_columns +
@@ -1031,7 +1088,8 @@ result<search_page> pg_store::search(const search_request& req) {
       loaded.emplace(std::move(key), std::move(*r));
     }
     for (std::size_t i = *offset; i < end; ++i) {
-      auto it = loaded.find({cand->str(hits[i].row, 0), cand->str(hits[i].row, 1)});
+      const auto& c = cands[static_cast<std::size_t>(hits[i].row)];
+      auto it = loaded.find({c.kind, c.id});
       if (it == loaded.end()) continue;  // cannot happen within one snapshot
       record& r = it->second;
       fill_search_text(r);

@@ -26,10 +26,12 @@ struct pg_options {
   // 48 characters (the change channel's name is "pbgdpl_" + schema, within PostgreSQL's 63).
   std::string schema = "pbgdpl";
   // Migrate up to this version only (tests build old schemas with it).
-  int schema_version = 1;
-  // Search: the most candidate rows (matches of every term, newest first) a query scores; past
-  // it the page is the best of those and says so (search_page::approximate).
-  std::size_t max_scored_matches = 20000;
+  int schema_version = 2;
+  // Search: the most candidate rows a query scores: records whose title holds every term (newest
+  // first), then records holding every term anywhere (newest first). Past either cap the page is
+  // the best of the rows scored and says so (search_page::approximate).
+  std::size_t max_title_matches = 5000;
+  std::size_t max_scored_matches = 5000;
   // Search: a query still running after this long is stopped and refused as too broad (0: none).
   int search_time_limit_ms = 2000;
   // true: change_stamp() and poll_changes() also ask the server (one indexed look at the audit
@@ -110,6 +112,7 @@ class pg_store final : public store {
   std::int64_t stamp_seq_ = 0;       // the audit log's end at the last change_stamp()
   std::set<std::int64_t> own_seqs_;  // ours above seen_seq_: poll_changes() skips them
   std::string channel_;
+  int schema_ = 0;  // the schema's version once open (below 2 only in tests of the migration)
 };
 
 result<std::unique_ptr<pg_store>> open_pg_store(pg_options opt);

@@ -107,11 +107,11 @@ TEST_CASE("a new schema is created and migrated, and a second open reuses it") {
   std::string id;
   {
     auto db = open_ok(s.options());
-    CHECK(db->schema_version() == 1);
+    CHECK(db->schema_version() == 2);
     id = db->create(make_article("Dữ liệu còn lại", "x"), "x")->id.value;
   }
   auto db = open_ok(s.options());
-  CHECK(db->schema_version() == 1);
+  CHECK(db->schema_version() == 2);
   CHECK(db->get<article>(id)->title == "Dữ liệu còn lại");
 }
 
@@ -523,4 +523,32 @@ TEST_CASE("a cursor with bytes no text has (the portal's \\xff ceiling) pages as
   list_query q;
   q.cursor = key_cursor("\xff\xfe", "x");
   CHECK(db->list_records("article", q)->items.size() == 5);
+}
+
+TEST_CASE("migration 2 indexes the titles already stored, so an old title match outranks newer body matches") {
+  fresh_schema s;
+  auto o = s.options();
+  o.schema_version = 1;
+  o.max_scored_matches = 100;  // fewer than the newer body matches below: only the title stage finds the old one
+  std::string old_id;
+  {
+    auto v1 = open_ok(o);
+    CHECK(v1->schema_version() == 1);
+    auto old = make_article("Kế hoạch năm học mới", "nội dung");
+    old.published_at = old.created_at = old.updated_at = at("2020-01-01T08:00:00+07:00");
+    old_id = v1->create(old, "x")->id.value;
+    REQUIRE(v1->transaction([&]() -> result<void> {
+      for (int i = 0; i < 130; ++i)
+        if (auto c = v1->create(make_article("Tin " + std::to_string(i), "theo kế hoạch năm học"), "x"); !c) return c.err();
+      return {};
+    }));
+  }
+  o.schema_version = 2;
+  auto v2 = open_ok(o);
+  CHECK(v2->schema_version() == 2);
+  auto p = v2->search(sr("kế hoạch năm học"));
+  REQUIRE(p);
+  REQUIRE_FALSE(p->items.empty());
+  CHECK(p->items[0].id == old_id);
+  CHECK(p->approximate);
 }

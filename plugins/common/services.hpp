@@ -52,5 +52,16 @@ struct services {
   std::function<void(pbgdpl_log_level, std::string_view)> log;  // may be empty
 };
 
+#if defined(PBGDPL_REFERENCE_PLUGINS_HAVE_SDK)
+// The host's services for a plugin instance (sdk.hpp's host is cheap to copy).
+inline services services_from(const host& h) {
+  services s;
+  s.http = [h](const http_request& r) { return h.http(r); };
+  s.now = [h] { return h.now(); };
+  s.log = [h](pbgdpl_log_level level, std::string_view m) { h.log(level, m); };
+  return s;
+}
+#endif
+
 }  // namespace plugin
 PBGDPL_NAMESPACE_END

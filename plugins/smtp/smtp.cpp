@@ -296,17 +296,18 @@ std::string encode_header_words(std::string_view s) {
 }
 
 std::string dot_stuff(std::string_view message) {
+  // A lone CR or LF ends a line too: left bare, "\r.\r" or "\n.\n" could end the DATA early on a
+  // server that reads them as line ends, and smuggle a second message (SMTP smuggling).
   std::string out;
   out.reserve(message.size() + message.size() / 50 + 5);
   std::size_t start = 0;
   while (start < message.size()) {
-    auto end = message.find('\n', start);
+    auto end = message.find_first_of("\r\n", start);
     auto line = message.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (!line.empty() && line.front() == '.') out += '.';
     out.append(line).append("\r\n");
     if (end == std::string_view::npos) break;
-    start = end + 1;
+    start = end + (message.compare(end, 2, "\r\n") == 0 ? 2 : 1);
   }
   out += ".\r\n";
   return out;
@@ -340,7 +341,12 @@ result<std::string> format_message(const mail& m, bool eight_bit) {
     if ((n == std::string::npos ? m.text.size() : n) - start > 990) long_line = true;
     if (n == std::string::npos) break;
   }
-  const bool raw = eight_bit && !long_line;
+  // Control characters (NUL, a lone CR...) have no place in an 8bit body: quoted-printable encodes them.
+  const bool controls = std::any_of(m.text.begin(), m.text.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+  });
+  const bool raw = eight_bit && !long_line && !controls;
   std::string msg;
   msg += "From: " + from + "\r\n";
   msg += "To: " + to + "\r\n";

@@ -142,6 +142,8 @@ TEST_CASE("a report reminder reaches the unit's address as a UTF-8 mail with an 
 TEST_CASE("lines starting with a dot are stuffed and come out whole") {
   CHECK(smtp::dot_stuff(".\n..a\nb.\n") == "..\r\n...a\r\nb.\r\n.\r\n");
   CHECK(smtp::dot_stuff("x") == "x\r\n.\r\n");
+  // Bare CR or LF never reach the wire: each ends a line, so a smuggled "\r.\r" is stuffed.
+  CHECK(smtp::dot_stuff("a\r.\rb\n.\nc\r\n.") == "a\r\n..\r\nb\r\n..\r\nc\r\n..\r\n.\r\n");
   mock::smtp_sink sink;
   timestamp clock(std::chrono::seconds(1'796'000'000));
   smtp::notifier n(svc(&clock), smtp::config_from_json(base_config(sink.port())).value());
@@ -153,6 +155,13 @@ TEST_CASE("lines starting with a dot are stuffed and come out whole") {
   CHECK(s.data.find("\r\n.: a lone dot\r\n") != std::string::npos);
   CHECK(s.data.find("\r\n.hidden: x\r\n") != std::string::npos);
   CHECK(s.commands[2] == "RCPT TO:<vanthu@pgd-badinh.edu.vn>");  // no unit: the default address
+  // A value trying to end the DATA early (SMTP smuggling) stays inside the one message.
+  json smuggle{{"id", "e2"}, {"note", "x\r.\rMAIL FROM:<evil@x>\r\n.\r\nRCPT TO:<victim@y>"}};
+  REQUIRE(n.send("custom.event", smuggle).value() == 1);
+  auto s2 = sink.sessions(2).at(1);
+  CHECK(std::count(s2.commands.begin(), s2.commands.end(), std::string("DATA")) == 1);
+  CHECK(std::none_of(s2.commands.begin(), s2.commands.end(), [](const std::string& c) { return c.find("evil") != std::string::npos; }));
+  CHECK(header_of(s2.data, "Content-Transfer-Encoding") == "quoted-printable");
 }
 
 TEST_CASE("without 8BITMIME the body goes quoted-printable") {

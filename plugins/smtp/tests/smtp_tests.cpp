@@ -287,3 +287,29 @@ TEST_CASE("encoded words stay within 75 characters and cut between code points")
   CHECK(smtp::encode_header_words("Plain ASCII") == "Plain ASCII");
   CHECK(smtp::encode_header_words("=?x?=") != "=?x?=");
 }
+
+#if __has_include(<pbgdpl/plugin/host.hpp>)
+#include <pbgdpl/plugin/host.hpp>
+
+TEST_CASE("loaded through the host, the plugin is a reports notifier of channel email") {
+  mock::smtp_sink sink;
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {PBGDPL_PLUGIN_DIR};
+  plugin::plugin_host host(o);
+  auto n = plugin::open_notifier(host, "smtp", base_config(sink.port()));
+  REQUIRE(n);
+  CHECK((*n)->name() == "email");
+  CHECK((*n)->send("report.reminder", reminder()).value() == 1);
+  CHECK((*n)->send("report.reminder", reminder()).value() == 0);
+  auto s = sink.sessions(1);
+  REQUIRE(s.size() == 1);
+  CHECK(s[0].commands[2] == "RCPT TO:<hieutruong@thcs-leloi.edu.vn>");
+  auto bad = base_config(sink.port());
+  bad["from"] = "no address";
+  auto refused = plugin::open_notifier(host, "smtp", bad);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.err().message_en.find("Malformed e-mail address") != std::string::npos);
+}
+#endif

@@ -545,3 +545,41 @@ TEST_CASE("a scheduled post waits for its time and an article maps to a post") {
   REQUIRE(x.count() == 1);
   CHECK(json::parse(x.requests()[0].body)["text"] == "Luật Trẻ em\n\nTóm tắt\nhttps://truong.edu.vn/bai-viet-1");
 }
+
+#if __has_include(<pbgdpl/plugin/host.hpp>)
+#include <pbgdpl/plugin/host.hpp>
+
+TEST_CASE("loaded through the host, the plugin posts to a mock platform and keeps its promise once") {
+  tmpdir dir;
+  mock::server x([](const mock::seen&) { return mock::reply(201, R"({"data":{"id":"123"}})"); });
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {PBGDPL_PLUGIN_DIR};
+  o.http_allow_loopback = true;
+  std::vector<std::string> logs;
+  o.log = [&logs](pbgdpl_log_level, std::string_view, std::string_view m) { logs.emplace_back(m); };
+  plugin::plugin_host host(o);
+  json cfg{{"platform", "x"}, {"base_url", x.base()}, {"token", token}, {"state_dir", dir.path.string()}};
+  auto pub = plugin::open_publisher(host, "social", cfg);
+  REQUIRE(pub);
+  auto s = (*pub)->publish({{"id", "h1"}, {"text", "Qua máy chủ plugin"}});
+  REQUIRE(s);
+  CHECK((*s)["state"] == "sent");
+  CHECK((*s)["remote_id"] == "123");
+  CHECK((*pub)->publish({{"id", "h1"}, {"text", "Qua máy chủ plugin"}}).value()["state"] == "sent");
+  REQUIRE(x.count() == 1);
+  CHECK(x.requests()[0].header("authorization") == "Bearer " + token);
+  CHECK(json::parse(x.requests()[0].body)["text"] == "Qua máy chủ plugin");
+  auto d = (*pub)->drain(10);
+  REQUIRE(d);
+  CHECK((*d)["queued"] == 0);
+  for (const auto& l : logs) CHECK(l.find(token) == std::string::npos);
+  // A bad configuration fails create() with the plugin's own bilingual words, never the token.
+  cfg["platform"] = "myspace";
+  auto bad = plugin::open_publisher(host, "social", cfg);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.err().describe().find("facebook, youtube, x") != std::string::npos);
+  CHECK(bad.err().describe().find(token) == std::string::npos);
+}
+#endif

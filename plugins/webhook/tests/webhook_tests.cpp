@@ -146,3 +146,33 @@ TEST_CASE("webhook configuration and events are checked") {
   CHECK(n.send("report.reminder", json{{"unit", "x"}}).err().code == errc::missing_field);
   CHECK(n.send("report.reminder", json::array()).err().code == errc::wrong_type);
 }
+
+#if __has_include(<pbgdpl/plugin/host.hpp>)
+#include <pbgdpl/plugin/host.hpp>
+
+TEST_CASE("loaded through the host, the plugin is a reports notifier of channel webhook") {
+  mock::server rx([](const mock::seen&) { return mock::reply(200, "{}"); });
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {PBGDPL_PLUGIN_DIR};
+  o.http_allow_loopback = true;
+  plugin::plugin_host host(o);
+  auto n = plugin::open_notifier(host, "webhook", {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
+  REQUIRE(n);
+  CHECK((*n)->name() == "webhook");
+  CHECK((*n)->send("report.reminder", reminder()).value() == 1);
+  CHECK((*n)->send("report.reminder", reminder()).value() == 0);
+  REQUIRE(rx.count() == 1);
+  auto r = rx.requests()[0];
+  CHECK(trust::verify_hmac_sha256_hex(secret_a, r.header("x-pbgdpl-timestamp") + "." + r.body, r.header("x-pbgdpl-signature").substr(7)));
+  // The host's policy holds: without loopback allowed, the POST is refused and the send fails.
+  plugin::host_options strict = o;
+  strict.http_allow_loopback = false;
+  plugin::plugin_host closed(strict);
+  auto n2 = plugin::open_notifier(closed, "webhook", {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
+  REQUIRE(n2);
+  CHECK_FALSE((*n2)->send("report.reminder", reminder("another")));
+  CHECK(rx.count() == 1);
+}
+#endif

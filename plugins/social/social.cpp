@@ -610,7 +610,12 @@ result<void> publisher_queue::save() {
   }
   json doc{{"format", "pbgdpl-social-queue"}, {"version", 1}, {"platform", platform_name(cfg_.kind)}, {"entries", std::move(items)}};
   const auto file = state_file();
-  if (auto r = files::replace_file(file, doc.dump(), 0600); !r) return r;
+  auto text = doc.dump();
+  // Never write what the next start could not read back.
+  if (text.size() > max_state_bytes)
+    return bad(errc::storage_full, "", "Hàng đợi đã quá lớn (" + std::to_string(max_state_bytes >> 20) + " MiB)",
+               "The queue has grown too large (" + std::to_string(max_state_bytes >> 20) + " MiB)");
+  if (auto r = files::replace_file(file, text, 0600); !r) return r;
   // The rename is durable only once the directory is synced.
   if (int fd = ::open(cfg_.state_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); fd >= 0) {
     ::fsync(fd);

@@ -5,40 +5,7 @@
 #include <pbgdpl/core/json.hpp>
 #include <pbgdpl/core/result.hpp>
 #include <pbgdpl/core/time.hpp>
-#include <pbgdpl/plugin/abi.h>
-
-#if __has_include(<pbgdpl/plugin/sdk.hpp>)
 #include <pbgdpl/plugin/sdk.hpp>
-#define PBGDPL_REFERENCE_PLUGINS_HAVE_SDK 1
-#else
-// Until the SDK lands: the two value types of sdk.hpp, exactly as the interface note gives them.
-#include <chrono>
-#include <optional>
-#include <string>
-#include <utility>
-#include <vector>
-PBGDPL_NAMESPACE_BEGIN
-namespace plugin {
-struct http_request {
-  std::string method = "GET";
-  std::string url;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  std::chrono::milliseconds timeout{10000};
-};
-struct http_response {
-  int status = 0;
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  std::optional<std::string> header(std::string_view lower_name) const {
-    for (const auto& [k, v] : headers)
-      if (k == lower_name) return v;
-    return std::nullopt;
-  }
-};
-}  // namespace plugin
-PBGDPL_NAMESPACE_END
-#endif
 
 #include <functional>
 #include <string_view>
@@ -52,7 +19,6 @@ struct services {
   std::function<void(pbgdpl_log_level, std::string_view)> log;  // may be empty
 };
 
-#if defined(PBGDPL_REFERENCE_PLUGINS_HAVE_SDK)
 // The host's services for a plugin instance (sdk.hpp's host is cheap to copy).
 inline services services_from(const host& h) {
   services s;
@@ -61,7 +27,6 @@ inline services services_from(const host& h) {
   s.log = [h](pbgdpl_log_level level, std::string_view m) { h.log(level, m); };
   return s;
 }
-#endif
 
 }  // namespace plugin
 PBGDPL_NAMESPACE_END

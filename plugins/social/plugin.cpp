@@ -4,18 +4,19 @@
 namespace {
 
 using namespace pbgdpl;
+namespace sdk = pbgdpl::plugin;  // inside the class, `plugin` names the base class
 
-class social_plugin final : public plugin::plugin, public plugin::publisher {
+class social_plugin final : public sdk::plugin, public sdk::publisher {
  public:
   // A bad configuration throws pbgdpl::exception: create() fails with its bilingual error.
-  social_plugin(plugin::host h, const json& config)
-      : queue_(plugin::services_from(h), plugin::social::config_from_json(config).value()) {}
-  plugin::publisher* as_publisher() override { return this; }
+  social_plugin(sdk::host h, const json& config)
+      : queue_(sdk::services_from(h), sdk::social::config_from_json(config).value()) {}
+  sdk::publisher* as_publisher() override { return this; }
   result<json> publish(const json& post) override { return queue_.publish(post); }
   result<json> drain(std::size_t max) override { return queue_.drain(max); }
 
  private:
-  plugin::social::publisher_queue queue_;
+  sdk::social::publisher_queue queue_;
 };
 
 }  // namespace

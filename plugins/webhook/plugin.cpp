@@ -4,17 +4,18 @@
 namespace {
 
 using namespace pbgdpl;
+namespace sdk = pbgdpl::plugin;  // inside the class, `plugin` names the base class
 
-class webhook_plugin final : public plugin::plugin, public plugin::notifier {
+class webhook_plugin final : public sdk::plugin, public sdk::notifier {
  public:
   static constexpr const char* notifier_channel = "webhook";
-  webhook_plugin(plugin::host h, const json& config)
-      : n_(plugin::services_from(h), plugin::webhook::config_from_json(config).value()) {}
-  plugin::notifier* as_notifier() override { return this; }
+  webhook_plugin(sdk::host h, const json& config)
+      : n_(sdk::services_from(h), sdk::webhook::config_from_json(config).value()) {}
+  sdk::notifier* as_notifier() override { return this; }
   result<std::size_t> send(std::string_view event, const json& data) override { return n_.send(event, data); }
 
  private:
-  plugin::webhook::notifier n_;
+  sdk::webhook::notifier n_;
 };
 
 }  // namespace

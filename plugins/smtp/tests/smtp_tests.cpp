@@ -6,6 +6,8 @@
 
 #include <pbgdpl/trust/minisign.hpp>
 
+#include <pbgdpl/plugin/host.hpp>
+
 #include <doctest/doctest.h>
 
 using namespace pbgdpl;
@@ -288,8 +290,6 @@ TEST_CASE("encoded words stay within 75 characters and cut between code points")
   CHECK(smtp::encode_header_words("=?x?=") != "=?x?=");
 }
 
-#if __has_include(<pbgdpl/plugin/host.hpp>)
-#include <pbgdpl/plugin/host.hpp>
 
 TEST_CASE("loaded through the host, the plugin is a reports notifier of channel email") {
   mock::smtp_sink sink;
@@ -312,4 +312,3 @@ TEST_CASE("loaded through the host, the plugin is a reports notifier of channel 
   REQUIRE_FALSE(refused);
   CHECK(refused.err().message_en.find("Malformed e-mail address") != std::string::npos);
 }
-#endif

@@ -4,6 +4,8 @@
 #include "mock_server.hpp"
 #include "social.hpp"
 
+#include <pbgdpl/plugin/host.hpp>
+
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -546,8 +548,6 @@ TEST_CASE("a scheduled post waits for its time and an article maps to a post") {
   CHECK(json::parse(x.requests()[0].body)["text"] == "Luật Trẻ em\n\nTóm tắt\nhttps://truong.edu.vn/bai-viet-1");
 }
 
-#if __has_include(<pbgdpl/plugin/host.hpp>)
-#include <pbgdpl/plugin/host.hpp>
 
 TEST_CASE("loaded through the host, the plugin posts to a mock platform and keeps its promise once") {
   tmpdir dir;
@@ -582,4 +582,3 @@ TEST_CASE("loaded through the host, the plugin posts to a mock platform and keep
   CHECK(bad.err().describe().find("facebook, youtube, x") != std::string::npos);
   CHECK(bad.err().describe().find(token) == std::string::npos);
 }
-#endif

@@ -5,6 +5,8 @@
 
 #include <pbgdpl/trust/hmac.hpp>
 
+#include <pbgdpl/plugin/host.hpp>
+
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -147,8 +149,6 @@ TEST_CASE("webhook configuration and events are checked") {
   CHECK(n.send("report.reminder", json::array()).err().code == errc::wrong_type);
 }
 
-#if __has_include(<pbgdpl/plugin/host.hpp>)
-#include <pbgdpl/plugin/host.hpp>
 
 TEST_CASE("loaded through the host, the plugin is a reports notifier of channel webhook") {
   mock::server rx([](const mock::seen&) { return mock::reply(200, "{}"); });
@@ -175,4 +175,3 @@ TEST_CASE("loaded through the host, the plugin is a reports notifier of channel 
   CHECK_FALSE((*n2)->send("report.reminder", reminder("another")));
   CHECK(rx.count() == 1);
 }
-#endif

@@ -582,3 +582,32 @@ TEST_CASE("loaded through the host, the plugin posts to a mock platform and keep
   CHECK(bad.err().describe().find("facebook, youtube, x") != std::string::npos);
   CHECK(bad.err().describe().find(token) == std::string::npos);
 }
+
+TEST_CASE("through the host's HTTP client, an interrupted YouTube upload resumes after a 308") {
+  tmpdir dir;
+  youtube_mock yt;
+  yt.fail_first_put = true;
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {PBGDPL_PLUGIN_DIR};
+  o.http_allow_loopback = true;
+  timestamp clock(std::chrono::seconds(1'800'000'000));
+  o.clock = [&clock] { return clock; };
+  plugin::plugin_host host(o);
+  auto pub = plugin::open_publisher(host, "social", {{"platform", "youtube"}, {"base_url", yt.srv->base()}, {"token", token},
+                                                    {"state_dir", dir.path.string()}});
+  REQUIRE(pub);
+  auto s = (*pub)->publish({{"id", "v9"}, {"title", "Clip"}, {"media", {{{"url", yt.srv->base() + "/media/clip.mp4"}, {"type", "video/mp4"}}}}});
+  REQUIRE(s);
+  CHECK((*s)["state"] == "queued");
+  clock += std::chrono::minutes(1);
+  auto d = (*pub)->drain(5);
+  REQUIRE(d);
+  CHECK((*d)["sent"] == 1);
+  auto seen = yt.srv->requests();
+  REQUIRE(seen.size() == 6);
+  CHECK(seen[1].body.find("snippet") != std::string::npos);
+  CHECK(seen[2].body == yt.video);  // the bytes, not UTF-8, crossed the boundary whole
+  CHECK(seen[5].body == yt.video.substr(1000));
+}

@@ -393,3 +393,33 @@ TEST_CASE("import time grows linearly with the rows") {
   CHECK(large < 30 * small + 0.5);  // 10x the rows: far from 100x the time
   CHECK(large < 20.0);
 }
+
+TEST_CASE("a file of bad rows gives a bounded list of warnings and no entity") {
+  std::string csv = "number,type,title,issuer,issued_on\n";
+  for (int i = 0; i < 5000; ++i) csv += "x" + std::to_string(i) + ",KH,T,X,2023-01-01\n";
+  auto out = import_ok("csv", csv);
+  CHECK(out["legal_documents"].empty());
+  REQUIRE(out["warnings"].size() == 201);
+  CHECK(out["warnings"][200]["en"] == "4800 more warnings not listed");
+  CHECK(!out["warnings"][200].contains("line"));
+}
+
+TEST_CASE("JSON items of the wrong shape and cells with control characters are row warnings") {
+  auto out = import_ok("json", R"([
+    "not an object",
+    {"number": "1/KH-A", "type": "KH", "title": "A", "issuer": "X", "issued_on": "2023-01-01", "fields": [["nested"]]},
+    {"number": "2/KH-A", "type": "KH", "title": "B\u0000C", "issuer": "X", "issued_on": "2023-01-01"},
+    {"number": "3/KH-A", "type": {"x": 1}, "title": "C", "issuer": "X", "issued_on": "2023-01-01"},
+    {"number": "4/KH-A", "type": "KH", "title": "D", "issuer": "X", "issued_on": "2023-01-01", "colour": "red"}
+  ])");
+  REQUIRE(out["legal_documents"].size() == 1);
+  CHECK(out["legal_documents"][0]["number"] == "4/KH-A");
+  std::vector<int> items;
+  for (const auto& w : out["warnings"])
+    if (w.contains("item")) items.push_back(w["item"].get<int>());
+  CHECK(items == std::vector<int>{1, 2, 4, 3});  // read errors first, then model errors
+  // The unknown key is a warning about the file, not a row.
+  bool colour = false;
+  for (const auto& w : out["warnings"]) colour = colour || w["en"].get<std::string>().find("\"colour\"") != std::string::npos;
+  CHECK(colour);
+}

@@ -9,6 +9,7 @@ set(_pc_network_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http gumb
 set(_pc_signage_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network")
 set(_pc_reports_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network xlsxwriter cairo pangocairo")
 set(_pc_portal_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network pbgdpl-signage pbgdpl-reports libcmark")
+set(_pc_plugin_requires "pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network pbgdpl-reports")
 set(_pc_core_what "core and model: errors, time, Vietnamese text, JSON, the entities")
 set(_pc_trust_what "trust and media: hashes, minisign signatures, approvals, bundles")
 set(_pc_store_what "store: memory and SQLite stores, Vietnamese search, import")
@@ -17,6 +18,7 @@ set(_pc_network_what "network: HTTPS fetching, banner kit, feed aggregation, syn
 set(_pc_signage_what "signage: time zones, scheduler, signed manifests, player core, proof of play, rendering")
 set(_pc_reports_what "reports: computed indicators, validation, signed workflow, periods, roll-ups, exports")
 set(_pc_portal_what "publish and portal: Markdown, feeds, the PBGDPL section and its API")
+set(_pc_plugin_what "plugin host: manifests, checked loading of plugins through the C ABI, typed handles")
 
 function(_pbgdpl_write_pc file name description requires libs cflags)
   file(WRITE ${file} "# Relocatable: the prefix is found from where this file is installed.

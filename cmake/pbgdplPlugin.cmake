@@ -39,11 +39,24 @@ function(pbgdpl_add_plugin id)
     CXX_VISIBILITY_PRESET hidden C_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   # The library keeps no undefined symbol for the host to resolve: it needs nothing of the host's
   # process but what the host table hands it.
-  target_link_options(${target} PRIVATE "LINKER:--no-undefined")
-  target_compile_definitions(${target} PRIVATE PBGDPL_PLUGIN_ID="${id}")
+  # The static archives it links (pbgdpl's tiers) stay private to it too: --exclude-libs keeps
+  # their symbols out of the dynamic table, so two plugins built from different pbgdpl versions
+  # never resolve to each other's copies.
+  target_link_options(${target} PRIVATE "LINKER:--no-undefined" "LINKER:--exclude-libs,ALL")
   set(kinds_json "")
+  set(kind_bits 0)
   foreach(k ${P_KINDS})
-    if(NOT k MATCHES "^(store|publisher|notifier|exporter|connector)$")
+    if(k STREQUAL "store")
+      math(EXPR kind_bits "${kind_bits} | 1")
+    elseif(k STREQUAL "publisher")
+      math(EXPR kind_bits "${kind_bits} | 2")
+    elseif(k STREQUAL "notifier")
+      math(EXPR kind_bits "${kind_bits} | 4")
+    elseif(k STREQUAL "exporter")
+      math(EXPR kind_bits "${kind_bits} | 8")
+    elseif(k STREQUAL "connector")
+      math(EXPR kind_bits "${kind_bits} | 16")
+    else()
       message(FATAL_ERROR "pbgdpl_add_plugin(${id}): unknown kind '${k}'")
     endif()
     if(kinds_json)
@@ -51,6 +64,8 @@ function(pbgdpl_add_plugin id)
     endif()
     string(APPEND kinds_json "\"${k}\"")
   endforeach()
+  # PBGDPL_PLUGIN checks at compile time that its id and kinds are these (the manifest's).
+  target_compile_definitions(${target} PRIVATE PBGDPL_PLUGIN_ID="${id}" PBGDPL_PLUGIN_KINDS=${kind_bits}u)
   string(REPLACE "\"" "\\\"" desc "${P_DESCRIPTION}")
   file(GENERATE OUTPUT "${P_OUTPUT_DIRECTORY}/${id}.json" CONTENT
 "{

@@ -61,3 +61,4 @@
 #include "reports/exports.hpp"
 #include "portal/reports_view.hpp"
 #include "portal/reports_files.hpp"
+#include "plugin/host.hpp"

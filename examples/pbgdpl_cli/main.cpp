@@ -524,7 +524,6 @@ void define(CLI::App& app, options& o) {
     c.footer("Mỗi lần gửi lại dùng cùng Idempotency-Key; nhật ký gửi được lưu trong pbgdpl.db.\n"
              "Every retry sends the same Idempotency-Key; the delivery log is kept in pbgdpl.db.");
   }
-#if defined(PBGDPL_CLI_BOOKCASE)
   {
     auto& b = *app.add_subcommand("bookcase", both("Tủ sách pháp luật điện tử quốc gia: nhập, xuất danh mục",
                                                    "the National Electronic Legal Bookcase: catalogue import and export"));
@@ -567,7 +566,6 @@ void define(CLI::App& app, options& o) {
       c.add_flag("--include-drafts", v.include_drafts, both("xuất cả bản nháp", "export drafts too"));
     }
   }
-#endif
   // Set last: subcommands copy their parent's footer when they are made.
   app.footer(
       "Mật khẩu khóa đọc từ biến PBGDPL_PASSWORD hoặc dòng đầu của stdin; -W: khóa không mã hóa.\n"

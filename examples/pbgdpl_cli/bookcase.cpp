@@ -24,9 +24,18 @@ using namespace pbgdpl;
 
 namespace {
 
+// What a plugin says, as printed: control characters (an escape sequence in a hostile cell that a
+// message quotes) become '?', so a catalogue cannot drive the operator's terminal.
+std::string printable(std::string s) {
+  for (auto& c : s)
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7F) c = '?';
+  return s;
+}
+
 int fail(const error& e) {
-  std::cerr << "Lỗi: " << e.message_vi << "\nError: " << e.message_en << "\n";
-  for (const auto& d : e.details) std::cerr << "  " << d.path << ": " << d.message_vi << " / " << d.message_en << "\n";
+  std::cerr << "Lỗi: " << printable(e.message_vi) << "\nError: " << printable(e.message_en) << "\n";
+  for (const auto& d : e.details)
+    std::cerr << "  " << printable(d.path) << ": " << printable(d.message_vi) << " / " << printable(d.message_en) << "\n";
   return e.code == errc::invalid_argument || e.code == errc::validation_failed ? 1 : 3;
 }
 
@@ -140,7 +149,7 @@ int run_bookcase_import(const bookcase_options& o) {
 
   std::size_t skipped = 0;
   for (const auto& w : (*read)["warnings"]) {
-    std::cerr << w.value("vi", "") << "\n  " << w.value("en", "") << "\n";
+    std::cerr << printable(w.value("vi", "")) << "\n  " << printable(w.value("en", "")) << "\n";
     if (w.value("skipped", true)) ++skipped;
   }
   const auto warnings = (*read)["warnings"].size();

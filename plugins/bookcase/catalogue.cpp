@@ -86,6 +86,27 @@ col column_of(std::string_view header) {
   return col::none;
 }
 
+// An input value quoted in a message: at most 60 characters, control characters (C0, DEL, C1)
+// as '?', so a hostile cell can neither flood the warnings nor drive the terminal that prints them.
+std::string shown(std::string_view s) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80 && ++chars > 60) return out + "…";
+    if (c < 0x20 || c == 0x7F) {
+      out += '?';
+    } else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9F) {
+      out += '?';
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 // A row's refusal: which column, what (both languages).
 [[noreturn]] void refuse(col c, std::string vi, std::string en, errc code = errc::invalid_argument) {
   throw exception(error(code, std::string(name_of(c)), std::move(vi), std::move(en)));
@@ -107,8 +128,8 @@ struct row {
 // dd/mm/yyyy (d/m/yyyy too) as Vietnamese bodies write dates, or yyyy-mm-dd.
 date parse_day(const std::string& s, col c) {
   auto bad = [&]() -> date {
-    refuse(c, "Ngày \"" + s + "\" không hợp lệ (viết dd/mm/yyyy hoặc yyyy-mm-dd)",
-           "Invalid date \"" + s + "\" (write dd/mm/yyyy or yyyy-mm-dd)", errc::bad_date);
+    refuse(c, "Ngày \"" + shown(s) + "\" không hợp lệ (viết dd/mm/yyyy hoặc yyyy-mm-dd)",
+           "Invalid date \"" + shown(s) + "\" (write dd/mm/yyyy or yyyy-mm-dd)", errc::bad_date);
   };
   std::string iso = s;
   if (auto a = s.find('/'); a != std::string::npos) {
@@ -151,8 +172,8 @@ document_level parse_level(const std::string& s) {
     return document_level::district;
   if (f == "truong" || f == "truong hoc") return document_level::school;
   if (f == "nganh") return document_level::sector;
-  refuse(col::level, "Cấp ban hành \"" + s + "\" không có trong danh mục (Trung ương, Thành phố, Quận/phường, Ngành Giáo dục, Nhà trường)",
-         "Unknown level \"" + s + "\" (central, city, district, sector, school)", errc::out_of_range);
+  refuse(col::level, "Cấp ban hành \"" + shown(s) + "\" không có trong danh mục (Trung ương, Thành phố, Quận/phường, Ngành Giáo dục, Nhà trường)",
+         "Unknown level \"" + shown(s) + "\" (central, city, district, sector, school)", errc::out_of_range);
 }
 
 // The book categories. The first three are the kinds of books Decision 14/2019/QĐ-TTg lists for
@@ -181,7 +202,7 @@ publication_kind parse_category(const std::string& s) {
   for (const auto& c : categories)
     if (f == c.name || f == folded(c.vi)) return c.kind;
   if (auto k = named_or_labelled<publication_kind>(s)) return *k;
-  refuse(col::category, "Nhóm sách \"" + s + "\" không có trong danh mục", "Unknown book category \"" + s + "\"",
+  refuse(col::category, "Nhóm sách \"" + shown(s) + "\" không có trong danh mục", "Unknown book category \"" + shown(s) + "\"",
          errc::out_of_range);
 }
 
@@ -202,8 +223,8 @@ const document_type_info* find_type(const std::string& s) {
 
 std::string valid_id_or_refuse(const std::string& s, col c) {
   if (!is_valid_id(s))
-    refuse(c, "Mã \"" + s + "\" không hợp lệ (1-64 ký tự a-z, A-Z, 0-9, '.', '_', '-')",
-           "Invalid id \"" + s + "\" (1-64 characters a-z, A-Z, 0-9, '.', '_', '-')");
+    refuse(c, "Mã \"" + shown(s) + "\" không hợp lệ (1-64 ký tự a-z, A-Z, 0-9, '.', '_', '-')",
+           "Invalid id \"" + shown(s) + "\" (1-64 characters a-z, A-Z, 0-9, '.', '_', '-')");
   return s;
 }
 
@@ -267,13 +288,16 @@ legal_document document_from(const row& r, const options& o) {
   legal_document d;
   const auto& number = r[col::number];
   if (number.empty()) refuse(col::number, "Văn bản phải có số ký hiệu", "A document needs its number", errc::missing_field);
+  if (text::length(number) > 60)  // the longest real ones are about 30
+    refuse(col::number, "Số ký hiệu \"" + shown(number) + "\" dài quá 60 ký tự",
+           "The number \"" + shown(number) + "\" is longer than 60 characters", errc::bad_document_number);
   auto dn = parse_document_number(number);
   if (!dn) refuse(col::number, dn.err().message_vi, dn.err().message_en, errc::bad_document_number);
   d.number = dn->to_string();
   const document_type_info* named = r[col::type].empty() ? nullptr : find_type(r[col::type]);
   if (!r[col::type].empty() && !named)
-    refuse(col::type, "Loại văn bản \"" + r[col::type] + "\" không có trong danh mục",
-           "Unknown document type \"" + r[col::type] + "\"", errc::out_of_range);
+    refuse(col::type, "Loại văn bản \"" + shown(r[col::type]) + "\" không có trong danh mục",
+           "Unknown document type \"" + shown(r[col::type]) + "\"", errc::out_of_range);
   if (dn->kind == document_number::form::issuer_only) {
     // "14/2012/QH13" says no type: the column must (Luật, Bộ luật, Pháp lệnh, Nghị quyết).
     if (!named)
@@ -284,8 +308,8 @@ legal_document document_from(const row& r, const options& o) {
     d.type_code = dn->type_code;
     const auto* from_number = find_document_type(d.type_code);
     if (named && named != from_number && (!from_number || named->name_vi != from_number->name_vi))
-      refuse(col::type, "Loại văn bản \"" + r[col::type] + "\" không khớp số ký hiệu " + d.number,
-             "Type \"" + r[col::type] + "\" does not match the number " + d.number, errc::bad_document_number);
+      refuse(col::type, "Loại văn bản \"" + shown(r[col::type]) + "\" không khớp số ký hiệu " + d.number,
+             "Type \"" + shown(r[col::type]) + "\" does not match the number " + d.number, errc::bad_document_number);
   }
   d.year = dn->year;
   d.issuer = r[col::issuer];
@@ -300,16 +324,16 @@ legal_document document_from(const row& r, const options& o) {
   if (!r[col::family].empty()) {
     auto f = named_or_labelled<document_family>(r[col::family]);
     if (!f)
-      refuse(col::family, "Nhóm văn bản \"" + r[col::family] + "\" không có trong danh mục",
-             "Unknown document family \"" + r[col::family] + "\"", errc::out_of_range);
+      refuse(col::family, "Nhóm văn bản \"" + shown(r[col::family]) + "\" không có trong danh mục",
+             "Unknown document family \"" + shown(r[col::family]) + "\"", errc::out_of_range);
     d.family = f;
   }
   if (is_normative(d)) {
     if (!r[col::status].empty()) {
       auto s = named_or_labelled<validity_status>(r[col::status]);
       if (!s)
-        refuse(col::status, "Tình trạng hiệu lực \"" + r[col::status] + "\" không có trong danh mục",
-               "Unknown validity status \"" + r[col::status] + "\"", errc::out_of_range);
+        refuse(col::status, "Tình trạng hiệu lực \"" + shown(r[col::status]) + "\" không có trong danh mục",
+               "Unknown validity status \"" + shown(r[col::status]) + "\"", errc::out_of_range);
       d.status = s;
     } else {
       // No status given: what the dates say today (validity_on reads them when no history).
@@ -324,7 +348,7 @@ legal_document document_from(const row& r, const options& o) {
     int from = 0, to = 0;
     if (dash == std::string::npos || !detail::parse_int(trim(s.substr(0, dash)), from) ||
         !detail::parse_int(trim(s.substr(dash + 1)), to))
-      refuse(col::period, "Giai đoạn \"" + s + "\" phải có dạng 2023-2027", "The period \"" + s + "\" must look like 2023-2027");
+      refuse(col::period, "Giai đoạn \"" + shown(s) + "\" phải có dạng 2023-2027", "The period \"" + shown(s) + "\" must look like 2023-2027");
     d.period_from = from;
     d.period_to = to;
   }
@@ -383,8 +407,8 @@ bool is_book(const row& r) {
   if (k.empty()) return r[col::number].empty();  // no number: not a document
   if (k == "book" || k == "sach" || k == "publication" || k == "an pham") return true;
   if (k == "document" || k == "van ban" || k == "legal_document") return false;
-  refuse(col::kind, "Loại mục \"" + r[col::kind] + "\" phải là document (văn bản) hoặc book (sách)",
-         "Row kind \"" + r[col::kind] + "\" must be document or book");
+  refuse(col::kind, "Loại mục \"" + shown(r[col::kind]) + "\" phải là document (văn bản) hoặc book (sách)",
+         "Row kind \"" + shown(r[col::kind]) + "\" must be document or book");
 }
 
 // --- Warnings ---------------------------------------------------------------------------------------
@@ -731,8 +755,8 @@ result<json> import_catalogue(std::string_view format, std::string_view content,
   try {
     const bool csv = format == "csv";
     if (!csv && format != "json")
-      return error(errc::invalid_argument, "/format", "Định dạng \"" + std::string(format) + "\" không hỗ trợ (json, csv)",
-                   "Unsupported format \"" + std::string(format) + "\" (json, csv)");
+      return error(errc::invalid_argument, "/format", "Định dạng \"" + shown(std::string(format)) + "\" không hỗ trợ (json, csv)",
+                   "Unsupported format \"" + shown(std::string(format)) + "\" (json, csv)");
     if (content.size() > o.limit.max_bytes)
       return file_error(errc::too_large, "Danh mục lớn quá " + std::to_string(o.limit.max_bytes) + " byte",
                         "The catalogue is larger than " + std::to_string(o.limit.max_bytes) + " bytes");
@@ -757,7 +781,7 @@ result<json> import_catalogue(std::string_view format, std::string_view content,
     w.csv = csv;
     w.max = o.limit.max_warnings;
     for (const auto& name : read->ignored)
-      w.add(0, {}, false, "Cột \"" + name + "\" không dùng, bỏ qua", "Column \"" + name + "\" is not used, ignored");
+      w.add(0, {}, false, "Cột \"" + shown(name) + "\" không dùng, bỏ qua", "Column \"" + shown(name) + "\" is not used, ignored");
     for (auto& [at, e] : read->bad) w.add(at, e.path, true, e.message_vi, e.message_en);
 
     std::vector<legal_document> docs;
@@ -793,17 +817,17 @@ result<json> import_catalogue(std::string_view format, std::string_view content,
         if (ref.starts_with("id:")) {
           auto id = trim(ref.substr(3));
           if (is_valid_id(id)) b.p.documents.push_back(legal_document_id{id});
-          else w.add(b.at, "documents", false, "Mã văn bản \"" + id + "\" không hợp lệ, bỏ liên kết",
-                     "Invalid document id \"" + id + "\", link dropped");
+          else w.add(b.at, "documents", false, "Mã văn bản \"" + shown(id) + "\" không hợp lệ, bỏ liên kết",
+                     "Invalid document id \"" + shown(id) + "\", link dropped");
           continue;
         }
         auto it = by_number.find(number_key(ref));
         if (it == by_number.end())
-          w.add(b.at, "documents", false, "Không có văn bản số " + ref + " trong danh mục, bỏ liên kết",
-                "No document numbered " + ref + " in the catalogue, link dropped");
+          w.add(b.at, "documents", false, "Không có văn bản số " + shown(ref) + " trong danh mục, bỏ liên kết",
+                "No document numbered " + shown(ref) + " in the catalogue, link dropped");
         else if (it->second.size() > 1)
-          w.add(b.at, "documents", false, "Có nhiều văn bản cùng số " + ref + ", bỏ liên kết (ghi id:<mã>)",
-                "Several documents are numbered " + ref + ", link dropped (write id:<id>)");
+          w.add(b.at, "documents", false, "Có nhiều văn bản cùng số " + shown(ref) + ", bỏ liên kết (ghi id:<mã>)",
+                "Several documents are numbered " + shown(ref) + ", link dropped (write id:<id>)");
         else
           b.p.documents.push_back(legal_document_id{it->second.front()});
       }
@@ -939,8 +963,8 @@ result<std::string> write(bool csv, const std::vector<legal_document>& docs, con
         // One cell holds the list, "; " between entries: an entry with ';' would come back as two.
         if (e.find(';') != std::string::npos)
           return error(errc::invalid_argument, std::string(column_names[c]),
-                       "Mục \"" + e + "\" (" + r.text[0] + ") chứa dấu ';', không ghi được vào CSV: dùng định dạng JSON",
-                       "Entry \"" + e + "\" (" + r.text[0] + ") contains ';' and cannot be written to CSV: use JSON");
+                       "Mục \"" + shown(e) + "\" (" + r.text[0] + ") chứa dấu ';', không ghi được vào CSV: dùng định dạng JSON",
+                       "Entry \"" + shown(e) + "\" (" + r.text[0] + ") contains ';' and cannot be written to CSV: use JSON");
         if (!joined.empty()) joined += "; ";
         joined += e;
       }
@@ -957,8 +981,8 @@ result<std::string> export_catalogue(std::string_view format, const json& reques
   try {
     const bool csv = format == "csv";
     if (!csv && format != "json")
-      return error(errc::invalid_argument, "/format", "Định dạng \"" + std::string(format) + "\" không hỗ trợ (json, csv)",
-                   "Unsupported format \"" + std::string(format) + "\" (json, csv)");
+      return error(errc::invalid_argument, "/format", "Định dạng \"" + shown(std::string(format)) + "\" không hỗ trợ (json, csv)",
+                   "Unsupported format \"" + shown(std::string(format)) + "\" (json, csv)");
     if (!request.is_object())
       return error(errc::wrong_type, {}, "Yêu cầu xuất phải là đối tượng JSON", "The export request must be a JSON object");
     auto docs = entities<legal_document>(request, "legal_documents");
@@ -976,8 +1000,8 @@ result<std::string> export_catalogue(std::string_view format, const json& reques
 result<std::string> export_records(std::string_view format, const std::vector<store::record>& records) {
   std::string_view inner = format == "bookcase-json" ? "json" : format == "bookcase-csv" ? "csv" : "";
   if (inner.empty())
-    return error(errc::invalid_argument, "/format", "Định dạng \"" + std::string(format) + "\" không hỗ trợ (bookcase-json, bookcase-csv)",
-                 "Unsupported format \"" + std::string(format) + "\" (bookcase-json, bookcase-csv)");
+    return error(errc::invalid_argument, "/format", "Định dạng \"" + shown(std::string(format)) + "\" không hỗ trợ (bookcase-json, bookcase-csv)",
+                 "Unsupported format \"" + shown(std::string(format)) + "\" (bookcase-json, bookcase-csv)");
   json request{{"legal_documents", json::array()}, {"publications", json::array()}};
   for (std::size_t i = 0; i < records.size(); ++i) {
     const auto& r = records[i];
@@ -985,8 +1009,8 @@ result<std::string> export_records(std::string_view format, const std::vector<st
     else if (r.kind == "publication") request["publications"].push_back(r.body);
     else
       return error(errc::invalid_argument, "/records/" + std::to_string(i),
-                   "Bản ghi loại \"" + r.kind + "\" không xuất được ra Tủ sách pháp luật (chỉ văn bản và ấn phẩm)",
-                   "A record of kind \"" + r.kind + "\" cannot go to the legal bookcase (documents and publications only)");
+                   "Bản ghi loại \"" + shown(r.kind) + "\" không xuất được ra Tủ sách pháp luật (chỉ văn bản và ấn phẩm)",
+                   "A record of kind \"" + shown(r.kind) + "\" cannot go to the legal bookcase (documents and publications only)");
   }
   return export_catalogue(inner, request);
 }

@@ -423,3 +423,22 @@ TEST_CASE("JSON items of the wrong shape and cells with control characters are r
   for (const auto& w : out["warnings"]) colour = colour || w["en"].get<std::string>().find("\"colour\"") != std::string::npos;
   CHECK(colour);
 }
+
+TEST_CASE("a hostile cell can neither flood the warnings nor carry escape sequences into them") {
+  std::string csv = "number,type,title,issuer,issued_on,status\n";
+  csv += std::string(1 << 19, '7') + ",KH,T,X,2023-01-01,\n";
+  csv += "1/2023/TT-A,TT,T,X,2023-01-01,\x1b[2J\x1b]0;owned\x07" + std::string(1 << 19, 'z') + "\n";
+  csv += "2/2023/TT-A,TT,T,X,\xC2\x9B" "31m,\n";
+  auto out = import_ok("csv", csv);
+  REQUIRE(out["warnings"].size() == 3);
+  for (const auto& w : out["warnings"]) {
+    auto vi = w["vi"].get<std::string>(), en = w["en"].get<std::string>();
+    CHECK(vi.size() < 400);
+    CHECK(en.size() < 400);
+    for (const auto& m : {vi, en}) {
+      CHECK(m.find('\x1b') == std::string::npos);
+      CHECK(m.find('\x07') == std::string::npos);
+      CHECK(m.find("\xC2\x9B") == std::string::npos);
+    }
+  }
+}

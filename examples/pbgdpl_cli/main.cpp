@@ -41,6 +41,19 @@ CLI::Validator checked(void (*check)(const std::string&)) {
       "", "");
 }
 
+// A value from a fixed list, checked like checked() (CLI11's IsMember would print its own,
+// English-only list beside the option; the help names the values in both languages already).
+CLI::Validator one_of(std::vector<std::string> values) {
+  return CLI::Validator(
+      [values](std::string& s) -> std::string {
+        if (std::find(values.begin(), values.end(), s) != values.end()) return {};
+        std::string list;
+        for (const auto& v : values) list += (list.empty() ? "" : ", ") + v;
+        return "\"" + s + "\" không nằm trong: " + list + "\n\"" + s + "\" is not one of: " + list;
+      },
+      "", "");
+}
+
 // --- Help in both languages ------------------------------------------------------------------
 
 std::size_t columns(std::string_view s) {
@@ -537,7 +550,7 @@ void define(CLI::App& app, options& o) {
           ->required();
       c.add_option("--format", v.format, both("định dạng danh mục", "the catalogue's format", "csv, json"))
           ->type_name("FORMAT")
-          ->check(CLI::IsMember({"csv", "json"}))
+          ->check(one_of({"csv", "json"}))
           ->capture_default_str();
     };
     {
@@ -551,7 +564,7 @@ void define(CLI::App& app, options& o) {
       c.add_option("--level", v.level, both("cấp của văn bản không ghi cấp", "the level of documents that give none",
                                             "central, city, district, sector, school"))
           ->type_name("LEVEL")
-          ->check(CLI::IsMember({"central", "city", "district", "sector", "school"}));
+          ->check(one_of({"central", "city", "district", "sector", "school"}));
       c.add_flag("--accept-warnings", v.accept_warnings,
                  both("vẫn nhập các dòng đúng khi có dòng hỏng", "import the good rows even when some are bad"));
     }

@@ -461,8 +461,23 @@ struct csv_record {
 
 // Quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF; a BOM is skipped. An
 // unterminated quote or text after a closing quote leaves the rest unreadable: the file is refused.
+// Excel in a Vietnamese locale writes ';' between cells (the decimal mark there is ','): the
+// header line says which, by the separator it holds more of outside quotes.
+char separator_of(std::string_view s) {
+  std::size_t commas = 0, semicolons = 0;
+  bool quoted = false;
+  for (char c : s) {
+    if (c == '"') quoted = !quoted;
+    else if (!quoted && (c == '\n' || c == '\r')) break;
+    else if (!quoted && c == ',') ++commas;
+    else if (!quoted && c == ';') ++semicolons;
+  }
+  return semicolons > commas ? ';' : ',';
+}
+
 result<std::vector<csv_record>> parse_csv(std::string_view s, const limits& l) {
   if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
+  const char sep = separator_of(s);
   std::vector<csv_record> out;
   csv_record rec{1, {}};
   std::string cell;
@@ -514,13 +529,13 @@ result<std::vector<csv_record>> parse_csv(std::string_view s, const limits& l) {
         cell += s[i++];
         if (cell.size() > l.max_cell_bytes) return end_cell().err();
       }
-      if (i < s.size() && s[i] != ',' && s[i] != '\r' && s[i] != '\n')
+      if (i < s.size() && s[i] != sep && s[i] != '\r' && s[i] != '\n')
         return file_error(errc::parse_error, "Dòng " + std::to_string(line) + ": có chữ sau dấu ngoặc kép đóng",
                           "Line " + std::to_string(line) + ": text after a closing quote");
       any = true;
       continue;
     }
-    if (c == ',') {
+    if (c == sep) {
       if (auto e = end_cell(); !e) return e.err();
       any = true;
       ++i;
@@ -772,8 +787,9 @@ result<json> import_catalogue(std::string_view format, std::string_view content,
         start = nl + 1;
         ++line;
       }
-      return file_error(errc::invalid_utf8, "Danh mục không đúng mã UTF-8 (dòng " + std::to_string(line) + ")",
-                        "The catalogue is not valid UTF-8 (line " + std::to_string(line) + ")");
+      return file_error(errc::invalid_utf8,
+                        "Danh mục không đúng mã UTF-8 (dòng " + std::to_string(line) + "): trong Excel, lưu dạng \"CSV UTF-8\"",
+                        "The catalogue is not valid UTF-8 (line " + std::to_string(line) + "): in Excel, save as \"CSV UTF-8\"");
     }
     auto read = csv ? rows_from_csv(content, o.limit) : rows_from_json(content, o.limit);
     if (!read) return read.err();

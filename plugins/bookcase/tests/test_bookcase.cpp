@@ -241,6 +241,21 @@ TEST_CASE("CSV: BOM, quoted commas, quotes and line breaks, LF or CRLF, NFD text
   CHECK((*first)["fields"] == json::array({"Phổ biến, giáo dục pháp luật", "Giáo dục"}));
 }
 
+TEST_CASE("a CSV saved by Excel in a Vietnamese locale (semicolons between cells) reads the same") {
+  auto comma = import_ok("csv", slurp("catalogue.csv"));
+  // The sample with ';' between cells: every cell quoted, as a list cell holds ';' itself.
+  std::string semi;
+  for (const auto& line : {std::string("\xEF\xBB\xBF\"number\";\"type\";\"title\";\"issuer\";\"issued_on\";\"fields\"\r\n"),
+                           std::string("\"19/KH-PGDĐT\";\"KH\";\"Kế hoạch, giai đoạn 2023-2027\";\"Phòng GDĐT\";\"22/03/2023\";"
+                                       "\"Phổ biến, giáo dục pháp luật; Giáo dục\"\r\n")})
+    semi += line;
+  auto out = import_ok("csv", semi);
+  REQUIRE(out["legal_documents"].size() == 1);
+  CHECK(out["legal_documents"][0]["title"] == "Kế hoạch, giai đoạn 2023-2027");
+  CHECK(out["legal_documents"][0]["fields"] == json::array({"Phổ biến, giáo dục pháp luật", "Giáo dục"}));
+  CHECK(comma["warnings"].size() == 5);  // the comma file is still read with commas
+}
+
 TEST_CASE("export guards cells a spreadsheet would run as formulas and the guard comes off on import") {
   auto out = import_ok("csv", slurp("catalogue.csv"));
   auto csv = bookcase::export_catalogue("csv", out);

@@ -1,6 +1,7 @@
 // The bookcase catalogue: rows (CSV records or JSON items) -> model entities and back. What is
 // published and what is our mapping: see catalogue.hpp and README.md.
 #include "catalogue.hpp"
+#include "csv.hpp"
 
 #include <pbgdpl/core/document_number.hpp>
 #include <pbgdpl/core/text.hpp>
@@ -452,147 +453,6 @@ struct warnings {
   }
 };
 
-// --- CSV (RFC 4180) -------------------------------------------------------------------------------
-
-struct csv_record {
-  std::size_t line = 0;
-  std::vector<std::string> cells;
-};
-
-// Quoted fields may hold commas, quotes ("") and line breaks; CRLF or LF; a BOM is skipped. An
-// unterminated quote or text after a closing quote leaves the rest unreadable: the file is refused.
-// Excel in a Vietnamese locale writes ';' between cells (the decimal mark there is ','): the
-// header line says which, by the separator it holds more of outside quotes.
-char separator_of(std::string_view s) {
-  std::size_t commas = 0, semicolons = 0;
-  bool quoted = false;
-  for (char c : s) {
-    if (c == '"') quoted = !quoted;
-    else if (!quoted && (c == '\n' || c == '\r')) break;
-    else if (!quoted && c == ',') ++commas;
-    else if (!quoted && c == ';') ++semicolons;
-  }
-  return semicolons > commas ? ';' : ',';
-}
-
-result<std::vector<csv_record>> parse_csv(std::string_view s, const limits& l) {
-  if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
-  const char sep = separator_of(s);
-  std::vector<csv_record> out;
-  csv_record rec{1, {}};
-  std::string cell;
-  std::size_t line = 1, i = 0;
-  bool any = false;  // the current record has begun
-  auto end_cell = [&]() -> result<void> {
-    if (cell.size() > l.max_cell_bytes)
-      return file_error(errc::too_large, "Dòng " + std::to_string(rec.line) + ": một ô dài quá " + std::to_string(l.max_cell_bytes) + " byte",
-                        "Line " + std::to_string(rec.line) + ": a cell is longer than " + std::to_string(l.max_cell_bytes) + " bytes");
-    if (rec.cells.size() >= l.max_columns)
-      return file_error(errc::too_large, "Dòng " + std::to_string(rec.line) + ": quá " + std::to_string(l.max_columns) + " cột",
-                        "Line " + std::to_string(rec.line) + ": more than " + std::to_string(l.max_columns) + " columns");
-    rec.cells.push_back(std::move(cell));
-    cell.clear();
-    return {};
-  };
-  auto end_record = [&]() -> result<void> {
-    if (auto e = end_cell(); !e) return e;
-    bool blank = rec.cells.size() == 1 && rec.cells[0].empty();
-    if (!blank) {
-      if (out.size() > l.max_items)  // the header plus max_items rows
-        return file_error(errc::too_large, "Danh mục có quá " + std::to_string(l.max_items) + " dòng",
-                          "The catalogue has more than " + std::to_string(l.max_items) + " rows");
-      out.push_back(std::move(rec));
-    }
-    rec = csv_record{line, {}};
-    any = false;
-    return {};
-  };
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == '"' && cell.empty()) {
-      std::size_t start_line = line;
-      ++i;
-      for (;;) {
-        if (i >= s.size())
-          return file_error(errc::parse_error, "Dòng " + std::to_string(start_line) + ": ô mở ngoặc kép mà không đóng",
-                            "Line " + std::to_string(start_line) + ": a quoted cell is never closed");
-        if (s[i] == '"') {
-          if (i + 1 < s.size() && s[i + 1] == '"') {
-            cell += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        if (s[i] == '\n') ++line;
-        cell += s[i++];
-        if (cell.size() > l.max_cell_bytes) return end_cell().err();
-      }
-      if (i < s.size() && s[i] != sep && s[i] != '\r' && s[i] != '\n')
-        return file_error(errc::parse_error, "Dòng " + std::to_string(line) + ": có chữ sau dấu ngoặc kép đóng",
-                          "Line " + std::to_string(line) + ": text after a closing quote");
-      any = true;
-      continue;
-    }
-    if (c == sep) {
-      if (auto e = end_cell(); !e) return e.err();
-      any = true;
-      ++i;
-    } else if (c == '\r' || c == '\n') {
-      i += (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ? 2 : 1;
-      ++line;
-      if (auto e = end_record(); !e) return e.err();
-    } else {
-      cell += c;
-      any = true;
-      ++i;
-      if (cell.size() > l.max_cell_bytes) return end_cell().err();
-    }
-  }
-  if (any || !cell.empty())
-    if (auto e = end_record(); !e) return e.err();
-  return out;
-}
-
-// Excel reads a cell starting with one of these as a formula (OWASP "CSV injection"); a plain
-// number ("-5") is data.
-bool needs_guard(std::string_view s) {
-  if (s.empty()) return false;
-  char c = s[0];
-  if (c != '=' && c != '+' && c != '-' && c != '@' && c != '\t' && c != '\r' && c != '\'') return false;
-  if ((c == '-' || c == '+') && s.size() > 1) {
-    bool number = true;
-    for (std::size_t i = 1; i < s.size(); ++i)
-      if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '.')) number = false;
-    if (number && s[1] != '.') return false;
-  }
-  return true;
-}
-
-std::string unguard(std::string s) {
-  if (s.size() >= 2 && s[0] == '\'' && needs_guard(std::string_view(s).substr(1))) s.erase(0, 1);
-  return s;
-}
-
-void append_cell(std::string& out, std::string_view s) {
-  std::string guarded;
-  if (needs_guard(s)) {
-    guarded = "'" + std::string(s);
-    s = guarded;
-  }
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out += s;
-    return;
-  }
-  out += '"';
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
 // --- Filling rows --------------------------------------------------------------------------------
 
 void set_cell(row& r, col c, std::string value, const limits& l) {
@@ -624,7 +484,7 @@ struct rows_and_notes {
 };
 
 result<rows_and_notes> rows_from_csv(std::string_view content, const limits& l) {
-  auto recs = parse_csv(content, l);
+  auto recs = csv::parse(content, {l.max_items, l.max_columns, l.max_cell_bytes});
   if (!recs) return recs.err();
   if (recs->empty()) return file_error(errc::parse_error, "Danh mục trống", "The catalogue is empty");
   rows_and_notes out;
@@ -652,7 +512,7 @@ result<rows_and_notes> rows_from_csv(std::string_view content, const limits& l) 
                "The row has " + std::to_string(rec.cells.size()) + " cells, the header " + std::to_string(cols.size()),
                errc::parse_error);
       for (std::size_t j = 0; j < cols.size(); ++j)
-        if (cols[j] != col::none) set_cell(r, cols[j], unguard(std::move(rec.cells[j])), l);
+        if (cols[j] != col::none) set_cell(r, cols[j], csv::unguard(std::move(rec.cells[j])), l);
       out.rows.push_back(std::move(r));
     } catch (const exception& e) {
       out.bad.emplace_back(rec.line, e.err());
@@ -971,7 +831,7 @@ result<std::string> write(bool csv, const std::vector<legal_document>& docs, con
     for (std::size_t c = 0; c < column_count; ++c) {
       if (c) out += ',';
       if (!is_list(static_cast<col>(c))) {
-        append_cell(out, r.text[c]);
+        csv::append_cell(out, r.text[c]);
         continue;
       }
       std::string joined;
@@ -984,7 +844,7 @@ result<std::string> write(bool csv, const std::vector<legal_document>& docs, con
         if (!joined.empty()) joined += "; ";
         joined += e;
       }
-      append_cell(out, joined);
+      csv::append_cell(out, joined);
     }
     out += "\r\n";
   }

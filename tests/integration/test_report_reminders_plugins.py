@@ -1,8 +1,9 @@
-"""Report reminders by e-mail through the smtp plugin (issue 18): the portal, started with
+"""Report reminders through notifier plugins (issue 18). By e-mail: the portal, started with
 --notifier smtp on a day within a week of the demo's latest round's due date, sends each school
 whose report is not in one UTF-8 mail to a local SMTP sink, at the school's own address from the
-configuration (schools without one, under other offices, get nothing); a restart sends nothing
-again; a plugin that does not load stops the portal before it serves."""
+configuration (schools without one get nothing); a restart sends nothing again; a plugin that does
+not load stops the portal before it serves. By webhook: the webhook plugin's POSTs are signed as
+the portal's own, and reach a host only when the portal allows it."""
 import datetime
 import email.parser
 import email.policy
@@ -164,3 +165,39 @@ def test_a_notifier_plugin_that_does_not_load_stops_the_portal_before_it_serves(
         not_json = run("--notifier", "smtp", "--notifier-config", "{not json")
         assert not_json.returncode != 0
         assert "JSON" in not_json.stderr
+
+
+def test_the_webhook_plugin_signs_reminders_and_reaches_only_hosts_the_portal_allows():
+    from test_report_reminders import verify
+    from test_webhooks import Receiver
+    period, due, expected = latest_round()
+    target = datetime.datetime(due.year, due.month, due.day, 9, 0, tzinfo=VN) - datetime.timedelta(days=3)
+    offset = int(target.timestamp() - time.time())
+    if abs(offset) > 360 * 24 * 3600:
+        pytest.skip("the demo's latest round is more than a year away from today")
+    rx = Receiver([])
+    secret = "a-secret-of-at-least-16-bytes"
+    cfg = json.dumps({"endpoints": [{"url": rx.url, "secret": secret, "id": "so-gd", "events": ["report.reminder"]}]})
+    base = ["--clock-offset", str(offset), "--plugin-dir", str(PLUGIN_DIR), "--notifier", "webhook", "--notifier-config", cfg]
+    # Loopback not allowed: the host refuses the plugin's POSTs and nothing arrives.
+    p = Portal(args=base)
+    try:
+        p.start()
+        time.sleep(3)
+        assert rx.wait_for(1, timeout=1) == []
+        assert p.stop() == 0
+        # Allowed: every reminder arrives, signed as the portal's own webhooks are.
+        p.args += ["--plugin-allow-loopback"]
+        p.start()
+        got = rx.wait_for(len(expected), timeout=30)
+        units = {json.loads(b)["data"]["unit"] for _, b, _ in got}
+        assert set(expected) <= units
+        for h, b, _ in got:
+            assert verify(secret, h, b)
+            body = json.loads(b)
+            assert body["webhook"] == "so-gd"
+            assert body["event"] == "report.reminder" == h["x-pbgdpl-event"]
+            assert body["delivery"] == h["x-pbgdpl-delivery"]
+        assert p.stop() == 0
+    finally:
+        p.cleanup()

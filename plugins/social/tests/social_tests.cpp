@@ -549,6 +549,27 @@ TEST_CASE("a scheduled post waits for its time and an article maps to a post") {
 }
 
 
+TEST_CASE("the queue is bounded, and finished entries are forgotten after keep_finished_days") {
+  rig r;
+  mock::server x([](const mock::seen&) { return mock::reply(201, R"({"data":{"id":"1"}})"); });
+  auto cfg = r.config("x", x.base());
+  cfg["max_items"] = 2;
+  cfg["keep_finished_days"] = 1;
+  auto q = r.queue(cfg);
+  CHECK(q.publish({{"id", "m1"}, {"text", "a"}}).value()["state"] == "sent");
+  CHECK(q.publish({{"id", "m2"}, {"text", "b"}}).value()["state"] == "sent");
+  auto full = q.publish({{"id", "m3"}, {"text", "c"}});
+  REQUIRE_FALSE(full);
+  CHECK(full.err().code == errc::storage_full);
+  CHECK(full.err().message_vi.find("đầy") != std::string::npos);
+  CHECK(x.count() == 2);
+  r.clock += std::chrono::hours(49);
+  CHECK(q.publish({{"id", "m3"}, {"text", "c"}}).value()["state"] == "sent");
+  // m1 was forgotten with its day: the same id now is a new post (the documented limit).
+  CHECK(q.publish({{"id", "m1"}, {"text", "a"}}).value()["attempts"] == 1);
+  CHECK(x.count() == 4);
+}
+
 TEST_CASE("loaded through the host, the plugin posts to a mock platform and keeps its promise once") {
   tmpdir dir;
   mock::server x([](const mock::seen&) { return mock::reply(201, R"({"data":{"id":"123"}})"); });

@@ -36,12 +36,13 @@ class delivered_ids {
     auto bytes = files::read_regular(file_, 64u << 20);
     if (!bytes) throw exception(bytes.err());
     auto corrupt = [&] {
-      return exception(error(errc::corrupt, file_.string(), "Tệp các sự kiện đã gửi bị hỏng: " + file_.string(),
+      return exception(error(errc::corrupt, file_.string(),
+                             "Tệp các sự kiện đã gửi bị hỏng: " + file_.string(),
                              "The file of delivered events is corrupt: " + file_.string()));
     };
     auto j = json::parse(*bytes, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || j.value("format", "") != "pbgdpl-delivered" || j.value("version", 0) != 1 ||
-        !j.contains("entries") || !j["entries"].is_object())
+    if (j.is_discarded() || !j.is_object() || j.value("format", "") != "pbgdpl-delivered" ||
+        j.value("version", 0) != 1 || !j.contains("entries") || !j["entries"].is_object())
       throw corrupt();
     for (const auto& [k, v] : j["entries"].items()) {
       if (!v.is_number_integer()) throw corrupt();
@@ -57,7 +58,8 @@ class delivered_ids {
     at_[std::move(key)] = now;
     std::erase_if(at_, [&](const auto& kv) { return kv.second + keep_ < now; });
     while (at_.size() > max_) {
-      auto oldest = std::min_element(at_.begin(), at_.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+      auto oldest = std::min_element(at_.begin(), at_.end(),
+                                     [](const auto& a, const auto& b) { return a.second < b.second; });
       at_.erase(oldest);
     }
     if (file_.empty()) return {};

@@ -76,7 +76,8 @@ class server {
   std::unique_ptr<http::server> srv_;
 };
 
-inline http::response reply(int status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+inline http::response reply(int status, std::string body,
+                            std::vector<std::pair<std::string, std::string>> headers = {}) {
   http::response r(static_cast<http::status>(status));
   r.body = std::move(body);
   r.set("Content-Type", "application/json");

@@ -79,7 +79,9 @@ class smtp_sink {
       ::close(c);
     }
   }
-  bool send_all(int c, const std::string& s) { return ::send(c, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()); }
+  bool send_all(int c, const std::string& s) {
+    return ::send(c, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size());
+  }
   // One line (without CRLF), or false when the client went away or the sink is stopping.
   bool read_line(int c, std::string& buf, std::string& line) {
     for (;;) {
@@ -141,13 +143,16 @@ class smtp_sink {
           hold(c, true);
           return;
         }
-        send_all(c, advertise_8bitmime ? "250-sink.test\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n" : "250-sink.test\r\n250 SIZE 10485760\r\n");
+        send_all(c, advertise_8bitmime ? "250-sink.test\r\n250-8BITMIME\r\n250 SIZE 10485760\r\n"
+                                       : "250-sink.test\r\n250 SIZE 10485760\r\n");
       } else if (up == "HELO" || up == "MAIL" || up == "RSET" || up == "NOOP") {
         send_all(c, "250 OK\r\n");
       } else if (up == "RCPT") {
         auto lt = line.find('<'), gt = line.find('>');
-        auto addr = lt != std::string::npos && gt != std::string::npos ? line.substr(lt + 1, gt - lt - 1) : std::string();
-        send_all(c, refuse_recipients.count(addr) ? "550 5.1.1 <" + addr + ">: Recipient address rejected\r\n" : "250 2.1.5 OK\r\n");
+        auto addr = lt != std::string::npos && gt != std::string::npos ? line.substr(lt + 1, gt - lt - 1)
+                                                                       : std::string();
+        send_all(c, refuse_recipients.count(addr) ? "550 5.1.1 <" + addr + ">: Recipient address rejected\r\n"
+                                                  : "250 2.1.5 OK\r\n");
       } else if (up == "DATA") {
         send_all(c, "354 End data with <CR><LF>.<CR><LF>\r\n");
         std::string l;

@@ -25,7 +25,7 @@ struct config {
   std::string from;                         // "a@b.vn" or "Name <a@b.vn>"
   std::vector<std::string> default_to;      // when the unit has no address of its own
   std::map<std::string, std::vector<std::string>> to_by_unit;
-  std::string portal_url;                   // linked in the reminder's text when set
+  std::string portal_url;  // linked in the reminder's text when set
   std::chrono::milliseconds connect_timeout{5'000};
   std::chrono::milliseconds timeout{15'000};        // each read or write
   std::chrono::milliseconds total_timeout{60'000};  // the whole conversation

@@ -28,11 +28,11 @@
 
 #include <pbgdpl/core/files.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <fcntl.h>
-#include <unistd.h>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace plugin::social {
@@ -145,10 +145,17 @@ std::string html_escape(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -214,10 +221,14 @@ std::string clip_message(std::string s) {
 
 std::string platform_label(platform p) {
   switch (p) {
-    case platform::facebook: return "Facebook";
-    case platform::youtube: return "YouTube";
-    case platform::x: return "X";
-    case platform::zalo: return "Zalo";
+    case platform::facebook:
+      return "Facebook";
+    case platform::youtube:
+      return "YouTube";
+    case platform::x:
+      return "X";
+    case platform::zalo:
+      return "Zalo";
   }
   return "?";
 }
@@ -250,8 +261,10 @@ std::optional<std::chrono::seconds> retry_after_of(const http_response& r, times
     std::uint64_t n = 0;
     bool digits = !v->empty() && v->size() <= 9;
     for (char c : *v) {
-      if (c < '0' || c > '9') digits = false;
-      else n = n * 10 + static_cast<unsigned>(c - '0');
+      if (c < '0' || c > '9')
+        digits = false;
+      else
+        n = n * 10 + static_cast<unsigned>(c - '0');
     }
     if (digits) return std::chrono::seconds(n);
   }
@@ -259,8 +272,10 @@ std::optional<std::chrono::seconds> retry_after_of(const http_response& r, times
     std::int64_t n = 0;
     bool digits = !v->empty() && v->size() <= 12;
     for (char c : *v) {
-      if (c < '0' || c > '9') digits = false;
-      else n = n * 10 + (c - '0');
+      if (c < '0' || c > '9')
+        digits = false;
+      else
+        n = n * 10 + (c - '0');
     }
     if (digits) {
       auto at = timestamp(std::chrono::seconds(n));
@@ -271,17 +286,22 @@ std::optional<std::chrono::seconds> retry_after_of(const http_response& r, times
 }
 
 json error_json(const error& e) {
-  return json{{"code", std::string(errc_name(e.code))}, {"path", e.path}, {"vi", e.message_vi}, {"en", e.message_en}};
+  return json{
+      {"code", std::string(errc_name(e.code))}, {"path", e.path}, {"vi", e.message_vi}, {"en", e.message_en}};
 }
 
 }  // namespace
 
 std::string_view platform_name(platform p) noexcept {
   switch (p) {
-    case platform::facebook: return "facebook";
-    case platform::youtube: return "youtube";
-    case platform::x: return "x";
-    case platform::zalo: return "zalo";
+    case platform::facebook:
+      return "facebook";
+    case platform::youtube:
+      return "youtube";
+    case platform::x:
+      return "x";
+    case platform::zalo:
+      return "zalo";
   }
   return "";
 }
@@ -289,12 +309,15 @@ std::string_view platform_name(platform p) noexcept {
 // --- Posts ---------------------------------------------------------------------------------------
 result<post> post_from_json(const json& j) {
   if (!j.is_object())
-    return bad(errc::wrong_type, "", "Yêu cầu đăng bài phải là một đối tượng JSON", "A publish request must be a JSON object");
+    return bad(errc::wrong_type, "", "Yêu cầu đăng bài phải là một đối tượng JSON",
+               "A publish request must be a JSON object");
   post p;
   const json* content = &j;
   std::string at;
   if (auto a = j.find("article"); a != j.end()) {
-    if (!a->is_object()) return bad(errc::wrong_type, "/article", "\"article\" phải là đối tượng", "\"article\" must be an object");
+    if (!a->is_object())
+      return bad(errc::wrong_type, "/article", "\"article\" phải là đối tượng",
+                 "\"article\" must be an object");
     content = &*a;
     at = "/article";
     if (auto r = take_string(*a, "title", p.title, 1024, at); !r) return r.err();
@@ -303,7 +326,8 @@ result<post> post_from_json(const json& j) {
       if (auto r = take_string(*a, "body_markdown", p.text, 64 * 1024, at); !r) return r.err();
   } else if (auto c = j.find("channel_post"); c != j.end()) {
     if (!c->is_object())
-      return bad(errc::wrong_type, "/channel_post", "\"channel_post\" phải là đối tượng", "\"channel_post\" must be an object");
+      return bad(errc::wrong_type, "/channel_post", "\"channel_post\" phải là đối tượng",
+                 "\"channel_post\" must be an object");
     content = &*c;
     at = "/channel_post";
     if (auto r = take_string(*c, "title", p.title, 1024, at); !r) return r.err();
@@ -316,10 +340,12 @@ result<post> post_from_json(const json& j) {
   if (p.id.empty())
     if (auto r = take_string(*content, "id", p.id, 200, at); !r) return r.err();
   if (p.id.empty())
-    return bad(errc::missing_field, "/id", "Thiếu \"id\" (khóa chống đăng trùng)", "\"id\" (the idempotency key) is missing");
+    return bad(errc::missing_field, "/id", "Thiếu \"id\" (khóa chống đăng trùng)",
+               "\"id\" (the idempotency key) is missing");
   for (char c : p.id)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      return bad(errc::invalid_argument, "/id", "\"id\" chứa ký tự điều khiển", "\"id\" holds a control character");
+      return bad(errc::invalid_argument, "/id", "\"id\" chứa ký tự điều khiển",
+                 "\"id\" holds a control character");
   if (auto r = take_string(j, "channel", p.channel, 200, ""); !r) return r.err();
   {
     std::string u;  // a link beside the entity (the portal's page of an article) wins
@@ -327,30 +353,40 @@ result<post> post_from_json(const json& j) {
     if (!u.empty()) p.url = std::move(u);
   }
   if (!p.url.empty() && !is_http_url(p.url))
-    return bad(errc::invalid_argument, "/url", "Liên kết phải bắt đầu bằng http:// hoặc https://", "The link must be an http:// or https:// URL");
+    return bad(errc::invalid_argument, "/url", "Liên kết phải bắt đầu bằng http:// hoặc https://",
+               "The link must be an http:// or https:// URL");
   if (auto m = j.find("media"); m != j.end() && !m->is_null()) {
-    if (!m->is_array()) return bad(errc::wrong_type, "/media", "\"media\" phải là mảng", "\"media\" must be an array");
-    if (m->size() > 16) return bad(errc::too_large, "/media", "Nhiều hơn 16 tệp đa phương tiện", "More than 16 media items");
+    if (!m->is_array())
+      return bad(errc::wrong_type, "/media", "\"media\" phải là mảng", "\"media\" must be an array");
+    if (m->size() > 16)
+      return bad(errc::too_large, "/media", "Nhiều hơn 16 tệp đa phương tiện", "More than 16 media items");
     for (std::size_t i = 0; i < m->size(); ++i) {
       const auto& it = (*m)[i];
       auto path = "/media/" + std::to_string(i);
-      if (!it.is_object()) return bad(errc::wrong_type, path, "Mỗi tệp phải là đối tượng", "Each media item must be an object");
+      if (!it.is_object())
+        return bad(errc::wrong_type, path, "Mỗi tệp phải là đối tượng", "Each media item must be an object");
       media_item mi;
       if (auto r = take_string(it, "url", mi.url, 2048, path); !r) return r.err();
       if (auto r = take_string(it, "type", mi.type, 100, path); !r) return r.err();
       if (!is_http_url(mi.url))
-        return bad(errc::invalid_argument, path + "/url", "Địa chỉ tệp phải là http:// hoặc https://", "A media URL must be http:// or https://");
+        return bad(errc::invalid_argument, path + "/url", "Địa chỉ tệp phải là http:// hoặc https://",
+                   "A media URL must be http:// or https://");
       p.media.push_back(std::move(mi));
     }
   }
   if (auto t = j.find("published_at"); t != j.end() && !t->is_null()) {
-    if (!t->is_string()) return bad(errc::wrong_type, "/published_at", "\"published_at\" phải là chuỗi ISO 8601", "\"published_at\" must be an ISO 8601 string");
+    if (!t->is_string())
+      return bad(errc::wrong_type, "/published_at", "\"published_at\" phải là chuỗi ISO 8601",
+                 "\"published_at\" must be an ISO 8601 string");
     auto ts = parse_timestamp(t->get<std::string>());
-    if (!ts) return bad(errc::bad_date, "/published_at", "\"published_at\" không phải thời điểm hợp lệ", "\"published_at\" is not a valid time");
+    if (!ts)
+      return bad(errc::bad_date, "/published_at", "\"published_at\" không phải thời điểm hợp lệ",
+                 "\"published_at\" is not a valid time");
     p.published_at = *ts;
   }
   if (trim(p.title).empty() && trim(p.text).empty() && p.url.empty() && p.media.empty())
-    return bad(errc::missing_field, "", "Bài đăng trống: không có tiêu đề, nội dung, liên kết hay ảnh", "The post is empty: no title, text, link or media");
+    return bad(errc::missing_field, "", "Bài đăng trống: không có tiêu đề, nội dung, liên kết hay ảnh",
+               "The post is empty: no title, text, link or media");
   return p;
 }
 
@@ -387,7 +423,8 @@ std::string fit_code_points(std::string_view s, std::size_t max) {
 std::string x_text(const post& p) {
   std::string link = p.url.empty() ? "" : "\n" + p.url;
   const std::size_t budget = 280 - std::min<std::size_t>(280, x_weighted_length(link));
-  auto body = fit_by(headline_and_text(p), budget, [budget](std::string_view c) { return x_weighted_length(c) <= budget; });
+  auto body = fit_by(headline_and_text(p), budget,
+                     [budget](std::string_view c) { return x_weighted_length(c) <= budget; });
   if (body.empty()) return p.url;
   return body + link;
 }
@@ -403,28 +440,52 @@ std::string zalo_message_text(const post& p) {
 
 // --- Configuration -------------------------------------------------------------------------------
 result<config> config_from_json(const json& j) {
-  if (!j.is_object()) return bad(errc::wrong_type, "", "Cấu hình phải là đối tượng JSON", "The configuration must be a JSON object");
-  static const std::vector<std::string> known{
-      "platform", "base_url", "token", "page_id", "graph_version", "privacy_status", "category_id",
-      "max_video_bytes", "mode", "user_id", "author", "cover_url", "state_dir", "name", "max_attempts",
-      "retry_first_seconds", "retry_max_seconds", "timeout_ms", "max_items", "keep_finished_days"};
+  if (!j.is_object())
+    return bad(errc::wrong_type, "", "Cấu hình phải là đối tượng JSON",
+               "The configuration must be a JSON object");
+  static const std::vector<std::string> known{"platform",
+                                              "base_url",
+                                              "token",
+                                              "page_id",
+                                              "graph_version",
+                                              "privacy_status",
+                                              "category_id",
+                                              "max_video_bytes",
+                                              "mode",
+                                              "user_id",
+                                              "author",
+                                              "cover_url",
+                                              "state_dir",
+                                              "name",
+                                              "max_attempts",
+                                              "retry_first_seconds",
+                                              "retry_max_seconds",
+                                              "timeout_ms",
+                                              "max_items",
+                                              "keep_finished_days"};
   for (const auto& [k, v] : j.items())
     if (std::find(known.begin(), known.end(), k) == known.end())
-      return bad(errc::invalid_argument, "/" + json_io::pointer_token(k), "Khóa cấu hình không được biết: " + k,
-                 "Unknown configuration key: " + k);
+      return bad(errc::invalid_argument, "/" + json_io::pointer_token(k),
+                 "Khóa cấu hình không được biết: " + k, "Unknown configuration key: " + k);
   config c;
   std::string kind;
   if (auto r = take_string(j, "platform", kind, 32, ""); !r) return r.err();
-  if (kind == "facebook") c.kind = platform::facebook;
-  else if (kind == "youtube") c.kind = platform::youtube;
-  else if (kind == "x") c.kind = platform::x;
-  else if (kind == "zalo") c.kind = platform::zalo;
+  if (kind == "facebook")
+    c.kind = platform::facebook;
+  else if (kind == "youtube")
+    c.kind = platform::youtube;
+  else if (kind == "x")
+    c.kind = platform::x;
+  else if (kind == "zalo")
+    c.kind = platform::zalo;
   else
     return bad(errc::invalid_argument, "/platform", "\"platform\" phải là facebook, youtube, x hoặc zalo",
                "\"platform\" must be facebook, youtube, x or zalo");
   // The token goes into a header: no control character may reach it (header injection).
   if (auto r = take_string(j, "token", c.token, 8192, ""); !r) return r.err();
-  if (c.token.empty()) return bad(errc::missing_field, "/token", "Thiếu mã truy cập (\"token\")", "The access token (\"token\") is missing");
+  if (c.token.empty())
+    return bad(errc::missing_field, "/token", "Thiếu mã truy cập (\"token\")",
+               "The access token (\"token\") is missing");
   for (char ch : c.token)
     if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f)
       return bad(errc::invalid_argument, "/token", "Mã truy cập chứa khoảng trắng hoặc ký tự điều khiển",
@@ -432,20 +493,30 @@ result<config> config_from_json(const json& j) {
   if (auto r = take_string(j, "base_url", c.base_url, 512, ""); !r) return r.err();
   if (c.base_url.empty()) {
     switch (c.kind) {
-      case platform::facebook: c.base_url = "https://graph.facebook.com"; break;
-      case platform::youtube: c.base_url = "https://www.googleapis.com"; break;
-      case platform::x: c.base_url = "https://api.x.com"; break;
-      case platform::zalo: c.base_url = "https://openapi.zalo.me"; break;
+      case platform::facebook:
+        c.base_url = "https://graph.facebook.com";
+        break;
+      case platform::youtube:
+        c.base_url = "https://www.googleapis.com";
+        break;
+      case platform::x:
+        c.base_url = "https://api.x.com";
+        break;
+      case platform::zalo:
+        c.base_url = "https://openapi.zalo.me";
+        break;
     }
   }
   while (!c.base_url.empty() && c.base_url.back() == '/') c.base_url.pop_back();
-  if (!is_http_url(c.base_url) || c.base_url.find_first_of("?#") != std::string::npos || origin_of(c.base_url).empty())
+  if (!is_http_url(c.base_url) || c.base_url.find_first_of("?#") != std::string::npos ||
+      origin_of(c.base_url).empty())
     return bad(errc::invalid_argument, "/base_url", "\"base_url\" phải là địa chỉ http(s) không có truy vấn",
                "\"base_url\" must be an http(s) URL without a query");
   auto ident = [](std::string_view s, std::size_t max, std::string_view extra) {
     if (s.empty() || s.size() > max) return false;
     for (char ch : s)
-      if (!std::isalnum(static_cast<unsigned char>(ch)) && extra.find(ch) == std::string_view::npos) return false;
+      if (!std::isalnum(static_cast<unsigned char>(ch)) && extra.find(ch) == std::string_view::npos)
+        return false;
     return true;
   };
   if (auto r = take_string(j, "page_id", c.page_id, 128, ""); !r) return r.err();
@@ -455,18 +526,22 @@ result<config> config_from_json(const json& j) {
       return bad(errc::invalid_argument, "/page_id", "Thiếu hoặc sai mã Trang Facebook (\"page_id\")",
                  "The Facebook Page id (\"page_id\") is missing or malformed");
     if (c.graph_version.size() < 2 || c.graph_version[0] != 'v' || !ident(c.graph_version.substr(1), 10, "."))
-      return bad(errc::invalid_argument, "/graph_version", "\"graph_version\" phải có dạng v21.0", "\"graph_version\" must look like v21.0");
+      return bad(errc::invalid_argument, "/graph_version", "\"graph_version\" phải có dạng v21.0",
+                 "\"graph_version\" must look like v21.0");
   }
   if (auto r = take_string(j, "privacy_status", c.privacy_status, 16, ""); !r) return r.err();
   if (c.privacy_status != "public" && c.privacy_status != "unlisted" && c.privacy_status != "private")
-    return bad(errc::invalid_argument, "/privacy_status", "\"privacy_status\" phải là public, unlisted hoặc private",
+    return bad(errc::invalid_argument, "/privacy_status",
+               "\"privacy_status\" phải là public, unlisted hoặc private",
                "\"privacy_status\" must be public, unlisted or private");
   if (auto r = take_string(j, "category_id", c.category_id, 8, ""); !r) return r.err();
   if (!ident(c.category_id, 8, ""))
-    return bad(errc::invalid_argument, "/category_id", "\"category_id\" phải là số", "\"category_id\" must be a number");
+    return bad(errc::invalid_argument, "/category_id", "\"category_id\" phải là số",
+               "\"category_id\" must be a number");
   if (auto r = take_string(j, "mode", c.zalo_mode, 16, ""); !r) return r.err();
   if (c.zalo_mode != "article" && c.zalo_mode != "message")
-    return bad(errc::invalid_argument, "/mode", "\"mode\" phải là article hoặc message", "\"mode\" must be article or message");
+    return bad(errc::invalid_argument, "/mode", "\"mode\" phải là article hoặc message",
+               "\"mode\" must be article or message");
   if (auto r = take_string(j, "user_id", c.zalo_user_id, 64, ""); !r) return r.err();
   if (c.kind == platform::zalo && c.zalo_mode == "message" && !ident(c.zalo_user_id, 64, ""))
     return bad(errc::invalid_argument, "/user_id", "Chế độ message cần \"user_id\" của người nhận",
@@ -474,28 +549,36 @@ result<config> config_from_json(const json& j) {
   if (auto r = take_string(j, "author", c.zalo_author, 200, ""); !r) return r.err();
   if (auto r = take_string(j, "cover_url", c.zalo_cover_url, 2048, ""); !r) return r.err();
   if (!c.zalo_cover_url.empty() && !is_http_url(c.zalo_cover_url))
-    return bad(errc::invalid_argument, "/cover_url", "\"cover_url\" phải là địa chỉ http(s)", "\"cover_url\" must be an http(s) URL");
+    return bad(errc::invalid_argument, "/cover_url", "\"cover_url\" phải là địa chỉ http(s)",
+               "\"cover_url\" must be an http(s) URL");
   std::string dir;
   if (auto r = take_string(j, "state_dir", dir, 4096, ""); !r) return r.err();
   if (dir.empty())
-    return bad(errc::missing_field, "/state_dir", "Thiếu thư mục lưu hàng đợi (\"state_dir\")", "The queue's directory (\"state_dir\") is missing");
+    return bad(errc::missing_field, "/state_dir", "Thiếu thư mục lưu hàng đợi (\"state_dir\")",
+               "The queue's directory (\"state_dir\") is missing");
   c.state_dir = dir;
   if (auto r = take_string(j, "name", c.name, 64, ""); !r) return r.err();
   if (c.name.empty()) c.name = std::string(platform_name(c.kind));
   for (char ch : c.name)
-    if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-'))
-      return bad(errc::invalid_argument, "/name", "\"name\" chỉ gồm a-z, 0-9, _ và -", "\"name\" may hold only a-z, 0-9, _ and -");
+    if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) ||
+          ch == '_' || ch == '-'))
+      return bad(errc::invalid_argument, "/name", "\"name\" chỉ gồm a-z, 0-9, _ và -",
+                 "\"name\" may hold only a-z, 0-9, _ and -");
   auto number = [&](const char* key, std::uint64_t lo, std::uint64_t hi, auto& out) -> result<void> {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return {};
-    if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::uint64_t>() < lo || it->get<std::uint64_t>() > hi)
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 0 || it->get<std::uint64_t>() < lo ||
+        it->get<std::uint64_t>() > hi)
       return bad(errc::out_of_range, std::string("/") + key,
-                 std::string("\"") + key + "\" phải là số nguyên từ " + std::to_string(lo) + " đến " + std::to_string(hi),
-                 std::string("\"") + key + "\" must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+                 std::string("\"") + key + "\" phải là số nguyên từ " + std::to_string(lo) + " đến " +
+                     std::to_string(hi),
+                 std::string("\"") + key + "\" must be an integer from " + std::to_string(lo) + " to " +
+                     std::to_string(hi));
     out = static_cast<std::remove_reference_t<decltype(out)>>(it->get<std::uint64_t>());
     return {};
   };
-  std::uint64_t first = static_cast<std::uint64_t>(c.retry_first.count()), maxd = static_cast<std::uint64_t>(c.retry_max.count()),
+  std::uint64_t first = static_cast<std::uint64_t>(c.retry_first.count()),
+                maxd = static_cast<std::uint64_t>(c.retry_max.count()),
                 timeout = static_cast<std::uint64_t>(c.timeout.count()), keep_days = 90;
   if (auto r = number("max_attempts", 1, 100, c.max_attempts); !r) return r.err();
   if (auto r = number("retry_first_seconds", 1, 86400, first); !r) return r.err();
@@ -515,11 +598,14 @@ result<config> config_from_json(const json& j) {
 publisher_queue::publisher_queue(services s, config c) : svc_(std::move(s)), cfg_(std::move(c)) {
   if (!svc_.now) svc_.now = [] { return pbgdpl::now(); };
   if (!svc_.http)
-    throw exception(bad(errc::invalid_argument, "", "Không có kết nối HTTP của máy chủ", "The host gave no HTTP client"));
+    throw exception(
+        bad(errc::invalid_argument, "", "Không có kết nối HTTP của máy chủ", "The host gave no HTTP client"));
   load();
 }
 
-std::filesystem::path publisher_queue::state_file() const { return cfg_.state_dir / ("social-" + cfg_.name + ".json"); }
+std::filesystem::path publisher_queue::state_file() const {
+  return cfg_.state_dir / ("social-" + cfg_.name + ".json");
+}
 
 void publisher_queue::log(pbgdpl_log_level level, const std::string& m) const {
   if (svc_.log) svc_.log(level, scrub(m));
@@ -527,7 +613,8 @@ void publisher_queue::log(pbgdpl_log_level level, const std::string& m) const {
 
 std::string publisher_queue::scrub(std::string s) const {
   if (cfg_.token.size() < 4) return s;
-  for (std::size_t at; (at = s.find(cfg_.token)) != std::string::npos;) s.replace(at, cfg_.token.size(), "***");
+  for (std::size_t at; (at = s.find(cfg_.token)) != std::string::npos;)
+    s.replace(at, cfg_.token.size(), "***");
   return s;
 }
 
@@ -535,7 +622,8 @@ void publisher_queue::load() {
   std::error_code ec;
   std::filesystem::create_directories(cfg_.state_dir, ec);
   if (!std::filesystem::is_directory(cfg_.state_dir, ec))
-    throw exception(bad(errc::io_error, "/state_dir", "Không tạo được thư mục hàng đợi: " + cfg_.state_dir.string(),
+    throw exception(bad(errc::io_error, "/state_dir",
+                        "Không tạo được thư mục hàng đợi: " + cfg_.state_dir.string(),
                         "Cannot create the queue's directory: " + cfg_.state_dir.string()));
   const auto file = state_file();
   auto st = std::filesystem::symlink_status(file, ec);
@@ -548,11 +636,14 @@ void publisher_queue::load() {
   };
   auto j = json::parse(*bytes, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw corrupt("JSON");
-  if (j.value("format", "") != "pbgdpl-social-queue" || j.value("version", 0) != 1) throw corrupt("format/version");
+  if (j.value("format", "") != "pbgdpl-social-queue" || j.value("version", 0) != 1)
+    throw corrupt("format/version");
   if (j.value("platform", "") != platform_name(cfg_.kind))
-    throw exception(bad(errc::invalid_argument, file.string(),
-                        "Tệp hàng đợi thuộc nền tảng khác (" + j.value("platform", "") + "): " + file.string(),
-                        "The queue's state file belongs to another platform (" + j.value("platform", "") + "): " + file.string()));
+    throw exception(
+        bad(errc::invalid_argument, file.string(),
+            "Tệp hàng đợi thuộc nền tảng khác (" + j.value("platform", "") + "): " + file.string(),
+            "The queue's state file belongs to another platform (" + j.value("platform", "") +
+                "): " + file.string()));
   auto items = j.find("entries");
   if (items == j.end() || !items->is_array()) throw corrupt("entries");
   try {
@@ -564,15 +655,18 @@ void publisher_queue::load() {
       e.attempts = x.at("attempts").get<unsigned>();
       e.created_at = timestamp(std::chrono::seconds(x.at("created_at").get<std::int64_t>()));
       e.next_attempt_at = timestamp(std::chrono::seconds(x.at("next_attempt_at").get<std::int64_t>()));
-      if (x.contains("finished_at")) e.finished_at = timestamp(std::chrono::seconds(x.at("finished_at").get<std::int64_t>()));
+      if (x.contains("finished_at"))
+        e.finished_at = timestamp(std::chrono::seconds(x.at("finished_at").get<std::int64_t>()));
       e.remote_id = x.value("remote_id", "");
       e.remote_url = x.value("remote_url", "");
       if (x.contains("last_error")) {
         const auto& le = x.at("last_error");
-        error err(errc::io_error, le.value("path", ""), le.at("vi").get<std::string>(), le.at("en").get<std::string>());
+        error err(errc::io_error, le.value("path", ""), le.at("vi").get<std::string>(),
+                  le.at("en").get<std::string>());
         err.code = errc::io_error;
         for (int code = 0; code <= 99; ++code)
-          if (errc_name(static_cast<errc>(code)) == le.at("code").get<std::string>()) err.code = static_cast<errc>(code);
+          if (errc_name(static_cast<errc>(code)) == le.at("code").get<std::string>())
+            err.code = static_cast<errc>(code);
         e.last_error = std::move(err);
       }
       e.post = x.value("post", json());
@@ -608,12 +702,16 @@ result<void> publisher_queue::save() {
     }
     items.push_back(std::move(x));
   }
-  json doc{{"format", "pbgdpl-social-queue"}, {"version", 1}, {"platform", platform_name(cfg_.kind)}, {"entries", std::move(items)}};
+  json doc{{"format", "pbgdpl-social-queue"},
+           {"version", 1},
+           {"platform", platform_name(cfg_.kind)},
+           {"entries", std::move(items)}};
   const auto file = state_file();
   auto text = doc.dump();
   // Never write what the next start could not read back.
   if (text.size() > max_state_bytes)
-    return bad(errc::storage_full, "", "Hàng đợi đã quá lớn (" + std::to_string(max_state_bytes >> 20) + " MiB)",
+    return bad(errc::storage_full, "",
+               "Hàng đợi đã quá lớn (" + std::to_string(max_state_bytes >> 20) + " MiB)",
                "The queue has grown too large (" + std::to_string(max_state_bytes >> 20) + " MiB)");
   if (auto r = files::replace_file(file, text, 0600); !r) return r;
   // The rename is durable only once the directory is synced.
@@ -657,13 +755,16 @@ result<json> publisher_queue::publish(const json& request) {
   if (!p) return p.err();
   if (auto it = by_id_.find(p->id); it != by_id_.end()) return state_of(entries_[it->second]);
   // What a platform cannot take at all is refused now, before anything is queued.
-  bool has_video = std::any_of(p->media.begin(), p->media.end(), [](const media_item& m) { return m.type.rfind("video/", 0) == 0; });
-  bool has_image = std::any_of(p->media.begin(), p->media.end(), [](const media_item& m) { return m.type.rfind("image/", 0) == 0; });
+  bool has_video = std::any_of(p->media.begin(), p->media.end(),
+                               [](const media_item& m) { return m.type.rfind("video/", 0) == 0; });
+  bool has_image = std::any_of(p->media.begin(), p->media.end(),
+                               [](const media_item& m) { return m.type.rfind("image/", 0) == 0; });
   if (cfg_.kind == platform::youtube && !has_video)
     return bad(errc::invalid_argument, "/media", "YouTube cần một tệp video (media có type video/...)",
                "YouTube needs a video (a media item of type video/...)");
   if (cfg_.kind == platform::zalo && cfg_.zalo_mode == "article" && !has_image && cfg_.zalo_cover_url.empty())
-    return bad(errc::invalid_argument, "/media", "Bài viết Zalo cần ảnh bìa: thêm một ảnh hoặc cấu hình \"cover_url\"",
+    return bad(errc::invalid_argument, "/media",
+               "Bài viết Zalo cần ảnh bìa: thêm một ảnh hoặc cấu hình \"cover_url\"",
                "A Zalo article needs a cover: add an image or configure \"cover_url\"");
   const auto now = svc_.now();
   prune(now);
@@ -739,14 +840,16 @@ void publisher_queue::attempt(entry& e) {
       if (e.attempts >= cfg_.max_attempts) {
         e.state = "failed";
         e.finished_at = now;
-        log(PBGDPL_LOG_ERROR, "social: " + where + " failed after " + std::to_string(e.attempts) + " attempts: " + o.err.message_en);
+        log(PBGDPL_LOG_ERROR, "social: " + where + " failed after " + std::to_string(e.attempts) +
+                                  " attempts: " + o.err.message_en);
       } else {
         auto delay = cfg_.retry_first;
         for (unsigned k = 1; k < e.attempts && delay < cfg_.retry_max; ++k) delay *= 2;
         delay = std::min(delay, cfg_.retry_max);
         if (o.retry_after) delay = std::max(delay, std::min(*o.retry_after, std::chrono::seconds(86400)));
         e.next_attempt_at = now + delay;
-        log(PBGDPL_LOG_WARNING, "social: " + where + " will be retried in " + std::to_string(delay.count()) + " s: " + o.err.message_en);
+        log(PBGDPL_LOG_WARNING, "social: " + where + " will be retried in " + std::to_string(delay.count()) +
+                                    " s: " + o.err.message_en);
       }
       break;
     case outcome::kind::fail:
@@ -756,7 +859,8 @@ void publisher_queue::attempt(entry& e) {
       log(PBGDPL_LOG_ERROR, "social: " + where + " refused: " + o.err.message_en);
       break;
   }
-  if (auto r = save(); !r) log(PBGDPL_LOG_ERROR, "social: the queue could not be saved: " + r.err().message_en);
+  if (auto r = save(); !r)
+    log(PBGDPL_LOG_ERROR, "social: the queue could not be saved: " + r.err().message_en);
 }
 
 result<http_response> publisher_queue::call(http_request r) {
@@ -764,14 +868,16 @@ result<http_response> publisher_queue::call(http_request r) {
   return svc_.http(r);
 }
 
-outcome publisher_queue::classify(const result<http_response>& r, std::string_view what_vi, std::string_view what_en) {
+outcome publisher_queue::classify(const result<http_response>& r, std::string_view what_vi,
+                                  std::string_view what_en) {
   outcome o;
   const auto label = platform_label(cfg_.kind);
   const std::string at = "/" + std::string(platform_name(cfg_.kind));
   if (!r) {
     const auto& e = r.err();
     // Refused by the host's policy or too large: trying again changes nothing.
-    bool final = e.code == errc::permission_denied || e.code == errc::too_large || e.code == errc::invalid_argument;
+    bool final =
+        e.code == errc::permission_denied || e.code == errc::too_large || e.code == errc::invalid_argument;
     o.what = final ? outcome::kind::fail : outcome::kind::retry;
     o.err = bad(e.code, at, scrub(label + ": " + std::string(what_vi) + " không thành công: " + e.message_vi),
                 scrub(label + ": " + std::string(what_en) + " failed: " + e.message_en));
@@ -783,27 +889,36 @@ outcome publisher_queue::classify(const result<http_response>& r, std::string_vi
     return o;
   }
   const auto said = clip_message(scrub(platform_message(cfg_.kind, r->body)));
-  const auto tail_vi = (said.empty() ? std::string() : ": " + said) + " (HTTP " + std::to_string(status) + ")";
+  const auto tail_vi =
+      (said.empty() ? std::string() : ": " + said) + " (HTTP " + std::to_string(status) + ")";
   const auto tail_en = tail_vi;
   if (status == 429 || status == 408 || status >= 500) {
     o.what = outcome::kind::retry;
     o.retry_after = retry_after_of(*r, svc_.now());
-    o.err = bad(status == 429 ? errc::busy : errc::io_error, at, label + " chưa nhận (" + std::string(what_vi) + "), sẽ thử lại" + tail_vi,
+    o.err = bad(status == 429 ? errc::busy : errc::io_error, at,
+                label + " chưa nhận (" + std::string(what_vi) + "), sẽ thử lại" + tail_vi,
                 label + " did not take it (" + std::string(what_en) + "), will retry" + tail_en);
     return o;
   }
   o.what = outcome::kind::fail;
-  errc code = status == 401 || status == 403 ? errc::permission_denied : status == 404 ? errc::not_found : errc::invalid_argument;
-  o.err = bad(code, at, label + " từ chối (" + std::string(what_vi) + ")" + tail_vi, label + " refused it (" + std::string(what_en) + ")" + tail_en);
+  errc code = status == 401 || status == 403 ? errc::permission_denied
+              : status == 404                ? errc::not_found
+                                             : errc::invalid_argument;
+  o.err = bad(code, at, label + " từ chối (" + std::string(what_vi) + ")" + tail_vi,
+              label + " refused it (" + std::string(what_en) + ")" + tail_en);
   return o;
 }
 
 outcome publisher_queue::send(entry& e, const post& p) {
   switch (cfg_.kind) {
-    case platform::facebook: return send_facebook(p);
-    case platform::x: return send_x(p);
-    case platform::zalo: return send_zalo(p);
-    case platform::youtube: return send_youtube(e, p);
+    case platform::facebook:
+      return send_facebook(p);
+    case platform::x:
+      return send_x(p);
+    case platform::zalo:
+      return send_zalo(p);
+    case platform::youtube:
+      return send_youtube(e, p);
   }
   return {};
 }
@@ -832,18 +947,20 @@ outcome publisher_queue::send_facebook(const post& p) {
     if (!j.is_discarded() && j.is_object() && j.contains("error") && j["error"].is_object()) {
       const auto& err = j["error"];
       int code = err.value("code", 0);
-      bool transient = err.value("is_transient", false) || code == 1 || code == 2 || code == 4 || code == 17 ||
-                       code == 32 || code == 341 || code == 613;
+      bool transient = err.value("is_transient", false) || code == 1 || code == 2 || code == 4 ||
+                       code == 17 || code == 32 || code == 341 || code == 613;
       if (transient) o.what = outcome::kind::retry;
     }
   }
   if (o.what != outcome::kind::sent) return o;
   auto j = json::parse(res->body, nullptr, false);
   std::string id;
-  if (!j.is_discarded() && j.is_object()) id = get_string(j, "post_id").value_or(get_string(j, "id").value_or(""));
+  if (!j.is_discarded() && j.is_object())
+    id = get_string(j, "post_id").value_or(get_string(j, "id").value_or(""));
   if (id.empty()) {
     o.what = outcome::kind::fail;
-    o.err = bad(errc::corrupt, "/facebook", "Facebook trả lời không có mã bài đăng", "Facebook answered without a post id");
+    o.err = bad(errc::corrupt, "/facebook", "Facebook trả lời không có mã bài đăng",
+                "Facebook answered without a post id");
     return o;
   }
   o.remote_id = id;
@@ -862,7 +979,8 @@ outcome publisher_queue::send_x(const post& p) {
   if (o.what != outcome::kind::sent) return o;
   auto j = json::parse(res->body, nullptr, false);
   std::string id;
-  if (!j.is_discarded() && j.is_object() && j.contains("data") && j["data"].is_object()) id = get_string(j["data"], "id").value_or("");
+  if (!j.is_discarded() && j.is_object() && j.contains("data") && j["data"].is_object())
+    id = get_string(j["data"], "id").value_or("");
   if (id.empty()) {
     o.what = outcome::kind::fail;
     o.err = bad(errc::corrupt, "/x", "X trả lời không có mã bài đăng", "X answered without a post id");
@@ -879,7 +997,9 @@ outcome publisher_queue::send_zalo(const post& p) {
   r.headers = {{"access_token", cfg_.token}, {"Content-Type", "application/json"}};
   if (cfg_.zalo_mode == "message") {
     r.url = cfg_.base_url + "/v3.0/oa/message/cs";
-    r.body = json{{"recipient", {{"user_id", cfg_.zalo_user_id}}}, {"message", {{"text", zalo_message_text(p)}}}}.dump();
+    r.body =
+        json{{"recipient", {{"user_id", cfg_.zalo_user_id}}}, {"message", {{"text", zalo_message_text(p)}}}}
+            .dump();
   } else {
     std::string cover = cfg_.zalo_cover_url;
     for (const auto& m : p.media)
@@ -892,7 +1012,8 @@ outcome publisher_queue::send_zalo(const post& p) {
     std::string text = trim(p.text);
     for (std::size_t start = 0; start < text.size();) {
       auto end = text.find("\n\n", start);
-      auto para = trim(std::string_view(text).substr(start, end == std::string::npos ? std::string::npos : end - start));
+      auto para = trim(
+          std::string_view(text).substr(start, end == std::string::npos ? std::string::npos : end - start));
       if (!para.empty()) body.push_back({{"type", "text"}, {"content", html_escape(para)}});
       if (end == std::string::npos) break;
       start = end + 2;
@@ -900,15 +1021,16 @@ outcome publisher_queue::send_zalo(const post& p) {
     if (!p.url.empty()) body.push_back({{"type", "text"}, {"content", html_escape(p.url)}});
     std::string title = trim(p.title).empty() ? trim(p.text) : trim(p.title);
     r.url = cfg_.base_url + "/v2.0/article/create";
-    r.body = json{{"type", "normal"},
-                  {"title", fit_code_points(title, 150)},
-                  {"author", fit_code_points(cfg_.zalo_author, 50)},
-                  {"cover", {{"cover_type", "photo"}, {"photo_url", cover}, {"status", "show"}}},
-                  {"description", fit_code_points(text.empty() ? title : text, 300)},
-                  {"body", std::move(body)},
-                  {"status", "show"},
-                  {"comment", "show"}}
-                 .dump();
+    r.body = json{
+        {"type", "normal"},
+        {"title", fit_code_points(title, 150)},
+        {"author", fit_code_points(cfg_.zalo_author, 50)},
+        {"cover", {{"cover_type", "photo"}, {"photo_url", cover}, {"status", "show"}}},
+        {"description", fit_code_points(text.empty() ? title : text, 300)},
+        {"body", std::move(body)},
+        {"status", "show"},
+        {"comment",
+         "show"}}.dump();
   }
   auto res = call(r);
   auto o = classify(res, cfg_.zalo_mode == "message" ? "gửi tin nhắn" : "đăng bài viết",
@@ -917,18 +1039,21 @@ outcome publisher_queue::send_zalo(const post& p) {
   auto j = json::parse(res->body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || !j.contains("error") || !j["error"].is_number_integer()) {
     o.what = outcome::kind::fail;
-    o.err = bad(errc::corrupt, "/zalo", "Zalo trả lời không đúng dạng", "Zalo's answer has an unexpected shape");
+    o.err =
+        bad(errc::corrupt, "/zalo", "Zalo trả lời không đúng dạng", "Zalo's answer has an unexpected shape");
     return o;
   }
   if (j["error"].get<long long>() != 0) {
     auto said = clip_message(scrub(get_string(j, "message").value_or("")));
     auto code = std::to_string(j["error"].get<long long>());
     o.what = outcome::kind::fail;
-    o.err = bad(errc::invalid_argument, "/zalo", "Zalo từ chối: " + said + " (mã " + code + ")", "Zalo refused it: " + said + " (error " + code + ")");
+    o.err = bad(errc::invalid_argument, "/zalo", "Zalo từ chối: " + said + " (mã " + code + ")",
+                "Zalo refused it: " + said + " (error " + code + ")");
     return o;
   }
   const json data = j.contains("data") && j["data"].is_object() ? j["data"] : json::object();
-  o.remote_id = get_string(data, "message_id").value_or(get_string(data, "token").value_or(get_string(data, "id").value_or("")));
+  o.remote_id = get_string(data, "message_id")
+                    .value_or(get_string(data, "token").value_or(get_string(data, "id").value_or("")));
   return o;
 }
 
@@ -981,8 +1106,10 @@ outcome publisher_queue::send_youtube(entry& e, const post& p) {
         bool ok = dash != std::string::npos && dash + 1 < range->size();
         for (std::size_t k = dash + 1; ok && k < range->size(); ++k) {
           char c = (*range)[k];
-          if (c < '0' || c > '9') ok = false;
-          else last = last * 10 + static_cast<std::size_t>(c - '0');
+          if (c < '0' || c > '9')
+            ok = false;
+          else
+            last = last * 10 + static_cast<std::size_t>(c - '0');
         }
         if (ok && last + 1 <= video_bytes.size()) from = last + 1;
       }
@@ -991,7 +1118,8 @@ outcome publisher_queue::send_youtube(entry& e, const post& p) {
       e.resume.erase("upload_url");
       (void)save();
       o.what = outcome::kind::retry;
-      o.err = bad(errc::expired, "/youtube", "Phiên tải lên YouTube đã hết hạn, sẽ bắt đầu lại", "The YouTube upload session expired; starting again");
+      o.err = bad(errc::expired, "/youtube", "Phiên tải lên YouTube đã hết hạn, sẽ bắt đầu lại",
+                  "The YouTube upload session expired; starting again");
       return o;
     } else {
       return classify(res, "hỏi tiến độ tải lên", "asking the upload's progress");
@@ -1014,7 +1142,11 @@ outcome publisher_queue::send_youtube(entry& e, const post& p) {
                     {"Content-Type", "application/json; charset=UTF-8"},
                     {"X-Upload-Content-Length", size},
                     {"X-Upload-Content-Type", video->type}};
-    init.body = json{{"snippet", {{"title", title}, {"description", description}, {"categoryId", cfg_.category_id}, {"defaultLanguage", "vi"}}},
+    init.body = json{{"snippet",
+                      {{"title", title},
+                       {"description", description},
+                       {"categoryId", cfg_.category_id},
+                       {"defaultLanguage", "vi"}}},
                      {"status", {{"privacyStatus", cfg_.privacy_status}}}}
                     .dump();
     auto res = call(init);
@@ -1025,13 +1157,15 @@ outcome publisher_queue::send_youtube(entry& e, const post& p) {
     // The session URL gets the bearer token: it must stay on the API's own origin.
     if (location.empty() || !is_http_url(location) || origin_of(location) != origin_of(cfg_.base_url)) {
       o.what = outcome::kind::fail;
-      o.err = bad(errc::permission_denied, "/youtube", "YouTube trả về địa chỉ tải lên thiếu hoặc ở máy chủ khác",
-                  "YouTube's upload session URL is missing or on another origin");
+      o.err =
+          bad(errc::permission_denied, "/youtube", "YouTube trả về địa chỉ tải lên thiếu hoặc ở máy chủ khác",
+              "YouTube's upload session URL is missing or on another origin");
       return o;
     }
     upload_url = location;
     e.resume["upload_url"] = upload_url;
-    if (auto saved = save(); !saved) log(PBGDPL_LOG_ERROR, "social: the queue could not be saved: " + saved.err().message_en);
+    if (auto saved = save(); !saved)
+      log(PBGDPL_LOG_ERROR, "social: the queue could not be saved: " + saved.err().message_en);
   }
   if (!complete) {
     http_request put;
@@ -1039,7 +1173,8 @@ outcome publisher_queue::send_youtube(entry& e, const post& p) {
     put.url = upload_url;
     put.headers = {{"Authorization", auth}, {"Content-Type", video->type}};
     if (from > 0)
-      put.headers.emplace_back("Content-Range", "bytes " + std::to_string(from) + "-" + std::to_string(video_bytes.size() - 1) + "/" + size);
+      put.headers.emplace_back("Content-Range", "bytes " + std::to_string(from) + "-" +
+                                                    std::to_string(video_bytes.size() - 1) + "/" + size);
     put.body = video_bytes.substr(from);
     auto res = call(put);
     o = classify(res, "tải video lên", "uploading the video");
@@ -1057,7 +1192,8 @@ outcome publisher_queue::send_youtube(entry& e, const post& p) {
   if (!j.is_discarded() && j.is_object()) id = get_string(j, "id").value_or("");
   if (id.empty()) {
     o.what = outcome::kind::fail;
-    o.err = bad(errc::corrupt, "/youtube", "YouTube trả lời không có mã video", "YouTube answered without a video id");
+    o.err = bad(errc::corrupt, "/youtube", "YouTube trả lời không có mã video",
+                "YouTube answered without a video id");
     return o;
   }
   o.remote_id = id;
@@ -1091,5 +1227,6 @@ class social_plugin final : public sdk::plugin, public sdk::publisher {
 }  // namespace
 
 PBGDPL_PLUGIN(social_plugin, "social", "1.0.0", "MIT",
-              "Publishes to a Facebook Page, YouTube, X or a Zalo Official Account through an idempotent retrying queue",
+              "Publishes to a Facebook Page, YouTube, X or a Zalo Official Account through an idempotent "
+              "retrying queue",
               PBGDPL_KIND_PUBLISHER)

@@ -50,9 +50,9 @@ std::size_t x_weighted_length(std::string_view text);
 // At most `max` code points of `s`, cut at a code point (and, when possible, a space) with "…".
 std::string fit_code_points(std::string_view s, std::size_t max);
 // The text of a post for each platform, within its limit (all include the link when there is one).
-std::string x_text(const post& p);               // <= 280 weighted
-std::string facebook_message(const post& p);     // <= 63,206 code points
-std::string zalo_message_text(const post& p);    // <= 2,000 code points
+std::string x_text(const post& p);             // <= 280 weighted
+std::string facebook_message(const post& p);   // <= 63,206 code points
+std::string zalo_message_text(const post& p);  // <= 2,000 code points
 
 // --- Configuration -----------------------------------------------------------------------------
 struct config {
@@ -70,15 +70,15 @@ struct config {
   std::string zalo_mode = "article";  // "article" (an OA article) or "message" (a CS message)
   std::string zalo_user_id;           // the recipient of "message"
   std::string zalo_author;
-  std::string zalo_cover_url;         // the cover of an article without an image of its own
+  std::string zalo_cover_url;  // the cover of an article without an image of its own
   // The queue
-  std::filesystem::path state_dir;    // required: <state_dir>/social-<name>.json
-  std::string name;                   // [a-z0-9_-]{1,64}; default: the platform's name
+  std::filesystem::path state_dir;  // required: <state_dir>/social-<name>.json
+  std::string name;                 // [a-z0-9_-]{1,64}; default: the platform's name
   unsigned max_attempts = 6;
   std::chrono::seconds retry_first{30};
   std::chrono::seconds retry_max{6 * 3600};
   std::chrono::milliseconds timeout{30'000};
-  std::size_t max_items = 10'000;              // entries kept (pending and finished)
+  std::size_t max_items = 10'000;                  // entries kept (pending and finished)
   std::chrono::seconds keep_finished{90 * 86400};  // finished entries forgotten after this
 };
 // From the instance's configuration JSON; unknown keys are refused (a misspelt "token" must not

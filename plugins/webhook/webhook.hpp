@@ -19,9 +19,9 @@ PBGDPL_NAMESPACE_BEGIN
 namespace plugin::webhook {
 
 struct endpoint {
-  std::string id;      // what the payload's "webhook" says; default "endpoint-<n>"
-  std::string url;     // http:// or https://
-  std::string secret;  // the HMAC key (never logged)
+  std::string id;                   // what the payload's "webhook" says; default "endpoint-<n>"
+  std::string url;                  // http:// or https://
+  std::string secret;               // the HMAC key (never logged)
   std::vector<std::string> events;  // empty: every event
 };
 struct config {

@@ -60,9 +60,12 @@ json reminder(std::string unit = "thcs-le-loi") {
 
 std::string header_of(const std::string& msg, const std::string& name) {
   auto at = msg.find("\r\n" + name + ": ");
-  if (msg.rfind(name + ": ", 0) == 0) at = 0;
-  else if (at == std::string::npos) return {};
-  else at += 2;
+  if (msg.rfind(name + ": ", 0) == 0)
+    at = 0;
+  else if (at == std::string::npos)
+    return {};
+  else
+    at += 2;
   at += name.size() + 2;
   std::string v;
   for (;;) {
@@ -132,7 +135,8 @@ TEST_CASE("a report reminder reaches the unit's address as a UTF-8 mail with an 
   CHECK(header_of(msg, "Message-ID").ends_with("@pbgdpl.test>"));
   auto body = body_of(msg);
   CHECK(body.find("Kính gửi: Trường THCS Lê Lợi") != std::string::npos);
-  CHECK(body.find("báo cáo \"Báo cáo kết quả PBGDPL\" kỳ năm 2026 cần được gửi chậm nhất trong ngày 15/12/2026 (còn 7 ngày)") != std::string::npos);
+  CHECK(body.find("báo cáo \"Báo cáo kết quả PBGDPL\" kỳ năm 2026 cần được gửi chậm nhất trong ngày "
+                  "15/12/2026 (còn 7 ngày)") != std::string::npos);
   CHECK(body.find("đơn vị chưa có báo cáo") != std::string::npos);
   CHECK(body.find("tại https://pgd-badinh.edu.vn/pbgdpl/") != std::string::npos);
   CHECK(body.find("is due on 2026-12-15") != std::string::npos);
@@ -162,7 +166,8 @@ TEST_CASE("lines starting with a dot are stuffed and come out whole") {
   REQUIRE(n.send("custom.event", smuggle).value() == 1);
   auto s2 = sink.sessions(2).at(1);
   CHECK(std::count(s2.commands.begin(), s2.commands.end(), std::string("DATA")) == 1);
-  CHECK(std::none_of(s2.commands.begin(), s2.commands.end(), [](const std::string& c) { return c.find("evil") != std::string::npos; }));
+  CHECK(std::none_of(s2.commands.begin(), s2.commands.end(),
+                     [](const std::string& c) { return c.find("evil") != std::string::npos; }));
   CHECK(header_of(s2.data, "Content-Transfer-Encoding") == "quoted-printable");
 }
 
@@ -177,7 +182,8 @@ TEST_CASE("without 8BITMIME the body goes quoted-printable") {
   CHECK(header_of(s.data, "Content-Transfer-Encoding") == "quoted-printable");
   auto body = body_of(s.data);
   CHECK(body.find("K=C3=ADnh g=E1=BB=ADi") != std::string::npos);  // "Kính gửi"
-  for (std::size_t at = 0, end; (end = body.find("\r\n", at)) != std::string::npos; at = end + 2) CHECK(end - at <= 76);
+  for (std::size_t at = 0, end; (end = body.find("\r\n", at)) != std::string::npos; at = end + 2)
+    CHECK(end - at <= 76);
   for (unsigned char c : body) CHECK(c < 0x80);
 }
 
@@ -257,14 +263,19 @@ TEST_CASE("a server that stalls, drips or never ends a line is given up on in ti
     auto took = std::chrono::steady_clock::now() - t0;
     REQUIRE_FALSE(r);
     CHECK(took < std::chrono::milliseconds(1500));
-    if (m == mode::endless_line) CHECK(r.err().code == errc::too_large);
-    else CHECK(r.err().code == errc::io_error);
+    if (m == mode::endless_line)
+      CHECK(r.err().code == errc::too_large);
+    else
+      CHECK(r.err().code == errc::io_error);
   }
 }
 
 TEST_CASE("no server at all is an I/O error") {
   std::uint16_t port;
-  { mock::smtp_sink gone; port = gone.port(); }
+  {
+    mock::smtp_sink gone;
+    port = gone.port();
+  }
   timestamp clock(std::chrono::seconds(1'796'000'000));
   smtp::notifier n(svc(&clock), smtp::config_from_json(base_config(port)).value());
   auto r = n.send("report.reminder", reminder());
@@ -289,7 +300,6 @@ TEST_CASE("encoded words stay within 75 characters and cut between code points")
   CHECK(smtp::encode_header_words("Plain ASCII") == "Plain ASCII");
   CHECK(smtp::encode_header_words("=?x?=") != "=?x?=");
 }
-
 
 TEST_CASE("loaded through the host, the plugin is a reports notifier of channel email") {
   mock::smtp_sink sink;

@@ -8,8 +8,8 @@
 
 #include <doctest/doctest.h>
 
-#include <fstream>
 #include <sys/stat.h>
+#include <fstream>
 
 using namespace pbgdpl;
 using namespace pbgdpl::plugin;
@@ -47,7 +47,9 @@ struct rig {
     if (platform == "facebook") c["page_id"] = "1029384756";
     return c;
   }
-  publisher_queue queue(const json& cfg) { return publisher_queue(svc(), social::config_from_json(cfg).value()); }
+  publisher_queue queue(const json& cfg) {
+    return publisher_queue(svc(), social::config_from_json(cfg).value());
+  }
   void no_token_in_logs() const {
     for (const auto& l : logs) CHECK(l.find(token) == std::string::npos);
   }
@@ -92,7 +94,10 @@ TEST_CASE("a Facebook post goes to the Page feed with message, link and the page
   rig r;
   mock::server fb([](const mock::seen&) { return mock::reply(200, R"({"id":"1029384756_555"})"); });
   auto q = r.queue(r.config("facebook", fb.base()));
-  json req{{"id", "article-42"}, {"title", "Tuần lễ pháp luật"}, {"text", "Học sinh tìm hiểu Hiến pháp."}, {"url", "https://truong.edu.vn/a/42"}};
+  json req{{"id", "article-42"},
+           {"title", "Tuần lễ pháp luật"},
+           {"text", "Học sinh tìm hiểu Hiến pháp."},
+           {"url", "https://truong.edu.vn/a/42"}};
   auto s = q.publish(req);
   REQUIRE(s);
   CHECK((*s)["state"] == "sent");
@@ -117,9 +122,12 @@ TEST_CASE("a Facebook post goes to the Page feed with message, link and the page
 
 TEST_CASE("a Facebook post with an image and no link goes to the Page's photos") {
   rig r;
-  mock::server fb([](const mock::seen&) { return mock::reply(200, R"({"id":"777","post_id":"1029384756_778"})"); });
+  mock::server fb(
+      [](const mock::seen&) { return mock::reply(200, R"({"id":"777","post_id":"1029384756_778"})"); });
   auto q = r.queue(r.config("facebook", fb.base()));
-  auto s = q.publish({{"id", "p1"}, {"text", "Ảnh hội thi"}, {"media", {{{"url", "https://truong.edu.vn/m/1.jpg"}, {"type", "image/jpeg"}}}}});
+  auto s = q.publish({{"id", "p1"},
+                      {"text", "Ảnh hội thi"},
+                      {"media", {{{"url", "https://truong.edu.vn/m/1.jpg"}, {"type", "image/jpeg"}}}}});
   REQUIRE(s);
   CHECK((*s)["remote_id"] == "1029384756_778");
   auto seen = fb.requests();
@@ -132,8 +140,11 @@ TEST_CASE("a Facebook post with an image and no link goes to the Page's photos")
 TEST_CASE("a Facebook 400 fails at once with Facebook's own message and never the token") {
   rig r;
   mock::server fb([](const mock::seen&) {
-    return mock::reply(400, json{{"error", {{"message", "(#200) The user hasn't authorized the application " + token},
-                                            {"type", "OAuthException"}, {"code", 200}}}}.dump());
+    return mock::reply(400, json{{"error",
+                                  {{"message", "(#200) The user hasn't authorized the application " + token},
+                                   {"type", "OAuthException"},
+                                   {"code", 200}}}}
+                                .dump());
   });
   auto q = r.queue(r.config("facebook", fb.base()));
   auto s = q.publish({{"id", "a1"}, {"text", "x"}});
@@ -158,7 +169,8 @@ TEST_CASE("Facebook's throttling code is retried, not failed") {
   rig r;
   int n = 0;
   mock::server fb([&n](const mock::seen&) {
-    if (n++ == 0) return mock::reply(400, R"({"error":{"message":"(#4) Application request limit reached","code":4}})");
+    if (n++ == 0)
+      return mock::reply(400, R"({"error":{"message":"(#4) Application request limit reached","code":4}})");
     return mock::reply(200, R"({"id":"1_2"})");
   });
   auto q = r.queue(r.config("facebook", fb.base()));
@@ -175,11 +187,14 @@ TEST_CASE("an X post waits for Retry-After after a 429 and is sent when it comes
   rig r;
   int n = 0;
   mock::server x([&n](const mock::seen&) {
-    if (n++ == 0) return mock::reply(429, R"({"title":"Too Many Requests","detail":"Too Many Requests","status":429})", {{"Retry-After", "120"}});
+    if (n++ == 0)
+      return mock::reply(429, R"({"title":"Too Many Requests","detail":"Too Many Requests","status":429})",
+                         {{"Retry-After", "120"}});
     return mock::reply(201, R"({"data":{"id":"1445880548472328192","text":"..."}})");
   });
   auto q = r.queue(r.config("x", x.base()));
-  auto s = q.publish({{"id", "a7"}, {"title", "Cuộc thi tìm hiểu pháp luật"}, {"url", "https://truong.edu.vn/a/7"}});
+  auto s = q.publish(
+      {{"id", "a7"}, {"title", "Cuộc thi tìm hiểu pháp luật"}, {"url", "https://truong.edu.vn/a/7"}});
   REQUIRE(s);
   CHECK((*s)["state"] == "queued");
   CHECK((*s)["next_attempt_at"] == format_timestamp(r.clock + std::chrono::seconds(120)));
@@ -254,7 +269,10 @@ TEST_CASE("no answer at all is retried") {
   CHECK(calls == 1);
   // Refused by the host's policy: final.
   s.http = [](const http_request&) -> result<http_response> { return error(errc::permission_denied); };
-  publisher_queue q2(s, social::config_from_json(json{{"platform", "x"}, {"token", token}, {"state_dir", d2.path.string()}, {"name", "other"}}).value());
+  publisher_queue q2(
+      s, social::config_from_json(
+             json{{"platform", "x"}, {"token", token}, {"state_dir", d2.path.string()}, {"name", "other"}})
+             .value());
   auto st2 = q2.publish({{"id", "c2"}, {"text", "x"}});
   REQUIRE(st2);
   CHECK((*st2)["state"] == "failed");
@@ -305,7 +323,8 @@ TEST_CASE("a corrupt or strange state file is an error, not a silent reset") {
   auto cfg = r.config("x", "http://127.0.0.1:9");
   auto file = r.dir.path / "social-x.json";
   {
-    std::ofstream(file) << R"({"format":"pbgdpl-social-queue","version":1,"platform":"x","entries":[{"id":"a")";
+    std::ofstream(file)
+        << R"({"format":"pbgdpl-social-queue","version":1,"platform":"x","entries":[{"id":"a")";
     try {
       auto q = r.queue(cfg);
       FAIL("a truncated state file was accepted");
@@ -319,11 +338,13 @@ TEST_CASE("a corrupt or strange state file is an error, not a silent reset") {
     CHECK(s.ends_with(R"("id":"a")"));
   }
   {
-    std::ofstream(file) << R"({"format":"pbgdpl-social-queue","version":1,"platform":"facebook","entries":[]})";
+    std::ofstream(file)
+        << R"({"format":"pbgdpl-social-queue","version":1,"platform":"facebook","entries":[]})";
     CHECK_THROWS_AS(r.queue(cfg), exception);
   }
   {
-    std::ofstream(file) << R"({"format":"pbgdpl-social-queue","version":1,"platform":"x","entries":[{"id":"a","state":"queued","attempts":0,"created_at":1,"next_attempt_at":1,"post":{"id":"a"}}]})";
+    std::ofstream(file)
+        << R"({"format":"pbgdpl-social-queue","version":1,"platform":"x","entries":[{"id":"a","state":"queued","attempts":0,"created_at":1,"next_attempt_at":1,"post":{"id":"a"}}]})";
     CHECK_THROWS_AS(r.queue(cfg), exception);  // a queued post that is empty
   }
   std::filesystem::remove(file);
@@ -339,14 +360,18 @@ TEST_CASE("a corrupt or strange state file is an error, not a silent reset") {
 TEST_CASE("a Zalo OA article carries the access_token header, a cover and text paragraphs") {
   rig r;
   mock::server zalo([](const mock::seen& s) {
-    if (s.target == "/v2.0/article/create") return mock::reply(200, R"({"error":0,"message":"Success","data":{"token":"tok-abc"}})");
+    if (s.target == "/v2.0/article/create")
+      return mock::reply(200, R"({"error":0,"message":"Success","data":{"token":"tok-abc"}})");
     return mock::reply(404, "{}");
   });
   auto cfg = r.config("zalo", zalo.base());
   cfg["author"] = "Trường THCS Lê Lợi";
   cfg["cover_url"] = "https://truong.edu.vn/cover.jpg";
   auto q = r.queue(cfg);
-  auto s = q.publish({{"id", "z1"}, {"title", "Ngày hội pháp luật"}, {"text", "Đoạn một.\n\nĐoạn <hai>."}, {"url", "https://truong.edu.vn/a/1"}});
+  auto s = q.publish({{"id", "z1"},
+                      {"title", "Ngày hội pháp luật"},
+                      {"text", "Đoạn một.\n\nĐoạn <hai>."},
+                      {"url", "https://truong.edu.vn/a/1"}});
   REQUIRE(s);
   CHECK((*s)["state"] == "sent");
   CHECK((*s)["remote_id"] == "tok-abc");
@@ -359,7 +384,8 @@ TEST_CASE("a Zalo OA article carries the access_token header, a cover and text p
   CHECK(b["type"] == "normal");
   CHECK(b["title"] == "Ngày hội pháp luật");
   CHECK(b["author"] == "Trường THCS Lê Lợi");
-  CHECK(b["cover"] == json{{"cover_type", "photo"}, {"photo_url", "https://truong.edu.vn/cover.jpg"}, {"status", "show"}});
+  CHECK(b["cover"] ==
+        json{{"cover_type", "photo"}, {"photo_url", "https://truong.edu.vn/cover.jpg"}, {"status", "show"}});
   REQUIRE(b["body"].size() == 3);
   CHECK(b["body"][0] == json{{"type", "text"}, {"content", "Đoạn một."}});
   CHECK(b["body"][1]["content"] == "Đoạn &lt;hai&gt;.");
@@ -369,7 +395,9 @@ TEST_CASE("a Zalo OA article carries the access_token header, a cover and text p
 
 TEST_CASE("Zalo's non-zero error at HTTP 200 fails the post with Zalo's message") {
   rig r;
-  mock::server zalo([](const mock::seen&) { return mock::reply(200, R"({"error":-216,"message":"Access token is invalid"})"); });
+  mock::server zalo([](const mock::seen&) {
+    return mock::reply(200, R"({"error":-216,"message":"Access token is invalid"})");
+  });
   auto cfg = r.config("zalo", zalo.base());
   cfg["mode"] = "message";
   cfg["user_id"] = "2468458835296197922";
@@ -382,7 +410,8 @@ TEST_CASE("Zalo's non-zero error at HTTP 200 fails the post with Zalo's message"
   auto seen = zalo.requests();
   REQUIRE(seen.size() == 1);
   CHECK(seen[0].target == "/v3.0/oa/message/cs");
-  CHECK(json::parse(seen[0].body) == json{{"recipient", {{"user_id", "2468458835296197922"}}}, {"message", {{"text", "Nhắc họp phụ huynh"}}}});
+  CHECK(json::parse(seen[0].body) == json{{"recipient", {{"user_id", "2468458835296197922"}}},
+                                          {"message", {{"text", "Nhắc họp phụ huynh"}}}});
 }
 
 namespace {
@@ -404,7 +433,8 @@ struct youtube_mock {
         return r;
       }
       if (s.method == "POST" && s.target.rfind("/upload/youtube/v3/videos?", 0) == 0) {
-        auto loc = other_origin ? std::string("https://evil.example/upload?upload_id=1") : srv->base() + "/upload/session/xyz";
+        auto loc = other_origin ? std::string("https://evil.example/upload?upload_id=1")
+                                : srv->base() + "/upload/session/xyz";
         return mock::reply(200, "", {{"Location", loc}});
       }
       if (s.method == "PUT" && s.target == "/upload/session/xyz") {
@@ -430,7 +460,9 @@ TEST_CASE("a YouTube video goes up by the resumable protocol: metadata first, th
   rig r;
   youtube_mock yt;
   auto q = r.queue(r.config("youtube", yt.srv->base()));
-  auto s = q.publish({{"id", "v1"}, {"title", "Video <tuyên truyền> Luật Giao thông"}, {"text", "Mô tả"},
+  auto s = q.publish({{"id", "v1"},
+                      {"title", "Video <tuyên truyền> Luật Giao thông"},
+                      {"text", "Mô tả"},
                       {"media", {{{"url", yt.srv->base() + "/media/clip.mp4"}, {"type", "video/mp4"}}}}});
   REQUIRE(s);
   CHECK((*s)["state"] == "sent");
@@ -460,7 +492,9 @@ TEST_CASE("an interrupted YouTube upload resumes where it stopped, in the same s
   youtube_mock yt;
   yt.fail_first_put = true;
   auto q = r.queue(r.config("youtube", yt.srv->base()));
-  auto s = q.publish({{"id", "v2"}, {"title", "Clip"}, {"media", {{{"url", yt.srv->base() + "/media/clip.mp4"}, {"type", "video/mp4"}}}}});
+  auto s = q.publish({{"id", "v2"},
+                      {"title", "Clip"},
+                      {"media", {{{"url", yt.srv->base() + "/media/clip.mp4"}, {"type", "video/mp4"}}}}});
   REQUIRE(s);
   CHECK((*s)["state"] == "queued");
   r.clock += std::chrono::minutes(1);
@@ -472,7 +506,8 @@ TEST_CASE("an interrupted YouTube upload resumes where it stopped, in the same s
   REQUIRE(seen.size() == 6);
   CHECK(std::count_if(seen.begin(), seen.end(), [](const mock::seen& x) { return x.method == "POST"; }) == 1);
   CHECK(seen[4].header("content-range") == "bytes */" + std::to_string(yt.video.size()));
-  CHECK(seen[5].header("content-range") == "bytes 1000-" + std::to_string(yt.video.size() - 1) + "/" + std::to_string(yt.video.size()));
+  CHECK(seen[5].header("content-range") ==
+        "bytes 1000-" + std::to_string(yt.video.size() - 1) + "/" + std::to_string(yt.video.size()));
   CHECK(seen[5].body == yt.video.substr(1000));
 }
 
@@ -481,7 +516,9 @@ TEST_CASE("a YouTube session URL on another origin never gets the token") {
   youtube_mock yt;
   yt.other_origin = true;
   auto q = r.queue(r.config("youtube", yt.srv->base()));
-  auto s = q.publish({{"id", "v3"}, {"title", "Clip"}, {"media", {{{"url", yt.srv->base() + "/media/clip.mp4"}, {"type", "video/mp4"}}}}});
+  auto s = q.publish({{"id", "v3"},
+                      {"title", "Clip"},
+                      {"media", {{{"url", yt.srv->base() + "/media/clip.mp4"}, {"type", "video/mp4"}}}}});
   REQUIRE(s);
   CHECK((*s)["state"] == "failed");
   CHECK((*s)["last_error"]["code"] == "permission_denied");
@@ -520,7 +557,8 @@ TEST_CASE("bad configuration and bad posts are refused and write nothing") {
   CHECK(q.publish({{"id", "e1"}, {"text", "no video"}}).err().code == errc::invalid_argument);
   CHECK(q.publish({{"id", "e2"}}).err().code == errc::missing_field);
   CHECK(q.publish({{"text", "no id"}}).err().code == errc::missing_field);
-  CHECK(q.publish({{"id", "e3"}, {"text", "x"}, {"url", "javascript:alert(1)"}}).err().code == errc::invalid_argument);
+  CHECK(q.publish({{"id", "e3"}, {"text", "x"}, {"url", "javascript:alert(1)"}}).err().code ==
+        errc::invalid_argument);
   CHECK(q.publish({{"id", "e4"}, {"text", std::string(70'000, 'a')}}).err().code == errc::too_large);
   CHECK(q.publish(json::array()).err().code == errc::wrong_type);
   CHECK(none.count() == 0);
@@ -531,7 +569,11 @@ TEST_CASE("a scheduled post waits for its time and an article maps to a post") {
   rig r;
   mock::server x([](const mock::seen&) { return mock::reply(201, R"({"data":{"id":"5"}})"); });
   auto q = r.queue(r.config("x", x.base()));
-  json req{{"article", {{"id", "bai-viet-1"}, {"title", "Luật Trẻ em"}, {"summary", "Tóm tắt"}, {"body_markdown", "**Nội dung**"}}},
+  json req{{"article",
+            {{"id", "bai-viet-1"},
+             {"title", "Luật Trẻ em"},
+             {"summary", "Tóm tắt"},
+             {"body_markdown", "**Nội dung**"}}},
            {"url", "https://truong.edu.vn/bai-viet-1"},
            {"published_at", format_timestamp(r.clock + std::chrono::hours(2))}};
   auto s = q.publish(req);
@@ -545,9 +587,9 @@ TEST_CASE("a scheduled post waits for its time and an article maps to a post") {
   REQUIRE(d);
   CHECK((*d)["sent"] == 1);
   REQUIRE(x.count() == 1);
-  CHECK(json::parse(x.requests()[0].body)["text"] == "Luật Trẻ em\n\nTóm tắt\nhttps://truong.edu.vn/bai-viet-1");
+  CHECK(json::parse(x.requests()[0].body)["text"] ==
+        "Luật Trẻ em\n\nTóm tắt\nhttps://truong.edu.vn/bai-viet-1");
 }
-
 
 TEST_CASE("the queue is bounded, and finished entries are forgotten after keep_finished_days") {
   rig r;
@@ -616,10 +658,16 @@ TEST_CASE("through the host's HTTP client, an interrupted YouTube upload resumes
   timestamp clock(std::chrono::seconds(1'800'000'000));
   o.clock = [&clock] { return clock; };
   plugin::plugin_host host(o);
-  auto pub = plugin::open_publisher(host, "social", {{"platform", "youtube"}, {"base_url", yt.srv->base()}, {"token", token},
-                                                    {"state_dir", dir.path.string()}});
+  auto pub = plugin::open_publisher(host, "social",
+                                    {{"platform", "youtube"},
+                                     {"base_url", yt.srv->base()},
+                                     {"token", token},
+                                     {"state_dir", dir.path.string()}});
   REQUIRE(pub);
-  auto s = (*pub)->publish({{"id", "v9"}, {"title", "Clip"}, {"media", {{{"url", yt.srv->base() + "/media/clip.mp4"}, {"type", "video/mp4"}}}}});
+  auto s =
+      (*pub)->publish({{"id", "v9"},
+                       {"title", "Clip"},
+                       {"media", {{{"url", yt.srv->base() + "/media/clip.mp4"}, {"type", "video/mp4"}}}}});
   REQUIRE(s);
   CHECK((*s)["state"] == "queued");
   clock += std::chrono::minutes(1);

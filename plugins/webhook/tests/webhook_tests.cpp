@@ -42,8 +42,12 @@ services svc(timestamp* clock, std::vector<std::string>* logs = nullptr) {
 }
 
 json reminder(std::string id = "ky-2026.thcs-le-loi.7") {
-  return json{{"id", id}, {"unit", "thcs-le-loi"}, {"units", {"thcs-le-loi", "phong-gd-ba-dinh"}},
-              {"template_name", "Báo cáo PBGDPL"}, {"due_on", "2026-12-15"}, {"occurred_at", "2026-12-08T00:00:00+07:00"}};
+  return json{{"id", id},
+              {"unit", "thcs-le-loi"},
+              {"units", {"thcs-le-loi", "phong-gd-ba-dinh"}},
+              {"template_name", "Báo cáo PBGDPL"},
+              {"due_on", "2026-12-15"},
+              {"occurred_at", "2026-12-08T00:00:00+07:00"}};
 }
 
 }  // namespace
@@ -51,7 +55,9 @@ json reminder(std::string id = "ky-2026.thcs-le-loi.7") {
 TEST_CASE("an event is POSTed signed like the portal's webhooks, with the same payload shape") {
   timestamp clock(std::chrono::seconds(1'800'000'000));
   mock::server rx([](const mock::seen&) { return mock::reply(204, ""); });
-  auto cfg = webhook::config_from_json({{"endpoints", {{{"url", rx.base() + "/hook"}, {"secret", secret_a}, {"id", "truong"}}}}}).value();
+  auto cfg = webhook::config_from_json(
+                 {{"endpoints", {{{"url", rx.base() + "/hook"}, {"secret", secret_a}, {"id", "truong"}}}}})
+                 .value();
   webhook::notifier n(svc(&clock), cfg);
   auto sent = n.send("report.reminder", reminder());
   REQUIRE(sent);
@@ -67,8 +73,10 @@ TEST_CASE("an event is POSTed signed like the portal's webhooks, with the same p
   auto sig = r.header("x-pbgdpl-signature");
   REQUIRE(sig.rfind("sha256=", 0) == 0);
   // What a receiver checks: HMAC-SHA256(secret, timestamp + "." + raw body).
-  CHECK(trust::verify_hmac_sha256_hex(secret_a, r.header("x-pbgdpl-timestamp") + "." + r.body, sig.substr(7)));
-  CHECK_FALSE(trust::verify_hmac_sha256_hex(secret_b, r.header("x-pbgdpl-timestamp") + "." + r.body, sig.substr(7)));
+  CHECK(
+      trust::verify_hmac_sha256_hex(secret_a, r.header("x-pbgdpl-timestamp") + "." + r.body, sig.substr(7)));
+  CHECK_FALSE(
+      trust::verify_hmac_sha256_hex(secret_b, r.header("x-pbgdpl-timestamp") + "." + r.body, sig.substr(7)));
   auto body = json::parse(r.body);
   CHECK(body["event"] == "report.reminder");
   CHECK(body["webhook"] == "truong");
@@ -89,10 +97,13 @@ TEST_CASE("a failing endpoint fails the send, and the next send reaches only it"
   timestamp clock(std::chrono::seconds(1'800'000'000));
   mock::server ok([](const mock::seen&) { return mock::reply(200, "{}"); });
   bool down = true;
-  mock::server flaky([&down](const mock::seen&) { return down ? mock::reply(503, "{}") : mock::reply(200, "{}"); });
-  auto cfg = webhook::config_from_json({{"endpoints", {{{"url", ok.base() + "/a"}, {"secret", secret_a}},
-                                                       {{"url", flaky.base() + "/b?token=do-not-log"}, {"secret", secret_b}}}}})
-                 .value();
+  mock::server flaky(
+      [&down](const mock::seen&) { return down ? mock::reply(503, "{}") : mock::reply(200, "{}"); });
+  auto cfg =
+      webhook::config_from_json({{"endpoints",
+                                  {{{"url", ok.base() + "/a"}, {"secret", secret_a}},
+                                   {{"url", flaky.base() + "/b?token=do-not-log"}, {"secret", secret_b}}}}})
+          .value();
   std::vector<std::string> logs;
   webhook::notifier n(svc(&clock, &logs), cfg);
   auto first = n.send("report.reminder", reminder());
@@ -114,7 +125,8 @@ TEST_CASE("deliveries are remembered across a restart, and a corrupt memory is a
   timestamp clock(std::chrono::seconds(1'800'000'000));
   tmpdir dir;
   mock::server rx([](const mock::seen&) { return mock::reply(200, "{}"); });
-  json cfg{{"endpoints", {{{"url", rx.base()}, {"secret", secret_a}, {"events", {"report.reminder"}}}}}, {"state_dir", dir.path.string()}};
+  json cfg{{"endpoints", {{{"url", rx.base()}, {"secret", secret_a}, {"events", {"report.reminder"}}}}},
+           {"state_dir", dir.path.string()}};
   {
     webhook::notifier n(svc(&clock), webhook::config_from_json(cfg).value());
     CHECK(n.send("report.reminder", reminder()).value() == 1);
@@ -125,7 +137,8 @@ TEST_CASE("deliveries are remembered across a restart, and a corrupt memory is a
     CHECK(n.send("report.reminder", reminder()).value() == 0);
   }
   CHECK(rx.count() == 1);
-  std::ofstream(dir.path / "webhook-webhook.json") << "{\"format\":\"pbgdpl-delivered\",\"version\":1,\"entries\":[";
+  std::ofstream(dir.path / "webhook-webhook.json")
+      << "{\"format\":\"pbgdpl-delivered\",\"version\":1,\"entries\":[";
   try {
     webhook::notifier n(svc(&clock), webhook::config_from_json(cfg).value());
     FAIL("a corrupt file was accepted");
@@ -138,17 +151,21 @@ TEST_CASE("webhook configuration and events are checked") {
   auto cfg = [](json ep) { return webhook::config_from_json({{"endpoints", {std::move(ep)}}}); };
   CHECK(cfg({{"url", "http://127.0.0.1:9"}, {"secret", "short"}}).err().code == errc::invalid_argument);
   CHECK(cfg({{"url", "file:///etc/passwd"}, {"secret", secret_a}}).err().code == errc::invalid_argument);
-  CHECK(cfg({{"url", "http://127.0.0.1:9/\r\nX: y"}, {"secret", secret_a}}).err().code == errc::invalid_argument);
-  CHECK(cfg({{"url", "http://127.0.0.1:9"}, {"secret", secret_a}, {"sekret", 1}}).err().code == errc::invalid_argument);
+  CHECK(cfg({{"url", "http://127.0.0.1:9/\r\nX: y"}, {"secret", secret_a}}).err().code ==
+        errc::invalid_argument);
+  CHECK(cfg({{"url", "http://127.0.0.1:9"}, {"secret", secret_a}, {"sekret", 1}}).err().code ==
+        errc::invalid_argument);
   CHECK(webhook::config_from_json({{"endpoints", json::array()}}).err().code == errc::missing_field);
-  CHECK(webhook::config_from_json({{"endpoints", {{{"url", "http://a"}, {"secret", secret_a}}}}, {"name", "../x"}}).err().code == errc::invalid_argument);
+  CHECK(webhook::config_from_json(
+            {{"endpoints", {{{"url", "http://a"}, {"secret", secret_a}}}}, {"name", "../x"}})
+            .err()
+            .code == errc::invalid_argument);
   timestamp clock(std::chrono::seconds(1'800'000'000));
   webhook::notifier n(svc(&clock), cfg({{"url", "http://127.0.0.1:9"}, {"secret", secret_a}}).value());
   CHECK(n.send("Report Reminder", reminder()).err().code == errc::invalid_argument);
   CHECK(n.send("report.reminder", json{{"unit", "x"}}).err().code == errc::missing_field);
   CHECK(n.send("report.reminder", json::array()).err().code == errc::wrong_type);
 }
-
 
 TEST_CASE("loaded through the host, the plugin is a reports notifier of channel webhook") {
   mock::server rx([](const mock::seen&) { return mock::reply(200, "{}"); });
@@ -158,19 +175,22 @@ TEST_CASE("loaded through the host, the plugin is a reports notifier of channel 
   o.dirs = {PBGDPL_PLUGIN_DIR};
   o.http_allow_loopback = true;
   plugin::plugin_host host(o);
-  auto n = plugin::open_notifier(host, "webhook", {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
+  auto n = plugin::open_notifier(host, "webhook",
+                                 {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
   REQUIRE(n);
   CHECK((*n)->name() == "webhook");
   CHECK((*n)->send("report.reminder", reminder()).value() == 1);
   CHECK((*n)->send("report.reminder", reminder()).value() == 0);
   REQUIRE(rx.count() == 1);
   auto r = rx.requests()[0];
-  CHECK(trust::verify_hmac_sha256_hex(secret_a, r.header("x-pbgdpl-timestamp") + "." + r.body, r.header("x-pbgdpl-signature").substr(7)));
+  CHECK(trust::verify_hmac_sha256_hex(secret_a, r.header("x-pbgdpl-timestamp") + "." + r.body,
+                                      r.header("x-pbgdpl-signature").substr(7)));
   // The host's policy holds: without loopback allowed, the POST is refused and the send fails.
   plugin::host_options strict = o;
   strict.http_allow_loopback = false;
   plugin::plugin_host closed(strict);
-  auto n2 = plugin::open_notifier(closed, "webhook", {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
+  auto n2 = plugin::open_notifier(closed, "webhook",
+                                  {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
   REQUIRE(n2);
   CHECK_FALSE((*n2)->send("report.reminder", reminder("another")));
   CHECK(rx.count() == 1);

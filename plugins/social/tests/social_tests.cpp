@@ -296,6 +296,12 @@ TEST_CASE("the queue survives a restart and stays idempotent across it") {
   struct stat st {};
   REQUIRE(::stat(file.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
+  {
+    std::ifstream in(file);
+    std::string saved((std::istreambuf_iterator<char>(in)), {});
+    CHECK(saved.find("Sau khi khởi động lại") != std::string::npos);
+    CHECK(saved.find(token) == std::string::npos);  // the queue never holds the token
+  }
   // No temporary file left beside it.
   std::size_t n = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(r.dir.path)) ++n;

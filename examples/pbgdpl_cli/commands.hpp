@@ -120,6 +120,19 @@ struct syndicate_options {
   bool allow_private = false;
 };
 
+// `bookcase import|export` (bookcase.cpp): the National Electronic Legal Bookcase's catalogue into
+// and out of a portal's SQLite store, through the `bookcase` plugin found in plugin_dir.
+struct bookcase_options {
+  std::string plugin_dir;  // where bookcase.json and pbgdpl-bookcase.so are
+  std::string db;          // the store (pbgdpl.db); import creates it when missing
+  std::string format = "csv";
+  std::string file;        // import: the catalogue; export: where to write ("" or "-": stdout)
+  std::string unit;        // import: the unit that keeps imported books; export: only its books
+  std::string level;       // import: the level of documents that give none (default central)
+  bool accept_warnings = false;  // import: store the good rows of a catalogue with bad ones
+  bool include_drafts = false;   // export: drafts too (imported books are drafts)
+};
+
 // Each runs one command and returns its exit code: 0 done, 1 refused (bad signature, tampered,
 // expired, revoked...), 3 other error (I/O, malformed input), the reason printed in both
 // languages. A mistake only the command can see (-p and -s naming one file) throws usage_error.
@@ -134,5 +147,7 @@ int run_bundle_verify(const bundle_verify_options& o);
 int run_crawl(const crawl_options& o);
 int run_aggregate(const aggregate_options& o);  // aggregate.cpp: the store and network tiers
 int run_syndicate(const syndicate_options& o);
+int run_bookcase_import(const bookcase_options& o);  // bookcase.cpp: the plugin host and the store
+int run_bookcase_export(const bookcase_options& o);
 
 }  // namespace pbgdpl_cli

@@ -36,11 +36,16 @@
 //   --clock-offset SECONDS moves the portal's clock (what is published, what the screens play, the
 //   editor's and the API's times) by that much: tests of the legal staircase at a given hour, and
 //   a demo shown outside school hours. Sessions and device signatures keep the machine's time.
-//   --store ID --store-config JSON|@FILE [--plugin-dir DIR]... keeps the records in a store plugin
-//   instead of <data>/pbgdpl.db (the default, --store sqlite): e.g. --store postgres with
-//   {"conninfo": "...", "schema": "pbgdpl"} lets several portal processes share one database
-//   (each sees the others' writes at its next request). @FILE keeps a password off the command
-//   line; plugins are looked for in the --plugin-dir directories and PBGDPL_PLUGIN_PATH.
+//   Report reminders through a plugin notifier (plugin/host.hpp) instead of the webhooks:
+//   --notifier ID --notifier-config JSON|@FILE loads plugin ID (its manifest ID.json) from the
+//   --plugin-dir directories (repeatable; PBGDPL_PLUGIN_PATH too) and creates it with that
+//   configuration, e.g. --notifier smtp --notifier-config @smtp.json for e-mail reminders. The
+//   plugin reaches only the hosts given by --plugin-allow-host (repeatable), and loopback only
+//   with --plugin-allow-loopback. A plugin that does not load stops the portal before it serves.
+//   --store ID --store-config JSON|@FILE keeps the records in a store plugin (from the same
+//   --plugin-dir directories) instead of <data>/pbgdpl.db (the default, --store sqlite): e.g.
+//   --store postgres with {"conninfo": "...", "schema": "pbgdpl"} lets several portal processes
+//   share one database, each seeing the others' writes at its next request.
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/network/syndication_push.hpp>
@@ -111,10 +116,15 @@ struct args {
   unsigned syndicate_interval = 3600, syndicate_retry_base = 30;
   std::vector<std::pair<std::string, std::string>> syndicate_headers;
   std::int64_t clock_offset = 0;  // seconds added to the portal's clock (tests of a given hour)
+  // A plugin notifier for report reminders (--notifier); empty: the built-in webhook notifier.
+  std::vector<fs::path> plugin_dirs;
+  std::string notifier_plugin;
+  json notifier_config = json::object();
+  std::vector<std::string> plugin_allowed_hosts;
+  bool plugin_allow_loopback = false;
   // The store: "sqlite" (<data>/pbgdpl.db) or a store plugin's id, with its configuration.
   std::string store = "sqlite";
-  std::string store_config;  // JSON text, or @file
-  std::vector<fs::path> plugin_dirs;
+  json store_config = json::object();
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -217,12 +227,45 @@ result<args> parse_args(int argc, char** argv) {
       auto v = value();
       if (!v) return v.err();
       a.trusted_proxies.push_back(*v);
-    } else if (k == "--store" || k == "--store-config" || k == "--plugin-dir") {
+    } else if (k == "--plugin-dir" || k == "--plugin-allow-host") {
       auto v = value();
       if (!v) return v.err();
-      if (k == "--store") a.store = *v;
-      else if (k == "--store-config") a.store_config = *v;
-      else a.plugin_dirs.emplace_back(*v);
+      if (v->empty()) return error(errc::invalid_argument, std::string(k), "Giá trị rỗng", "Empty value");
+      if (k == "--plugin-dir") a.plugin_dirs.emplace_back(*v);
+      else a.plugin_allowed_hosts.push_back(*v);
+    } else if (k == "--plugin-allow-loopback") {
+      a.plugin_allow_loopback = true;
+    } else if (k == "--notifier") {
+      auto v = value();
+      if (!v) return v.err();
+      bool ok = !v->empty() && v->size() <= 64 && std::all_of(v->begin(), v->end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      });
+      if (!ok) return error(errc::invalid_argument, "--notifier", "Mã plugin chỉ gồm a-z, 0-9, _ và -", "A plugin id is [a-z0-9_-]{1,64}");
+      a.notifier_plugin = *v;
+    } else if (k == "--notifier-config" || k == "--store-config") {
+      auto v = value();
+      if (!v) return v.err();
+      std::string text = *v;
+      if (!text.empty() && text[0] == '@') {
+        // The configuration holds secrets (a password, a token): a file keeps them out of `ps`.
+        auto file = files::read_regular(text.substr(1), 1u << 20);
+        if (!file) return error(file.err().code, std::string(k), file.err().message_vi, file.err().message_en);
+        text = std::move(*file);
+      }
+      auto j = json::parse(text, nullptr, false);
+      if (j.is_discarded() || !j.is_object())
+        return error(errc::parse_error, std::string(k), "Cấu hình plugin phải là một đối tượng JSON",
+                     "The plugin configuration must be a JSON object");
+      (k == "--store-config" ? a.store_config : a.notifier_config) = std::move(j);
+    } else if (k == "--store") {
+      auto v = value();
+      if (!v) return v.err();
+      bool ok = !v->empty() && v->size() <= 64 && std::all_of(v->begin(), v->end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      });
+      if (!ok) return error(errc::invalid_argument, "--store", "Mã kho dữ liệu chỉ gồm a-z, 0-9, _ và -", "A store id is [a-z0-9_-]{1,64}");
+      a.store = *v;
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
@@ -232,7 +275,9 @@ result<args> parse_args(int argc, char** argv) {
                    "              [--syndicate-url URL] [--syndicate-unit ID] [--syndicate-interval SECONDS]\n"
                    "              [--syndicate-retry-base SECONDS] [--syndicate-header \"Name: value\"]...\n"
                    "              [--clock-offset SECONDS]\n"
-                   "              [--store sqlite|ID] [--store-config JSON|@FILE] [--plugin-dir DIR]...\n";
+                   "              [--plugin-dir DIR]... [--notifier ID --notifier-config JSON|@FILE]\n"
+                   "              [--plugin-allow-host HOST]... [--plugin-allow-loopback]\n"
+                   "              [--store sqlite|ID] [--store-config JSON|@FILE]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -330,13 +375,9 @@ result<std::shared_ptr<const trust::secret_key>> syndication_key(const fs::path&
   return std::make_shared<const trust::secret_key>(std::move(k));
 }
 
-// The portal's store: the SQLite file in the data directory, or a store plugin loaded by `host`
-// (which the caller keeps alive as long as the store).
-result<std::unique_ptr<store::store>> open_portal_store(const args& a, std::unique_ptr<plugin::plugin_host>& host) {
+// The portal's store: the SQLite file in the data directory, or a store plugin loaded by `host`.
+result<std::unique_ptr<store::store>> open_portal_store(const args& a, plugin::plugin_host* host) {
   if (a.store == "sqlite") {
-    if (!a.store_config.empty())
-      return error(errc::invalid_argument, "--store-config", "--store sqlite không nhận cấu hình: tệp là <data>/pbgdpl.db",
-                   "--store sqlite takes no configuration: its file is <data>/pbgdpl.db");
     auto s = store::open_sqlite_store(a.data / "pbgdpl.db");
     if (!s) return s.err();
     return std::unique_ptr<store::store>(std::move(*s));
@@ -347,28 +388,7 @@ result<std::unique_ptr<store::store>> open_portal_store(const args& a, std::uniq
   if (ec)
     return error(errc::io_error, "--data", "Không tạo được thư mục dữ liệu " + a.data.string() + ": " + ec.message(),
                  "Cannot create the data directory " + a.data.string() + ": " + ec.message());
-  std::string text = a.store_config.empty() ? "{}" : a.store_config;
-  if (text.front() == '@') {
-    auto f = files::read_regular(fs::path(text.substr(1)), 1u << 20);
-    if (!f) return f.err();
-    text = std::move(*f);
-  }
-  auto config = json_io::parse(text);
-  if (!config) {
-    error e = config.err();
-    return error(errc::invalid_argument, "--store-config", "Cấu hình kho dữ liệu không phải JSON hợp lệ: " + e.message_vi,
-                 "The store configuration is not valid JSON: " + e.message_en);
-  }
-  plugin::host_options o;
-  o.enabled = true;
-  o.dirs = a.plugin_dirs;
-  const bool quiet = a.quiet;
-  o.log = [quiet](pbgdpl_log_level level, std::string_view id, std::string_view message) {
-    if (quiet && level < PBGDPL_LOG_WARNING) return;
-    std::cerr << "plugin " << id << ": " << message << "\n";
-  };
-  host = std::make_unique<plugin::plugin_host>(std::move(o));
-  return plugin::open_store(*host, a.store, *config);
+  return plugin::open_store(*host, a.store, a.store_config);
 }
 
 }  // namespace
@@ -376,9 +396,37 @@ result<std::unique_ptr<store::store>> open_portal_store(const args& a, std::uniq
 int main(int argc, char** argv) {
   auto a = parse_args(argc, argv);
   if (!a) return fail(a.err());
+  if (a->notifier_plugin.empty() && !a->notifier_config.empty())
+    return fail(error(errc::invalid_argument, "--notifier-config", "--notifier-config cần --notifier", "--notifier-config needs --notifier"));
 
-  std::unique_ptr<plugin::plugin_host> plugins;  // a store plugin's library stays loaded while it lives
-  auto db = open_portal_store(*a, plugins);
+  if (a->store == "sqlite" && !a->store_config.empty())
+    return fail(error(errc::invalid_argument, "--store-config", "--store sqlite không nhận cấu hình: tệp là <data>/pbgdpl.db",
+                      "--store sqlite takes no configuration: its file is <data>/pbgdpl.db"));
+
+  // Plugins (the reminders' notifier, a store), loaded before anything is served: a plugin that
+  // does not load (missing, built for another ABI, refusing its configuration) stops the portal
+  // here. The host outlives what it loaded (declared first).
+  std::unique_ptr<plugin::plugin_host> plugins;
+  if (!a->notifier_plugin.empty() || a->store != "sqlite") {
+    plugin::host_options po;
+    po.enabled = true;
+    po.dirs = a->plugin_dirs;
+    po.clock = [offset = a->clock_offset] { return now() + std::chrono::seconds(offset); };
+    po.http_allowed_hosts = a->plugin_allowed_hosts;
+    po.http_allow_loopback = a->plugin_allow_loopback;
+    plugins = std::make_unique<plugin::plugin_host>(std::move(po));
+  }
+  std::unique_ptr<reports::notifier> plugin_notifier;
+  if (!a->notifier_plugin.empty()) {
+    auto n = plugin::open_notifier(*plugins, a->notifier_plugin, a->notifier_config);
+    if (!n) return fail(n.err());
+    plugin_notifier = std::move(*n);
+    if (!a->quiet)
+      std::cout << "Nhắc hạn báo cáo qua plugin / report reminders through the plugin: " << a->notifier_plugin << " ("
+                << plugin_notifier->name() << ")\n";
+  }
+
+  auto db = open_portal_store(*a, plugins.get());
   if (!db) return fail(db.err());
   const std::string store_name = a->store == "sqlite" ? (a->data / "pbgdpl.db").string() : "the " + a->store + " store";
 
@@ -554,7 +602,9 @@ int main(int argc, char** argv) {
   // hears, once per reminder day, through the webhooks of its unit and of those above it that
   // subscribe to "report.reminder"; the dispatcher above delivers them. Checked hourly.
   // (The deliveries are due on the dispatcher's clock, the machine's; the reminder day is the portal's.)
-  reports::webhook_notifier reminder_channel(**db, "reminders");
+  // (Or through the plugin notifier given by --notifier.)
+  reports::webhook_notifier webhook_reminders(**db, "reminders");
+  reports::notifier& reminder_channel = plugin_notifier ? *plugin_notifier : static_cast<reports::notifier&>(webhook_reminders);
   reports::reminder_timer::options reminding;
   reminding.now = clock_now;
   reminding.on_error = [](const error& e) {

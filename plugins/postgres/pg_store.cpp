@@ -45,7 +45,9 @@ class pg_result {
   }
   int rows() const { return PQntuples(r_); }
   bool is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
-  std::string str(int row, int col) const { return std::string(PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))); }
+  std::string str(int row, int col) const {
+    return std::string(PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col)));
+  }
   std::string_view view(int row, int col) const {
     return {PQgetvalue(r_, row, col), static_cast<std::size_t>(PQgetlength(r_, row, col))};
   }
@@ -250,7 +252,8 @@ std::string filter_sql(const filter& f, const std::optional<std::vector<std::str
   if (f.from) s += " AND e.day >= " + param(format_date(*f.from));
   if (f.to) s += " AND e.day <= " + param(format_date(*f.to)) + " AND e.day <> ''";
   if (!f.include_archived) s += " AND NOT e.archived";
-  if (f.visible_at) s += " AND NOT (e.kind = 'article' AND e.sort_key > " + param(detail::ts_key(*f.visible_at)) + ")";
+  if (f.visible_at)
+    s += " AND NOT (e.kind = 'article' AND e.sort_key > " + param(detail::ts_key(*f.visible_at)) + ")";
   return s;
 }
 
@@ -272,8 +275,10 @@ std::string keyset_sql(const std::string& key, const std::string& id, const char
   };
   auto [kc, kv] = part("sort_key", key);
   auto [ic, iv] = part("id", id);
-  if (kc == "e.sort_key" && ic == "e.id") return std::string(" AND (e.sort_key, e.id) ") + op + " (" + kv + ", " + iv + ")";
-  return " AND (" + kc + " " + op + " " + kv + " OR (" + kc + " = " + kv + " AND " + ic + " " + op + " " + iv + "))";
+  if (kc == "e.sort_key" && ic == "e.id")
+    return std::string(" AND (e.sort_key, e.id) ") + op + " (" + kv + ", " + iv + ")";
+  return " AND (" + kc + " " + op + " " + kv + " OR (" + kc + " = " + kv + " AND " + ic + " " + op + " " +
+         iv + "))";
 }
 
 bool parse_write_op(std::string_view action, write_op& op) {
@@ -360,15 +365,19 @@ class pg_store::connection {
   result<void> connect(const std::string& conninfo) {
     if (pg_detail::has_nul(conninfo)) return error(errc::invalid_argument, "/conninfo");
     c_ = PQconnectdb(conninfo.c_str());
-    if (!c_) return error(errc::internal, {}, "Không đủ bộ nhớ để kết nối PostgreSQL", "Out of memory connecting to PostgreSQL");
+    if (!c_)
+      return error(errc::internal, {}, "Không đủ bộ nhớ để kết nối PostgreSQL",
+                   "Out of memory connecting to PostgreSQL");
     if (PQstatus(c_) != CONNECTION_OK) {
       std::string why = PQerrorMessage(c_);
       while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-      return error(errc::io_error, "/conninfo", "Không kết nối được PostgreSQL: " + why, "Cannot connect to PostgreSQL: " + why);
+      return error(errc::io_error, "/conninfo", "Không kết nối được PostgreSQL: " + why,
+                   "Cannot connect to PostgreSQL: " + why);
     }
     if (PQsetClientEncoding(c_, "UTF8") != 0) return failure("client_encoding", nullptr);
     // The server's notices ("schema already exists, skipping") are not for anyone's terminal.
-    PQsetNoticeProcessor(c_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        c_, [](void*, const char*) {}, nullptr);
     return {};
   }
 
@@ -385,11 +394,13 @@ class pg_store::connection {
     values.reserve(p.size());
     for (const auto& v : p) {
       if (v && pg_detail::has_nul(*v))
-        return error(errc::invalid_argument, {}, "Dữ liệu chứa ký tự NUL, không lưu được", "The data contains a NUL character and cannot be stored");
+        return error(errc::invalid_argument, {}, "Dữ liệu chứa ký tự NUL, không lưu được",
+                     "The data contains a NUL character and cannot be stored");
       values.push_back(v ? v->c_str() : nullptr);
       lengths.push_back(v ? static_cast<int>(v->size()) : 0);
     }
-    pg_result res(PQexecParams(c_, sql.c_str(), static_cast<int>(p.size()), nullptr, values.data(), lengths.data(), nullptr, 0));
+    pg_result res(PQexecParams(c_, sql.c_str(), static_cast<int>(p.size()), nullptr, values.data(),
+                               lengths.data(), nullptr, 0));
     return check(what, std::move(res));
   }
 
@@ -429,13 +440,20 @@ class pg_store::connection {
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
     std::string code = state ? state : "";
     errc e = errc::io_error;
-    if (code == "23505") e = errc::already_exists;
-    else if (code == "40001" || code == "40P01" || code == "55P03") e = errc::busy;
-    else if (code == "57014") e = errc::busy;  // statement_timeout: the caller words it
-    else if (code == "53100") e = errc::storage_full;
-    else if (code == "25006") e = errc::read_only;
-    else if (code.rfind("22", 0) == 0) e = errc::invalid_argument;
-    else if (code.rfind("42", 0) == 0 || code.rfind("XX", 0) == 0) e = errc::corrupt;
+    if (code == "23505")
+      e = errc::already_exists;
+    else if (code == "40001" || code == "40P01" || code == "55P03")
+      e = errc::busy;
+    else if (code == "57014")
+      e = errc::busy;  // statement_timeout: the caller words it
+    else if (code == "53100")
+      e = errc::storage_full;
+    else if (code == "25006")
+      e = errc::read_only;
+    else if (code.rfind("22", 0) == 0)
+      e = errc::invalid_argument;
+    else if (code.rfind("42", 0) == 0 || code.rfind("XX", 0) == 0)
+      e = errc::corrupt;
     auto err = pg_detail::pg_failure(e, what, detail);
     if (!code.empty()) err.path = {};
     last_sqlstate_ = code;
@@ -453,9 +471,12 @@ class pg_store::connection {
 
 result<pg_options> pg_options_from_json(const json& config) {
   pg_options o;
-  if (config.is_null()) return error(errc::missing_field, "/conninfo", "Thiếu \"conninfo\" (chuỗi kết nối PostgreSQL)",
-                                     "Missing \"conninfo\" (the PostgreSQL connection string)");
-  if (!config.is_object()) return error(errc::wrong_type, "", "Cấu hình phải là một đối tượng JSON", "The configuration must be a JSON object");
+  if (config.is_null())
+    return error(errc::missing_field, "/conninfo", "Thiếu \"conninfo\" (chuỗi kết nối PostgreSQL)",
+                 "Missing \"conninfo\" (the PostgreSQL connection string)");
+  if (!config.is_object())
+    return error(errc::wrong_type, "", "Cấu hình phải là một đối tượng JSON",
+                 "The configuration must be a JSON object");
   for (auto it = config.begin(); it != config.end(); ++it) {
     const auto& k = it.key();
     const auto& v = it.value();
@@ -473,13 +494,15 @@ result<pg_options> pg_options_from_json(const json& config) {
         return wrong("một số nguyên từ 100 đến 1000000", "an integer from 100 to 1000000");
       (k == "max_scored_matches" ? o.max_scored_matches : o.max_title_matches) = v.get<std::size_t>();
     } else if (k == "search_time_limit_ms") {
-      if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 600000) return wrong("một số nguyên từ 0 đến 600000", "an integer from 0 to 600000");
+      if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 600000)
+        return wrong("một số nguyên từ 0 đến 600000", "an integer from 0 to 600000");
       o.search_time_limit_ms = v.get<int>();
     } else if (k == "exact_polling") {
       if (!v.is_boolean()) return wrong("true hoặc false", "true or false");
       o.exact_polling = v.get<bool>();
     } else {
-      return error(errc::invalid_argument, "/" + k, "Cấu hình không có mục \"" + k + "\"", "Unknown configuration member \"" + k + "\"");
+      return error(errc::invalid_argument, "/" + k, "Cấu hình không có mục \"" + k + "\"",
+                   "Unknown configuration member \"" + k + "\"");
     }
   }
   if (o.conninfo.empty())
@@ -499,8 +522,12 @@ result<std::unique_ptr<pg_store>> pg_store::open(pg_options opt) {
   for (char c : s) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
   if (!ok)
     return error(errc::invalid_argument, "/schema",
-                 "Tên lược đồ \"" + s + "\" không hợp lệ: chỉ chữ thường a-z, chữ số và '_', không bắt đầu bằng chữ số hay \"pg_\", tối đa 48 ký tự",
-                 "Invalid schema name \"" + s + "\": lower-case a-z, digits and '_' only, not starting with a digit or \"pg_\", at most 48 characters");
+                 "Tên lược đồ \"" + s +
+                     "\" không hợp lệ: chỉ chữ thường a-z, chữ số và '_', không bắt đầu bằng chữ số hay "
+                     "\"pg_\", tối đa 48 ký tự",
+                 "Invalid schema name \"" + s +
+                     "\": lower-case a-z, digits and '_' only, not starting with a digit or \"pg_\", at most "
+                     "48 characters");
   if (opt.schema_version < 1 || opt.schema_version > pg_detail::latest_schema)
     return error(errc::invalid_argument, "/schema_version");
   std::unique_ptr<pg_store> st(new pg_store(std::move(opt)));
@@ -512,17 +539,23 @@ result<void> pg_store::open_impl() {
   if (auto c = db_->connect(opt_.conninfo); !c) return c;
   channel_ = "pbgdpl_" + opt_.schema;
   const std::string schema_q = db_->quote_identifier(opt_.schema);
-  const std::string lock_key = std::to_string(static_cast<std::int64_t>(pg_detail::fnv1a("pbgdpl schema " + opt_.schema)));
+  const std::string lock_key =
+      std::to_string(static_cast<std::int64_t>(pg_detail::fnv1a("pbgdpl schema " + opt_.schema)));
   // Migrations under a lock of their own, so that nodes starting together migrate once.
-  if (auto b = db_->exec_script("open", "BEGIN; SELECT pg_advisory_xact_lock(" + lock_key + ")"); !b) return b.err();
+  if (auto b = db_->exec_script("open", "BEGIN; SELECT pg_advisory_xact_lock(" + lock_key + ")"); !b)
+    return b.err();
   auto fail = [&](error e) -> result<void> {
     (void)db_->exec_script("open", "ROLLBACK");
     return e;
   };
-  if (auto c = db_->exec_script("open: schema", "CREATE SCHEMA IF NOT EXISTS " + schema_q); !c) return fail(c.err());
-  if (auto sp = db_->exec("open: search_path", "SELECT set_config('search_path', $1, false)", {schema_q}); !sp) return fail(sp.err());
+  if (auto c = db_->exec_script("open: schema", "CREATE SCHEMA IF NOT EXISTS " + schema_q); !c)
+    return fail(c.err());
+  if (auto sp = db_->exec("open: search_path", "SELECT set_config('search_path', $1, false)", {schema_q});
+      !sp)
+    return fail(sp.err());
   auto tables = db_->exec("open: tables",
-                          "SELECT count(*), count(*) FILTER (WHERE tablename = 'schema_meta') FROM pg_tables WHERE schemaname = $1",
+                          "SELECT count(*), count(*) FILTER (WHERE tablename = 'schema_meta') FROM pg_tables "
+                          "WHERE schemaname = $1",
                           {opt_.schema});
   if (!tables) return fail(tables.err());
   int version = 0;
@@ -534,34 +567,43 @@ result<void> pg_store::open_impl() {
                         "The schema \"" + opt_.schema + "\" does not belong to pbgdpl"));
     version = static_cast<int>(v->i64(0, 0));
   } else if (tables->i64(0, 0) > 0) {
-    return fail(error(errc::corrupt, "/schema", "Lược đồ \"" + opt_.schema + "\" đã chứa các bảng khác, không phải của pbgdpl",
+    return fail(error(errc::corrupt, "/schema",
+                      "Lược đồ \"" + opt_.schema + "\" đã chứa các bảng khác, không phải của pbgdpl",
                       "The schema \"" + opt_.schema + "\" already holds other tables, not pbgdpl's"));
   }
   if (version > pg_detail::latest_schema)
-    return fail(error(errc::unsupported_version, "/schema",
-                      "Lược đồ \"" + opt_.schema + "\" do phiên bản pbgdpl mới hơn tạo (phiên bản " + std::to_string(version) +
-                          ", bản này đọc đến " + std::to_string(pg_detail::latest_schema) + ")",
-                      "The schema \"" + opt_.schema + "\" was made by a newer pbgdpl (version " + std::to_string(version) +
-                          ", this one reads up to " + std::to_string(pg_detail::latest_schema) + ")"));
+    return fail(error(
+        errc::unsupported_version, "/schema",
+        "Lược đồ \"" + opt_.schema + "\" do phiên bản pbgdpl mới hơn tạo (phiên bản " +
+            std::to_string(version) + ", bản này đọc đến " + std::to_string(pg_detail::latest_schema) + ")",
+        "The schema \"" + opt_.schema + "\" was made by a newer pbgdpl (version " + std::to_string(version) +
+            ", this one reads up to " + std::to_string(pg_detail::latest_schema) + ")"));
   for (int v = version; v < opt_.schema_version; ++v) {
-    if (auto m = db_->exec_script("migration " + std::to_string(v + 1), pg_detail::migrations[v]); !m) return fail(m.err());
+    if (auto m = db_->exec_script("migration " + std::to_string(v + 1), pg_detail::migrations[v]); !m)
+      return fail(m.err());
     if (v + 1 == 2)  // the stored titles' words, in batches
       for (;;) {
-        auto rows = db_->exec("migration 2", "SELECT kind, id, title FROM entities WHERE words IS NOT NULL AND title_words IS NULL LIMIT 1000");
+        auto rows = db_->exec("migration 2",
+                              "SELECT kind, id, title FROM entities WHERE words IS NOT NULL AND title_words "
+                              "IS NULL LIMIT 1000");
         if (!rows) return fail(rows.err());
         for (int i = 0; i < rows->rows(); ++i)
-          if (auto u = db_->exec("migration 2", "UPDATE entities SET title_words = $3::tsvector WHERE kind = $1 AND id = $2",
-                                 {rows->str(i, 0), rows->str(i, 1), pg_detail::words_vector(rows->view(i, 2), {})});
+          if (auto u = db_->exec(
+                  "migration 2", "UPDATE entities SET title_words = $3::tsvector WHERE kind = $1 AND id = $2",
+                  {rows->str(i, 0), rows->str(i, 1), pg_detail::words_vector(rows->view(i, 2), {})});
               !u)
             return fail(u.err());
         if (rows->rows() < 1000) break;
       }
-    if (auto u = db_->exec("migration", "UPDATE schema_meta SET version = $1 WHERE id = 1", {std::to_string(v + 1)}); !u)
+    if (auto u = db_->exec("migration", "UPDATE schema_meta SET version = $1 WHERE id = 1",
+                           {std::to_string(v + 1)});
+        !u)
       return fail(u.err());
   }
   schema_ = std::max(version, opt_.schema_version);
   if (auto c = db_->exec_script("open: commit", "COMMIT"); !c) return c.err();
-  if (auto l = db_->exec_script("open: listen", "LISTEN " + db_->quote_identifier(channel_)); !l) return l.err();
+  if (auto l = db_->exec_script("open: listen", "LISTEN " + db_->quote_identifier(channel_)); !l)
+    return l.err();
   auto m = max_audit_seq();
   if (!m) return m.err();
   seen_seq_ = stamp_seq_ = *m;
@@ -586,8 +628,10 @@ result<void> pg_store::ensure_connection() {
   if (depth_ > 0 || db_->healthy()) return {};
   // The server restarted or the network dropped: one new attempt per call, outside transactions
   // (a transaction cut off is lost with its connection and reported by the statement that failed).
-  if (!db_->reset()) return error(errc::io_error, {}, "Mất kết nối tới PostgreSQL", "Lost the connection to PostgreSQL");
-  auto sp = db_->exec("reconnect", "SELECT set_config('search_path', $1, false)", {db_->quote_identifier(opt_.schema)});
+  if (!db_->reset())
+    return error(errc::io_error, {}, "Mất kết nối tới PostgreSQL", "Lost the connection to PostgreSQL");
+  auto sp = db_->exec("reconnect", "SELECT set_config('search_path', $1, false)",
+                      {db_->quote_identifier(opt_.schema)});
   if (!sp) return sp.err();
   if (auto l = db_->exec_script("reconnect", "LISTEN " + db_->quote_identifier(channel_)); !l) return l.err();
   others_for_poll_ = others_for_stamp_ = true;  // notifications sent meanwhile were lost
@@ -601,7 +645,9 @@ result<void> pg_store::in_transaction(const std::function<result<void>()>& fn) {
     if (auto c = ensure_connection(); !c) return c;
   if (auto b = db_->exec_script("begin", outer ? "BEGIN" : "SAVEPOINT " + savepoint); !b) return b.err();
   auto undo = [&] {
-    (void)db_->exec_script("rollback", outer ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT " + savepoint + "; RELEASE SAVEPOINT " + savepoint);
+    (void)db_->exec_script(
+        "rollback",
+        outer ? "ROLLBACK" : "ROLLBACK TO SAVEPOINT " + savepoint + "; RELEASE SAVEPOINT " + savepoint);
     if (outer) {
       locked_ = false;
       notify_seq_ = 0;
@@ -630,7 +676,8 @@ result<void> pg_store::in_transaction(const std::function<result<void>()>& fn) {
   }
   // The notification is sent by the commit itself (and not at all when it fails).
   if (notify_seq_ > 0)
-    if (auto n = db_->exec("notify", "SELECT pg_notify($1, $2)", {channel_, std::to_string(notify_seq_)}); !n) {
+    if (auto n = db_->exec("notify", "SELECT pg_notify($1, $2)", {channel_, std::to_string(notify_seq_)});
+        !n) {
       undo();
       return n.err();
     }
@@ -699,12 +746,15 @@ std::vector<change> pg_store::take_committed() {
   return batch;
 }
 
-result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor, change& done) {
+result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t expected,
+                                  std::string_view actor, change& done) {
   if (!locked_) {
     // One writer at a time across every node: the audit log's order is the commit order, which
     // is what lets poll_changes() read it from a mark without missing an entry.
-    const std::string key = std::to_string(static_cast<std::int64_t>(pg_detail::fnv1a("pbgdpl writes " + opt_.schema)));
-    if (auto l = db_->exec_script("write: lock", "SELECT pg_advisory_xact_lock(" + key + ")"); !l) return l.err();
+    const std::string key =
+        std::to_string(static_cast<std::int64_t>(pg_detail::fnv1a("pbgdpl writes " + opt_.schema)));
+    if (auto l = db_->exec_script("write: lock", "SELECT pg_advisory_xact_lock(" + key + ")"); !l)
+      return l.err();
     auto m = max_audit_seq();
     if (!m) return m.err();
     lock_seq_ = *m;
@@ -713,17 +763,21 @@ result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t ex
   std::uint64_t stored = 0;
   std::string previous, old_unit;
   if (op != write_op::create) {
-    auto cur = db_->exec("write", "SELECT version, body, unit FROM entities WHERE kind = $1 AND id = $2 FOR UPDATE", {r.kind, r.id});
+    auto cur =
+        db_->exec("write", "SELECT version, body, unit FROM entities WHERE kind = $1 AND id = $2 FOR UPDATE",
+                  {r.kind, r.id});
     if (!cur) return cur.err();
     if (cur->rows() == 0) return not_found_error(r.kind, r.id);
     stored = static_cast<std::uint64_t>(cur->i64(0, 0));
     previous = cur->str(0, 1);
     old_unit = cur->str(0, 2);
-    bool version_ok = op == write_op::remove ? (expected == 0 || stored == expected) : (stored == expected && r.version == expected + 1);
+    bool version_ok = op == write_op::remove ? (expected == 0 || stored == expected)
+                                             : (stored == expected && r.version == expected + 1);
     if (!version_ok) return conflict_error(r.kind, r.id, expected, stored);
   }
   if (op == write_op::remove) {
-    if (auto d = db_->exec("remove", "DELETE FROM entities WHERE kind = $1 AND id = $2", {r.kind, r.id}); !d) return d.err();
+    if (auto d = db_->exec("remove", "DELETE FROM entities WHERE kind = $1 AND id = $2", {r.kind, r.id}); !d)
+      return d.err();
   } else {
     const bool indexed = r.searchable && !r.archived;
     params p{r.kind,
@@ -752,30 +806,42 @@ result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t ex
     // Schema 1 (tests of the migration) has no title_words: its parameter is then unused.
     if (schema_ < 2) p.pop_back();
     const char* sql =
-        schema_ < 2 ? (op == write_op::create
-            ? "INSERT INTO entities(kind, id, version, body, unit, parent, sub_kind, category, state, doc_type, doc_level, "
-              "doc_status, sort_key, day, fields, archived, title, search_text, title_fold, number_key, cites, words) "
-              "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15::text[],$16,$17,$18,$19,$20,$21::text[],$22::tsvector) "
-              "ON CONFLICT (kind, id) DO NOTHING RETURNING 1"
-            : "UPDATE entities SET version=$3, body=$4, unit=$5, parent=$6, sub_kind=$7, category=$8, state=$9, doc_type=$10, "
-              "doc_level=$11, doc_status=$12, sort_key=$13, day=$14, fields=$15::text[], archived=$16, title=$17, "
-              "search_text=$18, title_fold=$19, number_key=$20, cites=$21::text[], words=$22::tsvector "
-              "WHERE kind=$1 AND id=$2 RETURNING 1") :
-        op == write_op::create
-            ? "INSERT INTO entities(kind, id, version, body, unit, parent, sub_kind, category, state, doc_type, doc_level, "
-              "doc_status, sort_key, day, fields, archived, title, search_text, title_fold, number_key, cites, words, title_words) "
-              "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15::text[],$16,$17,$18,$19,$20,$21::text[],$22::tsvector,"
-              "$23::tsvector) "
-              "ON CONFLICT (kind, id) DO NOTHING RETURNING 1"
-            : "UPDATE entities SET version=$3, body=$4, unit=$5, parent=$6, sub_kind=$7, category=$8, state=$9, doc_type=$10, "
-              "doc_level=$11, doc_status=$12, sort_key=$13, day=$14, fields=$15::text[], archived=$16, title=$17, "
-              "search_text=$18, title_fold=$19, number_key=$20, cites=$21::text[], words=$22::tsvector, title_words=$23::tsvector "
-              "WHERE kind=$1 AND id=$2 RETURNING 1";
+        schema_ < 2
+            ? (op == write_op::create ? "INSERT INTO entities(kind, id, version, body, unit, parent, "
+                                        "sub_kind, category, state, doc_type, doc_level, "
+                                        "doc_status, sort_key, day, fields, archived, title, search_text, "
+                                        "title_fold, number_key, cites, words) "
+                                        "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15::text[],$"
+                                        "16,$17,$18,$19,$20,$21::text[],$22::tsvector) "
+                                        "ON CONFLICT (kind, id) DO NOTHING RETURNING 1"
+                                      : "UPDATE entities SET version=$3, body=$4, unit=$5, parent=$6, "
+                                        "sub_kind=$7, category=$8, state=$9, doc_type=$10, "
+                                        "doc_level=$11, doc_status=$12, sort_key=$13, day=$14, "
+                                        "fields=$15::text[], archived=$16, title=$17, "
+                                        "search_text=$18, title_fold=$19, number_key=$20, cites=$21::text[], "
+                                        "words=$22::tsvector "
+                                        "WHERE kind=$1 AND id=$2 RETURNING 1")
+        : op == write_op::create ? "INSERT INTO entities(kind, id, version, body, unit, parent, sub_kind, "
+                                   "category, state, doc_type, doc_level, "
+                                   "doc_status, sort_key, day, fields, archived, title, search_text, "
+                                   "title_fold, number_key, cites, words, title_words) "
+                                   "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15::text[],$16,$"
+                                   "17,$18,$19,$20,$21::text[],$22::tsvector,"
+                                   "$23::tsvector) "
+                                   "ON CONFLICT (kind, id) DO NOTHING RETURNING 1"
+                                 : "UPDATE entities SET version=$3, body=$4, unit=$5, parent=$6, "
+                                   "sub_kind=$7, category=$8, state=$9, doc_type=$10, "
+                                   "doc_level=$11, doc_status=$12, sort_key=$13, day=$14, "
+                                   "fields=$15::text[], archived=$16, title=$17, "
+                                   "search_text=$18, title_fold=$19, number_key=$20, cites=$21::text[], "
+                                   "words=$22::tsvector, title_words=$23::tsvector "
+                                   "WHERE kind=$1 AND id=$2 RETURNING 1";
     auto w = db_->exec("write", sql, p);
     if (!w) return w.err();
     if (w->rows() == 0) {
       if (op == write_op::create)
-        return error(errc::already_exists, "/id", "Đã có " + r.kind + " \"" + r.id + "\"", "A " + r.kind + " \"" + r.id + "\" already exists");
+        return error(errc::already_exists, "/id", "Đã có " + r.kind + " \"" + r.id + "\"",
+                     "A " + r.kind + " \"" + r.id + "\" already exists");
       return not_found_error(r.kind, r.id);
     }
   }
@@ -784,13 +850,15 @@ result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t ex
   done.op = op;
   done.version = op == write_op::remove ? stored : r.version;
   done.unit = op == write_op::remove ? old_unit : r.unit;
-  if ((op == write_op::update || op == write_op::archive) && old_unit != r.unit) done.previous_unit = old_unit;
-  auto a = db_->exec("audit",
-                     "INSERT INTO audit_log(at, actor, kind, id, action, version, previous, unit, previous_unit) "
-                     "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING seq",
-                     {format_timestamp_utc(now()), std::string(actor), r.kind, r.id, std::string(to_string(op)),
-                      std::to_string(done.version), previous.empty() ? std::nullopt : std::optional<std::string>(previous),
-                      done.unit, done.previous_unit});
+  if ((op == write_op::update || op == write_op::archive) && old_unit != r.unit)
+    done.previous_unit = old_unit;
+  auto a = db_->exec(
+      "audit",
+      "INSERT INTO audit_log(at, actor, kind, id, action, version, previous, unit, previous_unit) "
+      "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING seq",
+      {format_timestamp_utc(now()), std::string(actor), r.kind, r.id, std::string(to_string(op)),
+       std::to_string(done.version), previous.empty() ? std::nullopt : std::optional<std::string>(previous),
+       done.unit, done.previous_unit});
   if (!a) return a.err();
   done.audit_seq = static_cast<std::uint64_t>(a->i64(0, 0));
   notify_seq_ = std::max(notify_seq_, a->i64(0, 0));
@@ -802,8 +870,10 @@ result<void> pg_store::write_impl(write_op op, const record& r, std::uint64_t ex
 result<record> pg_store::read(std::string_view kind, std::string_view id) {
   std::lock_guard lock(mu_);
   if (auto c = ensure_connection(); !c) return c.err();
-  auto res = db_->exec("read", std::string("SELECT ") + pg_detail::record_columns + " FROM entities e WHERE e.kind = $1 AND e.id = $2",
-                       {std::string(kind), std::string(id)});
+  auto res = db_->exec(
+      "read",
+      std::string("SELECT ") + pg_detail::record_columns + " FROM entities e WHERE e.kind = $1 AND e.id = $2",
+      {std::string(kind), std::string(id)});
   if (!res) return res.err();
   if (res->rows() == 0) return not_found_error(kind, id);
   return pg_detail::row_record(*res, 0, true);
@@ -844,12 +914,13 @@ result<page<record>> pg_store::list_records(std::string_view kind, const list_qu
     }
   }
   params p{std::string(kind)};
-  std::string sql = std::string("SELECT ") + (q.bodies ? pg_detail::record_columns : pg_detail::record_columns_no_body) +
+  std::string sql = std::string("SELECT ") +
+                    (q.bodies ? pg_detail::record_columns : pg_detail::record_columns_no_body) +
                     " FROM entities e WHERE e.kind = $1" + pg_detail::filter_sql(q.where, units, p);
   if (after) sql += pg_detail::keyset_sql(after->first, after->second, q.oldest_first ? ">" : "<", p);
   p.push_back(std::to_string(q.limit + 1));
-  sql += std::string(q.oldest_first ? " ORDER BY e.sort_key, e.id" : " ORDER BY e.sort_key DESC, e.id DESC") + " LIMIT $" +
-         std::to_string(p.size());
+  sql += std::string(q.oldest_first ? " ORDER BY e.sort_key, e.id" : " ORDER BY e.sort_key DESC, e.id DESC") +
+         " LIMIT $" + std::to_string(p.size());
   auto res = db_->exec("list", sql, p);
   if (!res) return res.err();
   page<record> out;
@@ -865,10 +936,12 @@ result<page<record>> pg_store::list_records(std::string_view kind, const list_qu
   return out;
 }
 
-result<std::vector<audit_entry>> pg_store::audit_log(std::string_view kind, std::string_view id, std::size_t limit) {
+result<std::vector<audit_entry>> pg_store::audit_log(std::string_view kind, std::string_view id,
+                                                     std::size_t limit) {
   std::lock_guard lock(mu_);
   if (auto c = ensure_connection(); !c) return c.err();
-  const auto cap = std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()));
+  const auto cap =
+      std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()));
   auto res = db_->exec("audit_log",
                        "SELECT seq, at, actor, kind, id, action, version, previous FROM audit_log "
                        "WHERE ($1 = '' OR kind = $1) AND ($2 = '' OR id = $2) ORDER BY seq DESC LIMIT $3",
@@ -910,7 +983,8 @@ result<search_page> pg_store::search(const search_request& req) {
   const bool own_txn = depth_ == 0;
   if (own_txn) {
     std::string begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-    if (opt_.search_time_limit_ms > 0) begin += "; SET LOCAL statement_timeout = " + std::to_string(opt_.search_time_limit_ms);
+    if (opt_.search_time_limit_ms > 0)
+      begin += "; SET LOCAL statement_timeout = " + std::to_string(opt_.search_time_limit_ms);
     if (auto b = db_->exec_script("search", begin); !b) return b.err();
   }
   struct end_txn {
@@ -922,7 +996,8 @@ result<search_page> pg_store::search(const search_request& req) {
   } ender{*db_, own_txn};
   auto too_broad = [&](const error& e) -> error {
     if (db_->last_sqlstate_ == "57014")
-      return error(errc::invalid_argument, "/q", "Câu tìm kiếm quá rộng: hãy bớt những từ phổ biến hoặc viết đủ từ thay vì dấu *",
+      return error(errc::invalid_argument, "/q",
+                   "Câu tìm kiếm quá rộng: hãy bớt những từ phổ biến hoặc viết đủ từ thay vì dấu *",
                    "This search is too broad: use fewer common words, or whole words instead of *");
     return e;
   };
@@ -942,9 +1017,10 @@ result<search_page> pg_store::search(const search_request& req) {
   std::vector<std::string> cited;
   if (!newest && !q.numbers.empty()) {
     for (const auto& n : q.numbers) cited.push_back("no:" + n);
-    auto res = db_->exec("search: numbers",
-                         "SELECT id FROM entities WHERE number_key = ANY($1::text[]) AND NOT archived LIMIT $2",
-                         {pg_detail::array_literal(q.numbers), std::to_string(max_boosted_rows)});
+    auto res =
+        db_->exec("search: numbers",
+                  "SELECT id FROM entities WHERE number_key = ANY($1::text[]) AND NOT archived LIMIT $2",
+                  {pg_detail::array_literal(q.numbers), std::to_string(max_boosted_rows)});
     if (!res) return too_broad(res.err());
     for (int i = 0; i < res->rows(); ++i) cited.push_back("id:" + res->str(i, 0));
   }
@@ -974,12 +1050,14 @@ result<search_page> pg_store::search(const search_request& req) {
       std::string nums = "$" + std::to_string(p.size());
       p.push_back(pg_detail::array_literal(cited));
       std::string cites = "$" + std::to_string(p.size());
-      match += std::string(match.empty() ? "" : " OR ") + "e.number_key = ANY(" + nums + "::text[]) OR e.cites && " + cites + "::text[]";
+      match += std::string(match.empty() ? "" : " OR ") + "e.number_key = ANY(" + nums +
+               "::text[]) OR e.cites && " + cites + "::text[]";
     }
     if (match.empty()) return {};
-    std::string sql = "SELECT e.kind, e.id, e.title, e.search_text, e.sort_key, e.number_key, e.cites FROM entities e "
-                      "WHERE e.kind = ANY($1::text[]) AND e.words IS NOT NULL AND (" + match + ")" +
-                      pg_detail::filter_sql(q.where, units, p);
+    std::string sql =
+        "SELECT e.kind, e.id, e.title, e.search_text, e.sort_key, e.number_key, e.cites FROM entities e "
+        "WHERE e.kind = ANY($1::text[]) AND e.words IS NOT NULL AND (" +
+        match + ")" + pg_detail::filter_sql(q.where, units, p);
     p.push_back(std::to_string(cap + 1));
     sql += " ORDER BY e.sort_key DESC, e.id DESC LIMIT $" + std::to_string(p.size());
     auto res = db_->exec("search", sql, p);
@@ -989,8 +1067,8 @@ result<search_page> pg_store::search(const search_request& req) {
     for (std::size_t i = 0; i < rows && i < cap; ++i) {
       const int row = static_cast<int>(i);
       if (!seen_cands.emplace(res->str(row, 0), res->str(row, 1)).second) continue;
-      cands.push_back({res->str(row, 0), res->str(row, 1), res->str(row, 2), res->str(row, 3), res->str(row, 4), res->str(row, 5),
-                       res->text_array(row, 6)});
+      cands.push_back({res->str(row, 0), res->str(row, 1), res->str(row, 2), res->str(row, 3),
+                       res->str(row, 4), res->str(row, 5), res->text_array(row, 6)});
     }
     return {};
   };
@@ -1002,18 +1080,19 @@ result<search_page> pg_store::search(const search_request& req) {
   // The prefix boosts count the titles, whatever the filters, that begin with the query's words
   // (bounded: prefix_range_cap), as every store does (search.hpp).
   bool prefix_rule = false;
-  if (!newest && static_cast<std::size_t>(std::count(q.folded_key.begin(), q.folded_key.end(), ' ')) + 1 >= min_title_prefix_words) {
-    auto res = db_->exec("search: titles",
-                         "SELECT title_fold FROM entities WHERE title_fold LIKE $1 LIMIT $2",
-                         {[&] {
-                            std::string like;
-                            for (char c : q.folded_key) {
-                              if (c == '%' || c == '_' || c == '\\') like += '\\';
-                              like += c;
-                            }
-                            return like + " %";
-                          }(),
-                          std::to_string(prefix_range_cap)});
+  if (!newest && static_cast<std::size_t>(std::count(q.folded_key.begin(), q.folded_key.end(), ' ')) + 1 >=
+                     min_title_prefix_words) {
+    auto res =
+        db_->exec("search: titles", "SELECT title_fold FROM entities WHERE title_fold LIKE $1 LIMIT $2",
+                  {[&] {
+                     std::string like;
+                     for (char c : q.folded_key) {
+                       if (c == '%' || c == '_' || c == '\\') like += '\\';
+                       like += c;
+                     }
+                     return like + " %";
+                   }(),
+                   std::to_string(prefix_range_cap)});
     if (!res) return too_broad(res.err());
     std::size_t sharing = 0;
     for (int i = 0; i < res->rows(); ++i)
@@ -1040,10 +1119,12 @@ result<search_page> pg_store::search(const search_request& req) {
     if (s > 0 && prefix == 2) exact_prefix.push_back(hits.size());
     if (s > 0 && prefix >= 1) folded_prefix.push_back(hits.size());
     if (!cited.empty()) {
-      if (!c.number_key.empty() && std::find(q.numbers.begin(), q.numbers.end(), c.number_key) != q.numbers.end()) {
+      if (!c.number_key.empty() &&
+          std::find(q.numbers.begin(), q.numbers.end(), c.number_key) != q.numbers.end()) {
         s += boost_number;
       } else {
-        if (std::find_first_of(c.cites.begin(), c.cites.end(), cited.begin(), cited.end()) != c.cites.end()) s += boost_cites_number;
+        if (std::find_first_of(c.cites.begin(), c.cites.end(), cited.begin(), cited.end()) != c.cites.end())
+          s += boost_cites_number;
       }
     }
     if (s > 0) hits.push_back({s, row});
@@ -1138,7 +1219,8 @@ result<std::size_t> pg_store::poll_changes() {
       c.audit_seq = static_cast<std::uint64_t>(seq);
       c.kind = res->str(i, 1);
       c.id = res->str(i, 2);
-      if (!pg_detail::parse_write_op(res->view(i, 3), c.op)) c.op = write_op::update;  // a newer action: a change
+      if (!pg_detail::parse_write_op(res->view(i, 3), c.op))
+        c.op = write_op::update;  // a newer action: a change
       c.version = static_cast<std::uint64_t>(res->i64(i, 4));
       c.unit = res->str(i, 5);
       if (!res->is_null(i, 6)) c.previous_unit = res->str(i, 6);

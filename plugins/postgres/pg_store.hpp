@@ -88,7 +88,8 @@ class pg_store final : public store {
   result<void> open_impl();
   // Outside a transaction: a broken connection is opened again (search path, LISTEN) before use.
   result<void> ensure_connection();
-  result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor, change& done);
+  result<void> write_impl(write_op op, const record& r, std::uint64_t expected, std::string_view actor,
+                          change& done);
   // BEGIN or SAVEPOINT, fn, then COMMIT (with the NOTIFY) or RELEASE; ROLLBACK (TO) on failure.
   result<void> in_transaction(const std::function<result<void>()>& fn);
   std::vector<change> take_committed();
@@ -100,8 +101,8 @@ class pg_store final : public store {
   pg_options opt_;
   std::recursive_mutex mu_;
   std::unique_ptr<connection> db_;
-  int depth_ = 0;             // open transactions (nested ones counted), guarded by mu_
-  bool locked_ = false;       // this transaction holds the write lock
+  int depth_ = 0;                // open transactions (nested ones counted), guarded by mu_
+  bool locked_ = false;          // this transaction holds the write lock
   std::int64_t notify_seq_ = 0;  // the highest audit seq this transaction wrote
   std::int64_t lock_seq_ = 0;    // the audit log's end when this transaction took the lock
   std::vector<change> pending_;

@@ -35,5 +35,5 @@ class pg_plugin final : public pbgdpl::plugin::plugin {
 
 }  // namespace
 
-PBGDPL_PLUGIN(pg_plugin, "postgres", "1.0.0", "MIT", "PostgreSQL store backend (libpq): several portal nodes on one database",
-              PBGDPL_KIND_STORE)
+PBGDPL_PLUGIN(pg_plugin, "postgres", "1.0.0", "MIT",
+              "PostgreSQL store backend (libpq): several portal nodes on one database", PBGDPL_KIND_STORE)

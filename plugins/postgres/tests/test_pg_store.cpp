@@ -25,8 +25,9 @@ namespace {
 
 std::string conninfo() {
   const char* c = std::getenv("PBGDPL_TEST_PG");
-  REQUIRE_MESSAGE((c && *c), "PBGDPL_TEST_PG is not set: run through CTest (the fixture starts a server) or "
-                             "scripts/pg-test-server.sh exec DIR <this test>");
+  REQUIRE_MESSAGE((c && *c),
+                  "PBGDPL_TEST_PG is not set: run through CTest (the fixture starts a server) or "
+                  "scripts/pg-test-server.sh exec DIR <this test>");
   return c;
 }
 
@@ -51,7 +52,9 @@ struct fresh_schema {
   }
   ~fresh_schema() {
     PGconn* c = PQconnectdb(std::getenv("PBGDPL_TEST_PG") ? std::getenv("PBGDPL_TEST_PG") : "");
-    if (PQstatus(c) == CONNECTION_OK) PQclear(PQexec(c, ("SET client_min_messages = warning; DROP SCHEMA IF EXISTS " + name + " CASCADE").c_str()));
+    if (PQstatus(c) == CONNECTION_OK)
+      PQclear(PQexec(
+          c, ("SET client_min_messages = warning; DROP SCHEMA IF EXISTS " + name + " CASCADE").c_str()));
     PQfinish(c);
   }
   pg_options options() const {
@@ -124,7 +127,8 @@ TEST_CASE("nodes opening a new schema at once migrate it once") {
   for (int i = 0; i < 4; ++i)
     ts.emplace_back([&] {
       auto db = open_pg_store(s.options());
-      if (db) ++ok;
+      if (db)
+        ++ok;
       else {
         std::lock_guard l(mu);
         failures.push_back(db.err().describe());
@@ -310,9 +314,12 @@ TEST_CASE("writers on two nodes interleaving lose no update and every change is 
         auto cur = db->get<article>(counter.id.value).value();
         cur.body_markdown = std::to_string(std::stoi(cur.body_markdown) + 1);
         auto u = db->update(cur, "x");
-        if (u) ++done;
-        else if (u.err().code == errc::conflict) ++conflicts;
-        else FAIL(u.err().describe());
+        if (u)
+          ++done;
+        else if (u.err().code == errc::conflict)
+          ++conflicts;
+        else
+          FAIL(u.err().describe());
       }
     });
   for (auto& t : ts) t.join();
@@ -344,7 +351,8 @@ TEST_CASE("search ranks as the in-memory reference: same records, same order") {
     a.id = c->id;
     REQUIRE(mem->create(a, "x"));
   }
-  for (const char* q : {"ke hoach", "Kế hoạch", "pháp luật", "\"kế hoạch tổ\"", "hoach", "phap*", "kế hoạch tuyên truyền pháp"}) {
+  for (const char* q : {"ke hoach", "Kế hoạch", "pháp luật", "\"kế hoạch tổ\"", "hoach", "phap*",
+                        "kế hoạch tuyên truyền pháp"}) {
     CAPTURE(q);
     auto p = db->search(sr(q));
     auto m = mem->search(sr(q));
@@ -370,7 +378,8 @@ TEST_CASE("past max_scored_matches a search scores the newest matches and says i
   auto db = open_ok(o);
   REQUIRE(db->transaction([&]() -> result<void> {
     for (int i = 0; i < 130; ++i)
-      if (auto c = db->create(make_article("Tin số " + std::to_string(i), "pháp luật"), "x"); !c) return c.err();
+      if (auto c = db->create(make_article("Tin số " + std::to_string(i), "pháp luật"), "x"); !c)
+        return c.err();
     return {};
   }));
   auto p = db->search(sr("pháp luật"));
@@ -423,7 +432,8 @@ TEST_CASE("a connection the server cut is opened again, and what others wrote me
   auto victim = open_ok(o);
   auto other = open_ok(s.options());
   std::vector<change> heard;
-  auto sub = victim->subscribe([&](const std::vector<change>& b) { heard.insert(heard.end(), b.begin(), b.end()); });
+  auto sub =
+      victim->subscribe([&](const std::vector<change>& b) { heard.insert(heard.end(), b.begin(), b.end()); });
   auto stamp = victim->change_stamp();
   REQUIRE(stamp);
   raw_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + app + "'");
@@ -433,8 +443,10 @@ TEST_CASE("a connection the server cut is opened again, and what others wrote me
   bool back = false;
   for (int attempt = 0; attempt < 3 && !back; ++attempt) {
     auto r = victim->get<article>(written->id.value);
-    if (r) back = true;
-    else CHECK(r.err().code == errc::io_error);
+    if (r)
+      back = true;
+    else
+      CHECK(r.err().code == errc::io_error);
   }
   REQUIRE(back);
   CHECK(victim->change_stamp() != stamp);
@@ -459,7 +471,8 @@ TEST_CASE("a text with more words than a tsvector holds is stored whole and foun
   CHECK(p->items[0].id == a->id.value);
 }
 
-TEST_CASE("through the plugin host: a bad configuration is refused naming the member, a good one is a store") {
+TEST_CASE(
+    "through the plugin host: a bad configuration is refused naming the member, a good one is a store") {
   plugin::host_options ho;
   ho.enabled = true;
   ho.dirs = {PBGDPL_PLUGIN_DIR};
@@ -467,7 +480,8 @@ TEST_CASE("through the plugin host: a bad configuration is refused naming the me
   plugin::plugin_host host(ho);
   auto manifests = host.discover();
   CHECK(std::any_of(manifests.begin(), manifests.end(), [](const auto& m) { return m.id == "postgres"; }));
-  auto bad = plugin::open_store(host, "postgres", json{{"conninfo", conninfo()}, {"schema", "x; DROP SCHEMA public"}});
+  auto bad = plugin::open_store(host, "postgres",
+                                json{{"conninfo", conninfo()}, {"schema", "x; DROP SCHEMA public"}});
   REQUIRE_FALSE(bad);
   CHECK(bad.err().code == errc::invalid_argument);
   CHECK(bad.err().path == "create_failed");
@@ -476,7 +490,8 @@ TEST_CASE("through the plugin host: a bad configuration is refused naming the me
   auto unknown = plugin::open_store(host, "postgres", json{{"conninfo", conninfo()}, {"password", "x"}});
   REQUIRE_FALSE(unknown);
   CHECK(unknown.err().message_en.find("\"password\"") != std::string::npos);
-  auto down = plugin::open_store(host, "postgres", json{{"conninfo", "host=127.0.0.1 port=1 connect_timeout=2"}});
+  auto down =
+      plugin::open_store(host, "postgres", json{{"conninfo", "host=127.0.0.1 port=1 connect_timeout=2"}});
   REQUIRE_FALSE(down);
   CHECK(down.err().code == errc::io_error);
 
@@ -500,13 +515,15 @@ TEST_CASE("a cursor with bytes no text has (the portal's \\xff ceiling) pages as
   for (int i = 0; i < 5; ++i) {
     auto a = make_article("Bài " + std::to_string(i), "x");
     a.id = article_id{"bai-" + std::to_string(i)};
-    a.published_at = a.created_at = a.updated_at = at(i < 3 ? "2023-03-22T08:00:00+07:00" : "2024-01-01T08:00:00+07:00");
+    a.published_at = a.created_at = a.updated_at =
+        at(i < 3 ? "2023-03-22T08:00:00+07:00" : "2024-01-01T08:00:00+07:00");
     REQUIRE(db->create(a, "x"));
     REQUIRE(mem->create(a, "x"));
   }
   const auto key = db->read("article", "bai-0")->sort_key;
   for (bool oldest : {false, true})
-    for (const std::string& id : {std::string("\xff"), std::string(""), std::string("bai-1"), std::string("a\xc3(b")}) {
+    for (const std::string& id :
+         {std::string("\xff"), std::string(""), std::string("bai-1"), std::string("a\xc3(b")}) {
       CAPTURE(oldest);
       list_query q;
       q.oldest_first = oldest;
@@ -525,11 +542,13 @@ TEST_CASE("a cursor with bytes no text has (the portal's \\xff ceiling) pages as
   CHECK(db->list_records("article", q)->items.size() == 5);
 }
 
-TEST_CASE("migration 2 indexes the titles already stored, so an old title match outranks newer body matches") {
+TEST_CASE(
+    "migration 2 indexes the titles already stored, so an old title match outranks newer body matches") {
   fresh_schema s;
   auto o = s.options();
   o.schema_version = 1;
-  o.max_scored_matches = 100;  // fewer than the newer body matches below: only the title stage finds the old one
+  o.max_scored_matches =
+      100;  // fewer than the newer body matches below: only the title stage finds the old one
   std::string old_id;
   {
     auto v1 = open_ok(o);
@@ -539,7 +558,8 @@ TEST_CASE("migration 2 indexes the titles already stored, so an old title match 
     old_id = v1->create(old, "x")->id.value;
     REQUIRE(v1->transaction([&]() -> result<void> {
       for (int i = 0; i < 130; ++i)
-        if (auto c = v1->create(make_article("Tin " + std::to_string(i), "theo kế hoạch năm học"), "x"); !c) return c.err();
+        if (auto c = v1->create(make_article("Tin " + std::to_string(i), "theo kế hoạch năm học"), "x"); !c)
+          return c.err();
       return {};
     }));
   }

@@ -1054,12 +1054,16 @@ result<search_page> pg_store::search(const search_request& req) {
                "::text[]) OR e.cites && " + cites + "::text[]";
     }
     if (match.empty()) return {};
+    // The newest matches are chosen on narrow rows (keys only: the sort stays in memory), then
+    // their texts are read.
     std::string sql =
-        "SELECT e.kind, e.id, e.title, e.search_text, e.sort_key, e.number_key, e.cites FROM entities e "
+        "WITH top AS (SELECT e.kind, e.id, e.sort_key FROM entities e "
         "WHERE e.kind = ANY($1::text[]) AND e.words IS NOT NULL AND (" +
         match + ")" + pg_detail::filter_sql(q.where, units, p);
     p.push_back(std::to_string(cap + 1));
-    sql += " ORDER BY e.sort_key DESC, e.id DESC LIMIT $" + std::to_string(p.size());
+    sql += " ORDER BY e.sort_key DESC, e.id DESC LIMIT $" + std::to_string(p.size()) +
+           ") SELECT e.kind, e.id, e.title, e.search_text, e.sort_key, e.number_key, e.cites FROM top "
+           "JOIN entities e ON e.kind = top.kind AND e.id = top.id ORDER BY top.sort_key DESC, top.id DESC";
     auto res = db_->exec("search", sql, p);
     if (!res) return too_broad(res.err());
     const auto rows = static_cast<std::size_t>(res->rows());

@@ -346,6 +346,12 @@ CREATE INDEX audit_entity ON audit_log(kind, id, seq);
 ALTER TABLE entities ADD COLUMN title_words tsvector;
 CREATE INDEX entities_title_words ON entities USING gin(title_words);
 )sql",
+    // 3: the searchable rows newest first, across kinds: a word most rows hold finds its newest
+    // matches by walking this index (66 ms instead of 820 ms for "pháp luật" on 100,000 articles)
+    // instead of visiting every match.
+    R"sql(
+CREATE INDEX entities_newest ON entities(sort_key, id) WHERE words IS NOT NULL;
+)sql",
 };
 constexpr int latest_schema = static_cast<int>(std::size(migrations));
 

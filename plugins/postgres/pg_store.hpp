@@ -26,7 +26,7 @@ struct pg_options {
   // 48 characters (the change channel's name is "pbgdpl_" + schema, within PostgreSQL's 63).
   std::string schema = "pbgdpl";
   // Migrate up to this version only (tests build old schemas with it).
-  int schema_version = 2;
+  int schema_version = 3;
   // Search: the most candidate rows a query scores: records whose title holds every term (newest
   // first), then records holding every term anywhere (newest first). Past either cap the page is
   // the best of the rows scored and says so (search_page::approximate).

@@ -110,11 +110,11 @@ TEST_CASE("a new schema is created and migrated, and a second open reuses it") {
   std::string id;
   {
     auto db = open_ok(s.options());
-    CHECK(db->schema_version() == 2);
+    CHECK(db->schema_version() == 3);
     id = db->create(make_article("Dữ liệu còn lại", "x"), "x")->id.value;
   }
   auto db = open_ok(s.options());
-  CHECK(db->schema_version() == 2);
+  CHECK(db->schema_version() == 3);
   CHECK(db->get<article>(id)->title == "Dữ liệu còn lại");
 }
 

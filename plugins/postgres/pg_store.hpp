@@ -30,8 +30,8 @@ struct pg_options {
   // Search: the most candidate rows a query scores: records whose title holds every term (newest
   // first), then records holding every term anywhere (newest first). Past either cap the page is
   // the best of the rows scored and says so (search_page::approximate).
-  std::size_t max_title_matches = 5000;
-  std::size_t max_scored_matches = 5000;
+  std::size_t max_title_matches = 2000;
+  std::size_t max_scored_matches = 2000;
   // Search: a query still running after this long is stopped and refused as too broad (0: none).
   int search_time_limit_ms = 2000;
   // true: change_stamp() and poll_changes() also ask the server (one indexed look at the audit

@@ -11,6 +11,8 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 using namespace pbgdpl;
 using namespace pbgdpl::plugin;
 
@@ -194,4 +196,33 @@ TEST_CASE("loaded through the host, the plugin is a reports notifier of channel 
   REQUIRE(n2);
   CHECK_FALSE((*n2)->send("report.reminder", reminder("another")));
   CHECK(rx.count() == 1);
+}
+
+TEST_CASE("red team: a library another user put in a sticky world-writable directory is not loaded") {
+  // The sticky bit (/tmp) keeps others from replacing our files, not from adding their own.
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: giving the files to another user needs root");
+    return;
+  }
+  tmpdir shared;
+  std::filesystem::permissions(shared.path, std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+  for (const char* name : {"webhook.json", "pbgdpl-webhook.so"})
+    std::filesystem::copy_file(std::filesystem::path(PBGDPL_PLUGIN_DIR) / name, shared.path / name);
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {shared.path};
+  const json config = {{"endpoints", {{{"url", "http://127.0.0.1:9/in"}, {"secret", secret_a}}}}};
+  {
+    plugin::plugin_host ours(o);  // our own files there load
+    CHECK(plugin::open_notifier(ours, "webhook", config));
+  }
+  const auto nobody = 65534;
+  REQUIRE(::chown((shared.path / "pbgdpl-webhook.so").c_str(), nobody, nobody) == 0);
+  REQUIRE(::chown((shared.path / "webhook.json").c_str(), nobody, nobody) == 0);
+  plugin::plugin_host host(o);
+  auto n = plugin::open_notifier(host, "webhook", config);
+  REQUIRE_FALSE(n);
+  CHECK(n.err().path == "unsafe_library_path");
+  CHECK(n.err().message_en.find("pbgdpl-webhook.so") != std::string::npos);
 }

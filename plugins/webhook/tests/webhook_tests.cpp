@@ -226,3 +226,22 @@ TEST_CASE("red team: a library another user put in a sticky world-writable direc
   CHECK(n.err().path == "unsafe_library_path");
   CHECK(n.err().message_en.find("pbgdpl-webhook.so") != std::string::npos);
 }
+
+TEST_CASE("red team: a 2xx answer with a Latin-1 header still counts as delivered (no second POST)") {
+  // The host hands the plugin the response as JSON: a header byte that is not UTF-8 must not turn
+  // a delivered event into a failure that the next send repeats.
+  mock::server rx([](const mock::seen&) { return mock::reply(200, "{}", {{"X-Note", "caf\xe9"}}); });
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {PBGDPL_PLUGIN_DIR};
+  o.http_allow_loopback = true;
+  plugin::plugin_host host(o);
+  auto n = plugin::open_notifier(host, "webhook", {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
+  REQUIRE(n);
+  auto first = (*n)->send("report.reminder", reminder("latin-1"));
+  CHECK(first);
+  if (first) CHECK(*first == 1);
+  CHECK((*n)->send("report.reminder", reminder("latin-1")).value_or(99) == 0);
+  CHECK(rx.count() == 1);
+}

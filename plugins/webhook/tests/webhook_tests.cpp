@@ -245,3 +245,24 @@ TEST_CASE("red team: a 2xx answer with a Latin-1 header still counts as delivere
   CHECK((*n)->send("report.reminder", reminder("latin-1")).value_or(99) == 0);
   CHECK(rx.count() == 1);
 }
+
+TEST_CASE("red team: a plugin directory inside a world-writable directory is not trusted") {
+  // Whoever can write the parent can rename the plugin directory away and put their own in its
+  // place between the host's checks and dlopen: the parents count as much as the directory.
+  tmpdir top;
+  auto open_dir = top.path / "shared";
+  auto plugins = open_dir / "plugins";
+  std::filesystem::create_directories(plugins);
+  std::filesystem::permissions(open_dir, std::filesystem::perms::all);  // 0777, no sticky bit
+  for (const char* name : {"webhook.json", "pbgdpl-webhook.so"})
+    std::filesystem::copy_file(std::filesystem::path(PBGDPL_PLUGIN_DIR) / name, plugins / name);
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {plugins};
+  plugin::plugin_host host(o);
+  auto n = plugin::open_notifier(host, "webhook", {{"endpoints", {{{"url", "http://127.0.0.1:9/in"}, {"secret", secret_a}}}}});
+  REQUIRE_FALSE(n);
+  CHECK(n.err().path == "unsafe_library_path");
+  CHECK(n.err().message_vi.find("ghi được") != std::string::npos);
+}

@@ -237,7 +237,8 @@ TEST_CASE("red team: a 2xx answer with a Latin-1 header still counts as delivere
   o.dirs = {PBGDPL_PLUGIN_DIR};
   o.http_allow_loopback = true;
   plugin::plugin_host host(o);
-  auto n = plugin::open_notifier(host, "webhook", {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
+  auto n = plugin::open_notifier(host, "webhook",
+                                 {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
   REQUIRE(n);
   auto first = (*n)->send("report.reminder", reminder("latin-1"));
   CHECK(first);
@@ -261,7 +262,8 @@ TEST_CASE("red team: a plugin directory inside a world-writable directory is not
   o.use_env_path = false;
   o.dirs = {plugins};
   plugin::plugin_host host(o);
-  auto n = plugin::open_notifier(host, "webhook", {{"endpoints", {{{"url", "http://127.0.0.1:9/in"}, {"secret", secret_a}}}}});
+  auto n = plugin::open_notifier(host, "webhook",
+                                 {{"endpoints", {{{"url", "http://127.0.0.1:9/in"}, {"secret", secret_a}}}}});
   REQUIRE_FALSE(n);
   CHECK(n.err().path == "unsafe_library_path");
   CHECK(n.err().message_vi.find("ghi được") != std::string::npos);

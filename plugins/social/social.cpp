@@ -674,6 +674,11 @@ void publisher_queue::load() {
       if (e.state == "queued") {
         if (!post_from_json(e.post)) throw corrupt("post");
         if (!e.resume.is_object()) throw corrupt("resume");
+        // The session URL gets the bearer token: the rule it met when YouTube gave it holds here.
+        if (auto u = e.resume.find("upload_url"); u != e.resume.end())
+          if (!u->is_string() || !is_http_url(u->get<std::string>()) ||
+              origin_of(u->get<std::string>()) != origin_of(cfg_.base_url))
+            throw corrupt("resume");
       }
       if (by_id_.count(e.id)) throw corrupt("duplicate id");
       by_id_.emplace(e.id, entries_.size());

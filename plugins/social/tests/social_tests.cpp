@@ -686,3 +686,32 @@ TEST_CASE("through the host's HTTP client, an interrupted YouTube upload resumes
   CHECK(seen[2].body == yt.video);  // the bytes, not UTF-8, crossed the boundary whole
   CHECK(seen[5].body == yt.video.substr(1000));
 }
+
+TEST_CASE(
+    "red team: a state file whose YouTube session points elsewhere is corrupt, and never gets the token") {
+  // The session URL is checked against the API's origin when YouTube gives it; one read back from
+  // the state file must meet the same rule, and a wrong type must not wedge the queue later.
+  rig r;
+  youtube_mock yt;
+  mock::server evil([](const mock::seen&) { return mock::reply(200, "{}"); });
+  auto cfg = r.config("youtube", yt.srv->base());
+  auto file = r.dir.path / "social-youtube.json";
+  const std::string post = R"({"id":"v9","title":"Clip","media":[{"url":")" + yt.srv->base() +
+                           R"(/media/clip.mp4","type":"video/mp4"}]})";
+  for (const std::string& resume : {R"({"upload_url":")" + evil.base() + R"(/upload/session/xyz"})",
+                                    std::string(R"({"upload_url":5})")}) {
+    std::ofstream(file)
+        << R"({"format":"pbgdpl-social-queue","version":1,"platform":"youtube","entries":[)"
+        << R"({"id":"v9","state":"queued","attempts":1,"created_at":1,"next_attempt_at":1,"post":)" << post
+        << R"(,"resume":)" << resume << "}]}";
+    try {
+      auto q = r.queue(cfg);
+      (void)q.drain(5);
+      FAIL("a session URL not from the API was accepted: " << resume << " (requests there: " << evil.count()
+                                                           << ")");
+    } catch (const exception& e) {
+      CHECK(e.err().code == errc::corrupt);
+    }
+    CHECK(evil.count() == 0);
+  }
+}

@@ -11,6 +11,8 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 using namespace pbgdpl;
 using namespace pbgdpl::plugin;
 
@@ -194,4 +196,75 @@ TEST_CASE("loaded through the host, the plugin is a reports notifier of channel 
   REQUIRE(n2);
   CHECK_FALSE((*n2)->send("report.reminder", reminder("another")));
   CHECK(rx.count() == 1);
+}
+
+TEST_CASE("red team: a library another user put in a sticky world-writable directory is not loaded") {
+  // The sticky bit (/tmp) keeps others from replacing our files, not from adding their own.
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: giving the files to another user needs root");
+    return;
+  }
+  tmpdir shared;
+  std::filesystem::permissions(shared.path, std::filesystem::perms::all | std::filesystem::perms::sticky_bit);
+  for (const char* name : {"webhook.json", "pbgdpl-webhook.so"})
+    std::filesystem::copy_file(std::filesystem::path(PBGDPL_PLUGIN_DIR) / name, shared.path / name);
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {shared.path};
+  const json config = {{"endpoints", {{{"url", "http://127.0.0.1:9/in"}, {"secret", secret_a}}}}};
+  {
+    plugin::plugin_host ours(o);  // our own files there load
+    CHECK(plugin::open_notifier(ours, "webhook", config));
+  }
+  const auto nobody = 65534;
+  REQUIRE(::chown((shared.path / "pbgdpl-webhook.so").c_str(), nobody, nobody) == 0);
+  REQUIRE(::chown((shared.path / "webhook.json").c_str(), nobody, nobody) == 0);
+  plugin::plugin_host host(o);
+  auto n = plugin::open_notifier(host, "webhook", config);
+  REQUIRE_FALSE(n);
+  CHECK(n.err().path == "unsafe_library_path");
+  CHECK(n.err().message_en.find("pbgdpl-webhook.so") != std::string::npos);
+}
+
+TEST_CASE("red team: a 2xx answer with a Latin-1 header still counts as delivered (no second POST)") {
+  // The host hands the plugin the response as JSON: a header byte that is not UTF-8 must not turn
+  // a delivered event into a failure that the next send repeats.
+  mock::server rx([](const mock::seen&) { return mock::reply(200, "{}", {{"X-Note", "caf\xe9"}}); });
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {PBGDPL_PLUGIN_DIR};
+  o.http_allow_loopback = true;
+  plugin::plugin_host host(o);
+  auto n = plugin::open_notifier(host, "webhook",
+                                 {{"endpoints", {{{"url", rx.base() + "/in"}, {"secret", secret_a}}}}});
+  REQUIRE(n);
+  auto first = (*n)->send("report.reminder", reminder("latin-1"));
+  CHECK(first);
+  if (first) CHECK(*first == 1);
+  CHECK((*n)->send("report.reminder", reminder("latin-1")).value_or(99) == 0);
+  CHECK(rx.count() == 1);
+}
+
+TEST_CASE("red team: a plugin directory inside a world-writable directory is not trusted") {
+  // Whoever can write the parent can rename the plugin directory away and put their own in its
+  // place between the host's checks and dlopen: the parents count as much as the directory.
+  tmpdir top;
+  auto open_dir = top.path / "shared";
+  auto plugins = open_dir / "plugins";
+  std::filesystem::create_directories(plugins);
+  std::filesystem::permissions(open_dir, std::filesystem::perms::all);  // 0777, no sticky bit
+  for (const char* name : {"webhook.json", "pbgdpl-webhook.so"})
+    std::filesystem::copy_file(std::filesystem::path(PBGDPL_PLUGIN_DIR) / name, plugins / name);
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {plugins};
+  plugin::plugin_host host(o);
+  auto n = plugin::open_notifier(host, "webhook",
+                                 {{"endpoints", {{{"url", "http://127.0.0.1:9/in"}, {"secret", secret_a}}}}});
+  REQUIRE_FALSE(n);
+  CHECK(n.err().path == "unsafe_library_path");
+  CHECK(n.err().message_vi.find("ghi được") != std::string::npos);
 }

@@ -268,6 +268,7 @@ struct library {
   library& operator=(const library&) = delete;
   ~library();
   void* dl = nullptr;  // null for an entry linked into the program
+  int fd = -1;         // the file dlopened (through /proc/self/fd), open while it is loaded
   manifest info;       // the manifest (fake_host: made from the descriptor)
   pbgdpl_plugin_desc desc{};
   pbgdpl_store_api store{};

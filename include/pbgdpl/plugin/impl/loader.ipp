@@ -224,6 +224,7 @@ namespace detail {
 
 PBGDPL_DECL library::~library() {
   if (dl) ::dlclose(dl);
+  if (fd >= 0) ::close(fd);
 }
 
 // Reads a NUL-terminated string the plugin owns, at most `max` bytes; nullopt when longer,
@@ -269,7 +270,8 @@ PBGDPL_DECL result<std::shared_ptr<library>> open_library(pbgdpl_plugin_init_fn 
   }
   const std::string host_abi = std::to_string(presented.major) + "." + std::to_string(presented.minor);
   if (st == PBGDPL_STATUS_VERSION) {
-    if (expected && expected->abi_major != presented.major)
+    // Without a manifest to say which, a host of this build's own major was refused for its minor.
+    if (expected ? expected->abi_major != presented.major : presented.major != PBGDPL_ABI_MAJOR)
       return load_failure(load_errc::abi_major_mismatch, file, "Plugin từ chối ABI " + host_abi + " của máy chủ (khác phiên bản chính)",
                           "The plugin refused the host's ABI " + host_abi + " (another major version)");
     return load_failure(load_errc::abi_minor_too_new, file,
@@ -451,7 +453,13 @@ inline result<std::shared_ptr<library>> dlopen_checked(const std::filesystem::pa
   pbgdpl_plugin_init_fn entry;
   static_assert(sizeof entry == sizeof sym);
   std::memcpy(&entry, &sym, sizeof entry);
-  return open_library(entry, dl, file, expected, std::move(host), presented);
+  auto lib = open_library(entry, dl, file, expected, std::move(host), presented);
+  if (!lib) return lib;
+  // The descriptor stays open while the library is loaded: the dynamic loader knows it by the
+  // name "/proc/self/fd/N", and a number reused for another plugin would be taken for this one.
+  (*lib)->fd = f.fd;
+  f.fd = -1;
+  return lib;
 }
 
 PBGDPL_DECL result<std::shared_ptr<library>> load_library(const manifest& m, std::shared_ptr<services> host, abi_version presented) {

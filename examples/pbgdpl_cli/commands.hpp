@@ -120,6 +120,15 @@ struct syndicate_options {
   bool allow_private = false;
 };
 
+// `plugins list` / `plugins check [ID]`: the plugin directories' manifests, and whether each
+// library loads (plugins.cpp: the plugin tier).
+struct plugins_options {
+  std::vector<std::string> dirs;  // besides PBGDPL_PLUGIN_PATH
+  std::string id;                 // check: only this plugin
+  bool check = false;
+  bool json = false;
+};
+
 // Each runs one command and returns its exit code: 0 done, 1 refused (bad signature, tampered,
 // expired, revoked...), 3 other error (I/O, malformed input), the reason printed in both
 // languages. A mistake only the command can see (-p and -s naming one file) throws usage_error.
@@ -134,5 +143,6 @@ int run_bundle_verify(const bundle_verify_options& o);
 int run_crawl(const crawl_options& o);
 int run_aggregate(const aggregate_options& o);  // aggregate.cpp: the store and network tiers
 int run_syndicate(const syndicate_options& o);
+int run_plugins(const plugins_options& o);  // exit 1 when a plugin does not load
 
 }  // namespace pbgdpl_cli

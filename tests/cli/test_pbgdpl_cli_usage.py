@@ -26,6 +26,9 @@ COMMANDS = {
                          "--until", "-W"],
     ("bundle", "verify"): ["--root", "--authority", "--level", "--parent", "--units", "-d", "--use", "--at",
                            "--revocations", "--seen"],
+    ("plugins",): [],
+    ("plugins", "list"): ["--dir", "--json"],
+    ("plugins", "check"): ["--dir", "--json"],
     ("crawl",): ["-o", "--division", "--days", "--today", "--concurrency", "--budget", "--timeout", "--connect-to", "--no-ocr",
                  "--allow-private", "-q"],
 }

@@ -6,7 +6,7 @@
 # build's mode a plugin is also built out of tree (pbgdpl_add_plugin) and the consumer hosts it.
 set -euo pipefail
 src=$1 build=$2
-jobs=$(nproc)
+jobs=${PBGDPL_JOBS:-$(nproc)}
 
 consume() {  # consume <prefix> <consumer build dir> <label> <with the out-of-tree plugin: ON|OFF>
   local prefix=$1 out=$2 label=$3 plugin=$4

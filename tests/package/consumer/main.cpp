@@ -21,7 +21,7 @@ int host_the_vendor_plugin(const char* dir) {
   }
   auto sent = (*n)->send("report.reminder", json{{"to", {"a@example.vn", "b@example.vn"}}});
   if (!sent || *sent != 2 || (*n)->name() != "vendor-mail") return 11;
-  auto x = plugin::open_exporter(host, "vendorplug", json::object());
+  auto x = plugin::open_exporter(host, "vendorplug", json{{"greeting", "Xin chào"}});
   if (!x) return 12;
   store::record r;
   r.kind = "article";

@@ -9,8 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <future>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -588,4 +591,67 @@ TEST_CASE("plugins reach only the hosts the host allows, over its own client") {
     CHECK(ok->body == "remote-7");
   }
   srv.stop();
+}
+
+TEST_CASE("calls into a plugin that is not thread-safe are serialised") {
+  plugin_dir d;
+  d.add_library("good", "good.so");
+  d.manifest("fixture", "good.so");
+  auto o = options_for(d);
+  std::mutex mu;
+  std::set<std::string> counts;
+  o.log = [&](pbgdpl_log_level, std::string_view, std::string_view m) {
+    std::lock_guard lock(mu);
+    counts.insert(std::string(m.substr(0, m.find(" at "))));
+  };
+  plugin::plugin_host h(o);
+  auto n = plugin::open_notifier(h, "fixture", json::object());
+  REQUIRE(n);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int k = 0; k < 200; ++k)
+        if (!(*n)->send("x", json::object())) ++failures;
+    });
+  for (auto& t : threads) t.join();
+  CHECK(failures == 0);
+  // The fixture counts without atomics: 800 distinct counts only if no two calls overlapped.
+  CHECK(counts.size() == 800);
+  CHECK(counts.count("send 800") == 1);
+}
+
+TEST_CASE("store listeners run after the plugin's call, outside the instance's lock") {
+  plugin::host_options o;
+  o.enabled = true;
+  o.use_env_path = false;
+  o.dirs = {fixtures / "sdkfix"};
+  plugin::plugin_host h(o);
+  auto db = plugin::open_store(h, "sdkfix", json::object());
+  REQUIRE(db);
+  auto& s = **db;
+  bool other_thread_read = false;
+  auto sub = s.subscribe([&](const std::vector<store::change>& batch) {
+    // Another thread reads the store while this listener waits for it: under the instance's
+    // lock this would wait forever.
+    auto f = std::async(std::launch::async, [&] { return bool(s.read(batch.at(0).kind, batch.at(0).id)); });
+    other_thread_read = f.wait_for(std::chrono::seconds(5)) == std::future_status::ready && f.get();
+  });
+  store::record r;
+  r.kind = "article";
+  r.id = "a1";
+  r.version = 1;
+  r.body = json{{"id", "a1"}};
+  REQUIRE(s.write(store::write_op::create, r, 0, "t"));
+  CHECK(other_thread_read);
+  // A second handle on one instance does not lose the first's listener when it goes.
+  auto inst = h.create("sdkfix", json::object());
+  REQUIRE(inst);
+  auto first = plugin::store_of(*inst);
+  int heard = 0;
+  auto sub1 = (*first)->subscribe([&](const std::vector<store::change>&) { ++heard; });
+  { auto second = plugin::store_of(*inst); }
+  r.id = "a2";
+  REQUIRE((*first)->write(store::write_op::create, r, 0, "t"));
+  CHECK(heard == 1);
 }

@@ -600,14 +600,71 @@ PBGDPL_DECL result<json> instance::call_json(detail::json_call fn, const json& r
   return j;
 }
 
-PBGDPL_DECL void instance::on_changes(std::function<void(const std::vector<store::change>&)> fn) {
+PBGDPL_DECL void instance::on_changes(const void* owner, std::function<void(const std::vector<store::change>&)> fn) {
   std::lock_guard<std::recursive_mutex> lock(changes_mu_);
-  on_changes_ = std::move(fn);
+  stop_changes(owner);
+  if (fn) listeners_.emplace_back(owner, std::move(fn));
+}
+
+PBGDPL_DECL void instance::stop_changes(const void* owner) {
+  std::lock_guard<std::recursive_mutex> lock(changes_mu_);
+  std::erase_if(listeners_, [owner](const auto& l) { return l.first == owner; });
+}
+
+namespace detail {
+// This thread's calls into instances, and the batches reported during them (a few at most).
+struct thread_calls {
+  std::vector<const instance*> active;
+  std::vector<std::pair<const instance*, std::vector<store::change>>> pending;
+};
+inline thread_calls& this_thread_calls() {
+  thread_local thread_calls calls;
+  return calls;
+}
+}  // namespace detail
+
+PBGDPL_DECL instance::call_scope::call_scope(instance& i) : inst(i) {
+  auto& active = detail::this_thread_calls().active;
+  outermost = std::find(active.begin(), active.end(), &i) == active.end();
+  active.push_back(&i);
+}
+
+PBGDPL_DECL instance::call_scope::~call_scope() {
+  auto& calls = detail::this_thread_calls();
+  calls.active.erase(std::find(calls.active.rbegin(), calls.active.rend(), &inst).base() - 1);
+  if (!outermost) return;
+  // Taken out first: a listener may call the instance again, and that call's batches come after.
+  std::vector<std::vector<store::change>> mine;
+  for (auto it = calls.pending.begin(); it != calls.pending.end();) {
+    if (it->first == &inst) {
+      mine.push_back(std::move(it->second));
+      it = calls.pending.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& batch : mine) inst.deliver_now(batch);
+}
+
+PBGDPL_DECL void instance::deliver_now(const std::vector<store::change>& batch) noexcept {
+  try {
+    std::lock_guard<std::recursive_mutex> lock(changes_mu_);
+    // A copy: a listener may add or remove listeners (a handle made or dropped in it).
+    auto listeners = listeners_;
+    for (const auto& [owner, fn] : listeners) {
+      const void* o = owner;
+      if (std::none_of(listeners_.begin(), listeners_.end(), [o](const auto& l) { return l.first == o; })) continue;
+      try {
+        fn(batch);
+      } catch (...) {  // a listener's failure stays on this side of the boundary
+      }
+    }
+  } catch (...) {
+  }
 }
 
 PBGDPL_DECL void instance::deliver_changes(std::string_view batch_json) noexcept {
   try {
-    std::lock_guard<std::recursive_mutex> lock(changes_mu_);
     auto j = parse_limited(batch_json, max_boundary_bytes);
     if (!j) {
       log(PBGDPL_LOG_ERROR, "store_changed: invalid JSON dropped: " + j.err().message_en);
@@ -619,8 +676,13 @@ PBGDPL_DECL void instance::deliver_changes(std::string_view batch_json) noexcept
       return;
     }
     if (lib_->ctx && lib_->ctx->host) lib_->ctx->host->changes_seen(id(), *batch);
-    if (on_changes_) on_changes_(*batch);
-  } catch (...) {  // a listener's failure stays on this side of the boundary
+    auto& calls = detail::this_thread_calls();
+    if (std::find(calls.active.begin(), calls.active.end(), this) != calls.active.end()) {
+      calls.pending.emplace_back(this, std::move(*batch));
+      return;
+    }
+    deliver_now(*batch);
+  } catch (...) {
   }
 }
 

@@ -284,6 +284,7 @@ struct library {
   ~library();
   void* dl = nullptr;  // null for an entry linked into the program
   int fd = -1;         // the file dlopened (through /proc/self/fd), open while it is loaded
+  std::string dl_name;  // "/proc/self/fd/N": the name the dynamic loader knows it by
   manifest info;       // the manifest (fake_host: made from the descriptor)
   pbgdpl_plugin_desc desc{};
   pbgdpl_store_api store{};

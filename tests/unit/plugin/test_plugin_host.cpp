@@ -606,7 +606,7 @@ TEST_CASE("calls into a plugin that is not thread-safe are serialised") {
   };
   plugin::plugin_host h(o);
   auto n = plugin::open_notifier(h, "fixture", json::object());
-  REQUIRE(n);
+  if (!n) FAIL(n.err().describe());
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t)
@@ -654,4 +654,27 @@ TEST_CASE("store listeners run after the plugin's call, outside the instance's l
   r.id = "a2";
   REQUIRE((*first)->write(store::write_op::create, r, 0, "t"));
   CHECK(heard == 1);
+}
+
+TEST_CASE("a plugin loaded after another was unloaded is itself, not the one before") {
+  // A C++ plugin stays mapped after dlclose; the dynamic loader still knows it by the name it was
+  // opened with, which must not become the next plugin's name.
+  plugin_dir d;
+  d.add_library("good", "good.so");
+  d.manifest("fixture", "good.so");
+  for (int round = 0; round < 3; ++round) {
+    {
+      plugin::host_options o;
+      o.enabled = true;
+      o.use_env_path = false;
+      o.dirs = {fixtures / "sdkfix"};
+      plugin::plugin_host h(o);
+      auto m = h.check("sdkfix");
+      REQUIRE(m);
+    }
+    plugin::plugin_host h(options_for(d));
+    auto m = h.check("fixture");
+    if (!m) FAIL(m.err().describe());
+    CHECK(m->id == "fixture");
+  }
 }

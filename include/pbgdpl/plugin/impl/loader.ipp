@@ -224,7 +224,17 @@ namespace detail {
 
 PBGDPL_DECL library::~library() {
   if (dl) ::dlclose(dl);
-  if (fd >= 0) ::close(fd);
+  if (fd < 0) return;
+  // A library may stay loaded after dlclose (a C++ plugin's unique symbols make it NODELETE),
+  // still known by "/proc/self/fd/N": then N stays taken, else the next plugin opened as N
+  // would be given this one. One descriptor per such load, for the life of the process.
+  if (!dl_name.empty()) {
+    if (void* still = ::dlopen(dl_name.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)) {
+      ::dlclose(still);
+      return;
+    }
+  }
+  ::close(fd);
 }
 
 // Reads a NUL-terminated string the plugin owns, at most `max` bytes; nullopt when longer,
@@ -435,9 +445,9 @@ inline result<std::shared_ptr<library>> dlopen_checked(const std::filesystem::pa
   if (::stat(dir.c_str(), &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX))
     return load_failure(load_errc::unsafe_library_path, file, "Ai cũng ghi được thư mục plugin (quyền o+w): không nạp",
                         "The plugin directory is writable by anyone (o+w): not loaded");
+  const bool have_proc = ::access("/proc/self/fd", F_OK) == 0;
   std::string via_fd = "/proc/self/fd/" + std::to_string(f.fd);
-  void* dl = ::dlopen(via_fd.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!dl && ::access("/proc/self/fd", F_OK) != 0) dl = ::dlopen(target.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* dl = ::dlopen(have_proc ? via_fd.c_str() : target.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!dl) {
     const char* why = ::dlerror();
     std::string w = why ? why : "?";
@@ -457,8 +467,11 @@ inline result<std::shared_ptr<library>> dlopen_checked(const std::filesystem::pa
   if (!lib) return lib;
   // The descriptor stays open while the library is loaded: the dynamic loader knows it by the
   // name "/proc/self/fd/N", and a number reused for another plugin would be taken for this one.
-  (*lib)->fd = f.fd;
-  f.fd = -1;
+  if (have_proc) {
+    (*lib)->fd = f.fd;
+    (*lib)->dl_name = via_fd;
+    f.fd = -1;
+  }
   return lib;
 }
 

@@ -127,6 +127,17 @@ struct plugins_options {
   std::string id;                 // check: only this plugin
   bool check = false;
   bool json = false;
+// `bookcase import|export` (bookcase.cpp): the National Electronic Legal Bookcase's catalogue into
+// and out of a portal's SQLite store, through the `bookcase` plugin found in plugin_dir.
+struct bookcase_options {
+  std::string plugin_dir;  // where bookcase.json and pbgdpl-bookcase.so are
+  std::string db;          // the store (pbgdpl.db); import creates it when missing
+  std::string format = "csv";
+  std::string file;        // import: the catalogue; export: where to write ("" or "-": stdout)
+  std::string unit;        // import: the unit that keeps imported books; export: only its books
+  std::string level;       // import: the level of documents that give none (default central)
+  bool accept_warnings = false;  // import: store the good rows of a catalogue with bad ones
+  bool include_drafts = false;   // export: drafts too (imported books are drafts)
 };
 
 // Each runs one command and returns its exit code: 0 done, 1 refused (bad signature, tampered,
@@ -144,5 +155,7 @@ int run_crawl(const crawl_options& o);
 int run_aggregate(const aggregate_options& o);  // aggregate.cpp: the store and network tiers
 int run_syndicate(const syndicate_options& o);
 int run_plugins(const plugins_options& o);  // exit 1 when a plugin does not load
+int run_bookcase_import(const bookcase_options& o);  // bookcase.cpp: the plugin host and the store
+int run_bookcase_export(const bookcase_options& o);
 
 }  // namespace pbgdpl_cli

@@ -41,6 +41,19 @@ CLI::Validator checked(void (*check)(const std::string&)) {
       "", "");
 }
 
+// A value from a fixed list, checked like checked() (CLI11's IsMember would print its own,
+// English-only list beside the option; the help names the values in both languages already).
+CLI::Validator one_of(std::vector<std::string> values) {
+  return CLI::Validator(
+      [values](std::string& s) -> std::string {
+        if (std::find(values.begin(), values.end(), s) != values.end()) return {};
+        std::string list;
+        for (const auto& v : values) list += (list.empty() ? "" : ", ") + v;
+        return "\"" + s + "\" không nằm trong: " + list + "\n\"" + s + "\" is not one of: " + list;
+      },
+      "", "");
+}
+
 // --- Help in both languages ------------------------------------------------------------------
 
 std::size_t columns(std::string_view s) {
@@ -204,6 +217,7 @@ struct options {
   aggregate_options aggregate;
   syndicate_options syndicate;
   plugins_options plugins;
+  bookcase_options bookcase_import, bookcase_export;
 };
 
 // Every command, option name and default of the tool; `o` receives the values.
@@ -550,6 +564,45 @@ void define(CLI::App& app, options& o) {
       dirs(c);
       c.footer("Mã thoát: 0 mọi plugin nạp được, 1 có plugin không nạp được.\n"
                "Exit codes: 0 every plugin loads, 1 one does not.");
+    auto& b = *app.add_subcommand("bookcase", both("Tủ sách pháp luật điện tử quốc gia: nhập, xuất danh mục",
+                                                   "the National Electronic Legal Bookcase: catalogue import and export"));
+    b.require_subcommand(1);
+    auto common = [](CLI::App& c, bookcase_options& v) {
+      c.add_option("--plugin-dir", v.plugin_dir, both("thư mục có plugin bookcase (bookcase.json)", "the folder holding the bookcase plugin (bookcase.json)"))
+          ->type_name("DIR")
+          ->required();
+      c.add_option("--db", v.db, both("kho dữ liệu SQLite của cổng (pbgdpl.db)", "the portal's SQLite store (pbgdpl.db)"))
+          ->type_name("FILE")
+          ->required();
+      c.add_option("--format", v.format, both("định dạng danh mục", "the catalogue's format", "csv, json"))
+          ->type_name("FORMAT")
+          ->check(one_of({"csv", "json"}))
+          ->capture_default_str();
+    };
+    {
+      auto& c = *b.add_subcommand("import", both("nhập danh mục vào kho (một giao dịch; nhập lại thì cập nhật)",
+                                                 "import a catalogue into the store (one transaction; again: updates)"));
+      o.run[&c] = [&o] { return run_bookcase_import(o.bookcase_import); };
+      auto& v = o.bookcase_import;
+      common(c, v);
+      c.add_option("file", v.file, both("tệp danh mục", "the catalogue file"))->type_name("FILE")->required();
+      c.add_option("--unit", v.unit, both("đơn vị giữ sách nhập về", "the unit that keeps imported books"))->type_name("UNIT");
+      c.add_option("--level", v.level, both("cấp của văn bản không ghi cấp", "the level of documents that give none",
+                                            "central, city, district, sector, school"))
+          ->type_name("LEVEL")
+          ->check(one_of({"central", "city", "district", "sector", "school"}));
+      c.add_flag("--accept-warnings", v.accept_warnings,
+                 both("vẫn nhập các dòng đúng khi có dòng hỏng", "import the good rows even when some are bad"));
+    }
+    {
+      auto& c = *b.add_subcommand("export", both("xuất văn bản và sách trong kho ra danh mục",
+                                                 "export the store's documents and books as a catalogue"));
+      o.run[&c] = [&o] { return run_bookcase_export(o.bookcase_export); };
+      auto& v = o.bookcase_export;
+      common(c, v);
+      c.add_option("-o", v.file, both("tệp ghi ra (mặc định: màn hình)", "the file to write (default: stdout)"))->type_name("FILE");
+      c.add_option("--unit", v.unit, both("chỉ sách của đơn vị này", "only this unit's books"))->type_name("UNIT");
+      c.add_flag("--include-drafts", v.include_drafts, both("xuất cả bản nháp", "export drafts too"));
     }
   }
   // Set last: subcommands copy their parent's footer when they are made.

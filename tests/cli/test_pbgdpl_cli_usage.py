@@ -31,6 +31,9 @@ COMMANDS = {
     ("plugins", "check"): ["--dir", "--json"],
     ("crawl",): ["-o", "--division", "--days", "--today", "--concurrency", "--budget", "--timeout", "--connect-to", "--no-ocr",
                  "--allow-private", "-q"],
+    ("bookcase",): [],
+    ("bookcase", "import"): ["--plugin-dir", "--db", "--format", "--unit", "--level", "--accept-warnings"],
+    ("bookcase", "export"): ["--plugin-dir", "--db", "--format", "-o", "--unit", "--include-drafts"],
 }
 # Vietnamese letters with their marks (ă â đ ê ô ơ ư and the tones): ASCII English has none.
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)

@@ -127,6 +127,8 @@ struct plugins_options {
   std::string id;                 // check: only this plugin
   bool check = false;
   bool json = false;
+};
+
 // `bookcase import|export` (bookcase.cpp): the National Electronic Legal Bookcase's catalogue into
 // and out of a portal's SQLite store, through the `bookcase` plugin found in plugin_dir.
 struct bookcase_options {

@@ -564,6 +564,9 @@ void define(CLI::App& app, options& o) {
       dirs(c);
       c.footer("Mã thoát: 0 mọi plugin nạp được, 1 có plugin không nạp được.\n"
                "Exit codes: 0 every plugin loads, 1 one does not.");
+    }
+  }
+  {
     auto& b = *app.add_subcommand("bookcase", both("Tủ sách pháp luật điện tử quốc gia: nhập, xuất danh mục",
                                                    "the National Electronic Legal Bookcase: catalogue import and export"));
     b.require_subcommand(1);

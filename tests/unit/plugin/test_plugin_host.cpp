@@ -535,6 +535,11 @@ TEST_CASE("plugins reach only the hosts the host allows, over its own client") {
   cfg.threads = 1;
   http::server srv(cfg, [&](http::request& req) {
     ++hits;
+    if (req.path() == "/moved") {
+      auto r = http::response::text("moved", http::status::found);
+      r.headers.emplace_back("Location", "http://192.0.2.1/elsewhere");
+      return r;
+    }
     return http::response::text("remote-" + std::string(req.header("X-Post")), http::status::created);
   });
   srv.start();
@@ -589,6 +594,15 @@ TEST_CASE("plugins reach only the hosts the host allows, over its own client") {
     REQUIRE(ok);
     CHECK(ok->status == 201);
     CHECK(ok->body == "remote-7");
+    // No redirect is followed: a POST's comes back as the answer, a GET's is an error.
+    r.url = "http://127.0.0.1:" + std::to_string(srv.port()) + "/moved";
+    auto moved = services->http("t", r);
+    REQUIRE(moved);
+    CHECK(moved->status == 302);
+    CHECK(moved->header("location") == std::optional<std::string>("http://192.0.2.1/elsewhere"));
+    r.method = "GET";
+    CHECK(services->http("t", r).err().code == errc::io_error);
+    CHECK(hits == 3);
   }
   srv.stop();
 }

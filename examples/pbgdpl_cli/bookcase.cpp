@@ -130,6 +130,28 @@ publication merged(publication stored, const publication& in) {
   return stored;
 }
 
+// Why the catalogue's `in` may not change the stored `old` it landed on (empty: it may). Numbers
+// repeat across issuers (every school has its "01/KH-THCS") and a catalogue may name any id, so a
+// match is the same act only with the same number, year and issuer; and a document of one of our
+// units is that unit's to change.
+std::pair<std::string, std::string> not_the_same(const legal_document& old, const legal_document& in, const std::string& unit) {
+  if (identity(old) != identity(in))
+    return {"mã \"" + old.id.value + "\" đã là văn bản số " + old.number + ", không phải " + in.number,
+            "the id \"" + old.id.value + "\" is already document " + old.number + ", not " + in.number};
+  if (old.issuer != in.issuer)
+    return {"văn bản số " + old.number + " đã lưu là của \"" + old.issuer + "\", không phải \"" + in.issuer + "\"",
+            "document " + old.number + " is stored as issued by \"" + old.issuer + "\", not \"" + in.issuer + "\""};
+  if (old.unit && old.unit->value != unit)
+    return {"văn bản số " + old.number + " thuộc đơn vị " + old.unit->value + " (nhập với --unit " + old.unit->value + ")",
+            "document " + old.number + " belongs to the unit " + old.unit->value + " (import with --unit " + old.unit->value + ")"};
+  return {};
+}
+
+error refused_change(const std::string& what, const std::pair<std::string, std::string>& why) {
+  return error(errc::conflict, {}, what + ": danh mục không được ghi đè: " + why.first,
+               what + ": the catalogue may not overwrite it: " + why.second);
+}
+
 struct counts {
   std::size_t created = 0, updated = 0, unchanged = 0;
 };
@@ -193,6 +215,8 @@ int run_bookcase_import(const bookcase_options& o) {
       const legal_document* old = nullptr;
       if (auto it = by_identity.find(identity(d)); it != by_identity.end()) old = it->second;
       else if (auto jt = by_id.find(d.id.value); jt != by_id.end()) old = jt->second;
+      if (old)
+        if (auto why = not_the_same(*old, d, o.unit); !why.first.empty()) return refused_change(d.number, why);
       stored_id[d.id.value] = old ? old->id.value : d.id.value;
       if (!old) {
         auto r = s.create(d, actor);
@@ -221,6 +245,9 @@ int run_bookcase_import(const bookcase_options& o) {
         ++cp.created;
         continue;
       }
+      if (old->unit != p.unit)
+        return refused_change(p.title, {"sách mã \"" + old->id.value + "\" thuộc đơn vị " + old->unit.value,
+                                        "the book \"" + old->id.value + "\" belongs to the unit " + old->unit.value});
       auto m = merged(*old, p);
       if (m == *old) {
         ++cp.unchanged;

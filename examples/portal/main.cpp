@@ -36,6 +36,12 @@
 //   --clock-offset SECONDS moves the portal's clock (what is published, what the screens play, the
 //   editor's and the API's times) by that much: tests of the legal staircase at a given hour, and
 //   a demo shown outside school hours. Sessions and device signatures keep the machine's time.
+//   Report reminders through a plugin notifier (plugin/host.hpp) instead of the webhooks:
+//   --notifier ID --notifier-config JSON|@FILE loads plugin ID (its manifest ID.json) from the
+//   --plugin-dir directories (repeatable; PBGDPL_PLUGIN_PATH too) and creates it with that
+//   configuration, e.g. --notifier smtp --notifier-config @smtp.json for e-mail reminders. The
+//   plugin reaches only the hosts given by --plugin-allow-host (repeatable), and loopback only
+//   with --plugin-allow-loopback. A plugin that does not load stops the portal before it serves.
 #include <pbgdpl/core/files.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/network/syndication_push.hpp>
@@ -50,6 +56,7 @@
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/reports/notifier.hpp>
 #include <pbgdpl/reports/periods.hpp>
+#include <pbgdpl/plugin/host.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 
@@ -105,6 +112,12 @@ struct args {
   unsigned syndicate_interval = 3600, syndicate_retry_base = 30;
   std::vector<std::pair<std::string, std::string>> syndicate_headers;
   std::int64_t clock_offset = 0;  // seconds added to the portal's clock (tests of a given hour)
+  // A plugin notifier for report reminders (--notifier); empty: the built-in webhook notifier.
+  std::vector<fs::path> plugin_dirs;
+  std::string notifier_plugin;
+  json notifier_config = json::object();
+  std::vector<std::string> plugin_allowed_hosts;
+  bool plugin_allow_loopback = false;
 };
 
 result<args> parse_args(int argc, char** argv) {
@@ -207,6 +220,37 @@ result<args> parse_args(int argc, char** argv) {
       auto v = value();
       if (!v) return v.err();
       a.trusted_proxies.push_back(*v);
+    } else if (k == "--plugin-dir" || k == "--plugin-allow-host") {
+      auto v = value();
+      if (!v) return v.err();
+      if (v->empty()) return error(errc::invalid_argument, std::string(k), "Giá trị rỗng", "Empty value");
+      if (k == "--plugin-dir") a.plugin_dirs.emplace_back(*v);
+      else a.plugin_allowed_hosts.push_back(*v);
+    } else if (k == "--plugin-allow-loopback") {
+      a.plugin_allow_loopback = true;
+    } else if (k == "--notifier") {
+      auto v = value();
+      if (!v) return v.err();
+      bool ok = !v->empty() && v->size() <= 64 && std::all_of(v->begin(), v->end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      });
+      if (!ok) return error(errc::invalid_argument, "--notifier", "Mã plugin chỉ gồm a-z, 0-9, _ và -", "A plugin id is [a-z0-9_-]{1,64}");
+      a.notifier_plugin = *v;
+    } else if (k == "--notifier-config") {
+      auto v = value();
+      if (!v) return v.err();
+      std::string text = *v;
+      if (!text.empty() && text[0] == '@') {
+        // The configuration holds secrets (a password, a token): a file keeps them out of `ps`.
+        auto file = files::read_regular(text.substr(1), 1u << 20);
+        if (!file) return error(file.err().code, "--notifier-config", file.err().message_vi, file.err().message_en);
+        text = std::move(*file);
+      }
+      auto j = json::parse(text, nullptr, false);
+      if (j.is_discarded() || !j.is_object())
+        return error(errc::parse_error, "--notifier-config", "Cấu hình plugin phải là một đối tượng JSON",
+                     "The plugin configuration must be a JSON object");
+      a.notifier_config = std::move(j);
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
@@ -215,7 +259,9 @@ result<args> parse_args(int argc, char** argv) {
                    "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n"
                    "              [--syndicate-url URL] [--syndicate-unit ID] [--syndicate-interval SECONDS]\n"
                    "              [--syndicate-retry-base SECONDS] [--syndicate-header \"Name: value\"]...\n"
-                   "              [--clock-offset SECONDS]\n";
+                   "              [--clock-offset SECONDS]\n"
+                   "              [--plugin-dir DIR]... [--notifier ID --notifier-config JSON|@FILE]\n"
+                   "              [--plugin-allow-host HOST]... [--plugin-allow-loopback]\n";
       std::exit(0);
     } else {
       return error(errc::invalid_argument, std::string(k), "Tham số không biết: " + std::string(k), "Unknown option: " + std::string(k));
@@ -318,6 +364,28 @@ result<std::shared_ptr<const trust::secret_key>> syndication_key(const fs::path&
 int main(int argc, char** argv) {
   auto a = parse_args(argc, argv);
   if (!a) return fail(a.err());
+  if (a->notifier_plugin.empty() && !a->notifier_config.empty())
+    return fail(error(errc::invalid_argument, "--notifier-config", "--notifier-config cần --notifier", "--notifier-config needs --notifier"));
+
+  // The reminders' plugin notifier, loaded before anything is served: a plugin that does not
+  // load (missing, built for another ABI, refusing its configuration) stops the portal here.
+  std::unique_ptr<plugin::plugin_host> plugins;
+  std::unique_ptr<reports::notifier> plugin_notifier;
+  if (!a->notifier_plugin.empty()) {
+    plugin::host_options po;
+    po.enabled = true;
+    po.dirs = a->plugin_dirs;
+    po.clock = [offset = a->clock_offset] { return now() + std::chrono::seconds(offset); };
+    po.http_allowed_hosts = a->plugin_allowed_hosts;
+    po.http_allow_loopback = a->plugin_allow_loopback;
+    plugins = std::make_unique<plugin::plugin_host>(std::move(po));
+    auto n = plugin::open_notifier(*plugins, a->notifier_plugin, a->notifier_config);
+    if (!n) return fail(n.err());
+    plugin_notifier = std::move(*n);
+    if (!a->quiet)
+      std::cout << "Nhắc hạn báo cáo qua plugin / report reminders through the plugin: " << a->notifier_plugin << " ("
+                << plugin_notifier->name() << ")\n";
+  }
 
   auto db = store::open_sqlite_store(a->data / "pbgdpl.db");
   if (!db) return fail(db.err());
@@ -494,7 +562,9 @@ int main(int argc, char** argv) {
   // hears, once per reminder day, through the webhooks of its unit and of those above it that
   // subscribe to "report.reminder"; the dispatcher above delivers them. Checked hourly.
   // (The deliveries are due on the dispatcher's clock, the machine's; the reminder day is the portal's.)
-  reports::webhook_notifier reminder_channel(**db, "reminders");
+  // (Or through the plugin notifier given by --notifier.)
+  reports::webhook_notifier webhook_reminders(**db, "reminders");
+  reports::notifier& reminder_channel = plugin_notifier ? *plugin_notifier : static_cast<reports::notifier&>(webhook_reminders);
   reports::reminder_timer::options reminding;
   reminding.now = clock_now;
   reminding.on_error = [](const error& e) {

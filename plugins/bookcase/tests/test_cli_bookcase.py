@@ -152,6 +152,34 @@ def test_a_write_the_store_refuses_rolls_back_the_whole_import(tmp_path):
     assert items(db) == before  # neither the new document nor the first change is there
 
 
+def test_an_import_never_rewrites_another_authority_s_document_or_another_unit_s_book(tmp_path):
+    # Red team: numbers repeat across issuers (every school has its "01/KH-THCS"), and a catalogue
+    # may name any id. Neither may turn a stored record into another one.
+    db = tmp_path / "pbgdpl.db"
+    seed = tmp_path / "seed.csv"
+    seed.write_text("id,kind,category,number,type,title,issuer,issued_on\r\n"
+                    ",document,,01/KH-THCS,Kế hoạch,Kế hoạch của trường A,Trường THCS A,01/02/2024\r\n"
+                    "sach-a,book,hoi_dap,,,Sách của trường A,,\r\n", encoding="utf-8")
+    r = pbgdpl("bookcase", "import", "--plugin-dir", PLUGINS, "--db", db, "--format", "csv", "--unit", "thcs-a", seed)
+    assert r.returncode == 0, r.stderr
+    before = items(db)
+    attacks = [
+        # the same number and year from another issuer
+        ",document,,01/KH-THCS,Kế hoạch,<script>alert(1)</script>,Trường THCS B,01/02/2024",
+        # the stored document's id on another document
+        "vb-01-kh-thcs-2024,document,,05/QĐ-UBND,Quyết định,Đổi số,UBND quận,01/03/2024",
+        # another unit's book by its id
+        "sach-a,book,hoi_dap,,,Sách đã bị đổi,,",
+    ]
+    for row in attacks:
+        bad = tmp_path / "bad.csv"
+        bad.write_text("id,kind,category,number,type,title,issuer,issued_on\r\n" + row + "\r\n", encoding="utf-8")
+        r = pbgdpl("bookcase", "import", "--plugin-dir", PLUGINS, "--db", db, "--format", "csv", "--unit", "thcs-b", bad)
+        assert r.returncode in (1, 3), (row, r.stdout, r.stderr)
+        assert "Lỗi:" in r.stderr and "Error:" in r.stderr and "rolled back" in r.stderr, r.stderr
+        assert items(db) == before, row
+
+
 def test_hostile_inputs_are_refused_without_hanging(tmp_path):
     db = tmp_path / "pbgdpl.db"
     fifo = tmp_path / "catalogue.csv"

@@ -80,7 +80,9 @@ inline pbgdpl_status pbgdpl_host_http(void* c, const char* request, std::size_t 
     if (!r) return host_fail(err, r.err());
     auto answer = x.host->http(x.plugin_id, *r);
     if (!answer) return host_fail(err, answer.err());
-    give_host_buffer(response, http_response_to_json(*answer).dump());
+    // A server's header bytes need not be UTF-8 (obs-text): shown as U+FFFD rather than failing
+    // an exchange that happened (a delivered POST taken for a failure is sent again).
+    give_host_buffer(response, http_response_to_json(*answer).dump(-1, ' ', false, json::error_handler_t::replace));
     return PBGDPL_STATUS_OK;
   } catch (const exception& e) {
     return host_fail(err, e.err());

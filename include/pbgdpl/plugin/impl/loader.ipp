@@ -441,6 +441,24 @@ inline result<std::shared_ptr<library>> dlopen_checked(const std::filesystem::pa
   if (st.st_mode & S_IWOTH)
     return load_failure(load_errc::unsafe_library_path, file, "Ai cũng ghi được tệp thư viện (quyền o+w): không nạp",
                         "The library file is writable by anyone (o+w): not loaded");
+  // The sticky bit (/tmp) keeps others from replacing files, not from adding their own: in such a
+  // directory only a library of ours or root's is ours to run.
+  if (struct stat shared {}; ::stat(dir.c_str(), &shared) == 0 && (shared.st_mode & S_IWOTH) && st.st_uid != ::geteuid() &&
+                             st.st_uid != 0)
+    return load_failure(load_errc::unsafe_library_path, file,
+                        "Thư mục plugin ai cũng ghi được và tệp thư viện thuộc người dùng khác: không nạp",
+                        "The plugin directory is writable by anyone and the library belongs to another user: not loaded");
+  // A parent anyone may write (without the sticky bit) lets them swap the whole directory.
+  std::error_code parent_ec;
+  auto real_dir = std::filesystem::canonical(dir, parent_ec);
+  for (auto p = real_dir.parent_path(); !parent_ec && !p.empty(); p = p.parent_path()) {
+    struct stat ps {};
+    if (::stat(p.c_str(), &ps) == 0 && (ps.st_mode & S_IWOTH) && !(ps.st_mode & S_ISVTX))
+      return load_failure(load_errc::unsafe_library_path, file,
+                          "Ai cũng ghi được thư mục cha " + p.string() + " của thư mục plugin (quyền o+w): không nạp",
+                          "The plugin directory's parent " + p.string() + " is writable by anyone (o+w): not loaded");
+    if (p == p.root_path()) break;
+  }
   struct stat dst {};
   if (::stat(dir.c_str(), &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX))
     return load_failure(load_errc::unsafe_library_path, file, "Ai cũng ghi được thư mục plugin (quyền o+w): không nạp",

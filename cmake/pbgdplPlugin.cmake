@@ -6,6 +6,23 @@
 # `<id>.json` beside it, which the host reads before it loads any code. The target is
 # pbgdpl_plugin_<id>. Installed with the SDK (share/cmake/pbgdpl/pbgdplPlugin.cmake), so vendors
 # use the same function after find_package(pbgdpl).
+# The ABI version a manifest declares is abi.h's (in the source tree or the installed prefix).
+foreach(_pbgdpl_abi_candidate "${CMAKE_CURRENT_LIST_DIR}/../include/pbgdpl/plugin/abi.h"
+                              "${CMAKE_CURRENT_LIST_DIR}/../../../include/pbgdpl/plugin/abi.h")
+  if(EXISTS "${_pbgdpl_abi_candidate}")
+    file(STRINGS "${_pbgdpl_abi_candidate}" _pbgdpl_abi_lines REGEX "^#define PBGDPL_ABI_(MAJOR|MINOR) [0-9]+")
+    foreach(_line ${_pbgdpl_abi_lines})
+      if(_line MATCHES "^#define PBGDPL_ABI_(MAJOR|MINOR) ([0-9]+)")
+        set(PBGDPL_PLUGIN_ABI_${CMAKE_MATCH_1} ${CMAKE_MATCH_2})
+      endif()
+    endforeach()
+    break()
+  endif()
+endforeach()
+if(NOT DEFINED PBGDPL_PLUGIN_ABI_MAJOR OR NOT DEFINED PBGDPL_PLUGIN_ABI_MINOR)
+  message(FATAL_ERROR "pbgdplPlugin.cmake: cannot read the ABI version from plugin/abi.h")
+endif()
+
 function(pbgdpl_add_plugin id)
   cmake_parse_arguments(P "" "VERSION;LICENSE;DESCRIPTION;OUTPUT_DIRECTORY" "SOURCES;KINDS;LIBRARIES" ${ARGN})
   if(NOT id MATCHES "^[a-z0-9_-]+$")
@@ -71,7 +88,7 @@ function(pbgdpl_add_plugin id)
 "{
   \"id\": \"${id}\",
   \"library\": \"pbgdpl-${id}.so\",
-  \"abi\": {\"major\": 1, \"minor\": 0},
+  \"abi\": {\"major\": ${PBGDPL_PLUGIN_ABI_MAJOR}, \"minor\": ${PBGDPL_PLUGIN_ABI_MINOR}},
   \"kinds\": [${kinds_json}],
   \"version\": \"${P_VERSION}\",
   \"license\": \"${P_LICENSE}\",

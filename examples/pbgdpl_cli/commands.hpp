@@ -120,6 +120,15 @@ struct syndicate_options {
   bool allow_private = false;
 };
 
+// `plugins list` / `plugins check [ID]`: the plugin directories' manifests, and whether each
+// library loads (plugins.cpp: the plugin tier).
+struct plugins_options {
+  std::vector<std::string> dirs;  // besides PBGDPL_PLUGIN_PATH
+  std::string id;                 // check: only this plugin
+  bool check = false;
+  bool json = false;
+};
+
 // `bookcase import|export` (bookcase.cpp): the National Electronic Legal Bookcase's catalogue into
 // and out of a portal's SQLite store, through the `bookcase` plugin found in plugin_dir.
 struct bookcase_options {
@@ -147,6 +156,7 @@ int run_bundle_verify(const bundle_verify_options& o);
 int run_crawl(const crawl_options& o);
 int run_aggregate(const aggregate_options& o);  // aggregate.cpp: the store and network tiers
 int run_syndicate(const syndicate_options& o);
+int run_plugins(const plugins_options& o);  // exit 1 when a plugin does not load
 int run_bookcase_import(const bookcase_options& o);  // bookcase.cpp: the plugin host and the store
 int run_bookcase_export(const bookcase_options& o);
 

@@ -216,6 +216,7 @@ struct options {
   crawl_options crawl;
   aggregate_options aggregate;
   syndicate_options syndicate;
+  plugins_options plugins;
   bookcase_options bookcase_import, bookcase_export;
 };
 
@@ -536,6 +537,34 @@ void define(CLI::App& app, options& o) {
                both("cho phép gửi tới địa chỉ nội bộ (127.0.0.1, mạng LAN)", "allow an endpoint on a private address (127.0.0.1, LAN)"));
     c.footer("Mỗi lần gửi lại dùng cùng Idempotency-Key; nhật ký gửi được lưu trong pbgdpl.db.\n"
              "Every retry sends the same Idempotency-Key; the delivery log is kept in pbgdpl.db.");
+  }
+  {
+    auto& p = *app.add_subcommand("plugins", both("plugin trong các thư mục plugin", "the plugins in the plugin directories"));
+    p.require_subcommand(1);
+    auto& v = o.plugins;
+    auto dirs = [&v](CLI::App& c) {
+      c.add_option("--dir", v.dirs, both("thư mục plugin (thêm vào PBGDPL_PLUGIN_PATH)", "a plugin directory (besides PBGDPL_PLUGIN_PATH)"))
+          ->type_name("DIR")
+          ->allow_extra_args(false);
+      c.add_flag("--json", v.json, both("in kết quả dạng JSON", "print JSON"));
+    };
+    {
+      auto& c = *p.add_subcommand("list", both("liệt kê các tệp khai báo (không nạp mã)", "list the manifests (no code is loaded)"));
+      o.run[&c] = [&o] { return run_plugins(o.plugins); };
+      dirs(c);
+    }
+    {
+      auto& c = *p.add_subcommand("check", both("nạp thử từng plugin và cho biết lỗi nếu có",
+                                                "load each plugin and say why one does not"));
+      o.run[&c] = [&o] {
+        o.plugins.check = true;
+        return run_plugins(o.plugins);
+      };
+      c.add_option("ID", v.id, both("chỉ kiểm tra plugin này", "check only this plugin"))->type_name("ID");
+      dirs(c);
+      c.footer("Mã thoát: 0 mọi plugin nạp được, 1 có plugin không nạp được.\n"
+               "Exit codes: 0 every plugin loads, 1 one does not.");
+    }
   }
   {
     auto& b = *app.add_subcommand("bookcase", both("Tủ sách pháp luật điện tử quốc gia: nhập, xuất danh mục",

@@ -2,21 +2,32 @@
 # Installs pbgdpl into fresh prefixes and builds the consumer project against the installed package
 # only (find_package and pkg-config), never the source tree, in both modes: the mode of this build
 # (the compiled mode under `make test`) and the header-only mode vendors get by default. The
-# consumer links the whole library, the plugin SDK, and a single tier (pbgdpl::core) alone.
+# consumer links the whole library, the plugin SDK, and a single tier (pbgdpl::core) alone. In this
+# build's mode a plugin is also built out of tree (pbgdpl_add_plugin) and the consumer hosts it.
 set -euo pipefail
 src=$1 build=$2
-jobs=$(nproc)
+jobs=${PBGDPL_JOBS:-$(nproc)}
 
-consume() {  # consume <prefix> <consumer build dir> <label>
-  local prefix=$1 out=$2 label=$3
+consume() {  # consume <prefix> <consumer build dir> <label> <with the out-of-tree plugin: ON|OFF>
+  local prefix=$1 out=$2 label=$3 plugin=$4
   test -f "$prefix/share/cmake/pbgdpl/pbgdplConfig.cmake"
-  for pc in pbgdpl pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network pbgdpl-signage pbgdpl-reports pbgdpl-portal; do
+  for pc in pbgdpl pbgdpl-core pbgdpl-trust pbgdpl-store pbgdpl-http pbgdpl-network pbgdpl-signage pbgdpl-reports pbgdpl-portal pbgdpl-plugin; do
     test -f "$prefix/share/pkgconfig/$pc.pc" || { echo "missing $pc.pc" >&2; exit 1; }
   done
   rm -rf "$out"
-  cmake -S "$src/tests/package/consumer" -B "$out" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+  cmake -S "$src/tests/package/consumer" -B "$out" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+    -DPBGDPL_PACKAGE_PLUGIN="$plugin" >/dev/null
   cmake --build "$out" -j "$jobs"
   "$out/consumer"
+  if [ "$plugin" = ON ]; then
+    # The plugin as pbgdpl_add_plugin() wrote it: its manifest beside it, only its entry exported.
+    test -f "$out/plugins/vendorplug.json" && test -f "$out/plugins/pbgdpl-vendorplug.so"
+    nm -D --defined-only "$out/plugins/pbgdpl-vendorplug.so" | grep -q ' T pbgdpl_plugin_init$'
+    if nm -D --defined-only "$out/plugins/pbgdpl-vendorplug.so" | grep -E ' T ' | grep -vq ' T pbgdpl_plugin_init$'; then
+      echo "the plugin exports more functions than its entry point" >&2; exit 1
+    fi
+    "$out/consumer" "$out/plugins"
+  fi
   "$out/consumer_sdk"
   "$out/consumer_core"
   # pkg-config: the relocatable prefix, and a single tier's flags name nothing of the others.
@@ -45,7 +56,7 @@ grep -q 'PBGDPL_SEPARATE_COMPILATION:BOOL=ON' "$build/CMakeCache.txt" && mode=co
 if [ $mode = compiled ]; then
   test -f "$prefix/lib/libpbgdpl_core.a" || { echo "compiled mode installed no libpbgdpl_core.a" >&2; exit 1; }
 fi
-consume "$prefix" "$build/package-consumer" "$mode"
+consume "$prefix" "$build/package-consumer" "$mode" ON
 
 # 2. The other mode, configured (no tests) and installed from the same sources.
 other=$build/package-other-mode
@@ -56,4 +67,4 @@ cmake -S "$src" -B "$other" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPBGDPL_BUILD_T
   -DPBGDPL_SEPARATE_COMPILATION=$opt >/dev/null
 cmake --build "$other" -j "$jobs"
 cmake --install "$other" --prefix "$other_prefix" >/dev/null
-consume "$other_prefix" "$build/package-consumer-other" "$other_mode"
+consume "$other_prefix" "$build/package-consumer-other" "$other_mode" OFF

@@ -148,9 +148,14 @@ class instance {
   template <class F>
   auto locked(F&& f) -> decltype(f());
 
-  // Where host->store_changed batches for this instance go (one listener; empty to stop). A
-  // batch that does not decode is logged and dropped.
-  void on_changes(std::function<void(const std::vector<store::change>&)> fn);
+  // Where host->store_changed batches for this instance go: one listener per `owner` (a handle;
+  // setting it again replaces that owner's), until stop_changes(owner). A batch that does not
+  // decode is logged and dropped. A batch reported during a call into the instance reaches the
+  // listener after that call returns and its lock is released (as store listeners expect: they
+  // may use the store, and other threads may hold locks the listener takes); one reported from
+  // the plugin's own threads (another node's commit) is delivered at once.
+  void on_changes(const void* owner, std::function<void(const std::vector<store::change>&)> fn);
+  void stop_changes(const void* owner);
   void deliver_changes(std::string_view batch_json) noexcept;
   void log(pbgdpl_log_level level, std::string_view message) const;
 
@@ -162,7 +167,17 @@ class instance {
   bool created_ = false;
   std::recursive_mutex mu_;  // recursive: a transaction's body calls back on the same thread
   std::recursive_mutex changes_mu_;
-  std::function<void(const std::vector<store::change>&)> on_changes_;
+  std::vector<std::pair<const void*, std::function<void(const std::vector<store::change>&)>>> listeners_;
+
+  // Marks this thread as inside a call into the instance; the outermost one, once the lock is
+  // released, hands the batches reported meanwhile to the listener.
+  struct call_scope {
+    explicit call_scope(instance& i);
+    ~call_scope();
+    instance& inst;
+    bool outermost;
+  };
+  void deliver_now(const std::vector<store::change>& batch) noexcept;
 };
 
 class plugin_host {
@@ -268,6 +283,8 @@ struct library {
   library& operator=(const library&) = delete;
   ~library();
   void* dl = nullptr;  // null for an entry linked into the program
+  int fd = -1;         // the file dlopened (through /proc/self/fd), open while it is loaded
+  std::string dl_name;  // "/proc/self/fd/N": the name the dynamic loader knows it by
   manifest info;       // the manifest (fake_host: made from the descriptor)
   pbgdpl_plugin_desc desc{};
   pbgdpl_store_api store{};
@@ -305,6 +322,7 @@ PBGDPL_DECL std::shared_ptr<services> make_host_services(const host_options& o);
 
 template <class F>
 auto instance::locked(F&& f) -> decltype(f()) {
+  call_scope scope(*this);  // declared first: its end runs after the lock's
   std::unique_lock<std::recursive_mutex> lock(mu_, std::defer_lock);
   if (!thread_safe()) lock.lock();
   try {

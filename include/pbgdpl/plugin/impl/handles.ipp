@@ -26,9 +26,9 @@ inline error kind_not_provided(const instance& inst, std::string_view kind) {
 class plugin_store final : public pbgdpl::store::store {
  public:
   explicit plugin_store(std::shared_ptr<instance> inst) : inst_(std::move(inst)), api_(*inst_->store_api()) {
-    inst_->on_changes([this](const std::vector<pbgdpl::store::change>& batch) { notify(batch); });
+    inst_->on_changes(this, [this](const std::vector<pbgdpl::store::change>& batch) { notify(batch); });
   }
-  ~plugin_store() override { inst_->on_changes({}); }
+  ~plugin_store() override { inst_->stop_changes(this); }
 
   result<void> write(pbgdpl::store::write_op op, const pbgdpl::store::record& r, std::uint64_t expected, std::string_view actor) override {
     json req{{"op", std::string(pbgdpl::store::to_string(op))}, {"record", store_codec::encode(r)}, {"expected", expected},

@@ -224,6 +224,17 @@ namespace detail {
 
 PBGDPL_DECL library::~library() {
   if (dl) ::dlclose(dl);
+  if (fd < 0) return;
+  // A library may stay loaded after dlclose (a C++ plugin's unique symbols make it NODELETE),
+  // still known by "/proc/self/fd/N": then N stays taken, else the next plugin opened as N
+  // would be given this one. One descriptor per such load, for the life of the process.
+  if (!dl_name.empty()) {
+    if (void* still = ::dlopen(dl_name.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NOLOAD)) {
+      ::dlclose(still);
+      return;
+    }
+  }
+  ::close(fd);
 }
 
 // Reads a NUL-terminated string the plugin owns, at most `max` bytes; nullopt when longer,
@@ -269,7 +280,8 @@ PBGDPL_DECL result<std::shared_ptr<library>> open_library(pbgdpl_plugin_init_fn 
   }
   const std::string host_abi = std::to_string(presented.major) + "." + std::to_string(presented.minor);
   if (st == PBGDPL_STATUS_VERSION) {
-    if (expected && expected->abi_major != presented.major)
+    // Without a manifest to say which, a host of this build's own major was refused for its minor.
+    if (expected ? expected->abi_major != presented.major : presented.major != PBGDPL_ABI_MAJOR)
       return load_failure(load_errc::abi_major_mismatch, file, "Plugin từ chối ABI " + host_abi + " của máy chủ (khác phiên bản chính)",
                           "The plugin refused the host's ABI " + host_abi + " (another major version)");
     return load_failure(load_errc::abi_minor_too_new, file,
@@ -451,9 +463,9 @@ inline result<std::shared_ptr<library>> dlopen_checked(const std::filesystem::pa
   if (::stat(dir.c_str(), &dst) == 0 && (dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX))
     return load_failure(load_errc::unsafe_library_path, file, "Ai cũng ghi được thư mục plugin (quyền o+w): không nạp",
                         "The plugin directory is writable by anyone (o+w): not loaded");
+  const bool have_proc = ::access("/proc/self/fd", F_OK) == 0;
   std::string via_fd = "/proc/self/fd/" + std::to_string(f.fd);
-  void* dl = ::dlopen(via_fd.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!dl && ::access("/proc/self/fd", F_OK) != 0) dl = ::dlopen(target.c_str(), RTLD_NOW | RTLD_LOCAL);
+  void* dl = ::dlopen(have_proc ? via_fd.c_str() : target.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!dl) {
     const char* why = ::dlerror();
     std::string w = why ? why : "?";
@@ -469,7 +481,16 @@ inline result<std::shared_ptr<library>> dlopen_checked(const std::filesystem::pa
   pbgdpl_plugin_init_fn entry;
   static_assert(sizeof entry == sizeof sym);
   std::memcpy(&entry, &sym, sizeof entry);
-  return open_library(entry, dl, file, expected, std::move(host), presented);
+  auto lib = open_library(entry, dl, file, expected, std::move(host), presented);
+  if (!lib) return lib;
+  // The descriptor stays open while the library is loaded: the dynamic loader knows it by the
+  // name "/proc/self/fd/N", and a number reused for another plugin would be taken for this one.
+  if (have_proc) {
+    (*lib)->fd = f.fd;
+    (*lib)->dl_name = via_fd;
+    f.fd = -1;
+  }
+  return lib;
 }
 
 PBGDPL_DECL result<std::shared_ptr<library>> load_library(const manifest& m, std::shared_ptr<services> host, abi_version presented) {
@@ -610,14 +631,71 @@ PBGDPL_DECL result<json> instance::call_json(detail::json_call fn, const json& r
   return j;
 }
 
-PBGDPL_DECL void instance::on_changes(std::function<void(const std::vector<store::change>&)> fn) {
+PBGDPL_DECL void instance::on_changes(const void* owner, std::function<void(const std::vector<store::change>&)> fn) {
   std::lock_guard<std::recursive_mutex> lock(changes_mu_);
-  on_changes_ = std::move(fn);
+  stop_changes(owner);
+  if (fn) listeners_.emplace_back(owner, std::move(fn));
+}
+
+PBGDPL_DECL void instance::stop_changes(const void* owner) {
+  std::lock_guard<std::recursive_mutex> lock(changes_mu_);
+  std::erase_if(listeners_, [owner](const auto& l) { return l.first == owner; });
+}
+
+namespace detail {
+// This thread's calls into instances, and the batches reported during them (a few at most).
+struct thread_calls {
+  std::vector<const instance*> active;
+  std::vector<std::pair<const instance*, std::vector<store::change>>> pending;
+};
+inline thread_calls& this_thread_calls() {
+  thread_local thread_calls calls;
+  return calls;
+}
+}  // namespace detail
+
+PBGDPL_DECL instance::call_scope::call_scope(instance& i) : inst(i) {
+  auto& active = detail::this_thread_calls().active;
+  outermost = std::find(active.begin(), active.end(), &i) == active.end();
+  active.push_back(&i);
+}
+
+PBGDPL_DECL instance::call_scope::~call_scope() {
+  auto& calls = detail::this_thread_calls();
+  calls.active.erase(std::find(calls.active.rbegin(), calls.active.rend(), &inst).base() - 1);
+  if (!outermost) return;
+  // Taken out first: a listener may call the instance again, and that call's batches come after.
+  std::vector<std::vector<store::change>> mine;
+  for (auto it = calls.pending.begin(); it != calls.pending.end();) {
+    if (it->first == &inst) {
+      mine.push_back(std::move(it->second));
+      it = calls.pending.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (const auto& batch : mine) inst.deliver_now(batch);
+}
+
+PBGDPL_DECL void instance::deliver_now(const std::vector<store::change>& batch) noexcept {
+  try {
+    std::lock_guard<std::recursive_mutex> lock(changes_mu_);
+    // A copy: a listener may add or remove listeners (a handle made or dropped in it).
+    auto listeners = listeners_;
+    for (const auto& [owner, fn] : listeners) {
+      const void* o = owner;
+      if (std::none_of(listeners_.begin(), listeners_.end(), [o](const auto& l) { return l.first == o; })) continue;
+      try {
+        fn(batch);
+      } catch (...) {  // a listener's failure stays on this side of the boundary
+      }
+    }
+  } catch (...) {
+  }
 }
 
 PBGDPL_DECL void instance::deliver_changes(std::string_view batch_json) noexcept {
   try {
-    std::lock_guard<std::recursive_mutex> lock(changes_mu_);
     auto j = parse_limited(batch_json, max_boundary_bytes);
     if (!j) {
       log(PBGDPL_LOG_ERROR, "store_changed: invalid JSON dropped: " + j.err().message_en);
@@ -629,8 +707,13 @@ PBGDPL_DECL void instance::deliver_changes(std::string_view batch_json) noexcept
       return;
     }
     if (lib_->ctx && lib_->ctx->host) lib_->ctx->host->changes_seen(id(), *batch);
-    if (on_changes_) on_changes_(*batch);
-  } catch (...) {  // a listener's failure stays on this side of the boundary
+    auto& calls = detail::this_thread_calls();
+    if (std::find(calls.active.begin(), calls.active.end(), this) != calls.active.end()) {
+      calls.pending.emplace_back(this, std::move(*batch));
+      return;
+    }
+    deliver_now(*batch);
+  } catch (...) {
   }
 }
 

@@ -6,9 +6,13 @@
 
 #include <sqlite3.h>
 
+// The PostgreSQL factory only where the build gives the plugin directory (the store tests):
+// the other areas that borrow these builders need neither libpq nor the plugin host.
+#if defined(PBGDPL_PLUGIN_DIR)
 #include <pbgdpl/plugin/host.hpp>
 
 #include <libpq-fe.h>
+#endif
 
 #include <doctest/doctest.h>
 
@@ -106,6 +110,7 @@ struct sqlite_factory {
   }
 };
 
+#if defined(PBGDPL_PLUGIN_DIR)
 // PostgreSQL, through the plugin host as a portal loads it: the "postgres" plugin from the
 // build's plugins/ directory, one schema of its own per factory (every make() opens it, as
 // sqlite_factory's opens one file), dropped with the factory. The server comes from PBGDPL_TEST_PG, which the
@@ -148,5 +153,6 @@ struct postgres_factory {
   postgres_factory(const postgres_factory&) = delete;
   postgres_factory& operator=(const postgres_factory&) = delete;
 };
+#endif
 
 }  // namespace fixtures

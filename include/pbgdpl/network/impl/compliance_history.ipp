@@ -21,7 +21,7 @@ PBGDPL_DECL std::vector<const unit*> schools_below(const unit_directory& dir, st
 
 namespace history_detail {
 
-inline std::string verdict_name(const site_result& r, criterion c) { return std::string(to_string(r.verdict_of(c))); }
+inline std::string verdict_name(const site_result& r, criterion c) { return std::string(::pbgdpl::to_string(r.verdict_of(c))); }
 
 inline std::size_t index_of(const std::string& v) { return v == "met" ? 0 : v == "not_met" ? 1 : 2; }
 

@@ -607,7 +607,14 @@ PBGDPL_DECL result<std::string> instance::call(detail::json_call fn, std::string
   };
   if (*st != PBGDPL_STATUS_OK) {
     std::string_view et(err.data ? err.data : "", err.data ? err.size : 0);
-    return named(error_from_abi_text(et.substr(0, std::min<std::size_t>(et.size(), 1u << 20)), *st));
+    auto e = error_from_abi_text(et.substr(0, std::min<std::size_t>(et.size(), 1u << 20)), *st);
+    // A refusal about the request (an empty search, a stale version, a missing record) is the
+    // store's answer and reaches people as the built-in stores word it; a failure of the plugin
+    // itself names the plugin, so that an operator knows where to look.
+    const bool plugin_fault = *st == PBGDPL_STATUS_INTERNAL || *st == PBGDPL_STATUS_UNAVAILABLE ||
+                              *st == PBGDPL_STATUS_CORRUPT || *st == PBGDPL_STATUS_VERSION ||
+                              *st == PBGDPL_STATUS_UNSUPPORTED;
+    return plugin_fault ? named(std::move(e)) : e;
   }
   if (!out.data && out.size != 0)
     return named(error(errc::corrupt, {}, "câu trả lời không hợp lệ (con trỏ rỗng)", "invalid answer (null data)"));
@@ -618,7 +625,16 @@ PBGDPL_DECL result<std::string> instance::call(detail::json_call fn, std::string
 }
 
 PBGDPL_DECL result<json> instance::call_json(detail::json_call fn, const json& request, std::string_view what) {
-  auto text = call(fn, request.dump(-1, ' ', false, json::error_handler_t::replace), what);
+  // Text that is not UTF-8 is refused here, as every built-in store refuses it: replaced by
+  // U+FFFD it would reach the plugin as a different, valid request (a search for other words).
+  std::string request_text;
+  try {
+    request_text = request.dump(-1, ' ', false, json::error_handler_t::strict);
+  } catch (const json::type_error&) {
+    return error(errc::invalid_utf8, {}, "Yêu cầu gửi plugin \"" + id() + "\" có văn bản không phải UTF-8",
+                 "The request to plugin \"" + id() + "\" holds text that is not UTF-8");
+  }
+  auto text = call(fn, request_text, what);
   if (!text) return text.err();
   auto j = parse_limited(*text, max_boundary_bytes);
   if (!j) {

@@ -899,6 +899,16 @@ result<std::vector<std::string>> pg_store::expand_units(const filter& f) {
   return ids;
 }
 
+// The units a filter's unit clause admits: none when it has none, the unit alone, or the unit
+// and every unit below it.
+result<std::optional<std::vector<std::string>>> pg_store::unit_scope(const filter& f) {
+  if (!f.unit) return std::optional<std::vector<std::string>>{};
+  if (!f.include_descendants) return std::optional<std::vector<std::string>>{std::vector<std::string>{*f.unit}};
+  auto u = expand_units(f);
+  if (!u) return u.err();
+  return std::optional<std::vector<std::string>>{std::move(*u)};
+}
+
 result<page<record>> pg_store::list_records(std::string_view kind, const list_query& q) {
   if (auto l = check_limit(q.limit); !l) return l.err();
   std::optional<std::pair<std::string, std::string>> after;
@@ -909,16 +919,9 @@ result<page<record>> pg_store::list_records(std::string_view kind, const list_qu
   }
   std::lock_guard lock(mu_);
   if (auto c = ensure_connection(); !c) return c.err();
-  std::optional<std::vector<std::string>> units;
-  if (q.where.unit) {
-    if (q.where.include_descendants) {
-      auto u = expand_units(q.where);
-      if (!u) return u.err();
-      units = std::move(*u);
-    } else {
-      units = std::vector<std::string>{*q.where.unit};
-    }
-  }
+  auto scope = unit_scope(q.where);
+  if (!scope) return scope.err();
+  std::optional<std::vector<std::string>> units = std::move(*scope);
   params p{std::string(kind)};
   std::string sql = std::string("SELECT ") +
                     (q.bodies ? pg_detail::record_columns : pg_detail::record_columns_no_body) +
@@ -1008,16 +1011,9 @@ result<search_page> pg_store::search(const search_request& req) {
     return e;
   };
 
-  std::optional<std::vector<std::string>> units;
-  if (q.where.unit) {
-    if (q.where.include_descendants) {
-      auto u = expand_units(q.where);
-      if (!u) return u.err();
-      units = std::move(*u);
-    } else {
-      units = std::vector<std::string>{*q.where.unit};
-    }
-  }
+  auto scope = unit_scope(q.where);
+  if (!scope) return scope.err();
+  std::optional<std::vector<std::string>> units = std::move(*scope);
   // A document number in the query: the (unarchived) documents with it, whatever the filters,
   // give the ids their citers name; a citer may also name the number itself.
   std::vector<std::string> cited;

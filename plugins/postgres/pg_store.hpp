@@ -96,6 +96,7 @@ class pg_store final : public store {
   // Reads notifications already received; true when another node committed since the last call.
   bool drain_notifications();
   result<std::vector<std::string>> expand_units(const filter& f);
+  result<std::optional<std::vector<std::string>>> unit_scope(const filter& f);
   result<std::int64_t> max_audit_seq();
 
   pg_options opt_;

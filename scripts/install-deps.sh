@@ -16,7 +16,8 @@ test_pkgs=(clang libclang-rt-14-dev sqlite3 xxhash minisign wrk nginx
   postgresql-15  # the postgres plugin's tests: scripts/pg-test-server.sh runs a throw-away server (psql too)
   python3-pytest python3-selenium python3-feedparser chromium chromium-driver
   tesseract-ocr tesseract-ocr-vie default-jre-headless xvfb xauth
-  poppler-utils python3-openpyxl)  # reports' tests read back the PDFs (pdftotext, pdffonts) and workbooks
+  poppler-utils python3-openpyxl  # reports' tests read back the PDFs (pdftotext, pdffonts) and workbooks
+  python3-matplotlib python3-pip python3-setuptools)  # the Python examples' charts; pip installs bindings/python offline
 pkgs=("${build_pkgs[@]}")
 [ "$what" = build ] || pkgs+=("${test_pkgs[@]}")
 # npm, for the checkers below: Debian's nodejs and npm unless a Node.js with npm is already there

@@ -1,0 +1,123 @@
+// JSON <-> Python values. The library speaks nlohmann::json at its edges; Python code sees plain
+// dicts and lists, and may hand in datetime, date, pathlib paths and model objects.
+#include "py_common.hpp"
+
+#include <pbgdpl/core/text.hpp>
+#include <pbgdpl/core/time.hpp>
+
+#include <cmath>
+
+namespace pbgdpl::python {
+
+py::object to_py(const json& j) {
+  switch (j.type()) {
+    case json::value_t::null: return py::none();
+    case json::value_t::boolean: return py::bool_(j.get<bool>());
+    case json::value_t::number_integer: return py::int_(j.get<std::int64_t>());
+    case json::value_t::number_unsigned: return py::int_(j.get<std::uint64_t>());
+    case json::value_t::number_float: return py::float_(j.get<double>());
+    case json::value_t::string: return py::str(j.get_ref<const std::string&>());
+    case json::value_t::array: {
+      py::list l(j.size());
+      for (std::size_t i = 0; i < j.size(); ++i) l[i] = to_py(j[i]);
+      return l;
+    }
+    case json::value_t::object: {
+      py::dict d;
+      for (auto it = j.begin(); it != j.end(); ++it) d[py::str(it.key())] = to_py(it.value());
+      return d;
+    }
+    default: return py::none();  // binary and discarded values never come out of the library
+  }
+}
+
+namespace {
+
+[[noreturn]] void bad_value(const std::string& path, const std::string& vi, const std::string& en) {
+  raise(error(errc::wrong_type, path, vi, en));
+}
+
+struct converter {
+  py::module_ datetime = py::module_::import("datetime");
+  py::object dt_type = datetime.attr("datetime");
+  py::object date_type = datetime.attr("date");
+  py::object tz_utc = datetime.attr("timezone").attr("utc");
+  py::object hanoi = datetime.attr("timezone")(datetime.attr("timedelta")(py::arg("hours") = 7));
+  py::object pathlike = py::module_::import("os").attr("PathLike");
+  py::object enum_type = py::module_::import("enum").attr("Enum");
+
+  json convert(py::handle o, const std::string& path, std::size_t depth) {
+    if (depth > PBGDPL_MAX_JSON_DEPTH)
+      raise(error(errc::too_large, path, "Dữ liệu lồng nhau quá sâu (hoặc có vòng lặp)",
+                  "Nesting too deep (or a cycle)"));
+    if (o.is_none()) return nullptr;
+    if (py::isinstance<py::bool_>(o)) return o.cast<bool>();
+    if (py::isinstance<py::int_>(o)) {
+      try {
+        return o.cast<std::int64_t>();
+      } catch (const py::cast_error&) {
+        try {
+          return o.cast<std::uint64_t>();
+        } catch (const py::cast_error&) {
+          raise(error(errc::out_of_range, path, "Số nguyên quá lớn", "Integer too large"));
+        }
+      }
+    }
+    if (py::isinstance<py::float_>(o)) {
+      double d = o.cast<double>();
+      if (!std::isfinite(d)) raise(error(errc::out_of_range, path, "Số không hữu hạn", "Number is not finite"));
+      return d;
+    }
+    if (py::isinstance<py::str>(o)) {
+      // Lone surrogates cannot be UTF-8: refused rather than replaced.
+      PyObject* bytes = PyUnicode_AsUTF8String(o.ptr());
+      if (!bytes) {
+        PyErr_Clear();
+        raise(error(errc::invalid_utf8, path));
+      }
+      auto b = py::reinterpret_steal<py::bytes>(bytes);
+      return std::string(b);
+    }
+    if (py::isinstance(o, dt_type)) {
+      py::object v = py::reinterpret_borrow<py::object>(o);
+      if (v.attr("tzinfo").is_none()) v = v.attr("replace")(py::arg("tzinfo") = hanoi);
+      v = v.attr("astimezone")(tz_utc);
+      auto text = v.attr("strftime")("%Y-%m-%dT%H:%M:%SZ").cast<std::string>();
+      return text;
+    }
+    if (py::isinstance(o, date_type)) return o.attr("isoformat")().cast<std::string>();
+    if (py::isinstance(o, pathlike)) return py::str(py::module_::import("os").attr("fspath")(o)).cast<std::string>();
+    if (py::isinstance(o, enum_type)) return convert(o.attr("value"), path, depth + 1);
+    if (py::hasattr(o, "to_dict") && py::hasattr(o, "kind")) return convert(o.attr("to_dict")(), path, depth + 1);
+    if (py::isinstance<py::dict>(o)) {
+      json out = json::object();
+      for (auto item : py::reinterpret_borrow<py::dict>(o)) {
+        if (!py::isinstance<py::str>(item.first))
+          bad_value(path, "Khóa của đối tượng phải là chuỗi", "Object keys must be strings");
+        auto key = convert(item.first, path, depth + 1).get<std::string>();
+        out[key] = convert(item.second, path + "/" + json_io::pointer_token(key), depth + 1);
+      }
+      return out;
+    }
+    if (py::isinstance<py::list>(o) || py::isinstance<py::tuple>(o)) {
+      json out = json::array();
+      std::size_t i = 0;
+      for (auto item : o) {
+        out.push_back(convert(item, path + "/" + std::to_string(i), depth + 1));
+        ++i;
+      }
+      return out;
+    }
+    auto type_name = py::str(py::type::handle_of(o).attr("__name__")).cast<std::string>();
+    bad_value(path, "Kiểu dữ liệu Python không dùng được: " + type_name, "Unsupported Python type: " + type_name);
+  }
+};
+
+}  // namespace
+
+json from_py(py::handle o) {
+  static converter* c = new converter();  // leaked on purpose: Python objects outlive no interpreter
+  return c->convert(o, "", 0);
+}
+
+}  // namespace pbgdpl::python

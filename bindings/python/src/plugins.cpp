@@ -1,0 +1,6 @@
+// Placeholder until this area's bindings land.
+#include "py_common.hpp"
+
+namespace pbgdpl::python {
+void register_plugins(py::module_&) {}
+}  // namespace pbgdpl::python

@@ -120,6 +120,15 @@ void register_reports(py::module_& m) {
         .def("close", [](store_handle& h) { h.impl.reset(); }, "Drops the store.");
     m.def("_reports_test_seed_store", &test_seed_store, py::arg("path"), py::arg("seed_dir") = "",
           "Test-only: a SQLite store at path with the dataset of seed_dir imported.");
+    m.def(
+        "_reports_test_put_credential",
+        [](const store_handle& h, const std::string& account, const std::string& pub) {
+          credential c;
+          c.id = account_id{account};
+          c.approval_public_key = pub;
+          unwrap(h.get().create(c, "test"));
+        },
+        "Test-only: records an account's approval public key.");
   }
 
   // --- templates ---

@@ -15,6 +15,7 @@
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/sqlite.hpp>
 #include <pbgdpl/trust/minisign.hpp>
+#include <pbgdpl/trust/passwords.hpp>
 
 #include <filesystem>
 
@@ -126,6 +127,7 @@ void register_reports(py::module_& m) {
           credential c;
           c.id = account_id{account};
           c.approval_public_key = pub;
+          c.password_hash = unwrap(trust::hash_password("Mat-khau-thu-nghiem-2026!"));
           unwrap(h.get().create(c, "test"));
         },
         "Test-only: records an account's approval public key.");

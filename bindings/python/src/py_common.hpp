@@ -95,7 +95,8 @@ decltype(auto) visit_kind(std::string_view kind, F&& f) {
       return false;
     });
     if (!out) detail::unknown_kind(kind);
-    return std::move(*out);
+    // A prvalue: `return std::move(*out)` would make decltype(auto) an R&& to this local.
+    return R(std::move(*out));
   }
 }
 

@@ -36,7 +36,7 @@ __all__ = [
     "PublicKey", "SecretKey", "KeyPair", "Signature", "VerifiedSignature", "sign", "sign_file", "verify",
     "verify_file", "hash_bytes", "hash_file", "ApprovalStatement", "Approval", "approve", "read_approval",
     "delegate", "sign_revocations", "SequenceTracker", "Keyring", "BundleFile", "BundleInfo", "BundleLayout",
-    "bundle_layout", "pack_bundle", "verify_bundle",
+    "bundle_layout", "pack_bundle", "verify_bundle", "verify_bundle_signed_by",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -796,3 +796,34 @@ def verify_bundle(path: PathLike, keyring: Keyring, *, use: str, at: Optional[_d
     m, st = _core.trust_bundle_verify(p, keyring._handle, _text(_enum_value(use), "use"), at, _tracker(tracker),
                                       bool(allow_unlisted_files))
     return _bundle(p, m, st)
+
+
+def verify_bundle_signed_by(path: PathLike, public_key: Union[PublicKey, Iterable[PublicKey]], *,
+                            at: Optional[_dt.datetime] = None, use: Optional[str] = None,
+                            allow_unlisted_files: bool = False) -> BundleInfo:
+    """Verifies a bundle against the approver's public key(s) alone, with no keyring: the manifest's
+    signature by that key, the approval's validity window at ``at`` (default now) and its ``use``
+    when given, then every file (GIL released). It does NOT check who delegated the key, revocations
+    or rollbacks: for a device that acts on the approval use :func:`verify_bundle` with a
+    :class:`Keyring`. Raises as :func:`verify_bundle` (unknown_key when no key has the signature's
+    key id)."""
+    p = _path(path)
+    keys = _keys(public_key)
+    sig_path = bundle_layout(p).signature
+    sig = Signature.load(sig_path)
+    matching = [k for k in keys if k.key_id == sig.key_id]
+    if not matching:
+        raise SignatureError(f"Signed by key {sig.key_id}, which is not among the keys given", code="unknown_key",
+                             message_vi=f"Chữ ký được tạo bởi khóa {sig.key_id}, không có trong các khóa đã cho")
+    u = None if use is None else _text(_enum_value(use), "use")
+    last: Optional[SignatureError] = None
+    for k in matching:
+        try:
+            m, st = _core.trust_bundle_verify_signer(p, k._handle, at, u, bool(allow_unlisted_files))
+            return _bundle(p, m, st)
+        except SignatureError as e:
+            if e.code != "bad_signature":
+                raise
+            last = e
+    assert last is not None
+    raise last

@@ -4,6 +4,7 @@
 #include "py_common.hpp"
 #include "trust_common.hpp"
 
+#include <pbgdpl/core/files.hpp>
 #include <pbgdpl/media/bundle.hpp>
 #include <pbgdpl/trust/approval.hpp>
 
@@ -303,6 +304,54 @@ void register_trust_approvals(py::module_& m) {
       py::arg("key"), py::arg("statement"),
       "Packs a directory (or one file): hashes every file into the manifest and, with a key, signs it "
       "as an approval (GIL released). Returns the manifest dict.");
+  m.def(
+      "trust_bundle_verify_signer",
+      [](const fs::path& p, const public_key& signer, py::handle at, std::optional<std::string> use,
+         bool allow_unlisted_files) {
+        const timestamp when = time_arg(at, "/at");
+        std::optional<approval_use> wanted;
+        if (use) wanted = enum_arg<approval_use>(*use, "/use");
+        media::verify_options vo;
+        vo.allow_unlisted_files = allow_unlisted_files;
+        auto r = released([&]() -> result<media::verified_bundle> {
+          auto l = media::bundle_layout::of(p);
+          // One read of each: the bytes verified are the bytes decoded.
+          auto text = files::read_regular(l.manifest, PBGDPL_MAX_JSON_BYTES);
+          if (!text) return text.err();
+          auto sig_text = files::read_regular(l.signature, 16 * 1024);
+          if (!sig_text) return sig_text.err();
+          auto sig = trust::signature::parse(*sig_text);
+          if (!sig) return sig.err();
+          if (auto v = trust::verify(signer, *sig, *text, false); !v) return v.err();
+          auto st = trust::from_json_text_unique<trust::approval_statement>(sig->trusted_comment);
+          if (!st) return error(errc::bad_signature, st.err().path, "Chú thích tin cậy không phải phê duyệt pbgdpl: " + st.err().message_vi,
+                                "The trusted comment is not a pbgdpl approval: " + st.err().message_en);
+          if (when < st->valid_from)
+            return error(errc::not_yet_valid, {}, "Phê duyệt chưa có hiệu lực (từ " + format_timestamp(st->valid_from) + ")",
+                         "The approval is not valid yet (from " + format_timestamp(st->valid_from) + ")");
+          if (when >= st->valid_until)
+            return error(errc::expired, {}, "Phê duyệt đã hết hạn lúc " + format_timestamp(st->valid_until),
+                         "The approval expired at " + format_timestamp(st->valid_until));
+          if (wanted && st->use != *wanted)
+            return error(errc::wrong_use, {}, "Nội dung không được phê duyệt cho mục đích " + std::string(to_string(*wanted)),
+                         "The content is not approved for use " + std::string(to_string(*wanted)));
+          auto m = trust::from_json_text_unique<media::bundle_manifest>(*text);
+          if (!m) return m.err();
+          if (m->content_id != st->content_id)
+            return error(errc::tampered, "/content_id", "Mã nội dung của bản kê khác phê duyệt",
+                         "The manifest's content id differs from the approval's");
+          if (l.single_file && (m->files.size() != 1 || m->files[0].path != *l.single_file))
+            return error(errc::tampered, "/files", "Bản kê không thuộc tệp này", "The manifest does not describe this file");
+          if (auto f = media::verify_files(l, *m, vo); !f) return f.err();
+          return media::verified_bundle{std::move(*m), std::move(*st)};
+        });
+        auto v = unwrap(std::move(r));
+        return py::make_tuple(manifest_py(v.manifest), to_py(to_json_value(v.approval)));
+      },
+      py::arg("path"), py::arg("signer"), py::arg("at"), py::arg("use"), py::arg("allow_unlisted_files"),
+      "Verifies a bundle against ONE signer key, without a keyring: the manifest's signature by that "
+      "key, the approval's validity window (and use, when given), then every file. No delegation, "
+      "revocation or rollback check: use trust_bundle_verify for those.");
   m.def(
       "trust_bundle_verify",
       [](const fs::path& p, const keyring_handle& k, const std::string& use, py::handle at, tracker_handle* seen,

@@ -28,6 +28,15 @@ needs_minisign = pytest.mark.skipif(MINISIGN is None, reason="minisign is not in
 needs_cli = pytest.mark.skipif(not CLI or not os.path.exists(CLI), reason="PBGDPL_CLI is not built")
 
 
+def flip_byte(path, offset):
+    """Changes one byte of a file (XOR: never a no-op, whatever the byte was)."""
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        b = f.read(1)
+        f.seek(offset)
+        f.write(bytes([b[0] ^ 0x01]))
+
+
 def run(*args, **kw):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=60, **kw)
 
@@ -246,9 +255,7 @@ def test_minisign_verifies_what_python_signed(tmp_path, pair):
     r = run(MINISIGN, "-Vm", f, "-p", tmp_path / "k.pub")
     assert r.returncode == 0, r.stderr
     assert "Phê duyệt: Sở GD&ĐT" in r.stdout
-    with open(f, "r+b") as fh:
-        fh.seek(500)
-        fh.write(b"X")
+    flip_byte(f, 500)
     assert run(MINISIGN, "-Vm", f, "-p", tmp_path / "k.pub").returncode != 0
 
 
@@ -489,9 +496,7 @@ def test_tampered_bundles_are_refused(tmp_path, authority, attack):
     folder = make_folder(tmp_path / "goi")
     pack(folder, approver)
     if attack == "modify":
-        with open(folder / "video.mp4", "r+b") as f:
-            f.seek(1000)
-            f.write(b"\0\0\0")
+        flip_byte(folder / "video.mp4", 1000)
     elif attack == "add":
         (folder / "extra.js").write_text("steal()")
     elif attack == "remove":
@@ -550,8 +555,7 @@ def test_a_bundle_signed_in_python_verifies_in_cpp_and_with_minisign(tmp_path, a
     assert r.returncode == 0, r.stderr
     assert '"content_id":"goi-thang-9"' in r.stdout  # the approval statement, as the trusted comment
     # Tampered: both refuse.
-    with open(folder / "video.mp4", "r+b") as f:
-        f.write(b"X")
+    flip_byte(folder / "video.mp4", 0)
     r = run(*cli)
     assert r.returncode == 1 and "video.mp4" in r.stderr, r.stderr
     with pytest.raises(SignatureError) as e:
@@ -594,3 +598,71 @@ def test_trusted_keys_file(tmp_path, authority):
     (tmp_path / "keys.json").write_text("{not json")
     with pytest.raises(ValidationError):
         trust.Keyring.load(tmp_path / "keys.json")
+
+
+def test_verify_bundle_signed_by_a_public_key_alone(tmp_path, authority, other):
+    _, approver, _ = authority
+    folder = make_folder(tmp_path / "goi")
+    pack(folder, approver)
+    v = trust.verify_bundle_signed_by(folder, approver.public_key, at=AT, use="signage_school")
+    assert v.key_id == approver.key_id and len(v.files) == 3
+    for kw, code in ((dict(at=dt.datetime(2030, 1, 1, tzinfo=UTC)), "expired"), (dict(use="portal"), "wrong_use")):
+        with pytest.raises(SignatureError) as e:
+            trust.verify_bundle_signed_by(folder, approver.public_key, **{"at": AT, **kw})
+        assert e.value.code == code
+    with pytest.raises(SignatureError) as e:
+        trust.verify_bundle_signed_by(folder, [other.public_key], at=AT)
+    assert e.value.code == "unknown_key"
+    (folder / "bai-giang.html").write_text("đã sửa")
+    with pytest.raises(SignatureError) as e:
+        trust.verify_bundle_signed_by(folder, approver.public_key, at=AT)
+    assert e.value.code == "tampered"
+
+
+# --- the example: verify_bundles.py -------------------------------------------------------------
+
+EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "verify_bundles.py"
+
+
+def test_example_verifies_a_folder_of_good_and_tampered_bundles(tmp_path, authority):
+    import json
+    import sys
+    root, approver, d = authority
+    shelf = tmp_path / "shelf"
+    for name in ("a-good", "b-tampered", "c-good"):
+        pack(make_folder(shelf / name), approver, content_id=name)
+    single = shelf / "d-single.mp4"
+    single.write_bytes(os.urandom(5000))
+    pack(single, approver, content_id="d-single")
+    flip_byte(shelf / "b-tampered" / "video.mp4", 7)
+    root.public_key.save(tmp_path / "root.pub")
+    approver.public_key.save(tmp_path / "approver.pub")
+    d.save(tmp_path / "d.minisig")
+    (tmp_path / "keys.json").write_text(json.dumps({
+        "roots": [{"authority": "pgd-ba-dinh", "public_key": "root.pub", "level": "division_approver",
+                   "parents": {"thcs-nguyen-du": "pgd-ba-dinh"}}], "delegations": ["d.minisig"]}))
+    base = [sys.executable, EXAMPLE, shelf, "--at", "2025-10-01T08:00:00+07:00"]
+
+    r = run(*base, "--trusted-keys", tmp_path / "keys.json", "--use", "signage_school", "--json")
+    assert r.returncode == 1, r.stderr
+    out = json.loads(r.stdout)
+    status = {b["bundle"]: b for b in out["bundles"]}
+    assert {k: v["status"] for k, v in status.items()} == {
+        "a-good": "ok", "b-tampered": "refused", "c-good": "ok", "d-single.mp4": "ok"}
+    bad = status["b-tampered"]
+    assert bad["code"] == "tampered" and "video.mp4" in bad["reason_en"] and bad["reason_vi"]
+    assert bad["key_id"] == approver.key_id and status["a-good"]["key_id"] == approver.key_id
+    assert out["verified"] == 3 and out["total"] == 4
+
+    r = run(*base, "--public-key", tmp_path / "approver.pub")
+    assert r.returncode == 1
+    assert "TỪ CHỐI / REFUSED" in r.stdout and "3/4" in r.stdout and "tampered" in r.stdout
+
+    shutil.rmtree(shelf / "b-tampered")
+    r = run(*base, "--trusted-keys", tmp_path / "keys.json", "--use", "signage_school")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "3/3" in r.stdout
+    # The wrong use refuses every bundle; a bad key file is a usage error.
+    assert run(*base, "--trusted-keys", tmp_path / "keys.json", "--use", "portal").returncode == 1
+    (tmp_path / "bad.pub").write_text("not a key")
+    assert run(*base, "--public-key", tmp_path / "bad.pub").returncode == 2

@@ -22,7 +22,8 @@ using trust::public_key;
 using trust::secret_key;
 
 // A keyring shared by Python threads: verifying (GIL released) reads it while another thread may
-// add a delegation, so every use takes the lock.
+// add a delegation, so every use takes the lock, always with the GIL released (a writer waiting for
+// a long bundle check must not hold every other Python thread up).
 struct keyring_handle {
   trust::keyring ring;
   mutable std::shared_mutex mu;
@@ -125,8 +126,10 @@ void register_trust_approvals(py::module_& m) {
       .def(
           "to_json",
           [](tracker_handle& h) {
-            std::lock_guard lock(h.mu);
-            return to_json_value(h.tracker).dump(2) + "\n";
+            return released([&] {
+              std::lock_guard lock(h.mu);
+              return to_json_value(h.tracker).dump(2) + "\n";
+            });
           },
           "The state as JSON text (format pbgdpl/sequences/1).")
       .def_property_readonly("max_step", [](tracker_handle& h) { return h.tracker.max_step(); },
@@ -134,14 +137,18 @@ void register_trust_approvals(py::module_& m) {
       .def(
           "highest",
           [](tracker_handle& h, std::string authority, std::string approver_unit, std::string content_id) {
-            std::lock_guard lock(h.mu);
-            return h.tracker.highest({std::move(authority), std::move(approver_unit), std::move(content_id)});
+            return released([&] {
+              std::lock_guard lock(h.mu);
+              return h.tracker.highest({std::move(authority), std::move(approver_unit), std::move(content_id)});
+            });
           },
           py::arg("authority"), py::arg("approver_unit"), py::arg("content_id"),
           "The highest sequence seen in that scope, or None.")
       .def("__len__", [](tracker_handle& h) {
-        std::lock_guard lock(h.mu);
-        return h.tracker.all().size();
+        return released([&] {
+          std::lock_guard lock(h.mu);
+          return h.tracker.all().size();
+        });
       });
 
   py::class_<keyring_handle>(m, "TrustKeyring",
@@ -153,18 +160,22 @@ void register_trust_approvals(py::module_& m) {
           [](keyring_handle& k, const std::string& authority, const public_key& root, const std::string& level,
              const std::map<std::string, std::string>& parents) {
             auto sc = scope_arg(level, parents);
-            std::unique_lock lock(k.mu);
-            k.ring.add_root(unit_id{authority}, root, std::move(sc));
+            released([&] {
+              std::unique_lock lock(k.mu);
+              k.ring.add_root(unit_id{authority}, root, std::move(sc));
+              return 0;
+            });
           },
           py::arg("authority"), py::arg("root"), py::arg("level"), py::arg("parents"),
           "Pins an authority's root key; it may delegate approver roles up to `level` for its unit and "
           "the units below it in `parents` (child -> parent).")
       .def(
           "add_delegation",
-          [](keyring_handle& k, std::string_view text) {
-            std::unique_lock lock(k.mu);
-            auto d = k.ring.add_delegation(text);
-            lock.unlock();
+          [](keyring_handle& k, std::string text) {
+            auto d = released([&] {
+              std::unique_lock lock(k.mu);
+              return k.ring.add_delegation(text);
+            });
             return to_py(to_json_value(unwrap(std::move(d))));
           },
           py::arg("signature_text"),
@@ -172,19 +183,23 @@ void register_trust_approvals(py::module_& m) {
           "bad_signature / revoked / superseded, AccessDeniedError permission_denied, ConflictError.")
       .def(
           "apply_revocations",
-          [](keyring_handle& k, std::string_view body, std::string_view signature_text) {
-            std::unique_lock lock(k.mu);
-            auto l = k.ring.apply_revocations(body, signature_text);
-            lock.unlock();
+          [](keyring_handle& k, std::string body, std::string signature_text) {
+            auto l = released([&] {
+              std::unique_lock lock(k.mu);
+              return k.ring.apply_revocations(body, signature_text);
+            });
             return to_py(to_json_value(unwrap(std::move(l))));
           },
           py::arg("body"), py::arg("signature_text"), "Applies a signed revocation list; returns it as a dict.")
       .def(
           "delegations",
           [](const keyring_handle& k) {
-            std::shared_lock lock(k.mu);
+            auto all = released([&] {
+              std::shared_lock lock(k.mu);
+              return k.ring.delegations();
+            });
             py::list out;
-            for (const auto& [key, d] : k.ring.delegations()) out.append(to_py(to_json_value(d)));
+            for (const auto& [key, d] : all) out.append(to_py(to_json_value(d)));
             return out;
           },
           "The delegations held, as dicts.")

@@ -666,3 +666,51 @@ def test_example_verifies_a_folder_of_good_and_tampered_bundles(tmp_path, author
     assert run(*base, "--trusted-keys", tmp_path / "keys.json", "--use", "portal").returncode == 1
     (tmp_path / "bad.pub").write_text("not a key")
     assert run(*base, "--public-key", tmp_path / "bad.pub").returncode == 2
+
+
+# --- attacks on the binding itself ---------------------------------------------------------------
+
+def test_long_file_work_releases_the_gil(tmp_path):
+    big = tmp_path / "big"
+    with open(big, "wb") as f:
+        f.truncate(64 << 20)  # sparse: costs no disk, BLAKE2b still hashes 64 MiB
+    spins = 0
+    t = threading.Thread(target=trust.hash_file, args=(big,))
+    t.start()
+    while t.is_alive():
+        spins += 1
+    t.join()
+    # With the GIL held this loop could not run while the file was hashed.
+    assert spins > 10_000
+
+
+def test_a_cyclic_or_wrong_typed_metadata_is_a_validation_error(tmp_path):
+    folder = make_folder(tmp_path / "goi")
+    cyc = {}
+    cyc["self"] = cyc
+    with pytest.raises(ValidationError):
+        trust.pack_bundle(folder, content_id="x", metadata=cyc)
+    with pytest.raises(ValidationError):
+        trust.pack_bundle(folder, content_id="x", metadata={"k": object()})
+
+
+def test_markup_in_titles_and_comments_is_kept_verbatim(tmp_path, authority, pair):
+    root, approver, d = authority
+    xss = '<script>alert("x")</script>&amp;'
+    folder = make_folder(tmp_path / "goi")
+    pack(folder, approver, title=xss)
+    assert trust.verify_bundle(folder, ring_of(root, d), use="signage_school", at=AT).title == xss
+    sig = trust.sign(b"x", pair.secret_key, trusted_comment=xss)
+    assert trust.verify(b"x", sig, pair.public_key).trusted_comment == xss
+
+
+@pytest.mark.xfail(strict=True, reason="library bug: pack records an NFD file name as NFC, verify then "
+                                       "looks for the NFC name (not_found); names from macOS are NFD")
+def test_a_bundle_with_an_nfd_file_name_verifies(tmp_path, authority):
+    import unicodedata
+    _, approver, _ = authority
+    folder = tmp_path / "goi"
+    folder.mkdir()
+    (folder / unicodedata.normalize("NFD", "Đào tạo.txt")).write_text("x")
+    pack(folder, approver)
+    trust.verify_bundle_signed_by(folder, approver.public_key, at=AT)

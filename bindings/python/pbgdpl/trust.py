@@ -672,7 +672,14 @@ class Keyring:
         if not isinstance(conf, dict) or not isinstance(conf.get("roots"), list) or not conf["roots"]:
             raise ValidationError("trusted-keys file needs a non-empty \"roots\" list", code="missing_field",
                                   path="/roots", message_vi="tệp khóa tin cậy cần danh sách \"roots\"")
-        base = p.parent
+        try:
+            return cls._from_config(conf, p.parent)
+        except (KeyError, TypeError, AttributeError) as e:
+            raise ValidationError(f"trusted-keys file is malformed: {e!r}", code="wrong_type",
+                                  message_vi=f"tệp khóa tin cậy sai cấu trúc: {e!r}") from None
+
+    @classmethod
+    def _from_config(cls, conf: Dict[str, Any], base: pathlib.Path) -> "Keyring":
         ring = cls()
         for i, r in enumerate(conf["roots"]):
             if not isinstance(r, dict) or not isinstance(r.get("authority"), str) or not isinstance(
@@ -686,6 +693,7 @@ class Keyring:
         for d in conf.get("delegations", []):
             ring.add_delegation(Signature.load(base / _text(d, "delegations")))
         for rv in conf.get("revocations", []):
+            _text(rv["body"], "revocations")
             body = _core.trust_read_small_file(str(base / rv["body"])).decode("utf-8")
             ring.apply_revocations(body, Signature.load(base / rv.get("signature", rv["body"] + ".minisig")))
         return ring

@@ -595,8 +595,15 @@ def test_trusted_keys_file(tmp_path, authority):
     conf["roots"][0]["public_key"] = root.public_key.base64
     (tmp_path / "keys.json").write_text(json.dumps(conf))
     assert len(trust.Keyring.load(tmp_path / "keys.json").delegations) == 1
-    (tmp_path / "keys.json").write_text("{not json")
-    with pytest.raises(ValidationError):
+    for bad in ("{not json", "[]", '{"roots": []}', '{"roots": [1]}', '{"roots": [{"authority": "a"}]}',
+                json.dumps({**conf, "delegations": [7]}), json.dumps({**conf, "revocations": [{}]}),
+                json.dumps({**conf, "revocations": "x"}), b"\xff\xfe"):
+        (tmp_path / "keys.json").write_bytes(bad if isinstance(bad, bytes) else bad.encode())
+        with pytest.raises(ValidationError):
+            trust.Keyring.load(tmp_path / "keys.json")
+    conf["delegations"] = ["../../../etc/passwd"]
+    (tmp_path / "keys.json").write_text(json.dumps(conf))
+    with pytest.raises(pbgdpl.Error):
         trust.Keyring.load(tmp_path / "keys.json")
 
 

@@ -18,3 +18,4 @@ __all__ = [
     "StorageError", "PluginError", "InternalError", "__version__",
 ]
 from .store import AuditEntry, Page, SearchHit, SearchPage, Store
+from .trust import KeyPair, Keyring, PublicKey, SecretKey, SequenceTracker, Signature  # noqa: E402,F401  (helper trust)

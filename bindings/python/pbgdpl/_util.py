@@ -106,7 +106,7 @@ def write_file(path: PathLike, data: Union[str, bytes]) -> None:
 
 
 def key_text(key: Any, what: str = "key") -> str:
-    """A minisign key as its file text: a pbgdpl.trust key object (to_file()), the text itself, bytes,
+    """A minisign key as its file text: a pbgdpl.trust key object (dumps()), the text itself, bytes,
     or a path (str or PathLike) to a .key/.pub file."""
     if isinstance(key, bytes):
         try:
@@ -120,7 +120,7 @@ def key_text(key: Any, what: str = "key") -> str:
         if "\n" in key or key.startswith("untrusted comment") or not os.path.exists(key):
             return key
         return read_text_file(key, what)
-    for attr in ("to_file", "file_text"):
+    for attr in ("dumps", "to_file"):
         f = getattr(key, attr, None)
         if callable(f):
             t = f()

@@ -12,12 +12,7 @@
 #include <pbgdpl/reports/templates.hpp>
 #include <pbgdpl/reports/validation.hpp>
 #include <pbgdpl/reports/workflow.hpp>
-#include <pbgdpl/store/import.hpp>
-#include <pbgdpl/store/sqlite.hpp>
 #include <pbgdpl/trust/minisign.hpp>
-#include <pbgdpl/trust/passwords.hpp>
-
-#include <filesystem>
 
 namespace pbgdpl::python {
 
@@ -92,47 +87,12 @@ py::list errors_to_py(const std::vector<error>& es) {
   return out;
 }
 
-// Test-only until the store helper's StoreHandle lands: a SQLite store at `path` with the
-// dataset of `seed_dir` imported.
-store_handle test_seed_store(const std::string& path, const std::string& seed_dir) {
-  py::gil_scoped_release nogil;
-  auto s = store::open_sqlite_store(path);
-  if (!s) throw exception(s.err());
-  std::shared_ptr<store::store> db(std::move(*s));
-  if (!seed_dir.empty()) {
-    auto j = store::read_dataset_directory(seed_dir);
-    if (!j) throw exception(j.err());
-    auto d = dataset_from_json(*j);
-    if (!d) throw exception(d.err());
-    auto n = store::import_dataset(*db, *d);
-    if (!n) throw exception(n.err());
-  }
-  return store_handle{db};
-}
-
 }  // namespace
 
 void register_reports_rollup(py::module_& m);  // reports_rollup.cpp
 
 void register_reports(py::module_& m) {
   using H = const store_handle&;
-  if (!py::detail::get_type_info(typeid(store_handle))) {
-    py::class_<store_handle>(m, "_ReportsTestStore", "Test-only store (until pbgdpl.Store lands).")
-        .def("close", [](store_handle& h) { h.impl.reset(); }, "Drops the store.");
-    m.def("_reports_test_seed_store", &test_seed_store, py::arg("path"), py::arg("seed_dir") = "",
-          "Test-only: a SQLite store at path with the dataset of seed_dir imported.");
-    m.def(
-        "_reports_test_put_credential",
-        [](const store_handle& h, const std::string& account, const std::string& pub) {
-          credential c;
-          c.id = account_id{account};
-          c.approval_public_key = pub;
-          c.password_hash = unwrap(trust::hash_password("Mat-khau-thu-nghiem-2026!"));
-          unwrap(h.get().create(c, "test"));
-        },
-        "Test-only: records an account's approval public key.");
-  }
-
   // --- templates ---
   m.def(
       "reports_indicator_sources",

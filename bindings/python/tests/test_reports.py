@@ -80,12 +80,12 @@ def db(tmp_path, seed_dir):
 
 
 @pytest.fixture
-def keys(tmp_path, db):
-    school = keypair(tmp_path, "school")
-    reviewer = keypair(tmp_path, "reviewer")
-    put_approval_key(db, SCHOOL_APPROVER, school[1].read_text())
-    put_approval_key(db, REVIEWER, reviewer[1].read_text())
-    return {"school": school, "reviewer": reviewer}
+def keys(db):
+    """Each approver's key pair, made in Python (pbgdpl.trust), public halves on record."""
+    school, reviewer = pbgdpl.KeyPair.generate(), pbgdpl.KeyPair.generate()
+    put_approval_key(db, SCHOOL_APPROVER, school.public_key.dumps())
+    put_approval_key(db, REVIEWER, reviewer.public_key.dumps())
+    return {"school": (school.secret_key, school.public_key), "reviewer": (reviewer.secret_key, reviewer.public_key)}
 
 
 GOOD_VALUES = [
@@ -301,6 +301,26 @@ def test_excuse_needs_a_reason_and_is_listed(db):
     assert ex["state"] == "excused"
     view = reports.rollup(db, PERIOD_2026, WARD)
     assert view.excused == 1 and view.counted == 0
+
+
+def test_minisign_key_files_by_path(db, tmp_path):
+    """Keys made by the minisign tool, given as paths (str and Path), interoperate."""
+    sk, pk = keypair(tmp_path, "school")
+    rk, rpk = keypair(tmp_path, "reviewer")
+    put_approval_key(db, SCHOOL_APPROVER, pk.read_text())
+    put_approval_key(db, REVIEWER, rpk.read_text())
+    draft = reports.open_draft(db, PERIOD_2026, SCHOOL, actor=SCHOOL_APPROVER, now=NOW)
+    reports.save_values(db, draft, GOOD_VALUES, actor=SCHOOL_APPROVER, now=NOW)
+    sent = reports.submit(db, draft, actor=SCHOOL_APPROVER, key=str(sk), now=NOW).submission
+    done = reports.approve(db, sent, actor=REVIEWER, key=rk, now=NOW)
+    reports.verify_submission(done, pk, str(rpk))
+    reports.verify_submission(done, pbgdpl.PublicKey.load(pk), pbgdpl.PublicKey.load(rpk))
+    # The signature is a minisign one: `minisign -V` checks the signed payload with the .pub file.
+    d = as_dict(done)
+    (tmp_path / "payload").write_text(reports.signed_payload(d), encoding="utf-8")
+    (tmp_path / "payload.minisig").write_text(d["signature"], encoding="utf-8")
+    subprocess.run([shutil.which("minisign"), "-V", "-q", "-p", str(pk), "-m", str(tmp_path / "payload")],
+                   check=True, capture_output=True)
 
 
 # --- exports ------------------------------------------------------------------------------------

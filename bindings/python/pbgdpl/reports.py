@@ -398,11 +398,12 @@ def rollup(store: Any, period: Record, unit: Record, *, include_submitted: bool 
 
 
 def trend(store: Any, period: Record, unit: Record, *, codes: Sequence[str] = (), english: bool = False,
-          max_rounds: int = 10, style: str = "line", svg_id: str = "trend") -> Trend:
+          max_rounds: int = 10, style: str = "line", svg_id: str = "trend", include_submitted: bool = False) -> Trend:
     """The totals of `codes` (default: the indicators with a target) at a unit over the rounds of the
-    period's template family up to that period, oldest first, and an SVG chart ("line" or "bar")."""
+    period's template family up to that period, oldest first, and an SVG chart ("line" or "bar").
+    Approved reports only, unless include_submitted."""
     d = _core.reports_trend(handle(store), period, ident(unit, "unit"), list(codes), english, max_rounds, style,
-                            svg_id)
+                            svg_id, include_submitted)
     return Trend(d["title"], d["unit_label"], list(d["x_labels"]),
                  [TrendSeries(s["code"], s["label"], list(s["values"])) for s in d["series"]], d["svg"])
 

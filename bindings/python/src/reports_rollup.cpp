@@ -251,7 +251,7 @@ void register_reports_rollup(py::module_& m) {
   m.def(
       "reports_trend",
       [](H h, py::handle period, const std::string& unit, std::vector<std::string> codes, bool english,
-         std::size_t max_rounds, const std::string& style, const std::string& svg_id) {
+         std::size_t max_rounds, const std::string& style, const std::string& svg_id, bool include_submitted) {
         if (style != "line" && style != "bar")
           raise(error(errc::invalid_argument, "/style", "Kiểu biểu đồ là \"line\" hoặc \"bar\"",
                       "The chart style is \"line\" or \"bar\""));
@@ -259,6 +259,8 @@ void register_reports_rollup(py::module_& m) {
         auto last = record_arg<report_period>(db, period);
         reports::trend_chart chart;
         std::string svg;
+        reports::rollup_options ro;
+        ro.include_submitted = include_submitted;
         error err;
         {
           py::gil_scoped_release nogil;
@@ -279,7 +281,7 @@ void register_reports_rollup(py::module_& m) {
               if (!t || reports::family_of(*t) != family) continue;
               auto subs = period_submissions(db, it->id);
               if (!subs) return void(err = subs.err());
-              views.push_back(reports::division_rollup(*t, *it, *subs, *units, unit_id{unit}));
+              views.push_back(reports::division_rollup(*t, *it, *subs, *units, unit_id{unit}, ro));
               periods.push_back(*it);
             }
             std::reverse(periods.begin(), periods.end());
@@ -298,9 +300,11 @@ void register_reports_rollup(py::module_& m) {
       },
       py::arg("store"), py::arg("period"), py::arg("unit"), py::arg("codes") = std::vector<std::string>{},
       py::arg("english") = false, py::arg("max_rounds") = 10, py::arg("style") = "line", py::arg("svg_id") = "trend",
+      py::arg("include_submitted") = false,
       "The totals of `codes` (default: the indicators with a target) at a unit across the rounds of the "
       "period's template family up to that period (at most max_rounds, oldest first): dict with title, "
-      "unit_label, x_labels, series (code, label, values; None where a round has no data) and svg.");
+      "unit_label, x_labels, series (code, label, values; None where a round has no data) and svg. "
+      "include_submitted counts sent, not yet approved reports too.");
 
   m.def("reports_to_csv", [](py::handle values) { return reports::to_csv(data_values_arg(values)); }, py::arg("values"),
         "Data values (dicts unit, period, indicator, breakdown, value, comment) as CSV text.");

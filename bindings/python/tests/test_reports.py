@@ -430,3 +430,59 @@ def test_bad_template_input(db):
         reports.validate({"id": "x", "name": 5}, {})
     with pytest.raises(pbgdpl.ValidationError):
         reports.compute_indicators(db, "bc-kh19-v2", {"id": "p"}, SCHOOL)
+
+
+# --- ownership, closed stores, the GIL ------------------------------------------------------------
+def test_computed_figures_are_the_servers(db):
+    draft = reports.open_draft(db, PERIOD_2026, SCHOOL, actor=SCHOOL_APPROVER, now=NOW)
+    computed = {c.code: c.number for c in reports.compute_indicators(db, "bc-kh19-v2", PERIOD_2026, SCHOOL)}
+    saved = as_dict(reports.save_values(db, draft, [{"code": "articles_posted", "number": computed["articles_posted"],
+                                                     "computed_number": 999}],
+                                        actor=SCHOOL_APPROVER, now=NOW))
+    v = next(v for v in saved["values"] if v["code"] == "articles_posted")
+    assert v["computed_number"] == computed["articles_posted"] != 999
+
+
+def test_closed_store_is_refused_from_any_thread(tmp_path, seed_dir):
+    s = open_store(tmp_path / "closed.db", seed_dir)
+    view = reports.rollup(s, PERIOD_2023, DIVISION)
+    s.close()
+    with pytest.raises(pbgdpl.StorageError):
+        reports.rollup(s, PERIOD_2023, DIVISION)
+    errors = []
+
+    def other():
+        try:
+            reports.open_draft(s, PERIOD_2026, SCHOOL, actor=SCHOOL_APPROVER, now=NOW)
+        except pbgdpl.Error as e:
+            errors.append(e)
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join(10)
+    assert len(errors) == 1 and isinstance(errors[0], pbgdpl.StorageError)
+    # A roll-up made before the store closed holds its own data: it still exports.
+    assert view.to_pdf().startswith(b"%PDF")
+
+
+def test_pdf_rendering_releases_the_gil(db):
+    import time
+    view = reports.rollup(db, PERIOD_2023, DIVISION, include_submitted=True)
+    done = threading.Event()
+
+    def render():
+        for _ in range(8):
+            view.to_pdf()
+        done.set()
+
+    t = threading.Thread(target=render)
+    wall0, cpu0 = time.perf_counter(), time.thread_time()
+    t.start()
+    n = 0
+    while not done.is_set():
+        n += 1  # pure Python work: it runs only while the renderer does not hold the GIL
+    wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
+    t.join()
+    assert n > 0
+    # Held GIL: this thread would get almost no CPU while the PDFs render.
+    assert cpu > 0.3 * wall, f"main thread ran {cpu:.3f}s of {wall:.3f}s"

@@ -51,8 +51,9 @@ class Slot:
 
     @property
     def duration(self) -> _dt.timedelta:
-        """end - start."""
-        return self.end - self.start
+        """The elapsed time from start to end (computed in UTC: on a daylight-saving day of a zone
+        that has one, wall-clock subtraction would be an hour off)."""
+        return self.end.astimezone(_dt.timezone.utc) - self.start.astimezone(_dt.timezone.utc)
 
 
 @dataclass(frozen=True)

@@ -195,9 +195,11 @@ void register_reports_rollup(py::module_& m) {
            "dict overriding the document frame's fields (number, place, signer_name, recipients, ...).")
       .def("document_pdf",
            [](const rollup_handle& r, py::handle frame) {
-             auto d = document_of(r, frame);
+             auto f = frame_arg(r.units, r.above, r.period.due_on, frame);
              result<std::string> x = [&] {
                py::gil_scoped_release nogil;
+               auto d = r.city ? reports::city_document(r.tmpl, r.period, *r.city, std::move(f))
+                               : reports::division_document(r.tmpl, r.period, *r.division, std::move(f));
                return reports::decree30_pdf(d);
              }();
              return py::bytes(unwrap(std::move(x)));

@@ -379,6 +379,13 @@ def test_xlsx_pdf_and_escaped_html(db, keys, tmp_path):
     pdf = view.to_pdf(tmp_path / "bao-cao.pdf", frame=frame)
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
     assert (tmp_path / "bao-cao.pdf").read_bytes() == pdf
+    if shutil.which("pdftotext") and shutil.which("pdffonts"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "bao-cao.pdf"), "-"], check=True,
+                              capture_output=True).stdout.decode("utf-8")
+        assert "BÁO CÁO" in text and "Nguyễn Văn A" in text  # Vietnamese text, not boxes
+        fonts = subprocess.run(["pdffonts", str(tmp_path / "bao-cao.pdf")], check=True, capture_output=True,
+                               text=True).stdout.splitlines()[2:]
+        assert fonts and all(" yes " in f for f in fonts)  # every font embedded
     with pytest.raises(pbgdpl.ValidationError):
         view.to_html(frame={"no_such_field": "x"})
     with pytest.raises(pbgdpl.ValidationError):
@@ -484,5 +491,6 @@ def test_pdf_rendering_releases_the_gil(db):
     wall, cpu = time.perf_counter() - wall0, time.thread_time() - cpu0
     t.join()
     assert n > 0
-    # Held GIL: this thread would get almost no CPU while the PDFs render.
-    assert cpu > 0.3 * wall, f"main thread ran {cpu:.3f}s of {wall:.3f}s"
+    # Held GIL: this thread would get almost no CPU while the PDFs render (about 2% when tried
+    # with a call that keeps it); released, it gets a core of its own on most runs.
+    assert cpu > 0.1 * wall, f"main thread ran {cpu:.3f}s of {wall:.3f}s"

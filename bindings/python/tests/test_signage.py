@@ -2,6 +2,7 @@
 at an instant, the item on screen, priorities and emergencies, and errors for bad schedules."""
 import datetime as dt
 import json
+import pathlib
 
 import pytest
 
@@ -160,3 +161,16 @@ def test_many_entries_cost_stays_small(entries, playlists):
     slots = signage.timeline(many, playlists, dt.date(2024, 3, 4))
     assert time.perf_counter() - t0 < 5
     assert slots and all(a.end <= b.start for a, b in zip(slots, slots[1:]))
+
+
+@pytest.mark.skipif(not pathlib.Path("/usr/share/zoneinfo/Europe/Paris").is_file(), reason="no tz database")
+def test_a_daylight_saving_zone_has_a_short_day(entries, playlists):
+    allday = dict(entries[0], id="ca-ngay", days=WEEKDAYS, start_time="00:00", end_time="24:00",
+                  valid_from="2024-01-01", valid_until="2024-12-31")
+    spring = signage.timeline([allday], playlists, dt.date(2024, 3, 31), time_zone="Europe/Paris")
+    normal = signage.timeline([allday], playlists, dt.date(2024, 3, 30), time_zone="Europe/Paris")
+    assert sum((s.duration for s in spring), dt.timedelta()) == dt.timedelta(hours=23)
+    assert sum((s.duration for s in normal), dt.timedelta()) == dt.timedelta(hours=24)
+    # Hà Nội has no such day.
+    hn = signage.timeline([allday], playlists, dt.date(2024, 3, 31))
+    assert sum((s.duration for s in hn), dt.timedelta()) == dt.timedelta(hours=24)

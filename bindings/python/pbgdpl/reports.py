@@ -202,11 +202,13 @@ def compute_indicators(store: Any, template: Record, period: Record, unit: Recor
             _core.reports_compute_indicators(handle(store), template, period, ident(unit, "unit"))]
 
 
-def validate(template: Record, submission: Record) -> ValidationReport:
+def validate(template: Record, submission: Record, *, as_sent: bool = True) -> ValidationReport:
     """Checks a submission's values against a template: what is missing or of the wrong type, and
-    which rules fail (blocking ones refuse a submission; warnings are shown). Raises nothing for
-    bad values; ValidationError only when the template or submission itself does not decode."""
-    d = _core.reports_validate(template, submission)
+    which rules fail (blocking ones refuse a submission; warnings are shown). With as_sent (the
+    default) a draft is checked as if it were being sent, so missing required values are errors.
+    Raises nothing for bad values; ValidationError only when the template or submission itself
+    does not decode."""
+    d = _core.reports_validate(template, submission, as_sent)
     return ValidationReport([_error(e) for e in d["errors"]], [_finding(f) for f in d["findings"]])
 
 

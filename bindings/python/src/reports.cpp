@@ -164,9 +164,12 @@ void register_reports(py::module_& m) {
   // --- validation ---
   m.def(
       "reports_validate",
-      [](py::handle t, py::handle s) {
+      [](py::handle t, py::handle s, bool as_sent) {
         auto tmpl = decode_arg<report_template>(t);
         auto sub = decode_arg<report_submission>(s);
+        // Checked as the submission would be when sent: required values must be there.
+        if (as_sent && (sub.state == submission_state::draft || sub.state == submission_state::returned))
+          sub.state = submission_state::submitted;
         validator v;
         validate_against(sub, tmpl, v);
         py::dict d;
@@ -174,8 +177,9 @@ void register_reports(py::module_& m) {
         d["findings"] = findings_to_py(reports::check_rules(tmpl, sub));
         return d;
       },
-      py::arg("template"), py::arg("submission"),
-      "Checks a submission's values against a template: dict with 'errors' (missing or ill-typed "
+      py::arg("template"), py::arg("submission"), py::arg("as_sent") = true,
+      "Checks a submission's values against a template (as_sent: a draft as if it were being sent, so "
+      "required values count): dict with 'errors' (missing or ill-typed "
       "values: code, path, message_vi, message_en) and 'findings' (failed rules: rule, severity "
       "'blocking' or 'warning', message_vi, message_en, codes).");
 

@@ -266,6 +266,40 @@ def test_wrong_key_and_wrong_actor_are_refused(db, keys):
         reports.submit(db, draft, actor=SCHOOL_APPROVER, key=keys["school"][0], now=NOW)
 
 
+def test_validate_reports_missing_values_before_sending(db):
+    draft = reports.open_draft(db, PERIOD_2026, SCHOOL, actor=SCHOOL_APPROVER, now=NOW)
+    tmpl = reports.latest_edition(db, "bc-kh19")
+    required = {i["code"] for i in as_dict(tmpl)["indicators"] if i.get("required")}
+    present = {v["code"] for v in as_dict(draft)["values"]}
+    report = reports.validate(tmpl, draft)
+    missing = [e for e in report.errors if e.code == "missing_field"]
+    assert len(missing) == len(required - present) > 0
+    assert all(isinstance(e, pbgdpl.ValidationError) and e.message_vi and e.message_en for e in missing)
+    assert not report.ok
+    assert reports.validate(tmpl, draft, as_sent=False).errors == []
+    # A value of the wrong kind for its indicator is an error too.
+    wrong = dict(as_dict(draft), values=[{"code": "staff_total", "flag": True}])
+    assert any(e.path == "/values/0/number" for e in reports.validate(tmpl, wrong).errors)
+
+
+def test_key_path_to_a_fifo_is_refused_without_blocking(db, tmp_path):
+    draft = reports.open_draft(db, PERIOD_2026, SCHOOL, actor=SCHOOL_APPROVER, now=NOW)
+    fifo = tmp_path / "key.fifo"
+    os.mkfifo(fifo)
+    out = {}
+
+    def run():
+        try:
+            reports.submit(db, draft, actor=SCHOOL_APPROVER, key=fifo, now=NOW)
+        except pbgdpl.Error as e:
+            out["e"] = e
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(5)
+    assert not t.is_alive() and isinstance(out.get("e"), pbgdpl.StorageError)
+
+
 def test_save_values_errors(db):
     draft = reports.open_draft(db, PERIOD_2026, SCHOOL, actor=SCHOOL_APPROVER, now=NOW)
     with pytest.raises(pbgdpl.ValidationError):

@@ -28,7 +28,7 @@ from .errors import Error, ValidationError, _from_core
 __all__ = [
     "IndicatorSource", "ComputedValue", "Finding", "ValidationReport", "SubmitResult", "LevelRate",
     "Completeness", "DataValue", "Rollup", "TrendSeries", "Trend",
-    "indicator_sources", "latest_edition", "next_edition", "publish_edition", "compute_indicators",
+    "indicator_sources", "templates", "latest_edition", "next_edition", "publish_edition", "compute_indicators",
     "validate", "submission_id_for", "signed_payload", "open_draft", "save_values", "refresh_computed",
     "submit", "approve", "return_to_unit", "excuse", "verify_submission", "period_id_for",
     "ensure_periods", "completeness", "rollup", "trend", "to_csv", "parse_csv", "read_csv",
@@ -176,6 +176,19 @@ def _sub(d: Dict[str, Any]) -> Any:
 def indicator_sources() -> List[IndicatorSource]:
     """Every source key an indicator may name to be computed from the store, in a fixed order."""
     return [IndicatorSource(**d) for d in _core.reports_indicator_sources()]
+
+
+def templates(store: Any, *, family: Optional[str] = None) -> List[Any]:
+    """The report templates in the store (every edition), by family then edition; only those of
+    `family` when given."""
+    out = []
+    for t in store.list("report_template"):
+        d = as_dict(t)
+        fam = d.get("family") or d["id"]
+        if family is None or fam == family:
+            out.append((fam, d.get("edition", 1), d["id"], t))
+    out.sort(key=lambda x: x[:3])
+    return [x[3] for x in out]
 
 
 def latest_edition(store: Any, family: str) -> Any:

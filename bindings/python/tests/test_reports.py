@@ -441,7 +441,13 @@ def test_trend_across_rounds(db, keys):
 
 
 # --- templates, periods, misc --------------------------------------------------------------------
-def test_editions_and_periods(db):
+def test_editions_and_periods(db, seed_dir):
+    seeded = seed_json(seed_dir, "report_templates")
+    listed = [as_dict(t) for t in reports.templates(db)]
+    assert sorted(t["id"] for t in listed) == sorted(t["id"] for t in seeded)
+    fam = [as_dict(t)["edition"] for t in reports.templates(db, family="bc-kh19")]
+    assert fam == sorted(fam) and len(fam) == len([t for t in seeded if (t.get("family") or t["id"]) == "bc-kh19"])
+    assert reports.templates(db, family="no-such-family") == []
     latest = as_dict(reports.latest_edition(db, "bc-kh19"))
     assert latest["edition"] == 2
     nxt = as_dict(reports.next_edition(latest))

@@ -174,3 +174,15 @@ def test_a_daylight_saving_zone_has_a_short_day(entries, playlists):
     # Hà Nội has no such day.
     hn = signage.timeline([allday], playlists, dt.date(2024, 3, 31))
     assert sum((s.duration for s in hn), dt.timedelta()) == dt.timedelta(hours=24)
+
+
+def test_model_objects_and_dicts_give_the_same_answers(entries, playlists):
+    from pbgdpl import model
+    objs = [model.load("schedule_entry", e) for e in entries]
+    pls = [model.load("playlist", p) for p in playlists]
+    day = dt.date(2024, 3, 4)
+    assert signage.timeline(objs, pls, day) == signage.timeline(entries, playlists, day)
+    sched = signage.Schedule(objs, pls)
+    at = dt.datetime(2024, 3, 4, 10, 0, 5, tzinfo=HANOI)
+    got = sched.item_at(at)
+    assert got is not None and got == signage.Schedule(entries, playlists).item_at(at)

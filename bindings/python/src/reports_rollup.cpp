@@ -1,5 +1,5 @@
 // The yearly reports from Python (second half): the division's and the city's roll-up of a
-// period (a _core.Rollup holding the view, its template and period), trends across rounds, and
+// period (a _core.ReportsRollup holding the view, its template and period), trends across rounds, and
 // the exports: CSV data values, the XLSX workbook, the Decree 30 document as HTML and PDF.
 // Reading the store, rolling up and rendering release the GIL.
 #include "py_common.hpp"
@@ -148,7 +148,7 @@ py::dict chart_to_py(const reports::trend_chart& c) {
 
 void register_reports_rollup(py::module_& m) {
   using H = const store_handle&;
-  py::class_<rollup_handle>(m, "Rollup",
+  py::class_<rollup_handle>(m, "ReportsRollup",
                             "A period's roll-up at a division (or a ward's office) or at the city, with its "
                             "template and period, ready to export.")
       .def_property_readonly("is_city", [](const rollup_handle& r) { return r.city.has_value(); },

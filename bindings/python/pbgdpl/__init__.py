@@ -17,3 +17,4 @@ __all__ = [
     "Error", "ValidationError", "NotFoundError", "ConflictError", "SignatureError", "AccessDeniedError",
     "StorageError", "PluginError", "InternalError", "__version__",
 ]
+from . import model, text  # noqa: E402  (helper model: pbgdpl.model, pbgdpl.text)

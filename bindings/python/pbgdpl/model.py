@@ -155,13 +155,18 @@ def _from_json(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     t = shape["t"]
     if v is None:
         return None
+    # A text that is no real time or date (a default C++ date writes "0000-00-00") stays text,
+    # and to_dict() writes it back unchanged.
     if t == "timestamp" and isinstance(v, str):
         try:
             return _dt.datetime.fromisoformat(v).astimezone(_UTC)
         except ValueError:
-            return _parse_timestamp(v, path)
+            return v
     if t == "date" and isinstance(v, str):
-        return _parse_date(v, path)
+        try:
+            return _dt.date.fromisoformat(v) if len(v) == 10 else v
+        except ValueError:
+            return v
     if t == "optional":
         return _from_json(shape["of"], v, path)
     if t == "list" and isinstance(v, list):

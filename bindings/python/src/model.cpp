@@ -3,6 +3,7 @@
 // and rule check the pure-Python pbgdpl.model classes call.
 #include "py_text.hpp"
 
+#include <pbgdpl/core/text.hpp>
 #include <pbgdpl/model/common.hpp>
 
 #include <string>
@@ -141,12 +142,12 @@ void register_model(py::module_& m) {
   m.def(
       "model_schema",
       [] {
-        json out = json::object();
+        py::dict out;  // a dict in registry order (a json object would sort the kinds)
         store::for_each_stored_kind([&]<class T>(std::type_identity<T>) {
-          out[std::string(store::entity_traits<T>::kind)] = kind_schema<T>();
+          out[py::str(std::string(store::entity_traits<T>::kind))] = to_py(kind_schema<T>());
           return true;
         });
-        return to_py(out);
+        return out;
       },
       "For each stored kind (dict in registry order): {'fields': [...], 'defaults': {...}}. Each field, in\n"
       "describe() order: name, type (Python annotation text), shape (machine form: t = str, int, float,\n"
@@ -207,7 +208,12 @@ void register_model(py::module_& m) {
       "decoded and checked. Raises ValidationError (malformed JSON, invalid_utf8, a field at fault).");
   m.def(
       "model_decode_json_bytes",
-      [decode_text](const std::string& kind, py::bytes data) { return decode_text(kind, std::string(data)); },
+      [decode_text](const std::string& kind, py::bytes data) {
+        std::string text(data);
+        // Refused before parsing: the parser's message would quote the bad bytes.
+        if (!text::is_valid_utf8(text)) raise(error(errc::invalid_utf8));
+        return decode_text(kind, text);
+      },
       py::arg("kind"), py::arg("data"),
       "model_decode_json for UTF-8 bytes (a file's content). Raises ValidationError as model_decode_json.");
 
@@ -220,20 +226,17 @@ void register_model(py::module_& m) {
           bool ok = true;
           {
             py::gil_scoped_release nogil;
-            try {
-              T v{};
-              json_io::read(in, v);
-              auto r = check(v);
-              if (!r) {
-                ok = false;
-                failed = r.err();
-              }
-            } catch (const exception& e) {
+            // Decoded as the store reads its own bodies (types, required members, enum names and
+            // dates checked; text and ids taken as they are), so that check() sees a bad id or an
+            // over-long title and reports it with every other problem instead of the decode
+            // stopping at the first.
+            auto v = store::detail::decode_body<T, false>(in);
+            if (!v) {
               ok = false;
-              failed = e.err();
-            } catch (const nlohmann::json::exception& e) {
+              failed = v.err();
+            } else if (auto r = check(*v); !r) {
               ok = false;
-              failed = error(errc::wrong_type, {}, "Sai kiểu dữ liệu", e.what());
+              failed = r.err();
             }
           }
           if (!ok) raise(failed);

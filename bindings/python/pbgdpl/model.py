@@ -176,11 +176,15 @@ def _from_json(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     return v
 
 
-def _copy_json(v: Any) -> Any:
+def _copy_json(v: Any, depth: int = 0) -> Any:
+    """A copy of nested dicts and lists (so an object never shares them with its input); a cycle
+    or nesting past the library's limit raises ValidationError instead of RecursionError."""
+    if isinstance(v, (dict, list)) and depth > _MAX_DEPTH:
+        raise _error("too_large", "", "Nesting too deep (or a cycle)", "Dữ liệu lồng nhau quá sâu (hoặc có vòng lặp)")
     if isinstance(v, dict):
-        return {k: _copy_json(x) for k, x in v.items()}
+        return {k: _copy_json(x, depth + 1) for k, x in v.items()}
     if isinstance(v, list):
-        return [_copy_json(x) for x in v]
+        return [_copy_json(x, depth + 1) for x in v]
     return v
 
 

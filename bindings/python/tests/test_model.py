@@ -403,6 +403,22 @@ def test_load_trusts_library_output_but_checks_its_argument(article_dict):
     assert a.title == "T" and a.state == "draft"
     with pytest.raises(pbgdpl.ValidationError):
         model.load("article", ["x"])
+    loop = {"name": "x"}
+    loop["again"] = loop
+    with pytest.raises(pbgdpl.ValidationError):
+        model.load("article", {"id": "x", "source": loop})
+    junk = model.load("article", {"id": "x", "tags": "x"})  # no check: kept as given...
+    assert junk.tags == "x"
+    with pytest.raises(pbgdpl.ValidationError) as e:  # ...and refused where it is checked
+        Article.from_dict(junk.to_dict())
+    assert e.value.path == "/tags"
+
+
+def test_a_kind_without_a_kind_member_keeps_kind_read_only():
+    unit_less = model.class_for("account")()
+    with pytest.raises(AttributeError):
+        unit_less.kind = "x"
+    assert unit_less.kind == "account"
 
 
 # --- decoding is thread-safe and releases the GIL --------------------------------------------------

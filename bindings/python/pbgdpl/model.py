@@ -25,7 +25,7 @@ import datetime as _dt
 import enum as _enum
 import json as _json
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from . import _core
 from .errors import ValidationError
@@ -352,7 +352,7 @@ class Model:
         return cls._load(_core.model_decode(cls.model_kind, d))
 
     @classmethod
-    def from_json(cls: Type[M], text: str) -> M:
+    def from_json(cls: Type[M], text: Union[str, bytes]) -> M:
         """Decodes JSON text (str or UTF-8 bytes) as :meth:`from_dict` does, with the library's
         limits on size and nesting. Raises ValidationError (malformed JSON included)."""
         if cls.model_kind is None:

@@ -342,6 +342,25 @@ def test_lone_surrogates_are_invalid_utf8(article_dict, article):
         article.validate()
 
 
+def test_validate_sees_what_decoding_would_refuse(article):
+    article.title = "a" * 5000
+    with pytest.raises(pbgdpl.ValidationError) as e:
+        article.validate()
+    assert "/title" in {d.path for d in e.value.details} | {e.value.path}
+
+
+def test_public_names_have_docstrings():
+    import inspect
+    from pbgdpl import text
+    for mod in (model, text):
+        for name in mod.__all__:
+            obj = getattr(mod, name)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                assert (obj.__doc__ or "").strip(), f"{mod.__name__}.{name}"
+    for name in ("to_dict", "to_json", "from_dict", "from_json", "validate", "copy", "model_fields", "normalized"):
+        assert getattr(Model, name).__doc__, name
+
+
 def test_text_limits(article_dict):
     article_dict["title"] = "a" * 5000  # short text: one line of at most 1000 bytes
     with pytest.raises(pbgdpl.ValidationError) as e:

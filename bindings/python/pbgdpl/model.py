@@ -62,6 +62,17 @@ class Field:
             return [v["value"] for v in s["values"]]
         return None
 
+    @property
+    def labels(self) -> Optional[Dict[str, Tuple[str, str]]]:
+        """For an enum member: each allowed value's (Vietnamese, English) label as pages show it
+        (``{"draft": ("Bản nháp", "Draft"), ...}``); None for other members."""
+        s = self.shape
+        while s.get("t") in ("optional", "list"):
+            s = s["of"]
+        if s.get("t") != "enum":
+            return None
+        return {v["value"]: (v.get("vi", ""), v.get("en", "")) for v in s["values"]}
+
 
 # --- conversions -----------------------------------------------------------------------------
 
@@ -79,7 +90,10 @@ def format_timestamp(t: _dt.datetime) -> str:
     (``"2023-03-22T08:30:00+07:00"``). A naive datetime is taken as Hà Nội time."""
     if t.tzinfo is None:
         t = t.replace(tzinfo=HANOI)
-    l = t.astimezone(HANOI)
+    try:
+        l = t.astimezone(HANOI)
+    except OverflowError:
+        raise _out_of_range("") from None
     return (f"{l.year:04d}-{l.month:02d}-{l.day:02d}T{l.hour:02d}:{l.minute:02d}:{l.second:02d}+07:00")
 
 
@@ -200,6 +214,11 @@ def _needs_conversion(shape: Mapping[str, Any]) -> bool:
     return False
 
 
+def _out_of_range(path: str) -> ValidationError:
+    return _error("out_of_range", path, "The time is outside the years 1-9999 in UTC and Hà Nội time",
+                  "Thời điểm nằm ngoài khoảng năm 1-9999 (giờ UTC và giờ Hà Nội)")
+
+
 def _type_error(path: str, expected: str, v: Any) -> ValidationError:
     got = type(v).__name__
     return _error("wrong_type", path, f"Expected {expected}, got {got}",
@@ -215,10 +234,13 @@ def _coerce(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     if v is None:
         return None  # a required member set to None: validate()/to_dict() decoding names it
     if t == "timestamp":
-        if isinstance(v, _dt.datetime):
-            return (v if v.tzinfo else v.replace(tzinfo=HANOI)).astimezone(_UTC)
-        if isinstance(v, _dt.date):
-            return _dt.datetime(v.year, v.month, v.day, tzinfo=HANOI).astimezone(_UTC)
+        try:
+            if isinstance(v, _dt.datetime):
+                return (v if v.tzinfo else v.replace(tzinfo=HANOI)).astimezone(_UTC)
+            if isinstance(v, _dt.date):
+                return _dt.datetime(v.year, v.month, v.day, tzinfo=HANOI).astimezone(_UTC)
+        except OverflowError:
+            raise _out_of_range(path) from None
         if isinstance(v, str):
             return _parse_timestamp(v, path)
         raise _type_error(path, "datetime.datetime, datetime.date or str", v)

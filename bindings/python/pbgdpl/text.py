@@ -61,7 +61,7 @@ def slug(s: str, max_len: int = 80) -> str:
     `max_len` bytes cut at a hyphen (``"Kế hoạch số 19"`` -> ``"ke-hoach-so-19"``)."""
     if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 0:
         raise TypeError("max_len must be a non-negative int")
-    return _core.text_slug(s, max_len)
+    return _core.text_slug(s, min(max_len, 2**63 - 1))
 
 
 def is_nfc(s: str) -> bool:

@@ -86,6 +86,8 @@ def test_fields_follow_describe_order_with_types():
     assert by_name["tags"].type == "List[str]"
     assert by_name["source"].type == "Optional[Dict[str, Any]]"
     assert by_name["state"].allowed == ["draft", "submitted", "approved", "published", "archived"]
+    assert by_name["state"].labels["published"] == ("Đã đăng", "Published")
+    assert by_name["title"].allowed is None and by_name["title"].labels is None
     assert {f.name: f.type for f in LegalDocument.model_fields()}["issued_on"] == "datetime.date"
 
 
@@ -164,6 +166,9 @@ def test_setting_a_time_accepts_datetime_date_and_text(article):
     with pytest.raises(pbgdpl.ValidationError) as e:
         article.updated_at = 1700000000
     assert e.value.code == "wrong_type"
+    with pytest.raises(pbgdpl.ValidationError) as e:  # year 0 in UTC: no datetime holds it
+        article.updated_at = dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5)))
+    assert (e.value.code, e.value.path) == ("out_of_range", "/updated_at")
 
 
 def test_setting_a_date(seed_dir):

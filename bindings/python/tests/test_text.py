@@ -57,6 +57,8 @@ def test_slug():
     assert long.startswith("huong-ung-ngay-phap-luat")
     with pytest.raises(TypeError):
         text.slug("x", max_len=-1)
+    assert text.slug("Kế hoạch", max_len=10**30) == "ke-hoach"
+    assert text.slug("Kế hoạch", max_len=0) == ""
 
 
 @pytest.mark.parametrize("fn", [text.fold, text.nfc, text.nfd, text.lower, text.upper, text.slug, text.is_nfc])

@@ -349,6 +349,9 @@ def test_an_approval_verifies_and_travels(authority):
     rec = a.record.to_dict()
     assert rec["key_id"] == approver.key_id.lower() and rec["signature"] == a.signature.text
     assert model.load("approval_record", rec).to_dict() == rec
+    # The model's validated decode accepts it (this once crashed the interpreter at exit: visit_kind
+    # returned a dangling reference, fixed in py_common.hpp).
+    assert type(a.record).from_dict(rec).to_dict() == rec
     st = ring.verify_approval(b"video bytes", a.signature, use="signage_school", at=AT)
     assert st == a.statement and st.valid_from == T0
     assert trust.read_approval(a.signature.text).statement == a.statement

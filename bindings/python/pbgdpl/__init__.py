@@ -17,3 +17,4 @@ __all__ = [
     "Error", "ValidationError", "NotFoundError", "ConflictError", "SignatureError", "AccessDeniedError",
     "StorageError", "PluginError", "InternalError", "__version__",
 ]
+from .trust import KeyPair, Keyring, PublicKey, SecretKey, SequenceTracker, Signature  # noqa: E402,F401  (helper trust)

@@ -17,4 +17,5 @@ __all__ = [
     "Error", "ValidationError", "NotFoundError", "ConflictError", "SignatureError", "AccessDeniedError",
     "StorageError", "PluginError", "InternalError", "__version__",
 ]
+from .trust import KeyPair, Keyring, PublicKey, SecretKey, SequenceTracker, Signature  # noqa: E402,F401  (helper trust)
 from . import model, text  # noqa: E402  (helper model: pbgdpl.model, pbgdpl.text)

@@ -19,4 +19,5 @@ __all__ = [
 ]
 from .store import AuditEntry, Page, SearchHit, SearchPage, Store
 from .trust import KeyPair, Keyring, PublicKey, SecretKey, SequenceTracker, Signature  # noqa: E402,F401  (helper trust)
+from . import model, text  # noqa: E402  (helper model: pbgdpl.model, pbgdpl.text)
 from . import reports, signage  # noqa: E402,F401  (helper reports: pbgdpl.reports, pbgdpl.signage)

@@ -95,8 +95,7 @@ decltype(auto) visit_kind(std::string_view kind, F&& f) {
       return false;
     });
     if (!out) detail::unknown_kind(kind);
-    // A prvalue: `return std::move(*out)` would make decltype(auto) an R&& to this local.
-    return R(std::move(*out));
+    return R(std::move(*out));  // a value: decltype(auto) of std::move(*out) would be R&&, dangling
   }
 }
 

@@ -18,3 +18,4 @@ __all__ = [
     "StorageError", "PluginError", "InternalError", "__version__",
 ]
 from .store import AuditEntry, Page, SearchHit, SearchPage, Store
+from .plugins import Exporter, Notifier, PluginHost, PluginInfo

@@ -101,6 +101,15 @@ class Exporter:
         return self._handle.export_records(format, list(records))
 
 
+def _config(config: Optional[Mapping[str, Any]]) -> Optional[dict]:
+    if config is None:
+        return None
+    if not isinstance(config, Mapping):
+        raise ValidationError("A plugin's configuration must be a dict", code="wrong_type", path="/config",
+                              message_vi="Cấu hình plugin phải là dict")
+    return dict(config)
+
+
 def _paths(dirs: Union[PathLike, Iterable[PathLike], None]) -> List[PathLike]:
     if dirs is None:
         return []
@@ -161,15 +170,15 @@ class PluginHost:
         """Starts plugin `id`'s store with its configuration and returns it as a :class:`Store`.
         PluginError when it cannot load or start (e.g. a database it cannot reach: path
         "create_failed")."""
-        return Store(self._handle.open_store(id, dict(config) if config is not None else None))
+        return Store(self._handle.open_store(id, _config(config)))
 
     def open_notifier(self, id: str, config: Optional[Mapping[str, Any]] = None) -> Notifier:
         """Starts plugin `id`'s notifier. PluginError."""
-        return Notifier(self._handle.open_notifier(id, dict(config) if config is not None else None))
+        return Notifier(self._handle.open_notifier(id, _config(config)))
 
     def open_exporter(self, id: str, config: Optional[Mapping[str, Any]] = None) -> Exporter:
         """Starts plugin `id`'s exporter. PluginError."""
-        return Exporter(self._handle.open_exporter(id, dict(config) if config is not None else None))
+        return Exporter(self._handle.open_exporter(id, _config(config)))
 
     def close(self) -> None:
         """Closes the host (idempotent); later calls raise PluginError. What it opened stays usable."""

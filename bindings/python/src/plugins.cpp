@@ -16,12 +16,20 @@ namespace {
 
 using release = py::gil_scoped_release;
 
+// Text a message carries may echo the bytes of a broken manifest: invalid UTF-8 is replaced
+// (U+FFFD), never a UnicodeDecodeError in place of the error being reported.
+py::str lenient(const std::string& s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
 py::object plugin_exception(const error& e) {
   py::list details;
   for (const auto& d : e.details) details.append(plugin_exception(d));
   auto cls = py::module_::import("pbgdpl.errors").attr("PluginError");
-  return cls(e.message_en, py::arg("code") = std::string(errc_name(e.code)), py::arg("path") = e.path,
-             py::arg("message_vi") = e.message_vi, py::arg("details") = details);
+  return cls(lenient(e.message_en), py::arg("code") = std::string(errc_name(e.code)), py::arg("path") = lenient(e.path),
+             py::arg("message_vi") = lenient(e.message_vi), py::arg("details") = details);
 }
 
 // A failure of the host or of a plugin's instance: PluginError, keeping the library's code,
@@ -46,8 +54,8 @@ py::dict manifest_to_py(const plugin::manifest& m) {
   d["description"] = m.description;
   d["kinds"] = plugin::kind_names(m.kinds);
   d["abi"] = py::make_tuple(m.abi_major, m.abi_minor);
-  d["path"] = m.file.string();
-  d["library"] = m.library_path().string();
+  d["path"] = lenient(m.file.string());
+  d["library"] = lenient(m.library_path().string());
   return d;
 }
 
@@ -152,7 +160,7 @@ void register_plugins(py::module_& m) {
             for (const auto& x : found) ms.append(manifest_to_py(x));
             for (const auto& p : problems) {
               py::object e = plugin_exception(p.err);
-              e.attr("file") = p.file.string();
+              e.attr("file") = lenient(p.file.string());
               ps.append(e);
             }
             return py::make_tuple(ms, ps);

@@ -17,7 +17,8 @@ __all__ = [
     "Error", "ValidationError", "NotFoundError", "ConflictError", "SignatureError", "AccessDeniedError",
     "StorageError", "PluginError", "InternalError", "__version__",
 ]
-from .store import AuditEntry, Page, SearchHit, SearchPage, Store
 from .trust import KeyPair, Keyring, PublicKey, SecretKey, SequenceTracker, Signature  # noqa: E402,F401  (helper trust)
 from . import model, text  # noqa: E402  (helper model: pbgdpl.model, pbgdpl.text)
+from .store import AuditEntry, Page, SearchHit, SearchPage, Store  # noqa: E402,F401  (helper store)
+from .plugins import Exporter, Notifier, PluginHost, PluginInfo  # noqa: E402,F401  (helper store)
 from . import reports, signage  # noqa: E402,F401  (helper reports: pbgdpl.reports, pbgdpl.signage)

@@ -122,6 +122,14 @@ store::filter filter_from(py::handle filters) {
   return f;
 }
 
+// A str argument as UTF-8: a lone surrogate is ValidationError (invalid_utf8), not TypeError.
+std::string text_arg(py::handle o, const char* path) {
+  if (!py::isinstance<py::str>(o))
+    raise(error(errc::wrong_type, path, std::string(path + 1) + " phải là chuỗi", std::string(path + 1) + " must be a str"));
+  json j = from_py(o);
+  return j.get<std::string>();
+}
+
 template <class T>
 py::object entity_to_py(const T& v) {
   return to_py(to_json_value(v));
@@ -134,8 +142,9 @@ void render_if(bool render, T& v) {
   if (render) unwrap(publish::render_html(v));
 }
 
-py::object do_create(const store_handle& h, const std::string& kind, py::handle obj, const std::string& actor, bool render) {
+py::object do_create(const store_handle& h, const std::string& kind, py::handle obj, py::handle actor_arg, bool render) {
   json j = from_py(obj);
+  const std::string actor = text_arg(actor_arg, "/actor");
   py::object out;
   visit_kind(kind, [&]<class T>() {
     T v = decode_unchecked<T>(std::move(j), true);
@@ -151,8 +160,9 @@ py::object do_create(const store_handle& h, const std::string& kind, py::handle 
   return out;
 }
 
-py::object do_update(const store_handle& h, const std::string& kind, py::handle obj, const std::string& actor, bool render) {
+py::object do_update(const store_handle& h, const std::string& kind, py::handle obj, py::handle actor_arg, bool render) {
   json j = from_py(obj);
+  const std::string actor = text_arg(actor_arg, "/actor");
   py::object out;
   visit_kind(kind, [&]<class T>() {
     T v = decode_unchecked<T>(std::move(j), false);
@@ -168,7 +178,8 @@ py::object do_update(const store_handle& h, const std::string& kind, py::handle 
   return out;
 }
 
-py::object do_get(const store_handle& h, const std::string& kind, const std::string& id) {
+py::object do_get(const store_handle& h, const std::string& kind, py::handle id_arg) {
+  const std::string id = text_arg(id_arg, "/id");
   py::object out;
   visit_kind(kind, [&]<class T>() {
     auto s = h.shared();
@@ -182,8 +193,9 @@ py::object do_get(const store_handle& h, const std::string& kind, const std::str
   return out;
 }
 
-py::object do_archive(const store_handle& h, const std::string& kind, const std::string& id, std::uint64_t expected,
-                      const std::string& actor) {
+py::object do_archive(const store_handle& h, const std::string& kind, py::handle id_arg, std::uint64_t expected,
+                      py::handle actor_arg) {
+  const std::string id = text_arg(id_arg, "/id"), actor = text_arg(actor_arg, "/actor");
   py::object out;
   visit_kind(kind, [&]<class T>() {
     auto s = h.shared();
@@ -197,8 +209,9 @@ py::object do_archive(const store_handle& h, const std::string& kind, const std:
   return out;
 }
 
-void do_remove(const store_handle& h, const std::string& kind, const std::string& id, std::uint64_t expected,
-               const std::string& actor) {
+void do_remove(const store_handle& h, const std::string& kind, py::handle id_arg, std::uint64_t expected,
+               py::handle actor_arg) {
+  const std::string id = text_arg(id_arg, "/id"), actor = text_arg(actor_arg, "/actor");
   visit_kind(kind, [&]<class T>() {
     auto s = h.shared();
     result<void> r;
@@ -211,7 +224,8 @@ void do_remove(const store_handle& h, const std::string& kind, const std::string
 }
 
 py::tuple do_list(const store_handle& h, const std::string& kind, py::handle filters, std::size_t limit,
-                  const std::string& cursor, bool oldest_first) {
+                  py::handle cursor_arg, bool oldest_first) {
+  const std::string cursor = text_arg(cursor_arg, "/cursor");
   store::list_query q;
   q.where = filter_from(filters);
   q.limit = limit;
@@ -234,10 +248,11 @@ py::tuple do_list(const store_handle& h, const std::string& kind, py::handle fil
   return out;
 }
 
-py::tuple do_search(const store_handle& h, const std::string& q, const std::vector<std::string>& kinds, py::handle filters,
-                    std::size_t limit, const std::string& cursor, const std::string& order, bool include_unpublished) {
+py::tuple do_search(const store_handle& h, py::handle q_arg, const std::vector<std::string>& kinds, py::handle filters,
+                    std::size_t limit, py::handle cursor_arg, const std::string& order, bool include_unpublished) {
   store::search_request req;
-  req.q = q;
+  req.q = text_arg(q_arg, "/q");
+  const std::string cursor = text_arg(cursor_arg, "/cursor");
   req.kinds = kinds;
   req.where = filter_from(filters);
   req.limit = limit;
@@ -312,7 +327,8 @@ py::object do_transaction(const store_handle& h, py::function fn) {
   return out;
 }
 
-py::list do_audit(const store_handle& h, const std::string& kind, const std::string& id, std::size_t limit) {
+py::list do_audit(const store_handle& h, const std::string& kind, py::handle id_arg, std::size_t limit) {
+  const std::string id = text_arg(id_arg, "/id");
   if (!kind.empty() && !store::find_kind(kind)) detail::unknown_kind(kind);
   if (limit == 0 || limit > 10000)
     raise(error(errc::out_of_range, "/limit", "Giới hạn phải từ 1 đến 10000", "limit must be 1..10000"));
@@ -347,7 +363,8 @@ std::filesystem::path directory_path(py::handle p) {
 
 // What `import_dataset` creates, per dataset key, counted inside the import's own transaction
 // (ids the store does not hold yet), so the counts are what was written.
-py::dict do_import(const store_handle& h, py::handle path, const std::string& actor, bool render) {
+py::dict do_import(const store_handle& h, py::handle path, py::handle actor_arg, bool render) {
+  const std::string actor = text_arg(actor_arg, "/actor");
   const auto dir = directory_path(path);
   auto s = h.shared();
   std::vector<std::pair<std::string, std::size_t>> counts;

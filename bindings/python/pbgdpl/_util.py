@@ -40,20 +40,10 @@ def ident(x: Any, what: str = "id") -> str:
                           message_vi=f"Cần một mã hoặc một bản ghi có mã cho {what}")
 
 
-def record(x: Any) -> Any:
-    """A record for _core: a str id stays an id; model objects and dicts pass as they are."""
-    return x
-
-
 def load(kind: str, d: Dict[str, Any]) -> Any:
-    """A record dict from the library as the model object of its kind (pbgdpl.model), or the dict
-    itself when the model module is not there."""
-    try:
-        from . import model  # type: ignore[attr-defined]
-    except ImportError:
-        return d
-    loader = getattr(model, "load", None)
-    return loader(kind, d) if loader else d
+    """A record dict from the library as the pbgdpl.model object of its kind."""
+    from . import model
+    return model.load(kind, d)
 
 
 def as_dict(x: Any) -> Dict[str, Any]:

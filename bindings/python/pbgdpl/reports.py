@@ -5,7 +5,8 @@ reporting periods and completeness, the division's and the city's roll-ups, tren
 and the exports (CSV data values, the Excel workbook, the Decree 30/2020 document as HTML and PDF).
 
 Records (templates, periods, submissions) may be given as ids (read from the store), dicts or
-pbgdpl.model objects; records returned are model objects (dicts when pbgdpl.model is absent).
+pbgdpl.model objects; records returned are pbgdpl.model objects (ReportTemplate, ReportPeriod,
+ReportSubmission).
 Instants are aware ``datetime.datetime`` (a naive one is Hà Nội time), days ``datetime.date``.
 
     with pbgdpl.Store.open("pbgdpl.db") as db:
@@ -19,11 +20,11 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Union
 
 from . import _core
 from ._util import PathLike, as_dict, handle, ident, key_text, load, read_text_file, write_file
-from .errors import Error, ValidationError, _from_core
+from .errors import Error, _from_core
 
 __all__ = [
     "IndicatorSource", "ComputedValue", "Finding", "ValidationReport", "SubmitResult", "LevelRate",

@@ -5,7 +5,6 @@ and the errors for bad input."""
 import datetime as dt
 import json
 import os
-import pathlib
 import shutil
 import subprocess
 import threading
@@ -14,7 +13,7 @@ import zipfile
 import pytest
 
 import pbgdpl
-from pbgdpl import _core, reports
+from pbgdpl import reports
 from pbgdpl._util import as_dict
 
 PERIOD_2023 = "kh19-2023-2024-dot-2"    # the seed's round with a sent report, due 2023-12-15

@@ -8,7 +8,6 @@ import struct
 import subprocess
 import sys
 
-import pytest
 
 import pbgdpl
 from pbgdpl import reports

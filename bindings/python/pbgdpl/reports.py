@@ -330,8 +330,21 @@ def completeness(store: Any, period: Record, unit: Record, *, now: Optional[_dt.
 # --- roll-ups and exports ----------------------------------------------------------------------
 class Rollup:
     """A period's roll-up at a unit: the view of its schools (a division or a ward's office) or,
-    at the city, of the units above the schools. Counts and lists are attributes; to_dict() is the
-    whole view as the library's JSON; to_csv/to_xlsx/to_html/to_pdf export it."""
+    at the city, of the units above the schools. to_dict() is the whole view as the library's JSON;
+    to_csv/to_xlsx/to_html/to_pdf export it. Its members are also attributes:
+
+    ``template_id``/``unit``/``name``/``as_of``  which form and unit (name and tree as on the due
+        date ``as_of``); the properties ``period`` and ``template`` are the model objects;
+    ``expected``, ``counted``, ``excused``, ``awaiting`` (sent, not yet approved), ``missing``:
+        schools;
+    ``schools`` (unit view): per school ``unit``, ``name``, ``level``, ``state``, ``counted``,
+        ``submitted_at``, ``cells``; ``areas`` (city view): per unit above schools, its counts,
+        ``completeness`` (0..100), ``cells`` and ``kpis``;
+    ``by_level``: ``level`` ("mn", "th", "thcs", ""), ``units``, ``cells``;
+    ``total``: cells ``code``, ``value`` (None: no data), ``units``, ``yes``, ``text``;
+    ``kpis``: ``code``, ``target``, ``actual``, ``met``; ``ranking``: ``unit``, ``name``, ``score``,
+        ``kpis_met``, ``kpis``, ``articles`` (best first).
+    """
 
     def __init__(self, core: Any) -> None:
         self._core = core

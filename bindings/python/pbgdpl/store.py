@@ -221,7 +221,8 @@ class Store:
                render_html: bool = True) -> M:
         """Stores a new record and returns it as stored: with its id (a random one when the
         object has none), version 1, created/updated times set when unset, text in NFC and, with
-        ``render_html``, the server-owned ``*_html`` members made from the Markdown. `obj` is a
+        ``render_html``, the server-owned ``*_html`` members made from the Markdown (False keeps
+        the ``*_html`` given, trusted as it is: only for HTML this library rendered). `obj` is a
         model object, or a dict with ``kind=``. ValidationError (the rules), ConflictError (the id
         is taken)."""
         k, d = self._kind_and_dict(obj, kind)

@@ -76,12 +76,17 @@ def test_create_sets_server_owned_fields(store):
     root_store(store)
     a = article("Bài viết", state="draft", body="**đậm** <script>alert(1)</script>")
     a.version = 7  # a client cannot choose the version
+    a.body_html = "<script>alert('owned')</script>"  # nor the HTML the portal shows
     out = store.create(a)
     assert out.version == 1 and len(out.id) > 0
     assert out.created_at.tzinfo is not None and out.updated_at == out.created_at
     # The HTML is rendered by the store's write path, and the script is not carried into it.
     assert "<strong>đậm</strong>" in out.body_html and "<script>" not in out.body_html
+    assert "owned" not in out.body_html
     assert store.get(Article, out.id) == out
+    again = out.copy()
+    again.body_html = "<script>alert('owned')</script>"
+    assert "owned" not in store.update(again).body_html
     # A dict with kind= works as well as a model object.
     d = store.create({"kind": "school", "level": "th", "name": "Từ dict", "parent": "ha-noi"}, kind=Unit)
     assert d.name == "Từ dict" and store.get(Unit, d.id).name == "Từ dict"

@@ -7,8 +7,6 @@ import pathlib
 import subprocess
 import sys
 
-import pytest
-
 from pbgdpl import Store
 from pbgdpl.model import LegalDocument
 

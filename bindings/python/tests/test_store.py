@@ -14,7 +14,6 @@ import unicodedata
 
 import pytest
 
-import pbgdpl
 from pbgdpl import ConflictError, NotFoundError, StorageError, Store, ValidationError
 from pbgdpl.model import Article, LegalDocument, Unit
 

@@ -7,11 +7,20 @@ namespace pbgdpl::python {
 
 namespace {
 
+// Error texts may quote the bytes that were wrong (a parser naming invalid UTF-8): decoded with
+// U+FFFD in their place, so raising the error never fails in its turn.
+py::str lenient_str(const std::string& s) {
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
+}
+
 py::object make_exception(const error& e) {
   py::list details;
   for (const auto& d : e.details) details.append(make_exception(d));
   auto factory = py::module_::import("pbgdpl.errors").attr("_from_core");
-  return factory(std::string(errc_name(e.code)), e.path, e.message_vi, e.message_en, details);
+  return factory(std::string(errc_name(e.code)), lenient_str(e.path), lenient_str(e.message_vi),
+                 lenient_str(e.message_en), details);
 }
 
 void set_python_error(const error& e) {
@@ -52,6 +61,10 @@ void register_errors(py::module_& m) {
         throw std::invalid_argument("no such code: " + code);
       },
       py::arg("code"), py::arg("path") = "");
+  // For tests: an error whose texts hold invalid UTF-8 (as a parser quoting bad bytes would).
+  m.def("_raise_invalid_text_for_test", []() {
+    throw exception(error(errc::parse_error, "/a\xff", "sai \xc3", "bad \xff byte"));
+  });
 }
 
 }  // namespace pbgdpl::python

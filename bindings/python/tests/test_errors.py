@@ -41,3 +41,10 @@ def test_every_library_code_has_a_class():
     assert len(codes) > 30
     unmapped = [c for c in codes if error_class_for(c) is pbgdpl.Error]
     assert unmapped == []
+
+
+def test_error_texts_with_invalid_bytes_still_raise_the_error():
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        _core._raise_invalid_text_for_test()
+    assert info.value.code == "parse_error"
+    assert "\ufffd" in info.value.message_en and "\ufffd" in info.value.path

@@ -18,8 +18,7 @@ import datetime as _dt
 import enum as _enum
 import os
 from dataclasses import dataclass, field
-from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union,
-                    overload)
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
 from . import _core
 from . import model as _model
@@ -221,7 +220,8 @@ class Store:
                render_html: bool = True) -> M:
         """Stores a new record and returns it as stored: with its id (a random one when the
         object has none), version 1, created/updated times set when unset, text in NFC and, with
-        ``render_html``, the server-owned ``*_html`` members made from the Markdown. `obj` is a
+        ``render_html``, the server-owned ``*_html`` members made from the Markdown (False keeps
+        the ``*_html`` given, trusted as it is: only for HTML this library rendered). `obj` is a
         model object, or a dict with ``kind=``. ValidationError (the rules), ConflictError (the id
         is taken)."""
         k, d = self._kind_and_dict(obj, kind)
@@ -311,9 +311,7 @@ class Store:
         goes. `kinds`: kind names or model classes (default: every searchable kind). Filters as
         :meth:`list`. ValidationError for a query too long or malformed; StorageError when a
         search runs past the store's time limit."""
-        ks = [_kind_of(k) for k in kinds] if kinds is not None else []
-        if isinstance(kinds, (str, type)):
-            ks = [_kind_of(kinds)]
+        ks = self._kinds(kinds)
         _check_limit("limit", limit, True)
         _check_limit("page_size", page_size, False)
         f = _filters(filters)
@@ -340,7 +338,7 @@ class Store:
     def search_page(self, q: str, *, kinds: Optional[Sequence[KindLike]] = None, order: str = "relevance",
                     limit: int = 20, cursor: str = "", include_unpublished: bool = False, **filters: Any) -> SearchPage:
         """One page of search results (limit 1..100) and the next page's cursor."""
-        ks = [_kind_of(k) for k in kinds] if kinds is not None else []
+        ks = self._kinds(kinds)
         hits, nxt, approx = self._handle.search(q, ks, _filters(filters), limit=limit, cursor=cursor, order=order,
                                                 include_unpublished=include_unpublished)
         return SearchPage([self._hit(h) for h in hits], nxt, approx)
@@ -392,6 +390,14 @@ class Store:
         self._handle.backup(dest)
 
     # --- helpers -----------------------------------------------------------------------------------
+    @staticmethod
+    def _kinds(kinds: Any) -> List[str]:
+        if kinds is None:
+            return []
+        if isinstance(kinds, (str, type)):  # one kind, not a sequence of characters
+            return [_kind_of(kinds)]
+        return [_kind_of(k) for k in kinds]
+
     @staticmethod
     def _kind_and_dict(obj: Any, kind: Optional[KindLike]) -> Tuple[str, Dict[str, Any]]:
         if isinstance(obj, _model.Model):

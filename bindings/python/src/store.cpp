@@ -4,6 +4,11 @@
 // import of a dataset directory. Every call that reaches the store releases the GIL; the handle
 // is read (and the store kept alive) under the GIL first, so a close() from another thread lets
 // a call under way finish and makes the next one raise StorageError.
+//
+// For other areas' bindings that take a `const store_handle&`: call `auto s = h.shared();` while
+// the GIL is held (a closed handle raises a Python exception, which needs the GIL), then release
+// the GIL and use *s. Do not keep only `h.get()`'s reference across a GIL release: a close() on
+// another thread may drop the last owner while the call still uses it.
 #include "py_common.hpp"
 
 #include <pbgdpl/core/time.hpp>

@@ -7,7 +7,6 @@ import os
 import pathlib
 import shutil
 import socket
-import stat
 import threading
 import time
 

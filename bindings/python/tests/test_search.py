@@ -61,6 +61,8 @@ def test_kinds_filters_and_orders(seeded):
     only_docs = list(seeded.search("ke hoach", kinds=[LegalDocument], limit=None))
     assert only_docs and {h.kind for h in only_docs} == {"legal_document"}
     assert {h.kind for h in seeded.search("ke hoach", kinds=["article"], limit=None)} == {"article"}
+    assert [h.id for h in seeded.search("ke hoach", kinds="legal_document", limit=None)] == [h.id for h in only_docs]
+    assert [h.id for h in seeded.search("ke hoach", kinds=LegalDocument, limit=None)] == [h.id for h in only_docs]
     kh = list(seeded.search("ke hoach", kinds=[LegalDocument], doc_type="KH", limit=None))
     assert kh and all(seeded.get(LegalDocument, h.id).type_code == "KH" for h in kh)
     newest = [seeded.get(LegalDocument, h.id).issued_on for h in

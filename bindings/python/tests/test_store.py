@@ -14,7 +14,6 @@ import unicodedata
 
 import pytest
 
-import pbgdpl
 from pbgdpl import ConflictError, NotFoundError, StorageError, Store, ValidationError
 from pbgdpl.model import Article, LegalDocument, Unit
 
@@ -76,12 +75,17 @@ def test_create_sets_server_owned_fields(store):
     root_store(store)
     a = article("Bài viết", state="draft", body="**đậm** <script>alert(1)</script>")
     a.version = 7  # a client cannot choose the version
+    a.body_html = "<script>alert('owned')</script>"  # nor the HTML the portal shows
     out = store.create(a)
     assert out.version == 1 and len(out.id) > 0
     assert out.created_at.tzinfo is not None and out.updated_at == out.created_at
     # The HTML is rendered by the store's write path, and the script is not carried into it.
     assert "<strong>đậm</strong>" in out.body_html and "<script>" not in out.body_html
+    assert "owned" not in out.body_html
     assert store.get(Article, out.id) == out
+    again = out.copy()
+    again.body_html = "<script>alert('owned')</script>"
+    assert "owned" not in store.update(again).body_html
     # A dict with kind= works as well as a model object.
     d = store.create({"kind": "school", "level": "th", "name": "Từ dict", "parent": "ha-noi"}, kind=Unit)
     assert d.name == "Từ dict" and store.get(Unit, d.id).name == "Từ dict"
@@ -212,6 +216,45 @@ def test_keyboard_interrupt_inside_a_transaction_rolls_back(store):
         store.get(Unit, "ki-1")
 
 
+def test_closing_inside_a_transaction(store):
+    root_store(store)
+
+    def work():
+        store.create(school(id="cl-1"))
+        store.close()
+        store.create(school(id="cl-2"))  # StorageError: rolls the transaction back
+
+    with pytest.raises(StorageError):
+        store.transaction(work)
+    assert store.closed
+
+
+def test_another_threads_write_waits_for_a_transaction_and_is_not_rolled_back(store):
+    root_store(store)
+    order = []
+
+    def other():
+        store.create(school(id="other-1"))
+        order.append("other wrote")
+
+    t = threading.Thread(target=other)
+
+    def work():
+        store.create(school(id="mine-1"))
+        t.start()
+        time.sleep(0.3)  # releases the GIL: the other thread runs and waits for the store
+        order.append("rolling back")
+        raise Boom()
+
+    with pytest.raises(Boom):
+        store.transaction(work)
+    t.join(10)
+    assert order == ["rolling back", "other wrote"]
+    assert store.get(Unit, "other-1").version == 1
+    with pytest.raises(NotFoundError):
+        store.get(Unit, "mine-1")
+
+
 def test_transaction_needs_a_callable(store):
     with pytest.raises(TypeError):
         store.transaction(42)
@@ -288,6 +331,20 @@ def test_list_filters_agree_with_the_seed(seeded, seed_dir):
     assert {d.id for d in seeded.list(LegalDocument, doc_type="KH")} == kh
     since = {d["id"] for d in docs if d["issued_on"] >= "2022-12-01"}
     assert {d.id for d in seeded.list(LegalDocument, date_from=dt.date(2022, 12, 1))} == since
+
+
+def test_visible_at_leaves_out_scheduled_articles(tmp_path):
+    with Store.memory() as s:
+        root_store(s)
+        now = dt.datetime.now(tz=UTC).replace(microsecond=0)
+        s.create(article("Đã đăng", when=now - dt.timedelta(days=1), id="past"))
+        future = article("Hẹn giờ", when=now - dt.timedelta(days=1), id="future")
+        future.published_at = now + dt.timedelta(days=3)
+        s.create(future)
+        assert {a.id for a in s.list(Article)} == {"past", "future"}
+        assert {a.id for a in s.list(Article, visible_at=now)} == {"past"}
+        naive_hanoi = (now + dt.timedelta(days=4)).astimezone(dt.timezone(dt.timedelta(hours=7))).replace(tzinfo=None)
+        assert {a.id for a in s.list(Article, visible_at=naive_hanoi)} == {"past", "future"}
 
 
 def test_bad_filters_are_refused(seeded):
@@ -479,6 +536,21 @@ def test_import_seed_counts_match_the_files_and_twice_is_harmless(store, seed_di
     assert store.get(LegalDocument, "kh-19-pgddt-2023").number == "19/KH-PGDĐT"
     # Rendered like the portal's write path does.
     assert store.get(Article, "gioi-thieu-kh19").body_html
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_a_dataset_is_skipped_not_read(store, seed_dir, tmp_path):
+    d = tmp_path / "with-fifo"
+    d.mkdir()
+    shutil.copy(seed_dir / "units.json", d / "units.json")
+    os.mkfifo(d / "articles.json")
+    out = {}
+    t = threading.Thread(target=lambda: out.update(store.import_dataset(d)), daemon=True)
+    t.start()
+    t.join(20)
+    assert not t.is_alive(), "a FIFO in the dataset blocked the import"
+    assert out["units"] == len(json.loads((seed_dir / "units.json").read_text(encoding="utf-8")))
+    assert out["articles"] == 0
 
 
 def test_a_bad_dataset_writes_nothing(store, seed_dir, tmp_path):

@@ -42,7 +42,8 @@ py::object to_py(const json& j);
 // (aware; a naive one is taken as Asia/Ho_Chi_Minh time) becomes the library's UTC timestamp
 // text, datetime.date "YYYY-MM-DD", os.PathLike its path, an Enum its value, a pbgdpl model
 // object its to_dict(). Anything else, a cycle or nesting deeper than PBGDPL_MAX_JSON_DEPTH
-// raises pbgdpl.ValidationError.
+// raises pbgdpl.ValidationError; so does a value past 64 MiB as JSON (too_large: a list shared
+// at every level, x = [x, x] thirty times, is 2^30 nodes written out).
 json from_py(py::handle o);
 
 // Calls f.template operator()<T>() for the stored kind named `kind`; an unknown kind raises

@@ -1,0 +1,83 @@
+"""Red team (issue 19): hostile Python values handed to from_py (every _core function taking a dict)."""
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+import pbgdpl
+from pbgdpl import _core
+
+
+def run_isolated(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Runs `code` in a fresh interpreter (a crash must not take the test run down); returns it."""
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          timeout=timeout, env=dict(os.environ))
+
+
+def test_value_dropped_by_its_own_class_check_does_not_crash():
+    # The only reference to the value is its dict's; a __class__ property (which isinstance reads)
+    # clears the dict. The converter must keep its own reference, not use a freed object.
+    r = run_isolated("""
+        from pbgdpl import _core
+        import pbgdpl
+        parent = {}
+        junk = []
+        class Evil:
+            @property
+            def __class__(self):
+                parent.clear()
+                return int
+            def __del__(self):
+                junk.extend(bytearray(40) for _ in range(1000))
+        errors = 0
+        for i in range(200):
+            parent.clear()
+            parent["a"] = Evil()
+            try:
+                _core.model_decode("unit", parent)
+            except pbgdpl.ValidationError:
+                errors += 1
+        print("ok", errors)
+    """)
+    assert r.returncode == 0, (r.returncode, r.stderr[-2000:])
+    assert r.stdout.startswith("ok 200")
+
+
+def test_shared_sublists_do_not_blow_up_exponentially():
+    # 31 list objects, 2^31 nodes once written out: refused quickly, not hours of work.
+    x: list = []
+    for _ in range(30):
+        x = [x, x]
+    t0 = time.monotonic()
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        _core.model_decode("unit", {"id": "u1", "x": x})
+    assert info.value.code == "too_large"
+    assert time.monotonic() - t0 < 10  # was: hours (2^31 nodes)
+
+
+def test_one_big_string_repeated_is_refused_before_gigabytes():
+    s = "x" * (1 << 20)
+    t0 = time.monotonic()
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        _core.model_decode("unit", {"id": "u1", "x": [s] * 3000})  # 3 GiB as JSON
+    assert info.value.code == "too_large"
+    assert time.monotonic() - t0 < 10  # was: hours (2^31 nodes)
+
+
+def test_a_large_but_reasonable_value_still_converts():
+    # Well under the budget: 8 MiB of text in 8 fields reaches the library's own checks.
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        _core.model_decode("unit", {f"f{i}": "y" * (1 << 20) for i in range(8)})
+    assert info.value.code != "too_large"
+
+
+def test_budget_is_per_call():
+    # Many calls each below the budget never add up to a refusal.
+    s = "z" * (1 << 20)
+    for _ in range(100):
+        with pytest.raises(pbgdpl.ValidationError) as info:
+            _core.model_decode("unit", {"x": s})
+        assert info.value.code != "too_large"

@@ -51,8 +51,9 @@ struct converter {
 
   // What the value's JSON text would weigh, roughly (a shared sub-list counts each time it is
   // reached): bounds the work and memory of x = [x, x] nested 30 deep (2^30 nodes from a few
-  // Python objects) or one big str repeated in a long list.
-  std::size_t budget = 0;
+  // Python objects) or one big str repeated in a long list. Per thread: Python code the
+  // conversion runs (a to_dict(), a property) may let another thread's from_py run meanwhile.
+  static inline thread_local std::size_t budget = 0;
 
   void spend(std::size_t n, const std::string& path) {
     if (n > budget) {
@@ -146,16 +147,16 @@ struct converter {
 
 json from_py(py::handle o) {
   static converter* c = new converter();  // leaked on purpose: Python objects outlive no interpreter
-  // Called with the GIL held, so one conversion at a time; a nested from_py (a to_dict() that
-  // calls into _core) gets its own budget and leaves the outer one as it was.
-  const std::size_t outer = c->budget;
-  c->budget = max_from_py_bytes;
+  // A nested from_py (a to_dict() that calls into _core) gets its own budget and leaves the
+  // outer one as it was.
+  const std::size_t outer = converter::budget;
+  converter::budget = max_from_py_bytes;
   try {
     json out = c->convert(o, "", 0);
-    c->budget = outer;
+    converter::budget = outer;
     return out;
   } catch (...) {
-    c->budget = outer;
+    converter::budget = outer;
     throw;
   }
 }

@@ -81,3 +81,42 @@ def test_budget_is_per_call():
         with pytest.raises(pbgdpl.ValidationError) as info:
             _core.model_decode("unit", {"x": s})
         assert info.value.code != "too_large"
+
+
+def test_budget_of_one_thread_is_not_reset_by_another():
+    # Thread A's conversion runs Python code (a to_dict()) and lets thread B start its own
+    # from_py; A finishing first must not leave B with A's (empty) budget: B's value is small.
+    import threading
+
+    a_in, b_in, a_done = threading.Event(), threading.Event(), threading.Event()
+
+    class Waits:
+        kind = "unit"
+
+        def __init__(self, mine, other):
+            self.mine, self.other = mine, other
+
+        def to_dict(self):
+            self.mine.set()
+            assert self.other.wait(10)
+            return {}
+
+    results = {}
+
+    def run(name, value, after=None):
+        try:
+            _core.model_decode("unit", value)
+        except pbgdpl.ValidationError as e:
+            results[name] = e.code
+        if after:
+            after.set()
+
+    ta = threading.Thread(target=run, args=("a", {"x": Waits(a_in, b_in)}, a_done))
+    ta.start()
+    assert a_in.wait(10)
+    tb = threading.Thread(target=run, args=("b", {"x": Waits(b_in, a_done), "y": "small"}))
+    tb.start()
+    ta.join(20)
+    tb.join(20)
+    assert results.get("a") and results["a"] != "too_large"
+    assert results.get("b") and results["b"] != "too_large", results

@@ -5,7 +5,10 @@
 #include <pbgdpl/core/text.hpp>
 #include <pbgdpl/core/time.hpp>
 
+#include <datetime.h>
+
 #include <cmath>
+#include <cstdio>
 
 namespace pbgdpl::python {
 
@@ -85,6 +88,30 @@ struct converter {
     return out;
   }
 
+  // An aware datetime (a naive one is Hà Nội time) as "YYYY-MM-DDTHH:MM:SSZ". The base class's
+  // methods and fields are used, never a subclass's overrides; an instant whose UTC form leaves
+  // the years 1-9999 is out_of_range (Python raised a bare OverflowError), and a year below 1000
+  // keeps its four digits (strftime("%Y") wrote "5-01-01...").
+  json timestamp_text(const py::object& o, const std::string& path) {
+    py::object v;
+    try {
+      v = o;
+      if (v.attr("tzinfo").is_none()) v = dt_type.attr("replace")(v, py::arg("tzinfo") = hanoi);
+      v = dt_type.attr("astimezone")(v, tz_utc);
+    } catch (py::error_already_set& e) {
+      if (!e.matches(PyExc_OverflowError)) throw;
+      raise(error(errc::out_of_range, path, "Thời điểm nằm ngoài khoảng năm 1-9999 (giờ UTC)",
+                  "The time is outside the years 1-9999 in UTC"));
+    }
+    if (!py::isinstance(v, dt_type)) bad_value(path, "datetime không hợp lệ", "Not a usable datetime");
+    PyObject* p = v.ptr();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", PyDateTime_GET_YEAR(p), PyDateTime_GET_MONTH(p),
+                  PyDateTime_GET_DAY(p), PyDateTime_DATE_GET_HOUR(p), PyDateTime_DATE_GET_MINUTE(p),
+                  PyDateTime_DATE_GET_SECOND(p));
+    return std::string(buf);
+  }
+
   json convert(py::handle borrowed, const std::string& path, std::size_t depth) {
     if (depth > PBGDPL_MAX_JSON_DEPTH)
       raise(error(errc::too_large, path, "Dữ liệu lồng nhau quá sâu (hoặc có vòng lặp)",
@@ -125,15 +152,13 @@ struct converter {
     // Plain dicts, lists and tuples (never a model, Enum or path) skip the costly checks below.
     if (PyDict_CheckExact(o.ptr())) return convert_dict(o, path, depth);
     if (PyList_CheckExact(o.ptr()) || PyTuple_CheckExact(o.ptr())) return convert_list(o, path, depth);
-    if (py::isinstance(o, dt_type)) {
-      py::object v = py::reinterpret_borrow<py::object>(o);
-      if (v.attr("tzinfo").is_none()) v = v.attr("replace")(py::arg("tzinfo") = hanoi);
-      v = v.attr("astimezone")(tz_utc);
-      auto text = v.attr("strftime")("%Y-%m-%dT%H:%M:%SZ").cast<std::string>();
-      return text;
-    }
+    if (py::isinstance(o, dt_type)) return timestamp_text(o, path);
     if (py::isinstance(o, date_type)) return o.attr("isoformat")().cast<std::string>();
-    if (py::isinstance(o, pathlike)) return py::str(py::module_::import("os").attr("fspath")(o)).cast<std::string>();
+    if (py::isinstance(o, pathlike)) {
+      // os.fsdecode: a path whose __fspath__ gives bytes is its text, not the repr "b'/tmp/x'".
+      py::object text = py::module_::import("os").attr("fsdecode")(o);
+      return convert(text, path, depth + 1);  // a str; surrogate-escaped bytes are invalid_utf8
+    }
     if (py::isinstance(o, enum_type)) return convert(o.attr("value"), path, depth + 1);
     if (py::hasattr(o, "to_dict") && py::hasattr(o, "kind")) return convert(o.attr("to_dict")(), path, depth + 1);
     if (py::isinstance<py::dict>(o)) return convert_dict(o, path, depth);

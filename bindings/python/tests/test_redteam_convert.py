@@ -120,3 +120,59 @@ def test_budget_of_one_thread_is_not_reset_by_another():
     tb.join(20)
     assert results.get("a") and results["a"] != "too_large"
     assert results.get("b") and results["b"] != "too_large", results
+
+
+import datetime as dt  # noqa: E402
+import json as _json  # noqa: E402
+import pathlib  # noqa: E402
+
+from conftest import SEED_DIR  # noqa: E402
+
+
+def _article():
+    return _json.loads((SEED_DIR / "articles.json").read_text(encoding="utf-8"))[0]
+
+
+@pytest.mark.parametrize("when", [
+    dt.datetime(1, 1, 1, 3),  # naive = Hà Nội: the year 0 in UTC
+    dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-14))),  # the year 10000 in UTC
+])
+def test_datetime_past_the_calendar_is_a_validation_error(when):
+    # Was a bare OverflowError from astimezone (not a pbgdpl.Error).
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        _core.model_encode("article", {**_article(), "created_at": when})
+    assert info.value.code == "out_of_range" and info.value.path == "/created_at"
+
+
+def test_datetime_subclass_overrides_are_not_trusted():
+    class Odd(dt.datetime):
+        def astimezone(self, tz=None):
+            return "not a datetime"
+
+        def strftime(self, fmt):
+            return "1999-01-01T00:00:00Z"
+
+    out = _core.model_encode("article", {**_article(), "created_at": Odd(2023, 3, 22, 8, 30)})
+    assert out["created_at"] == "2023-03-22T08:30:00+07:00"
+
+
+def test_a_year_below_1000_keeps_four_digits():
+    # strftime("%Y") wrote "999-..." which the library read as malformed text.
+    from pbgdpl import _core as c
+    j = c.model_encode("article", {**_article(), "created_at": dt.datetime(2023, 1, 1, tzinfo=dt.timezone.utc)})
+    assert j["created_at"].startswith("2023-01-01T07:00:00")
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        c.model_encode("article", {**_article(), "created_at": dt.datetime(999, 1, 1, tzinfo=dt.timezone.utc)})
+    assert "look like" not in info.value.message_en  # the year itself is judged, not its spelling
+
+
+def test_pathlike_giving_bytes_becomes_its_text_not_its_repr():
+    class BytesPath:
+        def __fspath__(self):
+            return "/tmp/bá".encode()
+
+    import os
+    os.PathLike.register(BytesPath)
+    out = _core.model_encode("article", {**_article(), "title": BytesPath()})
+    assert out["title"] == "/tmp/bá"
+    assert _core.model_encode("article", {**_article(), "title": pathlib.PurePosixPath("/a/b")})["title"] == "/a/b"

@@ -324,7 +324,15 @@ def _as_signature(sig: Union[Signature, str]) -> Signature:
 
 
 def _keys(public_key: Union[PublicKey, Iterable[PublicKey]]) -> List[PublicKey]:
-    keys = [public_key] if isinstance(public_key, PublicKey) else list(public_key)
+    if isinstance(public_key, PublicKey):
+        keys = [public_key]
+    elif isinstance(public_key, (str, bytes, bytearray, SecretKey, KeyPair)) or not hasattr(public_key, "__iter__"):
+        # A SecretKey (key confusion) was "TypeError: not iterable"; a str iterated by character.
+        raise ValidationError(f"public_key must be a PublicKey or a list of them, not {type(public_key).__name__}",
+                              code="wrong_type", path="/public_key",
+                              message_vi="public_key phải là PublicKey hoặc danh sách PublicKey")
+    else:
+        keys = list(public_key)
     for k in keys:
         if not isinstance(k, PublicKey):
             raise ValidationError(f"public_key must be a PublicKey, not {type(k).__name__}", code="wrong_type",

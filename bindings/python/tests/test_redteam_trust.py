@@ -1,0 +1,30 @@
+"""Red team (issue 19): key confusion and hostile inputs in pbgdpl.trust."""
+import pytest
+
+import pbgdpl
+from pbgdpl import trust
+
+
+@pytest.fixture(scope="module")
+def pair():
+    return trust.KeyPair.generate()
+
+
+@pytest.mark.parametrize("wrong", ["secret", "pair", "text", "none"])
+def test_verify_with_a_non_public_key_is_a_validation_error(pair, wrong):
+    sig = trust.sign(b"hello", pair.secret_key)
+    key = {"secret": pair.secret_key, "pair": pair, "text": pair.public_key.dumps(), "none": None}[wrong]
+    # A SecretKey was "TypeError: 'SecretKey' object is not iterable"; a str iterated by character.
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        trust.verify(b"hello", sig, key)
+    assert info.value.code == "wrong_type" and info.value.path == "/public_key"
+
+
+def test_verify_still_takes_one_key_or_several(pair):
+    sig = trust.sign(b"hello", pair.secret_key)
+    other = trust.KeyPair.generate().public_key
+    assert trust.verify(b"hello", sig, pair.public_key).key_id == pair.key_id
+    assert trust.verify(b"hello", sig, [other, pair.public_key]).key_id == pair.key_id
+    assert trust.verify(b"hello", sig, (k for k in [pair.public_key])).key_id == pair.key_id
+    with pytest.raises(pbgdpl.SignatureError):
+        trust.verify(b"hellO", sig, pair.public_key)

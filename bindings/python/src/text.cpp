@@ -19,11 +19,7 @@ using text_fn = result<std::string> (*)(std::string_view);
 // Long texts (a whole body) are folded without the GIL.
 std::string run_text(text_fn f, py::handle s) {
   auto in = utf8_arg(s, "text");
-  result<std::string> r = [&] {
-    if (in.size() < 4096) return f(in);
-    py::gil_scoped_release nogil;
-    return f(in);
-  }();
+  result<std::string> r = in.size() < 4096 ? f(in) : without_gil([&] { return f(in); });
   return unwrap(std::move(r));
 }
 

@@ -28,3 +28,11 @@ def test_verify_still_takes_one_key_or_several(pair):
     assert trust.verify(b"hello", sig, (k for k in [pair.public_key])).key_id == pair.key_id
     with pytest.raises(pbgdpl.SignatureError):
         trust.verify(b"hellO", sig, pair.public_key)
+
+
+@pytest.mark.parametrize("field", ["trusted_comment", "untrusted_comment"])
+def test_nul_in_a_comment_is_refused(pair, field):
+    # minisign reads comments as C strings: "a\0b" verified here but failed with `minisign -V`.
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        trust.sign(b"hello", pair.secret_key, **{field: "timestamp:1\0 file:evil"})
+    assert info.value.code == "invalid_argument"

@@ -108,6 +108,11 @@ void register_model(py::module_& m) {
             } else if (auto r = check(*v); !r) {
               ok = false;
               failed = r.err();
+            } else if (auto strict = from_json_value<T>(in); !strict) {
+              // What the lenient decode lets through and check() does not look at (an array past
+              // PBGDPL_MAX_ARRAY_ITEMS): validate() must not pass a record from_dict() refuses.
+              ok = false;
+              failed = strict.err();
             }
           });
           if (!ok) raise(failed);

@@ -60,3 +60,16 @@ def test_str_subclass_is_stored_as_plain_str(article):
     article.title = YesStr("Kế hoạch")
     assert type(article.title) is str and article.title == "Kế hoạch"
     assert article.to_dict()["title"] == "Kế hoạch"
+
+
+@pytest.mark.parametrize("member", ["tags", "documents"])
+def test_validate_does_not_pass_what_from_dict_refuses(article, member):
+    # An array past the library's item limit: validate() said valid, from_dict()/the store refused.
+    d = article.to_dict()
+    d[member] = [d[member][0] if d[member] else "a"] * 20000
+    with pytest.raises(pbgdpl.ValidationError) as strict:
+        model.class_for("article").from_dict(d)
+    with pytest.raises(pbgdpl.ValidationError) as checked:
+        pbgdpl.model.load("article", d).validate()
+    assert checked.value.code == strict.value.code == "too_large"
+    assert checked.value.path == strict.value.path == "/" + member

@@ -65,7 +65,11 @@ def _path(value: Any, name: str = "path") -> str:
     """A str or os.PathLike path (bytes paths are decoded as the file system does)."""
     if isinstance(value, (str, os.PathLike)):
         p = os.fspath(value)
-        return os.fsdecode(p) if isinstance(p, bytes) else p
+        p = os.fsdecode(p) if isinstance(p, bytes) else p
+        if "\0" in p:  # no file has that name (pybind11 raised a TypeError listing the overloads)
+            raise ValidationError(f"{name} contains a NUL character", code="invalid_argument", path="/" + name,
+                                  message_vi=f"{name} chứa ký tự NUL")
+        return p
     raise ValidationError(f"{name} must be a str or os.PathLike, not {type(value).__name__}", code="wrong_type",
                           path="/" + name, message_vi=f"{name} phải là đường dẫn (str hoặc os.PathLike)")
 

@@ -36,3 +36,17 @@ def test_nul_in_a_comment_is_refused(pair, field):
     with pytest.raises(pbgdpl.ValidationError) as info:
         trust.sign(b"hello", pair.secret_key, **{field: "timestamp:1\0 file:evil"})
     assert info.value.code == "invalid_argument"
+
+
+def test_a_path_with_nul_is_a_validation_error_and_creates_nothing(pair, tmp_path):
+    # Never truncated at the NUL (key.pub\0.txt is not key.pub); was a TypeError listing overloads.
+    target = tmp_path / "out.key"
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        pair.secret_key.save(str(target) + "\0.pub")
+    assert info.value.code == "invalid_argument"
+    assert not target.exists()
+    pair.public_key.save(tmp_path / "k.pub")
+    with pytest.raises(pbgdpl.ValidationError):
+        trust.PublicKey.load(str(tmp_path / "k.pub") + "\0.evil")
+    with pytest.raises(pbgdpl.ValidationError):
+        trust.hash_file(str(tmp_path / "k.pub") + "\0")

@@ -580,7 +580,13 @@ class SequenceTracker:
         p = _path(path)
         if not os.path.lexists(p):
             return cls()
-        return cls.from_json(_core.trust_read_small_file(p).decode("utf-8", "strict"))
+        raw = _core.trust_read_small_file(p)
+        try:
+            text = raw.decode("utf-8", "strict")
+        except UnicodeDecodeError:  # was a bare UnicodeDecodeError, not a pbgdpl.Error
+            raise ValidationError("sequence file is not valid UTF-8", code="invalid_utf8", path="",
+                                  message_vi="tệp số thứ tự không phải UTF-8 hợp lệ") from None
+        return cls.from_json(text)
 
     def to_json(self) -> str:
         """The state as JSON text (format ``pbgdpl/sequences/1``)."""
@@ -678,7 +684,7 @@ class Keyring:
         p = pathlib.Path(_path(path))
         try:
             conf = _json.loads(_core.trust_read_small_file(str(p)).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as e:
+        except (ValueError, UnicodeDecodeError, RecursionError) as e:  # [[[[... 1 MiB deep: RecursionError
             raise ValidationError(f"trusted-keys file is not valid JSON: {e}", code="parse_error",
                                   message_vi=f"tệp khóa tin cậy không phải JSON hợp lệ: {e}") from None
         if not isinstance(conf, dict) or not isinstance(conf.get("roots"), list) or not conf["roots"]:
@@ -686,6 +692,9 @@ class Keyring:
                                   path="/roots", message_vi="tệp khóa tin cậy cần danh sách \"roots\"")
         try:
             return cls._from_config(conf, p.parent)
+        except UnicodeDecodeError as e:  # a revocation body that is not UTF-8
+            raise ValidationError(f"trusted-keys file names a file that is not UTF-8: {e}", code="invalid_utf8",
+                                  message_vi=f"tệp khóa tin cậy trỏ tới tệp không phải UTF-8: {e}") from None
         except (KeyError, TypeError, AttributeError) as e:
             raise ValidationError(f"trusted-keys file is malformed: {e!r}", code="wrong_type",
                                   message_vi=f"tệp khóa tin cậy sai cấu trúc: {e!r}") from None

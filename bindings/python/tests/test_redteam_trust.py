@@ -50,3 +50,26 @@ def test_a_path_with_nul_is_a_validation_error_and_creates_nothing(pair, tmp_pat
         trust.PublicKey.load(str(tmp_path / "k.pub") + "\0.evil")
     with pytest.raises(pbgdpl.ValidationError):
         trust.hash_file(str(tmp_path / "k.pub") + "\0")
+
+
+def test_hostile_keyring_and_sequence_files_raise_pbgdpl_errors(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200000 + "]" * 200000)  # Python's json: RecursionError
+    with pytest.raises(pbgdpl.ValidationError):
+        trust.Keyring.load(deep)
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b'{"a": "\xff"}')
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        trust.SequenceTracker.load(bad)  # was a bare UnicodeDecodeError
+    assert info.value.code == "invalid_utf8"
+
+
+def test_keyring_with_a_revocation_body_that_is_not_utf8(pair, tmp_path):
+    pair.public_key.save(tmp_path / "root.pub")
+    (tmp_path / "rev.json").write_bytes(b"\xff\xfe")
+    (tmp_path / "keys.json").write_text(
+        '{"roots": [{"authority": "u1", "public_key": "root.pub", "level": "school_approver"}],'
+        ' "revocations": [{"body": "rev.json"}]}')
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        trust.Keyring.load(tmp_path / "keys.json")
+    assert info.value.code == "invalid_utf8"

@@ -51,3 +51,24 @@ def test_parse_timestamp_in_year_10000_utc_is_a_validation_error():
     assert info.value.code == "out_of_range"
     with pytest.raises(pbgdpl.ValidationError):
         pbgdpl.model.class_for("article")(created_at="9999-12-31T23:00:00-14:00")
+
+
+@pytest.mark.parametrize("when", [
+    dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone.utc),  # the year 10000 in Hà Nội
+    dt.datetime(1, 1, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=14))),  # the year 0 in Hà Nội
+])
+def test_dates_past_the_calendar_in_hanoi_are_validation_errors(when):
+    # Were bare OverflowError from astimezone.
+    for f in (text.vietnamese_date, text.school_year, lambda d: text.place_date("Hà Nội", d)):
+        with pytest.raises(pbgdpl.ValidationError) as info:
+            f(when)
+        assert info.value.code == "out_of_range"
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(9999, 10, 1)])
+def test_school_years_without_real_days_are_refused(day):
+    # SchoolYear(0) and SchoolYear(9999) were returned; their first_day / last_day raised ValueError.
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        text.school_year(day)
+    assert info.value.code == "out_of_range"
+    assert text.school_year(dt.date(2023, 9, 5)).name == "2023-2024"

@@ -254,7 +254,10 @@ def _coerce(shape: Mapping[str, Any], v: Any, path: str) -> Any:
         raise _type_error(path, "datetime.datetime, datetime.date or str", v)
     if t == "date":
         if isinstance(v, _dt.datetime):
-            return (v.astimezone(HANOI) if v.tzinfo else v).date()
+            try:
+                return (v.astimezone(HANOI) if v.tzinfo else v).date()
+            except OverflowError:  # the year 0 or 10000 in Hà Nội
+                raise _out_of_range(path) from None
         if isinstance(v, _dt.date):
             return v
         if isinstance(v, str):

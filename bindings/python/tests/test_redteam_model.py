@@ -73,3 +73,13 @@ def test_validate_does_not_pass_what_from_dict_refuses(article, member):
         pbgdpl.model.load("article", d).validate()
     assert checked.value.code == strict.value.code == "too_large"
     assert checked.value.path == strict.value.path == "/" + member
+
+
+def test_a_date_member_set_from_a_datetime_past_the_calendar():
+    import datetime as dt
+    unit = model.class_for("unit")()
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        unit.opened_on = dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone.utc)  # was OverflowError
+    assert info.value.code == "out_of_range" and info.value.path == "/opened_on"
+    unit.opened_on = dt.datetime(2023, 3, 21, 20, tzinfo=dt.timezone.utc)
+    assert unit.opened_on == dt.date(2023, 3, 22)

@@ -567,6 +567,11 @@ class SequenceTracker:
     __slots__ = ("_handle",)
 
     def __init__(self, max_step: int = 1000, *, _handle: Optional["_core.TrustSequenceTracker"] = None) -> None:
+        if _handle is None and (isinstance(max_step, bool) or not isinstance(max_step, int) or not
+                                0 < max_step < 2**64):
+            # True was a step of 1, 0 a tracker refusing every new approval, -1 pybind11's TypeError.
+            raise ValidationError("max_step must be a positive int", code="out_of_range", path="/max_step",
+                                  message_vi="max_step phải là số nguyên dương")
         self._handle = _handle if _handle is not None else _core.TrustSequenceTracker(max_step)
 
     @classmethod

@@ -73,3 +73,11 @@ def test_keyring_with_a_revocation_body_that_is_not_utf8(pair, tmp_path):
     with pytest.raises(pbgdpl.ValidationError) as info:
         trust.Keyring.load(tmp_path / "keys.json")
     assert info.value.code == "invalid_utf8"
+
+
+@pytest.mark.parametrize("step", [True, 0, -1, 2.5, "10", 2**64])
+def test_sequence_tracker_max_step_must_be_a_positive_int(step):
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        trust.SequenceTracker(step)
+    assert info.value.path == "/max_step"
+    assert trust.SequenceTracker(5).max_step == 5

@@ -198,15 +198,22 @@ def _from_json(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     return v
 
 
-def _copy_json(v: Any, depth: int = 0) -> Any:
+def _copy_json(v: Any, depth: int = 0, budget: Optional[List[int]] = None) -> Any:
     """A copy of nested dicts and lists (so an object never shares them with its input); a cycle
-    or nesting past the library's limit raises ValidationError instead of RecursionError."""
+    or nesting past the library's limit raises ValidationError instead of RecursionError, and so
+    does a value past _MAX_UNITS nodes (load() of a list shared at every level)."""
+    if budget is None:
+        budget = [_MAX_UNITS]
     if isinstance(v, (dict, list)) and depth > _MAX_DEPTH:
         raise _error("too_large", "", "Nesting too deep (or a cycle)", "Dữ liệu lồng nhau quá sâu (hoặc có vòng lặp)")
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _error("too_large", "", "Value too large (over a million nodes or 16 MiB of text)",
+                     "Dữ liệu quá lớn (hơn một triệu nút hoặc 16 MiB văn bản)")
     if isinstance(v, dict):
-        return {k: _copy_json(x, depth + 1) for k, x in v.items()}
+        return {k: _copy_json(x, depth + 1, budget) for k, x in v.items()}
     if isinstance(v, list):
-        return [_copy_json(x, depth + 1) for x in v]
+        return [_copy_json(x, depth + 1, budget) for x in v]
     return v
 
 

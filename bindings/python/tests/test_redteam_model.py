@@ -83,3 +83,16 @@ def test_a_date_member_set_from_a_datetime_past_the_calendar():
     assert info.value.code == "out_of_range" and info.value.path == "/opened_on"
     unit.opened_on = dt.datetime(2023, 3, 21, 20, tzinfo=dt.timezone.utc)
     assert unit.opened_on == dt.date(2023, 3, 22)
+
+
+def test_load_of_shared_sublists_is_refused_not_expanded():
+    # load() copies nested members: x = [x, x] thirty deep was copied node by node (2^30).
+    x: list = []
+    for _ in range(30):
+        x = [x, x]
+    t0 = time.monotonic()
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        model.load("article", {"source": {"name": x}})
+    assert info.value.code == "too_large"
+    assert time.monotonic() - t0 < 20
+    assert model.load("article", {"source": {"name": "Báo", "url": ""}}).source["name"] == "Báo"

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
-from .errors import SignatureError, ValidationError
+from .errors import ConflictError, SignatureError, ValidationError
 
 __all__ = [
     "PublicKey", "SecretKey", "KeyPair", "Signature", "VerifiedSignature", "sign", "sign_file", "verify",
@@ -235,10 +235,16 @@ class KeyPair:
     def save(self, secret_path: PathLike, public_path: PathLike, password: Optional[str] = None, *,
              kdf: str = "sensitive", overwrite: bool = False) -> None:
         """Writes both files (the secret one 0600); the secret file is removed if the public one
-        cannot be written, so no key is left without its half."""
+        cannot be written, so no key is left without its half. Unless ``overwrite``, an existing
+        file at either path raises ConflictError (already_exists) and nothing is written."""
         if os.path.abspath(_path(secret_path)) == os.path.abspath(_path(public_path, "public_path")):
             raise ValidationError("the secret and public key paths must differ", code="invalid_argument",
                                   path="/public_path", message_vi="tệp khóa bí mật và khóa công khai phải khác nhau")
+        if not overwrite and os.path.lexists(_path(public_path, "public_path")):
+            # PublicKey.save replaces whatever is there: KeyPair.save("new.key", "old.key") (the
+            # paths swapped) wrote the public key over an existing secret key.
+            raise ConflictError(f"File already exists: {_path(public_path, 'public_path')}", code="already_exists",
+                                path="/public_path", message_vi=f"Tệp đã tồn tại: {_path(public_path, 'public_path')}")
         self.secret_key.save(secret_path, password, kdf=kdf, overwrite=overwrite)
         try:
             self.public_key.save(public_path)

@@ -81,3 +81,20 @@ def test_sequence_tracker_max_step_must_be_a_positive_int(step):
         trust.SequenceTracker(step)
     assert info.value.path == "/max_step"
     assert trust.SequenceTracker(5).max_step == 5
+
+
+def test_keypair_save_never_writes_over_an_existing_file_unless_told(tmp_path):
+    # The paths swapped by mistake: the public key replaced the existing secret key, which was lost.
+    old = trust.KeyPair.generate()
+    old.secret_key.save(tmp_path / "old.key")
+    before = (tmp_path / "old.key").read_bytes()
+    new = trust.KeyPair.generate()
+    with pytest.raises(pbgdpl.ConflictError) as info:
+        new.save(tmp_path / "new.key", tmp_path / "old.key")
+    assert info.value.code == "already_exists" and info.value.path == "/public_path"
+    assert (tmp_path / "old.key").read_bytes() == before
+    assert not (tmp_path / "new.key").exists()
+    new.save(tmp_path / "new.key", tmp_path / "new.pub")
+    assert trust.PublicKey.load(tmp_path / "new.pub") == new.public_key
+    new.save(tmp_path / "new.key", tmp_path / "old.key", overwrite=True)  # asked for: replaced
+    assert trust.PublicKey.load(tmp_path / "old.key") == new.public_key

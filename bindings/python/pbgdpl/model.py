@@ -36,6 +36,7 @@ __all__ = ["Model", "Field", "load", "class_for", "kinds", "HANOI"]
 HANOI = _dt.timezone(_dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 _UTC = _dt.timezone.utc
 _MAX_DEPTH = 64  # PBGDPL_MAX_JSON_DEPTH
+_MAX_UNITS = 1 << 20  # nodes (and 16-byte units of text) in one nested value (16 MiB of text)
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,18 @@ def _parse_date(s: str, path: str) -> _dt.date:
     return _dt.date(y, m, d)
 
 
-def _plain(v: Any, path: str, depth: int, seen: set) -> Any:
+def _plain(v: Any, path: str, depth: int, seen: set, budget: Optional[List[int]] = None) -> Any:
     """A nested value as JSON-ready Python: datetimes and dates as text, models as dicts,
-    enums as their values, tuples as lists. A cycle or nesting past the limit raises."""
+    enums as their values, tuples as lists. A cycle, nesting past the limit or a value past
+    _MAX_UNITS (a list shared at every level: x = [x, x] thirty deep is 2^30 nodes) raises."""
+    if budget is None:
+        budget = [_MAX_UNITS]
     if depth > _MAX_DEPTH:
         raise _error("too_large", path, "Nesting too deep (or a cycle)", "Dữ liệu lồng nhau quá sâu (hoặc có vòng lặp)")
+    budget[0] -= 1 + (len(v) >> 4 if isinstance(v, str) else 0)
+    if budget[0] < 0:
+        raise _error("too_large", path, "Value too large (over a million nodes or 16 MiB of text)",
+                     "Dữ liệu quá lớn (hơn một triệu nút hoặc 16 MiB văn bản)")
     if v is None or isinstance(v, (str, bool, int, float)):
         return v
     if isinstance(v, _dt.datetime):
@@ -119,7 +127,7 @@ def _plain(v: Any, path: str, depth: int, seen: set) -> Any:
     if isinstance(v, _dt.date):
         return v.isoformat()
     if isinstance(v, _enum.Enum):
-        return _plain(v.value, path, depth + 1, seen)
+        return _plain(v.value, path, depth + 1, seen, budget)
     if isinstance(v, Model):
         return v.to_dict()
     if isinstance(v, (dict, list, tuple)):
@@ -128,8 +136,8 @@ def _plain(v: Any, path: str, depth: int, seen: set) -> Any:
         seen.add(id(v))
         try:
             if isinstance(v, dict):
-                return {k: _plain(x, path + _pointer(str(k)), depth + 1, seen) for k, x in v.items()}
-            return [_plain(x, f"{path}/{i}", depth + 1, seen) for i, x in enumerate(v)]
+                return {k: _plain(x, path + _pointer(str(k)), depth + 1, seen, budget) for k, x in v.items()}
+            return [_plain(x, f"{path}/{i}", depth + 1, seen, budget) for i, x in enumerate(v)]
         finally:
             seen.discard(id(v))
     return v  # anything else: the C++ side names the unsupported type
@@ -190,15 +198,22 @@ def _from_json(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     return v
 
 
-def _copy_json(v: Any, depth: int = 0) -> Any:
+def _copy_json(v: Any, depth: int = 0, budget: Optional[List[int]] = None) -> Any:
     """A copy of nested dicts and lists (so an object never shares them with its input); a cycle
-    or nesting past the library's limit raises ValidationError instead of RecursionError."""
+    or nesting past the library's limit raises ValidationError instead of RecursionError, and so
+    does a value past _MAX_UNITS nodes (load() of a list shared at every level)."""
+    if budget is None:
+        budget = [_MAX_UNITS]
     if isinstance(v, (dict, list)) and depth > _MAX_DEPTH:
         raise _error("too_large", "", "Nesting too deep (or a cycle)", "Dữ liệu lồng nhau quá sâu (hoặc có vòng lặp)")
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _error("too_large", "", "Value too large (over a million nodes or 16 MiB of text)",
+                     "Dữ liệu quá lớn (hơn một triệu nút hoặc 16 MiB văn bản)")
     if isinstance(v, dict):
-        return {k: _copy_json(x, depth + 1) for k, x in v.items()}
+        return {k: _copy_json(x, depth + 1, budget) for k, x in v.items()}
     if isinstance(v, list):
-        return [_copy_json(x, depth + 1) for x in v]
+        return [_copy_json(x, depth + 1, budget) for x in v]
     return v
 
 
@@ -246,7 +261,10 @@ def _coerce(shape: Mapping[str, Any], v: Any, path: str) -> Any:
         raise _type_error(path, "datetime.datetime, datetime.date or str", v)
     if t == "date":
         if isinstance(v, _dt.datetime):
-            return (v.astimezone(HANOI) if v.tzinfo else v).date()
+            try:
+                return (v.astimezone(HANOI) if v.tzinfo else v).date()
+            except OverflowError:  # the year 0 or 10000 in Hà Nội
+                raise _out_of_range(path) from None
         if isinstance(v, _dt.date):
             return v
         if isinstance(v, str):
@@ -264,12 +282,14 @@ def _coerce(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     if t in ("str", "id", "school_year"):
         if not isinstance(v, str):
             raise _type_error(path, "str", v)
-        return v
+        return v if type(v) is str else str.__str__(v)  # a subclass's own __eq__/__str__ dropped
     if t == "enum":
         if isinstance(v, _enum.Enum):
             v = v.value
         if not isinstance(v, str):
             raise _type_error(path, "str", v)
+        if type(v) is not str:
+            v = str.__str__(v)  # a subclass whose __eq__ says yes to everything passed the check below
         allowed = [x["value"] for x in shape["values"]]
         if v not in allowed:
             raise _error("out_of_range", path, "Invalid value; allowed: " + ", ".join(allowed),

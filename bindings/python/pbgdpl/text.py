@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Union
 
 from . import _core
+from .errors import ValidationError
 
 __all__ = [
     "fold", "nfc", "nfd", "lower", "upper", "slug", "is_nfc", "is_valid_utf8",
@@ -75,9 +76,17 @@ def is_valid_utf8(data: bytes) -> bool:
     return _core.text_is_valid_utf8(bytes(data))
 
 
+def _out_of_range() -> ValidationError:
+    return ValidationError("The date is outside the years 1-9999 (or its school year is)", code="out_of_range",
+                           message_vi="Ngày nằm ngoài khoảng năm 1-9999 (hoặc năm học của nó)")
+
+
 def _local_date(d: DateLike) -> _dt.date:
     if isinstance(d, _dt.datetime):
-        return (d.astimezone(HANOI) if d.tzinfo else d).date()
+        try:
+            return (d.astimezone(HANOI) if d.tzinfo else d).date()
+        except OverflowError:  # 9999-12-31T23:00Z is the year 10000 in Hà Nội
+            raise _out_of_range() from None
     if isinstance(d, _dt.date):
         return d
     raise TypeError(f"expected datetime.date or datetime.datetime, not {type(d).__name__}")
@@ -153,7 +162,10 @@ class SchoolYear:
     def of(cls, d: DateLike) -> "SchoolYear":
         """The school year a date falls in (a datetime by its Hà Nội date)."""
         d = _local_date(d)
-        return cls(_core.text_school_year_of(d.year, d.month, d.day))
+        start = _core.text_school_year_of(d.year, d.month, d.day)
+        if start < 1 or start >= 9999:  # "0-1" or "9999-10000": no first_day / last_day to give
+            raise _out_of_range()
+        return cls(start)
 
     @classmethod
     def parse(cls, s: str) -> "SchoolYear":

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _core
-from .errors import SignatureError, ValidationError
+from .errors import ConflictError, SignatureError, ValidationError
 
 __all__ = [
     "PublicKey", "SecretKey", "KeyPair", "Signature", "VerifiedSignature", "sign", "sign_file", "verify",
@@ -65,7 +65,11 @@ def _path(value: Any, name: str = "path") -> str:
     """A str or os.PathLike path (bytes paths are decoded as the file system does)."""
     if isinstance(value, (str, os.PathLike)):
         p = os.fspath(value)
-        return os.fsdecode(p) if isinstance(p, bytes) else p
+        p = os.fsdecode(p) if isinstance(p, bytes) else p
+        if "\0" in p:  # no file has that name (pybind11 raised a TypeError listing the overloads)
+            raise ValidationError(f"{name} contains a NUL character", code="invalid_argument", path="/" + name,
+                                  message_vi=f"{name} chứa ký tự NUL")
+        return p
     raise ValidationError(f"{name} must be a str or os.PathLike, not {type(value).__name__}", code="wrong_type",
                           path="/" + name, message_vi=f"{name} phải là đường dẫn (str hoặc os.PathLike)")
 
@@ -231,10 +235,16 @@ class KeyPair:
     def save(self, secret_path: PathLike, public_path: PathLike, password: Optional[str] = None, *,
              kdf: str = "sensitive", overwrite: bool = False) -> None:
         """Writes both files (the secret one 0600); the secret file is removed if the public one
-        cannot be written, so no key is left without its half."""
+        cannot be written, so no key is left without its half. Unless ``overwrite``, an existing
+        file at either path raises ConflictError (already_exists) and nothing is written."""
         if os.path.abspath(_path(secret_path)) == os.path.abspath(_path(public_path, "public_path")):
             raise ValidationError("the secret and public key paths must differ", code="invalid_argument",
                                   path="/public_path", message_vi="tệp khóa bí mật và khóa công khai phải khác nhau")
+        if not overwrite and os.path.lexists(_path(public_path, "public_path")):
+            # PublicKey.save replaces whatever is there: KeyPair.save("new.key", "old.key") (the
+            # paths swapped) wrote the public key over an existing secret key.
+            raise ConflictError(f"File already exists: {_path(public_path, 'public_path')}", code="already_exists",
+                                path="/public_path", message_vi=f"Tệp đã tồn tại: {_path(public_path, 'public_path')}")
         self.secret_key.save(secret_path, password, kdf=kdf, overwrite=overwrite)
         try:
             self.public_key.save(public_path)
@@ -324,7 +334,15 @@ def _as_signature(sig: Union[Signature, str]) -> Signature:
 
 
 def _keys(public_key: Union[PublicKey, Iterable[PublicKey]]) -> List[PublicKey]:
-    keys = [public_key] if isinstance(public_key, PublicKey) else list(public_key)
+    if isinstance(public_key, PublicKey):
+        keys = [public_key]
+    elif isinstance(public_key, (str, bytes, bytearray, SecretKey, KeyPair)) or not hasattr(public_key, "__iter__"):
+        # A SecretKey (key confusion) was "TypeError: not iterable"; a str iterated by character.
+        raise ValidationError(f"public_key must be a PublicKey or a list of them, not {type(public_key).__name__}",
+                              code="wrong_type", path="/public_key",
+                              message_vi="public_key phải là PublicKey hoặc danh sách PublicKey")
+    else:
+        keys = list(public_key)
     for k in keys:
         if not isinstance(k, PublicKey):
             raise ValidationError(f"public_key must be a PublicKey, not {type(k).__name__}", code="wrong_type",
@@ -555,6 +573,11 @@ class SequenceTracker:
     __slots__ = ("_handle",)
 
     def __init__(self, max_step: int = 1000, *, _handle: Optional["_core.TrustSequenceTracker"] = None) -> None:
+        if _handle is None and (isinstance(max_step, bool) or not isinstance(max_step, int) or not
+                                0 < max_step < 2**64):
+            # True was a step of 1, 0 a tracker refusing every new approval, -1 pybind11's TypeError.
+            raise ValidationError("max_step must be a positive int", code="out_of_range", path="/max_step",
+                                  message_vi="max_step phải là số nguyên dương")
         self._handle = _handle if _handle is not None else _core.TrustSequenceTracker(max_step)
 
     @classmethod
@@ -568,7 +591,13 @@ class SequenceTracker:
         p = _path(path)
         if not os.path.lexists(p):
             return cls()
-        return cls.from_json(_core.trust_read_small_file(p).decode("utf-8", "strict"))
+        raw = _core.trust_read_small_file(p)
+        try:
+            text = raw.decode("utf-8", "strict")
+        except UnicodeDecodeError:  # was a bare UnicodeDecodeError, not a pbgdpl.Error
+            raise ValidationError("sequence file is not valid UTF-8", code="invalid_utf8", path="",
+                                  message_vi="tệp số thứ tự không phải UTF-8 hợp lệ") from None
+        return cls.from_json(text)
 
     def to_json(self) -> str:
         """The state as JSON text (format ``pbgdpl/sequences/1``)."""
@@ -666,7 +695,7 @@ class Keyring:
         p = pathlib.Path(_path(path))
         try:
             conf = _json.loads(_core.trust_read_small_file(str(p)).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as e:
+        except (ValueError, UnicodeDecodeError, RecursionError) as e:  # [[[[... 1 MiB deep: RecursionError
             raise ValidationError(f"trusted-keys file is not valid JSON: {e}", code="parse_error",
                                   message_vi=f"tệp khóa tin cậy không phải JSON hợp lệ: {e}") from None
         if not isinstance(conf, dict) or not isinstance(conf.get("roots"), list) or not conf["roots"]:
@@ -674,6 +703,9 @@ class Keyring:
                                   path="/roots", message_vi="tệp khóa tin cậy cần danh sách \"roots\"")
         try:
             return cls._from_config(conf, p.parent)
+        except UnicodeDecodeError as e:  # a revocation body that is not UTF-8
+            raise ValidationError(f"trusted-keys file names a file that is not UTF-8: {e}", code="invalid_utf8",
+                                  message_vi=f"tệp khóa tin cậy trỏ tới tệp không phải UTF-8: {e}") from None
         except (KeyError, TypeError, AttributeError) as e:
             raise ValidationError(f"trusted-keys file is malformed: {e!r}", code="wrong_type",
                                   message_vi=f"tệp khóa tin cậy sai cấu trúc: {e!r}") from None

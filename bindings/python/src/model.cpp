@@ -37,15 +37,14 @@ void register_model(py::module_& m) {
           json out;
           error failed;
           bool ok = true;
-          {
-            py::gil_scoped_release nogil;
+          without_gil([&] {
             auto r = from_json_value<T>(in);
             if (r) out = to_json_value(*r);
             else {
               ok = false;
               failed = r.err();
             }
-          }
+          });
           if (!ok) raise(failed);
           return to_py(out);
         });
@@ -61,15 +60,14 @@ void register_model(py::module_& m) {
       json out;
       error failed;
       bool ok = true;
-      {
-        py::gil_scoped_release nogil;
+      without_gil([&] {
         auto r = from_json_text<T>(text);
         if (r) out = to_json_value(*r);
         else {
           ok = false;
           failed = r.err();
         }
-      }
+      });
       if (!ok) raise(failed);
       return to_py(out);
     });
@@ -98,8 +96,7 @@ void register_model(py::module_& m) {
         visit_kind(kind, [&]<class T>() {
           error failed;
           bool ok = true;
-          {
-            py::gil_scoped_release nogil;
+          without_gil([&] {
             // Decoded as the store reads its own bodies (types, required members, enum names and
             // dates checked; text and ids taken as they are), so that check() sees a bad id or an
             // over-long title and reports it with every other problem instead of the decode
@@ -111,8 +108,13 @@ void register_model(py::module_& m) {
             } else if (auto r = check(*v); !r) {
               ok = false;
               failed = r.err();
+            } else if (auto strict = from_json_value<T>(in); !strict) {
+              // What the lenient decode lets through and check() does not look at (an array past
+              // PBGDPL_MAX_ARRAY_ITEMS): validate() must not pass a record from_dict() refuses.
+              ok = false;
+              failed = strict.err();
             }
-          }
+          });
           if (!ok) raise(failed);
         });
       },

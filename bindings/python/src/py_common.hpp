@@ -11,7 +11,10 @@
 #include <pbgdpl/store/kinds.hpp>
 #include <pbgdpl/store/store.hpp>
 
+#include <chrono>
+#include <exception>
 #include <memory>
+#include <thread>
 
 #include <optional>
 #include <string>
@@ -42,8 +45,18 @@ py::object to_py(const json& j);
 // (aware; a naive one is taken as Asia/Ho_Chi_Minh time) becomes the library's UTC timestamp
 // text, datetime.date "YYYY-MM-DD", os.PathLike its path, an Enum its value, a pbgdpl model
 // object its to_dict(). Anything else, a cycle or nesting deeper than PBGDPL_MAX_JSON_DEPTH
-// raises pbgdpl.ValidationError.
+// raises pbgdpl.ValidationError; so does a value past 64 MiB as JSON (too_large: a list shared
+// at every level, x = [x, x] thirty times, is 2^30 nodes written out).
 json from_py(py::handle o);
+
+// Runs f() with the GIL released and returns its result; an exception f throws is rethrown once
+// the GIL is back. Use it instead of py::gil_scoped_release / py::call_guard: those take the GIL
+// back in a destructor, and a daemon thread coming back while the interpreter shuts down is ended
+// there by pthread_exit (Python 3.11-3.13), which from a noexcept destructor is std::terminate:
+// the whole process aborts at exit (code 134). Here such a thread is parked until the process
+// ends, as Python 3.14 does.
+template <class F>
+auto without_gil(F&& f);
 
 // Calls f.template operator()<T>() for the stored kind named `kind`; an unknown kind raises
 // pbgdpl.ValidationError (code invalid_argument, path "/kind").
@@ -69,6 +82,44 @@ void register_reports(py::module_& m);  // reports.cpp
 void register_signage(py::module_& m);  // signage.cpp
 void register_portal(py::module_& m);   // portal.cpp: the portal server in a thread
 void register_plugins(py::module_& m);  // plugins.cpp
+
+// --- implementation of without_gil ---
+namespace detail {
+inline void take_gil_back(PyThreadState* state) {
+#if PY_VERSION_HEX >= 0x030D0000
+  while (Py_IsFinalizing()) std::this_thread::sleep_for(std::chrono::hours(1));
+#else
+  while (_Py_IsFinalizing()) std::this_thread::sleep_for(std::chrono::hours(1));
+#endif
+  PyEval_RestoreThread(state);  // in plain code: a pthread_exit here still unwinds cleanly
+}
+}  // namespace detail
+
+template <class F>
+auto without_gil(F&& f) {
+  using R = std::invoke_result_t<F&>;
+  PyThreadState* state = PyEval_SaveThread();
+  std::exception_ptr failed;
+  if constexpr (std::is_void_v<R>) {
+    try {
+      f();
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    detail::take_gil_back(state);
+    if (failed) std::rethrow_exception(failed);
+  } else {
+    std::optional<R> out;
+    try {
+      out.emplace(f());
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    detail::take_gil_back(state);
+    if (failed) std::rethrow_exception(failed);
+    return R(std::move(*out));
+  }
+}
 
 // --- implementation of visit_kind ---
 namespace detail {

@@ -19,15 +19,13 @@ using text_fn = result<std::string> (*)(std::string_view);
 // Long texts (a whole body) are folded without the GIL.
 std::string run_text(text_fn f, py::handle s) {
   auto in = utf8_arg(s, "text");
-  result<std::string> r = [&] {
-    if (in.size() < 4096) return f(in);
-    py::gil_scoped_release nogil;
-    return f(in);
-  }();
+  result<std::string> r = in.size() < 4096 ? f(in) : without_gil([&] { return f(in); });
   return unwrap(std::move(r));
 }
 
 date date_arg(int y, int m, int d) {
+  // Checked before std::chrono::year, which keeps only 16 bits (2^31 - 1 would become year -1).
+  if (y < 1 || y > 9999) raise(error(errc::bad_date, {}, "Năm phải từ 1 đến 9999", "The year must be 1 to 9999"));
   date out{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
   if (m < 1 || m > 12 || d < 1 || d > 31 || !out.ok())
     raise(error(errc::bad_date, {}, "Ngày không tồn tại", "No such date"));
@@ -126,7 +124,12 @@ void register_text(py::module_& m) {
           e.path = path;
           raise(e);
         }
-        return static_cast<std::int64_t>(r->time_since_epoch().count());
+        // "9999-12-31T23:00:00-14:00" is in the year 10000 in UTC: no Python datetime holds it.
+        const auto seconds = static_cast<std::int64_t>(r->time_since_epoch().count());
+        if (seconds < -62135596800 || seconds > 253402300799)
+          raise(error(errc::out_of_range, path, "Thời điểm nằm ngoài khoảng năm 1-9999 (giờ UTC)",
+                      "The time is outside the years 1-9999 in UTC"));
+        return seconds;
       },
       py::arg("s"), py::arg("path") = "",
       "\"YYYY-MM-DDTHH:MM:SS\" then \"Z\" or \"+HH:MM\" -> seconds since 1970-01-01 UTC (fractions of a\n"
@@ -134,6 +137,13 @@ void register_text(py::module_& m) {
   m.def(
       "text_format_timestamp",
       [](std::int64_t seconds, bool utc) {
+        // Years 1 to 9999 both in UTC and in Hà Nội time (the forms parse_timestamp reads back);
+        // past them the calendar arithmetic overflows (2^63 - 1 printed as year 23737 or -19798).
+        constexpr std::int64_t first = -62135596800 + 7 * 3600;  // 0001-01-01T07:00:00Z
+        constexpr std::int64_t last = 253402300799 - 7 * 3600;   // 9999-12-31T16:59:59Z
+        if (seconds < first || seconds > last)
+          raise(error(errc::out_of_range, {}, "Thời điểm nằm ngoài khoảng năm 1-9999 (giờ UTC và giờ Hà Nội)",
+                      "The time is outside the years 1-9999 in UTC and Hà Nội time"));
         timestamp t{std::chrono::seconds{seconds}};
         return utc ? format_timestamp_utc(t) : format_timestamp(t);
       },

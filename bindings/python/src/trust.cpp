@@ -32,8 +32,7 @@ trust::kdf_limits kdf_of(const std::string& name) {
 // Runs f with the GIL released and returns its result (errors are raised after the GIL is back).
 template <class F>
 auto released(F&& f) {
-  py::gil_scoped_release nogil;
-  return f();
+  return without_gil(std::forward<F>(f));
 }
 
 py::dict signature_info(const trust::signature& s) {

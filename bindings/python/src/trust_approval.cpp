@@ -39,8 +39,7 @@ struct tracker_handle {
 
 template <class F>
 auto released(F&& f) {
-  py::gil_scoped_release nogil;
-  return f();
+  return without_gil(std::forward<F>(f));
 }
 
 json object_from_py(py::handle o, std::string_view what) {

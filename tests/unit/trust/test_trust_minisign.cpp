@@ -235,3 +235,17 @@ TEST_CASE("tamper corpus: every broken signature is refused with the right code"
     CHECK_FALSE(trust::secret_key::parse(flipped).has_value());
   }
 }
+
+TEST_CASE("comments minisign cannot read back are refused when signing: line breaks and NUL") {
+  auto key = trust::secret_key::generate();
+  using namespace std::string_literals;
+  for (const auto& bad : {"a\nb"s, "a\rb"s, "a\0b"s, "\0"s}) {
+    CAPTURE(bad.size());
+    auto tc = catch_result([&] { return trust::sign(key, "x", bad, "ok"); });
+    CHECK(tc.err().code == errc::invalid_argument);
+    auto uc = catch_result([&] { return trust::sign(key, "x", "ok", bad); });
+    CHECK(uc.err().code == errc::invalid_argument);
+  }
+  auto good = trust::sign(key, "x", "timestamp:1\tfile:a b.txt\thashed", "c");
+  CHECK(trust::verify(key.public_part(), good, "x").has_value());
+}

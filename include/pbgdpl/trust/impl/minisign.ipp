@@ -74,7 +74,11 @@ PBGDPL_DECL std::vector<std::string_view> lines(std::string_view text) {
   }
   return out;
 }
-PBGDPL_DECL bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+// Also NUL: minisign reads a comment as a C string, so "a\0b" signed here would verify as "a" there
+// and fail (its global signature covers only the bytes before the NUL).
+PBGDPL_DECL bool has_line_break(std::string_view s) {
+  return s.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
 PBGDPL_DECL bytes sig_and_comment(const signature& s) {
   bytes m(s.sig.begin(), s.sig.end());
   m.insert(m.end(), s.trusted_comment.begin(), s.trusted_comment.end());

@@ -96,15 +96,26 @@ std::string managing_unit(store::store& db) {
   return division;
 }
 
+// The server's methods run without the GIL (start, stop, ...): they report errors by throwing
+// pbgdpl::exception, which the module translates once the GIL is back (raise() needs the GIL).
+template <class T>
+T must(result<T>&& r) {
+  if (!r) throw_error(r.err());
+  if constexpr (!std::is_void_v<T>) return std::move(r).value();
+}
+inline void must(result<void>&& r) {
+  if (!r) throw_error(r.err());
+}
+
 class portal_server {
  public:
   portal_server(portal_config c, std::shared_ptr<store::store> db) : cfg_(std::move(c)), db_(std::move(db)) {
     if (cfg_.port < 0 || cfg_.port > 65535)
-      raise(error(errc::out_of_range, "/port", "Cổng phải trong khoảng 0-65535", "The port must be within 0-65535"));
+      throw_error(error(errc::out_of_range, "/port", "Cổng phải trong khoảng 0-65535", "The port must be within 0-65535"));
     if (cfg_.threads == 0 || cfg_.threads > 256)
-      raise(error(errc::out_of_range, "/threads", "Số luồng phải trong khoảng 1-256", "threads must be within 1-256"));
+      throw_error(error(errc::out_of_range, "/threads", "Số luồng phải trong khoảng 1-256", "threads must be within 1-256"));
     if (!db_ && !cfg_.data_dir)
-      raise(error(errc::invalid_argument, "/data_dir", "Cần thư mục dữ liệu hoặc một kho dữ liệu",
+      throw_error(error(errc::invalid_argument, "/data_dir", "Cần thư mục dữ liệu hoặc một kho dữ liệu",
                   "A data directory or a store is needed"));
   }
   portal_server(const portal_server&) = delete;
@@ -151,7 +162,7 @@ class portal_server {
     } catch (const exception& e) {
       const auto& err = e.err();
       auto where = cfg_.host + ":" + std::to_string(cfg_.port);
-      raise(error(err.code, "/port", "Không mở được cổng " + where + " (cổng đang được dùng hoặc địa chỉ không hợp lệ): " + err.message_vi,
+      throw_error(error(err.code, "/port", "Không mở được cổng " + where + " (cổng đang được dùng hoặc địa chỉ không hợp lệ): " + err.message_vi,
                   "Cannot listen on " + where + " (port in use or address not available): " + err.message_en));
     }
     port_ = srv->port();
@@ -214,10 +225,10 @@ class portal_server {
     std::lock_guard lock(mu_);
     prepare();
     if (seconds <= 0 || seconds > 10LL * 366 * 86400)
-      raise(error(errc::out_of_range, "/lifetime", "Thời hạn khóa phải trong khoảng 1 giây - 10 năm",
+      throw_error(error(errc::out_of_range, "/lifetime", "Thời hạn khóa phải trong khoảng 1 giây - 10 năm",
                   "The key's lifetime must be within 1 second and 10 years"));
     auto t = accounts_->issue_api_key(account_id{account}, std::move(label), std::chrono::seconds(seconds), "python");
-    return unwrap(std::move(t)).token;
+    return must(std::move(t)).token;
   }
 
  private:
@@ -229,26 +240,26 @@ class portal_server {
       std::error_code ec;
       fs::create_directories(*cfg_.data_dir, ec);
       if (ec || !fs::is_directory(*cfg_.data_dir))
-        raise(error(errc::io_error, "/data_dir", "Không tạo được thư mục dữ liệu " + cfg_.data_dir->string(),
+        throw_error(error(errc::io_error, "/data_dir", "Không tạo được thư mục dữ liệu " + cfg_.data_dir->string(),
                     "Cannot create the data directory " + cfg_.data_dir->string()));
     }
     if (!db_) {
       auto s = store::open_sqlite_store(*cfg_.data_dir / "pbgdpl.db");
-      if (!s) raise(s.err());
+      if (!s) throw_error(s.err());
       db_ = std::shared_ptr<store::store>(std::move(*s));
     }
     if (cfg_.seed_dir) {
       if (!fs::is_directory(*cfg_.seed_dir))
-        raise(error(errc::not_found, "/seed", "Không có thư mục dữ liệu mẫu " + cfg_.seed_dir->string(),
+        throw_error(error(errc::not_found, "/seed", "Không có thư mục dữ liệu mẫu " + cfg_.seed_dir->string(),
                     "No seed directory " + cfg_.seed_dir->string()));
       store::list_query probe;
       probe.limit = 1;
-      auto existing = unwrap(db_->list<unit>(probe));
+      auto existing = must(db_->list<unit>(probe));
       if (existing.items.empty()) {
-        auto raw = unwrap(store::read_dataset_directory(*cfg_.seed_dir));
-        auto d = unwrap(dataset_from_json(raw));
-        unwrap(publish::render_html(d));
-        seeded_ = unwrap(store::import_dataset(*db_, d, "seed"));
+        auto raw = must(store::read_dataset_directory(*cfg_.seed_dir));
+        auto d = must(dataset_from_json(raw));
+        must(publish::render_html(d));
+        seeded_ = must(store::import_dataset(*db_, d, "seed"));
       }
     }
     accounts_ = std::make_shared<portal::account_service>(*db_);
@@ -277,7 +288,7 @@ class portal_server {
       sig.data_dir = *cfg_.data_dir;
       sig.media_dir = *cfg_.data_dir / "media";
       opt.signage = std::make_shared<portal::signage_service>(db, opt, sig);
-      opt.syndication = std::make_shared<portal::syndication_signer>(unwrap(syndication_key(*cfg_.data_dir)));
+      opt.syndication = std::make_shared<portal::syndication_signer>(must(syndication_key(*cfg_.data_dir)));
     }
     if (cfg_.editor) {
       portal::editor_options eo;

@@ -187,6 +187,73 @@ def test_stop_releases_the_port_and_is_idempotent(tmp_path):
         p.stop()
 
 
+def test_stop_is_bounded_with_a_slow_client(tmp_path):
+    # A client that sent half a request and one that sent nothing: stop() still returns within
+    # the grace period (2 s) plus a little, and the port is free.
+    p = Portal(tmp_path / "var").start()
+    slow = socket.create_connection(("127.0.0.1", p.port))
+    idle = socket.create_connection(("127.0.0.1", p.port))
+    try:
+        slow.sendall(b"GET /pbgdpl/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        time.sleep(0.2)
+        port = p.port
+        t = time.monotonic()
+        p.stop()
+        assert time.monotonic() - t < 3.5
+        assert port_free(port)
+    finally:
+        slow.close()
+        idle.close()
+
+
+def test_start_and_stop_from_many_threads(tmp_path):
+    p = Portal(tmp_path / "var")
+    errors = []
+
+    def flip(i):
+        try:
+            for _ in range(5):
+                if i % 2:
+                    p.start()
+                    status = get(p.url + "/healthz")[0] if p.running else 200
+                    assert status == 200
+                else:
+                    p.stop()
+        except OSError:
+            pass  # stopped by another thread between the check and the request (refused, reset)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=flip, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    p.stop()
+    assert not p.running
+
+
+def test_a_dropped_portal_stops(tmp_path):
+    import gc
+    p = Portal(tmp_path / "var").start()
+    port = p.port
+    del p
+    gc.collect()
+    assert port_free(port)
+
+
+def test_malformed_seed_is_a_validation_error(tmp_path):
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    (seed / "units.json").write_text("[{]", encoding="utf-8")
+    p = Portal(tmp_path / "var", seed=seed)
+    with pytest.raises(pbgdpl.ValidationError) as e:
+        p.start()
+    assert "units.json" in e.value.path
+    assert not p.running
+
+
 def test_port_in_use_is_a_storage_error(tmp_path):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.bind(("127.0.0.1", 0))

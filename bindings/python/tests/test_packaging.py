@@ -7,6 +7,7 @@ import pathlib
 import subprocess
 import sys
 import textwrap
+import types
 
 import pytest
 
@@ -37,24 +38,32 @@ def installed(tmp_path_factory):
         pytest.skip(f"no CMake build in {BINARY_DIR} to reuse")
     target = tmp_path_factory.mktemp("site")
     before = tree_snapshot(PACKAGE_SOURCE)
+    staged = sorted((BINARY_DIR / "python" / "pbgdpl").glob("*.py"))
+    staged_times = {p.name: p.stat().st_mtime_ns for p in staged}
     cmd = [sys.executable, "-m", "pip", "install", "--no-build-isolation", "--no-index", "--no-deps",
            "--disable-pip-version-check", "--target", str(target), str(PACKAGE_SOURCE)]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=str(target),
                          env=clean_env(PBGDPL_PYTHON_BUILD_DIR=str(BINARY_DIR)))
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     after = tree_snapshot(PACKAGE_SOURCE)
-    return target, before, after
+    return types.SimpleNamespace(target=target, before=before, after=after, staged_before=staged_times,
+                                 staged_after={p.name: p.stat().st_mtime_ns for p in staged})
+
+
+def test_reusing_the_build_leaves_the_staged_package_alone(installed):
+    # Other suites import <build>/python/pbgdpl while this one runs (ctest -j): pip's build of the
+    # reused tree must not rewrite unchanged modules under them.
+    assert installed.staged_before and installed.staged_before == installed.staged_after
 
 
 def test_pip_leaves_the_source_tree_as_it_was(installed):
-    _, before, after = installed
-    assert sorted(after - before) == []
+    assert sorted(installed.after - installed.before) == []
     assert not (PACKAGE_SOURCE / "build").exists()
     assert not list(PACKAGE_SOURCE.glob("*.egg-info"))
 
 
 def test_installs_the_module_stubs_and_marker(installed):
-    target, _, _ = installed
+    target = installed.target
     pkg = target / "pbgdpl"
     assert list(pkg.glob("_core*.so"))
     for name in ("__init__.py", "errors.py", "portal.py", "_core.pyi", "py.typed"):
@@ -68,7 +77,7 @@ def test_installs_the_module_stubs_and_marker(installed):
 
 
 def test_the_installed_package_works_outside_the_trees(installed, tmp_path):
-    target, _, _ = installed
+    target = installed.target
     code = textwrap.dedent("""
         import json, pathlib, sys, urllib.request
         import pbgdpl

@@ -17,3 +17,5 @@ __all__ = [
     "Error", "ValidationError", "NotFoundError", "ConflictError", "SignatureError", "AccessDeniedError",
     "StorageError", "PluginError", "InternalError", "__version__",
 ]
+from .store import AuditEntry, Page, SearchHit, SearchPage, Store
+from .plugins import Exporter, Notifier, PluginHost, PluginInfo

@@ -95,7 +95,7 @@ decltype(auto) visit_kind(std::string_view kind, F&& f) {
       return false;
     });
     if (!out) detail::unknown_kind(kind);
-    return std::move(*out);
+    return R(std::move(*out));  // a value: decltype(auto) of std::move(*out) would be R&&, dangling
   }
 }
 

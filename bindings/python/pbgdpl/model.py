@@ -25,7 +25,7 @@ import datetime as _dt
 import enum as _enum
 import json as _json
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from . import _core
 from .errors import ValidationError
@@ -62,6 +62,17 @@ class Field:
             return [v["value"] for v in s["values"]]
         return None
 
+    @property
+    def labels(self) -> Optional[Dict[str, Tuple[str, str]]]:
+        """For an enum member: each allowed value's (Vietnamese, English) label as pages show it
+        (``{"draft": ("Bản nháp", "Draft"), ...}``); None for other members."""
+        s = self.shape
+        while s.get("t") in ("optional", "list"):
+            s = s["of"]
+        if s.get("t") != "enum":
+            return None
+        return {v["value"]: (v.get("vi", ""), v.get("en", "")) for v in s["values"]}
+
 
 # --- conversions -----------------------------------------------------------------------------
 
@@ -79,7 +90,10 @@ def format_timestamp(t: _dt.datetime) -> str:
     (``"2023-03-22T08:30:00+07:00"``). A naive datetime is taken as Hà Nội time."""
     if t.tzinfo is None:
         t = t.replace(tzinfo=HANOI)
-    l = t.astimezone(HANOI)
+    try:
+        l = t.astimezone(HANOI)
+    except OverflowError:
+        raise _out_of_range("") from None
     return (f"{l.year:04d}-{l.month:02d}-{l.day:02d}T{l.hour:02d}:{l.minute:02d}:{l.second:02d}+07:00")
 
 
@@ -155,13 +169,18 @@ def _from_json(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     t = shape["t"]
     if v is None:
         return None
+    # A text that is no real time or date (a default C++ date writes "0000-00-00") stays text,
+    # and to_dict() writes it back unchanged.
     if t == "timestamp" and isinstance(v, str):
         try:
             return _dt.datetime.fromisoformat(v).astimezone(_UTC)
         except ValueError:
-            return _parse_timestamp(v, path)
+            return v
     if t == "date" and isinstance(v, str):
-        return _parse_date(v, path)
+        try:
+            return _dt.date.fromisoformat(v) if len(v) == 10 else v
+        except ValueError:
+            return v
     if t == "optional":
         return _from_json(shape["of"], v, path)
     if t == "list" and isinstance(v, list):
@@ -171,11 +190,15 @@ def _from_json(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     return v
 
 
-def _copy_json(v: Any) -> Any:
+def _copy_json(v: Any, depth: int = 0) -> Any:
+    """A copy of nested dicts and lists (so an object never shares them with its input); a cycle
+    or nesting past the library's limit raises ValidationError instead of RecursionError."""
+    if isinstance(v, (dict, list)) and depth > _MAX_DEPTH:
+        raise _error("too_large", "", "Nesting too deep (or a cycle)", "Dữ liệu lồng nhau quá sâu (hoặc có vòng lặp)")
     if isinstance(v, dict):
-        return {k: _copy_json(x) for k, x in v.items()}
+        return {k: _copy_json(x, depth + 1) for k, x in v.items()}
     if isinstance(v, list):
-        return [_copy_json(x) for x in v]
+        return [_copy_json(x, depth + 1) for x in v]
     return v
 
 
@@ -189,6 +212,11 @@ def _needs_conversion(shape: Mapping[str, Any]) -> bool:
     if t in ("optional", "list"):
         return _needs_conversion(shape["of"])
     return False
+
+
+def _out_of_range(path: str) -> ValidationError:
+    return _error("out_of_range", path, "The time is outside the years 1-9999 in UTC and Hà Nội time",
+                  "Thời điểm nằm ngoài khoảng năm 1-9999 (giờ UTC và giờ Hà Nội)")
 
 
 def _type_error(path: str, expected: str, v: Any) -> ValidationError:
@@ -206,10 +234,13 @@ def _coerce(shape: Mapping[str, Any], v: Any, path: str) -> Any:
     if v is None:
         return None  # a required member set to None: validate()/to_dict() decoding names it
     if t == "timestamp":
-        if isinstance(v, _dt.datetime):
-            return (v if v.tzinfo else v.replace(tzinfo=HANOI)).astimezone(_UTC)
-        if isinstance(v, _dt.date):
-            return _dt.datetime(v.year, v.month, v.day, tzinfo=HANOI).astimezone(_UTC)
+        try:
+            if isinstance(v, _dt.datetime):
+                return (v if v.tzinfo else v.replace(tzinfo=HANOI)).astimezone(_UTC)
+            if isinstance(v, _dt.date):
+                return _dt.datetime(v.year, v.month, v.day, tzinfo=HANOI).astimezone(_UTC)
+        except OverflowError:
+            raise _out_of_range(path) from None
         if isinstance(v, str):
             return _parse_timestamp(v, path)
         raise _type_error(path, "datetime.datetime, datetime.date or str", v)
@@ -343,7 +374,7 @@ class Model:
         return cls._load(_core.model_decode(cls.model_kind, d))
 
     @classmethod
-    def from_json(cls: Type[M], text: str) -> M:
+    def from_json(cls: Type[M], text: Union[str, bytes]) -> M:
         """Decodes JSON text (str or UTF-8 bytes) as :meth:`from_dict` does, with the library's
         limits on size and nesting. Raises ValidationError (malformed JSON included)."""
         if cls.model_kind is None:

@@ -1,8 +1,8 @@
-// The model objects' compiled half: the stored kinds, each kind's field list read from its own
-// describe() (so the Python classes cannot drift from the C++ ones), and the validated decode
-// and rule check the pure-Python pbgdpl.model classes call.
+// The model objects' compiled half: the validated decode and the rule check the pure-Python
+// pbgdpl.model classes call (the kinds' field lists are in model_schema.cpp).
 #include "py_text.hpp"
 
+#include <pbgdpl/core/text.hpp>
 #include <pbgdpl/model/common.hpp>
 
 #include <string>
@@ -11,110 +11,11 @@
 
 namespace pbgdpl::python {
 
+// model_schema.cpp: _core.model_kinds and _core.model_schema (its own TU: it instantiates every
+// kind's describe() once more, and the two files compile in parallel).
+void register_model_schema(py::module_& m);
+
 namespace {
-
-// How one C++ member type reads in Python: the annotation text and a machine form the
-// pure-Python side converts with ({"t": "timestamp"}, {"t": "list", "of": {...}}, ...).
-struct type_info {
-  std::string annotation;
-  json shape;
-};
-
-constexpr std::size_t max_struct_depth = 6;  // nested field lists shown; deeper ones are opaque
-
-struct schema_visitor;
-
-template <class T>
-type_info describe_type(std::size_t depth);
-
-// Records each field describe() names, in order: name, annotation, required, enum values.
-struct schema_visitor {
-  json fields = json::array();
-  std::size_t depth = 0;
-
-  template <class T>
-  void operator()(std::string_view key, T&, model_io::need n = model_io::need::optional,
-                  json_io::text_limit limit = json_io::text_limit::long_text) {
-    auto t = describe_type<T>(depth);
-    json f = {{"name", std::string(key)},
-              {"type", t.annotation},
-              {"shape", t.shape},
-              {"required", n == model_io::need::required},
-              {"max_bytes", static_cast<std::uint32_t>(limit)}};
-    fields.push_back(std::move(f));
-  }
-  void header(int&, std::uint64_t&) {
-    fields.push_back({{"name", "schema_version"}, {"type", "int"}, {"shape", {{"t", "int"}}}, {"required", false},
-                      {"max_bytes", 0}});
-    fields.push_back({{"name", "version"}, {"type", "int"}, {"shape", {{"t", "int"}}}, {"required", false},
-                      {"max_bytes", 0}});
-  }
-};
-
-template <class E>
-json enum_values() {
-  json out = json::array();
-  for (const auto& [value, name] : enum_names<E>::values) {
-    json v = {{"value", std::string(name)}};
-    if constexpr (labelled_enum<E>) {
-      v["vi"] = std::string(label_vi(value));
-      v["en"] = std::string(label_en(value));
-    }
-    out.push_back(std::move(v));
-  }
-  return out;
-}
-
-template <class T>
-type_info describe_type(std::size_t depth) {
-  if constexpr (std::is_same_v<T, std::string>) {
-    return {"str", {{"t", "str"}}};
-  } else if constexpr (std::is_same_v<T, bool>) {
-    return {"bool", {{"t", "bool"}}};
-  } else if constexpr (std::is_integral_v<T>) {
-    return {"int", {{"t", "int"}}};
-  } else if constexpr (std::is_floating_point_v<T>) {
-    return {"float", {{"t", "float"}}};
-  } else if constexpr (named_enum<T>) {
-    return {"str", {{"t", "enum"}, {"values", enum_values<T>()}}};
-  } else if constexpr (std::is_same_v<T, date>) {
-    return {"datetime.date", {{"t", "date"}}};
-  } else if constexpr (std::is_same_v<T, timestamp>) {
-    return {"datetime.datetime", {{"t", "timestamp"}}};
-  } else if constexpr (std::is_same_v<T, school_year>) {
-    return {"str", {{"t", "school_year"}}};
-  } else if constexpr (json_io::is_id<T>::value) {
-    return {"str", {{"t", "id"}}};
-  } else if constexpr (json_io::is_optional<T>::value) {
-    auto inner = describe_type<typename T::value_type>(depth);
-    return {"Optional[" + inner.annotation + "]", {{"t", "optional"}, {"of", inner.shape}}};
-  } else if constexpr (json_io::is_vector<T>::value) {
-    auto inner = describe_type<typename T::value_type>(depth);
-    return {"List[" + inner.annotation + "]", {{"t", "list"}, {"of", inner.shape}}};
-  } else if constexpr (std::is_same_v<T, json>) {
-    return {"Any", {{"t", "json"}}};
-  } else if constexpr (requires(schema_visitor& v, T& x) { describe(v, x); }) {
-    json shape = {{"t", "struct"}};
-    if (depth < max_struct_depth) {
-      schema_visitor v;
-      v.depth = depth + 1;
-      T x{};
-      describe(v, x);
-      shape["fields"] = std::move(v.fields);
-    }
-    return {"Dict[str, Any]", std::move(shape)};
-  } else {
-    return {"Dict[str, Any]", {{"t", "struct"}}};  // a nested type with its own hand-written codec
-  }
-}
-
-template <class T>
-json kind_schema() {
-  schema_visitor v;
-  T x{};
-  describe(v, x);
-  return {{"fields", std::move(v.fields)}, {"defaults", to_json_value(x)}};
-}
 
 // A Python mapping for `kind` as JSON: anything but a dict is a ValidationError (wrong_type).
 json dict_arg(py::handle d) {
@@ -126,33 +27,7 @@ json dict_arg(py::handle d) {
 }  // namespace
 
 void register_model(py::module_& m) {
-  m.def(
-      "model_kinds",
-      [] {
-        std::vector<std::string> out;
-        store::for_each_stored_kind([&]<class T>(std::type_identity<T>) {
-          out.emplace_back(store::entity_traits<T>::kind);
-          return true;
-        });
-        return out;
-      },
-      "The stored kinds' names, in the registry's order (store/kinds.hpp): \"unit\", \"account\", ...");
-
-  m.def(
-      "model_schema",
-      [] {
-        json out = json::object();
-        store::for_each_stored_kind([&]<class T>(std::type_identity<T>) {
-          out[std::string(store::entity_traits<T>::kind)] = kind_schema<T>();
-          return true;
-        });
-        return to_py(out);
-      },
-      "For each stored kind (dict in registry order): {'fields': [...], 'defaults': {...}}. Each field, in\n"
-      "describe() order: name, type (Python annotation text), shape (machine form: t = str, int, float,\n"
-      "bool, enum (with values and their vi/en labels), date, timestamp, school_year, id, json, optional,\n"
-      "list or struct), required, max_bytes (text limit). 'defaults' is the JSON of a default-constructed\n"
-      "value.");
+  register_model_schema(m);
 
   m.def(
       "model_decode",
@@ -207,7 +82,12 @@ void register_model(py::module_& m) {
       "decoded and checked. Raises ValidationError (malformed JSON, invalid_utf8, a field at fault).");
   m.def(
       "model_decode_json_bytes",
-      [decode_text](const std::string& kind, py::bytes data) { return decode_text(kind, std::string(data)); },
+      [decode_text](const std::string& kind, py::bytes data) {
+        std::string text(data);
+        // Refused before parsing: the parser's message would quote the bad bytes.
+        if (!text::is_valid_utf8(text)) raise(error(errc::invalid_utf8));
+        return decode_text(kind, text);
+      },
       py::arg("kind"), py::arg("data"),
       "model_decode_json for UTF-8 bytes (a file's content). Raises ValidationError as model_decode_json.");
 
@@ -220,20 +100,17 @@ void register_model(py::module_& m) {
           bool ok = true;
           {
             py::gil_scoped_release nogil;
-            try {
-              T v{};
-              json_io::read(in, v);
-              auto r = check(v);
-              if (!r) {
-                ok = false;
-                failed = r.err();
-              }
-            } catch (const exception& e) {
+            // Decoded as the store reads its own bodies (types, required members, enum names and
+            // dates checked; text and ids taken as they are), so that check() sees a bad id or an
+            // over-long title and reports it with every other problem instead of the decode
+            // stopping at the first.
+            auto v = store::detail::decode_body<T, false>(in);
+            if (!v) {
               ok = false;
-              failed = e.err();
-            } catch (const nlohmann::json::exception& e) {
+              failed = v.err();
+            } else if (auto r = check(*v); !r) {
               ok = false;
-              failed = error(errc::wrong_type, {}, "Sai kiểu dữ liệu", e.what());
+              failed = r.err();
             }
           }
           if (!ok) raise(failed);

@@ -166,8 +166,8 @@ class Portal:
         It shares the portal's connection; closing it does not stop the portal, but the portal
         keeps its own reference to the store."""
         if self._store is None:
-            from .store import Store  # the store area's module
-            self._store = Store._from_handle(self.store_handle)  # TODO(lead): the Store's constructor from a handle
+            from .store import Store
+            self._store = Store(self.store_handle)
         return self._store
 
     def issue_api_key(self, account: str, *, label: str = "Python",

@@ -279,29 +279,57 @@ def test_port_in_use_is_a_storage_error(tmp_path):
         assert get(p.url + "/healthz")[0] == 200
 
 
+def _new_plan(model, store, number, title, id):
+    plan = store.get("legal_document", "kh-19-pgddt-2023")
+    d = dict(plan.to_dict(), id=id, number=number, title=title, version=0)
+    return model.class_for("legal_document").from_dict(d)
+
+
 def test_store_written_in_python_shows_on_the_next_request(tmp_path, seed_dir):
-    store_mod = pytest.importorskip("pbgdpl.store")  # the store area (helper "store")
-    model = pytest.importorskip("pbgdpl.model")
-    with store_mod.Store.open(tmp_path / "own.db") as store:
+    from pbgdpl import model
+    from pbgdpl.store import Store
+    with Store.open(tmp_path / "own.db") as store:
         store.import_dataset(seed_dir)
         with Portal(store=store) as p:
             before = get(p.url + "/tim-kiem?q=giao+duc+tu+xa")[2].decode()
-            assert "Giáo dục từ xa" not in before
-            plan = store.get("legal_document", "kh-19-pgddt-2023")
-            doc = model.class_for("legal_document").from_dict(dict(
-                plan.to_dict(), id="", number="99/KH-PGDĐT", title="Kế hoạch Giáo dục từ xa",
-                version=0))
-            store.create(doc, actor="pytest")
+            assert "99/KH-PGDĐT" not in before
+            assert p.store is store
+            store.create(_new_plan(model, store, "99/KH-PGDĐT", "Kế hoạch Giáo dục từ xa", "kh-99-pgddt-2024"),
+                         actor="pytest")
             after = get(p.url + "/tim-kiem?q=giao+duc+tu+xa")[2].decode()
             assert "99/KH-PGDĐT" in after
+            status, _, raw = get(p.url + "/api/v1/legal-documents/kh-99-pgddt-2024")
+            assert status == 200 and json.loads(raw)["title"] == "Kế hoạch Giáo dục từ xa"
 
 
-def test_a_store_handle_of_the_served_store(tmp_path, seed_dir):
-    if not hasattr(_core, "StoreHandle"):
-        pytest.skip("the store area (helper \"store\") is not merged")
+def test_the_portal_store_of_a_data_directory(tmp_path, seed_dir):
+    from pbgdpl import model
+    from pbgdpl.store import Store
     with Portal(tmp_path / "var", seed=seed_dir) as p:
-        h = p.store_handle
-        assert isinstance(h, _core.StoreHandle)
+        store = p.store
+        assert isinstance(store, Store)
+        assert isinstance(p.store_handle, _core.StoreHandle)
+        with pytest.raises(urllib.error.HTTPError) as e:
+            get(p.url + "/api/v1/legal-documents/kh-77-pgddt-2024")
+        assert e.value.code == 404
+        store.create(_new_plan(model, store, "77/KH-PGDĐT", "Kế hoạch <b>thử</b>", "kh-77-pgddt-2024"), actor="pytest")
+        status, _, raw = get(p.url + "/api/v1/legal-documents/kh-77-pgddt-2024")
+        assert status == 200 and json.loads(raw)["title"] == "Kế hoạch <b>thử</b>"
+
+
+def test_closing_the_given_store_does_not_break_the_portal(tmp_path, seed_dir):
+    from pbgdpl.store import Store
+    store = Store.open(tmp_path / "own.db")
+    store.import_dataset(seed_dir)
+    with Portal(store=store) as p:
+        store.close()
+        with pytest.raises(pbgdpl.StorageError):
+            store.get("legal_document", "kh-19-pgddt-2023")
+        # The portal holds its own reference: it keeps serving the same data.
+        status, _, body = get(p.url + "/api/v1/legal-documents/kh-19-pgddt-2023")
+        assert status == 200 and json.loads(body)["number"] == "19/KH-PGDĐT"
+    with pytest.raises(pbgdpl.StorageError):
+        Portal(store=store)  # a closed store cannot be served
 
 
 def test_bad_arguments():

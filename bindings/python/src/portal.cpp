@@ -161,6 +161,9 @@ class portal_server {
       srv->start();
     } catch (const exception& e) {
       const auto& err = e.err();
+      if (err.code == errc::invalid_argument)
+        throw_error(error(errc::invalid_argument, "/host", "Địa chỉ nghe không hợp lệ: " + cfg_.host + " (cần một địa chỉ IP như 127.0.0.1 hoặc ::1)",
+                          "Invalid listening address: " + cfg_.host + " (an IP address such as 127.0.0.1 or ::1 is needed)"));
       auto where = cfg_.host + ":" + std::to_string(cfg_.port);
       throw_error(error(err.code, "/port", "Không mở được cổng " + where + " (cổng đang được dùng hoặc địa chỉ không hợp lệ): " + err.message_vi,
                   "Cannot listen on " + where + " (port in use or address not available): " + err.message_en));
@@ -352,7 +355,7 @@ void register_portal(py::module_& m) {
              c.seed_dir = optional_path(seed, "seed");
              if (host.empty() || host.find_first_of("/ \r\n\t") != std::string::npos)
                raise(error(errc::invalid_argument, "/host", "Địa chỉ nghe không hợp lệ", "Invalid listening address"));
-             c.host = std::move(host);
+             c.host = host == "localhost" ? std::string("127.0.0.1") : std::move(host);
              c.port = port;
              c.threads = threads;
              c.default_unit = std::move(default_unit);

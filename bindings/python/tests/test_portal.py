@@ -353,6 +353,22 @@ def test_bad_arguments():
         Portal(store=object())
 
 
+def test_hosts(tmp_path):
+    with Portal(tmp_path / "a", host="localhost") as p:  # taken as 127.0.0.1
+        assert p.url.startswith("http://127.0.0.1:")
+        assert get(p.url + "/healthz")[0] == 200
+    with pytest.raises(pbgdpl.ValidationError) as e:
+        Portal(tmp_path / "b", host="not-an-address").start()
+    assert e.value.path == "/host" and "not-an-address" in e.value.message_en
+    if socket.has_ipv6:
+        try:
+            with Portal(tmp_path / "c", host="::1") as p:
+                assert p.url == f"http://[::1]:{p.port}"
+                assert get(p.url + "/healthz")[0] == 200
+        except pbgdpl.StorageError:
+            pass  # no IPv6 loopback on this machine
+
+
 def test_missing_seed_and_a_file_as_data_dir(tmp_path):
     p = Portal(tmp_path / "var", seed=tmp_path / "no-seed")
     with pytest.raises(pbgdpl.NotFoundError):

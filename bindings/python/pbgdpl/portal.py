@@ -70,9 +70,9 @@ class Portal:
     :class:`pbgdpl.Store` to serve instead of ``<data_dir>/pbgdpl.db``; with a store and no
     data_dir, the parts that need files (signage devices, media uploads, syndication signing)
     are off. ``seed``: a dataset directory (the demo's ``data/seed``) imported at the first start
-    into a store that has no units yet. ``host``/``port``: where to listen (an IP address, or "localhost" for 127.0.0.1; port 0 = a free port,
-    read back from :attr:`port` / :attr:`url` once started; use 127.0.0.1 unless you mean to
-    expose it). ``threads``: the server's worker threads. ``default_unit``: the unit served at
+    into a store that has no units yet. ``host``/``port``: where to listen (an IP address, or
+    "localhost" for 127.0.0.1; port 0 = a free port, read back from :attr:`port` / :attr:`url`
+    once started; keep 127.0.0.1 unless you mean to expose it). ``threads``: the server's worker threads. ``default_unit``: the unit served at
     the root (default: the education division, or the unit that took its duties over).
     ``page_cache=False`` renders every page per request. ``editor``: mount the editor at
     ``/quan-tri/``. ``webhooks``: run the webhook dispatcher and the publication timer (scheduled

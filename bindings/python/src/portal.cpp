@@ -111,12 +111,14 @@ class portal_server {
  public:
   portal_server(portal_config c, std::shared_ptr<store::store> db) : cfg_(std::move(c)), db_(std::move(db)) {
     if (cfg_.port < 0 || cfg_.port > 65535)
-      throw_error(error(errc::out_of_range, "/port", "Cổng phải trong khoảng 0-65535", "The port must be within 0-65535"));
+      throw_error(error(errc::out_of_range, "/port", "Cổng phải trong khoảng 0-65535",
+                        "The port must be within 0-65535"));
     if (cfg_.threads == 0 || cfg_.threads > 256)
-      throw_error(error(errc::out_of_range, "/threads", "Số luồng phải trong khoảng 1-256", "threads must be within 1-256"));
+      throw_error(error(errc::out_of_range, "/threads", "Số luồng phải trong khoảng 1-256",
+                        "threads must be within 1-256"));
     if (!db_ && !cfg_.data_dir)
       throw_error(error(errc::invalid_argument, "/data_dir", "Cần thư mục dữ liệu hoặc một kho dữ liệu",
-                  "A data directory or a store is needed"));
+                        "A data directory or a store is needed"));
   }
   portal_server(const portal_server&) = delete;
   portal_server& operator=(const portal_server&) = delete;
@@ -145,7 +147,8 @@ class portal_server {
         auto token = portal::cookie_value(cookie, "pbgdpl_phien");
         return !token.empty() && accounts->session(token).has_value();
       });
-      sc.body_limit_for = [uploads, slot](std::string_view target, std::string_view cookie) -> std::optional<std::size_t> {
+      sc.body_limit_for = [uploads, slot](std::string_view target,
+                                          std::string_view cookie) -> std::optional<std::size_t> {
         auto path = target.substr(0, target.find('?'));
         if (path == "/api/v1/signage/heartbeat") return std::size_t{3u << 20};
         if (path == "/api/v1/signage/plays") return std::size_t{4u << 20};
@@ -162,11 +165,17 @@ class portal_server {
     } catch (const exception& e) {
       const auto& err = e.err();
       if (err.code == errc::invalid_argument)
-        throw_error(error(errc::invalid_argument, "/host", "Địa chỉ nghe không hợp lệ: " + cfg_.host + " (cần một địa chỉ IP như 127.0.0.1 hoặc ::1)",
-                          "Invalid listening address: " + cfg_.host + " (an IP address such as 127.0.0.1 or ::1 is needed)"));
+        throw_error(
+            error(errc::invalid_argument, "/host",
+                  "Địa chỉ nghe không hợp lệ: " + cfg_.host + " (cần một địa chỉ IP như 127.0.0.1 hoặc ::1)",
+                  "Invalid listening address: " + cfg_.host +
+                      " (an IP address such as 127.0.0.1 or ::1 is needed)"));
       auto where = cfg_.host + ":" + std::to_string(cfg_.port);
-      throw_error(error(err.code, "/port", "Không mở được cổng " + where + " (cổng đang được dùng hoặc địa chỉ không hợp lệ): " + err.message_vi,
-                  "Cannot listen on " + where + " (port in use or address not available): " + err.message_en));
+      throw_error(
+          error(err.code, "/port",
+                "Không mở được cổng " + where +
+                    " (cổng đang được dùng hoặc địa chỉ không hợp lệ): " + err.message_vi,
+                "Cannot listen on " + where + " (port in use or address not available): " + err.message_en));
     }
     port_ = srv->port();
     try {
@@ -229,8 +238,9 @@ class portal_server {
     prepare();
     if (seconds <= 0 || seconds > 10LL * 366 * 86400)
       throw_error(error(errc::out_of_range, "/lifetime", "Thời hạn khóa phải trong khoảng 1 giây - 10 năm",
-                  "The key's lifetime must be within 1 second and 10 years"));
-    auto t = accounts_->issue_api_key(account_id{account}, std::move(label), std::chrono::seconds(seconds), "python");
+                        "The key's lifetime must be within 1 second and 10 years"));
+    auto t = accounts_->issue_api_key(account_id{account}, std::move(label), std::chrono::seconds(seconds),
+                                      "python");
     return must(std::move(t)).token;
   }
 
@@ -243,8 +253,9 @@ class portal_server {
       std::error_code ec;
       fs::create_directories(*cfg_.data_dir, ec);
       if (ec || !fs::is_directory(*cfg_.data_dir))
-        throw_error(error(errc::io_error, "/data_dir", "Không tạo được thư mục dữ liệu " + cfg_.data_dir->string(),
-                    "Cannot create the data directory " + cfg_.data_dir->string()));
+        throw_error(error(errc::io_error, "/data_dir",
+                          "Không tạo được thư mục dữ liệu " + cfg_.data_dir->string(),
+                          "Cannot create the data directory " + cfg_.data_dir->string()));
     }
     if (!db_) {
       auto s = store::open_sqlite_store(*cfg_.data_dir / "pbgdpl.db");
@@ -254,7 +265,7 @@ class portal_server {
     if (cfg_.seed_dir) {
       if (!fs::is_directory(*cfg_.seed_dir))
         throw_error(error(errc::not_found, "/seed", "Không có thư mục dữ liệu mẫu " + cfg_.seed_dir->string(),
-                    "No seed directory " + cfg_.seed_dir->string()));
+                          "No seed directory " + cfg_.seed_dir->string()));
       store::list_query probe;
       probe.limit = 1;
       auto existing = must(db_->list<unit>(probe));
@@ -333,11 +344,13 @@ std::optional<fs::path> optional_path(const py::object& o, const char* what) {
   try {
     p = os.attr("fspath")(o);
   } catch (py::error_already_set&) {
-    raise(error(errc::wrong_type, std::string("/") + what, std::string(what) + " phải là str hoặc os.PathLike",
+    raise(error(errc::wrong_type, std::string("/") + what,
+                std::string(what) + " phải là str hoặc os.PathLike",
                 std::string(what) + " must be a str or an os.PathLike"));
   }
   if (!py::isinstance<py::str>(p))
-    raise(error(errc::wrong_type, std::string("/") + what, std::string(what) + " phải là đường dẫn dạng văn bản",
+    raise(error(errc::wrong_type, std::string("/") + what,
+                std::string(what) + " phải là đường dẫn dạng văn bản",
                 std::string(what) + " must be a text path"));
   auto s = from_py(p);
   return fs::path(s.get<std::string>());
@@ -348,13 +361,15 @@ std::optional<fs::path> optional_path(const py::object& o, const char* what) {
 void register_portal(py::module_& m) {
   py::class_<portal_server>(m, "PortalServer",
                             "The reference portal served on background threads (use pbgdpl.portal.Portal).")
-      .def(py::init([](py::object data_dir, std::optional<store_handle> store, py::object seed, std::string host, int port,
-                       unsigned threads, std::string default_unit, bool page_cache, bool editor, bool webhooks) {
+      .def(py::init([](py::object data_dir, std::optional<store_handle> store, py::object seed,
+                       std::string host, int port, unsigned threads, std::string default_unit,
+                       bool page_cache, bool editor, bool webhooks) {
              portal_config c;
              c.data_dir = optional_path(data_dir, "data_dir");
              c.seed_dir = optional_path(seed, "seed");
              if (host.empty() || host.find_first_of("/ \r\n\t") != std::string::npos)
-               raise(error(errc::invalid_argument, "/host", "Địa chỉ nghe không hợp lệ", "Invalid listening address"));
+               raise(error(errc::invalid_argument, "/host", "Địa chỉ nghe không hợp lệ",
+                           "Invalid listening address"));
              c.host = host == "localhost" ? std::string("127.0.0.1") : std::move(host);
              c.port = port;
              c.threads = threads;
@@ -367,26 +382,30 @@ void register_portal(py::module_& m) {
              return std::make_unique<portal_server>(std::move(c), std::move(db));
            }),
            py::arg("data_dir") = py::none(), py::arg("store") = py::none(), py::arg("seed") = py::none(),
-           py::arg("host") = "127.0.0.1", py::arg("port") = 0, py::arg("threads") = 2, py::arg("default_unit") = "",
-           py::arg("page_cache") = true, py::arg("editor") = true, py::arg("webhooks") = true,
+           py::arg("host") = "127.0.0.1", py::arg("port") = 0, py::arg("threads") = 2,
+           py::arg("default_unit") = "", py::arg("page_cache") = true, py::arg("editor") = true,
+           py::arg("webhooks") = true,
            "A portal over data_dir (its SQLite store <data_dir>/pbgdpl.db, keys, media) or over `store` (a "
            "StoreHandle); not started. Raises ValidationError for a bad port, thread count or path type.")
       .def("start", &portal_server::start, py::call_guard<py::gil_scoped_release>(),
            "Opens the store and imports the seed (first time), binds host:port and serves on background "
            "threads. Idempotent. A port in use raises StorageError (code io_error, path /port).")
       .def("stop", &portal_server::stop, py::call_guard<py::gil_scoped_release>(),
-           "Stops gracefully (requests under way get 2 s), joins the threads and releases the port. Idempotent.")
+           "Stops gracefully (requests under way get 2 s), joins the threads and releases the port. "
+           "Idempotent.")
       .def_property_readonly("running", &portal_server::running, "True between start() and stop().")
-      .def_property_readonly("port", &portal_server::port, "The bound port while running (else the configured one).")
+      .def_property_readonly("port", &portal_server::port,
+                             "The bound port while running (else the configured one).")
       .def_property_readonly("url", &portal_server::url, "http://host:port of the running server.")
       .def_property_readonly("default_unit", &portal_server::default_unit,
                              "The unit served at the root (set at start: the division unless given).")
-      .def_property_readonly("seeded", &portal_server::seeded, "How many seed records the first start imported (0: none).")
+      .def_property_readonly("seeded", &portal_server::seeded,
+                             "How many seed records the first start imported (0: none).")
       .def("store_handle", &portal_server::handle, py::call_guard<py::gil_scoped_release>(),
            "The StoreHandle of the store the portal serves (opened now if not yet): writes through it show "
            "on the next request.")
-      .def("issue_api_key", &portal_server::issue_api_key, py::arg("account"), py::arg("label"), py::arg("seconds"),
-           py::call_guard<py::gil_scoped_release>(),
+      .def("issue_api_key", &portal_server::issue_api_key, py::arg("account"), py::arg("label"),
+           py::arg("seconds"), py::call_guard<py::gil_scoped_release>(),
            "A new API key (its text, shown once) for a stored account, valid `seconds`, for "
            "'Authorization: Bearer <key>' on /api/v1/ writes. Unknown account: NotFoundError.");
 }

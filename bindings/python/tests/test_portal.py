@@ -3,6 +3,7 @@
 import datetime
 import json
 import os
+import pathlib
 import socket
 import subprocess
 import sys
@@ -419,3 +420,40 @@ def test_interpreter_exit_stops_a_running_portal(tmp_path):
     assert "running-at-exit False" in lines
     assert elapsed < 15
     assert port_free(port)
+
+
+def test_the_serve_portal_example(tmp_path, seed_dir):
+    # The example serves until SIGINT, then stops cleanly (exit 0, the port released).
+    import signal
+    example = pathlib.Path(__file__).resolve().parents[1] / "examples" / "serve_portal.py"
+    proc = subprocess.Popen([sys.executable, str(example), "--data", str(tmp_path / "var"), "--seed", str(seed_dir),
+                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        assert first.startswith("listening on http://127.0.0.1:"), first + proc.stderr.read()
+        url = first.split()[-1].rstrip("/")
+        assert get(url + "/healthz")[0] == 200
+        assert "19/KH-PGDĐT" in get(url + "/tim-kiem?q=ke+hoach")[2].decode()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+        assert proc.returncode == 0, err
+        assert "Đã dừng / stopped." in out
+        assert port_free(int(url.rsplit(":", 1)[1]))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_the_serve_portal_example_with_a_taken_port(tmp_path):
+    example = pathlib.Path(__file__).resolve().parents[1] / "examples" / "serve_portal.py"
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    try:
+        out = subprocess.run([sys.executable, str(example), "--data", str(tmp_path / "var"), "--port",
+                              str(s.getsockname()[1])], capture_output=True, text=True, timeout=30)
+    finally:
+        s.close()
+    assert out.returncode == 1
+    assert "LỖI / ERROR" in out.stderr and "in use" in out.stderr

@@ -119,6 +119,16 @@ class Portal:
         with _running_lock:
             _running.discard(self)
 
+    def __del__(self) -> None:
+        # A running portal dropped without stop(): stop it here, where the GIL is released during
+        # the stop (the compiled object's own destructor would hold it for the grace period).
+        server = getattr(self, "_server", None)
+        if server is not None:
+            try:
+                server.stop()
+            except Exception:  # pragma: no cover - never raise from a finaliser
+                pass
+
     def __enter__(self) -> "Portal":
         return self.start()
 

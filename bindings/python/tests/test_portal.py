@@ -244,6 +244,38 @@ def test_a_dropped_portal_stops(tmp_path):
     assert port_free(port)
 
 
+def test_dropping_a_busy_portal_lets_python_threads_run(tmp_path):
+    # The stop a dropped portal does (up to the 2 s grace with a client mid-request) releases the
+    # GIL: another Python thread keeps counting meanwhile.
+    import gc
+    p = Portal(tmp_path / "var").start()
+    slow = socket.create_connection(("127.0.0.1", p.port))
+    slow.sendall(b"GET /pbgdpl/ HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    time.sleep(0.2)
+    ticks = []
+    done = threading.Event()
+
+    def count():
+        while not done.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.01)
+
+    t = threading.Thread(target=count)
+    t.start()
+    try:
+        start = time.monotonic()
+        del p
+        gc.collect()
+        end = time.monotonic()
+    finally:
+        done.set()
+        t.join()
+        slow.close()
+    assert end - start > 1.0  # the grace period really was waited for
+    during = [x for x in ticks if start < x < end]
+    assert len(during) > 20, len(during)
+
+
 def test_malformed_seed_is_a_validation_error(tmp_path):
     seed = tmp_path / "seed"
     seed.mkdir()

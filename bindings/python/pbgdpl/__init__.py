@@ -21,3 +21,4 @@ from .store import AuditEntry, Page, SearchHit, SearchPage, Store
 from .plugins import Exporter, Notifier, PluginHost, PluginInfo
 from .trust import KeyPair, Keyring, PublicKey, SecretKey, SequenceTracker, Signature  # noqa: E402,F401  (helper trust)
 from . import model, text  # noqa: E402  (helper model: pbgdpl.model, pbgdpl.text)
+from .portal import Portal  # noqa: E402,F401  (helper portal)

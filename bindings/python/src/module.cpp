@@ -8,6 +8,8 @@ PYBIND11_MODULE(_core, m) {
   using namespace pbgdpl::python;
   m.doc() = "pbgdpl's compiled core (use the pbgdpl package, not this module, directly).";
   m.attr("__version__") = PBGDPL_VERSION_STRING;
+  detail::main_thread_ident() =
+      py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
   register_errors(m);
   register_text(m);
   register_model(m);

@@ -14,7 +14,7 @@ namespace pbgdpl::python {
 
 namespace {
 
-using release = py::gil_scoped_release;
+using release = gil_released;
 
 // Text a message carries may echo the bytes of a broken manifest: invalid UTF-8 is replaced
 // (U+FFFD), never a UnicodeDecodeError in place of the error being reported.

@@ -387,10 +387,10 @@ void register_portal(py::module_& m) {
            py::arg("webhooks") = true,
            "A portal over data_dir (its SQLite store <data_dir>/pbgdpl.db, keys, media) or over `store` (a "
            "StoreHandle); not started. Raises ValidationError for a bad port, thread count or path type.")
-      .def("start", &portal_server::start, py::call_guard<py::gil_scoped_release>(),
+      .def("start", &portal_server::start, py::call_guard<gil_released>(),
            "Opens the store and imports the seed (first time), binds host:port and serves on background "
            "threads. Idempotent. A port in use raises StorageError (code io_error, path /port).")
-      .def("stop", &portal_server::stop, py::call_guard<py::gil_scoped_release>(),
+      .def("stop", &portal_server::stop, py::call_guard<gil_released>(),
            "Stops gracefully (requests under way get 2 s), joins the threads and releases the port. "
            "Idempotent.")
       .def_property_readonly("running", &portal_server::running, "True between start() and stop().")
@@ -401,11 +401,11 @@ void register_portal(py::module_& m) {
                              "The unit served at the root (set at start: the division unless given).")
       .def_property_readonly("seeded", &portal_server::seeded,
                              "How many seed records the first start imported (0: none).")
-      .def("store_handle", &portal_server::handle, py::call_guard<py::gil_scoped_release>(),
+      .def("store_handle", &portal_server::handle, py::call_guard<gil_released>(),
            "The StoreHandle of the store the portal serves (opened now if not yet): writes through it show "
            "on the next request.")
       .def("issue_api_key", &portal_server::issue_api_key, py::arg("account"), py::arg("label"),
-           py::arg("seconds"), py::call_guard<py::gil_scoped_release>(),
+           py::arg("seconds"), py::call_guard<gil_released>(),
            "A new API key (its text, shown once) for a stored account, valid `seconds`, for "
            "'Authorization: Bearer <key>' on /api/v1/ writes. Unknown account: NotFoundError.");
 }

@@ -83,17 +83,43 @@ void register_signage(py::module_& m);  // signage.cpp
 void register_portal(py::module_& m);   // portal.cpp: the portal server in a thread
 void register_plugins(py::module_& m);  // plugins.cpp
 
+// The same as a scope: releases the GIL for the rest of the block and takes it back as
+// without_gil does (parked, not aborted, when the interpreter is exiting). Its destructor may
+// unwind (noexcept(false)): a forced unwind from a noexcept destructor is what aborted the process.
+// Also usable as py::call_guard<gil_released>.
+class gil_released {
+ public:
+  gil_released() : state_(PyEval_SaveThread()) {}
+  gil_released(const gil_released&) = delete;
+  gil_released& operator=(const gil_released&) = delete;
+  ~gil_released() noexcept(false);
+
+ private:
+  PyThreadState* state_;
+};
+
 // --- implementation of without_gil ---
 namespace detail {
+// The main thread's id (threading.main_thread().ident), set when the module loads: the thread
+// that finalizes the interpreter, which must take the GIL back (a portal stopped by __del__ during
+// finalization) instead of parking forever.
+inline unsigned long& main_thread_ident() {
+  static unsigned long id = 0;
+  return id;
+}
 inline void take_gil_back(PyThreadState* state) {
+  if (PyThread_get_thread_ident() != main_thread_ident()) {
 #if PY_VERSION_HEX >= 0x030D0000
-  while (Py_IsFinalizing()) std::this_thread::sleep_for(std::chrono::hours(1));
+    while (Py_IsFinalizing()) std::this_thread::sleep_for(std::chrono::hours(1));
 #else
-  while (_Py_IsFinalizing()) std::this_thread::sleep_for(std::chrono::hours(1));
+    while (_Py_IsFinalizing()) std::this_thread::sleep_for(std::chrono::hours(1));
 #endif
+  }
   PyEval_RestoreThread(state);  // in plain code: a pthread_exit here still unwinds cleanly
 }
 }  // namespace detail
+
+inline gil_released::~gil_released() noexcept(false) { detail::take_gil_back(state_); }
 
 template <class F>
 auto without_gil(F&& f) {

@@ -115,7 +115,7 @@ void register_reports(py::module_& m) {
       [](H h, const std::string& family) {
         auto& db = h.get();
         result<report_template> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::latest_edition(db, family);
         }();
         return to_py(to_json_value(unwrap(std::move(r))));
@@ -133,7 +133,7 @@ void register_reports(py::module_& m) {
         auto tmpl = decode_arg<report_template>(t);
         auto& db = h.get();
         result<report_template> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::publish_edition(db, std::move(tmpl), actor);
         }();
         return to_py(to_json_value(unwrap(std::move(r))));
@@ -150,7 +150,7 @@ void register_reports(py::module_& m) {
         auto tmpl = record_arg<report_template>(db, t);
         auto period = record_arg<report_period>(db, p);
         result<std::vector<reports::computed_value>> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::compute_indicators(db, tmpl, period, unit_id{unit});
         }();
         py::list out;
@@ -198,7 +198,7 @@ void register_reports(py::module_& m) {
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::open_draft(db, report_period_id{period}, unit_id{unit}, a, t);
         }();
         return to_py(to_json_value(unwrap(std::move(r))));
@@ -227,7 +227,7 @@ void register_reports(py::module_& m) {
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::save_values(db, submission_id{id}, std::move(vs), a, t, expected_version);
         }();
         return to_py(to_json_value(unwrap(std::move(r))));
@@ -243,7 +243,7 @@ void register_reports(py::module_& m) {
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::refresh_computed(db, submission_id{id}, a, t);
         }();
         return to_py(to_json_value(unwrap(std::move(r))));
@@ -258,7 +258,7 @@ void register_reports(py::module_& m) {
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<reports::submit_result> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           auto k = password ? trust::secret_key::parse(key, std::string_view(*password)) : trust::secret_key::parse(key);
           if (!k) return result<reports::submit_result>(k.err());
           return reports::submit_with_findings(db, submission_id{id}, a, *k, t);
@@ -282,7 +282,7 @@ void register_reports(py::module_& m) {
         auto a = actor_of(db, actor);
         auto k = key_of(key, password);
         result<report_submission> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::approve(db, submission_id{id}, a, k, t, std::move(note));
         }();
         return to_py(to_json_value(unwrap(std::move(r))));
@@ -297,7 +297,7 @@ void register_reports(py::module_& m) {
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::return_to_unit(db, submission_id{id}, a, t, std::move(note));
         }();
         return to_py(to_json_value(unwrap(std::move(r))));
@@ -312,7 +312,7 @@ void register_reports(py::module_& m) {
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::excuse(db, report_period_id{period}, unit_id{unit}, a, t, std::move(reason));
         }();
         return to_py(to_json_value(unwrap(std::move(r))));
@@ -349,7 +349,7 @@ void register_reports(py::module_& m) {
         std::optional<date> due;
         if (!round1_due.is_none()) due = date_arg(round1_due, "/round1_due");
         result<std::vector<report_period>> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::ensure_periods(db, tmpl, year, due, actor);
         }();
         py::list out;
@@ -365,7 +365,7 @@ void register_reports(py::module_& m) {
         auto& db = h.get();
         auto t = timestamp_arg(now, "/now");
         result<reports::completeness_report> r = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::completeness(db, report_period_id{period}, unit_id{above}, t);
         }();
         auto c = unwrap(std::move(r));

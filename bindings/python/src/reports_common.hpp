@@ -22,7 +22,7 @@ T record_arg(store::store& db, py::handle o) {
   if (py::isinstance<py::str>(o)) {
     auto id = o.cast<std::string>();
     result<T> r = [&] {
-      py::gil_scoped_release nogil;
+      gil_released nogil;
       return db.get<T>(id);
     }();
     return unwrap(std::move(r));

@@ -179,7 +179,7 @@ void register_reports_rollup(py::module_& m) {
                raise(error(errc::invalid_argument, "", "Bảng tính chỉ có cho cấp phòng/phường",
                            "The workbook is made for a division's view only"));
              result<std::string> x = [&] {
-               py::gil_scoped_release nogil;
+               gil_released nogil;
                return reports::to_xlsx(r.tmpl, *r.division);
              }();
              return py::bytes(unwrap(std::move(x)));
@@ -197,7 +197,7 @@ void register_reports_rollup(py::module_& m) {
            [](const rollup_handle& r, py::handle frame) {
              auto f = frame_arg(r.units, r.above, r.period.due_on, frame);
              result<std::string> x = [&] {
-               py::gil_scoped_release nogil;
+               gil_released nogil;
                auto d = r.city ? reports::city_document(r.tmpl, r.period, *r.city, std::move(f))
                                : reports::division_document(r.tmpl, r.period, *r.division, std::move(f));
                return reports::decree30_pdf(d);
@@ -214,7 +214,7 @@ void register_reports_rollup(py::module_& m) {
         auto out = std::make_unique<rollup_handle>();
         error err;
         {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           [&] {
             auto t = db.get<report_template>(p.template_id.value);
             if (!t) return void(err = t.err());
@@ -265,7 +265,7 @@ void register_reports_rollup(py::module_& m) {
         ro.include_submitted = include_submitted;
         error err;
         {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           [&] {
             auto tmpl = db.get<report_template>(last.template_id.value);
             if (!tmpl) return void(err = tmpl.err());
@@ -329,7 +329,7 @@ void register_reports_rollup(py::module_& m) {
         std::vector<unit> units;
         {
           result<std::vector<unit>> u = [&] {
-            py::gil_scoped_release nogil;
+            gil_released nogil;
             return db.all_units();
           }();
           units = unwrap(std::move(u));
@@ -337,7 +337,7 @@ void register_reports_rollup(py::module_& m) {
         auto d = reports::school_document(t, p, s, frame_arg(units, s.unit, p.due_on, frame));
         if (format == "html") return py::object(py::str(reports::decree30_html(d)));
         result<std::string> x = [&] {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           return reports::decree30_pdf(d);
         }();
         return py::object(py::bytes(unwrap(std::move(x))));

@@ -40,7 +40,7 @@ signage::time_zone zone_arg(const std::string& name) {
   signage::time_zone z;
   {
     result<signage::time_zone> r = [&] {
-      py::gil_scoped_release nogil;
+      gil_released nogil;
       return signage::time_zone::locate(name);
     }();
     z = unwrap(std::move(r));
@@ -95,7 +95,7 @@ void register_signage(py::module_& m) {
         auto d = date_arg(day, "/day");
         std::vector<signage::slot> out;
         {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           out = signage::timeline(s, z, d);
         }
         py::list l;
@@ -114,7 +114,7 @@ void register_signage(py::module_& m) {
         auto t = timestamp_arg(at, "/at");
         std::optional<signage::slot> r;
         {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           r = signage::what_plays(s, z, t);
         }
         if (!r) return py::none();
@@ -164,7 +164,7 @@ void register_signage(py::module_& m) {
         std::string zone;
         error err;
         {
-          py::gil_scoped_release nogil;
+          gil_released nogil;
           [&] {
             auto d = db.get<display>(display_id);
             if (!d) return void(err = d.err());

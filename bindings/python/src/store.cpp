@@ -33,7 +33,7 @@ std::shared_ptr<store::store> store_handle::shared() const {
 
 namespace {
 
-using release = py::gil_scoped_release;
+using release = gil_released;
 
 // A Python dict (or model object) as entity T, decoded but not yet validated: create() and
 // update() validate after filling what the store owns (id, version, times).

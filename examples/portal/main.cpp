@@ -357,24 +357,6 @@ result<void> demo_api_key(const fs::path& data, portal::account_service& account
   return files::write_secret(key_file, t->token + "\n", files::if_exists::replace);
 }
 
-// The portal's syndication key: <data>/syndication.key, made on first start (unencrypted: the
-// server signs unattended; 0600, like the other secrets of the data directory) with its public
-// half in syndication.pub, the file the city pins to check this portal's packages.
-result<std::shared_ptr<const trust::secret_key>> syndication_key(const fs::path& data) {
-  auto file = data / "syndication.key";
-  if (fs::exists(file)) {
-    auto text = files::read_regular(file, 4096);
-    if (!text) return text.err();
-    auto k = trust::secret_key::parse(*text);
-    if (!k) return k.err();
-    return std::make_shared<const trust::secret_key>(std::move(*k));
-  }
-  auto k = trust::secret_key::generate();
-  if (auto w = files::write_secret(file, k.to_file(), files::if_exists::fail); !w) return w.err();
-  std::ofstream(data / "syndication.pub", std::ios::binary | std::ios::trunc) << k.public_part().to_file();
-  return std::make_shared<const trust::secret_key>(std::move(k));
-}
-
 // The portal's store: the SQLite file in the data directory, or a store plugin loaded by `host`.
 result<std::unique_ptr<store::store>> open_portal_store(const args& a, plugin::plugin_host* host) {
   if (a.store == "sqlite") {
@@ -532,7 +514,7 @@ int main(int argc, char** argv) {
   opt.trusted_proxies = a->trusted_proxies;
   opt.hotline = a->hotline;
   opt.ask_url = a->ask_url;
-  auto synd_key = syndication_key(a->data);
+  auto synd_key = portal::data_dir_syndication_key(a->data);
   if (!synd_key) return fail(synd_key.err());
   auto signer = std::make_shared<portal::syndication_signer>(*synd_key);
   opt.syndication = signer;

@@ -60,23 +60,6 @@ struct handler_slot {
   http::handler h;
 };
 
-// The data directory's syndication key (<data>/syndication.key, 0600, made at first start; its
-// public half in syndication.pub), as the reference portal keeps it.
-result<std::shared_ptr<const trust::secret_key>> syndication_key(const fs::path& data) {
-  auto file = data / "syndication.key";
-  if (fs::exists(file)) {
-    auto text = files::read_regular(file, 4096);
-    if (!text) return text.err();
-    auto k = trust::secret_key::parse(*text);
-    if (!k) return k.err();
-    return std::make_shared<const trust::secret_key>(std::move(*k));
-  }
-  auto k = trust::secret_key::generate();
-  if (auto w = files::write_secret(file, k.to_file(), files::if_exists::fail); !w) return w.err();
-  std::ofstream(data / "syndication.pub", std::ios::binary | std::ios::trunc) << k.public_part().to_file();
-  return std::make_shared<const trust::secret_key>(std::move(k));
-}
-
 // The unit that manages the schools today: the education division, or the unit that took its
 // duties over once it ended (its first open successor).
 std::string managing_unit(store::store& db) {
@@ -302,7 +285,7 @@ class portal_server {
       sig.data_dir = *cfg_.data_dir;
       sig.media_dir = *cfg_.data_dir / "media";
       opt.signage = std::make_shared<portal::signage_service>(db, opt, sig);
-      opt.syndication = std::make_shared<portal::syndication_signer>(must(syndication_key(*cfg_.data_dir)));
+      opt.syndication = std::make_shared<portal::syndication_signer>(must(portal::data_dir_syndication_key(*cfg_.data_dir)));
     }
     if (cfg_.editor) {
       portal::editor_options eo;

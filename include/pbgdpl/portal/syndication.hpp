@@ -14,10 +14,13 @@
 #include "../network/syndication.hpp"
 #include "../network/syndication_push.hpp"
 #include "../store/store.hpp"
+#include "../core/files.hpp"
+#include "../trust/minisign.hpp"
 #include "options.hpp"
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -52,6 +55,13 @@ PBGDPL_DECL std::vector<approval_record> verified_approvals(store::store& db, co
                                                            std::map<std::string, std::string>* keys = nullptr);
 
 PBGDPL_DECL std::string article_entry_id(std::string_view owner_website, const article& a);
+
+// A portal data directory's syndication key: <dir>/syndication.key, made on first use
+// (unencrypted: the server signs unattended; mode 0600 from the start) with its public half in
+// syndication.pub, the file the city pins to check this portal's packages. The key appears whole
+// or not at all (written aside, then linked into place), so two portals starting at once on one
+// directory share the first one's key instead of one reading the other's half-written file.
+PBGDPL_DECL result<std::shared_ptr<const trust::secret_key>> data_dir_syndication_key(const std::filesystem::path& dir);
 
 // Signs packages with one key, keeping the last signed package per unit: a package whose
 // content (everything but generated_at) is unchanged is answered with the same bytes and

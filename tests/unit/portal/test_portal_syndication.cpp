@@ -144,3 +144,28 @@ TEST_CASE("the syndicator pushes at first, then only when the content changed") 
   REQUIRE(log);
   CHECK(log->items.size() == 2);
 }
+
+TEST_CASE("a data directory's syndication key is made once, whole, 0600, even by portals starting together") {
+  auto dir = std::filesystem::temp_directory_path() / ("pbgdpl-synd-key-" + random_id_string().substr(0, 10));
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> ids(8);
+  std::vector<std::thread> starters;
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    starters.emplace_back([&, i] {
+      auto k = portal::data_dir_syndication_key(dir);
+      ids[i] = k ? k.value()->public_part().to_file() : "error: " + k.err().describe();
+    });
+  for (auto& t : starters) t.join();
+  for (auto& id : ids) CHECK(id == ids.front());
+  CHECK(ids.front().rfind("error", 0) != 0);
+  auto st = std::filesystem::status(dir / "syndication.key");
+  const auto owner_only = std::filesystem::perms::owner_read | std::filesystem::perms::owner_write;
+  CHECK((st.permissions() & std::filesystem::perms::all) == owner_only);
+  CHECK(files::read_regular(dir / "syndication.pub", 4096).value() == ids.front());
+  // Later starts read the same key; nothing is left aside.
+  CHECK(portal::data_dir_syndication_key(dir).value()->public_part().to_file() == ids.front());
+  std::size_t entries = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir)) ++entries;
+  CHECK(entries == 2);
+  std::filesystem::remove_all(dir);
+}

@@ -7,7 +7,10 @@
 #include "../../model/legal_document.hpp"
 #include "../../publish/workflow.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <set>
+#include <unistd.h>
 
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
@@ -191,6 +194,33 @@ PBGDPL_DECL void syndicator::loop() {
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, opt_.interval, [this] { return stopping_; })) return;
   }
+}
+
+PBGDPL_DECL result<std::shared_ptr<const trust::secret_key>> data_dir_syndication_key(const std::filesystem::path& dir) {
+  auto file = dir / "syndication.key";
+  auto read_existing = [&]() -> result<std::shared_ptr<const trust::secret_key>> {
+    auto text = files::read_regular(file, 4096);
+    if (!text) return text.err();
+    auto k = trust::secret_key::parse(*text);
+    if (!k) return k.err();
+    return std::make_shared<const trust::secret_key>(std::move(*k));
+  };
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec)) return read_existing();
+  auto k = trust::secret_key::generate();
+  auto aside = dir / ("syndication.key.new-" + random_id_string().substr(0, 12));
+  if (auto w = files::write_secret(aside, k.to_file(), files::if_exists::fail); !w) return w.err();
+  // link() is create-if-absent: whoever links first wins, the other reads the winner's key.
+  int linked = ::link(aside.c_str(), file.c_str());
+  int link_errno = errno;
+  ::unlink(aside.c_str());
+  if (linked != 0) {
+    if (link_errno == EEXIST) return read_existing();
+    return error(errc::io_error, file.string(), "Không tạo được khóa ký gói tin",
+                 std::string("Cannot create the syndication key: ") + std::strerror(link_errno));
+  }
+  if (auto w = files::replace_file(dir / "syndication.pub", k.public_part().to_file(), 0644); !w) return w.err();
+  return std::make_shared<const trust::secret_key>(std::move(k));
 }
 
 }  // namespace portal

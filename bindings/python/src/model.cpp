@@ -24,6 +24,25 @@ json dict_arg(py::handle d) {
   return from_py(d);
 }
 
+// Runs `decode` (a result<T>) without the GIL and gives the record's JSON as the library writes
+// it, or raises the decode's error.
+template <class T, class Decode>
+py::object decoded(Decode&& decode) {
+  json out;
+  error failed;
+  bool ok = true;
+  without_gil([&] {
+    auto r = decode();
+    if (r) out = to_json_value(*r);
+    else {
+      ok = false;
+      failed = r.err();
+    }
+  });
+  if (!ok) raise(failed);
+  return to_py(out);
+}
+
 }  // namespace
 
 void register_model(py::module_& m) {
@@ -33,21 +52,7 @@ void register_model(py::module_& m) {
       "model_decode",
       [](const std::string& kind, py::handle d) {
         json in = dict_arg(d);
-        return visit_kind(kind, [&]<class T>() {
-          json out;
-          error failed;
-          bool ok = true;
-          without_gil([&] {
-            auto r = from_json_value<T>(in);
-            if (r) out = to_json_value(*r);
-            else {
-              ok = false;
-              failed = r.err();
-            }
-          });
-          if (!ok) raise(failed);
-          return to_py(out);
-        });
+        return visit_kind(kind, [&]<class T>() { return decoded<T>([&] { return from_json_value<T>(in); }); });
       },
       py::arg("kind"), py::arg("record"),
       "Validated decode of one record of `kind` (from_json_value): types, required members, limits,\n"
@@ -56,21 +61,7 @@ void register_model(py::module_& m) {
       "ValidationError at /kind.");
 
   auto decode_text = [](const std::string& kind, const std::string& text) {
-    return visit_kind(kind, [&]<class T>() {
-      json out;
-      error failed;
-      bool ok = true;
-      without_gil([&] {
-        auto r = from_json_text<T>(text);
-        if (r) out = to_json_value(*r);
-        else {
-          ok = false;
-          failed = r.err();
-        }
-      });
-      if (!ok) raise(failed);
-      return to_py(out);
-    });
+    return visit_kind(kind, [&]<class T>() { return decoded<T>([&] { return from_json_text<T>(text); }); });
   };
   m.def(
       "model_decode_json",

@@ -26,7 +26,10 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 # Unit, integration, header, package, fuzz, Python and browser suites all run under CTest.
+# Configured again after deps: a build directory first configured by `make demo` (before the test
+# packages were there) finds the suites' python3 now.
 test: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	$(MAKE) build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 

@@ -113,7 +113,8 @@ void register_reports(py::module_& m) {
   m.def(
       "reports_latest_edition",
       [](H h, const std::string& family) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         result<report_template> r = [&] {
           gil_released nogil;
           return reports::latest_edition(db, family);
@@ -131,7 +132,8 @@ void register_reports(py::module_& m) {
       "reports_publish_edition",
       [](H h, py::handle t, const std::string& actor) {
         auto tmpl = decode_arg<report_template>(t);
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         result<report_template> r = [&] {
           gil_released nogil;
           return reports::publish_edition(db, std::move(tmpl), actor);
@@ -146,7 +148,8 @@ void register_reports(py::module_& m) {
   m.def(
       "reports_compute_indicators",
       [](H h, py::handle t, py::handle p, const std::string& unit) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto tmpl = record_arg<report_template>(db, t);
         auto period = record_arg<report_period>(db, p);
         result<std::vector<reports::computed_value>> r = [&] {
@@ -194,7 +197,8 @@ void register_reports(py::module_& m) {
   m.def(
       "reports_open_draft",
       [](H h, const std::string& period, const std::string& unit, const std::string& actor, py::handle now) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
@@ -210,7 +214,8 @@ void register_reports(py::module_& m) {
       "reports_save_values",
       [](H h, const std::string& id, py::handle values, const std::string& actor, py::handle now,
          std::optional<std::uint64_t> expected_version) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         std::vector<indicator_value> vs;
         json j = from_py(values);
         if (!j.is_array())
@@ -239,7 +244,8 @@ void register_reports(py::module_& m) {
   m.def(
       "reports_refresh_computed",
       [](H h, const std::string& id, const std::string& actor, py::handle now) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
@@ -254,7 +260,8 @@ void register_reports(py::module_& m) {
       "reports_submit",
       [](H h, const std::string& id, const std::string& actor, const std::string& key, std::optional<std::string> password,
          py::handle now) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<reports::submit_result> r = [&] {
@@ -277,7 +284,8 @@ void register_reports(py::module_& m) {
       "reports_approve",
       [](H h, const std::string& id, const std::string& actor, const std::string& key, std::optional<std::string> password,
          py::handle now, std::string note) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         auto k = key_of(key, password);
@@ -293,7 +301,8 @@ void register_reports(py::module_& m) {
   m.def(
       "reports_return_to_unit",
       [](H h, const std::string& id, const std::string& actor, py::handle now, std::string note) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
@@ -308,7 +317,8 @@ void register_reports(py::module_& m) {
       "reports_excuse",
       [](H h, const std::string& period, const std::string& unit, const std::string& actor, py::handle now,
          std::string reason) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto t = timestamp_arg(now, "/now");
         auto a = actor_of(db, actor);
         result<report_submission> r = [&] {
@@ -344,7 +354,8 @@ void register_reports(py::module_& m) {
   m.def(
       "reports_ensure_periods",
       [](H h, py::handle t, int year, py::handle round1_due, const std::string& actor) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto tmpl = record_arg<report_template>(db, t);
         std::optional<date> due;
         if (!round1_due.is_none()) due = date_arg(round1_due, "/round1_due");
@@ -362,7 +373,8 @@ void register_reports(py::module_& m) {
   m.def(
       "reports_completeness",
       [](H h, const std::string& period, const std::string& above, py::handle now) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto t = timestamp_arg(now, "/now");
         result<reports::completeness_report> r = [&] {
           gil_released nogil;

@@ -209,7 +209,8 @@ void register_reports_rollup(py::module_& m) {
   m.def(
       "reports_rollup",
       [](H h, py::handle period, const std::string& unit, bool include_submitted) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto p = record_arg<report_period>(db, period);
         auto out = std::make_unique<rollup_handle>();
         error err;
@@ -257,7 +258,8 @@ void register_reports_rollup(py::module_& m) {
         if (style != "line" && style != "bar")
           raise(error(errc::invalid_argument, "/style", "Kiểu biểu đồ là \"line\" hoặc \"bar\"",
                       "The chart style is \"line\" or \"bar\""));
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto last = record_arg<report_period>(db, period);
         reports::trend_chart chart;
         std::string svg;
@@ -322,7 +324,8 @@ void register_reports_rollup(py::module_& m) {
       [](H h, py::handle submission, py::handle frame, const std::string& format) {
         if (format != "html" && format != "pdf")
           raise(error(errc::invalid_argument, "/format", "Định dạng là \"html\" hoặc \"pdf\"", "The format is \"html\" or \"pdf\""));
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         auto s = record_arg<report_submission>(db, submission);
         auto p = record_arg<report_period>(db, py::str(s.period_id.value));
         auto t = record_arg<report_template>(db, py::str(s.template_id.value));

@@ -159,7 +159,8 @@ void register_signage(py::module_& m) {
   m.def(
       "signage_display_schedule",
       [](const store_handle& h, const std::string& display_id) {
-        auto& db = h.get();
+        auto keep = h.shared();  // owns the store across the GIL release (a close() on another thread)
+        auto& db = *keep;
         signage::schedule_set s;
         std::string zone;
         error err;

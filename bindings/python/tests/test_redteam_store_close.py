@@ -64,3 +64,37 @@ def test_no_binding_keeps_only_a_reference_to_the_store_across_a_gil_release(nam
     # lets a close() on another thread free the store while the call uses it.
     text = (SRC / name).read_text(encoding="utf-8")
     assert not re.search(r"auto\s*&\s*\w+\s*=\s*h\.get\(\)", text)
+
+
+def test_a_backup_is_owner_only_like_the_database(tmp_path, seed_dir):
+    # The database is 0600 (askers' contact details); Store.backup() wrote its copy with the
+    # umask's mode (0644 here: readable by every local user).
+    old = os.umask(0o022)
+    try:
+        with Store.sqlite(tmp_path / "a.db") as s:
+            s.import_dataset(seed_dir)
+            s.backup(tmp_path / "copy.db")
+    finally:
+        os.umask(old)
+    assert os.stat(tmp_path / "a.db").st_mode & 0o777 == 0o600
+    assert os.stat(tmp_path / "copy.db").st_mode & 0o777 == 0o600
+    with Store.sqlite(tmp_path / "copy.db") as c:
+        assert c.count("unit") > 0
+
+
+@pytest.mark.parametrize("how", ["open", "backup"])
+def test_a_dangling_link_as_the_database_or_backup_is_refused(tmp_path, how):
+    # SQLite followed the link and created the file where it pointed (outside the directory
+    # named, mode 0644).
+    target = tmp_path / "elsewhere" / "x.db"
+    target.parent.mkdir()
+    link = tmp_path / "link.db"
+    os.symlink(target, link)
+    with pytest.raises(pbgdpl.Error) as info:
+        if how == "open":
+            Store.sqlite(link)
+        else:
+            with Store.memory() as m, Store.sqlite(tmp_path / "a.db") as s:
+                s.backup(link)
+    assert info.value.code == "unsafe_path"
+    assert not target.exists()

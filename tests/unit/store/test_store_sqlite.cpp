@@ -546,6 +546,28 @@ TEST_CASE("a new database and its WAL are owner-only (0600): they hold askers' c
   ::umask(old_mask);
 }
 
+TEST_CASE("a backup is owner-only (0600) like the database; a dangling link is refused, not followed") {
+  temp_dir d;
+  auto old_mask = ::umask(022);
+  auto s = open_ok(d.path / "pbgdpl.db");
+  REQUIRE(s->create(make_article("Sao lưu riêng", "x"), "x"));
+  REQUIRE(s->backup_to(d.path / "copy.db"));
+  struct stat st {};
+  REQUIRE(::stat((d.path / "copy.db").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  std::filesystem::create_symlink(d.path / "elsewhere.db", d.path / "link.db");
+  auto b = s->backup_to(d.path / "link.db");
+  REQUIRE_FALSE(b);
+  CHECK(b.err().code == errc::unsafe_path);
+  CHECK_FALSE(std::filesystem::exists(d.path / "elsewhere.db"));
+  std::filesystem::create_symlink(d.path / "elsewhere2.db", d.path / "link2.db");
+  auto o = open_sqlite_store(d.path / "link2.db");
+  REQUIRE_FALSE(o);
+  CHECK(o.err().code == errc::unsafe_path);
+  CHECK_FALSE(std::filesystem::exists(d.path / "elsewhere2.db"));
+  ::umask(old_mask);
+}
+
 TEST_CASE("legal documents stored before they had a state read as published after the upgrade") {
   temp_dir d;
   auto path = d.path / "pbgdpl.db";

@@ -164,6 +164,17 @@ PBGDPL_DECL connection::~connection() {
   if (db_) sqlite3_close_v2(db_);
 }
 
+// A symbolic link whose target does not exist: SQLite would create the database where it points
+// (outside the directory named, with the umask's mode, not 0600), so it is refused.
+inline result<void> refuse_dangling_link(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_symlink(path, ec) && !std::filesystem::exists(path, ec))
+    return error(errc::unsafe_path, path.string(),
+                 "Đường dẫn là một liên kết tượng trưng tới tệp không có: " + path.string(),
+                 "The path is a symbolic link to a file that does not exist: " + path.string());
+  return {};
+}
+
 PBGDPL_DECL result<void> connection::open(const std::filesystem::path& path, int busy_timeout_ms, bool& existed) {
   std::error_code ec;
   auto dir = path.parent_path();
@@ -176,6 +187,7 @@ PBGDPL_DECL result<void> connection::open(const std::filesystem::path& path, int
     }
   }
   existed = std::filesystem::exists(path, ec);
+  if (auto r = refuse_dangling_link(path); !r) return r;
   auto dir_check = dir.empty() ? std::filesystem::path(".") : dir;
   if (::access(dir_check.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
     return error(errc::read_only, {}, "Thư mục dữ liệu chỉ đọc: " + dir_check.string(),
@@ -278,6 +290,17 @@ PBGDPL_DECL std::int64_t connection::last_insert_rowid() const noexcept { return
 PBGDPL_DECL std::int64_t connection::total_changes() const noexcept { return sqlite3_total_changes64(db_); }
 
 PBGDPL_DECL result<void> connection::backup_to(const std::filesystem::path& dest) {
+  // A copy holds what the database holds (askers' contact details): a new one is owner-only
+  // (0600) from the moment it exists, as open() makes the database; it was made with the umask's
+  // mode (0644: readable by every local user).
+  if (auto r = refuse_dangling_link(dest); !r) return r;
+  {
+    std::error_code ec;
+    if (!std::filesystem::exists(dest, ec)) {
+      int fd = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd >= 0) ::close(fd);
+    }
+  }
   sqlite3* out = nullptr;
   int rc = sqlite3_open_v2(dest.c_str(), &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)> guard(out, &sqlite3_close_v2);

@@ -89,10 +89,18 @@ def read_text_file(path: PathLike, what: str = "file") -> str:
 
 
 def write_file(path: PathLike, data: Union[str, bytes]) -> None:
-    """Writes bytes (or UTF-8 text) to a file, replacing it."""
-    b = data.encode("utf-8") if isinstance(data, str) else data
-    with open(os.fspath(path), "wb") as f:
-        f.write(b)
+    """Writes bytes (or UTF-8 text) to a file, replacing it atomically (a fresh file renamed over
+    it): a symbolic link or a FIFO at `path` is replaced, not written through (a FIFO blocked the
+    caller; a link wrote outside the directory named), and a failure leaves no half-written file.
+    ValidationError for a path with a NUL; StorageError for I/O errors."""
+    from . import _core
+    p = os.fspath(path)
+    p = os.fsdecode(p) if isinstance(p, bytes) else p
+    if "\0" in p:
+        raise ValidationError("The path contains a NUL character", code="invalid_argument", path="/path",
+                              message_vi="Đường dẫn chứa ký tự NUL")
+    b = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    _core.trust_write_file(p, b)
 
 
 def key_text(key: Any, what: str = "key") -> str:

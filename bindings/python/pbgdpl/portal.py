@@ -88,10 +88,13 @@ class Portal:
         if data_dir is None and store is None:
             raise ValidationError("a data directory or a store is needed", code="invalid_argument", path="/data_dir",
                                   message_vi="cần thư mục dữ liệu hoặc một kho dữ liệu")
-        for name, value in (("port", port), ("threads", threads)):
+        for name, value, low, high in (("port", port, 0, 65535), ("threads", threads, 1, 256)):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ValidationError(f"{name} must be an int", code="wrong_type", path="/" + name,
                                       message_vi=f"{name} phải là số nguyên")
+            if not low <= value <= high:  # a huge int was a TypeError listing the overloads
+                raise ValidationError(f"{name} must be within {low}-{high}", code="out_of_range", path="/" + name,
+                                      message_vi=f"{name} phải trong khoảng {low}-{high}")
         if not isinstance(host, str):
             raise ValidationError("host must be a str", code="wrong_type", path="/host",
                                   message_vi="host phải là chuỗi")

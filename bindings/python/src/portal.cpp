@@ -336,7 +336,25 @@ std::optional<fs::path> optional_path(const py::object& o, const char* what) {
                 std::string(what) + " phải là đường dẫn dạng văn bản",
                 std::string(what) + " must be a text path"));
   auto s = from_py(p);
+  if (s.get_ref<const std::string&>().find('\0') != std::string::npos)  // the OS would stop at the NUL: another path
+    raise(error(errc::invalid_argument, std::string("/") + what, std::string(what) + " chứa ký tự NUL",
+                std::string(what) + " contains a NUL character"));
   return fs::path(s.get<std::string>());
+}
+
+// A str argument as UTF-8 text without NUL or other control characters (a host name, a unit id):
+// a lone surrogate is ValidationError (invalid_utf8), not a TypeError listing the overloads, and
+// "127.0.0.1\0x" is not bound as 127.0.0.1 while url says otherwise.
+std::string plain_text(py::handle o, const char* what) {
+  if (!py::isinstance<py::str>(o))
+    raise(error(errc::wrong_type, std::string("/") + what, std::string(what) + " phải là chuỗi",
+                std::string(what) + " must be a str"));
+  auto s = from_py(o).get<std::string>();
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f)
+      raise(error(errc::invalid_argument, std::string("/") + what, std::string(what) + " chứa ký tự điều khiển",
+                  std::string(what) + " contains a control character"));
+  return s;
 }
 
 }  // namespace
@@ -345,11 +363,13 @@ void register_portal(py::module_& m) {
   py::class_<portal_server>(m, "PortalServer",
                             "The reference portal served on background threads (use pbgdpl.portal.Portal).")
       .def(py::init([](py::object data_dir, std::optional<store_handle> store, py::object seed,
-                       std::string host, int port, unsigned threads, std::string default_unit,
+                       py::handle host_arg, int port, unsigned threads, py::handle unit_arg,
                        bool page_cache, bool editor, bool webhooks) {
              portal_config c;
              c.data_dir = optional_path(data_dir, "data_dir");
              c.seed_dir = optional_path(seed, "seed");
+             std::string host = plain_text(host_arg, "host");
+             std::string default_unit = plain_text(unit_arg, "default_unit");
              if (host.empty() || host.find_first_of("/ \r\n\t") != std::string::npos)
                raise(error(errc::invalid_argument, "/host", "Địa chỉ nghe không hợp lệ",
                            "Invalid listening address"));

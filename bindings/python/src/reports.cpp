@@ -52,10 +52,19 @@ py::list findings_to_py(const std::vector<reports::rule_finding>& fs) {
 
 namespace {
 
+// Read with the GIL released, like every store call: a transaction on another thread holds the
+// store's lock while its Python callable waits for the GIL, so a read made holding the GIL
+// deadlocked both threads.
 reports::actor actor_of(store::store& db, const std::string& account) {
   reports::actor a;
-  a.who = unwrap(db.get<pbgdpl::account>(account));
-  if (auto c = db.get<credential>(a.who.id.value)) a.public_key = c->approval_public_key;
+  result<pbgdpl::account> who = error(errc::internal);
+  {
+    gil_released nogil;
+    who = db.get<pbgdpl::account>(account);
+    if (who)
+      if (auto c = db.get<credential>(who->id.value)) a.public_key = c->approval_public_key;
+  }
+  a.who = unwrap(std::move(who));
   return a;
 }
 

@@ -98,3 +98,34 @@ def test_a_dangling_link_as_the_database_or_backup_is_refused(tmp_path, how):
                 s.backup(link)
     assert info.value.code == "unsafe_path"
     assert not target.exists()
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_a_report_call_while_another_thread_holds_a_transaction_does_not_deadlock(tmp_path, seed_dir, backend):
+    # actor_of() read the account holding the GIL: the transaction's thread holds the store's lock
+    # and waits for the GIL when its callable wakes; the report call holds the GIL and waits for
+    # the lock. Both threads hung for ever.
+    code = f"""
+        import faulthandler, threading, time
+        faulthandler.dump_traceback_later(20, exit=True)
+        from pbgdpl import _core
+        from pbgdpl.store import Store
+        s = Store.memory() if {backend!r} == "memory" else Store.sqlite({str(tmp_path / "d.db")!r})
+        s.import_dataset({str(seed_dir)!r})
+        entered = threading.Event()
+        def tx():
+            entered.set()
+            time.sleep(0.5)  # the GIL is free, the store stays locked by this transaction
+            return 1
+        t = threading.Thread(target=lambda: s.transaction(tx))
+        t.start()
+        entered.wait()
+        time.sleep(0.1)
+        d = _core.reports_open_draft(s.handle, "kh19-2023-2024-dot-2", "th-van-yen", "acc-school-editor", None)
+        t.join()
+        assert d["unit"] == "th-van-yen", d
+        print("ok")
+    """
+    p = run(code, tmp_path)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.strip() == "ok"

@@ -420,6 +420,7 @@ class Store:
             if id is not None:
                 raise TypeError("archive/remove(obj): the id comes from the object")
             ver = obj_or_kind.version if expected is None else expected  # type: ignore[attr-defined]
+            Store._check_version(ver)
             return type(obj_or_kind).model_kind, obj_or_kind.id, ver  # type: ignore[return-value,attr-defined]
         k = _kind_of(obj_or_kind)
         if not isinstance(id, str):
@@ -430,4 +431,16 @@ class Store:
                 raise ValidationError("expected_version is needed (the version you read)", code="invalid_argument",
                                       path="/version", message_vi="Cần expected_version (phiên bản đã đọc)")
             expected = 0
+        Store._check_version(expected)
         return k, id, expected
+
+    @staticmethod
+    def _check_version(expected: Any) -> None:
+        # bool is an int: remove(..., expected_version=False) removed ANY version (0) and True
+        # stood for version 1; a negative or huge int was a TypeError listing the overloads.
+        if isinstance(expected, bool) or not isinstance(expected, int):
+            raise ValidationError(f"expected_version must be an int, not {type(expected).__name__}", code="wrong_type",
+                                  path="/version", message_vi="expected_version phải là số nguyên")
+        if not 0 <= expected < 2 ** 64:
+            raise ValidationError("expected_version is out of range", code="out_of_range", path="/version",
+                                  message_vi="expected_version nằm ngoài khoảng cho phép")

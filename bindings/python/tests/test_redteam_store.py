@@ -1,0 +1,44 @@
+"""Red team (issue 19, round 2): careless arguments to pbgdpl.Store."""
+import pytest
+
+import pbgdpl
+from pbgdpl.store import Store
+
+
+@pytest.fixture
+def db(seed_dir):
+    with Store.memory() as s:
+        s.import_dataset(seed_dir)
+        yield s
+
+
+def first_article(db):
+    return next(iter(db.list("article", limit=1)))
+
+
+@pytest.mark.parametrize("bad,code", [(False, "wrong_type"), (True, "wrong_type"), (1.0, "wrong_type"),
+                                      ("1", "wrong_type"), (-1, "out_of_range"), (2 ** 64, "out_of_range")])
+def test_remove_with_a_bool_or_odd_version_is_refused_and_removes_nothing(db, bad, code):
+    # expected_version=False was 0, "any version": the record went whatever its version.
+    a = first_article(db)
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        db.remove("article", a.id, expected_version=bad)
+    assert info.value.code == code
+    assert db.get("article", a.id).version == a.version
+
+
+@pytest.mark.parametrize("bad", [True, -1, 2 ** 70])
+def test_archive_with_a_bool_or_odd_version_is_refused(db, bad):
+    a = first_article(db)
+    with pytest.raises(pbgdpl.ValidationError):
+        db.archive("article", a.id, expected_version=bad)
+    assert db.get("article", a.id).version == a.version
+
+
+def test_remove_with_the_version_read_still_works(db):
+    a = first_article(db)
+    with pytest.raises(pbgdpl.ConflictError):
+        db.remove("article", a.id, expected_version=a.version + 1)
+    db.remove("article", a.id, expected_version=a.version)
+    with pytest.raises(pbgdpl.NotFoundError):
+        db.get("article", a.id)

@@ -13,24 +13,49 @@ UTC+7 without daylight saving, by default); naive datetimes given are taken as H
 from __future__ import annotations
 
 import datetime as _dt
+import re as _re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, Iterator, List, Optional
 
 from . import _core
+from .errors import ValidationError
 from ._util import HANOI, as_dict, from_epoch, handle, ident, load
 
 __all__ = ["HANOI", "Slot", "PlayingItem", "Schedule", "timeline", "what_plays", "item_at", "schedule_for",
            "display_schedule"]
 
 
+_UTC_OFFSET = _re.compile(r"UTC([+-])([0-9]{2}):([0-9]{2})\Z")
+_IANA = _re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z][A-Za-z0-9_+-]*)*\Z")
+
+
+def _bad_zone(name: Any) -> ValidationError:
+    return ValidationError(f"Invalid time zone name: {name!r}", code="invalid_argument", path="/time_zone",
+                           message_vi=f"Tên múi giờ không hợp lệ: {name!r}")
+
+
 def _zone(name: str) -> _dt.tzinfo:
+    # What the library accepts (model/signage is_time_zone_name): "UTC+99:99" or "UTC+ab:cd" were
+    # a bare ValueError here, a lone surrogate a TypeError listing the overloads.
+    if not isinstance(name, str):
+        raise _bad_zone(name)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("The time zone name is not valid UTF-8", code="invalid_utf8", path="/time_zone",
+                              message_vi="Tên múi giờ không phải UTF-8 hợp lệ") from None
     if name in ("Asia/Ho_Chi_Minh", "UTC+07:00"):
         return HANOI
     if name == "UTC":
         return _dt.timezone.utc
     if name.startswith("UTC") and len(name) == 9:
-        sign = 1 if name[3] == "+" else -1
-        return _dt.timezone(sign * _dt.timedelta(hours=int(name[4:6]), minutes=int(name[7:9])), name)
+        m = _UTC_OFFSET.match(name)
+        if not m or int(m.group(2)) > 14 or int(m.group(3)) > 59:
+            raise _bad_zone(name)
+        sign = 1 if m.group(1) == "+" else -1
+        return _dt.timezone(sign * _dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3))), name)
+    if len(name) > 64 or not _IANA.match(name) or ".." in name:  # the library's rule: nothing that walks a path
+        raise _bad_zone(name)
     try:
         from zoneinfo import ZoneInfo
         return ZoneInfo(name)
@@ -83,19 +108,20 @@ def what_plays(entries: Iterable[Any], playlists: Iterable[Any], at: _dt.datetim
                time_zone: str = "Asia/Ho_Chi_Minh") -> Optional[Slot]:
     """The slot that wins at `at` (emergency over the rest, fallback last, then priority), with its
     contiguous run around `at`; None when nothing plays."""
+    tz = _zone(time_zone)
     d = _core.signage_what_plays(list(entries), list(playlists), at, time_zone)
-    return None if d is None else _slot(d, _zone(time_zone))
+    return None if d is None else _slot(d, tz)
 
 
 def item_at(playlist: Any, slot_start: _dt.datetime, at: _dt.datetime, *,
             time_zone: str = "Asia/Ho_Chi_Minh") -> Optional[PlayingItem]:
     """Which item of a playlist plays at `at` when it loops from slot_start; None before the slot
     or for an empty playlist."""
+    tz = _zone(time_zone)
     d = _core.signage_item_at(playlist, slot_start, at)
     if d is None:
         return None
     items = as_dict(playlist).get("items", [])
-    tz = _zone(time_zone)
     item = items[d["index"]] if d["index"] < len(items) else None
     return PlayingItem(d["index"], from_epoch(d["start"], tz), from_epoch(d["end"], tz), item)
 

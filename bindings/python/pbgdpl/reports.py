@@ -24,7 +24,7 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Un
 
 from . import _core
 from ._util import PathLike, as_dict, handle, ident, key_text, load, read_text_file, write_file
-from .errors import Error, _from_core
+from .errors import Error, ValidationError, _from_core
 
 __all__ = [
     "IndicatorSource", "ComputedValue", "Finding", "ValidationReport", "SubmitResult", "LevelRate",
@@ -161,6 +161,20 @@ class Trend:
     svg: str
 
 
+def _int_arg(name: str, value: Any, low: int, high: int, *, optional: bool = False) -> Any:
+    """An int argument, never a bool (True is 1: ensure_periods(t, True) stored the periods of the
+    year 1) nor a float, within low..high (a huge int was a TypeError listing the overloads)."""
+    if optional and value is None:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{name} must be an int, not {type(value).__name__}", code="wrong_type", path="/" + name,
+                              message_vi=f"{name} phải là số nguyên")
+    if not low <= value <= high:
+        raise ValidationError(f"{name} must be within {low}..{high}", code="out_of_range", path="/" + name,
+                              message_vi=f"{name} phải trong khoảng {low}..{high}")
+    return value
+
+
 def _finding(d: Dict[str, Any]) -> Finding:
     return Finding(d["rule"], d["severity"], d["message_vi"], d["message_en"], list(d["codes"]))
 
@@ -252,7 +266,8 @@ def save_values(store: Any, submission: Record, values: Iterable[Any], *, actor:
     replaces the one of its code. ValidationError, nothing written, for unknown codes, wrong types,
     negative counts, overrides without justification; ConflictError when expected_version is stale."""
     return _sub(_core.reports_save_values(handle(store), ident(submission, "submission"), list(values),
-                                          ident(actor, "actor"), now, expected_version))
+                                          ident(actor, "actor"), now,
+                                          _int_arg("expected_version", expected_version, 0, 2 ** 64 - 1, optional=True)))
 
 
 def refresh_computed(store: Any, submission: Record, *, actor: Record, now: Optional[_dt.datetime] = None) -> Any:
@@ -307,7 +322,8 @@ def verify_submission(submission: Record, submitter_key: Any, approver_key: Any 
 # --- periods -----------------------------------------------------------------------------------
 def period_id_for(template: Record, calendar_year: int, round: int) -> str:
     """The id of a template's period: round 1 (after the school year's wrap-up) or 2 (December)."""
-    return _core.reports_period_id_for(ident(template, "template"), calendar_year, round)
+    return _core.reports_period_id_for(ident(template, "template"), _int_arg("calendar_year", calendar_year, 1, 9999),
+                                       _int_arg("round", round, 1, 2))
 
 
 def ensure_periods(store: Any, template: Record, calendar_year: int, *, round1_due: Optional[_dt.date] = None,
@@ -315,7 +331,8 @@ def ensure_periods(store: Any, template: Record, calendar_year: int, *, round1_d
     """The year's two periods of a template, created when missing (existing ones are returned as
     they are). Round 1 is due on round1_due (default 30 June), round 2 on 15 December."""
     return [load("report_period", d) for d in
-            _core.reports_ensure_periods(handle(store), template, calendar_year, round1_due, actor)]
+            _core.reports_ensure_periods(handle(store), template, _int_arg("calendar_year", calendar_year, 1, 9999),
+                                         round1_due, actor)]
 
 
 def completeness(store: Any, period: Record, unit: Record, *, now: Optional[_dt.datetime] = None) -> Completeness:

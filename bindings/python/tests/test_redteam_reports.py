@@ -62,3 +62,33 @@ def test_a_pdf_export_is_written_whole(tmp_path, rollup):
     assert data.startswith(b"%PDF") and (tmp_path / "r.pdf").read_bytes() == data
     with pytest.raises(pbgdpl.ValidationError):
         rollup.to_csv(str(tmp_path / "x.csv") + "\0.txt")
+
+
+@pytest.mark.parametrize("year,code", [(True, "wrong_type"), (2026.0, "wrong_type"), ("2026", "wrong_type"),
+                                       (10 ** 30, "out_of_range"), (0, "out_of_range")])
+def test_ensure_periods_refuses_a_bool_or_odd_year_and_stores_nothing(tmp_path, seed_dir, year, code):
+    # True is 1: ensure_periods(store, t, True) stored the two periods of the year 1.
+    with Store.memory() as s:
+        s.import_dataset(seed_dir)
+        before = s.count("report_period")
+        with pytest.raises(pbgdpl.ValidationError) as info:
+            reports.ensure_periods(s, "bc-kh19", year)
+        assert info.value.code == code
+        assert s.count("report_period") == before
+        with pytest.raises(pbgdpl.ValidationError):
+            reports.period_id_for("bc-kh19", year, 1)
+
+
+@pytest.mark.parametrize("rnd", [True, 0, 3, 1.0])
+def test_period_id_for_refuses_a_bool_or_odd_round(rnd):
+    with pytest.raises(pbgdpl.ValidationError):
+        reports.period_id_for("bc-kh19", 2026, rnd)
+
+
+def test_save_values_refuses_a_bool_version(tmp_path, seed_dir):
+    with Store.memory() as s:
+        s.import_dataset(seed_dir)
+        with pytest.raises(pbgdpl.ValidationError) as info:
+            reports.save_values(s, "bc-th-van-yen-2023-2024-dot-2", [], actor="acc-school-editor",
+                                expected_version=True)
+        assert info.value.code == "wrong_type"

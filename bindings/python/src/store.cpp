@@ -363,6 +363,8 @@ std::filesystem::path directory_path(py::handle p) {
   json j = from_py(p);
   if (!j.is_string() || j.get_ref<const std::string&>().empty())
     raise(error(errc::wrong_type, "/path", "Đường dẫn phải là chuỗi hoặc os.PathLike", "The path must be a str or os.PathLike"));
+  if (j.get_ref<const std::string&>().find('\0') != std::string::npos)  // system calls would stop at it: another path
+    raise(error(errc::invalid_argument, "/path", "Đường dẫn chứa ký tự NUL", "The path contains a NUL character"));
   return j.get<std::string>();
 }
 

@@ -42,3 +42,13 @@ def test_remove_with_the_version_read_still_works(db):
     db.remove("article", a.id, expected_version=a.version)
     with pytest.raises(pbgdpl.NotFoundError):
         db.get("article", a.id)
+
+
+def test_a_dataset_path_with_a_nul_is_refused_not_cut_short(seed_dir):
+    # "seed\0/../elsewhere": is_directory() stopped at the NUL and listed seed's files, then every
+    # read failed (a parse_error naming accounts.json).
+    with Store.memory() as s:
+        with pytest.raises(pbgdpl.ValidationError) as info:
+            s.import_dataset(str(seed_dir) + "\0/../elsewhere")
+        assert info.value.code == "invalid_argument" and info.value.path == "/path"
+        assert s.count("unit") == 0

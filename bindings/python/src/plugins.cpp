@@ -63,6 +63,8 @@ std::filesystem::path path_of(py::handle p, const char* what) {
   json j = from_py(p);
   if (!j.is_string() || j.get_ref<const std::string&>().empty())
     raise(error(errc::wrong_type, what, "Đường dẫn phải là chuỗi hoặc os.PathLike", "A path must be a str or os.PathLike"));
+  if (j.get_ref<const std::string&>().find('\0') != std::string::npos)  // system calls would stop at it: another directory
+    raise(error(errc::invalid_argument, what, "Đường dẫn chứa ký tự NUL", "A path contains a NUL character"));
   return j.get<std::string>();
 }
 

@@ -420,6 +420,13 @@ class Store:
             if id is not None:
                 raise TypeError("archive/remove(obj): the id comes from the object")
             ver = obj_or_kind.version if expected is None else expected  # type: ignore[attr-defined]
+            if expected is None and ver == 0:
+                # Version 0 means "any version" to the store: remove(obj) of an object never read
+                # from it (built in Python, version 0) deleted the stored record whatever its version.
+                raise ValidationError("The object has no stored version (0): read it from the store first, or pass "
+                                      "expected_version= explicitly", code="invalid_argument", path="/version",
+                                      message_vi="Đối tượng chưa có phiên bản lưu trữ (0): hãy đọc nó từ kho trước "
+                                                 "hoặc truyền expected_version= rõ ràng")
             Store._check_version(ver)
             return type(obj_or_kind).model_kind, obj_or_kind.id, ver  # type: ignore[return-value,attr-defined]
         k = _kind_of(obj_or_kind)

@@ -52,3 +52,21 @@ def test_a_dataset_path_with_a_nul_is_refused_not_cut_short(seed_dir):
             s.import_dataset(str(seed_dir) + "\0/../elsewhere")
         assert info.value.code == "invalid_argument" and info.value.path == "/path"
         assert s.count("unit") == 0
+
+
+@pytest.mark.parametrize("op", ["remove", "archive"])
+def test_remove_of_an_object_never_read_does_not_remove_any_version(db, op):
+    # remove(obj) promises "only if still at obj.version"; an object built in Python has version 0,
+    # which the store reads as "any version": the stored record went.
+    stored = first_article(db)
+    d = stored.to_dict()
+    d["version"] = 0
+    local = type(stored).from_dict(d) if hasattr(type(stored), "from_dict") else stored
+    assert local.version == 0
+    with pytest.raises(pbgdpl.ValidationError) as info:
+        getattr(db, op)(local)
+    assert info.value.path == "/version"
+    assert db.get("article", stored.id).version == stored.version
+    db.remove(local, expected_version=0)  # asked for explicitly: any version
+    with pytest.raises(pbgdpl.NotFoundError):
+        db.get("article", stored.id)

@@ -216,29 +216,27 @@ class Store:
         return f"<pbgdpl.Store {self.backend}>"
 
     # --- records -----------------------------------------------------------------------------------
-    def create(self, obj: Union[M, Mapping[str, Any]], *, kind: Optional[KindLike] = None, actor: str = "system",
-               render_html: bool = True) -> M:
+    def create(self, obj: Union[M, Mapping[str, Any]], *, kind: Optional[KindLike] = None, actor: str = "system") -> M:
         """Stores a new record and returns it as stored: with its id (a random one when the
-        object has none), version 1, created/updated times set when unset, text in NFC and, with
-        ``render_html``, the server-owned ``*_html`` members made from the Markdown (False keeps
-        the ``*_html`` given, trusted as it is: only for HTML this library rendered). `obj` is a
-        model object, or a dict with ``kind=``. ValidationError (the rules), ConflictError (the id
-        is taken)."""
+        object has none), version 1, created/updated times set when unset, text in NFC and the
+        server-owned ``*_html`` members made from the Markdown (whatever HTML the object held is
+        replaced: the portal serves those members as they are). `obj` is a model object, or a dict
+        with ``kind=``. ValidationError (the rules), ConflictError (the id is taken)."""
         k, d = self._kind_and_dict(obj, kind)
-        return _model.load(k, self._handle.create(k, d, actor=actor, render_html=render_html))  # type: ignore[return-value]
+        return _model.load(k, self._handle.create(k, d, actor=actor, render_html=True))  # type: ignore[return-value]
 
     def get(self, cls_or_kind: Union[Type[M], str], id: str) -> M:
         """The record of that kind and id (archived ones too). NotFoundError."""
         k = _kind_of(cls_or_kind)
         return _model.load(k, self._handle.get(k, id))  # type: ignore[return-value]
 
-    def update(self, obj: Union[M, Mapping[str, Any]], *, kind: Optional[KindLike] = None, actor: str = "system",
-               render_html: bool = True) -> M:
+    def update(self, obj: Union[M, Mapping[str, Any]], *, kind: Optional[KindLike] = None, actor: str = "system") -> M:
         """Writes `obj` back if nobody changed the record since it was read (its ``version`` is
-        the stored one) and returns it with the new version. ConflictError when stale (nothing
-        written), NotFoundError, ValidationError."""
+        the stored one) and returns it with the new version; the ``*_html`` members are made
+        again from the Markdown, as in create(). ConflictError when stale (nothing written),
+        NotFoundError, ValidationError."""
         k, d = self._kind_and_dict(obj, kind)
-        return _model.load(k, self._handle.update(k, d, actor=actor, render_html=render_html))  # type: ignore[return-value]
+        return _model.load(k, self._handle.update(k, d, actor=actor, render_html=True))  # type: ignore[return-value]
 
     def archive(self, obj_or_kind: Union[_model.Model, KindLike], id: Optional[str] = None, *,
                 expected_version: Optional[int] = None, actor: str = "system") -> _model.Model:
@@ -373,13 +371,13 @@ class Store:
                 previous=_model.load(e["kind"], prev) if isinstance(prev, dict) else None))
         return out
 
-    def import_dataset(self, path: PathLike, *, actor: str = "import", render_html: bool = True) -> Dict[str, int]:
+    def import_dataset(self, path: PathLike, *, actor: str = "import") -> Dict[str, int]:
         """Imports a dataset directory (``<key>.json`` files, as ``data/seed``) in one
         transaction: the whole dataset is checked first, then every record the store does not
         hold yet is created (so importing twice is harmless). Returns how many records of each
         dataset key were created (``{"units": 21, "articles": 9, ...}``). ValidationError for a
         bad dataset, NotFoundError for a missing directory; nothing is written on any error."""
-        return self._handle.import_dataset(path, actor=actor, render_html=render_html)
+        return self._handle.import_dataset(path, actor=actor, render_html=True)
 
     def integrity_check(self) -> None:
         """SQLite only: SQLite's integrity check; StorageError (corrupt) when it fails."""

@@ -70,3 +70,13 @@ def test_remove_of_an_object_never_read_does_not_remove_any_version(db, op):
     db.remove(local, expected_version=0)  # asked for explicitly: any version
     with pytest.raises(pbgdpl.NotFoundError):
         db.get("article", stored.id)
+
+
+def test_the_python_store_has_no_way_to_keep_a_callers_html(tmp_path):
+    # render_html=False let a script store <script> in body_html, which the portal serves as it is.
+    import inspect
+    for name in ("create", "update", "import_dataset"):
+        assert "render_html" not in inspect.signature(getattr(pbgdpl.Store, name)).parameters
+    with pbgdpl.Store.open(tmp_path / "s.db") as st:
+        with pytest.raises(TypeError):
+            st.create(pbgdpl.model.class_for("article")(title="x"), render_html=False)

@@ -546,7 +546,7 @@ TEST_CASE("a new database and its WAL are owner-only (0600): they hold askers' c
   ::umask(old_mask);
 }
 
-TEST_CASE("a backup is owner-only (0600) like the database; a dangling link is refused, not followed") {
+TEST_CASE("a backup is owner-only (0600) like the database, and a dangling link is refused, not followed") {
   temp_dir d;
   auto old_mask = ::umask(022);
   auto s = open_ok(d.path / "pbgdpl.db");

@@ -1,0 +1,286 @@
+// Stores through the C API: open (SQLite, memory) and close; create, update, get and publish any
+// stored kind by name; Vietnamese search; the dataset import. The same library calls as
+// bindings/python/src/store.cpp (typed create/update with the *_html rendered from Markdown,
+// store::search, store::import_dataset).
+#include "c_common.hpp"
+
+#include <pbgdpl/model/dataset.hpp>
+#include <pbgdpl/publish/rendered.hpp>
+#include <pbgdpl/store/import.hpp>
+#include <pbgdpl/store/kinds.hpp>
+#include <pbgdpl/store/memory.hpp>
+#include <pbgdpl/store/sqlite.hpp>
+
+#include <filesystem>
+#include <set>
+#include <sys/stat.h>
+
+namespace pbgdpl::c_api {
+namespace {
+
+// Calls f.template operator()<T>() for the stored kind named `kind`.
+template <class F>
+void visit_kind(const std::string& kind, F&& f) {
+  bool found = false;
+  store::for_each_stored_kind([&]<class T>(std::type_identity<T>) {
+    if (kind != store::entity_traits<T>::kind) return true;
+    found = true;
+    f.template operator()<T>();
+    return false;
+  });
+  if (!found)
+    fail(errc::invalid_argument, "/kind", "Loại dữ liệu không tồn tại: \"" + kind + "\"", "Unknown kind: \"" + kind + "\"");
+}
+
+// A record object as T, not yet validated (create/update validate after filling what the store
+// owns). For a create, the id (random when empty) and the times may be left out.
+template <class T>
+T decode_unchecked(json j, bool for_create) {
+  if (for_create) {
+    if (!j.contains("id") || j["id"].is_null() || j["id"] == "") j["id"] = random_id_string();
+    const std::string unset = format_timestamp_utc(timestamp{});
+    if constexpr (requires { requires std::is_same_v<decltype(T::created_at), timestamp>; })
+      if (!j.contains("created_at") || j["created_at"].is_null()) j["created_at"] = unset;
+    if constexpr (requires { requires std::is_same_v<decltype(T::updated_at), timestamp>; })
+      if (!j.contains("updated_at") || j["updated_at"].is_null()) j["updated_at"] = unset;
+  }
+  try {
+    T v{};
+    json_io::read(j, v);
+    return v;
+  } catch (const exception& e) {
+    error err = e.err();
+    err.path = "/record_json" + err.path;
+    fail(err);
+  } catch (const nlohmann::json::exception& e) {
+    fail(errc::wrong_type, "/record_json", "Sai kiểu dữ liệu", e.what());
+  }
+}
+
+pbgdpl_c_status write(pbgdpl_store* h, const char* kind_arg, const char* record_json, const char* actor_arg,
+                      char** out_json, bool create) {
+  return barrier([&] {
+    out_arg(out_json, "out_json");
+    auto s = shared_store(h);
+    const std::string kind = text_arg(kind_arg, "kind");
+    json j = json_arg(record_json, "record_json");
+    const std::string actor = text_or(actor_arg, "actor", "c-api");
+    json out;
+    visit_kind(kind, [&]<class T>() {
+      T v = decode_unchecked<T>(std::move(j), create);
+      must(publish::render_html(v));  // server-owned HTML, from the Markdown (never the caller's)
+      out = to_json_value(must(create ? s->create(std::move(v), actor) : s->update(std::move(v), actor)));
+    });
+    put_json(out_json, out);
+  });
+}
+
+// A path argument refused when it names something that is not a regular file (a FIFO would
+// block the open; a directory is not a database).
+std::filesystem::path database_path(const char* p) {
+  std::string path = text_arg(p, "path");
+  if (path.empty()) fail(errc::invalid_argument, "/path", "Đường dẫn rỗng", "The path is empty");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    fail(errc::io_error, "/path", "Đường dẫn không phải tệp thông thường: " + path, "The path is not a regular file: " + path);
+  return path;
+}
+
+pbgdpl_store* new_handle(std::shared_ptr<store::store> s) {
+  auto* h = new pbgdpl_store{std::move(s)};
+  register_handle(h, handle_type::store);
+  return h;
+}
+
+// The filters a search request may carry besides its own members; anything else is refused (a
+// misspelt filter must not silently widen a result).
+void read_search_request(const json& j, store::search_request& req) {
+  static const std::set<std::string> known{"q", "kinds", "limit", "cursor", "order", "include_unpublished", "unit",
+                                           "category", "doc_type", "doc_level", "doc_status", "field", "sub_kind"};
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!known.count(it.key()))
+      fail(errc::invalid_argument, "/request_json/" + json_io::pointer_token(it.key()),
+           "Thành phần không tồn tại: \"" + it.key() + "\"", "Unknown member: \"" + it.key() + "\"");
+  req.q = string_member(j, "q");
+  req.cursor = string_member(j, "cursor");
+  if (auto it = j.find("kinds"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) fail(errc::wrong_type, "/kinds", "\"kinds\" phải là mảng", "\"kinds\" must be an array");
+    for (const auto& k : *it) {
+      if (!k.is_string()) fail(errc::wrong_type, "/kinds", "\"kinds\" phải là mảng chuỗi", "\"kinds\" must be an array of strings");
+      req.kinds.push_back(k.get<std::string>());
+    }
+    must(store::check_searchable(req.kinds));
+  }
+  if (auto it = j.find("limit"); it != j.end() && !it->is_null()) {
+    if (!it->is_number_unsigned()) fail(errc::wrong_type, "/limit", "\"limit\" phải là số nguyên dương", "\"limit\" must be a positive integer");
+    req.limit = it->get<std::size_t>();
+  }
+  must(store::check_limit(req.limit));
+  const std::string order = string_member(j, "order", "relevance");
+  if (order == "relevance") req.order = store::search_order::relevance;
+  else if (order == "newest") req.order = store::search_order::newest;
+  else fail(errc::invalid_argument, "/order", "\"order\" phải là \"relevance\" hoặc \"newest\"", "\"order\" must be \"relevance\" or \"newest\"");
+  if (auto it = j.find("include_unpublished"); it != j.end() && !it->is_null()) {
+    if (!it->is_boolean()) fail(errc::wrong_type, "/include_unpublished", "Phải là true/false", "Must be true or false");
+    req.include_unpublished = it->get<bool>();
+  }
+  auto opt = [&](const char* key, std::optional<std::string>& m) {
+    if (j.contains(key) && !j[key].is_null()) m = string_member(j, key);
+  };
+  opt("unit", req.where.unit);
+  opt("category", req.where.category);
+  opt("doc_type", req.where.doc_type);
+  opt("doc_level", req.where.doc_level);
+  opt("doc_status", req.where.doc_status);
+  opt("field", req.where.field);
+  opt("sub_kind", req.where.kind);
+}
+
+}  // namespace
+}  // namespace pbgdpl::c_api
+
+using namespace pbgdpl;
+using namespace pbgdpl::c_api;
+
+extern "C" {
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_open_sqlite(const char* path, pbgdpl_store** out) {
+  return barrier([&] {
+    out_arg(out, "out");
+    auto p = database_path(path);
+    auto s = must(store::open_sqlite_store(p));
+    *out = new_handle(std::shared_ptr<store::store>(std::move(s)));
+  });
+}
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_open_memory(pbgdpl_store** out) {
+  return barrier([&] {
+    out_arg(out, "out");
+    *out = new_handle(std::shared_ptr<store::store>(store::make_memory_store()));
+  });
+}
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_close(pbgdpl_store* h) {
+  return barrier([&] {
+    if (!h) return;
+    if (!unregister_handle(h, handle_type::store))
+      fail(errc::invalid_argument, "/store", "pbgdpl_store đã đóng hoặc không hợp lệ", "pbgdpl_store is closed or was never opened");
+    // Calls under way hold their own reference (taken under the table's lock), and so does a
+    // portal serving it: the store itself closes when the last of them lets go.
+    delete h;
+  });
+}
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_import_dataset(pbgdpl_store* h, const char* dir_arg, const char* actor_arg,
+                                                         char** out_json) {
+  return barrier([&] {
+    if (out_json) *out_json = nullptr;
+    auto s = shared_store(h);
+    const std::string dir = text_arg(dir_arg, "dir");
+    const std::string actor = text_or(actor_arg, "actor", "import");
+    json counts = json::object();
+    std::size_t total = 0;
+    must([&]() -> result<void> {
+      auto raw = store::read_dataset_directory(dir);
+      if (!raw) return raw.err();
+      auto d = dataset_from_json(*raw);
+      if (!d) return d.err();
+      if (auto hr = publish::render_html(*d); !hr) return hr.err();
+      return s->transaction([&]() -> result<void> {
+        counts = json::object();
+        result<void> status;
+        // What the import creates, per dataset key: ids the store does not hold yet.
+        describe_dataset(
+            [&](std::string_view key, auto& items) {
+              using T = typename std::decay_t<decltype(items)>::value_type;
+              std::set<std::string> fresh;
+              for (const auto& v : items) {
+                if (!status) return;
+                if (fresh.count(v.id.value)) continue;
+                auto cur = s->read(store::entity_traits<T>::kind, v.id.value);
+                if (cur) continue;
+                if (cur.err().code != errc::not_found) {
+                  status = cur.err();
+                  return;
+                }
+                fresh.insert(v.id.value);
+              }
+              counts[std::string(key)] = fresh.size();
+            },
+            *d);
+        if (!status) return status;
+        auto n = store::import_dataset(*s, *d, actor);
+        if (!n) return n.err();
+        total = *n;
+        return {};
+      });
+    }());
+    (void)total;
+    put_json(out_json, counts);
+  });
+}
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_create(pbgdpl_store* h, const char* kind, const char* record_json,
+                                                 const char* actor, char** out_json) {
+  return write(h, kind, record_json, actor, out_json, true);
+}
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_update(pbgdpl_store* h, const char* kind, const char* record_json,
+                                                 const char* actor, char** out_json) {
+  return write(h, kind, record_json, actor, out_json, false);
+}
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_get(pbgdpl_store* h, const char* kind_arg, const char* id_arg, char** out_json) {
+  return barrier([&] {
+    out_arg(out_json, "out_json");
+    auto s = shared_store(h);
+    const std::string kind = text_arg(kind_arg, "kind"), id = text_arg(id_arg, "id");
+    json out;
+    visit_kind(kind, [&]<class T>() { out = to_json_value(must(s->get<T>(id))); });
+    put_json(out_json, out);
+  });
+}
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_publish(pbgdpl_store* h, const char* kind_arg, const char* id_arg,
+                                                  uint64_t expected_version, const char* actor_arg, char** out_json) {
+  return barrier([&] {
+    out_arg(out_json, "out_json");
+    auto s = shared_store(h);
+    const std::string kind = text_arg(kind_arg, "kind"), id = text_arg(id_arg, "id");
+    const std::string actor = text_or(actor_arg, "actor", "c-api");
+    auto go = [&](auto v) {
+      if (expected_version != 0 && v.version != expected_version)
+        fail(errc::conflict, "/expected_version", "Bản ghi đã được người khác thay đổi (phiên bản " + std::to_string(v.version) + ")",
+             "The record was changed (it is at version " + std::to_string(v.version) + ")");
+      v.state = article_state::published;
+      if constexpr (requires { v.published_at; })
+        if (!v.published_at) v.published_at = now();
+      must(publish::render_html(v));
+      return to_json_value(must(s->update(std::move(v), actor)));
+    };
+    json out;
+    if (kind == "article") out = go(must(s->get<article>(id)));
+    else if (kind == "legal_document") out = go(must(s->get<legal_document>(id)));
+    else
+      fail(errc::invalid_argument, "/kind", "Chỉ đăng được \"article\" hoặc \"legal_document\"",
+           "Only an \"article\" or a \"legal_document\" is published");
+    put_json(out_json, out);
+  });
+}
+
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_search(pbgdpl_store* h, const char* request_json, char** out_json) {
+  return barrier([&] {
+    out_arg(out_json, "out_json");
+    auto s = shared_store(h);
+    store::search_request req;
+    read_search_request(json_arg(request_json, "request_json"), req);
+    auto p = must(s->search(req));
+    json items = json::array();
+    for (const auto& hit : p.items)
+      items.push_back({{"kind", hit.kind}, {"id", hit.id}, {"title", hit.title}, {"title_html", hit.title_html},
+                       {"snippet_html", hit.snippet_html}, {"score", hit.score}});
+    put_json(out_json, json{{"items", items}, {"next_cursor", p.next_cursor}, {"approximate", p.approximate}});
+  });
+}
+
+}  // extern "C"

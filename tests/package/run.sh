@@ -43,6 +43,13 @@ consume() {  # consume <prefix> <consumer build dir> <label> <with the out-of-tr
   # shellcheck disable=SC2086
   c++ "$src/tests/package/consumer/core_only.cpp" -o "$out/consumer_core_pc" $flags
   "$out/consumer_core_pc"
+  # The C API (compiled mode): a C99 program built from pbgdpl-c.pc's flags alone, run against
+  # the installed libpbgdpl_c.so.
+  if [ -e "$prefix/lib/libpbgdpl_c.so" ]; then
+    # shellcheck disable=SC2046
+    cc -std=c99 -Wall -Werror "$src/examples/c_api/example.c" -o "$out/c_example" $(pkg-config --cflags --libs pbgdpl-c)
+    LD_LIBRARY_PATH="$prefix/lib" "$out/c_example" "$src/data/seed" | grep -q "GET /healthz: 200"
+  fi
   unset PKG_CONFIG_PATH
   echo "package ($label): the installed pbgdpl works with find_package and pkg-config, whole and per tier"
 }

@@ -10,6 +10,7 @@
 #include <pbgdpl/core/time.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -99,11 +100,12 @@ void put_json(char** out, const json& j);
 
 // --- handles ---
 enum class handle_type : std::uint8_t { store, portal };
-// Registers / unregisters a handle; check_handle fails (INVALID_ARGUMENT) unless `p` is a live
-// handle of `type`.
+// Registers / unregisters a handle (unregister: false when `p` is not a live handle of `type`).
 void register_handle(const void* p, handle_type type);
 bool unregister_handle(const void* p, handle_type type);
-void check_handle(const void* p, handle_type type, std::string_view name);
+// Fails (INVALID_ARGUMENT) unless `p` is a live handle of `type`, then runs f() with the table
+// still locked: a close or stop on another thread waits until f() has read what it needs.
+void with_handle(const void* p, handle_type type, std::string_view name, const std::function<void()>& f);
 
 // The store handle's body: the store, shared with any portal serving it.
 std::shared_ptr<store::store> shared_store(pbgdpl_store* h);  // checks the handle first

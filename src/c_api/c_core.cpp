@@ -188,9 +188,10 @@ void check_locked(const void* p, handle_type type, std::string_view name) {
 }
 }  // namespace
 
-void check_handle(const void* p, handle_type type, std::string_view name) {
+void with_handle(const void* p, handle_type type, std::string_view name, const std::function<void()>& f) {
   std::lock_guard lock(handles_mu);
   check_locked(p, type, name);
+  f();
 }
 
 std::shared_ptr<store::store> shared_store(pbgdpl_store* h) {

@@ -178,8 +178,7 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_port(pbgdpl_portal* p, int* out_port)
   return barrier([&] {
     if (!out_port) fail(errc::invalid_argument, "/out_port", "Tham số đầu ra \"out_port\" là NULL", "The out-parameter \"out_port\" is NULL");
     *out_port = 0;
-    check_handle(p, handle_type::portal, "portal");
-    *out_port = p->port;
+    with_handle(p, handle_type::portal, "portal", [&] { *out_port = p->port; });
   });
 }
 

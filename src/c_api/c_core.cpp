@@ -77,8 +77,19 @@ pbgdpl_c_status status_of(errc c) noexcept {
     case errc::bad_key:
     case errc::clock_rollback: return PBGDPL_C_SIGNATURE;
     case errc::internal: return PBGDPL_C_INTERNAL;
-    default: return PBGDPL_C_INVALID_ARGUMENT;
+    // No default: a code added to errc without a status here fails the build (-Wswitch, -Werror).
+    case errc::invalid_argument:
+    case errc::invalid_utf8:
+    case errc::parse_error:
+    case errc::missing_field:
+    case errc::wrong_type:
+    case errc::out_of_range:
+    case errc::too_large:
+    case errc::bad_date:
+    case errc::bad_document_number:
+    case errc::validation_failed: return PBGDPL_C_INVALID_ARGUMENT;
   }
+  return PBGDPL_C_INTERNAL;  // a value outside the enum
 }
 
 pbgdpl_c_status set_error(const error& e) noexcept {

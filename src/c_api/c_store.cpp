@@ -1,8 +1,9 @@
-// Stores through the C API: open (SQLite, memory) and close; create, update, get and publish any
-// stored kind by name; Vietnamese search; the dataset import. The same library calls as
+// Stores through the C API: open (SQLite, memory) and close; get and publish by kind name;
+// Vietnamese search; the dataset import (create and update: c_store_write.cpp). The same library calls as
 // bindings/python/src/store.cpp (typed create/update with the *_html rendered from Markdown,
 // store::search, store::import_dataset).
 #include "c_common.hpp"
+#include "c_kinds.hpp"
 
 #include <pbgdpl/model/dataset.hpp>
 #include <pbgdpl/publish/rendered.hpp>
@@ -17,63 +18,6 @@
 
 namespace pbgdpl::c_api {
 namespace {
-
-// Calls f.template operator()<T>() for the stored kind named `kind`.
-template <class F>
-void visit_kind(const std::string& kind, F&& f) {
-  bool found = false;
-  store::for_each_stored_kind([&]<class T>(std::type_identity<T>) {
-    if (kind != store::entity_traits<T>::kind) return true;
-    found = true;
-    f.template operator()<T>();
-    return false;
-  });
-  if (!found)
-    fail(errc::invalid_argument, "/kind", "Loại dữ liệu không tồn tại: \"" + kind + "\"", "Unknown kind: \"" + kind + "\"");
-}
-
-// A record object as T, not yet validated (create/update validate after filling what the store
-// owns). For a create, the id (random when empty) and the times may be left out.
-template <class T>
-T decode_unchecked(json j, bool for_create) {
-  if (for_create) {
-    if (!j.contains("id") || j["id"].is_null() || j["id"] == "") j["id"] = random_id_string();
-    const std::string unset = format_timestamp_utc(timestamp{});
-    if constexpr (requires { requires std::is_same_v<decltype(T::created_at), timestamp>; })
-      if (!j.contains("created_at") || j["created_at"].is_null()) j["created_at"] = unset;
-    if constexpr (requires { requires std::is_same_v<decltype(T::updated_at), timestamp>; })
-      if (!j.contains("updated_at") || j["updated_at"].is_null()) j["updated_at"] = unset;
-  }
-  try {
-    T v{};
-    json_io::read(j, v);
-    return v;
-  } catch (const exception& e) {
-    error err = e.err();
-    err.path = "/record_json" + err.path;
-    fail(err);
-  } catch (const nlohmann::json::exception& e) {
-    fail(errc::wrong_type, "/record_json", "Sai kiểu dữ liệu", e.what());
-  }
-}
-
-pbgdpl_c_status write(pbgdpl_store* h, const char* kind_arg, const char* record_json, const char* actor_arg,
-                      char** out_json, bool create) {
-  return barrier([&] {
-    out_arg(out_json, "out_json");
-    auto s = shared_store(h);
-    const std::string kind = text_arg(kind_arg, "kind");
-    json j = json_arg(record_json, "record_json");
-    const std::string actor = text_or(actor_arg, "actor", "c-api");
-    json out;
-    visit_kind(kind, [&]<class T>() {
-      T v = decode_unchecked<T>(std::move(j), create);
-      must(publish::render_html(v));  // server-owned HTML, from the Markdown (never the caller's)
-      out = to_json_value(must(create ? s->create(std::move(v), actor) : s->update(std::move(v), actor)));
-    });
-    put_json(out_json, out);
-  });
-}
 
 // A path argument refused when it names something that is not a regular file (a FIFO would
 // block the open; a directory is not a database).
@@ -218,16 +162,6 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_store_import_dataset(pbgdpl_store* h, const 
     (void)total;
     put_json(out_json, counts);
   });
-}
-
-PBGDPL_C_API pbgdpl_c_status pbgdpl_store_create(pbgdpl_store* h, const char* kind, const char* record_json,
-                                                 const char* actor, char** out_json) {
-  return write(h, kind, record_json, actor, out_json, true);
-}
-
-PBGDPL_C_API pbgdpl_c_status pbgdpl_store_update(pbgdpl_store* h, const char* kind, const char* record_json,
-                                                 const char* actor, char** out_json) {
-  return write(h, kind, record_json, actor, out_json, false);
 }
 
 PBGDPL_C_API pbgdpl_c_status pbgdpl_store_get(pbgdpl_store* h, const char* kind_arg, const char* id_arg, char** out_json) {

@@ -694,6 +694,26 @@ static void* searcher(void* arg) {
   return (void*)(size_t)bad;
 }
 
+/* Searches until the handle is refused: every answer is OK (a call under way finishes on the
+ * store it holds) or INVALID_ARGUMENT (the handle is closed); never a crash. */
+static volatile int closing_started = 0;
+static void* searcher_until_closed(void* arg) {
+  int i, bad = 0, ok = 0;
+  (void)arg;
+  for (i = 0; i < 100000; ++i) {
+    char* out = NULL;
+    pbgdpl_c_status st = pbgdpl_store_search(shared_store, "{\"q\":\"phap luat\"}", &out);
+    pbgdpl_free(out);
+    if (st == PBGDPL_C_OK) {
+      ++ok;
+      continue;
+    }
+    if (st != PBGDPL_C_INVALID_ARGUMENT || !closing_started) ++bad;
+    break;
+  }
+  return (void*)(size_t)(bad + (ok == 0));
+}
+
 static void test_threads(void) {
   pthread_t t[4];
   int i;
@@ -706,6 +726,22 @@ static void test_threads(void) {
     CHECK(r == NULL);
   }
   CHECK_OK(pbgdpl_store_close(shared_store));
+
+  /* Closing while other threads use the handle. */
+  shared_store = open_seeded("threads-close");
+  if (!shared_store) return;
+  for (i = 0; i < 4; ++i) CHECK(pthread_create(&t[i], NULL, searcher_until_closed, NULL) == 0);
+  {
+    struct timespec ts = {0, 100 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  closing_started = 1;
+  CHECK_OK(pbgdpl_store_close(shared_store));
+  for (i = 0; i < 4; ++i) {
+    void* r = NULL;
+    pthread_join(t[i], &r);
+    CHECK(r == NULL);
+  }
 }
 
 int main(int argc, char** argv) {

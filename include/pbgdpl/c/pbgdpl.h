@@ -154,8 +154,9 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_approval_sign(const char* secret_key, const 
                                                   const char* statement_json, const void* data, size_t size,
                                                   char** out_json);
 /* Verifies an approval of the bytes against a keyring described by keyring_json:
- * {"roots": [{"authority": unit id, "key": .pub text, "level": approver role (default
- *   "ministry_approver"... see docs), "parents": {unit: parent}}],
+ * {"roots": [{"authority": unit id, "key": .pub text, "level": the highest approver role it
+ *   may delegate ("school_approver" (default), "division_approver", "city_official"),
+ *   "parents": {child unit: parent unit} (the units below the authority)}],
  *  "delegations": [".minisig text of a delegation", ...]}
  * and options_json {"use": "...", "at": timestamp (default now)}. *out_json (CALLER-OWNED, may be
  * NULL): the verified statement. SIGNATURE / ACCESS_DENIED with the library's code otherwise. */

@@ -18,7 +18,7 @@ test_pkgs=(clang libclang-rt-14-dev sqlite3 xxhash minisign wrk nginx
   tesseract-ocr tesseract-ocr-vie default-jre-headless xvfb xauth
   poppler-utils python3-openpyxl  # reports' tests read back the PDFs (pdftotext, pdffonts) and workbooks
   python3-matplotlib python3-pip python3-setuptools  # the Python examples' charts; pip installs bindings/python offline
-  libjna-java default-jdk-headless)  # the C API's Java example (JNA, javac)
+  libjna-java default-jdk-headless valgrind)  # the C API's Java example (JNA, javac), its memcheck
 pkgs=("${build_pkgs[@]}")
 [ "$what" = build ] || pkgs+=("${test_pkgs[@]}")
 # npm, for the checkers below: Debian's nodejs and npm unless a Node.js with npm is already there

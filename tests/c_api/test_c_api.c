@@ -308,7 +308,10 @@ static void test_keys(void) {
   }
   CHECK(pbgdpl_verify("not a key", sig, msg, strlen(msg), NULL) != PBGDPL_C_OK);
   CHECK(pbgdpl_verify(pk, "not a signature", msg, strlen(msg), NULL) != PBGDPL_C_OK);
+  pbgdpl_free(sig); /* a failing call sets its out-param to NULL: free what it held first */
+  sig = NULL;
   CHECK(pbgdpl_sign("not a key", NULL, msg, strlen(msg), NULL, &sig) != PBGDPL_C_OK);
+  CHECK(sig == NULL);
   CHECK_ERR(pbgdpl_sign(sk, NULL, NULL, 5, NULL, &sig), PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
   CHECK_ERR(pbgdpl_sign(sk, NULL, msg, 1, "two\nlines", &sig), PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
   pbgdpl_free(sig);
@@ -416,6 +419,8 @@ static void test_approvals(void) {
       }
     sig_field[i] = '\0';
   }
+  pbgdpl_free(out);
+  out = NULL;
   CHECK_OK(pbgdpl_approval_verify(ring, sig_field, content, strlen(content), "{\"use\":\"portal\"}", &verified));
   CHECK(contains(verified, "\"content_id\":\"video-atgt\"") && contains(verified, "\"approver_unit\":\"pgddt-ha-dong\""));
   pbgdpl_free(verified);

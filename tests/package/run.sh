@@ -48,7 +48,9 @@ consume() {  # consume <prefix> <consumer build dir> <label> <with the out-of-tr
   if [ -e "$prefix/lib/libpbgdpl_c.so" ]; then
     # shellcheck disable=SC2046
     cc -std=c99 -Wall -Werror "$src/examples/c_api/example.c" -o "$out/c_example" $(pkg-config --cflags --libs pbgdpl-c)
-    LD_LIBRARY_PATH="$prefix/lib" "$out/c_example" "$src/data/seed" | grep -q "GET /healthz: 200"
+    local said
+    said=$(LD_LIBRARY_PATH="$prefix/lib" "$out/c_example" "$src/data/seed")
+    grep -q "GET /healthz: 200" <<<"$said" || { echo "the installed C API example failed: $said" >&2; exit 1; }
   fi
   unset PKG_CONFIG_PATH
   echo "package ($label): the installed pbgdpl works with find_package and pkg-config, whole and per tier"

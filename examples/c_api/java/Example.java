@@ -70,22 +70,29 @@ public final class Example {
     try {
       store.publish("article", id, 1, "java");  // version 1 is stale now
       expect(false, "a stale publish is refused");
-    } catch (Pbgdpl.Error e) {
+    } catch (Pbgdpl.PbgdplException e) {
       expect(e.status == Pbgdpl.CONFLICT && e.code().equals("conflict"), "a stale publish is refused: " + e.code());
     }
     try {
       store.create("article", "{\"title\": ", "java");
       expect(false, "invalid JSON is refused");
-    } catch (Pbgdpl.Error e) {
+    } catch (Pbgdpl.PbgdplException e) {
       expect(e.status == Pbgdpl.INVALID_ARGUMENT && e.code().equals("parse_error"), "invalid JSON is refused: " + e.code());
     }
     try {
       store.get("article", "no-such-article");
       expect(false, "a missing article is not found");
-    } catch (Pbgdpl.Error e) {
+    } catch (Pbgdpl.PbgdplException e) {
       expect(e.status == Pbgdpl.NOT_FOUND && e.json.contains("\"vi\":\"") && e.json.contains("\"en\":\""),
              "a missing article: NOT_FOUND with Vietnamese and English messages");
     }
+
+    // A signage timeline from the seed's schedule and playlist (a school day in 2023).
+    String seedDir = seed;
+    String plan = "{\"entries\":" + Files.readString(Path.of(seedDir, "schedules.json"))
+        + ",\"playlists\":" + Files.readString(Path.of(seedDir, "playlists.json")) + ",\"day\":\"2023-11-13\"}";
+    expect(Pbgdpl.signageTimeline(plan).contains("\"playlist\":\"pl-cau-thang-thcs-van-yen\""),
+           "signage timeline: the staircase playlist plays on a school day");
 
     Pbgdpl.KeyPair keys = Pbgdpl.KeyPair.generate();
     byte[] text = "Kế hoạch 19/KH-PGDĐT".getBytes(StandardCharsets.UTF_8);
@@ -94,7 +101,7 @@ public final class Example {
     try {
       Pbgdpl.verify(keys.publicKey, sig, "Kế hoạch 20/KH-PGDĐT".getBytes(StandardCharsets.UTF_8));
       expect(false, "tampered text is refused");
-    } catch (Pbgdpl.Error e) {
+    } catch (Pbgdpl.PbgdplException e) {
       expect(e.status == Pbgdpl.SIGNATURE && e.code().equals("tampered"), "tampered text is refused: " + e.code());
     }
 

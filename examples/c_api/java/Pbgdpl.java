@@ -1,6 +1,6 @@
 // pbgdpl from Java through JNA: the C API (include/pbgdpl/c/pbgdpl.h, libpbgdpl_c.so) bound
 // function by function in Native, and a thin Java face over it (Pbgdpl.Store, Pbgdpl.Portal, static
-// methods for keys), where a failed call throws Pbgdpl.Error carrying the library's status, code,
+// methods for keys), where a failed call throws Pbgdpl.PbgdplException carrying the library's status, code,
 // JSON pointer and both messages. JSON crosses as String (parse it with the JSON library you use).
 //
 //   javac -cp /usr/share/java/jna.jar Pbgdpl.java Example.java
@@ -45,6 +45,22 @@ public final class Pbgdpl {
     int pbgdpl_sign(String secretKey, String password, byte[] data, long size, String trustedComment, PointerByReference out);
     int pbgdpl_verify(String publicKey, String signature, byte[] data, long size, PointerByReference out);
 
+    int pbgdpl_approval_sign(String secretKey, String password, String statementJson, byte[] data, long size,
+                             PointerByReference out);
+    int pbgdpl_approval_verify(String keyringJson, String signature, byte[] data, long size, String optionsJson,
+                               PointerByReference out);
+    int pbgdpl_delegation_sign(String rootSecretKey, String password, String approverPublicKey, String delegationJson,
+                               PointerByReference out);
+    int pbgdpl_bundle_pack(String path, String secretKey, String password, String optionsJson, PointerByReference out);
+    int pbgdpl_bundle_verify(String path, String keyringJson, String optionsJson, PointerByReference out);
+
+    int pbgdpl_signage_timeline(String requestJson, PointerByReference out);
+
+    int pbgdpl_report_open_draft(Pointer store, String requestJson, PointerByReference out);
+    int pbgdpl_report_save_values(Pointer store, String requestJson, PointerByReference out);
+    int pbgdpl_report_validate(String templateJson, String submissionJson, PointerByReference out);
+    int pbgdpl_report_submit(Pointer store, String requestJson, String secretKey, String password, PointerByReference out);
+
     int pbgdpl_portal_start(Pointer store, String optionsJson, PointerByReference out);
     int pbgdpl_portal_port(Pointer portal, IntByReference out);
     int pbgdpl_portal_stop(Pointer portal);
@@ -58,12 +74,12 @@ public final class Pbgdpl {
       ACCESS_DENIED = 5, STORAGE = 6, INTERNAL = 99;
 
   /** A failed call: the status, and the library's error JSON {"code","path","vi","en",...}. */
-  public static final class Error extends RuntimeException {
+  public static final class PbgdplException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     public final int status;
     public final String json;
 
-    Error(int status, String json) {
+    PbgdplException(int status, String json) {
       super(C.pbgdpl_status_name(status) + ": " + json);
       this.status = status;
       this.json = json;
@@ -74,7 +90,7 @@ public final class Pbgdpl {
   }
 
   static void check(int status) {
-    if (status != OK) throw new Error(status, C.pbgdpl_last_error_json());
+    if (status != OK) throw new PbgdplException(status, C.pbgdpl_last_error_json());
   }
 
   /** Takes a CALLER-OWNED string out of the library: copied, then freed. */
@@ -186,10 +202,17 @@ public final class Pbgdpl {
     return take(out);
   }
 
-  /** Verifies; throws Error (status SIGNATURE, code tampered / unknown_key / bad_signature). */
+  /** Verifies; throws PbgdplException (status SIGNATURE, code tampered / unknown_key / bad_signature). */
   public static String verify(String publicKey, String signature, byte[] data) {
     PointerByReference out = new PointerByReference();
     check(C.pbgdpl_verify(publicKey, signature, data, data.length, out));
+    return take(out);
+  }
+
+  /** What plays when on a local day (see pbgdpl_signage_timeline for the JSON). */
+  public static String signageTimeline(String requestJson) {
+    PointerByReference out = new PointerByReference();
+    check(C.pbgdpl_signage_timeline(requestJson, out));
     return take(out);
   }
 

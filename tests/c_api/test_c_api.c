@@ -2,7 +2,7 @@
  * seed in a temporary directory. Each CHECK that fails is printed and counted; the exit status is
  * the number of failures (capped), so CTest shows every broken expectation at once.
  *
- * usage: pbgdpl_c_api_test <seed dir> [section]  (sections: core store search keys approvals
+ * usage: pbgdpl_c_api_test <seed dir> [section]  (sections: core store documents search keys approvals
  *        bundles signage reports portal threads; none: all) */
 #define _POSIX_C_SOURCE 200809L
 #include <pbgdpl/c/pbgdpl.h>
@@ -228,6 +228,57 @@ static void test_store(void) {
   pbgdpl_free(out);
   out = NULL;
   (void)out2;
+  CHECK_OK(pbgdpl_store_close(s));
+}
+
+/* A copy of `text` with the first `from` replaced by `to` (malloc'd). */
+static char* replace_first(const char* text, const char* from, const char* to) {
+  const char* at = strstr(text, from);
+  size_t n = strlen(text) - (at ? strlen(from) : 0) + (at ? strlen(to) : 0) + 1;
+  char* out = malloc(n);
+  if (!at) {
+    memcpy(out, text, strlen(text) + 1);
+    return out;
+  }
+  memcpy(out, text, (size_t)(at - text));
+  strcpy(out + (at - text), to);
+  strcat(out, at + strlen(from));
+  return out;
+}
+
+/* --- legal documents: a copy of a seed document as a draft, hidden, published, found -------- */
+static void test_documents(void) {
+  pbgdpl_store* s = open_seeded("documents");
+  char *law = NULL, *a, *b, *c, *out = NULL;
+  if (!s) return;
+  CHECK_OK(pbgdpl_store_get(s, "legal_document", "luat-pbgdpl-2012", &law));
+  if (!law) return;
+  CHECK(contains(law, "Luật Phổ biến, giáo dục pháp luật"));
+  a = replace_first(law, "\"id\":\"luat-pbgdpl-2012\"", "\"id\":\"luat-c-api-zqxv\"");
+  b = replace_first(a, "\"state\":\"published\"", "\"state\":\"draft\"");
+  c = replace_first(b, "\"title\":\"", "\"title\":\"Bản sao zqxv ");
+  CHECK_OK(pbgdpl_store_create(s, "legal_document", c, "c-test", &out));
+  CHECK(contains(out, "\"state\":\"draft\"") && contains(out, "\"version\":1"));
+  pbgdpl_free(out);
+  out = NULL;
+  CHECK_OK(pbgdpl_store_search(s, "{\"q\":\"zqxv\",\"kinds\":[\"legal_document\"]}", &out));
+  CHECK(!contains(out, "luat-c-api-zqxv"));
+  pbgdpl_free(out);
+  out = NULL;
+  CHECK_OK(pbgdpl_store_publish(s, "legal_document", "luat-c-api-zqxv", 1, "c-test", &out));
+  CHECK(contains(out, "\"state\":\"published\"") && contains(out, "\"version\":2"));
+  pbgdpl_free(out);
+  out = NULL;
+  CHECK_OK(pbgdpl_store_search(s, "{\"q\":\"ban sao zqxv\",\"kinds\":[\"legal_document\"]}", &out));
+  CHECK(contains(out, "luat-c-api-zqxv"));
+  pbgdpl_free(out);
+  out = NULL;
+  /* The same id again: taken. */
+  CHECK_ERR(pbgdpl_store_create(s, "legal_document", c, "c-test", &out), PBGDPL_C_CONFLICT, "already_exists");
+  free(a);
+  free(b);
+  free(c);
+  pbgdpl_free(law);
   CHECK_OK(pbgdpl_store_close(s));
 }
 
@@ -769,6 +820,7 @@ int main(int argc, char** argv) {
   }
   RUN(core)
   RUN(store)
+  RUN(documents)
   RUN(search)
   RUN(keys)
   RUN(approvals)

@@ -79,9 +79,14 @@ int main(int argc, char** argv) {
     auto p = cpp->search(req).value();
     json items = json::array();
     for (const auto& hit : p.items)
-      items.push_back({{"kind", hit.kind}, {"id", hit.id}, {"title", hit.title}, {"title_html", hit.title_html},
-                       {"snippet_html", hit.snippet_html}, {"score", hit.score}});
-    std::string s = json{{"items", items}, {"next_cursor", p.next_cursor}, {"approximate", p.approximate}}.dump();
+      items.push_back({{"kind", hit.kind},
+                       {"id", hit.id},
+                       {"title", hit.title},
+                       {"title_html", hit.title_html},
+                       {"snippet_html", hit.snippet_html},
+                       {"score", hit.score}});
+    std::string s =
+        json{{"items", items}, {"next_cursor", p.next_cursor}, {"approximate", p.approximate}}.dump();
     if (s.empty()) std::exit(1);
   });
 
@@ -102,14 +107,15 @@ int main(int argc, char** argv) {
     if (pbgdpl_store_search(h, "{", &out) == PBGDPL_C_OK) std::exit(1);
   });
 
-  std::printf("iterations: %d (search), %d (get), %d (small calls); search result JSON %zu bytes\n", n, n * 5, n * 50,
-              hits_c);
-  std::printf("search \"ke hoach\" (%zu hits): C API %.1f us, C++ %.1f us, C++ + the same JSON %.1f us\n", hits_cpp,
-              c_search, cpp_search, cpp_search_json);
+  std::printf("iterations: %d (search), %d (get), %d (small calls); search result JSON %zu bytes\n", n, n * 5,
+              n * 50, hits_c);
+  std::printf("search \"ke hoach\" (%zu hits): C API %.1f us, C++ %.1f us, C++ + the same JSON %.1f us\n",
+              hits_cpp, c_search, cpp_search, cpp_search_json);
   std::printf("get article by id:          C API %.1f us, C++ %.1f us\n", c_get, cpp_get);
-  std::printf("pbgdpl_version_json (JSON out, malloc, free): %.2f us; a refused call (invalid JSON, error JSON "
-              "built): %.2f us\n",
-              c_trivial, c_bad);
+  std::printf(
+      "pbgdpl_version_json (JSON out, malloc, free): %.2f us; a refused call (invalid JSON, error JSON "
+      "built): %.2f us\n",
+      c_trivial, c_bad);
   must(pbgdpl_store_close(h));
   cpp.reset();
   fs::remove_all(dir);

@@ -82,8 +82,10 @@ json json_arg(const char* s, std::string_view name, bool any = false);
 // An out-param that must not be NULL.
 template <class T>
 T** out_arg(T** p, std::string_view name) {
-  if (!p) fail(errc::invalid_argument, "/" + std::string(name), "Tham số đầu ra \"" + std::string(name) + "\" là NULL",
-               "The out-parameter \"" + std::string(name) + "\" is NULL");
+  if (!p)
+    fail(errc::invalid_argument, "/" + std::string(name),
+         "Tham số đầu ra \"" + std::string(name) + "\" là NULL",
+         "The out-parameter \"" + std::string(name) + "\" is NULL");
   *p = nullptr;
   return p;
 }

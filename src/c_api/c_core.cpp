@@ -15,14 +15,16 @@ namespace pbgdpl::c_api {
 
 namespace {
 
-thread_local std::string last_error = R"({"status":"ok","code":"ok","path":"","vi":"Thành công","en":"Success","details":[]})";
+thread_local std::string last_error =
+    R"({"status":"ok","code":"ok","path":"","vi":"Thành công","en":"Success","details":[]})";
 
 // Error texts may quote the bytes that were wrong: invalid UTF-8 becomes U+FFFD so the error
 // JSON itself is always valid (nlohmann would throw on dump otherwise).
 std::string clean(const std::string& s) {
   if (text::is_valid_utf8(s)) return s;
   std::string out;
-  for (unsigned char c : s) out += c < 0x80 ? std::string(1, static_cast<char>(c)) : std::string("\xEF\xBF\xBD");
+  for (unsigned char c : s)
+    out += c < 0x80 ? std::string(1, static_cast<char>(c)) : std::string("\xEF\xBF\xBD");
   return out;
 }
 
@@ -51,22 +53,27 @@ const char* type_name(handle_type t) { return t == handle_type::store ? "pbgdpl_
 
 pbgdpl_c_status status_of(errc c) noexcept {
   switch (c) {
-    case errc::ok: return PBGDPL_C_OK;
-    case errc::not_found: return PBGDPL_C_NOT_FOUND;
+    case errc::ok:
+      return PBGDPL_C_OK;
+    case errc::not_found:
+      return PBGDPL_C_NOT_FOUND;
     case errc::conflict:
     case errc::already_exists:
-    case errc::superseded: return PBGDPL_C_CONFLICT;
+    case errc::superseded:
+      return PBGDPL_C_CONFLICT;
     case errc::io_error:
     case errc::corrupt:
     case errc::unsupported_version:
     case errc::read_only:
     case errc::storage_full:
     case errc::busy:
-    case errc::unsafe_path: return PBGDPL_C_STORAGE;
+    case errc::unsafe_path:
+      return PBGDPL_C_STORAGE;
     case errc::permission_denied:
     case errc::unauthenticated:
     case errc::csrf:
-    case errc::too_many_attempts: return PBGDPL_C_ACCESS_DENIED;
+    case errc::too_many_attempts:
+      return PBGDPL_C_ACCESS_DENIED;
     case errc::bad_signature:
     case errc::unknown_key:
     case errc::tampered:
@@ -75,8 +82,10 @@ pbgdpl_c_status status_of(errc c) noexcept {
     case errc::revoked:
     case errc::wrong_use:
     case errc::bad_key:
-    case errc::clock_rollback: return PBGDPL_C_SIGNATURE;
-    case errc::internal: return PBGDPL_C_INTERNAL;
+    case errc::clock_rollback:
+      return PBGDPL_C_SIGNATURE;
+    case errc::internal:
+      return PBGDPL_C_INTERNAL;
     // No default: a code added to errc without a status here fails the build (-Wswitch, -Werror).
     case errc::invalid_argument:
     case errc::invalid_utf8:
@@ -87,7 +96,8 @@ pbgdpl_c_status status_of(errc c) noexcept {
     case errc::too_large:
     case errc::bad_date:
     case errc::bad_document_number:
-    case errc::validation_failed: return PBGDPL_C_INVALID_ARGUMENT;
+    case errc::validation_failed:
+      return PBGDPL_C_INVALID_ARGUMENT;
   }
   return PBGDPL_C_INTERNAL;  // a value outside the enum
 }
@@ -98,7 +108,8 @@ pbgdpl_c_status set_error(const error& e) noexcept {
   try {
     last_error = error_json(e).dump();
   } catch (...) {
-    last_error = R"({"status":"internal","code":"internal","path":"","vi":"Lỗi nội bộ","en":"Internal error","details":[]})";
+    last_error =
+        R"({"status":"internal","code":"internal","path":"","vi":"Lỗi nội bộ","en":"Internal error","details":[]})";
   }
   return s;
 }
@@ -109,10 +120,13 @@ void clear_error() noexcept {
 
 std::string text_arg(const char* s, std::string_view name) {
   const std::string path = "/" + std::string(name);
-  if (!s) fail(errc::invalid_argument, path, "Tham số \"" + std::string(name) + "\" là NULL", "The argument \"" + std::string(name) + "\" is NULL");
+  if (!s)
+    fail(errc::invalid_argument, path, "Tham số \"" + std::string(name) + "\" là NULL",
+         "The argument \"" + std::string(name) + "\" is NULL");
   std::string v(s);
   if (!text::is_valid_utf8(v))
-    fail(errc::invalid_utf8, path, "\"" + std::string(name) + "\" không phải UTF-8 hợp lệ", "\"" + std::string(name) + "\" is not valid UTF-8");
+    fail(errc::invalid_utf8, path, "\"" + std::string(name) + "\" không phải UTF-8 hợp lệ",
+         "\"" + std::string(name) + "\" is not valid UTF-8");
   return v;
 }
 
@@ -129,14 +143,16 @@ json json_arg(const char* s, std::string_view name, bool any) {
     fail(e);
   }
   if (!any && !j->is_object())
-    fail(errc::wrong_type, "/" + std::string(name), "\"" + std::string(name) + "\" phải là một đối tượng JSON",
+    fail(errc::wrong_type, "/" + std::string(name),
+         "\"" + std::string(name) + "\" phải là một đối tượng JSON",
          "\"" + std::string(name) + "\" must be a JSON object");
   return std::move(*j);
 }
 
 std::string_view bytes_arg(const void* data, std::size_t size, std::string_view name) {
   if (!data && size != 0)
-    fail(errc::invalid_argument, "/" + std::string(name), "Dữ liệu NULL với độ dài khác 0", "NULL data with a non-zero size");
+    fail(errc::invalid_argument, "/" + std::string(name), "Dữ liệu NULL với độ dài khác 0",
+         "NULL data with a non-zero size");
   if (!data) return {};
   return {static_cast<const char*>(data), size};
 }
@@ -156,7 +172,8 @@ std::string string_member(const json& o, const char* key, std::string fallback) 
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) return fallback;
   if (!it->is_string())
-    fail(errc::wrong_type, std::string("/") + key, std::string("\"") + key + "\" phải là chuỗi", std::string("\"") + key + "\" must be a string");
+    fail(errc::wrong_type, std::string("/") + key, std::string("\"") + key + "\" phải là chuỗi",
+         std::string("\"") + key + "\" must be a string");
   return it->get<std::string>();
 }
 
@@ -188,7 +205,9 @@ bool unregister_handle(const void* p, handle_type type) {
 namespace {
 void check_locked(const void* p, handle_type type, std::string_view name) {
   const std::string path = "/" + std::string(name);
-  if (!p) fail(errc::invalid_argument, path, std::string(type_name(type)) + " là NULL", std::string(type_name(type)) + " is NULL");
+  if (!p)
+    fail(errc::invalid_argument, path, std::string(type_name(type)) + " là NULL",
+         std::string(type_name(type)) + " is NULL");
   auto it = handles().find(reinterpret_cast<std::uintptr_t>(p));
   if (it == handles().end())
     fail(errc::invalid_argument, path, std::string(type_name(type)) + " đã đóng hoặc không hợp lệ",
@@ -238,14 +257,22 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_version_json(char** out_json) {
 
 PBGDPL_C_API const char* pbgdpl_status_name(pbgdpl_c_status status) {
   switch (status) {
-    case PBGDPL_C_OK: return "ok";
-    case PBGDPL_C_INVALID_ARGUMENT: return "invalid_argument";
-    case PBGDPL_C_NOT_FOUND: return "not_found";
-    case PBGDPL_C_CONFLICT: return "conflict";
-    case PBGDPL_C_SIGNATURE: return "signature";
-    case PBGDPL_C_ACCESS_DENIED: return "access_denied";
-    case PBGDPL_C_STORAGE: return "storage";
-    case PBGDPL_C_INTERNAL: return "internal";
+    case PBGDPL_C_OK:
+      return "ok";
+    case PBGDPL_C_INVALID_ARGUMENT:
+      return "invalid_argument";
+    case PBGDPL_C_NOT_FOUND:
+      return "not_found";
+    case PBGDPL_C_CONFLICT:
+      return "conflict";
+    case PBGDPL_C_SIGNATURE:
+      return "signature";
+    case PBGDPL_C_ACCESS_DENIED:
+      return "access_denied";
+    case PBGDPL_C_STORAGE:
+      return "storage";
+    case PBGDPL_C_INTERNAL:
+      return "internal";
   }
   return "unknown";
 }

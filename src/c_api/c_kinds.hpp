@@ -21,7 +21,8 @@ void visit_kind(const std::string& kind, F&& f) {
     return false;
   });
   if (!found)
-    fail(errc::invalid_argument, "/kind", "Loại dữ liệu không tồn tại: \"" + kind + "\"", "Unknown kind: \"" + kind + "\"");
+    fail(errc::invalid_argument, "/kind", "Loại dữ liệu không tồn tại: \"" + kind + "\"",
+         "Unknown kind: \"" + kind + "\"");
 }
 
 }  // namespace pbgdpl::c_api

@@ -64,7 +64,8 @@ std::string plain_member(const json& o, const char* key, std::string fallback) {
   std::string s = string_member(o, key, std::move(fallback));
   for (unsigned char c : s)
     if (c < 0x20 || c == 0x7f)
-      fail(errc::invalid_argument, std::string("/") + key, std::string(key) + " chứa ký tự điều khiển", std::string(key) + " contains a control character");
+      fail(errc::invalid_argument, std::string("/") + key, std::string(key) + " chứa ký tự điều khiển",
+           std::string(key) + " contains a control character");
   return s;
 }
 
@@ -72,14 +73,17 @@ int int_member(const json& o, const char* key, int fallback, int lo, int hi) {
   auto it = o.find(key);
   if (it == o.end() || it->is_null()) return fallback;
   if (!it->is_number_integer() || it->get<std::int64_t>() < lo || it->get<std::int64_t>() > hi)
-    fail(errc::out_of_range, std::string("/") + key, std::string(key) + " phải là số nguyên trong khoảng " + std::to_string(lo) + "-" + std::to_string(hi),
-         std::string(key) + " must be an integer within " + std::to_string(lo) + "-" + std::to_string(hi));
+    fail(
+        errc::out_of_range, std::string("/") + key,
+        std::string(key) + " phải là số nguyên trong khoảng " + std::to_string(lo) + "-" + std::to_string(hi),
+        std::string(key) + " must be an integer within " + std::to_string(lo) + "-" + std::to_string(hi));
   return static_cast<int>(it->get<std::int64_t>());
 }
 
 void import_seed(store::store& db, const fs::path& seed) {
   if (!fs::is_directory(seed))
-    fail(errc::not_found, "/seed", "Không có thư mục dữ liệu mẫu " + seed.string(), "No seed directory " + seed.string());
+    fail(errc::not_found, "/seed", "Không có thư mục dữ liệu mẫu " + seed.string(),
+         "No seed directory " + seed.string());
   store::list_query probe;
   probe.limit = 1;
   if (!must(db.list<unit>(probe)).items.empty()) return;  // only into a store with no units yet
@@ -96,15 +100,16 @@ using namespace pbgdpl::c_api;
 
 extern "C" {
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const char* options_json, pbgdpl_portal** out) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const char* options_json,
+                                                 pbgdpl_portal** out) {
   return barrier([&] {
     out_arg(out, "out");
     json o = options_json ? json_arg(options_json, "options_json") : json::object();
     static const std::set<std::string> known{"host", "port", "data_dir", "seed", "threads", "default_unit"};
     for (auto it = o.begin(); it != o.end(); ++it)
       if (!known.count(it.key()))
-        fail(errc::invalid_argument, "/options_json/" + json_io::pointer_token(it.key()), "Tùy chọn không tồn tại: \"" + it.key() + "\"",
-             "Unknown option: \"" + it.key() + "\"");
+        fail(errc::invalid_argument, "/options_json/" + json_io::pointer_token(it.key()),
+             "Tùy chọn không tồn tại: \"" + it.key() + "\"", "Unknown option: \"" + it.key() + "\"");
     std::string host = plain_member(o, "host", "127.0.0.1");
     if (host.empty() || host.find_first_of("/ ") != std::string::npos)
       fail(errc::invalid_argument, "/host", "Địa chỉ nghe không hợp lệ", "Invalid listening address");
@@ -124,8 +129,10 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const 
       std::error_code ec;
       fs::create_directories(data_dir, ec);
       if (ec || !fs::is_directory(data_dir))
-        fail(errc::io_error, "/data_dir", "Không tạo được thư mục dữ liệu " + data_dir, "Cannot create the data directory " + data_dir);
-      p->s->db = std::shared_ptr<store::store>(must(store::open_sqlite_store(fs::path(data_dir) / "pbgdpl.db")));
+        fail(errc::io_error, "/data_dir", "Không tạo được thư mục dữ liệu " + data_dir,
+             "Cannot create the data directory " + data_dir);
+      p->s->db =
+          std::shared_ptr<store::store>(must(store::open_sqlite_store(fs::path(data_dir) / "pbgdpl.db")));
     }
     auto& db = *p->s->db;
     if (!seed.empty()) import_seed(db, seed);
@@ -150,7 +157,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const 
     } catch (const exception& e) {
       const auto where = host + ":" + std::to_string(port);
       fail(e.err().code == errc::invalid_argument ? errc::invalid_argument : errc::io_error, "/port",
-           "Không mở được cổng " + where + ": " + e.err().message_vi, "Cannot listen on " + where + ": " + e.err().message_en);
+           "Không mở được cổng " + where + ": " + e.err().message_vi,
+           "Cannot listen on " + where + ": " + e.err().message_en);
     }
     p->port = p->srv->port();
     try {
@@ -176,7 +184,9 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const 
 
 PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_port(pbgdpl_portal* p, int* out_port) {
   return barrier([&] {
-    if (!out_port) fail(errc::invalid_argument, "/out_port", "Tham số đầu ra \"out_port\" là NULL", "The out-parameter \"out_port\" is NULL");
+    if (!out_port)
+      fail(errc::invalid_argument, "/out_port", "Tham số đầu ra \"out_port\" là NULL",
+           "The out-parameter \"out_port\" is NULL");
     *out_port = 0;
     with_handle(p, handle_type::portal, "portal", [&] { *out_port = p->port; });
   });
@@ -186,7 +196,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_stop(pbgdpl_portal* p) {
   return barrier([&] {
     if (!p) return;
     if (!unregister_handle(p, handle_type::portal))
-      fail(errc::invalid_argument, "/portal", "pbgdpl_portal đã dừng hoặc không hợp lệ", "pbgdpl_portal is stopped or was never started");
+      fail(errc::invalid_argument, "/portal", "pbgdpl_portal đã dừng hoặc không hợp lệ",
+           "pbgdpl_portal is stopped or was never started");
     std::unique_ptr<pbgdpl_portal> owned(p);
     owned->srv->stop();  // graceful; a handler past the grace keeps its slot (and the store) alive
   });

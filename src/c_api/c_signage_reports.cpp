@@ -19,7 +19,8 @@ namespace {
 template <class T>
 std::vector<T> list_member(const json& o, const std::string& what) {
   auto it = o.find(what);
-  if (it == o.end() || !it->is_array()) fail(errc::wrong_type, "/" + what, "\"" + what + "\" phải là mảng", "\"" + what + "\" must be an array");
+  if (it == o.end() || !it->is_array())
+    fail(errc::wrong_type, "/" + what, "\"" + what + "\" phải là mảng", "\"" + what + "\" must be an array");
   std::vector<T> out;
   out.reserve(it->size());
   for (std::size_t i = 0; i < it->size(); ++i) {
@@ -52,7 +53,8 @@ signage::schedule_set schedule_from(const json& o) {
            "Lịch phát nêu danh sách phát không có: \"" + e.playlist.value + "\"",
            "The schedule entry names a playlist that is not given: \"" + e.playlist.value + "\"");
     if (!ids.insert(e.id.value).second)
-      fail(errc::already_exists, "/entries/" + std::to_string(i) + "/id", "Hai mục lịch trùng mã \"" + e.id.value + "\"",
+      fail(errc::already_exists, "/entries/" + std::to_string(i) + "/id",
+           "Hai mục lịch trùng mã \"" + e.id.value + "\"",
            "Two schedule entries share the id \"" + e.id.value + "\"");
   }
   return s;
@@ -79,15 +81,20 @@ T decode(const char* text, const char* name) {
 
 std::string required_member(const json& o, const char* key) {
   std::string v = string_member(o, key);
-  if (v.empty()) fail(errc::missing_field, std::string("/") + key, std::string("Thiếu \"") + key + "\"", std::string("\"") + key + "\" is missing");
+  if (v.empty())
+    fail(errc::missing_field, std::string("/") + key, std::string("Thiếu \"") + key + "\"",
+         std::string("\"") + key + "\" is missing");
   return v;
 }
 
 json findings_json(const std::vector<reports::rule_finding>& fs) {
   json out = json::array();
   for (const auto& f : fs)
-    out.push_back({{"rule", f.rule}, {"severity", std::string(to_string(f.severity))}, {"vi", f.message_vi},
-                   {"en", f.message_en}, {"codes", f.codes}});
+    out.push_back({{"rule", f.rule},
+                   {"severity", std::string(to_string(f.severity))},
+                   {"vi", f.message_vi},
+                   {"en", f.message_en},
+                   {"codes", f.codes}});
   return out;
 }
 
@@ -105,18 +112,25 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_signage_timeline(const char* request_json, c
     json o = json_arg(request_json, "request_json");
     auto s = schedule_from(o);
     const std::string zone = string_member(o, "time_zone", "Asia/Ho_Chi_Minh");
-    auto z = zone == "Asia/Ho_Chi_Minh" ? signage::time_zone::vietnam() : must(signage::time_zone::locate(zone));
+    auto z =
+        zone == "Asia/Ho_Chi_Minh" ? signage::time_zone::vietnam() : must(signage::time_zone::locate(zone));
     auto day = must(parse_date(string_member(o, "day")));
     auto secs = [](timestamp t) { return static_cast<std::int64_t>(t.time_since_epoch().count()); };
     json out = json::array();
     for (const auto& x : signage::timeline(s, z, day))
-      out.push_back({{"start", secs(x.start)}, {"end", secs(x.end)}, {"entry", x.entry}, {"playlist", x.playlist},
-                     {"emergency", x.emergency}, {"fallback", x.fallback}, {"priority", x.priority}});
+      out.push_back({{"start", secs(x.start)},
+                     {"end", secs(x.end)},
+                     {"entry", x.entry},
+                     {"playlist", x.playlist},
+                     {"emergency", x.emergency},
+                     {"fallback", x.fallback},
+                     {"priority", x.priority}});
     put_json(out_json, out);
   });
 }
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_report_open_draft(pbgdpl_store* h, const char* request_json, char** out_json) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_report_open_draft(pbgdpl_store* h, const char* request_json,
+                                                      char** out_json) {
   return barrier([&] {
     out_arg(out_json, "out_json");
     auto s = shared_store(h);
@@ -124,11 +138,13 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_report_open_draft(pbgdpl_store* h, const cha
     auto who = actor_of(*s, required_member(o, "account"));
     auto period = report_period_id{required_member(o, "period")};
     auto unit = unit_id{required_member(o, "unit")};
-    put_json(out_json, to_json_value(must(reports::open_draft(*s, period, unit, who, time_member(o, "now")))));
+    put_json(out_json,
+             to_json_value(must(reports::open_draft(*s, period, unit, who, time_member(o, "now")))));
   });
 }
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_report_save_values(pbgdpl_store* h, const char* request_json, char** out_json) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_report_save_values(pbgdpl_store* h, const char* request_json,
+                                                       char** out_json) {
   return barrier([&] {
     out_arg(out_json, "out_json");
     auto s = shared_store(h);
@@ -142,7 +158,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_report_save_values(pbgdpl_store* h, const ch
         fail(errc::wrong_type, "/expected_version", "Phải là số nguyên dương", "Must be a positive integer");
       expected = it->get<std::uint64_t>();
     }
-    put_json(out_json, to_json_value(must(reports::save_values(*s, id, std::move(values), who, time_member(o, "now"), expected))));
+    put_json(out_json, to_json_value(must(reports::save_values(*s, id, std::move(values), who,
+                                                               time_member(o, "now"), expected))));
   });
 }
 
@@ -153,21 +170,28 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_report_validate(const char* template_json, c
     auto tmpl = decode<report_template>(template_json, "template_json");
     auto sub = decode<report_submission>(submission_json, "submission_json");
     // Checked as the submission would be when sent: required values must be there.
-    if (sub.state == submission_state::draft || sub.state == submission_state::returned) sub.state = submission_state::submitted;
+    if (sub.state == submission_state::draft || sub.state == submission_state::returned)
+      sub.state = submission_state::submitted;
     validator v;
     validate_against(sub, tmpl, v);
     json errors = json::array();
     for (const auto& e : v.problems())
-      errors.push_back({{"code", std::string(errc_name(e.code))}, {"path", e.path}, {"vi", e.message_vi}, {"en", e.message_en}});
+      errors.push_back({{"code", std::string(errc_name(e.code))},
+                        {"path", e.path},
+                        {"vi", e.message_vi},
+                        {"en", e.message_en}});
     auto findings = reports::check_rules(tmpl, sub);
     bool blocking = false;
     for (const auto& f : findings) blocking = blocking || f.severity == rule_severity::blocking;
-    put_json(out_json, json{{"valid", errors.empty() && !blocking}, {"errors", errors}, {"findings", findings_json(findings)}});
+    put_json(out_json, json{{"valid", errors.empty() && !blocking},
+                            {"errors", errors},
+                            {"findings", findings_json(findings)}});
   });
 }
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_report_submit(pbgdpl_store* h, const char* request_json, const char* secret_key,
-                                                  const char* password, char** out_json) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_report_submit(pbgdpl_store* h, const char* request_json,
+                                                  const char* secret_key, const char* password,
+                                                  char** out_json) {
   return barrier([&] {
     if (out_json) *out_json = nullptr;
     auto s = shared_store(h);
@@ -184,7 +208,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_report_submit(pbgdpl_store* h, const char* r
     auto who = actor_of(*s, required_member(o, "account"));
     auto id = submission_id{required_member(o, "submission_id")};
     auto r = must(reports::submit_with_findings(*s, id, who, *k, time_member(o, "now")));
-    put_json(out_json, json{{"submission", to_json_value(r.submission)}, {"warnings", findings_json(r.warnings)}});
+    put_json(out_json,
+             json{{"submission", to_json_value(r.submission)}, {"warnings", findings_json(r.warnings)}});
   });
 }
 

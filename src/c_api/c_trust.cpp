@@ -53,7 +53,8 @@ E enum_member(const json& o, const char* key) {
   if (auto v = enum_from_string<E>(s)) return *v;
   std::string names;
   for (const auto& [v, n] : enum_names<E>::values) names += (names.empty() ? "" : ", ") + std::string(n);
-  fail(errc::invalid_argument, std::string("/") + key, "Giá trị không hợp lệ \"" + s + "\" (chọn: " + names + ")",
+  fail(errc::invalid_argument, std::string("/") + key,
+       "Giá trị không hợp lệ \"" + s + "\" (chọn: " + names + ")",
        "Invalid value \"" + s + "\" (one of: " + names + ")");
 }
 
@@ -78,14 +79,16 @@ trust::keyring keyring_from(const json& j) {
   trust::keyring ring;
   auto roots = j.find("roots");
   if (roots == j.end() || !roots->is_array() || roots->empty())
-    fail(errc::invalid_argument, "/keyring_json/roots", "Cần ít nhất một khóa gốc (\"roots\")", "At least one root key (\"roots\") is needed");
+    fail(errc::invalid_argument, "/keyring_json/roots", "Cần ít nhất một khóa gốc (\"roots\")",
+         "At least one root key (\"roots\") is needed");
   for (std::size_t i = 0; i < roots->size(); ++i) {
     const json& r = (*roots)[i];
     const std::string at = "/keyring_json/roots/" + std::to_string(i);
     if (!r.is_object()) fail(errc::wrong_type, at, "Khóa gốc phải là đối tượng", "A root must be an object");
     try {
       const std::string authority = string_member(r, "authority");
-      if (authority.empty()) fail(errc::missing_field, "/authority", "Thiếu \"authority\"", "\"authority\" is missing");
+      if (authority.empty())
+        fail(errc::missing_field, "/authority", "Thiếu \"authority\"", "\"authority\" is missing");
       const std::string key = string_member(r, "key");
       trust::authority_scope sc;
       if (r.contains("level") && !r["level"].is_null()) {
@@ -94,9 +97,13 @@ trust::keyring keyring_from(const json& j) {
           fail(errc::invalid_argument, "/level", "Cần một vai trò phê duyệt", "An approver role is needed");
       }
       if (auto p = r.find("parents"); p != r.end() && !p->is_null()) {
-        if (!p->is_object()) fail(errc::wrong_type, "/parents", "\"parents\" phải là đối tượng", "\"parents\" must be an object");
+        if (!p->is_object())
+          fail(errc::wrong_type, "/parents", "\"parents\" phải là đối tượng",
+               "\"parents\" must be an object");
         for (auto it = p->begin(); it != p->end(); ++it) {
-          if (!it->is_string()) fail(errc::wrong_type, "/parents", "\"parents\" phải là chuỗi", "\"parents\" values must be strings");
+          if (!it->is_string())
+            fail(errc::wrong_type, "/parents", "\"parents\" phải là chuỗi",
+                 "\"parents\" values must be strings");
           sc.parents[it.key()] = it->get<std::string>();
         }
       }
@@ -107,10 +114,13 @@ trust::keyring keyring_from(const json& j) {
     }
   }
   if (auto d = j.find("delegations"); d != j.end() && !d->is_null()) {
-    if (!d->is_array()) fail(errc::wrong_type, "/keyring_json/delegations", "\"delegations\" phải là mảng", "\"delegations\" must be an array");
+    if (!d->is_array())
+      fail(errc::wrong_type, "/keyring_json/delegations", "\"delegations\" phải là mảng",
+           "\"delegations\" must be an array");
     for (std::size_t i = 0; i < d->size(); ++i) {
       if (!(*d)[i].is_string())
-        fail(errc::wrong_type, "/keyring_json/delegations/" + std::to_string(i), "Cần văn bản .minisig", "A .minisig text is needed");
+        fail(errc::wrong_type, "/keyring_json/delegations/" + std::to_string(i), "Cần văn bản .minisig",
+             "A .minisig text is needed");
       auto r = ring.add_delegation((*d)[i].get<std::string>());
       if (!r) {
         error e = r.err();
@@ -147,8 +157,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_key_generate(char** out_secret_key, char** o
   return st;
 }
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_sign(const char* secret_key, const char* password, const void* data, size_t size,
-                                         const char* trusted_comment, char** out_signature) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_sign(const char* secret_key, const char* password, const void* data,
+                                         size_t size, const char* trusted_comment, char** out_signature) {
   return barrier([&] {
     out_arg(out_signature, "out_signature");
     auto content = bytes_arg(data, size, "data");
@@ -162,8 +172,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_sign(const char* secret_key, const char* pas
   });
 }
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_verify(const char* public_key, const char* signature, const void* data, size_t size,
-                                           char** out_json) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_verify(const char* public_key, const char* signature, const void* data,
+                                           size_t size, char** out_json) {
   return barrier([&] {
     if (out_json) *out_json = nullptr;
     auto content = bytes_arg(data, size, "data");
@@ -189,8 +199,9 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_approval_sign(const char* secret_key, const 
   });
 }
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_approval_verify(const char* keyring_json, const char* signature, const void* data,
-                                                    size_t size, const char* options_json, char** out_json) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_approval_verify(const char* keyring_json, const char* signature,
+                                                    const void* data, size_t size, const char* options_json,
+                                                    char** out_json) {
   return barrier([&] {
     if (out_json) *out_json = nullptr;
     auto content = bytes_arg(data, size, "data");
@@ -204,8 +215,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_approval_verify(const char* keyring_json, co
 }
 
 PBGDPL_C_API pbgdpl_c_status pbgdpl_delegation_sign(const char* root_secret_key, const char* password,
-                                                    const char* approver_public_key, const char* delegation_json,
-                                                    char** out_signature) {
+                                                    const char* approver_public_key,
+                                                    const char* delegation_json, char** out_signature) {
   return barrier([&] {
     out_arg(out_signature, "out_signature");
     auto root = secret_key_arg(root_secret_key, password, "root_secret_key");
@@ -223,14 +234,17 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_delegation_sign(const char* root_secret_key,
     for (auto u : d->uses)
       if (!role_may_approve(d->approver_role, u))
         fail(errc::permission_denied, "/delegation_json/uses",
-             "Vai trò " + std::string(to_string(d->approver_role)) + " không được phê duyệt cho mục đích " + std::string(to_string(u)),
-             "Role " + std::string(to_string(d->approver_role)) + " may not approve for use " + std::string(to_string(u)));
+             "Vai trò " + std::string(to_string(d->approver_role)) + " không được phê duyệt cho mục đích " +
+                 std::string(to_string(u)),
+             "Role " + std::string(to_string(d->approver_role)) + " may not approve for use " +
+                 std::string(to_string(u)));
     *out_signature = dup(trust::sign_delegation(root, *d).to_text());
   });
 }
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_pack(const char* path, const char* secret_key, const char* password,
-                                                const char* options_json, char** out_json) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_pack(const char* path, const char* secret_key,
+                                                const char* password, const char* options_json,
+                                                char** out_json) {
   return barrier([&] {
     if (out_json) *out_json = nullptr;
     const std::string p = text_arg(path, "path");
@@ -240,12 +254,16 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_pack(const char* path, const char* se
     po.content_id = string_member(o, "content_id");
     po.title = string_member(o, "title");
     if (auto m = o.find("metadata"); m != o.end() && !m->is_null()) {
-      if (!m->is_object()) fail(errc::wrong_type, "/metadata", "\"metadata\" phải là đối tượng", "\"metadata\" must be an object");
+      if (!m->is_object())
+        fail(errc::wrong_type, "/metadata", "\"metadata\" phải là đối tượng",
+             "\"metadata\" must be an object");
       po.metadata = *m;
     }
     po.created_at = time_member(o, "created_at");
     json sj = o.contains("statement") ? o["statement"] : json::object();
-    if (!sj.is_object()) fail(errc::wrong_type, "/statement", "\"statement\" phải là đối tượng", "\"statement\" must be an object");
+    if (!sj.is_object())
+      fail(errc::wrong_type, "/statement", "\"statement\" phải là đối tượng",
+           "\"statement\" must be an object");
     sj["content_id"] = po.content_id;
     if (!sj.contains("id") || sj["id"].is_null())
       sj["id"] = po.content_id + "-" + (sj.contains("sequence") ? sj["sequence"].dump() : std::string("0"));
@@ -255,8 +273,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_pack(const char* path, const char* se
   });
 }
 
-PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_verify(const char* path, const char* keyring_json, const char* options_json,
-                                                  char** out_json) {
+PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_verify(const char* path, const char* keyring_json,
+                                                  const char* options_json, char** out_json) {
   return barrier([&] {
     if (out_json) *out_json = nullptr;
     const std::string p = text_arg(path, "path");
@@ -265,11 +283,13 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_verify(const char* path, const char* 
     trust::verify_context ctx{time_member(o, "at"), enum_member<approval_use>(o, "use")};
     media::verify_options vo;
     if (auto a = o.find("allow_unlisted_files"); a != o.end() && !a->is_null()) {
-      if (!a->is_boolean()) fail(errc::wrong_type, "/allow_unlisted_files", "Phải là true/false", "Must be true or false");
+      if (!a->is_boolean())
+        fail(errc::wrong_type, "/allow_unlisted_files", "Phải là true/false", "Must be true or false");
       vo.allow_unlisted_files = a->get<bool>();
     }
     auto v = must(media::verify_bundle(p, ring, ctx, nullptr, vo));
-    put_json(out_json, json{{"manifest", to_json_value(v.manifest)}, {"approval", to_json_value(v.approval)}});
+    put_json(out_json,
+             json{{"manifest", to_json_value(v.manifest)}, {"approval", to_json_value(v.approval)}});
   });
 }
 

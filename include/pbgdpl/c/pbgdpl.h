@@ -58,11 +58,11 @@ typedef enum pbgdpl_c_status {
   PBGDPL_C_OK = 0,
   PBGDPL_C_INVALID_ARGUMENT = 1, /* malformed or refused input: NULL, bad JSON/UTF-8, validation */
   PBGDPL_C_NOT_FOUND = 2,
-  PBGDPL_C_CONFLICT = 3,         /* stale version, or the id is taken (code already_exists) */
-  PBGDPL_C_SIGNATURE = 4,        /* bad signature, unknown key, tampered, expired, revoked... */
-  PBGDPL_C_ACCESS_DENIED = 5,    /* permission_denied, unauthenticated */
-  PBGDPL_C_STORAGE = 6,          /* I/O, corrupt database, full, busy, unsafe path */
-  PBGDPL_C_INTERNAL = 99         /* a bug, or an exception caught by the barrier */
+  PBGDPL_C_CONFLICT = 3,      /* stale version, or the id is taken (code already_exists) */
+  PBGDPL_C_SIGNATURE = 4,     /* bad signature, unknown key, tampered, expired, revoked... */
+  PBGDPL_C_ACCESS_DENIED = 5, /* permission_denied, unauthenticated */
+  PBGDPL_C_STORAGE = 6,       /* I/O, corrupt database, full, busy, unsafe path */
+  PBGDPL_C_INTERNAL = 99      /* a bug, or an exception caught by the barrier */
 } pbgdpl_c_status;
 
 typedef struct pbgdpl_store pbgdpl_store;   /* an open store (SQLite file or memory) */
@@ -98,8 +98,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_store_close(pbgdpl_store* store);
 /* Imports a dataset directory (`dir`, BORROWED: <key>.json files such as data/seed) in one
  * transaction, creating what the store lacks; Markdown is rendered to the *_html members.
  * *out_json (CALLER-OWNED, may be NULL if unwanted): {"<dataset key>": records created, ...}. */
-PBGDPL_C_API pbgdpl_c_status pbgdpl_store_import_dataset(pbgdpl_store* store, const char* dir, const char* actor,
-                                                         char** out_json);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_import_dataset(pbgdpl_store* store, const char* dir,
+                                                         const char* actor, char** out_json);
 
 /* The records: `kind` is a stored kind's name ("article", "legal_document", "question", "unit",
  * ...; pbgdpl_version_json lists them). `record_json` (BORROWED) is the kind's JSON object. All
@@ -110,14 +110,15 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_store_import_dataset(pbgdpl_store* store, co
  * get: NOT_FOUND when absent.
  * publish: an article or legal document to state "published" (published_at now if unset);
  *   `expected_version` 0 means any. */
-PBGDPL_C_API pbgdpl_c_status pbgdpl_store_create(pbgdpl_store* store, const char* kind, const char* record_json,
-                                                 const char* actor, char** out_json);
-PBGDPL_C_API pbgdpl_c_status pbgdpl_store_update(pbgdpl_store* store, const char* kind, const char* record_json,
-                                                 const char* actor, char** out_json);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_create(pbgdpl_store* store, const char* kind,
+                                                 const char* record_json, const char* actor, char** out_json);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_update(pbgdpl_store* store, const char* kind,
+                                                 const char* record_json, const char* actor, char** out_json);
 PBGDPL_C_API pbgdpl_c_status pbgdpl_store_get(pbgdpl_store* store, const char* kind, const char* id,
                                               char** out_json);
 PBGDPL_C_API pbgdpl_c_status pbgdpl_store_publish(pbgdpl_store* store, const char* kind, const char* id,
-                                                  uint64_t expected_version, const char* actor, char** out_json);
+                                                  uint64_t expected_version, const char* actor,
+                                                  char** out_json);
 
 /* Vietnamese search (accents optional: "ke hoach" finds "Kế hoạch"; "phrases", prefix*).
  * request_json (BORROWED): {"q": "...", "kinds": ["article", "legal_document"] (default: every
@@ -125,7 +126,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_store_publish(pbgdpl_store* store, const cha
  *   "include_unpublished": false, "unit": "...", "category": "...", "doc_type": "..."}.
  * *out_json (CALLER-OWNED): {"items": [{"kind", "id", "title", "title_html", "snippet_html",
  *   "score"}], "next_cursor": "", "approximate": false}. Unpublished content only when asked. */
-PBGDPL_C_API pbgdpl_c_status pbgdpl_store_search(pbgdpl_store* store, const char* request_json, char** out_json);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_store_search(pbgdpl_store* store, const char* request_json,
+                                                 char** out_json);
 
 /* --- Keys and signatures (minisign formats) ---------------------------------------------------- */
 
@@ -135,8 +137,8 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_key_generate(char** out_secret_key, char** o
 /* Signs `size` bytes at `data` (BORROWED; NULL allowed when size is 0) with a .key text
  * (`password` NULL for an unencrypted key). trusted_comment NULL: minisign's default.
  * *out_signature: the .minisig text, CALLER-OWNED. */
-PBGDPL_C_API pbgdpl_c_status pbgdpl_sign(const char* secret_key, const char* password, const void* data, size_t size,
-                                         const char* trusted_comment, char** out_signature);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_sign(const char* secret_key, const char* password, const void* data,
+                                         size_t size, const char* trusted_comment, char** out_signature);
 /* Verifies a .minisig text over the bytes with a .pub text (or its base64 line). SIGNATURE with
  * code unknown_key (another key), bad_signature (comment forged), tampered (content changed).
  * *out_json (CALLER-OWNED, may be NULL): {"algorithm", "key_id", "trusted_comment",
@@ -167,14 +169,15 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_approval_verify(const char* keyring_json, co
  * "uses", "valid_from", "valid_until", "sequence"}, for the approver's .pub text.
  * *out_signature: .minisig text (goes into a keyring's "delegations"), CALLER-OWNED. */
 PBGDPL_C_API pbgdpl_c_status pbgdpl_delegation_sign(const char* root_secret_key, const char* password,
-                                                    const char* approver_public_key, const char* delegation_json,
-                                                    char** out_signature);
+                                                    const char* approver_public_key,
+                                                    const char* delegation_json, char** out_signature);
 /* Packs a directory (or one file) at `path`: hashes every file into the manifest and signs it as
  * an approval. options_json: {"content_id", "title", "metadata": {}, "created_at" (default now),
  * "statement": {approver_unit, approver_role, use, valid_from, valid_until, sequence}}.
  * *out_json (CALLER-OWNED, may be NULL): the manifest. */
-PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_pack(const char* path, const char* secret_key, const char* password,
-                                                const char* options_json, char** out_json);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_bundle_pack(const char* path, const char* secret_key,
+                                                const char* password, const char* options_json,
+                                                char** out_json);
 /* Verifies a bundle end to end against a keyring (as pbgdpl_approval_verify): approval, manifest,
  * every file. options_json: {"use", "at", "allow_unlisted_files": false}. *out_json
  * (CALLER-OWNED, may be NULL): {"manifest": {...}, "approval": {...}}. Tampered: SIGNATURE. */
@@ -194,11 +197,13 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_signage_timeline(const char* request_json, c
 /* Opens (or returns) a unit's report for a period, pre-filled with the values computed from the
  * store. request_json: {"period": report period id, "unit": unit id, "account": the acting
  * account's id, "now": timestamp (default: the clock)}. *out_json: the submission (CALLER-OWNED). */
-PBGDPL_C_API pbgdpl_c_status pbgdpl_report_open_draft(pbgdpl_store* store, const char* request_json, char** out_json);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_report_open_draft(pbgdpl_store* store, const char* request_json,
+                                                      char** out_json);
 /* Changes values of a draft or returned report. request_json: {"submission_id", "account",
  * "values": [{"code", "number" | "flag" | "text", "justification"}], "now", "expected_version"
  * (optional: CONFLICT when stale)}. *out_json: the submission (CALLER-OWNED). */
-PBGDPL_C_API pbgdpl_c_status pbgdpl_report_save_values(pbgdpl_store* store, const char* request_json, char** out_json);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_report_save_values(pbgdpl_store* store, const char* request_json,
+                                                       char** out_json);
 /* Checks a submission against its template, as if being sent (required values count).
  * Both JSON BORROWED. *out_json: {"valid": bool, "errors": [{code, path, vi, en}],
  * "findings": [{rule, severity, vi, en, codes}]}. A report that fails its checks is still OK
@@ -210,8 +215,9 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_report_validate(const char* template_json, c
  * *out_json (CALLER-OWNED, may be NULL): {"submission": {...}, "warnings": [findings]}.
  * INVALID_ARGUMENT (code validation_failed, findings in details) when a blocking rule fails;
  * SIGNATURE when the key is not the account's. */
-PBGDPL_C_API pbgdpl_c_status pbgdpl_report_submit(pbgdpl_store* store, const char* request_json, const char* secret_key,
-                                                  const char* password, char** out_json);
+PBGDPL_C_API pbgdpl_c_status pbgdpl_report_submit(pbgdpl_store* store, const char* request_json,
+                                                  const char* secret_key, const char* password,
+                                                  char** out_json);
 
 /* --- Portal ----------------------------------------------------------------------------------- */
 

@@ -214,6 +214,16 @@ static void test_store(void) {
   CHECK_ERR(pbgdpl_store_create(s, "no_such_kind", "{}", NULL, &out), PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
   CHECK(pbgdpl_store_create(s, "article", "{\"title\":\"\"}", NULL, &out) == PBGDPL_C_INVALID_ARGUMENT);
   CHECK(out == NULL);
+  {
+    /* Hostile nesting: refused by the parser's depth limit, not a stack overflow. */
+    size_t n = 200000;
+    char* deep = malloc(n + 1);
+    memset(deep, '[', n);
+    deep[n] = '\0';
+    CHECK(pbgdpl_store_create(s, "article", deep, NULL, &out) == PBGDPL_C_INVALID_ARGUMENT);
+    CHECK(pbgdpl_store_search(s, deep, &out) == PBGDPL_C_INVALID_ARGUMENT);
+    free(deep);
+  }
   CHECK_ERR(pbgdpl_store_create(s, NULL, "{}", NULL, &out), PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
   CHECK_ERR(pbgdpl_store_create(s, "article", NULL, NULL, &out), PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
   CHECK_ERR(pbgdpl_store_create(s, "article", "{}", NULL, NULL), PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");

@@ -25,6 +25,10 @@ ALLOWED_WARNINGS = Counter()
 def redocly_lint(path):
     node = shutil.which("node")
     assert node, "node is missing: scripts/install-deps.sh test installs it"
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=10).stdout.strip()
+    major, minor = (int(x) for x in re.match(r"v(\d+)\.(\d+)", version).groups())
+    assert (major, minor) >= (20, 19), f"@redocly/cli 2 needs Node.js 20.19 or later, this is {version} " \
+                                       "(Debian 12's nodejs is 18: install Node.js 20 or 22, e.g. from NodeSource)"
     assert REDOCLY.exists(), f"{REDOCLY} is missing: run scripts/install-deps.sh test (npm ci in tests/tools)"
     env = dict(os.environ, REDOCLY_TELEMETRY="off", REDOCLY_SUPPRESS_UPDATE_NOTICE="true",
                REDOCLY_SUPPRESS_NOTIFICATIONS="true", NO_COLOR="1")
@@ -131,3 +135,28 @@ def test_the_index_with_a_slash_redirects_to_the_documented_one(portal):
     r = portal.get("/api/v1/")
     assert r.status == 308 and r.header("location") == "/api/v1"
     assert portal.get("/api/v1").status == 200
+
+
+def test_under_a_vendors_prefix_the_server_names_the_prefix_and_the_document_lints(tmp_path):
+    """examples/vendor_embed mounts the portal under /phap-luat: a client joining the document's
+    server URL and a documented path reaches the route, and the index with a slash redirects
+    inside the prefix."""
+    from test_vendor_embed import PREFIX, Vendor
+    v = Vendor()
+    v.start()
+    try:
+        r = v.get(PREFIX + "/api/openapi.json")
+        assert r.status == 200
+        doc = r.json()
+        assert [s["url"] for s in doc["servers"]] == [PREFIX]
+        assert v.get(doc["servers"][0]["url"] + "/api/v1/articles").status == 200
+        slash = v.get(PREFIX + "/api/v1/")
+        assert slash.status == 308 and slash.header("location") == PREFIX + "/api/v1"
+        assert v.get(PREFIX + "/api/v1").json()["openapi"] == PREFIX + "/api/openapi.json"
+        path = tmp_path / "openapi.json"
+        path.write_bytes(r.body)
+        problems, _ = redocly_lint(path)
+        bad = failures(problems)
+        assert not bad, "\n".join(bad[:40])
+    finally:
+        v.cleanup()

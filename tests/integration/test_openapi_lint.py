@@ -121,6 +121,8 @@ def test_public_reads_declare_no_key_and_writes_a_key(served):
                 assert {} not in sec or op["operationId"] == "enrolDevice", (path, method, sec)
     assert doc["paths"]["/api/v1/articles"]["get"]["security"] == [{}, {"apiKey": []}]
     assert doc["paths"]["/api/v1/banners"]["get"]["security"] == [{}]
+    # The search answers what the public sees whoever asks: no key to send.
+    assert doc["paths"]["/api/v1/search"]["get"]["security"] == [{}]
     # Who trained in what names people: never anonymous.
     assert {} not in doc["paths"]["/api/v1/attendances/{id}"]["get"]["security"]
 

@@ -1196,14 +1196,17 @@ PBGDPL_DECL json api::openapi() {
   paths["/api/v1/legal-documents/{id}"]["put"]["requestBody"]["content"]["application/json"]["schema"]["allOf"] =
       json::array({doc_ref});
   paths["/api/v1/legal-documents/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = doc_ref;
+  // The search answers what the public sees whoever asks: a key changes nothing in it, so it
+  // declares no key ([{}]); a key sent anyway must still authenticate.
   json search_responses = responses(false);
+  search_responses["401"]["description"] = "An Authorization header whose key does not authenticate";
   search_responses["429"] = {{"description", "Too many searches from this client (Retry-After: when to ask again)"},
                              {"content", {{"application/json", {{"schema", error_ref}}}}}};
   paths["/api/v1/search"] = {
       {"get", {{"summary", "Search what the public sees (published records; articles from their publication time)"},
                {"description", "Relevance is exact (the best of every match by the store's scoring) unless the answer says "
                                "approximate: true (words so common that ranking every match would pass the store's cost cap)."},
-               {"parameters", search_params}, {"security", optional_key}, {"responses", search_responses}}}};
+               {"parameters", search_params}, {"security", public_only}, {"responses", search_responses}}}};
   // Webhooks (issue 14): for callers with the right to publish at the unit; never anonymous.
   json key_only = json::array({{{"apiKey", json::array()}}});
   json webhook_body{

@@ -7,7 +7,7 @@ key's account) and read the bilingual error of a bad request. The same calls in 
 come from a client generated from /api/openapi.json (every operation has an operationId).
 
     pbgdpl_api_client.py --base http://127.0.0.1:8080 [--key-file var/demo-api-key.txt]
-                         [--unit vhxh-phuong-ha-dong] [--author acc-division-approver] [--json]
+                         [--unit vhxh-phuong-ha-dong] [--json]
 
 Without a key only the public reads run. Exit status: 0 all calls behaved, 1 one did not.
 """
@@ -54,11 +54,7 @@ class Client:
             raise ApiError(e.code, e.read().decode("utf-8", "replace")) from None
 
 
-def now_utc():
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def run(c, unit, author):
+def run(c, unit):
     out = {}
     index = c.call("GET", "/api/v1")
     out["collections"] = sorted(p for p in index["paths"] if "{" not in p)
@@ -71,17 +67,18 @@ def run(c, unit, author):
     if not c.key:
         return out
     stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+    # Only what the article says: the server owns and fills in the rest (author = the key's
+    # account, created_at, updated_at, published_at, the revision and the HTML made from the
+    # Markdown), replacing whatever a client sends there. Without "id" the server draws one.
     article = {
-        "id": "vi-du-api-" + stamp, "kind": "activity_news", "unit": unit, "author": author,
+        "id": "vi-du-api-" + stamp, "kind": "activity_news", "unit": unit, "state": "published",
         "title": "Ví dụ: bài viết gửi qua API lúc " + stamp, "summary": "Gửi từ pbgdpl_api_client.py",
         "body_markdown": "Bài viết mẫu do **ứng dụng của nhà cung cấp** gửi qua API JSON.",
         "category": "Phổ biến, giáo dục pháp luật", "tags": ["ví dụ"], "documents": [],
-        "state": "published", "revision": 1, "schema_version": 1, "version": 0,
-        # The server owns these: it sets created_at/updated_at itself and keeps its own version.
-        "created_at": now_utc(), "updated_at": now_utc(), "published_at": now_utc(),
     }
     made = c.call("POST", "/api/v1/articles", body=article)
-    out["created"] = {"id": made["id"], "version": made["version"], "state": made["state"]}
+    out["created"] = {"id": made["id"], "version": made["version"], "state": made["state"],
+                      "author": made["author"], "published_at": made.get("published_at")}
     try:
         c.call("POST", "/api/v1/articles", body=b'{"id": ')
         out["bad_request"] = "accepted (wrong)"
@@ -96,12 +93,11 @@ def main(argv=None):
     ap.add_argument("--base", default="http://127.0.0.1:8080", help="the portal's origin (and prefix)")
     ap.add_argument("--key-file", help="a file holding an API key (the demo writes var/demo-api-key.txt)")
     ap.add_argument("--unit", default="vhxh-phuong-ha-dong", help="the unit the new article belongs to")
-    ap.add_argument("--author", default="acc-division-approver", help="the account id of the key's owner")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     a = ap.parse_args(argv)
     key = open(a.key_file, encoding="utf-8").read().strip() if a.key_file else None
     try:
-        out = run(Client(a.base, key), a.unit, a.author)
+        out = run(Client(a.base, key), a.unit)
     except (ApiError, OSError) as e:
         print(f"pbgdpl_api_client: {e}", file=sys.stderr)
         return 1

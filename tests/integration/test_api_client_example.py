@@ -30,6 +30,8 @@ def test_writes_with_the_demo_key_and_reads_the_bilingual_error(portal):
     out = run_example(portal, "--key-file", str(portal.data_dir / "demo-api-key.txt"))
     made = out["created"]
     assert made["state"] == "published" and made["version"] >= 1
+    assert made["author"] == "acc-division-approver"  # the key's account, filled in by the server
+    assert made["published_at"]  # the server's time: the example sends none
     stored = portal.get("/api/v1/articles/" + made["id"]).json()
     assert stored["id"] == made["id"] and "ứng dụng của nhà cung cấp" in stored["body_html"]
     bad = out["bad_request"]

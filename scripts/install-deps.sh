@@ -25,14 +25,16 @@ pkgs=("${build_pkgs[@]}")
 # (a nodejs package that bundles npm conflicts with Debian's npm package).
 [ "$what" = build ] || command -v npm >/dev/null || pkgs+=(nodejs npm)
 
-# axe-core and vnu-jar (the Nu HTML checker) for tests/browser, exactly as locked, only when the
-# lock changed since the last install. --ignore-scripts: vnu-jar's postinstall would download a
+# axe-core and vnu-jar (the Nu HTML checker) for tests/browser and @redocly/cli (the OpenAPI
+# lint, tests/integration/test_openapi_lint.py; Node.js 20.19 or later), exactly as locked, only
+# when the lock changed since the last install or a checker is missing. --ignore-scripts: vnu-jar's postinstall would download a
 # Java runtime; the tests run vnu.jar on Debian's Java instead.
 npm_tools() {
   local dir="$root/tests/tools"
   local stamp="$dir/node_modules/.package-lock.json"
   if [ -f "$stamp" ] && [ -f "$dir/node_modules/axe-core/axe.min.js" ] &&
-     [ -f "$dir/node_modules/vnu-jar/build/dist/vnu.jar" ] && [ ! "$dir/package-lock.json" -nt "$stamp" ]; then
+     [ -f "$dir/node_modules/vnu-jar/build/dist/vnu.jar" ] && [ -f "$dir/node_modules/@redocly/cli/bin/cli.js" ] &&
+     [ ! "$dir/package-lock.json" -nt "$stamp" ]; then
     return 0
   fi
   echo "pbgdpl: installing the test checkers (npm ci in tests/tools)"

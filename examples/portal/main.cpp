@@ -464,18 +464,9 @@ int main(int argc, char** argv) {
   portal::options opt;
   opt.base_url = "http://" + a->address + ":" + std::to_string(a->port);
   // The portal's own section is the unit that manages the schools today: the education division,
-  // or, once it has ended (the reform of 1 July 2025), the unit that took its duties over (its
-  // first successor still open, through any chain of successions: the ward's office).
+  // or, once it has ended (the reform of 1 July 2025), the unit that took its duties over.
   std::string division;
-  if (auto today = (*db)->hierarchy_at(local_date(now()))) {
-    for (const auto& u : today->units())
-      if (u.kind == unit_kind::education_division && division.empty()) division = u.id.value;
-    for (std::size_t steps = 0; !division.empty() && today->ended(division) && steps < today->size(); ++steps) {
-      auto next = today->successors(division);
-      if (next.empty()) break;
-      division = next.front()->id.value;
-    }
-  }
+  if (auto today = (*db)->hierarchy_at(local_date(now()))) division = portal::managing_unit(*today);
   opt.default_unit = division;
   if (offset != 0) opt.now = clock_now;
   if (!seed.banners.empty()) opt.city_banner = seed.banners.front();

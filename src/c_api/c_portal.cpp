@@ -40,25 +40,6 @@ struct pbgdpl_portal {
 namespace pbgdpl::c_api {
 namespace {
 
-// The unit that manages the schools today: the education division, or the unit that took its
-// duties over once it ended (its first open successor); else the root.
-std::string managing_unit(store::store& db) {
-  std::string division;
-  auto today = db.hierarchy_at(local_date(now()));
-  if (!today) return division;
-  for (const auto& u : today->units())
-    if (u.kind == unit_kind::education_division && division.empty()) division = u.id.value;
-  for (std::size_t steps = 0; !division.empty() && today->ended(division) && steps < today->size(); ++steps) {
-    auto next = today->successors(division);
-    if (next.empty()) break;
-    division = next.front()->id.value;
-  }
-  if (division.empty())
-    for (const auto& u : today->units())
-      if (!u.parent) return u.id.value;
-  return division;
-}
-
 // Host and unit names: printable text without controls ("127.0.0.1\0x" or a newline is refused).
 std::string plain_member(const json& o, const char* key, std::string fallback) {
   std::string s = string_member(o, key, std::move(fallback));
@@ -166,7 +147,12 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const 
       portal::options opt;
       const auto h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
       opt.base_url = "http://" + h + ":" + std::to_string(p->port);
-      opt.default_unit = unit_arg.empty() ? managing_unit(db) : unit_arg;
+      if (unit_arg.empty()) {
+        auto today = db.hierarchy_at(local_date(now()));
+        opt.default_unit = today ? portal::managing_unit(*today) : std::string();
+      } else {
+        opt.default_unit = unit_arg;
+      }
       opt.authenticate = portal::store_key_authenticator(*p->s->accounts);
       opt.units = std::make_shared<portal::live_units>(db);
       opt.authorize = portal::account_authorizer(db, opt.units);

@@ -62,23 +62,6 @@ struct handler_slot {
 
 // The unit that manages the schools today: the education division, or the unit that took its
 // duties over once it ended (its first open successor).
-std::string managing_unit(store::store& db) {
-  std::string division;
-  auto today = db.hierarchy_at(local_date(now()));
-  if (!today) return division;
-  for (const auto& u : today->units())
-    if (u.kind == unit_kind::education_division && division.empty()) division = u.id.value;
-  for (std::size_t steps = 0; !division.empty() && today->ended(division) && steps < today->size(); ++steps) {
-    auto next = today->successors(division);
-    if (next.empty()) break;
-    division = next.front()->id.value;
-  }
-  if (division.empty())
-    for (const auto& u : today->units())
-      if (!u.parent) return u.id.value;
-  return division;
-}
-
 // The server's methods run without the GIL (start, stop, ...): they report errors by throwing
 // pbgdpl::exception, which the module translates once the GIL is back (raise() needs the GIL).
 template <class T>
@@ -269,7 +252,12 @@ class portal_server {
     auto h = cfg_.host.find(':') != std::string::npos ? "[" + cfg_.host + "]" : cfg_.host;
     auto base = "http://" + h + ":" + std::to_string(port_);
     opt.base_url = base;
-    unit_ = cfg_.default_unit.empty() ? managing_unit(db) : cfg_.default_unit;
+    if (cfg_.default_unit.empty()) {
+      auto today = db.hierarchy_at(local_date(now()));
+      unit_ = today ? portal::managing_unit(*today) : std::string();
+    } else {
+      unit_ = cfg_.default_unit;
+    }
     opt.default_unit = unit_;
     if (!cfg_.page_cache) opt.cache.max_entries = 0;
     opt.authenticate = portal::store_key_authenticator(*accounts_);

@@ -37,6 +37,13 @@ result<std::shared_ptr<const unit_snapshot>> load_units(store::store& db, date o
 // The same on today's date in Vietnam.
 result<std::shared_ptr<const unit_snapshot>> load_units(store::store& db);
 
+// The unit whose section a portal serves by default (options::default_unit) in the hierarchy of
+// a day: the education division, or, once it ended (the reform of 1 July 2025), its first
+// successor still open through any chain of successions (the ward's office); with no division,
+// the first unit without a parent; "" for an empty tree. The demo program, the Python Portal and
+// the C API all start from it.
+std::string managing_unit(const unit_directory& today);
+
 // The current snapshot, shared by the pages, the API and the authorizer. A request holds the
 // snapshot it started with; changed() makes the next get() read the store again (once, whatever
 // the number of requests waiting).

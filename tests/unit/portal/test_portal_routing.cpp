@@ -4,6 +4,8 @@
 // it; and the router's mounts (parameters, a root mount, handlers) behave as documented.
 #include "portal_fixture.hpp"
 
+#include <set>
+
 using namespace pbgdpl;
 using pbgdpl_test::portal_fixture;
 
@@ -243,9 +245,53 @@ TEST_CASE("portal: the API index and OpenAPI document name the prefix the API is
   CHECK(index["paths"]["/api/v1/articles"] == "/phap-luat/api/v1/articles");
   CHECK(index["openapi"] == "/phap-luat/api/openapi.json");
   auto spec = json::parse(std::string(get("/phap-luat/api/openapi.json").body_view()));
+  REQUIRE(spec["servers"].size() == 1);
   CHECK(spec["servers"][0]["url"] == "/phap-luat");
+  // At the root the server is "/" (Redocly's no-empty-servers: a document without one is an error).
   auto root = json::parse(std::string(f.get("/api/openapi.json").body_view()));
-  CHECK(!root.contains("servers"));  // at the root the default server "/" is right
+  REQUIRE(root["servers"].size() == 1);
+  CHECK(root["servers"][0]["url"] == "/");
+  // The index with a slash, as the README prints it, is a redirect to the documented one, under the prefix too.
+  auto slash = get("/phap-luat/api/v1/");
+  CHECK(slash.code == http::status::permanent_redirect);
+  CHECK(slash.get("Location") == "/phap-luat/api/v1");
+  CHECK(f.get("/api/v1/").get("Location") == "/api/v1");
+}
+
+// Issue 20: clients generated from the document call operations by their operationId and pass
+// the credentials each declares, so every operation has both.
+TEST_CASE("portal: every OpenAPI operation has a unique operationId, a declared tag, security and a 4xx") {
+  const auto doc = portal::api::openapi();
+  std::set<std::string> ids, tags;
+  for (const auto& t : doc["tags"]) tags.insert(t["name"].get<std::string>());
+  std::size_t operations = 0;
+  for (const auto& [path, item] : doc["paths"].items())
+    for (const auto& [method, op] : item.items()) {
+      CAPTURE(path);
+      CAPTURE(method);
+      ++operations;
+      REQUIRE(op.contains("operationId"));
+      CHECK(ids.insert(op["operationId"].get<std::string>()).second);
+      REQUIRE(op.contains("tags"));
+      CHECK(tags.count(op["tags"][0].get<std::string>()) == 1);
+      REQUIRE(op.contains("security"));
+      CHECK(!op["security"].empty());
+      bool client_error = false;
+      for (const auto& [code, _] : op["responses"].items()) client_error = client_error || code.starts_with("4");
+      CHECK(client_error);
+      // A write is never declared open to anonymous callers (only a device's first contact is).
+      if (method != "get" && op["operationId"] != "enrolDevice") CHECK(!op["security"].contains(json::object()));
+    }
+  CHECK(operations >= 90);
+  // The rule names a collection's operations; the names are a contract (append only).
+  CHECK(doc["paths"]["/api/v1/articles"]["get"]["operationId"] == "listArticles");
+  CHECK(doc["paths"]["/api/v1/articles/{id}"]["delete"]["operationId"] == "archiveArticle");
+  CHECK(doc["paths"]["/api/v1/display-status/{id}"]["get"]["operationId"] == "getDisplayStatus");
+  CHECK(doc["paths"]["/api/v1/search"]["get"]["operationId"] == "searchRecords");
+  // Public reads: no key ({}) beside the optional one; private ones need the key.
+  CHECK(doc["paths"]["/api/v1/articles"]["get"]["security"] == json::parse(R"([{}, {"apiKey": []}])"));
+  CHECK(doc["paths"]["/api/v1/attendances"]["get"]["security"] == json::parse(R"([{"apiKey": []}])"));
+  CHECK(doc["info"]["license"]["name"] == "MIT");
 }
 
 TEST_CASE("portal: redirects keep the reader's language") {

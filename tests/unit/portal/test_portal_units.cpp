@@ -6,6 +6,7 @@
 
 #include <pbgdpl/model/unit_directory.hpp>
 #include <pbgdpl/portal/auth.hpp>
+#include <pbgdpl/portal/units.hpp>
 #include <pbgdpl/trust/permissions.hpp>
 #include <pbgdpl/trust/tokens.hpp>
 
@@ -230,4 +231,28 @@ TEST_CASE("portal: with 3,000 schools under the division, its pages list the sch
   CHECK(school.body_view().find("tin-truong-2999") != std::string_view::npos);
   CHECK(school.body_view().find("pgddt-trien-khai-kh19") == std::string_view::npos);
   CHECK(f.get("/don-vi/bench-th-5/pbgdpl/bai-viet/tin-truong-2999").code == http::status::not_found);
+}
+
+TEST_CASE("managing_unit: the division, its open successor after it ended, the root without one, and a cycle of successions ends") {
+  using namespace std::chrono;
+  const date before{year{2025} / 6 / 30}, after{year{2025} / 7 / 2};
+  auto pgd = mk("pgd", unit_kind::education_division, "quan");
+  pgd.closed_on = date{year{2025} / 6 / 30};
+  pgd.successors.push_back({succession_kind::duties_transferred_to, unit_id{"phuong"}, "1656/NQ-UBTVQH15", {}, {}});
+  auto phuong = mk("phuong", unit_kind::ward, "ha-noi");
+  phuong.opened_on = date{year{2025} / 7 / 1};
+  std::vector<unit> all{mk("ha-noi", unit_kind::city), mk("quan", unit_kind::district, "ha-noi"), pgd, phuong,
+                        mk("th-a", unit_kind::school, "pgd")};
+  CHECK(portal::managing_unit(unit_directory::at(all, before)) == "pgd");
+  CHECK(portal::managing_unit(unit_directory::at(all, after)) == "phuong");
+  // No division at all: the first unit without a parent.
+  CHECK(portal::managing_unit(unit_directory({mk("so", unit_kind::department, "ha-noi"), mk("ha-noi", unit_kind::city)})) == "ha-noi");
+  CHECK(portal::managing_unit(unit_directory(std::vector<unit>{})).empty());
+  // Damaged data: two ended divisions naming each other. The walk stops within the tree's size.
+  auto a = mk("pgd-a", unit_kind::education_division), b = mk("pgd-b", unit_kind::education_division);
+  a.closed_on = b.closed_on = date{year{2020} / 1 / 1};
+  a.successors.push_back({succession_kind::merged_into, unit_id{"pgd-b"}, "1/QĐ", {}, {}});
+  b.successors.push_back({succession_kind::merged_into, unit_id{"pgd-a"}, "2/QĐ", {}, {}});
+  auto got = portal::managing_unit(unit_directory::at({a, b}, after));
+  CHECK((got == "pgd-a" || got == "pgd-b"));
 }

@@ -5,6 +5,7 @@
 #include <pbgdpl/store/import.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -309,4 +310,24 @@ TEST_CASE_TEMPLATE("with visible_at, scheduled articles are left out of search a
   std::set<std::string> listed;
   for (const auto& a : s->list<article>(q).value().items) listed.insert(a.id.value);
   CHECK(listed == std::set<std::string>{"da-dang", "dung-luc"});
+}
+
+TEST_CASE("a dataset directory's files are read with a bound: a file larger than the parser takes is refused by name before it is read whole") {
+  temp_dir dir;
+  {
+    std::ofstream(dir.path / "articles.json") << "[]";
+    std::ofstream big(dir.path / "units.json", std::ios::binary);
+    std::string chunk(1 << 20, ' ');
+    for (unsigned i = 0; i <= PBGDPL_MAX_JSON_BYTES / chunk.size(); ++i) big << chunk;  // 1 MiB past the bound
+  }
+  auto r = read_dataset_directory(dir.path);
+  REQUIRE_FALSE(r);
+  CHECK(r.err().code == errc::too_large);
+  CHECK(r.err().path == "units.json");
+  CHECK(r.err().message_en.find("too large") != std::string::npos);
+  std::filesystem::resize_file(dir.path / "units.json", 0);
+  std::ofstream(dir.path / "units.json") << "[]";
+  auto ok = read_dataset_directory(dir.path);
+  REQUIRE(ok);
+  CHECK(ok->size() == 2);
 }

@@ -222,3 +222,40 @@ TEST_CASE("packing refuses links inside a directory bundle") {
   REQUIRE_FALSE(r);
   CHECK(r.err().code == errc::unsafe_path);
 }
+
+TEST_CASE("a file whose name is NFD on disk (from macOS) packs and verifies, and an NFD twin of a listed file is refused") {
+  authority a;
+  const std::string nfc = "\xC4\x90\xC3\xA0o t\xE1\xBA\xA1o.txt";          // "Đào tạo.txt", precomposed
+  const std::string nfd = "\xC4\x90" "a\xCC\x80" "o ta\xCC\xA3o.txt";       // the same name, decomposed
+  REQUIRE(text::nfc(nfd).value() == nfc);
+  auto dir = scratch("bundle_nfd") / "b";
+  std::filesystem::create_directories(dir / ("th\xC6\xB0 m\xE1\xBB\xA5" "c"));   // "thư mục" (NFC)
+  write(dir / nfd, "Luật Giáo dục 2019");
+  write(dir / ("th\xC6\xB0 m\xE1\xBB\xA5" "c") / nfd, "Luật Trẻ em 2016");
+  auto m = a.pack(dir, "nfd");
+  REQUIRE(m.files.size() == 2);
+  CHECK(m.files[1].path == nfc);  // recorded in NFC, as every name the library stores (sorted: "t" < "Đ")
+  CHECK(m.files[0].path == "th\xC6\xB0 m\xE1\xBB\xA5" "c/" + nfc);
+  CHECK(a.verify(dir) == errc::ok);
+  // A changed NFD file is still caught through its NFC name.
+  write(dir / nfd, "Luật Giáo dục 2005");
+  CHECK(a.verify(dir) == errc::tampered);
+  write(dir / nfd, "Luật Giáo dục 2019");
+  REQUIRE(a.verify(dir) == errc::ok);
+
+  // Packed with the NFC name only; a twin under the NFD name appears later: a file nobody approved.
+  auto dir2 = scratch("bundle_nfd_twin") / "b";
+  std::filesystem::create_directories(dir2);
+  write(dir2 / nfc, "đã duyệt");
+  a.pack(dir2, "twin");
+  REQUIRE(a.verify(dir2) == errc::ok);
+  write(dir2 / nfd, "chưa duyệt");
+  CHECK(a.verify(dir2) == errc::tampered);
+
+  // A single-file bundle whose file name is NFD.
+  auto one = scratch("bundle_nfd_single");
+  std::filesystem::create_directories(one);
+  write(one / nfd, noise(5000, 9));
+  a.pack(one / nfd, "single");
+  CHECK(a.verify(one / nfd) == errc::ok);
+}

@@ -7,6 +7,8 @@
 #include "../../core/media_types.hpp"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
 
 #include <sodium.h>
@@ -188,15 +190,41 @@ PBGDPL_DECL result<void> verify_files(const bundle_layout& l, const bundle_manif
   if (auto r = check(m); !r) return r.err();
   std::uint64_t total = 0, before = 0;
   for (auto& f : m.files) total += f.size;
-  std::set<std::string> listed;
-  std::set<std::string> real_dirs;  // parent prefixes already found to be directories, not links
+  std::set<std::string> verified;    // the names on disk whose content was checked
+  std::set<std::string> real_dirs;   // parent prefixes already found to be directories, not links
+  // The manifest names files in NFC (pack normalises); a file system may hold the same name in
+  // NFD (copied from macOS, unpacked from some archives). When a listed name is not on disk as
+  // it is written, the file is looked up by its NFC form among the names that are (built once).
+  std::optional<std::map<std::string, std::string>> on_disk;  // NFC name -> name on disk
+  auto disk_name = [&](const std::string& want) -> result<std::string> {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(l.root / fs::path(want), ec))) return want;
+    if (!on_disk) {
+      on_disk.emplace();
+      auto present = detail::list_files(l);
+      if (!present) return present.err();
+      for (auto& name : *present) {
+        auto key = text::nfc(name);
+        if (!key) continue;  // not UTF-8: cannot be any listed name
+        if (!on_disk->emplace(*key, name).second)
+          return error(errc::tampered, "/files", "Hai tệp trùng tên khi chuẩn hoá Unicode: " + *key,
+                       "Two files have the same name once Unicode-normalised: " + *key);
+      }
+    }
+    auto key = text::nfc(want);
+    if (key)
+      if (auto it = on_disk->find(*key); it != on_disk->end()) return it->second;
+    return want;  // not there under any form: opening it reports the missing file
+  };
   for (auto& f : m.files) {
-    listed.insert(f.path);
-    auto p = l.root / fs::path(f.path);
+    auto name = disk_name(l.single_file ? *l.single_file : f.path);
+    if (!name) return name.err();
+    verified.insert(*name);
+    auto p = l.root / fs::path(*name);
     // Every parent segment must be a real directory inside the root, not a link out of it. Each
     // prefix is checked once for the whole manifest; the last segment is opened with O_NOFOLLOW.
-    for (std::size_t slash = f.path.find('/'); slash != std::string::npos; slash = f.path.find('/', slash + 1)) {
-      std::string prefix = f.path.substr(0, slash);
+    for (std::size_t slash = name->find('/'); slash != std::string::npos; slash = name->find('/', slash + 1)) {
+      std::string prefix = name->substr(0, slash);
       if (real_dirs.count(prefix)) continue;
       std::error_code ec;
       auto st = fs::symlink_status(l.root / fs::path(prefix), ec);
@@ -225,8 +253,9 @@ PBGDPL_DECL result<void> verify_files(const bundle_layout& l, const bundle_manif
   if (!l.single_file && !opt.allow_unlisted_files) {
     auto present = detail::list_files(l);
     if (!present) return present.err();
+    // By the name on disk: a twin of a listed file under another normal form is unlisted.
     for (auto& p : *present)
-      if (!listed.count(p))
+      if (!verified.count(p))
         return error(errc::tampered, "/files", "Tệp không có trong bản kê: " + p, "File not in the manifest: " + p);
   }
   return {};
@@ -247,7 +276,7 @@ PBGDPL_DECL result<verified_bundle> verify_bundle(const fs::path& source, const 
   if (!m) return m.err();
   if (m->content_id != st->content_id)
     return error(errc::tampered, "/content_id", "Mã nội dung của bản kê khác phê duyệt", "The manifest's content id differs from the approval's");
-  if (l.single_file && (m->files.size() != 1 || m->files[0].path != *l.single_file))
+  if (l.single_file && (m->files.size() != 1 || text::nfc(m->files[0].path).value_or("") != text::nfc(*l.single_file).value_or("/")))
     return error(errc::tampered, "/files", "Bản kê không thuộc tệp này", "The manifest does not describe this file");
   if (auto r = verify_files(l, *m, opt); !r) return r.err();
   if (seen) *seen = std::move(*probe);  // the approval's sequence, recorded under its scope

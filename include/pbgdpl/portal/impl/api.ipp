@@ -845,7 +845,7 @@ PBGDPL_DECL void api::build() {
   routes_->get("/openapi.json", [this](http::request& req) {
     auto doc = openapi();
     // Its paths start at /api; under a vendor's prefix (or a proxy's) the server URL says where.
-    if (auto base = api_detail::site_base(opt_, req); !base.empty()) doc["servers"] = json::array({json{{"url", base}}});
+    if (auto base = api_detail::site_base(opt_, req); !base.empty()) doc["servers"][0]["url"] = base;
     auto r = http::response::json(doc);
     r.cacheable = true;
     return r;
@@ -857,6 +857,11 @@ PBGDPL_DECL void api::build() {
     for (const auto& [path, _] : doc["paths"].items()) links[path] = base + path;
     return http::response::json(
         {{"version", PBGDPL_VERSION_STRING}, {"openapi", mount_base(opt_, req) + "/openapi.json"}, {"paths", links}});
+  });
+  // The README and the demo print /api/v1/: one URL for the index (the documented one, without
+  // the slash Redocly's no-path-trailing-slash refuses), the other a permanent redirect to it.
+  routes_->get("/v1/", [this](http::request& req) {
+    return http::response::redirect(mount_base(opt_, req) + "/v1", http::status::permanent_redirect);
   });
   routes_->get("/v1/search", [this](http::request& req) { return search(req); });
   collection<article>("articles", true);
@@ -995,6 +1000,104 @@ PBGDPL_DECL json api::legal_document_schema() {
                                      {"size", {{"type", "integer"}}}}}}}}}}}};
 }
 
+namespace detail {
+// How clients generated from the document name things (issue 20). A collection's five operations
+// follow one rule, list<Many>, get<One>, create<One>, update<One>, archive<One> (listArticles,
+// getArticle, ...); every other operation is named in openapi_names below. The names are the
+// contract of every generated client: renaming one breaks vendors' code, so append only.
+struct openapi_collection {
+  std::string_view path, one, many, tag;
+};
+inline constexpr openapi_collection openapi_collections[] = {
+    {"articles", "Article", "Articles", "Articles"},
+    {"legal-documents", "LegalDocument", "LegalDocuments", "LegalDocuments"},
+    {"questions", "Question", "Questions", "Questions"},
+    {"units", "Unit", "Units", "Units"},
+    {"media", "Media", "Media", "Media"},
+    {"display-groups", "DisplayGroup", "DisplayGroups", "Signage"},
+    {"displays", "Display", "Displays", "Signage"},
+    {"layouts", "Layout", "Layouts", "Signage"},
+    {"playlists", "Playlist", "Playlists", "Signage"},
+    {"schedules", "Schedule", "Schedules", "Signage"},
+    {"play-records", "PlayRecord", "PlayRecords", "Signage"},
+    {"display-status", "DisplayStatus", "DisplayStatuses", "Signage"},
+    {"training-courses", "TrainingCourse", "TrainingCourses", "Training"},
+    {"attendances", "Attendance", "Attendances", "Training"},
+    {"channels", "Channel", "Channels", "Channels"},
+    {"channel-posts", "ChannelPost", "ChannelPosts", "Channels"},
+};
+struct openapi_name {
+  std::string_view method, path, operation_id, tag;
+};
+inline constexpr openapi_name openapi_names[] = {
+    {"get", "/api/openapi.json", "getOpenApiDocument", "Portal"},
+    {"get", "/api/v1", "getApiIndex", "Portal"},
+    {"get", "/api/v1/banners", "listBanners", "Portal"},
+    {"get", "/api/v1/search", "searchRecords", "Search"},
+    {"get", "/api/v1/compliance", "getComplianceKpis", "Compliance"},
+    {"get", "/api/v1/webhooks", "listWebhooks", "Webhooks"},
+    {"post", "/api/v1/webhooks", "createWebhook", "Webhooks"},
+    {"get", "/api/v1/webhooks/{id}", "getWebhook", "Webhooks"},
+    {"get", "/api/v1/webhooks/{id}/deliveries", "listWebhookDeliveries", "Webhooks"},
+    {"post", "/api/v1/signage/enrol", "enrolDevice", "SignageDevices"},
+    {"get", "/api/v1/signage/manifest", "getDeviceManifest", "SignageDevices"},
+    {"get", "/api/v1/signage/content/{blake2b}", "getDeviceContent", "SignageDevices"},
+    {"post", "/api/v1/signage/plays", "submitPlays", "SignageDevices"},
+    {"post", "/api/v1/signage/heartbeat", "sendHeartbeat", "SignageDevices"},
+    {"get", "/api/v1/signage/plays", "getPlayCounts", "Signage"},
+    {"post", "/api/v1/signage/enrolments/authorise", "authoriseDeviceEnrolment", "Signage"},
+    {"post", "/api/v1/signage/enrolments/{id}/revoke", "revokeDeviceEnrolment", "Signage"},
+};
+// The tags, in the order a reader meets them, with what each groups (generators make one client
+// class per tag: ArticlesApi, ...).
+inline constexpr std::pair<std::string_view, std::string_view> openapi_tags[] = {
+    {"Articles", "Bài viết (tin hoạt động) / articles: news of the units' PBGDPL work, through the editorial workflow"},
+    {"LegalDocuments", "Văn bản / legal documents: normative and administrative documents with their files and status"},
+    {"Questions", "Hỏi đáp / questions asked by the public and their answers (askers' contacts never public)"},
+    {"Units", "Đơn vị / the unit tree: the division, its schools, their websites"},
+    {"Media", "Tư liệu / media: images, clips and files the content and the screens use"},
+    {"Search", "Tìm kiếm / search over what the public sees"},
+    {"Signage", "Màn hình / digital signage: displays, groups, layouts, playlists, schedules, what played"},
+    {"SignageDevices", "The screens' own protocol: requests signed by an enrolled device's key, not API keys"},
+    {"Training", "Tập huấn / training courses and who attended them (names people: a key with the read right)"},
+    {"Channels", "Kênh / the units' social channels and their posts"},
+    {"Reports", "Báo cáo / yearly reports: drafts, submissions signed by their accounts, reviews, roll-ups"},
+    {"Webhooks", "Webhooks: signed notifications of published articles and answered questions"},
+    {"Compliance", "Kiểm tra / compliance KPIs of the schools' websites (plan target 1.1)"},
+    {"Portal", "This document, the API index and the city portal banner"},
+};
+
+// Names and tags every operation that has none yet: the rule for the collections, the table for
+// the rest. An operation neither names stays without one, which the unit tests and the Redocly
+// lint (tests/integration/test_openapi_lint.py) refuse.
+inline void name_operations(json& paths) {
+  for (auto p = paths.begin(); p != paths.end(); ++p) {
+    const std::string& path = p.key();
+    for (auto m = p.value().begin(); m != p.value().end(); ++m) {
+      const std::string& method = m.key();
+      json& op = m.value();
+      if (!op.is_object()) continue;
+      std::string id, tag;
+      for (const auto& n : openapi_names)
+        if (n.method == method && n.path == path) id = n.operation_id, tag = n.tag;
+      for (const auto& c : openapi_collections) {
+        const std::string base = "/api/v1/" + std::string(c.path);
+        if (path != base && path != base + "/{id}") continue;
+        const bool one = path != base;
+        tag = c.tag;
+        if (method == "get") id = one ? "get" + std::string(c.one) : "list" + std::string(c.many);
+        else if (method == "post" && !one) id = "create" + std::string(c.one);
+        else if (method == "put" && one) id = "update" + std::string(c.one);
+        else if (method == "delete" && one) id = "archive" + std::string(c.one);
+      }
+      if (tag.empty() && path.starts_with("/api/v1/reports/")) tag = "Reports";
+      if (!op.contains("operationId") && !id.empty()) op["operationId"] = id;
+      if (!op.contains("tags") && !tag.empty()) op["tags"] = json::array({tag});
+    }
+  }
+}
+}  // namespace detail
+
 PBGDPL_DECL json api::openapi() {
   auto error_ref = json{{"$ref", "#/components/schemas/Error"}};
   auto responses = [&](bool write) {
@@ -1011,6 +1114,8 @@ PBGDPL_DECL json api::openapi() {
       r["415"] = {{"description", "The body is not JSON (Content-Type must be application/json, charset utf-8 if any)"},
                   {"content", {{"application/json", {{"schema", error_ref}}}}}};
       r["422"] = {{"description", "Validation failed"}, {"content", {{"application/json", {{"schema", error_ref}}}}}};
+      r["429"] = {{"description", "Too many writes from this client (Retry-After: when to ask again)"},
+                  {"content", {{"application/json", {{"schema", error_ref}}}}}};
     }
     return r;
   };
@@ -1028,8 +1133,20 @@ PBGDPL_DECL json api::openapi() {
                    {"properties", {{"id", {{"type", "string"}, {"description", "Optional: the server generates one when absent or empty"}}}}}};
   json update_body{{"type", "object"}, {"required", json::array({"id"})},
                    {"properties", {{"id", {{"type", "string"}, {"description", "Must equal the path's id"}}}}}};
-  // Reads work with no key or with one.
+  // Reads work with no key or with one ({} is "no key": the answer is what the public sees; a
+  // key adds what its account may read). Public routes a key changes nothing on say only {}.
   json optional_key = json::array({json::object(), json{{"apiKey", json::array()}}});
+  const json public_only = json::array({json::object()});
+  // What public routes without a key may answer: no 401 (they read no key).
+  json public_responses = responses(false);
+  public_responses.erase("401");
+  json fixed_responses = public_responses;  // routes without parameters: nothing to be bad or missing
+  fixed_responses.erase("400");
+  fixed_responses.erase("404");
+  // What even these may answer (the HTTP server's own limit, before any route), so a client
+  // knows the error body there too (and Redocly's operation-4xx-response is met honestly).
+  fixed_responses["431"] = {{"description", "The request's header fields pass the server's limit"},
+                            {"content", {{"application/json", {{"schema", error_ref}}}}}};
   json paths = json::object();
   // An article's credits (issue 13): optional, the source's link http(s) only.
   json article_credits{{"byline", {{"type", "string"}, {"description", "The writer as the page credits them"}}},
@@ -1079,11 +1196,17 @@ PBGDPL_DECL json api::openapi() {
   paths["/api/v1/legal-documents/{id}"]["put"]["requestBody"]["content"]["application/json"]["schema"]["allOf"] =
       json::array({doc_ref});
   paths["/api/v1/legal-documents/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = doc_ref;
+  // The search answers what the public sees whoever asks: a key changes nothing in it, so it
+  // declares no key ([{}]); a key sent anyway must still authenticate.
+  json search_responses = responses(false);
+  search_responses["401"]["description"] = "An Authorization header whose key does not authenticate";
+  search_responses["429"] = {{"description", "Too many searches from this client (Retry-After: when to ask again)"},
+                             {"content", {{"application/json", {{"schema", error_ref}}}}}};
   paths["/api/v1/search"] = {
       {"get", {{"summary", "Search what the public sees (published records; articles from their publication time)"},
                {"description", "Relevance is exact (the best of every match by the store's scoring) unless the answer says "
                                "approximate: true (words so common that ranking every match would pass the store's cost cap)."},
-               {"parameters", search_params}, {"security", optional_key}, {"responses", responses(false)}}}};
+               {"parameters", search_params}, {"security", public_only}, {"responses", search_responses}}}};
   // Webhooks (issue 14): for callers with the right to publish at the unit; never anonymous.
   json key_only = json::array({{{"apiKey", json::array()}}});
   json webhook_body{
@@ -1124,8 +1247,9 @@ PBGDPL_DECL json api::openapi() {
                {"parameters", json::array({{{"name", "unit"}, {"in", "query"}, {"required", false},
                                              {"description", "The unit whose schools were checked (default: the portal's own unit)"},
                                              {"schema", {{"type", "string"}}}}})},
-               {"responses", responses(false)}}}};
-  paths["/api/v1/banners"] = {{"get", {{"summary", "The city portal banner every page carries"}, {"responses", responses(false)}}}};
+               {"security", public_only}, {"responses", public_responses}}}};
+  paths["/api/v1/banners"] = {
+      {"get", {{"summary", "The city portal banner every page carries"}, {"security", public_only}, {"responses", fixed_responses}}}};
   signage_openapi(paths, list_params, id_param, key_only, responses(false));
   // Training records (issue 17): who trained in what names people, so reading needs a key with
   // the read right at the record's unit (the unit's people and the units above); channels and
@@ -1139,10 +1263,19 @@ PBGDPL_DECL json api::openapi() {
       "the tree has changed since); status completed needs completed_on";
   paths["/api/v1/channel-posts"]["post"]["description"] = "channel must name a channel of the post's own unit";
   reports_openapi(paths, id_param, key_only, responses(false), responses(true));
-  paths["/api/v1"] = {{"get", {{"summary", "API index"}, {"responses", responses(false)}}}};
-  paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"responses", responses(false)}}}};
+  paths["/api/v1"] = {{"get", {{"summary", "API index: every path of this document, as URLs of this server"},
+                               {"description", "/api/v1/ (with the slash) redirects here (308)"},
+                               {"security", public_only}, {"responses", fixed_responses}}}};
+  paths["/api/openapi.json"] = {{"get", {{"summary", "This document"}, {"security", public_only}, {"responses", fixed_responses}}}};
+  detail::name_operations(paths);
+  json tags = json::array();
+  for (const auto& [name, description] : detail::openapi_tags) tags.push_back({{"name", name}, {"description", description}});
   return json{
       {"openapi", "3.0.3"},
+      // Relative: the paths start at /api below the site's base; the route serving the document
+      // replaces it with the base it is reached under (a vendor's prefix, a router mount).
+      {"servers", json::array({{{"url", "/"}, {"description", "This portal"}}})},
+      {"tags", std::move(tags)},
       {"info", {{"title", "pbgdpl portal API"}, {"version", PBGDPL_VERSION_STRING},
                 {"description", "Phổ biến, giáo dục pháp luật: bài viết, văn bản, hỏi đáp, đơn vị. Errors carry a stable code and messages in Vietnamese and English. "
                                 "Without a key, reads return published content only and never askers' contact details. With a key, "
@@ -1153,11 +1286,17 @@ PBGDPL_DECL json api::openapi() {
                                 "the portal's own origin (Origin or Referer) or carry an X-CSRF-Token the host accepts, else 403 csrf. "
                                 "Write bodies are JSON only (415 otherwise); a create may leave out the id and gets a generated one. "
                                 "author, created_at, updated_at, published_at, revision, asked_at, answered_at, answered_by and the *_html "
-                                "fields are set by the server."}}},
+                                "fields are set by the server. Every operation has a stable operationId for generated clients; "
+                                "public reads declare security [{}] (no key) beside the optional key."},
+                // The licence the project's own code declares (its plugins' manifests: MIT); the
+                // repository has no LICENSE file of its own to name instead.
+                {"license", {{"name", "MIT"}, {"url", "https://spdx.org/licenses/MIT.html"}}}}},
       {"paths", paths},
       {"components",
        {{"securitySchemes",
-         {{"apiKey", {{"type", "http"}, {"scheme", "bearer"}}},
+         {{"apiKey", {{"type", "http"}, {"scheme", "bearer"},
+                      {"description", "Authorization: Bearer <key>: an API key of an account (pbgdpl key create), or the host's "
+                                      "own token when the portal is embedded with its login"}}},
           // Screens' devices sign each request with their own key (portal/signage_api.hpp).
           {"deviceSignature", {{"type", "apiKey"}, {"in", "header"}, {"name", "X-Pbgdpl-Signature"},
                                {"description", "With X-Pbgdpl-Device and X-Pbgdpl-Time: an Ed25519 signature by the "

@@ -341,7 +341,8 @@ PBGDPL_DECL void api::signage_openapi(json& paths, const json& list_params, cons
                 {"description", "202 {state: pending, code: \"7KQ-M4P\"} for a new or pending key (the screen shows the code, an "
                                 "administrator types it); 200 {state: authorised, display, authority, authority_public_key}; "
                                 "403 {state: revoked}; 429 when a client enrols too many new keys."},
-                {"responses", device_responses}}}};
+                // Before enrolment a device has no key the server knows: nobody signs this one.
+                {"security", json::array({json::object()})}, {"responses", device_responses}}}};
   paths["/api/v1/signage/manifest"] = {
       {"get", {{"summary", "The device's signed manifest {manifest, signature}, with an ETag (If-None-Match: 304)"},
                {"description", device["description"]}, {"security", device_security}, {"responses", device_responses}}}};
@@ -358,6 +359,25 @@ PBGDPL_DECL void api::signage_openapi(json& paths, const json& list_params, cons
                                            {{"name", "from"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}}}},
                                            {{"name", "to"}, {"in", "query"}, {"required", true}, {"schema", {{"type", "string"}}}}})},
                {"security", key_only}, {"responses", read_responses}}}};
+  // What an administrator does with a device that asked to enrol (manage_displays at the display's unit).
+  json write_responses = read_responses;
+  write_responses["403"] = {{"description", "Not allowed for this display's unit (permission_denied)"},
+                            {"content", read_responses["400"]["content"]}};
+  write_responses["415"] = {{"description", "The body is not JSON"}, {"content", read_responses["400"]["content"]}};
+  write_responses["429"] = {{"description", "Too many writes from this client: Retry-After"},
+                            {"content", read_responses["400"]["content"]}};
+  const json str{{"type", "string"}};
+  paths["/api/v1/signage/enrolments/authorise"] = {
+      {"post", {{"summary", "Bind the code a screen shows to a display: {code, display} -> {state: authorised, device, display}"},
+                {"security", key_only},
+                {"requestBody", {{"required", true},
+                                 {"content", {{"application/json",
+                                               {{"schema", {{"type", "object"}, {"required", json::array({"code", "display"})},
+                                                            {"properties", {{"code", str}, {"display", str}}}}}}}}}}},
+                {"responses", write_responses}}}};
+  paths["/api/v1/signage/enrolments/{id}/revoke"] = {
+      {"post", {{"summary", "Revoke an enrolled or pending device: -> {state: revoked, device}"},
+                {"parameters", id_param}, {"security", key_only}, {"responses", write_responses}}}};
   paths["/api/v1/signage/heartbeat"] = {
       {"post", {{"summary", "Heartbeat: {status, manifest_sequence, inventory, free_bytes, faults, snapshot_png} -> 204"},
                 {"description", device["description"]}, {"security", device_security}, {"responses", device_responses}}}};

@@ -44,6 +44,25 @@ PBGDPL_DECL result<std::shared_ptr<const unit_snapshot>> load_units(store::store
   return load_units(db, local_date(now()));
 }
 
+PBGDPL_DECL std::string managing_unit(const unit_directory& today) {
+  std::string division;
+  for (const auto& u : today.units())
+    if (u.kind == unit_kind::education_division) {
+      division = u.id.value;
+      break;
+    }
+  // Bounded by the tree's size: a cycle of successions cannot loop.
+  for (std::size_t steps = 0; !division.empty() && today.ended(division) && steps < today.size(); ++steps) {
+    auto next = today.successors(division);
+    if (next.empty()) break;
+    division = next.front()->id.value;
+  }
+  if (division.empty())
+    for (const auto& u : today.units())
+      if (!u.parent) return u.id.value;
+  return division;
+}
+
 PBGDPL_DECL result<std::shared_ptr<const unit_snapshot>> load_units(store::store& db, date on) {
   std::vector<unit> units;
   std::vector<std::string> archived;

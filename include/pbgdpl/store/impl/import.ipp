@@ -3,11 +3,11 @@
 #pragma once
 #include "../import.hpp"
 
+#include "../../core/files.hpp"
+
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <type_traits>
 #include <vector>
 
@@ -26,11 +26,15 @@ PBGDPL_DECL result<json> read_dataset_directory(const std::filesystem::path& dir
   std::sort(files.begin(), files.end());
   json all = json::object();
   for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (!in && !in.eof()) return error(errc::io_error, f.string(), "Không đọc được tệp " + f.string(), "Cannot read " + f.string());
-    auto j = json_io::parse(ss.str());
+    // Bounded by what the parser takes, and opened without blocking: a file swapped for a FIFO
+    // after the listing fails at once instead of hanging the import.
+    auto text = files::read_regular(f, PBGDPL_MAX_JSON_BYTES);
+    if (!text) {
+      error e = text.err();
+      e.path = f.filename().string();
+      return e;
+    }
+    auto j = json_io::parse(*text);
     if (!j) {
       error e = j.err();
       e.path = f.filename().string() + (e.path.empty() ? "" : ":" + e.path);

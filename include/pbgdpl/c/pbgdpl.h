@@ -13,7 +13,7 @@
  *     that succeeds sets it to the OK error, so read it right after the failing call.
  *  3. Text crosses as NUL-terminated UTF-8. Invalid UTF-8 or invalid JSON in an argument is
  *     PBGDPL_C_INVALID_ARGUMENT (code invalid_utf8 / parse_error), never a crash. JSON documents'
- *     shapes are written beside each function (they are the library's model, docs/api.md).
+ *     shapes are written beside each function (they are the library's model, docs/model.md).
  *  4. Ownership is spelled beside every pointer: BORROWED (valid for the call only; the library
  *     never keeps or frees it), CALLER-OWNED (allocated by the library with malloc, the caller
  *     frees it with pbgdpl_free), STATIC (lives as long as the library stays loaded),

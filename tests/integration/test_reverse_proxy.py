@@ -318,3 +318,16 @@ def test_forged_forwarded_headers_from_an_untrusted_peer_change_nothing():
         assert p.stop() == 0
     finally:
         p.cleanup()
+
+
+def test_the_demo_refuses_a_bad_base_url_or_prefix(tmp_path):
+    from portal_proc import portal_binary
+    for args, vi in [(["--base-url", "ftp://truong.edu.vn"], "Địa chỉ gốc công khai"),
+                     (["--base-url", "https://truong.edu.vn/phap-luat"], "Địa chỉ gốc công khai"),
+                     (["--base-url", 'http://a"><script>'], "Địa chỉ gốc công khai"),
+                     (["--public-prefix", "/phap luat"], "Tiền tố đường dẫn công khai"),
+                     (["--public-prefix", "/a/../b"], "Tiền tố đường dẫn công khai")]:
+        r = subprocess.run([portal_binary(), "--data", str(tmp_path / "never"), *args], capture_output=True, text=True, timeout=20)
+        assert r.returncode != 0, args
+        assert vi in r.stderr + r.stdout and "ERROR" in r.stderr + r.stdout, (args, r.stderr)
+        assert not (tmp_path / "never").exists(), "nothing is written before the options are checked"

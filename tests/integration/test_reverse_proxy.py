@@ -265,6 +265,22 @@ def test_redirects_and_cookies_keep_the_prefix(mounted):
     assert "Path=/;" in (r.header("set-cookie") or ""), r.headers
 
 
+def test_the_api_names_the_prefix(mounted):
+    portal, nginx = mounted
+    st, _, body = fetch(nginx.port, PREFIX + "/api/openapi.json")
+    assert st == 200
+    servers = [s["url"] for s in json.loads(body)["servers"]]
+    assert servers and all(u == PREFIX or u.startswith(nginx.origin + PREFIX) for u in servers), servers
+    st, _, body = fetch(nginx.port, PREFIX + "/api/v1")
+    index = json.loads(body)
+    assert index["openapi"] == PREFIX + "/api/openapi.json"
+    assert all(u.startswith(PREFIX + "/api/") for u in index["paths"].values())
+    st, _, _ = fetch(nginx.port, index["paths"]["/api/v1/articles"])
+    assert st == 200
+    # Straight to the backend the same document has no prefix (and is another cache entry).
+    assert PREFIX not in json.dumps(portal.get("/api/openapi.json").json().get("servers", []))
+
+
 def test_proxied_and_direct_answers_never_share_a_cache_entry(mounted):
     portal, nginx = mounted
     for path in ["/pbgdpl/", "/sitemap.xml", "/pbgdpl/feed.atom"]:

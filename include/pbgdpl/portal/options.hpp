@@ -161,7 +161,8 @@ std::string mount_base(const options& o, const http::request& req);
 //  - Proto: "http" or "https" (any case).
 //  - Host: base_url's host[:port] or a host of options::hosts (no port), any case; never any
 //    other, so a Host a client forged through a proxy that forwards it lands in no link.
-//  - Prefix: what checked_public_prefix accepts; it replaces options::public_prefix.
+//  - Prefix: what checked_public_prefix accepts, "/" for the root ("" is not sent); it replaces
+//    options::public_prefix.
 struct forwarded_url {
   std::string scheme;                 // "http" | "https"; "" when not sent or not believed
   std::string host;                   // an allowed authority in lower case; ""

@@ -84,6 +84,7 @@ TEST_CASE("forwarded: read only from a trusted proxy, each value checked") {
     auto root = portal::forwarded(o, fwd_request("/", {{"X-Forwarded-Prefix", "/"}}, "10.0.0.1")).prefix;
     REQUIRE(root);
     CHECK(root->empty());
+    CHECK_FALSE(portal::forwarded(o, fwd_request("/", {{"X-Forwarded-Prefix", ""}}, "10.0.0.1")).prefix);
   }
   SUBCASE("the rightmost value is the nearest proxy's: what a client prepended is not read") {
     auto f = portal::forwarded(o, fwd_request("/", {{"X-Forwarded-Proto", "http"}, {"X-Forwarded-Proto", "https"},

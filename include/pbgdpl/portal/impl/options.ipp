@@ -84,7 +84,8 @@ PBGDPL_DECL forwarded_url forwarded(const options& o, const http::request& req) 
     authority = authority.substr(0, authority.find('/'));
     if (h == detail::lower_ascii(authority) || o.hosts.find(h) != o.hosts.end()) f.host = std::move(h);
   }
-  if (prefix)
+  // Empty is "not sent" (a proxy's variable that came out empty); the root is "/".
+  if (prefix && !prefix->empty())
     if (auto p = checked_public_prefix(*prefix)) f.prefix = std::move(*p);
   return f;
 }

@@ -5,9 +5,14 @@
 //   pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR]
 //                 [--threads N] [--quiet] [--no-page-cache]
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
+//                 [--base-url URL] [--public-prefix /PATH]
 //                 [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]
 //                 [--crawl-schools own|websites]
 //                 [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]
+//   Behind a reverse proxy (examples/reverse_proxy/): --base-url is the public origin absolute URLs
+//   use (default http://<listen address>), --public-prefix the path the proxy strips ("/phap-luat").
+//   A proxy named by --trusted-proxy may instead say both per request (X-Forwarded-Proto, -Host,
+//   -Prefix; portal/options.hpp forwarded_url).
 //   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
 //   is where "Gửi câu hỏi" leads (default: the portal's own question form of each unit,
 //   /pbgdpl/hoi-dap/gui-cau-hoi). The demo sets no number: the plan names none.
@@ -104,6 +109,8 @@ struct args {
   std::size_t max_connections = 1024;
   std::optional<std::size_t> max_connections_per_client;  // unset: the server's default (max / 16)
   std::vector<std::string> trusted_proxies;
+  std::string base_url;       // "": http://<address>:<port>
+  std::string public_prefix;  // canonical ("" or "/phap-luat")
   std::string hotline, ask_url;
   unsigned webhook_retry_base = 30;
   unsigned webhook_workers = 2;
@@ -223,6 +230,27 @@ result<args> parse_args(int argc, char** argv) {
       if (v->empty() || *e != '\0' || n < -366LL * 86400 || n > 366LL * 86400)
         return error(errc::out_of_range, "--clock-offset", "Cần số giây trong khoảng một năm", "Expected seconds within a year");
       a.clock_offset = n;
+    } else if (k == "--base-url") {
+      // An origin only (scheme, host, optional port): the path belongs to --public-prefix, and a
+      // query or fragment would end up inside every absolute URL.
+      auto v = value();
+      if (!v) return v.err();
+      std::string u = *v;
+      while (u.ends_with('/')) u.pop_back();
+      auto after = u.find("://");
+      bool ok = rules::is_web_url(u) && after != std::string::npos &&
+                u.find_first_of("/?#@\\", after + 3) == std::string::npos && u.size() > after + 3;
+      if (!ok)
+        return error(errc::invalid_argument, "--base-url",
+                     "Địa chỉ gốc công khai phải có dạng http(s)://tên-máy[:cổng], không có đường dẫn (dùng --public-prefix): \"" + *v + "\"",
+                     "The public base URL must be http(s)://host[:port] without a path (use --public-prefix): \"" + *v + "\"");
+      a.base_url = u;
+    } else if (k == "--public-prefix") {
+      auto v = value();
+      if (!v) return v.err();
+      auto p = portal::checked_public_prefix(*v);
+      if (!p) return error(p.err().code, "--public-prefix", p.err().message_vi, p.err().message_en);
+      a.public_prefix = *p;
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -269,6 +297,7 @@ result<args> parse_args(int argc, char** argv) {
     } else if (k == "--help" || k == "-h") {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
+                   "              [--base-url http(s)://HOST[:PORT]] [--public-prefix /PATH]\n"
                    "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n"
                    "              [--crawl-schools own|websites]\n"
                    "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n"
@@ -462,7 +491,12 @@ int main(int argc, char** argv) {
   for (const auto& n : reporting->notes) std::cout << "Báo cáo / reports: " << n << "\n";
 
   portal::options opt;
-  opt.base_url = "http://" + a->address + ":" + std::to_string(a->port);
+  opt.base_url = a->base_url.empty() ? "http://" + a->address + ":" + std::to_string(a->port) : a->base_url;
+  opt.public_prefix = a->public_prefix;
+  // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For
+  // names. The proxy's X-Forwarded-Proto/-Host/-Prefix too: set before the editor and the screens'
+  // service copy these options.
+  opt.trusted_proxies = a->trusted_proxies;
   // The portal's own section is the unit that manages the schools today: the education division,
   // or, once it has ended (the reform of 1 July 2025), the unit that took its duties over.
   std::string division;
@@ -501,8 +535,6 @@ int main(int argc, char** argv) {
   opt.editor_routes = editor->routes();
   // A browser signed in to the editor may also use the JSON API (same-origin writes only).
   opt.identify = [editor](const http::request& req) { return editor->principal(req); };
-  // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For names.
-  opt.trusted_proxies = a->trusted_proxies;
   opt.hotline = a->hotline;
   opt.ask_url = a->ask_url;
   auto synd_key = portal::data_dir_syndication_key(a->data);

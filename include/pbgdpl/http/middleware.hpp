@@ -122,6 +122,11 @@ struct cache_policy {
   // True when the answer depends on who asks: such a request is neither served from the cache nor
   // stored. Unset: any request with an Authorization header (has_authorization).
   std::function<bool(const request&)> personal{};
+  // What else changes an answer besides host, path and page parameters (the portal: the public
+  // scheme and path prefix a trusted reverse proxy names): appended to the key, so two requests
+  // whose answers differ never share an entry. It must write no '\n' and only a bounded set of
+  // values (a value a stranger chooses would let them mint entries). Unset: nothing.
+  std::function<void(const request&, std::string& key)> vary{};
 };
 
 struct cache_limits {
@@ -154,7 +159,10 @@ class response_cache {
   std::size_t invalidate_tag(std::string_view tag);
   // Drops one page: host as the client sends it ("truong-a.edu.vn"), decoded path, raw query
   // (reduced to the page parameters when the policy names them).
+  // With a `vary` policy this drops the entry of an empty vary part only; the overload below
+  // drops exactly what `req` would be answered from.
   bool invalidate(std::string_view host, std::string_view path, std::string_view query = {});
+  bool invalidate(const request& req);
   void clear();
   std::size_t size() const;
   // The bytes of the bodies held (what max_bytes bounds).
@@ -174,6 +182,8 @@ class response_cache {
   void init_policy();
   // "?k=v&k=v" of the page parameters present, by name (the names are sorted); nothing when none.
   void append_page_params(std::string& key, const param_list& params) const;
+  // The key without its encoding suffix (make_key appends that).
+  void make_base_key(std::string& key, const request& req) const;
   void make_key(std::string& key, const request& req) const;
   static constexpr std::string_view gzip_suffix = "\tgzip";
   void unlink_tags(const std::string& key, const std::vector<std::string>& tags);

@@ -90,7 +90,8 @@ struct options {
   // set the same secret here, so a form served by one is accepted by another.
   std::optional<std::array<std::uint8_t, 32>> form_secret;
   // Proxies (addresses or CIDR prefixes) whose X-Forwarded-For names the client for the rates
-  // above (ask_rate too); used when a rate's own trusted_proxies is empty.
+  // above (ask_rate too); used when a rate's own trusted_proxies is empty. From these peers only,
+  // X-Forwarded-Proto, -Host and -Prefix also name the public URL (forwarded_url below).
   std::vector<std::string> trusted_proxies;
 
   // --- who is calling (issue 11) ---
@@ -152,6 +153,32 @@ std::string canonical_host(const options& o, std::string_view host);
 // Where a request's portal is, as a path for links: options::public_prefix, then the part of the
 // decoded path the routers above the current handler consumed ("/phap-luat", "/don-vi/th-a").
 std::string mount_base(const options& o, const http::request& req);
+// What a reverse proxy in front says the public URL is (issue 20): X-Forwarded-Proto, -Host and
+// -Prefix, believed only when request::remote_address is one of options::trusted_proxies (matched
+// as for X-Forwarded-For). Of each header the rightmost value (all its lines, comma-separated, taken
+// together) is read: the one the nearest proxy wrote, whether it replaces the header or appends.
+// A value that fails its check is ignored, as if not sent: the answer is then the one without it.
+//  - Proto: "http" or "https" (any case).
+//  - Host: base_url's host[:port] or a host of options::hosts (no port), any case; never any
+//    other, so a Host a client forged through a proxy that forwards it lands in no link.
+//  - Prefix: what checked_public_prefix accepts, "/" for the root ("" is not sent); it replaces
+//    options::public_prefix.
+struct forwarded_url {
+  std::string scheme;                 // "http" | "https"; "" when not sent or not believed
+  std::string host;                   // an allowed authority in lower case; ""
+  std::optional<std::string> prefix;  // canonical ("" or "/a/b"); nullopt when not sent
+};
+forwarded_url forwarded(const options& o, const http::request& req);
+// The prefix this request's public URLs start with: a trusted proxy's X-Forwarded-Prefix, else
+// options::public_prefix.
+std::string public_prefix_of(const options& o, const http::request& req);
+// The origin of this request's absolute URLs ("https://truong.edu.vn"): the configured host the
+// request names (X-Forwarded-Host from a trusted proxy, else Host) with base_url's scheme or the
+// proxy's X-Forwarded-Proto; else base_url with that scheme. Never a host nobody configured.
+std::string public_origin(const options& o, const http::request& req);
+// The cache's vary part for the portal: the public scheme and prefix of the request, as above.
+void append_public_url(const options& o, const http::request& req, std::string& key);
+
 // options::public_prefix made canonical ("/x/y", no final '/'), or an error for one that could
 // carry markup or another host into links ("//evil", spaces, quotes, escapes).
 result<std::string> checked_public_prefix(std::string_view prefix);

@@ -42,7 +42,8 @@ struct page_context {
   const unit* u = nullptr;  // the unit whose section this is (inside units->tree)
   urls links;
   language lang = language::vi;
-  std::string origin;  // "http://host:port" as the client reached us; "" for base_url
+  std::string origin;  // the origin of absolute URLs (public_origin): "https://truong.edu.vn"
+  std::string prefix;  // the public prefix (public_prefix_of): "" or "/phap-luat"
   timestamp now{};     // the portal's clock when the request began
 };
 
@@ -63,8 +64,9 @@ class pages {
   // The decoded records the single-record pages reuse between requests (options::records).
   store::record_cache& records() noexcept { return records_; }
 
-  // The origin for absolute URLs (canonical links, feeds, sitemap, robots.txt): a Host the
-  // operator configured, with base_url's scheme; any other Host is never echoed.
+  // The origin for absolute URLs (canonical links, feeds, sitemap, robots.txt): public_origin(),
+  // a Host the operator configured (or a trusted proxy's X-Forwarded-Host/-Proto), else base_url;
+  // any other Host is never echoed.
   std::string origin_of(const http::request& req) const;
 
  private:

@@ -92,6 +92,7 @@ class signage_service {
   clock clock_;
   std::shared_ptr<live_units> units_;
   std::string public_prefix_;
+  std::vector<std::string> trusted_proxies_;  // whose X-Forwarded-Prefix a device's target carries
   signage_options so_;
   trust::secret_key key_;
   signage::content_store content_;

@@ -180,6 +180,7 @@ PBGDPL_DECL bool response_cache::invalidate(std::string_view host, std::string_v
   std::string key;
   for (char c : host) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   key.push_back('\n');
+  if (limits_.policy.vary) key.push_back('\n');  // the entry of an empty vary part (see make_base_key)
   key.append(path);
   if (limits_.policy.page_params) {
     param_list params;
@@ -198,6 +199,14 @@ PBGDPL_DECL bool response_cache::invalidate(std::string_view host, std::string_v
   } else if (!query.empty()) {
     key.append("?").append(query);
   }
+  std::unique_lock lock(mu_);
+  auto n = erase_locked(key);
+  return n + erase_locked(key + std::string(gzip_suffix)) > 0;
+}
+
+PBGDPL_DECL bool response_cache::invalidate(const request& req) {
+  std::string key;
+  make_base_key(key, req);
   std::unique_lock lock(mu_);
   auto n = erase_locked(key);
   return n + erase_locked(key + std::string(gzip_suffix)) > 0;
@@ -260,14 +269,24 @@ PBGDPL_DECL void response_cache::append_page_params(std::string& key, const para
     }
 }
 
-PBGDPL_DECL void response_cache::make_key(std::string& key, const request& req) const {
+PBGDPL_DECL void response_cache::make_base_key(std::string& key, const request& req) const {
   key.clear();
   auto host = req.host();
   for (char c : host) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
   key.push_back('\n');
+  // The vary part sits between host and path, each closed by '\n' (which it never writes), so no
+  // path can be read as another vary part.
+  if (limits_.policy.vary) {
+    limits_.policy.vary(req, key);
+    key.push_back('\n');
+  }
   key.append(req.path());
   if (limits_.policy.page_params) append_page_params(key, req.query_params());
   else if (!req.raw_query().empty()) key.append("?").append(req.raw_query());
+}
+
+PBGDPL_DECL void response_cache::make_key(std::string& key, const request& req) const {
+  make_base_key(key, req);
   // Vary: Accept-Encoding. The gzip layer may sit inside the cache; each form is its own entry.
   if (detail::accepts_gzip(req.header(bhttp::field::accept_encoding))) key.append(gzip_suffix);
 }

@@ -68,7 +68,7 @@ struct screen {
 inline screen screen_for(const http::request& req, const options& o, bool media) {
   screen s;
   s.en = req.query("lang").value_or("") == "en";
-  s.portal = checked_public_prefix(o.public_prefix).value_or("");
+  s.portal = checked_public_prefix(public_prefix_of(o, req)).value_or("");
   s.base = s.portal + "/quan-tri";
   s.lang_q = s.en ? "?lang=en" : "";
   s.media = media;

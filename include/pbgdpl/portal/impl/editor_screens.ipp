@@ -26,8 +26,9 @@ struct call {
 PBGDPL_DECL void editor::build() {
   using namespace editor_detail;
   auto screen_of = [this](const http::request& req) { return screen_for(req, opt_, eo_.media != nullptr); };
-  auto cookie_attrs = [this](std::string_view max_age) {
-    auto prefix = checked_public_prefix(opt_.public_prefix).value_or("");
+  // The cookies' Path: the public prefix the browser sees (a trusted proxy's X-Forwarded-Prefix).
+  auto cookie_attrs = [this](const http::request& req, std::string_view max_age) {
+    auto prefix = checked_public_prefix(public_prefix_of(opt_, req)).value_or("");
     return "; Path=" + (prefix.empty() ? std::string("/") : prefix + "/") + "; HttpOnly; SameSite=Strict" +
            (eo_.secure_cookies ? "; Secure" : "") + "; Max-Age=" + std::string(max_age);
   };
@@ -64,7 +65,7 @@ PBGDPL_DECL void editor::build() {
     body += input(s, fe, "password", s.t("Mật khẩu", "Password"), "", "password", true);
     body += "<p><button type=\"submit\">" + s.t("Đăng nhập", "Sign in") + "</button></p></form>";
     auto r = html(page(s, s.t("Đăng nhập", "Sign in"), std::nullopt, {}, body), st);
-    if (fresh) r.set("Set-Cookie", "pbgdpl_csrf_truoc=" + pre + cookie_attrs("3600"));
+    if (fresh) r.set("Set-Cookie", "pbgdpl_csrf_truoc=" + pre + cookie_attrs(req, "3600"));
     return r;
   };
   routes_->get("/dang-nhap", [sign_in_form](http::request& req) { return sign_in_form(req, "", {}, http::status::ok); });
@@ -99,7 +100,7 @@ PBGDPL_DECL void editor::build() {
     if (auto old = cookie_value(req.header(http::bhttp::field::cookie), eo_.cookie_name); !old.empty())
       (void)accounts_.sign_out(old);
     auto r = see_other(s.link("/"));
-    r.set("Set-Cookie", eo_.cookie_name + "=" + in->token + cookie_attrs("28800"));
+    r.set("Set-Cookie", eo_.cookie_name + "=" + in->token + cookie_attrs(req, "28800"));
     return r;
   });
   routes_->post("/dang-xuat", [this, screen_of, cookie_attrs](http::request& req) {
@@ -112,7 +113,7 @@ PBGDPL_DECL void editor::build() {
                                    "<p>" + s.t("Biểu mẫu không hợp lệ (thiếu mã chống giả mạo).", "Invalid form (missing anti-forgery token).") + "</p>"),
                               http::status::forbidden);
     auto r = see_other(s.link("/dang-nhap"));
-    r.set("Set-Cookie", eo_.cookie_name + "=" + cookie_attrs("0"));
+    r.set("Set-Cookie", eo_.cookie_name + "=" + cookie_attrs(req, "0"));
     return r;
   });
 

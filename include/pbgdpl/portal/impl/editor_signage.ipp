@@ -411,7 +411,7 @@ PBGDPL_DECL void editor::build_signage(const editor_detail::guard_fn& guarded) {
     return done(c, "thu-hoi");
   }));
 
-  routes_->post("/man-hinh/kiosk", guarded([this, render, visible_display](http::request&, call& c) {
+  routes_->post("/man-hinh/kiosk", guarded([this, render, visible_display](http::request& req, call& c) {
     field_errors fe;
     auto d = visible_display(c.who, c.form["display"]);
     auto snap = units_->get();
@@ -440,7 +440,7 @@ PBGDPL_DECL void editor::build_signage(const editor_detail::guard_fn& guarded) {
       return render(c, fe, {}, http::status_for(w.err().code));
     }
     // The link is shown once: only its hash is kept.
-    const auto url = opt_.base_url + c.s.portal + "/don-vi/" + d->unit.value + "/pbgdpl/cau-thang-phap-luat/kiosk/" + d->id.value + "?k=" + token;
+    const auto url = public_origin(opt_, req) + c.s.portal + "/don-vi/" + d->unit.value + "/pbgdpl/cau-thang-phap-luat/kiosk/" + d->id.value + "?k=" + token;
     const auto notice = esc(c.s.t("Liên kết trình chiếu cho màn hình ", "The kiosk link for the screen ")) + esc(d->name) +
                         esc(c.s.t(" (chỉ hiện một lần; mở nó trên trình duyệt của TV hoặc hộp Android, ở chế độ toàn màn hình):",
                                   " (shown once; open it in the TV's or Android box's browser, full screen):")) +

@@ -34,7 +34,82 @@ PBGDPL_DECL std::string canonical_host(const options& o, std::string_view host) 
 
 PBGDPL_DECL std::string mount_base(const options& o, const http::request& req) {
   const auto& path = req.path();
-  return o.public_prefix + path.substr(0, std::min(req.route_offset(), path.size()));
+  return public_prefix_of(o, req) + path.substr(0, std::min(req.route_offset(), path.size()));
+}
+
+namespace detail {
+// The rightmost comma-separated value of all lines of header `name`, trimmed; nullopt if absent.
+inline std::optional<std::string_view> last_forwarded_value(const http::request& req, std::string_view name) {
+  const auto& msg = req.message();
+  auto range = msg.equal_range(boost::beast::string_view(name.data(), name.size()));
+  std::optional<std::string_view> last;
+  for (auto it = range.first; it != range.second; ++it) {
+    std::string_view v(it->value().data(), it->value().size());
+    auto comma = v.rfind(',');
+    last = http::detail::trim_ows(comma == std::string_view::npos ? v : v.substr(comma + 1));
+  }
+  return last;
+}
+
+inline std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// base_url split at "://": the scheme ("http" when there is none) and what follows it.
+inline std::pair<std::string_view, std::string_view> split_base_url(std::string_view base) {
+  auto p = base.find("://");
+  if (p == std::string_view::npos) return {"http", base};
+  return {base.substr(0, p), base.substr(p + 3)};
+}
+}  // namespace detail
+
+PBGDPL_DECL forwarded_url forwarded(const options& o, const http::request& req) {
+  forwarded_url f;
+  if (o.trusted_proxies.empty()) return f;
+  auto proto = detail::last_forwarded_value(req, "X-Forwarded-Proto");
+  auto host = detail::last_forwarded_value(req, "X-Forwarded-Host");
+  auto prefix = detail::last_forwarded_value(req, "X-Forwarded-Prefix");
+  if (!proto && !host && !prefix) return f;  // the common case costs no address parsing
+  if (!http::address_list(o.trusted_proxies).contains(req.remote_address)) return f;
+  if (proto) {
+    auto p = detail::lower_ascii(*proto);
+    if (p == "http" || p == "https") f.scheme = std::move(p);
+  }
+  if (host && !host->empty()) {
+    auto h = detail::lower_ascii(*host);
+    auto authority = detail::split_base_url(o.base_url).second;
+    authority = authority.substr(0, authority.find('/'));
+    if (h == detail::lower_ascii(authority) || o.hosts.find(h) != o.hosts.end()) f.host = std::move(h);
+  }
+  // Empty is "not sent" (a proxy's variable that came out empty); the root is "/".
+  if (prefix && !prefix->empty())
+    if (auto p = checked_public_prefix(*prefix)) f.prefix = std::move(*p);
+  return f;
+}
+
+PBGDPL_DECL std::string public_prefix_of(const options& o, const http::request& req) {
+  auto f = forwarded(o, req);
+  return f.prefix ? *f.prefix : o.public_prefix;
+}
+
+PBGDPL_DECL std::string public_origin(const options& o, const http::request& req) {
+  auto f = forwarded(o, req);
+  auto [scheme, rest] = detail::split_base_url(o.base_url);
+  auto host = canonical_host(o, f.host.empty() ? req.host() : std::string_view(f.host));
+  std::string s = f.scheme.empty() ? std::string(scheme) : f.scheme;
+  return s + "://" + (host.empty() ? std::string(rest) : host);
+}
+
+PBGDPL_DECL void append_public_url(const options& o, const http::request& req, std::string& key) {
+  auto f = forwarded(o, req);
+  // Host is in the key already (the site writes a trusted X-Forwarded-Host into it); the scheme
+  // and prefix are each one of a few values only a trusted proxy can choose.
+  key.append(f.scheme.empty() ? detail::split_base_url(o.base_url).first : std::string_view(f.scheme));
+  key.push_back(' ');
+  key.append(f.prefix ? *f.prefix : o.public_prefix);
 }
 
 PBGDPL_DECL result<std::string> checked_public_prefix(std::string_view prefix) {

@@ -274,16 +274,12 @@ PBGDPL_DECL std::variant<page_context, http::response> pages::context_of(const h
                                 "The language is vi or en");
   ctx.lang = parse_language(lang);
   ctx.origin = origin_of(req);
+  ctx.prefix = public_prefix_of(opt_, req);
   ctx.now = opt_.now ? opt_.now() : now();
   return ctx;
 }
 
-PBGDPL_DECL std::string pages::origin_of(const http::request& req) const {
-  auto host = canonical_host(opt_, req.host());
-  if (host.empty()) return {};
-  auto scheme_end = opt_.base_url.find("://");
-  return (scheme_end == std::string::npos ? std::string("http") : opt_.base_url.substr(0, scheme_end)) + "://" + host;
-}
+PBGDPL_DECL std::string pages::origin_of(const http::request& req) const { return public_origin(opt_, req); }
 
 PBGDPL_DECL std::string pages::absolute(const page_context& ctx, const std::string& path) const {
   return (ctx.origin.empty() ? opt_.base_url : ctx.origin) + path;
@@ -794,7 +790,7 @@ PBGDPL_DECL http::response pages::article_page(http::request& req, const page_co
   if (a.cover && opt_.media)
     if (auto m = records.get<media_asset>(a.cover->value);
         m && (*m)->type == media_type::image && (*m)->unit == a.unit && opt_.media->has_files(**m)) {
-      v.cover_url = media_library::original_path(opt_.public_prefix, **m);
+      v.cover_url = media_library::original_path(ctx.prefix, **m);
       v.cover_alt = (*m)->alt_text;
     }
   v.approved_by = approval_line(ctx, a);

@@ -94,7 +94,7 @@ inline std::optional<byte_range> parse_range(std::string_view h, std::uint64_t s
 
 PBGDPL_DECL signage_service::signage_service(store::store& db, const options& opt, signage_options so)
     : db_(db), clock_(opt.now), units_(opt.units), public_prefix_(checked_public_prefix(opt.public_prefix).value_or("")),
-      so_(std::move(so)),
+      trusted_proxies_(opt.trusted_proxies), so_(std::move(so)),
       key_(signage::load_or_create_authority_key(so_.data_dir / "signage-authority.key").value()),
       content_(so_.data_dir / "signage" / "content", so_.media_dir), enrol_limiter_([&] {
         auto c = so_.enrol_rate;
@@ -167,13 +167,17 @@ PBGDPL_DECL result<signage_service::device_call> signage_service::authenticate(c
   }
   auto pk = trust::public_key::parse(e->public_key);
   if (!pk) return unauthenticated("Khóa của thiết bị không đọc được", "The device's key cannot be read");
-  // The target as this server received it; behind a proxy that strips options::public_prefix, the
-  // device signed the target with that prefix.
+  // The target as this server received it; behind a proxy that strips options::public_prefix (or
+  // the prefix a trusted proxy names in X-Forwarded-Prefix), the device signed it with that prefix.
   const auto method = req.method_name();
   auto ok = signage::verify_request(*pk, h, method, req.target(), req.body(), at, so_.clock_tolerance);
-  if (!ok && !public_prefix_.empty())
-    if (signage::verify_request(*pk, h, method, public_prefix_ + std::string(req.target()), req.body(), at, so_.clock_tolerance))
-      ok = {};
+  options fwd;
+  fwd.trusted_proxies = trusted_proxies_;
+  const std::string prefixes[] = {public_prefix_, forwarded(fwd, req).prefix.value_or("")};
+  for (const auto& pre : prefixes)
+    if (!ok && !pre.empty())
+      if (signage::verify_request(*pk, h, method, pre + std::string(req.target()), req.body(), at, so_.clock_tolerance))
+        ok = {};
   if (!ok) return ok.err();
   if (e->state == enrolment_state::revoked)
     return error(errc::revoked, {}, "Thiết bị đã bị thu hồi", "The device was revoked");

@@ -37,6 +37,15 @@ PBGDPL_DECL options site::with_defaults(store::store& s, options o) {
       auto p = req.route_path();
       return (p == "/api" || p.starts_with("/api/")) && api_.personal(req);
     };
+  // A trusted proxy's public scheme and prefix change the links in an answer: part of every key
+  // (with the vendor's own vary part, if any), so one mount's pages are never served at another.
+  o.cache.policy.vary = [this, own = std::move(o.cache.policy.vary)](const http::request& req, std::string& key) {
+    append_public_url(opt_, req, key);
+    if (own) {
+      key.push_back(' ');
+      own(req, key);
+    }
+  };
   for (auto* r : {&o.search_rate, &o.write_rate, &o.ask_rate})
     if (r->trusted_proxies.empty()) r->trusted_proxies = o.trusted_proxies;
   if (!o.now) o.now = [] { return pbgdpl::now(); };
@@ -79,9 +88,11 @@ PBGDPL_DECL http::handler site::handler() {
     return next(req);
   });
   // 3. Host as the portal reads it: a configured host as configured, any other as "" (the default
-  //    unit), so Host variants cannot multiply cache entries or force renders.
+  //    unit), so Host variants cannot multiply cache entries or force renders. A trusted proxy's
+  //    X-Forwarded-Host (forwarded(): an allowed one only) stands for Host: the unit, the key.
   p.use([this](http::request& req, const http::handler& next) {
-    req.message().set(http::bhttp::field::host, canonical_host(opt_, req.host()));
+    auto fwd = forwarded(opt_, req);
+    req.message().set(http::bhttp::field::host, canonical_host(opt_, fwd.host.empty() ? req.host() : fwd.host));
     return next(req);
   });
   // 4. Commits by other writers of the store's file (another process) are read, and the site's
@@ -110,7 +121,7 @@ PBGDPL_DECL http::handler site::handler() {
     auto& cache = cache_for(req);
     auto before = drops_.load();
     auto r = cache.serve(req, next);
-    if (drops_.load() != before) cache.invalidate(req.host(), req.path(), req.raw_query());
+    if (drops_.load() != before) cache.invalidate(req);
     return r;
   });
   // 7. The routes: /healthz, /favicon.ico, /robots.txt, /api (its own rate limit and keys),
@@ -252,7 +263,7 @@ PBGDPL_DECL http::response site::robots(const http::request& req) {
   auto base = mount_base(opt_, req);
   auto r = http::response::text("User-agent: *\nAllow: " + base + "/\nDisallow: " + base + "/api/\nDisallow: " + base +
                                 "/tim-kiem\nDisallow: " + base + "/don-vi/*/tim-kiem\nSitemap: " +
-                                (origin.empty() ? opt_.base_url : origin) + base + "/sitemap.xml\n");
+                                origin + base + "/sitemap.xml\n");
   r.cacheable = true;
   return r;
 }

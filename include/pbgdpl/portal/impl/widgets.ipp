@@ -209,7 +209,8 @@ PBGDPL_DECL void widgets::route(http::router& r, std::string_view pattern, body_
 PBGDPL_DECL http::response widgets::answer(http::request& req, body_maker make, form f, bool per_display) {
   auto c = pages_.context_of(req);
   if (auto* res = std::get_if<http::response>(&c)) return std::move(*res);
-  request_view v{std::get<page_context>(std::move(c))};
+  request_view v;
+  v.ctx = std::get<page_context>(std::move(c));
   v.f = f;
   auto refuse = [&](http::status s, std::string vi, std::string e) {
     auto res = http::error_response(s, s == http::status::not_found ? errc::not_found : errc::invalid_argument, std::move(vi),

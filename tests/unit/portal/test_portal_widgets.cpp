@@ -250,3 +250,16 @@ TEST_CASE("widgets: the theme and frame-ancestors checks") {
   CHECK_FALSE(portal::is_widget_path("/pbgdpl/bai-viet/tien-ich"));
   CHECK_FALSE(portal::is_widget_path("/api/v1/pbgdpl/tien-ich/"));
 }
+
+TEST_CASE("widgets: under a vendor's public prefix every address carries it") {
+  portal::options o;
+  o.public_prefix = "/phap-luat";
+  portal_fixture f(o);
+  auto news = portal_fixture::body(f.get(school + "tin-moi"));
+  CHECK(has(news, "href=\"http://127.0.0.1:8080/phap-luat/don-vi/thcs-van-yen/pbgdpl/bai-viet/mang-xa-hoi-pbgdpl-thcs\""));
+  auto frame = portal_fixture::body(f.get(school + "bieu-ngu/khung"));
+  CHECK(has(frame, "<link rel=\"stylesheet\" href=\"/phap-luat/don-vi/thcs-van-yen/pbgdpl/tien-ich/tien-ich.css\">"));
+  CHECK(has(frame, "src=\"http://127.0.0.1:8080/phap-luat/don-vi/thcs-van-yen/pbgdpl/bieu-ngu/300x100.png\""));
+  auto ask = portal_fixture::body(f.get(school + "hoi-dap"));
+  CHECK(has(ask, "href=\"http://127.0.0.1:8080/phap-luat/don-vi/thcs-van-yen/pbgdpl/hoi-dap/gui-cau-hoi\""));
+}

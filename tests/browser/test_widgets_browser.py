@@ -132,6 +132,13 @@ def test_the_snippets_insert_working_iframes_under_a_strict_host_csp(browser, po
     screen, v_screen, _ = frame_text(browser, by_name["man-hinh"])
     assert "Now on the screen" in screen and "Infographic: Quyền và bổn phận của trẻ em" in screen, screen
     assert v_news == v_banner == v_ask == v_screen == []
+    # Each frame took the height its page reported (khung.js → tien-ich.js), not the default.
+    for name, f in by_name.items():
+        browser.switch_to.frame(f)
+        inner = browser.execute_script("return Math.ceil(document.documentElement.getBoundingClientRect().height)")
+        browser.switch_to.default_content()
+        WebDriverWait(browser, 10).until(lambda d: abs(int(f.get_attribute("height")) - inner) <= 1,
+                                         f"{name}: frame {f.get_attribute('height')} px, content {inner} px")
     browser.save_screenshot(str(shots / "widgets-host-page.png"))
     assert problems(browser) == []
 

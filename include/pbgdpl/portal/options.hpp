@@ -198,10 +198,12 @@ struct urls {
   }
   std::string statics() const { return base + "/pbgdpl/static"; }
   // Widgets (issue 20, portal/widgets.hpp): `name` is tin-moi, bieu-ngu, hoi-dap or
-  // man-hinh/<display>; the fragment, its iframe page (/khung), the script and its stylesheet.
+  // man-hinh/<display>; the fragment, its iframe page (/khung), the host's script, the frame's
+  // script (its height) and the stylesheet.
   std::string widget(std::string_view name) const { return base + "/pbgdpl/tien-ich/" + std::string(name); }
   std::string widget_frame(std::string_view name) const { return widget(name) + "/khung"; }
   std::string widget_script() const { return base + "/pbgdpl/tien-ich/tien-ich.js"; }
+  std::string widget_frame_script() const { return base + "/pbgdpl/tien-ich/khung.js"; }
   std::string widget_stylesheet() const { return base + "/pbgdpl/tien-ich/tien-ich.css"; }
 };
 

@@ -102,13 +102,21 @@ TEST_CASE("widgets: the iframe page is a small document, framable, under a stric
   // Its stylesheet carries the theme, values normalised; links open outside the frame.
   CHECK(has(b, "<link rel=\"stylesheet\" href=\"/don-vi/thcs-van-yen/pbgdpl/tien-ich/tien-ich.css?theme=dark&amp;accent=b00020&amp;font=serif\">"));
   CHECK(has(b, "target=\"_blank\" rel=\"noopener\""));
-  CHECK_FALSE(has(b, "<script"));
+  // One script, the portal's own (it reports the page's height to the host's script); no inline
+  // script or style.
+  CHECK(count(b, "<script") == 1);
+  CHECK(has(b, "<script src=\"/don-vi/thcs-van-yen/pbgdpl/tien-ich/khung.js\" defer></script>"));
   CHECK_FALSE(has(b, "style="));
+  CHECK_FALSE(has(b, "<style"));
   auto csp = std::string(r.get("Content-Security-Policy"));
   CHECK(has(csp, "default-src 'none'"));
-  CHECK(has(csp, "style-src 'self'"));
+  CHECK(has(csp, "script-src 'self';"));
+  CHECK(has(csp, "style-src 'self';"));
   CHECK(has(csp, "frame-ancestors *"));
-  CHECK_FALSE(has(csp, "script-src"));
+  CHECK_FALSE(has(csp, "unsafe"));
+  auto frame_js = f.get(school + "khung.js");
+  CHECK(frame_js.code == http::status::ok);
+  CHECK(has(portal_fixture::body(frame_js), "postMessage({ pbgdpl: \"height\""));
   CHECK_FALSE(r.has("X-Frame-Options"));
   // The rest of the site is not framable, as before.
   auto page = f.get("/don-vi/thcs-van-yen/pbgdpl/");

@@ -56,15 +56,46 @@ inline constexpr std::string_view widget_js = R"JS(/* pbgdpl widgets (issue 20):
     f.loading = "lazy";
     f.referrerPolicy = "strict-origin-when-cross-origin";
     var h = parseInt(s.getAttribute("data-height"), 10);
-    f.height = String(h > 0 && h < 4000 ? h : heights[name]);
+    var fixed = h > 0 && h < 4000;
+    f.height = String(fixed ? h : heights[name]);
     f.style.width = "100%";
     f.style.border = "0";
     f.style.display = "block";
+    // Without data-height the frame takes the height its page reports (khung.js), from the
+    // portal's origin and that frame only.
+    if (!fixed) {
+      var origin = base.replace(/^([a-z]+:\/\/[^\/]+).*$/i, "$1");
+      window.addEventListener("message", function (e) {
+        if (e.origin !== origin || e.source !== f.contentWindow || !e.data || e.data.pbgdpl !== "height") return;
+        var px = Math.ceil(Number(e.data.height));
+        if (px > 0 && px < 4000) f.height = String(px);
+      });
+    }
     s.parentNode.insertBefore(f, s.nextSibling);
   }
   var all = document.querySelectorAll("script[data-pbgdpl-widget]");
   for (var k = 0; k < all.length; k++)
     if (!all[k].hasAttribute("data-pbgdpl-done")) place(all[k]);
+})();
+)JS";
+
+// The iframe pages' only script: tells the page that framed it how tall its content is, so the
+// host's tien-ich.js sizes the frame (the height alone, so any target origin may read it).
+inline constexpr std::string_view frame_js = R"JS(/* pbgdpl widgets: the frame's height for tien-ich.js. */
+(function () {
+  "use strict";
+  if (window.parent === window) return;
+  var last = 0;
+  function send() {
+    var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (h !== last) {
+      last = h;
+      window.parent.postMessage({ pbgdpl: "height", height: h }, "*");
+    }
+  }
+  if (window.ResizeObserver) new ResizeObserver(send).observe(document.documentElement);
+  window.addEventListener("load", send);
+  send();
 })();
 )JS";
 

@@ -180,6 +180,14 @@ PBGDPL_DECL void widgets::add_routes(http::router& r) {
     res.cacheable = true;
     return res;
   });
+  r.get("/pbgdpl/tien-ich/khung.js", [](http::request&) {
+    http::response res;
+    res.body = std::string(widget_detail::frame_js);
+    res.set("Content-Type", "text/javascript; charset=utf-8");
+    res.set("Cache-Control", "public, max-age=86400");
+    res.cacheable = true;
+    return res;
+  });
   r.get("/pbgdpl/tien-ich/tien-ich.css", [](http::request& req) {
     auto t = parse_widget_theme(req);
     if (!t) return http::error_response(t.err(), http::status::bad_request);
@@ -262,14 +270,16 @@ PBGDPL_DECL http::response widgets::answer(http::request& req, body_maker make, 
     doc += language_code(v.ctx.lang);
     doc += "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\"><title>";
     doc += publish::escape_html(v.title + " – " + v.ctx.u->name);
-    doc += "</title><link rel=\"stylesheet\" href=\"" + publish::escape_html(css) + "\"></head><body class=\"pbgdpl-frame\"><main>";
+    doc += "</title><link rel=\"stylesheet\" href=\"" + publish::escape_html(css) + "\"><script src=\"" +
+           publish::escape_html(v.ctx.links.widget_frame_script()) + "\" defer></script></head><body class=\"pbgdpl-frame\"><main>";
     doc += fragment;
     doc += "</main></body></html>\n";
     res = http::response::html(std::move(doc));
-    // Framable by the sites configured (options::widget_frame_ancestors), and nothing else: no
-    // script at all, styles and images from this portal only.
-    res.set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors " +
-                                           frame_ancestors_);
+    // Framable by the sites configured (options::widget_frame_ancestors), and nothing else; its
+    // one script (khung.js, the height), styles and images from this portal only.
+    res.set("Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors " + frame_ancestors_);
   }
   res.set("Content-Language", std::string(language_code(v.ctx.lang)));
   if (per_display) {

@@ -135,6 +135,12 @@ struct options {
   // counts wrong passwords against the sign-in throttle): the API's report submit and approve sign
   // with it, the password in the request's body. Unset: those two answer 403 (nothing can sign).
   std::function<result<trust::secret_key>(const account_id&, std::string_view password)> signing_key;
+
+  // --- widgets (issue 20) ---
+  // The sites whose pages may frame the widgets' iframe pages (CSP frame-ancestors sources:
+  // "https://*.edu.vn https://truong.example"). Only those pages are framable; every other page
+  // keeps frame-ancestors 'self'. The widgets link out and post nothing, so "*" is the default.
+  std::string widget_frame_ancestors = "*";
 };
 
 // The query parameters each cache partition keys on: exactly those its handlers read. A parameter
@@ -218,6 +224,14 @@ struct urls {
                             : base + "/pbgdpl/" + std::string(category) + "/feed." + std::string(ext);
   }
   std::string statics() const { return base + "/pbgdpl/static"; }
+  // Widgets (issue 20, portal/widgets.hpp): `name` is tin-moi, bieu-ngu, hoi-dap or
+  // man-hinh/<display>; the fragment, its iframe page (/khung), the host's script, the frame's
+  // script (its height) and the stylesheet.
+  std::string widget(std::string_view name) const { return base + "/pbgdpl/tien-ich/" + std::string(name); }
+  std::string widget_frame(std::string_view name) const { return widget(name) + "/khung"; }
+  std::string widget_script() const { return base + "/pbgdpl/tien-ich/tien-ich.js"; }
+  std::string widget_frame_script() const { return base + "/pbgdpl/tien-ich/khung.js"; }
+  std::string widget_stylesheet() const { return base + "/pbgdpl/tien-ich/tien-ich.css"; }
 };
 
 }  // namespace portal

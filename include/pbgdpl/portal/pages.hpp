@@ -31,6 +31,8 @@
 PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
+class widgets;  // widgets.hpp: routes on these pages' router, reading through them
+
 // A page of entities as the record cache shares them.
 template <class T>
 using shared_page = store::page<std::shared_ptr<const T>>;
@@ -70,6 +72,7 @@ class pages {
   std::string origin_of(const http::request& req) const;
 
  private:
+  friend class widgets;
   using page_handler = http::response (pages::*)(http::request&, const page_context&);
   void build_routes();
   // Registers `pattern` (GET unless told) for a page; `paged` pages take ?sau=, the others refuse
@@ -211,6 +214,7 @@ class pages {
   trust::form_signer form_signer_;  // options::form_secret, or one drawn at start
   std::shared_ptr<http::router> routes_;
   banner city_banner_;
+  std::shared_ptr<widgets> widgets_;  // issue 20: added to routes_
 };
 
 }  // namespace portal

@@ -102,6 +102,7 @@ class site {
   publication_schedule schedule_;
   std::atomic<std::int64_t> day_{0};  // the day (days since 1970, in Vietnam) the cached answers belong to
   http::response_cache cache_, search_cache_, api_cache_;
+  http::response_cache widget_cache_;  // issue 20: the widgets' answers, keyed on their parameters
   portal::pages pages_;
   portal::api api_;
   std::shared_ptr<http::router> routes_;

@@ -126,6 +126,29 @@ TEST_CASE("a full cache evicts to keep new pages instead of refusing them") {
   CHECK(f.cache.size() == 0);
 }
 
+TEST_CASE("a response that states its own frame-ancestors gets no X-Frame-Options, every other one SAMEORIGIN") {
+  auto run = [](std::optional<std::string> csp) {
+    http::pipeline p;
+    p.use(http::security_headers());
+    auto h = p.build([csp](http::request&) {
+      auto r = http::response::html("<p>x</p>");
+      if (csp) r.set("Content-Security-Policy", *csp);
+      return r;
+    });
+    http::beast_request m{http::verb::get, "/", 11};
+    http::request req(std::move(m));
+    return h(req);
+  };
+  auto plain = run(std::nullopt);
+  CHECK(plain.get("X-Frame-Options") == "SAMEORIGIN");
+  CHECK(std::string(plain.get("Content-Security-Policy")).find("frame-ancestors 'self'") != std::string::npos);
+  auto own = run("default-src 'none'; frame-ancestors https://*.edu.vn");
+  CHECK_FALSE(own.has("X-Frame-Options"));
+  CHECK(own.get("Content-Security-Policy") == "default-src 'none'; frame-ancestors https://*.edu.vn");
+  // A policy of its own that says nothing of framing keeps the default refusal.
+  CHECK(run("default-src 'none'").get("X-Frame-Options") == "SAMEORIGIN");
+}
+
 TEST_CASE("cached and uncached responses carry the security headers") {
   portal_fixture f;
   for (int i = 0; i < 2; ++i) {

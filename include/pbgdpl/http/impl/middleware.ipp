@@ -48,10 +48,13 @@ PBGDPL_DECL middleware access_log(access_sink sink) {
 PBGDPL_DECL middleware security_headers(security_policy p) {
   return [p = std::move(p)](request& req, const handler& next) {
     response res = next(req);
+    // A response that states its own frame-ancestors (a page made to be framed, such as the
+    // portal's widgets) gets no X-Frame-Options: the two would contradict each other.
+    const bool own_framing = res.get("Content-Security-Policy").find("frame-ancestors") != std::string_view::npos;
     if (!res.has("Content-Security-Policy")) res.set("Content-Security-Policy", p.content_security_policy);
     if (!res.has("X-Content-Type-Options")) res.set("X-Content-Type-Options", "nosniff");
     if (!res.has("Referrer-Policy")) res.set("Referrer-Policy", p.referrer_policy);
-    if (!res.has("X-Frame-Options")) res.set("X-Frame-Options", p.frame_options);
+    if (!res.has("X-Frame-Options") && !own_framing) res.set("X-Frame-Options", p.frame_options);
     return res;
   };
 }

@@ -5,6 +5,7 @@
 #include "../../publish/rendered.hpp"
 #include "../default_theme.hpp"
 #include "../media_library.hpp"
+#include "../widgets.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -218,6 +219,9 @@ PBGDPL_DECL void pages::build_routes() {
   page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}/noi-dung/{blake2b}", &pages::kiosk_content);
   page("/pbgdpl/cau-thang-phap-luat/kiosk/{display}/plays", &pages::kiosk_plays, false, http::verb::post);
   page("/pbgdpl/bieu-ngu/{file}", &pages::banner_image);
+  // Before /pbgdpl/{category}/: the embeddable widgets (issue 20, portal/widgets.hpp).
+  widgets_ = std::make_shared<widgets>(*this, opt_);
+  widgets_->add_routes(*routes_);
   page("/pbgdpl/tin-cac-truong/", &pages::school_news, true);
   page("/pbgdpl/tin-cac-truong/feed.atom", &pages::school_news_feed);
   for (const char* kind : {"bai-viet", "van-ban", "hoi-dap"}) {

@@ -1,6 +1,7 @@
 // Definitions for portal/site.hpp (inline in header-only mode, compiled once from src/portal/).
 #pragma once
 #include "../media_library.hpp"
+#include "../widgets.hpp"
 #include "../../publish/rendered.hpp"
 
 #include <algorithm>
@@ -18,6 +19,7 @@ PBGDPL_DECL site::site(store::store& s, options o)
       cache_(opt_.cache),
       search_cache_(partition(opt_.cache, 1000, 16u * 1024u * 1024u, search_query_params())),
       api_cache_(partition(opt_.cache, 2000, 16u * 1024u * 1024u, api_query_params())),
+      widget_cache_(partition(opt_.cache, 1000, 8u * 1024u * 1024u, widget_query_params())),
       pages_(s, opt_, *units_, schedule_),
       // The API's writes reach the caches through the store's listener, like everyone's.
       api_(s, opt_),
@@ -134,6 +136,7 @@ PBGDPL_DECL void site::drop_all_answers() {
   cache_.invalidate_tag("content");
   search_cache_.invalidate_tag("content");
   api_cache_.invalidate_tag("content");
+  widget_cache_.invalidate_tag("content");
 }
 
 PBGDPL_DECL void site::content_changed() {
@@ -194,6 +197,7 @@ PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
   if (articles) schedule_.changed();
   if (all_pages) {
     cache_.invalidate_tag("content");
+    widget_cache_.invalidate_tag("content");
     return;
   }
   if (up.empty() && down.empty()) return;
@@ -216,7 +220,10 @@ PBGDPL_DECL void site::on_changes(const std::vector<store::change>& batch) {
     for (const auto& h : tree.heirs(u))
       for (const auto& d : tree.subtree(h)) units.insert(d.id.value);
   }
-  for (const auto& u : units) cache_.invalidate_tag("unit:" + u);
+  for (const auto& u : units) {
+    cache_.invalidate_tag("unit:" + u);
+    widget_cache_.invalidate_tag("unit:" + u);
+  }
 }
 
 PBGDPL_DECL http::cache_limits site::partition(const http::cache_limits& pages, std::size_t entries, std::size_t bytes,
@@ -231,6 +238,8 @@ PBGDPL_DECL http::cache_limits site::partition(const http::cache_limits& pages, 
 PBGDPL_DECL http::response_cache& site::cache_for(const http::request& req) {
   auto path = req.route_path();
   if (path == "/api" || path.starts_with("/api/")) return api_cache_;
+  // Widgets read their own parameters (n, theme, colours): keyed on those, apart from the pages.
+  if (is_widget_path(path)) return widget_cache_;
   if (path.ends_with("/tim-kiem") || path.ends_with("/tim-kiem/")) return search_cache_;
   // Later pages of a category: their cursors are anyone's to invent (each a valid page), so they
   // live with the search answers, whose filling never evicts the pages everyone reads.
@@ -249,7 +258,8 @@ PBGDPL_DECL http::response site::health() {
   auto counts = [](const http::response_cache& c) {
     return json{{"hits", c.hits()}, {"misses", c.misses()}, {"entries", c.size()}};
   };
-  j["cache"] = {{"pages", counts(cache_)}, {"search", counts(search_cache_)}, {"api", counts(api_cache_)}};
+  j["cache"] = {{"pages", counts(cache_)}, {"search", counts(search_cache_)}, {"api", counts(api_cache_)},
+                {"widgets", counts(widget_cache_)}};
   if (!ok) j["error"] = error_to_json(ok.err());
   auto r = http::response::json(j, ok ? http::status::ok : http::status::service_unavailable);
   r.set("Cache-Control", "no-store");

@@ -32,7 +32,10 @@ class Nginx:
         self.tmp = tempfile.TemporaryDirectory(prefix="pbgdpl-nginx-")
         d = Path(self.tmp.name)
         text = CONF.read_text()
-        for k, v in {"@LISTEN@": f"127.0.0.1:{port}", "@BACKEND@": f"127.0.0.1:{backend_port}", "@TEMP@": str(d)}.items():
+        (d / "site").mkdir()
+        self.site = d / "site"
+        for k, v in {"@LISTEN@": f"127.0.0.1:{port}", "@BACKEND@": f"127.0.0.1:{backend_port}", "@TEMP@": str(d),
+                     "@SITE@": str(d / "site")}.items():
             text = text.replace(k, v)
         assert "@" not in re.sub(r"#.*", "", text), "a token of nginx.conf was left unfilled"
         (d / "nginx.conf").write_text(text)
@@ -347,3 +350,30 @@ def test_the_demo_refuses_a_bad_base_url_or_prefix(tmp_path):
         assert r.returncode != 0, args
         assert vi in r.stderr + r.stdout and "ERROR" in r.stderr + r.stdout, (args, r.stderr)
         assert not (tmp_path / "never").exists(), "nothing is written before the options are checked"
+
+
+def test_a_school_page_includes_the_news_widget_through_nginx_ssi(mounted):
+    """The fragment form of a widget, assembled into a page of the school's own site by nginx
+    (the `location /` with `ssi on` of examples/reverse_proxy/nginx.conf): its links carry the
+    public prefix, and the page around it is the school's."""
+    portal, nginx = mounted
+    (nginx.site / "tin-phap-luat.html").write_text(
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head><body>'
+        '<p>Trang của trường</p>\n<!--# include virtual="/phap-luat/pbgdpl/tien-ich/tin-moi?n=3" -->\n'
+        "</body></html>", encoding="utf-8")
+    st, _, body = fetch(nginx.port, "/tin-phap-luat.html")
+    page = body.decode("utf-8")
+    assert st == 200, page
+    assert "<!--#" not in page, "nginx did not process the include"
+    assert "Trang của trường" in page and "pbgdpl-w" in page, page
+    direct = portal.get("/pbgdpl/tien-ich/tin-moi?n=3")
+    assert direct.status == 200
+    # The fragment the proxy included is the same list of news, its links under the prefix.
+    hrefs = re.findall(r'href="([^"]+)"', page)
+    assert hrefs, page
+    for h in hrefs:
+        if "pbgdpl.hanoi.gov.vn" in h:
+            continue
+        assert h.startswith(nginx.origin + PREFIX + "/"), (h, page)
+    titles = re.findall(r">([^<>]{20,})</a>", direct.text)
+    assert titles and all(t in page for t in titles), (titles, page)

@@ -1,7 +1,8 @@
-# pbgdpl_add_pytest(<name> DIR <dir> [FILES ...] [TIMEOUT s] [LABELS ...] [ENV VAR=value ...]):
+# pbgdpl_add_pytest(<name> DIR <dir> [FILES ...] [TIMEOUT s] [COST n] [LABELS ...] [ENV VAR=value ...]):
 # registers `python3 -m pytest -q` over <dir> (or FILES) as one CTest test, with the portal
 # binary, the source and build trees and ENV in the environment. Used by the integration,
-# browser and CLI suites. A python3 that can import pytest is required; pytest's "no tests ran" (exit 5) and
+# browser and CLI suites. COST: a higher one starts earlier (CTest's order before it has timings of
+# its own, as on a fresh clone), so the longest suites do not run alone at the end. A python3 that can import pytest is required; pytest's "no tests ran" (exit 5) and
 # every other non-zero exit fail the test.
 include_guard(GLOBAL)
 
@@ -21,7 +22,7 @@ if(NOT PBGDPL_PYTEST_PYTHON)
 endif()
 
 function(pbgdpl_add_pytest name)
-  cmake_parse_arguments(arg "" "DIR;TIMEOUT" "LABELS;FILES;ENV" ${ARGN})
+  cmake_parse_arguments(arg "" "DIR;TIMEOUT;COST" "LABELS;FILES;ENV" ${ARGN})
   if(NOT PBGDPL_PYTEST_PYTHON)
     # Registered anyway so that a missing interpreter is a visible failure, not a silent skip.
     add_test(NAME "${name}" COMMAND ${CMAKE_COMMAND} -E echo "no python3 with pytest, feedparser and selenium: run scripts/install-deps.sh")
@@ -30,6 +31,9 @@ function(pbgdpl_add_pytest name)
   endif()
   if(NOT arg_TIMEOUT)
     set(arg_TIMEOUT 180)
+  endif()
+  if(NOT arg_COST)
+    set(arg_COST 0)
   endif()
   set(targets ${arg_FILES})
   if(NOT targets)
@@ -41,6 +45,7 @@ function(pbgdpl_add_pytest name)
            WORKING_DIRECTORY ${arg_DIR})
   set_tests_properties("${name}" PROPERTIES
     TIMEOUT ${arg_TIMEOUT}
+    COST ${arg_COST}
     LABELS "${arg_LABELS}"
     ENVIRONMENT "PBGDPL_PORTAL=$<TARGET_FILE:pbgdpl_portal>;PBGDPL_SOURCE_DIR=${PROJECT_SOURCE_DIR};PBGDPL_BINARY_DIR=${PROJECT_BINARY_DIR};PYTHONDONTWRITEBYTECODE=1;${arg_ENV}")
 endfunction()

@@ -1,5 +1,6 @@
-"""The demo portal behind a real nginx (Debian's /usr/sbin/nginx), mounted under /phap-luat/ with
-examples/reverse_proxy/nginx.conf (issue 20): every link on the main pages, in the feeds and in the
+"""The demo portal behind a real nginx (Debian's /usr/sbin/nginx) and a real Apache (apache2-bin),
+mounted under /phap-luat/ with examples/reverse_proxy/nginx.conf and apache.conf, each as it is
+(issue 20): every link on the main pages, in the feeds and in the
 sitemap resolves through the proxy and starts with the public prefix; redirects and cookie paths
 keep it; forged X-Forwarded-* headers from a peer that is not a trusted proxy change nothing, and
 proxied and direct answers never share a cache entry.
@@ -7,6 +8,7 @@ proxied and direct answers never share a cache entry.
 import html.parser
 import http.client
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -55,6 +57,74 @@ class Nginx:
                 time.sleep(0.05)
         raise RuntimeError("nginx did not listen:\n" + self.log())
 
+    def ssi(self, path):
+        return f'<!--# include virtual="{path}" -->'
+
+    def log(self):
+        p = self.dir / "error.log"
+        return p.read_text(errors="replace") if p.exists() else ""
+
+    @property
+    def origin(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.tmp.cleanup()
+
+
+APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
+APACHE_CONF = SOURCE_DIR / "examples" / "reverse_proxy" / "apache.conf"
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+
+
+class Apache:
+    """Apache httpd (Debian's apache2-bin) in the foreground (-X: one process), under a temp
+    directory, with examples/reverse_proxy/apache.conf included as a site would include it."""
+
+    def __init__(self, backend_port, port):
+        self.port = port
+        self.tmp = tempfile.TemporaryDirectory(prefix="pbgdpl-apache-")
+        d = Path(self.tmp.name)
+        self.dir, self.site = d, d / "site"
+        self.site.mkdir()
+        # Apache drops to User/Group when started as root (CI): they must read the site.
+        os.chmod(d, 0o755)
+        os.chmod(self.site, 0o755)
+        text = APACHE_CONF.read_text()
+        for k, v in {"@BACKEND@": f"127.0.0.1:{backend_port}", "@SITE@": str(self.site)}.items():
+            text = text.replace(k, v)
+        assert "@" not in re.sub(r"#.*", "", text), "a token of apache.conf was left unfilled"
+        (d / "site.conf").write_text(text)
+        mods = "".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so\n"
+                       for m in ("mpm_event", "authz_core", "proxy", "proxy_http", "headers", "alias", "include", "mime"))
+        root = "User nobody\nGroup nogroup\n" if os.geteuid() == 0 else ""
+        (d / "httpd.conf").write_text(
+            f'ServerRoot "{d}"\nServerName 127.0.0.1\nListen 127.0.0.1:{port}\nPidFile {d}/httpd.pid\n'
+            f"ErrorLog {d}/error.log\nLogLevel warn\nDefaultRuntimeDir {d}\n{mods}TypesConfig /dev/null\n{root}"
+            f"Include {d}/site.conf\n")
+        self.proc = subprocess.Popen([APACHE, "-X", "-f", str(d / "httpd.conf")],
+                                     stdout=subprocess.DEVNULL, stderr=open(d / "stderr.log", "wb"))
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("apache2 did not start:\n" + (d / "stderr.log").read_text() + self.log())
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("apache2 did not listen:\n" + self.log())
+
+    def ssi(self, path):
+        return f'<!--#include virtual="{path}" -->'
+
     def log(self):
         p = self.dir / "error.log"
         return p.read_text(errors="replace") if p.exists() else ""
@@ -89,20 +159,21 @@ def header(headers, name):
     return [v for k, v in headers if k.lower() == name.lower()]
 
 
-@pytest.fixture(scope="module")
-def mounted():
-    """(portal, nginx): the portal trusts 127.0.0.1 (nginx) and knows its public origin."""
-    nginx_port = free_port()
-    portal = Portal(args=["--trusted-proxy", "127.0.0.1", "--base-url", f"http://127.0.0.1:{nginx_port}"]).start()
-    nginx = None
+@pytest.fixture(scope="module", params=["nginx", "apache"])
+def mounted(request):
+    """(portal, proxy): nginx or Apache, each running its example configuration in front of a
+    portal that trusts 127.0.0.1 (the proxy) and knows its public origin."""
+    proxy_port = free_port()
+    portal = Portal(args=["--trusted-proxy", "127.0.0.1", "--base-url", f"http://127.0.0.1:{proxy_port}"]).start()
+    proxy = None
     try:
-        nginx = Nginx(portal.port, nginx_port)
-        yield portal, nginx
+        proxy = (Nginx if request.param == "nginx" else Apache)(portal.port, proxy_port)
+        yield portal, proxy
         assert portal.alive(), portal.log_path.read_text(errors="replace")
         assert portal.stop() == 0
     finally:
-        if nginx:
-            nginx.stop()
+        if proxy:
+            proxy.stop()
         portal.cleanup()
 
 
@@ -151,7 +222,7 @@ def links_of(content_type, body):
     return [html.unescape(u.strip()) for u in urls if u.strip().startswith(("http", "/"))]
 
 
-def resolve(page_url, link, nginx):
+def resolve(page_url, link, proxy):
     """The link as an absolute URL, or None when it points off this site on purpose
     (another host, mailto:, tel:, data:, a fragment)."""
     u = urllib.parse.urljoin(page_url, link)
@@ -163,21 +234,21 @@ def resolve(page_url, link, nginx):
     return u
 
 
-def check_link(page, link, nginx, portal):
+def check_link(page, link, proxy, portal):
     """Errors of one link found on `page` (public URL)."""
-    u = resolve(page, link, nginx)
+    u = resolve(page, link, proxy)
     if u is None:
         return []
     p = urllib.parse.urlsplit(u)
     errs = []
-    if p.port != nginx.port:
+    if p.port != proxy.port:
         errs.append(f"{page}: {link!r} escapes to port {p.port} (the backend is {portal.port})")
     if not (p.path == PREFIX + "/" or p.path.startswith(PREFIX + "/")):
         errs.append(f"{page}: {link!r} is not under {PREFIX}/")
     if link.startswith("/") and not link.startswith(PREFIX + "/"):
         errs.append(f"{page}: {link!r} is a root-relative link without the prefix")
-    if link.startswith("http") and not link.startswith(nginx.origin + PREFIX + "/"):
-        errs.append(f"{page}: absolute {link!r} does not start with {nginx.origin}{PREFIX}/")
+    if link.startswith("http") and not link.startswith(proxy.origin + PREFIX + "/"):
+        errs.append(f"{page}: absolute {link!r} does not start with {proxy.origin}{PREFIX}/")
     return errs
 
 
@@ -195,10 +266,10 @@ MAIN_PAGES = [
 
 
 def test_every_link_resolves_through_the_proxy(mounted):
-    portal, nginx = mounted
+    portal, proxy = mounted
     pages = [PREFIX + p for p in MAIN_PAGES]
     # A category and an article: the first the section's page links to.
-    st, hs, body = fetch(nginx.port, PREFIX + "/pbgdpl/")
+    st, hs, body = fetch(proxy.port, PREFIX + "/pbgdpl/")
     assert st == 200, body[:300]
     home = body.decode()
     cats = re.findall(r'href="(/phap-luat/pbgdpl/[a-z0-9-]+/)"', home)
@@ -209,15 +280,15 @@ def test_every_link_resolves_through_the_proxy(mounted):
 
     errors, targets = [], {}
     for page in pages:
-        st, hs, body = fetch(nginx.port, page)
-        assert st == 200, f"{page}: {st} through the proxy\n{body[:500]!r}\n{nginx.log()}"
+        st, hs, body = fetch(proxy.port, page)
+        assert st == 200, f"{page}: {st} through the proxy\n{body[:500]!r}\n{proxy.log()}"
         ctype = (header(hs, "Content-Type") or [""])[0]
         links = links_of(ctype, body)
         assert links, f"{page}: no links found ({ctype})"
-        page_url = nginx.origin + page
+        page_url = proxy.origin + page
         for link in links:
-            errors += check_link(page_url, link, nginx, portal)
-            u = resolve(page_url, link, nginx)
+            errors += check_link(page_url, link, proxy, portal)
+            u = resolve(page_url, link, proxy)
             if u:
                 targets.setdefault(u.split("#")[0], page)
         # The backend's own address never shows, whether as a port or a bare path.
@@ -231,10 +302,10 @@ def test_every_link_resolves_through_the_proxy(mounted):
     for u, page in sorted(targets.items()):
         p = urllib.parse.urlsplit(u)
         path = p.path + ("?" + p.query if p.query else "")
-        st, hs, _ = fetch(nginx.port, path)
+        st, hs, _ = fetch(proxy.port, path)
         if st in (301, 302, 303, 307, 308):
             loc = (header(hs, "Location") or [""])[0]
-            if not (loc.startswith(PREFIX + "/") or loc.startswith(nginx.origin + PREFIX + "/")):
+            if not (loc.startswith(PREFIX + "/") or loc.startswith(proxy.origin + PREFIX + "/")):
                 bad.append(f"{u} (on {page}): {st} to {loc!r}, outside {PREFIX}/")
         elif st != 200:
             bad.append(f"{u} (on {page}): {st}")
@@ -242,23 +313,24 @@ def test_every_link_resolves_through_the_proxy(mounted):
 
 
 def test_redirects_and_cookies_keep_the_prefix(mounted):
-    portal, nginx = mounted
+    portal, proxy = mounted
     for path, to in [("/pbgdpl", "/pbgdpl/"), ("/", "/pbgdpl/"), ("/pbgdpl/tin-hoat-dong", "/pbgdpl/tin-hoat-dong/")]:
-        st, hs, _ = fetch(nginx.port, PREFIX + path)
+        st, hs, _ = fetch(proxy.port, PREFIX + path)
         assert st in (301, 302, 303, 307, 308), (path, st)
         loc = header(hs, "Location")[0]
-        assert loc in (PREFIX + to, nginx.origin + PREFIX + to), (path, loc)
-    # nginx itself sends /phap-luat to /phap-luat/ (the location ends with '/').
-    st, hs, _ = fetch(nginx.port, PREFIX)
+        assert loc in (PREFIX + to, proxy.origin + PREFIX + to), (path, loc)
+    # The proxy itself sends /phap-luat to /phap-luat/ (nginx: the location ends with '/';
+    # Apache: the RedirectMatch).
+    st, hs, _ = fetch(proxy.port, PREFIX)
     assert st == 301 and header(hs, "Location")[0].endswith(PREFIX + "/"), (st, hs)
 
     # The editor: a stranger is sent to the sign-in screen under the prefix, whose cookie is
     # scoped to the prefix (the browser sends it back only there).
-    st, hs, body = fetch(nginx.port, PREFIX + "/quan-tri/")
+    st, hs, body = fetch(proxy.port, PREFIX + "/quan-tri/")
     assert st in (302, 303), (st, body[:300])
     loc = header(hs, "Location")[0]
     assert loc.startswith(PREFIX + "/quan-tri/"), loc
-    st, hs, body = fetch(nginx.port, urllib.parse.urlsplit(loc).path)
+    st, hs, body = fetch(proxy.port, urllib.parse.urlsplit(loc).path)
     assert st == 200, st
     cookies = header(hs, "Set-Cookie")
     assert cookies and all(f"Path={PREFIX}/;" in c for c in cookies), cookies
@@ -269,39 +341,39 @@ def test_redirects_and_cookies_keep_the_prefix(mounted):
 
 
 def test_the_api_names_the_prefix(mounted):
-    portal, nginx = mounted
-    st, _, body = fetch(nginx.port, PREFIX + "/api/openapi.json")
+    portal, proxy = mounted
+    st, _, body = fetch(proxy.port, PREFIX + "/api/openapi.json")
     assert st == 200
     servers = [s["url"] for s in json.loads(body)["servers"]]
-    assert servers and all(u == PREFIX or u.startswith(nginx.origin + PREFIX) for u in servers), servers
-    st, _, body = fetch(nginx.port, PREFIX + "/api/v1")
+    assert servers and all(u == PREFIX or u.startswith(proxy.origin + PREFIX) for u in servers), servers
+    st, _, body = fetch(proxy.port, PREFIX + "/api/v1")
     index = json.loads(body)
     assert index["openapi"] == PREFIX + "/api/openapi.json"
     assert all(u.startswith(PREFIX + "/api/") for u in index["paths"].values())
-    st, _, _ = fetch(nginx.port, index["paths"]["/api/v1/articles"])
+    st, _, _ = fetch(proxy.port, index["paths"]["/api/v1/articles"])
     assert st == 200
     # Straight to the backend the same document has no prefix (and is another cache entry).
     assert PREFIX not in json.dumps(portal.get("/api/openapi.json").json().get("servers", []))
 
 
 def test_proxied_and_direct_answers_never_share_a_cache_entry(mounted):
-    portal, nginx = mounted
+    portal, proxy = mounted
     for path in ["/pbgdpl/", "/sitemap.xml", "/pbgdpl/feed.atom"]:
         for _ in range(2):  # the second of each is served from the cache
-            proxied = fetch(nginx.port, PREFIX + path)[2].decode()
+            proxied = fetch(proxy.port, PREFIX + path)[2].decode()
             direct = portal.get(path).text
             assert f'{PREFIX}/pbgdpl/' in proxied, path
-            assert f'"{PREFIX}/' not in direct and f"{PREFIX}/pbgdpl/" not in direct.replace(nginx.origin, ""), path
+            assert f'"{PREFIX}/' not in direct and f"{PREFIX}/pbgdpl/" not in direct.replace(proxy.origin, ""), path
     # An https proxy is another entry again: scheme in the links, same prefix.
     r = portal.get("/pbgdpl/feed.atom", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Prefix": PREFIX,
-                                                 "X-Forwarded-Host": f"127.0.0.1:{nginx.port}"})
-    assert f"https://127.0.0.1:{nginx.port}{PREFIX}/pbgdpl/" in r.text
+                                                 "X-Forwarded-Host": f"127.0.0.1:{proxy.port}"})
+    assert f"https://127.0.0.1:{proxy.port}{PREFIX}/pbgdpl/" in r.text
     assert "http://127.0.0.1" not in r.text
-    assert f"http://127.0.0.1:{nginx.port}{PREFIX}/" in fetch(nginx.port, PREFIX + "/pbgdpl/feed.atom")[2].decode()
+    assert f"http://127.0.0.1:{proxy.port}{PREFIX}/" in fetch(proxy.port, PREFIX + "/pbgdpl/feed.atom")[2].decode()
 
 
 def test_invalid_forwarded_values_from_the_trusted_proxy_are_ignored(mounted):
-    portal, nginx = mounted
+    portal, proxy = mounted
     plain = portal.get("/pbgdpl/feed.atom")
     for h in [{"X-Forwarded-Host": "evil.example"}, {"X-Forwarded-Host": "evil.example:80"},
               {"X-Forwarded-Proto": "javascript"},
@@ -352,19 +424,19 @@ def test_the_demo_refuses_a_bad_base_url_or_prefix(tmp_path):
         assert not (tmp_path / "never").exists(), "nothing is written before the options are checked"
 
 
-def test_a_school_page_includes_the_news_widget_through_nginx_ssi(mounted):
-    """The fragment form of a widget, assembled into a page of the school's own site by nginx
-    (the `location /` with `ssi on` of examples/reverse_proxy/nginx.conf): its links carry the
+def test_a_school_page_includes_the_news_widget_through_server_side_includes(mounted):
+    """The fragment form of a widget, assembled into a page of the school's own site by the proxy
+    (nginx.conf's `location /` with `ssi on`, apache.conf's mod_include): its links carry the
     public prefix, and the page around it is the school's."""
-    portal, nginx = mounted
-    (nginx.site / "tin-phap-luat.html").write_text(
+    portal, proxy = mounted
+    (proxy.site / "tin-phap-luat.html").write_text(
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Trường</title></head><body>'
-        '<p>Trang của trường</p>\n<!--# include virtual="/phap-luat/pbgdpl/tien-ich/tin-moi?n=3" -->\n'
+        "<p>Trang của trường</p>\n" + proxy.ssi("/phap-luat/pbgdpl/tien-ich/tin-moi?n=3") + "\n"
         "</body></html>", encoding="utf-8")
-    st, _, body = fetch(nginx.port, "/tin-phap-luat.html")
+    st, _, body = fetch(proxy.port, "/tin-phap-luat.html")
     page = body.decode("utf-8")
     assert st == 200, page
-    assert "<!--#" not in page, "nginx did not process the include"
+    assert "<!--#" not in page, "the proxy did not process the include"
     assert "Trang của trường" in page and "pbgdpl-w" in page, page
     direct = portal.get("/pbgdpl/tien-ich/tin-moi?n=3")
     assert direct.status == 200
@@ -374,6 +446,6 @@ def test_a_school_page_includes_the_news_widget_through_nginx_ssi(mounted):
     for h in hrefs:
         if "pbgdpl.hanoi.gov.vn" in h:
             continue
-        assert h.startswith(nginx.origin + PREFIX + "/"), (h, page)
+        assert h.startswith(proxy.origin + PREFIX + "/"), (h, page)
     titles = re.findall(r">([^<>]{20,})</a>", direct.text)
     assert titles and all(t in page for t in titles), (titles, page)

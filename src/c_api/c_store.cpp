@@ -136,43 +136,17 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_store_import_dataset(pbgdpl_store* h, const 
     const std::string dir = text_arg(dir_arg, "dir");
     const std::string actor = text_or(actor_arg, "actor", "import");
     json counts = json::object();
-    std::size_t total = 0;
     must([&]() -> result<void> {
       auto raw = store::read_dataset_directory(dir);
       if (!raw) return raw.err();
       auto d = dataset_from_json(*raw);
       if (!d) return d.err();
       if (auto hr = publish::render_html(*d); !hr) return hr.err();
-      return s->transaction([&]() -> result<void> {
-        counts = json::object();
-        result<void> status;
-        // What the import creates, per dataset key: ids the store does not hold yet.
-        describe_dataset(
-            [&](std::string_view key, auto& items) {
-              using T = typename std::decay_t<decltype(items)>::value_type;
-              std::set<std::string> fresh;
-              for (const auto& v : items) {
-                if (!status) return;
-                if (fresh.count(v.id.value)) continue;
-                auto cur = s->read(store::entity_traits<T>::kind, v.id.value);
-                if (cur) continue;
-                if (cur.err().code != errc::not_found) {
-                  status = cur.err();
-                  return;
-                }
-                fresh.insert(v.id.value);
-              }
-              counts[std::string(key)] = fresh.size();
-            },
-            *d);
-        if (!status) return status;
-        auto n = store::import_dataset(*s, *d, actor);
-        if (!n) return n.err();
-        total = *n;
-        return {};
-      });
+      auto counted = store::import_dataset_counted(*s, *d, actor);
+      if (!counted) return counted.err();
+      for (const auto& [key, n] : *counted) counts[key] = n;
+      return {};
     }());
-    (void)total;
     put_json(out_json, counts);
   });
 }

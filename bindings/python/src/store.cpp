@@ -375,7 +375,6 @@ py::dict do_import(const store_handle& h, py::handle path, py::handle actor_arg,
   const auto dir = directory_path(path);
   auto s = h.shared();
   std::vector<std::pair<std::string, std::size_t>> counts;
-  std::size_t total = 0;
   result<void> r;
   {
     release nogil;
@@ -386,45 +385,15 @@ py::dict do_import(const store_handle& h, py::handle path, py::handle actor_arg,
       if (!d) return d.err();
       if (render)
         if (auto hr = publish::render_html(*d); !hr) return hr.err();
-      return s->transaction([&]() -> result<void> {
-        counts.clear();
-        result<void> status;
-        describe_dataset(
-            [&](std::string_view key, auto& items) {
-              using T = typename std::decay_t<decltype(items)>::value_type;
-              std::set<std::string> fresh;
-              for (const auto& v : items) {
-                if (!status) return;
-                if (fresh.count(v.id.value)) continue;
-                auto cur = s->read(store::entity_traits<T>::kind, v.id.value);
-                if (cur) continue;
-                if (cur.err().code != errc::not_found) {
-                  status = cur.err();
-                  return;
-                }
-                fresh.insert(v.id.value);
-              }
-              counts.emplace_back(std::string(key), fresh.size());
-            },
-            *d);
-        if (!status) return status;
-        auto n = store::import_dataset(*s, *d, actor);
-        if (!n) return n.err();
-        total = *n;
-        return {};
-      });
+      auto counted = store::import_dataset_counted(*s, *d, actor);
+      if (!counted) return counted.err();
+      counts = std::move(*counted);
+      return {};
     }();
   }
   unwrap(std::move(r));
   py::dict out;
-  std::size_t sum = 0;
-  for (const auto& [k, n] : counts) {
-    out[py::str(k)] = n;
-    sum += n;
-  }
-  if (sum != total)
-    raise(error(errc::internal, {}, "Số bản ghi đã nhập không khớp", "Imported record counts disagree: " + std::to_string(sum) +
-                                                                          " counted, " + std::to_string(total) + " created"));
+  for (const auto& [k, n] : counts) out[py::str(k)] = n;
   return out;
 }
 

@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 PBGDPL_NAMESPACE_BEGIN
@@ -21,6 +23,13 @@ result<json> read_dataset_directory(const std::filesystem::path& dir);
 // units parents first (units_parents_first), since the store refuses a unit whose parent it does
 // not hold; returns how many were created. All or nothing.
 result<std::size_t> import_dataset(store& s, const dataset& d, std::string_view actor = "import");
+
+// import_dataset, and how many records it created per dataset member ("articles", "units", ...,
+// the names of describe_dataset, in its order; members with nothing new count 0): the ids the
+// store does not hold yet, read in the import's own transaction. What the Python binding and the
+// C API report after an import. All or nothing, as import_dataset.
+result<std::vector<std::pair<std::string, std::size_t>>> import_dataset_counted(store& s, const dataset& d,
+                                                                                std::string_view actor = "import");
 
 // `units` in an order in which each can be created: a unit whose parent is in the list comes
 // after that parent; units whose parent is not in the list (roots, or parents already stored)

@@ -331,3 +331,27 @@ TEST_CASE("a dataset directory's files are read with a bound: a file larger than
   REQUIRE(ok);
   CHECK(ok->size() == 2);
 }
+
+TEST_CASE("import_dataset_counted: per member, what the import created, and nothing the second time") {
+  auto raw = read_dataset_directory(std::string(PBGDPL_SOURCE_DIR) + "/data/seed");
+  REQUIRE(raw);
+  auto seed = dataset_from_json(*raw);
+  REQUIRE(seed);
+  auto counted_store = make_memory_store();
+  auto first = import_dataset_counted(*counted_store, *seed, "seed");
+  REQUIRE_MESSAGE(first, (first ? "" : first.err().describe()));
+  REQUIRE(first->size() >= 20);
+  CHECK(first->front().first == "units");  // describe_dataset's order
+  std::size_t sum = 0;
+  for (const auto& [key, n] : *first) sum += n;
+  CHECK(sum > 0);
+  CHECK(std::find_if(first->begin(), first->end(), [&](auto& p) { return p.first == "units"; })->second == seed->units.size());
+  // The same dataset through the plain import creates exactly as many.
+  auto plain = make_memory_store();
+  CHECK(import_dataset(*plain, *seed, "seed").value() == sum);
+  // Again: nothing new, every member still listed.
+  auto again = import_dataset_counted(*counted_store, *seed, "seed");
+  REQUIRE(again);
+  CHECK(again->size() == first->size());
+  for (const auto& [key, n] : *again) CHECK_MESSAGE(n == 0, key);
+}

@@ -45,6 +45,44 @@ PBGDPL_DECL result<json> read_dataset_directory(const std::filesystem::path& dir
   return all;
 }
 
+PBGDPL_DECL result<std::vector<std::pair<std::string, std::size_t>>> import_dataset_counted(store& s, const dataset& d,
+                                                                                            std::string_view actor) {
+  std::vector<std::pair<std::string, std::size_t>> counts;
+  auto r = s.transaction([&]() -> result<void> {
+    counts.clear();
+    result<void> status;
+    std::size_t expected = 0;
+    describe_dataset(
+        [&](std::string_view key, auto& items) {
+          using T = typename std::decay_t<decltype(items)>::value_type;
+          std::set<std::string> fresh;  // a dataset may repeat an id: created once
+          for (const auto& v : items) {
+            if (!status) return;
+            if (fresh.count(v.id.value)) continue;
+            auto cur = s.read(entity_traits<T>::kind, v.id.value);
+            if (cur) continue;
+            if (cur.err().code != errc::not_found) {
+              status = cur.err();
+              return;
+            }
+            fresh.insert(v.id.value);
+          }
+          counts.emplace_back(std::string(key), fresh.size());
+          expected += fresh.size();
+        },
+        const_cast<dataset&>(d));  // describe_dataset takes a mutable dataset; this visit only reads
+    if (!status) return status;
+    auto n = import_dataset(s, d, actor);  // nested: joins this transaction
+    if (!n) return n.err();
+    if (*n != expected)
+      return error(errc::internal, {}, "Số bản ghi đã nhập không khớp",
+                   "Imported record counts disagree: " + std::to_string(expected) + " counted, " + std::to_string(*n) + " created");
+    return {};
+  });
+  if (!r) return r.err();
+  return counts;
+}
+
 PBGDPL_DECL std::vector<const unit*> units_parents_first(const std::vector<unit>& units) {
   std::set<std::string_view> ids;
   for (const auto& u : units) ids.insert(u.id.value);

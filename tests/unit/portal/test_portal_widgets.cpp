@@ -176,6 +176,18 @@ TEST_CASE("widgets: an unknown unit, a unit that ended, an unknown display or an
     CHECK_FALSE(ok.cacheable);
     CHECK(ok.get("Cache-Control") == "public, max-age=30");
   }
+  SUBCASE("an archived (deleted) display: gone from the staircase page, so from the widget too") {
+    portal_fixture f;
+    const std::string id = "thcs-van-yen-cau-thang-b-t1";
+    REQUIRE(f.get(school + "man-hinh/" + id).code == http::status::ok);
+    auto d = f.db.get<display>(id);
+    REQUIRE(d);
+    REQUIRE(f.db.archive<display>(id, d->version, "test"));
+    CHECK_FALSE(has(portal_fixture::body(f.get("/don-vi/thcs-van-yen/pbgdpl/cau-thang-phap-luat/")), d->name));
+    CHECK(f.get(school + "man-hinh/" + id).code == http::status::not_found);
+    CHECK(f.get(school + "man-hinh/" + id + "/khung").code == http::status::not_found);
+    CHECK(f.get("/pbgdpl/tien-ich/man-hinh/" + id).code == http::status::not_found);
+  }
   SUBCASE("a unit that ended keeps its archive, but no widget") {
     portal::options o;
     const auto shift = now() - parse_timestamp("2025-08-01T09:00:00+07:00").value();

@@ -247,6 +247,11 @@ TEST_CASE("widgets: their own cache partition keys on their parameters, and stra
   // Refused parameters make none.
   REQUIRE(f.get(school + "tin-moi?n=99").code == http::status::bad_request);
   CHECK(widget_entries(f) == before + 2);
+  // A parameter the widgets refuse is refused whether or not the answer without it is cached:
+  // every parameter a widget reads is in the key (sau was not: 400 cold, the cached 200 warm).
+  CHECK(f.get(school + "tin-moi?n=3&sau=2").code == http::status::bad_request);
+  CHECK(f.get(school + "tin-moi?n=3&accent=0b2e6b").code == http::status::bad_request);
+  CHECK(widget_entries(f) == before + 2);
   // The script: static, cacheable for a day.
   auto js = f.get(school + "tien-ich.js");
   REQUIRE(js.code == http::status::ok);

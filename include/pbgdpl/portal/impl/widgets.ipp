@@ -16,7 +16,8 @@ PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
 PBGDPL_DECL const std::vector<std::string>& widget_query_params() {
-  static const std::vector<std::string> p{"lang", "n", "theme", "accent", "bg", "fg", "font"};
+  // "sau" too: no widget is paged, but one asked for is refused, cached answer or not.
+  static const std::vector<std::string> p{"lang", "n", "sau", "theme", "accent", "bg", "fg", "font"};
   return p;
 }
 

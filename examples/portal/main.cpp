@@ -513,9 +513,11 @@ int main(int argc, char** argv) {
   opt.signing_key = [&accounts](const account_id& who, std::string_view password) { return accounts.approval_key(who, password); };
   opt.authorize = portal::account_authorizer(**db, opt.units);
   // The editor under /quan-tri/. Cookies are Secure except on plain-http loopback (the demo),
-  // where a browser would drop them.
+  // where a browser would drop them; behind a proxy whose public base is https, loopback is the
+  // usual listen address and they are Secure.
   portal::editor_options eo;
-  eo.secure_cookies = !(a->address == "127.0.0.1" || a->address == "::1" || a->address == "localhost");
+  eo.secure_cookies = opt.base_url.starts_with("https://") ||
+                      !(a->address == "127.0.0.1" || a->address == "::1" || a->address == "localhost");
   // Uploaded images under <data>/media, served read-only under each unit's section.
   auto media = std::make_shared<portal::media_library>(**db, a->data / "media");
   eo.media = media;

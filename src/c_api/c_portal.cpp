@@ -6,6 +6,7 @@
 // wanting those runs examples/portal or embeds the C++ headers.
 #include "c_common.hpp"
 
+#include <pbgdpl/http/address.hpp>
 #include <pbgdpl/http/server.hpp>
 #include <pbgdpl/model/dataset.hpp>
 #include <pbgdpl/portal/accounts.hpp>
@@ -95,6 +96,13 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const 
     if (host.empty() || host.find_first_of("/ ") != std::string::npos)
       fail(errc::invalid_argument, "/host", "Địa chỉ nghe không hợp lệ", "Invalid listening address");
     if (host == "localhost") host = "127.0.0.1";
+    // Every interface (0.0.0.0, ::) is refused: the portal's absolute links would name
+    // http://0.0.0.0:PORT, and it would face the network with no proxy in front. A caller that
+    // means a network names that interface's own address.
+    if (auto a = http::parse_address(host); a && a->is_unspecified())
+      fail(errc::invalid_argument, "/host",
+           "Không nghe trên mọi giao diện (" + host + "): hãy ghi địa chỉ cụ thể, ví dụ 127.0.0.1",
+           "Listening on every interface (" + host + ") is refused: name one address, e.g. 127.0.0.1");
     const int port = int_member(o, "port", 0, 0, 65535);
     const int threads = int_member(o, "threads", 2, 1, 64);
     const std::string data_dir = string_member(o, "data_dir"), seed = string_member(o, "seed");

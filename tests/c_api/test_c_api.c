@@ -743,6 +743,82 @@ static void test_portal(void) {
   CHECK_OK(pbgdpl_portal_stop(q));
 }
 
+/* --- hostile: an outsider's inputs (issue 20's red team) ------------------------------------- */
+static void* error_in_thread(void* arg) {
+  pbgdpl_store* s = NULL;
+  (void)arg;
+  pbgdpl_store_open_sqlite(NULL, &s); /* leaves a last error in this thread, which then exits */
+  return NULL;
+}
+
+static void test_hostile(void) {
+  pbgdpl_store *s = open_seeded("hostile"), *s2 = NULL;
+  pbgdpl_portal* p = NULL;
+  char path[512], *out = NULL, *deep = NULL;
+  size_t i, depth = 100000;
+  pthread_t t;
+  if (!s) return;
+  /* Binding every interface (0.0.0.0, ::) would make every absolute link of the portal
+     http://0.0.0.0:PORT and serve the network with no proxy in front: refused, with no bind. */
+  {
+    const char* everywhere[] = {"0.0.0.0", "::", "0:0::0", "::ffff:0.0.0.0", "0"};
+    char opts[128];
+    for (i = 0; i < sizeof everywhere / sizeof *everywhere; ++i) {
+      snprintf(opts, sizeof opts, "{\"host\":\"%s\",\"port\":0}", everywhere[i]);
+      CHECK_ERR(pbgdpl_portal_start(s, opts, &p), PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
+      CHECK(p == NULL);
+      if (p) pbgdpl_portal_stop(p);
+      p = NULL;
+    }
+  }
+  /* Invalid UTF-8 in a kind, an id, a path. */
+  CHECK_ERR(pbgdpl_store_get(s, "artic\xff", "x", &out), PBGDPL_C_INVALID_ARGUMENT, "invalid_utf8");
+  CHECK(out == NULL);
+  CHECK(pbgdpl_store_get(s, "article", "\xc3\x28", &out) != PBGDPL_C_OK);
+  CHECK(pbgdpl_store_open_sqlite("/tmp/\xff\xfe/x.db", &s2) != PBGDPL_C_OK);
+  CHECK(s2 == NULL);
+  /* Ids that look like paths: not found or refused, never another record. */
+  CHECK(pbgdpl_store_get(s, "article", "../to-gap-atgt", &out) != PBGDPL_C_OK);
+  CHECK(pbgdpl_store_get(s, "article", "to-gap-atgt/..", &out) != PBGDPL_C_OK);
+  CHECK(out == NULL);
+  /* Deep JSON: refused, not a stack overflow. */
+  deep = (char*)malloc(2 * depth + 1);
+  if (deep) {
+    for (i = 0; i < depth; ++i) deep[i] = '[';
+    for (i = 0; i < depth; ++i) deep[depth + i] = ']';
+    deep[2 * depth] = 0;
+    CHECK(pbgdpl_store_search(s, deep, &out) != PBGDPL_C_OK);
+    CHECK(out == NULL);
+    free(deep);
+  }
+  /* Duplicate keys: the document is refused or one value wins; a draft never reaches search. */
+  CHECK_OK(pbgdpl_store_search(s, "{\"q\":\"be vui hoc luat\",\"include_unpublished\":true}", &out));
+  CHECK(contains(out, "mn-van-khe-be-vui-hoc-luat")); /* the control: asked for, it is found */
+  pbgdpl_free(out);
+  out = NULL;
+  CHECK(pbgdpl_store_search(
+            s, "{\"q\":\"be vui hoc luat\",\"include_unpublished\":true,\"include_unpublished\":false}",
+            &out) == PBGDPL_C_OK);
+  CHECK(out && !contains(out, "mn-van-khe-be-vui-hoc-luat"));
+  pbgdpl_free(out);
+  out = NULL;
+  /* A directory and a FIFO as the store: refused at once, no blocking open. */
+  snprintf(path, sizeof path, "%s/fifo.db", tmp_dir);
+  CHECK(mkfifo(path, 0600) == 0);
+  CHECK_ERR(pbgdpl_store_open_sqlite(path, &s2), PBGDPL_C_STORAGE, "io_error");
+  CHECK_ERR(pbgdpl_store_open_sqlite(tmp_dir, &s2), PBGDPL_C_STORAGE, "io_error");
+  snprintf(path, sizeof path, "%s/link.db", tmp_dir);
+  CHECK(symlink(tmp_dir, path) == 0);
+  CHECK_ERR(pbgdpl_store_open_sqlite(path, &s2), PBGDPL_C_STORAGE, "io_error");
+  CHECK(s2 == NULL);
+  /* A thread's last error dies with it; this thread's stays its own. */
+  CHECK_OK(pbgdpl_store_close(NULL));
+  CHECK(pthread_create(&t, NULL, error_in_thread, NULL) == 0);
+  pthread_join(t, NULL);
+  CHECK(contains(pbgdpl_last_error_json(), "\"code\":\"ok\""));
+  CHECK_OK(pbgdpl_store_close(s));
+}
+
 /* --- threads: one store handle searched from several threads at once ----------------------- */
 static pbgdpl_store* shared_store = NULL;
 static void* searcher(void* arg) {
@@ -839,6 +915,7 @@ int main(int argc, char** argv) {
   RUN(reports)
   RUN(portal)
   RUN(threads)
+  RUN(hostile)
   {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);

@@ -411,6 +411,26 @@ def test_forged_forwarded_headers_from_an_untrusted_peer_change_nothing():
         p.cleanup()
 
 
+def test_cookies_are_secure_behind_an_https_proxy():
+    # The documented deployment: the portal on loopback behind nginx, public at https://. Its
+    # session and form cookies must be Secure (the browser talks https); on plain-http loopback
+    # without an https base they are not (a browser would drop them).
+    p = Portal(args=["--trusted-proxy", "127.0.0.1", "--base-url", "https://truong.edu.vn"]).start()
+    try:
+        r = p.get("/quan-tri/dang-nhap", headers={"X-Forwarded-Prefix": "/phap-luat"})
+        assert r.status == 200
+        assert "Path=/phap-luat/;" in r.header("set-cookie") and "; Secure" in r.header("set-cookie"), r.headers
+        assert p.stop() == 0
+    finally:
+        p.cleanup()
+    p = Portal(args=[]).start()
+    try:
+        assert "; Secure" not in p.get("/quan-tri/dang-nhap").header("set-cookie")
+        assert p.stop() == 0
+    finally:
+        p.cleanup()
+
+
 def test_the_demo_refuses_a_bad_base_url_or_prefix(tmp_path):
     from portal_proc import portal_binary
     for args, vi in [(["--base-url", "ftp://truong.edu.vn"], "Địa chỉ gốc công khai"),

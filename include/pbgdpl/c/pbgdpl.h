@@ -224,8 +224,9 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_report_submit(pbgdpl_store* store, const cha
 /* Starts the reference portal on its own threads. options_json: {"host": "127.0.0.1",
  * "port": 0 (0: the system picks; read it with pbgdpl_portal_port), "data_dir": "..." (its
  * SQLite store <data_dir>/pbgdpl.db, used when `store` is NULL), "seed": "data/seed" (imported
- * into an empty store), "threads": 2, "default_unit": ""}. `store` (BORROWED handle, may be
- * NULL): served instead of data_dir's; the portal shares its ownership, so closing the handle
+ * into an empty store), "threads": 2, "default_unit": ""}; "host" is one address: every
+ * interface ("0.0.0.0", "::") is INVALID_ARGUMENT (the links would name it). `store` (BORROWED
+ * handle, may be NULL): served instead of data_dir's; the portal shares its ownership, so closing the handle
  * while the portal runs is safe. *out: stop with pbgdpl_portal_stop. (An exception to rule 1:
  * a seed imported before the bind failed stays imported; the next start finds it there.) */
 PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store, const char* options_json,

@@ -176,6 +176,18 @@ TEST_CASE("widgets: an unknown unit, a unit that ended, an unknown display or an
     CHECK_FALSE(ok.cacheable);
     CHECK(ok.get("Cache-Control") == "public, max-age=30");
   }
+  SUBCASE("an archived (deleted) display: gone from the staircase page, so from the widget too") {
+    portal_fixture f;
+    const std::string id = "thcs-van-yen-cau-thang-b-t1";
+    REQUIRE(f.get(school + "man-hinh/" + id).code == http::status::ok);
+    auto d = f.db.get<display>(id);
+    REQUIRE(d);
+    REQUIRE(f.db.archive<display>(id, d->version, "test"));
+    CHECK_FALSE(has(portal_fixture::body(f.get("/don-vi/thcs-van-yen/pbgdpl/cau-thang-phap-luat/")), d->name));
+    CHECK(f.get(school + "man-hinh/" + id).code == http::status::not_found);
+    CHECK(f.get(school + "man-hinh/" + id + "/khung").code == http::status::not_found);
+    CHECK(f.get("/pbgdpl/tien-ich/man-hinh/" + id).code == http::status::not_found);
+  }
   SUBCASE("a unit that ended keeps its archive, but no widget") {
     portal::options o;
     const auto shift = now() - parse_timestamp("2025-08-01T09:00:00+07:00").value();
@@ -234,6 +246,11 @@ TEST_CASE("widgets: their own cache partition keys on their parameters, and stra
   CHECK(widget_entries(f) == before + 2);
   // Refused parameters make none.
   REQUIRE(f.get(school + "tin-moi?n=99").code == http::status::bad_request);
+  CHECK(widget_entries(f) == before + 2);
+  // A parameter the widgets refuse is refused whether or not the answer without it is cached:
+  // every parameter a widget reads is in the key (sau was not: 400 cold, the cached 200 warm).
+  CHECK(f.get(school + "tin-moi?n=3&sau=2").code == http::status::bad_request);
+  CHECK(f.get(school + "tin-moi?n=3&accent=0b2e6b").code == http::status::bad_request);
   CHECK(widget_entries(f) == before + 2);
   // The script: static, cacheable for a day.
   auto js = f.get(school + "tien-ich.js");

@@ -16,7 +16,8 @@ PBGDPL_NAMESPACE_BEGIN
 namespace portal {
 
 PBGDPL_DECL const std::vector<std::string>& widget_query_params() {
-  static const std::vector<std::string> p{"lang", "n", "theme", "accent", "bg", "fg", "font"};
+  // "sau" too: no widget is paged, but one asked for is refused, cached answer or not.
+  static const std::vector<std::string> p{"lang", "n", "sau", "theme", "accent", "bg", "fg", "font"};
   return p;
 }
 
@@ -254,7 +255,12 @@ PBGDPL_DECL http::response widgets::answer(http::request& req, body_maker make, 
     // Only an enabled display of this unit or a unit below it (as the public staircase page lists).
     auto id = req.param("display");
     auto d = is_valid_id(id) ? pages_.db_.get<display>(std::string(id)) : result<display>(error(errc::not_found, "/", "", ""));
-    if (!d || !d->enabled || !v.ctx.units->tree.within(d->unit.value, v.ctx.u->id.value))
+    // get() also returns an archived (deleted) display, which the staircase page's list leaves out.
+    auto archived = [&] {
+      auto r = pages_.db_.read(store::entity_traits<display>::kind, id);
+      return !r || r->archived;
+    };
+    if (!d || !d->enabled || !v.ctx.units->tree.within(d->unit.value, v.ctx.u->id.value) || archived())
       return refuse(http::status::not_found, "Không có màn hình này trong đơn vị", "No such display in this unit");
     v.shown = std::move(*d);
   }

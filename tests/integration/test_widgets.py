@@ -144,7 +144,7 @@ def test_the_script_is_static_cacheable_and_safe(portal):
 
 
 def test_theme_parameters_become_css_variables_and_bad_ones_are_refused(portal):
-    r = portal.get(W + "tin-moi/khung?theme=dark&accent=B00020&bg=ffffff&fg=111111&font=serif")
+    r = portal.get(W + "tin-moi/khung?theme=dark&accent=b00020&bg=ffffff&fg=111111&font=serif")
     assert r.status == 200
     href = [a["href"] for tag, a in Page(r.text).tags if tag == "link"][0]
     assert href == SCHOOL + "/pbgdpl/tien-ich/tien-ich.css?theme=dark&accent=b00020&bg=ffffff&fg=111111&font=serif"
@@ -152,7 +152,7 @@ def test_theme_parameters_become_css_variables_and_bad_ones_are_refused(portal):
     assert css.startswith(":root{")
     for decl in ("--pbgdpl-accent:#b00020;", "--pbgdpl-bg:#ffffff;", "--pbgdpl-fg:#111111;", "--pbgdpl-font:\"Noto Serif\""):
         assert decl in css, decl
-    for q in ("accent=red", "accent=%230b2e6b", "bg=0b2e6", "fg=000000;}body{x:y", "theme=neon", "font=Comic%20Sans",
+    for q in ("accent=red", "accent=%230b2e6b", "accent=B00020", "n=03", "n=%2B3", "bg=0b2e6", "fg=000000;}body{x:y", "theme=neon", "font=Comic%20Sans",
               "accent=0b2e6b%3C%2Fstyle%3E"):
         bad = portal.get(W + "tin-moi/khung?" + q)
         assert bad.status == 400, q

@@ -92,14 +92,14 @@ TEST_CASE("widgets: drafts and scheduled articles never reach the news, and a wr
 
 TEST_CASE("widgets: the iframe page is a small document, framable, under a strict CSP, themed by checked parameters") {
   portal_fixture f;
-  auto r = f.get(school + "tin-moi/khung?n=3&accent=B00020&theme=dark&font=serif");
+  auto r = f.get(school + "tin-moi/khung?n=3&accent=b00020&theme=dark&font=serif");
   REQUIRE(r.code == http::status::ok);
   auto b = portal_fixture::body(r);
   CHECK(b.starts_with("<!DOCTYPE html>\n<html lang=\"vi\">"));
   CHECK(has(b, "<title>Tin phổ biến, giáo dục pháp luật – "));
   CHECK(has(b, "<h1 class=\"pbgdpl-w-title\">"));
   CHECK(count(b, "<li>") == 3);
-  // Its stylesheet carries the theme, values normalised; links open outside the frame.
+  // Its stylesheet carries the theme; links open outside the frame.
   CHECK(has(b, "<link rel=\"stylesheet\" href=\"/don-vi/thcs-van-yen/pbgdpl/tien-ich/tien-ich.css?theme=dark&amp;accent=b00020&amp;font=serif\">"));
   CHECK(has(b, "target=\"_blank\" rel=\"noopener\""));
   // One script, the portal's own (it reports the page's height to the host's script); no inline
@@ -108,6 +108,9 @@ TEST_CASE("widgets: the iframe page is a small document, framable, under a stric
   CHECK(has(b, "<script src=\"/don-vi/thcs-van-yen/pbgdpl/tien-ich/khung.js\" defer></script>"));
   CHECK_FALSE(has(b, "style="));
   CHECK_FALSE(has(b, "<style"));
+  // One spelling per value: "B00020" or "03" would be another cache entry of the same answer.
+  CHECK(f.get(school + "tin-moi/khung?accent=B00020").code == http::status::bad_request);
+  CHECK(f.get(school + "tin-moi?n=03").code == http::status::bad_request);
   auto csp = std::string(r.get("Content-Security-Policy"));
   CHECK(has(csp, "default-src 'none'"));
   CHECK(has(csp, "script-src 'self';"));

@@ -47,7 +47,8 @@ inline constexpr std::string_view widget_js = R"JS(/* pbgdpl widgets (issue 20):
     var q = [];
     for (var i = 0; i < passed.length; i++) {
       var v = s.getAttribute("data-" + passed[i]);
-      if (v !== null && v !== "") q.push(passed[i] + "=" + encodeURIComponent(v));
+      // Colours in lower case: the portal takes only the one spelling of each (one cache entry).
+      if (v !== null && v !== "") q.push(passed[i] + "=" + encodeURIComponent(/^(accent|bg|fg)$/.test(passed[i]) ? v.toLowerCase() : v));
     }
     var lang = s.getAttribute("data-lang") === "en" ? "en" : "vi";
     var f = document.createElement("iframe");

@@ -31,12 +31,13 @@ inline error bad(std::string_view field, std::string vi, std::string en) {
   return error(errc::invalid_argument, "/" + std::string(field), std::move(vi), std::move(en));
 }
 
-// "0b2e6b" (6 hex digits, either case; '#' is not asked for: it would need %23 in a URL).
+// "0b2e6b" (6 hex digits in lower case; '#' is not asked for: it would need %23 in a URL). One
+// spelling per colour, as for every widget parameter: a stranger cannot fill the widgets' cache
+// with "0B2E6B", "0b2E6b", ... of one answer (tien-ich.js lowers what a host page wrote).
 inline std::optional<std::string> colour(std::string_view v) {
   if (v.size() != 6) return std::nullopt;
   std::string out = "#";
   for (char c : v) {
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
     out += c;
   }
@@ -100,8 +101,8 @@ PBGDPL_DECL result<widget_theme> parse_widget_theme(const http::request& req) {
     if (auto v = req.query(name)) {
       auto c = colour(*v);
       if (!c)
-        return bad(name, std::string("Màu ") + name + " phải gồm đúng 6 chữ số hệ mười sáu, ví dụ 0b2e6b",
-                   std::string("The colour ") + name + " must be exactly 6 hexadecimal digits, e.g. 0b2e6b");
+        return bad(name, std::string("Màu ") + name + " phải gồm đúng 6 chữ số hệ mười sáu viết thường, ví dụ 0b2e6b",
+                   std::string("The colour ") + name + " must be exactly 6 lower-case hexadecimal digits, e.g. 0b2e6b");
       *to = *c;
     }
   }
@@ -234,7 +235,9 @@ PBGDPL_DECL http::response widgets::answer(http::request& req, body_maker make, 
   if (auto n = req.query("n")) {
     std::size_t value = 0;
     auto [end, ec] = std::from_chars(n->data(), n->data() + n->size(), value);
-    if (make != &widgets::news || ec != std::errc{} || end != n->data() + n->size() || value < 1 || value > 10)
+    // "3", never "03" or "+3": one spelling per value, so one cache entry per answer.
+    if (make != &widgets::news || ec != std::errc{} || end != n->data() + n->size() || value < 1 || value > 10 ||
+        n->front() == '0')
       return refuse(http::status::bad_request, "Tham số n là số tin từ 1 đến 10, chỉ dùng cho tiện ích tin mới",
                     "The parameter n is a number of news items from 1 to 10, for the news widget only");
     v.n = value;

@@ -231,20 +231,11 @@ result<args> parse_args(int argc, char** argv) {
         return error(errc::out_of_range, "--clock-offset", "Cần số giây trong khoảng một năm", "Expected seconds within a year");
       a.clock_offset = n;
     } else if (k == "--base-url") {
-      // An origin only (scheme, host, optional port): the path belongs to --public-prefix, and a
-      // query or fragment would end up inside every absolute URL.
       auto v = value();
       if (!v) return v.err();
-      std::string u = *v;
-      while (u.ends_with('/')) u.pop_back();
-      auto after = u.find("://");
-      bool ok = rules::is_web_url(u) && after != std::string::npos &&
-                u.find_first_of("/?#@\\", after + 3) == std::string::npos && u.size() > after + 3;
-      if (!ok)
-        return error(errc::invalid_argument, "--base-url",
-                     "Địa chỉ gốc công khai phải có dạng http(s)://tên-máy[:cổng], không có đường dẫn (dùng --public-prefix): \"" + *v + "\"",
-                     "The public base URL must be http(s)://host[:port] without a path (use --public-prefix): \"" + *v + "\"");
-      a.base_url = u;
+      auto u = portal::checked_base_url(*v);
+      if (!u) return error(u.err().code, "--base-url", u.err().message_vi, u.err().message_en);
+      a.base_url = *u;
     } else if (k == "--public-prefix") {
       auto v = value();
       if (!v) return v.err();

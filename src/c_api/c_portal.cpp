@@ -87,7 +87,9 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const 
   return barrier([&] {
     out_arg(out, "out");
     json o = options_json ? json_arg(options_json, "options_json") : json::object();
-    static const std::set<std::string> known{"host", "port", "data_dir", "seed", "threads", "default_unit"};
+    static const std::set<std::string> known{"host",         "port",          "data_dir",       "seed",
+                                             "threads",      "default_unit",  "base_url",       "public_prefix",
+                                             "trusted_proxies"};
     for (auto it = o.begin(); it != o.end(); ++it)
       if (!known.count(it.key()))
         fail(errc::invalid_argument, "/options_json/" + json_io::pointer_token(it.key()),
@@ -107,6 +109,33 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const 
     const int threads = int_member(o, "threads", 2, 1, 64);
     const std::string data_dir = string_member(o, "data_dir"), seed = string_member(o, "seed");
     const std::string unit_arg = plain_member(o, "default_unit", "");
+    // Behind a reverse proxy (docs/integrating.md): the public origin, the prefix the proxy strips,
+    // and the proxies whose X-Forwarded-* are believed. Checked before anything is bound.
+    std::string base_url, public_prefix;
+    if (auto b = string_member(o, "base_url"); !b.empty()) {
+      auto u = portal::checked_base_url(b);
+      if (!u) fail(u.err().code, "/base_url", u.err().message_vi, u.err().message_en);
+      base_url = *u;
+    }
+    if (auto pp = string_member(o, "public_prefix"); !pp.empty()) {
+      auto c = portal::checked_public_prefix(pp);
+      if (!c) fail(c.err().code, "/public_prefix", c.err().message_vi, c.err().message_en);
+      public_prefix = *c;
+    }
+    std::vector<std::string> trusted;
+    if (auto t = o.find("trusted_proxies"); t != o.end()) {
+      if (!t->is_array() || t->size() > 64)
+        fail(errc::invalid_argument, "/trusted_proxies", "trusted_proxies là mảng địa chỉ (tối đa 64)",
+             "trusted_proxies is an array of addresses (at most 64)");
+      for (std::size_t i = 0; i < t->size(); ++i) {
+        const auto& e = (*t)[i];
+        http::address_list probe;
+        if (!e.is_string() || !probe.add(e.get<std::string>()))
+          fail(errc::invalid_argument, "/trusted_proxies/" + std::to_string(i),
+               "Không phải địa chỉ hoặc mạng (ví dụ 127.0.0.1, 10.0.0.0/8)", "Not an address or network (e.g. 127.0.0.1, 10.0.0.0/8)");
+        trusted.push_back(e.get<std::string>());
+      }
+    }
 
     auto p = std::make_unique<pbgdpl_portal>();
     if (store_arg) {
@@ -154,7 +183,9 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_portal_start(pbgdpl_store* store_arg, const 
       // The site is built once the port is known, so its absolute URLs carry the real one.
       portal::options opt;
       const auto h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-      opt.base_url = "http://" + h + ":" + std::to_string(p->port);
+      opt.base_url = base_url.empty() ? "http://" + h + ":" + std::to_string(p->port) : base_url;
+      opt.public_prefix = public_prefix;
+      opt.trusted_proxies = trusted;
       if (unit_arg.empty()) {
         auto today = db.hierarchy_at(local_date(now()));
         opt.default_unit = today ? portal::managing_unit(*today) : std::string();

@@ -735,6 +735,30 @@ static void test_portal(void) {
   CHECK_ERR(pbgdpl_portal_port(NULL, &port2), PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
   CHECK_OK(pbgdpl_portal_stop(NULL));
 
+  /* Behind a reverse proxy: the public origin and prefix in every absolute URL. */
+  snprintf(opts, sizeof opts,
+           "{\"data_dir\":\"%s/portal-proxy\",\"seed\":\"%s\",\"base_url\":\"https://truong.edu.vn/\","
+           "\"public_prefix\":\"/phap-luat\",\"trusted_proxies\":[\"127.0.0.1\",\"10.0.0.0/8\"]}",
+           tmp_dir, seed_dir);
+  CHECK_OK(pbgdpl_portal_start(NULL, opts, &q));
+  CHECK_OK(pbgdpl_portal_port(q, &port2));
+  CHECK(http_get(port2, "/sitemap.xml", body, sizeof body) == 200);
+  CHECK(contains(body, "<loc>https://truong.edu.vn/phap-luat/pbgdpl/"));
+  CHECK(!contains(body, "127.0.0.1"));
+  CHECK_OK(pbgdpl_portal_stop(q));
+  q = NULL;
+  CHECK_ERR(pbgdpl_portal_start(NULL, "{\"data_dir\":\"/proc/pbgdpl-never\",\"base_url\":\"ftp://truong.edu.vn\"}", &q),
+            PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
+  CHECK_ERR(pbgdpl_portal_start(NULL, "{\"data_dir\":\"/proc/pbgdpl-never\",\"base_url\":\"https://a/b\"}", &q),
+            PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
+  CHECK_ERR(pbgdpl_portal_start(NULL, "{\"data_dir\":\"/proc/pbgdpl-never\",\"public_prefix\":\"/phap luat\"}", &q),
+            PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
+  CHECK_ERR(pbgdpl_portal_start(NULL, "{\"data_dir\":\"/proc/pbgdpl-never\",\"trusted_proxies\":[\"khong-phai-ip\"]}", &q),
+            PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
+  CHECK_ERR(pbgdpl_portal_start(NULL, "{\"data_dir\":\"/proc/pbgdpl-never\",\"trusted_proxies\":\"127.0.0.1\"}", &q),
+            PBGDPL_C_INVALID_ARGUMENT, "invalid_argument");
+  CHECK(q == NULL);
+
   /* Over a data directory, seeded on the first start. */
   snprintf(opts, sizeof opts, "{\"data_dir\":\"%s/portal-data\",\"seed\":\"%s\"}", tmp_dir, seed_dir);
   CHECK_OK(pbgdpl_portal_start(NULL, opts, &q));

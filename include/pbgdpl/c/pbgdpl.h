@@ -224,8 +224,11 @@ PBGDPL_C_API pbgdpl_c_status pbgdpl_report_submit(pbgdpl_store* store, const cha
 /* Starts the reference portal on its own threads. options_json: {"host": "127.0.0.1",
  * "port": 0 (0: the system picks; read it with pbgdpl_portal_port), "data_dir": "..." (its
  * SQLite store <data_dir>/pbgdpl.db, used when `store` is NULL), "seed": "data/seed" (imported
- * into an empty store), "threads": 2, "default_unit": ""}; "host" is one address: every
- * interface ("0.0.0.0", "::") is INVALID_ARGUMENT (the links would name it). `store` (BORROWED
+ * into an empty store), "threads": 2, "default_unit": "", and behind a reverse proxy
+ * "base_url": "https://truong.edu.vn" (the public origin of absolute URLs), "public_prefix":
+ * "/phap-luat" (the path the proxy strips), "trusted_proxies": ["127.0.0.1"] (only these peers'
+ * X-Forwarded-Proto/-Host/-Prefix/-For are believed)}; unknown keys are INVALID_ARGUMENT. "host"
+ * is one address: every interface ("0.0.0.0", "::") is INVALID_ARGUMENT (the links would name it). `store` (BORROWED
  * handle, may be NULL): served instead of data_dir's; the portal shares its ownership, so closing the handle
  * while the portal runs is safe. *out: stop with pbgdpl_portal_stop. (An exception to rule 1:
  * a seed imported before the bind failed stays imported; the next start finds it there.) */

@@ -188,6 +188,10 @@ void append_public_url(const options& o, const http::request& req, std::string& 
 // options::public_prefix made canonical ("/x/y", no final '/'), or an error for one that could
 // carry markup or another host into links ("//evil", spaces, quotes, escapes).
 result<std::string> checked_public_prefix(std::string_view prefix);
+// options::base_url as an operator gives it: an origin only, http(s)://host[:port] (final '/'
+// dropped), no path (that is public_prefix's), query, fragment or user; else an error in both
+// languages. The demo's --base-url and the C API's "base_url" read it through here.
+result<std::string> checked_base_url(std::string_view url);
 // options::hotline as a tel: URI ("024 3382 1234" → "tel:02433821234"; "" for ""), or an error
 // for text that is not a phone number.
 result<std::string> hotline_tel(std::string_view hotline);

@@ -112,6 +112,22 @@ PBGDPL_DECL void append_public_url(const options& o, const http::request& req, s
   key.append(f.prefix ? *f.prefix : o.public_prefix);
 }
 
+PBGDPL_DECL result<std::string> checked_base_url(std::string_view url) {
+  std::string u(url);
+  while (u.ends_with('/')) u.pop_back();
+  // An origin only: the path belongs to public_prefix, and a query or fragment would end up
+  // inside every absolute URL.
+  auto after = u.find("://");
+  bool ok = rules::is_web_url(u) && after != std::string::npos && u.find_first_of("/?#@\\", after + 3) == std::string::npos &&
+            u.size() > after + 3;
+  if (!ok)
+    return error(errc::invalid_argument, {},
+                 "Địa chỉ gốc công khai phải có dạng http(s)://tên-máy[:cổng], không có đường dẫn (dùng tiền tố công khai): \"" +
+                     std::string(url) + "\"",
+                 "The public base URL must be http(s)://host[:port] without a path (use the public prefix): \"" + std::string(url) + "\"");
+  return u;
+}
+
 PBGDPL_DECL result<std::string> checked_public_prefix(std::string_view prefix) {
   std::string out;
   std::size_t i = 0;

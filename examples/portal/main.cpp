@@ -5,7 +5,7 @@
 //   pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR]
 //                 [--threads N] [--quiet] [--no-page-cache]
 //                 [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...
-//                 [--base-url URL] [--public-prefix /PATH]
+//                 [--base-url URL] [--public-prefix /PATH] [--widget-frame-ancestors SOURCES]
 //                 [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]
 //                 [--crawl-schools own|websites]
 //                 [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]
@@ -13,6 +13,8 @@
 //   use (default http://<listen address>), --public-prefix the path the proxy strips ("/phap-luat").
 //   A proxy named by --trusted-proxy may instead say both per request (X-Forwarded-Proto, -Host,
 //   -Prefix; portal/options.hpp forwarded_url).
+//   --widget-frame-ancestors: the sites whose pages may frame the widgets' iframe pages
+//   (/pbgdpl/tien-ich/.../khung; docs/integrating.md), e.g. 'https://*.edu.vn'; default '*'.
 //   --hotline shows a legal-advice phone line in every footer and on the questions page; --ask-url
 //   is where "Gửi câu hỏi" leads (default: the portal's own question form of each unit,
 //   /pbgdpl/hoi-dap/gui-cau-hoi). The demo sets no number: the plan names none.
@@ -62,6 +64,7 @@
 #include <pbgdpl/portal/signage_api.hpp>
 #include <pbgdpl/portal/site.hpp>
 #include <pbgdpl/portal/syndication.hpp>
+#include <pbgdpl/portal/widgets.hpp>
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/reports/notifier.hpp>
 #include <pbgdpl/reports/periods.hpp>
@@ -111,6 +114,7 @@ struct args {
   std::vector<std::string> trusted_proxies;
   std::string base_url;       // "": http://<address>:<port>
   std::string public_prefix;  // canonical ("" or "/phap-luat")
+  std::string widget_frame_ancestors = "*";  // the sites that may frame the widgets' iframe pages
   std::string hotline, ask_url;
   unsigned webhook_retry_base = 30;
   unsigned webhook_workers = 2;
@@ -242,6 +246,12 @@ result<args> parse_args(int argc, char** argv) {
       auto p = portal::checked_public_prefix(*v);
       if (!p) return error(p.err().code, "--public-prefix", p.err().message_vi, p.err().message_en);
       a.public_prefix = *p;
+    } else if (k == "--widget-frame-ancestors") {
+      auto v = value();
+      if (!v) return v.err();
+      auto f = portal::checked_frame_ancestors(*v);
+      if (!f) return error(f.err().code, "--widget-frame-ancestors", f.err().message_vi, f.err().message_en);
+      a.widget_frame_ancestors = *f;
     } else if (k == "--trusted-proxy") {
       auto v = value();
       if (!v) return v.err();
@@ -289,6 +299,7 @@ result<args> parse_args(int argc, char** argv) {
       std::cout << "pbgdpl_portal [--listen 127.0.0.1:8080] [--data var] [--seed data/seed] [--theme DIR] [--threads N] [--quiet] [--no-page-cache]\n"
                    "              [--max-connections N] [--max-connections-per-client N] [--trusted-proxy ADDR[/BITS]]...\n"
                    "              [--base-url http(s)://HOST[:PORT]] [--public-prefix /PATH]\n"
+                   "              [--widget-frame-ancestors 'https://*.edu.vn ...']\n"
                    "              [--hotline PHONE] [--ask-url URL] [--webhook-retry-base SECONDS] [--webhook-workers N]\n"
                    "              [--crawl-schools own|websites]\n"
                    "              [--aggregate-interval SECONDS] [--aggregate-local] [--aggregate-allow-private]\n"
@@ -484,6 +495,7 @@ int main(int argc, char** argv) {
   portal::options opt;
   opt.base_url = a->base_url.empty() ? "http://" + a->address + ":" + std::to_string(a->port) : a->base_url;
   opt.public_prefix = a->public_prefix;
+  opt.widget_frame_ancestors = a->widget_frame_ancestors;
   // Searches and API writes are rated per client; behind a proxy, the client its X-Forwarded-For
   // names. The proxy's X-Forwarded-Proto/-Host/-Prefix too: set before the editor and the screens'
   // service copy these options.

@@ -232,3 +232,27 @@ def test_a_strangers_parameters_make_no_cache_entries(portal):
     for i in range(20):
         assert portal.get(W + f"bieu-ngu?utm_source={i}&x{i}=y").status == 200
     assert entries() == n
+
+
+def test_the_demo_narrows_who_may_frame_the_widgets(tmp_path):
+    """--widget-frame-ancestors (the demo program's face of options::widget_frame_ancestors): the
+    iframe pages name only those sites; a value that could end the directive is refused at start."""
+    import subprocess
+
+    from portal_proc import Portal, portal_binary
+    p = Portal(args=["--widget-frame-ancestors", "https://*.edu.vn 'self'"]).start()
+    try:
+        r = p.get("/pbgdpl/tien-ich/tin-moi/khung")
+        assert r.status == 200
+        csp = r.header("Content-Security-Policy")
+        assert "frame-ancestors https://*.edu.vn 'self'" in csp, csp
+        assert r.header("X-Frame-Options") is None
+        # Every other page still refuses to be framed.
+        assert p.get("/pbgdpl/").header("X-Frame-Options") == "SAMEORIGIN"
+        assert p.stop() == 0
+    finally:
+        p.cleanup()
+    bad = subprocess.run([portal_binary(), "--data", str(tmp_path / "never"), "--widget-frame-ancestors", "*; script-src *"],
+                         capture_output=True, text=True, timeout=20)
+    assert bad.returncode != 0 and "frame-ancestors" in bad.stderr + bad.stdout
+    assert not (tmp_path / "never").exists()

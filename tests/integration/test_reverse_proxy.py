@@ -26,39 +26,37 @@ PREFIX = "/phap-luat"
 CONF = SOURCE_DIR / "examples" / "reverse_proxy" / "nginx.conf"
 
 
-class Nginx:
-    """nginx in the foreground, one process, as this user, everything under a temp directory."""
+class Proxy:
+    """A proxy server in the foreground, one process, everything under its own temp directory: the
+    example configuration with its tokens filled in, started, waited for, stopped."""
 
-    def __init__(self, backend_port, port):
+    name = ""
+
+    def __init__(self, port, conf, tokens):
         self.port = port
-        self.tmp = tempfile.TemporaryDirectory(prefix="pbgdpl-nginx-")
-        d = Path(self.tmp.name)
-        text = CONF.read_text()
-        (d / "site").mkdir()
-        self.site = d / "site"
-        for k, v in {"@LISTEN@": f"127.0.0.1:{port}", "@BACKEND@": f"127.0.0.1:{backend_port}", "@TEMP@": str(d),
-                     "@SITE@": str(d / "site")}.items():
+        self.tmp = tempfile.TemporaryDirectory(prefix=f"pbgdpl-{self.name}-")
+        self.dir = d = Path(self.tmp.name)
+        self.site = d / "site"  # the school's own pages (@SITE@)
+        self.site.mkdir()
+        # Apache drops to User/Group when started as root (CI): they must read the site.
+        os.chmod(d, 0o755)
+        os.chmod(self.site, 0o755)
+        text = conf.read_text()
+        for k, v in {**tokens, "@TEMP@": str(d), "@SITE@": str(self.site)}.items():
             text = text.replace(k, v)
-        assert "@" not in re.sub(r"#.*", "", text), "a token of nginx.conf was left unfilled"
-        (d / "nginx.conf").write_text(text)
-        self.dir = d
-        self.proc = subprocess.Popen(
-            [NGINX, "-p", str(d), "-e", str(d / "error.log"), "-c", str(d / "nginx.conf"),
-             "-g", "daemon off; master_process off;"],
-            stdout=subprocess.DEVNULL, stderr=open(d / "stderr.log", "wb"))
+        assert "@" not in re.sub(r"#.*", "", text), f"a token of {conf.name} was left unfilled"
+        (d / conf.name).write_text(text)
+        self.proc = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=open(d / "stderr.log", "wb"))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("nginx did not start:\n" + (d / "stderr.log").read_text() + self.log())
+                raise RuntimeError(f"{self.name} did not start:\n" + (d / "stderr.log").read_text() + self.log())
             try:
                 http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
                 return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("nginx did not listen:\n" + self.log())
-
-    def ssi(self, path):
-        return f'<!--# include virtual="{path}" -->'
+        raise RuntimeError(f"{self.name} did not listen:\n" + self.log())
 
     def log(self):
         p = self.dir / "error.log"
@@ -77,6 +75,23 @@ class Nginx:
                 self.proc.kill()
                 self.proc.wait()
         self.tmp.cleanup()
+
+
+class Nginx(Proxy):
+    """Debian's nginx running examples/reverse_proxy/nginx.conf, as this user."""
+
+    name = "nginx"
+
+    def __init__(self, backend_port, port):
+        super().__init__(port, CONF, {"@LISTEN@": f"127.0.0.1:{port}", "@BACKEND@": f"127.0.0.1:{backend_port}"})
+
+    def command(self):
+        d = self.dir
+        return [NGINX, "-p", str(d), "-e", str(d / "error.log"), "-c", str(d / "nginx.conf"),
+                "-g", "daemon off; master_process off;"]
+
+    def ssi(self, path):
+        return f'<!--# include virtual="{path}" -->'
 
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -84,64 +99,28 @@ APACHE_CONF = SOURCE_DIR / "examples" / "reverse_proxy" / "apache.conf"
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
 
 
-class Apache:
-    """Apache httpd (Debian's apache2-bin) in the foreground (-X: one process), under a temp
-    directory, with examples/reverse_proxy/apache.conf included as a site would include it."""
+class Apache(Proxy):
+    """Apache httpd (Debian's apache2-bin) in the foreground (-X: one process), with
+    examples/reverse_proxy/apache.conf included as a site would include it."""
+
+    name = "apache"
 
     def __init__(self, backend_port, port):
-        self.port = port
-        self.tmp = tempfile.TemporaryDirectory(prefix="pbgdpl-apache-")
-        d = Path(self.tmp.name)
-        self.dir, self.site = d, d / "site"
-        self.site.mkdir()
-        # Apache drops to User/Group when started as root (CI): they must read the site.
-        os.chmod(d, 0o755)
-        os.chmod(self.site, 0o755)
-        text = APACHE_CONF.read_text()
-        for k, v in {"@BACKEND@": f"127.0.0.1:{backend_port}", "@SITE@": str(self.site)}.items():
-            text = text.replace(k, v)
-        assert "@" not in re.sub(r"#.*", "", text), "a token of apache.conf was left unfilled"
-        (d / "site.conf").write_text(text)
+        super().__init__(port, APACHE_CONF, {"@BACKEND@": f"127.0.0.1:{backend_port}"})
+
+    def command(self):
+        d = self.dir
         mods = "".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so\n"
                        for m in ("mpm_event", "authz_core", "proxy", "proxy_http", "headers", "alias", "include", "mime"))
         root = "User nobody\nGroup nogroup\n" if os.geteuid() == 0 else ""
         (d / "httpd.conf").write_text(
-            f'ServerRoot "{d}"\nServerName 127.0.0.1\nListen 127.0.0.1:{port}\nPidFile {d}/httpd.pid\n'
+            f'ServerRoot "{d}"\nServerName 127.0.0.1\nListen 127.0.0.1:{self.port}\nPidFile {d}/httpd.pid\n'
             f"ErrorLog {d}/error.log\nLogLevel warn\nDefaultRuntimeDir {d}\n{mods}TypesConfig /dev/null\n{root}"
-            f"Include {d}/site.conf\n")
-        self.proc = subprocess.Popen([APACHE, "-X", "-f", str(d / "httpd.conf")],
-                                     stdout=subprocess.DEVNULL, stderr=open(d / "stderr.log", "wb"))
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("apache2 did not start:\n" + (d / "stderr.log").read_text() + self.log())
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("apache2 did not listen:\n" + self.log())
+            f"Include {d}/apache.conf\n")
+        return [APACHE, "-X", "-f", str(d / "httpd.conf")]
 
     def ssi(self, path):
         return f'<!--#include virtual="{path}" -->'
-
-    def log(self):
-        p = self.dir / "error.log"
-        return p.read_text(errors="replace") if p.exists() else ""
-
-    @property
-    def origin(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.tmp.cleanup()
 
 
 def fetch(port, path, headers=None, method="GET"):

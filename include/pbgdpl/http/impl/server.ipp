@@ -201,6 +201,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(ep, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) acceptor_.non_blocking(true, ec);  // the batch in do_accept() must never block
     if (ec)
       throw_error(error(errc::io_error, "/port", "Không mở được cổng: " + ec.message(), "Cannot listen: " + ec.message()));
     port_ = acceptor_.local_endpoint().port();
@@ -357,13 +358,25 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     for (auto& s : live) f(s);
   }
 
+  // One thread needs no strands; several do, one per connection.
+  asio::any_io_executor connection_executor() {
+    return threads_count_ == 1 ? asio::any_io_executor(ioc_.get_executor()) : asio::any_io_executor(asio::make_strand(ioc_));
+  }
+
   void do_accept() {
-    // One thread needs no strands; several do, one per connection.
-    auto ex = threads_count_ == 1 ? asio::any_io_executor(ioc_.get_executor()) : asio::any_io_executor(asio::make_strand(ioc_));
-    acceptor_.async_accept(ex, [this](boost::system::error_code ec, tcp::socket sock) {
+    acceptor_.async_accept(connection_executor(), [this](boost::system::error_code ec, tcp::socket sock) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open() || stopping_.load()) return;
       if (!ec) {
         on_accept(std::move(sock));
+        // Take what else is already waiting (a batch): one accept per completion, queued behind
+        // thousands of busy connections' handlers, let the kernel's backlog fill under load, and
+        // a new client then waited seconds for its SYN to be retried (issue 21: 10,000 clients).
+        for (int i = 0; i < 256 && !stopping_.load() && acceptor_.is_open(); ++i) {
+          boost::system::error_code more_ec;
+          tcp::socket more = acceptor_.accept(connection_executor(), more_ec);
+          if (more_ec) break;  // would_block: none waiting; anything else goes the async way below
+          on_accept(std::move(more));
+        }
         return do_accept();
       }
       if (ec == asio::error::connection_aborted || ec == asio::error::interrupted || ec == asio::error::try_again)

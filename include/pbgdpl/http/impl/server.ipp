@@ -477,10 +477,18 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       if (p->closing_ || (key && p->key_ != *key) || w.expired()) continue;
       auto t = p->idle_since_.load(std::memory_order_relaxed);
       if (t < 0 || (best && t >= best_t)) continue;
+      // A kept-alive connection that answered a moment ago is a busy client between requests,
+      // not an idle one: closing it made a client over its cap (or anyone, at the global cap)
+      // lose the connections it was using, so that nothing got served (issue 21).
+      if (p->begun_.load(std::memory_order_relaxed) && t > recent_idle_cutoff()) continue;
       best = p;
       best_t = t;
     }
     return claim_locked(best);
+  }
+  static constexpr std::chrono::milliseconds recently_busy{1000};
+  static std::int64_t recent_idle_cutoff() {
+    return (std::chrono::steady_clock::now() - recently_busy).time_since_epoch().count();
   }
   // Of the connections still sending a request header (`header`), or still sending a request at
   // all: one of the client holding the most connections (at least `min_open`), the one whose
@@ -607,6 +615,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     std::atomic<std::int64_t> idle_since_{-1};
     std::atomic<std::int64_t> header_since_{-1};
     std::atomic<std::int64_t> reading_since_{-1};
+    std::atomic<bool> begun_{false};  // has sent (part of) a request
 
     void start() {
       asio::dispatch(sock_.get_executor(), [self = shared_from_this()] {
@@ -719,6 +728,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       header_since_.store(request_start_.time_since_epoch().count(), std::memory_order_relaxed);
       reading_since_.store(request_start_.time_since_epoch().count(), std::memory_order_relaxed);
       idle_since_.store(-1, std::memory_order_relaxed);
+      begun_.store(true, std::memory_order_relaxed);
       arm_timer(request_start_ + std::min(srv_.cfg_.header_timeout, srv_.cfg_.read_timeout));
       parse_header();
     }

@@ -1,13 +1,13 @@
 # Shared by the HTTP and portal benchmarks (sourced, not run): nginx serving one static page as
 # the peer, and reading wrk's output.
 
-# write_nginx_conf DIR PORT CONTENT_TYPE: DIR/nginx.conf for one worker serving DIR/www on
-# 127.0.0.1:PORT, every file as CONTENT_TYPE, logs and temp files inside DIR.
+# write_nginx_conf DIR PORT CONTENT_TYPE [WORKERS]: DIR/nginx.conf for WORKERS workers (default 1)
+# serving DIR/www on 127.0.0.1:PORT, every file as CONTENT_TYPE, logs and temp files inside DIR.
 write_nginx_conf() {
-  local dir=$1 port=$2 ctype=$3
+  local dir=$1 port=$2 ctype=$3 workers=${4:-1}
   mkdir -p "$dir/logs"
   cat > "$dir/nginx.conf" <<CONF
-worker_processes 1;
+worker_processes $workers;
 daemon off;
 pid $dir/nginx.pid;
 error_log $dir/logs/error.log warn;

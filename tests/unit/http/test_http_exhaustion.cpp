@@ -336,3 +336,43 @@ TEST_CASE("start raises the soft open-file limit to the hard one and keeps conne
   CHECK(WIFEXITED(status));
   ::close(p[0]);
 }
+
+namespace {
+// What has arrived on `fd` within `timeout` (one read; enough for a short answer).
+std::string read_some(int fd, std::chrono::milliseconds timeout) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return {};
+  char buf[4096];
+  auto n = ::recv(fd, buf, sizeof buf, 0);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+}  // namespace
+
+TEST_CASE("a kept-alive connection between requests is not idle: a newcomer at the cap gets 503, not its place") {
+  // Issue 21: wrk's 10,000 connections from one address against the default caps got no answer
+  // at all: each newcomer closed one of the client's own connections that had just been
+  // answered (and was about to send its next request) as "idle", and the next newcomer closed it.
+  auto cfg = flood_config();
+  cfg.max_connections = 1;
+  cfg.reserved_connections = 0;
+  cfg.max_connections_per_client = 0;
+  running s(http::router::as_handler(sample_router()), cfg);
+  fds held;
+  int busy = connect_from("127.0.0.2", s.port());
+  REQUIRE(busy >= 0);
+  held.v.push_back(busy);
+  send_all(busy, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+  REQUIRE(read_some(busy, 3000ms).starts_with("HTTP/1.1 200"));
+  // Answered a moment ago: the newcomer is refused and the kept-alive connection still works.
+  auto in = healthz_from("127.0.0.3", s.port());
+  CHECK(in.text.starts_with("HTTP/1.1 503"));
+  CHECK_FALSE(closed_by_server(busy));
+  send_all(busy, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+  CHECK(read_some(busy, 3000ms).starts_with("HTTP/1.1 200"));
+  // Idle for more than a second it is idle, and makes way as before.
+  std::this_thread::sleep_for(1200ms);
+  in = healthz_from("127.0.0.3", s.port());
+  CHECK(in.text.starts_with("HTTP/1.1 200"));
+  std::this_thread::sleep_for(50ms);
+  CHECK(closed_by_server(busy));
+}

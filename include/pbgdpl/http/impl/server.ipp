@@ -201,6 +201,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(ep, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) acceptor_.non_blocking(true, ec);  // the batch in do_accept() must never block
     if (ec)
       throw_error(error(errc::io_error, "/port", "Không mở được cổng: " + ec.message(), "Cannot listen: " + ec.message()));
     port_ = acceptor_.local_endpoint().port();
@@ -357,13 +358,25 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     for (auto& s : live) f(s);
   }
 
+  // One thread needs no strands; several do, one per connection.
+  asio::any_io_executor connection_executor() {
+    return threads_count_ == 1 ? asio::any_io_executor(ioc_.get_executor()) : asio::any_io_executor(asio::make_strand(ioc_));
+  }
+
   void do_accept() {
-    // One thread needs no strands; several do, one per connection.
-    auto ex = threads_count_ == 1 ? asio::any_io_executor(ioc_.get_executor()) : asio::any_io_executor(asio::make_strand(ioc_));
-    acceptor_.async_accept(ex, [this](boost::system::error_code ec, tcp::socket sock) {
+    acceptor_.async_accept(connection_executor(), [this](boost::system::error_code ec, tcp::socket sock) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open() || stopping_.load()) return;
       if (!ec) {
         on_accept(std::move(sock));
+        // Take what else is already waiting (a batch): one accept per completion, queued behind
+        // thousands of busy connections' handlers, let the kernel's backlog fill under load, and
+        // a new client then waited seconds for its SYN to be retried (issue 21: 10,000 clients).
+        for (int i = 0; i < 256 && !stopping_.load() && acceptor_.is_open(); ++i) {
+          boost::system::error_code more_ec;
+          tcp::socket more = acceptor_.accept(connection_executor(), more_ec);
+          if (more_ec) break;  // would_block: none waiting; anything else goes the async way below
+          on_accept(std::move(more));
+        }
         return do_accept();
       }
       if (ec == asio::error::connection_aborted || ec == asio::error::interrupted || ec == asio::error::try_again)
@@ -464,10 +477,18 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       if (p->closing_ || (key && p->key_ != *key) || w.expired()) continue;
       auto t = p->idle_since_.load(std::memory_order_relaxed);
       if (t < 0 || (best && t >= best_t)) continue;
+      // A kept-alive connection that answered a moment ago is a busy client between requests,
+      // not an idle one: closing it made a client over its cap (or anyone, at the global cap)
+      // lose the connections it was using, so that nothing got served (issue 21).
+      if (p->begun_.load(std::memory_order_relaxed) && t > recent_idle_cutoff()) continue;
       best = p;
       best_t = t;
     }
     return claim_locked(best);
+  }
+  static constexpr std::chrono::milliseconds recently_busy{1000};
+  static std::int64_t recent_idle_cutoff() {
+    return (std::chrono::steady_clock::now() - recently_busy).time_since_epoch().count();
   }
   // Of the connections still sending a request header (`header`), or still sending a request at
   // all: one of the client holding the most connections (at least `min_open`), the one whose
@@ -594,6 +615,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     std::atomic<std::int64_t> idle_since_{-1};
     std::atomic<std::int64_t> header_since_{-1};
     std::atomic<std::int64_t> reading_since_{-1};
+    std::atomic<bool> begun_{false};  // has sent (part of) a request
 
     void start() {
       asio::dispatch(sock_.get_executor(), [self = shared_from_this()] {
@@ -706,6 +728,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
       header_since_.store(request_start_.time_since_epoch().count(), std::memory_order_relaxed);
       reading_since_.store(request_start_.time_since_epoch().count(), std::memory_order_relaxed);
       idle_since_.store(-1, std::memory_order_relaxed);
+      begun_.store(true, std::memory_order_relaxed);
       arm_timer(request_start_ + std::min(srv_.cfg_.header_timeout, srv_.cfg_.read_timeout));
       parse_header();
     }

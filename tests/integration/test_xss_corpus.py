@@ -443,3 +443,78 @@ def test_the_checker_sees_the_corpus_when_it_is_not_escaped():
               or check.dangers(f'<!doctype html><html><body><a title="{x}">t</a></body></html>', [marker(i)])]
     print(f"\nthe checker flags {len(caught)} of {len(PAYLOADS)} payloads when not escaped")
     assert len(caught) >= len(PAYLOADS) * 0.7, [PAYLOADS[i] for i in range(len(PAYLOADS)) if i not in caught][:40]
+
+
+def test_report_narratives_and_comments_stay_text_in_the_report_views(stored):
+    """A school's yearly report (issue 17): the narrative and every indicator's comment hold the
+    corpus, a batch at a time; the Decree 30 document (HTML), the JSON and the editor's report page
+    show it as text."""
+    import json as _json
+    import urllib.request
+    import urllib.error
+    p, check, _, _, _ = stored
+    pw = dict(l.split()[:2] for l in (p.data_dir / "demo-accounts.txt").read_text().splitlines() if l.strip())
+    ed = EditorClient(p.base)
+    ed.sign_in("tran.van.hung", pw["tran.van.hung"])  # the school's principal (school_approver of th-van-yen)
+
+    def call(method, path, body=None):
+        data = None if body is None else _json.dumps(body, ensure_ascii=False).encode()
+        req = urllib.request.Request(p.base + path, data=data, method=method,
+                                     headers={"Origin": p.base, "Content-Type": "application/json"})
+        try:
+            with ed.opener.open(req, timeout=60) as r:
+                return r.status, r.read().decode(), r.headers.get("content-type", "")
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode(), e.headers.get("content-type", "")
+    st, body, _ = call("GET", "/api/v1/reports/submissions?unit=th-van-yen")
+    assert st == 200, body[:300]
+    drafts = [s for s in _json.loads(body)["items"] if s["state"] == "draft"]
+    assert drafts, "the demo school has a draft report"
+    sub = drafts[0]
+    sid = urllib.parse.quote(sub["id"])
+    st, body, _ = call("GET", "/api/v1/reports/templates")
+    tmpl = next(t for t in _json.loads(body)["items"] if t["id"] == sub["template_id"])
+    codes = [i["code"] for i in tmpl["indicators"]]
+    text_codes = {i["code"] for i in tmpl["indicators"] if i["kind"] == "text"}
+    usable = [i for i, x in enumerate(PAYLOADS) if not re.search(r"[\x00-\x09\x0b\x0c\x0e-\x1f]", x)]
+    batch = len(codes) + len(text_codes)
+    # The document's own print layout (an inline <style>, allowed by its CSP) joins the baseline,
+    # read before any payload is in the report (a style holding a payload is still caught: the
+    # check looks for the payloads' markers inside every style and script).
+    st, html, _ = call("GET", f"/api/v1/reports/submissions/{sid}/document?format=html")
+    assert st == 200
+    check.learn(html)
+    shown, views, version = set(), 0, sub["version"]
+    for start in range(0, len(usable) if FULL else min(len(usable), 3 * batch), batch):
+        chunk = iter(usable[start:start + batch])
+        values, mine = [], []
+        for c in codes:
+            v = {"code": c}
+            for k in (["text"] if c in text_codes else []) + ["comment"]:
+                i = next(chunk, None)
+                if i is not None:
+                    v[k] = f"xp{i:03d}z {PAYLOADS[i]}"
+                    mine.append(f"xp{i:03d}z")
+            values.append(v)
+        st, body, _ = call("PUT", f"/api/v1/reports/submissions/{sid}/values", {"values": values, "version": version})
+        assert st == 200, body[:400]
+        version = _json.loads(body)["version"]
+        for path in (f"/api/v1/reports/submissions/{sid}/document?format=html",
+                     f"/quan-tri/bao-cao/{urllib.parse.quote(sub['period_id'])}/th-van-yen"):
+            st, html, ctype = call("GET", path)
+            assert st == 200 and "html" in ctype, (path, st, html[:300])
+            views += 1
+            d = check.dangers(html, mine)
+            assert not d, (path, d[:3])
+            shown |= {m for m in mine if m in html}
+        st, js, ctype = call("GET", f"/api/v1/reports/submissions/{sid}")
+        assert ctype.startswith("application/json")
+        got = {v["code"]: v for v in _json.loads(js)["values"]}
+        for v in values:
+            # (A comment on an indicator that holds no value is not kept: a value with no number,
+            # flag or text clears the indicator. Reported to the lead, not changed here.)
+            for k in ("text", "comment"):
+                if k in v and v["code"] in got:
+                    assert got[v["code"]].get(k) == v[k], (v["code"], k)
+    print(f"\nreports: {len(shown)} payloads in narratives and comments, {views} views checked")
+    assert len(shown) >= batch, "the document and the editor show the comments"

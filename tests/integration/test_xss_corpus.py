@@ -518,3 +518,46 @@ def test_report_narratives_and_comments_stay_text_in_the_report_views(stored):
                     assert got[v["code"]].get(k) == v[k], (v["code"], k)
     print(f"\nreports: {len(shown)} payloads in narratives and comments, {views} views checked")
     assert len(shown) >= batch, "the document and the editor show the comments"
+
+
+def test_dialogues_written_in_the_editor_stay_text(stored):
+    """Dialogue sessions have no API route: the corpus goes in through the editor's form (as the
+    division's approver, who may close a session and so publish its conclusion), then the public
+    session pages, the list and the editor's own form are read back."""
+    p, check, _, _, _ = stored
+    pw = dict(l.split()[:2] for l in (p.data_dir / "demo-accounts.txt").read_text().splitlines() if l.strip())
+    ed = EditorClient(p.base)
+    ed.sign_in("nguyen.thi.thu.huong", pw["nguyen.thi.thu.huong"])
+    fields = ["title", "description", "host", "conclusion_markdown"]
+    usable = [i for i, x in enumerate(PAYLOADS) if not re.search(r"[\x00-\x09\x0b\x0c\x0e-\x1f]", x)]
+    if not FULL:
+        usable = usable[::2]
+    made, failures, shown = [], [], set()
+    for r in range(0, len(usable), len(fields)):
+        cells = list(zip(fields, usable[r:r + len(fields)]))
+        values = {f: f"xd{i:03d}z {PAYLOADS[i]}" for f, i in cells}
+        ed.get("/quan-tri/doi-thoai/moi")
+        ed.submit(action="/quan-tri/doi-thoai/moi", unit=DIVISION, starts_at="2026-01-05T08:00",
+                  ends_at="2026-01-05T10:00", state="closed", url="", **values)
+        m = re.search(r"/quan-tri/doi-thoai/([^/?#]+)$", ed.url)
+        if not m:
+            # Refused next to a field (a title over its limit): the form says so and saves nothing.
+            assert "field-error" in ed.page, (ed.url, ed.page[:500])
+            continue
+        made.append((m.group(1), [f"xd{i:03d}z" for _, i in cells]))
+        d = check.dangers(ed.page, list(values.values()))
+        if d:
+            failures.append(("editor form", d[:3]))
+    assert len(made) >= len(range(0, len(usable), len(fields))) * 0.8, "most sessions were saved"
+    for did, markers in made:
+        for path in (f"/don-vi/{DIVISION}/pbgdpl/doi-thoai/{did}", "/pbgdpl/doi-thoai/"):
+            r = p.get(path)
+            if r.status != 200:
+                continue
+            d = check.dangers(r.text, markers)
+            if d:
+                failures.append((path, d[:3]))
+            shown |= {m for m in markers if m in r.text}
+    print(f"\ndialogues: {len(made)} sessions through the editor's form, {len(shown)} payloads shown publicly")
+    assert not failures, failures[:5]
+    assert len(shown) >= len(made), "the public pages show the sessions"

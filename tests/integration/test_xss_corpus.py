@@ -12,7 +12,9 @@ import json
 import os
 import re
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -568,3 +570,37 @@ def test_dialogues_written_in_the_editor_stay_text(stored):
     print(f"\ndialogues: {len(made)} sessions through the editor's form, {len(shown)} payloads shown publicly")
     assert not failures, failures[:5]
     assert len(shown) >= len(made), "the public pages show the sessions"
+
+
+def test_the_editors_live_preview_answers_inert_html(stored):
+    """The editor's live preview puts the server's answer into the page with innerHTML (which runs
+    onerror and friends, not <script>): every payload as a body must come back sanitised."""
+    p, check, _, _, _ = stored
+    pw = dict(l.split()[:2] for l in (p.data_dir / "demo-accounts.txt").read_text().splitlines() if l.strip())
+    ed = EditorClient(p.base)
+    ed.sign_in("nguyen.thi.thu.huong", pw["nguyen.thi.thu.huong"])
+    page = ed.get("/quan-tri/bai-viet/moi")
+    tag = re.search(r'<div[^>]*id="live-preview"[^>]*>', page)
+    assert tag, "the new-article form has its live preview"
+    url = re.search(r'data-url="([^"]+)"', tag.group(0)).group(1)
+    csrf = re.search(r'data-csrf="([^"]+)"', tag.group(0)).group(1)
+    url = url.replace("&amp;", "&")
+    failures, answered = [], 0
+    for i, x in enumerate(PAYLOADS):
+        body = urllib.parse.urlencode({"body_markdown": f"xv{i:03d}z {x}", "csrf": csrf}).encode()
+        req = urllib.request.Request(p.base + url if url.startswith("/") else url, data=body,
+                                     headers={"Origin": p.base, "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with ed.opener.open(req, timeout=30) as r:
+                html = r.read().decode()
+        except urllib.error.HTTPError as e:
+            assert e.code in (400, 413, 422), (i, e.code)
+            continue
+        answered += 1
+        assert f"xv{i:03d}z" in html, (i, html[:300])  # the preview is of this body
+        d = check.fragment_dangers(html)
+        if d:
+            failures.append((x, d[:3]))
+    print(f"\nlive preview: {answered} of {len(PAYLOADS)} payloads rendered, all checked")
+    assert answered >= len(PAYLOADS) * 0.9
+    assert not failures, failures[:5]

@@ -55,8 +55,9 @@ def world():
     (top / (CANARY + ".txt")).write_text(CONTENT + " outside the data directory\n")
     data = top / "data"
     data.mkdir()
-    p = Portal(data_dir=data).start(timeout=90)
+    p = Portal(data_dir=data)
     try:
+        p.start(timeout=90)
         secrets_ = [CONTENT.encode(), b"root:x:0:", b"SQLite format 3", p.api_key.encode()]
         for key in ("signage-authority.key", "syndication.key"):
             lines = (data / key).read_text().splitlines()

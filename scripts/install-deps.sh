@@ -16,6 +16,7 @@ test_pkgs=(clang libclang-rt-14-dev sqlite3 xxhash minisign wrk nginx
   apache2-bin  # the reverse-proxy test runs examples/reverse_proxy/apache.conf too (the binary and modules only: no service)
   postgresql-15  # the postgres plugin's tests: scripts/pg-test-server.sh runs a throw-away server (psql too)
   python3-pytest python3-selenium python3-feedparser chromium chromium-driver
+  python3-html5lib  # the XSS corpus test parses pages as a browser does (the HTML5 algorithm)
   tesseract-ocr tesseract-ocr-vie default-jre-headless xvfb xauth
   poppler-utils python3-openpyxl  # reports' tests read back the PDFs (pdftotext, pdffonts) and workbooks
   python3-matplotlib python3-pip python3-setuptools  # the Python examples' charts; pip installs bindings/python offline

@@ -149,6 +149,119 @@ def current(dep, collection, id_, archived_ok=False):
     return r.json()
 
 
+# --- every other route of the document, for every principal ---------------------------------------
+
+from test_openapi import QUERIES, REAL_IDS, anonymous_allowed  # noqa: E402
+
+# Ids of fixture records whose kind the public never sees (drafts, courses): a principal may meet
+# one in any answer only if it may read the fixture's unit.
+PRIVATE_FIXTURE = re.compile(r"fx-(articles|legal-documents|questions|training-courses)-(%s|%s)-[a-z-]+"
+                             % (re.escape(SCHOOL_A), re.escape(SCHOOL_B)))
+
+# Writes outside the modelled collections, each with its rule: a body and who may (None: no one
+# beyond the refusals every write shares, see below).
+def other_write_rule(method, path):
+    if (method, path) == ("post", "/api/v1/units"):
+        return "manage_units", lambda n: dict(unit_body(n), parent="vhxh-phuong-ha-dong")
+    if (method, path) == ("post", "/api/v1/layouts"):
+        return "nobody", None  # layouts belong to no unit: the right at every root, which no role holds
+    if (method, path) == ("post", "/api/v1/webhooks"):
+        return "publish_content", lambda n: {"unit": SCHOOL_A, "url": "http://127.0.0.1:9/" + n,
+                                             "events": ["article.published"]}
+    return None, None
+
+
+def unit_body(new_id):
+    from apihelp import copy_of
+    u = copy_of("units", "th-van-yen", new_id, name="Trường kiểm thử quyền " + new_id, short_name=new_id[:20])
+    u.pop("history", None)
+    u.pop("website", None)
+    return u
+
+
+def modelled_route(method, path):
+    c = re.match(r"^/api/v1/([a-z-]+)(/\{id\})?$", path)
+    return bool(c and c.group(1) in MODELLED)
+
+
+@pytest.mark.parametrize("principal", list(PRINCIPALS))
+def test_every_other_route(dep, spec, principal):
+    """Reads: public ones answer, keyed ones are 401 to the anonymous, device ones are 401 to anyone
+    without a device's signature, and no answer carries a private fixture the principal may not
+    read. Writes: 401 without a caller; refused and unchanged for the auditor and the account of
+    another ward; units, layouts and webhooks by their rules."""
+    n = 0
+    for method, path in sorted(operations(spec)):
+        if modelled_route(method, path):
+            continue
+        op = spec["paths"][path][method]
+        security = {k for s in op.get("security", [{}]) for k in s}
+        url = path
+        for name in re.findall(r"{(\w+)}", path):
+            c = re.match(r"^/api/v1/([a-z-]+)", path).group(1)
+            url = url.replace("{" + name + "}", REAL_IDS.get(c, "x-khong-co"))
+        url += QUERIES.get(path, "")
+        if path == "/api/v1/search":
+            url = "/api/v1/search?q=" + "nh%C3%A1p+ki%E1%BB%83m+th%E1%BB%AD"  # the drafts' own words
+        n += 1
+        if "deviceSignature" in security:
+            r = dep.as_principal(principal, method.upper(), url, body={} if method != "get" else None)
+            assert r.status == 401, (principal, method, path, r.status)
+            continue
+        if method == "get":
+            r = dep.as_principal(principal, "GET", url)
+            if principal == "anonymous" and not anonymous_allowed(op):
+                assert r.status == 401, (principal, path, r.status)
+                continue
+            if anonymous_allowed(op):
+                assert r.status == 200 or (path == "/api/v1/search" and r.status == 200), (principal, path, r.status, r.body[:200])
+            assert r.status < 500 and r.status != 401, (principal, path, r.status, r.body[:300])
+            for m in PRIVATE_FIXTURE.finditer(r.text):
+                assert allowed(principal, "read", m.group(2)), (principal, path, "leaks", m.group(0))
+            continue
+        # Writes.
+        right, body_of = other_write_rule(method, path)
+        new_id = f"ow-{principal}-{n}".replace("_", "-")
+        body = body_of(new_id) if body_of else {"id": new_id}
+        if path == "/api/v1/signage/enrol":  # a device's own first call: no caller, a device key
+            r = dep.as_principal(principal, "POST", url, body={})
+            assert r.status == 400, (principal, path, r.status)
+            continue
+        before = dep.fingerprint()
+        r = dep.as_principal(principal, method.upper(), url, body=body)
+        if principal == "anonymous":
+            want = {401}
+        elif right == "nobody":
+            want = {403}
+        elif right:
+            target = "vhxh-phuong-ha-dong" if right == "manage_units" else SCHOOL_A
+            want = {201} if allowed(principal, right, target) else {403}
+        elif principal in ("auditor", "wrong_unit"):
+            want = {400, 403, 404, 409}  # refused: the body of the route, or the right, or the record
+        else:
+            want = None  # the route's own suite decides (reports, signage enrolment, training links)
+        if want is not None:
+            assert r.status in want, (principal, method, path, r.status, want, r.body[:300])
+        assert r.status < 500, (principal, method, path, r.status, r.body[:300])
+        if r.status >= 300:
+            assert dep.fingerprint() == before, (principal, method, path, "a refused write changed the store")
+
+
+def test_pages_and_feeds_never_show_a_draft(dep):
+    """The public site, whoever asks (a signed-in approver's cookie changes nothing there)."""
+    for principal in ("anonymous", "city_official"):
+        for path in [f"/pbgdpl/bai-viet/{_fixture_id('articles', SCHOOL_A, 'auditor')}",
+                     f"/pbgdpl/van-ban/{_fixture_id('legal-documents', SCHOOL_A, 'auditor')}"]:
+            assert dep.as_principal(principal, "GET", path).status == 404, (principal, path)
+        for path in ["/pbgdpl/", "/pbgdpl/tin-hoat-dong/", "/pbgdpl/feed.atom", "/sitemap.xml",
+                     "/tim-kiem?q=nh%C3%A1p+ki%E1%BB%83m+th%E1%BB%AD", "/pbgdpl/van-ban/",
+                     f"/don-vi/{SCHOOL_A}"]:
+            r = dep.as_principal(principal, "GET", path)
+            assert r.status in (200, 301, 302, 303, 308), (path, r.status)
+            assert not PRIVATE_FIXTURE.search(r.text), (principal, path, PRIVATE_FIXTURE.search(r.text).group(0))
+
+
+
 # --- CSRF: every form the editor serves, as each role sees it -------------------------------------
 
 import html.parser  # noqa: E402

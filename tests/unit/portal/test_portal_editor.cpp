@@ -188,7 +188,7 @@ TEST_CASE("accounts live in the store: sign-in, sessions renewed, sign-out, thro
   CHECK_FALSE(acc.api_key_account(k->token));
 }
 
-TEST_CASE("a password change ends every session; a disabled account's sessions and API keys stop at once") {
+TEST_CASE("a password change ends every session, and a disabled account's sessions and API keys stop at once") {
   store::memory_store db;
   auto seed = seed_data();
   REQUIRE(store::import_dataset(db, seed));

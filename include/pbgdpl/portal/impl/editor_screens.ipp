@@ -79,7 +79,7 @@ PBGDPL_DECL void editor::build() {
     }
     auto& f = *form;
     auto pre = cookie_value(req.header(http::bhttp::field::cookie), "pbgdpl_csrf_truoc");
-    if (pre.size() != 64 || f["csrf"] != pre) {
+    if (pre.size() != 64 || f["csrf"] != pre || !posted_from_here(opt_, req)) {
       fe.general = s.t("Biểu mẫu đã hết hạn hoặc không đến từ trang này. Hãy đăng nhập lại.",
                        "The form expired or did not come from this site. Please sign in again.");
       return sign_in_form(req, f["username"], fe, http::status::forbidden);

@@ -250,6 +250,7 @@ def test_every_other_route(dep, spec, principal):
         assert r.status < 500, (principal, method, path, r.status, r.body[:300])
         if r.status >= 300:
             assert dep.fingerprint() == before, (principal, method, path, "a refused write changed the store")
+    print(f"other routes for {principal}: {n}")
 
 
 def test_pages_and_feeds_never_show_a_draft(dep):
@@ -260,11 +261,36 @@ def test_pages_and_feeds_never_show_a_draft(dep):
             assert dep.as_principal(principal, "GET", path).status == 404, (principal, path)
         for path in ["/pbgdpl/", "/pbgdpl/tin-hoat-dong/", "/pbgdpl/feed.atom", "/sitemap.xml",
                      "/tim-kiem?q=nh%C3%A1p+ki%E1%BB%83m+th%E1%BB%AD", "/pbgdpl/van-ban-moi/",
-                     f"/don-vi/{SCHOOL_A}"]:
+                     f"/don-vi/{SCHOOL_A}", f"/don-vi/{SCHOOL_A}/pbgdpl/",
+                     f"/don-vi/{SCHOOL_A}/pbgdpl/tien-ich/tin-moi", f"/don-vi/{SCHOOL_A}/pbgdpl/tien-ich/hoi-dap"]:
             r = dep.as_principal(principal, "GET", path)
             assert r.status in (200, 301, 302, 303, 308), (path, r.status)
             assert not PRIVATE_FIXTURE.search(r.text), (principal, path, PRIVATE_FIXTURE.search(r.text).group(0))
 
+
+
+# --- the editor's screens of a record ------------------------------------------------------------
+
+# Screen and the right that opens it: a question's screen shows the asker's contacts, so it is
+# for those who answer the unit's questions (edit_content), not for every reader.
+EDITOR_SCREENS = {"articles": ("/quan-tri/bai-viet/", "read"), "legal-documents": ("/quan-tri/van-ban/", "read"),
+                  "questions": ("/quan-tri/cau-hoi/", "edit_content")}
+
+
+@pytest.mark.parametrize("principal", [p for p in PRINCIPALS if p != "api_key"])
+def test_editor_screens_of_drafts(dep, principal):
+    """A record's editor screen: sign-in first for the anonymous; 404 (like an unknown id) to whoever
+    may not read its unit, so another school's draft ids cannot be confirmed; open to readers."""
+    for collection, (screen, right) in EDITOR_SCREENS.items():
+        for unit in UNITS:
+            path = screen + _fixture_id(collection, unit, "auditor")
+            if principal == "anonymous":
+                r = dep.request("GET", path)
+                assert r.status == 303 and "dang-nhap" in r.header("location", ""), (path, r.status)
+                continue
+            r = dep.sessions[principal].get(path)
+            want = 200 if allowed(principal, right, unit) else 404
+            assert r.status == want, (principal, path, r.status, want)
 
 
 # --- CSRF: every form the editor serves, as each role sees it -------------------------------------

@@ -219,6 +219,19 @@ TEST_CASE("a password change ends every session, and a disabled account's sessio
   REQUIRE(again);
   CHECK(acc.session(again->token));  // a session begun after the change lives
 
+  // Signing out writes the session's revocation under the account's own id, byte for byte (a
+  // short id was once read from the moved-from record: "\0cc-..." in the audit log, refused by
+  // PostgreSQL, so the session stayed alive there).
+  REQUIRE(acc.set_password(account_id{"acc-auditor"}, "mat-khau-kiem-tra", "test"));
+  auto audit = acc.sign_in("hoang.thi.mai", "mat-khau-kiem-tra", "10.0.0.6");
+  REQUIRE(audit);
+  REQUIRE(acc.sign_out(audit->token));
+  CHECK_FALSE(acc.session(audit->token));
+  auto log = db.audit_log("access_token", trust::token_hash(audit->token));
+  REQUIRE(log);
+  REQUIRE(log->size() == 2);  // issued, revoked
+  for (const auto& e : *log) CHECK(e.actor == "acc-auditor");
+
   // A rehash of the same password (sign-in under new parameters) is not a change.
   REQUIRE(acc.set_password(account_id{"acc-school-editor"}, "mat-khau-moi-2", "acc-school-editor", "mat-khau-moi-2"));
   CHECK(acc.session(again->token));

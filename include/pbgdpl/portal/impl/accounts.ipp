@@ -207,7 +207,11 @@ PBGDPL_DECL result<void> account_service::sign_out(std::string_view token) {
   if (!k) return {};
   if (k->revoked_at) return {};
   k->revoked_at = now();
-  auto u = db_.update(std::move(*k), k->subject.value);
+  // The actor is copied before the record is moved (issue 21): a view of the moved-from subject
+  // read a cleared short-string buffer ("\0cc-auditor"), which PostgreSQL refused, so signing out
+  // of a short account id silently left the session alive there.
+  const std::string actor = k->subject.value;
+  auto u = db_.update(std::move(*k), actor);
   if (!u) return u.err();
   return {};
 }

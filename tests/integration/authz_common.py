@@ -19,7 +19,6 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
-from apihelp import now_iso
 from portal_proc import BINARY_DIR, SEED_DIR, Portal
 
 STORE = os.environ.get("PBGDPL_AUTHZ_STORE", "sqlite")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from authz_common import (Browser, KEYED_READS, MODELLED, PRINCIPALS, SCHOOL_A, SCHOOL_B, STORE, UNITS, Deployment, _fixture_id,
+from authz_common import (Browser, KEYED_READS, MODELLED, PRINCIPALS, SCHOOL_A, SCHOOL_B, UNITS, Deployment, _fixture_id,
                           allowed, fixture_record)
 from portal_proc import SOURCE_DIR
 

@@ -61,6 +61,31 @@ PBGDPL_DECL bool account_service::verify_bounded(std::string_view hash, std::str
   return ok;
 }
 
+namespace detail {
+// Revokes every live session of `who` (a password change: set_password).
+inline result<void> end_sessions(store::store& db, const account_id& who, timestamp t) {
+  store::list_query q;
+  q.limit = 100;
+  q.where.unit_in = {who.value};  // an access token's subject is its indexed unit
+  q.where.state = "live";
+  std::vector<access_token> live;
+  for (;;) {
+    auto p = db.list<access_token>(q);
+    if (!p) return p.err();
+    for (auto& k : p->items)
+      if (k.subject == who && k.kind == access_kind::session && !k.revoked_at) live.push_back(std::move(k));
+    if (p->next_cursor.empty()) break;
+    q.cursor = p->next_cursor;
+  }
+  for (auto& k : live) {
+    k.revoked_at = t;
+    auto u = db.update(std::move(k), who.value);
+    if (!u) return u.err();
+  }
+  return {};
+}
+}  // namespace detail
+
 PBGDPL_DECL result<void> account_service::set_password(const account_id& who, std::string_view password,
                                                        std::string_view actor,
                                                        std::optional<std::string_view> old_password) {
@@ -90,6 +115,8 @@ PBGDPL_DECL result<void> account_service::set_password(const account_id& who, st
     c.approval_secret_key = key->to_file(password, l_.key_kdf);
     c.approval_public_key = key->public_part().to_file();
   }
+  // A rehash at sign-in (the same password under new parameters) is no change of password.
+  const bool changed = !(existing && old_password && *old_password == password);
   if (existing) {
     auto u = db_.update(std::move(c), actor);
     if (!u) return u.err();
@@ -97,8 +124,13 @@ PBGDPL_DECL result<void> account_service::set_password(const account_id& who, st
     auto cr = db_.create(std::move(c), actor);
     if (!cr) return cr.err();
   }
+  // A new password ends every session of the account (issue 21): whoever learnt the old one, or
+  // holds a cookie from a shared computer, is out; the holder signs in again. API keys are for
+  // programs and stay until revoked by handle; disabling the account stops those too.
+  if (changed) return detail::end_sessions(db_, who, now());
   return {};
 }
+
 
 PBGDPL_DECL result<access_token> account_service::store_token(const trust::issued_token& t, std::string label,
                                                                std::string_view actor) {
@@ -175,7 +207,11 @@ PBGDPL_DECL result<void> account_service::sign_out(std::string_view token) {
   if (!k) return {};
   if (k->revoked_at) return {};
   k->revoked_at = now();
-  auto u = db_.update(std::move(*k), k->subject.value);
+  // The actor is copied before the record is moved (issue 21): a view of the moved-from subject
+  // read a cleared short-string buffer ("\0cc-auditor"), which PostgreSQL refused, so signing out
+  // of a short account id silently left the session alive there.
+  const std::string actor = k->subject.value;
+  auto u = db_.update(std::move(*k), actor);
   if (!u) return u.err();
   return {};
 }

@@ -281,6 +281,28 @@ fetch(url,{method:'POST',body:b,credentials:'same-origin',headers:{'Content-Type
 area.addEventListener('input',function(){clearTimeout(t);t=setTimeout(go,400);});})();
 )";
 
+// The token is the defence against forged posts; where the browser also names the page a post
+// came from, that page must be one of ours (issue 21: a leaked token, a page of a sibling site that
+// SameSite does not stop). Refused: Sec-Fetch-Site other than same-origin or none; an Origin (or,
+// without one, a Referer) that is not this site's public origin, base_url's, a configured host's
+// or an allowed origin, or that cannot be read. A post that names no page (an older browser, a
+// script holding the session) is judged by the token alone.
+inline bool posted_from_here(const options& o, const http::request& req) {
+  if (auto site = req.header("Sec-Fetch-Site"); !site.empty() && site != "same-origin" && site != "none") return false;
+  const auto& m = req.message();
+  if (m.count(http::bhttp::field::origin) == 0 && m.count(http::bhttp::field::referer) == 0) return true;
+  auto from = http::request_origin(req);
+  if (!from) return false;
+  std::vector<std::string> ours;
+  for (const auto& u : {public_origin(o, req), o.base_url})
+    if (auto x = http::url_origin(u)) ours.push_back(std::move(*x));
+  const std::string scheme = o.base_url.substr(0, o.base_url.find("://"));
+  for (const auto& [host, unit] : o.hosts)
+    if (auto x = http::url_origin(scheme + "://" + host)) ours.push_back(std::move(*x));
+  for (const auto& a : o.allowed_origins)
+    if (auto x = http::url_origin(a)) ours.push_back(std::move(*x));
+  return std::find(ours.begin(), ours.end(), *from) != ours.end();
+}
 }  // namespace editor_detail
 
 PBGDPL_DECL editor::editor(store::store& db, account_service& accounts, std::shared_ptr<live_units> units,
@@ -326,8 +348,8 @@ PBGDPL_DECL bool editor::csrf_ok(const http::request& req, const std::map<std::s
                                  const std::string& session_token) const {
   auto it = form.find("csrf");
   if (it == form.end() || session_token.empty()) return false;
+  if (!editor_detail::posted_from_here(opt_, req)) return false;
   auto want = csrf_for(session_token);
-  (void)req;
   return it->second.size() == want.size() && sodium_memcmp(it->second.data(), want.data(), want.size()) == 0;
 }
 

@@ -79,7 +79,7 @@ PBGDPL_DECL void editor::build() {
     }
     auto& f = *form;
     auto pre = cookie_value(req.header(http::bhttp::field::cookie), "pbgdpl_csrf_truoc");
-    if (pre.size() != 64 || f["csrf"] != pre) {
+    if (pre.size() != 64 || f["csrf"] != pre || !posted_from_here(opt_, req)) {
       fe.general = s.t("Biểu mẫu đã hết hạn hoặc không đến từ trang này. Hãy đăng nhập lại.",
                        "The form expired or did not come from this site. Please sign in again.");
       return sign_in_form(req, f["username"], fe, http::status::forbidden);
@@ -108,8 +108,14 @@ PBGDPL_DECL void editor::build() {
     std::string token;
     auto who = signed_in(req, &token);
     auto form = parse_form(req.body());
-    if (who && form && csrf_ok(req, *form, token)) (void)accounts_.sign_out(token);
-    else if (who) return html(page(s, s.t("Không thực hiện được", "Not done"), who, csrf_for(token),
+    if (who && form && csrf_ok(req, *form, token)) {
+      // A revocation that did not happen is said so (issue 21): clearing the cookie alone would
+      // tell the person they are out while a copy of the cookie still works.
+      if (auto out = accounts_.sign_out(token); !out)
+        return html(page(s, s.t("Chưa đăng xuất được", "Not signed out"), who, csrf_for(token),
+                         "<p>" + esc(s.t(out.err().message_vi, out.err().message_en)) + "</p>"),
+                    http::status::internal_server_error);
+    } else if (who) return html(page(s, s.t("Không thực hiện được", "Not done"), who, csrf_for(token),
                                    "<p>" + s.t("Biểu mẫu không hợp lệ (thiếu mã chống giả mạo).", "Invalid form (missing anti-forgery token).") + "</p>"),
                               http::status::forbidden);
     auto r = see_other(s.link("/dang-nhap"));

@@ -5,7 +5,10 @@ OUT_DIR/articles-NNN.json files of 1,000 articles each: one file of 10,000 would
 library's JSON size limit (PBGDPL_MAX_JSON_BYTES), so pbgdpl_portal_bench_load adds them to the
 seed. Deterministic: the same N and --seed give the same bytes.
 
-Usage: make_seed.py SRC_SEED_DIR OUT_DIR [--count 10000] [--seed 5]
+Usage: make_seed.py SRC_SEED_DIR OUT_DIR [--count 10000] [--seed 5] [--span-days D] [--body MIN MAX]
+  --span-days D spreads the articles evenly over D days from 5 Sept 2021 (default: one every 7
+  hours, which at 1,000,000 articles would publish most of them centuries ahead); --body sets the
+  Markdown body's byte range (default 2000 5000; run_1m.sh uses smaller bodies to load faster).
 """
 import argparse
 import datetime as dt
@@ -68,7 +71,7 @@ QUESTIONS = [
 ]
 
 
-def body(rng, kind, topic, unit_name):
+def body(rng, kind, topic, unit_name, lo=2000, hi=5000):
     parts = []
     if kind == "question_answer":
         parts.append("**Hỏi:** " + rng.choice(QUESTIONS) + " (" + unit_name + ")")
@@ -76,7 +79,7 @@ def body(rng, kind, topic, unit_name):
     else:
         parts.append(f"Thực hiện kế hoạch phổ biến, giáo dục pháp luật năm học, {unit_name} đã "
                      f"{rng.choice(ACTIVITIES)} với chủ đề **“{topic}”**.")
-    target = rng.randint(2000, 5000)
+    target = rng.randint(lo, hi)
     while len("\n\n".join(parts).encode()) < target:
         parts.append("## " + rng.choice(HEADINGS))
         parts.append(" ".join(rng.sample(SENTENCES, rng.randint(2, 4))))
@@ -87,7 +90,7 @@ def body(rng, kind, topic, unit_name):
         if rng.random() < 0.3:
             parts.append(f"Xem thêm tài liệu tại [trang pháp luật quốc gia](https://phapluat.gov.vn/) về {topic}.")
     text = "\n\n".join(parts)
-    while len(text.encode()) > 5000:  # trim whole paragraphs so the Markdown stays well formed
+    while len(text.encode()) > hi and "\n\n" in text:  # trim whole paragraphs so the Markdown stays well formed
         text = text.rsplit("\n\n", 1)[0]
     return text
 
@@ -98,6 +101,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--span-days", type=float, default=0)
+    ap.add_argument("--body", type=int, nargs=2, default=[2000, 5000])
     a = ap.parse_args()
     src, out = Path(a.src), Path(a.out)
     if out.exists():
@@ -111,12 +116,13 @@ def main():
     authors = [x["id"] for x in accounts if "editor" in x["id"]] or [x["id"] for x in accounts]
     articles = []
     start = dt.datetime(2021, 9, 5, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    step = dt.timedelta(days=a.span_days) / a.count if a.span_days > 0 else dt.timedelta(hours=7)
     for i in range(a.count):
         kind, category = rng.choice(KINDS)
         u = spread[i % len(spread)]
         topic = rng.choice(TOPICS)
         title = f"{u['name']} {rng.choice(ACTIVITIES)} về {topic} (số {i + 1})"
-        created = start + dt.timedelta(hours=7 * i)
+        created = start + step * i
         published = created + dt.timedelta(hours=2)
         articles.append({
             "id": f"bench-{i + 1:05d}",
@@ -124,7 +130,7 @@ def main():
             "title": title,
             "slug": f"bench-{i + 1:05d}",
             "summary": f"{u['name']} {rng.choice(ACTIVITIES)}: {topic}.",
-            "body_markdown": body(rng, kind, topic, u["name"]),
+            "body_markdown": body(rng, kind, topic, u["name"], *a.body),
             "category": category,
             "tags": rng.sample(TOPICS, 2),
             "unit": u["id"],

@@ -60,6 +60,9 @@ struct options {
   std::string ask_url;
   std::size_t page_size = 10;
   std::size_t feed_size = 20;
+  // URLs per sitemap file (sitemaps.org allows 50,000): /sitemap.xml is one <urlset> while the
+  // section's pages fit, else an index of day files (impl/sitemap.ipp). Tests set a small one.
+  std::size_t sitemap_limit = 50000;
   authenticator authenticate;
   authorizer authorize;
   clock now;  // unset: pbgdpl::now()

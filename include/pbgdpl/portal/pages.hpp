@@ -22,6 +22,7 @@
 #include "views.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,7 +91,16 @@ class pages {
   http::response document_page(http::request&, const page_context&);
   http::response question_page(http::request&, const page_context&);
   http::response search_page(http::request&, const page_context&);
+  // The sitemap (impl/sitemap.ipp): /sitemap.xml, one <urlset> while everything fits in
+  // options::sitemap_limit URLs, else a <sitemapindex> of /sitemap/trang.xml (the section's fixed
+  // pages) and one file per kind and day, /sitemap/{bai-viet|van-ban|hoi-dap}-YYYY-MM-DD.xml.
   http::response sitemap(http::request&, const page_context&);
+  http::response sitemap_file(http::request&, const page_context&);
+  // The published, visible items of one sitemap kind ("bai-viet", "van-ban", "hoi-dap"), newest
+  // first from `cursor`, `batch` per store page: visit(path, lastmod, sort key) until it says false.
+  using sitemap_visit = std::function<bool(const std::string&, std::optional<timestamp>, const std::string&)>;
+  result<void> sitemap_walk(const page_context&, std::string_view kind, std::string cursor, std::size_t batch,
+                            const sitemap_visit& visit);
   http::response to_section(http::request&, const page_context&);
   http::response stylesheet(http::request&, const page_context&);
   http::response not_found(http::request&, const page_context&);

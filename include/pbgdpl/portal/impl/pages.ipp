@@ -235,6 +235,7 @@ PBGDPL_DECL void pages::build_routes() {
   page("/tim-kiem", &pages::search_page, true);
   page("/tim-kiem/", &pages::search_page, true);
   page("/sitemap.xml", &pages::sitemap);
+  page("/sitemap/{file}", &pages::sitemap_file);
   routes_->on_not_found([this](http::request& req) -> http::response {
     auto c = context_of(req);
     if (auto* answer = std::get_if<http::response>(&c)) return std::move(*answer);
@@ -1008,7 +1009,7 @@ PBGDPL_DECL http::response pages::search_page(http::request& req, const page_con
   return r;
 }
 
-// --- feeds and sitemap ------------------------------------------------------------------------
+// --- feeds ------------------------------------------------------------------------
 
 PBGDPL_DECL http::response pages::section_feed(http::request& req, const page_context& ctx) {
   auto ext = req.param("ext");
@@ -1080,47 +1081,7 @@ PBGDPL_DECL http::response pages::feed(const page_context& ctx, const category* 
   return r;
 }
 
-PBGDPL_DECL http::response pages::sitemap(http::request&, const page_context& ctx) {
-  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-  std::size_t count = 0;
-  auto add = [&](const std::string& path, std::optional<timestamp> lastmod) {
-    if (count++ >= 50000) return;  // the protocol's limit per file
-    x += "  <url><loc>";
-    publish::append_xml_escaped(x, absolute(ctx, path));
-    x += "</loc>";
-    if (lastmod) x += "<lastmod>" + format_timestamp(*lastmod) + "</lastmod>";
-    x += "</url>\n";
-  };
-  add(ctx.links.section(), std::nullopt);
-  for (const auto& c : categories) add(ctx.links.category(c.slug), std::nullopt);
-  add(ctx.links.banner_kit(), std::nullopt);
-  add(ctx.links.signage(), std::nullopt);
-  std::string cursor;
-  do {
-    auto p = articles_of(ctx, std::nullopt, 100, cursor);
-    if (!p) break;
-    for (const auto& a : p->items) add(ctx.links.article(a->id.value), a->updated_at);
-    cursor = p->next_cursor;
-  } while (!cursor.empty() && count < 50000);
-  do {
-    auto p = documents(ctx, 100, cursor);
-    if (!p) break;
-    for (const auto& d : p->items) add(ctx.links.document(d->id.value), d->updated_at);
-    cursor = p->next_cursor;
-  } while (!cursor.empty() && count < 50000);
-  do {
-    auto p = questions_of(ctx, 100, cursor);
-    if (!p) break;
-    for (const auto& q : p->items) add(ctx.links.question(q->id.value), q->answered_at);
-    cursor = p->next_cursor;
-  } while (!cursor.empty() && count < 50000);
-  x += "</urlset>\n";
-  http::response r;
-  r.body = std::move(x);
-  r.set("Content-Type", "application/xml; charset=utf-8");
-  r.cache_tags = {"content"};
-  return r;
-}
+// The sitemap: impl/sitemap.ipp.
 
 }  // namespace portal
 PBGDPL_NAMESPACE_END
@@ -1132,3 +1093,4 @@ PBGDPL_NAMESPACE_END
 #include "syndication_pages.ipp"
 #include "signage_pages.ipp"
 #include "signage_kiosk.ipp"
+#include "sitemap.ipp"

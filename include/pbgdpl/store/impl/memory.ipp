@@ -102,18 +102,24 @@ PBGDPL_DECL result<page<record>> memory_store::list_records(std::string_view kin
   std::lock_guard lock(mu_);
   auto units = expand_units(q.where);
   std::vector<const record*> rows;
-  for (const auto& [k, r] : data_.records) {
-    if (k.first != kind || !matches(r, q.where, units)) continue;
+  // The kind's records only (the map is ordered by kind, then id), and only the page and the one
+  // after it sorted: a list over 50,000 records was a full sort per call (issue 21's sitemap test).
+  for (auto it = data_.records.lower_bound({std::string(kind), std::string()});
+       it != data_.records.end() && it->first.first == kind; ++it) {
+    const auto& r = it->second;
+    if (!matches(r, q.where, units)) continue;
     if (after) {
       auto cmp = std::tie(r.sort_key, r.id) <=> std::tie(after->first, after->second);
       if (q.oldest_first ? cmp <= 0 : cmp >= 0) continue;
     }
     rows.push_back(&r);
   }
-  std::sort(rows.begin(), rows.end(), [&](const record* a, const record* b) {
-    auto ka = std::tie(a->sort_key, a->id), kb = std::tie(b->sort_key, b->id);
-    return q.oldest_first ? ka < kb : ka > kb;
-  });
+  const auto shown = std::min(rows.size(), q.limit + 1);
+  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(shown), rows.end(),
+                    [&](const record* a, const record* b) {
+                      auto ka = std::tie(a->sort_key, a->id), kb = std::tie(b->sort_key, b->id);
+                      return q.oldest_first ? ka < kb : ka > kb;
+                    });
   page<record> p;
   for (std::size_t i = 0; i < rows.size() && i < q.limit; ++i) p.items.push_back(*rows[i]);
   if (rows.size() > q.limit) p.next_cursor = key_cursor(p.items.back().sort_key, p.items.back().id);

@@ -551,8 +551,17 @@ PBGDPL_DECL result<std::string> decode_cursor(std::string_view s) {
   return out;
 }
 
-// Search pages are positions in one ranking: the cursor carries the offset.
-PBGDPL_DECL std::string offset_cursor(std::size_t offset) { return encode_cursor("o:" + std::to_string(offset)); }
+// Search pages are positions in one ranking: the cursor carries the offset. A page's cost grows
+// with its offset (the ranking keeps offset + limit hits), so pages stop at the 1,000th result
+// (issue 21): no next cursor beyond it, and a cursor a client wrote for a deeper one is refused.
+namespace detail {
+inline constexpr std::size_t max_search_offset = 1000;
+}
+
+PBGDPL_DECL std::string offset_cursor(std::size_t offset) {
+  if (offset >= detail::max_search_offset) return {};
+  return encode_cursor("o:" + std::to_string(offset));
+}
 
 PBGDPL_DECL result<std::size_t> cursor_offset(std::string_view cursor) {
   if (cursor.empty()) return std::size_t{0};
@@ -566,6 +575,9 @@ PBGDPL_DECL result<std::size_t> cursor_offset(std::string_view cursor) {
     if (c < '0' || c > '9') return error(errc::invalid_argument, "/cursor", "Con trỏ phân trang không hợp lệ", "Invalid page cursor");
     v = v * 10 + static_cast<std::size_t>(c - '0');
   }
+  if (v >= detail::max_search_offset)
+    return error(errc::invalid_argument, "/cursor", "Chỉ xem được 1.000 kết quả đầu: hãy thêm từ để thu hẹp tìm kiếm",
+                 "Only the first 1,000 results can be paged through: add words to narrow the search");
   return v;
 }
 

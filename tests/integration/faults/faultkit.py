@@ -137,3 +137,30 @@ class Tally:
             with open(out, "a") as f:
                 f.write(line + "\n")
         return line
+
+
+def check_in_namespace(holder_pid, data_dir):
+    """check_data_dir() run inside another mount namespace (the disk-full tests' tmpfs): SQLite
+    resolves /proc/<pid>/root to "/" of the caller, so the check must run in the namespace."""
+    import subprocess
+    r = subprocess.run(["nsenter", "-t", str(holder_pid), "-m", sys.executable, __file__, "check", str(data_dir)],
+                       capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        raise Damage(r.stdout + r.stderr)
+    return json.loads(r.stdout)
+
+
+def query_in_namespace(holder_pid, data_dir, sql):
+    import subprocess
+    r = subprocess.run(["nsenter", "-t", str(holder_pid), "-m", sys.executable, __file__, "query", str(data_dir), sql],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "check":
+        print(json.dumps(check_data_dir(sys.argv[2])))
+    elif sys.argv[1] == "query":
+        db = sqlite3.connect(str(Path(sys.argv[2]) / "pbgdpl.db"), timeout=30)
+        print(json.dumps(db.execute(sys.argv[3]).fetchall()))

@@ -22,7 +22,7 @@ import pytest
 
 from faultkit import Portal, Tally, blake2b_hex, check_data_dir, integrity_after_restart, kill9, rounds, seeded_rng
 
-DISPLAY = "cau-thang-a2"
+DISPLAY = "thcs-van-yen-cau-thang-a-t2"
 
 
 def device_binary():
@@ -91,7 +91,7 @@ def test_sigkill_of_portal_or_device_during_content_download_then_resume(world):
         state = tmp / f"round-{n}"
         shutil.copytree(template, state)  # enrolled, nothing downloaded yet
         victim = rng.choice(["portal", "device"])
-        dev = subprocess.Popen([device_binary(), str(state), p.base, "sync", "4096"], stdout=subprocess.PIPE,
+        dev = subprocess.Popen([device_binary(), str(state), p.base, "sync", "2048"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
         time.sleep(rng.uniform(0.0, 0.8))
         if victim == "portal":
@@ -105,6 +105,8 @@ def test_sigkill_of_portal_or_device_during_content_download_then_resume(world):
         tally.kills += 1
         complete, partial = check_cache(state)
         tally.temp_left += partial  # .part files: resumed below, never served as content
+        if complete < len(want):
+            tally.in_flight += 1  # killed with the download unfinished
         if victim == "portal":
             check_data_dir(p.data_dir)
             p.start()
@@ -117,6 +119,8 @@ def test_sigkill_of_portal_or_device_during_content_download_then_resume(world):
         tally.checked += complete
         tally.rounds += 1
         shutil.rmtree(state)
+    # The kills must land mid-download, not only before or after it (else this tests nothing).
+    assert tally.in_flight > 0, "no kill landed before the download finished: retune the delays"
     tally.report()
 
 

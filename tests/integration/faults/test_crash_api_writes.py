@@ -135,7 +135,7 @@ def test_sigkill_during_concurrent_api_writes_and_publishing():
     p = Portal().start(timeout=60)
     ids = {}
     try:
-        for n in range(rounds(6)):
+        for n in range(rounds(5)):
             if n:
                 p.start()
                 integrity_after_restart(p)

@@ -27,7 +27,7 @@ def test_sigkill_during_the_first_start_then_a_clean_start():
         want = published_ids(ref)
     finally:
         ref.cleanup()
-    for n in range(rounds(3)):
+    for n in range(rounds(1)):
         d = tempfile.mkdtemp(prefix="pbgdpl-first-start-")
         p = Portal(data_dir=d)
         try:

@@ -60,7 +60,7 @@ def test_sigkill_during_media_uploads():
     p = Portal().start(timeout=60)
     sent = {}
     try:
-        for n in range(rounds(5)):
+        for n in range(rounds(3)):
             if n:
                 p.start()
                 integrity_after_restart(p)

@@ -71,7 +71,7 @@ def test_sigkill_during_report_submission_and_return():
     p = Portal().start(timeout=60)
     try:
         state = {"acked": None, "pending": None}
-        for n in range(rounds(6)):
+        for n in range(rounds(4)):
             if n:
                 p.start()
                 integrity_after_restart(p)

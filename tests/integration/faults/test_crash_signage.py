@@ -87,7 +87,7 @@ def test_sigkill_of_portal_or_device_during_content_download_then_resume(world):
     assert code == 0 and out[0]["result"] == "updated", (out, err)
     want = sorted(e["name"] for e in out[0]["cache"])
     assert len(want) >= 2, out
-    for n in range(rounds(8)):
+    for n in range(rounds(5)):
         state = tmp / f"round-{n}"
         shutil.copytree(template, state)  # enrolled, nothing downloaded yet
         victim = rng.choice(["portal", "device"])
@@ -144,7 +144,7 @@ def test_sigkill_during_proof_of_play_upload(world):
     code, out, err = device(state, p, "sync", 1 << 20)
     assert code == 0 and out[0]["result"] == "updated", (out, err)
     acked = 0
-    for n in range(rounds(8)):
+    for n in range(rounds(5)):
         if n:
             p.start()
             integrity_after_restart(p)

@@ -83,7 +83,9 @@ def test_sigkill_of_portal_or_device_during_content_download_then_resume(world):
     # What a complete sync holds: the reference for every round.
     ref = tmp / "reference"
     shutil.copytree(template, ref)
-    code, out, err = device(ref, p, "sync", 1 << 20)
+    t0 = time.monotonic()
+    code, out, err = device(ref, p, "sync", 2048)
+    took = time.monotonic() - t0  # a whole sync in the chunks the rounds use: the kills fall inside it
     assert code == 0 and out[0]["result"] == "updated", (out, err)
     want = sorted(e["name"] for e in out[0]["cache"])
     assert len(want) >= 2, out
@@ -93,7 +95,12 @@ def test_sigkill_of_portal_or_device_during_content_download_then_resume(world):
         victim = rng.choice(["portal", "device"])
         dev = subprocess.Popen([device_binary(), str(state), p.base, "sync", "2048"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.0, 0.8))
+        # Mostly after the first chunk arrived (a .part file exists), sometimes at once.
+        if rng.random() < 0.8:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and dev.poll() is None and not any((state / "cache").glob("*.part")):
+                time.sleep(0.002)
+        time.sleep(rng.uniform(0.0, took * 0.6))
         if victim == "portal":
             kill9(p)
             dev.wait(timeout=60)  # the device sees the portal gone: offline, the partial file kept

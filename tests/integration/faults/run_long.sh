@@ -19,4 +19,4 @@ export PBGDPL_FAULT_TALLY="$build/faults-tally.txt"
 export PYTHONPATH="$here/.." PYTHONDONTWRITEBYTECODE=1
 cd "$here"
 exec /usr/bin/python3 -m pytest -q -s -p no:cacheprovider -W ignore::DeprecationWarning --rootdir "$here" \
-  test_crash_api_writes.py test_crash_reports.py test_crash_signage.py test_disk_full.py
+  test_*.py

@@ -357,19 +357,25 @@ result<std::vector<std::pair<std::string, std::string>>> demo_passwords(const fs
     std::ifstream in(file);
     std::string user, pass;
     while (in >> user >> pass) out.emplace_back(user, pass);
-    return out;
+  } else {
+    for (const auto& a : seed.accounts) {
+      if (db.get<credential>(a.id.value)) continue;
+      std::array<std::uint8_t, 9> b{};
+      randombytes_buf(b.data(), b.size());
+      out.emplace_back(a.username, "demo-" + trust::to_hex(b).substr(0, 12));
+    }
+    // The file first, then the store (issue 21): a first start killed after setting passwords but
+    // before writing the file left accounts whose passwords nobody knew.
+    std::string body;
+    for (const auto& [u, p] : out) body += u + " " + p + "\n";
+    if (auto w = files::write_secret(file, body, files::if_exists::replace); !w) return w.err();
   }
-  for (const auto& a : seed.accounts) {
-    if (db.get<credential>(a.id.value)) continue;
-    std::array<std::uint8_t, 9> b{};
-    randombytes_buf(b.data(), b.size());
-    auto pass = "demo-" + trust::to_hex(b).substr(0, 12);
-    if (auto ok = accounts.set_password(a.id, pass, "seed"); !ok) return ok.err();
-    out.emplace_back(a.username, pass);
-  }
-  std::string body;
-  for (const auto& [u, p] : out) body += u + " " + p + "\n";
-  if (auto w = files::write_secret(file, body, files::if_exists::replace); !w) return w.err();
+  // Each listed account without a password gets its listed one (all of them at the first start;
+  // those a killed first start did not reach, at the next).
+  for (const auto& [user, pass] : out)
+    for (const auto& a : seed.accounts)
+      if (a.username == user && !db.get<credential>(a.id.value))
+        if (auto ok = accounts.set_password(a.id, pass, "seed"); !ok) return ok.err();
   return out;
 }
 

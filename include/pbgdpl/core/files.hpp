@@ -124,6 +124,11 @@ inline error errno_error(int err, const std::filesystem::path& p, std::string_vi
                  "Symbolic links are refused: " + p.string());
   if (err == EEXIST)
     return error(errc::already_exists, {}, "Tệp đã tồn tại: " + p.string(), "File already exists: " + p.string());
+  // A full disk (or quota, or file size limit) is its own error: the caller answers 507 and can
+  // say so plainly, instead of a generic I/O failure (issue 21, disk-full tests).
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG)
+    return error(errc::storage_full, {}, std::string(vi) + " " + p.string() + ": hết chỗ trên đĩa",
+                 std::string(en) + " " + p.string() + ": no space left on the disk");
   return error(errc::io_error, {}, std::string(vi) + " " + p.string() + ": " + why, std::string(en) + " " + p.string() + ": " + why);
 }
 }  // namespace detail

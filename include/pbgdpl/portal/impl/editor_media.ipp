@@ -210,7 +210,9 @@ PBGDPL_DECL void editor::build_media() {
     auto m = lib->add_image(up, who->id.value, now());
     if (!m) {
       add_errors(fe, m.err(), s);
-      return media_screen(s, *who, csrf, typed, fe, {}, http::status::unprocessable_entity);
+      // The server's trouble (a full disk: 507) is not the file's (422).
+      const bool server = m.err().code == errc::storage_full || m.err().code == errc::io_error;
+      return media_screen(s, *who, csrf, typed, fe, {}, server ? http::status_for(m.err().code) : http::status::unprocessable_entity);
     }
     return see_other(s.link("/tep") + (s.en ? "&" : "?") + "da=tai-len");
   });

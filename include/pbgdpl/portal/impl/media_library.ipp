@@ -73,7 +73,13 @@ PBGDPL_DECL result<media_asset> media_library::add_image(const media_upload& up,
   for (auto [name, bytes] : {std::pair<std::string, std::string_view>{original, up.bytes}, {"thumb.png", *thumb}})
     if (auto w = files::replace_file(tmp / name, bytes, 0644); !w) {
       cleanup(tmp);
-      return w.err();
+      // The person uploading is told what happened, not the server's paths (the full error
+      // names them); a full disk is storage_full (507) and nothing is kept.
+      if (w.err().code == errc::storage_full)
+        return error(errc::storage_full, "/file", "Không lưu được ảnh: máy chủ đã hết dung lượng lưu trữ. Ảnh chưa được lưu; hãy báo quản trị hệ thống.",
+                     "The image was not stored: the server's storage is full. Nothing was saved; tell the system administrator.");
+      return error(errc::io_error, "/file", "Không ghi được ảnh vào bộ nhớ của máy chủ. Ảnh chưa được lưu.",
+                   "The image could not be written to the server's storage. Nothing was saved.");
     }
   if (::rename(tmp.c_str(), final_dir.c_str()) != 0) {
     cleanup(tmp);

@@ -186,6 +186,9 @@ def seeded():
             if r.status == 200 and "html" in (r.header("content-type") or ""):
                 check.learn(r.text)
         editor_pages(clean, check, editor(clean, pw), 60)
+        st, ctype, text = editor(clean, pw)("/quan-tri/webhook")
+        if st == 200:
+            check.learn(text)
         editor_pages(clean, check, editor(clean, pw, "tran.van.hung"), 30)
         assert clean.stop() == 0
     finally:
@@ -199,6 +202,17 @@ def seeded():
             # written when one record is bad; a clear error instead of a portal that does not start).
             core.store_open_memory().import_dataset(str(seed), render_html=True)
             p = Portal(args=["--seed", str(seed), "--trusted-proxy", "127.0.0.1"]).start(timeout=120)
+            # Webhooks are not in a dataset: their notes go through the API, as a vendor's would.
+            for j, i in enumerate(range(rnd, len(PAYLOADS), 1 if FULL else 8)):
+                m = marker(len(written))
+                r = p.request("POST", "/api/v1/webhooks", body={"unit": DIVISION, "url": f"https://hook{j}.example/in",
+                                                                "events": ["article.published"], "description": m + " " + PAYLOADS[i]},
+                              headers=p.auth({"X-Forwarded-For": f"10.77.{j // 256}.{j % 256}"}), timeout=30)
+                if r.status == 201:
+                    written[m] = ("webhook", r.json()["id"], "description", i)
+                else:
+                    assert r.status in (400, 413, 422) and r.json()["error"]["message_en"], (r.status, r.body[:300])
+                    refused.setdefault(("webhook", "description"), r.json()["error"]["message_en"])
         except Exception:
             shutil.rmtree(seed, ignore_errors=True)
             raise
@@ -372,12 +386,15 @@ def test_the_editor_shows_the_imported_text_inert_to_an_approver(seeded):
         for who in ("nguyen.thi.thu.huong", "tran.van.hung"):
             get = editor(p, pw, who)
             seen, shown, failures = crawl(p, check, ["/quan-tri/", "/quan-tri/bao-cao", "/quan-tri/bieu-ngu",
-                                                     "/quan-tri/man-hinh", "/quan-tri/don-vi", "/quan-tri/tai-khoan"],
+                                                     "/quan-tri/man-hinh", "/quan-tri/don-vi", "/quan-tri/tai-khoan",
+                                                     "/quan-tri/webhook"],
                                           list(written), 400 if FULL else 120, get=get)
             kinds = sorted({written[m][0] for m in shown})
             print(f"\neditor crawl as {who}: {len(seen)} pages, {len(shown)} payloads shown, kinds {kinds}")
             assert not failures, failures[:5]
             assert shown, "the editor showed the imported text"
+            if who == "nguyen.thi.thu.huong" and any(w[0] == "webhook" for w in written.values()):
+                assert "webhook" in kinds, "the webhook page showed the notes"
 
 
 def test_report_documents_and_exports(seeded):

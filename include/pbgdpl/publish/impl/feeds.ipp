@@ -96,7 +96,8 @@ PBGDPL_DECL std::string rss_feed(const feed_meta& m, const std::vector<feed_entr
   x += "</title>\n  <link>";
   append_xml_escaped(x, m.site_url);
   x += "</link>\n  <description>";
-  append_xml_escaped(x, m.subtitle.empty() ? m.title : m.subtitle);
+  // RSS readers take <description> as HTML: plain text (a unit's name) is escaped as HTML first.
+  append_xml_escaped(x, html_escaped(m.subtitle.empty() ? m.title : m.subtitle));
   x += "</description>\n  <language>";
   append_xml_escaped(x, m.language);
   x += "</language>\n  <lastBuildDate>" + format_rfc822(m.updated) + "</lastBuildDate>\n  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"";
@@ -116,7 +117,7 @@ PBGDPL_DECL std::string rss_feed(const feed_meta& m, const std::vector<feed_entr
       x += "</category>\n";
     }
     x += "    <description>";
-    append_xml_escaped(x, e.content_html.empty() ? e.summary : e.content_html);
+    append_xml_escaped(x, e.content_html.empty() ? html_escaped(e.summary) : e.content_html);
     x += "</description>\n  </item>\n";
   }
   x += "</channel>\n</rss>\n";

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fuzz_support.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -37,7 +39,7 @@ struct owned {
   std::string_view view() const { return p ? std::string_view(p) : std::string_view(); }
 };
 
-const std::string seed_dir = std::string(PBGDPL_SOURCE_DIR) + "/data/seed";
+const std::string seed_dir = fuzz_support::seed_dir();
 
 pbgdpl_store* seeded() {
   pbgdpl_store* s = nullptr;

@@ -9,6 +9,8 @@
 #include <pbgdpl/reports/validation.hpp>
 #include <pbgdpl/store/import.hpp>
 
+#include "fuzz_support.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -20,7 +22,7 @@ using namespace pbgdpl;
 namespace {
 const std::vector<report_template>& templates() {
   static const std::vector<report_template> t = [] {
-    auto raw = store::read_dataset_directory(std::string(PBGDPL_SOURCE_DIR) + "/data/seed");
+    auto raw = store::read_dataset_directory(fuzz_support::seed_dir());
     if (!raw) std::abort();
     auto d = dataset_from_json(*raw);
     if (!d || d->report_templates.empty()) std::abort();

@@ -133,6 +133,9 @@ inline std::string flat_text(std::string_view s, std::size_t max_bytes) {
       in_tag = true;
       continue;
     }
+    // NUL: the HTML parser drops it from text, so the parsed path never keeps it either (and a
+    // second pass over this output must give the same bytes).
+    if (c == '\0') continue;
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
       space = true;
       continue;

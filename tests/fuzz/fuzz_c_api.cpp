@@ -81,7 +81,12 @@ struct world {
     bundle = dir / "goi";
     std::filesystem::create_directories(bundle);
     std::ofstream(bundle / "bai-giang.txt") << data;
-    std::atexit([] { std::filesystem::remove_all(the().dir); });
+  }
+  ~world() {
+    pbgdpl_store_close(search_store);
+    pbgdpl_store_close(report_store);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
   }
   static world& the() {
     static world w;

@@ -17,13 +17,23 @@
 using namespace pbgdpl;
 
 namespace {
+// A private directory, removed when the process ends.
+struct scratch {
+  std::filesystem::path dir;
+  scratch() {
+    std::string d = (std::filesystem::temp_directory_path() / "pbgdpl-fuzz-plugin-XXXXXX").string();
+    if (!::mkdtemp(d.data())) std::abort();
+    dir = d;
+  }
+  ~scratch() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+};
+
 const std::filesystem::path& file() {
-  static const std::filesystem::path f = [] {
-    std::string dir = (std::filesystem::temp_directory_path() / "pbgdpl-fuzz-plugin-XXXXXX").string();
-    if (!::mkdtemp(dir.data())) std::abort();
-    std::atexit([] { std::filesystem::remove_all(file().parent_path()); });
-    return std::filesystem::path(dir) / "plugin.json";
-  }();
+  static const scratch s;
+  static const std::filesystem::path f = s.dir / "plugin.json";
   return f;
 }
 

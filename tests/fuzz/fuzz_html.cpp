@@ -32,12 +32,12 @@ void fail(const char* what, std::string_view in, std::string_view out) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  auto charset = network::declared_charset("text/html", in);
-  auto utf8 = network::decode_to_utf8(in, charset);
+  auto charset = network::html::declared_charset("text/html", in);
+  auto utf8 = network::html::decode_to_utf8(in, charset);
   if (!utf8) return 0;
   if (!text::is_valid_utf8(*utf8)) std::abort();
   if (network::html_parse_is_cheap(*utf8)) {
-    auto doc = network::document::parse(*utf8);
+    auto doc = network::html::document::parse(*utf8);
     (void)doc.title();
     for (const auto& l : doc.links()) (void)l.href.size();
     (void)doc.feeds();
@@ -64,8 +64,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (eq != l.npos && l[eq] == '=') fail("event handler attribute kept", *utf8, clean);
     }
   }
+  // Leading and trailing whitespace aside (the parser drops it before the first element), what
+  // the sanitizer keeps, it keeps.
+  auto trim = [](std::string_view s) {
+    auto b = s.find_first_not_of(" \t\n\r\f");
+    if (b == s.npos) return std::string_view();
+    return s.substr(b, s.find_last_not_of(" \t\n\r\f") - b + 1);
+  };
   auto twice = network::sanitize_html(clean, opt);
-  if (twice != clean) fail("sanitizing twice changed the output", clean, twice);
+  if (trim(twice) != trim(clean)) fail("sanitizing twice changed the output", clean, twice);
   auto t = network::html_to_text(*utf8, 1024);
   if (t.size() > 1024 || !text::is_valid_utf8(t)) std::abort();
   return 0;

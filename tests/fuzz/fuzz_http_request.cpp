@@ -5,11 +5,14 @@
 // Properties: no 500 (an exception a handler did not turn into an answer), every response header
 // free of CR, LF and NUL (no response splitting), the serialized answer parses back as HTTP with
 // the same status and body length, and the seed's unpublished article never appears.
-#include <pbgdpl/http/server.hpp>
+#include <pbgdpl/http/message.hpp>
+#include <pbgdpl/http/router.hpp>
 #include <pbgdpl/portal/site.hpp>
 #include <pbgdpl/publish/rendered.hpp>
 #include <pbgdpl/store/import.hpp>
 #include <pbgdpl/store/memory.hpp>
+
+#include <boost/beast/http.hpp>
 
 #include <algorithm>
 #include "fuzz_support.hpp"
@@ -107,20 +110,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     parser.body_limit(1024 * 1024);
     parser.eager(true);
     boost::system::error_code ec;
-    std::size_t used = 0;
+    // As Beast's own read loop: put() everything there is; need_more means the input ended
+    // (put() must not be called again without new bytes), so the stream is at its end.
     while (rest.size() > 0 && !parser.is_done()) {
       auto k = parser.put(rest, ec);
       rest += k;
-      used += k;
       if (ec == bhttp::error::need_more) {
         ec = {};
-        if (k == 0) break;
-        continue;
+        parser.put_eof(ec);
+        break;
       }
       if (ec) break;
-    }
-    if (!parser.is_done() && !ec && rest.size() == 0) {
-      parser.put_eof(ec);
     }
     if (ec || !parser.is_done()) return 0;  // the server answers 400/413/431 or waits: not the site's
     http::request req(parser.release());

@@ -7,6 +7,9 @@
 #define STBI_WRITE_NO_STDIO
 #include <stb/stb_image_write.h>
 
+#include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -47,6 +50,7 @@ std::string gif() {
 }
 
 std::string en(const error& e) { return e.message_en; }
+bool check_image_ok(const std::string& b) { return static_cast<bool>(media::check_image(b, "a.jpg", "")); }
 
 }  // namespace
 
@@ -172,4 +176,34 @@ TEST_CASE("a thumbnail is a PNG whose longer edge is at most the bound") {
   REQUIRE(small);
   CHECK(media::check_image(*small, "t.png", "")->width == 2);
   CHECK(!media::make_thumbnail(png(64, 64).substr(0, 50), 320));
+}
+
+// Found by tests/fuzz/fuzz_image.cpp (issue 21): stb_image 2.27 builds a JPEG Huffman table whose
+// 16 code counts add up to more than 256 and writes past its arrays. Such a table is refused first.
+TEST_CASE("a JPEG whose Huffman table declares more than 256 codes is refused before stb reads it") {
+  auto j = jpeg(16, 16);
+  auto dht = j.find(std::string_view("\xFF\xC4", 2));
+  REQUIRE(dht != std::string::npos);
+  REQUIRE(check_image_ok(j));
+  auto bad = j;
+  for (std::size_t i = 0; i < 16; ++i) bad[dht + 5 + i] = '\x40';  // 16 x 64 codes
+  auto r = media::check_image(bad, "a.jpg", "image/jpeg");
+  REQUIRE(!r);
+  CHECK(r.err().code == errc::corrupt);
+  CHECK(en(r.err()).find("Huffman") != std::string::npos);
+  std::vector<std::uint8_t> px;
+  CHECK(!media::decode_rgba(bad, px));
+  CHECK(!media::make_thumbnail(bad));
+  // The fuzzer's own input (a progressive JPEG whose DHT after the frame header is the bad one).
+  std::ifstream f(std::string(PBGDPL_SOURCE_DIR) + "/tests/fuzz/regressions/image/stb-dht-overflow.jpg", std::ios::binary);
+  std::string found((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  REQUIRE(!found.empty());
+  auto rf = media::check_image(found, "a.jpg", "");
+  REQUIRE(!rf);
+  CHECK(en(rf.err()).find("Huffman") != std::string::npos);
+  // A real progressive JPEG (Pillow's, several tables between scans) still passes.
+  std::ifstream g(std::string(PBGDPL_SOURCE_DIR) + "/tests/fuzz/corpus/image/jpg", std::ios::binary);
+  std::string progressive((std::istreambuf_iterator<char>(g)), std::istreambuf_iterator<char>());
+  REQUIRE(!progressive.empty());
+  CHECK(check_image_ok(progressive));
 }

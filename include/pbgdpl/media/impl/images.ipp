@@ -95,6 +95,42 @@ inline std::string lower_bare_type(std::string_view t) {
 inline int as_int_len(std::string_view b) { return static_cast<int>(b.size()); }
 inline const stbi_uc* as_uc(std::string_view b) { return reinterpret_cast<const stbi_uc*>(b.data()); }
 
+// Whether every JPEG Huffman table (DHT) declares at most 256 codes. Debian 12's stb_image 2.27
+// does not check it (2.28 does): a table whose 16 counts add up to more writes the code sizes past
+// its 257-byte array, over the decoder's other state (found by tests/fuzz/fuzz_image.cpp; its
+// input is kept in tests/fuzz/regressions/image/). This walks the markers as stb reads them (the
+// segments, the entropy-coded data up to the next marker, garbage between segments skipped) up to
+// EOI, and reads each DHT's tables as stb does, so no table stb would build is left unchecked.
+// Linear in the file.
+inline bool jpeg_huffman_tables_fit(std::string_view b) {
+  auto at = [&](std::size_t i) -> unsigned { return i < b.size() ? static_cast<unsigned char>(b[i]) : 0u; };
+  std::size_t pos = 2;  // after SOI
+  while (pos < b.size()) {
+    if (at(pos) != 0xFF) {
+      ++pos;
+      continue;
+    }
+    while (pos < b.size() && at(pos) == 0xFF) ++pos;
+    unsigned m = at(pos++);
+    if (m == 0xD9) return true;                                      // EOI: stb reads no further
+    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) continue;  // stuffing, TEM, RSTn, SOI
+    std::size_t len = at(pos) << 8 | at(pos + 1);
+    if (m == 0xC4) {
+      long left = static_cast<long>(len) - 2;
+      std::size_t p = pos + 2;
+      while (left > 0 && p < b.size()) {
+        unsigned n = 0;
+        for (std::size_t i = 1; i <= 16; ++i) n += at(p + i);
+        if (n > 256) return false;
+        p += 17 + n;
+        left -= 17 + static_cast<long>(n);
+      }
+    }
+    pos += len;  // SOS: its header; the entropy-coded data after it is skipped up to a marker
+  }
+  return true;
+}
+
 // Everything but the name: size, magic bytes, header dimensions, end marker, full decode. On
 // success `pixels` (when asked for) holds the decoded RGBA pixels.
 inline result<image_info> check_content(std::string_view b, const image_limits& lim,
@@ -135,6 +171,8 @@ inline result<image_info> check_content(std::string_view b, const image_limits& 
     return std::nullopt;
   };
   if (auto e = over()) return *e;
+  if (*fmt == image_format::jpeg && !jpeg_huffman_tables_fit(b))
+    return bad(errc::corrupt, "Ảnh JPEG bị hỏng: bảng mã Huffman sai", "The JPEG image is damaged: a bad Huffman table");
   int w = 0, h = 0, comp = 0;
   if (!stbi_info_from_memory(as_uc(b), as_int_len(b), &w, &h, &comp) || w <= 0 || h <= 0)
     return bad(errc::corrupt, "Ảnh bị hỏng hoặc không đọc được phần đầu", "The image is damaged: its header cannot be read");

@@ -133,6 +133,9 @@ inline std::string flat_text(std::string_view s, std::size_t max_bytes) {
       in_tag = true;
       continue;
     }
+    // NUL: the HTML parser drops it from text, so the parsed path never keeps it either (and a
+    // second pass over this output must give the same bytes).
+    if (c == '\0') continue;
     if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
       space = true;
       continue;
@@ -144,7 +147,23 @@ inline std::string flat_text(std::string_view s, std::size_t max_bytes) {
   t = std::string(utf8_prefix(t, max_bytes));
   auto n = text::nfc(t);
   if (!n) return {};  // not UTF-8: nothing rather than broken text
-  return std::move(*n);
+  // The code points the HTML parser (gumbo) reads as U+FFFD: C0 and C1 controls other than
+  // whitespace, and the non-characters. Replaced here too, so that this output, sanitized
+  // again through the parser, comes back the same.
+  std::string out;
+  out.reserve(n->size());
+  for (std::size_t i = 0; i < n->size();) {
+    auto c = static_cast<unsigned char>((*n)[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
+    for (std::size_t k = 1; k < len; ++k) cp = cp << 6 | (static_cast<unsigned char>((*n)[i + k]) & 0x3Fu);
+    bool control = (cp >= 0x01 && cp <= 0x08) || cp == 0x0B || (cp >= 0x0E && cp <= 0x1F) || (cp >= 0x7F && cp <= 0x9F);
+    bool nonchar = (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
+    if (control || nonchar) out += "\xEF\xBF\xBD";
+    else out.append(*n, i, len);
+    i += len;
+  }
+  return out;
 }
 
 // Elements dropped with everything inside them.

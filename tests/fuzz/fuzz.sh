@@ -9,7 +9,7 @@ names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for f in "$src"/tests/fuzz/fuzz_*.cpp; do n=$(basename "$f" .cpp); names+=("${n#fuzz_}"); done
 fi
-export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 PBGDPL_SOURCE_DIR=$src
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 mkdir -p "$work/findings"
 summary=$work/summary.txt

@@ -20,7 +20,7 @@ rm -rf "$work" && mkdir -p "$work/new" "$work/generated" "$work/artifacts"
 if [ -f "$src/tests/fuzz/fuzz_$name.seeds.py" ]; then
   python3 "$src/tests/fuzz/fuzz_$name.seeds.py" "$src" "$work/generated" || { echo "fuzz: $name: the seed generator failed" >&2; exit 1; }
 fi
-export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 PBGDPL_SOURCE_DIR=$src
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fail() {  # log, what
   tail -60 "$1"

@@ -35,12 +35,11 @@ inline std::vector<std::pair<std::string, std::string>> headers_of(const json& j
   std::vector<std::pair<std::string, std::string>> out;
   if (j.is_null()) return out;
   if (!j.is_object()) json_io::wrong_type(j, "đối tượng", "object");
-  for (const auto& [k, v] : j.items()) {
-    // The lambda names a reference, not the binding: clang before 16 cannot capture a structured
-    // binding (a vendor building a plugin with clang 14 could not compile this header).
-    const json& value = v;
-    if (!value.is_string()) json_io::at_path(k, [&] { json_io::wrong_type(value, "chuỗi", "string"); });
-    out.emplace_back(k, v.get<std::string>());
+  // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const json& v = it.value();
+    if (!v.is_string()) json_io::at_path(it.key(), [&] { json_io::wrong_type(v, "chuỗi", "string"); });
+    out.emplace_back(it.key(), v.get<std::string>());
   }
   return out;
 }

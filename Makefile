@@ -10,7 +10,14 @@ TEST_JOBS ?= $(shell echo $$(( $(JOBS) * 2 )))
 CMAKE_FLAGS ?= -G Ninja -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" -DPBGDPL_WERROR=ON \
   -DPBGDPL_SEPARATE_COMPILATION=ON
 
-.PHONY: all deps deps-build configure build test demo player clean format
+# The clang ASan+UBSan build of the unit tests and fuzz targets (tests/sanitize/build.sh), inside
+# the main build directory where its CTest tests look for it; `make fuzz` fuzzes each target for
+# FUZZ_SECONDS with two workers, growing a work corpus outside the repository in FUZZ_CORPUS.
+SANITIZE_BUILD ?= $(abspath $(BUILD))/sanitize
+FUZZ_SECONDS ?= 300
+FUZZ_CORPUS ?= $(HOME)/.cache/pbgdpl-fuzz
+
+.PHONY: all deps deps-build configure build test demo player clean format sanitize fuzz
 
 all: build
 
@@ -34,7 +41,14 @@ build: configure
 test: deps
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	$(MAKE) build
+	tests/sanitize/build.sh $(CURDIR) $(SANITIZE_BUILD) $(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j $(TEST_JOBS) --timeout 900
+
+sanitize: deps
+	tests/sanitize/build.sh $(CURDIR) $(SANITIZE_BUILD) $(JOBS)
+
+fuzz: sanitize
+	tests/fuzz/fuzz.sh $(CURDIR) $(SANITIZE_BUILD) $(FUZZ_SECONDS) $(FUZZ_CORPUS)
 
 # The demo builds only the two programs it runs (the tests are for `make test`).
 demo: deps-build configure

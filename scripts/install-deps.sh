@@ -12,7 +12,8 @@ build_pkgs=(cmake ninja-build g++ pkg-config libboost1.81-dev nlohmann-json3-dev
   libgumbo-dev libexpat1-dev libssl-dev libsdl2-dev libmpv-dev
   libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-liberation2  # reports: workbooks, Decree 30 PDFs (Liberation Serif has Times New Roman's metrics)
   ffmpeg)  # the demo's first run makes its traffic-safety clip with ffmpeg (libmpv brings its libraries)
-test_pkgs=(clang libclang-rt-14-dev sqlite3 xxhash minisign wrk nginx
+test_pkgs=(clang libclang-rt-14-dev lld  # lld: the sanitizer build (tests/sanitize) links with it
+  sqlite3 xxhash minisign wrk nginx
   apache2-bin  # the reverse-proxy test runs examples/reverse_proxy/apache.conf too (the binary and modules only: no service)
   postgresql-15  # the postgres plugin's tests: scripts/pg-test-server.sh runs a throw-away server (psql too)
   python3-pytest python3-selenium python3-feedparser chromium chromium-driver

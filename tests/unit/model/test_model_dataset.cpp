@@ -62,7 +62,8 @@ TEST_SUITE("model/dataset") {
     for (const auto& [r_, name] : enum_names<role>::values) {
       bool found = false;
       for (const auto& a : d.accounts) found = found || has_role(a, r_);
-      CHECK_MESSAGE(found, name);
+      const auto& name_seen = name;  // clang < 16 cannot capture a structured binding in INFO's lambda
+      CHECK_MESSAGE(found, name_seen);
     }
     CHECK(d.articles.size() >= 6);
     CHECK(d.questions.size() >= 2);

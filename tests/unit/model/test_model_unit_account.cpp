@@ -148,7 +148,8 @@ TEST_SUITE("model/labels") {
     auto all_labelled = [](auto tag) {
       using E = decltype(tag);
       for (const auto& [value, name] : enum_names<E>::values) {
-        INFO(name);
+        const auto& name_seen = name;  // clang < 16 cannot capture a structured binding in INFO's lambda
+        INFO(name_seen);
         CHECK_FALSE(label_vi(value).empty());
         CHECK_FALSE(label_en(value).empty());
       }

@@ -191,7 +191,8 @@ TEST_CASE("a banner whose header claims too many pixels is refused before any de
 
 TEST_CASE("a truncated banner is refused in every format") {
   for (auto [bytes, name] : {std::pair{png(300, 100), "a.png"}, std::pair{jpeg(300, 100), "a.jpg"}, std::pair{gif(300, 100), "a.gif"}}) {
-    CAPTURE(name);
+    const auto& name_seen = name;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("name := ", name_seen);
     REQUIRE(network::validate_banner(bytes, name, ""));
     auto cut = bytes.substr(0, bytes.size() * 2 / 3);
     auto r = network::validate_banner(cut, name, "");
@@ -337,8 +338,10 @@ TEST_CASE("without a font the default banner is refused with a bilingual error n
 
 TEST_CASE("the default banner is a PNG of exactly the size asked, with the text in contrast") {
   for (auto [w, h] : {std::pair{300u, 100u}, {600u, 200u}, {1200u, 400u}, {250u, 250u}, {160u, 600u}}) {
-    CAPTURE(w);
-    CAPTURE(h);
+    const auto& w_seen = w;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("w := ", w_seen);
+    const auto& h_seen = h;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("h := ", h_seen);
     auto png_bytes = network::render_default_banner(w, h);
     REQUIRE(png_bytes);
     auto d = decode(*png_bytes);
@@ -367,7 +370,8 @@ TEST_CASE("OCR reads the required sentence from the default banner") {
   }
   const auto want = folded(city_portal_banner_text);
   for (auto [w, h] : {std::pair{1200u, 400u}, std::pair{600u, 200u}, std::pair{300u, 100u}}) {
-    CAPTURE(w);
+    const auto& w_seen = w;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("w := ", w_seen);
     auto png_bytes = network::render_default_banner(w, h);
     REQUIRE(png_bytes);
     auto text = ocr(*png_bytes);

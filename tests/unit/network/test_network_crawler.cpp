@@ -137,7 +137,8 @@ TEST_CASE("each section naming seen on real sites is found") {
            {"Góc tuyên truyền", "goc-tuyen-truyen"},
            {"PBGDPL", "pbgdpl"},
            {"Tin tức", "pho-bien-giao-duc-phap-luat"}}) {
-    CAPTURE(slug);
+    const auto& slug_seen = slug;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("slug := ", slug_seen);
     fake_web web;
     add_qig_school(web, "th-b.hadong.edu.vn", title, slug, "2026-09-01", banner_sentence);
     auto r = crawl_site({std::nullopt, "http://th-b.hadong.edu.vn/", ""}, config_for(web));

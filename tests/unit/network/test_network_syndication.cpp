@@ -139,7 +139,8 @@ TEST_CASE("a package changed after signing is refused whatever part changed") {
       {"item dropped", [](json& j) { j["items"].erase(1); }},
   };
   for (const auto& [name, edit] : edits) {
-    CAPTURE(name);
+    const auto& name_seen = name;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("name := ", name_seen);
     auto v = network::verify_package(edited(s.text, edit), s.signature, pk);
     REQUIRE_FALSE(v.has_value());
     CHECK(v.err().code == errc::tampered);

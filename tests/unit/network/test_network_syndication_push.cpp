@@ -103,7 +103,7 @@ network::push_options quick(std::string url, std::vector<std::chrono::millisecon
 
 TEST_CASE("a push that fails twice is retried with backoff and one idempotency key until accepted") {
   fake_city city(2);
-  store::memory_store db;
+  pbgdpl::store::memory_store db;  // qualified: in a unity batch clang also sees store::store
   auto pkg = sample_package();
   std::vector<std::chrono::milliseconds> waits;
   auto r = network::push(pkg, quick(city.url(), &waits), &db);
@@ -147,7 +147,7 @@ TEST_CASE("a push that fails twice is retried with backoff and one idempotency k
 
 TEST_CASE("a push the endpoint refuses for good is not retried") {
   fake_city city(0, 422);
-  store::memory_store db;
+  pbgdpl::store::memory_store db;  // qualified: in a unity batch clang also sees store::store
   std::vector<std::chrono::milliseconds> waits;
   auto r = network::push(sample_package(), quick(city.url(), &waits), &db);
   REQUIRE(r.has_value());
@@ -159,7 +159,7 @@ TEST_CASE("a push the endpoint refuses for good is not retried") {
 
 TEST_CASE("an endpoint that never answers times out each attempt, is logged, and the package stays pushable") {
   silent_endpoint silent;
-  store::memory_store db;
+  pbgdpl::store::memory_store db;  // qualified: in a unity batch clang also sees store::store
   auto pkg = sample_package();
   std::vector<std::chrono::milliseconds> waits;
   auto o = quick(silent.url(), &waits);

@@ -267,8 +267,10 @@ TEST_CASE("portal: every OpenAPI operation has a unique operationId, a declared 
   std::size_t operations = 0;
   for (const auto& [path, item] : doc["paths"].items())
     for (const auto& [method, op] : item.items()) {
-      CAPTURE(path);
-      CAPTURE(method);
+      const auto& path_seen = path;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+      INFO("path := ", path_seen);
+      const auto& method_seen = method;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+      INFO("method := ", method_seen);
       ++operations;
       REQUIRE(op.contains("operationId"));
       CHECK(ids.insert(op["operationId"].get<std::string>()).second);

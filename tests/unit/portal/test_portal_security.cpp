@@ -98,8 +98,10 @@ TEST_CASE("markdown: the hostile bracket and nesting patterns render in linear t
     auto t0 = std::chrono::steady_clock::now();
     auto html = publish::markdown_to_html(md);
     double took = seconds_since(t0);
-    CAPTURE(prefix);
-    CAPTURE(unit);
+    const auto& prefix_seen = prefix;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("prefix := ", prefix_seen);
+    const auto& unit_seen = unit;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("unit := ", unit_seen);
     CAPTURE(took);
     REQUIRE(html);
     CHECK(took < 5.0);

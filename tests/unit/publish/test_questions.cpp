@@ -60,7 +60,8 @@ TEST_SUITE("publish/questions") {
     const account_id who{"luat-su"};
     for (const auto& [from, allowed] : legal)
       for (auto step : {question_step::accept, question_step::reject, question_step::answer, question_step::publish}) {
-        CAPTURE(to_string(from));
+        const auto& from_seen = from;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+        INFO("to_string(from) := ", to_string(from_seen));
         CAPTURE(to_string(step));
         auto q = asked();
         q.state = from;

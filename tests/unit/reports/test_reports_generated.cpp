@@ -168,8 +168,9 @@ void compare(const generated& g) {
   std::size_t nodes_checked = 0;
   for (const auto& [unit, e] : want) {
     const auto* n = got.find(unit);
-    REQUIRE_MESSAGE(n != nullptr, unit);
-    CAPTURE(unit);
+    const auto& unit_seen = unit;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    REQUIRE_MESSAGE(n != nullptr, unit_seen);
+    INFO("unit := ", unit_seen);
     ++nodes_checked;
     std::set<std::string> reported, missing;
     for (const auto& u : n->reported) reported.insert(u.value);

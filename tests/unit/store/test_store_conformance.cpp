@@ -312,7 +312,8 @@ TEST_CASE_TEMPLATE("a unit write that would close a parent cycle is refused, up 
     auto before = u;
     u.parent = unit_id{parent};
     auto r = s->update(u, "admin");
-    CAPTURE(id);
+    const auto& id_seen = id;  // clang < 16 cannot capture a structured binding in CAPTURE's lambda
+    INFO("id := ", id_seen);
     REQUIRE_FALSE(r);
     CHECK(r.err().path == "/parent");
     CHECK_FALSE(r.err().message_vi.empty());

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs one area's unit-test executable from the sanitizer build, whole: any ASan, LSan or UBSan
+# report ends it with a failure (halt_on_error; UBSan is built -fno-sanitize-recover).
+# Usage: run_unit.sh <executable> [doctest options...]
+set -uo pipefail
+exe=$1; shift
+if [ ! -x "$exe" ]; then
+  echo "sanitizers: $exe is missing: the sanitizer build did not run." >&2
+  echo "  Run \`make test\` (it builds it before ctest) or tests/sanitize/build.sh <source> <build>/sanitize." >&2
+  exit 1
+fi
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1:detect_invalid_pointer_pairs=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS=${LSAN_OPTIONS:-}
+# Run from the executable's build tree, as the tests' temporary paths expect.
+cd "$(dirname "$exe")" || exit 1
+"$exe" --no-intro=true --duration=false "$@"
+rc=$?
+[ $rc -eq 0 ] || echo "sanitizers: $(basename "$exe") FAILED (exit $rc): the report above names the fault" >&2
+exit $rc

@@ -12,7 +12,7 @@ namespace store {
 struct sqlite_options {
   int busy_timeout_ms = 5000;
   // Migrate up to this schema version only (tests build "old" databases with it).
-  int schema_version = 8;
+  int schema_version = 9;
   // >0 caps the file at this many pages: how tests simulate a full disk without privileges.
   std::int64_t max_page_count = 0;
   // FULL survives power loss in WAL mode; NORMAL survives only a process crash but writes faster.

@@ -8,7 +8,7 @@ PBGDPL_NAMESPACE_BEGIN
 namespace store {
 namespace sqlite_detail {
 
-inline constexpr int current_schema = 8;
+inline constexpr int current_schema = 9;
 inline constexpr int application_id = 0x50424744;  // "PBGD": refuse other programs' databases
 
 // The schema version of a freshly opened file (PRAGMA user_version). Reading the header is the

@@ -83,7 +83,7 @@ std::string atom(std::string id, std::string title, const std::vector<std::array
 }
 
 struct world {
-  std::unique_ptr<store::store> db = make_memory_store();
+  std::unique_ptr<pbgdpl::store::store> db = make_memory_store();
   fake_sites sites;
   std::atomic<std::int64_t> clock{at("2024-11-20T08:00:00+07:00").time_since_epoch().count()};
   network::aggregator_options opt;
@@ -458,7 +458,7 @@ TEST_CASE_TEMPLATE("subscriptions and entries round-trip through both stores", F
   e.created_at = e.updated_at = e.sort_at;
   e.source_id = "urn:a";
   REQUIRE(db->create(e, "t"));
-  store::list_query q;
+  pbgdpl::store::list_query q;
   q.where.category = e.link;
   auto p = db->template list<aggregated_entry>(q);
   REQUIRE(p);

@@ -26,4 +26,5 @@ if [ ! -f "$out/build.ninja" ]; then
     -DPBGDPL_SANITIZE=ON -DPBGDPL_SEPARATE_COMPILATION=ON -DPBGDPL_BUILD_PYTHON=OFF \
     ${PBGDPL_SANITIZE_CMAKE_ARGS:-} >"$out/configure.log" 2>&1 || { cat "$out/configure.log"; exit 1; }
 fi
-cmake --build "$out" -j "$jobs" --target pbgdpl_sanitize
+# -k 0: build every target that can be built, so one area that fails to compile costs only its tests.
+cmake --build "$out" -j "$jobs" --target pbgdpl_sanitize -- -k 0

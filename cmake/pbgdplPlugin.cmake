@@ -59,7 +59,12 @@ function(pbgdpl_add_plugin id)
   # The static archives it links (pbgdpl's tiers) stay private to it too: --exclude-libs keeps
   # their symbols out of the dynamic table, so two plugins built from different pbgdpl versions
   # never resolve to each other's copies.
-  target_link_options(${target} PRIVATE "LINKER:--no-undefined" "LINKER:--exclude-libs,ALL")
+  target_link_options(${target} PRIVATE "LINKER:--exclude-libs,ALL")
+  # Not in the sanitizer build: there the ASan runtime lives in the executable that loads the
+  # plugin, so its __asan_* symbols are undefined in the module until it is loaded.
+  if(NOT PBGDPL_SANITIZE)
+    target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  endif()
   set(kinds_json "")
   set(kind_bits 0)
   foreach(k ${P_KINDS})

@@ -2,6 +2,7 @@
 // limits, and feed dates. Properties: the limits hold (entries, one element's text), every
 // string is valid UTF-8, a relative link never survives when a base URL was given and the link
 // was resolved, and an accepted date formats to a timestamp that reads back the same.
+#include <pbgdpl/core/text.hpp>
 #include <pbgdpl/network/feed_reader.hpp>
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 // crash; the sanitizer's output has no <script, no on* handler, no javascript: URL, is valid
 // UTF-8, and sanitizing it again changes nothing (what it keeps, it keeps); html_to_text keeps
 // its byte bound.
+#include <pbgdpl/core/text.hpp>
 #include <pbgdpl/network/html.hpp>
 #include <pbgdpl/network/sanitize.hpp>
 

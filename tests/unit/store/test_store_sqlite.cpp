@@ -615,7 +615,7 @@ TEST_CASE("legal documents stored before they had a state read as published afte
     raw_exec(path, "UPDATE entities SET state = '' WHERE kind = 'legal_document'");
   }
   auto s = open_ok(path);
-  store::list_query q;
+  pbgdpl::store::list_query q;
   q.where.state = "published";
   CHECK(s->list<legal_document>(q).value().items.size() == 1);
 }

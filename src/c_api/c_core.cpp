@@ -15,8 +15,25 @@ namespace pbgdpl::c_api {
 
 namespace {
 
-thread_local std::string last_error =
+constexpr const char* ok_json =
     R"({"status":"ok","code":"ok","path":"","vi":"Thành công","en":"Success","details":[]})";
+
+// The thread's last error. glibc destroys thread_local objects at exit() BEFORE it runs atexit
+// handlers and static destructors, so a program that closes its store there wrote into a freed
+// string (found by fuzz_c_api under ASan: a static closed its store at exit). The holder says
+// when it is gone (the flag is trivially destructible, so it stays readable); from then on the
+// calls share one string that is never freed (at exit only the exiting thread runs).
+thread_local bool error_gone = false;
+struct error_holder {
+  std::string text = ok_json;
+  ~error_holder() { error_gone = true; }
+};
+thread_local error_holder error_of_thread;
+
+std::string& last_error() {
+  static std::string* const after_exit = new std::string(ok_json);  // a root: never reported leaked
+  return error_gone ? *after_exit : error_of_thread.text;
+}
 
 // Error texts may quote the bytes that were wrong: invalid UTF-8 becomes U+FFFD so the error
 // JSON itself is always valid (nlohmann would throw on dump otherwise).
@@ -106,16 +123,16 @@ pbgdpl_c_status set_error(const error& e) noexcept {
   pbgdpl_c_status s = status_of(e.code);
   if (s == PBGDPL_C_OK) s = PBGDPL_C_INTERNAL;  // a failure that says "ok" is a bug
   try {
-    last_error = error_json(e).dump();
+    last_error() = error_json(e).dump();
   } catch (...) {
-    last_error =
+    last_error() =
         R"({"status":"internal","code":"internal","path":"","vi":"Lỗi nội bộ","en":"Internal error","details":[]})";
   }
   return s;
 }
 
 void clear_error() noexcept {
-  last_error = R"({"status":"ok","code":"ok","path":"","vi":"Thành công","en":"Success","details":[]})";
+  last_error() = ok_json;
 }
 
 std::string text_arg(const char* s, std::string_view name) {
@@ -277,7 +294,7 @@ PBGDPL_C_API const char* pbgdpl_status_name(pbgdpl_c_status status) {
   return "unknown";
 }
 
-PBGDPL_C_API const char* pbgdpl_last_error_json(void) { return last_error.c_str(); }
+PBGDPL_C_API const char* pbgdpl_last_error_json(void) { return last_error().c_str(); }
 
 PBGDPL_C_API void pbgdpl_free(void* p) { std::free(p); }
 

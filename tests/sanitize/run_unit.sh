@@ -11,7 +11,8 @@ if [ ! -x "$exe" ]; then
 fi
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1:detect_invalid_pointer_pairs=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export LSAN_OPTIONS=${LSAN_OPTIONS:-}
+# Third-party caches kept for the process's life (fontconfig's), listed with their reasons.
+export LSAN_OPTIONS=suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}
 # Run from the executable's build tree, as the tests' temporary paths expect.
 cd "$(dirname "$exe")" || exit 1
 "$exe" --no-intro=true --duration=false "$@"

@@ -74,7 +74,8 @@ struct world {
 // unencrypted secret key file with the id bytes replaced and the checksum zeroed.
 trust::secret_key key_with_id(const trust::key_id& id) {
   auto k = trust::secret_key::generate();
-  auto ls = trust::detail::lines(k.to_file());
+  const std::string file = k.to_file();  // lines() views into it: it must outlive them (ASan)
+  auto ls = trust::detail::lines(file);
   auto raw = *trust::detail::unbase64(ls[1], 158);
   std::copy(id.bytes.begin(), id.bytes.end(), raw.begin() + 54);
   std::fill(raw.begin() + 54 + 72, raw.begin() + 54 + 104, 0);

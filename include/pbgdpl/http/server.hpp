@@ -78,6 +78,7 @@ struct server_stats {
   std::uint64_t accept_backoffs = 0;                  // accept() failed for lack of descriptors
   std::uint64_t open_files_limit = 0;                 // the soft RLIMIT_NOFILE after start()
   std::uint64_t max_connections = 0;                  // in effect: config, kept below open_files_limit
+  std::uint64_t waiting_connections = 0;  // open, waiting for a first or next request (idle, not closing)
 };
 
 class server {

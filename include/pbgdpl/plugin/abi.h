@@ -54,7 +54,16 @@ extern "C" {
 #define PBGDPL_ABI_HAS(ptr, type, member) \
   ((ptr) != NULL && (ptr)->struct_size >= offsetof(type, member) + sizeof(((type*)0)->member))
 
-typedef enum pbgdpl_status {
+/* In C++ the ABI's enums get a fixed underlying type: a value another module returns outside the
+ * list (a buggy plugin's 12345) is then a valid int the host checks and refuses, not undefined
+ * behaviour on load. Same size and calling convention as the C enum. */
+#ifdef __cplusplus
+#define PBGDPL_ABI_ENUM_BASE : int
+#else
+#define PBGDPL_ABI_ENUM_BASE
+#endif
+
+typedef enum pbgdpl_status PBGDPL_ABI_ENUM_BASE {
   PBGDPL_STATUS_OK = 0,
   PBGDPL_STATUS_INVALID_ARGUMENT = 1, /* the request is malformed or refused as input */
   PBGDPL_STATUS_NOT_FOUND = 2,
@@ -88,7 +97,7 @@ typedef struct pbgdpl_buffer {
   size_t size;
 } pbgdpl_buffer;
 
-typedef enum pbgdpl_log_level {
+typedef enum pbgdpl_log_level PBGDPL_ABI_ENUM_BASE {
   PBGDPL_LOG_DEBUG = 0,
   PBGDPL_LOG_INFO = 1,
   PBGDPL_LOG_WARNING = 2,

@@ -1,6 +1,7 @@
 // Markdown to HTML for article and document bodies, with cmark (CommonMark) in safe mode: raw
 // HTML never passes and javascript:/vbscript:/data: links are dropped, so stored text is inert.
 #pragma once
+#include "../config.hpp"
 #include "../core/result.hpp"
 #include "../core/text.hpp"
 
@@ -48,7 +49,7 @@ result<std::string> markdown_to_html(std::string_view markdown, const markdown_l
 // is bound_markdown() (linear cost); the budget refuses text that still came out slow or large,
 // so it is never stored and never served.
 struct render_budget {
-  std::chrono::milliseconds max_time{500};
+  std::chrono::milliseconds max_time{500 * PBGDPL_TIME_BUDGET_SCALE};
   std::size_t max_output_bytes = 2u * PBGDPL_MAX_TEXT_BYTES;
 };
 

@@ -250,6 +250,12 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     s.accept_backoffs = backoffs_.load();
     s.open_files_limit = files_limit_;
     s.max_connections = max_conn_;
+    {
+      // Counted on demand (one pass under the lock): nothing on the hot path pays for it.
+      std::lock_guard lock(sessions_mu_);
+      for (auto& [p, w] : sessions_)
+        if (!p->closing_ && p->idle_since_.load(std::memory_order_relaxed) >= 0) ++s.waiting_connections;
+    }
     return s;
   }
 
@@ -1007,7 +1013,7 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
 
   server_config cfg_;
   handler handler_;
-  std::mutex sessions_mu_;
+  mutable std::mutex sessions_mu_;
   std::unordered_map<session*, std::weak_ptr<session>> sessions_;
   struct client_count {
     std::size_t open = 0;

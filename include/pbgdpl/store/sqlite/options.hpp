@@ -45,7 +45,7 @@ struct sqlite_options {
   // limit). The caps above bound the rows a query scores; this bounds what they do not: words
   // whose matches FTS5 must merge before the first row (prefixes of common syllables), long
   // queries of common words.
-  int search_time_limit_ms = 500;
+  int search_time_limit_ms = 500 * PBGDPL_TIME_BUDGET_SCALE;
   // Page cache per connection, KiB (SQLite's default is 2 MiB; search reads many index pages).
   int cache_kib = 32768;
 };

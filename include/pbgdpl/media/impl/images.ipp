@@ -9,6 +9,7 @@
 #include "../images.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -22,6 +23,14 @@
 #define STBI_NO_STDIO
 #define STBI_NO_LINEAR
 #define STBI_NO_HDR
+// Every allocation zeroed: stb_image 2.27's progressive JPEG decoder reads Huffman tables a scan
+// names but no DHT defined, left uninitialised in its malloc'd decoder state (valgrind:
+// stbi__jpeg_decode_block_prog_ac). The same bytes then decoded or failed depending on what the
+// heap held before, and the pixels could carry old heap contents into a served thumbnail (fuzz:
+// image, second session of issue 21). Zeroed, every decode of the same bytes gives one answer.
+#define STBI_MALLOC(size) std::calloc(1, (size))
+#define STBI_REALLOC(p, size) std::realloc((p), (size))
+#define STBI_FREE(p) std::free(p)
 #include <stb/stb_image.h>
 #endif
 #ifndef STB_IMAGE_RESIZE_IMPLEMENTATION

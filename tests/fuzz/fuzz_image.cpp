@@ -4,6 +4,8 @@
 // exactly width x height x 4 bytes, and a thumbnail is a PNG that decodes within max_edge.
 #include <pbgdpl/media/images.hpp>
 
+#include "image_case.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -15,15 +17,9 @@ using namespace pbgdpl;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  media::image_limits lim;
-  lim.max_bytes = 1 << 20;
-  lim.max_width = 2048;
-  lim.max_height = 2048;
-  lim.max_pixels = 1'000'000;
+  const auto lim = fuzz_image::limits();
   auto sniffed = media::sniff_image(in);
-  // The name's extension agrees with the content (a mismatch is refused before decoding).
-  std::string name = "anh." + std::string(sniffed ? media::extension_of(*sniffed) : "png");
-  auto info = media::check_image(in, name, "", lim);
+  auto info = media::check_image(in, fuzz_image::upload_name(in), "", lim);
   if (!info) {
     if (info.err().code == errc::ok) std::abort();
     return 0;

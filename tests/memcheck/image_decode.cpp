@@ -5,6 +5,8 @@
 // that checks fails to decode or to thumbnail; valgrind's own exit code reports the reads.
 #include <pbgdpl/media/images.hpp>
 
+#include "../fuzz/image_case.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -18,14 +20,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::ifstream f(argv[i], std::ios::binary);
     std::string in((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    media::image_limits lim;  // the fuzz target's limits: small enough for memcheck's pace
-    lim.max_bytes = 1 << 20;
-    lim.max_width = 2048;
-    lim.max_height = 2048;
-    lim.max_pixels = 1'000'000;
-    auto sniffed = media::sniff_image(in);
-    std::string name = "anh." + std::string(sniffed ? media::extension_of(*sniffed) : "png");
-    auto info = media::check_image(in, name, "", lim);
+    const auto lim = fuzz_image::limits();  // the fuzz target's: small enough for memcheck's pace
+    auto info = media::check_image(in, fuzz_image::upload_name(in), "", lim);
     if (!info) continue;  // refused: nothing more to decode
     ++checked;
     std::vector<std::uint8_t> pixels;

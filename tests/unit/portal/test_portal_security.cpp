@@ -185,7 +185,9 @@ TEST_CASE("api: Markdown is rendered when written, text over the budget is refus
   body["body_markdown"] = pathological("![[]()", PBGDPL_MAX_TEXT_BYTES - 1024);
   auto t0 = std::chrono::steady_clock::now();
   r = api.call(http::verb::post, "/api/v1/articles", body, "acc-division-approver");
-  CHECK(seconds_since(t0) < 5.0);
+  // The Markdown budget is 500 ms x PBGDPL_TIME_BUDGET_SCALE (10 in the sanitizer build), so the
+  // bound scales with it (5.9 s there with the machine loaded: a flake, not a regression).
+  CHECK(seconds_since(t0) < 5.0 * PBGDPL_TIME_BUDGET_SCALE);
   if (r.code != http::status::created) {
     CHECK(r.code == http::status::payload_too_large);
     CHECK(portal_fixture::body(r).find("too complex") != std::string::npos);

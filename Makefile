@@ -46,7 +46,9 @@ test: deps
 	@# executable), not the whole suite: the build keeps going and ctest runs everything else.
 	tests/sanitize/build.sh $(CURDIR) $(SANITIZE_BUILD) $(JOBS) || \
 	  echo "pbgdpl: the sanitizer build failed (see above); its tests will fail, the other suites run" >&2
-	cd $(BUILD) && ctest --output-on-failure -j $(TEST_JOBS) --timeout 900
+	@# On failure, each failing test's cause again in a few lines, last: a CI log keeps its end.
+	cd $(BUILD) && ctest --output-on-failure -j $(TEST_JOBS) --timeout 900 || \
+	  { python3 $(CURDIR)/tests/failure_digest.py $(abspath $(BUILD)); exit 1; }
 
 sanitize: deps
 	tests/sanitize/build.sh $(CURDIR) $(SANITIZE_BUILD) $(JOBS)

@@ -24,6 +24,9 @@ export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 PBGDPL_SOURC
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fail() {  # log, what
   tail -60 "$1"
+  # A report's stack can be longer than the tail: its first lines (what happened), again.
+  echo "fuzz: $name: the report's first lines:" >&2
+  grep -m 12 -E '^==[0-9]+==ERROR|^SUMMARY: |runtime error:|^ALARM|libFuzzer: |deadly signal|^Slowest unit|^(request|detail): ' "$1" >&2
   echo "fuzz: $name FAILED ($2). Inputs kept in $work/artifacts/; replay one with:" >&2
   echo "  $exe ${flags[*]} <input>" >&2
   exit 1

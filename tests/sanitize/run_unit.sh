@@ -15,7 +15,17 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}
 # Run from the executable's build tree, as the tests' temporary paths expect.
 cd "$(dirname "$exe")" || exit 1
-"$exe" --no-intro=true --duration=false "$@"
-rc=$?
-[ $rc -eq 0 ] || echo "sanitizers: $(basename "$exe") FAILED (exit $rc): the report above names the fault" >&2
-exit $rc
+log=$(mktemp) || exit 1
+trap 'rm -f "$log"' EXIT
+"$exe" --no-intro=true --duration=false "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+if [ "$rc" -ne 0 ]; then
+  # A whole area prints thousands of lines and a CI log keeps only parts: the failing test cases
+  # (doctest's blocks that hold an ERROR) and any sanitizer report's first lines, again, last.
+  echo "sanitizers: $(basename "$exe") FAILED (exit $rc). What failed, repeated from above:" >&2
+  awk '/^====================/ { if (block ~ /ERROR:/) { printf "%s", block; shown++ } block = ""; next }
+       /^==[0-9]+==ERROR|^SUMMARY: |runtime error:|^ALARM|libFuzzer: / { print; next }
+       { if (split(block, lines, "\n") <= 40) block = block $0 "\n" }
+       END { if (block ~ /ERROR:/) printf "%s", block }' "$log" >&2
+fi
+exit "$rc"

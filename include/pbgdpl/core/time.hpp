@@ -5,6 +5,7 @@
 #include "result.hpp"
 
 #include <chrono>
+#include <time.h>  // clock_gettime, CLOCK_THREAD_CPUTIME_ID (POSIX)
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,19 @@ inline constexpr std::chrono::seconds vietnam_utc_offset{7 * 3600};
 
 inline timestamp now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+// The CPU time the calling thread has used: what the budgets against hostile input count (a
+// search's time limit, a Markdown render's budget), rather than wall time. Both run on the
+// calling thread, start to end. On a starved machine (a school server during its backup, a loaded
+// CI runner) wall time stretches while the work does not, and wall-clock budgets refused honest
+// searches and texts there. A system call (not the vDSO): callers read it only once the cheap
+// steady clock says the budget may be spent. Falls back to the steady clock if refused.
+inline std::chrono::nanoseconds thread_cpu_time() noexcept {
+  timespec ts{};
+  if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return std::chrono::steady_clock::now().time_since_epoch();
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
 // The local (Hà Nội) calendar date of an instant.

@@ -4,6 +4,7 @@
 #include "../config.hpp"
 #include "../core/result.hpp"
 #include "../core/text.hpp"
+#include "../core/time.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -45,7 +46,8 @@ result<std::string> markdown_to_html(std::string_view markdown, const markdown_l
 
 // What rendering may cost when content is written. Pages never render Markdown: the HTML is
 // made once here and stored with the content, so a reader's request costs no parsing at all.
-// The time is measured, not enforced: cmark cannot be interrupted. What keeps one render short
+// The time is measured (the rendering thread's CPU time, so a loaded machine does not refuse
+// honest text), not enforced: cmark cannot be interrupted. What keeps one render short
 // is bound_markdown() (linear cost); the budget refuses text that still came out slow or large,
 // so it is never stored and never served.
 struct render_budget {

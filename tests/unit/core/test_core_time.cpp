@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
+#include <thread>
+
 using namespace pbgdpl;
 using namespace std::chrono;
 
@@ -54,5 +57,30 @@ TEST_SUITE("core/time") {
     CHECK(school_year::parse("2023-2024")->start_year == 2023);
     CHECK_FALSE(school_year::parse("2023-2025"));
     CHECK_FALSE(school_year::parse("2023/2024"));
+  }
+
+  TEST_CASE("thread_cpu_time counts this thread's work, not time spent waiting") {
+    // What the search limit and the Markdown budget count: a thread put to sleep (as a starved
+    // one is descheduled) uses no CPU time; a busy one uses about its wall time.
+    auto cpu0 = thread_cpu_time();
+    std::this_thread::sleep_for(milliseconds(300));
+    auto slept = thread_cpu_time() - cpu0;
+    CHECK(slept < milliseconds(50));
+    cpu0 = thread_cpu_time();
+    auto wall0 = steady_clock::now();
+    volatile std::uint64_t x = 0;
+    while (steady_clock::now() - wall0 < milliseconds(100)) x = x + 1;
+    auto busy = thread_cpu_time() - cpu0;
+    CHECK(busy > nanoseconds(0));  // some of the 100 ms, however loaded the machine is
+    CHECK(busy <= steady_clock::now() - wall0 + milliseconds(10));
+    // Another thread's work is not this one's.
+    cpu0 = thread_cpu_time();
+    std::thread other([] {
+      auto t = steady_clock::now();
+      volatile std::uint64_t y = 0;
+      while (steady_clock::now() - t < milliseconds(100)) y = y + 1;
+    });
+    other.join();
+    CHECK(thread_cpu_time() - cpu0 < milliseconds(50));
   }
 }

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -486,6 +487,10 @@ TEST_CASE("the impact lists find exactly the rows and order scoring every match 
     sqlite_options lists;
     lists.impact_list_size = m;
     lists.rare_word_rows = 0;  // every query through the lists, however few rows its words are in
+    // Forced down the slow paths on purpose (lists of 2, every match scored): a roomy time limit,
+    // as this case is about rows and order (29 s in all at -O0 under ASan on the quiet machine;
+    // the limit has its own case below).
+    lists.search_time_limit_ms = 600'000;
     auto fast = open_ok(d.path / "rows.db", lists);
     for (int i = 0; i < 400; ++i) {
       std::string title = "Bài " + std::to_string(i) + (i % 7 == 0 ? " hòa giải" : "") + (i % 2 ? " giáo dục" : "");
@@ -495,6 +500,7 @@ TEST_CASE("the impact lists find exactly the rows and order scoring every match 
     }
     sqlite_options walk_all;
     walk_all.exhaustive_search = true;
+    walk_all.search_time_limit_ms = lists.search_time_limit_ms;
     auto slow = open_ok(d.path / "rows.db", walk_all);
     int proven = 0;
     auto same = [&](const std::string& q) {
@@ -797,6 +803,119 @@ TEST_CASE("a search still running at search_time_limit_ms is stopped and refused
   auto ok = t->search(sr("pháp luật giáo dục học sinh", {}, 20));
   REQUIRE(ok);
   CHECK(ok->items.size() == 20);
+}
+
+namespace {
+// A child process searching an SQLite file back to back while this one stops it (SIGSTOP), as a
+// starved machine holds a thread off the CPU: what a time limit does to the searches it stops.
+struct starved_searcher {
+  temp_dir d;
+  std::filesystem::path path = d.path / "starved.db";
+  std::string q = "pháp luật giáo dục học sinh";
+  sqlite_options o;
+  std::chrono::milliseconds limit{0};
+  pid_t child = -1;
+  int done = -1;
+
+  starved_searcher() {
+    {
+      auto s = open_ok(path);
+      REQUIRE(s->transaction([&]() -> result<void> {
+        for (int i = 0; i < 500; ++i)
+          if (auto r = s->create(make_article("Tin " + std::to_string(i) + " pháp luật", "Phổ biến giáo dục pháp luật cho học sinh."), "x"); !r)
+            return r.err();
+        return {};
+      }));
+    }
+    o.exhaustive_search = true;  // every match scored: the same work each time
+    o.search_time_limit_ms = 600'000;
+    std::chrono::nanoseconds cost{0};
+    auto s = open_ok(path, o);
+    REQUIRE(s->search(sr(q, {}, 20)));
+    for (int i = 0; i < 3; ++i) {
+      auto c0 = pbgdpl::thread_cpu_time();
+      REQUIRE(s->search(sr(q, {}, 20)));
+      cost = std::max(cost, pbgdpl::thread_cpu_time() - c0);
+    }
+    // The limit: four times what a search costs, at least 50 ms.
+    limit = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(cost * 4), std::chrono::milliseconds(50));
+    o.search_time_limit_ms = static_cast<int>(limit.count());
+  }
+  // The child searches until `done` closes or a search is refused: exit 0 if none was, 1 if one
+  // was. Returns once its store is open.
+  void start() {
+    int ready[2], stop[2];
+    REQUIRE(::pipe(ready) == 0);
+    REQUIRE(::pipe(stop) == 0);
+    child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      ::close(ready[0]);
+      ::close(stop[1]);
+      auto s = open_sqlite_store(path, o);
+      if (!s) ::_exit(3);
+      char c = 'r';
+      if (::write(ready[1], &c, 1) != 1) ::_exit(4);
+      int searches = 0;
+      for (;;) {
+        pollfd p{stop[0], POLLIN, 0};
+        if (::poll(&p, 1, 0) > 0) break;
+        if (!(*s)->search(sr(q, {}, 20))) ::_exit(1);
+        ++searches;
+      }
+      ::_exit(searches > 3 ? 0 : 2);
+    }
+    ::close(ready[1]);
+    ::close(stop[0]);
+    done = stop[1];
+    char c = 0;
+    REQUIRE(::read(ready[0], &c, 1) == 1);
+    ::close(ready[0]);
+  }
+  // Stops the child for `held` after letting it run half a limit; false once it has exited.
+  bool hold(std::chrono::milliseconds held) {
+    std::this_thread::sleep_for(limit / 2);
+    if (::kill(child, SIGSTOP) != 0) return false;
+    std::this_thread::sleep_for(held);
+    ::kill(child, SIGCONT);
+    std::this_thread::sleep_for(limit);
+    int status = 0;
+    return ::waitpid(child, &status, WNOHANG) == 0 || (exited = status, false);
+  }
+  int exited = -1;
+  int finish() {
+    ::close(done);
+    int status = exited;
+    if (status == -1) REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    return WEXITSTATUS(status);
+  }
+};
+}  // namespace
+
+TEST_CASE("a search whose thread is held off the CPU is not refused: the limit counts its CPU time") {
+  // A starved machine (a backup on the school's server, a loaded CI runner) stretches a search's
+  // wall time, not its work. Stopped three times for three times the limit: a wall-clock limit
+  // refused the searches it stopped (this case failed so); the CPU-time limit refuses none.
+  starved_searcher t;
+  CAPTURE(t.limit.count());
+  t.start();
+  for (int i = 0; i < 3 && t.hold(t.limit * 3); ++i) {
+  }
+  auto code = t.finish();
+  CHECK_MESSAGE(code == 0, "child exit " << code << " (1: a stopped search was refused)");
+}
+
+TEST_CASE("a search held off the CPU for over ten times its limit is refused: the wall-clock ceiling") {
+  // The search holds the store's lock: past ten times the limit in wall time it ends whatever
+  // its CPU time (a stop can fall between two searches: up to three tries).
+  starved_searcher t;
+  CAPTURE(t.limit.count());
+  t.start();
+  for (int i = 0; i < 3 && t.hold(t.limit * 12); ++i) {
+  }
+  auto code = t.finish();
+  CHECK_MESSAGE(code == 1, "child exit " << code << " (0: no stopped search was refused)");
 }
 
 namespace {

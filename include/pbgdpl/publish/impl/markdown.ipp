@@ -96,10 +96,11 @@ PBGDPL_DECL result<std::string> markdown_to_html(std::string_view markdown, cons
 }
 
 PBGDPL_DECL result<std::string> render_for_storage(std::string_view markdown, const render_budget& budget) {
-  auto t0 = std::chrono::steady_clock::now();
+  // This thread's CPU time (core/time.hpp): a starved machine stretches wall time, not the work.
+  auto t0 = thread_cpu_time();
   auto html = markdown_to_html(markdown);
   if (!html) return html;
-  auto took = std::chrono::steady_clock::now() - t0;
+  auto took = thread_cpu_time() - t0;
   if (took > budget.max_time || html->size() > budget.max_output_bytes)
     return error(errc::too_large, {},
                  "Nội dung Markdown quá phức tạp để hiển thị (quá nhiều ngoặc, trích dẫn hoặc danh sách lồng nhau); hãy đơn giản hóa văn bản",

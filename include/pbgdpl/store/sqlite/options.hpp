@@ -44,7 +44,9 @@ struct sqlite_options {
   // Search: a query still running after this long is stopped and refused as too broad (0: no
   // limit). The caps above bound the rows a query scores; this bounds what they do not: words
   // whose matches FTS5 must merge before the first row (prefixes of common syllables), long
-  // queries of common words.
+  // queries of common words. Counted in the searching thread's CPU time (a starved machine does
+  // not refuse an honest query), with a ceiling of ten times as much wall time (the search holds
+  // the store's lock: a query stalled on a cold disk lets the others in after that).
   int search_time_limit_ms = 500 * PBGDPL_TIME_BUDGET_SCALE;
   // Page cache per connection, KiB (SQLite's default is 2 MiB; search reads many index pages).
   int cache_kib = 32768;

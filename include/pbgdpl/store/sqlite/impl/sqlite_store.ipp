@@ -205,10 +205,14 @@ PBGDPL_DECL result<search_page> sqlite_store::search(const search_request& req) 
   if (auto u = sqlite_detail::expand_units(db_, q.where); !u) return u.err();
   // The deadline: SQLite calls the handler every 1000 virtual-machine steps; a non-zero return
   // interrupts the statement running (and the handler is taken off before the lock is released).
+  // The limit is this thread's CPU time (options.hpp), read only once the wall clock, cheaper to
+  // read, says it may be spent; ten times the limit in wall time ends the search regardless.
   struct deadline {
-    std::chrono::steady_clock::time_point at;
+    std::chrono::steady_clock::time_point wall_start;
+    std::chrono::nanoseconds cpu_start;
+    std::chrono::nanoseconds limit;
     bool passed = false;
-  } limit{std::chrono::steady_clock::now() + std::chrono::milliseconds(opt_.search_time_limit_ms)};
+  } limit{std::chrono::steady_clock::now(), thread_cpu_time(), std::chrono::milliseconds(opt_.search_time_limit_ms)};
   struct handler_guard {
     sqlite3* db;
     ~handler_guard() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
@@ -218,7 +222,8 @@ PBGDPL_DECL result<search_page> sqlite_store::search(const search_request& req) 
         db_.handle(), 1000,
         [](void* p) -> int {
           auto* d = static_cast<deadline*>(p);
-          if (std::chrono::steady_clock::now() > d->at) d->passed = true;
+          auto wall = std::chrono::steady_clock::now() - d->wall_start;
+          if (wall > d->limit && (wall > 10 * d->limit || thread_cpu_time() - d->cpu_start > d->limit)) d->passed = true;
           return d->passed ? 1 : 0;
         },
         &limit);

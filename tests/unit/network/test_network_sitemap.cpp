@@ -1,4 +1,5 @@
 #include <pbgdpl/network/sitemap.hpp>
+#include <pbgdpl/core/time.hpp>
 
 #include <doctest/doctest.h>
 
@@ -61,10 +62,10 @@ TEST_CASE("XML with a DOCTYPE (billion laughs, external entities) is refused at 
     prev = name;
   }
   lol += "]><urlset><url><loc>&" + prev + ";</loc></url></urlset>";
-  const auto t0 = std::chrono::steady_clock::now();
+  const auto t0 = pbgdpl::thread_cpu_time();  // the work, not wall time a loaded machine stretches
   auto r = parse_xml_list(lol);
   CHECK_FALSE(r);
-  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
+  CHECK(pbgdpl::thread_cpu_time() - t0 < std::chrono::seconds(1));
   CHECK_FALSE(parse_xml_list("<!DOCTYPE x SYSTEM 'file:///etc/passwd'><urlset/>"));
   CHECK_FALSE(parse_xml_list("not xml"));
   std::string deep;

@@ -837,8 +837,9 @@ struct starved_searcher {
       REQUIRE(s->search(sr(q, {}, 20)));
       cost = std::max(cost, pbgdpl::thread_cpu_time() - c0);
     }
-    // The limit: four times what a search costs, at least 50 ms.
-    limit = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(cost * 4), std::chrono::milliseconds(50));
+    // The limit: four times what a search costs, at least 200 ms (the ceiling, ten times that,
+    // then leaves a loaded machine over a second of its own delays beyond the test's stops).
+    limit = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(cost * 4), std::chrono::milliseconds(200));
     o.search_time_limit_ms = static_cast<int>(limit.count());
   }
   // The child searches until `done` closes or a search is refused: exit 0 if none was, 1 if one

@@ -26,7 +26,16 @@ def main() -> int:
         print(f"failure digest: no {log}", file=sys.stderr)
         return 0
     text = log.read_text(errors="replace")
-    # One section per test: "N/M Test: <name>" ... "<end of output>" ... "Test Passed." or not.
+    # CTest's own list of what failed ("<number>:<name>" per line); a test that passed by a
+    # required regular expression says "Test Pass Reason", not "Test Passed.", so the verdict
+    # text alone would count it.
+    listed = build / "Testing" / "Temporary" / "LastTestsFailed.log"
+    names = set()
+    if listed.is_file():
+        for line in listed.read_text(errors="replace").splitlines():
+            if ":" in line:
+                names.add(line.split(":", 1)[1])
+    # One section per test: "N/M Testing: <name>" ... "<end of output>" ... its verdict.
     sections = re.split(r"^\d+/\d+ Testing: ", text, flags=re.M)[1:]
     failed = []
     for s in sections:
@@ -34,7 +43,7 @@ def main() -> int:
         out_start = s.find("Output:\n")
         out_end = s.find("<end of output>")
         verdict = s[out_end:] if out_end >= 0 else ""
-        if "Test Passed." in verdict:
+        if name not in names:
             continue
         output = s[out_start + len("Output:\n"):out_end] if out_start >= 0 and out_end >= 0 else s
         failed.append((name, output, verdict))

@@ -23,7 +23,7 @@ if [ "$rc" -ne 0 ]; then
   # A whole area prints thousands of lines and a CI log keeps only parts: the failing test cases
   # (doctest's blocks that hold an ERROR) and any sanitizer report's first lines, again, last.
   echo "sanitizers: $(basename "$exe") FAILED (exit $rc). What failed, repeated from above:" >&2
-  awk '/^====================/ { if (block ~ /ERROR:/) { printf "%s", block; shown++ } block = ""; next }
+  awk '/^====================/ { if (block ~ /ERROR:/) printf "%s", block; block = ""; next }
        /^==[0-9]+==ERROR|^SUMMARY: |runtime error:|^ALARM|libFuzzer: / { print; next }
        { if (split(block, lines, "\n") <= 40) block = block $0 "\n" }
        END { if (block ~ /ERROR:/) printf "%s", block }' "$log" >&2

@@ -310,7 +310,7 @@ def crawl(p, check, start, markers, budget, headers=None, get=None, learn=False)
                 continue
             try:
                 u = urllib.parse.urlsplit(urllib.parse.urljoin("http://h" + path, href))
-            except ValueError:  # e.g. http://[::1]:80@evil.example/ (kept by the API): not ours to follow
+            except ValueError:  # a URL urllib cannot split (the API refuses http://[::1]:80@evil.example/ now): not ours to follow
                 continue
             if u.netloc != "h" or u.path.startswith(("/api/", "/quan-tri/dang-xuat")) or \
                     u.path.endswith((".atom", ".rss", ".json", ".png", ".jpg", ".css", ".js", ".pdf", ".docx", ".xlsx", ".minisig", ".pub")):

@@ -194,7 +194,8 @@ namespace rules {
 
 inline std::string cat(std::string_view a, std::string_view b) { return std::string(a) + std::string(b); }
 
-// 'http://' or 'https://' then a host; nothing a browser would run ("javascript:", "data:").
+// 'http://' or 'https://' then a host; nothing a browser would run ("javascript:", "data:"), no
+// user information before the host ("https://truong.edu.vn@evil.example/").
 PBGDPL_DECL bool is_web_url(std::string_view s) noexcept;
 
 PBGDPL_DECL bool is_email(std::string_view s) noexcept;

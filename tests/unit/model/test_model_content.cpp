@@ -106,6 +106,19 @@ TEST_SUITE("model/article") {
     CHECK(problem_paths(a) == std::vector<std::string>{"/source/url"});
     a.source = article_source{"", "https://moet.gov.vn"};
     CHECK(problem_paths(a) == std::vector<std::string>{"/source/name"});
+    // User information before the host: the link would go to what follows the '@'.
+    for (const char* u : {"http://[::1]:80@evil.example/", "https://moet.gov.vn@evil.example/tin-tuc",
+                          "https://user:mat-khau@moet.gov.vn/", "http://@moet.gov.vn"}) {
+      CAPTURE(u);
+      a.source = article_source{"Báo", u};
+      CHECK(problem_paths(a) == std::vector<std::string>{"/source/url"});
+    }
+    // An '@' after the host (a path, a query, a fragment) is an ordinary character there.
+    for (const char* u : {"https://moet.gov.vn/@tin-tuc", "https://moet.gov.vn?hoi=a@b", "https://moet.gov.vn#a@b",
+                          "https://moet.gov.vn:443/x@y"}) {
+      CAPTURE(u);
+      CHECK(rules::is_web_url(u));
+    }
     a.source.reset();
     a.byline = "";
     CHECK(problem_paths(a) == std::vector<std::string>{"/byline"});

@@ -36,6 +36,11 @@ PBGDPL_DECL bool is_web_url(std::string_view s) noexcept {
   std::size_t rest = starts("https://") ? 8 : starts("http://") ? 7 : 0;
   if (rest == 0 || s.size() > 2000) return false;
   if (rest >= s.size() || s[rest] == '/' || s[rest] == '?' || s[rest] == '#' || s[rest] == '.') return false;
+  // No user information: in "http://[::1]:80@evil.example/" or "https://truong.edu.vn@evil.example/"
+  // the host is what follows the '@', not what a reader sees first (and credentials have no place
+  // in a published link).
+  auto authority = s.substr(rest, s.find_first_of("/?#", rest) - rest);
+  if (authority.find('@') != std::string_view::npos) return false;
   for (unsigned char c : s)
     if (c <= 0x20 || c == 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`') return false;
   return true;

@@ -29,8 +29,9 @@
 #endif
 
 // The budgets that stop hostile input (a Markdown text's rendering, 500 ms; a search, 500 ms;
-// both the working thread's CPU time, core/time.hpp) are calibrated for optimised code. The sanitizer build (tests/sanitize/build.sh) runs the
-// same work 3-10 times slower and sets 10, so what an optimised build accepts is not refused there.
+// both the working thread's CPU time, core/time.hpp) are calibrated for optimised code. The
+// sanitizer build (tests/sanitize/build.sh) runs the same work 3-10 times slower and sets 10, so
+// what an optimised build accepts is not refused there.
 #ifndef PBGDPL_TIME_BUDGET_SCALE
 #define PBGDPL_TIME_BUDGET_SCALE 1
 #endif

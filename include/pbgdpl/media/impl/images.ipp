@@ -104,6 +104,24 @@ inline std::string lower_bare_type(std::string_view t) {
 inline int as_int_len(std::string_view b) { return static_cast<int>(b.size()); }
 inline const stbi_uc* as_uc(std::string_view b) { return reinterpret_cast<const stbi_uc*>(b.data()); }
 
+// Whether a PNG's chunks hold no empty IDAT before the first one with data. stb_image 2.27 copies
+// each IDAT's bytes into a buffer it allocates on the first non-empty one: an empty one first is a
+// memcpy to a null pointer (of 0 bytes: undefined in C, stopped by UBSan; found by
+// tests/fuzz/fuzz_image.cpp, input in tests/fuzz/regressions/image/). Legal PNG, written by no
+// common encoder: refused as damaged. Walks the chunk lengths only; linear in the chunk count.
+inline bool png_first_idat_has_data(std::string_view b) {
+  std::size_t at = 8;  // after the signature
+  while (at + 8 <= b.size()) {
+    auto len = static_cast<std::uint64_t>(static_cast<unsigned char>(b[at])) << 24 |
+               static_cast<std::uint64_t>(static_cast<unsigned char>(b[at + 1])) << 16 |
+               static_cast<std::uint64_t>(static_cast<unsigned char>(b[at + 2])) << 8 |
+               static_cast<std::uint64_t>(static_cast<unsigned char>(b[at + 3]));
+    if (b.substr(at + 4, 4) == "IDAT") return len > 0;
+    at += 12 + len;  // length, type, data, CRC
+  }
+  return true;  // no IDAT: stb refuses the file itself
+}
+
 // Whether every JPEG Huffman table (DHT) declares at most 256 codes. Debian 12's stb_image 2.27
 // does not check it (2.28 does): a table whose 16 counts add up to more writes the code sizes past
 // its 257-byte array, over the decoder's other state (found by tests/fuzz/fuzz_image.cpp; its
@@ -180,6 +198,8 @@ inline result<image_info> check_content(std::string_view b, const image_limits& 
     return std::nullopt;
   };
   if (auto e = over()) return *e;
+  if (*fmt == image_format::png && !png_first_idat_has_data(b))
+    return bad(errc::corrupt, "Ảnh PNG bị hỏng: đoạn dữ liệu ảnh đầu tiên rỗng", "The PNG image is damaged: its first image-data chunk is empty");
   if (*fmt == image_format::jpeg && !jpeg_huffman_tables_fit(b))
     return bad(errc::corrupt, "Ảnh JPEG bị hỏng: bảng mã Huffman sai", "The JPEG image is damaged: a bad Huffman table");
   int w = 0, h = 0, comp = 0;

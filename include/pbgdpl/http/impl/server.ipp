@@ -334,10 +334,13 @@ class server::impl : public std::enable_shared_from_this<server::impl> {
     stop();
   }
 
-  // The standalone main loop: start, wait for SIGINT or SIGTERM, stop gracefully.
+  // The standalone main loop: start, wait for SIGINT or SIGTERM, stop gracefully. The signals
+  // are taken before start(): a SIGTERM sent as soon as the server answers (a supervisor, a test
+  // that stops it at once) found the default action still in place and killed the process, and
+  // asio keeps a signal that comes before async_wait until it is asked for.
   void run_until_signal() {
-    start();
     asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    start();
     signals.async_wait([this](const boost::system::error_code& ec, int) {
       if (!ec) request_stop();
     });

@@ -38,6 +38,11 @@ class media_library {
   // and a message in both languages; on any error nothing is left behind.
   result<media_asset> add_image(const media_upload& up, std::string_view actor, timestamp now);
 
+  // Takes back an asset this request added when the step after it fails (a banner's later
+  // variant, its record): the record first, then its files. If the record cannot be removed (a
+  // full disk can refuse even that) the asset stays whole, record and files, never half.
+  result<void> discard(const media_asset& m, std::string_view actor);
+
   // The public routes, to mount at "/don-vi/{unit}/pbgdpl/tep": GET /{id}/{file}, where file is
   // "original.<ext>" or "thumb.png".
   std::shared_ptr<const http::router> routes() const noexcept { return routes_; }

@@ -189,3 +189,48 @@ def test_sqlite_hitting_enospc_is_a_clean_error_and_the_previous_state_stays(sma
         assert p.get("/api/v1/articles/khi-day", headers=p.auth()).json()["body_markdown"] == big
     finally:
         p.cleanup()
+
+
+def media_audit(disk):
+    _, holder, under = disk
+    return dict(query_in_namespace(holder, under, "SELECT action, count(*) FROM audit_log WHERE kind='media_asset' GROUP BY action"))
+
+
+def test_a_banner_upload_that_fills_the_disk_midway_is_a_clean_507_and_leaves_no_stray_image(small_disk):
+    """A unit's banner is three PNG variants, each an image in the unit's library. Room for the
+    small ones and not the largest: the ones written are taken back (their records and files), the
+    banner stays as it was, the answer is 507 in the person's language, no server path shown."""
+    p = Portal(data_dir=small_disk[0]).start(timeout=60)
+    try:
+        s = Session(p, "tran.van.hung")  # publishes th-van-yen's banner
+        own = "/don-vi/th-van-yen/pbgdpl/bieu-ngu/300x100.png"
+        before = p.get(own).body
+        image = noise_png(600, 200, 7)  # ~360 KB; random pixels keep its 1200x400 variant ~1.4 MB
+        rows0, dirs0, audit0 = media_rows(small_disk), media_dirs(p), media_audit(small_disk)
+        filler = fill(p.data_dir, 1024 * 1024)  # room for the 300x100 and 600x200 variants only
+        csrf = Session.csrf(s.get("/quan-tri/bieu-ngu").text)
+        body, ctype = multipart({"csrf": csrf, "unit": "th-van-yen"}, "bieu-ngu.png", image, "image/png")
+        t = time.monotonic()
+        r = s.post("/quan-tri/bieu-ngu", body, ctype)
+        assert time.monotonic() - t < 20, "the upload hung on the full disk"
+        assert r.status == 507, (r.status, r.text[:2000])
+        assert "máy chủ đã hết dung lượng lưu trữ" in r.text, r.text[:3000]
+        assert "/tmp/" not in r.text and "/media/" not in r.text and ".tmp-" not in r.text, "no server paths shown"
+        audit = media_audit(small_disk)
+        made = audit.get("create", 0) - audit0.get("create", 0)
+        assert made >= 1, ("the disk was too small to test taking variants back", audit0, audit)
+        assert audit.get("remove", 0) - audit0.get("remove", 0) == made, (audit0, audit)
+        assert media_rows(small_disk) == rows0
+        assert media_dirs(p) == dirs0, media_dirs(p)
+        assert p.get(own).body == before, "the banner stays as it was"
+        assert p.get("/healthz").status == 200
+        # Space again: the same upload is the unit's banner, three images more in its library.
+        filler.unlink()
+        csrf = Session.csrf(s.get("/quan-tri/bieu-ngu").text)
+        body, ctype = multipart({"csrf": csrf, "unit": "th-van-yen"}, "bieu-ngu.png", image, "image/png")
+        r = s.post("/quan-tri/bieu-ngu", body, ctype)
+        assert r.status == 303, (r.status, r.text[:2000])
+        assert len(set(media_rows(small_disk)) - set(rows0)) == 3
+        assert p.get(own).body != before
+    finally:
+        p.cleanup()

@@ -181,6 +181,15 @@ PBGDPL_DECL void editor::build_banner() {
     b.alt_text = std::string(city_portal_banner_text);
     b.owner = target->id;
     b.variants.clear();
+    // The variants this request adds, taken back if a later step fails: a failed upload leaves
+    // no stray images in the unit's library. A full disk is the server's trouble: 507, in both
+    // languages (add_image's message); anything else here is ours too (the PNGs are our own).
+    std::vector<media_asset> added;
+    auto give_back = [&](const error& e, http::status st) {
+      for (const auto& m : added) (void)lib->discard(m, who->id.value);
+      add_errors(fe, e, s);
+      return render(s, *who, csrf, fe, unit_field, {}, st);
+    };
     for (const auto& v : *variants) {
       media_upload up;
       up.unit = target->id;
@@ -191,17 +200,13 @@ PBGDPL_DECL void editor::build_banner() {
       up.alt_text = std::string(city_portal_banner_text);
       up.title = std::string(s.t("Biểu ngữ ", "Banner ")) + size;
       auto m = lib->add_image(up, who->id.value, now());
-      if (!m) {
-        add_errors(fe, m.err(), s);
-        return render(s, *who, csrf, fe, unit_field, {}, http::status::internal_server_error);
-      }
+      if (!m) return give_back(m.err(), m.err().code == errc::storage_full ? http::status_for(errc::storage_full)
+                                                                            : http::status::internal_server_error);
       b.variants.push_back({v.width, v.height, m->id});
+      added.push_back(std::move(*m));
     }
     auto w = b.version == 0 ? db_.create(b, who->id.value) : db_.update(b, who->id.value);
-    if (!w) {
-      add_errors(fe, w.err(), s);
-      return render(s, *who, csrf, fe, unit_field, {}, http::status_for(w.err().code));
-    }
+    if (!w) return give_back(w.err(), http::status_for(w.err().code));
     return see_other(s.link("/bieu-ngu") + (s.en ? "&" : "?") + "da=tai-len");
   });
 

@@ -93,6 +93,14 @@ PBGDPL_DECL result<media_asset> media_library::add_image(const media_upload& up,
   return *w;
 }
 
+PBGDPL_DECL result<void> media_library::discard(const media_asset& m, std::string_view actor) {
+  if (auto r = db_.remove<media_asset>(m.id.value, m.version, actor); !r) return r.err();
+  std::error_code ec;
+  if (files::check_segment(m.id.value) && !m.id.value.empty() && m.id.value.front() != '.')
+    std::filesystem::remove_all(dir_ / m.id.value, ec);
+  return {};
+}
+
 PBGDPL_DECL http::response media_library::serve(std::string_view unit, std::string_view id, std::string_view file) const {
   auto not_found = [] { return http::error_response(http::status::not_found, errc::not_found); };
   // The id and file name come from the path: only a recorded asset of this unit, and only the two

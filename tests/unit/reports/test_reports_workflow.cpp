@@ -195,6 +195,40 @@ TEST_CASE("a value that differs from the computed one needs a justification and 
   CHECK(o.version + 1 == cleared->version);
 }
 
+TEST_CASE("a comment without a value is refused, not dropped, unless a computed figure stands under it") {
+  world w;
+  auto s = w.filled(w.dot2, "th-a", "editor-a", dec10);
+  const auto before = w.reports();
+  indicator_value lone;
+  lone.code = "budget_spent";  // nothing computed for it
+  lone.comment = "chưa có số liệu từ kế toán";
+  auto r = reports::save_values(*w.db, s.id, {lone}, w.who("editor-a").as(), dec11);
+  REQUIRE_FALSE(r);
+  CHECK(r.err().code == errc::validation_failed);
+  CHECK(said(r.err(), "/values/0/comment"));
+  CHECK(same_records(w.reports(), before));
+  // A comment of blanks is no comment: the empty value is simply cleared.
+  lone.comment = " \n ";
+  CHECK(reports::save_values(*w.db, s.id, {lone}, w.who("editor-a").as(), dec11));
+  // With a value beside it, both are kept.
+  auto with_value = num("budget_spent", 5000000);
+  with_value.comment = "chưa có số liệu từ kế toán";
+  auto ok = reports::save_values(*w.db, s.id, {with_value}, w.who("editor-a").as(), dec11);
+  REQUIRE(ok);
+  CHECK(find_value(*ok, "budget_spent")->comment == "chưa có số liệu từ kế toán");
+  // Over a computed figure, clearing the value keeps the comment (the figure goes back).
+  world w2;
+  auto t = reports::open_draft(*w2.db, w2.dot2.id, unit_id{"th-a"}, w2.who("editor-a").as(), dec10).value();
+  with_computed(w2, t.id, 12, true);
+  indicator_value back;
+  back.code = "articles_posted";
+  back.comment = "số liệu hệ thống là đúng";
+  auto kept = reports::save_values(*w2.db, t.id, {back}, w2.who("editor-a").as(), dec11);
+  REQUIRE(kept);
+  CHECK(find_value(*kept, "articles_posted")->number == 12);
+  CHECK(find_value(*kept, "articles_posted")->comment == "số liệu hệ thống là đúng");
+}
+
 TEST_CASE("a stale version is a conflict and writes nothing") {
   world w;
   auto s = w.filled(w.dot2, "th-a", "editor-a", dec10);

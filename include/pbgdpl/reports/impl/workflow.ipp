@@ -321,6 +321,12 @@ inline void check_value(validator& v, const std::string& p, const report_templat
       v.add(p + "/number", errc::out_of_range, "Chỉ tiêu \"" + ind->label + "\" chỉ nhận số nguyên",
             "Indicator \"" + ind->code + "\" takes whole numbers only");
   }
+  // A comment needs a value to stand beside: a value cleared (no figure, nothing computed to fall
+  // back to) is removed, and its comment would go with it unsaid. Refused, so nothing typed is lost.
+  if (set == 0 && !blank(in.comment) && !(stored && (stored->computed_number || stored->computed_flag)))
+    v.add(p + "/comment", errc::missing_field,
+          "Ghi chú của \"" + ind->label + "\" cần đi kèm một giá trị: hãy nhập giá trị hoặc xoá ghi chú",
+          "The comment on \"" + ind->code + "\" needs a value beside it: enter a value or clear the comment");
   if (in.text) rules::long_text(v, *in.text, p + "/text", "Giá trị", "Value", false);
   rules::long_text(v, in.comment, p + "/comment", "Ghi chú", "Comment", false);
   rules::long_text(v, in.justification, p + "/justification", "Giải trình", "Justification", false);
